@@ -1,0 +1,108 @@
+"""Shared test personas and a small county: one definition for every app's tests.
+
+Tree::
+
+    县委 (county)
+    ├── A镇党委 (township_a) ── A1村党支部 (village_a1), A2村党支部 (village_a2)
+    └── B镇党委 (township_b) ── B1村党支部 (village_b1)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+
+from dangjian.accounts.models import RoleAssignment, User
+from dangjian.accounts.roles import Role
+from dangjian.orgs.models import OrgKind, Sector
+from dangjian.orgs.tests.factories import make_org, make_person
+
+PASSWORD = "Test-pass-2026"
+
+
+@dataclass
+class County:
+    county: object
+    township_a: object
+    township_b: object
+    village_a1: object
+    village_a2: object
+    village_b1: object
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def county(db) -> County:
+    county = make_org(None, "某某县委员会", kind=OrgKind.COUNTY_COMMITTEE, sector=Sector.MIXED, short_name="县委")
+    ta = make_org(county, "中共A镇委员会", kind=OrgKind.TOWNSHIP_COMMITTEE, sector=Sector.MIXED, short_name="A镇党委")
+    tb = make_org(county, "中共B镇委员会", kind=OrgKind.TOWNSHIP_COMMITTEE, sector=Sector.MIXED, short_name="B镇党委")
+    a1 = make_org(ta, "中共A1村支部委员会", short_name="A1村党支部")
+    a2 = make_org(ta, "中共A2村支部委员会", short_name="A2村党支部")
+    b1 = make_org(tb, "中共B1村支部委员会", short_name="B1村党支部")
+    return County(county, ta, tb, a1, a2, b1)
+
+
+def _user(username: str, display: str, role: str | None, org, subtree: bool = True, **extra) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, display_name=display, **extra)
+    if role:
+        RoleAssignment.objects.create(user=user, role=role, org=org, include_subtree=subtree)
+    return user
+
+
+@dataclass
+class Personas:
+    admin: User
+    county_admin: User
+    township_a: User
+    township_b: User
+    village_a1: User
+    inspector: User
+    member: User
+
+    def all(self) -> dict[str, User]:
+        return dict(vars(self))
+
+
+@pytest.fixture
+def personas(county) -> Personas:
+    return Personas(
+        admin=_user("sysadmin", "系统管理员", None, None, is_superuser=True, is_staff=True),
+        county_admin=_user("zzb", "组织部干事", Role.ORG_DEPT, county.county),
+        township_a=_user("ta_sec", "A镇书记", Role.TOWNSHIP, county.township_a),
+        township_b=_user("tb_sec", "B镇书记", Role.TOWNSHIP, county.township_b),
+        village_a1=_user("a1_sec", "A1村书记", Role.BRANCH_SECRETARY, county.village_a1),
+        inspector=_user("inspector", "督查组", Role.INSPECTOR, county.county),
+        member=_user("member", "普通党员", Role.MEMBER, county.village_a1, subtree=False),
+    )
+
+
+@pytest.fixture
+def people(county):
+    """One member in every village, with distinct names."""
+    return {
+        "a1": make_person(county.village_a1, "张三"),
+        "a2": make_person(county.village_a2, "李四"),
+        "b1": make_person(county.village_b1, "王五"),
+    }
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser journeys need Chromium; without it they skip, except under CI where that is a failure."""
+    has_browser = os.path.exists(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+    if has_browser or os.environ.get("CI") == "true":
+        return
+    skip = pytest.mark.skip(
+        reason="未找到 Chromium：请运行 `apt-get install -y chromium fonts-noto-cjk` 后再运行浏览器测试。"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,41 @@
+"""Accounts and role assignments (role × organisation × with or without the subtree)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+class User(AbstractUser):
+    """A person who signs in. ``display_name`` is the Chinese full name shown everywhere."""
+
+    display_name = models.CharField(_("name"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class RoleAssignment(models.Model):
+    """A user's role at one organisation, optionally covering everything below it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="assignments", verbose_name=_("organisation")
+    )
+    include_subtree = models.BooleanField(_("includes subordinate organisations"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [models.UniqueConstraint(fields=["user", "role", "org"], name="unique_role_assignment")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.org}"

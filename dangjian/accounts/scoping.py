@@ -1,0 +1,20 @@
+"""The scope provider named in settings: turns a user's role assignments into grants."""
+
+from dangjian.core.scoping import Grant, Scope
+
+from .roles import ALL_CAPS, ROLE_CAPS
+
+
+def scope_for_user(user) -> Scope:
+    """Grants from the user's active role assignments (one query)."""
+    if not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        return Scope(everything=True, all_caps=ALL_CAPS, user_id=user.pk)
+    grants = []
+    rows = user.assignments.filter(org__dissolved_on__isnull=True).values_list(
+        "role", "org_id", "org__path", "include_subtree"
+    )
+    for role, org_id, path, subtree in rows:
+        grants.append(Grant(org_id=org_id, path=path, subtree=subtree, role=role, caps=ROLE_CAPS.get(role, frozenset())))
+    return Scope(grants=tuple(grants), user_id=user.pk)

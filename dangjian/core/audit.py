@@ -1,0 +1,112 @@
+"""Audit glue: which models are logged, extra events, and a record's timeline.
+
+Field changes of every registered business model are written by django-auditlog
+(actor and address come from its middleware). Events that are not plain saves —
+an unmasked ID number, a subtree move, a bulk import — are written with ``log_event``.
+A record page shows ``timeline(obj)``: field changes and workflow steps as one list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.contrib.contenttypes.models import ContentType
+
+from .models import StatusChange
+
+
+def register(model, **options):
+    """Log every create, update and delete of ``model``."""
+    if not auditlog.contains(model):
+        auditlog.register(model, **options)
+    return model
+
+
+def log_event(obj, *, action: int = LogEntry.Action.UPDATE, changes: dict | None = None, event: str = ""):
+    """Write an audit entry for something that is not a plain save of ``obj``."""
+    return LogEntry.objects.log_create(
+        obj,
+        force_log=True,
+        action=action,
+        changes=changes or {},
+        additional_data={"event": event} if event else None,
+    )
+
+
+def log_access(obj, *, what: str):
+    """Record that the current user looked at protected data of ``obj`` (e.g. an ID number)."""
+    return log_event(obj, action=LogEntry.Action.ACCESS, event=what)
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    actor: object
+    kind: str  # "create", "update", "delete", "access", "status"
+    text: str
+    changes: list[tuple[str, str, str]]
+    note: str = ""
+    address: str | None = None
+
+
+_ACTION_KIND = {
+    LogEntry.Action.CREATE: "create",
+    LogEntry.Action.UPDATE: "update",
+    LogEntry.Action.DELETE: "delete",
+    LogEntry.Action.ACCESS: "access",
+}
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:
+        return name
+
+
+def timeline(obj, limit: int = 200) -> list[TimelineEntry]:
+    """Field changes and status changes of ``obj``, newest first (two queries)."""
+    ct = ContentType.objects.get_for_model(type(obj))
+    model = type(obj)
+    entries: list[TimelineEntry] = []
+    logs = (
+        LogEntry.objects.filter(content_type=ct, object_pk=str(obj.pk))
+        .select_related("actor")
+        .order_by("-timestamp")[:limit]
+    )
+    for log in logs:
+        raw = log.changes_dict if hasattr(log, "changes_dict") else {}
+        changes = []
+        for name, pair in (raw or {}).items():
+            if name in ("version", "status_changed_at"):
+                continue
+            if isinstance(pair, list | tuple) and len(pair) == 2:
+                changes.append((_field_label(model, name), str(pair[0]), str(pair[1])))
+        event = (log.additional_data or {}).get("event", "") if isinstance(log.additional_data, dict) else ""
+        entries.append(
+            TimelineEntry(
+                at=log.timestamp,
+                actor=log.actor,
+                kind=_ACTION_KIND.get(log.action, "update"),
+                text=event,
+                changes=changes,
+                address=log.remote_addr,
+            )
+        )
+    steps = StatusChange.objects.filter(content_type=ct, object_id=obj.pk).select_related("actor")
+    for step in steps.order_by("-at")[:limit]:
+        entries.append(
+            TimelineEntry(
+                at=step.at,
+                actor=step.actor,
+                kind="status",
+                text=f"{step.old_label()} → {step.new_label()}",
+                changes=[],
+                note=step.note,
+            )
+        )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]

@@ -1,0 +1,24 @@
+"""What every page's shell needs: sidebar, focus, badges."""
+
+from django.urls import NoReverseMatch, reverse
+
+from . import nav
+from .scoping import get_scope
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    entries = []
+    for entry in nav.entries_for(user):
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        entries.append({"entry": entry, "url": url, "active": request.path.startswith(url) and url != "/"})
+    scope = get_scope(user)
+    badges = []
+    for badge in nav.BADGES.values():
+        badges.append({"badge": badge, "url": reverse(badge.url_name), "count": badge.count(user)})
+    return {"nav_entries": entries, "scope": scope, "header_badges": badges}

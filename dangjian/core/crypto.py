@@ -1,0 +1,38 @@
+"""Protection of personal data at rest: encryption and lookup digests for ID numbers."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from functools import lru_cache
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+
+
+@lru_cache(maxsize=4)
+def _fernet(key: str, secret: str) -> Fernet:
+    if key:
+        return Fernet(key.encode())
+    # Development only: settings refuse DEBUG=0 without FIELD_ENCRYPTION_KEY.
+    derived = hashlib.sha256(("field-encryption:" + secret).encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def _key_material() -> tuple[str, str]:
+    return settings.FIELD_ENCRYPTION_KEY, settings.SECRET_KEY
+
+
+def encrypt(value: str) -> str:
+    return _fernet(*_key_material()).encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    return _fernet(*_key_material()).decrypt(token.encode()).decode()
+
+
+def digest(value: str) -> str:
+    """A keyed hash that finds a record by its exact value without storing the value."""
+    key = (settings.FIELD_ENCRYPTION_KEY or settings.SECRET_KEY).encode()
+    return hmac.new(key, value.upper().encode(), hashlib.sha256).hexdigest()

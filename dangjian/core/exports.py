@@ -1,0 +1,333 @@
+"""Import and export of spreadsheets: one mechanism for every roster and ledger.
+
+An app describes its columns once (``Column``) and subclasses ``Importer`` for the
+checks of its rows. Imports read the whole file, validate every row, report problems
+by row and column in plain Chinese, and only then write all rows in one transaction
+(or none). Exports stream the filtered queryset a page shows, in the same columns, so
+an export imports again cleanly.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.encoding import escape_uri_path
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ALLOWED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+
+
+class CellError(ValueError):
+    """A cell value that cannot be used; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One spreadsheet column: its header, how to read a cell, how to write a record."""
+
+    header: str
+    key: str
+    required: bool = False
+    parse: Callable[[object], object] | None = None
+    render: Callable[[object], object] | None = None
+    help: str = ""
+    width: int = 14
+
+    def value_of(self, obj):
+        if self.render is not None:
+            return self.render(obj)
+        value = obj
+        for part in self.key.split("__"):
+            value = getattr(value, part, None) if not isinstance(value, dict) else value.get(part)
+            if value is None:
+                return ""
+        return value
+
+
+@dataclass
+class RowError:
+    row: int  # spreadsheet row number as the user sees it (header is row 1)
+    column: str  # column header, or "" for the whole row/file
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第 {self.row} 行" if self.row else "文件"
+        if self.column:
+            where += f"“{self.column}”列"
+        return f"{where}：{self.message}"
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    values: dict
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class ImportPreview:
+    """Everything the user sees before confirming: the rows and every problem in them."""
+
+    rows: list[ParsedRow]
+    file_errors: list[RowError]
+
+    @property
+    def errors(self) -> list[RowError]:
+        return [*self.file_errors, *(e for r in self.rows for e in r.errors)]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+class ImportRefused(Exception):
+    """Raised when an import is confirmed while it still has problems; nothing was written."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+# ---------------------------------------------------------------- cell parsers
+
+def text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+def parse_date(value) -> date | None:
+    """A date from a cell: a real date, 2026-11-22, 2026/11/22, 2026年11月22日 or 20261122."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 < value < 2958466:
+        return date(1899, 12, 30) + timedelta(days=int(value))
+    raw = text(value)
+    if " " in raw:
+        raw = raw.split(" ", 1)[0]
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(raw)
+        if m:
+            try:
+                return date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError as exc:
+                raise CellError(f"日期“{raw}”不存在") from exc
+    raise CellError(f"“{raw}”不是日期，请写成 2026-11-22")
+
+
+def choice_parser(choices) -> Callable[[object], str]:
+    """A parser that accepts a choice's label (as shown) or its stored value."""
+    by_label = {str(label): value for value, label in choices}
+    values = {str(value) for value, _ in choices}
+
+    def parse(value):
+        raw = text(value)
+        if not raw:
+            return ""
+        if raw in by_label:
+            return by_label[raw]
+        if raw in values:
+            return raw
+        allowed = "、".join(str(label) for _, label in choices)
+        raise CellError(f"“{raw}”不在可选值中（{allowed}）")
+
+    return parse
+
+
+def yes_no(value) -> bool:
+    raw = text(value)
+    if raw in ("", "否", "0", "N", "n", "no", "False", "false"):
+        return False
+    if raw in ("是", "1", "Y", "y", "yes", "True", "true"):
+        return True
+    raise CellError(f"“{raw}”请填“是”或“否”")
+
+
+def render_date(value) -> str:
+    return value.isoformat() if value else ""
+
+
+# ---------------------------------------------------------------- reading
+
+def read_sheet(upload, *, max_bytes: int | None = None) -> tuple[list[list], list[RowError]]:
+    """The first sheet's rows as lists of cell values, or a file-level error."""
+    from python_calamine import CalamineWorkbook
+
+    name = getattr(upload, "name", "") or ""
+    limit = max_bytes or settings.UPLOAD_MAX_MB * 1024 * 1024
+    size = getattr(upload, "size", None)
+    if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
+        return [], [RowError(0, "", "文件类型不对：请上传 Excel 文件（.xlsx），可先下载模板填写。")]
+    if size is not None and size > limit:
+        return [], [RowError(0, "", f"文件太大：不能超过 {limit // (1024 * 1024)} MB。")]
+    data = upload.read() if hasattr(upload, "read") else Path(upload).read_bytes()
+    if not data:
+        return [], [RowError(0, "", "文件是空的：请在模板中填写数据后再上传。")]
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = book.get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)
+    except Exception:
+        return [], [RowError(0, "", "无法读取文件：它不是有效的 Excel 文件，请用模板另存为 .xlsx 后重试。")]
+    rows = [list(r) for r in rows if any(text(c) for c in r)]
+    if not rows:
+        return [], [RowError(0, "", "文件是空的：请在模板中填写数据后再上传。")]
+    return rows, []
+
+
+class Importer:
+    """Validate every row of a spreadsheet, then write all of them or none.
+
+    Subclasses set ``columns`` and implement ``check_row`` (single-row rules that need
+    the database, e.g. "organisation exists"), optionally ``check_all`` (cross-row rules,
+    e.g. duplicates) and ``write`` (the bulk insert).
+    """
+
+    columns: list[Column] = []
+    title = "导入"
+
+    def __init__(self, *, actor=None, context: dict | None = None):
+        self.actor = actor
+        self.context = context or {}
+
+    # -- template and export share the columns
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def template(self) -> bytes:
+        return xlsx_bytes(self.columns, [], title=self.title, with_help=True)
+
+    # -- reading
+    def preview(self, upload) -> ImportPreview:
+        raw_rows, file_errors = read_sheet(upload)
+        if file_errors:
+            return ImportPreview([], file_errors)
+        header = [text(c) for c in raw_rows[0]]
+        missing = [c.header for c in self.columns if c.header not in header]
+        unknown = [h for h in header if h and h not in self.headers()]
+        if missing or unknown:
+            msg = "表头与模板不一致："
+            if missing:
+                msg += "缺少列 " + "、".join(f"“{h}”" for h in missing) + "；"
+            if unknown:
+                msg += "多出列 " + "、".join(f"“{h}”" for h in unknown) + "；"
+            msg += "请使用下载的模板，不要修改第一行。"
+            return ImportPreview([], [RowError(1, "", msg)])
+        if len(raw_rows) == 1:
+            return ImportPreview([], [RowError(0, "", "文件只有表头，没有数据行。")])
+        index = {h: i for i, h in enumerate(header)}
+        parsed: list[ParsedRow] = []
+        for offset, cells in enumerate(raw_rows[1:], start=2):
+            row = ParsedRow(offset, {})
+            for col in self.columns:
+                i = index[col.header]
+                cell = cells[i] if i < len(cells) else None
+                try:
+                    value = col.parse(cell) if col.parse else text(cell)
+                except CellError as exc:
+                    row.errors.append(RowError(offset, col.header, str(exc)))
+                    value = None
+                if col.required and (value is None or value == "") and not any(
+                    e.column == col.header for e in row.errors
+                ):
+                    row.errors.append(RowError(offset, col.header, "必填，不能为空"))
+                row.values[col.key] = value
+            parsed.append(row)
+        self.prepare(parsed)
+        for row in parsed:
+            if not row.errors:
+                self.check_row(row)
+        self.check_all(parsed)
+        return ImportPreview(parsed, [])
+
+    def prepare(self, rows: list[ParsedRow]) -> None:
+        """Load whatever the row checks need in a few queries (lookups by name, existing keys)."""
+
+    def check_row(self, row: ParsedRow) -> None:
+        """Add RowErrors for rules of one row."""
+
+    def check_all(self, rows: list[ParsedRow]) -> None:
+        """Add RowErrors for rules across rows."""
+
+    def write(self, rows: list[ParsedRow]) -> int:
+        raise NotImplementedError
+
+    def run(self, upload) -> tuple[ImportPreview, int]:
+        """Preview and, when there is no problem at all, write every row atomically."""
+        preview = self.preview(upload)
+        if not preview.ok:
+            raise ImportRefused(preview.errors or [RowError(0, "", "没有可导入的数据。")])
+        with transaction.atomic():
+            count = self.write(preview.rows)
+        return preview, count
+
+
+# ---------------------------------------------------------------- writing
+
+def xlsx_bytes(columns: list[Column], objects: Iterable, *, title: str = "Sheet1", with_help: bool = False) -> bytes:
+    """An .xlsx file with a header row and one row per object (streamed, constant memory)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=title[:31] or "Sheet1")
+    for i, col in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDE7F3")
+    header = []
+    for col in columns:
+        cell = WriteOnlyCell(ws, value=col.header)
+        cell.font = bold
+        cell.fill = fill
+        if with_help and (col.help or col.required):
+            note = ("必填。" if col.required else "") + col.help
+            cell.comment = Comment(note, "dangjian")
+        header.append(cell)
+    ws.append(header)
+    for obj in objects:
+        ws.append([_cell(col.value_of(obj)) for col in columns])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    return response

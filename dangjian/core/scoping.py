@@ -1,0 +1,208 @@
+"""Who may see and do what: the one place where record visibility is decided.
+
+A user holds grants (role × organisation × with or without the subtree). Every view,
+export, API route and report fetches through ``Model.objects.visible_to(user)`` or
+``get_for_user``; both answer "not yours" exactly like "does not exist" (404).
+
+The grants come from a provider named in settings (``DANGJIAN_SCOPE_PROVIDER``) so that
+this module imports no app. A user may narrow what they see to one subtree (the
+"focus"); the focus is applied here too, so every page honours it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils.functional import cached_property
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+_CACHE_ATTR = "_dangjian_scope"
+FOCUS_ATTR = "_dangjian_focus"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role assignment: what a user may do at an organisation (and below it)."""
+
+    org_id: int
+    path: str
+    subtree: bool
+    role: str
+    caps: frozenset[str]
+
+    def covers(self, org_id: int, path: str) -> bool:
+        if self.subtree:
+            return path.startswith(self.path)
+        return org_id == self.org_id
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The union of a user's grants, optionally narrowed to one focused subtree."""
+
+    everything: bool = False
+    all_caps: frozenset[str] = frozenset()
+    grants: tuple[Grant, ...] = ()
+    focus_path: str | None = None
+    focus_id: int | None = None
+    user_id: int | None = field(default=None, compare=False)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.everything and not self.grants
+
+    def covers(self, org_id: int, path: str) -> bool:
+        """True when the organisation (by id and tree path) is visible, focus included."""
+        if self.focus_path is not None and not path.startswith(self.focus_path):
+            return False
+        if self.everything:
+            return True
+        return any(g.covers(org_id, path) for g in self.grants)
+
+    def can(self, cap: str, org=None) -> bool:
+        """True when some grant that covers ``org`` carries ``cap`` (any grant if org is None)."""
+        if self.everything:
+            return cap in self.all_caps
+        for g in self.grants:
+            if cap in g.caps and (org is None or g.covers(org.pk, org.path)):
+                return True
+        return False
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(g.role for g in self.grants)
+
+    def q(self, prefix: str = "") -> Q:
+        """A filter for records whose organisation (reached through ``prefix``) is visible.
+
+        ``prefix`` is "" for the organisation model itself and e.g. "org__" for records
+        that point to one.
+        """
+        id_field = f"{prefix}id" if prefix else "id"
+        path_field = f"{prefix}path"
+        if self.everything:
+            visible = Q()
+        elif not self.grants:
+            return Q(pk__in=[])
+        else:
+            visible = Q(pk__in=[])
+            ids = [g.org_id for g in self.grants if not g.subtree]
+            if ids:
+                visible |= Q(**{f"{id_field}__in": ids})
+            for path in _outermost(g.path for g in self.grants if g.subtree):
+                visible |= Q(**{f"{path_field}__startswith": path})
+        if self.focus_path is not None:
+            visible &= Q(**{f"{path_field}__startswith": self.focus_path})
+        return visible
+
+
+def _outermost(paths: Iterable[str]) -> list[str]:
+    """Drop paths that lie inside another path of the list."""
+    result: list[str] = []
+    for p in sorted(set(paths), key=len):
+        if not any(p.startswith(kept) for kept in result):
+            result.append(p)
+    return result
+
+
+EMPTY = Scope()
+
+
+def get_scope(user) -> Scope:
+    """The user's scope, computed once per request (cached on the user object)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return EMPTY
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    provider = import_string(settings.DANGJIAN_SCOPE_PROVIDER)
+    scope: Scope = provider(user)
+    focus = getattr(user, FOCUS_ATTR, None)
+    if focus is not None:
+        focus_id, focus_path = focus
+        if scope.covers(focus_id, focus_path):
+            scope = Scope(
+                everything=scope.everything,
+                all_caps=scope.all_caps,
+                grants=scope.grants,
+                focus_path=focus_path,
+                focus_id=focus_id,
+                user_id=scope.user_id,
+            )
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def without_focus(user) -> Scope:
+    """The user's full scope, ignoring the focus (for the focus control itself)."""
+    scope = get_scope(user)
+    if scope.focus_path is None:
+        return scope
+    return Scope(
+        everything=scope.everything, all_caps=scope.all_caps, grants=scope.grants, user_id=scope.user_id
+    )
+
+
+def reset_scope(user) -> None:
+    """Forget the cached scope (after role assignments or the focus change)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows how to restrict itself to what a user may see.
+
+    The model names the path to its organisation in ``scope_org_field`` ("org" by
+    default; None for the organisation model itself).
+    """
+
+    def _scope_prefix(self) -> str:
+        field_name = getattr(self.model, "scope_org_field", "org")
+        return f"{field_name}__" if field_name else ""
+
+    def visible_to(self, user, *, ignore_focus: bool = False):
+        scope = without_focus(user) if ignore_focus else get_scope(user)
+        if scope.everything and scope.focus_path is None:
+            return self.all()
+        return self.filter(scope.q(self._scope_prefix()))
+
+
+def get_for_user(queryset_or_model, user, **lookup):
+    """One record the user may see, or 404 — the same answer for missing and not yours."""
+    qs = queryset_or_model
+    if isinstance(qs, type) and issubclass(qs, models.Model):
+        qs = qs._default_manager.all()
+    try:
+        return qs.visible_to(user).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def org_of(obj):
+    """The organisation a record belongs to (the record itself for organisations)."""
+    field_name = getattr(type(obj), "scope_org_field", "org")
+    if not field_name:
+        return obj
+    target = obj
+    for part in field_name.split("__"):
+        target = getattr(target, part)
+    return target
+
+
+def can(user, cap: str, obj=None) -> bool:
+    """True when the user holds ``cap`` at the organisation of ``obj`` (or anywhere)."""
+    scope = without_focus(user)
+    return scope.can(cap, org_of(obj) if obj is not None else None)
+
+
+def ensure_can(user, cap: str, obj=None) -> None:
+    """Raise PermissionDenied unless ``can(user, cap, obj)``."""
+    if not can(user, cap, obj):
+        raise PermissionDenied(_("You are not allowed to do this here."))

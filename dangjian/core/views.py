@@ -1,0 +1,105 @@
+"""Pages of the shell: home (my work), the focus control, the audit log and rule parameters."""
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import nav, params
+from .middleware import FOCUS_SESSION_KEY
+from .scoping import can, get_for_user, reset_scope, without_focus
+
+
+@login_required
+def home(request):
+    """My work: blocks that each app contributes (items waiting for me, warnings…)."""
+    blocks = []
+    for _key, (order, template, context) in sorted(nav.HOME_BLOCKS.items(), key=lambda kv: kv[1][0]):
+        ctx = context(request)
+        if ctx is not None:
+            blocks.append({"template": template, "ctx": ctx})
+    return render(request, "core/home.html", {"blocks": blocks})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def focus(request):
+    """Choose one subtree of what I may see; every page then shows only that subtree."""
+    from django.apps import apps
+
+    Organisation = apps.get_model("orgs", "Organisation")
+    if request.method == "POST":
+        org_id = request.POST.get("org")
+        if not org_id:
+            request.session.pop(FOCUS_SESSION_KEY, None)
+        else:
+            reset_scope(request.user)
+            org = get_for_user(Organisation.objects.current().visible_to(request.user, ignore_focus=True),
+                               request.user, pk=org_id)
+            request.session[FOCUS_SESSION_KEY] = [org.pk, org.path, org.label]
+        reset_scope(request.user)
+        nxt = request.POST.get("next") or request.headers.get("Referer") or "/"
+        if not nxt.startswith("/") or nxt.startswith("//"):
+            nxt = "/"
+        return HttpResponseRedirect(nxt)
+    q = request.GET.get("q", "").strip()
+    orgs = Organisation.objects.current().visible_to(request.user, ignore_focus=True)
+    if q:
+        orgs = orgs.filter(Q(name__contains=q) | Q(short_name__contains=q))
+    else:
+        scope = without_focus(request.user)
+        top = min((len(g.path) for g in scope.grants), default=4) // Organisation.steplen
+        orgs = orgs.filter(depth__lte=top + 1)
+    return render(request, "core/focus.html", {
+        "orgs": orgs.only("id", "name", "short_name", "depth", "path")[:200],
+        "q": q,
+        "breadcrumbs": [(_("Scope"), None)],
+    })
+
+
+@login_required
+def audit_log(request):
+    """Every change and access in the platform, searchable (administrators and auditors)."""
+    if not can(request.user, "view_audit"):
+        raise PermissionDenied(_("Only administrators may read the audit log."))
+    logs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    q = request.GET.get("q", "").strip()
+    if q:
+        logs = logs.filter(
+            Q(object_repr__icontains=q) | Q(actor__username__icontains=q) | Q(actor__display_name__icontains=q)
+            | Q(remote_addr__startswith=q)
+        )
+    action = request.GET.get("action")
+    if action and action.isdigit():
+        logs = logs.filter(action=int(action))
+    page = Paginator(logs, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {
+        "page": page, "q": q, "action": action, "actions": LogEntry.Action.choices,
+        "breadcrumbs": [(_("Audit log"), None)],
+    })
+
+
+@login_required
+def parameters(request):
+    """Rule parameters from the regulations, adjustable in one place by administrators."""
+    if not can(request.user, "administer"):
+        raise PermissionDenied(_("Only administrators may change rule parameters."))
+    if request.method == "POST":
+        key = request.POST.get("key", "")
+        if key not in params.REGISTRY:
+            messages.error(request, _("Unknown parameter."))
+        else:
+            try:
+                params.set_value(key, request.POST.get("value", ""))
+                messages.success(request, _("Saved."))
+            except (TypeError, ValueError):
+                messages.error(request, _("Please enter a valid value."))
+        return redirect("parameters")
+    rows = [(spec, params.get(spec.key)) for spec in sorted(params.REGISTRY.values(), key=lambda s: s.key)]
+    return render(request, "core/parameters.html", {"rows": rows, "breadcrumbs": [(_("Rule parameters"), None)]})

@@ -1,0 +1,185 @@
+"""Reads that shape the tree, the organisation pages and the warnings (fixed query counts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
+
+from dangjian.core.params import get as param
+
+from . import params
+from .models import BRANCH_KINDS, MemberCategory, Organisation, OrgKind, Person, Post, PostKind
+
+
+def member_counts_below(parent_path: str, child_depth: int, *, steplen: int = Organisation.steplen) -> dict[str, int]:
+    """Party members in each subtree whose root is at ``child_depth`` under ``parent_path`` (one GROUP BY)."""
+    prefix_len = child_depth * steplen
+    rows = (
+        Person.objects.members()
+        .filter(org__path__startswith=parent_path, org__depth__gte=child_depth)
+        .annotate(branch=Substr("org__path", 1, prefix_len))
+        .values("branch")
+        .annotate(n=Count("id"))
+        .values_list("branch", "n")
+    )
+    return dict(rows)
+
+
+@dataclass
+class TreeNode:
+    org: Organisation
+    members: int
+    children: list[TreeNode]
+    expanded: bool
+
+
+def tree_children(user, parent: Organisation | None, *, include_dissolved: bool = False) -> list[TreeNode]:
+    """The visible children of ``parent`` (or the user's top organisations), each with its member count.
+
+    Two queries: the organisations, and one GROUP BY for the counts of all their subtrees.
+    """
+    qs = Organisation.objects.visible_to(user)
+    if not include_dissolved:
+        qs = qs.current()
+    if parent is not None:
+        nodes = list(qs.filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("sort_key", "path"))
+    else:
+        nodes = _top_nodes(qs)
+    if not nodes:
+        return []
+    by_depth: dict[tuple[str, int], dict[str, int]] = {}
+    result = []
+    for node in nodes:
+        key = (node.path[: (node.depth - 1) * node.steplen], node.depth)
+        if key not in by_depth:
+            by_depth[key] = member_counts_below(key[0], node.depth)
+        result.append(TreeNode(node, by_depth[key].get(node.path, 0), [], False))
+    return result
+
+
+def _top_nodes(qs) -> list[Organisation]:
+    """The shallowest visible organisations (roots of what the user may see)."""
+    top = qs.order_by("depth").values_list("depth", flat=True).first()
+    if top is None:
+        return []
+    return list(qs.filter(depth=top).order_by("sort_key", "path"))
+
+
+def tree_for_user(user, *, expand_depth: int = 2) -> list[TreeNode]:
+    """The user's top organisations with their children expanded (for the first view of the tree page).
+
+    Three queries: top nodes, their children, and the member counts of both levels.
+    """
+    qs = Organisation.objects.visible_to(user).current()
+    tops = _top_nodes(qs)
+    if not tops:
+        return []
+    top_depth = tops[0].depth
+    q = Q()
+    member_q = Q()
+    for t in tops:
+        q |= Q(path__startswith=t.path)
+        member_q |= Q(org__path__startswith=t.path)
+    children = list(qs.filter(q, depth=top_depth + 1).order_by("sort_key", "path")) if expand_depth > 1 else []
+    # One GROUP BY over both levels: count by the child-level prefix, then roll up to the tops.
+    counts: dict[str, int] = {}
+    prefix_len = (top_depth + 1) * Organisation.steplen
+    top_len = top_depth * Organisation.steplen
+    rows = (
+        Person.objects.members()
+        .filter(member_q)
+        .annotate(branch=Substr("org__path", 1, prefix_len))
+        .values("branch")
+        .annotate(n=Count("id"))
+        .values_list("branch", "n")
+    )
+    top_counts: dict[str, int] = {}
+    for branch, n in rows:
+        counts[branch] = n
+        top_counts[branch[:top_len]] = top_counts.get(branch[:top_len], 0) + n
+    kids_by_top: dict[str, list[TreeNode]] = {}
+    for c in children:
+        kids_by_top.setdefault(c.path[:top_len], []).append(TreeNode(c, counts.get(c.path, 0), [], False))
+    return [TreeNode(t, top_counts.get(t.path, 0), kids_by_top.get(t.path, []), True) for t in tops]
+
+
+# ------------------------------------------------------------------ warnings
+
+
+@dataclass
+class Warning:
+    code: str
+    text: str
+    severity: str = "warning"  # "danger" or "warning"
+
+
+def annotate_health(qs):
+    """Annotate organisations with what the warning rules need (one query with subqueries)."""
+    today = timezone.localdate()
+    full = Person.objects.members().filter(org=OuterRef("pk"), category=MemberCategory.FULL)
+    full_count = full.order_by().values("org").annotate(n=Count("id")).values("n")
+    secretary_now = Post.objects.filter(org=OuterRef("pk"), kind=PostKind.SECRETARY, started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+    )
+    last_secretary_end = (
+        Post.objects.filter(org=OuterRef("pk"), kind=PostKind.SECRETARY, ended_on__lte=today)
+        .order_by()
+        .values("org")
+        .annotate(m=Max("ended_on"))
+        .values("m")
+    )
+    return qs.annotate(
+        full_members=Coalesce(Subquery(full_count, output_field=IntegerField()), Value(0)),
+        has_secretary=Exists(secretary_now),
+        secretary_vacant_since=Subquery(last_secretary_end),
+    )
+
+
+def warnings_for(org: Organisation, *, today: date | None = None) -> list[Warning]:
+    """The health warnings of one annotated organisation (DOMAIN.md §1), computed without queries."""
+    if org.is_dissolved:
+        return []
+    today = today or timezone.localdate()
+    result: list[Warning] = []
+    if not org.has_secretary and org.kind != OrgKind.COUNTY_COMMITTEE:
+        since = org.secretary_vacant_since or org.founded_on
+        if since:
+            days = (today - since).days
+            result.append(Warning("secretary_vacant", f"书记空缺 {days} 天（自 {since.isoformat()} 起）", "danger"))
+        else:
+            result.append(Warning("secretary_vacant", "书记空缺", "danger"))
+    if org.kind in BRANCH_KINDS:
+        full = org.full_members
+        committee_min = param(params.COMMITTEE_MIN_FULL_MEMBERS.key)
+        branch_min = param(params.BRANCH_MIN_FULL_MEMBERS.key)
+        if full >= committee_min and org.committee_elected_on is None and org.kind != OrgKind.GENERAL_BRANCH:
+            result.append(Warning("no_committee", f"正式党员 {full} 名（≥{committee_min}），但未设支部委员会"))
+        if full < branch_min and org.kind == OrgKind.BRANCH:
+            result.append(Warning("too_small", f"正式党员仅 {full} 名（<{branch_min}），应成立联合党支部"))
+    if org.committee_elected_on:
+        years = org.effective_term_years()
+        try:
+            due = org.committee_elected_on.replace(year=org.committee_elected_on.year + years)
+        except ValueError:
+            due = org.committee_elected_on.replace(year=org.committee_elected_on.year + years, day=28)
+        if due < today:
+            result.append(Warning("term_expired", f"委员会任期已满（应于 {due.isoformat()} 换届），未按期换届"))
+    return result
+
+
+def warning_list(user, *, code: str | None = None) -> list[tuple[Organisation, list[Warning]]]:
+    """Every visible current organisation with at least one warning (one query)."""
+    qs = annotate_health(Organisation.objects.visible_to(user).current()).order_by("path")
+    result = []
+    today = timezone.localdate()
+    for org in qs:
+        found = warnings_for(org, today=today)
+        if code:
+            found = [w for w in found if w.code == code]
+        if found:
+            result.append((org, found))
+    return result

@@ -1,0 +1,337 @@
+"""Writes to the organisation tree and the roster. Views, imports and the demo call only these."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from pypinyin import Style, lazy_pinyin
+
+from dangjian.core import audit, crypto, workflow
+from dangjian.core.scoping import ensure_can
+
+from .models import Organisation, Person, Post, PostKind, Transfer
+from .validators import mask_id, parse_citizen_id, validate_credit_code
+
+MANAGE_ORGS = "manage_orgs"
+MANAGE_PEOPLE = "manage_people"
+
+
+# ------------------------------------------------------------------ names
+
+
+def pinyin_key(name: str) -> str:
+    """Full pinyin without tones, for sorting by pronunciation ("zhang san")."""
+    return " ".join(lazy_pinyin(name, errors="default")).lower()
+
+
+def pinyin_initials(name: str) -> str:
+    """First letters of each syllable ("zs" for 张三)."""
+    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")).lower()
+
+
+# ------------------------------------------------------------------ organisations
+
+ORG_FIELDS = (
+    "name", "short_name", "kind", "sector", "unit_relation", "unit_name", "unit_kind", "credit_code",
+    "contact_name", "phone", "founded_on", "committee_elected_on", "term_years",
+)  # fmt: skip
+
+
+def _clean_org_fields(fields: dict) -> dict:
+    unknown = set(fields) - set(ORG_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+        if not fields["name"]:
+            raise ValidationError({"name": "请填写组织全称。"})
+    if fields.get("credit_code"):
+        fields["credit_code"] = fields["credit_code"].strip().upper()
+        validate_credit_code(fields["credit_code"])
+    founded, elected = fields.get("founded_on"), fields.get("committee_elected_on")
+    if founded and elected and elected < founded:
+        raise ValidationError({"committee_elected_on": "换届日期不能早于成立日期。"})
+    return fields
+
+
+def org_create(*, parent: Organisation | None, actor=None, check: bool = True, **fields) -> Organisation:
+    """Add an organisation under ``parent`` (a new root when parent is None; administrators only)."""
+    fields = _clean_org_fields(fields)
+    if check and actor is not None:
+        ensure_can(actor, MANAGE_ORGS if parent else "administer", parent)
+    fields["sort_key"] = pinyin_key(fields.get("short_name") or fields["name"])
+    with transaction.atomic():
+        if parent is None:
+            return Organisation.add_root(**fields)
+        parent = Organisation.objects.select_for_update().get(pk=parent.pk)
+        if parent.is_dissolved:
+            raise ValidationError("上级组织已撤销，不能在其下新建组织。")
+        return parent.add_child(**fields)
+
+
+def org_update(*, org: Organisation, actor, **fields) -> Organisation:
+    """Change an organisation's details (renaming keeps its history in the audit log)."""
+    ensure_can(actor, MANAGE_ORGS, org)
+    fields = _clean_org_fields(fields)
+    for name, value in fields.items():
+        setattr(org, name, value)
+    org.sort_key = pinyin_key(org.short_name or org.name)
+    org.full_clean(exclude=["path", "depth", "numchild"])
+    org.save()
+    return org
+
+
+def org_move(*, org: Organisation, new_parent: Organisation, actor) -> Organisation:
+    """Move an organisation and everything below it under another parent."""
+    ensure_can(actor, MANAGE_ORGS, org)
+    ensure_can(actor, MANAGE_ORGS, new_parent)
+    if org.depth == 1:
+        raise ValidationError("不能移动最上级组织。")
+    if new_parent.path.startswith(org.path):
+        raise ValidationError("不能把组织移到它自己或它的下级组织之下。")
+    if new_parent.is_dissolved:
+        raise ValidationError("目标上级组织已撤销。")
+    old_parent = org.get_parent()
+    if old_parent and old_parent.pk == new_parent.pk:
+        raise ValidationError("该组织已经在这个上级组织之下。")
+    with transaction.atomic():
+        org.move(new_parent, pos="last-child")
+        org.refresh_from_db()
+        audit.log_event(
+            org,
+            changes={"parent": [str(old_parent or ""), str(new_parent)]},
+            event="调整隶属关系",
+        )
+    return org
+
+
+def org_dissolve(*, org: Organisation, actor, on: date, reason: str) -> Organisation:
+    """Dissolve (撤销) an organisation: kept in history, hidden from current lists."""
+    ensure_can(actor, MANAGE_ORGS, org)
+    if org.is_dissolved:
+        raise ValidationError("该组织已经撤销。")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写撤销原因。"})
+    if org.founded_on and on < org.founded_on:
+        raise ValidationError({"on": "撤销日期不能早于成立日期。"})
+    if Organisation.objects.filter(path__startswith=org.path, depth__gt=org.depth, dissolved_on__isnull=True).exists():
+        raise ValidationError("请先撤销或转出其下级组织。")
+    if Person.objects.current().filter(org=org).exists():
+        raise ValidationError("该组织还有在册人员，请先办理组织关系转接。")
+    org.dissolved_on = on
+    org.dissolved_reason = reason.strip()
+    org.save(update_fields=["dissolved_on", "dissolved_reason"])
+    return org
+
+
+# ------------------------------------------------------------------ people
+
+PERSON_FIELDS = (
+    "name", "sex", "ethnicity", "education", "category", "joined_on", "converted_on", "job", "phone",
+    "address", "standing", "lost_contact", "lost_contact_on", "mobile", "mobile_destination",
+)  # fmt: skip
+
+
+def check_member_dates(*, birth_date: date, category: str, joined_on, converted_on) -> dict[str, str]:
+    """Rules between dates of the member form, as {field: message} (empty when fine)."""
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if joined_on:
+        if joined_on > today:
+            errors["joined_on"] = "入党日期不能晚于今天。"
+        else:
+            eighteen = _add_years(birth_date, 18)
+            if joined_on < eighteen:
+                errors["joined_on"] = f"入党时未满 18 周岁（出生于 {birth_date.isoformat()}），请核对入党日期。"
+    if converted_on:
+        if not joined_on:
+            errors["converted_on"] = "填写了转正日期，但没有入党日期。"
+        elif converted_on < joined_on:
+            errors["converted_on"] = "转正日期不能早于入党日期。"
+        elif converted_on > today:
+            errors["converted_on"] = "转正日期不能晚于今天。"
+    if category in ("full", "probationary") and not joined_on:
+        errors["joined_on"] = "党员必须填写入党日期。"
+    if category == "probationary" and converted_on:
+        errors["converted_on"] = "预备党员不应有转正日期。"
+    return errors
+
+
+def _add_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def id_fields(id_number: str) -> dict:
+    """Protected storage of a citizen ID: ciphertext, lookup digest, masked form, suffix, birth date, sex."""
+    cid = parse_citizen_id(id_number)
+    return {
+        "id_cipher": crypto.encrypt(cid.number),
+        "id_digest": crypto.digest(cid.number),
+        "id_masked": mask_id(cid.number),
+        "id_suffix": cid.number[-4:],
+        "birth_date": cid.birth_date,
+        "sex": cid.sex,
+    }
+
+
+def build_person(*, org: Organisation, id_number: str, **fields) -> Person:
+    """An unsaved, fully validated person (shared by the form and the bulk import)."""
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    try:
+        protected = id_fields(id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from exc
+    sex = fields.pop("sex", "") or protected["sex"]
+    if sex != protected["sex"]:
+        raise ValidationError({"sex": "性别与身份证号不一致（身份证号第 17 位奇数为男，偶数为女）。"})
+    protected["sex"] = sex
+    name = (fields.pop("name", "") or "").strip()
+    if not name:
+        raise ValidationError({"name": "请填写姓名。"})
+    fields.setdefault("category", "full")
+    errors = check_member_dates(
+        birth_date=protected["birth_date"],
+        category=fields["category"],
+        joined_on=fields.get("joined_on"),
+        converted_on=fields.get("converted_on"),
+    )
+    if errors:
+        raise ValidationError(errors)
+    return Person(
+        org=org, name=name, name_pinyin=pinyin_key(name), name_initials=pinyin_initials(name), **protected, **fields
+    )
+
+
+def person_create(*, org: Organisation, actor, id_number: str, **fields) -> Person:
+    """Add a person to an organisation's roster."""
+    ensure_can(actor, MANAGE_PEOPLE, org)
+    if org.is_dissolved:
+        raise ValidationError("该组织已撤销，不能添加人员。")
+    person = build_person(org=org, id_number=id_number, **fields)
+    if Person.objects.filter(id_digest=person.id_digest).exists():
+        raise ValidationError({"id_number": "该身份证号已在系统中登记，请勿重复录入（如需转入请办理组织关系转接）。"})
+    person.save()
+    return person
+
+
+def person_update(*, person: Person, actor, id_number: str | None = None, **fields) -> Person:
+    """Change a person's details; the ID number is re-validated when given."""
+    ensure_can(actor, MANAGE_PEOPLE, person)
+    data = {name: getattr(person, name) for name in PERSON_FIELDS}
+    data.update(fields)
+    number = id_number or reveal_id_number(person, log=False)
+    fresh = build_person(org=person.org, id_number=number, **data)
+    if fresh.id_digest != person.id_digest and Person.objects.filter(id_digest=fresh.id_digest).exists():
+        raise ValidationError({"id_number": "该身份证号已在系统中登记。"})
+    for name in (*PERSON_FIELDS, "name_pinyin", "name_initials", "id_cipher", "id_digest", "id_masked",
+                 "id_suffix", "birth_date", "sex"):
+        setattr(person, name, getattr(fresh, name))
+    person.version += 1
+    person.save()
+    return person
+
+
+def person_transfer(*, person: Person, to_org: Organisation, actor, on: date, note: str = "") -> Transfer:
+    """Move a person's membership to another organisation; the old one stays in the history."""
+    ensure_can(actor, MANAGE_PEOPLE, person)
+    ensure_can(actor, MANAGE_PEOPLE, to_org)
+    if person.status != Person.Status.ACTIVE:
+        raise ValidationError("只有在册人员可以转接组织关系。")
+    if to_org.pk == person.org_id:
+        raise ValidationError("转入组织与当前组织相同。")
+    if to_org.is_dissolved:
+        raise ValidationError("转入组织已撤销。")
+    if on > timezone.localdate():
+        raise ValidationError({"on": "转接日期不能晚于今天。"})
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        transfer = Transfer.objects.create(
+            person=locked, from_org_id=locked.org_id, to_org=to_org, on=on, note=note, actor=actor
+        )
+        # Posts belong to the organisation the person leaves.
+        Post.objects.filter(person=locked, org_id=locked.org_id, ended_on__isnull=True).update(ended_on=on)
+        locked.org = to_org
+        locked.version += 1
+        locked.save(update_fields=["org", "version"])
+    person.org = to_org
+    return transfer
+
+
+def person_leave(*, person: Person, actor, on: date, reason: str, deceased: bool = False) -> Person:
+    """Record that a person left the roll or died (never deleted); their posts end that day."""
+    if on > timezone.localdate():
+        raise ValidationError({"on": "日期不能晚于今天。"})
+    to = Person.Status.DECEASED if deceased else Person.Status.LEFT
+    with transaction.atomic():
+        person = workflow.transition(
+            obj=person, to=to, actor=actor, note=reason, fields={"left_on": on, "left_reason": reason}
+        )
+        Post.objects.filter(person=person, ended_on__isnull=True).update(ended_on=on)
+    return person
+
+
+def person_restore(*, person: Person, actor, reason: str) -> Person:
+    """Put a person who had left back on the roll (e.g. recorded by mistake)."""
+    return workflow.transition(
+        obj=person, to=Person.Status.ACTIVE, actor=actor, note=reason, fields={"left_on": None, "left_reason": ""}
+    )
+
+
+def reveal_id_number(person: Person, *, log: bool = True) -> str:
+    """The full ID number. Callers check the unmask right; every reveal to a user is logged."""
+    number = crypto.decrypt(person.id_cipher)
+    if log:
+        audit.log_access(person, what="查看完整身份证号")
+    return number
+
+
+def person_unmask(*, person: Person, actor) -> str:
+    """Show a full ID number to a role allowed to see it; the view is written to the audit log."""
+    ensure_can(actor, "unmask_id", person)
+    return reveal_id_number(person)
+
+
+# ------------------------------------------------------------------ posts
+
+
+def post_start(*, org: Organisation, person: Person, kind: str, started_on: date, actor, note: str = "") -> Post:
+    """Appoint a person to a post. A secretary post held by someone else ends the day before."""
+    ensure_can(actor, MANAGE_PEOPLE, org)
+    if person.status != Person.Status.ACTIVE:
+        raise ValidationError("只有在册人员可以任职。")
+    if started_on > timezone.localdate():
+        raise ValidationError({"started_on": "任职日期不能晚于今天。"})
+    if kind not in PostKind.values:
+        raise ValidationError({"kind": "未知职务。"})
+    with transaction.atomic():
+        if Post.objects.filter(org=org, person=person, kind=kind, ended_on__isnull=True).exists():
+            raise ValidationError("此人已担任该职务。")
+        if kind == PostKind.SECRETARY:
+            for old in Post.objects.select_for_update().filter(org=org, kind=kind, ended_on__isnull=True):
+                if old.started_on >= started_on:
+                    raise ValidationError({"started_on": "新书记任职日期须晚于现任书记的任职日期。"})
+                old.ended_on = started_on
+                old.save(update_fields=["ended_on"])
+        return Post.objects.create(org=org, person=person, kind=kind, started_on=started_on, note=note)
+
+
+def post_end(*, post: Post, ended_on: date, actor, note: str = "") -> Post:
+    """End a post (免职/离任); the post stays in the history."""
+    ensure_can(actor, MANAGE_PEOPLE, post)
+    if post.ended_on is not None:
+        raise ValidationError("该职务已经结束。")
+    if ended_on < post.started_on:
+        raise ValidationError({"ended_on": "离任日期不能早于任职日期。"})
+    post.ended_on = ended_on
+    if note:
+        post.note = note
+    post.save(update_fields=["ended_on", "note"])
+    return post

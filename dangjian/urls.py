@@ -1,0 +1,17 @@
+"""Root URLs: each app mounts its own; API under /api/ with the OpenAPI schema and docs."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from dangjian.api_router import router
+
+urlpatterns = [
+    path("", include("dangjian.core.urls")),
+    path("orgs/", include("dangjian.orgs.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+]
