@@ -70,10 +70,7 @@ class Scope:
         """True when some grant that covers ``org`` carries ``cap`` (any grant if org is None)."""
         if self.everything:
             return cap in self.all_caps
-        for g in self.grants:
-            if cap in g.caps and (org is None or g.covers(org.pk, org.path)):
-                return True
-        return False
+        return any(cap in g.caps and (org is None or g.covers(org.pk, org.path)) for g in self.grants)
 
     @cached_property
     def roles(self) -> frozenset[str]:

@@ -20,7 +20,7 @@ from .scoping import can, get_for_user, reset_scope, without_focus
 def home(request):
     """My work: blocks that each app contributes (items waiting for me, warnings…)."""
     blocks = []
-    for _key, (order, template, context) in sorted(nav.HOME_BLOCKS.items(), key=lambda kv: kv[1][0]):
+    for _key, (_order, template, context) in sorted(nav.HOME_BLOCKS.items(), key=lambda kv: kv[1][0]):
         ctx = context(request)
         if ctx is not None:
             blocks.append({"template": template, "ctx": ctx})

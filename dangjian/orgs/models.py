@@ -210,9 +210,8 @@ class PersonQuerySet(ScopedQuerySet):
             return self.filter(
                 models.Q(name_initials__startswith=q) | models.Q(name_pinyin__startswith=q)
             )
-        if q[-1:].isdigit() or q[-1:] in "xX":
-            if len(q) <= 4:
-                return self.filter(id_suffix__endswith=q.upper())
+        if (q[-1:].isdigit() or q[-1:] in "xX") and len(q) <= 4:
+            return self.filter(id_suffix__endswith=q.upper())
         return self.filter(name__contains=q)
 
 
