@@ -1,3 +1,6 @@
+"""URLs of the orgs app: organisations, people and the roster import/export each keep their own list."""
+
+from .views import organisations, people, roster
 
 app_name = "orgs"
-urlpatterns: list = []
+urlpatterns = [*organisations.urlpatterns, *people.urlpatterns, *roster.urlpatterns]

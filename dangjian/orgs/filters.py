@@ -1,0 +1,77 @@
+"""One filter definition for each list: the page, its export and the API use the same one."""
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Education, MemberCategory, Organisation, OrgKind, Person, PostKind, Sector
+
+
+class OrganisationFilter(filters.FilterSet):
+    q = filters.CharFilter(method="filter_q", label=_("Name"))
+    kind = filters.ChoiceFilter(choices=OrgKind.choices, label=_("Organisation kind"))
+    sector = filters.ChoiceFilter(choices=Sector.choices, label=_("Sector"))
+    within = filters.NumberFilter(method="filter_within", label=_("Within organisation"))
+    dissolved = filters.BooleanFilter(method="filter_dissolved", label=_("Dissolved"))
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "sector", "within", "dissolved"]
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(Q(name__contains=value) | Q(short_name__contains=value)) if value else qs
+
+    def filter_within(self, qs, name, value):
+        """Only the subtree of one (visible) organisation; an invisible id matches nothing."""
+        if not value:
+            return qs
+        root = qs.filter(pk=value).values_list("path", flat=True).first()
+        return qs.filter(path__startswith=root) if root else qs.none()
+
+    def filter_dissolved(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(dissolved_on__isnull=not value)
+
+
+class PersonFilter(filters.FilterSet):
+    q = filters.CharFilter(method="filter_q", label=_("Name, pinyin initials or ID suffix"))
+    org = filters.NumberFilter(method="filter_org", label=_("Organisation (and below)"))
+    category = filters.ChoiceFilter(choices=MemberCategory.choices, label=_("Member category"))
+    sex = filters.ChoiceFilter(choices=Person._meta.get_field("sex").choices, label=_("Sex"))
+    education = filters.ChoiceFilter(choices=Education.choices, label=_("Education"))
+    status = filters.ChoiceFilter(choices=Person.Status.choices, label=_("Status"), empty_label=_("On the roll"))
+    post = filters.ChoiceFilter(choices=PostKind.choices, method="filter_post", label=_("Current post"))
+    mobile = filters.BooleanFilter(label=_("Mobile member"))
+    lost_contact = filters.BooleanFilter(label=_("Lost contact"))
+
+    class Meta:
+        model = Person
+        fields = ["q", "org", "category", "sex", "education", "status", "post", "mobile", "lost_contact"]
+
+    @property
+    def qs(self):
+        qs = super().qs
+        if not (self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("status")):
+            qs = qs.filter(status=Person.Status.ACTIVE)
+        return qs
+
+    def filter_q(self, qs, name, value):
+        return qs.search(value)
+
+    def filter_org(self, qs, name, value):
+        """Members of one visible organisation's subtree; an invisible id matches nothing."""
+        if not value:
+            return qs
+        path = Organisation.objects.filter(pk=value).values_list("path", flat=True).first()
+        return qs.filter(org__path__startswith=path) if path else qs.none()
+
+    def filter_post(self, qs, name, value):
+        if not value:
+            return qs
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        return qs.filter(
+            Q(posts__ended_on__isnull=True) | Q(posts__ended_on__gt=today), posts__kind=value, posts__started_on__lte=today
+        ).distinct()

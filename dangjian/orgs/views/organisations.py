@@ -1,0 +1,3 @@
+"""organisations pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""roster pages."""
+
+urlpatterns: list = []
