@@ -33,6 +33,13 @@ class County:
     village_b1: object
 
 
+def pytest_configure(config):
+    """Compile the translation catalogues so messages are asserted in Chinese, as users see them."""
+    from django.core.management import call_command
+
+    call_command("compile_translations", verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()

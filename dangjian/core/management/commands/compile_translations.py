@@ -11,7 +11,10 @@ class Command(BaseCommand):
     help = "Compile translation catalogues (.po → .mo) with polib."
 
     def handle(self, *args, **options):
-        for locale_dir in settings.LOCALE_PATHS:
+        from django.apps import apps
+
+        dirs = [*settings.LOCALE_PATHS, *(Path(app.path) / "locale" for app in apps.get_app_configs())]
+        for locale_dir in dirs:
             for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
                 mo_path = po_path.with_suffix(".mo")
                 if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
