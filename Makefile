@@ -1,4 +1,4 @@
-# dangjian — two commands: `make run` and `make test`.
+# dangjian — two commands: `make run` and `make test` (see README.md).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,22 +6,34 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= county
+# pytest workers: two cores on the reference machine (CI and developers alike).
+WORKERS ?= 2
+PYTEST_ARGS ?=
+PG_URL ?= postgres://postgres@127.0.0.1:5432/dangjian
 
-.PHONY: run test setup venv migrate demo lint bench bench-data test-pg browser clean messages
+.PHONY: run test setup venv migrate demo lint format bench test-pg test-sqlite browser clean messages makemessages
 
+# The stamp depends on both requirement files: editing a pin re-installs on the next make.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "dangjian needs Python >= 3.10 (found %s); run: make PYTHON=python3.11" % sys.version.split()[0])'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 venv: $(VENV)/.installed
 
-
-	$(PY) manage.py compile_translations
-
+## Compile the translation catalogues (.po → .mo; no GNU gettext needed).
 messages: venv
 	$(PY) manage.py compile_translations
+
+# Apps other than core keep their own catalogue (dangjian/<app>/locale); the shell's is dangjian/locale.
+OTHER_APPS := $(filter-out dangjian/core,$(patsubst %/apps.py,%,$(wildcard dangjian/*/apps.py)))
+
+## Refresh the shell's catalogue dangjian/locale (dangjian/templates + dangjian/core) after adding strings.
+makemessages: venv
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=bench --ignore=staticfiles \
+		$(addprefix --ignore=,$(OTHER_APPS) dangjian/ledger dangjian/talks)
 
 migrate: venv messages
 	$(PY) manage.py migrate --noinput -v 0
@@ -29,23 +41,34 @@ migrate: venv messages
 demo: migrate
 	$(PY) manage.py demo --if-empty --scale $(SCALE)
 
+setup: demo
+
 ## Set everything up (virtual environment, dependencies, database, demo county) and serve on HOST:PORT.
 run: demo
 	$(PY) manage.py demo_accounts
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## Install and run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL).
+## Lint, migration check and the whole suite on SQLite (DATABASE_URL=postgres://... runs it on PostgreSQL).
 test: venv messages
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run -v 0
-	$(VENV)/bin/pytest -q -n 2 --create-db
+	$(PY) manage.py makemigrations --check --dry-run -v 1
+	$(VENV)/bin/pytest -q -n $(WORKERS) --create-db $(PYTEST_ARGS)
 
+## The same suite on PostgreSQL (PG_URL, default postgres://postgres@127.0.0.1:5432/dangjian).
 test-pg: venv messages
-	DATABASE_URL=$${PG_URL:-postgres://postgres@127.0.0.1:5432/dangjian} $(VENV)/bin/pytest -q -n 2 --create-db
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -n $(WORKERS) --create-db $(PYTEST_ARGS)
+
+## Only the browser journeys (headless Chromium at /usr/bin/chromium).
+browser: venv messages
+	$(VENV)/bin/pytest -q -m browser --create-db $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 ## Benchmarks on the city-scale demo (not part of `make test`).
 bench: venv messages
