@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.orgs",
+    "dangjian.notices",
+    "dangjian.ledger",
+    "dangjian.talks",
 ]
 
 MIDDLEWARE = [

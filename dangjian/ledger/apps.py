@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class LedgerConfig(AppConfig):
+    name = "dangjian.ledger"
+    label = "ledger"
+    verbose_name = "清单与销号"
+
+    def ready(self) -> None:
+        from dangjian.core import audit
+
+        from . import models
+
+        for model in (
+            models.Category, models.ItemList, models.ItemGroup, models.Item, models.Progress, models.Evidence,
+            models.ExtensionRequest, models.Recheck, models.Escalation, models.Accountability,
+        ):
+            audit.register(model, exclude_fields=["version", "status_changed_at"])

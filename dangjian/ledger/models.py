@@ -1,0 +1,434 @@
+"""Problem, task and responsibility lists followed to verified closure (清单制、整改、销号、回头看、约谈、问责).
+
+Every problem found anywhere in the platform — in a talk, an evaluation, an inspection,
+a meeting — and every task handed down is an ``Item`` here, with a typed link to the
+record it came from. Other apps create items only through ``ledger.services``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.scoping import ScopedQuerySet
+from dangjian.core.workflow import Transition
+
+
+class ItemKind(models.TextChoices):
+    PROBLEM = "problem", _("Problem")
+    TASK = "task", _("Task")
+    RESPONSIBILITY = "responsibility", _("Responsibility")
+
+
+class Source(models.TextChoices):
+    TALK = "talk", _("Talk")
+    REVIEW = "review", _("Duty-report evaluation")
+    INSPECTION = "inspection", _("Unannounced inspection")
+    PATROL = "patrol", _("Inspection tour")
+    SPECIAL_CHECK = "special_check", _("Special check")
+    SELF_CHECK = "self_check", _("Self-check")
+    ASSIGNED = "assigned", _("Assigned by higher level")
+    PUBLIC = "public", _("Reported by the public")
+    MEETING = "meeting", _("Meeting")
+    OTHER = "other", _("Other")
+
+
+class DeadlineBasis(models.TextChoices):
+    CALENDAR = "calendar", _("Calendar days")
+    WORKING = "working", _("Working days")
+
+
+class Category(models.Model):
+    """A configurable category of items (政治建设, 组织建设 …); some require evidence to close."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    requires_evidence = models.BooleanField(_("closure requires evidence"), default=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ItemListQuerySet(ScopedQuerySet):
+    pass
+
+
+class ItemList(models.Model):
+    """A list (清单) handed down by an organisation: title, date, source document, items."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING_APPROVAL = "pending_approval", _("Awaiting approval")
+        ISSUED = "issued", _("Handed down")
+
+    ALLOWED = {
+        (Status.DRAFT, Status.PENDING_APPROVAL): Transition(label=_("Submit for approval"), cap="hand_down"),
+        (Status.PENDING_APPROVAL, Status.DRAFT): Transition(label=_("Send back to draft"), cap="hand_down", note_required=True),
+        (Status.PENDING_APPROVAL, Status.ISSUED): Transition(label=_("Approve and hand down"), cap="hand_down"),
+        (Status.DRAFT, Status.ISSUED): Transition(label=_("Hand down"), cap="hand_down"),
+    }
+
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="item_lists", verbose_name=_("issuing organisation")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.PROBLEM)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.ASSIGNED)
+    issued_on = models.DateField(_("date"), default=timezone.localdate)
+    document = models.CharField(_("source document"), max_length=200, blank=True)
+    document_file = models.FileField(_("document file"), upload_to="ledger/lists/%Y/%m/", blank=True)
+    needs_approval = models.BooleanField(_("needs the leader's approval before handing down"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ItemListQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("list")
+        verbose_name_plural = _("lists")
+        indexes = [models.Index(fields=["org", "status", "issued_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ItemGroup(models.Model):
+    """One item handed to many organisations at once; its items roll up under it."""
+
+    item_list = models.ForeignKey(ItemList, on_delete=models.PROTECT, related_name="groups")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")  # issuing org
+    title = models.CharField(_("title"), max_length=300)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("item group")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ItemQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.exclude(status__in=[Item.Status.DRAFT, Item.Status.CLOSED])
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.open().filter(deadline__lt=today, long_term=False)
+
+
+class Item(models.Model):
+    """One problem, task or responsibility, followed until its closure is verified (销号)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        HANDED_DOWN = "handed_down", _("Handed down")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        RECTIFYING = "rectifying", _("Being rectified")
+        CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
+        RETURNED = "returned", _("Returned")
+        CLOSED = "closed", _("Closed")
+
+    # Filled in by ledger.services (the guards need the services' rules); see services.ITEM_TRANSITIONS.
+    ALLOWED: dict = {}
+
+    scope_org_field = "org"
+
+    item_list = models.ForeignKey(ItemList, on_delete=models.PROTECT, related_name="items", verbose_name=_("list"))
+    group = models.ForeignKey(
+        ItemGroup, on_delete=models.PROTECT, related_name="items", null=True, blank=True, verbose_name=_("group")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.PROBLEM)
+    title = models.CharField(_("problem / task"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="items", verbose_name=_("category")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.ASSIGNED)
+    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source_record = GenericForeignKey("source_type", "source_id")
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="items", verbose_name=_("responsible organisation")
+    )
+    responsible_leader = models.CharField(_("responsible leader"), max_length=60, blank=True)
+    responsible_person = models.CharField(_("responsible person"), max_length=60, blank=True)
+    person = models.ForeignKey(
+        "orgs.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="items",
+        verbose_name=_("responsible person (roster)"),
+    )
+    supervisor_org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="supervised_items",
+        verbose_name=_("supervising organisation"),
+    )
+    issued_on = models.DateField(_("handed down on"))
+    deadline = models.DateField(_("deadline"), null=True, blank=True, db_index=True)
+    deadline_basis = models.CharField(
+        _("deadline counted in"), max_length=10, choices=DeadlineBasis.choices, default=DeadlineBasis.CALENDAR
+    )
+    deadline_days = models.PositiveIntegerField(_("days allowed"), null=True, blank=True)
+    original_deadline = models.DateField(_("original deadline"), null=True, blank=True)
+    long_term = models.BooleanField(_("long-term (长期坚持)"), default=False)
+    review_cycle_days = models.PositiveIntegerField(_("review cycle (days)"), null=True, blank=True)
+    target = models.TextField(_("target"), blank=True)
+    measures = models.TextField(_("measures"), blank=True)
+    percent = models.PositiveSmallIntegerField(_("progress %"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closure_requested_on = models.DateField(_("closure requested on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    closed_late = models.BooleanField(_("closed late"), default=False, db_index=True)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    remarks = models.TextField(_("remarks"), blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["item_list_id", "number"]
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        indexes = [
+            models.Index(fields=["org", "status", "deadline"]),
+            models.Index(fields=["supervisor_org", "status"]),
+            models.Index(fields=["source_type", "source_id"]),
+        ]
+        constraints = [models.UniqueConstraint(fields=["item_list", "number"], name="unique_item_number_in_list")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Progress(models.Model):
+    """A dated progress entry (整改进展) with a percentage and optional evidence files."""
+
+    scope_org_field = "item__org"
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="progress_entries")
+    on = models.DateField(_("date"))
+    text = models.TextField(_("progress"))
+    percent = models.PositiveSmallIntegerField(_("progress %"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        verbose_name = _("progress entry")
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.percent}%"
+
+
+class Evidence(models.Model):
+    """A file that proves rectification (佐证材料), attached to a progress entry, a closure request or a re-check."""
+
+    scope_org_field = "item__org"
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="evidence")
+    progress = models.ForeignKey(Progress, on_delete=models.PROTECT, null=True, blank=True, related_name="files")
+    recheck = models.ForeignKey("Recheck", on_delete=models.PROTECT, null=True, blank=True, related_name="files")
+    purpose = models.CharField(max_length=20, default="progress")  # progress, closure, recheck
+    file = models.FileField(_("file"), upload_to="ledger/evidence/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("evidence")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExtensionRequest(models.Model):
+    """A request to move an item's deadline (申请延期), decided by the supervising side."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    ALLOWED: dict = {}  # filled in by ledger.services
+
+    scope_org_field = "item__org"
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="extensions")
+    current_deadline = models.DateField(_("deadline at the time"))
+    requested_to = models.DateField(_("requested new deadline"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decision_note = models.TextField(_("decision note"), blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("extension request")
+
+    def __str__(self) -> str:
+        return f"{self.item} → {self.requested_to}"
+
+
+class Recheck(models.Model):
+    """A look-back (回头看) of a closed item: scheduled, then confirmed or found relapsed."""
+
+    class Result(models.TextChoices):
+        PENDING = "", _("Scheduled")
+        CONFIRMED = "confirmed", _("Confirmed")
+        RELAPSED = "relapsed", _("Relapsed")
+
+    scope_org_field = "item__org"
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="rechecks")
+    round = models.PositiveSmallIntegerField(_("round checked"))
+    scheduled_on = models.DateField(_("scheduled on"))
+    done_on = models.DateField(_("checked on"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True, default="")
+    note = models.TextField(_("findings"), blank=True)
+    checker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-scheduled_on", "-pk"]
+        verbose_name = _("look-back")
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.scheduled_on}"
+
+
+class Reminder(models.Model):
+    """A deadline reminder; unique per item, kind and deadline so that ``daily`` sends each once."""
+
+    class Kind(models.TextChoices):
+        BEFORE_7 = "before_7", _("7 days before the deadline")
+        BEFORE_1 = "before_1", _("1 day before the deadline")
+        OVERDUE = "overdue", _("The day after the deadline")
+
+    scope_org_field = "item__org"
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    deadline = models.DateField()
+    due_on = models.DateField(db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled = models.BooleanField(default=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "kind", "deadline"], name="unique_reminder_per_deadline")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.kind} {self.due_on}"
+
+
+class Escalation(models.Model):
+    """An item overdue beyond the allowed days, on the supervisors' escalation list."""
+
+    scope_org_field = "item__org"
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="escalations")
+    deadline = models.DateField()
+    listed_on = models.DateField()
+    resolved_on = models.DateField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "deadline"], name="unique_escalation_per_deadline")]
+        ordering = ["-listed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.item} ({self.listed_on})"
+
+
+class Accountability(models.Model):
+    """An accountability decision (问责) taken over an item."""
+
+    class Form(models.TextChoices):
+        CRITICISM = "criticism", _("Criticism and education")
+        NOTICE = "notice", _("Circulated criticism")
+        ADMONITION = "admonition", _("Admonishment")
+        ORGANISATIONAL = "organisational", _("Organisational handling")
+        DISCIPLINARY = "disciplinary", _("Disciplinary sanction")
+
+    scope_org_field = "item__org"
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="accountabilities")
+    form = models.CharField(_("form"), max_length=20, choices=Form.choices)
+    person_name = models.CharField(_("person held accountable"), max_length=60)
+    person = models.ForeignKey("orgs.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_on = models.DateField(_("decided on"))
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_on"]
+        verbose_name = _("accountability")
+        verbose_name_plural = _("accountability records")
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} {self.person_name}"
+
+
+class RollupSnapshot(models.Model):
+    """Month-end figures of one organisation's items, kept exactly as they stood (for briefings)."""
+
+    month = models.DateField(_("month"))  # first day of the month
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+", null=True)
+    total = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    closed_on_time = models.PositiveIntegerField(default=0)
+    closed_late = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    overdue_days_max = models.PositiveIntegerField(default=0)
+    by_status = models.JSONField(default=dict)
+    taken_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "org"], name="unique_snapshot_per_month")]
+        ordering = ["-month", "org_id"]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.month:%Y-%m}"
