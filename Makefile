@@ -33,7 +33,7 @@ OTHER_APPS := $(filter-out dangjian/core,$(patsubst %/apps.py,%,$(wildcard dangj
 ## Refresh the shell's catalogue dangjian/locale (dangjian/templates + dangjian/core) after adding strings.
 makemessages: venv
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=bench --ignore=staticfiles \
-		$(addprefix --ignore=,$(OTHER_APPS) dangjian/ledger dangjian/talks)
+		$(addprefix --ignore=,$(sort $(OTHER_APPS) dangjian/ledger dangjian/talks))
 
 migrate: venv messages
 	$(PY) manage.py migrate --noinput -v 0

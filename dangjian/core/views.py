@@ -79,6 +79,12 @@ def audit_log(request):
     if action and action.isdigit():
         logs = logs.filter(action=int(action))
     page = Paginator(logs, 50).get_page(request.GET.get("page"))
+    for log in page:
+        # Pairs prepared here: a template cannot iterate a dict that has a key named "items".
+        log.change_rows = [
+            (name, *change[:2]) for name, change in log.changes_dict.items()
+            if isinstance(change, (list, tuple)) and len(change) >= 2
+        ]
     return render(request, "core/audit_log.html", {
         "page": page, "q": q, "action": action, "actions": LogEntry.Action.choices,
         "breadcrumbs": [(_("Audit log"), None)],
