@@ -38,6 +38,10 @@ def pytest_configure(config):
     from django.core.management import call_command
 
     call_command("compile_translations", verbosity=0)
+    # Real hashing costs ~0.3 s per user; tests create many users.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,8 @@ class Cap:
     VERIFY = "verify"  # verify or return closures, decide extensions, re-check
     INSPECT = "inspect"  # record inspections, interviews and accountability
     VIEW_AUDIT = "view_audit"
-    ADMINISTER = "administer"  # users, role assignments, rule parameters
+    MANAGE_USERS = "manage_users"  # accounts and role assignments within one's own subtree
+    ADMINISTER = "administer"  # rule parameters, the whole platform
 
 
 ALL_CAPS = frozenset(v for k, v in vars(Cap).items() if k.isupper())
@@ -36,11 +37,11 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.ADMIN: ALL_CAPS,
     Role.ORG_DEPT: frozenset(
         {Cap.VIEW, Cap.MANAGE_ORGS, Cap.MANAGE_PEOPLE, Cap.UNMASK_ID, Cap.IMPORT, Cap.EXPORT,
-         Cap.HAND_DOWN, Cap.RECTIFY, Cap.VERIFY, Cap.INSPECT, Cap.VIEW_AUDIT}
+         Cap.HAND_DOWN, Cap.RECTIFY, Cap.VERIFY, Cap.INSPECT, Cap.VIEW_AUDIT, Cap.MANAGE_USERS}
     ),
     Role.TOWNSHIP: frozenset(
         {Cap.VIEW, Cap.MANAGE_ORGS, Cap.MANAGE_PEOPLE, Cap.IMPORT, Cap.EXPORT, Cap.HAND_DOWN, Cap.RECTIFY,
-         Cap.VERIFY, Cap.INSPECT}
+         Cap.VERIFY, Cap.INSPECT, Cap.MANAGE_USERS}
     ),
     Role.BRANCH_SECRETARY: frozenset({Cap.VIEW, Cap.MANAGE_PEOPLE, Cap.EXPORT, Cap.RECTIFY}),
     Role.INSPECTOR: frozenset({Cap.VIEW, Cap.EXPORT, Cap.VERIFY, Cap.INSPECT}),

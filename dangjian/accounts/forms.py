@@ -1,0 +1,41 @@
+"""Forms for accounts and role assignments; organisation choices come from the actor's scope."""
+
+from django import forms
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+def _org_field(actor):
+    Organisation = apps.get_model("orgs", "Organisation")
+    return forms.ModelChoiceField(
+        queryset=Organisation.objects.visible_to(actor).current().only("id", "name", "path", "depth"),
+        label=_("Organisation"),
+    )
+
+
+class AssignmentForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
+    include_subtree = forms.BooleanField(required=False, initial=True, label=_("Includes subordinate organisations"))
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"] = _org_field(actor)
+        self.order_fields(["org", "role", "include_subtree"])
+
+
+class UserCreateForm(AssignmentForm):
+    username = forms.CharField(max_length=150, label=_("Username"))
+    display_name = forms.CharField(max_length=40, label=_("Name"))
+    phone = forms.CharField(max_length=30, required=False, label=_("Phone"))
+    email = forms.EmailField(required=False, label=_("Email"))
+    password = forms.CharField(widget=forms.PasswordInput, label=_("Initial password"))
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        self.order_fields(["username", "display_name", "phone", "email", "password", "org", "role", "include_subtree"])
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput, label=_("New password"))

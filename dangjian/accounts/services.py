@@ -1,0 +1,107 @@
+"""Writes to accounts and role assignments. Nobody can grant more than they hold themselves."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dangjian.core.scoping import ensure_can, reset_scope, without_focus
+
+from .models import RoleAssignment, User
+from .roles import ROLE_CAPS, Cap, Role
+
+
+def caps_at(actor, org) -> frozenset[str]:
+    """Every capability the actor holds at ``org`` (union over the grants that cover it)."""
+    scope = without_focus(actor)
+    if scope.everything:
+        return scope.all_caps
+    caps: set[str] = set()
+    for grant in scope.grants:
+        if grant.covers(org.pk, org.path):
+            caps |= grant.caps
+    return frozenset(caps)
+
+
+def _check_grantable(actor, role: str, org) -> None:
+    ensure_can(actor, Cap.MANAGE_USERS, org)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if org.is_dissolved:
+        raise ValidationError({"org": _("This organisation has been dissolved.")})
+    if not ROLE_CAPS[role] <= caps_at(actor, org):
+        raise ValidationError({"role": _("You cannot grant a role with more rights than you hold yourself.")})
+
+
+def user_create(
+    *, actor, username: str, display_name: str, password: str, role: str, org, include_subtree: bool = True,
+    phone: str = "", email: str = "",
+) -> User:
+    """Open an account with its first role assignment."""
+    _check_grantable(actor, role, org)
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": _("Please enter a username.")})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This username is already taken.")})
+    user = User(username=username, display_name=display_name.strip(), phone=phone.strip(), email=email.strip())
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        RoleAssignment.objects.create(user=user, role=role, org=org, include_subtree=include_subtree)
+    return user
+
+
+def assignment_add(*, actor, user: User, role: str, org, include_subtree: bool = True) -> RoleAssignment:
+    """Give a user one more role at an organisation."""
+    _check_grantable(actor, role, org)
+    if RoleAssignment.objects.filter(user=user, role=role, org=org).exists():
+        raise ValidationError(_("The user already has this role at this organisation."))
+    assignment = RoleAssignment.objects.create(user=user, role=role, org=org, include_subtree=include_subtree)
+    reset_scope(user)
+    return assignment
+
+
+def assignment_remove(*, actor, assignment: RoleAssignment) -> None:
+    """Take a role away (the audit log keeps the record of it)."""
+    _check_grantable(actor, assignment.role, assignment.org)
+    if assignment.user_id == actor.pk:
+        raise ValidationError(_("You cannot remove your own role."))
+    assignment.delete()
+    reset_scope(assignment.user)
+
+
+def _ensure_manages(actor, user: User) -> None:
+    if user.is_superuser and not actor.is_superuser:
+        raise ValidationError(_("Only a system administrator can change this account."))
+    orgs = [a.org for a in user.assignments.select_related("org")]
+    if not actor.is_superuser and (not orgs or not all(Cap.MANAGE_USERS in caps_at(actor, o) for o in orgs)):
+        raise ValidationError(_("This account also holds roles outside the organisations you manage."))
+
+
+def user_set_active(*, actor, user: User, active: bool) -> User:
+    """Disable or re-enable an account (accounts are never deleted)."""
+    _ensure_manages(actor, user)
+    if user.pk == actor.pk:
+        raise ValidationError(_("You cannot disable your own account."))
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def user_reset_password(*, actor, user: User, password: str) -> User:
+    """Set a new password for a user who forgot theirs."""
+    _ensure_manages(actor, user)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user

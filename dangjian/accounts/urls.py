@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("", views.user_list, name="user_list"),
+    path("new/", views.user_create, name="user_create"),
+    path("<int:pk>/", views.user_detail, name="user_detail"),
+    path("<int:pk>/roles/", views.assignment_add, name="assignment_add"),
+    path("roles/<int:pk>/remove/", views.assignment_remove, name="assignment_remove"),
+    path("<int:pk>/active/", views.user_set_active, name="user_set_active"),
+    path("<int:pk>/password/", views.user_reset_password, name="user_reset_password"),
+]

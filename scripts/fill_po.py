@@ -1,0 +1,41 @@
+"""Fill empty msgstr entries of a .po catalogue from a JSON dict {msgid: msgstr} (a maintenance helper).
+
+Usage: python scripts/fill_po.py path/to/django.po translations.json
+Entries already translated are left alone; untranslated ones without a translation are listed.
+"""
+
+import json
+import sys
+
+import polib
+
+
+def main() -> int:
+    po_path, json_path = sys.argv[1], sys.argv[2]
+    with open(json_path, encoding="utf-8") as fh:
+        table = json.load(fh)
+    po = polib.pofile(po_path)
+    missing = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+            entry.msgstr = ""
+        if entry.msgid_plural:
+            if not any(entry.msgstr_plural.values()) and entry.msgid in table:
+                entry.msgstr_plural = {0: table[entry.msgid]}
+            continue
+        if not entry.msgstr:
+            if entry.msgid in table:
+                entry.msgstr = table[entry.msgid]
+            else:
+                missing.append(entry.msgid)
+    po.save(po_path)
+    for msgid in missing:
+        print("untranslated:", msgid)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
