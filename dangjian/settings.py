@@ -67,7 +67,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +79,10 @@ MIDDLEWARE = [
     "dangjian.core.middleware.FocusMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+if not DEBUG:
+    # In production the app serves its own (vendored) static files; runserver does it in development.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "dangjian.urls"
 WSGI_APPLICATION = "dangjian.wsgi.application"
