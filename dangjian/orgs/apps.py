@@ -18,3 +18,17 @@ class OrgsConfig(AppConfig):
         )
         audit.register(models.Post)
         audit.register(models.Transfer)
+
+        from django.utils.translation import gettext_lazy as _
+
+        from dangjian.core import nav
+
+        from .views.organisations import home_warnings_block
+
+        nav.register(nav.NavEntry(key="orgs", label=_("Organisations"), icon="sitemap", url_name="orgs:tree", order=10))
+        nav.register(
+            nav.NavEntry(key="org_warnings", label=_("Warnings"), icon="alert-triangle", url_name="orgs:warnings", order=12)
+        )
+        nav.register_home_block(
+            "org_warnings", order=20, template="orgs/partials/org_home_warnings.html", context=home_warnings_block
+        )

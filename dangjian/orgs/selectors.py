@@ -8,6 +8,8 @@ from datetime import date
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangjian.core.params import get as param
 
@@ -69,12 +71,14 @@ def _top_nodes(qs) -> list[Organisation]:
     return list(qs.filter(depth=top).order_by("sort_key", "path"))
 
 
-def tree_for_user(user, *, expand_depth: int = 2) -> list[TreeNode]:
+def tree_for_user(user, *, expand_depth: int = 2, include_dissolved: bool = False) -> list[TreeNode]:
     """The user's top organisations with their children expanded (for the first view of the tree page).
 
-    Three queries: top nodes, their children, and the member counts of both levels.
+    Four queries: the top depth, top nodes, their children, and the member counts of both levels.
     """
-    qs = Organisation.objects.visible_to(user).current()
+    qs = Organisation.objects.visible_to(user)
+    if not include_dissolved:
+        qs = qs.current()
     tops = _top_nodes(qs)
     if not tops:
         return []
@@ -108,6 +112,15 @@ def tree_for_user(user, *, expand_depth: int = 2) -> list[TreeNode]:
 
 
 # ------------------------------------------------------------------ warnings
+
+
+# The warning rules, by code (for filters and summaries).
+WARNING_LABELS = {
+    "secretary_vacant": gettext_lazy("Secretary post vacant"),
+    "no_committee": gettext_lazy("No branch committee"),
+    "too_small": gettext_lazy("Too few full members"),
+    "term_expired": gettext_lazy("Term expired"),
+}
 
 
 @dataclass
@@ -149,17 +162,29 @@ def warnings_for(org: Organisation, *, today: date | None = None) -> list[Warnin
         since = org.secretary_vacant_since or org.founded_on
         if since:
             days = (today - since).days
-            result.append(Warning("secretary_vacant", f"书记空缺 {days} 天（自 {since.isoformat()} 起）", "danger"))
+            text = _("Secretary post vacant for %(days)s days (since %(since)s)") % {
+                "days": days,
+                "since": since.isoformat(),
+            }
+            result.append(Warning("secretary_vacant", text, "danger"))
         else:
-            result.append(Warning("secretary_vacant", "书记空缺", "danger"))
+            result.append(Warning("secretary_vacant", _("Secretary post vacant"), "danger"))
     if org.kind in BRANCH_KINDS:
         full = org.full_members
         committee_min = param(params.COMMITTEE_MIN_FULL_MEMBERS.key)
         branch_min = param(params.BRANCH_MIN_FULL_MEMBERS.key)
         if full >= committee_min and org.committee_elected_on is None and org.kind != OrgKind.GENERAL_BRANCH:
-            result.append(Warning("no_committee", f"正式党员 {full} 名（≥{committee_min}），但未设支部委员会"))
+            text = _("%(full)s full members (at least %(min)s) but no branch committee") % {
+                "full": full,
+                "min": committee_min,
+            }
+            result.append(Warning("no_committee", text))
         if full < branch_min and org.kind == OrgKind.BRANCH:
-            result.append(Warning("too_small", f"正式党员仅 {full} 名（<{branch_min}），应成立联合党支部"))
+            text = _("Only %(full)s full members (fewer than %(min)s): should be a joint branch") % {
+                "full": full,
+                "min": branch_min,
+            }
+            result.append(Warning("too_small", text))
     if org.committee_elected_on:
         years = org.effective_term_years()
         try:
@@ -167,7 +192,8 @@ def warnings_for(org: Organisation, *, today: date | None = None) -> list[Warnin
         except ValueError:
             due = org.committee_elected_on.replace(year=org.committee_elected_on.year + years, day=28)
         if due < today:
-            result.append(Warning("term_expired", f"委员会任期已满（应于 {due.isoformat()} 换届），未按期换届"))
+            text = _("Committee term expired (election was due on %(due)s)") % {"due": due.isoformat()}
+            result.append(Warning("term_expired", text))
     return result
 
 
@@ -183,3 +209,31 @@ def warning_list(user, *, code: str | None = None) -> list[tuple[Organisation, l
         if found:
             result.append((org, found))
     return result
+
+
+# ------------------------------------------------------------------ organisation pages
+
+
+def annotate_list(qs):
+    """Annotate organisations for the list page: health, parent name and current secretary (one query)."""
+    today = timezone.localdate()
+    steplen = Organisation.steplen
+    parent = Organisation.objects.filter(
+        path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * steplen)
+    ).values("name")[:1]
+    secretary = (
+        Post.objects.filter(org=OuterRef("pk"), kind=PostKind.SECRETARY, started_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .order_by("-started_on")
+        .values("person__name")[:1]
+    )
+    return annotate_health(qs).annotate(parent_name=Subquery(parent), secretary_name=Subquery(secretary))
+
+
+def member_summary(org: Organisation) -> dict[str, int]:
+    """Party members of ``org`` itself and of its whole subtree, full members included (one query)."""
+    return Person.objects.members().filter(org__path__startswith=org.path).aggregate(
+        subtree=Count("id"),
+        direct=Count("id", filter=Q(org=org)),
+        direct_full=Count("id", filter=Q(org=org, category=MemberCategory.FULL)),
+    )

@@ -1,3 +1,280 @@
-"""organisations pages."""
+"""Organisation pages: the tree, an organisation's page, the list, the warnings and the changes to the tree.
 
-urlpatterns: list = []
+Each view parses input, fetches through core.scoping (404 for "missing" and "not yours"),
+calls one service or selector, and renders. Services raise PermissionDenied (403) when a
+visible organisation may not be changed by the user.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_tables2 import RequestConfig
+
+from dangjian.core import audit
+from dangjian.core.scoping import can, ensure_can, get_for_user, get_scope
+
+from .. import selectors, services
+from ..filters import OrganisationFilter
+from ..forms import OrganisationDissolveForm, OrganisationForm, OrganisationMoveForm, add_service_error
+from ..models import Organisation, OrgKind, Post, PostKind
+from ..tables import OrganisationTable
+
+PAGE_SIZE = 50
+
+
+def _wants_dissolved(request) -> bool:
+    return request.GET.get("dissolved") == "1"
+
+
+def _crumbs(user, org: Organisation, *tail) -> list[tuple[str, str | None]]:
+    """Tree › visible ancestors › org › tail (one query)."""
+    crumbs: list[tuple[str, str | None]] = [(_("Organisations"), reverse("orgs:tree"))]
+    ancestors = Organisation.objects.visible_to(user).filter(path__in=org.ancestor_paths()).only(
+        "id", "name", "short_name", "path"
+    )
+    crumbs += [(a.label, reverse("orgs:org_detail", args=[a.pk])) for a in ancestors]
+    crumbs.append((org.label, reverse("orgs:org_detail", args=[org.pk]) if tail else None))
+    return crumbs + list(tail)
+
+
+def _person_list_url(org: Organisation) -> str | None:
+    """The member list filtered to this organisation (built by the people pages, when present)."""
+    try:
+        return f"{reverse('orgs:person_list')}?org={org.pk}"
+    except NoReverseMatch:
+        return None
+
+
+# ------------------------------------------------------------------ tree
+
+
+@login_required
+@require_GET
+def tree(request):
+    """The user's top organisations with their children; deeper levels load on demand."""
+    show_dissolved = _wants_dissolved(request)
+    nodes = selectors.tree_for_user(request.user, include_dissolved=show_dissolved)
+    return render(request, "orgs/tree.html", {
+        "nodes": nodes,
+        "show_dissolved": show_dissolved,
+        "breadcrumbs": [(_("Organisations"), None)],
+    })
+
+
+@login_required
+@require_GET
+def tree_children(request, pk: int):
+    """The children of one organisation: a fragment for htmx, a small page otherwise."""
+    show_dissolved = _wants_dissolved(request)
+    parent = get_for_user(Organisation, request.user, pk=pk)
+    nodes = selectors.tree_children(request.user, parent, include_dissolved=show_dissolved)
+    context = {"nodes": nodes, "parent": parent, "show_dissolved": show_dissolved}
+    if request.htmx:
+        return render(request, "orgs/partials/tree_nodes.html", context)
+    context["breadcrumbs"] = _crumbs(request.user, parent)
+    return render(request, "orgs/tree_children.html", context)
+
+
+# ------------------------------------------------------------------ organisation page
+
+
+@login_required
+@require_GET
+def org_detail(request, pk: int):
+    """Everything about one organisation: details, posts, members, sub-organisations, warnings, history."""
+    org = get_for_user(selectors.annotate_health(Organisation.objects.all()), request.user, pk=pk)
+    post_order = {kind: i for i, kind in enumerate(PostKind.values)}
+    posts = sorted(
+        Post.objects.current().filter(org=org).select_related("person"),
+        key=lambda p: (post_order.get(p.kind, 99), p.started_on),
+    )
+    return render(request, "orgs/org_detail.html", {
+        "org": org,
+        "posts": posts,
+        "members": selectors.member_summary(org),
+        "children": selectors.tree_children(request.user, org, include_dissolved=True),
+        "warnings": selectors.warnings_for(org),
+        "timeline": audit.timeline(org),
+        "person_list_url": _person_list_url(org),
+        "can_manage": can(request.user, services.MANAGE_ORGS, org),
+        "breadcrumbs": _crumbs(request.user, org),
+    })
+
+
+# ------------------------------------------------------------------ list and warnings
+
+
+@login_required
+@require_GET
+def org_list(request):
+    """Every visible organisation, filtered and sortable; dissolved ones only when asked for."""
+    base = Organisation.objects.visible_to(request.user)
+    filterset = OrganisationFilter(request.GET or None, queryset=base)
+    qs = filterset.qs
+    if not (filterset.is_bound and filterset.form.is_valid() and filterset.form.cleaned_data.get("dissolved") is not None):
+        qs = qs.current()
+    table = OrganisationTable(selectors.annotate_list(qs))
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    template = "orgs/partials/org_table.html" if request.htmx else "orgs/org_list.html"
+    return render(request, template, {
+        "filter": filterset,
+        "table": table,
+        "breadcrumbs": [(_("Organisations"), reverse("orgs:tree")), (_("List"), None)],
+    })
+
+
+@login_required
+@require_GET
+def warnings(request):
+    """Organisations in the user's (focused) subtree that break a rule of DOMAIN.md §1."""
+    code = request.GET.get("code", "")
+    if code not in selectors.WARNING_LABELS:
+        code = ""
+    rows = selectors.warning_list(request.user, code=code or None)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "orgs/partials/org_warning_rows.html" if request.htmx else "orgs/org_warnings.html"
+    return render(request, template, {
+        "page": page,
+        "code": code,
+        "codes": list(selectors.WARNING_LABELS.items()),
+        "breadcrumbs": [(_("Organisations"), reverse("orgs:tree")), (_("Warnings"), None)],
+    })
+
+
+# ------------------------------------------------------------------ changes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_create(request, pk: int):
+    """Add an organisation under a parent."""
+    parent = get_for_user(Organisation, request.user, pk=pk)
+    ensure_can(request.user, services.MANAGE_ORGS, parent)
+    if request.method == "POST":
+        form = OrganisationForm(request.POST)
+        if form.is_valid():
+            try:
+                org = services.org_create(parent=parent, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("Organisation %(name)s created.") % {"name": org.name})
+                return redirect("orgs:org_detail", pk=org.pk)
+    else:
+        form = OrganisationForm(initial={"kind": OrgKind.BRANCH, "sector": parent.sector})
+    return render(request, "orgs/org_form.html", {
+        "form": form,
+        "org": None,
+        "parent": parent,
+        "title": _("New organisation under %(parent)s") % {"parent": parent.label},
+        "breadcrumbs": _crumbs(request.user, parent, (_("New organisation"), None)),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_edit(request, pk: int):
+    """Change an organisation's details; the old values stay in its history."""
+    org = get_for_user(Organisation, request.user, pk=pk)
+    ensure_can(request.user, services.MANAGE_ORGS, org)
+    crumbs = _crumbs(request.user, org, (_("Edit"), None))
+    title = _("Edit %(name)s") % {"name": org.label}
+    if request.method == "POST":
+        # The form works on a copy: a refused change must not show up in the page's header.
+        form = OrganisationForm(request.POST, instance=copy.copy(org))
+        if form.is_valid():
+            try:
+                services.org_update(org=org, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("orgs:org_detail", pk=org.pk)
+    else:
+        form = OrganisationForm(instance=org)
+    return render(request, "orgs/org_form.html", {
+        "form": form, "org": org, "parent": None, "title": title, "breadcrumbs": crumbs,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_move(request, pk: int):
+    """Move an organisation and its whole subtree under another visible organisation."""
+    org = get_for_user(Organisation, request.user, pk=pk)
+    ensure_can(request.user, services.MANAGE_ORGS, org)
+    form = OrganisationMoveForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_move(org=org, new_parent=form.cleaned_data["new_parent"], actor=request.user)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Organisation moved."))
+            return redirect("orgs:org_detail", pk=org.pk)
+    return render(request, "orgs/org_move.html", {
+        "form": form,
+        "org": org,
+        "breadcrumbs": _crumbs(request.user, org, (_("Move"), None)),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_dissolve(request, pk: int):
+    """Dissolve (撤销) an organisation: it stays in the history, hidden from current lists."""
+    org = get_for_user(Organisation, request.user, pk=pk)
+    ensure_can(request.user, services.MANAGE_ORGS, org)
+    form = OrganisationDissolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_dissolve(
+                org=org, actor=request.user, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Organisation dissolved."))
+            return redirect("orgs:org_detail", pk=org.pk)
+    return render(request, "orgs/org_dissolve.html", {
+        "form": form,
+        "org": org,
+        "breadcrumbs": _crumbs(request.user, org, (_("Dissolve"), None)),
+    })
+
+
+urlpatterns = [
+    path("", tree, name="tree"),
+    path("list/", org_list, name="org_list"),
+    path("warnings/", warnings, name="warnings"),
+    path("<int:pk>/", org_detail, name="org_detail"),
+    path("<int:pk>/children/", tree_children, name="tree_children"),
+    path("<int:pk>/new/", org_create, name="org_create"),
+    path("<int:pk>/edit/", org_edit, name="org_edit"),
+    path("<int:pk>/move/", org_move, name="org_move"),
+    path("<int:pk>/dissolve/", org_dissolve, name="org_dissolve"),
+]
+
+
+def home_warnings_block(request) -> dict | None:
+    """The home page's count of warnings in the user's (focused) scope, by rule (one query)."""
+    if get_scope(request.user).is_empty:
+        return None
+    rows = selectors.warning_list(request.user)
+    by_code = dict.fromkeys(selectors.WARNING_LABELS, 0)
+    for _org, found in rows:
+        for w in found:
+            by_code[w.code] = by_code.get(w.code, 0) + 1
+    return {
+        "total": len(rows),
+        "by_code": [(code, label, by_code[code]) for code, label in selectors.WARNING_LABELS.items()],
+    }

@@ -1,0 +1,193 @@
+"""Forms of the orgs app. They parse input only; the rules live in orgs.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation
+from .services import ORG_FIELDS
+
+
+class TablerFormMixin:
+    """Give every widget the Tabler (Bootstrap 5) class it needs."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+def add_service_error(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+# ------------------------------------------------------------------ organisations
+
+
+class OrganisationForm(TablerFormMixin, forms.ModelForm):
+    """Details of an organisation, for creating a child and for editing (saved by the services)."""
+
+    class Meta:
+        model = Organisation
+        fields = ORG_FIELDS
+        widgets = {"founded_on": DateInput(), "committee_elected_on": DateInput()}
+
+
+class OrganisationMoveForm(TablerFormMixin, forms.Form):
+    """Choose the new parent among the current organisations the user may see."""
+
+    new_parent = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("New parent organisation"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["new_parent"]
+        field.queryset = Organisation.objects.visible_to(user).current().only("id", "name", "depth", "path")
+        field.label_from_instance = lambda org: f"{'　' * (org.depth - 1)}{org.name}"
+
+
+class OrganisationDissolveForm(TablerFormMixin, forms.Form):
+    """Date and reason of a dissolution (撤销); the service checks that nothing remains below."""
+
+    on = forms.DateField(label=_("Dissolved on"), widget=DateInput(), initial=timezone.localdate)
+    # Not required here: the service gives the message, so the form and other callers agree.
+    reason = forms.CharField(
+        label=_("Reason for dissolution"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+
+# ------------------------------------------------------------------ people and posts
+
+
+def _person_field(name: str, **overrides) -> forms.Field:
+    """The model's own form field (label, choices, length) for a person field the services accept."""
+    from .models import Person
+
+    field = Person._meta.get_field(name).formfield(**overrides)
+    if isinstance(field, forms.DateField):
+        field.widget = DateInput()
+    return field
+
+
+def _org_label(org) -> str:
+    return f"{'　' * (org.depth - 1)}{org.name}"
+
+
+class PersonForm(TablerFormMixin, forms.Form):
+    """The 16 items of the national member form; ID, date and sex rules are checked by ``services.build_person``."""
+
+    org = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Branch"))
+    name = _person_field("name")
+    # Required on create only (empty on edit keeps the number on file); the service checks it.
+    id_number = forms.CharField(
+        label=_("Citizen ID number"), max_length=20, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    sex = _person_field("sex", required=False, help_text=_("Leave empty to take it from the ID number."))
+    ethnicity = _person_field("ethnicity")
+    education = _person_field("education")
+    category = _person_field("category")
+    joined_on = _person_field("joined_on")
+    converted_on = _person_field("converted_on")
+    job = _person_field("job")
+    phone = _person_field("phone")
+    address = _person_field("address")
+    standing = _person_field("standing")
+    lost_contact = _person_field("lost_contact")
+    lost_contact_on = _person_field("lost_contact_on")
+    mobile = _person_field("mobile")
+    mobile_destination = _person_field("mobile_destination")
+
+    def __init__(self, *args, orgs=None, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if person is None:
+            self.fields["org"].queryset = orgs if orgs is not None else Organisation.objects.none()
+            self.fields["org"].label_from_instance = _org_label
+            self.fields["id_number"].required = True
+        else:
+            del self.fields["org"]
+            self.fields["id_number"].help_text = _("On file: %(masked)s. Leave empty to keep it.") % {
+                "masked": person.id_masked
+            }
+
+    def service_fields(self) -> dict:
+        """The cleaned values as the services take them (organisation and ID number passed separately)."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("org", "id_number")}
+
+
+class PersonTransferForm(TablerFormMixin, forms.Form):
+    """Transfer of membership (组织关系转接) to another organisation the user manages."""
+
+    to_org = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("To organisation"))
+    on = forms.DateField(label=_("Date of transfer"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].queryset = orgs
+        self.fields["to_org"].label_from_instance = _org_label
+
+
+class PersonLeaveForm(TablerFormMixin, forms.Form):
+    """Leaving the roll or death; the service asks for a reason when the person left."""
+
+    on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    deceased = forms.BooleanField(label=_("The person has died"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PersonRestoreForm(TablerFormMixin, forms.Form):
+    """Put a person back on the roll; the reason is kept in the status history."""
+
+    reason = forms.CharField(
+        label=_("Reason"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PostForm(TablerFormMixin, forms.Form):
+    """Appoint someone from the organisation's roster (or its subtree) to a post."""
+
+    person = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Person"))
+    kind = forms.ChoiceField(label=_("Post"))
+    started_on = forms.DateField(label=_("Started on"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import PostKind
+
+        self.fields["person"].queryset = people
+        self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.org.label}，{p.id_masked[-4:]}）"
+        self.fields["kind"].choices = PostKind.choices
+
+
+class PostEndForm(TablerFormMixin, forms.Form):
+    """End a post (免职/离任); the post stays in the history."""
+
+    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
