@@ -124,12 +124,28 @@ class ItemGroup(models.Model):
 
 
 class ItemQuerySet(ScopedQuerySet):
+    def handed_down(self):
+        """Items that left the draft stage (what every ledger and statistic counts)."""
+        return self.exclude(status=Item.Status.DRAFT)
+
     def open(self):
         return self.exclude(status__in=[Item.Status.DRAFT, Item.Status.CLOSED])
 
     def overdue(self, today=None):
         today = today or timezone.localdate()
         return self.open().filter(deadline__lt=today, long_term=False)
+
+    def with_light(self, today=None):
+        """Annotate ``light`` (green / yellow / red / none) in SQL."""
+        from .deadlines import light_case
+
+        return self.annotate(light=light_case(today or timezone.localdate()))
+
+    def light(self, which: str, today=None):
+        """Only items whose light is ``which`` (see ``deadlines.light``)."""
+        from .deadlines import light_q
+
+        return self.filter(light_q(which, today or timezone.localdate()))
 
 
 class Item(models.Model):
@@ -249,6 +265,7 @@ class Evidence(models.Model):
     progress = models.ForeignKey(Progress, on_delete=models.PROTECT, null=True, blank=True, related_name="files")
     recheck = models.ForeignKey("Recheck", on_delete=models.PROTECT, null=True, blank=True, related_name="files")
     purpose = models.CharField(max_length=20, default="progress")  # progress, closure, recheck
+    round = models.PositiveSmallIntegerField(_("round"), default=1)  # the item's round when uploaded
     file = models.FileField(_("file"), upload_to="ledger/evidence/%Y/%m/")
     name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
@@ -341,6 +358,8 @@ class Reminder(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     deadline = models.DateField()
+    # The responsible organisation the reminder is for: reassigning cancels it and schedules new ones.
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, null=True, related_name="+")
     due_on = models.DateField(db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     cancelled = models.BooleanField(default=False)
@@ -349,7 +368,7 @@ class Reminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["item", "kind", "deadline"], name="unique_reminder_per_deadline")
+            models.UniqueConstraint(fields=["item", "kind", "deadline", "org"], name="unique_reminder_per_deadline_org")
         ]
 
     def __str__(self) -> str:

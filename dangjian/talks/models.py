@@ -22,7 +22,22 @@ class TalkKind(models.TextChoices):
 
 
 class TalkRecordQuerySet(ScopedQuerySet):
-    pass
+    def visible_to(self, user, *, ignore_focus: bool = False):
+        """Narrower than the organisation scope: talk records are about people (DOMAIN.md §7).
+
+        Besides seeing the organisation, the user must hold the "inspect" capability at it
+        (the talk's superiors: township committee, organisation department, inspectors), or
+        be the person who recorded the talk. A branch secretary or member who merely sees the
+        organisation does not see the talks held with its people.
+        """
+        from django.db.models import Q
+
+        from dangjian.ledger.selectors import cap_q
+
+        qs = super().visible_to(user, ignore_focus=ignore_focus)
+        if not getattr(user, "is_authenticated", False):
+            return qs.none()
+        return qs.filter(cap_q(user, "inspect") | Q(recorded_by=user))
 
 
 class TalkRecord(models.Model):

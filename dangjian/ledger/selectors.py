@@ -1,0 +1,429 @@
+"""Reads that shape the ledger pages, the roll-up, rankings, "my work" and exports.
+
+Every function starts from ``visible_to(user)`` and runs a fixed number of queries,
+whatever the number of items: counts are SQL GROUP BYs over the organisation path prefix
+(``Substr(org__path, 1, depth * steplen)``), never Python loops over items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.core import scoping, workflow
+from dangjian.core.params import get as param
+from dangjian.orgs.models import Organisation
+
+from . import params
+from .models import Escalation, Item, RollupSnapshot
+
+S = Item.Status
+STATUS_ORDER = [s for s in S.values if s != S.DRAFT]
+
+
+def cap_q(user, cap: str, prefix: str = "org__") -> Q:
+    """Records whose organisation (through ``prefix``) is covered by a grant of the user that carries ``cap``.
+
+    Like ``Scope.q`` but counting only the grants with that capability (focus honoured).
+    Candidate for ``core.scoping`` (``Scope.q_for(cap)``); kept here until core grows it.
+    """
+    scope = scoping.get_scope(user)
+    id_field, path_field = f"{prefix}id" if prefix else "id", f"{prefix}path"
+    if scope.everything:
+        q = Q() if cap in scope.all_caps else Q(pk__in=[])
+    else:
+        grants = [g for g in scope.grants if cap in g.caps]
+        if not grants:
+            return Q(pk__in=[])
+        q = Q(pk__in=[])
+        ids = [g.org_id for g in grants if not g.subtree]
+        if ids:
+            q |= Q(**{f"{id_field}__in": ids})
+        for g in grants:
+            if g.subtree:
+                q |= Q(**{f"{path_field}__startswith": g.path})
+    if scope.focus_path is not None:
+        q &= Q(**{f"{path_field}__startswith": scope.focus_path})
+    return q
+
+
+# ------------------------------------------------------------------ the ledger (台账)
+
+
+def ledger_rows(qs, *, today: date | None = None):
+    """The ledger table's rows: related records joined, the light annotated (one query per page)."""
+    return qs.select_related("org", "supervisor_org", "category", "item_list", "group").with_light(
+        today or timezone.localdate()
+    )
+
+
+def item_for_page(user, pk: int) -> Item:
+    """One item for its page, or 404 (missing and not yours alike)."""
+    qs = Item.objects.select_related(
+        "org", "supervisor_org", "category", "item_list", "item_list__org", "group", "person", "closed_by", "created_by"
+    ).prefetch_related("progress_entries__files", "evidence", "extensions", "rechecks", "accountabilities")
+    return scoping.get_for_user(qs, user, pk=pk)
+
+
+def item_moves(item: Item, user) -> list[tuple[str, workflow.Transition]]:
+    """The transitions to offer this user on the item page (verify/return hidden from the rectifying side)."""
+    from .services import separation_violated
+
+    moves = [(to, rule) for to, rule in workflow.allowed_moves(item, user) if to != S.HANDED_DOWN]
+    if any(to in (S.CLOSED, S.RETURNED) for to, _rule in moves) and (
+        separation_violated(item, user) or not scoping.can(user, "verify", item.supervisor_org)
+    ):
+        moves = [(to, rule) for to, rule in moves if to not in (S.CLOSED, S.RETURNED)]
+    if item.status == S.CLOSED:
+        moves = []  # reopening happens only through a look-back
+    return moves
+
+
+# ------------------------------------------------------------------ roll-up (汇总)
+
+
+@dataclass
+class RollupRow:
+    """The figures of one organisation's subtree."""
+
+    org: Organisation
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    closed: int = 0
+    closed_on_time: int = 0
+    closed_late: int = 0
+    overdue: int = 0
+    overdue_days_max: int = 0
+
+    @property
+    def open(self) -> int:
+        return self.total - self.closed
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Closed on time ÷ closed (None when nothing is closed yet)."""
+        return self.closed_on_time / self.closed if self.closed else None
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Closed on time ÷ all items (the ranking score)."""
+        return self.closed_on_time / self.total if self.total else None
+
+
+def _overdue_q(today: date) -> Q:
+    return Q(deadline__lt=today, long_term=False) & ~Q(status=S.CLOSED)
+
+
+def _figures(today: date) -> dict:
+    overdue = _overdue_q(today)
+    return {
+        "total": Count("pk"),
+        **{f"s_{status}": Count("pk", filter=Q(status=status)) for status in STATUS_ORDER},
+        "closed_late": Count("pk", filter=Q(status=S.CLOSED, closed_late=True)),
+        "overdue": Count("pk", filter=overdue),
+        "oldest": Min("deadline", filter=overdue),
+    }
+
+
+def _fill(row: RollupRow, values: dict, today: date) -> RollupRow:
+    row.total = values["total"]
+    row.by_status = {status: values[f"s_{status}"] for status in STATUS_ORDER}
+    row.closed = row.by_status[S.CLOSED]
+    row.closed_late = values["closed_late"]
+    row.closed_on_time = row.closed - row.closed_late
+    row.overdue = values["overdue"]
+    row.overdue_days_max = (today - values["oldest"]).days if values["oldest"] else 0
+    return row
+
+
+def rollup(user, parent_org: Organisation, today: date | None = None) -> list[RollupRow]:
+    """Per child organisation of ``parent_org`` (that the user may see): the subtree's figures.
+
+    Two queries: one GROUP BY over the items by the path prefix of the child, one for the
+    children themselves. Drafts are not counted. Children without items appear with zeros.
+    """
+    today = today or timezone.localdate()
+    child_depth = parent_org.depth + 1
+    prefix_len = child_depth * Organisation.steplen
+    grouped = (
+        Item.objects.visible_to(user)
+        .handed_down()
+        .filter(org__path__startswith=parent_org.path, org__depth__gte=child_depth)
+        .annotate(branch=Substr("org__path", 1, prefix_len))
+        .order_by()
+        .values("branch")
+        .annotate(**_figures(today))
+    )
+    by_branch = {row["branch"]: row for row in grouped}
+    children = Organisation.objects.visible_to(user).filter(path__startswith=parent_org.path, depth=child_depth)
+    rows = []
+    for child in children.order_by("path"):
+        values = by_branch.get(child.path)
+        if values is None:
+            if child.dissolved_on:
+                continue
+            rows.append(RollupRow(org=child, by_status=dict.fromkeys(STATUS_ORDER, 0)))
+        else:
+            rows.append(_fill(RollupRow(org=child), values, today))
+    return rows
+
+
+def rollup_totals(rows: list[RollupRow]) -> RollupRow | None:
+    """The sum of roll-up rows (no query); ``org`` is None."""
+    if not rows:
+        return None
+    total = RollupRow(org=None, by_status=dict.fromkeys(STATUS_ORDER, 0))
+    for row in rows:
+        total.total += row.total
+        total.closed += row.closed
+        total.closed_on_time += row.closed_on_time
+        total.closed_late += row.closed_late
+        total.overdue += row.overdue
+        total.overdue_days_max = max(total.overdue_days_max, row.overdue_days_max)
+        for status, n in row.by_status.items():
+            total.by_status[status] = total.by_status.get(status, 0) + n
+    return total
+
+
+@dataclass
+class LevelRow:
+    """On-time closure by tree level (上热中温下凉: is pressure lost on the way down?)."""
+
+    depth: int
+    label: str
+    total: int
+    closed: int
+    closed_on_time: int
+    overdue: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.closed_on_time / self.closed if self.closed else None
+
+    @property
+    def overdue_rate(self) -> float | None:
+        return self.overdue / self.total if self.total else None
+
+
+def level_label(depth: int) -> str:
+    return {1: _("County level"), 2: _("Township level"), 3: _("Village and branch level")}.get(
+        depth, _("Level %(n)s") % {"n": depth}
+    )
+
+
+def rollup_by_level(user, today: date | None = None) -> list[LevelRow]:
+    """On-time closure rate and overdue share of items by the depth of the responsible organisation (one query)."""
+    today = today or timezone.localdate()
+    rows = (
+        Item.objects.visible_to(user)
+        .handed_down()
+        .order_by()
+        .values("org__depth")
+        .annotate(
+            total=Count("pk"),
+            closed=Count("pk", filter=Q(status=S.CLOSED)),
+            late=Count("pk", filter=Q(status=S.CLOSED, closed_late=True)),
+            overdue=Count("pk", filter=_overdue_q(today)),
+        )
+        .order_by("org__depth")
+    )
+    return [
+        LevelRow(
+            depth=r["org__depth"],
+            label=level_label(r["org__depth"]),
+            total=r["total"],
+            closed=r["closed"],
+            closed_on_time=r["closed"] - r["late"],
+            overdue=r["overdue"],
+        )
+        for r in rows
+    ]
+
+
+@dataclass
+class RankingRow:
+    rank: int
+    row: RollupRow
+
+    @property
+    def score(self) -> float:
+        return self.row.completion_rate or 0.0
+
+
+def ranking_method(minimum: int | None = None) -> str:
+    """How the ranking is made, shown above it (so nobody has to guess)."""
+    minimum = int(param(params.RANKING_MIN_ITEMS.key)) if minimum is None else minimum
+    return _(
+        "Ranked by the on-time completion rate (items closed on time ÷ all items handed down), highest first; "
+        "ties go to fewer overdue items, then to fewer items closed late. "
+        "Organisations with fewer than %(n)s items are not ranked."
+    ) % {"n": minimum}
+
+
+def ranking(user, parent_org: Organisation, today: date | None = None) -> tuple[list[RankingRow], str]:
+    """Child organisations ranked by on-time completion; those with too few items left out. Returns (rows, method)."""
+    minimum = int(param(params.RANKING_MIN_ITEMS.key))
+    rows = [r for r in rollup(user, parent_org, today) if r.total >= minimum]
+    rows.sort(key=lambda r: (-(r.completion_rate or 0.0), r.overdue, r.closed_late, r.org.path))
+    ranked: list[RankingRow] = []
+    for i, row in enumerate(rows):
+        prev = ranked[-1] if ranked else None
+        same = prev is not None and (prev.row.completion_rate, prev.row.overdue, prev.row.closed_late) == (
+            row.completion_rate, row.overdue, row.closed_late,
+        )  # fmt: skip
+        ranked.append(RankingRow(rank=prev.rank if same else i + 1, row=row))
+    return ranked, ranking_method(minimum)
+
+
+# ------------------------------------------------------------------ my work (我的待办)
+
+
+@dataclass
+class MyWork:
+    """Querysets (not yet evaluated) for the home page block."""
+
+    waiting: object  # items waiting for my action (acknowledge, measures, returned, closure to verify)
+    due_soon: object
+    overdue: object
+    returned: object
+
+
+def _rectify_q(user) -> Q:
+    return cap_q(user, "rectify")
+
+
+def _verify_q(user) -> Q:
+    q = cap_q(user, "verify", prefix="supervisor_org__")
+    if int(param(params.SEPARATION_OF_DUTIES.key)):
+        own = [g.org_id for g in scoping.get_scope(user).grants]
+        if own:
+            q &= ~Q(org_id__in=own)
+    return q
+
+
+def my_work(user, today: date | None = None) -> MyWork:
+    """What needs the user: items to act on, due soon (yellow), overdue (red), returned."""
+    today = today or timezone.localdate()
+    base = Item.objects.visible_to(user).select_related("org", "supervisor_org", "item_list")
+    rectify = _rectify_q(user)
+    waiting = base.filter(
+        (rectify & Q(status__in=[S.HANDED_DOWN, S.ACKNOWLEDGED, S.RETURNED]))
+        | (_verify_q(user) & Q(status=S.CLOSURE_REQUESTED))
+    ).order_by("deadline", "pk")
+    soon = today + timedelta(days=int(param(params.YELLOW_DAYS.key)))
+    mine = base.filter(rectify).open().filter(long_term=False)
+    return MyWork(
+        waiting=waiting,
+        due_soon=mine.filter(deadline__gte=today, deadline__lte=soon)
+        .exclude(status=S.CLOSURE_REQUESTED)
+        .order_by("deadline", "pk"),
+        overdue=mine.filter(deadline__lt=today).order_by("deadline", "pk"),
+        returned=base.filter(rectify, status=S.RETURNED).order_by("deadline", "pk"),
+    )
+
+
+def my_work_counts(user, today: date | None = None) -> dict[str, int]:
+    """The four counts of ``my_work`` in one query."""
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=int(param(params.YELLOW_DAYS.key)))
+    rectify = _rectify_q(user)
+    open_mine = rectify & Q(long_term=False) & ~Q(status__in=[S.DRAFT, S.CLOSED])
+    return Item.objects.visible_to(user).aggregate(
+        waiting=Count(
+            "pk",
+            filter=(rectify & Q(status__in=[S.HANDED_DOWN, S.ACKNOWLEDGED, S.RETURNED]))
+            | (_verify_q(user) & Q(status=S.CLOSURE_REQUESTED)),
+        ),
+        due_soon=Count(
+            "pk", filter=open_mine & Q(deadline__gte=today, deadline__lte=soon) & ~Q(status=S.CLOSURE_REQUESTED)
+        ),
+        overdue=Count("pk", filter=open_mine & Q(deadline__lt=today)),
+        returned=Count("pk", filter=rectify & Q(status=S.RETURNED)),
+    )
+
+
+# ------------------------------------------------------------------ ageing, escalation, snapshots
+
+AGEING_BUCKETS = ((1, 7), (8, 30), (31, 90), (91, None))
+
+
+def ageing_label(low: int, high: int | None) -> str:
+    if high is None:
+        return _("More than %(n)s days") % {"n": low - 1}
+    return _("%(low)s–%(high)s days") % {"low": low, "high": high}
+
+
+def ageing(user, today: date | None = None) -> list[tuple[str, int]]:
+    """Overdue items bucketed by days overdue (1–7, 8–30, 31–90, >90), one query."""
+    today = today or timezone.localdate()
+    counts = {}
+    for low, high in AGEING_BUCKETS:
+        q = Q(deadline__lte=today - timedelta(days=low))
+        if high is not None:
+            q &= Q(deadline__gte=today - timedelta(days=high))
+        counts[f"b{low}"] = Count("pk", filter=q)
+    values = Item.objects.visible_to(user).overdue(today).aggregate(**counts)
+    return [(ageing_label(low, high), values[f"b{low}"]) for low, high in AGEING_BUCKETS]
+
+
+def escalation_rows(user, *, include_resolved: bool = False):
+    """The escalation list (督办): overdue items with whether an interview and accountability are recorded."""
+    qs = Escalation.objects.visible_to(user)
+    if not include_resolved:
+        qs = qs.filter(resolved_on__isnull=True)
+    return (
+        qs.select_related("item", "item__org", "item__supervisor_org", "item__item_list")
+        .annotate(
+            interviews=Count("item__talks", filter=Q(item__talks__kind="interview"), distinct=True),
+            accountabilities=Count("item__accountabilities", distinct=True),
+        )
+        .order_by("deadline", "pk")
+    )
+
+
+def snapshot_rows(user, month: date):
+    """The saved month-end figures of the organisations the user may see, in tree order."""
+    return (
+        RollupSnapshot.objects.visible_to(user)
+        .filter(month=month.replace(day=1))
+        .select_related("org", "parent")
+        .order_by("org__path")
+    )
+
+
+def snapshot_rollup(user, parent_org: Organisation, month: date) -> list[RollupRow]:
+    """A past month's roll-up per child organisation, summed from the saved snapshots (two queries)."""
+    child_depth = parent_org.depth + 1
+    grouped = (
+        RollupSnapshot.objects.visible_to(user)
+        .filter(month=month.replace(day=1), org__path__startswith=parent_org.path, org__depth__gte=child_depth)
+        .annotate(branch=Substr("org__path", 1, child_depth * Organisation.steplen))
+        .order_by()
+        .values("branch")
+        .annotate(
+            total=Sum("total"),
+            closed=Sum("closed"),
+            closed_late=Sum("closed_late"),
+            overdue=Sum("overdue"),
+            days=Max("overdue_days_max"),
+        )
+    )
+    by_branch = {row["branch"]: row for row in grouped}
+    rows = []
+    for child in Organisation.objects.visible_to(user).filter(path__startswith=parent_org.path, depth=child_depth):
+        v = by_branch.get(child.path)
+        if v is None:
+            continue
+        rows.append(
+            RollupRow(
+                org=child, total=v["total"], closed=v["closed"], closed_late=v["closed_late"],
+                closed_on_time=v["closed"] - v["closed_late"], overdue=v["overdue"], overdue_days_max=v["days"] or 0,
+            )  # fmt: skip
+        )
+    return rows
+

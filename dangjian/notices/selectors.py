@@ -1,0 +1,61 @@
+"""Reads for the notification centre and for choosing who is notified."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+
+from .models import Notice
+
+
+def roles_with(cap: str) -> list[str]:
+    """The roles whose capabilities include ``cap``."""
+    from dangjian.accounts.roles import ROLE_CAPS
+
+    return [str(role) for role, caps in ROLE_CAPS.items() if cap in caps]
+
+
+def recipients_for_org(org, cap: str) -> list:
+    """Active users holding a role with ``cap`` at exactly ``org``.
+
+    When nobody does (a branch without an account yet), the users with such a role at the
+    nearest ancestor committee (乡镇党委, 县委 …) receive it instead, so no notice is lost.
+    """
+    from dangjian.orgs.models import COMMITTEE_KINDS, Organisation
+
+    User = get_user_model()
+    roles = roles_with(cap)
+    users = list(
+        User.objects.filter(is_active=True, assignments__org=org, assignments__role__in=roles).distinct().order_by("pk")
+    )
+    if users:
+        return users
+    ancestors = Organisation.objects.filter(
+        path__in=org.ancestor_paths(), kind__in=[str(k) for k in COMMITTEE_KINDS]
+    ).values_list("pk", "depth")
+    if not ancestors:
+        return []
+    rows = (
+        User.objects.filter(
+            is_active=True, assignments__org_id__in=[pk for pk, _ in ancestors], assignments__role__in=roles
+        )
+        .values_list("pk", "assignments__org__depth")
+        .distinct()
+    )
+    rows = list(rows)
+    if not rows:
+        return []
+    nearest = max(depth for _, depth in rows)
+    ids = sorted({pk for pk, depth in rows if depth == nearest})
+    return list(User.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def notices_for(user):
+    """The user's own notifications, newest first."""
+    return Notice.objects.for_user(user)
+
+
+def unread_count(user) -> int:
+    """The number shown on the bell in the header (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notice.objects.for_user(user).unread().count()
