@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.core.params import get as param
+from dangjian.core.scoping import get_scope
 
 from . import params
 from .models import BRANCH_KINDS, MemberCategory, Organisation, OrgKind, Person, Post, PostKind
@@ -50,7 +51,7 @@ def tree_children(user, parent: Organisation | None, *, include_dissolved: bool 
     if parent is not None:
         nodes = list(qs.filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("sort_key", "path"))
     else:
-        nodes = _top_nodes(qs)
+        nodes = _top_nodes(qs, user)
     if not nodes:
         return []
     by_depth: dict[tuple[str, int], dict[str, int]] = {}
@@ -63,51 +64,68 @@ def tree_children(user, parent: Organisation | None, *, include_dissolved: bool 
     return result
 
 
-def _top_nodes(qs) -> list[Organisation]:
-    """The shallowest visible organisations (roots of what the user may see)."""
-    top = qs.order_by("depth").values_list("depth", flat=True).first()
-    if top is None:
-        return []
-    return list(qs.filter(depth=top).order_by("sort_key", "path"))
+def _top_nodes(qs, user) -> list[Organisation]:
+    """The roots of what the user may see: the focus, else the outermost granted organisations (one query).
+
+    Grants may sit at different depths (a township and a village elsewhere); each is a root.
+    """
+    scope = get_scope(user)
+    if scope.focus_path is not None:
+        qs = qs.filter(path=scope.focus_path)
+    elif scope.everything:
+        qs = qs.filter(depth=1)
+    else:
+        paths: list[str] = []
+        for p in sorted({g.path for g in scope.grants}, key=len):
+            if not any(p.startswith(kept) for kept in paths):
+                paths.append(p)
+        qs = qs.filter(path__in=paths)
+    return list(qs.order_by("depth", "sort_key", "path"))
 
 
 def tree_for_user(user, *, expand_depth: int = 2, include_dissolved: bool = False) -> list[TreeNode]:
     """The user's top organisations with their children expanded (for the first view of the tree page).
 
-    Four queries: the top depth, top nodes, their children, and the member counts of both levels.
+    Three queries: top nodes, their children, and one GROUP BY of members over both levels
+    (one more for each further depth at which the user holds a grant).
     """
     qs = Organisation.objects.visible_to(user)
     if not include_dissolved:
         qs = qs.current()
-    tops = _top_nodes(qs)
+    tops = _top_nodes(qs, user)
     if not tops:
         return []
-    top_depth = tops[0].depth
-    q = Q()
-    member_q = Q()
-    for t in tops:
-        q |= Q(path__startswith=t.path)
-        member_q |= Q(org__path__startswith=t.path)
-    children = list(qs.filter(q, depth=top_depth + 1).order_by("sort_key", "path")) if expand_depth > 1 else []
-    # One GROUP BY over both levels: count by the child-level prefix, then roll up to the tops.
+    steplen = Organisation.steplen
+    children: list[Organisation] = []
+    if expand_depth > 1:
+        q = Q(pk__in=[])
+        for t in tops:
+            q |= Q(path__startswith=t.path, depth=t.depth + 1)
+        children = list(qs.filter(q).order_by("sort_key", "path"))
+    # Per depth of the tops, one GROUP BY: count by the child-level prefix, then roll up to the tops.
     counts: dict[str, int] = {}
-    prefix_len = (top_depth + 1) * Organisation.steplen
-    top_len = top_depth * Organisation.steplen
-    rows = (
-        Person.objects.members()
-        .filter(member_q)
-        .annotate(branch=Substr("org__path", 1, prefix_len))
-        .values("branch")
-        .annotate(n=Count("id"))
-        .values_list("branch", "n")
-    )
     top_counts: dict[str, int] = {}
-    for branch, n in rows:
-        counts[branch] = n
-        top_counts[branch[:top_len]] = top_counts.get(branch[:top_len], 0) + n
+    for depth in sorted({t.depth for t in tops}):
+        member_q = Q(pk__in=[])
+        for t in tops:
+            if t.depth == depth:
+                member_q |= Q(org__path__startswith=t.path)
+        rows = (
+            Person.objects.members()
+            .filter(member_q)
+            .annotate(branch=Substr("org__path", 1, (depth + 1) * steplen))
+            .values("branch")
+            .annotate(n=Count("id"))
+            .values_list("branch", "n")
+        )
+        top_len = depth * steplen
+        for branch, n in rows:
+            counts[branch] = n
+            top_counts[branch[:top_len]] = top_counts.get(branch[:top_len], 0) + n
     kids_by_top: dict[str, list[TreeNode]] = {}
     for c in children:
-        kids_by_top.setdefault(c.path[:top_len], []).append(TreeNode(c, counts.get(c.path, 0), [], False))
+        parent_path = c.path[: (c.depth - 1) * steplen]
+        kids_by_top.setdefault(parent_path, []).append(TreeNode(c, counts.get(c.path, 0), [], False))
     return [TreeNode(t, top_counts.get(t.path, 0), kids_by_top.get(t.path, []), True) for t in tops]
 
 

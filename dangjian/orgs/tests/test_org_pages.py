@@ -9,10 +9,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import PASSWORD
+from dangjian.core import nav
 from dangjian.orgs.models import Organisation, OrgKind, Post, PostKind
 from dangjian.orgs.tests.factories import make_org, make_person
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _shell_without_other_apps(monkeypatch):
+    """Pinned counts measure these pages: other apps' header badges and home blocks are pinned by their own tests."""
+    monkeypatch.setattr(nav, "BADGES", {})
+    monkeypatch.setattr(nav, "HOME_BLOCKS", {k: v for k, v in nav.HOME_BLOCKS.items() if k == "org_warnings"})
 
 
 def _url(name, *args):
@@ -99,6 +107,21 @@ def test_the_tree_shows_the_township_with_its_branches_and_subtree_member_counts
     assert "党员 3 名" in html
 
 
+def test_grants_at_different_depths_each_appear_at_the_top_of_the_tree(client, personas, county):
+    from dangjian.accounts.models import RoleAssignment
+    from dangjian.accounts.roles import Role
+
+    RoleAssignment.objects.create(
+        user=personas.township_a, role=Role.BRANCH_SECRETARY, org=county.village_b1, include_subtree=True
+    )
+    make_person(county.village_b1, "王五")
+    client.force_login(personas.township_a)
+    response = client.get(_url("tree"))
+    tops = {n.org.pk: n.members for n in response.context["nodes"]}
+    assert tops == {county.township_a.pk: 0, county.village_b1.pk: 1}
+    assert "中共B镇委员会" not in _text(response)
+
+
 def test_each_tree_node_links_to_its_page_and_offers_to_focus_there(client, personas, county):
     client.force_login(personas.township_a)
     html = _text(client.get(_url("tree")))
@@ -148,7 +171,7 @@ def test_dissolved_organisations_are_hidden_in_the_tree_unless_asked_for(client,
 
 def _tree_queries(client, django_assert_num_queries, url):
     _warm(client, url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(url)
     return response
 
@@ -158,7 +181,7 @@ def test_the_tree_runs_a_fixed_number_of_queries_however_large_the_tree(
 ):
     client.force_login(personas.county_admin)
     url = _url("tree")
-    # session, user, scope, top depth, top nodes, children, one GROUP BY of members, session save (3)
+    # session, user, scope, top nodes, children, one GROUP BY of members, session save (3)
     small = _tree_queries(client, django_assert_num_queries, url)
     assert len(small.context["nodes"][0].children) == 2
     _grow(county, 30)

@@ -1,0 +1,157 @@
+"""The organisation health rules of DOMAIN.md §1, one by one, and a healthy branch that raises none."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dangjian.core import params as core_params
+from dangjian.orgs import params, selectors
+from dangjian.orgs.models import Organisation, OrgKind, Post, PostKind, Sector
+from dangjian.orgs.tests.factories import make_org, make_person
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 22)
+
+
+def _warnings(org: Organisation) -> dict[str, str]:
+    annotated = selectors.annotate_health(Organisation.objects.filter(pk=org.pk)).get()
+    return {w.code: w.text for w in selectors.warnings_for(annotated, today=TODAY)}
+
+
+def _branch(parent, name="测试党支部", *, full=3, secretary=True, **fields) -> Organisation:
+    """A rural branch with ``full`` full members, the first of them secretary since 2024."""
+    fields.setdefault("committee_elected_on", date(2024, 3, 1) if full >= 7 else None)
+    org = make_org(parent, name, **fields)
+    people = [make_person(org, f"党员{i}") for i in range(full)]
+    if secretary and people:
+        Post.objects.create(org=org, person=people[0], kind=PostKind.SECRETARY, started_on=date(2024, 3, 1))
+    return org
+
+
+def test_a_healthy_branch_has_no_warnings(county):
+    org = _branch(county.township_a, full=5, committee_elected_on=date(2024, 3, 1))
+    assert _warnings(org) == {}
+
+
+def test_a_healthy_branch_with_a_committee_has_no_warnings(county):
+    org = _branch(county.township_a, full=9)
+    assert _warnings(org) == {}
+
+
+def test_a_vacant_secretary_post_counts_the_days_since_the_last_secretary_left(county):
+    org = _branch(county.township_a, full=4, secretary=False)
+    person = org.people.first()
+    Post.objects.create(
+        org=org, person=person, kind=PostKind.SECRETARY, started_on=date(2020, 1, 1), ended_on=TODAY - timedelta(days=95)
+    )
+    assert _warnings(org) == {"secretary_vacant": "书记空缺 95 天（自 2026-08-19 起）"}
+
+
+def test_a_vacant_secretary_post_counts_from_the_founding_when_there_never_was_one(county):
+    org = _branch(county.township_a, full=4, secretary=False, founded_on=date(2026, 11, 1))
+    assert _warnings(org) == {"secretary_vacant": "书记空缺 21 天（自 2026-11-01 起）"}
+
+
+def test_a_vacant_secretary_post_without_any_date_is_still_flagged(county):
+    org = _branch(county.township_a, full=4, secretary=False)
+    assert _warnings(org) == {"secretary_vacant": "书记空缺"}
+
+
+def test_a_future_secretary_does_not_fill_the_post_today(county):
+    org = _branch(county.township_a, full=4, secretary=False)
+    Post.objects.create(org=org, person=org.people.first(), kind=PostKind.SECRETARY, started_on=TODAY + timedelta(days=400))
+    assert "secretary_vacant" in _warnings(org)
+
+
+def test_seven_full_members_without_a_committee_are_flagged(county):
+    org = _branch(county.township_a, full=7, committee_elected_on=None)
+    assert _warnings(org) == {"no_committee": "正式党员 7 名（≥7），但未设支部委员会"}
+
+
+def test_six_full_members_need_no_committee(county):
+    org = _branch(county.township_a, full=6)
+    assert "no_committee" not in _warnings(org)
+
+
+def test_probationary_members_do_not_count_towards_a_committee(county):
+    org = _branch(county.township_a, full=6)
+    make_person(org, "预备甲", category="probationary")
+    assert "no_committee" not in _warnings(org)
+
+
+def test_fewer_than_three_full_members_should_form_a_joint_branch(county):
+    org = _branch(county.township_a, full=2)
+    assert _warnings(org) == {"too_small": "正式党员仅 2 名（<3），应成立联合党支部"}
+
+
+def test_a_joint_branch_with_two_full_members_is_fine(county):
+    org = _branch(county.township_a, full=2, kind=OrgKind.JOINT_BRANCH)
+    assert _warnings(org) == {}
+
+
+def test_a_village_committee_term_expires_after_five_years(county):
+    org = _branch(county.township_a, full=4, committee_elected_on=date(2021, 11, 1))
+    assert _warnings(org) == {"term_expired": "委员会任期已满（应于 2026-11-01 换届），未按期换届"}
+
+
+def test_a_village_committee_within_five_years_is_not_expired(county):
+    org = _branch(county.township_a, full=4, committee_elected_on=date(2021, 12, 1))
+    assert "term_expired" not in _warnings(org)
+
+
+def test_an_agency_committee_term_expires_after_three_years(county):
+    org = _branch(county.township_a, full=4, sector=Sector.AGENCY, committee_elected_on=date(2023, 6, 30))
+    assert _warnings(org) == {"term_expired": "委员会任期已满（应于 2026-06-30 换届），未按期换届"}
+
+
+def test_an_explicit_term_overrides_the_default(county):
+    org = _branch(county.township_a, full=4, committee_elected_on=date(2023, 6, 30), term_years=5)
+    assert "term_expired" not in _warnings(org)
+
+
+def test_the_thresholds_follow_the_rule_parameters(county):
+    org = _branch(county.township_a, full=4)
+    core_params.set_value(params.BRANCH_MIN_FULL_MEMBERS.key, 5)
+    assert _warnings(org) == {"too_small": "正式党员仅 4 名（<5），应成立联合党支部"}
+
+
+def test_a_dissolved_organisation_raises_no_warnings(county):
+    org = _branch(county.township_a, full=1, secretary=False)
+    Organisation.objects.filter(pk=org.pk).update(dissolved_on=date(2026, 1, 1), dissolved_reason="合并")
+    org.refresh_from_db()
+    assert _warnings(org) == {}
+
+
+def test_the_county_committee_is_not_flagged_for_a_secretary(county):
+    assert _warnings(county.county) == {}
+
+
+def test_the_warnings_page_shows_each_rule_and_omits_the_healthy_branch(client, personas, county):
+    _branch(county.township_a, "健康党支部", full=5, committee_elected_on=date(2024, 3, 1))
+    founded = timezone.localdate() - timedelta(days=10)
+    _branch(county.township_a, "缺书记党支部", full=4, secretary=False, founded_on=founded)
+    _branch(county.township_a, "无支委会党支部", full=7, committee_elected_on=None)
+    _branch(county.township_a, "过小党支部", full=2)
+    _branch(county.township_a, "超期党支部", full=4, committee_elected_on=date(2020, 1, 1))
+    client.force_login(personas.township_a)
+    html = client.get(reverse("orgs:warnings")).content.decode()
+    assert "书记空缺 10 天" in html
+    assert "正式党员 7 名（≥7），但未设支部委员会" in html
+    assert "正式党员仅 2 名（&lt;3），应成立联合党支部" in html  # escaped in HTML
+    assert "委员会任期已满（应于 2025-01-01 换届），未按期换届" in html
+    assert "健康党支部" not in html
+    response = client.get(reverse("orgs:warnings") + "?code=term_expired")
+    assert [org.name for org, _found in response.context["page"]] == ["超期党支部"]
+
+
+def test_the_organisation_page_says_so_when_a_branch_is_healthy(client, personas, county):
+    org = _branch(county.township_a, "健康党支部", full=5, committee_elected_on=date(2024, 3, 1))
+    client.force_login(personas.township_a)
+    html = client.get(reverse("orgs:org_detail", args=[org.pk])).content.decode()
+    assert 'data-testid="no-warnings"' in html
+    assert "无预警。" in html
