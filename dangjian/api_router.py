@@ -9,6 +9,9 @@ def _register_all() -> None:
     from dangjian.orgs import api as orgs_api
 
     orgs_api.register(router)
+    from dangjian.ledger import api as ledger_api
+
+    ledger_api.register(router)
 
 
 _register_all()

@@ -5,3 +5,15 @@ class NoticesConfig(AppConfig):
     name = "dangjian.notices"
     label = "notices"
     verbose_name = "通知"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from dangjian.core import nav
+
+        from . import selectors
+
+        nav.register_badge(
+            nav.Badge(key="notices", label=_("Notifications"), icon="bell", url_name="notices:list",
+                      count=selectors.unread_count)
+        )

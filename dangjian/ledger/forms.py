@@ -1,0 +1,192 @@
+"""Forms of the ledger pages. They parse input only; every rule lives in ledger.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.orgs.forms import DateInput, TablerFormMixin, add_service_error  # noqa: F401 (re-exported)
+from dangjian.orgs.models import Organisation
+
+from .models import Accountability, Category, ItemKind, ItemList, Recheck, Source
+
+
+def org_label(org) -> str:
+    return f"{'　' * max(org.depth - 1, 0)}{org.name}"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several evidence files in one input; size and type are checked by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class VersionedForm(TablerFormMixin, forms.Form):
+    """A form acting on a record: carries the version the user saw (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+# ------------------------------------------------------------------ lists
+
+
+class ItemListForm(TablerFormMixin, forms.Form):
+    """A new list (清单): issuing organisation, title, kind, source, date, document, approval."""
+
+    org = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Issuing organisation"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices, initial=ItemKind.PROBLEM)
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.ASSIGNED)
+    issued_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    document = forms.CharField(label=_("Source document"), max_length=200, required=False)
+    document_file = forms.FileField(label=_("Document file"), required=False)
+    needs_approval = forms.BooleanField(label=_("Needs the leader's approval before handing down"), required=False)
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+        self.fields["org"].label_from_instance = org_label
+
+
+class ListTransitionForm(VersionedForm):
+    """Submit, approve, send back or hand down a list."""
+
+    to = forms.ChoiceField(choices=ItemList.Status.choices, widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ItemForm(TablerFormMixin, forms.Form):
+    """One item handed to one or more organisations (several → one group with a roll-up)."""
+
+    orgs = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(), label=_("Responsible organisations"),
+        help_text=_("Choose several to hand the same item to each of them."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    title = forms.CharField(label=_("Problem / task"), max_length=300)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ModelChoiceField(queryset=Category.objects.filter(active=True), label=_("Category"), required=False)
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices, required=False)
+    target = forms.CharField(label=_("Target"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    responsible_leader = forms.CharField(label=_("Responsible leader"), max_length=60, required=False)
+    responsible_person = forms.CharField(label=_("Responsible person"), max_length=60, required=False)
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), required=False)
+    long_term = forms.BooleanField(label=_("Long-term (长期坚持)"), required=False)
+    remarks = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["orgs"].queryset = orgs
+        self.fields["orgs"].label_from_instance = org_label
+
+    def item_fields(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "orgs"}
+        if not data.get("source"):
+            data.pop("source", None)
+        return data
+
+
+class PasteItemsForm(TablerFormMixin, forms.Form):
+    """Many items at once: one per line, each to every chosen organisation, with one deadline."""
+
+    orgs = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(), label=_("Responsible organisations"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    text = forms.CharField(
+        label=_("Items, one per line"), widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Each non-empty line becomes one item; numbering such as 1. or （一） is removed."),
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), required=False)
+    long_term = forms.BooleanField(label=_("Long-term (长期坚持)"), required=False)
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["orgs"].queryset = orgs
+        self.fields["orgs"].label_from_instance = org_label
+
+    def item_fields(self) -> dict:
+        return {"deadline": self.cleaned_data["deadline"], "long_term": self.cleaned_data["long_term"]}
+
+
+class ImportUploadForm(TablerFormMixin, forms.Form):
+    file = forms.FileField(label=_("Excel file"))
+
+
+# ------------------------------------------------------------------ item actions
+
+
+class TransitionForm(VersionedForm):
+    """One move of an item; which extra fields matter depends on the target state."""
+
+    to = forms.ChoiceField(choices=[], widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    measures = forms.CharField(label=_("Measures"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateField(label=_("New deadline"), widget=DateInput(), required=False)
+    files = MultipleFileField(label=_("Evidence files"))
+
+    def __init__(self, *args, **kwargs):
+        from .models import Item
+
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = Item.Status.choices
+
+
+class ProgressForm(VersionedForm):
+    on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    percent = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
+    files = MultipleFileField(label=_("Evidence files"))
+
+
+class ExtensionRequestForm(VersionedForm):
+    requested_to = forms.DateField(label=_("Requested new deadline"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(TablerFormMixin, forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"), choices=[("1", _("Approve")), ("0", _("Refuse"))], coerce=lambda v: v == "1"
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecheckScheduleForm(TablerFormMixin, forms.Form):
+    scheduled_on = forms.DateField(label=_("Re-check on"), widget=DateInput(), initial=timezone.localdate)
+
+
+class RecheckRecordForm(TablerFormMixin, forms.Form):
+    result = forms.ChoiceField(
+        label=_("Result"), choices=[(Recheck.Result.CONFIRMED, _("Confirmed")), (Recheck.Result.RELAPSED, _("Relapsed"))]
+    )
+    note = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    new_deadline = forms.DateField(
+        label=_("New deadline"), widget=DateInput(), required=False, help_text=_("Needed when the problem relapsed.")
+    )
+    files = MultipleFileField(label=_("Evidence files"))
+
+
+class AccountabilityForm(TablerFormMixin, forms.Form):
+    form = forms.ChoiceField(label=_("Form"), choices=Accountability.Form.choices)
+    person_name = forms.CharField(label=_("Person held accountable"), max_length=60)
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput(), initial=timezone.localdate)
+    document_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False,
+                            widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}, format="%Y-%m"))

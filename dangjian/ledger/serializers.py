@@ -1,0 +1,44 @@
+"""API shapes of lists, items and progress. Serializers parse and present; services decide."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from .models import Item, ItemList, Progress
+
+
+class ItemListSerializer(serializers.ModelSerializer):
+    org_name = serializers.CharField(source="org.name", read_only=True)
+
+    class Meta:
+        model = ItemList
+        fields = ["id", "title", "kind", "source", "org", "org_name", "issued_on", "document", "needs_approval",
+                  "status", "version"]
+        read_only_fields = fields
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    light = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Item
+        fields = ["id", "item_list", "number", "kind", "title", "description", "category", "source", "org", "org_name",
+                  "responsible_leader", "responsible_person", "supervisor_org", "issued_on", "deadline",
+                  "original_deadline", "long_term", "target", "measures", "percent", "status", "light",
+                  "closure_requested_on", "closed_on", "closed_late", "round", "remarks", "version"]
+        read_only_fields = fields
+
+
+class ProgressSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Progress
+        fields = ["id", "item", "on", "text", "percent", "created_at"]
+        read_only_fields = ["id", "item", "created_at"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Item.Status.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    measures = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)

@@ -1,0 +1,336 @@
+"""Ledger pages: lists, items, moves, progress, extensions, look-backs, accountability, evidence, my work.
+
+Each page is tried as anonymous (login), out of scope (404) and permitted (content asserted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from dangjian.core.workflow import STALE_MESSAGE
+from dangjian.ledger import services
+from dangjian.ledger.models import Evidence, Item, ItemGroup, ItemList, Progress
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+@dataclass
+class World:
+    list_a: ItemList
+    list_b: ItemList
+    item_a1: Item
+    item_a2: Item
+    item_b1: Item
+
+
+def build_world(personas, county) -> World:
+    """Township A hands two items to its villages; township B one to its village."""
+    ta, tb = personas.township_a, personas.township_b
+    list_a = services.list_create(org=county.township_a, title="A镇党建问题清单", actor=ta, issued_on=TODAY)
+    a1 = services.item_create(item_list=list_a, org=county.village_a1, title="A1村阵地标识不规范",
+                              deadline=TODAY + timedelta(days=30), actor=ta, responsible_person="张三")
+    a2 = services.item_create(item_list=list_a, org=county.village_a2, title="A2村会议记录缺失",
+                              deadline=TODAY + timedelta(days=2), actor=ta)
+    services.list_issue(item_list=list_a, actor=ta)
+    list_b = services.list_create(org=county.township_b, title="B镇党建问题清单", actor=tb, issued_on=TODAY)
+    b1 = services.item_create(item_list=list_b, org=county.village_b1, title="B1村党费收缴滞后",
+                              deadline=TODAY + timedelta(days=30), actor=tb)
+    services.list_issue(item_list=list_b, actor=tb)
+    for obj in (a1, a2, b1):
+        obj.refresh_from_db()
+    return World(list_a, list_b, a1, a2, b1)
+
+
+@pytest.fixture
+def world(personas, county) -> World:
+    return build_world(personas, county)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+# ------------------------------------------------------------------ lists
+
+
+def test_anonymous_visitors_are_sent_to_login_from_the_list_index(client, world):
+    response = client.get(reverse("ledger:list_index"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_a_township_sees_its_own_list_and_not_the_other_townships(client, personas, world):
+    login(client, personas.township_a)
+    body = text(client.get(reverse("ledger:list_index")))
+    assert "A镇党建问题清单" in body and "B镇党建问题清单" not in body
+
+
+def test_a_village_sees_the_list_that_holds_its_item(client, personas, world):
+    login(client, personas.village_a1)
+    body = text(client.get(reverse("ledger:list_index")))
+    assert "A镇党建问题清单" in body and "B镇党建问题清单" not in body
+    page = text(client.get(reverse("ledger:list_detail", args=[world.list_a.pk])))
+    assert "A1村阵地标识不规范" in page and "A2村会议记录缺失" not in page
+
+
+def test_a_list_outside_my_subtree_is_not_found(client, personas, world):
+    login(client, personas.township_a)
+    assert client.get(reverse("ledger:list_detail", args=[world.list_b.pk])).status_code == 404
+    assert client.get(reverse("ledger:item_add", args=[world.list_b.pk])).status_code == 404
+
+
+def test_a_township_creates_a_list_and_adds_an_item_by_form(client, personas, county):
+    login(client, personas.township_a)
+    response = client.post(reverse("ledger:list_create"), {
+        "org": county.township_a.pk, "title": "述职评议问题清单", "kind": "problem", "source": "review",
+        "issued_on": TODAY.isoformat(),
+    })
+    item_list = ItemList.objects.get(title="述职评议问题清单")
+    assert response.status_code == 302 and item_list.status == ItemList.Status.DRAFT
+    response = client.post(reverse("ledger:item_add", args=[item_list.pk]), {
+        "orgs": [county.village_a1.pk], "title": "三会一课记录不全", "deadline": (TODAY + timedelta(days=10)).isoformat(),
+    })
+    assert response.status_code == 302
+    item = Item.objects.get(title="三会一课记录不全")
+    assert item.org == county.village_a1 and item.status == Item.Status.DRAFT and item.source == "review"
+
+
+def test_a_township_cannot_create_a_list_for_another_township(client, personas, county):
+    login(client, personas.township_a)
+    response = client.post(reverse("ledger:list_create"), {
+        "org": county.township_b.pk, "title": "越权清单", "kind": "problem", "source": "assigned",
+        "issued_on": TODAY.isoformat(),
+    })
+    assert response.status_code == 200 and not ItemList.objects.filter(title="越权清单").exists()
+
+
+def test_a_village_secretary_may_not_create_lists(client, personas, world):
+    login(client, personas.village_a1)
+    assert client.get(reverse("ledger:list_create")).status_code == 403
+
+
+def test_one_item_handed_to_many_organisations_becomes_a_group_with_a_roll_up(client, personas, county, world):
+    login(client, personas.township_a)
+    response = client.post(reverse("ledger:item_add", args=[world.list_a.pk]), {
+        "orgs": [county.village_a1.pk, county.village_a2.pk], "title": "开展主题党日", "long_term": "on",
+    })
+    group = ItemGroup.objects.get(title="开展主题党日")
+    assert response.status_code == 302 and response["Location"] == reverse("ledger:group_detail", args=[group.pk])
+    assert set(group.items.values_list("org_id", flat=True)) == {county.village_a1.pk, county.village_a2.pk}
+    page = text(client.get(response["Location"]))
+    assert "A1村党支部" in page and "A2村党支部" in page and 'data-testid="group-rollup"' in page
+
+
+def test_an_item_with_a_deadline_before_the_list_date_is_refused_with_the_services_message(client, personas, world):
+    login(client, personas.township_a)
+    before = Item.objects.count()
+    response = client.post(reverse("ledger:item_add", args=[world.list_a.pk]), {
+        "orgs": [world.item_a1.org_id], "title": "倒填日期", "deadline": (TODAY - timedelta(days=3)).isoformat(),
+    })
+    assert response.status_code == 200
+    assert f"整改时限不能早于交办日期（{TODAY.isoformat()}）。" in text(response)
+    assert Item.objects.count() == before
+
+
+def test_pasting_lines_adds_one_item_per_line(client, personas, county, world):
+    login(client, personas.township_a)
+    response = client.post(reverse("ledger:items_paste", args=[world.list_a.pk]), {
+        "orgs": [county.village_a1.pk], "text": "1. 党员档案不全\n\n2. 村务公开不及时\n",
+        "deadline": (TODAY + timedelta(days=20)).isoformat(),
+    })
+    assert response.status_code == 302
+    titles = set(Item.objects.filter(item_list=world.list_a).values_list("title", flat=True))
+    assert {"党员档案不全", "村务公开不及时"} <= titles
+
+
+def test_a_list_needing_approval_is_submitted_then_approved(client, personas, county):
+    login(client, personas.township_a)
+    ta = personas.township_a
+    item_list = services.list_create(org=county.township_a, title="待审清单", actor=ta, needs_approval=True)
+    services.item_create(item_list=item_list, org=county.village_a1, title="事项甲", actor=ta,
+                         deadline=TODAY + timedelta(days=5))
+    page = text(client.get(reverse("ledger:list_detail", args=[item_list.pk])))
+    assert 'data-testid="list-move-pending_approval"' in page
+    client.post(reverse("ledger:list_transition", args=[item_list.pk]), {"to": "pending_approval", "version": 0})
+    item_list.refresh_from_db()
+    assert item_list.status == ItemList.Status.PENDING_APPROVAL
+    client.post(reverse("ledger:list_transition", args=[item_list.pk]), {"to": "issued", "version": item_list.version})
+    item_list.refresh_from_db()
+    assert item_list.status == ItemList.Status.ISSUED
+    assert item_list.items.get().status == Item.Status.HANDED_DOWN
+
+
+# ------------------------------------------------------------------ the item page and its moves
+
+
+def test_the_item_page_shows_fields_light_and_the_moves_of_this_user(client, personas, world):
+    login(client, personas.village_a1)
+    page = text(client.get(reverse("ledger:item_detail", args=[world.item_a1.pk])))
+    assert "A1村阵地标识不规范" in page and "张三" in page
+    assert 'data-light="green"' in page
+    assert 'data-testid="move-acknowledged"' in page
+    assert 'data-testid="move-closed"' not in page
+
+
+def test_an_item_outside_my_subtree_is_not_found(client, personas, world):
+    login(client, personas.village_a1)
+    assert client.get(reverse("ledger:item_detail", args=[world.item_a2.pk])).status_code == 404
+    assert client.post(reverse("ledger:item_transition", args=[world.item_a2.pk]),
+                       {"to": "acknowledged", "version": 0}).status_code == 404
+    world.item_a2.refresh_from_db()
+    assert world.item_a2.status == Item.Status.HANDED_DOWN
+
+
+def test_a_stale_version_is_refused_with_the_reload_message(client, personas, world):
+    login(client, personas.village_a1)
+    item = world.item_a1
+    response = client.post(reverse("ledger:item_transition", args=[item.pk]),
+                           {"to": "acknowledged", "version": item.version + 5}, follow=True)
+    assert STALE_MESSAGE in messages_of(response)
+    item.refresh_from_db()
+    assert item.status == Item.Status.HANDED_DOWN
+
+
+def test_filing_measures_without_measures_is_refused(client, personas, world):
+    login(client, personas.village_a1)
+    item = world.item_a1
+    services.item_acknowledge(item=item, actor=personas.village_a1)
+    response = client.post(reverse("ledger:item_transition", args=[item.pk]),
+                           {"to": "rectifying", "version": item.version, "measures": "  "}, follow=True)
+    assert "请填写整改措施。" in " ".join(messages_of(response))
+    item.refresh_from_db()
+    assert item.status == Item.Status.ACKNOWLEDGED
+
+
+def test_the_village_records_progress_with_evidence_and_downloads_it(client, personas, world):
+    login(client, personas.village_a1)
+    item = world.item_a1
+    services.item_acknowledge(item=item, actor=personas.village_a1)
+    response = client.post(reverse("ledger:progress_add", args=[item.pk]), {
+        "on": TODAY.isoformat(), "text": "已制作标识牌", "percent": 60, "version": item.version,
+        "files": [SimpleUploadedFile("照片.jpg", b"jpeg-bytes", content_type="image/jpeg")],
+    })
+    assert response.status_code == 302
+    entry = Progress.objects.get(item=item)
+    evidence = Evidence.objects.get(item=item)
+    assert entry.percent == 60 and evidence.progress_id == entry.pk
+    page = text(client.get(reverse("ledger:item_detail", args=[item.pk])))
+    assert "已制作标识牌" in page and reverse("ledger:evidence_download", args=[evidence.pk]) in page
+    download = client.get(reverse("ledger:evidence_download", args=[evidence.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"jpeg-bytes"
+
+
+def test_evidence_of_another_subtree_cannot_be_downloaded(client, personas, world):
+    item = world.item_b1
+    services.item_acknowledge(item=item, actor=personas.township_b)
+    services.progress_add(item=item, actor=personas.township_b, on=TODAY, text="x", percent=10,
+                          files=[SimpleUploadedFile("b.pdf", b"%PDF-secret")])
+    evidence = Evidence.objects.get(item=item)
+    login(client, personas.township_a)
+    assert client.get(reverse("ledger:evidence_download", args=[evidence.pk])).status_code == 404
+
+
+def test_an_evidence_file_of_a_forbidden_type_is_refused_and_nothing_is_written(client, personas, world):
+    login(client, personas.village_a1)
+    item = world.item_a1
+    services.item_acknowledge(item=item, actor=personas.village_a1)
+    response = client.post(reverse("ledger:progress_add", args=[item.pk]), {
+        "on": TODAY.isoformat(), "text": "上传脚本", "percent": 10,
+        "files": [SimpleUploadedFile("run.exe", b"MZ")],
+    }, follow=True)
+    assert "“run.exe”：不接受该类型的文件。" in " ".join(messages_of(response))
+    assert not Progress.objects.filter(item=item).exists() and not Evidence.objects.exists()
+
+
+def test_extension_request_and_refusal_keep_the_deadline(client, personas, world):
+    item = world.item_a1
+    login(client, personas.village_a1)
+    client.post(reverse("ledger:extension_request", args=[item.pk]), {
+        "requested_to": (item.deadline + timedelta(days=10)).isoformat(), "reason": "材料未到", "version": item.version,
+    })
+    extension = item.extensions.get()
+    client.logout()
+    login(client, personas.township_a)
+    page = text(client.get(reverse("ledger:item_detail", args=[item.pk])))
+    assert reverse("ledger:extension_decide", args=[extension.pk]) in page
+    client.post(reverse("ledger:extension_decide", args=[extension.pk]), {"approve": "0", "note": "理由不充分"})
+    extension.refresh_from_db()
+    old_deadline = item.deadline
+    item.refresh_from_db()
+    assert extension.status == "refused" and item.deadline == old_deadline
+
+
+def test_an_extension_to_an_earlier_date_is_refused(client, personas, world):
+    item = world.item_a1
+    login(client, personas.village_a1)
+    response = client.post(reverse("ledger:extension_request", args=[item.pk]), {
+        "requested_to": (item.deadline - timedelta(days=1)).isoformat(), "reason": "x",
+    }, follow=True)
+    assert f"申请的新时限必须晚于当前整改时限（{item.deadline.isoformat()}）。" in messages_of(response)
+    assert not item.extensions.exists()
+
+
+def test_the_inspector_records_accountability(client, personas, world):
+    login(client, personas.inspector)
+    item = world.item_a1
+    response = client.post(reverse("ledger:accountability_create", args=[item.pk]), {
+        "form": "criticism", "person_name": "张三", "decided_on": TODAY.isoformat(), "document_number": "督字〔2026〕1号",
+    })
+    assert response.status_code == 302
+    assert item.accountabilities.get().document_number == "督字〔2026〕1号"
+    assert "督字〔2026〕1号" in text(client.get(reverse("ledger:item_detail", args=[item.pk])))
+
+
+def test_a_village_may_not_record_accountability(client, personas, world):
+    login(client, personas.village_a1)
+    response = client.post(reverse("ledger:accountability_create", args=[world.item_a1.pk]), {
+        "form": "criticism", "person_name": "张三", "decided_on": TODAY.isoformat(),
+    })
+    assert response.status_code == 403 and not world.item_a1.accountabilities.exists()
+
+
+# ------------------------------------------------------------------ my work
+
+
+def test_my_work_lists_items_waiting_for_the_village(client, personas, world):
+    login(client, personas.village_a1)
+    page = text(client.get(reverse("home")))
+    assert 'data-testid="my-work-block"' in page and "A1村阵地标识不规范" in page
+    assert "A2村会议记录缺失" not in page
+
+
+def _make_items(personas, county, n):
+    ta = personas.township_a
+    item_list = services.list_create(org=county.township_a, title=f"批量{n}", actor=ta)
+    for i in range(n):
+        services.item_create(item_list=item_list, org=county.village_a1, title=f"批量事项{n}-{i}", actor=ta,
+                             deadline=TODAY + timedelta(days=1 + i % 5))
+    services.list_issue(item_list=item_list, actor=ta)
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_my_work_block_runs_a_fixed_number_of_queries(personas, county, n, django_assert_num_queries, rf):
+    from dangjian.ledger.views.work import my_work_block
+
+    _make_items(personas, county, n)
+    request = rf.get("/")
+    request.user = personas.village_a1
+    with django_assert_num_queries(5):
+        ctx = my_work_block(request)
+    assert ctx is not None and sum(c for _k, _l, _r, c in ctx["sections"]) >= n

@@ -1,0 +1,6 @@
+"""URLs of the ledger under /ledger/: each page family keeps its own list."""
+
+from .views import items, ledger, lists, stats
+
+app_name = "ledger"
+urlpatterns = [*lists.urlpatterns, *items.urlpatterns, *ledger.urlpatterns, *stats.urlpatterns]

@@ -1,0 +1,277 @@
+"""An item's page and everything done on it: moves, progress, extensions, look-backs, accountability, evidence."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangjian.core import audit
+from dangjian.core.scoping import can, get_for_user
+
+from .. import selectors, services, sources
+from ..deadlines import light
+from ..forms import (
+    AccountabilityForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    ProgressForm,
+    RecheckRecordForm,
+    RecheckScheduleForm,
+    TransitionForm,
+    add_service_error,
+)
+from ..models import Evidence, ExtensionRequest, Item, Recheck
+from .common import INSPECT, RECTIFY, VERIFY, flash_error
+
+# Extra fields each target state asks for in its small form.
+MOVE_FIELDS = {
+    Item.Status.RECTIFYING: ("note", "measures"),
+    Item.Status.CLOSURE_REQUESTED: ("note", "files"),
+}
+
+
+def _item(user, pk: int) -> Item:
+    return get_for_user(
+        Item.objects.select_related("item_list", "org", "supervisor_org", "category", "group", "person"), user, pk=pk
+    )
+
+
+def _crumbs(item: Item, *tail) -> list:
+    crumbs = [
+        (_("Lists"), reverse("ledger:list_index")),
+        (item.item_list.title, reverse("ledger:list_detail", args=[item.item_list_id])),
+        (str(item), reverse("ledger:item_detail", args=[item.pk]) if tail else None),
+    ]
+    return crumbs + list(tail)
+
+
+def _move_forms(item: Item, user) -> list[dict]:
+    """One small form per move this user may try; fields depend on the target state."""
+    forms = []
+    for to, rule in selectors.item_moves(item, user):
+        fields = MOVE_FIELDS.get(to, ("note",))
+        form = TransitionForm(initial={"to": to, "version": item.version, "measures": item.measures})
+        forms.append({
+            "to": to, "label": rule.label, "form": form, "fields": fields, "note_required": rule.note_required,
+        })
+    return forms
+
+
+@login_required
+@require_GET
+def item_detail(request, pk: int):
+    """Everything about one item: fields, light, source, progress, evidence, moves, extensions, look-backs, history."""
+    from django.utils import timezone
+
+    user = request.user
+    item = selectors.item_for_page(user, pk)
+    evidence = list(item.evidence.all())
+    progress = list(item.progress_entries.all())
+    can_rectify = can(user, RECTIFY, item)
+    can_verify = can(user, VERIFY, item.supervisor_org) if item.supervisor_org_id else False
+    return render(request, "ledger/item_detail.html", {
+        "item": item,
+        "light": light(item, timezone.localdate()),
+        "source_link": sources.link_for(item),
+        "progress": progress,
+        "evidence": evidence,
+        "moves": _move_forms(item, user),
+        "extensions": list(item.extensions.all()),
+        "rechecks": list(item.rechecks.all()),
+        "accountabilities": list(item.accountabilities.all()),
+        "talks": list(item.talks.visible_to(user)),
+        "progress_form": ProgressForm(initial={"version": item.version}) if can_rectify else None,
+        "extension_form": ExtensionRequestForm(initial={"version": item.version})
+        if can_rectify and item.status not in (Item.Status.DRAFT, Item.Status.CLOSED) and not item.long_term else None,
+        "decision_form": ExtensionDecisionForm() if can_verify else None,
+        "recheck_form": RecheckScheduleForm() if can_verify and item.status == Item.Status.CLOSED else None,
+        "recheck_record_form": RecheckRecordForm() if can_verify else None,
+        "can_inspect": can(user, INSPECT, item),
+        "timeline": audit.timeline(item),
+        "breadcrumbs": _crumbs(item),
+    })
+
+
+def _files(request) -> list:
+    return request.FILES.getlist("files")
+
+
+@login_required
+@require_POST
+def item_transition(request, pk: int):
+    """One move of the item (the same service the API calls); refusals shown as the service words them."""
+    item = _item(request.user, pk)
+    form = TransitionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("ledger:item_detail", pk=pk)
+    data = form.cleaned_data
+    try:
+        services.item_move(
+            item=item, to=data["to"], actor=request.user, note=data["note"], expected_version=data["version"],
+            measures=data["measures"] if "measures" in request.POST else None, files=_files(request),
+        )
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("ledger:item_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def progress_add(request, pk: int):
+    """A dated progress entry with a percentage and evidence files."""
+    item = _item(request.user, pk)
+    form = ProgressForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.progress_add(
+                item=item, actor=request.user, on=data["on"], text=data["text"], percent=data["percent"],
+                files=_files(request),
+            )
+        except ValidationError as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(request, _("Progress recorded."))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("ledger:item_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def extension_request(request, pk: int):
+    """Ask the supervising side for a later deadline (申请延期)."""
+    item = _item(request.user, pk)
+    form = ExtensionRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.extension_request(
+                item=item, actor=request.user, requested_to=form.cleaned_data["requested_to"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(request, _("Extension requested."))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("ledger:item_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def extension_decide(request, pk: int):
+    """Approve or refuse an extension request."""
+    extension = get_for_user(ExtensionRequest.objects.select_related("item"), request.user, pk=pk)
+    form = ExtensionDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.extension_decide(
+                extension=extension, actor=request.user, approve=form.cleaned_data["approve"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(request, _("Decision recorded."))
+    return redirect("ledger:item_detail", pk=extension.item_id)
+
+
+@login_required
+@require_POST
+def recheck_schedule(request, pk: int):
+    """Schedule a look-back (回头看) of a closed item."""
+    item = _item(request.user, pk)
+    form = RecheckScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recheck_schedule(item=item, actor=request.user, scheduled_on=form.cleaned_data["scheduled_on"])
+        except ValidationError as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(request, _("Look-back scheduled."))
+    return redirect("ledger:item_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def recheck_record(request, pk: int):
+    """Record a look-back's result; a relapse reopens the item with a new deadline."""
+    recheck = get_for_user(Recheck.objects.select_related("item"), request.user, pk=pk)
+    form = RecheckRecordForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.recheck_record(
+                recheck=recheck, actor=request.user, result=data["result"], note=data["note"],
+                new_deadline=data["new_deadline"], files=_files(request),
+            )
+        except ValidationError as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(request, _("Look-back recorded."))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("ledger:item_detail", pk=recheck.item_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accountability_create(request, pk: int):
+    """Record an accountability decision (问责) over an item."""
+    item = _item(request.user, pk)
+    form = AccountabilityForm(request.POST or None, initial={"person_name": item.responsible_person})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accountability_record(item=item, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Accountability recorded."))
+            return redirect("ledger:item_detail", pk=pk)
+    return render(request, "ledger/accountability_form.html", {
+        "form": form, "item": item, "breadcrumbs": _crumbs(item, (_("Accountability"), None)),
+    })
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk: int):
+    """An evidence file, only for users who may see its item (media is never served directly)."""
+    evidence = get_for_user(Evidence, request.user, pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    audit.log_access(evidence, what="download")
+    return FileResponse(handle, as_attachment=True, filename=evidence.name)
+
+
+urlpatterns = [
+    path("items/<int:pk>/", item_detail, name="item_detail"),
+    path("items/<int:pk>/transition/", item_transition, name="item_transition"),
+    path("items/<int:pk>/progress/", progress_add, name="progress_add"),
+    path("items/<int:pk>/extension/", extension_request, name="extension_request"),
+    path("items/<int:pk>/recheck/", recheck_schedule, name="recheck_schedule"),
+    path("items/<int:pk>/accountability/", accountability_create, name="accountability_create"),
+    path("extensions/<int:pk>/decide/", extension_decide, name="extension_decide"),
+    path("rechecks/<int:pk>/record/", recheck_record, name="recheck_record"),
+    path("evidence/<int:pk>/", evidence_download, name="evidence_download"),
+]

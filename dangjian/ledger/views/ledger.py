@@ -1,0 +1,65 @@
+"""The ledger (台账) of a list, an organisation or the focused subtree, and its .xlsx export."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from dangjian.core.exports import xlsx_response
+from dangjian.core.scoping import can
+
+from .. import pages, selectors
+from ..columns import export_ledger
+from ..filters import ItemFilter
+from ..models import Item
+from ..tables import ItemTable
+from .common import EXPORT
+
+PER_PAGE = 50
+
+
+def filtered_items(request):
+    """The items the ledger page shows for this query string (handed down, visible, filtered)."""
+    base = Item.objects.visible_to(request.user).handed_down()
+    filterset = ItemFilter(request.GET or None, queryset=base, request=request)
+    return filterset, filterset.qs
+
+
+@login_required
+@require_GET
+def ledger(request):
+    """The filtered ledger as a sortable table; htmx asks for the table only."""
+    filterset, items = filtered_items(request)
+    table = ItemTable(selectors.ledger_rows(items))
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    template = "ledger/partials/ledger_table.html" if request.htmx else "ledger/ledger.html"
+    return render(request, template, {
+        "filter": filterset,
+        "table": table,
+        "query": request.GET.urlencode(),
+        "can_export": can(request.user, EXPORT),
+        "breadcrumbs": [(_("Lists"), reverse("ledger:list_index")), (_("Ledger"), None)],
+    })
+
+
+@login_required
+@require_GET
+def ledger_export(request):
+    """Exactly the filtered rows, standard columns in the standard order (.xlsx)."""
+    if not can(request.user, EXPORT):
+        raise PermissionDenied(_("You are not allowed to export ledgers."))
+    _filterset, items = filtered_items(request)
+    content = export_ledger(pages.ledger_export_rows(items))
+    return xlsx_response(content, f"整改台账-{timezone.localdate().isoformat()}.xlsx")
+
+
+urlpatterns = [
+    path("ledger/", ledger, name="ledger"),
+    path("ledger/export/", ledger_export, name="ledger_export"),
+]

@@ -1,0 +1,156 @@
+"""Statistics: the roll-up by child organisation (live or a stored month), rankings, ageing of overdue
+items, pressure transmission by tree level (上热中温下凉), and the supervisors' escalation list."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from dangjian.core import params
+from dangjian.core.exports import xlsx_response
+from dangjian.core.scoping import can, get_for_user, get_scope
+from dangjian.orgs.models import Organisation
+
+from .. import charts, pages, selectors
+from .. import params as ledger_params
+from ..forms import MonthForm
+from ..models import Item
+from .common import EXPORT, INSPECT, VERIFY
+
+PER_PAGE = 50
+
+
+def _root(request) -> Organisation | None:
+    """The organisation whose children the roll-up compares: ?org=, else the focus, else my top one."""
+    org_id = request.GET.get("org")
+    if org_id:
+        return get_for_user(Organisation, request.user, pk=org_id)
+    scope = get_scope(request.user)
+    if scope.focus_id:
+        return get_for_user(Organisation, request.user, pk=scope.focus_id)
+    roots = Organisation.objects.visible_to(request.user).current().order_by("depth", "path")
+    return roots.first()
+
+
+def _month(request) -> date | None:
+    form = MonthForm(request.GET or None)
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("month"):
+        return form.cleaned_data["month"].replace(day=1)
+    return None
+
+
+def _crumbs(root, *tail) -> list:
+    crumbs = [(_("Statistics"), reverse("ledger:rollup"))]
+    if root is not None:
+        crumbs.append((root.label, None))
+    return crumbs + list(tail)
+
+
+def _rows(request, root, month):
+    if root is None:
+        return []
+    if month is not None:
+        return selectors.snapshot_rollup(request.user, root, month)
+    return selectors.rollup(request.user, root)
+
+
+@login_required
+@require_GET
+def rollup(request):
+    """Per child organisation: counts by status, on-time closure rate, overdue count and age, closed late.
+
+    A month (``?month=2026-10``) shows the figures saved at that month's end, exactly as stored.
+    """
+    root = _root(request)
+    month = _month(request)
+    rows = _rows(request, root, month)
+    for row in rows:
+        row.status_counts = [row.by_status.get(s, 0) for s in selectors.STATUS_ORDER]
+    ranked, method = selectors.ranking(request.user, root) if root is not None and month is None else ([], "")
+    ancestors = (
+        Organisation.objects.visible_to(request.user).filter(path__in=root.ancestor_paths()).only("id", "name", "short_name")
+        if root is not None else []
+    )
+    return render(request, "ledger/rollup.html", {
+        "root": root,
+        "rows": rows,
+        "totals": selectors.rollup_totals(rows),
+        "statuses": [(s, Item.Status(s).label) for s in selectors.STATUS_ORDER],
+        "month": month,
+        "month_form": MonthForm(initial={"month": month}),
+        "months": pages.snapshot_months(request.user),
+        "ranking": ranked,
+        "ranking_method": method,
+        "ancestors": ancestors,
+        "chart_orgs": charts.by_org(rows),
+        "chart_ageing": charts.ageing(selectors.ageing(request.user)) if month is None else None,
+        "can_export": can(request.user, EXPORT),
+        "query": request.GET.urlencode(),
+        "breadcrumbs": _crumbs(root),
+    })
+
+
+@login_required
+@require_GET
+def rollup_export(request):
+    """The roll-up as shown (a stored month exactly as it was saved) in .xlsx."""
+    if not can(request.user, EXPORT):
+        raise PermissionDenied(_("You are not allowed to export ledgers."))
+    root = _root(request)
+    month = _month(request)
+    rows = _rows(request, root, month)
+    label = month.strftime("%Y-%m") if month else timezone.localdate().isoformat()
+    return xlsx_response(charts.rollup_xlsx(rows), f"整改统计-{root.label if root else ''}-{label}.xlsx")
+
+
+@login_required
+@require_GET
+def pressure(request):
+    """On-time closure rate by tree level: is pressure passed down (上热中温下凉)?"""
+    rows = selectors.rollup_by_level(request.user)
+    return render(request, "ledger/pressure.html", {
+        "rows": rows,
+        "chart_levels": charts.by_level(rows),
+        "breadcrumbs": [(_("Statistics"), reverse("ledger:rollup")), (_("Pressure transmission"), None)],
+    })
+
+
+def _talk_url(item_pk: int) -> str | None:
+    try:
+        return reverse("talks:interview_create", args=[item_pk])
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+@require_GET
+def escalations(request):
+    """Items overdue beyond the allowed days, for supervisors: record an interview or accountability."""
+    if not (can(request.user, VERIFY) or can(request.user, INSPECT)):
+        raise PermissionDenied(_("Only supervisors see the escalation list."))
+    page = Paginator(selectors.escalation_rows(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for row in page:
+        row.days_overdue = (today - row.deadline).days
+    return render(request, "ledger/escalations.html", {
+        "page": page,
+        "after_days": params.get(ledger_params.ESCALATE_AFTER_DAYS.key),
+        "talks_available": _talk_url(0) is not None,
+        "breadcrumbs": [(_("Lists"), reverse("ledger:list_index")), (_("Escalation"), None)],
+    })
+
+
+urlpatterns = [
+    path("stats/", rollup, name="rollup"),
+    path("stats/export/", rollup_export, name="rollup_export"),
+    path("stats/pressure/", pressure, name="pressure"),
+    path("escalations/", escalations, name="escalations"),
+]
