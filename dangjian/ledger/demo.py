@@ -1,5 +1,420 @@
-"""Demo lists and items (filled in below)."""
+"""The ledger contributor to ``manage.py demo``: lists and items in every state, for the demo county.
+
+Two parts:
+
+* a realistic subset written through ``ledger.services`` (so every step has its status
+  change, notice and audit entry), dated backwards from the demo's reference day: a county
+  list awaiting approval, a draft, a task handed to all 19 townships, 高坑镇's political-talk
+  problem list to its villages — with items handed down, acknowledged, rectifying, closure
+  requested, returned, closed on time and late, overdue (red), due soon (yellow), long-term,
+  extensions pending / approved / refused, look-backs confirmed / relapsed, and escalations
+  with an interview (talk record) and an accountability record;
+* bulk items for the statistics (``bulk_create`` in batches, no status history): a few
+  thousand in the county, ≥ 200 000 at city scale for the benchmark.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from dangjian.core.demo import DemoContext
+
+from . import services
+from .models import Category, DeadlineBasis, Item, ItemKind, ItemList, Source
+
+S = Item.Status
+
+# Problems as the seeds word them (政治谈话, 述职评议, 督查暗访 …).
+PROBLEMS = [
+    ("政治站位不高，“四个意识”树得不牢，工作中讲条件、找借口", "政治建设"),
+    ("理论学习不够深入，领会不深，存在学习上的“二传手”现象", "思想建设"),
+    ("工作作风不实，遇到困难依赖性强，有消极、拖延现象", "作风建设"),
+    ("“三会一课”被动召开、流于形式，会议记录不完整", "组织建设"),
+    ("组织生活会会前谈心谈话不到位，批评与自我批评辣味不足", "组织建设"),
+    ("主题党日活动内容单一，与中心工作结合不紧", "组织建设"),
+    ("党组织书记配备不到位，书记空缺超过三个月", "组织建设"),
+    ("基层党组织应建未建、应撤未撤，组织设置未及时调整", "组织建设"),
+    ("党员冬春训流于形式，缺乏实质谋划", "思想建设"),
+    ("不合格党员处置工作不到位", "组织建设"),
+    ("村级组织活动场所“六有”不全，阵地建设不达标", "组织建设"),
+    ("软弱涣散基层党组织整顿未见明显成效", "组织建设"),
+    ("村集体经济薄弱，增收渠道单一", "组织建设"),
+    ("党建与业务“两张皮”，存在重业务、轻党建现象", "政治建设"),
+    ("发展党员把关不严，程序不规范，公示不到位", "组织建设"),
+    ("党费收缴不及时，党费台账不完整", "制度建设"),
+    ("村干部坐班值班制度落实不到位", "作风建设"),
+    ("第一书记到岗到位情况较差，驻村时间不足", "作风建设"),
+    ("“四议两公开”程序执行不规范，决议公开不及时", "制度建设"),
+    ("非公企业党组织作用发挥不明显，党的工作游离于生产经营之外", "组织建设"),
+    ("“党员进社区”活动形式大于内容，服务群众不够", "作风建设"),
+    ("村干部待遇落实不到位，报酬未按时足额发放", "制度建设"),
+    ("低限运转经费未逐额发放到位", "制度建设"),
+    ("责任担当不到位，管党治党压力层层递减", "政治建设"),
+    ("问题查处不到位，执纪问责不严格，存在“老好人”思想", "纪律建设"),
+    ("制度执行不到位，党内政治生活不严肃", "制度建设"),
+    ("基层党建工作台账不规范、资料不齐全", "制度建设"),
+    ("流动党员管理不到位，失联党员未及时排查", "组织建设"),
+    ("党员教育培训覆盖面不足，村干部年度培训未全覆盖", "思想建设"),
+    ("七项重点工作排名靠后，扭转落后局面措施不力", "作风建设"),
+    ("政商关系“亲而不清”，违规从事营利活动问题仍有发生", "党风廉政建设"),
+    ("“四风”问题树倒根存，节假日公款吃喝问题时有反弹", "党风廉政建设"),
+]
+MEASURES = [
+    "制定整改方案，明确责任人和完成时限；书记带头讲党课，每月开展一次集中学习。",
+    "建立“三会一课”月报制度，会议记录由镇党委组织委员每月审核签字。",
+    "召开专题组织生活会，对照问题逐条剖析，建立问题、措施、责任三张清单。",
+    "落实村干部坐班值班制度，公示值班表，镇纪委不定期暗访。",
+    "按“六有”标准改造活动场所，配齐党旗、书报和制度牌。",
+    "开展谈心谈话全覆盖，对软弱涣散党组织派驻第一书记，实行挂点联系。",
+]
+PROGRESS = [
+    "已召开支委会专题研究，制定整改方案并报镇党委备案。",
+    "已完成首轮集中学习，参学党员 23 人，学习记录已归档。",
+    "已补齐近三个月会议记录，建立月报台账。",
+    "活动场所改造已完成主体工程，正在配置设施。",
+    "已开展谈心谈话 12 人次，形成问题清单 5 条。",
+    "整改任务基本完成，正在整理佐证材料。",
+]
+PDF = b"%PDF-1.4\n% dangjian demo evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+BULK_TARGET = {"tiny": 0, "county": 4000, "city": 210_000, "province": 1_000_000}
+BATCH = 5000
 
 
-def build(ctx) -> None:
-    """Placeholder until the demo contributor is written."""
+def build(ctx: DemoContext) -> None:
+    """Build the realistic lists, then the bulk items for the statistics."""
+    data = ctx.data
+    if "users" in data and "county" in data:
+        with transaction.atomic():
+            realistic = Realistic(ctx)
+            realistic.build()
+        ctx.out(f"  ledger: {realistic.count} realistic items in every state")
+    target = BULK_TARGET.get(ctx.scale, 0)
+    if target:
+        n = build_bulk(ctx, target)
+        ctx.out(f"  ledger: {n} items bulk-inserted for the statistics")
+    # Past months' figures, as the month-end job would have saved them.
+    day = data.get("reference_day") or date(2026, 11, 22)
+    for months_back in (2, 1):
+        month = services.month_start(services.month_start(day) - timedelta(days=28 * months_back))
+        services.snapshot_month(month=month, today=services.month_end(month))
+
+
+def evidence(name: str = "整改佐证材料.pdf") -> ContentFile:
+    return ContentFile(PDF, name=name)
+
+
+class Realistic:
+    """The hand-made part of the demo, through the services, dated backwards from the reference day."""
+
+    def __init__(self, ctx: DemoContext):
+        self.ctx = ctx
+        self.rng = ctx.rng
+        data = ctx.data
+        self.R: date = data.get("reference_day") or date(2026, 11, 22)
+        users = data["users"]
+        self.county_admin = users["county_admin"]
+        self.township = users["township_a"]
+        self.village = users["village_a1"]
+        self.inspector = users["inspector"]
+        self.county = data["county"]
+        self.gaokeng = data["gaokeng"]
+        self.gaokeng_village = data["gaokeng_village"]
+        self.townships = [t for t in data["townships"] if t.path.startswith(self.county.path)]
+        self.villages = [v for v in data["villages"] if v.path.startswith(self.gaokeng.path)]
+        self.categories = {c.name: c for c in Category.objects.all()}
+        self.count = 0
+
+    def day(self, offset: int) -> date:
+        return self.R + timedelta(days=offset)
+
+    def cat(self, name: str):
+        return self.categories.get(name)
+
+    def rectifier(self, item: Item):
+        if item.org_id == self.gaokeng_village.pk:
+            return self.village
+        if item.org.path.startswith(self.gaokeng.path) and item.org_id != self.gaokeng.pk:
+            return self.township
+        if item.org_id == self.gaokeng.pk:
+            return self.township
+        return self.county_admin  # townships without a demo sign-in: the department files for them
+
+    def verifier(self, item: Item):
+        return self.inspector if item.supervisor_org_id == self.county.pk else self.township
+
+    # -------------------------------------------------------------- steps
+
+    def advance(self, item: Item, target: str, *, start: date, deadline_late: bool = False) -> Item:
+        """Walk ``item`` from handed down to ``target``, one dated step after another."""
+        who, boss = self.rectifier(item), self.verifier(item)
+        d = start
+        if target == S.HANDED_DOWN:
+            return item
+        d += timedelta(days=2)
+        item = services.item_acknowledge(item=item, actor=who, today=d, note="已签收，立即研究整改。")
+        if target == S.ACKNOWLEDGED:
+            return item
+        d += timedelta(days=3)
+        item = services.item_file_measures(item=item, actor=who, measures=self.rng.choice(MEASURES), today=d)
+        d += timedelta(days=4)
+        if d <= self.R:
+            services.progress_add(item=item, actor=who, on=d, text=PROGRESS[0], percent=30, today=d)
+        if target == S.RECTIFYING:
+            return item
+        close_day = item.deadline + timedelta(days=9) if deadline_late else min(item.deadline, self.day(-3))
+        close_day = min(max(close_day, d + timedelta(days=1)), self.day(-1))
+        services.progress_add(item=item, actor=who, on=close_day, text=PROGRESS[5], percent=100, today=close_day)
+        item = services.item_request_closure(
+            item=item, actor=who, files=[evidence()], note="整改已完成，申请销号。", today=close_day
+        )
+        if target == S.CLOSURE_REQUESTED:
+            return item
+        if target == S.RETURNED:
+            return services.item_return(
+                item=item, actor=boss, note="佐证材料不充分，缺少会议记录原件扫描件。", today=close_day
+            )
+        return services.item_verify(item=item, actor=boss, note="经核查，整改到位，同意销号。", today=close_day)
+
+    def new_list(self, org, actor, title, *, issued_on, source=Source.ASSIGNED, kind=ItemKind.PROBLEM, document="",
+                 needs_approval=False) -> ItemList:  # fmt: skip
+        return services.list_create(
+            org=org, title=title, actor=actor, issued_on=issued_on, source=source, kind=kind,
+            document=document, needs_approval=needs_approval,
+        )  # fmt: skip
+
+    def add(self, item_list, org, actor, problem, **fields) -> Item:
+        title, category = problem
+        self.count += 1
+        return services.item_create(
+            item_list=item_list, org=org, title=title, actor=actor, category=self.cat(category),
+            today=item_list.issued_on, **fields,
+        )  # fmt: skip
+
+    # -------------------------------------------------------------- the lists
+
+    def build(self) -> None:
+        self.county_lists()
+        self.task_to_all_townships()
+        self.gaokeng_talk_list()
+        # Reminders, notices and escalations as the daily job would have left them this morning.
+        services.daily_run(today=self.R)
+
+    def county_lists(self) -> None:
+        # A draft, not yet handed down.
+        draft = self.new_list(
+            self.county, self.county_admin, "2027年度基层党建重点任务清单（征求意见稿）",
+            issued_on=self.R, kind=ItemKind.TASK, document="萍川组字〔2026〕待定号",
+        )  # fmt: skip
+        for problem in PROBLEMS[10:13]:
+            self.add(draft, self.townships[-1], self.county_admin, problem, deadline=self.day(120))
+        # Awaiting the leader's approval.
+        pending = self.new_list(
+            self.county, self.county_admin, "2026年第四季度督查暗访发现问题清单",
+            issued_on=self.day(-2), source=Source.INSPECTION, document="萍川督查〔2026〕12号", needs_approval=True,
+        )  # fmt: skip
+        for i, problem in enumerate(PROBLEMS[16:19]):
+            self.add(pending, self.townships[(2 + i) % len(self.townships)], self.county_admin, problem, deadline=self.day(30))
+        services.list_submit(item_list=pending, actor=self.county_admin, note="请部长审核。")
+
+        # Duty-report evaluation problems, approved and handed down in March: every state.
+        start = date(2026, 3, 16)
+        review = self.new_list(
+            self.county, self.county_admin, "2025年度乡镇党委书记抓基层党建述职评议反馈问题清单",
+            issued_on=start, source=Source.REVIEW, document="萍川组字〔2026〕8号", needs_approval=True,
+        )  # fmt: skip
+        plan = [
+            (S.CLOSED, 60, False), (S.CLOSED, 45, True), (S.CLOSED, 90, False), (S.RETURNED, 240, False),
+            (S.CLOSURE_REQUESTED, 250, False), (S.RECTIFYING, 200, False), (S.RECTIFYING, 252, False),
+            (S.ACKNOWLEDGED, 251, False), (S.HANDED_DOWN, 260, False), (S.RECTIFYING, None, False),
+            (S.RECTIFYING, 280, False), (S.RECTIFYING, 215, False), (S.CLOSED, 120, True),
+        ]  # fmt: skip
+        items = []
+        for i, (state, days, late) in enumerate(plan):
+            township = self.townships[i % len(self.townships)]
+            problem = PROBLEMS[i % len(PROBLEMS)]
+            fields = {"long_term": True, "review_cycle_days": 90} if days is None else {"deadline": start + timedelta(days=days)}
+            items.append((self.add(review, township, self.county_admin, problem, responsible_leader=f"{township.label}书记",
+                                   target="问题整改到位，长效机制健全。", **fields), state, late))  # fmt: skip
+        services.list_submit(item_list=review, actor=self.county_admin)
+        services.list_approve(item_list=review, actor=self.county_admin, note="同意下发。", today=start)
+        done = {}
+        for item, state, late in items:
+            item.refresh_from_db()
+            done[item.number] = self.advance(item, state, start=start, deadline_late=late)
+        # Extensions: one approved, one refused, one pending.
+        ext_items = [i for i in done.values() if i.status == S.RECTIFYING and not i.long_term]
+        if len(ext_items) >= 3:
+            a, b, c = ext_items[:3]
+            ext = services.extension_request(item=a, actor=self.rectifier(a), requested_to=a.deadline + timedelta(days=30),
+                                             reason="涉及场所改造，施工周期较长。", today=self.day(-20))  # fmt: skip
+            services.extension_decide(extension=ext, actor=self.inspector, approve=True, note="同意延期一个月。",
+                                      today=self.day(-18))  # fmt: skip
+            ext = services.extension_request(item=b, actor=self.rectifier(b), requested_to=b.deadline + timedelta(days=60),
+                                             reason="村“两委”换届，工作力量不足。", today=self.day(-12))  # fmt: skip
+            services.extension_decide(extension=ext, actor=self.inspector, approve=False,
+                                      note="换届不是延期理由，请按期完成。", today=self.day(-10))  # fmt: skip
+            services.extension_request(item=c, actor=self.rectifier(c), requested_to=c.deadline + timedelta(days=20),
+                                       reason="需等待县级资金下达后实施。", today=self.day(-1))  # fmt: skip
+        # Look-backs: one confirmed, one relapsed (reopened for a second round).
+        closed = [i for i in done.values() if i.status == S.CLOSED]
+        if len(closed) >= 2:
+            checks = services.recheck_schedule(actor=self.inspector, item_list=review, scheduled_on=self.day(-15),
+                                               today=self.day(-30))  # fmt: skip
+            by_item = {c.item_id: c for c in checks}
+            services.recheck_record(recheck=by_item[closed[0].pk], actor=self.inspector, result="confirmed",
+                                    note="实地查看会议记录和活动场所，整改到位。", today=self.day(-14))  # fmt: skip
+            services.recheck_record(recheck=by_item[closed[1].pk], actor=self.inspector, result="relapsed",
+                                    note="回头看发现近两个月“三会一课”又未按时召开。", files=[evidence("回头看记录.pdf")],
+                                    new_deadline=self.day(40), today=self.day(-14))  # fmt: skip
+        # Escalation: overdue items go on the list; one gets an interview and an accountability decision.
+        services.escalations_run(today=self.R)
+        overdue = [i for i in done.values() if i.status != S.CLOSED and i.deadline and i.deadline < self.day(-7)]
+        if overdue:
+            item = overdue[0]
+            item.refresh_from_db()
+            # The demo only: the ledger app itself never imports a workflow app.
+            from dangjian.talks.services import talk_record_interview
+
+            talk_record_interview(
+                item=item, talker="县委常委、组织部部长", talkee=f"{item.org.label}书记", held_on=self.day(-5),
+                content="就整改逾期问题进行约谈，指出责任担当不到位、压力传导不到位，要求十日内拿出整改措施。",
+                commitments="立即召开党委会专题研究，十日内完成整改并书面报告。", actor=self.inspector, today=self.R,
+            )  # fmt: skip
+            services.accountability_record(
+                item=item, form="notice", person_name=f"{item.org.label}党委书记", decided_on=self.day(-3),
+                document_number="萍川纪通〔2026〕5号", note="整改逾期超过三个月，予以通报批评。", actor=self.inspector,
+                today=self.R,
+            )  # fmt: skip
+
+    def task_to_all_townships(self) -> None:
+        """One task handed to every township (the roll-up of one group)."""
+        start = date(2026, 9, 1)
+        tasks = self.new_list(
+            self.county, self.county_admin, "关于开展软弱涣散基层党组织集中整顿的任务清单",
+            issued_on=start, kind=ItemKind.TASK, document="萍川组字〔2026〕21号",
+        )  # fmt: skip
+        group = services.item_hand_down_many(
+            item_list=tasks, orgs=self.townships, actor=self.county_admin, today=start,
+            title="排查整顿软弱涣散村（社区）党组织，逐村制定“一村一策”整顿方案并销号",
+            category=self.cat("组织建设"), deadline_days=60, deadline_basis=DeadlineBasis.WORKING,
+            target="年底前软弱涣散党组织全部完成整顿，转化升级。",
+        )  # fmt: skip
+        self.count += len(self.townships)
+        services.list_issue(item_list=tasks, actor=self.county_admin, today=start)
+        states = [S.CLOSED, S.CLOSED, S.CLOSURE_REQUESTED, S.RECTIFYING, S.RECTIFYING, S.ACKNOWLEDGED, S.RETURNED,
+                  S.HANDED_DOWN]  # fmt: skip
+        for i, item in enumerate(group.items.select_related("org", "supervisor_org").order_by("number")):
+            self.advance(item, states[i % len(states)], start=start, deadline_late=i % 5 == 4)
+
+    def gaokeng_talk_list(self) -> None:
+        """高坑镇's political-talk problems (seed 000) to its villages: due soon, overdue, closed, returned."""
+        start = self.day(-40)
+        talk_list = self.new_list(
+            self.gaokeng, self.township, "高坑镇村（社区）党组织书记政治谈话问题整改清单",
+            issued_on=start, source=Source.TALK, document="高坑党字〔2026〕15号",
+        )  # fmt: skip
+        villages = self.villages or [self.gaokeng_village]
+        plan = [
+            (self.gaokeng_village, PROBLEMS[0], 2, S.RECTIFYING),  # yellow
+            (self.gaokeng_village, PROBLEMS[1], -4, S.RECTIFYING),  # red
+            (self.gaokeng_village, PROBLEMS[2], 25, S.RETURNED),
+            (self.gaokeng_village, PROBLEMS[3], 20, S.CLOSURE_REQUESTED),
+            (self.gaokeng_village, PROBLEMS[4], 30, S.HANDED_DOWN),
+        ]
+        for i, village in enumerate(villages[1:7]):
+            plan.append((village, PROBLEMS[(i + 5) % len(PROBLEMS)], (-10, 3, 15, -1, 40, 8)[i],
+                         (S.RECTIFYING, S.ACKNOWLEDGED, S.CLOSED, S.RECTIFYING, S.HANDED_DOWN, S.CLOSED)[i]))  # fmt: skip
+        added = [
+            (self.add(talk_list, org, self.township, problem, deadline=self.day(deadline),
+                      responsible_person=org.contact_name or ""), state)
+            for org, problem, deadline, state in plan
+        ]  # fmt: skip
+        services.list_issue(item_list=talk_list, actor=self.township, today=start)
+        for item, state in added:
+            item.refresh_from_db()
+            self.advance(item, state, start=start)
+
+
+# ------------------------------------------------------------------ bulk items (statistics, benchmark)
+
+
+def build_bulk(ctx: DemoContext, target: int) -> int:
+    """Insert about ``target`` items spread over every branch, one list per township; no status history."""
+    from dangjian.orgs.models import Organisation
+
+    rng = ctx.rng
+    R: date = ctx.data.get("reference_day") or date(2026, 11, 22)
+    townships = {t.path: t for t in ctx.data.get("townships", [])}
+    if not townships:
+        return 0
+    step = Organisation.steplen
+    depth = next(iter(townships.values())).depth
+    branches = list(
+        Organisation.objects.filter(pk__in=ctx.data.get("branch_ids", []), depth__gt=depth).values_list("pk", "path")
+    )
+    if not branches:
+        return 0
+    categories = list(Category.objects.values_list("pk", flat=True)) or [None]
+    author = ctx.data.get("users", {}).get("county_admin")
+    lists: dict[str, ItemList] = {}
+    for path, township in townships.items():
+        lists[path] = ItemList(
+            org=township, title=f"{township.label}2026年度基层党建问题整改台账", kind=ItemKind.PROBLEM,
+            source=Source.SELF_CHECK, issued_on=date(2026, 1, 10), status=ItemList.Status.ISSUED,
+            created_by=author,
+        )  # fmt: skip
+    ItemList.objects.bulk_create(lists.values(), batch_size=1000)
+    numbers = dict.fromkeys(lists, 1000)  # bulk items start at 1001, clear of hand-made ones
+    per_branch = max(1, target // len(branches))
+    rows, written, started = [], 0, time.monotonic()
+    sources = [Source.SELF_CHECK, Source.INSPECTION, Source.TALK, Source.REVIEW, Source.PATROL, Source.PUBLIC]
+    for org_id, path in branches:
+        township_path = path[: depth * step]
+        item_list = lists.get(township_path)
+        if item_list is None:
+            continue
+        for _n in range(per_branch):
+            numbers[township_path] += 1
+            rows.append(_bulk_item(rng, R, item_list, org_id, numbers[township_path], categories, sources))
+            if len(rows) >= BATCH:
+                Item.objects.bulk_create(rows)
+                written += len(rows)
+                rows = []
+                if written % 50_000 == 0:
+                    ctx.out(f"  ledger: {written} items ({time.monotonic() - started:.0f} s)")
+    if rows:
+        Item.objects.bulk_create(rows)
+        written += len(rows)
+    return written
+
+
+def _bulk_item(rng, R: date, item_list: ItemList, org_id: int, number: int, categories, sources) -> Item:
+    title, _category = PROBLEMS[rng.randrange(len(PROBLEMS))]
+    issued = date(2026, 1, 10) + timedelta(days=rng.randrange(0, (R - date(2026, 1, 10)).days - 5))
+    long_term = rng.random() < 0.03
+    deadline = None if long_term else issued + timedelta(days=rng.choice((15, 30, 30, 45, 60, 90, 120)))
+    roll = rng.random()
+    closed_on = None
+    closed_late = False
+    if roll < 0.5 and not long_term:
+        status = S.CLOSED
+        latest = min(R, deadline + timedelta(days=40))
+        closed_on = issued + timedelta(days=rng.randrange(3, max(4, (latest - issued).days + 1)))
+        closed_late = closed_on > deadline
+    else:
+        status = rng.choice((S.HANDED_DOWN, S.ACKNOWLEDGED, S.RECTIFYING, S.RECTIFYING, S.RECTIFYING,
+                             S.CLOSURE_REQUESTED, S.RETURNED))  # fmt: skip
+    percent = 100 if status in (S.CLOSED, S.CLOSURE_REQUESTED) else rng.choice((0, 20, 40, 60, 80))
+    return Item(
+        item_list=item_list, number=number, kind=ItemKind.PROBLEM, title=title, category_id=rng.choice(categories),
+        source=rng.choice(sources), org_id=org_id, supervisor_org_id=item_list.org_id, issued_on=issued,
+        deadline=deadline, original_deadline=None, long_term=long_term, review_cycle_days=90 if long_term else None,
+        measures=rng.choice(MEASURES) if status not in (S.HANDED_DOWN, S.ACKNOWLEDGED) else "", percent=percent,
+        status=status, closed_on=closed_on, closed_late=closed_late,
+        closure_requested_on=closed_on if status == S.CLOSED else None, created_by_id=item_list.created_by_id,
+    )  # fmt: skip

@@ -24,7 +24,7 @@ from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from dangjian.core import scoping, workflow
 from dangjian.core.params import get as param
@@ -198,22 +198,22 @@ def _guard_list_direct_issue(item_list, actor, **fields) -> None:
 Item.ALLOWED.clear()
 Item.ALLOWED.update(
     {
-        (S.DRAFT, S.HANDED_DOWN): Transition(label=_l("Hand down"), cap=HAND_DOWN, guard=_guard_hand_down),
-        (S.HANDED_DOWN, S.ACKNOWLEDGED): Transition(label=_l("Acknowledge"), cap=RECTIFY),
-        (S.ACKNOWLEDGED, S.RECTIFYING): Transition(label=_l("File measures"), cap=RECTIFY, guard=_guard_measures),
+        (S.DRAFT, S.HANDED_DOWN): Transition(label=gettext_lazy("Hand down"), cap=HAND_DOWN, guard=_guard_hand_down),
+        (S.HANDED_DOWN, S.ACKNOWLEDGED): Transition(label=gettext_lazy("Acknowledge"), cap=RECTIFY),
+        (S.ACKNOWLEDGED, S.RECTIFYING): Transition(label=gettext_lazy("File measures"), cap=RECTIFY, guard=_guard_measures),
         (S.RECTIFYING, S.CLOSURE_REQUESTED): Transition(
-            label=_l("Request closure"), cap=RECTIFY, guard=_guard_closure_evidence
+            label=gettext_lazy("Request closure"), cap=RECTIFY, guard=_guard_closure_evidence
         ),
-        (S.CLOSURE_REQUESTED, S.CLOSED): Transition(label=_l("Verify and close"), cap=VERIFY, guard=_guard_verifier),
+        (S.CLOSURE_REQUESTED, S.CLOSED): Transition(label=gettext_lazy("Verify and close"), cap=VERIFY, guard=_guard_verifier),
         (S.CLOSURE_REQUESTED, S.RETURNED): Transition(
-            label=_l("Return"), cap=VERIFY, guard=_guard_verifier, note_required=True
+            label=gettext_lazy("Return"), cap=VERIFY, guard=_guard_verifier, note_required=True
         ),
         (S.RETURNED, S.CLOSURE_REQUESTED): Transition(
-            label=_l("Request closure again"), cap=RECTIFY, guard=_guard_closure_evidence
+            label=gettext_lazy("Request closure again"), cap=RECTIFY, guard=_guard_closure_evidence
         ),
-        (S.RETURNED, S.RECTIFYING): Transition(label=_l("Continue rectifying"), cap=RECTIFY),
+        (S.RETURNED, S.RECTIFYING): Transition(label=gettext_lazy("Continue rectifying"), cap=RECTIFY),
         (S.CLOSED, S.RECTIFYING): Transition(
-            label=_l("Reopen after look-back"), cap=VERIFY, guard=_guard_reopen, note_required=True
+            label=gettext_lazy("Reopen after look-back"), cap=VERIFY, guard=_guard_reopen, note_required=True
         ),
     }
 )
@@ -223,10 +223,10 @@ ExtensionRequest.ALLOWED.clear()
 ExtensionRequest.ALLOWED.update(
     {
         (_ES.PENDING, _ES.APPROVED): Transition(
-            label=_l("Approve extension"), cap=VERIFY, guard=_guard_extension_decider
+            label=gettext_lazy("Approve extension"), cap=VERIFY, guard=_guard_extension_decider
         ),
         (_ES.PENDING, _ES.REFUSED): Transition(
-            label=_l("Refuse extension"), cap=VERIFY, guard=_guard_extension_decider, note_required=True
+            label=gettext_lazy("Refuse extension"), cap=VERIFY, guard=_guard_extension_decider, note_required=True
         ),
     }
 )
