@@ -11,20 +11,26 @@ from .models import Organisation
 from .services import ORG_FIELDS
 
 
+def style_widgets(form: forms.BaseForm) -> forms.BaseForm:
+    """Give every widget of ``form`` the Tabler (Bootstrap 5) class it needs (also for filter forms)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+    return form
+
+
 class TablerFormMixin:
     """Give every widget the Tabler (Bootstrap 5) class it needs."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
+        style_widgets(self)
 
 
 def add_service_error(form: forms.BaseForm, exc: ValidationError) -> None:

@@ -301,11 +301,23 @@ def test_the_list_filters_by_name_kind_sector_and_subtree(client, personas, coun
     assert shown == {getattr(county, name).pk for name in expected}
 
 
+def test_the_subtree_filter_is_named_and_reached_from_the_organisation_page(client, personas, county):
+    client.force_login(personas.county_admin)
+    detail = _text(client.get(_url("org_detail", county.township_b.pk)))
+    link = f"{_url('org_list')}?within={county.township_b.pk}"
+    assert f'href="{link}"' in detail
+    html = _text(client.get(link))
+    chip = html.split('data-testid="within-chip"')[1].split("</div>")[0]
+    assert "在中共B镇委员会内" in chip
+    assert "within=&amp;page=1" in chip
+
+
 def test_the_list_filter_within_an_invisible_organisation_shows_nothing(client, personas, county):
     client.force_login(personas.township_a)
     response = client.get(_url("org_list") + f"?within={county.township_b.pk}")
     assert list(response.context["table"].page.object_list) == []
     assert "没有符合条件的组织" in _text(response)
+    assert 'data-testid="within-chip"' not in _text(response)  # the other township's name is not shown
 
 
 def test_the_list_hides_dissolved_organisations_unless_filtered_for(client, personas, county):

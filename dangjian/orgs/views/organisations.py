@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,7 +25,13 @@ from dangjian.core.scoping import can, ensure_can, get_for_user, get_scope
 
 from .. import selectors, services
 from ..filters import OrganisationFilter
-from ..forms import OrganisationDissolveForm, OrganisationForm, OrganisationMoveForm, add_service_error
+from ..forms import (
+    OrganisationDissolveForm,
+    OrganisationForm,
+    OrganisationMoveForm,
+    add_service_error,
+    style_widgets,
+)
 from ..models import Organisation, OrgKind, Post, PostKind
 from ..tables import OrganisationTable
 
@@ -119,14 +126,24 @@ def org_list(request):
     """Every visible organisation, filtered and sortable; dissolved ones only when asked for."""
     base = Organisation.objects.visible_to(request.user)
     filterset = OrganisationFilter(request.GET or None, queryset=base)
+    form = style_widgets(filterset.form)
+    # No choice means current organisations only; "Dissolved" shows the dissolved ones.
+    form.fields["dissolved"].widget.choices = [("unknown", _("Current")), ("true", _("Dissolved"))]
     qs = filterset.qs
-    if not (filterset.is_bound and filterset.form.is_valid() and filterset.form.cleaned_data.get("dissolved") is not None):
+    cleaned = form.cleaned_data if filterset.is_bound and form.is_valid() else {}
+    if cleaned.get("dissolved") is None:
         qs = qs.current()
+    within = None
+    if cleaned.get("within"):
+        # Shown by name instead of an id box; an invisible id names nothing (and matches nothing).
+        within = base.filter(pk=cleaned["within"]).only("id", "name").first()
+    form.fields["within"].widget = forms.HiddenInput()
     table = OrganisationTable(selectors.annotate_list(qs))
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     template = "orgs/partials/org_table.html" if request.htmx else "orgs/org_list.html"
     return render(request, template, {
         "filter": filterset,
+        "within": within,
         "table": table,
         "breadcrumbs": [(_("Organisations"), reverse("orgs:tree")), (_("List"), None)],
     })
