@@ -201,17 +201,22 @@ class PersonQuerySet(ScopedQuerySet):
         return self.current().exclude(category=MemberCategory.NON_MEMBER)
 
     def search(self, q: str):
-        """By name, pinyin initials ("zs" finds 张三) or the last digits of the ID number."""
+        """By name, pinyin ("zs" or "zhang san" finds 张三), the last digits of the ID number or the whole number."""
         q = (q or "").strip()
         if not q:
             return self
-        if q.isascii() and q.isalpha():
+        if q.isascii() and q.replace(" ", "").isalpha():
             q = q.lower()
             return self.filter(
-                models.Q(name_initials__startswith=q) | models.Q(name_pinyin__startswith=q)
+                models.Q(name_initials__startswith=q.replace(" ", "")) | models.Q(name_pinyin__startswith=q)
             )
-        if (q[-1:].isdigit() or q[-1:] in "xX") and len(q) <= 4:
+        if len(q) <= 4 and (q[-1].isdigit() or q[-1] in "xX") and all(c.isdigit() for c in q[:-1]):
             return self.filter(id_suffix__endswith=q.upper())
+        if len(q) == 18 and q[:17].isdigit():
+            # The whole number is never stored in clear: look it up by its keyed digest.
+            from dangjian.core import crypto
+
+            return self.filter(id_digest=crypto.digest(q))
         return self.filter(name__contains=q)
 
 

@@ -53,7 +53,9 @@ class PersonTable(tables.Table):
     """The member list; rows come with ``org`` joined and ``current_posts`` prefetched (no query per row)."""
 
     name = tables.Column(
-        linkify=("orgs:person_detail", [tables.A("pk")]), verbose_name=_("Name"), order_by=("name_pinyin", "pk")
+        linkify=("orgs:person_detail", [tables.A("pk")]),
+        verbose_name=_("Person name"),
+        order_by=("name_pinyin", "pk"),
     )
     sex = tables.Column(verbose_name=_("Sex"))
     id_masked = tables.Column(

@@ -1,0 +1,142 @@
+"""The REST API of organisations and people: scoped like the pages, same filters, masked ID numbers,
+token authentication, and an OpenAPI schema with docs served without any CDN."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from conftest import PASSWORD
+from dangjian.accounts.models import User
+from dangjian.orgs import services
+from dangjian.orgs.tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def _names(response) -> set[str]:
+    assert response.status_code == 200, response.content
+    return {row["name"] for row in response.json()["results"]}
+
+
+def test_the_api_refuses_anonymous_callers(api, people):
+    assert api.get("/api/people/").status_code in (401, 403)
+    assert api.get("/api/organisations/").status_code in (401, 403)
+
+
+def test_people_are_listed_only_within_the_callers_subtree(api, personas, people):
+    api.force_authenticate(personas.township_a)
+    assert _names(api.get("/api/people/")) == {"张三", "李四"}
+    api.force_authenticate(personas.village_a1)
+    assert _names(api.get("/api/people/")) == {"张三"}
+    api.force_authenticate(personas.county_admin)
+    assert _names(api.get("/api/people/")) == {"张三", "李四", "王五"}
+
+
+def test_a_person_outside_the_scope_is_not_found(api, personas, people):
+    api.force_authenticate(personas.township_a)
+    assert api.get(f"/api/people/{people['b1'].pk}/").status_code == 404
+    assert api.get(f"/api/people/{people['a1'].pk}/").status_code == 200
+    assert api.get("/api/people/999999/").status_code == 404
+
+
+def test_the_person_record_shows_the_id_number_masked_only(api, personas, people):
+    person = people["a1"]
+    api.force_authenticate(personas.county_admin)  # even a role that may unmask on the page
+    response = api.get(f"/api/people/{person.pk}/")
+    data = response.json()
+    assert data["id_masked"] == person.id_masked
+    assert data["org"] == person.org_id and data["org_name"] == "中共A1村支部委员会"
+    assert data["birth_date"] == "1980-05-04" and data["status"] == "active"
+    body = response.content.decode()
+    assert services.reveal_id_number(person, log=False) not in body
+    assert not {"id_cipher", "id_digest", "id_suffix"} & set(data)
+
+
+def test_the_people_list_uses_the_member_list_filters(api, personas, people, county):
+    make_person(county.village_a1, "钱七", category="probationary", joined_on=date(2026, 1, 1))
+    api.force_authenticate(personas.county_admin)
+    assert _names(api.get("/api/people/", {"q": "zs"})) == {"张三"}
+    assert _names(api.get("/api/people/", {"org": county.township_a.pk})) == {"张三", "李四", "钱七"}
+    assert _names(api.get("/api/people/", {"category": "probationary"})) == {"钱七"}
+    services.person_leave(person=people["a2"], actor=personas.county_admin, on=date(2026, 1, 1), reason="迁出")
+    assert "李四" not in _names(api.get("/api/people/"))
+    assert _names(api.get("/api/people/", {"status": "left"})) == {"李四"}
+
+
+def test_organisations_are_scoped_and_filtered(api, personas, county):
+    api.force_authenticate(personas.township_a)
+    assert _names(api.get("/api/organisations/")) == {"中共A镇委员会", "中共A1村支部委员会", "中共A2村支部委员会"}
+    assert api.get(f"/api/organisations/{county.village_b1.pk}/").status_code == 404
+    api.force_authenticate(personas.county_admin)
+    assert _names(api.get("/api/organisations/", {"kind": "township"})) == {"中共A镇委员会", "中共B镇委员会"}
+    assert _names(api.get("/api/organisations/", {"within": county.township_b.pk})) == {
+        "中共B镇委员会", "中共B1村支部委员会",
+    }
+
+
+def test_an_organisation_record_names_its_parent(api, personas, county):
+    api.force_authenticate(personas.county_admin)
+    data = api.get(f"/api/organisations/{county.village_a1.pk}/").json()
+    assert data["parent"] == county.township_a.pk
+    assert data["kind"] == "branch" and data["depth"] == 3
+    assert api.get(f"/api/organisations/{county.county.pk}/").json()["parent"] is None
+
+
+def test_the_people_list_runs_a_fixed_number_of_queries(api, personas, people, county, django_assert_num_queries):
+    api.force_authenticate(User.objects.get(pk=personas.county_admin.pk))
+    with django_assert_num_queries(3):  # grants, count, rows with their organisation
+        assert len(api.get("/api/people/").json()["results"]) == 3
+    for i in range(20):
+        make_person(county.village_b1, f"成员{i:02d}")
+    api.force_authenticate(User.objects.get(pk=personas.county_admin.pk))
+    with django_assert_num_queries(3):
+        assert len(api.get("/api/people/").json()["results"]) == 23
+
+
+def test_a_token_is_issued_for_a_password_and_authenticates_calls(api, personas, people):
+    response = api.post("/api/token/", {"username": "ta_sec", "password": PASSWORD})
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert Token.objects.get(user=personas.township_a).key == token
+    caller = APIClient()
+    caller.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert _names(caller.get("/api/people/")) == {"张三", "李四"}
+    caller.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert caller.get("/api/people/").status_code in (401, 403)
+
+
+def test_a_wrong_password_gets_no_token(api, personas):
+    response = api.post("/api/token/", {"username": "ta_sec", "password": "wrong"})
+    assert response.status_code == 400
+    assert not Token.objects.exists()
+
+
+def test_the_schema_describes_both_endpoints(client):
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    schema = response.json()
+    assert "/api/people/" in schema["paths"] and "/api/organisations/{id}/" in schema["paths"]
+    person = schema["components"]["schemas"]["Person"]["properties"]
+    assert "id_masked" in person and "id_cipher" not in person
+    params = {p["name"] for p in schema["paths"]["/api/people/"]["get"]["parameters"]}
+    assert {"q", "org", "category", "status", "page"} <= params
+
+
+def test_the_api_docs_are_served_from_the_application_without_a_cdn(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+    external = re.findall(r"""(?:src|href)=["'](?:https?:)?//[^"']+""", html)
+    assert external == []
+    assert not re.search(r"cdn|jsdelivr|unpkg", html, re.IGNORECASE)
