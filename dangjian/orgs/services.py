@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from dangjian.core import audit, crypto, workflow
@@ -251,6 +252,10 @@ def person_transfer(*, person: Person, to_org: Organisation, actor, on: date, no
         raise ValidationError("转入组织已撤销。")
     if on > timezone.localdate():
         raise ValidationError({"on": "转接日期不能晚于今天。"})
+    _check_posts_end_after_start(person, on, only_org_id=person.org_id)
+    last = person.transfers.order_by("-on").values_list("on", flat=True).first()
+    if last and on < last:
+        raise ValidationError({"on": _("The date is before the previous transfer (%(date)s).") % {"date": last}})
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
         transfer = Transfer.objects.create(
@@ -265,23 +270,54 @@ def person_transfer(*, person: Person, to_org: Organisation, actor, on: date, no
     return transfer
 
 
-def person_leave(*, person: Person, actor, on: date, reason: str, deceased: bool = False) -> Person:
+def _check_posts_end_after_start(person: Person, on: date, *, only_org_id: int | None = None) -> None:
+    """Ending the person's open posts on ``on`` must not end one before it started."""
+    posts = Post.objects.filter(person=person, ended_on__isnull=True, started_on__gt=on)
+    if only_org_id is not None:
+        posts = posts.filter(org_id=only_org_id)
+    started = posts.order_by("-started_on").values_list("started_on", flat=True).first()
+    if started:
+        raise ValidationError(
+            {"on": _("The date is before the start of a post this person holds (%(date)s).") % {"date": started}}
+        )
+
+
+def person_leave(
+    *, person: Person, actor, on: date, reason: str, deceased: bool = False, expected_version: int | None = None
+) -> Person:
     """Record that a person left the roll or died (never deleted); their posts end that day."""
     if on > timezone.localdate():
         raise ValidationError({"on": "日期不能晚于今天。"})
+    reason = (reason or "").strip()
+    if not deceased and not reason:
+        raise ValidationError({"reason": _("Please give the reason for leaving.")})
+    _check_posts_end_after_start(person, on)
     to = Person.Status.DECEASED if deceased else Person.Status.LEFT
     with transaction.atomic():
         person = workflow.transition(
-            obj=person, to=to, actor=actor, note=reason, fields={"left_on": on, "left_reason": reason}
+            obj=person,
+            to=to,
+            actor=actor,
+            note=reason,
+            fields={"left_on": on, "left_reason": reason},
+            expected_version=expected_version,
         )
         Post.objects.filter(person=person, ended_on__isnull=True).update(ended_on=on)
     return person
 
 
-def person_restore(*, person: Person, actor, reason: str) -> Person:
+def person_restore(*, person: Person, actor, reason: str, expected_version: int | None = None) -> Person:
     """Put a person who had left back on the roll (e.g. recorded by mistake)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give the reason for restoring.")})
     return workflow.transition(
-        obj=person, to=Person.Status.ACTIVE, actor=actor, note=reason, fields={"left_on": None, "left_reason": ""}
+        obj=person,
+        to=Person.Status.ACTIVE,
+        actor=actor,
+        note=reason,
+        fields={"left_on": None, "left_reason": ""},
+        expected_version=expected_version,
     )
 
 
