@@ -105,7 +105,7 @@ class PersonForm(TablerFormMixin, forms.Form):
     """The 16 items of the national member form; ID, date and sex rules are checked by ``services.build_person``."""
 
     org = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Branch"))
-    name = _person_field("name")
+    name = _person_field("name", label=_("Person name"))
     # Required on create only (empty on edit keeps the number on file); the service checks it.
     id_number = forms.CharField(
         label=_("Citizen ID number"), max_length=20, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})

@@ -329,6 +329,7 @@ def test_a_township_secretary_adds_a_person_with_the_id_number(client, personas,
 
 def test_the_add_form_offers_only_organisations_the_user_manages(client, personas, county):
     text = _text(_as(client, personas.township_a).get(reverse("orgs:person_create")))
+    assert '<label class="form-label required" for="id_name">姓名</label>' in text
     assert "中共A1村支部委员会" in text
     assert "中共B1村支部委员会" not in text
 
