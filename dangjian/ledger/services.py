@@ -428,7 +428,7 @@ def _clean_item(item_list: ItemList, values: dict, *, issued_on: date) -> dict:
         errors.setdefault("org", []).append(_("%(org)s has been dissolved.") % {"org": org})
     supervisor = values.get("supervisor_org") or item_list.org
     values["supervisor_org"] = supervisor
-    if org is not None and not org.path.startswith(supervisor.path):
+    if org is not None and "org" not in errors and not org.path.startswith(supervisor.path):
         errors.setdefault("supervisor_org", []).append(
             _("The supervising organisation must be above the responsible organisation.")
         )
@@ -1125,11 +1125,11 @@ def reminders_run(*, today: date) -> dict[str, int]:
             }
         else:
             days = (item.deadline - today).days
-            kind, text = "item_due_soon", _("Due in %(days)s days: %(title)s (deadline %(date)s)") % {
-                "days": days,
-                "title": item.title,
-                "date": item.deadline.isoformat(),
-            }
+            values = {"days": days, "title": item.title, "date": item.deadline.isoformat()}
+            if days == 0:
+                kind, text = "item_due_soon", _("Due today: %(title)s (deadline %(date)s)") % values
+            else:
+                kind, text = "item_due_soon", _("Due in %(days)s days: %(title)s (deadline %(date)s)") % values
         notify(recipients=people, kind=kind, text=text, url=item_url(item), key=f"reminder:{reminder.pk}")
         sent.append(reminder.pk)
     if sent:
