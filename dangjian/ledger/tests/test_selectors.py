@@ -1,0 +1,164 @@
+"""Roll-up, levels, ranking, my work, ageing: exact figures on a small tree and pinned query counts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from dangjian.core import params as core_params
+from dangjian.core.scoping import get_scope
+from dangjian.ledger import selectors
+from dangjian.ledger.models import Escalation, Item, ItemList
+
+from .builders import TODAY
+
+S = Item.Status
+
+
+@pytest.fixture
+def tree_items(county, personas):
+    """Items written directly in their states (the selectors only read)."""
+    lists = {
+        org: ItemList.objects.create(org=org, title="清单", status=ItemList.Status.ISSUED, issued_on=TODAY - timedelta(days=60))
+        for org in (county.county, county.township_a, county.township_b)
+    }
+    numbers = iter(range(1, 1000))
+
+    def add(org, status, *, deadline=TODAY + timedelta(days=20), supervisor=None, **fields):
+        supervisor = supervisor or (county.county if org.depth == 2 else county.township_a if org.path.startswith(
+            county.township_a.path) else county.township_b)
+        return Item.objects.create(
+            item_list=lists[supervisor], number=next(numbers), title="问题", org=org, supervisor_org=supervisor,
+            issued_on=TODAY - timedelta(days=60), deadline=deadline, status=status, **fields,
+        )  # fmt: skip
+
+    a1, a2, ta, b1 = county.village_a1, county.village_a2, county.township_a, county.village_b1
+    return {
+        "a1_closed": add(a1, S.CLOSED, closed_on=TODAY - timedelta(days=30)),
+        "a1_late": add(a1, S.CLOSED, closed_late=True, closed_on=TODAY - timedelta(days=5)),
+        "a1_red": add(a1, S.RECTIFYING, deadline=TODAY - timedelta(days=10)),
+        "a1_new": add(a1, S.HANDED_DOWN),
+        "a2_red": add(a2, S.RECTIFYING, deadline=TODAY - timedelta(days=3)),
+        "a2_draft": add(a2, S.DRAFT, deadline=TODAY - timedelta(days=40)),
+        "ta_closed": add(ta, S.CLOSED, closed_on=TODAY - timedelta(days=2)),
+        "a1_request": add(a1, S.CLOSURE_REQUESTED),
+        "b1_returned": add(b1, S.RETURNED),
+        "b1_long": add(b1, S.RECTIFYING, deadline=None, long_term=True),
+    }
+
+
+def test_the_rollup_counts_each_township_subtree_exactly(county, personas, tree_items):
+    rows = {r.org.pk: r for r in selectors.rollup(personas.county_admin, county.county, TODAY)}
+    a, b = rows[county.township_a.pk], rows[county.township_b.pk]
+    assert (a.total, a.closed, a.closed_on_time, a.closed_late, a.overdue, a.overdue_days_max) == (7, 3, 2, 1, 2, 10)
+    assert a.by_status == {"handed_down": 1, "acknowledged": 0, "rectifying": 2, "closure_requested": 1,
+                           "returned": 0, "closed": 3}  # fmt: skip
+    assert a.on_time_rate == pytest.approx(2 / 3)
+    assert a.open == 4
+    assert (b.total, b.closed, b.overdue, b.overdue_days_max, b.on_time_rate) == (2, 0, 0, 0, None)
+    total = selectors.rollup_totals(list(rows.values()))
+    assert (total.total, total.closed, total.overdue, total.overdue_days_max) == (9, 3, 2, 10)
+
+
+def test_the_rollup_one_level_down_splits_a_township_by_village(county, personas, tree_items):
+    rows = {r.org.pk: r for r in selectors.rollup(personas.township_a, county.township_a, TODAY)}
+    assert set(rows) == {county.village_a1.pk, county.village_a2.pk}
+    assert (rows[county.village_a1.pk].total, rows[county.village_a2.pk].total) == (5, 1)
+
+
+def test_a_township_sees_only_its_own_row_in_the_county_rollup(county, personas, tree_items):
+    rows = selectors.rollup(personas.township_b, county.county, TODAY)
+    assert [(r.org.pk, r.total) for r in rows] == [(county.township_b.pk, 2)]
+
+
+def _more_items(county, n):
+    item_list = ItemList.objects.create(org=county.township_a, title="更多", status=ItemList.Status.ISSUED)
+    Item.objects.bulk_create([
+        Item(item_list=item_list, number=i + 1, title="问题", org=county.village_a2, supervisor_org=county.township_a,
+             issued_on=TODAY - timedelta(days=9), deadline=TODAY - timedelta(days=i % 5), status=S.RECTIFYING)
+        for i in range(n)
+    ])  # fmt: skip
+
+
+@pytest.mark.parametrize("extra", [0, 27])
+def test_the_rollup_runs_two_queries_whatever_the_number_of_items(county, personas, tree_items, extra,
+                                                                    django_assert_num_queries):  # fmt: skip
+    _more_items(county, extra)
+    user = personas.county_admin
+    get_scope(user)
+    with django_assert_num_queries(2):
+        rows = selectors.rollup(user, county.county, TODAY)
+    assert sum(r.total for r in rows) == 9 + extra
+
+
+@pytest.mark.parametrize("extra", [0, 27])
+def test_my_work_counts_ageing_and_levels_run_one_query_each(county, personas, tree_items, extra,
+                                                              django_assert_num_queries):  # fmt: skip
+    _more_items(county, extra)
+    user = personas.township_a
+    get_scope(user)
+    core_params.get("ledger.yellow_days")  # parameters are cached per process
+    with django_assert_num_queries(1):
+        selectors.my_work_counts(user, TODAY)
+    with django_assert_num_queries(1):
+        selectors.ageing(user, TODAY)
+    with django_assert_num_queries(1):
+        selectors.rollup_by_level(user, TODAY)
+
+
+def test_levels_show_the_on_time_rate_by_tree_depth(county, personas, tree_items):
+    levels = {row.depth: row for row in selectors.rollup_by_level(personas.county_admin, TODAY)}
+    assert (levels[2].label, levels[2].total, levels[2].closed_on_time) == ("乡镇级", 1, 1)
+    assert (levels[3].total, levels[3].closed, levels[3].closed_on_time, levels[3].overdue) == (8, 2, 1, 2)
+    assert levels[3].on_time_rate == pytest.approx(0.5)
+
+
+def test_the_ranking_leaves_out_organisations_with_too_few_items_and_explains_itself(county, personas, tree_items):
+    core_params.set_value("ledger.ranking_min_items", 3)
+    ranked, method = selectors.ranking(personas.county_admin, county.county, TODAY)
+    assert [(r.rank, r.row.org.pk) for r in ranked] == [(1, county.township_a.pk)]
+    assert "事项少于 3 项的组织不参加排名" in method
+    core_params.set_value("ledger.ranking_min_items", 1)
+    ranked, _method = selectors.ranking(personas.county_admin, county.county, TODAY)
+    assert [r.row.org.pk for r in ranked] == [county.township_a.pk, county.township_b.pk]
+
+
+def test_my_work_lists_what_waits_for_the_village_and_the_township(county, personas, tree_items):
+    village = selectors.my_work(personas.village_a1, TODAY)
+    assert set(village.waiting) == {tree_items["a1_new"]}
+    assert set(village.overdue) == {tree_items["a1_red"]}
+    township = selectors.my_work(personas.township_a, TODAY)
+    # The township rectifies too (its own subtree), and verifies the A1 closure request.
+    assert tree_items["a1_request"] in set(township.waiting)
+    assert set(township.overdue) == {tree_items["a1_red"], tree_items["a2_red"]}
+    counts = selectors.my_work_counts(personas.township_b, TODAY)
+    assert counts == {"waiting": 1, "due_soon": 0, "overdue": 0, "returned": 1}
+
+
+def test_a_closure_request_of_my_own_organisation_is_not_waiting_for_my_verification(county, personas, tree_items):
+    tree_items["ta_closed"].__class__.objects.filter(pk=tree_items["ta_closed"].pk).update(status=S.CLOSURE_REQUESTED)
+    counts = selectors.my_work_counts(personas.inspector, TODAY)
+    assert counts["waiting"] == 2  # A镇's own request (supervised by the county) and A1's — the inspector has no rectify
+    waiting = set(selectors.my_work(personas.township_a, TODAY).waiting)
+    assert tree_items["ta_closed"] not in waiting
+
+
+def test_ageing_buckets_overdue_items_by_days(county, personas, tree_items):
+    assert selectors.ageing(personas.county_admin, TODAY) == [
+        ("1–7 天", 1), ("8–30 天", 1), ("31–90 天", 0), ("90 天以上", 0)
+    ]
+
+
+def test_the_escalation_list_shows_interviews_and_accountability(county, personas, tree_items):
+    item = tree_items["a1_red"]
+    Escalation.objects.create(item=item, deadline=item.deadline, listed_on=TODAY)
+    from dangjian.ledger import services
+    from dangjian.talks.services import talk_record_interview
+
+    talk_record_interview(item=item, talker="镇党委书记", talkee="A1村书记", held_on=TODAY, content="约谈", actor=personas.township_a)
+    services.accountability_record(item=item, form="criticism", person_name="A1村书记", decided_on=TODAY,
+                                   actor=personas.township_a)  # fmt: skip
+    (row,) = selectors.escalation_rows(personas.township_a)
+    assert (row.item_id, row.interviews, row.accountabilities) == (item.pk, 1, 1)
+    assert list(selectors.escalation_rows(personas.township_b)) == []
