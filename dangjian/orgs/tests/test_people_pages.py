@@ -67,16 +67,20 @@ def _valid_form(org=None, **overrides):
 # ------------------------------------------------------------------ list
 
 
-def test_anonymous_visitors_are_sent_to_the_login_page(client, people):
-    for url in (
-        reverse("orgs:person_list"),
-        reverse("orgs:person_detail", args=[people["a1"].pk]),
-        reverse("orgs:person_create"),
-        reverse("orgs:person_edit", args=[people["a1"].pk]),
-    ):
+def test_anonymous_visitors_are_sent_to_the_login_page(client, people, county):
+    pk = people["a1"].pk
+    post = Post.objects.create(org=county.village_a1, person=people["a1"], kind=PostKind.COMMITTEE,
+                               started_on=date(2020, 1, 1))
+    urls = [reverse("orgs:person_list"), reverse("orgs:person_create"),
+            reverse("orgs:post_create", args=[county.village_a1.pk]), reverse("orgs:post_end", args=[post.pk])]
+    urls += [reverse(f"orgs:person_{name}", args=[pk]) for name in ("detail", "edit", "transfer", "leave", "restore")]
+    for url in urls:
         response = client.get(url)
-        assert response.status_code == 302
+        assert response.status_code == 302, url
         assert reverse("login") in response["Location"]
+    response = client.post(reverse("orgs:person_unmask", args=[pk]))
+    assert response.status_code == 302
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
 
 
 def test_the_list_shows_only_people_in_the_township_of_the_secretary(client, personas, people):
