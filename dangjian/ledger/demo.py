@@ -370,15 +370,16 @@ def build_bulk(ctx: DemoContext, target: int) -> int:
         )  # fmt: skip
     ItemList.objects.bulk_create(lists.values(), batch_size=1000)
     numbers = dict.fromkeys(lists, 1000)  # bulk items start at 1001, clear of hand-made ones
-    per_branch = max(1, target // len(branches))
+    branches = [(pk, path) for pk, path in branches if path[: depth * step] in lists]
+    if not branches:
+        return 0
+    per_branch, extra = divmod(target, len(branches))
     rows, written, started = [], 0, time.monotonic()
     sources = [Source.SELF_CHECK, Source.INSPECTION, Source.TALK, Source.REVIEW, Source.PATROL, Source.PUBLIC]
-    for org_id, path in branches:
+    for index, (org_id, path) in enumerate(branches):
         township_path = path[: depth * step]
-        item_list = lists.get(township_path)
-        if item_list is None:
-            continue
-        for _n in range(per_branch):
+        item_list = lists[township_path]
+        for _n in range(per_branch + (1 if index < extra else 0)):
             numbers[township_path] += 1
             rows.append(_bulk_item(rng, R, item_list, org_id, numbers[township_path], categories, sources))
             if len(rows) >= BATCH:

@@ -35,7 +35,8 @@ def cap_q(user, cap: str, prefix: str = "org__") -> Q:
     scope = scoping.get_scope(user)
     id_field, path_field = f"{prefix}id" if prefix else "id", f"{prefix}path"
     if scope.everything:
-        q = Q() if cap in scope.all_caps else Q(pk__in=[])
+        # Not Q(): an empty Q vanishes when OR-ed with another condition.
+        q = Q(pk__isnull=False) if cap in scope.all_caps else Q(pk__in=[])
     else:
         grants = [g for g in scope.grants if cap in g.caps]
         if not grants:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -184,7 +185,7 @@ def test_progress_cannot_be_dated_in_the_future_or_go_down(county, personas):
     assert item.percent == 40
 
 
-def test_evidence_of_a_forbidden_type_is_refused_and_nothing_is_written(county, personas, media):
+def test_evidence_of_a_forbidden_type_is_refused_and_nothing_is_written(county, personas, settings):
     item = walk(handed_item(county, personas), S.RECTIFYING, personas)
     bad = pdf("病毒.exe")
     with pytest.raises(ValidationError) as exc:
@@ -193,10 +194,10 @@ def test_evidence_of_a_forbidden_type_is_refused_and_nothing_is_written(county, 
         "files": ["“病毒.exe”：不接受该类型的文件。允许的类型：pdf, jpg, jpeg, png, doc, docx, xls, xlsx, ofd, zip。"]
     }
     assert not Evidence.objects.exists()
-    assert not list(media.rglob("*.pdf"))
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*.pdf"))
 
 
-def test_evidence_over_the_size_limit_is_refused_and_nothing_is_written(county, personas, media):
+def test_evidence_over_the_size_limit_is_refused_and_nothing_is_written(county, personas, settings):
     item = walk(handed_item(county, personas), S.RECTIFYING, personas)
     core_params.set_value("ledger.evidence_max_mb", 1)
     with pytest.raises(ValidationError) as exc:
@@ -205,7 +206,7 @@ def test_evidence_over_the_size_limit_is_refused_and_nothing_is_written(county, 
     assert exc.value.message_dict == {"files": ["“现场照片.pdf”超过了 1 MB 的大小限制。"]}
     assert not Evidence.objects.exists()
     assert not Progress.objects.exists()
-    assert not list(media.rglob("*.pdf"))
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*.pdf"))
 
 
 def test_progress_with_files_keeps_them_as_progress_evidence(county, personas):

@@ -1,0 +1,60 @@
+"""Notifications: idempotent by event key, e-mailed when SMTP is configured, marked read, routed to the right people."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from dangjian.accounts.models import RoleAssignment
+from dangjian.accounts.roles import Role
+from dangjian.notices import selectors
+from dangjian.notices.models import Notice
+from dangjian.notices.services import mark_read, notify
+
+
+def test_the_same_event_notifies_each_person_once(personas):
+    for _ in range(2):
+        notify(recipients=[personas.village_a1, personas.township_a], kind="item_overdue", text="已逾期", key="r:1")
+    assert Notice.objects.count() == 2
+    notify(recipients=[personas.village_a1], kind="item_overdue", text="已逾期", key="r:2")
+    assert personas.village_a1.notices.count() == 2
+
+
+def test_an_email_follows_after_commit_when_smtp_is_configured(personas, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_HOST = "smtp.example.gov.cn"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    personas.village_a1.email = "a1@example.gov.cn"
+    personas.village_a1.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[personas.village_a1, personas.member], kind="x", text="新事项", key="k")
+    assert [m.to for m in mail.outbox] == [["a1@example.gov.cn"]]
+    assert personas.village_a1.notices.get().emailed_at is not None
+
+
+def test_no_email_without_smtp(personas, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_HOST = ""
+    personas.village_a1.email = "a1@example.gov.cn"
+    personas.village_a1.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[personas.village_a1], kind="x", text="新事项", key="k")
+    assert mail.outbox == []
+
+
+def test_mark_read_touches_only_my_notices(personas):
+    notify(recipients=[personas.village_a1, personas.township_a], kind="x", text="t", key="k")
+    mine = personas.village_a1.notices.get()
+    assert mark_read(user=personas.village_a1, notice_ids=[mine.pk, personas.township_a.notices.get().pk]) == 1
+    assert selectors.unread_count(personas.village_a1) == 0
+    assert selectors.unread_count(personas.township_a) == 1
+
+
+@pytest.mark.parametrize(("org", "expected"), [("village_a1", ["village_a1"]), ("village_a2", ["township_a"])])
+def test_recipients_are_the_organisations_own_people_or_else_the_nearest_committee(county, personas, org, expected):
+    users = selectors.recipients_for_org(getattr(county, org), "rectify")
+    assert users == [getattr(personas, name) for name in expected]
+
+
+def test_recipients_need_the_capability(county, personas):
+    assert selectors.recipients_for_org(county.village_a1, "verify") == [personas.township_a]
+    RoleAssignment.objects.create(user=personas.inspector, role=Role.INSPECTOR, org=county.village_a1)
+    assert selectors.recipients_for_org(county.village_a1, "verify") == [personas.inspector]
