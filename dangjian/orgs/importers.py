@@ -1,0 +1,360 @@
+"""Roster imports: organisations and members from the spreadsheets of ``columns``.
+
+Every row is checked before anything is written; a file with any problem writes
+nothing. Organisations and branches named in a file are looked up only among those
+the actor may manage, so one outside the actor's scope reads exactly like one that
+does not exist. The rules of a single person or organisation are the services' own
+(``build_person``, ``org_create``); this module only adds the rules across rows.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files import File
+
+from dangjian.core import audit
+from dangjian.core.exports import ALLOWED_SUFFIXES, Importer, ParsedRow, RowError, insert_rows
+from dangjian.core.scoping import get_scope
+
+from . import services
+from .columns import BIRTH_HEADER, ID_HEADER, MEMBER_COLUMNS, ORG_COLUMNS, ORG_HEADER, ORG_NAME, ORG_PARENT
+from .models import ImportBatch, Organisation, Person
+from .services import MANAGE_ORGS, MANAGE_PEOPLE
+
+IMPORT = "import"
+BATCH_SIZE = 2000
+# SQLite accepts at most 32 766 parameters per statement (999 on old builds).
+LOOKUP_CHUNK = 900
+
+UNKNOWN_ORG = "找不到组织“{name}”：请填写系统中您有权管理的党组织全称（可从组织列表复制）。"
+AMBIGUOUS_ORG = "有多个组织名为“{name}”，无法确定是哪一个，请联系上级组织部门处理重名。"
+DISSOLVED_ORG = "组织“{name}”已撤销，不能导入到该组织。"
+MASKED_ID = "身份证号已脱敏，无法导入：请填写完整的 18 位公民身份号码（导出名册时需由有权查看完整身份证号的账号导出）。"
+ID_IN_DATABASE = "该身份证号已在系统中登记，请勿重复导入（如需转入请办理组织关系转接）。"
+
+
+def _chunks(items: list, size: int = LOOKUP_CHUNK):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _common_org(orgs: list[Organisation]) -> Organisation | None:
+    """The deepest organisation above (or equal to) all of ``orgs``: where the batch is filed."""
+    if not orgs:
+        return None
+    step = Organisation.steplen
+    prefix = orgs[0].path
+    for org in orgs[1:]:
+        n = 0
+        while n < min(len(prefix), len(org.path)) and prefix[n] == org.path[n]:
+            n += 1
+        prefix = prefix[: n - n % step]
+    known = {o.path: o for o in orgs}
+    return known.get(prefix) or Organisation.objects.filter(path=prefix).first()
+
+
+class _ScopedImporter(Importer):
+    """Shared by both rosters: who the actor is and which organisations they may write into."""
+
+    kind = ""
+    capability = ""
+
+    def __init__(self, *, actor=None, context: dict | None = None):
+        super().__init__(actor=actor, context=context)
+        self.scope = get_scope(actor) if actor is not None else None
+
+    def may_write_into(self, org: Organisation) -> bool:
+        if self.scope is None:  # the system itself (management command without --as)
+            return True
+        return self.scope.can(self.capability, org) and self.scope.can(IMPORT, org)
+
+    def lookup_orgs(self, names: set[str]) -> dict[str, list[Organisation]]:
+        """Organisations the actor may write into, by full name (one query per 900 names)."""
+        found: dict[str, list[Organisation]] = {}
+        base = Organisation.objects.all() if self.actor is None else Organisation.objects.visible_to(self.actor)
+        for chunk in _chunks(sorted(names)):
+            for org in base.filter(name__in=chunk):
+                if self.may_write_into(org):
+                    found.setdefault(org.name, []).append(org)
+        return found
+
+    def resolve(self, name: str, candidates: dict[str, list[Organisation]]) -> tuple[Organisation | None, str]:
+        """The one organisation a name means, or the message saying why there is none."""
+        orgs = candidates.get(name, [])
+        if not orgs:
+            return None, UNKNOWN_ORG.format(name=name)
+        current = [o for o in orgs if not o.is_dissolved]
+        if not current:
+            return None, DISSOLVED_ORG.format(name=name)
+        if len(current) > 1:
+            return None, AMBIGUOUS_ORG.format(name=name)
+        return current[0], ""
+
+    def record_batch(self, *, orgs: list[Organisation], rows: int, event: str) -> ImportBatch | None:
+        """One ImportBatch and one audit entry for a written file."""
+        org = _common_org(orgs)
+        if org is None:
+            return None
+        filename = str(self.context.get("filename", ""))[:200]
+        batch = ImportBatch.objects.create(org=org, kind=self.kind, filename=filename, rows=rows, actor=self.actor)
+        audit.log_event(
+            org,
+            changes={"import": [filename, rows]},
+            event=f"{event} {rows} 条（文件：{filename or '未命名'}，批次 {batch.pk}）",
+        )
+        return batch
+
+
+# ------------------------------------------------------------------ members
+
+
+class MemberImporter(_ScopedImporter):
+    """Party members into branches the actor manages; all rows or none."""
+
+    columns = MEMBER_COLUMNS
+    title = "党员名册"
+    kind = "members"
+    capability = MANAGE_PEOPLE
+
+    FIELD_COLUMNS = {
+        "id_number": ID_HEADER,
+        "name": "姓名",
+        "sex": "性别",
+        "joined_on": "入党日期",
+        "converted_on": "转正日期",
+        "category": "人员类别",
+    }
+
+    def prepare(self, rows: list[ParsedRow]) -> None:
+        names = {r.values["org_name"] for r in rows if r.values.get("org_name")}
+        self.orgs = self.lookup_orgs(names)
+        self.resolved: dict[str, tuple[Organisation | None, str]] = {}
+
+    def check_row(self, row: ParsedRow) -> None:
+        v = row.values
+        number = v["id_number"]
+        if "*" in number:
+            row.errors.append(RowError(row.number, ID_HEADER, MASKED_ID))
+            return
+        name = v["org_name"]
+        if name not in self.resolved:
+            self.resolved[name] = self.resolve(name, self.orgs)
+        org, problem = self.resolved[name]
+        if problem:
+            row.errors.append(RowError(row.number, ORG_HEADER, problem))
+        if v["lost_contact"] and not v["lost_contact_on"]:
+            row.errors.append(RowError(row.number, "失联日期", "失联党员请填写失联日期。"))
+        elif v["lost_contact_on"] and not v["lost_contact"]:
+            row.errors.append(RowError(row.number, "是否失联", "填写了失联日期，“是否失联”应填“是”。"))
+        if v["mobile"] and not v["mobile_destination"]:
+            row.errors.append(RowError(row.number, "外出流向", "流动党员请填写外出流向。"))
+        try:
+            person = services.build_person(
+                org=org,
+                id_number=number,
+                name=v["name"],
+                sex=v["sex"],
+                ethnicity=v["ethnicity"] or "汉族",
+                education=v["education"],
+                category=v["category"],
+                joined_on=v["joined_on"],
+                converted_on=v["converted_on"],
+                job=v["job"],
+                phone=v["phone"],
+                address=v["address"],
+                standing=v["standing"] or "normal",
+                lost_contact=v["lost_contact"],
+                lost_contact_on=v["lost_contact_on"],
+                mobile=v["mobile"],
+                mobile_destination=v["mobile_destination"],
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]:
+                column = self.FIELD_COLUMNS.get(field, "")
+                for message in messages:
+                    row.errors.append(RowError(row.number, column, message))
+            return
+        if v["birth_date"] and v["birth_date"] != person.birth_date:
+            row.errors.append(
+                RowError(
+                    row.number,
+                    BIRTH_HEADER,
+                    f"出生日期与身份证号不一致（身份证号中为 {person.birth_date.isoformat()}）。",
+                )
+            )
+        v["_person"] = person
+
+    def check_all(self, rows: list[ParsedRow]) -> None:
+        first_row: dict[str, ParsedRow] = {}
+        for row in rows:
+            person = row.values.get("_person")
+            if person is None:
+                continue
+            earlier = first_row.get(person.id_digest)
+            if earlier is None:
+                first_row[person.id_digest] = row
+                continue
+            row.errors.append(RowError(row.number, ID_HEADER, f"与第 {earlier.number} 行的身份证号重复。"))
+            if not any("重复" in e.message for e in earlier.errors if e.column == ID_HEADER):
+                earlier.errors.append(RowError(earlier.number, ID_HEADER, f"与第 {row.number} 行的身份证号重复。"))
+        for chunk in _chunks(list(first_row)):
+            for digest in Person.objects.filter(id_digest__in=chunk).values_list("id_digest", flat=True):
+                row = first_row[digest]
+                row.errors.append(RowError(row.number, ID_HEADER, ID_IN_DATABASE))
+
+    def write(self, rows: list[ParsedRow]) -> int:
+        people = [row.values["_person"] for row in rows]
+        insert_rows(Person, people, batch_size=BATCH_SIZE)
+        orgs = list({p.org_id: p.org for p in people}.values())
+        self.record_batch(orgs=orgs, rows=len(people), event="导入党员")
+        return len(people)
+
+
+# ------------------------------------------------------------------ organisations
+
+
+class OrganisationImporter(_ScopedImporter):
+    """Organisations, each under an existing organisation or one earlier in the same file."""
+
+    columns = ORG_COLUMNS
+    title = "党组织"
+    kind = "orgs"
+    capability = MANAGE_ORGS
+
+    FIELD_COLUMNS = {"name": ORG_NAME, "credit_code": "统一社会信用代码", "committee_elected_on": "本届委员会选举日期"}
+
+    def prepare(self, rows: list[ParsedRow]) -> None:
+        parents = {r.values["parent_name"] for r in rows if r.values.get("parent_name")}
+        self.orgs = self.lookup_orgs(parents)
+        names = sorted({r.values["name"] for r in rows if r.values.get("name")})
+        # Any current organisation anywhere: two with one full name would make roster files ambiguous.
+        self.taken: set[str] = set()
+        for chunk in _chunks(names):
+            self.taken.update(Organisation.objects.current().filter(name__in=chunk).values_list("name", flat=True))
+
+    def check_all(self, rows: list[ParsedRow]) -> None:
+        # In file order: a parent may be any earlier row of the same file.
+        seen: dict[str, int] = {}
+        may_create_roots = self.scope is None or self.scope.can("administer")
+        for row in rows:
+            v = row.values
+            name = v.get("name")
+            if not row.errors:
+                self._check_one(row, seen, may_create_roots)
+            if name:
+                if name in seen:
+                    row.errors.append(RowError(row.number, ORG_NAME, f"与第 {seen[name]} 行的组织全称重复。"))
+                else:
+                    seen[name] = row.number
+
+    def _check_one(self, row: ParsedRow, seen: dict[str, int], may_create_roots: bool) -> None:
+        v = row.values
+        parent_name = v["parent_name"]
+        if v["name"] in self.taken:
+            row.errors.append(RowError(row.number, ORG_NAME, "系统中已有同名组织，请勿重复导入。"))
+        if not parent_name:
+            if not may_create_roots:
+                row.errors.append(RowError(row.number, ORG_PARENT, "必填，不能为空"))
+        elif parent_name not in seen:
+            _org, problem = self.resolve(parent_name, self.orgs)
+            if problem:
+                row.errors.append(RowError(row.number, ORG_PARENT, problem))
+        fields = self._fields(v)
+        try:
+            services._clean_org_fields(fields)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                problems = [(f, m) for f, ms in exc.message_dict.items() for m in ms]
+            else:  # the credit-code validator raises without naming its field
+                problems = [("credit_code" if (e.code or "").startswith("credit") else "", e.messages[0])
+                            for e in exc.error_list]
+            for field, message in problems:
+                row.errors.append(RowError(row.number, self.FIELD_COLUMNS.get(field, ""), message))
+
+    @staticmethod
+    def _fields(values: dict) -> dict:
+        fields = {k: values[k] for k in services.ORG_FIELDS}
+        fields["unit_relation"] = fields["unit_relation"] or "same"
+        return fields
+
+    def write(self, rows: list[ParsedRow]) -> int:
+        created: dict[str, Organisation] = {}
+        for row in rows:
+            v = row.values
+            parent_name = v["parent_name"]
+            parent = created.get(parent_name) or (self.resolve(parent_name, self.orgs)[0] if parent_name else None)
+            created[v["name"]] = services.org_create(
+                parent=parent, actor=self.actor, check=self.actor is not None, **self._fields(v)
+            )
+        self.record_batch(orgs=list(created.values()), rows=len(created), event="导入党组织")
+        return len(created)
+
+
+IMPORTERS: dict[str, type[_ScopedImporter]] = {"members": MemberImporter, "orgs": OrganisationImporter}
+
+
+# ------------------------------------------------------------------ files kept between preview and confirm
+
+PENDING_SALT = "orgs.import.pending"
+PENDING_MAX_AGE = 60 * 60  # seconds a previewed file may wait for confirmation
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+def _pending_dir() -> Path:
+    folder = Path(getattr(settings, "IMPORT_PENDING_DIR", "") or Path(tempfile.gettempdir()) / "dangjian-imports")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def pending_store(upload, *, kind: str) -> dict:
+    """Keep an uploaded file for its confirmation; the session gets only a signed, random token."""
+    folder = _pending_dir()
+    cutoff = time.time() - PENDING_MAX_AGE
+    for old in folder.glob("*"):
+        if old.is_file() and old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(32)
+    with open(folder / token, "wb") as fh:
+        for part in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
+            fh.write(part)
+    name = Path(getattr(upload, "name", "") or "upload.xlsx").name
+    return {"kind": kind, "filename": name, "token": signing.dumps(token, salt=PENDING_SALT)}
+
+
+def pending_open(ticket: dict | None, *, kind: str) -> File | None:
+    """The kept file of a session's ticket, or None when it is missing, forged, expired or of another kind."""
+    if not ticket or ticket.get("kind") != kind:
+        return None
+    try:
+        token = signing.loads(ticket.get("token", ""), salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(token, str) or not _TOKEN.match(token):
+        return None
+    path = _pending_dir() / token
+    if not path.is_file():
+        return None
+    name = Path(str(ticket.get("filename", ""))).name
+    if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
+        name = "upload.xlsx"
+    return File(path.open("rb"), name=name)
+
+
+def pending_discard(ticket: dict | None) -> None:
+    """Delete a ticket's kept file (after writing it or when the user starts again)."""
+    if not ticket:
+        return
+    try:
+        token = signing.loads(ticket.get("token", ""), salt=PENDING_SALT)
+    except signing.BadSignature:
+        return
+    if isinstance(token, str) and _TOKEN.match(token):
+        (_pending_dir() / token).unlink(missing_ok=True)
