@@ -31,3 +31,9 @@ class AccountsConfig(AppConfig):
             key="parameters", label=_("Rule parameters"), icon="adjustments", url_name="parameters", order=920,
             visible=lambda user: can(user, "administer"),
         ))
+
+        from dangjian.core import demo as core_demo
+
+        from . import demo
+
+        core_demo.register("accounts", order=20, build=demo.build)

@@ -33,3 +33,10 @@ class OrgsConfig(AppConfig):
             "org_warnings", order=20, template="orgs/partials/org_home_warnings.html", context=home_warnings_block
         )
         nav.register(nav.NavEntry(key="people", label=_("Members"), icon="users", url_name="orgs:person_list", order=11))
+
+        from dangjian.core import demo as core_demo
+
+        from . import demo
+
+        core_demo.register("orgs", order=10, build=demo.build)
+        core_demo.register("orgs_history", order=30, build=demo.build_history)
