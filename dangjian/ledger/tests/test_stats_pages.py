@@ -1,0 +1,107 @@
+"""Statistics pages: the roll-up (live and a stored month), rankings, pressure transmission, escalation."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from dangjian.ledger import services
+from dangjian.ledger.models import Escalation, RollupSnapshot
+
+from .test_pages import TODAY, _make_items, login, text, world  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitors_are_sent_to_login_from_statistics(client, world):
+    assert client.get(reverse("ledger:rollup")).status_code == 302
+
+
+def test_the_county_roll_up_has_a_row_per_township_with_drill_down(client, personas, county, world):
+    login(client, personas.county_admin)
+    response = client.get(reverse("ledger:rollup"))
+    body = text(response)
+    assert "A镇党委" in body and "B镇党委" in body and body.count('data-testid="rollup-row"') == 2
+    assert f"?org={county.township_a.pk}" in body
+    chart = json.loads(response.context["chart_orgs"] and json.dumps(response.context["chart_orgs"]))
+    assert chart["xAxis"]["data"] == ["A镇党委", "B镇党委"]
+    drill = text(client.get(reverse("ledger:rollup") + f"?org={county.township_a.pk}"))
+    assert "A1村党支部" in drill and "A2村党支部" in drill and "B1村党支部" not in drill
+
+
+def test_a_township_cannot_open_the_roll_up_of_another_township(client, personas, county, world):
+    login(client, personas.township_a)
+    assert client.get(reverse("ledger:rollup") + f"?org={county.township_b.pk}").status_code == 404
+    body = text(client.get(reverse("ledger:rollup")))
+    assert "A1村党支部" in body and "B1村党支部" not in body
+
+
+def test_the_ranking_states_its_method_and_leaves_out_small_organisations(client, personas, county, world):
+    from dangjian.core import params
+    from dangjian.ledger import params as ledger_params
+    from dangjian.ledger.selectors import ranking_method
+
+    login(client, personas.county_admin)
+    response = client.get(reverse("ledger:rollup"))
+    assert ranking_method(5) in text(response) and response.context["ranking"] == []
+    params.set_value(ledger_params.RANKING_MIN_ITEMS.key, 2)
+    response = client.get(reverse("ledger:rollup"))
+    assert [r.row.org.label for r in response.context["ranking"]] == ["A镇党委"]  # B has one item only
+    assert ranking_method(2) in text(response)
+
+
+def test_the_roll_up_runs_the_same_number_of_queries_for_3_and_30_items(client, personas, county, world, django_assert_num_queries):
+    login(client, personas.county_admin)
+    _make_items(personas, county, 3)
+    client.get(reverse("ledger:rollup"))  # warms the rule-parameter cache
+    with django_assert_num_queries(ROLLUP_QUERIES):
+        client.get(reverse("ledger:rollup"))
+    _make_items(personas, county, 30)
+    with django_assert_num_queries(ROLLUP_QUERIES):
+        client.get(reverse("ledger:rollup"))
+
+
+ROLLUP_QUERIES = 14
+
+
+def test_a_past_month_is_shown_and_exported_exactly_as_stored(client, personas, county, world):
+    month = date(2026, 10, 1)
+    RollupSnapshot.objects.create(month=month, org=county.village_a1, parent=county.township_a, total=7, open=3,
+                                  closed=4, closed_on_time=3, closed_late=1, overdue=2, overdue_days_max=41)
+    login(client, personas.county_admin)
+    query = f"?org={county.county.pk}&month=2026-10"
+    body = text(client.get(reverse("ledger:rollup") + query))
+    assert 'data-testid="snapshot-month"' in body and "41" in body
+    rows = list(load_workbook(io.BytesIO(client.get(reverse("ledger:rollup_export") + query).content)).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("组织", "事项总数", "未销号", "已销号")
+    assert rows[1] == ("中共A镇委员会", 7, 3, 4, 3, 1, "75.0%", 2, 41)
+    assert len(rows) == 2
+
+
+def test_the_pressure_view_shows_on_time_closure_by_level(client, personas, county, world):
+    login(client, personas.county_admin)
+    body = text(client.get(reverse("ledger:pressure")))
+    assert 'data-testid="pressure-table"' in body and "村" in body
+
+
+def test_the_escalation_list_links_to_interview_and_accountability(client, personas, county, world):
+    item = world.item_a1
+    services.escalations_run(today=item.deadline + timedelta(days=30))
+    assert Escalation.objects.filter(item=item).exists()
+    login(client, personas.township_a)
+    body = text(client.get(reverse("ledger:escalations")))
+    assert "A1村阵地标识不规范" in body
+    assert reverse("talks:interview_create", args=[item.pk]) in body
+    assert reverse("ledger:accountability_create", args=[item.pk]) in body
+    client.force_login(personas.township_b)
+    assert "A1村阵地标识不规范" not in text(client.get(reverse("ledger:escalations")))
+
+
+def test_a_village_secretary_has_no_escalation_list(client, personas, world):
+    login(client, personas.village_a1)
+    assert client.get(reverse("ledger:escalations")).status_code == 403

@@ -1,0 +1,64 @@
+"""The interview page (约谈) reached from the escalation list, and a talk record's page."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from dangjian.ledger.tests.test_pages import TODAY, world  # noqa: F401 (fixture)
+from dangjian.talks.models import TalkRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def form(**extra):
+    data = {"held_on": TODAY.isoformat(), "talker": "A镇书记", "talkee": "A1村书记", "place": "镇会议室",
+            "content": "逾期未整改，要求限期完成", "commitments": "两周内完成"}
+    data.update(extra)
+    return data
+
+
+def test_anonymous_visitors_are_sent_to_login(client, world):
+    assert client.get(reverse("talks:interview_create", args=[world.item_a1.pk])).status_code == 302
+
+
+def test_the_township_records_an_interview_over_an_item(client, personas, world):
+    client.force_login(personas.township_a)
+    response = client.post(reverse("talks:interview_create", args=[world.item_a1.pk]), form())
+    talk = TalkRecord.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("talks:talk_detail", args=[talk.pk])
+    assert talk.kind == "interview" and talk.item == world.item_a1 and talk.org == world.item_a1.org
+    body = client.get(response["Location"]).content.decode()
+    assert "逾期未整改，要求限期完成" in body
+    item_page = client.get(reverse("ledger:item_detail", args=[world.item_a1.pk])).content.decode()
+    assert "A1村书记" in item_page
+
+
+def test_an_interview_dated_in_the_future_is_refused(client, personas, world):
+    from datetime import timedelta
+
+    client.force_login(personas.township_a)
+    response = client.post(reverse("talks:interview_create", args=[world.item_a1.pk]),
+                           form(held_on=(TODAY + timedelta(days=3)).isoformat()))
+    assert response.status_code == 200 and "谈话日期不能晚于今天。" in response.content.decode()
+    assert not TalkRecord.objects.exists()
+
+
+def test_an_item_outside_my_subtree_is_not_found(client, personas, world):
+    client.force_login(personas.township_b)
+    assert client.get(reverse("talks:interview_create", args=[world.item_a1.pk])).status_code == 404
+    assert client.post(reverse("talks:interview_create", args=[world.item_a1.pk]), form()).status_code == 404
+    assert not TalkRecord.objects.exists()
+
+
+def test_a_village_secretary_may_not_record_interviews(client, personas, world):
+    client.force_login(personas.village_a1)
+    assert client.get(reverse("talks:interview_create", args=[world.item_a1.pk])).status_code == 403
+
+
+def test_a_talk_record_of_another_subtree_is_not_found(client, personas, world):
+    client.force_login(personas.township_a)
+    client.post(reverse("talks:interview_create", args=[world.item_a1.pk]), form())
+    talk = TalkRecord.objects.get()
+    client.force_login(personas.township_b)
+    assert client.get(reverse("talks:talk_detail", args=[talk.pk])).status_code == 404
