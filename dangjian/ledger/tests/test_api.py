@@ -9,9 +9,14 @@ from dangjian.core.workflow import STALE_MESSAGE
 from dangjian.ledger import services
 from dangjian.ledger.models import Item, Progress
 
-from .test_pages import TODAY, login, messages_of, world  # noqa: F401 (fixture)
+from .test_pages import TODAY, build_world, login, messages_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(personas, county):
+    return build_world(personas, county)
 
 
 def transition_url(item) -> str:

@@ -13,9 +13,14 @@ from openpyxl import load_workbook
 from dangjian.ledger import services
 from dangjian.ledger.columns import STANDARD_HEADERS
 
-from .test_pages import TODAY, _make_items, login, text, world  # noqa: F401 (fixture)
+from .test_pages import TODAY, _make_items, build_world, login, text
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(personas, county):
+    return build_world(personas, county)
 
 
 def rows_of(response) -> list[list]:

@@ -13,9 +13,14 @@ from openpyxl import Workbook, load_workbook
 from dangjian.ledger.columns import IMPORT_COLUMNS
 from dangjian.ledger.models import Item
 
-from .test_pages import TODAY, login, text, world  # noqa: F401 (fixture)
+from .test_pages import TODAY, build_world, login, text
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(personas, county):
+    return build_world(personas, county)
 
 HEADERS = [c.header for c in IMPORT_COLUMNS]
 LATER = (TODAY + timedelta(days=20)).isoformat()

@@ -5,10 +5,15 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from dangjian.ledger.tests.test_pages import TODAY, world  # noqa: F401 (fixture)
+from dangjian.ledger.tests.test_pages import TODAY, build_world
 from dangjian.talks.models import TalkRecord
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(personas, county):
+    return build_world(personas, county)
 
 
 def form(**extra):
