@@ -185,6 +185,7 @@ GENERAL_AGENCY = {"县公安局"}  # large agencies organised as a general branc
 GENERAL_SCHOOL = {"县第一中学"}
 GENERAL_INSTITUTION = {"县人民医院"}
 
+WARNING_FLAGS = {"vacant", "no_committee", "too_small", "expired"}
 LEAVE_REASONS = ["自行脱党，予以除名", "受开除党籍处分", "本人申请退党"]
 
 
@@ -1263,10 +1264,14 @@ def _record(ctx: DemoContext, plan: Node, builder: CountyBuilder, *, first: bool
             if flag in node.flags:
                 data["warnings"].setdefault(code, []).append(node.org.pk)
     # People the history contributor may move or retire without disturbing posts or warnings:
-    # members without posts, in healthy branches with a committee and at least 15 full members.
+    # members without posts, in healthy branches with a committee and at least 12 full members.
     movable = []
     for node in walk(plan):
-        if node.flags or node.fields["kind"] != OrgKind.BRANCH or len(builder._full(node)) < 15:
+        if (
+            node.flags & WARNING_FLAGS
+            or node.fields["kind"] != OrgKind.BRANCH
+            or len(builder._full(node)) < 12
+        ):
             continue
         movable.append((node.org.pk, [p.pk for p in builder._full(node) if id(p) not in builder.holders]))
     data["_movable"] = movable
@@ -1314,7 +1319,7 @@ def build_history(ctx: DemoContext) -> None:
 
     def take(born_before: int = 2100) -> Person | None:
         org_id = rng.choice(org_ids)
-        if len(pool[org_id]) <= 10:  # keep every branch well above the committee threshold
+        if len(pool[org_id]) <= 8:  # keep every branch above the committee threshold (7 full members)
             return None
         i = rng.randrange(len(pool[org_id]))
         person = Person.objects.get(pk=pool[org_id][i])
@@ -1339,10 +1344,10 @@ def build_history(ctx: DemoContext) -> None:
                 note=rng.choice(("工作调动", "外出务工转入", "随子女迁居", "退休后转入居住地社区")),
             )
             done["transfers"] += 1
-        for _ in range(counts["deaths"] * 20):
+        for attempt in range(counts["deaths"] * 20):
             if done["deaths"] >= counts["deaths"]:
                 break
-            person = take(born_before=1960)
+            person = take(born_before=1960 if attempt < counts["deaths"] * 15 else 2100)
             if person is None:
                 continue
             services.person_leave(
@@ -1378,23 +1383,21 @@ def _merged_village(ctx: DemoContext, actor) -> int:
     rng, data = ctx.rng, ctx.data
     today = reference_day()
     count = 1 if ctx.scale == "tiny" else 2
-    townships = [t for t in data["townships"] if t.path.startswith(data["county"].path)]
+    warned = {pk for pks in data["warnings"].values() for pk in pks}
+    # Merged into a healthy village that already has a committee, so the newcomers change no warning.
+    targets = [
+        v
+        for v in data["villages"]
+        if v.path.startswith(data["county"].path)
+        and v.kind == OrgKind.BRANCH
+        and v.committee_elected_on
+        and v.pk not in warned
+    ]
+    townships = {t.path: t for t in data["townships"]}
     maker = data.pop("_maker")
     done = 0
-    for township in rng.sample(townships, min(count, len(townships))):
-        target = next(
-            (
-                v
-                for v in data["villages"]
-                if v.path.startswith(township.path)
-                and v.kind == OrgKind.BRANCH
-                and v.committee_elected_on
-                and v.pk not in sum(data["warnings"].values(), [])
-            ),
-            None,
-        )
-        if target is None:
-            continue
+    for target in rng.sample(targets, min(count, len(targets))):
+        township = townships[target.path[: -Organisation.steplen]]
         place = rng.choice(PLACE_FIRST) + rng.choice(PLACE_SECOND) + "村"
         merged_on = today - timedelta(days=rng.randint(200, 700))
         old = services.org_create(
