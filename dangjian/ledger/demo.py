@@ -396,10 +396,13 @@ def build_bulk(ctx: DemoContext, target: int) -> int:
 
 def _bulk_item(rng, R: date, item_list: ItemList, org_id: int, number: int, categories, sources) -> Item:
     title, _category = PROBLEMS[rng.randrange(len(PROBLEMS))]
-    issued = date(2026, 1, 10) + timedelta(days=rng.randrange(0, (R - date(2026, 1, 10)).days - 5))
-    long_term = rng.random() < 0.03
-    deadline = None if long_term else issued + timedelta(days=rng.choice((15, 30, 30, 45, 60, 90, 120)))
     roll = rng.random()
+    if roll < 0.5:
+        issued = date(2026, 1, 10) + timedelta(days=rng.randrange(0, (R - date(2026, 1, 10)).days - 5))
+    else:  # work still open was mostly handed down in recent months: about one open item in five is overdue
+        issued = R - timedelta(days=rng.randrange(5, 100))
+    long_term = rng.random() < 0.03
+    deadline = None if long_term else issued + timedelta(days=rng.choice((15, 30, 45, 60, 90, 90, 120, 120)))
     closed_on = None
     closed_late = False
     if roll < 0.5 and not long_term:
