@@ -168,10 +168,8 @@ def export_people(queryset, *, user, unmask: bool, note: str = "") -> bytes:
 
     content = xlsx_bytes(member_columns(id_render=id_render), people.iterator(chunk_size=2000), title="党员")
     if revealed:
-        target = user if user is not None else None
         event = f"导出名册，含完整身份证号 {revealed} 人" + (f"（{note}）" if note else "")
-        if target is not None:
-            audit.log_access(target, what=event)
-        else:
-            audit.log_event(Organisation.objects.order_by("path").first(), event=event)
+        # Filed on the exporting user; a system export (no user) on the top of the tree.
+        target = user if user is not None else Organisation.objects.order_by("path").first()
+        audit.log_access(target, what=event)
     return content

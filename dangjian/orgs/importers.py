@@ -19,9 +19,10 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.db import IntegrityError
 
 from dangjian.core import audit
-from dangjian.core.exports import ALLOWED_SUFFIXES, Importer, ParsedRow, RowError, insert_rows
+from dangjian.core.exports import ALLOWED_SUFFIXES, Importer, ImportRefused, ParsedRow, RowError, insert_rows
 from dangjian.core.scoping import get_scope
 
 from . import services
@@ -38,6 +39,7 @@ UNKNOWN_ORG = "找不到组织“{name}”：请填写系统中您有权管理�
 AMBIGUOUS_ORG = "有多个组织名为“{name}”，无法确定是哪一个，请联系上级组织部门处理重名。"
 DISSOLVED_ORG = "组织“{name}”已撤销，不能导入到该组织。"
 MASKED_ID = "身份证号已脱敏，无法导入：请填写完整的 18 位公民身份号码（导出名册时需由有权查看完整身份证号的账号导出）。"
+CHANGED_SINCE_CHECK = "检查之后系统中已登记了文件中的某个身份证号，未写入任何数据，请重新上传检查。"
 ID_IN_DATABASE = "该身份证号已在系统中登记，请勿重复导入（如需转入请办理组织关系转接）。"
 
 
@@ -212,7 +214,10 @@ class MemberImporter(_ScopedImporter):
 
     def write(self, rows: list[ParsedRow]) -> int:
         people = [row.values["_person"] for row in rows]
-        insert_rows(Person, people, batch_size=BATCH_SIZE)
+        try:
+            insert_rows(Person, people, batch_size=BATCH_SIZE)
+        except IntegrityError as exc:  # someone registered one of these ID numbers since the check
+            raise ImportRefused([RowError(0, "", CHANGED_SINCE_CHECK)]) from exc
         orgs = list({p.org_id: p.org for p in people}.values())
         self.record_batch(orgs=orgs, rows=len(people), event="导入党员")
         return len(people)

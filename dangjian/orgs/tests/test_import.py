@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from dangjian.core.exports import ImportRefused
 from dangjian.orgs import services
-from dangjian.orgs.columns import export_people
+from dangjian.orgs.columns import export_organisations, export_people
 from dangjian.orgs.importers import MemberImporter, OrganisationImporter
 from dangjian.orgs.models import ImportBatch, Organisation, OrgKind, Person
 from dangjian.orgs.tests.factories import make_id, make_org, make_person
@@ -500,3 +500,45 @@ def test_the_upload_page_works_without_javascript(client, personas, county):
     html = client.get(reverse("orgs:import_upload", kwargs={"kind": "orgs"})).content.decode()
     assert 'enctype="multipart/form-data"' in html and 'method="post"' in html
     assert "导入党组织" in html
+
+
+def test_an_id_number_registered_between_check_and_write_stops_the_whole_write(personas, county):
+    number = make_id()
+    importer = MemberImporter(actor=personas.township_a)
+    preview = importer.preview(members_file([member_row(A1), member_row(A2, 公民身份号码=number)]))
+    assert preview.ok
+    services.build_person(org=county.village_b1, id_number=number, name="王五", joined_on=date(2005, 7, 1)).save()
+    before = counts()
+    with pytest.raises(ImportRefused) as exc, transaction.atomic():
+        importer.write(preview.rows)
+    assert [str(e) for e in exc.value.errors] == [
+        "文件：检查之后系统中已登记了文件中的某个身份证号，未写入任何数据，请重新上传检查。"
+    ]
+    assert counts() == before
+
+
+def test_an_htmx_upload_without_a_file_shows_the_form_error_in_the_panel(client, personas, county):
+    _login(client, personas.township_a)
+    response = client.post(reverse("orgs:import_upload", kwargs={"kind": "members"}), {}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "该字段是必填项。" in html and "<html" not in html
+    assert Person.objects.count() == 0
+
+
+def test_an_organisation_export_imports_again_into_a_tree_without_those_organisations(personas, county):
+    with transaction.atomic():
+        town = make_org(county.county, "中共C镇委员会", kind=OrgKind.TOWNSHIP_COMMITTEE, short_name="C镇党委",
+                        founded_on=date(1990, 1, 1))  # fmt: skip
+        make_org(town, "中共C1村支部委员会", credit_code="91350100M000100Y43", term_years=5)
+        content = export_organisations(Organisation.objects.filter(path__startswith=town.path))
+        transaction.set_rollback(True)
+    assert not Organisation.objects.filter(name="中共C镇委员会").exists()
+
+    _preview, count = OrganisationImporter(actor=personas.county_admin).run(upload(content, "党组织.xlsx"))
+
+    assert count == 2
+    town = Organisation.objects.get(name="中共C镇委员会")
+    village = Organisation.objects.get(name="中共C1村支部委员会")
+    assert town.path[:-4] == county.county.path and village.path[:-4] == town.path
+    assert (town.short_name, town.kind, town.founded_on) == ("C镇党委", OrgKind.TOWNSHIP_COMMITTEE, date(1990, 1, 1))
+    assert (village.credit_code, village.term_years) == ("91350100M000100Y43", 5)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dangjian.core.exports import ImportRefused, xlsx_response
+from dangjian.core.exports import ImportPreview, ImportRefused, xlsx_response
 from dangjian.core.scoping import can
 
 from ..columns import export_organisations, export_people
@@ -86,7 +86,7 @@ def import_template(request, kind: str):
 def import_upload(request, kind: str):
     """Upload a roster file and see every problem in it, by row and column, before anything is written."""
     importer_class = _importer_class(request, kind)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
     summary = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -97,8 +97,8 @@ def import_upload(request, kind: str):
             request.session[SESSION_KEY] = pending_store(upload, kind=kind)
         summary = _summary(preview, kind) | {"ok": preview.ok, "filename": upload.name}
     context = _context(kind, form=form, summary=summary)
-    if request.htmx and summary is not None:
-        return render(request, "orgs/partials/import_preview.html", context)
+    if request.htmx and request.method == "POST":
+        return render(request, "orgs/partials/import_panel.html", context)
     return render(request, "orgs/import_upload.html", context)
 
 
@@ -119,7 +119,8 @@ def import_confirm(request, kind: str):
             _preview, count = importer.run(upload)
     except ImportRefused as refused:
         pending_discard(ticket)
-        summary = _summary(refused.preview, kind) | {"ok": False, "filename": ticket["filename"]}
+        preview = refused.preview or ImportPreview([], refused.errors)
+        summary = _summary(preview, kind) | {"ok": False, "filename": ticket["filename"]}
         context = _context(kind, form=ImportUploadForm(), summary=summary, changed=True)
         return render(request, "orgs/import_upload.html", context, status=400)
     pending_discard(ticket)
