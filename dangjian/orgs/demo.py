@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from dangjian.core.demo import DemoContext
@@ -1231,6 +1231,7 @@ def build(ctx: DemoContext) -> None:
         with transaction.atomic():
             builder.build(plan, parent_path, county_step + 1)
         _record(ctx, plan, builder, first=index == 0)
+        reset_queries()  # with DEBUG on, the logged bulk inserts would otherwise pile up county after county
         nodes = list(walk(plan))
         totals["orgs"] += len(nodes)
         totals["people"] += sum(len(n.people) for n in nodes)

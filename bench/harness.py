@@ -1,0 +1,186 @@
+"""Benchmark machinery: page cases timed next to the raw SQL they run, and timed tasks.
+
+A ``PageCase`` names a URL (built from the bench context; None when the page does not exist
+yet) and the users it is measured as. The harness captures the page's queries once, then
+times N requests and N raw replays of the captured SELECTs, and reports the medians and their
+ratio. A ``TaskCase`` is any timed function (e.g. an import) that returns a result line.
+Apps add cases in ``bench/cases.py``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch
+
+
+class Skip(Exception):
+    """A case that cannot run yet (its page or module is not built); the message says why."""
+
+
+@dataclass
+class BenchContext:
+    """What cases need: the users to log in as and organisations to filter on."""
+
+    users: dict  # "county", "township" → User
+    county: object
+    township: object
+    runs: int = 5
+    out_dir: object = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class PageCase:
+    name: str
+    url: Callable[[BenchContext, str], str]  # (context, user key) → URL; raise Skip or NoReverseMatch
+    users: tuple[str, ...] = ("county", "township")
+    note: Callable[[BenchContext, str], str] | None = None  # e.g. how many rows the page shows
+
+
+@dataclass
+class TaskCase:
+    name: str
+    run: Callable[[BenchContext], str]  # returns the result line; raise Skip to skip
+
+
+CASES: list[PageCase | TaskCase] = []
+
+
+def register(case: PageCase | TaskCase) -> PageCase | TaskCase:
+    CASES.append(case)
+    return case
+
+
+def _consume(response) -> int:
+    if getattr(response, "streaming", False):
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def _replayable(sql: str) -> bool:
+    return sql.lstrip().upper().startswith(("SELECT", "WITH"))
+
+
+@dataclass
+class PageResult:
+    case: str
+    user: str
+    status: int
+    queries: int
+    replayed: int
+    page_ms: float
+    sql_ms: float
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.page_ms / self.sql_ms if self.sql_ms else float("nan")
+
+
+def measure_page(case: PageCase, ctx: BenchContext, user_key: str) -> PageResult:
+    try:
+        url = case.url(ctx, user_key)
+    except NoReverseMatch as exc:
+        raise Skip(f"URL not available yet ({exc})") from exc
+    client = Client()
+    client.force_login(ctx.users[user_key])
+    _consume(client.get(url))  # warm caches (templates, translations, session)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        _consume(response)
+    if response.status_code != 200:
+        raise Skip(f"{url} answered {response.status_code}")
+    statements = [q["sql"] for q in captured.captured_queries]
+    selects = [sql for sql in statements if _replayable(sql)]
+    page_times = []
+    for _ in range(ctx.runs):
+        t0 = time.perf_counter()
+        _consume(client.get(url))
+        page_times.append(time.perf_counter() - t0)
+    sql_times = []
+    for _ in range(ctx.runs):
+        t0 = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql in selects:
+                cursor.execute(sql)
+                cursor.fetchall()
+        sql_times.append(time.perf_counter() - t0)
+    note = case.note(ctx, user_key) if case.note else ""
+    return PageResult(
+        case.name,
+        user_key,
+        response.status_code,
+        len(statements),
+        len(selects),
+        statistics.median(page_times) * 1000,
+        statistics.median(sql_times) * 1000,
+        note,
+    )
+
+
+def run_all(ctx: BenchContext, out: Callable[[str], None] = print, only: str | None = None) -> None:
+    rows: list[PageResult] = []
+    for case in CASES:
+        if only and only not in case.name:
+            continue
+        if isinstance(case, TaskCase):
+            t0 = time.perf_counter()
+            try:
+                line = case.run(ctx)
+            except Skip as exc:
+                out(f"SKIP  {case.name}: {exc}")
+                continue
+            out(f"TASK  {case.name}: {line} ({time.perf_counter() - t0:.1f} s in all)")
+            continue
+        for user_key in case.users:
+            try:
+                result = measure_page(case, ctx, user_key)
+            except Skip as exc:
+                out(f"SKIP  {case.name} as {user_key}: {exc}")
+                continue
+            rows.append(result)
+            out(
+                f"page  {result.case} as {user_key}: {result.page_ms:.1f} ms, raw SQL {result.sql_ms:.1f} ms "
+                f"({result.queries} queries)"
+            )
+    if rows:
+        out("")
+        out(table(rows, ctx.runs))
+
+
+def table(rows: list[PageResult], runs: int) -> str:
+    header = ("case", "user", "rows", "queries", f"page ms (median of {runs})", "raw SQL ms", "page/SQL")
+    body = [
+        (
+            r.case,
+            r.user,
+            r.note,
+            f"{r.queries} ({r.replayed} SELECT)",
+            f"{r.page_ms:.1f}",
+            f"{r.sql_ms:.1f}",
+            f"{r.ratio:.1f}×",
+        )
+        for r in rows
+    ]
+    widths = [max(_width(str(row[i])) for row in [header, *body]) for i in range(len(header))]
+    lines = [" | ".join(_pad(str(c), w) for c, w in zip(header, widths, strict=True))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(_pad(str(c), w) for c, w in zip(row, widths, strict=True)) for row in body]
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

@@ -1,0 +1,106 @@
+"""`make bench`: time the main pages and the roster import on the city-scale demo.
+
+    python bench/run.py [--pg] [--runs N] [--scale city] [--only TEXT]
+
+The demo is built once into bench/out/bench.sqlite3 (or the PostgreSQL database
+dangjian_bench with --pg, created when missing) and reused by later runs. Each page is
+timed as a county-level user and as a township user; the median of N requests is shown
+next to the median of replaying the same SELECTs directly on a cursor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = BENCH / "out"
+PG_URL = "postgres://postgres@127.0.0.1:5432/dangjian_bench"
+
+
+def _create_pg_database(url: str) -> None:
+    """Create the benchmark database on the server when it does not exist yet."""
+    import psycopg
+    from psycopg import sql
+
+    name = url.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"Created database {name}.")
+
+
+def _setup(args) -> None:
+    OUT.mkdir(exist_ok=True)
+    if args.pg:
+        url = os.environ.get("BENCH_PG_URL", PG_URL)
+        _create_pg_database(url)
+    else:
+        url = f"sqlite:///{OUT / 'bench.sqlite3'}"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
+    sys.path[:0] = [str(ROOT), str(BENCH)]
+    import django
+
+    django.setup()
+    print(f"Database: {url}")
+
+
+def _ensure_demo(scale: str) -> None:
+    from django.core.management import call_command
+
+    from dangjian.accounts.models import User
+    from dangjian.orgs.models import Organisation
+
+    call_command("migrate", verbosity=0)
+    if Organisation.objects.exists():
+        if not User.objects.filter(username="zzb").exists():
+            sys.exit(
+                "The benchmark database has organisations but no demo users (an interrupted build?): "
+                "delete bench/out/bench.sqlite3 (or drop dangjian_bench) and run again."
+            )
+        print("Reusing the demo already in the benchmark database.")
+        return
+    t0 = time.monotonic()
+    call_command("demo", scale=scale, seed=2026)
+    print(f"Demo built in {time.monotonic() - t0:.0f} s.")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--pg", action="store_true", help=f"use PostgreSQL ({PG_URL})")
+    parser.add_argument("--runs", type=int, default=5, help="requests per page (median reported)")
+    parser.add_argument("--scale", default="city", help="demo scale to build when the database is empty")
+    parser.add_argument("--only", help="run only the cases whose name contains this text")
+    args = parser.parse_args()
+    _setup(args)
+    _ensure_demo(args.scale)
+
+    import cases  # noqa: F401 - registers the cases
+    from harness import CASES, BenchContext, run_all
+
+    from dangjian.accounts.models import User
+    from dangjian.orgs.models import Organisation
+
+    county_user = User.objects.get(username="zzb")
+    township_user = User.objects.get(username="gaokeng")
+    ctx = BenchContext(
+        users={"county": county_user, "township": township_user},
+        county=county_user.assignments.get().org,
+        township=township_user.assignments.get().org,
+        runs=args.runs,
+        out_dir=OUT,
+    )
+    print(f"{Organisation.objects.count()} organisations; {len(CASES)} cases; {args.runs} runs each.\n")
+    run_all(ctx, only=args.only)
+
+
+if __name__ == "__main__":
+    main()
