@@ -5,6 +5,7 @@ Without DATABASE_URL the app runs on SQLite in the project directory. With DEBUG
 ALLOWED_HOSTS are set.
 """
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -169,6 +170,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Largest accepted upload (roster files, evidence); larger files are refused with a message.
 UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=20)
+# Uploaded roster/item files wait here between preview and confirmation. With several app
+# servers this must be a shared directory that the web server does not serve.
+IMPORT_PENDING_DIR = env.path("IMPORT_PENDING_DIR", default=Path(tempfile.gettempdir()) / "dangjian-imports")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -201,6 +205,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ItemKindEnum": "dangjian.ledger.models.ItemKind",
+        "ItemStatusEnum": "dangjian.ledger.models.Item.Status",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

@@ -25,20 +25,28 @@ def register(model, **options):
     return model
 
 
-def log_event(obj, *, action: int = LogEntry.Action.UPDATE, changes: dict | None = None, event: str = ""):
-    """Write an audit entry for something that is not a plain save of ``obj``."""
+def log_event(
+    obj, *, action: int = LogEntry.Action.UPDATE, changes: dict | None = None, event: str = "", actor=None
+):
+    """Write an audit entry for something that is not a plain save of ``obj``.
+
+    ``actor`` is needed outside a web request (commands, token API); in a request the
+    audit middleware supplies the user and address.
+    """
+    extra = {"actor": actor} if getattr(actor, "pk", None) else {}
     return LogEntry.objects.log_create(
         obj,
         force_log=True,
         action=action,
         changes=changes or {},
         additional_data={"event": event} if event else None,
+        **extra,
     )
 
 
-def log_access(obj, *, what: str):
-    """Record that the current user looked at protected data of ``obj`` (e.g. an ID number)."""
-    return log_event(obj, action=LogEntry.Action.ACCESS, event=what)
+def log_access(obj, *, what: str, actor=None):
+    """Record that a user looked at protected data of ``obj`` (e.g. an ID number)."""
+    return log_event(obj, action=LogEntry.Action.ACCESS, event=what, actor=actor)
 
 
 @dataclass

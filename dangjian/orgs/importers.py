@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import tempfile
 import time
 from pathlib import Path
 
@@ -274,7 +273,7 @@ class OrganisationImporter(_ScopedImporter):
                 row.errors.append(RowError(row.number, ORG_PARENT, problem))
         fields = self._fields(v)
         try:
-            services._clean_org_fields(fields)
+            services.org_fields_clean(fields)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 problems = [(f, m) for f, ms in exc.message_dict.items() for m in ms]
@@ -314,7 +313,7 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 
 def _pending_dir() -> Path:
-    folder = Path(getattr(settings, "IMPORT_PENDING_DIR", "") or Path(tempfile.gettempdir()) / "dangjian-imports")
+    folder = Path(settings.IMPORT_PENDING_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
