@@ -232,6 +232,10 @@ class Person(models.Model):
         (Status.ACTIVE, Status.LEFT): Transition(label=_("Record leaving"), cap="manage_people", note_required=True),
         (Status.ACTIVE, Status.DECEASED): Transition(label=_("Record death"), cap="manage_people"),
         (Status.LEFT, Status.ACTIVE): Transition(label=_("Restore to the roll"), cap="manage_people", note_required=True),
+        # A death recorded by mistake must be correctable too; the reason stays in the history.
+        (Status.DECEASED, Status.ACTIVE): Transition(
+            label=_("Restore to the roll"), cap="manage_people", note_required=True
+        ),
     }
 
     org = models.ForeignKey(

@@ -507,7 +507,7 @@ def test_leaving_goes_through_the_workflow_and_ends_posts(client, personas, peop
     post.refresh_from_db()
     assert post.ended_on == date(2026, 10, 1)
     text = _text(client.get(reverse("orgs:person_detail", args=[person.pk])))
-    assert "已出党" in text and "自行脱党" in text
+    assert "已离开" in text and "自行脱党" in text
 
 
 def test_leaving_needs_a_reason(client, personas, people):
@@ -529,7 +529,7 @@ def test_a_death_is_recorded_without_deleting_anything(client, personas, people)
     person.refresh_from_db()
     assert person.status == Person.Status.DECEASED
     assert _changes(person) == [("active", "deceased", personas.township_a.pk)]
-    assert "已去世" in _text(client.get(reverse("orgs:person_detail", args=[person.pk])))
+    assert "已故" in _text(client.get(reverse("orgs:person_detail", args=[person.pk])))
 
 
 def test_a_stale_form_is_refused(client, personas, people):

@@ -175,13 +175,20 @@ def test_leaving_before_a_post_started_is_refused(personas, people, county):
     assert not StatusChange.objects.exists()
 
 
-def test_a_person_who_died_cannot_be_restored(personas, people):
+def test_a_death_recorded_by_mistake_is_restored_with_a_reason_and_kept_in_history(personas, people):
+    from dangjian.core.models import StatusChange
+
     person = people["a1"]
     services.person_leave(person=person, actor=personas.township_a, on=date(2026, 5, 1), reason="", deceased=True)
     with pytest.raises(ValidationError):
-        services.person_restore(person=person, actor=personas.township_a, reason="登记错误")
+        services.person_restore(person=person, actor=personas.township_a, reason="  ")
     person.refresh_from_db()
     assert person.status == Person.Status.DECEASED
+    services.person_restore(person=person, actor=personas.township_a, reason="登记错误")
+    person.refresh_from_db()
+    assert person.status == Person.Status.ACTIVE
+    steps = list(StatusChange.objects.filter(object_id=person.pk).values_list("old", "new", "note"))
+    assert steps[-2:] == [("active", "deceased", ""), ("deceased", "active", "登记错误")]
 
 
 def test_an_inspector_may_not_record_leaving(personas, people):
