@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from dangjian.core.api import ScopedViewSetMixin
 
-from . import services
+from . import selectors, services
 from .filters import ItemFilter
 from .models import Item, ItemList, Progress
 from .serializers import ItemListSerializer, ItemSerializer, ProgressSerializer, TransitionSerializer
@@ -36,9 +36,13 @@ class ItemViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return super().get_queryset().with_light()
 
-    @action(detail=True, methods=["post"], serializer_class=TransitionSerializer)
+    @action(detail=True, methods=["get", "post"], serializer_class=TransitionSerializer)
     def transition(self, request, pk=None):
+        """GET: the moves this user may try now; POST: make one (``to``, ``note``, ``version``)."""
         item = self.get_object()
+        if request.method == "GET":
+            moves = selectors.item_moves(item, request.user)
+            return Response({"version": item.version, "moves": [{"to": to, "label": str(rule.label)} for to, rule in moves]})
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

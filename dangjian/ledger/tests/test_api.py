@@ -121,3 +121,10 @@ def test_progress_on_an_outside_item_is_not_found(client, personas, world):
                            {"item": world.item_b1.pk, "on": TODAY.isoformat(), "text": "x", "percent": 30},
                            content_type="application/json")
     assert response.status_code == 404 and not Progress.objects.exists()
+
+
+def test_the_moves_available_to_me_are_listed(client, personas, world):
+    login(client, personas.village_a1)
+    data = client.get(transition_url(world.item_a1)).json()
+    assert data == {"version": world.item_a1.version, "moves": [{"to": "acknowledged", "label": "签收"}]}
+    assert client.get(transition_url(world.item_a2)).status_code == 404
