@@ -76,24 +76,29 @@ class Scope:
     def roles(self) -> frozenset[str]:
         return frozenset(g.role for g in self.grants)
 
-    def q(self, prefix: str = "") -> Q:
+    def q(self, prefix: str = "", *, cap: str | None = None) -> Q:
         """A filter for records whose organisation (reached through ``prefix``) is visible.
 
         ``prefix`` is "" for the organisation model itself and e.g. "org__" for records
-        that point to one.
+        that point to one. With ``cap``, only the grants carrying that capability count
+        (e.g. the organisations where the user may verify). The focus always applies.
         """
         id_field = f"{prefix}id" if prefix else "id"
         path_field = f"{prefix}path"
         if self.everything:
-            visible = Q()
-        elif not self.grants:
-            return Q(pk__in=[])
+            # Not Q(): an empty Q vanishes when OR-ed with another condition.
+            if cap is not None and cap not in self.all_caps:
+                return Q(pk__in=[])
+            visible = Q(pk__isnull=False)
         else:
+            grants = [g for g in self.grants if cap is None or cap in g.caps]
+            if not grants:
+                return Q(pk__in=[])
             visible = Q(pk__in=[])
-            ids = [g.org_id for g in self.grants if not g.subtree]
+            ids = [g.org_id for g in grants if not g.subtree]
             if ids:
                 visible |= Q(**{f"{id_field}__in": ids})
-            for path in _outermost(g.path for g in self.grants if g.subtree):
+            for path in _outermost(g.path for g in grants if g.subtree):
                 visible |= Q(**{f"{path_field}__startswith": path})
         if self.focus_path is not None:
             visible &= Q(**{f"{path_field}__startswith": self.focus_path})
@@ -169,6 +174,10 @@ class ScopedQuerySet(models.QuerySet):
         if scope.everything and scope.focus_path is None:
             return self.all()
         return self.filter(scope.q(self._scope_prefix()))
+
+    def where_can(self, user, cap: str):
+        """Records (in the focus) whose organisation is covered by a grant of the user carrying ``cap``."""
+        return self.filter(get_scope(user).q(self._scope_prefix(), cap=cap))
 
 
 def get_for_user(queryset_or_model, user, **lookup):

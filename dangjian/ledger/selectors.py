@@ -27,30 +27,8 @@ STATUS_ORDER = [s for s in S.values if s != S.DRAFT]
 
 
 def cap_q(user, cap: str, prefix: str = "org__") -> Q:
-    """Records whose organisation (through ``prefix``) is covered by a grant of the user that carries ``cap``.
-
-    Like ``Scope.q`` but counting only the grants with that capability (focus honoured).
-    Candidate for ``core.scoping`` (``Scope.q_for(cap)``); kept here until core grows it.
-    """
-    scope = scoping.get_scope(user)
-    id_field, path_field = f"{prefix}id" if prefix else "id", f"{prefix}path"
-    if scope.everything:
-        # Not Q(): an empty Q vanishes when OR-ed with another condition.
-        q = Q(pk__isnull=False) if cap in scope.all_caps else Q(pk__in=[])
-    else:
-        grants = [g for g in scope.grants if cap in g.caps]
-        if not grants:
-            return Q(pk__in=[])
-        q = Q(pk__in=[])
-        ids = [g.org_id for g in grants if not g.subtree]
-        if ids:
-            q |= Q(**{f"{id_field}__in": ids})
-        for g in grants:
-            if g.subtree:
-                q |= Q(**{f"{path_field}__startswith": g.path})
-    if scope.focus_path is not None:
-        q &= Q(**{f"{path_field}__startswith": scope.focus_path})
-    return q
+    """Records whose organisation (through ``prefix``) is covered by a grant carrying ``cap`` (focus honoured)."""
+    return scoping.get_scope(user).q(prefix, cap=cap)
 
 
 # ------------------------------------------------------------------ the ledger (台账)

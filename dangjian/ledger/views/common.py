@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
-from dangjian.core.scoping import Scope, get_scope
 from dangjian.orgs.models import Organisation
 
 HAND_DOWN = "hand_down"
@@ -19,12 +18,7 @@ IMPORT = "import"
 
 def orgs_where(user, cap: str):
     """Current organisations the user may see and where they hold ``cap``."""
-    scope = get_scope(user)
-    if scope.everything:
-        qs = Organisation.objects.visible_to(user).current()
-        return qs if cap in scope.all_caps else qs.none()
-    narrowed = Scope(grants=tuple(g for g in scope.grants if cap in g.caps), focus_path=scope.focus_path)
-    return Organisation.objects.current().filter(narrowed.q())
+    return Organisation.objects.current().where_can(user, cap)
 
 
 def error_messages(exc: ValidationError) -> list[str]:

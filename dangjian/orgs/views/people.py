@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from dangjian.core import audit, workflow
-from dangjian.core.scoping import Scope, can, ensure_can, get_for_user, get_scope
+from dangjian.core.scoping import can, ensure_can, get_for_user, get_scope
 
 from .. import services
 from ..filters import PersonFilter
@@ -43,13 +43,8 @@ PER_PAGE = 25
 
 
 def orgs_where(user, cap: str):
-    """Current organisations the user may see and where they hold ``cap`` (one query when evaluated)."""
-    scope = get_scope(user)
-    if scope.everything:
-        qs = Organisation.objects.visible_to(user)
-        return qs.current() if cap in scope.all_caps else qs.none()
-    narrowed = Scope(grants=tuple(g for g in scope.grants if cap in g.caps), focus_path=scope.focus_path)
-    return Organisation.objects.current().filter(narrowed.q())
+    """Current organisations the user may see and where they hold ``cap``."""
+    return Organisation.objects.current().where_can(user, cap)
 
 
 def person_rows(user):
