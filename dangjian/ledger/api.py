@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from dangjian.core.api import ScopedViewSetMixin
 
 from . import selectors, services
-from .filters import ItemFilter
+from .filters import ApiItemFilter
 from .models import Item, ItemList, Progress
 from .serializers import ItemListSerializer, ItemSerializer, ProgressSerializer, TransitionSerializer
 
@@ -31,7 +31,7 @@ class ItemViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = Item.objects.handed_down().select_related("org").order_by("item_list_id", "number")
     serializer_class = ItemSerializer
-    filterset_class = ItemFilter
+    filterset_class = ApiItemFilter
 
     def get_queryset(self):
         return super().get_queryset().with_light()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.scoping import get_scope
 from dangjian.orgs.models import Organisation
 
 from .models import Category, Item, Source
@@ -16,6 +17,23 @@ LIGHT_CHOICES = [
 ]
 
 
+def org_choices(user, *, shallow: bool = True):
+    """Organisations offered by the filter: visible, current (on a page: the user's top levels and two below)."""
+    if user is None:
+        return Organisation.objects.none()
+    qs = Organisation.objects.visible_to(user).current()
+    if not shallow:
+        return qs
+    scope = get_scope(user)
+    if scope.focus_path is not None:
+        top = len(scope.focus_path) // Organisation.steplen
+    elif scope.everything:
+        top = 1
+    else:
+        top = min((len(g.path) for g in scope.grants), default=Organisation.steplen) // Organisation.steplen
+    return qs.filter(depth__lte=top + 2).only("id", "name", "short_name", "depth", "path").order_by("path")
+
+
 class ItemFilter(filters.FilterSet):
     q = filters.CharFilter(field_name="title", lookup_expr="contains", label=_("Problem / task"))
     status = filters.ChoiceFilter(choices=Item.Status.choices, label=_("Status"))
@@ -24,23 +42,40 @@ class ItemFilter(filters.FilterSet):
     category = filters.ModelChoiceFilter(queryset=Category.objects.all(), label=_("Category"))
     deadline_from = filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("Deadline from"))
     deadline_to = filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("Deadline to"))
-    org = filters.NumberFilter(method="filter_org", label=_("Responsible organisation (and below)"))
+    org = filters.ModelChoiceFilter(
+        queryset=Organisation.objects.none(), method="filter_org", label=_("Responsible organisation (and below)")
+    )
     item_list = filters.NumberFilter(field_name="item_list_id", label=_("List"))
     closed_late = filters.BooleanFilter(label=_("Closed late"))
+
+    # Pages offer a short select; the API accepts any visible organisation.
+    shallow_org_choices = True
 
     class Meta:
         model = Item
         fields = ["q", "status", "light", "source", "category", "deadline_from", "deadline_to", "org", "item_list",
                   "closed_late"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.form.fields["org"]
+        field.queryset = org_choices(getattr(self.request, "user", None), shallow=self.shallow_org_choices)
+        field.label_from_instance = lambda org: f"{'　' * (org.depth - 1)}{org.label}"
+
+    @property
+    def qs(self):
+        """Nothing for an invalid filter (an organisation I may not see, a bad date), never everything."""
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
+
     def filter_light(self, qs, name, value):
         return qs.light(value) if value else qs
 
     def filter_org(self, qs, name, value):
         """Items of one organisation's subtree; an id the user cannot see matches nothing."""
-        if not value:
-            return qs
-        user = getattr(self.request, "user", None)
-        orgs = Organisation.objects.visible_to(user) if user is not None else Organisation.objects.none()
-        path = orgs.filter(pk=value).values_list("path", flat=True).first()
-        return qs.filter(org__path__startswith=path) if path else qs.none()
+        return qs.filter(org__path__startswith=value.path) if value else qs
+
+
+class ApiItemFilter(ItemFilter):
+    shallow_org_choices = False

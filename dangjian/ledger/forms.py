@@ -168,6 +168,14 @@ class RecheckScheduleForm(TablerFormMixin, forms.Form):
     scheduled_on = forms.DateField(label=_("Re-check on"), widget=DateInput(), initial=timezone.localdate)
 
 
+class ListRecheckForm(TablerFormMixin, forms.Form):
+    """Re-check a whole list: all its closed items, or a random sample of N."""
+
+    scheduled_on = forms.DateField(label=_("Re-check on"), widget=DateInput(), initial=timezone.localdate)
+    sample = forms.IntegerField(label=_("Sample size"), min_value=1, required=False,
+                                help_text=_("Leave empty to re-check every closed item."))
+
+
 class RecheckRecordForm(TablerFormMixin, forms.Form):
     result = forms.ChoiceField(
         label=_("Result"), choices=[(Recheck.Result.CONFIRMED, _("Confirmed")), (Recheck.Result.RELAPSED, _("Relapsed"))]

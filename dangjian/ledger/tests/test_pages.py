@@ -334,3 +334,43 @@ def test_the_my_work_block_runs_a_fixed_number_of_queries(personas, county, n, d
     with django_assert_num_queries(5):
         ctx = my_work_block(request)
     assert ctx is not None and sum(c for _k, _l, _r, c in ctx["sections"]) >= n
+
+
+def _close(item, personas):
+    ta = personas.township_a
+    services.item_acknowledge(item=item, actor=ta)
+    services.item_file_measures(item=item, actor=ta, measures="措施")
+    services.item_request_closure(item=item, actor=ta)
+    services.item_verify(item=item, actor=personas.county_admin)
+    item.refresh_from_db()
+
+
+def test_a_whole_list_is_scheduled_for_a_look_back_by_sample(client, personas, world):
+    from dangjian.ledger.models import Recheck
+
+    _close(world.item_a1, personas)
+    _close(world.item_a2, personas)
+    login(client, personas.county_admin)
+    page = text(client.get(reverse("ledger:list_detail", args=[world.list_a.pk])))
+    assert 'data-testid="list-recheck"' in page
+    client.post(reverse("ledger:list_recheck", args=[world.list_a.pk]), {"scheduled_on": TODAY.isoformat(), "sample": 1})
+    assert Recheck.objects.filter(item__item_list=world.list_a).count() == 1
+
+
+def test_a_list_without_closed_items_cannot_be_looked_back(client, personas, world):
+    from dangjian.ledger.models import Recheck
+
+    login(client, personas.township_a)
+    response = client.post(reverse("ledger:list_recheck", args=[world.list_a.pk]),
+                           {"scheduled_on": TODAY.isoformat()}, follow=True)
+    assert "该清单没有可回头看的已销号事项。" in messages_of(response)
+    assert not Recheck.objects.exists()
+
+
+def test_the_village_does_not_get_a_link_to_the_issuers_group_page(client, personas, county, world):
+    group = services.item_hand_down_many(item_list=world.list_a, orgs=[county.village_a1, county.village_a2],
+                                         title="全覆盖任务", actor=personas.township_a, long_term=True)
+    item = group.items.get(org=county.village_a1)
+    login(client, personas.village_a1)
+    assert reverse("ledger:group_detail", args=[group.pk]) not in text(client.get(reverse("ledger:item_detail", args=[item.pk])))
+    assert client.get(reverse("ledger:group_detail", args=[group.pk])).status_code == 404

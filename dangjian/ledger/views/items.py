@@ -26,7 +26,7 @@ from ..forms import (
     TransitionForm,
     add_service_error,
 )
-from ..models import Evidence, ExtensionRequest, Item, Recheck
+from ..models import Evidence, ExtensionRequest, Item, ItemGroup, Recheck
 from .common import INSPECT, RECTIFY, VERIFY, flash_error
 
 # Extra fields each target state asks for in its small form.
@@ -79,6 +79,7 @@ def item_detail(request, pk: int):
         "item": item,
         "light": light(item, timezone.localdate()),
         "source_link": sources.link_for(item),
+        "group_visible": bool(item.group_id) and ItemGroup.objects.visible_to(user).filter(pk=item.group_id).exists(),
         "progress": progress,
         "evidence": evidence,
         "moves": _move_forms(item, user),

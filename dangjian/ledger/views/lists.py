@@ -22,13 +22,14 @@ from ..forms import (
     ImportUploadForm,
     ItemForm,
     ItemListForm,
+    ListRecheckForm,
     ListTransitionForm,
     PasteItemsForm,
     add_service_error,
 )
 from ..importers import ItemImporter
 from ..models import Item, ItemGroup, ItemList
-from .common import HAND_DOWN, IMPORT, flash_error, orgs_where
+from .common import HAND_DOWN, IMPORT, VERIFY, flash_error, orgs_where
 
 PER_PAGE = 30
 IMPORT_SESSION_KEY = "ledger_import_pending"
@@ -110,6 +111,8 @@ def list_detail(request, pk: int):
         "groups": ItemGroup.objects.filter(item_list=item_list).order_by("pk"),
         "moves": workflow.allowed_moves(item_list, request.user),
         "can_add": can_hand_down,
+        "recheck_form": ListRecheckForm() if item_list.status == ItemList.Status.ISSUED and can(
+            request.user, VERIFY, item_list) else None,
         "timeline": audit.timeline(item_list) if can_hand_down else [],
         "breadcrumbs": _crumbs(item_list),
     })
@@ -267,6 +270,29 @@ def import_confirm(request, pk: int):
 
 
 @login_required
+@require_POST
+def list_recheck(request, pk: int):
+    """Schedule a look-back (回头看) of a whole list: every closed item or a random sample."""
+    item_list = get_for_user(ItemList, request.user, pk=pk)
+    form = ListRecheckForm(request.POST)
+    if form.is_valid():
+        try:
+            rechecks = services.recheck_schedule(
+                item_list=item_list, actor=request.user, scheduled_on=form.cleaned_data["scheduled_on"],
+                sample=form.cleaned_data["sample"],
+            )
+        except ValidationError as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(request, _("%(count)d look-backs scheduled.") % {"count": len(rechecks)})
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("ledger:list_detail", pk=pk)
+
+
+@login_required
 def group_detail(request, pk: int):
     """One item handed to many organisations: the roll-up of its items and each item."""
     group = get_for_user(ItemGroup.objects.select_related("item_list", "org"), request.user, pk=pk)
@@ -284,6 +310,7 @@ urlpatterns = [
     path("lists/new/", list_create, name="list_create"),
     path("lists/<int:pk>/", list_detail, name="list_detail"),
     path("lists/<int:pk>/transition/", list_transition, name="list_transition"),
+    path("lists/<int:pk>/recheck/", list_recheck, name="list_recheck"),
     path("lists/<int:pk>/items/new/", item_add, name="item_add"),
     path("lists/<int:pk>/items/paste/", items_paste, name="items_paste"),
     path("lists/<int:pk>/import/", import_upload, name="import_upload"),
