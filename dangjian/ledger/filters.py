@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters as filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.scoping import get_scope
@@ -58,7 +59,15 @@ class ItemFilter(filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.form.fields["org"]
+        fields = self.form.fields
+        for name, f in fields.items():
+            if name in ("deadline_from", "deadline_to"):
+                f.widget.input_type = "date"
+            css = "form-select form-select-sm" if hasattr(f.widget, "choices") else "form-control form-control-sm"
+            f.widget.attrs.setdefault("class", css)
+        fields["item_list"].widget = forms.HiddenInput()
+        fields["closed_late"].widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+        field = fields["org"]
         field.queryset = org_choices(getattr(self.request, "user", None), shallow=self.shallow_org_choices)
         field.label_from_instance = lambda org: f"{'　' * (org.depth - 1)}{org.label}"
 

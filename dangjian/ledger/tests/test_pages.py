@@ -333,7 +333,7 @@ def test_the_my_work_block_runs_a_fixed_number_of_queries(personas, county, n, d
     request.user = personas.village_a1
     with django_assert_num_queries(5):
         ctx = my_work_block(request)
-    assert ctx is not None and sum(c for _k, _l, _r, c in ctx["sections"]) >= n
+    assert ctx is not None and sum(c for _k, _l, _r, c, _m in ctx["sections"]) >= n
 
 
 def _close(item, personas):

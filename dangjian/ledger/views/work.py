@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import selectors
 
-SHOWN = 8  # rows per section; the ledger has the rest
+SHOWN = 5  # rows per section; the ledger has the rest
 
 
 def my_work_block(request):
@@ -19,12 +20,13 @@ def my_work_block(request):
     work = selectors.my_work(user)
     today = timezone.localdate()
     sections = []
-    for key, label in (
-        ("waiting", _("Waiting for my action")),
-        ("due_soon", _("Due soon")),
-        ("overdue", _("Overdue")),
-        ("returned", _("Returned")),
+    for key, label, query in (
+        ("waiting", _("Waiting for my action"), ""),
+        ("due_soon", _("Due soon"), "light=yellow"),
+        ("overdue", _("Overdue"), "light=red"),
+        ("returned", _("Returned"), "status=returned"),
     ):
         rows = list(getattr(work, key).with_light(today)[:SHOWN]) if counts[key] else []
-        sections.append((key, label, rows, counts[key]))
+        more = f"{reverse('ledger:ledger')}?{query}" if counts[key] > len(rows) else ""
+        sections.append((key, label, rows, counts[key], more))
     return {"sections": sections}
