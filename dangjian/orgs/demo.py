@@ -1187,7 +1187,7 @@ def build(ctx: DemoContext) -> None:
             numchild=scale.cities,
             name="中共江右省委员会",
             short_name="江右省委",
-            kind=OrgKind.COUNTY_COMMITTEE,
+            kind=OrgKind.PROVINCE_COMMITTEE,
             sector=Sector.MIXED,
             sort_key=services.pinyin_key("江右省委"),
         )
@@ -1205,7 +1205,7 @@ def build(ctx: DemoContext) -> None:
             numchild=scale.counties_per_city,
             name=f"中共{name}市委员会",
             short_name=f"{name}市委",
-            kind=OrgKind.COUNTY_COMMITTEE,
+            kind=OrgKind.CITY_COMMITTEE,
             sector=Sector.MIXED,
             sort_key=services.pinyin_key(f"{name}市委"),
         )

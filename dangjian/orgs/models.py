@@ -15,6 +15,8 @@ from .validators import validate_credit_code
 
 
 class OrgKind(models.TextChoices):
+    PROVINCE_COMMITTEE = "province", _("Provincial committee")
+    CITY_COMMITTEE = "city", _("City committee")
     COUNTY_COMMITTEE = "county", _("County committee")
     TOWNSHIP_COMMITTEE = "township", _("Township committee")
     GRASSROOTS_COMMITTEE = "committee", _("Grassroots committee")
@@ -25,7 +27,7 @@ class OrgKind(models.TextChoices):
 
 
 # Organisations that lead others; the branch rules of DOMAIN.md §1 apply to the rest.
-COMMITTEE_KINDS = {OrgKind.COUNTY_COMMITTEE, OrgKind.TOWNSHIP_COMMITTEE, OrgKind.GRASSROOTS_COMMITTEE}
+COMMITTEE_KINDS = {OrgKind.PROVINCE_COMMITTEE, OrgKind.CITY_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.TOWNSHIP_COMMITTEE, OrgKind.GRASSROOTS_COMMITTEE}
 BRANCH_KINDS = {OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.TEMPORARY_BRANCH, OrgKind.GENERAL_BRANCH}
 
 

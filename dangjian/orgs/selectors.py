@@ -170,13 +170,17 @@ def annotate_health(qs):
     )
 
 
+ABOVE_COUNTY = {OrgKind.PROVINCE_COMMITTEE, OrgKind.CITY_COMMITTEE, OrgKind.COUNTY_COMMITTEE}
+
+
 def warnings_for(org: Organisation, *, today: date | None = None) -> list[Warning]:
     """The health warnings of one annotated organisation (DOMAIN.md §1), computed without queries."""
     if org.is_dissolved:
         return []
     today = today or timezone.localdate()
     result: list[Warning] = []
-    if not org.has_secretary and org.kind != OrgKind.COUNTY_COMMITTEE:
+    # Secretaries of county committees and above are appointed outside this platform's roster.
+    if not org.has_secretary and org.kind not in ABOVE_COUNTY:
         since = org.secretary_vacant_since or org.founded_on
         if since:
             days = (today - since).days
