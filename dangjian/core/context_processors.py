@@ -10,6 +10,10 @@ def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    # Nested renders (tables, partials) run context processors again; compute once per request.
+    cached = getattr(request, "_dangjian_shell", None)
+    if cached is not None:
+        return cached
     entries = []
     for entry in nav.entries_for(user):
         try:
@@ -21,4 +25,5 @@ def shell(request):
     badges = []
     for badge in nav.BADGES.values():
         badges.append({"badge": badge, "url": reverse(badge.url_name), "count": badge.count(user)})
-    return {"nav_entries": entries, "scope": scope, "header_badges": badges}
+    request._dangjian_shell = {"nav_entries": entries, "scope": scope, "header_badges": badges}
+    return request._dangjian_shell

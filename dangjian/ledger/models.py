@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.scoping import ScopedQuerySet
 from dangjian.core.workflow import Transition
@@ -69,7 +70,7 @@ class ItemList(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PENDING_APPROVAL = "pending_approval", _("Awaiting approval")
-        ISSUED = "issued", _("Handed down")
+        ISSUED = "issued", pgettext_lazy("list status", "Handed down")
 
     ALLOWED = {
         (Status.DRAFT, Status.PENDING_APPROVAL): Transition(label=_("Submit for approval"), cap="hand_down"),
