@@ -59,7 +59,11 @@ def person_rows(user):
 
 
 def _org_filter_choices(user, selected: str | None) -> list[tuple[str, str]]:
-    """Organisations offered in the list's filter: the user's top levels and two below (one query)."""
+    """Organisations offered in the list's filter: the user's top level and the one below (one query).
+
+    Deeper organisations are reached from their own page (?org=); a select of every village
+    would cost more to render than the whole table.
+    """
     scope = get_scope(user)
     if scope.focus_path is not None:
         top = len(scope.focus_path) // Organisation.steplen
@@ -70,7 +74,7 @@ def _org_filter_choices(user, selected: str | None) -> list[tuple[str, str]]:
     rows = list(
         Organisation.objects.visible_to(user)
         .current()
-        .filter(depth__lte=top + 2)
+        .filter(depth__lte=top + 1)
         .order_by("path")
         .values_list("pk", "name", "depth")
     )
