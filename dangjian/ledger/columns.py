@@ -61,7 +61,7 @@ def _progress(item) -> str:
 
 
 def _completion(item) -> str:
-    from .pages import completion_word
+    from .selectors import completion_word
 
     return completion_word(item)
 

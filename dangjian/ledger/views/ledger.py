@@ -14,7 +14,7 @@ from django_tables2 import RequestConfig
 from dangjian.core.exports import xlsx_response
 from dangjian.core.scoping import can
 
-from .. import pages, selectors
+from .. import selectors
 from ..columns import export_ledger
 from ..filters import ItemFilter
 from ..models import Item
@@ -55,7 +55,7 @@ def ledger_export(request):
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("You are not allowed to export ledgers."))
     _filterset, items = filtered_items(request)
-    content = export_ledger(pages.ledger_export_rows(items))
+    content = export_ledger(selectors.ledger_export_rows(items))
     return xlsx_response(content, f"整改台账-{timezone.localdate().isoformat()}.xlsx")
 
 

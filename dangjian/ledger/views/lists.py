@@ -17,7 +17,7 @@ from dangjian.core.exports import ImportRefused, xlsx_response
 from dangjian.core.scoping import can, ensure_can, get_for_user
 from dangjian.orgs.importers import pending_discard, pending_open, pending_store
 
-from .. import pages, selectors, services
+from .. import selectors, services
 from ..forms import (
     ImportUploadForm,
     ItemForm,
@@ -71,7 +71,7 @@ def list_index(request):
     q = request.GET.get("q", "").strip()
     if q:
         lists = lists.filter(title__contains=q)
-    page = Paginator(pages.list_rows(lists), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.list_rows(lists), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "ledger/list_index.html", {
         "page": page, "q": q, "can_create": orgs_where(request.user, HAND_DOWN).exists(),
         "breadcrumbs": _crumbs(),
@@ -300,7 +300,7 @@ def group_detail(request, pk: int):
     return render(request, "ledger/group_detail.html", {
         "group": group,
         "items": selectors.ledger_rows(items),
-        "rollup": pages.group_figures(items),
+        "rollup": selectors.group_figures(items),
         "breadcrumbs": _crumbs(group.item_list, (group.title, None)),
     })
 

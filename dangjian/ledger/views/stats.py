@@ -19,7 +19,7 @@ from dangjian.core.exports import xlsx_response
 from dangjian.core.scoping import can, get_for_user, get_scope
 from dangjian.orgs.models import Organisation
 
-from .. import charts, pages, selectors
+from .. import charts, selectors
 from .. import params as ledger_params
 from ..forms import MonthForm
 from ..models import Item
@@ -86,7 +86,7 @@ def rollup(request):
         "statuses": [(s, Item.Status(s).label) for s in selectors.STATUS_ORDER],
         "month": month,
         "month_form": MonthForm(initial={"month": month}),
-        "months": pages.snapshot_months(request.user),
+        "months": selectors.snapshot_months(request.user),
         "ranking": ranked,
         "ranking_method": method,
         "ancestors": ancestors,
