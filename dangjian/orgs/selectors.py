@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -258,4 +258,18 @@ def member_summary(org: Organisation) -> dict[str, int]:
         subtree=Count("id"),
         direct=Count("id", filter=Q(org=org)),
         direct_full=Count("id", filter=Q(org=org, category=MemberCategory.FULL)),
+    )
+
+
+# ------------------------------------------------------------------ people
+
+
+def person_rows(user):
+    """The visible people with their branch and current posts (three queries per page: count, rows, posts)."""
+    current_posts = Post.objects.current().select_related("org").order_by("started_on", "pk")
+    return (
+        Person.objects.visible_to(user)
+        .select_related("org")
+        .prefetch_related(Prefetch("posts", queryset=current_posts, to_attr="current_posts"))
+        .order_by("org__path", "name_pinyin", "pk")
     )

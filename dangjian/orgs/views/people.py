@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -32,6 +31,7 @@ from ..forms import (
     add_service_error,
 )
 from ..models import Organisation, Person, Post
+from ..selectors import person_rows
 from ..tables import PersonTable
 
 MANAGE_PEOPLE = services.MANAGE_PEOPLE
@@ -45,17 +45,6 @@ PER_PAGE = 25
 def orgs_where(user, cap: str):
     """Current organisations the user may see and where they hold ``cap``."""
     return Organisation.objects.current().where_can(user, cap)
-
-
-def person_rows(user):
-    """The visible people with their branch and current posts (three queries per page: count, rows, posts)."""
-    current_posts = Post.objects.current().select_related("org").order_by("started_on", "pk")
-    return (
-        Person.objects.visible_to(user)
-        .select_related("org")
-        .prefetch_related(Prefetch("posts", queryset=current_posts, to_attr="current_posts"))
-        .order_by("org__path", "name_pinyin", "pk")
-    )
 
 
 def _org_filter_choices(user, selected: str | None) -> list[tuple[str, str]]:
