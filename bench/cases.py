@@ -62,6 +62,33 @@ register(
 )
 
 
+
+# ------------------------------------------------------------------ ledger (issue 3)
+
+
+def _item_rows(ctx: BenchContext, user_key: str) -> str:
+    from dangjian.ledger.models import Item
+
+    org = ctx.township if user_key == "township" else ctx.county
+    return f"{Item.objects.filter(org__path__startswith=org.path).count()} items"
+
+
+register(
+    PageCase(
+        "ledger roll-up (stats), my top organisation",
+        url=lambda ctx, user: reverse("ledger:rollup"),
+        note=_item_rows,
+    )
+)
+register(
+    PageCase(
+        "ledger export (.xlsx), everything I see",
+        url=lambda ctx, user: reverse("ledger:ledger_export"),
+        note=_item_rows,
+    )
+)
+register(PageCase("ledger page, everything I see", url=lambda ctx, user: reverse("ledger:ledger"), note=_item_rows))
+
 # ------------------------------------------------------------------ import of 100 000 members
 
 

@@ -17,13 +17,49 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Lookup, Q
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 _CACHE_ATTR = "_dangjian_scope"
+
+# The alphabet of treebeard's materialised paths, in sort order.
+_PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _path_successor(path: str) -> str | None:
+    """The smallest path after every path that starts with ``path`` (None when there is none)."""
+    chars = list(path)
+    for i in range(len(chars) - 1, -1, -1):
+        pos = _PATH_ALPHABET.find(chars[i])
+        if 0 <= pos < len(_PATH_ALPHABET) - 1:
+            return "".join(chars[:i]) + _PATH_ALPHABET[pos + 1]
+    return None
+
+
+@models.CharField.register_lookup
+class Subtree(Lookup):
+    """``path__subtree=prefix``: the organisation at ``prefix`` and everything below it.
+
+    The same rows as ``startswith``, written as an index range as well, so that SQLite
+    (whose LIKE cannot use an index here) and PostgreSQL both drive the query from the
+    organisation index instead of scanning the records that point to organisations.
+    """
+
+    lookup_name = "subtree"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        prefix = str(self.rhs)
+        upper = _path_successor(prefix)
+        sql = f"({lhs} >= %s AND {lhs} LIKE %s"
+        params = [*lhs_params, prefix, *lhs_params, prefix + "%"]
+        if upper is not None:
+            sql += f" AND {lhs} < %s"
+            params += [*lhs_params, upper]
+        return sql + ")", params
 FOCUS_ATTR = "_dangjian_focus"
 
 
@@ -99,9 +135,9 @@ class Scope:
             if ids:
                 visible |= Q(**{f"{id_field}__in": ids})
             for path in _outermost(g.path for g in grants if g.subtree):
-                visible |= Q(**{f"{path_field}__startswith": path})
+                visible |= Q(**{f"{path_field}__subtree": path})
         if self.focus_path is not None:
-            visible &= Q(**{f"{path_field}__startswith": self.focus_path})
+            visible &= Q(**{f"{path_field}__subtree": self.focus_path})
         return visible
 
 

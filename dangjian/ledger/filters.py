@@ -83,7 +83,7 @@ class ItemFilter(filters.FilterSet):
 
     def filter_org(self, qs, name, value):
         """Items of one organisation's subtree; an id the user cannot see matches nothing."""
-        return qs.filter(org__path__startswith=value.path) if value else qs
+        return qs.filter(org__path__subtree=value.path) if value else qs
 
 
 class ApiItemFilter(ItemFilter):

@@ -132,14 +132,14 @@ def rollup(user, parent_org: Organisation, today: date | None = None) -> list[Ro
     grouped = (
         Item.objects.visible_to(user)
         .handed_down()
-        .filter(org__path__startswith=parent_org.path, org__depth__gte=child_depth)
+        .filter(org__path__subtree=parent_org.path, org__depth__gte=child_depth)
         .annotate(branch=Substr("org__path", 1, prefix_len))
         .order_by()
         .values("branch")
         .annotate(**_figures(today))
     )
     by_branch = {row["branch"]: row for row in grouped}
-    children = Organisation.objects.visible_to(user).filter(path__startswith=parent_org.path, depth=child_depth)
+    children = Organisation.objects.visible_to(user).filter(path__subtree=parent_org.path, depth=child_depth)
     rows = []
     for child in children.order_by("path"):
         values = by_branch.get(child.path)
@@ -380,7 +380,7 @@ def snapshot_rollup(user, parent_org: Organisation, month: date) -> list[RollupR
     child_depth = parent_org.depth + 1
     grouped = (
         RollupSnapshot.objects.visible_to(user)
-        .filter(month=month.replace(day=1), org__path__startswith=parent_org.path, org__depth__gte=child_depth)
+        .filter(month=month.replace(day=1), org__path__subtree=parent_org.path, org__depth__gte=child_depth)
         .annotate(branch=Substr("org__path", 1, child_depth * Organisation.steplen))
         .order_by()
         .values("branch")
@@ -394,7 +394,7 @@ def snapshot_rollup(user, parent_org: Organisation, month: date) -> list[RollupR
     )
     by_branch = {row["branch"]: row for row in grouped}
     rows = []
-    for child in Organisation.objects.visible_to(user).filter(path__startswith=parent_org.path, depth=child_depth):
+    for child in Organisation.objects.visible_to(user).filter(path__subtree=parent_org.path, depth=child_depth):
         v = by_branch.get(child.path)
         if v is None:
             continue

@@ -26,7 +26,7 @@ class OrganisationFilter(filters.FilterSet):
         if not value:
             return qs
         root = qs.filter(pk=value).values_list("path", flat=True).first()
-        return qs.filter(path__startswith=root) if root else qs.none()
+        return qs.filter(path__subtree=root) if root else qs.none()
 
     def filter_dissolved(self, qs, name, value):
         if value is None:
@@ -64,7 +64,7 @@ class PersonFilter(filters.FilterSet):
         if not value:
             return qs
         path = Organisation.objects.filter(pk=value).values_list("path", flat=True).first()
-        return qs.filter(org__path__startswith=path) if path else qs.none()
+        return qs.filter(org__path__subtree=path) if path else qs.none()
 
     def filter_post(self, qs, name, value):
         if not value:

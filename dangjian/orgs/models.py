@@ -67,7 +67,7 @@ class OrganisationQuerySet(MP_NodeQuerySet, ScopedQuerySet):
         return self.filter(dissolved_on__isnull=True)
 
     def subtree_of(self, org):
-        return self.filter(path__startswith=org.path)
+        return self.filter(path__subtree=org.path)
 
 
 class OrganisationManager(MP_NodeManager.from_queryset(OrganisationQuerySet)):

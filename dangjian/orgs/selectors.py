@@ -23,7 +23,7 @@ def member_counts_below(parent_path: str, child_depth: int, *, steplen: int = Or
     prefix_len = child_depth * steplen
     rows = (
         Person.objects.members()
-        .filter(org__path__startswith=parent_path, org__depth__gte=child_depth)
+        .filter(org__path__subtree=parent_path, org__depth__gte=child_depth)
         .annotate(branch=Substr("org__path", 1, prefix_len))
         .values("branch")
         .annotate(n=Count("id"))
@@ -49,7 +49,7 @@ def tree_children(user, parent: Organisation | None, *, include_dissolved: bool 
     if not include_dissolved:
         qs = qs.current()
     if parent is not None:
-        nodes = list(qs.filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("sort_key", "path"))
+        nodes = list(qs.filter(path__subtree=parent.path, depth=parent.depth + 1).order_by("sort_key", "path"))
     else:
         nodes = _top_nodes(qs, user)
     if not nodes:
@@ -100,7 +100,7 @@ def tree_for_user(user, *, expand_depth: int = 2, include_dissolved: bool = Fals
     if expand_depth > 1:
         q = Q(pk__in=[])
         for t in tops:
-            q |= Q(path__startswith=t.path, depth=t.depth + 1)
+            q |= Q(path__subtree=t.path, depth=t.depth + 1)
         children = list(qs.filter(q).order_by("sort_key", "path"))
     # Per depth of the tops, one GROUP BY: count by the child-level prefix, then roll up to the tops.
     counts: dict[str, int] = {}
@@ -109,7 +109,7 @@ def tree_for_user(user, *, expand_depth: int = 2, include_dissolved: bool = Fals
         member_q = Q(pk__in=[])
         for t in tops:
             if t.depth == depth:
-                member_q |= Q(org__path__startswith=t.path)
+                member_q |= Q(org__path__subtree=t.path)
         rows = (
             Person.objects.members()
             .filter(member_q)
@@ -254,7 +254,7 @@ def annotate_list(qs):
 
 def member_summary(org: Organisation) -> dict[str, int]:
     """Party members of ``org`` itself and of its whole subtree, full members included (one query)."""
-    return Person.objects.members().filter(org__path__startswith=org.path).aggregate(
+    return Person.objects.members().filter(org__path__subtree=org.path).aggregate(
         subtree=Count("id"),
         direct=Count("id", filter=Q(org=org)),
         direct_full=Count("id", filter=Q(org=org, category=MemberCategory.FULL)),

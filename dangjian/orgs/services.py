@@ -122,7 +122,7 @@ def org_dissolve(*, org: Organisation, actor, on: date, reason: str) -> Organisa
         raise ValidationError({"reason": "请填写撤销原因。"})
     if org.founded_on and on < org.founded_on:
         raise ValidationError({"on": "撤销日期不能早于成立日期。"})
-    if Organisation.objects.filter(path__startswith=org.path, depth__gt=org.depth, dissolved_on__isnull=True).exists():
+    if Organisation.objects.filter(path__subtree=org.path, depth__gt=org.depth, dissolved_on__isnull=True).exists():
         raise ValidationError("请先撤销或转出其下级组织。")
     if Person.objects.current().filter(org=org).exists():
         raise ValidationError("该组织还有在册人员，请先办理组织关系转接。")

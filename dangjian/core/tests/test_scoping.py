@@ -47,3 +47,18 @@ def test_anonymous_sees_nothing(county, people):
     from django.contrib.auth.models import AnonymousUser
 
     assert not Person.objects.visible_to(AnonymousUser()).exists()
+
+
+def test_path_successor_carries_past_z():
+    from dangjian.core.scoping import _path_successor
+
+    assert _path_successor("00010001") == "00010002"
+    assert _path_successor("0001000Z") == "00010010"
+    assert _path_successor("0009") == "000A"
+    assert _path_successor("ZZZZ") is None
+
+
+def test_the_subtree_lookup_finds_the_same_rows_as_startswith(county, people):
+    for org in Organisation.objects.all():
+        expected = set(Person.objects.filter(org__path__startswith=org.path).values_list("pk", flat=True))
+        assert set(Person.objects.filter(org__path__subtree=org.path).values_list("pk", flat=True)) == expected

@@ -157,7 +157,7 @@ def list_transition(request, pk: int):
 def item_add(request, pk: int):
     """Hand one item to one organisation, or the same item to many (one group with a roll-up)."""
     item_list = _issuer_list(request.user, pk)
-    orgs = orgs_where(request.user, "view").filter(path__startswith=item_list.org.path)
+    orgs = orgs_where(request.user, "view").filter(path__subtree=item_list.org.path)
     form = ItemForm(request.POST or None, orgs=orgs, initial={"source": item_list.source})
     if request.method == "POST" and form.is_valid():
         orgs = list(form.cleaned_data["orgs"])
@@ -184,7 +184,7 @@ def item_add(request, pk: int):
 def items_paste(request, pk: int):
     """Many items at once, one per line, all to one organisation."""
     item_list = _issuer_list(request.user, pk)
-    orgs = orgs_where(request.user, "view").filter(path__startswith=item_list.org.path)
+    orgs = orgs_where(request.user, "view").filter(path__subtree=item_list.org.path)
     form = PasteItemsForm(request.POST or None, orgs=orgs)
     if request.method == "POST" and form.is_valid():
         try:

@@ -316,7 +316,7 @@ def post_create(request, org_pk: int):
     people = (
         Person.objects.visible_to(request.user)
         .current()
-        .filter(org__path__startswith=org.path)
+        .filter(org__path__subtree=org.path)
         .select_related("org")
         .order_by("name_pinyin", "pk")
     )

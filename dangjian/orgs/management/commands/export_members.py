@@ -23,7 +23,7 @@ class Command(BaseCommand):
             root = Organisation.objects.filter(pk=org).first()
             if root is None:
                 raise CommandError(f"没有编号为 {org} 的组织。")
-            people = people.filter(org__path__startswith=root.path)
+            people = people.filter(org__path__subtree=root.path)
             note += f"：{root.name}"
         content = export_people(people, user=None, unmask=unmask, note=note)
         Path(file).write_bytes(content)
