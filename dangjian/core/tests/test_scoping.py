@@ -53,7 +53,7 @@ def test_path_successor_carries_past_z():
     from dangjian.core.scoping import _path_successor
 
     assert _path_successor("00010001") == "00010002"
-    assert _path_successor("0001000Z") == "00010010"
+    assert _path_successor("0001000Z") == "0001001"  # every 0001000Z… sorts below it
     assert _path_successor("0009") == "000A"
     assert _path_successor("ZZZZ") is None
 
