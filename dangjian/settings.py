@@ -29,11 +29,17 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 if not DEBUG:
     if not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("DEBUG=0 需要设置 SECRET_KEY（至少 32 个字符的随机字符串）。")
+        raise ImproperlyConfigured(
+            "DEBUG=0 requires SECRET_KEY (a random string of at least 32 characters). "
+            "DEBUG=0 需要设置 SECRET_KEY（至少 32 个字符的随机字符串）。"
+        )
     if not FIELD_ENCRYPTION_KEY:
-        raise ImproperlyConfigured("DEBUG=0 需要设置 FIELD_ENCRYPTION_KEY（用于加密身份证号）。")
+        raise ImproperlyConfigured(
+            "DEBUG=0 requires FIELD_ENCRYPTION_KEY (it encrypts citizen ID numbers). "
+            "DEBUG=0 需要设置 FIELD_ENCRYPTION_KEY（用于加密身份证号）。"
+        )
     if not env.list("ALLOWED_HOSTS", default=[]):
-        raise ImproperlyConfigured("DEBUG=0 需要设置 ALLOWED_HOSTS。")
+        raise ImproperlyConfigured("DEBUG=0 requires ALLOWED_HOSTS. DEBUG=0 需要设置 ALLOWED_HOSTS。")
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -198,7 +204,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "dangjian API",
-    "DESCRIPTION": "基层党建工作责任制平台接口：组织、党员、清单。所有结果按当前用户的权限范围过滤。",
+    "DESCRIPTION": (
+        "API of the grassroots party-building responsibility platform: organisations, members, lists. "
+        "Every result is limited to what the current user may see. "
+        "基层党建工作责任制平台接口：组织、党员、清单。所有结果按当前用户的权限范围过滤。"
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "dangjian.accounts"
     label = "accounts"
-    verbose_name = "账号与角色"
+    verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
         from dangjian.core import audit
@@ -13,8 +14,6 @@ class AccountsConfig(AppConfig):
 
         audit.register(models.User, include_fields=["username", "display_name", "is_active", "is_superuser", "email"])
         audit.register(models.RoleAssignment)
-
-        from django.utils.translation import gettext_lazy as _
 
         from dangjian.core import nav
         from dangjian.core.scoping import can

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "dangjian.core"
     label = "core"
-    verbose_name = "核心"
+    verbose_name = _("Core")

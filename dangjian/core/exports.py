@@ -21,9 +21,18 @@ from django.db import connections, router, transaction
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.encoding import escape_uri_path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALLOWED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+# Yes/no cells are part of the spreadsheet contract: always these words, whatever the screen language.
+YES, NO = "是", "否"
+
+
+def enumerate_names(names: Iterable[str]) -> str:
+    """Names joined the way the user's language lists them (、 in Chinese)."""
+    return pgettext("list separator", ", ").join(str(n) for n in names)
 
 
 class CellError(ValueError):
@@ -60,10 +69,14 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        where = f"第 {self.row} 行" if self.row else "文件"
+        values = {"row": self.row, "column": self.column, "message": self.message}
+        if self.row and self.column:
+            return _("Row %(row)s, column “%(column)s”: %(message)s") % values
+        if self.row:
+            return _("Row %(row)s: %(message)s") % values
         if self.column:
-            where += f"“{self.column}”列"
-        return f"{where}：{self.message}"
+            return _("File, column “%(column)s”: %(message)s") % values
+        return _("File: %(message)s") % values
 
 
 @dataclass
@@ -134,8 +147,8 @@ def parse_date(value) -> date | None:
             try:
                 return date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError as exc:
-                raise CellError(f"日期“{raw}”不存在") from exc
-    raise CellError(f"“{raw}”不是日期，请写成 2026-11-22")
+                raise CellError(_("The date “%(value)s” does not exist") % {"value": raw}) from exc
+    raise CellError(_("“%(value)s” is not a date; write it as 2026-11-22") % {"value": raw})
 
 
 def sheet_labels(choices) -> dict[str, str]:
@@ -160,7 +173,7 @@ def choice_parser(choices) -> Callable[[object], str]:
             by_label.update({label: value for value, label in sheet.items()})
             by_label.update({value: value for value in sheet})
             maps["by_label"] = by_label
-            maps["allowed"] = "、".join(sheet.values())
+            maps["allowed"] = list(sheet.values())
         return maps
 
     def parse(value):
@@ -170,7 +183,10 @@ def choice_parser(choices) -> Callable[[object], str]:
         found = lookup()["by_label"].get(raw)
         if found is not None:
             return found
-        raise CellError(f"“{raw}”不在可选值中（{lookup()['allowed']}）")
+        raise CellError(
+            _("“%(value)s” is not one of the allowed values (%(allowed)s)")
+            % {"value": raw, "allowed": enumerate_names(lookup()["allowed"])}
+        )
 
     return parse
 
@@ -196,19 +212,19 @@ def parse_int(value) -> int | None:
     try:
         number = float(raw)
     except ValueError as exc:
-        raise CellError(f"“{raw}”不是整数") from exc
+        raise CellError(_("“%(value)s” is not a whole number") % {"value": raw}) from exc
     if not number.is_integer() or number < 0:
-        raise CellError(f"“{raw}”不是整数")
+        raise CellError(_("“%(value)s” is not a whole number") % {"value": raw})
     return int(number)
 
 
 def yes_no(value) -> bool:
     raw = text(value)
-    if raw in ("", "否", "0", "N", "n", "no", "False", "false"):
+    if raw in ("", NO, "0", "N", "n", "no", "False", "false"):
         return False
-    if raw in ("是", "1", "Y", "y", "yes", "True", "true"):
+    if raw in (YES, "1", "Y", "y", "yes", "True", "true"):
         return True
-    raise CellError(f"“{raw}”请填“是”或“否”")
+    raise CellError(_("“%(value)s”: please write “%(yes)s” or “%(no)s”") % {"value": raw, "yes": YES, "no": NO})
 
 
 def render_date(value) -> str:
@@ -236,24 +252,24 @@ def read_numbered_rows(upload, *, max_bytes: int | None = None) -> tuple[list[tu
     if size is None and isinstance(upload, str | Path) and Path(upload).is_file():
         size = Path(upload).stat().st_size
     if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
-        return [], [RowError(0, "", "文件类型不对：请上传 Excel 文件（.xlsx），可先下载模板填写。")]
+        return [], [RowError(0, "", _("Wrong file type: upload an Excel file (.xlsx); you can download the template and fill it in."))]
     if size is not None and size > limit:
-        return [], [RowError(0, "", f"文件太大：不能超过 {limit // (1024 * 1024)} MB。")]
+        return [], [RowError(0, "", _("File too large: it may not exceed %(mb)s MB.") % {"mb": limit // (1024 * 1024)})]
     data = upload.read() if hasattr(upload, "read") else Path(upload).read_bytes()
     if len(data) > limit:
-        return [], [RowError(0, "", f"文件太大：不能超过 {limit // (1024 * 1024)} MB。")]
+        return [], [RowError(0, "", _("File too large: it may not exceed %(mb)s MB.") % {"mb": limit // (1024 * 1024)})]
     if not data:
-        return [], [RowError(0, "", "文件是空的：请在模板中填写数据后再上传。")]
+        return [], [RowError(0, "", _("The file is empty: fill in the template, then upload it again."))]
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = book.get_sheet_by_index(0)
         # The used area starts at A1, so a row's index + 1 is the number Excel shows.
         rows = sheet.to_python(skip_empty_area=False)
     except Exception:
-        return [], [RowError(0, "", "无法读取文件：它不是有效的 Excel 文件，请用模板另存为 .xlsx 后重试。")]
+        return [], [RowError(0, "", _("Cannot read the file: it is not a valid Excel file. Save the template as .xlsx and try again."))]
     numbered = [(i, list(r)) for i, r in enumerate(rows, start=1) if any(text(c) for c in r)]
     if not numbered:
-        return [], [RowError(0, "", "文件是空的：请在模板中填写数据后再上传。")]
+        return [], [RowError(0, "", _("The file is empty: fill in the template, then upload it again."))]
     return numbered, []
 
 
@@ -266,7 +282,7 @@ class Importer:
     """
 
     columns: list[Column] = []
-    title = "导入"
+    title = gettext_lazy("Import")
 
     def __init__(self, *, actor=None, context: dict | None = None):
         self.actor = actor
@@ -289,15 +305,15 @@ class Importer:
         missing = [c.header for c in self.columns if c.header not in header]
         unknown = [h for h in header if h and h not in self.headers()]
         if missing or unknown:
-            msg = "表头与模板不一致："
+            msg = _("The header row does not match the template: ")
             if missing:
-                msg += "缺少列 " + "、".join(f"“{h}”" for h in missing) + "；"
+                msg += _("missing columns %(columns)s; ") % {"columns": enumerate_names(f"“{h}”" for h in missing)}
             if unknown:
-                msg += "多出列 " + "、".join(f"“{h}”" for h in unknown) + "；"
-            msg += "请使用下载的模板，不要修改第一行。"
+                msg += _("extra columns %(columns)s; ") % {"columns": enumerate_names(f"“{h}”" for h in unknown)}
+            msg += _("use the downloaded template and do not change the first row.")
             return ImportPreview([], [RowError(header_number, "", msg)])
         if len(raw_rows) == 1:
-            return ImportPreview([], [RowError(0, "", "文件只有表头，没有数据行。")])
+            return ImportPreview([], [RowError(0, "", _("The file has only the header row and no data rows."))])
         index = {h: i for i, h in enumerate(header)}
         parsed: list[ParsedRow] = []
         for offset, cells in raw_rows[1:]:
@@ -313,7 +329,7 @@ class Importer:
                 if col.required and (value is None or value == "") and not any(
                     e.column == col.header for e in row.errors
                 ):
-                    row.errors.append(RowError(offset, col.header, "必填，不能为空"))
+                    row.errors.append(RowError(offset, col.header, _("Required; may not be empty")))
                 row.values[col.key] = value
             parsed.append(row)
         self.prepare(parsed)
@@ -339,7 +355,7 @@ class Importer:
         """Preview and, when there is no problem at all, write every row atomically."""
         preview = self.preview(upload)
         if not preview.ok:
-            raise ImportRefused(preview.errors or [RowError(0, "", "没有可导入的数据。")], preview)
+            raise ImportRefused(preview.errors or [RowError(0, "", _("There is no data to import."))], preview)
         with transaction.atomic():
             count = self.write(preview.rows)
         return preview, count
@@ -395,13 +411,19 @@ def insert_rows(model, objects: list, *, batch_size: int = 2000) -> int:
 
 
 def xlsx_bytes(columns: list[Column], objects: Iterable, *, title: str = "Sheet1", with_help: bool = False) -> bytes:
-    """An .xlsx file with a header row and one row per object (streamed, constant memory)."""
+    """An .xlsx file with a header row and one row per object (streamed, constant memory).
+
+    The sheet name and header notes are in the spreadsheet language, like the headers.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    with translation.override(settings.LANGUAGE_CODE):
+        title = str(title)
+        required_note = _("Required. ")
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31] or "Sheet1")
     for i, col in enumerate(columns, start=1):
@@ -414,7 +436,7 @@ def xlsx_bytes(columns: list[Column], objects: Iterable, *, title: str = "Sheet1
         cell.font = bold
         cell.fill = fill
         if with_help and (col.help or col.required):
-            note = ("必填。" if col.required else "") + col.help
+            note = (required_note if col.required else "") + col.help
             cell.comment = Comment(note, "dangjian")
         header.append(cell)
     ws.append(header)
@@ -431,7 +453,7 @@ def _cell(value):
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return YES if value else NO
     return value
 
 

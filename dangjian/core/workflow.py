@@ -17,13 +17,14 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import scoping
 
 # Sent after commit: sender=model class, instance, old, new, actor, note, change.
 status_changed = Signal()
 
-STALE_MESSAGE = "该记录已被他人修改，请刷新页面后重试。"
+STALE_MESSAGE = gettext_lazy("Somebody else has changed this record; refresh the page and try again.")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 
 def _width(text: str) -> int:
@@ -26,10 +27,10 @@ class Command(BaseCommand):
 
         with translation.override(settings.LANGUAGE_CODE):
             rows = account_rows()
+            header = (_("Username"), _("Role"), _("Organisation"), _("Password"))
         if not rows:
             self.stdout.write("No demo accounts: run `manage.py demo` on an empty database first.")
             return
-        header = ("用户名", "角色", "组织", "密码")
         widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(4)]
         for row in [header, tuple("-" * w for w in widths), *rows]:
             self.stdout.write("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip())
