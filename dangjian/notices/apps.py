@@ -1,14 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NoticesConfig(AppConfig):
     name = "dangjian.notices"
     label = "notices"
-    verbose_name = "通知"
+    verbose_name = _("Notices")
 
     def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
-
         from dangjian.core import nav
 
         from . import selectors

@@ -17,7 +17,7 @@ class TalkKind(models.TextChoices):
     HEART_TO_HEART = "heart_to_heart", _("Heart-to-heart talk")
     REMINDER = "reminder", _("Reminder talk")
     ADMONITION = "admonition", _("Admonishment talk")
-    INTERVIEW = "interview", _("Interview (约谈)")
+    INTERVIEW = "interview", _("Interview")
     LETTER = "letter", _("Talk or letter inquiry")
 
 
