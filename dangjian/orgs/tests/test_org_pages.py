@@ -146,9 +146,16 @@ def test_a_deeper_level_is_loaded_as_a_fragment_for_htmx(client, personas, count
     html = _text(client.get(_url("tree")))
     assert "A1村第一党小组" not in html  # two levels only at first
     assert f'hx-get="{_url("tree_children", county.village_a1.pk)}"' in html
-    fragment = _text(client.get(_url("tree_children", county.village_a1.pk), HTTP_HX_REQUEST="true"))
+    fragment = _text(
+        client.get(
+            _url("tree_children", county.village_a1.pk),
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_CURRENT_URL="http://testserver/orgs/?dissolved=1",
+        )
+    )
     assert "A1村第一党小组" in fragment
     assert "<html" not in fragment
+    assert 'name="next" value="/orgs/?dissolved=1"' in fragment  # focus returns to the tree page
 
 
 def test_without_javascript_the_children_link_opens_a_page(client, personas, county):

@@ -73,6 +73,7 @@ def tree(request):
     return render(request, "orgs/tree.html", {
         "nodes": nodes,
         "show_dissolved": show_dissolved,
+        "next_url": request.get_full_path(),
         "breadcrumbs": [(_("Organisations"), None)],
     })
 
@@ -86,8 +87,11 @@ def tree_children(request, pk: int):
     nodes = selectors.tree_children(request.user, parent, include_dissolved=show_dissolved)
     context = {"nodes": nodes, "parent": parent, "show_dissolved": show_dissolved}
     if request.htmx:
+        # "Focus here" in a loaded fragment returns to the page that loaded it.
+        context["next_url"] = request.htmx.current_url_abs_path or reverse("orgs:tree")
         return render(request, "orgs/partials/tree_nodes.html", context)
     context["breadcrumbs"] = _crumbs(request.user, parent)
+    context["next_url"] = request.get_full_path()
     return render(request, "orgs/tree_children.html", context)
 
 
