@@ -413,7 +413,8 @@ def insert_rows(model, objects: list, *, batch_size: int = 2000) -> int:
 def xlsx_bytes(columns: list[Column], objects: Iterable, *, title: str = "Sheet1", with_help: bool = False) -> bytes:
     """An .xlsx file with a header row and one row per object (streamed, constant memory).
 
-    The sheet name and header notes are in the spreadsheet language, like the headers.
+    The sheet name, headers and header notes are in the spreadsheet language (the site's
+    default), so a file reads the same whatever language the user's screen is in.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -423,6 +424,7 @@ def xlsx_bytes(columns: list[Column], objects: Iterable, *, title: str = "Sheet1
 
     with translation.override(settings.LANGUAGE_CODE):
         title = str(title)
+        headers = [str(col.header) for col in columns]
         required_note = _("Required. ")
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31] or "Sheet1")
@@ -431,8 +433,8 @@ def xlsx_bytes(columns: list[Column], objects: Iterable, *, title: str = "Sheet1
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE7F3")
     header = []
-    for col in columns:
-        cell = WriteOnlyCell(ws, value=col.header)
+    for col, heading in zip(columns, headers, strict=True):
+        cell = WriteOnlyCell(ws, value=heading)
         cell.font = bold
         cell.fill = fill
         if with_help and (col.help or col.required):

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LedgerConfig(AppConfig):
     name = "dangjian.ledger"
     label = "ledger"
-    verbose_name = "清单与销号"
+    verbose_name = _("Lists and closure")
 
     def ready(self) -> None:
         from dangjian.core import audit
@@ -22,8 +23,6 @@ class LedgerConfig(AppConfig):
 
     def _register_pages(self) -> None:
         """Sidebar entries and the "my work" block of the ledger pages."""
-        from django.utils.translation import gettext_lazy as _
-
         from dangjian.core import nav
         from dangjian.core.scoping import can
 

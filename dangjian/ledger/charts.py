@@ -6,6 +6,7 @@ The page never builds a chart in a template: it hands these dicts to ``static/js
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangjian.core.exports import Column, xlsx_bytes
 
@@ -62,18 +63,19 @@ def _percent(value) -> str:
     return "" if value is None else f"{value * 100:.1f}%"
 
 
+# Headers are written in the spreadsheet language (core.exports.xlsx_bytes), whatever the screen shows.
 ROLLUP_COLUMNS = [
-    Column("组织", "org__name", width=28),
-    Column("事项总数", "total", width=10),
-    Column("未销号", "open", width=10),
-    Column("已销号", "closed", width=10),
-    Column("按期销号", "closed_on_time", width=10),
-    Column("逾期销号", "closed_late", width=10),
-    Column("按期销号率", "on_time_rate", render=lambda r: _percent(r.on_time_rate), width=12),
-    Column("逾期未销号", "overdue", width=10),
-    Column("最长逾期天数", "overdue_days_max", width=12),
+    Column(gettext_lazy("Organisation"), "org__name", width=28),
+    Column(gettext_lazy("Total items"), "total", width=10),
+    Column(gettext_lazy("Not closed"), "open", width=10),
+    Column(gettext_lazy("Closed"), "closed", width=10),
+    Column(gettext_lazy("Closed on time"), "closed_on_time", width=10),
+    Column(gettext_lazy("Closed late"), "closed_late", width=10),
+    Column(gettext_lazy("On-time closure rate"), "on_time_rate", render=lambda r: _percent(r.on_time_rate), width=12),
+    Column(gettext_lazy("Overdue, not closed"), "overdue", width=10),
+    Column(gettext_lazy("Most days overdue"), "overdue_days_max", width=12),
 ]
 
 
 def rollup_xlsx(rows) -> bytes:
-    return xlsx_bytes(ROLLUP_COLUMNS, rows, title="整改统计")
+    return xlsx_bytes(ROLLUP_COLUMNS, rows, title=gettext_lazy("Rectification statistics"))

@@ -84,7 +84,7 @@ class ItemForm(TablerFormMixin, forms.Form):
     responsible_leader = forms.CharField(label=_("Responsible leader"), max_length=60, required=False)
     responsible_person = forms.CharField(label=_("Responsible person"), max_length=60, required=False)
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), required=False)
-    long_term = forms.BooleanField(label=_("Long-term (长期坚持)"), required=False)
+    long_term = forms.BooleanField(label=_("Long-term"), required=False)
     remarks = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, orgs, **kwargs):
@@ -111,7 +111,7 @@ class PasteItemsForm(TablerFormMixin, forms.Form):
         help_text=_("Each non-empty line becomes one item; numbering such as 1. or （一） is removed."),
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), required=False)
-    long_term = forms.BooleanField(label=_("Long-term (长期坚持)"), required=False)
+    long_term = forms.BooleanField(label=_("Long-term"), required=False)
 
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)

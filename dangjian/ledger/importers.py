@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangjian.core.exports import Importer, ParsedRow, RowError
 from dangjian.orgs.models import Organisation
@@ -19,7 +21,7 @@ class ItemImporter(Importer):
     """
 
     columns = columns.IMPORT_COLUMNS
-    title = "清单事项导入模板"
+    title = gettext_lazy("List item import template")
 
     def prepare(self, rows: list[ParsedRow]) -> None:
         names = {r.values.get("org") for r in rows if r.values.get("org")}
@@ -34,16 +36,23 @@ class ItemImporter(Importer):
         values = row.values
         org = self.orgs.get(values["org"])
         if org is None:
-            row.errors.append(RowError(row.number, columns.ORG, f"“{values['org']}”不是您管辖范围内的党组织全称"))
+            row.errors.append(RowError(
+                row.number, columns.ORG,
+                _("“%(name)s” is not the full name of a party organisation in your charge") % {"name": values["org"]},
+            ))
         else:
             values["org_obj"] = org
         deadline = values.get("deadline")
         if deadline in (None, ""):
-            row.errors.append(RowError(row.number, columns.DEADLINE, "请填写整改时限，长期任务填“长期坚持”"))
+            row.errors.append(RowError(
+                row.number, columns.DEADLINE,
+                _("Fill in the deadline; for a long-term task write “%(long_term)s”") % {"long_term": columns.LONG_TERM},
+            ))
         elif deadline != columns.LONG_TERM and deadline < self.earliest:
             row.errors.append(RowError(
                 row.number, columns.DEADLINE,
-                f"整改时限 {deadline.isoformat()} 早于交办日期 {self.earliest.isoformat()}",
+                _("The deadline %(deadline)s is before the hand-down date %(issued)s")
+                % {"deadline": deadline.isoformat(), "issued": self.earliest.isoformat()},
             ))
 
     def check_all(self, rows: list[ParsedRow]) -> None:
@@ -51,7 +60,10 @@ class ItemImporter(Importer):
         for row in rows:
             key = (row.values.get("title"), row.values.get("org"))
             if key in seen and not row.errors:
-                row.errors.append(RowError(row.number, columns.TITLE, f"与第 {seen[key]} 行重复（同一问题、同一责任单位）"))
+                row.errors.append(RowError(
+                    row.number, columns.TITLE,
+                    _("Duplicate of row %(row)s (same problem, same responsible organisation)") % {"row": seen[key]},
+                ))
             seen.setdefault(key, row.number)
 
     def item_rows(self, rows: list[ParsedRow]) -> list[dict]:

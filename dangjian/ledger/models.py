@@ -201,7 +201,7 @@ class Item(models.Model):
     )
     deadline_days = models.PositiveIntegerField(_("days allowed"), null=True, blank=True)
     original_deadline = models.DateField(_("original deadline"), null=True, blank=True)
-    long_term = models.BooleanField(_("long-term (长期坚持)"), default=False)
+    long_term = models.BooleanField(_("long-term"), default=False)
     review_cycle_days = models.PositiveIntegerField(_("review cycle (days)"), null=True, blank=True)
     target = models.TextField(_("target"), blank=True)
     measures = models.TextField(_("measures"), blank=True)

@@ -56,7 +56,7 @@ def ledger_export(request):
         raise PermissionDenied(_("You are not allowed to export ledgers."))
     _filterset, items = filtered_items(request)
     content = export_ledger(selectors.ledger_export_rows(items))
-    return xlsx_response(content, f"整改台账-{timezone.localdate().isoformat()}.xlsx")
+    return xlsx_response(content, _("rectification-ledger-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()})
 
 
 urlpatterns = [

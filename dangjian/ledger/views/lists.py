@@ -211,7 +211,7 @@ def import_template(request, pk: int):
     """The empty item template, with a note on each header cell."""
     _issuer_list(request.user, pk)
     importer = ItemImporter(actor=request.user)
-    return xlsx_response(importer.template(), "清单事项导入模板.xlsx")
+    return xlsx_response(importer.template(), _("list-item-import-template.xlsx"))
 
 
 def _import_context(item_list, **extra) -> dict:

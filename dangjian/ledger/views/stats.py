@@ -108,7 +108,10 @@ def rollup_export(request):
     month = _month(request)
     rows = _rows(request, root, month)
     label = month.strftime("%Y-%m") if month else timezone.localdate().isoformat()
-    return xlsx_response(charts.rollup_xlsx(rows), f"整改统计-{root.label if root else ''}-{label}.xlsx")
+    filename = _("rectification-statistics-%(org)s-%(period)s.xlsx") % {
+        "org": root.label if root else "", "period": label,
+    }
+    return xlsx_response(charts.rollup_xlsx(rows), filename)
 
 
 @login_required
