@@ -32,6 +32,7 @@ class OrgsConfig(AppConfig):
         nav.register_home_block(
             "org_warnings", order=20, template="orgs/partials/org_home_warnings.html", context=home_warnings_block
         )
+
         nav.register(nav.NavEntry(key="people", label=_("Members"), icon="users", url_name="orgs:person_list", order=11))
 
         from dangjian.core import demo as core_demo
