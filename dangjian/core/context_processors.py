@@ -20,7 +20,11 @@ def shell(request):
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        entries.append({"entry": entry, "url": url, "active": request.path.startswith(url) and url != "/"})
+        entries.append({"entry": entry, "url": url, "active": False})
+    # Only the entry whose URL is the longest prefix of this page is highlighted (/orgs/ vs /orgs/warnings/).
+    matches = [e for e in entries if e["url"] != "/" and request.path.startswith(e["url"])]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["active"] = True
     scope = get_scope(user)
     badges = []
     for badge in nav.BADGES.values():

@@ -62,3 +62,14 @@ def test_the_subtree_lookup_finds_the_same_rows_as_startswith(county, people):
     for org in Organisation.objects.all():
         expected = set(Person.objects.filter(org__path__startswith=org.path).values_list("pk", flat=True))
         assert set(Person.objects.filter(org__path__subtree=org.path).values_list("pk", flat=True)) == expected
+
+
+def test_only_the_most_specific_sidebar_entry_is_highlighted(client, personas):
+    import re
+
+    from django.urls import reverse
+
+    client.force_login(personas.county_admin)
+    body = client.get(reverse("orgs:warnings")).content.decode()
+    active = re.findall(r'<li class="nav-item active">\s*<a class="nav-link" href="([^"]+)"', body)
+    assert active == [reverse("orgs:warnings")]
