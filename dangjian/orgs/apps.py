@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class OrgsConfig(AppConfig):
     name = "dangjian.orgs"
     label = "orgs"
-    verbose_name = "组织与党员"
+    verbose_name = gettext_lazy("Organisations and members")
 
     def ready(self) -> None:
         from dangjian.core import audit

@@ -19,9 +19,20 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from dangjian.core import audit
-from dangjian.core.exports import ALLOWED_SUFFIXES, Importer, ImportRefused, ParsedRow, RowError, insert_rows
+from dangjian.core.exports import (
+    ALLOWED_SUFFIXES,
+    YES,
+    Importer,
+    ImportRefused,
+    ParsedRow,
+    RowError,
+    insert_rows,
+)
 from dangjian.core.scoping import get_scope
 
 from . import services
@@ -34,12 +45,33 @@ BATCH_SIZE = 2000
 # SQLite accepts at most 32 766 parameters per statement (999 on old builds).
 LOOKUP_CHUNK = 900
 
-UNKNOWN_ORG = "找不到组织“{name}”：请填写系统中您有权管理的党组织全称（可从组织列表复制）。"
-AMBIGUOUS_ORG = "有多个组织名为“{name}”，无法确定是哪一个，请联系上级组织部门处理重名。"
-DISSOLVED_ORG = "组织“{name}”已撤销，不能导入到该组织。"
-MASKED_ID = "身份证号已脱敏，无法导入：请填写完整的 18 位公民身份号码（导出名册时需由有权查看完整身份证号的账号导出）。"
-CHANGED_SINCE_CHECK = "检查之后系统中已登记了文件中的某个身份证号，未写入任何数据，请重新上传检查。"
-ID_IN_DATABASE = "该身份证号已在系统中登记，请勿重复导入（如需转入请办理组织关系转接）。"
+# Headers of member columns named in messages (the spreadsheet contract, as in ``columns``).
+LOST_CONTACT_HEADER = "是否失联"
+LOST_CONTACT_ON_HEADER = "失联日期"
+DESTINATION_HEADER = "外出流向"
+
+UNKNOWN_ORG = gettext_lazy(
+    "No organisation “%(name)s”: give the full name of a party organisation you manage"
+    " (you can copy it from the organisation list)."
+)
+AMBIGUOUS_ORG = gettext_lazy(
+    "Several organisations are named “%(name)s”, so it is unclear which one is meant;"
+    " ask the organisation department above to resolve the duplicate name."
+)
+DISSOLVED_ORG = gettext_lazy("The organisation “%(name)s” is dissolved; nothing can be imported into it.")
+MASKED_ID = gettext_lazy(
+    "The ID number is masked and cannot be imported: enter the full 18-character citizen ID number"
+    " (a roster export must be made by an account allowed to see full ID numbers)."
+)
+CHANGED_SINCE_CHECK = gettext_lazy(
+    "Since the check, an ID number in the file has been registered; nothing was written."
+    " Please upload the file again to check it."
+)
+ID_IN_DATABASE = gettext_lazy(
+    "This ID number is already registered; do not import it again"
+    " (to move a member in, transfer their membership)."
+)
+_DUPLICATE_ID = gettext_lazy("Same ID number as row %(row)s.")
 
 
 def _chunks(items: list, size: int = LOOKUP_CHUNK):
@@ -91,26 +123,31 @@ class _ScopedImporter(Importer):
         """The one organisation a name means, or the message saying why there is none."""
         orgs = candidates.get(name, [])
         if not orgs:
-            return None, UNKNOWN_ORG.format(name=name)
+            return None, UNKNOWN_ORG % {"name": name}
         current = [o for o in orgs if not o.is_dissolved]
         if not current:
-            return None, DISSOLVED_ORG.format(name=name)
+            return None, DISSOLVED_ORG % {"name": name}
         if len(current) > 1:
-            return None, AMBIGUOUS_ORG.format(name=name)
+            return None, AMBIGUOUS_ORG % {"name": name}
         return current[0], ""
 
-    def record_batch(self, *, orgs: list[Organisation], rows: int, event: str) -> ImportBatch | None:
-        """One ImportBatch and one audit entry for a written file."""
+    def record_batch(self, *, orgs: list[Organisation], rows: int, event) -> ImportBatch | None:
+        """One ImportBatch and one audit entry for a written file.
+
+        The audit text is a record: written in the site language, whatever the actor's screen shows.
+        """
         org = _common_org(orgs)
         if org is None:
             return None
         filename = str(self.context.get("filename", ""))[:200]
         batch = ImportBatch.objects.create(org=org, kind=self.kind, filename=filename, rows=rows, actor=self.actor)
-        audit.log_event(
-            org,
-            changes={"import": [filename, rows]},
-            event=f"{event} {rows} 条（文件：{filename or '未命名'}，批次 {batch.pk}）",
-        )
+        with translation.override(settings.LANGUAGE_CODE):
+            text = ngettext(
+                "%(event)s %(count)s row (file: %(file)s, batch %(batch)s)",
+                "%(event)s %(count)s rows (file: %(file)s, batch %(batch)s)",
+                rows,
+            ) % {"event": event, "count": rows, "file": filename or _("unnamed"), "batch": batch.pk}
+        audit.log_event(org, changes={"import": [filename, rows]}, event=text)
         return batch
 
 
@@ -121,7 +158,7 @@ class MemberImporter(_ScopedImporter):
     """Party members into branches the actor manages; all rows or none."""
 
     columns = MEMBER_COLUMNS
-    title = "党员名册"
+    title = gettext_lazy("Member roster")
     kind = "members"
     capability = MANAGE_PEOPLE
 
@@ -152,11 +189,19 @@ class MemberImporter(_ScopedImporter):
         if problem:
             row.errors.append(RowError(row.number, ORG_HEADER, problem))
         if v["lost_contact"] and not v["lost_contact_on"]:
-            row.errors.append(RowError(row.number, "失联日期", "失联党员请填写失联日期。"))
+            row.errors.append(RowError(
+                row.number, LOST_CONTACT_ON_HEADER, _("A member who lost contact needs the date contact was lost.")
+            ))
         elif v["lost_contact_on"] and not v["lost_contact"]:
-            row.errors.append(RowError(row.number, "是否失联", "填写了失联日期，“是否失联”应填“是”。"))
+            row.errors.append(RowError(
+                row.number, LOST_CONTACT_HEADER,
+                _("A lost-contact date is filled in, so “%(column)s” should be “%(yes)s”.")
+                % {"column": LOST_CONTACT_HEADER, "yes": YES},
+            ))
         if v["mobile"] and not v["mobile_destination"]:
-            row.errors.append(RowError(row.number, "外出流向", "流动党员请填写外出流向。"))
+            row.errors.append(RowError(
+                row.number, DESTINATION_HEADER, _("A mobile member needs the place they went to.")
+            ))
         try:
             person = services.build_person(
                 org=org,
@@ -188,13 +233,15 @@ class MemberImporter(_ScopedImporter):
                 RowError(
                     row.number,
                     BIRTH_HEADER,
-                    f"出生日期与身份证号不一致（身份证号中为 {person.birth_date.isoformat()}）。",
+                    _("The birth date does not match the ID number (which gives %(date)s).")
+                    % {"date": person.birth_date.isoformat()},
                 )
             )
         v["_person"] = person
 
     def check_all(self, rows: list[ParsedRow]) -> None:
         first_row: dict[str, ParsedRow] = {}
+        flagged: set[int] = set()  # earlier rows already told they are duplicated
         for row in rows:
             person = row.values.get("_person")
             if person is None:
@@ -203,9 +250,10 @@ class MemberImporter(_ScopedImporter):
             if earlier is None:
                 first_row[person.id_digest] = row
                 continue
-            row.errors.append(RowError(row.number, ID_HEADER, f"与第 {earlier.number} 行的身份证号重复。"))
-            if not any("重复" in e.message for e in earlier.errors if e.column == ID_HEADER):
-                earlier.errors.append(RowError(earlier.number, ID_HEADER, f"与第 {row.number} 行的身份证号重复。"))
+            row.errors.append(RowError(row.number, ID_HEADER, _DUPLICATE_ID % {"row": earlier.number}))
+            if earlier.number not in flagged:
+                flagged.add(earlier.number)
+                earlier.errors.append(RowError(earlier.number, ID_HEADER, _DUPLICATE_ID % {"row": row.number}))
         for chunk in _chunks(list(first_row)):
             for digest in Person.objects.filter(id_digest__in=chunk).values_list("id_digest", flat=True):
                 row = first_row[digest]
@@ -218,7 +266,7 @@ class MemberImporter(_ScopedImporter):
         except IntegrityError as exc:  # someone registered one of these ID numbers since the check
             raise ImportRefused([RowError(0, "", CHANGED_SINCE_CHECK)]) from exc
         orgs = list({p.org_id: p.org for p in people}.values())
-        self.record_batch(orgs=orgs, rows=len(people), event="导入党员")
+        self.record_batch(orgs=orgs, rows=len(people), event=gettext_lazy("Imported members"))
         return len(people)
 
 
@@ -229,7 +277,7 @@ class OrganisationImporter(_ScopedImporter):
     """Organisations, each under an existing organisation or one earlier in the same file."""
 
     columns = ORG_COLUMNS
-    title = "党组织"
+    title = gettext_lazy("Party organisations")
     kind = "orgs"
     capability = MANAGE_ORGS
 
@@ -255,7 +303,9 @@ class OrganisationImporter(_ScopedImporter):
                 self._check_one(row, seen, may_create_roots)
             if name:
                 if name in seen:
-                    row.errors.append(RowError(row.number, ORG_NAME, f"与第 {seen[name]} 行的组织全称重复。"))
+                    row.errors.append(RowError(
+                        row.number, ORG_NAME, _("Same full name as row %(row)s.") % {"row": seen[name]}
+                    ))
                 else:
                     seen[name] = row.number
 
@@ -263,10 +313,12 @@ class OrganisationImporter(_ScopedImporter):
         v = row.values
         parent_name = v["parent_name"]
         if v["name"] in self.taken:
-            row.errors.append(RowError(row.number, ORG_NAME, "系统中已有同名组织，请勿重复导入。"))
+            row.errors.append(RowError(
+                row.number, ORG_NAME, _("An organisation with this name already exists; do not import it again.")
+            ))
         if not parent_name:
             if not may_create_roots:
-                row.errors.append(RowError(row.number, ORG_PARENT, "必填，不能为空"))
+                row.errors.append(RowError(row.number, ORG_PARENT, _("Required; may not be empty")))
         elif parent_name not in seen:
             _org, problem = self.resolve(parent_name, self.orgs)
             if problem:
@@ -298,7 +350,7 @@ class OrganisationImporter(_ScopedImporter):
             created[v["name"]] = services.org_create(
                 parent=parent, actor=self.actor, check=self.actor is not None, **self._fields(v)
             )
-        self.record_batch(orgs=list(created.values()), rows=len(created), event="导入党组织")
+        self.record_batch(orgs=list(created.values()), rows=len(created), event=gettext_lazy("Imported organisations"))
         return len(created)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pypinyin import Style, lazy_pinyin
 
 from dangjian.core import audit, crypto, workflow
@@ -19,6 +21,12 @@ from .validators import mask_id, parse_citizen_id, validate_credit_code
 
 MANAGE_ORGS = "manage_orgs"
 MANAGE_PEOPLE = "manage_people"
+
+
+def _site_language(text) -> str:
+    """``text`` in the site language: audit entries are records, the same for every reader."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
 
 
 # ------------------------------------------------------------------ names
@@ -52,13 +60,13 @@ def org_fields_clean(fields: dict) -> dict:
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
         if not fields["name"]:
-            raise ValidationError({"name": "请填写组织全称。"})
+            raise ValidationError({"name": _("Please give the full name of the organisation.")})
     if fields.get("credit_code"):
         fields["credit_code"] = fields["credit_code"].strip().upper()
         validate_credit_code(fields["credit_code"])
     founded, elected = fields.get("founded_on"), fields.get("committee_elected_on")
     if founded and elected and elected < founded:
-        raise ValidationError({"committee_elected_on": "换届日期不能早于成立日期。"})
+        raise ValidationError({"committee_elected_on": _("The committee election date cannot be before the founding date.")})
     return fields
 
 
@@ -73,7 +81,7 @@ def org_create(*, parent: Organisation | None, actor=None, check: bool = True, *
             return Organisation.objects.add_root(create_kwargs=fields)
         parent = Organisation.objects.select_for_update().get(pk=parent.pk)
         if parent.is_dissolved:
-            raise ValidationError("上级组织已撤销，不能在其下新建组织。")
+            raise ValidationError(_("The parent organisation is dissolved; no organisation can be added under it."))
         return Organisation.objects.add_child(parent, create_kwargs=fields)
 
 
@@ -94,21 +102,21 @@ def org_move(*, org: Organisation, new_parent: Organisation, actor) -> Organisat
     ensure_can(actor, MANAGE_ORGS, org)
     ensure_can(actor, MANAGE_ORGS, new_parent)
     if org.depth == 1:
-        raise ValidationError("不能移动最上级组织。")
+        raise ValidationError(_("The top organisation cannot be moved."))
     if new_parent.path.startswith(org.path):
-        raise ValidationError("不能把组织移到它自己或它的下级组织之下。")
+        raise ValidationError(_("An organisation cannot be moved under itself or one of its own sub-organisations."))
     if new_parent.is_dissolved:
-        raise ValidationError("目标上级组织已撤销。")
+        raise ValidationError(_("The new parent organisation is dissolved."))
     old_parent = org.get_parent()
     if old_parent and old_parent.pk == new_parent.pk:
-        raise ValidationError("该组织已经在这个上级组织之下。")
+        raise ValidationError(_("The organisation is already under this parent."))
     with transaction.atomic():
         Organisation.objects.move(org, new_parent, pos="last-child")
         org.refresh_from_db()
         audit.log_event(
             org,
             changes={"parent": [str(old_parent or ""), str(new_parent)]},
-            event="调整隶属关系",
+            event=_site_language(gettext_lazy("Moved to another parent organisation")),
         )
     return org
 
@@ -117,15 +125,15 @@ def org_dissolve(*, org: Organisation, actor, on: date, reason: str) -> Organisa
     """Dissolve (撤销) an organisation: kept in history, hidden from current lists."""
     ensure_can(actor, MANAGE_ORGS, org)
     if org.is_dissolved:
-        raise ValidationError("该组织已经撤销。")
+        raise ValidationError(_("The organisation is already dissolved."))
     if not reason.strip():
-        raise ValidationError({"reason": "请填写撤销原因。"})
+        raise ValidationError({"reason": _("Please give the reason for the dissolution.")})
     if org.founded_on and on < org.founded_on:
-        raise ValidationError({"on": "撤销日期不能早于成立日期。"})
+        raise ValidationError({"on": _("The dissolution date cannot be before the founding date.")})
     if Organisation.objects.filter(path__subtree=org.path, depth__gt=org.depth, dissolved_on__isnull=True).exists():
-        raise ValidationError("请先撤销或转出其下级组织。")
+        raise ValidationError(_("First dissolve or move out its sub-organisations."))
     if Person.objects.current().filter(org=org).exists():
-        raise ValidationError("该组织还有在册人员，请先办理组织关系转接。")
+        raise ValidationError(_("The organisation still has members on its roll; transfer their membership first."))
     org.dissolved_on = on
     org.dissolved_reason = reason.strip()
     org.save(update_fields=["dissolved_on", "dissolved_reason"])
@@ -146,22 +154,24 @@ def check_member_dates(*, birth_date: date, category: str, joined_on, converted_
     today = timezone.localdate()
     if joined_on:
         if joined_on > today:
-            errors["joined_on"] = "入党日期不能晚于今天。"
+            errors["joined_on"] = _("The date of joining the Party cannot be after today.")
         else:
             eighteen = _add_years(birth_date, 18)
             if joined_on < eighteen:
-                errors["joined_on"] = f"入党时未满 18 周岁（出生于 {birth_date.isoformat()}），请核对入党日期。"
+                errors["joined_on"] = _(
+                    "Under 18 on joining the Party (born %(date)s); please check the date of joining."
+                ) % {"date": birth_date.isoformat()}
     if converted_on:
         if not joined_on:
-            errors["converted_on"] = "填写了转正日期，但没有入党日期。"
+            errors["converted_on"] = _("A full-membership date is given but no date of joining the Party.")
         elif converted_on < joined_on:
-            errors["converted_on"] = "转正日期不能早于入党日期。"
+            errors["converted_on"] = _("The full-membership date cannot be before the date of joining the Party.")
         elif converted_on > today:
-            errors["converted_on"] = "转正日期不能晚于今天。"
+            errors["converted_on"] = _("The full-membership date cannot be after today.")
     if category in ("full", "probationary") and not joined_on:
-        errors["joined_on"] = "党员必须填写入党日期。"
+        errors["joined_on"] = _("A Party member needs a date of joining the Party.")
     if category == "probationary" and converted_on:
-        errors["converted_on"] = "预备党员不应有转正日期。"
+        errors["converted_on"] = _("A probationary member should not have a full-membership date.")
     return errors
 
 
@@ -196,11 +206,11 @@ def build_person(*, org: Organisation, id_number: str, **fields) -> Person:
         raise ValidationError({"id_number": exc.messages}) from exc
     sex = fields.pop("sex", "") or protected["sex"]
     if sex != protected["sex"]:
-        raise ValidationError({"sex": "性别与身份证号不一致（身份证号第 17 位奇数为男，偶数为女）。"})
+        raise ValidationError({"sex": _("The sex does not match the ID number (an odd 17th digit means male, an even one female).")})
     protected["sex"] = sex
     name = (fields.pop("name", "") or "").strip()
     if not name:
-        raise ValidationError({"name": "请填写姓名。"})
+        raise ValidationError({"name": _("Please give the name.")})
     fields.setdefault("category", "full")
     errors = check_member_dates(
         birth_date=protected["birth_date"],
@@ -219,10 +229,10 @@ def person_create(*, org: Organisation, actor, id_number: str, **fields) -> Pers
     """Add a person to an organisation's roster."""
     ensure_can(actor, MANAGE_PEOPLE, org)
     if org.is_dissolved:
-        raise ValidationError("该组织已撤销，不能添加人员。")
+        raise ValidationError(_("The organisation is dissolved; no one can be added to it."))
     person = build_person(org=org, id_number=id_number, **fields)
     if Person.objects.filter(id_digest=person.id_digest).exists():
-        raise ValidationError({"id_number": "该身份证号已在系统中登记，请勿重复录入（如需转入请办理组织关系转接）。"})
+        raise ValidationError({"id_number": _("This ID number is already registered; do not enter it again (to move a member in, transfer their membership).")})
     person.save()
     return person
 
@@ -235,7 +245,7 @@ def person_update(*, person: Person, actor, id_number: str | None = None, **fiel
     number = id_number or reveal_id_number(person, log=False)
     fresh = build_person(org=person.org, id_number=number, **data)
     if fresh.id_digest != person.id_digest and Person.objects.filter(id_digest=fresh.id_digest).exists():
-        raise ValidationError({"id_number": "该身份证号已在系统中登记。"})
+        raise ValidationError({"id_number": _("This ID number is already registered.")})
     for name in (*PERSON_FIELDS, "name_pinyin", "name_initials", "id_cipher", "id_digest", "id_masked",
                  "id_suffix", "birth_date", "sex"):
         setattr(person, name, getattr(fresh, name))
@@ -249,13 +259,13 @@ def person_transfer(*, person: Person, to_org: Organisation, actor, on: date, no
     ensure_can(actor, MANAGE_PEOPLE, person)
     ensure_can(actor, MANAGE_PEOPLE, to_org)
     if person.status != Person.Status.ACTIVE:
-        raise ValidationError("只有在册人员可以转接组织关系。")
+        raise ValidationError(_("Only people on the roll can have their membership transferred."))
     if to_org.pk == person.org_id:
-        raise ValidationError("转入组织与当前组织相同。")
+        raise ValidationError(_("The receiving organisation is the current one."))
     if to_org.is_dissolved:
-        raise ValidationError("转入组织已撤销。")
+        raise ValidationError(_("The receiving organisation is dissolved."))
     if on > timezone.localdate():
-        raise ValidationError({"on": "转接日期不能晚于今天。"})
+        raise ValidationError({"on": _("The transfer date cannot be after today.")})
     _check_posts_end_after_start(person, on, only_org_id=person.org_id)
     last = person.transfers.order_by("-on").values_list("on", flat=True).first()
     if last and on < last:
@@ -291,7 +301,7 @@ def person_leave(
 ) -> Person:
     """Record that a person left the roll or died (never deleted); their posts end that day."""
     if on > timezone.localdate():
-        raise ValidationError({"on": "日期不能晚于今天。"})
+        raise ValidationError({"on": _("The date cannot be after today.")})
     reason = (reason or "").strip()
     if not deceased and not reason:
         raise ValidationError({"reason": _("Please give the reason for leaving.")})
@@ -329,7 +339,7 @@ def reveal_id_number(person: Person, *, log: bool = True, actor=None) -> str:
     """The full ID number. Callers check the unmask right; every reveal to a user is logged."""
     number = crypto.decrypt(person.id_cipher)
     if log:
-        audit.log_access(person, what="查看完整身份证号", actor=actor)
+        audit.log_access(person, what=_site_language(gettext_lazy("Viewed the full ID number")), actor=actor)
     return number
 
 
@@ -346,18 +356,18 @@ def post_start(*, org: Organisation, person: Person, kind: str, started_on: date
     """Appoint a person to a post. A secretary post held by someone else ends the day before."""
     ensure_can(actor, MANAGE_PEOPLE, org)
     if person.status != Person.Status.ACTIVE:
-        raise ValidationError("只有在册人员可以任职。")
+        raise ValidationError(_("Only people on the roll can hold a post."))
     if started_on > timezone.localdate():
-        raise ValidationError({"started_on": "任职日期不能晚于今天。"})
+        raise ValidationError({"started_on": _("The start date of the post cannot be after today.")})
     if kind not in PostKind.values:
-        raise ValidationError({"kind": "未知职务。"})
+        raise ValidationError({"kind": _("Unknown post.")})
     with transaction.atomic():
         if Post.objects.filter(org=org, person=person, kind=kind, ended_on__isnull=True).exists():
-            raise ValidationError("此人已担任该职务。")
+            raise ValidationError(_("This person already holds this post."))
         if kind == PostKind.SECRETARY:
             for old in Post.objects.select_for_update().filter(org=org, kind=kind, ended_on__isnull=True):
                 if old.started_on >= started_on:
-                    raise ValidationError({"started_on": "新书记任职日期须晚于现任书记的任职日期。"})
+                    raise ValidationError({"started_on": _("The new secretary's start date must be after the current secretary's start date.")})
                 old.ended_on = started_on
                 old.save(update_fields=["ended_on"])
         return Post.objects.create(org=org, person=person, kind=kind, started_on=started_on, note=note)
@@ -367,9 +377,9 @@ def post_end(*, post: Post, ended_on: date, actor, note: str = "") -> Post:
     """End a post (免职/离任); the post stays in the history."""
     ensure_can(actor, MANAGE_PEOPLE, post)
     if post.ended_on is not None:
-        raise ValidationError("该职务已经结束。")
+        raise ValidationError(_("This post has already ended."))
     if ended_on < post.started_on:
-        raise ValidationError({"ended_on": "离任日期不能早于任职日期。"})
+        raise ValidationError({"ended_on": _("The end date cannot be before the start date of the post.")})
     post.ended_on = ended_on
     if note:
         post.note = note

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -31,18 +32,28 @@ def parse_citizen_id(raw: str, *, today: date | None = None) -> CitizenId:
     """The validated 18-digit ID with its birth date and sex, or a ValidationError saying what is wrong."""
     number = (raw or "").strip().upper().replace(" ", "")
     if len(number) == 15 and number.isdigit():
-        raise ValidationError("这是 15 位旧身份证号，请填写 18 位公民身份号码。", code="id_15")
+        raise ValidationError(
+            _("This is an old 15-digit ID number; enter the 18-character citizen ID number."), code="id_15"
+        )
     if not re.fullmatch(r"\d{17}[\dX]", number):
-        raise ValidationError("身份证号应为 18 位：17 位数字加 1 位数字或 X。", code="id_format")
+        raise ValidationError(
+            _("A citizen ID number has 18 characters: 17 digits, then a digit or X."), code="id_format"
+        )
     try:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
-        raise ValidationError(f"身份证号中的出生日期 {number[6:14]} 不存在。", code="id_date") from exc
+        raise ValidationError(
+            _("The birth date %(date)s in the ID number does not exist.") % {"date": number[6:14]}, code="id_date"
+        ) from exc
     today = today or date.today()  # noqa: DTZ011 - a calendar date, time zone does not matter here
     if birth > today or birth.year < 1800:
-        raise ValidationError(f"身份证号中的出生日期 {number[6:14]} 不合理。", code="id_date")
+        raise ValidationError(
+            _("The birth date %(date)s in the ID number is not plausible.") % {"date": number[6:14]}, code="id_date"
+        )
     if id_check_char(number[:17]) != number[17]:
-        raise ValidationError("身份证号校验位不正确，请核对号码。", code="id_checksum")
+        raise ValidationError(
+            _("The check digit of the ID number is wrong; please check the number."), code="id_checksum"
+        )
     sex = "M" if int(number[16]) % 2 else "F"
     return CitizenId(number, birth, sex)
 
@@ -73,6 +84,11 @@ def validate_credit_code(value: str) -> None:
     if not code:
         return
     if len(code) != 18 or any(c not in _CREDIT_CHARS for c in code):
-        raise ValidationError("统一社会信用代码应为 18 位数字或大写字母（不含 I、O、Z、S、V）。", code="credit_format")
+        raise ValidationError(
+            _("A unified social credit code has 18 digits or capital letters (not I, O, Z, S or V)."),
+            code="credit_format",
+        )
     if credit_code_check_char(code[:17]) != code[17]:
-        raise ValidationError("统一社会信用代码校验位不正确，请核对。", code="credit_checksum")
+        raise ValidationError(
+            _("The check character of the unified social credit code is wrong; please check it."), code="credit_checksum"
+        )

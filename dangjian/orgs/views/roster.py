@@ -78,7 +78,7 @@ def _summary(preview, kind: str) -> dict:
 def import_template(request, kind: str):
     """The empty spreadsheet of a roster, with a note on each header cell."""
     importer = _importer_class(request, kind)(actor=request.user)
-    return xlsx_response(importer.template(), f"{importer.title}导入模板.xlsx")
+    return xlsx_response(importer.template(), _("%(title)s import template.xlsx") % {"title": importer.title})
 
 
 @login_required
@@ -139,7 +139,7 @@ def person_export(request):
     people = PersonFilter(request.GET or None, queryset=Person.objects.visible_to(request.user)).qs
     unmask = request.GET.get("unmask") == "1" and can(request.user, UNMASK_ID)
     content = export_people(people, user=request.user, unmask=unmask, note=request.GET.urlencode())
-    return xlsx_response(content, f"党员名册-{timezone.localdate().isoformat()}.xlsx")
+    return xlsx_response(content, _("member-roster-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()})
 
 
 @login_required
@@ -148,7 +148,7 @@ def org_export(request):
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("You are not allowed to export rosters."))
     orgs = OrganisationFilter(request.GET or None, queryset=Organisation.objects.visible_to(request.user)).qs
-    return xlsx_response(export_organisations(orgs), f"党组织-{timezone.localdate().isoformat()}.xlsx")
+    return xlsx_response(export_organisations(orgs), _("party-organisations-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()})
 
 
 urlpatterns: list = [

@@ -3,28 +3,37 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from dangjian.orgs.columns import export_people
 from dangjian.orgs.models import Organisation, Person
 
 
 class Command(BaseCommand):
-    help = "导出在册人员名册（与导入模板同列）。默认身份证号脱敏；--unmask 导出完整号码并写入审计日志。"
+    help = gettext_lazy(
+        "Export the roster of current members (in the import template's columns). ID numbers are masked"
+        " by default; --unmask exports full numbers and writes that to the audit log."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="输出文件（.xlsx）")
-        parser.add_argument("--org", type=int, help="只导出该组织（编号）及其下级组织的人员")
-        parser.add_argument("--unmask", action="store_true", help="导出完整身份证号（写入审计日志）")
+        parser.add_argument("file", help=gettext_lazy("Output file (.xlsx)"))
+        parser.add_argument("--org", type=int, help=gettext_lazy("Export only the people of this organisation (by number) and those below it"))
+        parser.add_argument("--unmask", action="store_true", help=gettext_lazy("Export full ID numbers (written to the audit log)"))
 
     def handle(self, *args, file, org, unmask, **options):
         people = Person.objects.current()
-        note = "命令行导出"
+        note = _("Command-line export")
         if org is not None:
             root = Organisation.objects.filter(pk=org).first()
             if root is None:
-                raise CommandError(f"没有编号为 {org} 的组织。")
+                raise CommandError(_("There is no organisation number %(number)s.") % {"number": org})
             people = people.filter(org__path__subtree=root.path)
-            note += f"：{root.name}"
+            note = _("Command-line export: %(org)s") % {"org": root.name}
         content = export_people(people, user=None, unmask=unmask, note=note)
         Path(file).write_bytes(content)
-        self.stdout.write(self.style.SUCCESS(f"已导出 {people.count()} 人到 {file}。"))
+        count = people.count()
+        self.stdout.write(self.style.SUCCESS(
+            ngettext("Exported %(count)s person to %(file)s.", "Exported %(count)s people to %(file)s.", count)
+            % {"count": count, "file": file}
+        ))

@@ -1,6 +1,6 @@
 """manage.py import_members FILE [--dry-run] [--as USERNAME]: party members from a roster spreadsheet.
 
-Also the base of import_orgs: run an importer on a file and print its problems in Chinese.
+Also the base of import_orgs: run an importer on a file and print its problems (in the site language).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from pathlib import Path
 from auditlog.context import set_actor
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from dangjian.core.exports import ImportRefused
 from dangjian.core.scoping import can
@@ -22,39 +24,54 @@ class RosterImportCommand(BaseCommand):
     importer_class = None
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="Excel 文件（.xlsx），表头与下载的模板一致")
-        parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-        parser.add_argument("--as", dest="username", help="以该用户的权限导入（不填：以系统身份，拥有全部权限）")
+        parser.add_argument("file", help=gettext_lazy("Excel file (.xlsx) with the header row of the downloaded template"))
+        parser.add_argument("--dry-run", action="store_true", help=gettext_lazy("Only check, write nothing"))
+        parser.add_argument("--as", dest="username", help=gettext_lazy("Import with this user's rights (default: as the system, with every right)"))
 
     def handle(self, *args, file, dry_run, username, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"找不到文件：{file}")
+            raise CommandError(_("File not found: %(file)s") % {"file": file})
         actor = None
         if username:
             actor = get_user_model().objects.filter(username=username, is_active=True).first()
             if actor is None:
-                raise CommandError(f"没有用户名为“{username}”的有效用户。")
+                raise CommandError(_("There is no active user named “%(username)s”.") % {"username": username})
             if not can(actor, IMPORT):
-                raise CommandError(f"用户“{username}”没有导入名册的权限。")
+                raise CommandError(
+                    _("The user “%(username)s” may not import rosters.") % {"username": username}
+                )
         importer = self.importer_class(actor=actor, context={"filename": path.name})
         if dry_run:
             preview = importer.preview(path)
             if not preview.ok:
                 self._fail(preview.errors or [])
-            self.stdout.write(self.style.SUCCESS(f"检查通过：{len(preview.rows)} 行可以导入（未写入）。"))
+            rows = len(preview.rows)
+            self.stdout.write(self.style.SUCCESS(
+                ngettext(
+                    "Check passed: %(count)s row can be imported (nothing written).",
+                    "Check passed: %(count)s rows can be imported (nothing written).",
+                    rows,
+                ) % {"count": rows}
+            ))
             return
         try:
             with set_actor(actor) if actor is not None else _nothing():
                 _preview, count = importer.run(path)
         except ImportRefused as refused:
             self._fail(refused.errors)
-        self.stdout.write(self.style.SUCCESS(f"已导入 {count} 行。"))
+        self.stdout.write(self.style.SUCCESS(
+            ngettext("Imported %(count)s row.", "Imported %(count)s rows.", count) % {"count": count}
+        ))
 
     def _fail(self, errors):
         for error in errors:
             self.stderr.write(str(error))
-        raise CommandError(f"共 {len(errors)} 个问题，未写入任何数据。")
+        raise CommandError(
+            ngettext(
+                "%(count)s problem; nothing was written.", "%(count)s problems; nothing was written.", len(errors)
+            ) % {"count": len(errors)}
+        )
 
 
 class _nothing:
@@ -66,5 +83,8 @@ class _nothing:
 
 
 class Command(RosterImportCommand):
-    help = "导入党员名册：先检查每一行，有任何问题则不写入并列出问题。"
+    help = gettext_lazy(
+        "Import a member roster: every row is checked first; with any problem nothing is written"
+        " and the problems are listed."
+    )
     importer_class = MemberImporter
