@@ -80,6 +80,20 @@ def test_an_import_problem_names_row_and_column_in_the_active_language(language,
 def test_the_parameters_page_shows_rule_labels_in_the_chosen_language(client, personas, language, shown, hidden):
     client.force_login(personas.admin)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    html = client.get(reverse("parameters")).content.decode()
+    # The middleware activates the cookie's language for the rest of the thread; the override puts it back.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = client.get(reverse("parameters")).content.decode()
     assert shown in html
     assert hidden not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh-hans", "导入党员名册：先检查每一行"), ("en", "Import a member roster: every row is checked first")],
+)
+def test_command_help_prints_in_the_active_language(capsys, language, expected):
+    from django.core.management import execute_from_command_line
+
+    with translation.override(language), pytest.raises(SystemExit):
+        execute_from_command_line(["manage.py", "import_members", "--help"])
+    assert expected in capsys.readouterr().out

@@ -16,6 +16,11 @@ class Command(BaseCommand):
         " by default; --unmask exports full numbers and writes that to the audit log."
     )
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # argparse needs a real string; the lazy help is resolved once the language is known.
+        self.help = str(self.help)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument("file", help=gettext_lazy("Output file (.xlsx)"))
         parser.add_argument("--org", type=int, help=gettext_lazy("Export only the people of this organisation (by number) and those below it"))

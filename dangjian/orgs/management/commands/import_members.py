@@ -23,6 +23,11 @@ class RosterImportCommand(BaseCommand):
 
     importer_class = None
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # argparse needs a real string; the lazy help is resolved once the language is known.
+        self.help = str(self.help)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument("file", help=gettext_lazy("Excel file (.xlsx) with the header row of the downloaded template"))
         parser.add_argument("--dry-run", action="store_true", help=gettext_lazy("Only check, write nothing"))
