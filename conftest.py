@@ -51,6 +51,17 @@ def _clean_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """A request in English leaves English active in this process; every test starts in the site language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def county(db) -> County:
     county = make_org(None, "某某县委员会", kind=OrgKind.COUNTY_COMMITTEE, sector=Sector.MIXED, short_name="县委")

@@ -20,11 +20,18 @@ def main() -> int:
         if entry.obsolete:
             continue
         if "fuzzy" in entry.flags:
+            # A fuzzy entry holds a guessed translation of another message: drop the guess entirely.
             entry.flags.remove("fuzzy")
             entry.msgstr = ""
+            entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
+            entry.previous_msgid = None
+            entry.previous_msgid_plural = None
         if entry.msgid_plural:
-            if not any(entry.msgstr_plural.values()) and entry.msgid in table:
-                entry.msgstr_plural = {0: table[entry.msgid]}
+            if not any(entry.msgstr_plural.values()):
+                if entry.msgid in table:
+                    entry.msgstr_plural = {0: table[entry.msgid]}
+                else:
+                    missing.append(entry.msgid)
             continue
         if not entry.msgstr:
             if entry.msgid in table:
