@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
+
 from dangjian.core import audit
 from dangjian.core.exports import (
     Column,
@@ -168,7 +172,14 @@ def export_people(queryset, *, user, unmask: bool, note: str = "") -> bytes:
 
     content = xlsx_bytes(member_columns(id_render=id_render), people.iterator(chunk_size=2000), title="党员")
     if revealed:
-        event = f"导出名册，含完整身份证号 {revealed} 人" + (f"（{note}）" if note else "")
+        with translation.override(settings.LANGUAGE_CODE):  # audit entries are records in the site language
+            event = ngettext(
+                "Exported the roster with %(count)s full ID number",
+                "Exported the roster with %(count)s full ID numbers",
+                revealed,
+            ) % {"count": revealed}
+            if note:
+                event += gettext(" (%(filter)s)") % {"filter": note}
         # Filed on the exporting user; a system export (no user) on the top of the tree.
         target = user if user is not None else Organisation.objects.order_by("path").first()
         audit.log_access(target, what=event)
