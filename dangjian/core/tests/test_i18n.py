@@ -97,3 +97,15 @@ def test_command_help_prints_in_the_active_language(capsys, language, expected):
     with translation.override(language), pytest.raises(SystemExit):
         execute_from_command_line(["manage.py", "import_members", "--help"])
     assert expected in capsys.readouterr().out
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, personas):
+    from django.conf import settings
+    from django.urls import reverse
+
+    client.force_login(personas.township_a)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "我的工作" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "My work" in page
