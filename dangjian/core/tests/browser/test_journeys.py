@@ -54,6 +54,9 @@ def test_a_township_secretary_finds_a_member_by_pinyin_initials(page, personas, 
 
 def test_the_member_list_and_tree_work_on_a_phone(phone_page, personas, county, people, shots_dir):
     page = phone_page
+    page.goto(reverse("login"))
+    expect(page.get_by_role("heading", name="登录党建工作责任制平台")).to_be_visible()
+    page.screenshot(path=shots_dir / "login-phone.png")
     log_in(page, "ta_sec")
     page.goto(reverse("orgs:tree"))
     expect(page.locator(".page-body")).to_contain_text(county.township_a.name)
