@@ -10,8 +10,9 @@ SCALE ?= county
 WORKERS ?= 2
 PYTEST_ARGS ?=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dangjian
+BENCH_ARGS ?=
 
-.PHONY: run test setup venv migrate demo lint format bench test-pg test-sqlite browser clean messages makemessages
+.PHONY: run test setup venv migrate demo lint format bench test-pg browser clean messages makemessages
 
 # The stamp depends on both requirement files: editing a pin re-installs on the next make.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -72,7 +73,7 @@ format: venv
 
 ## Benchmarks on the city-scale demo (not part of `make test`).
 bench: venv messages
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
