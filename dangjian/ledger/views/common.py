@@ -30,5 +30,12 @@ def flash_error(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def flash_form_errors(request, form) -> None:
+    """Show a posted form's field errors as messages (the item page redirects after each post)."""
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+
+
 def back_to(obj_url: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(obj_url)

@@ -27,7 +27,7 @@ from ..forms import (
     add_service_error,
 )
 from ..models import Evidence, ExtensionRequest, Item, ItemGroup, Recheck
-from .common import INSPECT, RECTIFY, VERIFY, flash_error
+from .common import INSPECT, RECTIFY, VERIFY, flash_error, flash_form_errors
 
 # Extra fields each target state asks for in its small form.
 MOVE_FIELDS = {
@@ -110,9 +110,7 @@ def item_transition(request, pk: int):
     item = _item(request.user, pk)
     form = TransitionForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        flash_form_errors(request, form)
         return redirect("ledger:item_detail", pk=pk)
     data = form.cleaned_data
     try:
@@ -145,9 +143,7 @@ def progress_add(request, pk: int):
         else:
             messages.success(request, _("Progress recorded."))
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        flash_form_errors(request, form)
     return redirect("ledger:item_detail", pk=pk)
 
 
@@ -168,9 +164,7 @@ def extension_request(request, pk: int):
         else:
             messages.success(request, _("Extension requested."))
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        flash_form_errors(request, form)
     return redirect("ledger:item_detail", pk=pk)
 
 
@@ -227,9 +221,7 @@ def recheck_record(request, pk: int):
         else:
             messages.success(request, _("Look-back recorded."))
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        flash_form_errors(request, form)
     return redirect("ledger:item_detail", pk=recheck.item_id)
 
 

@@ -29,7 +29,7 @@ from ..forms import (
 )
 from ..importers import ItemImporter
 from ..models import Item, ItemGroup, ItemList
-from .common import HAND_DOWN, IMPORT, VERIFY, flash_error, orgs_where
+from .common import HAND_DOWN, IMPORT, VERIFY, flash_error, flash_form_errors, orgs_where
 
 PER_PAGE = 30
 IMPORT_SESSION_KEY = "ledger_import_pending"
@@ -286,9 +286,7 @@ def list_recheck(request, pk: int):
         else:
             messages.success(request, _("%(count)d look-backs scheduled.") % {"count": len(rechecks)})
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        flash_form_errors(request, form)
     return redirect("ledger:list_detail", pk=pk)
 
 
