@@ -52,6 +52,7 @@ run: demo
 ## Lint, migration check and the whole suite on SQLite (DATABASE_URL=postgres://... runs it on PostgreSQL).
 test: venv messages
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	$(VENV)/bin/pytest -q -n $(WORKERS) --create-db $(PYTEST_ARGS)
 

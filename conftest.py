@@ -64,9 +64,15 @@ def _site_language():
 
 @pytest.fixture
 def county(db) -> County:
-    county = make_org(None, "某某县委员会", kind=OrgKind.COUNTY_COMMITTEE, sector=Sector.MIXED, short_name="县委")
-    ta = make_org(county, "中共A镇委员会", kind=OrgKind.TOWNSHIP_COMMITTEE, sector=Sector.MIXED, short_name="A镇党委")
-    tb = make_org(county, "中共B镇委员会", kind=OrgKind.TOWNSHIP_COMMITTEE, sector=Sector.MIXED, short_name="B镇党委")
+    county = make_org(
+        None, "某某县委员会", kind=OrgKind.COUNTY_COMMITTEE, sector=Sector.MIXED, short_name="县委"
+    )
+    ta = make_org(
+        county, "中共A镇委员会", kind=OrgKind.TOWNSHIP_COMMITTEE, sector=Sector.MIXED, short_name="A镇党委"
+    )
+    tb = make_org(
+        county, "中共B镇委员会", kind=OrgKind.TOWNSHIP_COMMITTEE, sector=Sector.MIXED, short_name="B镇党委"
+    )
     a1 = make_org(ta, "中共A1村支部委员会", short_name="A1村党支部")
     a2 = make_org(ta, "中共A2村支部委员会", short_name="A2村党支部")
     b1 = make_org(tb, "中共B1村支部委员会", short_name="B1村党支部")

@@ -62,7 +62,6 @@ register(
 )
 
 
-
 # ------------------------------------------------------------------ ledger (issue 3)
 
 
@@ -87,7 +86,9 @@ register(
         note=_item_rows,
     )
 )
-register(PageCase("ledger page, everything I see", url=lambda ctx, user: reverse("ledger:ledger"), note=_item_rows))
+register(
+    PageCase("ledger page, everything I see", url=lambda ctx, user: reverse("ledger:ledger"), note=_item_rows)
+)
 
 # ------------------------------------------------------------------ import of 100 000 members
 
@@ -173,7 +174,10 @@ def run_import(ctx: BenchContext) -> str:
         pass
     except ImportRefused as exc:
         raise Skip(f"the importer refused the generated file: {exc.errors[:3]}") from exc
-    return f"{count} rows checked and written in {elapsed:.1f} s ({count / elapsed:.0f} rows/s; file made in {made:.1f} s)"
+    rate = count / elapsed
+    return (
+        f"{count} rows checked and written in {elapsed:.1f} s ({rate:.0f} rows/s; file made in {made:.1f} s)"
+    )
 
 
 register(TaskCase(f"import of {IMPORT_ROWS} members (Importer.run, rolled back)", run=run_import))

@@ -12,24 +12,44 @@ class AccountsConfig(AppConfig):
 
         from . import models
 
-        audit.register(models.User, include_fields=["username", "display_name", "is_active", "is_superuser", "email"])
+        audit.register(
+            models.User, include_fields=["username", "display_name", "is_active", "is_superuser", "email"]
+        )
         audit.register(models.RoleAssignment)
 
         from dangjian.core import nav
         from dangjian.core.scoping import can
 
-        nav.register(nav.NavEntry(
-            key="accounts", label=_("Accounts"), icon="users", url_name="accounts:user_list", order=900,
-            visible=lambda user: can(user, "manage_users"),
-        ))
-        nav.register(nav.NavEntry(
-            key="audit", label=_("Audit log"), icon="history", url_name="audit_log", order=910,
-            visible=lambda user: can(user, "view_audit"),
-        ))
-        nav.register(nav.NavEntry(
-            key="parameters", label=_("Rule parameters"), icon="adjustments", url_name="parameters", order=920,
-            visible=lambda user: can(user, "administer"),
-        ))
+        nav.register(
+            nav.NavEntry(
+                key="accounts",
+                label=_("Accounts"),
+                icon="users",
+                url_name="accounts:user_list",
+                order=900,
+                visible=lambda user: can(user, "manage_users"),
+            )
+        )
+        nav.register(
+            nav.NavEntry(
+                key="audit",
+                label=_("Audit log"),
+                icon="history",
+                url_name="audit_log",
+                order=910,
+                visible=lambda user: can(user, "view_audit"),
+            )
+        )
+        nav.register(
+            nav.NavEntry(
+                key="parameters",
+                label=_("Rule parameters"),
+                icon="adjustments",
+                url_name="parameters",
+                order=920,
+                visible=lambda user: can(user, "administer"),
+            )
+        )
 
         from dangjian.core import demo as core_demo
 

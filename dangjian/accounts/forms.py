@@ -17,7 +17,9 @@ def _org_field(actor):
 
 class AssignmentForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
-    include_subtree = forms.BooleanField(required=False, initial=True, label=_("Includes subordinate organisations"))
+    include_subtree = forms.BooleanField(
+        required=False, initial=True, label=_("Includes subordinate organisations")
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,7 +36,9 @@ class UserCreateForm(AssignmentForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, actor=actor, **kwargs)
-        self.order_fields(["username", "display_name", "phone", "email", "password", "org", "role", "include_subtree"])
+        self.order_fields(
+            ["username", "display_name", "phone", "email", "password", "org", "role", "include_subtree"]
+        )
 
 
 class PasswordResetForm(forms.Form):

@@ -44,10 +44,15 @@ class User(AbstractUser):
 class RoleAssignment(models.Model):
     """A user's role at one organisation, optionally covering everything below it."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     org = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="assignments", verbose_name=_("organisation")
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("organisation"),
     )
     include_subtree = models.BooleanField(_("includes subordinate organisations"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

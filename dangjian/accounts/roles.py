@@ -36,17 +36,39 @@ ALL_CAPS = frozenset(v for k, v in vars(Cap).items() if k.isupper())
 ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.ADMIN: ALL_CAPS,
     Role.ORG_DEPT: frozenset(
-        {Cap.VIEW, Cap.MANAGE_ORGS, Cap.MANAGE_PEOPLE, Cap.UNMASK_ID, Cap.IMPORT, Cap.EXPORT,
-         Cap.HAND_DOWN, Cap.RECTIFY, Cap.VERIFY, Cap.INSPECT, Cap.VIEW_AUDIT, Cap.MANAGE_USERS}
+        {
+            Cap.VIEW,
+            Cap.MANAGE_ORGS,
+            Cap.MANAGE_PEOPLE,
+            Cap.UNMASK_ID,
+            Cap.IMPORT,
+            Cap.EXPORT,
+            Cap.HAND_DOWN,
+            Cap.RECTIFY,
+            Cap.VERIFY,
+            Cap.INSPECT,
+            Cap.VIEW_AUDIT,
+            Cap.MANAGE_USERS,
+        }
     ),
     Role.TOWNSHIP: frozenset(
-        {Cap.VIEW, Cap.MANAGE_ORGS, Cap.MANAGE_PEOPLE, Cap.IMPORT, Cap.EXPORT, Cap.HAND_DOWN, Cap.RECTIFY,
-         Cap.VERIFY, Cap.INSPECT, Cap.MANAGE_USERS}
+        {
+            Cap.VIEW,
+            Cap.MANAGE_ORGS,
+            Cap.MANAGE_PEOPLE,
+            Cap.IMPORT,
+            Cap.EXPORT,
+            Cap.HAND_DOWN,
+            Cap.RECTIFY,
+            Cap.VERIFY,
+            Cap.INSPECT,
+            Cap.MANAGE_USERS,
+        }
     ),
     Role.BRANCH_SECRETARY: frozenset({Cap.VIEW, Cap.MANAGE_PEOPLE, Cap.EXPORT, Cap.RECTIFY}),
     Role.INSPECTOR: frozenset({Cap.VIEW, Cap.EXPORT, Cap.VERIFY, Cap.INSPECT}),
     Role.MEMBER: frozenset({Cap.VIEW}),
-}  # fmt: skip
+}
 
 # Whether an assignment of this role covers the organisation's subtree by default.
 ROLE_DEFAULT_SUBTREE = {

@@ -16,5 +16,7 @@ def scope_for_user(user) -> Scope:
         "role", "org_id", "org__path", "include_subtree"
     )
     for role, org_id, path, subtree in rows:
-        grants.append(Grant(org_id=org_id, path=path, subtree=subtree, role=role, caps=ROLE_CAPS.get(role, frozenset())))
+        grants.append(
+            Grant(org_id=org_id, path=path, subtree=subtree, role=role, caps=ROLE_CAPS.get(role, frozenset()))
+        )
     return Scope(grants=tuple(grants), user_id=user.pk)

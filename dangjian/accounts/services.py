@@ -36,8 +36,16 @@ def _check_grantable(actor, role: str, org) -> None:
 
 
 def user_create(
-    *, actor, username: str, display_name: str, password: str, role: str, org, include_subtree: bool = True,
-    phone: str = "", email: str = "",
+    *,
+    actor,
+    username: str,
+    display_name: str,
+    password: str,
+    role: str,
+    org,
+    include_subtree: bool = True,
+    phone: str = "",
+    email: str = "",
 ) -> User:
     """Open an account with its first role assignment."""
     _check_grantable(actor, role, org)
@@ -46,7 +54,9 @@ def user_create(
         raise ValidationError({"username": _("Please enter a username.")})
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is already taken.")})
-    user = User(username=username, display_name=display_name.strip(), phone=phone.strip(), email=email.strip())
+    user = User(
+        username=username, display_name=display_name.strip(), phone=phone.strip(), email=email.strip()
+    )
     try:
         validate_password(password, user)
     except ValidationError as exc:

@@ -36,16 +36,28 @@ def _apply_errors(form, exc: ValidationError) -> None:
 def user_list(request):
     """Accounts in my organisations, with their roles (three queries)."""
     _require_manager(request)
-    users = User.objects.visible_to(request.user).order_by("username").prefetch_related(
-        Prefetch("assignments", queryset=RoleAssignment.objects.select_related("org").order_by("org__path"))
+    users = (
+        User.objects.visible_to(request.user)
+        .order_by("username")
+        .prefetch_related(
+            Prefetch(
+                "assignments", queryset=RoleAssignment.objects.select_related("org").order_by("org__path")
+            )
+        )
     )
     q = request.GET.get("q", "").strip()
     if q:
         users = users.filter(Q(username__icontains=q) | Q(display_name__contains=q))
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {
-        "page": page, "q": q, "breadcrumbs": [(_("Accounts"), None)],
-    })
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "page": page,
+            "q": q,
+            "breadcrumbs": [(_("Accounts"), None)],
+        },
+    )
 
 
 @login_required
@@ -60,9 +72,14 @@ def user_create(request):
         else:
             messages.success(request, _("Account created."))
             return redirect("accounts:user_detail", pk=user.pk)
-    return render(request, "accounts/user_form.html", {
-        "form": form, "breadcrumbs": [(_("Accounts"), reverse("accounts:user_list")), (_("New account"), None)],
-    })
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "breadcrumbs": [(_("Accounts"), reverse("accounts:user_list")), (_("New account"), None)],
+        },
+    )
 
 
 @login_required
@@ -70,14 +87,18 @@ def user_detail(request, pk):
     _require_manager(request)
     account = get_for_user(User.objects.all(), request.user, pk=pk)
     form = AssignmentForm(actor=request.user)
-    return render(request, "accounts/user_detail.html", {
-        "account": account,
-        "assignments": account.assignments.select_related("org").order_by("org__path"),
-        "form": form,
-        "password_form": PasswordResetForm(),
-        "timeline": timeline(account),
-        "breadcrumbs": [(_("Accounts"), reverse("accounts:user_list")), (str(account), None)],
-    })
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "account": account,
+            "assignments": account.assignments.select_related("org").order_by("org__path"),
+            "form": form,
+            "password_form": PasswordResetForm(),
+            "timeline": timeline(account),
+            "breadcrumbs": [(_("Accounts"), reverse("accounts:user_list")), (str(account), None)],
+        },
+    )
 
 
 @login_required
@@ -131,9 +152,10 @@ def user_reset_password(request, pk):
     form = PasswordResetForm(request.POST)
     if form.is_valid():
         try:
-            services.user_reset_password(actor=request.user, user=account, password=form.cleaned_data["password"])
+            services.user_reset_password(
+                actor=request.user, user=account, password=form.cleaned_data["password"]
+            )
             messages.success(request, _("Password changed."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("accounts:user_detail", pk=account.pk)
-

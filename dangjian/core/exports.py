@@ -113,6 +113,7 @@ class ImportRefused(Exception):
 
 # ---------------------------------------------------------------- cell parsers
 
+
 def text(value) -> str:
     if value is None:
         return ""
@@ -224,7 +225,9 @@ def yes_no(value) -> bool:
         return False
     if raw in (YES, "1", "Y", "y", "yes", "True", "true"):
         return True
-    raise CellError(_("“%(value)s”: please write “%(yes)s” or “%(no)s”") % {"value": raw, "yes": YES, "no": NO})
+    raise CellError(
+        _("“%(value)s”: please write “%(yes)s” or “%(no)s”") % {"value": raw, "yes": YES, "no": NO}
+    )
 
 
 def render_date(value) -> str:
@@ -233,13 +236,16 @@ def render_date(value) -> str:
 
 # ---------------------------------------------------------------- reading
 
+
 def read_sheet(upload, *, max_bytes: int | None = None) -> tuple[list[list], list[RowError]]:
     """The first sheet's non-empty rows as lists of cell values, or a file-level error."""
     numbered, errors = read_numbered_rows(upload, max_bytes=max_bytes)
     return [cells for _number, cells in numbered], errors
 
 
-def read_numbered_rows(upload, *, max_bytes: int | None = None) -> tuple[list[tuple[int, list]], list[RowError]]:
+def read_numbered_rows(
+    upload, *, max_bytes: int | None = None
+) -> tuple[list[tuple[int, list]], list[RowError]]:
     """The first sheet's non-empty rows with the row number the user sees in Excel.
 
     ``upload`` is an uploaded file (anything with ``name`` and ``read``) or a path.
@@ -252,12 +258,28 @@ def read_numbered_rows(upload, *, max_bytes: int | None = None) -> tuple[list[tu
     if size is None and isinstance(upload, str | Path) and Path(upload).is_file():
         size = Path(upload).stat().st_size
     if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
-        return [], [RowError(0, "", _("Wrong file type: upload an Excel file (.xlsx); you can download the template and fill it in."))]
+        return [], [
+            RowError(
+                0,
+                "",
+                _(
+                    "Wrong file type: upload an Excel file (.xlsx); you can download the template and fill it in."
+                ),
+            )
+        ]
     if size is not None and size > limit:
-        return [], [RowError(0, "", _("File too large: it may not exceed %(mb)s MB.") % {"mb": limit // (1024 * 1024)})]
+        return [], [
+            RowError(
+                0, "", _("File too large: it may not exceed %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
+            )
+        ]
     data = upload.read() if hasattr(upload, "read") else Path(upload).read_bytes()
     if len(data) > limit:
-        return [], [RowError(0, "", _("File too large: it may not exceed %(mb)s MB.") % {"mb": limit // (1024 * 1024)})]
+        return [], [
+            RowError(
+                0, "", _("File too large: it may not exceed %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
+            )
+        ]
     if not data:
         return [], [RowError(0, "", _("The file is empty: fill in the template, then upload it again."))]
     try:
@@ -266,7 +288,15 @@ def read_numbered_rows(upload, *, max_bytes: int | None = None) -> tuple[list[tu
         # The used area starts at A1, so a row's index + 1 is the number Excel shows.
         rows = sheet.to_python(skip_empty_area=False)
     except Exception:
-        return [], [RowError(0, "", _("Cannot read the file: it is not a valid Excel file. Save the template as .xlsx and try again."))]
+        return [], [
+            RowError(
+                0,
+                "",
+                _(
+                    "Cannot read the file: it is not a valid Excel file. Save the template as .xlsx and try again."
+                ),
+            )
+        ]
     numbered = [(i, list(r)) for i, r in enumerate(rows, start=1) if any(text(c) for c in r)]
     if not numbered:
         return [], [RowError(0, "", _("The file is empty: fill in the template, then upload it again."))]
@@ -307,13 +337,19 @@ class Importer:
         if missing or unknown:
             msg = _("The header row does not match the template: ")
             if missing:
-                msg += _("missing columns %(columns)s; ") % {"columns": enumerate_names(f"“{h}”" for h in missing)}
+                msg += _("missing columns %(columns)s; ") % {
+                    "columns": enumerate_names(f"“{h}”" for h in missing)
+                }
             if unknown:
-                msg += _("extra columns %(columns)s; ") % {"columns": enumerate_names(f"“{h}”" for h in unknown)}
+                msg += _("extra columns %(columns)s; ") % {
+                    "columns": enumerate_names(f"“{h}”" for h in unknown)
+                }
             msg += _("use the downloaded template and do not change the first row.")
             return ImportPreview([], [RowError(header_number, "", msg)])
         if len(raw_rows) == 1:
-            return ImportPreview([], [RowError(0, "", _("The file has only the header row and no data rows."))])
+            return ImportPreview(
+                [], [RowError(0, "", _("The file has only the header row and no data rows."))]
+            )
         index = {h: i for i, h in enumerate(header)}
         parsed: list[ParsedRow] = []
         for offset, cells in raw_rows[1:]:
@@ -326,8 +362,10 @@ class Importer:
                 except CellError as exc:
                     row.errors.append(RowError(offset, col.header, str(exc)))
                     value = None
-                if col.required and (value is None or value == "") and not any(
-                    e.column == col.header for e in row.errors
+                if (
+                    col.required
+                    and (value is None or value == "")
+                    and not any(e.column == col.header for e in row.errors)
                 ):
                     row.errors.append(RowError(offset, col.header, _("Required; may not be empty")))
                 row.values[col.key] = value
@@ -355,7 +393,9 @@ class Importer:
         """Preview and, when there is no problem at all, write every row atomically."""
         preview = self.preview(upload)
         if not preview.ok:
-            raise ImportRefused(preview.errors or [RowError(0, "", _("There is no data to import."))], preview)
+            raise ImportRefused(
+                preview.errors or [RowError(0, "", _("There is no data to import."))], preview
+            )
         with transaction.atomic():
             count = self.write(preview.rows)
         return preview, count
@@ -365,9 +405,17 @@ class Importer:
 
 # Column types whose Python value every supported database driver takes as it is.
 _PLAIN_TYPES = {
-    "CharField", "TextField", "BooleanField", "IntegerField", "BigIntegerField", "SmallIntegerField",
-    "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField", "ForeignKey",
-}  # fmt: skip
+    "CharField",
+    "TextField",
+    "BooleanField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "PositiveBigIntegerField",
+    "ForeignKey",
+}
 
 
 def _column_reader(f, connection) -> Callable[[object], object]:
@@ -397,8 +445,11 @@ def insert_rows(model, objects: list, *, batch_size: int = 2000) -> int:
         return 0
     connection = connections[router.db_for_write(model)]
     ops = connection.ops
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.get_internal_type() not in (
-        "AutoField", "BigAutoField", "SmallAutoField")]
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key or f.get_internal_type() not in ("AutoField", "BigAutoField", "SmallAutoField")
+    ]
     readers = [_column_reader(f, connection) for f in fields]
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
@@ -410,7 +461,9 @@ def insert_rows(model, objects: list, *, batch_size: int = 2000) -> int:
     return len(objects)
 
 
-def xlsx_bytes(columns: list[Column], objects: Iterable, *, title: str = "Sheet1", with_help: bool = False) -> bytes:
+def xlsx_bytes(
+    columns: list[Column], objects: Iterable, *, title: str = "Sheet1", with_help: bool = False
+) -> bytes:
     """An .xlsx file with a header row and one row per object (streamed, constant memory).
 
     The sheet name, headers and header notes are in the spreadsheet language (the site's

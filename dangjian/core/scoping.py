@@ -60,6 +60,8 @@ class Subtree(Lookup):
             sql += f" AND {lhs} < %s"
             params += [*lhs_params, upper]
         return sql + ")", params
+
+
 FOCUS_ATTR = "_dangjian_focus"
 
 

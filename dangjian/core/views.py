@@ -40,8 +40,11 @@ def focus(request):
             request.session.pop(FOCUS_SESSION_KEY, None)
         else:
             reset_scope(request.user)
-            org = get_for_user(Organisation.objects.current().visible_to(request.user, ignore_focus=True),
-                               request.user, pk=org_id)
+            org = get_for_user(
+                Organisation.objects.current().visible_to(request.user, ignore_focus=True),
+                request.user,
+                pk=org_id,
+            )
             request.session[FOCUS_SESSION_KEY] = [org.pk, org.path, org.label]
         reset_scope(request.user)
         nxt = request.POST.get("next") or request.headers.get("Referer") or "/"
@@ -56,11 +59,15 @@ def focus(request):
         scope = without_focus(request.user)
         top = min((len(g.path) for g in scope.grants), default=4) // Organisation.steplen
         orgs = orgs.filter(depth__lte=top + 1)
-    return render(request, "core/focus.html", {
-        "orgs": orgs.only("id", "name", "short_name", "depth", "path")[:200],
-        "q": q,
-        "breadcrumbs": [(_("Scope"), None)],
-    })
+    return render(
+        request,
+        "core/focus.html",
+        {
+            "orgs": orgs.only("id", "name", "short_name", "depth", "path")[:200],
+            "q": q,
+            "breadcrumbs": [(_("Scope"), None)],
+        },
+    )
 
 
 @login_required
@@ -72,7 +79,9 @@ def audit_log(request):
     q = request.GET.get("q", "").strip()
     if q:
         logs = logs.filter(
-            Q(object_repr__icontains=q) | Q(actor__username__icontains=q) | Q(actor__display_name__icontains=q)
+            Q(object_repr__icontains=q)
+            | Q(actor__username__icontains=q)
+            | Q(actor__display_name__icontains=q)
             | Q(remote_addr__startswith=q)
         )
     action = request.GET.get("action")
@@ -82,13 +91,21 @@ def audit_log(request):
     for log in page:
         # Pairs prepared here: a template cannot iterate a dict that has a key named "items".
         log.change_rows = [
-            (name, *change[:2]) for name, change in log.changes_dict.items()
+            (name, *change[:2])
+            for name, change in log.changes_dict.items()
             if isinstance(change, (list, tuple)) and len(change) >= 2
         ]
-    return render(request, "core/audit_log.html", {
-        "page": page, "q": q, "action": action, "actions": LogEntry.Action.choices,
-        "breadcrumbs": [(_("Audit log"), None)],
-    })
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "page": page,
+            "q": q,
+            "action": action,
+            "actions": LogEntry.Action.choices,
+            "breadcrumbs": [(_("Audit log"), None)],
+        },
+    )
 
 
 @login_required
@@ -108,4 +125,6 @@ def parameters(request):
                 messages.error(request, _("Please enter a valid value."))
         return redirect("parameters")
     rows = [(spec, params.get(spec.key)) for spec in sorted(params.REGISTRY.values(), key=lambda s: s.key)]
-    return render(request, "core/parameters.html", {"rows": rows, "breadcrumbs": [(_("Rule parameters"), None)]})
+    return render(
+        request, "core/parameters.html", {"rows": rows, "breadcrumbs": [(_("Rule parameters"), None)]}
+    )

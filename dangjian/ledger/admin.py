@@ -41,5 +41,11 @@ class ItemAdmin(ReadOnlyAdmin):
     search_fields = ["title"]
 
 
-for model in (models.ExtensionRequest, models.Recheck, models.Escalation, models.Accountability, models.RollupSnapshot):
+for model in (
+    models.ExtensionRequest,
+    models.Recheck,
+    models.Escalation,
+    models.Accountability,
+    models.RollupSnapshot,
+):
     admin.site.register(model, ReadOnlyAdmin)

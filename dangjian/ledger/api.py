@@ -42,19 +42,31 @@ class ItemViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         item = self.get_object()
         if request.method == "GET":
             moves = selectors.item_moves(item, request.user)
-            return Response({"version": item.version, "moves": [{"to": to, "label": str(rule.label)} for to, rule in moves]})
+            return Response(
+                {
+                    "version": item.version,
+                    "moves": [{"to": to, "label": str(rule.label)} for to, rule in moves],
+                }
+            )
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         services.item_move(
-            item=item, to=v["to"], actor=request.user, note=v["note"], expected_version=v["version"],
-            measures=v["measures"], files=request.FILES.getlist("files"),
+            item=item,
+            to=v["to"],
+            actor=request.user,
+            note=v["note"],
+            expected_version=v["version"],
+            measures=v["measures"],
+            files=request.FILES.getlist("files"),
         )
         item = self.get_queryset().get(pk=item.pk)
         return Response(ItemSerializer(item).data)
 
 
-class ProgressViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class ProgressViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """Progress entries of visible items; creating one records progress through the service."""
 
     queryset = Progress.objects.order_by("-on", "-pk")
@@ -69,7 +81,11 @@ class ProgressViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.CreateMo
         item = get_for_user(Item, request.user, pk=request.data.get("item"))
         v = serializer.validated_data
         entry = services.progress_add(
-            item=item, actor=request.user, on=v["on"], text=v["text"], percent=v["percent"],
+            item=item,
+            actor=request.user,
+            on=v["on"],
+            text=v["text"],
+            percent=v["percent"],
             files=request.FILES.getlist("files"),
         )
         return Response(ProgressSerializer(entry).data, status=status.HTTP_201_CREATED)

@@ -25,9 +25,19 @@ def by_org(rows) -> dict:
         "xAxis": {"type": "category", "data": labels, "axisLabel": {"rotate": 30 if len(labels) > 6 else 0}},
         "yAxis": {"type": "value"},
         "series": [
-            {"name": _("Closed on time"), "type": "bar", "stack": "all", "data": [r.closed_on_time for r in rows]},
+            {
+                "name": _("Closed on time"),
+                "type": "bar",
+                "stack": "all",
+                "data": [r.closed_on_time for r in rows],
+            },
             {"name": _("Closed late"), "type": "bar", "stack": "all", "data": [r.closed_late for r in rows]},
-            {"name": _("Open, not overdue"), "type": "bar", "stack": "all", "data": [r.open - r.overdue for r in rows]},
+            {
+                "name": _("Open, not overdue"),
+                "type": "bar",
+                "stack": "all",
+                "data": [r.open - r.overdue for r in rows],
+            },
             {"name": _("Overdue"), "type": "bar", "stack": "all", "data": [r.overdue for r in rows]},
         ],
     }
@@ -71,7 +81,12 @@ ROLLUP_COLUMNS = [
     Column(gettext_lazy("Closed"), "closed", width=10),
     Column(gettext_lazy("Closed on time"), "closed_on_time", width=10),
     Column(gettext_lazy("Closed late"), "closed_late", width=10),
-    Column(gettext_lazy("On-time closure rate"), "on_time_rate", render=lambda r: _percent(r.on_time_rate), width=12),
+    Column(
+        gettext_lazy("On-time closure rate"),
+        "on_time_rate",
+        render=lambda r: _percent(r.on_time_rate),
+        width=12,
+    ),
     Column(gettext_lazy("Overdue, not closed"), "overdue", width=10),
     Column(gettext_lazy("Most days overdue"), "overdue_days_max", width=12),
 ]

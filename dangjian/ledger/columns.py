@@ -37,8 +37,20 @@ CLOSURE = "销号情况"
 REMARKS = "备注"
 
 STANDARD_HEADERS = [
-    NUMBER, SOURCE, TITLE, TARGET, MEASURES, LEADER, ORG, PERSON, DEADLINE, PROGRESS, COMPLETION, EVIDENCE,
-    CLOSURE, REMARKS,
+    NUMBER,
+    SOURCE,
+    TITLE,
+    TARGET,
+    MEASURES,
+    LEADER,
+    ORG,
+    PERSON,
+    DEADLINE,
+    PROGRESS,
+    COMPLETION,
+    EVIDENCE,
+    CLOSURE,
+    REMARKS,
 ]
 
 LONG_TERM = "长期坚持"
@@ -104,15 +116,22 @@ EXPORT_COLUMNS = [
 ]
 
 IMPORT_COLUMNS = [
-    Column(SOURCE, "source", parse=choice_parser(Source.choices), width=12,
-           help="可填：谈话、述职评议、督查暗访、巡视巡察、专项检查、自查、上级交办、群众反映、会议、其他；空白则同清单。"),
+    Column(
+        SOURCE,
+        "source",
+        parse=choice_parser(Source.choices),
+        width=12,
+        help="可填：谈话、述职评议、督查暗访、巡视巡察、专项检查、自查、上级交办、群众反映、会议、其他；空白则同清单。",
+    ),
     Column(TITLE, "title", required=True, width=40, help="一行一个问题或任务。"),
     Column(TARGET, "target", width=24),
     Column(MEASURES, "measures", width=30),
     Column(LEADER, "responsible_leader", width=10),
     Column(ORG, "org", required=True, width=24, help="责任党组织的全称，须在您的管辖范围内。"),
     Column(PERSON, "responsible_person", width=10),
-    Column(DEADLINE, "deadline", parse=parse_deadline, width=12, help="如 2026-12-31；填“长期坚持”表示长期任务。"),
+    Column(
+        DEADLINE, "deadline", parse=parse_deadline, width=12, help="如 2026-12-31；填“长期坚持”表示长期任务。"
+    ),
     Column(REMARKS, "remarks", width=20),
 ]
 

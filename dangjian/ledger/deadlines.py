@@ -79,7 +79,9 @@ def light_q(which: str, today: date, *, yellow: int | None = None, prefix: str =
     if which == RED:
         return has_light & Q(**{f"{p}deadline__lt": today})
     if which == YELLOW:
-        return has_light & Q(**{f"{p}deadline__gte": today, f"{p}deadline__lte": today + timedelta(days=yellow)})
+        return has_light & Q(
+            **{f"{p}deadline__gte": today, f"{p}deadline__lte": today + timedelta(days=yellow)}
+        )
     if which == GREEN:
         return has_light & Q(**{f"{p}deadline__gt": today + timedelta(days=yellow)})
     if which == NONE:

@@ -168,7 +168,9 @@ class Realistic:
             return item
         close_day = item.deadline + timedelta(days=9) if deadline_late else min(item.deadline, self.day(-3))
         close_day = min(max(close_day, d + timedelta(days=1)), self.day(-1))
-        services.progress_add(item=item, actor=who, on=close_day, text=PROGRESS[5], percent=100, today=close_day)
+        services.progress_add(
+            item=item, actor=who, on=close_day, text=PROGRESS[5], percent=100, today=close_day
+        )
         item = services.item_request_closure(
             item=item, actor=who, files=[evidence()], note="整改已完成，申请销号。", today=close_day
         )
@@ -178,22 +180,45 @@ class Realistic:
             return services.item_return(
                 item=item, actor=boss, note="佐证材料不充分，缺少会议记录原件扫描件。", today=close_day
             )
-        return services.item_verify(item=item, actor=boss, note="经核查，整改到位，同意销号。", today=close_day)
+        return services.item_verify(
+            item=item, actor=boss, note="经核查，整改到位，同意销号。", today=close_day
+        )
 
-    def new_list(self, org, actor, title, *, issued_on, source=Source.ASSIGNED, kind=ItemKind.PROBLEM, document="",
-                 needs_approval=False) -> ItemList:  # fmt: skip
+    def new_list(
+        self,
+        org,
+        actor,
+        title,
+        *,
+        issued_on,
+        source=Source.ASSIGNED,
+        kind=ItemKind.PROBLEM,
+        document="",
+        needs_approval=False,
+    ) -> ItemList:
         return services.list_create(
-            org=org, title=title, actor=actor, issued_on=issued_on, source=source, kind=kind,
-            document=document, needs_approval=needs_approval,
-        )  # fmt: skip
+            org=org,
+            title=title,
+            actor=actor,
+            issued_on=issued_on,
+            source=source,
+            kind=kind,
+            document=document,
+            needs_approval=needs_approval,
+        )
 
     def add(self, item_list, org, actor, problem, **fields) -> Item:
         title, category = problem
         self.count += 1
         return services.item_create(
-            item_list=item_list, org=org, title=title, actor=actor, category=self.cat(category),
-            today=item_list.issued_on, **fields,
-        )  # fmt: skip
+            item_list=item_list,
+            org=org,
+            title=title,
+            actor=actor,
+            category=self.cat(category),
+            today=item_list.issued_on,
+            **fields,
+        )
 
     # -------------------------------------------------------------- the lists
 
@@ -207,39 +232,85 @@ class Realistic:
     def county_lists(self) -> None:
         # A draft, not yet handed down.
         draft = self.new_list(
-            self.county, self.county_admin, "2027年度基层党建重点任务清单（征求意见稿）",
-            issued_on=self.R, kind=ItemKind.TASK, document="萍川组字〔2026〕待定号",
-        )  # fmt: skip
+            self.county,
+            self.county_admin,
+            "2027年度基层党建重点任务清单（征求意见稿）",
+            issued_on=self.R,
+            kind=ItemKind.TASK,
+            document="萍川组字〔2026〕待定号",
+        )
         for problem in PROBLEMS[10:13]:
             self.add(draft, self.townships[-1], self.county_admin, problem, deadline=self.day(120))
         # Awaiting the leader's approval.
         pending = self.new_list(
-            self.county, self.county_admin, "2026年第四季度督查暗访发现问题清单",
-            issued_on=self.day(-2), source=Source.INSPECTION, document="萍川督查〔2026〕12号", needs_approval=True,
-        )  # fmt: skip
+            self.county,
+            self.county_admin,
+            "2026年第四季度督查暗访发现问题清单",
+            issued_on=self.day(-2),
+            source=Source.INSPECTION,
+            document="萍川督查〔2026〕12号",
+            needs_approval=True,
+        )
         for i, problem in enumerate(PROBLEMS[16:19]):
-            self.add(pending, self.townships[(2 + i) % len(self.townships)], self.county_admin, problem, deadline=self.day(30))
+            self.add(
+                pending,
+                self.townships[(2 + i) % len(self.townships)],
+                self.county_admin,
+                problem,
+                deadline=self.day(30),
+            )
         services.list_submit(item_list=pending, actor=self.county_admin, note="请部长审核。")
 
         # Duty-report evaluation problems, approved and handed down in March: every state.
         start = date(2026, 3, 16)
         review = self.new_list(
-            self.county, self.county_admin, "2025年度乡镇党委书记抓基层党建述职评议反馈问题清单",
-            issued_on=start, source=Source.REVIEW, document="萍川组字〔2026〕8号", needs_approval=True,
-        )  # fmt: skip
+            self.county,
+            self.county_admin,
+            "2025年度乡镇党委书记抓基层党建述职评议反馈问题清单",
+            issued_on=start,
+            source=Source.REVIEW,
+            document="萍川组字〔2026〕8号",
+            needs_approval=True,
+        )
         plan = [
-            (S.CLOSED, 60, False), (S.CLOSED, 45, True), (S.CLOSED, 90, False), (S.RETURNED, 240, False),
-            (S.CLOSURE_REQUESTED, 250, False), (S.RECTIFYING, 200, False), (S.RECTIFYING, 252, False),
-            (S.ACKNOWLEDGED, 251, False), (S.HANDED_DOWN, 260, False), (S.RECTIFYING, None, False),
-            (S.RECTIFYING, 280, False), (S.RECTIFYING, 215, False), (S.CLOSED, 120, True),
-        ]  # fmt: skip
+            (S.CLOSED, 60, False),
+            (S.CLOSED, 45, True),
+            (S.CLOSED, 90, False),
+            (S.RETURNED, 240, False),
+            (S.CLOSURE_REQUESTED, 250, False),
+            (S.RECTIFYING, 200, False),
+            (S.RECTIFYING, 252, False),
+            (S.ACKNOWLEDGED, 251, False),
+            (S.HANDED_DOWN, 260, False),
+            (S.RECTIFYING, None, False),
+            (S.RECTIFYING, 280, False),
+            (S.RECTIFYING, 215, False),
+            (S.CLOSED, 120, True),
+        ]
         items = []
         for i, (state, days, late) in enumerate(plan):
             township = self.townships[i % len(self.townships)]
             problem = PROBLEMS[i % len(PROBLEMS)]
-            fields = {"long_term": True, "review_cycle_days": 90} if days is None else {"deadline": start + timedelta(days=days)}
-            items.append((self.add(review, township, self.county_admin, problem, responsible_leader=f"{township.label}书记",
-                                   target="问题整改到位，长效机制健全。", **fields), state, late))  # fmt: skip
+            fields = (
+                {"long_term": True, "review_cycle_days": 90}
+                if days is None
+                else {"deadline": start + timedelta(days=days)}
+            )
+            items.append(
+                (
+                    self.add(
+                        review,
+                        township,
+                        self.county_admin,
+                        problem,
+                        responsible_leader=f"{township.label}书记",
+                        target="问题整改到位，长效机制健全。",
+                        **fields,
+                    ),
+                    state,
+                    late,
+                )
+            )
         services.list_submit(item_list=review, actor=self.county_admin)
         services.list_approve(item_list=review, actor=self.county_admin, note="同意下发。", today=start)
         done = {}
@@ -250,30 +321,69 @@ class Realistic:
         ext_items = [i for i in done.values() if i.status == S.RECTIFYING and not i.long_term]
         if len(ext_items) >= 3:
             a, b, c = ext_items[:3]
-            ext = services.extension_request(item=a, actor=self.rectifier(a), requested_to=a.deadline + timedelta(days=30),
-                                             reason="涉及场所改造，施工周期较长。", today=self.day(-20))  # fmt: skip
-            services.extension_decide(extension=ext, actor=self.inspector, approve=True, note="同意延期一个月。",
-                                      today=self.day(-18))  # fmt: skip
-            ext = services.extension_request(item=b, actor=self.rectifier(b), requested_to=b.deadline + timedelta(days=60),
-                                             reason="村“两委”换届，工作力量不足。", today=self.day(-12))  # fmt: skip
-            services.extension_decide(extension=ext, actor=self.inspector, approve=False,
-                                      note="换届不是延期理由，请按期完成。", today=self.day(-10))  # fmt: skip
-            services.extension_request(item=c, actor=self.rectifier(c), requested_to=c.deadline + timedelta(days=20),
-                                       reason="需等待县级资金下达后实施。", today=self.day(-1))  # fmt: skip
+            ext = services.extension_request(
+                item=a,
+                actor=self.rectifier(a),
+                requested_to=a.deadline + timedelta(days=30),
+                reason="涉及场所改造，施工周期较长。",
+                today=self.day(-20),
+            )
+            services.extension_decide(
+                extension=ext,
+                actor=self.inspector,
+                approve=True,
+                note="同意延期一个月。",
+                today=self.day(-18),
+            )
+            ext = services.extension_request(
+                item=b,
+                actor=self.rectifier(b),
+                requested_to=b.deadline + timedelta(days=60),
+                reason="村“两委”换届，工作力量不足。",
+                today=self.day(-12),
+            )
+            services.extension_decide(
+                extension=ext,
+                actor=self.inspector,
+                approve=False,
+                note="换届不是延期理由，请按期完成。",
+                today=self.day(-10),
+            )
+            services.extension_request(
+                item=c,
+                actor=self.rectifier(c),
+                requested_to=c.deadline + timedelta(days=20),
+                reason="需等待县级资金下达后实施。",
+                today=self.day(-1),
+            )
         # Look-backs: one confirmed, one relapsed (reopened for a second round).
         closed = [i for i in done.values() if i.status == S.CLOSED]
         if len(closed) >= 2:
-            checks = services.recheck_schedule(actor=self.inspector, item_list=review, scheduled_on=self.day(-15),
-                                               today=self.day(-30))  # fmt: skip
+            checks = services.recheck_schedule(
+                actor=self.inspector, item_list=review, scheduled_on=self.day(-15), today=self.day(-30)
+            )
             by_item = {c.item_id: c for c in checks}
-            services.recheck_record(recheck=by_item[closed[0].pk], actor=self.inspector, result="confirmed",
-                                    note="实地查看会议记录和活动场所，整改到位。", today=self.day(-14))  # fmt: skip
-            services.recheck_record(recheck=by_item[closed[1].pk], actor=self.inspector, result="relapsed",
-                                    note="回头看发现近两个月“三会一课”又未按时召开。", files=[evidence("回头看记录.pdf")],
-                                    new_deadline=self.day(40), today=self.day(-14))  # fmt: skip
+            services.recheck_record(
+                recheck=by_item[closed[0].pk],
+                actor=self.inspector,
+                result="confirmed",
+                note="实地查看会议记录和活动场所，整改到位。",
+                today=self.day(-14),
+            )
+            services.recheck_record(
+                recheck=by_item[closed[1].pk],
+                actor=self.inspector,
+                result="relapsed",
+                note="回头看发现近两个月“三会一课”又未按时召开。",
+                files=[evidence("回头看记录.pdf")],
+                new_deadline=self.day(40),
+                today=self.day(-14),
+            )
         # Escalation: overdue items go on the list; one gets an interview and an accountability decision.
         services.escalations_run(today=self.R)
-        overdue = [i for i in done.values() if i.status != S.CLOSED and i.deadline and i.deadline < self.day(-7)]
+        overdue = [
+            i for i in done.values() if i.status != S.CLOSED and i.deadline and i.deadline < self.day(-7)
+        ]
         if overdue:
             item = overdue[0]
             item.refresh_from_db()
@@ -281,33 +391,60 @@ class Realistic:
             from dangjian.talks.services import talk_record_interview
 
             talk_record_interview(
-                item=item, talker="县委常委、组织部部长", talkee=f"{item.org.label}书记", held_on=self.day(-5),
+                item=item,
+                talker="县委常委、组织部部长",
+                talkee=f"{item.org.label}书记",
+                held_on=self.day(-5),
                 content="就整改逾期问题进行约谈，指出责任担当不到位、压力传导不到位，要求十日内拿出整改措施。",
-                commitments="立即召开党委会专题研究，十日内完成整改并书面报告。", actor=self.inspector, today=self.R,
-            )  # fmt: skip
-            services.accountability_record(
-                item=item, form="notice", person_name=f"{item.org.label}党委书记", decided_on=self.day(-3),
-                document_number="萍川纪通〔2026〕5号", note="整改逾期超过三个月，予以通报批评。", actor=self.inspector,
+                commitments="立即召开党委会专题研究，十日内完成整改并书面报告。",
+                actor=self.inspector,
                 today=self.R,
-            )  # fmt: skip
+            )
+            services.accountability_record(
+                item=item,
+                form="notice",
+                person_name=f"{item.org.label}党委书记",
+                decided_on=self.day(-3),
+                document_number="萍川纪通〔2026〕5号",
+                note="整改逾期超过三个月，予以通报批评。",
+                actor=self.inspector,
+                today=self.R,
+            )
 
     def task_to_all_townships(self) -> None:
         """One task handed to every township (the roll-up of one group)."""
         start = date(2026, 9, 1)
         tasks = self.new_list(
-            self.county, self.county_admin, "关于开展软弱涣散基层党组织集中整顿的任务清单",
-            issued_on=start, kind=ItemKind.TASK, document="萍川组字〔2026〕21号",
-        )  # fmt: skip
+            self.county,
+            self.county_admin,
+            "关于开展软弱涣散基层党组织集中整顿的任务清单",
+            issued_on=start,
+            kind=ItemKind.TASK,
+            document="萍川组字〔2026〕21号",
+        )
         group = services.item_hand_down_many(
-            item_list=tasks, orgs=self.townships, actor=self.county_admin, today=start,
+            item_list=tasks,
+            orgs=self.townships,
+            actor=self.county_admin,
+            today=start,
             title="排查整顿软弱涣散村（社区）党组织，逐村制定“一村一策”整顿方案并销号",
-            category=self.cat("组织建设"), deadline_days=60, deadline_basis=DeadlineBasis.WORKING,
+            category=self.cat("组织建设"),
+            deadline_days=60,
+            deadline_basis=DeadlineBasis.WORKING,
             target="年底前软弱涣散党组织全部完成整顿，转化升级。",
-        )  # fmt: skip
+        )
         self.count += len(self.townships)
         services.list_issue(item_list=tasks, actor=self.county_admin, today=start)
-        states = [S.CLOSED, S.CLOSED, S.CLOSURE_REQUESTED, S.RECTIFYING, S.RECTIFYING, S.ACKNOWLEDGED, S.RETURNED,
-                  S.HANDED_DOWN]  # fmt: skip
+        states = [
+            S.CLOSED,
+            S.CLOSED,
+            S.CLOSURE_REQUESTED,
+            S.RECTIFYING,
+            S.RECTIFYING,
+            S.ACKNOWLEDGED,
+            S.RETURNED,
+            S.HANDED_DOWN,
+        ]
         for i, item in enumerate(group.items.select_related("org", "supervisor_org").order_by("number")):
             self.advance(item, states[i % len(states)], start=start, deadline_late=i % 5 == 4)
 
@@ -315,9 +452,13 @@ class Realistic:
         """高坑镇's political-talk problems (seed 000) to its villages: due soon, overdue, closed, returned."""
         start = self.day(-40)
         talk_list = self.new_list(
-            self.gaokeng, self.township, "高坑镇村（社区）党组织书记政治谈话问题整改清单",
-            issued_on=start, source=Source.TALK, document="高坑党字〔2026〕15号",
-        )  # fmt: skip
+            self.gaokeng,
+            self.township,
+            "高坑镇村（社区）党组织书记政治谈话问题整改清单",
+            issued_on=start,
+            source=Source.TALK,
+            document="高坑党字〔2026〕15号",
+        )
         villages = self.villages or [self.gaokeng_village]
         plan = [
             (self.gaokeng_village, PROBLEMS[0], 2, S.RECTIFYING),  # yellow
@@ -327,13 +468,28 @@ class Realistic:
             (self.gaokeng_village, PROBLEMS[4], 30, S.HANDED_DOWN),
         ]
         for i, village in enumerate(villages[1:7]):
-            plan.append((village, PROBLEMS[(i + 5) % len(PROBLEMS)], (-10, 3, 15, -1, 40, 8)[i],
-                         (S.RECTIFYING, S.ACKNOWLEDGED, S.CLOSED, S.RECTIFYING, S.HANDED_DOWN, S.CLOSED)[i]))  # fmt: skip
+            plan.append(
+                (
+                    village,
+                    PROBLEMS[(i + 5) % len(PROBLEMS)],
+                    (-10, 3, 15, -1, 40, 8)[i],
+                    (S.RECTIFYING, S.ACKNOWLEDGED, S.CLOSED, S.RECTIFYING, S.HANDED_DOWN, S.CLOSED)[i],
+                )
+            )
         added = [
-            (self.add(talk_list, org, self.township, problem, deadline=self.day(deadline),
-                      responsible_person=org.contact_name or ""), state)
+            (
+                self.add(
+                    talk_list,
+                    org,
+                    self.township,
+                    problem,
+                    deadline=self.day(deadline),
+                    responsible_person=org.contact_name or "",
+                ),
+                state,
+            )
             for org, problem, deadline, state in plan
-        ]  # fmt: skip
+        ]
         services.list_issue(item_list=talk_list, actor=self.township, today=start)
         for item, state in added:
             item.refresh_from_db()
@@ -355,7 +511,9 @@ def build_bulk(ctx: DemoContext, target: int) -> int:
     step = Organisation.steplen
     depth = next(iter(townships.values())).depth
     branches = list(
-        Organisation.objects.filter(pk__in=ctx.data.get("branch_ids", []), depth__gt=depth).values_list("pk", "path")
+        Organisation.objects.filter(pk__in=ctx.data.get("branch_ids", []), depth__gt=depth).values_list(
+            "pk", "path"
+        )
     )
     if not branches:
         return 0
@@ -364,10 +522,14 @@ def build_bulk(ctx: DemoContext, target: int) -> int:
     lists: dict[str, ItemList] = {}
     for path, township in townships.items():
         lists[path] = ItemList(
-            org=township, title=f"{township.label}2026年度基层党建问题整改台账", kind=ItemKind.PROBLEM,
-            source=Source.SELF_CHECK, issued_on=date(2026, 1, 10), status=ItemList.Status.ISSUED,
+            org=township,
+            title=f"{township.label}2026年度基层党建问题整改台账",
+            kind=ItemKind.PROBLEM,
+            source=Source.SELF_CHECK,
+            issued_on=date(2026, 1, 10),
+            status=ItemList.Status.ISSUED,
             created_by=author,
-        )  # fmt: skip
+        )
     ItemList.objects.bulk_create(lists.values(), batch_size=1000)
     numbers = dict.fromkeys(lists, 1000)  # bulk items start at 1001, clear of hand-made ones
     branches = [(pk, path) for pk, path in branches if path[: depth * step] in lists]
@@ -411,14 +573,37 @@ def _bulk_item(rng, R: date, item_list: ItemList, org_id: int, number: int, cate
         closed_on = issued + timedelta(days=rng.randrange(3, max(4, (latest - issued).days + 1)))
         closed_late = closed_on > deadline
     else:
-        status = rng.choice((S.HANDED_DOWN, S.ACKNOWLEDGED, S.RECTIFYING, S.RECTIFYING, S.RECTIFYING,
-                             S.CLOSURE_REQUESTED, S.RETURNED))  # fmt: skip
+        status = rng.choice(
+            (
+                S.HANDED_DOWN,
+                S.ACKNOWLEDGED,
+                S.RECTIFYING,
+                S.RECTIFYING,
+                S.RECTIFYING,
+                S.CLOSURE_REQUESTED,
+                S.RETURNED,
+            )
+        )
     percent = 100 if status in (S.CLOSED, S.CLOSURE_REQUESTED) else rng.choice((0, 20, 40, 60, 80))
     return Item(
-        item_list=item_list, number=number, kind=ItemKind.PROBLEM, title=title, category_id=rng.choice(categories),
-        source=rng.choice(sources), org_id=org_id, supervisor_org_id=item_list.org_id, issued_on=issued,
-        deadline=deadline, original_deadline=None, long_term=long_term, review_cycle_days=90 if long_term else None,
-        measures=rng.choice(MEASURES) if status not in (S.HANDED_DOWN, S.ACKNOWLEDGED) else "", percent=percent,
-        status=status, closed_on=closed_on, closed_late=closed_late,
-        closure_requested_on=closed_on if status == S.CLOSED else None, created_by_id=item_list.created_by_id,
-    )  # fmt: skip
+        item_list=item_list,
+        number=number,
+        kind=ItemKind.PROBLEM,
+        title=title,
+        category_id=rng.choice(categories),
+        source=rng.choice(sources),
+        org_id=org_id,
+        supervisor_org_id=item_list.org_id,
+        issued_on=issued,
+        deadline=deadline,
+        original_deadline=None,
+        long_term=long_term,
+        review_cycle_days=90 if long_term else None,
+        measures=rng.choice(MEASURES) if status not in (S.HANDED_DOWN, S.ACKNOWLEDGED) else "",
+        percent=percent,
+        status=status,
+        closed_on=closed_on,
+        closed_late=closed_late,
+        closure_requested_on=closed_on if status == S.CLOSED else None,
+        created_by_id=item_list.created_by_id,
+    )

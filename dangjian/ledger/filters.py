@@ -44,7 +44,9 @@ class ItemFilter(filters.FilterSet):
     deadline_from = filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("Deadline from"))
     deadline_to = filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("Deadline to"))
     org = filters.ModelChoiceFilter(
-        queryset=Organisation.objects.none(), method="filter_org", label=_("Responsible organisation (and below)")
+        queryset=Organisation.objects.none(),
+        method="filter_org",
+        label=_("Responsible organisation (and below)"),
     )
     item_list = filters.NumberFilter(field_name="item_list_id", label=_("List"))
     closed_late = filters.BooleanFilter(label=_("Closed late"))
@@ -54,8 +56,18 @@ class ItemFilter(filters.FilterSet):
 
     class Meta:
         model = Item
-        fields = ["q", "status", "light", "source", "category", "deadline_from", "deadline_to", "org", "item_list",
-                  "closed_late"]
+        fields = [
+            "q",
+            "status",
+            "light",
+            "source",
+            "category",
+            "deadline_from",
+            "deadline_to",
+            "org",
+            "item_list",
+            "closed_late",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +75,11 @@ class ItemFilter(filters.FilterSet):
         for name, f in fields.items():
             if name in ("deadline_from", "deadline_to"):
                 f.widget.input_type = "date"
-            css = "form-select form-select-sm" if hasattr(f.widget, "choices") else "form-control form-control-sm"
+            css = (
+                "form-select form-select-sm"
+                if hasattr(f.widget, "choices")
+                else "form-control form-control-sm"
+            )
             f.widget.attrs.setdefault("class", css)
         fields["item_list"].widget = forms.HiddenInput()
         fields["closed_late"].widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]

@@ -53,7 +53,9 @@ class ItemListForm(TablerFormMixin, forms.Form):
     issued_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     document = forms.CharField(label=_("Source document"), max_length=200, required=False)
     document_file = forms.FileField(label=_("Document file"), required=False)
-    needs_approval = forms.BooleanField(label=_("Needs the leader's approval before handing down"), required=False)
+    needs_approval = forms.BooleanField(
+        label=_("Needs the leader's approval before handing down"), required=False
+    )
 
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,13 +74,18 @@ class ItemForm(TablerFormMixin, forms.Form):
     """One item handed to one or more organisations (several → one group with a roll-up)."""
 
     orgs = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.none(), label=_("Responsible organisations"),
+        queryset=Organisation.objects.none(),
+        label=_("Responsible organisations"),
         help_text=_("Choose several to hand the same item to each of them."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     title = forms.CharField(label=_("Problem / task"), max_length=300)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    category = forms.ModelChoiceField(queryset=Category.objects.filter(active=True), label=_("Category"), required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.filter(active=True), label=_("Category"), required=False
+    )
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, required=False)
     target = forms.CharField(label=_("Target"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     responsible_leader = forms.CharField(label=_("Responsible leader"), max_length=60, required=False)
@@ -103,11 +110,13 @@ class PasteItemsForm(TablerFormMixin, forms.Form):
     """Many items at once: one per line, each to every chosen organisation, with one deadline."""
 
     orgs = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.none(), label=_("Responsible organisations"),
+        queryset=Organisation.objects.none(),
+        label=_("Responsible organisations"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     text = forms.CharField(
-        label=_("Items, one per line"), widget=forms.Textarea(attrs={"rows": 8}),
+        label=_("Items, one per line"),
+        widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Each non-empty line becomes one item; numbering such as 1. or （一） is removed."),
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), required=False)
@@ -172,17 +181,25 @@ class ListRecheckForm(TablerFormMixin, forms.Form):
     """Re-check a whole list: all its closed items, or a random sample of N."""
 
     scheduled_on = forms.DateField(label=_("Re-check on"), widget=DateInput(), initial=timezone.localdate)
-    sample = forms.IntegerField(label=_("Sample size"), min_value=1, required=False,
-                                help_text=_("Leave empty to re-check every closed item."))
+    sample = forms.IntegerField(
+        label=_("Sample size"),
+        min_value=1,
+        required=False,
+        help_text=_("Leave empty to re-check every closed item."),
+    )
 
 
 class RecheckRecordForm(TablerFormMixin, forms.Form):
     result = forms.ChoiceField(
-        label=_("Result"), choices=[(Recheck.Result.CONFIRMED, _("Confirmed")), (Recheck.Result.RELAPSED, _("Relapsed"))]
+        label=_("Result"),
+        choices=[(Recheck.Result.CONFIRMED, _("Confirmed")), (Recheck.Result.RELAPSED, _("Relapsed"))],
     )
     note = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     new_deadline = forms.DateField(
-        label=_("New deadline"), widget=DateInput(), required=False, help_text=_("Needed when the problem relapsed.")
+        label=_("New deadline"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Needed when the problem relapsed."),
     )
     files = MultipleFileField(label=_("Evidence files"))
 
@@ -196,5 +213,9 @@ class AccountabilityForm(TablerFormMixin, forms.Form):
 
 
 class MonthForm(forms.Form):
-    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False,
-                            widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}, format="%Y-%m"))
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}, format="%Y-%m"),
+    )

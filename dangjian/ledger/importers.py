@@ -25,7 +25,12 @@ class ItemImporter(Importer):
 
     def prepare(self, rows: list[ParsedRow]) -> None:
         names = {r.values.get("org") for r in rows if r.values.get("org")}
-        orgs = Organisation.objects.visible_to(self.actor).current().filter(name__in=names).only("id", "name", "path")
+        orgs = (
+            Organisation.objects.visible_to(self.actor)
+            .current()
+            .filter(name__in=names)
+            .only("id", "name", "path")
+        )
         self.orgs = {o.name: o for o in orgs}
         item_list = self.context["item_list"]
         # Items joining a list already handed down are handed down today.
@@ -36,34 +41,49 @@ class ItemImporter(Importer):
         values = row.values
         org = self.orgs.get(values["org"])
         if org is None:
-            row.errors.append(RowError(
-                row.number, columns.ORG,
-                _("“%(name)s” is not the full name of a party organisation in your charge") % {"name": values["org"]},
-            ))
+            row.errors.append(
+                RowError(
+                    row.number,
+                    columns.ORG,
+                    _("“%(name)s” is not the full name of a party organisation in your charge")
+                    % {"name": values["org"]},
+                )
+            )
         else:
             values["org_obj"] = org
         deadline = values.get("deadline")
         if deadline in (None, ""):
-            row.errors.append(RowError(
-                row.number, columns.DEADLINE,
-                _("Fill in the deadline; for a long-term task write “%(long_term)s”") % {"long_term": columns.LONG_TERM},
-            ))
+            row.errors.append(
+                RowError(
+                    row.number,
+                    columns.DEADLINE,
+                    _("Fill in the deadline; for a long-term task write “%(long_term)s”")
+                    % {"long_term": columns.LONG_TERM},
+                )
+            )
         elif deadline != columns.LONG_TERM and deadline < self.earliest:
-            row.errors.append(RowError(
-                row.number, columns.DEADLINE,
-                _("The deadline %(deadline)s is before the hand-down date %(issued)s")
-                % {"deadline": deadline.isoformat(), "issued": self.earliest.isoformat()},
-            ))
+            row.errors.append(
+                RowError(
+                    row.number,
+                    columns.DEADLINE,
+                    _("The deadline %(deadline)s is before the hand-down date %(issued)s")
+                    % {"deadline": deadline.isoformat(), "issued": self.earliest.isoformat()},
+                )
+            )
 
     def check_all(self, rows: list[ParsedRow]) -> None:
         seen: dict[tuple, int] = {}
         for row in rows:
             key = (row.values.get("title"), row.values.get("org"))
             if key in seen and not row.errors:
-                row.errors.append(RowError(
-                    row.number, columns.TITLE,
-                    _("Duplicate of row %(row)s (same problem, same responsible organisation)") % {"row": seen[key]},
-                ))
+                row.errors.append(
+                    RowError(
+                        row.number,
+                        columns.TITLE,
+                        _("Duplicate of row %(row)s (same problem, same responsible organisation)")
+                        % {"row": seen[key]},
+                    )
+                )
             seen.setdefault(key, row.number)
 
     def item_rows(self, rows: list[ParsedRow]) -> list[dict]:

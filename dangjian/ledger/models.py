@@ -74,13 +74,20 @@ class ItemList(models.Model):
 
     ALLOWED = {
         (Status.DRAFT, Status.PENDING_APPROVAL): Transition(label=_("Submit for approval"), cap="hand_down"),
-        (Status.PENDING_APPROVAL, Status.DRAFT): Transition(label=_("Send back to draft"), cap="hand_down", note_required=True),
-        (Status.PENDING_APPROVAL, Status.ISSUED): Transition(label=_("Approve and hand down"), cap="hand_down"),
+        (Status.PENDING_APPROVAL, Status.DRAFT): Transition(
+            label=_("Send back to draft"), cap="hand_down", note_required=True
+        ),
+        (Status.PENDING_APPROVAL, Status.ISSUED): Transition(
+            label=_("Approve and hand down"), cap="hand_down"
+        ),
         (Status.DRAFT, Status.ISSUED): Transition(label=_("Hand down"), cap="hand_down"),
     }
 
     org = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="item_lists", verbose_name=_("issuing organisation")
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="item_lists",
+        verbose_name=_("issuing organisation"),
     )
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.PROBLEM)
@@ -92,7 +99,9 @@ class ItemList(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=0, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ItemListQuerySet.as_manager()
@@ -166,32 +175,55 @@ class Item(models.Model):
 
     scope_org_field = "org"
 
-    item_list = models.ForeignKey(ItemList, on_delete=models.PROTECT, related_name="items", verbose_name=_("list"))
+    item_list = models.ForeignKey(
+        ItemList, on_delete=models.PROTECT, related_name="items", verbose_name=_("list")
+    )
     group = models.ForeignKey(
-        ItemGroup, on_delete=models.PROTECT, related_name="items", null=True, blank=True, verbose_name=_("group")
+        ItemGroup,
+        on_delete=models.PROTECT,
+        related_name="items",
+        null=True,
+        blank=True,
+        verbose_name=_("group"),
     )
     number = models.PositiveIntegerField(_("number"))
     kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.PROBLEM)
     title = models.CharField(_("problem / task"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="items", verbose_name=_("category")
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("category"),
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.ASSIGNED)
-    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     source_record = GenericForeignKey("source_type", "source_id")
     org = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="items", verbose_name=_("responsible organisation")
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("responsible organisation"),
     )
     responsible_leader = models.CharField(_("responsible leader"), max_length=60, blank=True)
     responsible_person = models.CharField(_("responsible person"), max_length=60, blank=True)
     person = models.ForeignKey(
-        "orgs.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="items",
+        "orgs.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
         verbose_name=_("responsible person (roster)"),
     )
     supervisor_org = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="supervised_items",
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="supervised_items",
         verbose_name=_("supervising organisation"),
     )
     issued_on = models.DateField(_("handed down on"))
@@ -206,16 +238,22 @@ class Item(models.Model):
     target = models.TextField(_("target"), blank=True)
     measures = models.TextField(_("measures"), blank=True)
     percent = models.PositiveSmallIntegerField(_("progress %"), default=0)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     closure_requested_on = models.DateField(_("closure requested on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     closed_late = models.BooleanField(_("closed late"), default=False, db_index=True)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     remarks = models.TextField(_("remarks"), blank=True)
     version = models.PositiveIntegerField(default=0, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ItemQuerySet.as_manager()
@@ -229,7 +267,9 @@ class Item(models.Model):
             models.Index(fields=["supervisor_org", "status"]),
             models.Index(fields=["source_type", "source_id"]),
         ]
-        constraints = [models.UniqueConstraint(fields=["item_list", "number"], name="unique_item_number_in_list")]
+        constraints = [
+            models.UniqueConstraint(fields=["item_list", "number"], name="unique_item_number_in_list")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
@@ -263,14 +303,20 @@ class Evidence(models.Model):
     scope_org_field = "item__org"
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="evidence")
-    progress = models.ForeignKey(Progress, on_delete=models.PROTECT, null=True, blank=True, related_name="files")
-    recheck = models.ForeignKey("Recheck", on_delete=models.PROTECT, null=True, blank=True, related_name="files")
+    progress = models.ForeignKey(
+        Progress, on_delete=models.PROTECT, null=True, blank=True, related_name="files"
+    )
+    recheck = models.ForeignKey(
+        "Recheck", on_delete=models.PROTECT, null=True, blank=True, related_name="files"
+    )
     purpose = models.CharField(max_length=20, default="progress")  # progress, closure, recheck
     round = models.PositiveSmallIntegerField(_("round"), default=1)  # the item's round when uploaded
     file = models.FileField(_("file"), upload_to="ledger/evidence/%Y/%m/")
     name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ScopedQuerySet.as_manager()
@@ -301,9 +347,13 @@ class ExtensionRequest(models.Model):
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     requested_at = models.DateTimeField(default=timezone.now, editable=False)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decision_note = models.TextField(_("decision note"), blank=True)
     version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -333,8 +383,12 @@ class Recheck(models.Model):
     done_on = models.DateField(_("checked on"), null=True, blank=True)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True, default="")
     note = models.TextField(_("findings"), blank=True)
-    checker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    checker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -369,7 +423,9 @@ class Reminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["item", "kind", "deadline", "org"], name="unique_reminder_per_deadline_org")
+            models.UniqueConstraint(
+                fields=["item", "kind", "deadline", "org"], name="unique_reminder_per_deadline_org"
+            )
         ]
 
     def __str__(self) -> str:
@@ -389,7 +445,9 @@ class Escalation(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["item", "deadline"], name="unique_escalation_per_deadline")]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "deadline"], name="unique_escalation_per_deadline")
+        ]
         ordering = ["-listed_on"]
 
     def __str__(self) -> str:
@@ -411,11 +469,15 @@ class Accountability(models.Model):
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="accountabilities")
     form = models.CharField(_("form"), max_length=20, choices=Form.choices)
     person_name = models.CharField(_("person held accountable"), max_length=60)
-    person = models.ForeignKey("orgs.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    person = models.ForeignKey(
+        "orgs.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_on = models.DateField(_("decided on"))
     document_number = models.CharField(_("document number"), max_length=60, blank=True)
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     objects = ScopedQuerySet.as_manager()
 

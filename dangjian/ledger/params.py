@@ -5,10 +5,20 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.params import declare, get
 
-YELLOW_DAYS = declare("ledger.yellow_days", 3, _("Yellow light: days left before the deadline (today included)"))
-ESCALATE_AFTER_DAYS = declare("ledger.escalate_after_days", 7, _("Days overdue after which an item joins the escalation list (interview, accountability)"))
-RANKING_MIN_ITEMS = declare("ledger.ranking_min_items", 5, _("Items an organisation needs at least to be ranked"))
-EVIDENCE_MAX_MB = declare("ledger.evidence_max_mb", getattr(settings, "UPLOAD_MAX_MB", 20), _("Largest evidence file (MB)"))
+YELLOW_DAYS = declare(
+    "ledger.yellow_days", 3, _("Yellow light: days left before the deadline (today included)")
+)
+ESCALATE_AFTER_DAYS = declare(
+    "ledger.escalate_after_days",
+    7,
+    _("Days overdue after which an item joins the escalation list (interview, accountability)"),
+)
+RANKING_MIN_ITEMS = declare(
+    "ledger.ranking_min_items", 5, _("Items an organisation needs at least to be ranked")
+)
+EVIDENCE_MAX_MB = declare(
+    "ledger.evidence_max_mb", getattr(settings, "UPLOAD_MAX_MB", 20), _("Largest evidence file (MB)")
+)
 EVIDENCE_EXTENSIONS = declare(
     "ledger.evidence_extensions",
     "pdf,jpg,jpeg,png,doc,docx,xls,xlsx,ofd,zip",
@@ -16,7 +26,11 @@ EVIDENCE_EXTENSIONS = declare(
     kind=str,
 )
 SEPARATION_OF_DUTIES = declare(
-    "ledger.separation_of_duties", 1, _("Separation of duties: staff of the rectifying organisation may not verify its closures (1 = yes, 0 = no)")
+    "ledger.separation_of_duties",
+    1,
+    _(
+        "Separation of duties: staff of the rectifying organisation may not verify its closures (1 = yes, 0 = no)"
+    ),
 )
 
 

@@ -44,7 +44,15 @@ def ledger_rows(qs, *, today: date | None = None):
 def item_for_page(user, pk: int) -> Item:
     """One item for its page, or 404 (missing and not yours alike)."""
     qs = Item.objects.select_related(
-        "org", "supervisor_org", "category", "item_list", "item_list__org", "group", "person", "closed_by", "created_by"
+        "org",
+        "supervisor_org",
+        "category",
+        "item_list",
+        "item_list__org",
+        "group",
+        "person",
+        "closed_by",
+        "created_by",
     ).prefetch_related("progress_entries__files", "evidence", "extensions", "rechecks", "accountabilities")
     return scoping.get_for_user(qs, user, pk=pk)
 
@@ -253,8 +261,10 @@ def ranking(user, parent_org: Organisation, today: date | None = None) -> tuple[
     for i, row in enumerate(rows):
         prev = ranked[-1] if ranked else None
         same = prev is not None and (prev.row.completion_rate, prev.row.overdue, prev.row.closed_late) == (
-            row.completion_rate, row.overdue, row.closed_late,
-        )  # fmt: skip
+            row.completion_rate,
+            row.overdue,
+            row.closed_late,
+        )
         ranked.append(RankingRow(rank=prev.rank if same else i + 1, row=row))
     return ranked, ranking_method(minimum)
 
@@ -319,7 +329,8 @@ def my_work_counts(user, today: date | None = None) -> dict[str, int]:
             | (_verify_q(user) & Q(status=S.CLOSURE_REQUESTED)),
         ),
         due_soon=Count(
-            "pk", filter=open_mine & Q(deadline__gte=today, deadline__lte=soon) & ~Q(status=S.CLOSURE_REQUESTED)
+            "pk",
+            filter=open_mine & Q(deadline__gte=today, deadline__lte=soon) & ~Q(status=S.CLOSURE_REQUESTED),
         ),
         overdue=Count("pk", filter=open_mine & Q(deadline__lt=today)),
         returned=Count("pk", filter=rectify & Q(status=S.RETURNED)),
@@ -394,15 +405,22 @@ def snapshot_rollup(user, parent_org: Organisation, month: date) -> list[RollupR
     )
     by_branch = {row["branch"]: row for row in grouped}
     rows = []
-    for child in Organisation.objects.visible_to(user).filter(path__subtree=parent_org.path, depth=child_depth):
+    for child in Organisation.objects.visible_to(user).filter(
+        path__subtree=parent_org.path, depth=child_depth
+    ):
         v = by_branch.get(child.path)
         if v is None:
             continue
         rows.append(
             RollupRow(
-                org=child, total=v["total"], closed=v["closed"], closed_late=v["closed_late"],
-                closed_on_time=v["closed"] - v["closed_late"], overdue=v["overdue"], overdue_days_max=v["days"] or 0,
-            )  # fmt: skip
+                org=child,
+                total=v["total"],
+                closed=v["closed"],
+                closed_late=v["closed_late"],
+                closed_on_time=v["closed"] - v["closed_late"],
+                overdue=v["overdue"],
+                overdue_days_max=v["days"] or 0,
+            )
         )
     return rows
 
@@ -416,7 +434,14 @@ IN_PROGRESS_WORD = "正在推进"
 LONG_TERM_WORD = "需长期坚持"
 EXTENSION_WORD = "申请延期"
 NOT_DONE_WORD = "未完成"
-COMPLETION_WORDS = [CLOSED_WORD, NEARLY_DONE_WORD, IN_PROGRESS_WORD, LONG_TERM_WORD, EXTENSION_WORD, NOT_DONE_WORD]
+COMPLETION_WORDS = [
+    CLOSED_WORD,
+    NEARLY_DONE_WORD,
+    IN_PROGRESS_WORD,
+    LONG_TERM_WORD,
+    EXTENSION_WORD,
+    NOT_DONE_WORD,
+]
 
 
 def completion_word(item, today: date | None = None) -> str:
@@ -437,7 +462,9 @@ def completion_word(item, today: date | None = None) -> str:
 
 def with_pending_extension(qs):
     return qs.annotate(
-        pending_extension=Exists(ExtensionRequest.objects.filter(item=OuterRef("pk"), status=ExtensionRequest.Status.PENDING))
+        pending_extension=Exists(
+            ExtensionRequest.objects.filter(item=OuterRef("pk"), status=ExtensionRequest.Status.PENDING)
+        )
     )
 
 
@@ -456,7 +483,9 @@ def ledger_export_rows(qs):
             latest_text=Subquery(latest.values("text")[:1]),
             latest_percent=Subquery(latest.values("percent")[:1]),
         )
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id", "item_id", "name").order_by("pk")))
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.only("id", "item_id", "name").order_by("pk"))
+        )
         .order_by("item_list_id", "number", "pk")
     )
 
@@ -483,7 +512,9 @@ def group_figures(items) -> list[tuple[str, int]]:
         total=Count("pk"),
         closed=Count("pk", filter=Q(status=S.CLOSED)),
         closed_late=Count("pk", filter=Q(status=S.CLOSED, closed_late=True)),
-        overdue=Count("pk", filter=Q(long_term=False, deadline__lt=today) & ~Q(status__in=[S.CLOSED, S.DRAFT])),
+        overdue=Count(
+            "pk", filter=Q(long_term=False, deadline__lt=today) & ~Q(status__in=[S.CLOSED, S.DRAFT])
+        ),
     )
     return [
         (_("Organisations"), values["total"]),
@@ -496,5 +527,8 @@ def group_figures(items) -> list[tuple[str, int]]:
 def snapshot_months(user) -> list[date]:
     """Months with saved figures the user may see, newest first (one query)."""
     return list(
-        RollupSnapshot.objects.visible_to(user).order_by("-month").values_list("month", flat=True).distinct()[:36]
+        RollupSnapshot.objects.visible_to(user)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .distinct()[:36]
     )

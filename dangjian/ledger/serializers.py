@@ -12,8 +12,19 @@ class ItemListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ItemList
-        fields = ["id", "title", "kind", "source", "org", "org_name", "issued_on", "document", "needs_approval",
-                  "status", "version"]
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "source",
+            "org",
+            "org_name",
+            "issued_on",
+            "document",
+            "needs_approval",
+            "status",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -23,10 +34,36 @@ class ItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Item
-        fields = ["id", "item_list", "number", "kind", "title", "description", "category", "source", "org", "org_name",
-                  "responsible_leader", "responsible_person", "supervisor_org", "issued_on", "deadline",
-                  "original_deadline", "long_term", "target", "measures", "percent", "status", "light",
-                  "closure_requested_on", "closed_on", "closed_late", "round", "remarks", "version"]
+        fields = [
+            "id",
+            "item_list",
+            "number",
+            "kind",
+            "title",
+            "description",
+            "category",
+            "source",
+            "org",
+            "org_name",
+            "responsible_leader",
+            "responsible_person",
+            "supervisor_org",
+            "issued_on",
+            "deadline",
+            "original_deadline",
+            "long_term",
+            "target",
+            "measures",
+            "percent",
+            "status",
+            "light",
+            "closure_requested_on",
+            "closed_on",
+            "closed_late",
+            "round",
+            "remarks",
+            "version",
+        ]
         read_only_fields = fields
 
 

@@ -151,7 +151,9 @@ def _guard_extension_decider(extension, actor, **_fields) -> None:
 
 def _guard_measures(item, actor, *, measures=None, **_fields) -> None:
     if not _clean_text(measures if measures is not None else item.measures):
-        raise ValidationError({"measures": _("Please file the rectification measures.")}, code="measures_required")
+        raise ValidationError(
+            {"measures": _("Please file the rectification measures.")}, code="measures_required"
+        )
 
 
 def _guard_closure_evidence(item, actor, **_fields) -> None:
@@ -159,7 +161,9 @@ def _guard_closure_evidence(item, actor, **_fields) -> None:
         return
     if not Evidence.objects.filter(item=item, purpose="closure", round=item.round).exists():
         raise ValidationError(
-            _("Items of the category “%(category)s” need evidence: attach at least one file to the closure request.")
+            _(
+                "Items of the category “%(category)s” need evidence: attach at least one file to the closure request."
+            )
             % {"category": item.category},
             code="evidence_required",
         )
@@ -198,13 +202,19 @@ def _guard_list_direct_issue(item_list, actor, **fields) -> None:
 Item.ALLOWED.clear()
 Item.ALLOWED.update(
     {
-        (S.DRAFT, S.HANDED_DOWN): Transition(label=gettext_lazy("Hand down"), cap=HAND_DOWN, guard=_guard_hand_down),
+        (S.DRAFT, S.HANDED_DOWN): Transition(
+            label=gettext_lazy("Hand down"), cap=HAND_DOWN, guard=_guard_hand_down
+        ),
         (S.HANDED_DOWN, S.ACKNOWLEDGED): Transition(label=gettext_lazy("Acknowledge"), cap=RECTIFY),
-        (S.ACKNOWLEDGED, S.RECTIFYING): Transition(label=gettext_lazy("File measures"), cap=RECTIFY, guard=_guard_measures),
+        (S.ACKNOWLEDGED, S.RECTIFYING): Transition(
+            label=gettext_lazy("File measures"), cap=RECTIFY, guard=_guard_measures
+        ),
         (S.RECTIFYING, S.CLOSURE_REQUESTED): Transition(
             label=gettext_lazy("Request closure"), cap=RECTIFY, guard=_guard_closure_evidence
         ),
-        (S.CLOSURE_REQUESTED, S.CLOSED): Transition(label=gettext_lazy("Verify and close"), cap=VERIFY, guard=_guard_verifier),
+        (S.CLOSURE_REQUESTED, S.CLOSED): Transition(
+            label=gettext_lazy("Verify and close"), cap=VERIFY, guard=_guard_verifier
+        ),
         (S.CLOSURE_REQUESTED, S.RETURNED): Transition(
             label=gettext_lazy("Return"), cap=VERIFY, guard=_guard_verifier, note_required=True
         ),
@@ -226,7 +236,10 @@ ExtensionRequest.ALLOWED.update(
             label=gettext_lazy("Approve extension"), cap=VERIFY, guard=_guard_extension_decider
         ),
         (_ES.PENDING, _ES.REFUSED): Transition(
-            label=gettext_lazy("Refuse extension"), cap=VERIFY, guard=_guard_extension_decider, note_required=True
+            label=gettext_lazy("Refuse extension"),
+            cap=VERIFY,
+            guard=_guard_extension_decider,
+            note_required=True,
         ),
     }
 )
@@ -263,14 +276,18 @@ def validate_files(files: Sequence) -> None:
                 % {"name": name, "types": ", ".join(allowed)}
             )
         elif (f.size or 0) > max_mb * 1024 * 1024:
-            errors.append(_("“%(name)s” is larger than the limit of %(mb)s MB.") % {"name": name, "mb": max_mb})
+            errors.append(
+                _("“%(name)s” is larger than the limit of %(mb)s MB.") % {"name": name, "mb": max_mb}
+            )
         elif not f.size:
             errors.append(_("“%(name)s” is empty.") % {"name": name})
     if errors:
         raise ValidationError({"files": errors}, code="bad_file")
 
 
-def _write_evidence(*, item: Item, files: Sequence, actor, purpose: str, progress=None, recheck=None) -> list[Evidence]:
+def _write_evidence(
+    *, item: Item, files: Sequence, actor, purpose: str, progress=None, recheck=None
+) -> list[Evidence]:
     rows = []
     for f in files:
         ev = Evidence(
@@ -300,7 +317,9 @@ def evidence_attach(
     if not files:
         raise ValidationError({"files": _("Please choose at least one file.")}, code="no_files")
     validate_files(files)
-    return _write_evidence(item=item, files=files, actor=actor, purpose=purpose, progress=progress, recheck=recheck)
+    return _write_evidence(
+        item=item, files=files, actor=actor, purpose=purpose, progress=progress, recheck=recheck
+    )
 
 
 # ------------------------------------------------------------------ lists
@@ -343,7 +362,9 @@ def list_create(
     return item_list
 
 
-def list_submit(*, item_list: ItemList, actor, note: str = "", expected_version: int | None = None) -> ItemList:
+def list_submit(
+    *, item_list: ItemList, actor, note: str = "", expected_version: int | None = None
+) -> ItemList:
     """Submit a draft list for the leader's approval (草稿 → 待审核)."""
     return workflow.transition(
         obj=item_list, to=_LS.PENDING_APPROVAL, actor=actor, note=note, expected_version=expected_version
@@ -352,12 +373,19 @@ def list_submit(*, item_list: ItemList, actor, note: str = "", expected_version:
 
 def list_send_back(*, item_list: ItemList, actor, note: str, expected_version: int | None = None) -> ItemList:
     """The leader sends a list back to draft with a reason."""
-    return workflow.transition(obj=item_list, to=_LS.DRAFT, actor=actor, note=note, expected_version=expected_version)
+    return workflow.transition(
+        obj=item_list, to=_LS.DRAFT, actor=actor, note=note, expected_version=expected_version
+    )
 
 
 @transaction.atomic
 def list_approve(
-    *, item_list: ItemList, actor, note: str = "", expected_version: int | None = None, today: date | None = None
+    *,
+    item_list: ItemList,
+    actor,
+    note: str = "",
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> ItemList:
     """Approve a list awaiting approval and hand its items down (待审核 → 已下发)."""
     item_list = workflow.transition(
@@ -369,7 +397,12 @@ def list_approve(
 
 @transaction.atomic
 def list_issue(
-    *, item_list: ItemList, actor, note: str = "", expected_version: int | None = None, today: date | None = None
+    *,
+    item_list: ItemList,
+    actor,
+    note: str = "",
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> ItemList:
     """Hand a draft list down (草稿 → 已下发) when it needs no approval; its items go to their organisations."""
     item_list = workflow.transition(
@@ -405,10 +438,25 @@ def _hand_down(item: Item, actor, today: date) -> Item:
 # ------------------------------------------------------------------ items
 
 ITEM_FIELDS = (
-    "title", "description", "kind", "category", "source", "org", "responsible_leader", "responsible_person",
-    "person", "supervisor_org", "deadline", "deadline_basis", "deadline_days", "long_term", "review_cycle_days",
-    "target", "measures", "remarks",
-)  # fmt: skip
+    "title",
+    "description",
+    "kind",
+    "category",
+    "source",
+    "org",
+    "responsible_leader",
+    "responsible_person",
+    "person",
+    "supervisor_org",
+    "deadline",
+    "deadline_basis",
+    "deadline_days",
+    "long_term",
+    "review_cycle_days",
+    "target",
+    "measures",
+    "remarks",
+)
 
 
 def _clean_item(item_list: ItemList, values: dict, *, issued_on: date) -> dict:
@@ -422,7 +470,8 @@ def _clean_item(item_list: ItemList, values: dict, *, issued_on: date) -> dict:
         errors.setdefault("org", []).append(_("Please choose the responsible organisation."))
     elif not org.path.startswith(item_list.org.path):
         errors.setdefault("org", []).append(
-            _("The responsible organisation must be %(org)s or an organisation below it.") % {"org": item_list.org}
+            _("The responsible organisation must be %(org)s or an organisation below it.")
+            % {"org": item_list.org}
         )
     elif org.dissolved_on:
         errors.setdefault("org", []).append(_("%(org)s has been dissolved.") % {"org": org})
@@ -436,14 +485,17 @@ def _clean_item(item_list: ItemList, values: dict, *, issued_on: date) -> dict:
         values["deadline_days"] = None
     elif values.get("deadline_days"):
         values["deadline"] = deadlines.add_days(
-            issued_on, int(values["deadline_days"]), working=values.get("deadline_basis") == DeadlineBasis.WORKING
+            issued_on,
+            int(values["deadline_days"]),
+            working=values.get("deadline_basis") == DeadlineBasis.WORKING,
         )
     elif values.get("deadline") is None:
         errors.setdefault("deadline", []).append(_("Please set a deadline, or mark the item as long-term."))
     deadline = values.get("deadline")
     if deadline is not None and not values.get("long_term") and deadline < issued_on:
         errors.setdefault("deadline", []).append(
-            _("The deadline cannot be before the hand-down date (%(date)s).") % {"date": issued_on.isoformat()}
+            _("The deadline cannot be before the hand-down date (%(date)s).")
+            % {"date": issued_on.isoformat()}
         )
     if errors:
         raise ValidationError(errors)
@@ -459,7 +511,14 @@ def _next_number(item_list: ItemList) -> int:
 
 
 def _create_items(
-    *, item_list: ItemList, orgs: Sequence, actor, source_record=None, group=None, today: date | None = None, **values
+    *,
+    item_list: ItemList,
+    orgs: Sequence,
+    actor,
+    source_record=None,
+    group=None,
+    today: date | None = None,
+    **values,
 ) -> list[Item]:
     scoping.ensure_can(actor, HAND_DOWN, item_list.org)
     item_list = _lock(ItemList, item_list)
@@ -497,7 +556,9 @@ def _create_items(
 
 
 @transaction.atomic
-def item_create(*, item_list: ItemList, org, title: str, actor, source_record=None, today: date | None = None, **fields) -> Item:
+def item_create(
+    *, item_list: ItemList, org, title: str, actor, source_record=None, today: date | None = None, **fields
+) -> Item:
     """Add one item for one responsible organisation to a list.
 
     ``deadline`` or ``deadline_days`` (+ ``deadline_basis``) or ``long_term=True`` is required;
@@ -505,24 +566,45 @@ def item_create(*, item_list: ItemList, org, title: str, actor, source_record=No
     In a list already handed down the item is handed down at once.
     """
     return _create_items(
-        item_list=item_list, orgs=[org], actor=actor, source_record=source_record, today=today, title=title, **fields
+        item_list=item_list,
+        orgs=[org],
+        actor=actor,
+        source_record=source_record,
+        today=today,
+        title=title,
+        **fields,
     )[0]
 
 
 @transaction.atomic
 def item_hand_down_many(
-    *, item_list: ItemList, orgs: Sequence, title: str, actor, source_record=None, today: date | None = None, **fields
+    *,
+    item_list: ItemList,
+    orgs: Sequence,
+    title: str,
+    actor,
+    source_record=None,
+    today: date | None = None,
+    **fields,
 ) -> ItemGroup:
     """Hand one item to many organisations: one tracked item each, under one group, numbered in sequence."""
     orgs = list(dict.fromkeys(orgs))
     if not orgs:
         raise ValidationError({"orgs": _("Please choose at least one organisation.")})
     scoping.ensure_can(actor, HAND_DOWN, item_list.org)
-    group = ItemGroup.objects.create(item_list=item_list, org=item_list.org, title=_clean_text(title)[:300] or "-")
+    group = ItemGroup.objects.create(
+        item_list=item_list, org=item_list.org, title=_clean_text(title)[:300] or "-"
+    )
     _create_items(
-        item_list=item_list, orgs=orgs, actor=actor, source_record=source_record, group=group, today=today,
-        title=title, **fields,
-    )  # fmt: skip
+        item_list=item_list,
+        orgs=orgs,
+        actor=actor,
+        source_record=source_record,
+        group=group,
+        today=today,
+        title=title,
+        **fields,
+    )
     return group
 
 
@@ -558,7 +640,9 @@ def items_from_lines(
     items: list[Item] = []
     for title in titles:
         if len(orgs) == 1:
-            items.append(item_create(item_list=item_list, org=orgs[0], title=title, actor=actor, today=today, **fields))
+            items.append(
+                item_create(item_list=item_list, org=orgs[0], title=title, actor=actor, today=today, **fields)
+            )
         else:
             group = item_hand_down_many(
                 item_list=item_list, orgs=orgs, title=title, actor=actor, today=today, **fields
@@ -571,7 +655,9 @@ EDITABLE_STATES = (S.DRAFT, S.HANDED_DOWN)
 
 
 @transaction.atomic
-def item_update(*, item: Item, actor, expected_version: int | None = None, today: date | None = None, **changes) -> Item:
+def item_update(
+    *, item: Item, actor, expected_version: int | None = None, today: date | None = None, **changes
+) -> Item:
     """Edit an item while it is a draft or not yet acknowledged (issuing side only).
 
     Reassigning the responsible organisation or changing the deadline cancels the pending
@@ -607,7 +693,8 @@ def item_update(*, item: Item, actor, expected_version: int | None = None, today
                 locked.org,
                 RECTIFY,
                 kind="item_handed_down",
-                text=_("New item handed to %(org)s: %(title)s") % {"org": locked.org.label, "title": locked.title},
+                text=_("New item handed to %(org)s: %(title)s")
+                % {"org": locked.org.label, "title": locked.title},
                 event=f"handed:{locked.org_id}:{locked.version}",
             )
     item.__dict__.update({k: getattr(locked, k) for k in [*changed, "version"]})
@@ -635,7 +722,13 @@ def item_acknowledge(
 
 
 def item_file_measures(
-    *, item: Item, actor, measures: str, note: str = "", expected_version: int | None = None, today: date | None = None
+    *,
+    item: Item,
+    actor,
+    measures: str,
+    note: str = "",
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> Item:
     """File the rectification measures and start rectifying (已签收 → 整改中)."""
     return workflow.transition(
@@ -649,7 +742,9 @@ def item_file_measures(
     )
 
 
-def item_resume(*, item: Item, actor, note: str = "", expected_version: int | None = None, today: date | None = None) -> Item:
+def item_resume(
+    *, item: Item, actor, note: str = "", expected_version: int | None = None, today: date | None = None
+) -> Item:
     """Continue rectifying a returned item (退回 → 整改中)."""
     return workflow.transition(
         obj=item, to=S.RECTIFYING, actor=actor, note=note, expected_version=expected_version, at=_at(today)
@@ -730,14 +825,20 @@ def item_return(
 ) -> Item:
     """The supervising side returns a closure request with a reason (申请销号 → 退回)."""
     item = workflow.transition(
-        obj=item, to=S.RETURNED, actor=actor, note=_clean_text(note), expected_version=expected_version, at=_at(today)
+        obj=item,
+        to=S.RETURNED,
+        actor=actor,
+        note=_clean_text(note),
+        expected_version=expected_version,
+        at=_at(today),
     )
     _notify_org(
         item,
         item.org,
         RECTIFY,
         kind="item_returned",
-        text=_("Closure returned: %(title)s (%(note)s)") % {"title": item.title, "note": _clean_text(note)[:100]},
+        text=_("Closure returned: %(title)s (%(note)s)")
+        % {"title": item.title, "note": _clean_text(note)[:100]},
         event=f"returned:{item.version}",
     )
     return item
@@ -755,7 +856,13 @@ def item_move(
     today: date | None = None,
 ) -> Item:
     """Perform the transition to ``to`` through the service that owns it (for the API and generic forms)."""
-    common = {"item": item, "actor": actor, "note": note, "expected_version": expected_version, "today": today}
+    common = {
+        "item": item,
+        "actor": actor,
+        "note": note,
+        "expected_version": expected_version,
+        "today": today,
+    }
     if to == S.ACKNOWLEDGED:
         return item_acknowledge(**common)
     if to == S.RECTIFYING and item.status == S.ACKNOWLEDGED:
@@ -792,7 +899,8 @@ def progress_add(
         errors.setdefault("on", []).append(_("The progress date cannot be in the future."))
     elif on < locked.issued_on:
         errors.setdefault("on", []).append(
-            _("The progress date cannot be before the hand-down date (%(date)s).") % {"date": locked.issued_on.isoformat()}
+            _("The progress date cannot be before the hand-down date (%(date)s).")
+            % {"date": locked.issued_on.isoformat()}
         )
     if percent is None or not 0 <= int(percent) <= 100:
         errors.setdefault("percent", []).append(_("The percentage must be between 0 and 100."))
@@ -807,9 +915,12 @@ def progress_add(
     if files:
         validate_files(files)
     entry = Progress.objects.create(
-        item=locked, on=on, text=_clean_text(text), percent=int(percent),
+        item=locked,
+        on=on,
+        text=_clean_text(text),
+        percent=int(percent),
         actor=actor if getattr(actor, "pk", None) else None,
-    )  # fmt: skip
+    )
     if files:
         _write_evidence(item=locked, files=files, actor=actor, purpose="progress", progress=entry)
     locked.percent = int(percent)
@@ -834,7 +945,8 @@ def extension_request(
     errors: dict[str, list] = {}
     if requested_to is None or requested_to <= locked.deadline:
         errors.setdefault("requested_to", []).append(
-            _("The new deadline must be after the current deadline (%(date)s).") % {"date": locked.deadline.isoformat()}
+            _("The new deadline must be after the current deadline (%(date)s).")
+            % {"date": locked.deadline.isoformat()}
         )
     if not _clean_text(reason):
         errors.setdefault("reason", []).append(_("Please give the reason for the extension."))
@@ -896,8 +1008,13 @@ def extension_decide(
             "date": item.deadline.isoformat(),
         }
     else:
-        text = _("Extension refused: %(title)s (%(note)s)") % {"title": item.title, "note": _clean_text(note)[:100]}
-    _notify_org(item, item.org, RECTIFY, kind="extension_decided", text=text, event=f"extension:{extension.pk}")
+        text = _("Extension refused: %(title)s (%(note)s)") % {
+            "title": item.title,
+            "note": _clean_text(note)[:100],
+        }
+    _notify_org(
+        item, item.org, RECTIFY, kind="extension_decided", text=text, event=f"extension:{extension.pk}"
+    )
     return extension
 
 
@@ -935,7 +1052,12 @@ def recheck_schedule(
         candidates = [item]
     else:
         scoping.ensure_can(actor, VERIFY, item_list.org)
-        qs = item_list.items.visible_to(actor).filter(status=S.CLOSED).exclude(pk__in=pending).order_by("number")
+        qs = (
+            item_list.items.visible_to(actor)
+            .filter(status=S.CLOSED)
+            .exclude(pk__in=pending)
+            .order_by("number")
+        )
         candidates = list(qs)
         if not candidates:
             raise ValidationError(_("This list has no closed items to re-check."), code="nothing_closed")
@@ -943,12 +1065,16 @@ def recheck_schedule(
             if sample < 1:
                 raise ValidationError({"sample": _("The sample size must be at least 1.")})
             if sample < len(candidates):
-                candidates = sorted((rng or random.Random()).sample(candidates, sample), key=lambda i: i.number)
+                candidates = sorted(
+                    (rng or random.Random()).sample(candidates, sample), key=lambda i: i.number
+                )
     return [
         Recheck.objects.create(
-            item=c, round=c.round, scheduled_on=scheduled_on,
+            item=c,
+            round=c.round,
+            scheduled_on=scheduled_on,
             scheduled_by=actor if getattr(actor, "pk", None) else None,
-        )  # fmt: skip
+        )
         for c in candidates
     ]
 
@@ -981,7 +1107,9 @@ def recheck_record(
         if not _clean_text(note):
             errors.setdefault("note", []).append(_("Please describe what was found."))
         if new_deadline is None or new_deadline <= today:
-            errors.setdefault("new_deadline", []).append(_("A relapsed item needs a new deadline after today."))
+            errors.setdefault("new_deadline", []).append(
+                _("A relapsed item needs a new deadline after today.")
+            )
     if errors:
         raise ValidationError(errors)
     if files:
@@ -1119,17 +1247,24 @@ def reminders_run(*, today: date) -> dict[str, int]:
         people = list(recipients(item.org, RECTIFY))
         if reminder.kind == Reminder.Kind.OVERDUE:
             people += recipients(item.supervisor_org, VERIFY)
-            kind, text = "item_overdue", _("Overdue: %(title)s (deadline %(date)s)") % {
-                "title": item.title,
-                "date": item.deadline.isoformat(),
-            }
+            kind, text = (
+                "item_overdue",
+                _("Overdue: %(title)s (deadline %(date)s)")
+                % {
+                    "title": item.title,
+                    "date": item.deadline.isoformat(),
+                },
+            )
         else:
             days = (item.deadline - today).days
             values = {"days": days, "title": item.title, "date": item.deadline.isoformat()}
             if days == 0:
                 kind, text = "item_due_soon", _("Due today: %(title)s (deadline %(date)s)") % values
             else:
-                kind, text = "item_due_soon", _("Due in %(days)s days: %(title)s (deadline %(date)s)") % values
+                kind, text = (
+                    "item_due_soon",
+                    _("Due in %(days)s days: %(title)s (deadline %(date)s)") % values,
+                )
         notify(recipients=people, kind=kind, text=text, url=item_url(item), key=f"reminder:{reminder.pk}")
         sent.append(reminder.pk)
     if sent:
@@ -1193,7 +1328,9 @@ def snapshot_month(*, month: date, today: date | None = None) -> int:
     overdue_q = Q(deadline__lt=as_of, long_term=False) & ~Q(status=S.CLOSED)
     figures = {
         row["org_id"]: row
-        for row in handed.order_by().values("org_id").annotate(
+        for row in handed.order_by()
+        .values("org_id")
+        .annotate(
             total=Count("pk"),
             closed=Count("pk", filter=Q(status=S.CLOSED)),
             closed_late=Count("pk", filter=Q(status=S.CLOSED, closed_late=True)),
@@ -1238,10 +1375,20 @@ def snapshot_month(*, month: date, today: date | None = None) -> int:
     if to_update:
         RollupSnapshot.objects.bulk_update(
             to_update,
-            ["parent_id", "total", "open", "closed", "closed_on_time", "closed_late", "overdue",
-             "overdue_days_max", "by_status", "taken_at"],
+            [
+                "parent_id",
+                "total",
+                "open",
+                "closed",
+                "closed_on_time",
+                "closed_late",
+                "overdue",
+                "overdue_days_max",
+                "by_status",
+                "taken_at",
+            ],
             batch_size=1000,
-        )  # fmt: skip
+        )
     return len(figures)
 
 
@@ -1262,4 +1409,3 @@ def daily_run(*, today: date) -> dict[str, int]:
         if not RollupSnapshot.objects.filter(month=previous).exists():
             result["snapshot"] = snapshot_month(month=previous, today=today - timedelta(days=1))
     return result
-

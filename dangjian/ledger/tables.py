@@ -13,7 +13,10 @@ LIGHT_LABELS = {"green": _("On track"), "yellow": _("Due soon"), "red": _("Overd
 
 def light_dot(light: str) -> str:
     return format_html(
-        '<span class="light-dot light-{}" title="{}" data-light="{}"></span>', light, LIGHT_LABELS.get(light, ""), light
+        '<span class="light-dot light-{}" title="{}" data-light="{}"></span>',
+        light,
+        LIGHT_LABELS.get(light, ""),
+        light,
     )
 
 
@@ -23,7 +26,9 @@ class ItemTable(tables.Table):
     light = tables.Column(verbose_name=_("Light"), empty_values=(), orderable=False)
     number = tables.Column(verbose_name=_("No."), attrs={"td": {"class": "text-secondary"}})
     title = tables.Column(verbose_name=_("Problem / task"), linkify=("ledger:item_detail", [tables.A("pk")]))
-    org = tables.Column(verbose_name=_("Responsible organisation"), accessor="org__name", order_by=("org__sort_key",))
+    org = tables.Column(
+        verbose_name=_("Responsible organisation"), accessor="org__name", order_by=("org__sort_key",)
+    )
     status = tables.Column(verbose_name=_("Status"))
     deadline = tables.Column(verbose_name=_("Deadline"), empty_values=())
     source = tables.Column(verbose_name=_("Source"))

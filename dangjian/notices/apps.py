@@ -13,6 +13,11 @@ class NoticesConfig(AppConfig):
         from . import selectors
 
         nav.register_badge(
-            nav.Badge(key="notices", label=_("Notifications"), icon="bell", url_name="notices:list",
-                      count=selectors.unread_count)
+            nav.Badge(
+                key="notices",
+                label=_("Notifications"),
+                icon="bell",
+                url_name="notices:list",
+                count=selectors.unread_count,
+            )
         )

@@ -25,7 +25,9 @@ def recipients_for_org(org, cap: str) -> list:
     User = get_user_model()
     roles = roles_with(cap)
     users = list(
-        User.objects.filter(is_active=True, assignments__org=org, assignments__role__in=roles).distinct().order_by("pk")
+        User.objects.filter(is_active=True, assignments__org=org, assignments__role__in=roles)
+        .distinct()
+        .order_by("pk")
     )
     if users:
         return users

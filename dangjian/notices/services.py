@@ -42,7 +42,9 @@ def notify(*, recipients: Iterable, kind: str, text: str, url: str = "", key: st
         return []
     Notice.objects.bulk_create(rows, ignore_conflicts=bool(key))
     if getattr(settings, "EMAIL_HOST", ""):
-        emails = [(pk, recipients[pk].email) for pk in recipients if pk not in already and recipients[pk].email]
+        emails = [
+            (pk, recipients[pk].email) for pk in recipients if pk not in already and recipients[pk].email
+        ]
         if emails:
             transaction.on_commit(lambda: _send_emails(emails, text, url, key))
     return rows
@@ -57,7 +59,9 @@ def _send_emails(emails: list[tuple[int, str]], text: str, url: str, key: str) -
         except Exception:  # a mail server outage must not break the work that caused the notice
             log.exception("notice email to %s failed", address)
     if sent and key:
-        Notice.objects.filter(recipient_id__in=sent, key=key, emailed_at__isnull=True).update(emailed_at=timezone.now())
+        Notice.objects.filter(recipient_id__in=sent, key=key, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
 
 
 def mark_read(*, user, notice_ids: Iterable[int] | None = None) -> int:

@@ -26,12 +26,16 @@ def notice_list(request):
         notices = notices.unread()
     page = Paginator(notices, PER_PAGE).get_page(request.GET.get("page"))
     template = "notices/partials/notice_rows.html" if request.htmx else "notices/notice_list.html"
-    return render(request, template, {
-        "page": page,
-        "unread_only": unread_only,
-        "unread": selectors.unread_count(request.user),
-        "breadcrumbs": [(_("Notifications"), None)],
-    })
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "unread": selectors.unread_count(request.user),
+            "breadcrumbs": [(_("Notifications"), None)],
+        },
+    )
 
 
 @login_required
@@ -41,7 +45,11 @@ def notice_read(request, pk: int):
     services.mark_read(user=request.user, notice_ids=[pk])
     notice = selectors.notices_for(request.user).filter(pk=pk).only("url").first()
     target = notice.url if notice and notice.url else None
-    if request.POST.get("go") == "1" and target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+    if (
+        request.POST.get("go") == "1"
+        and target
+        and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+    ):
         return HttpResponseRedirect(target)
     return redirect("notices:list")
 

@@ -38,7 +38,9 @@ class OrganisationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="People visible to the caller (on the roll unless status is given)", tags=["people"]),
+    list=extend_schema(
+        summary="People visible to the caller (on the roll unless status is given)", tags=["people"]
+    ),
     retrieve=extend_schema(summary="One person (404 outside the caller's scope)", tags=["people"]),
 )
 class PersonViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -26,15 +26,30 @@ class OrgsConfig(AppConfig):
 
         from .views.organisations import home_warnings_block
 
-        nav.register(nav.NavEntry(key="orgs", label=_("Organisations"), icon="sitemap", url_name="orgs:tree", order=10))
         nav.register(
-            nav.NavEntry(key="org_warnings", label=_("Warnings"), icon="alert-triangle", url_name="orgs:warnings", order=12)
+            nav.NavEntry(key="orgs", label=_("Organisations"), icon="sitemap", url_name="orgs:tree", order=10)
+        )
+        nav.register(
+            nav.NavEntry(
+                key="org_warnings",
+                label=_("Warnings"),
+                icon="alert-triangle",
+                url_name="orgs:warnings",
+                order=12,
+            )
         )
         nav.register_home_block(
-            "org_warnings", order=20, template="orgs/partials/org_home_warnings.html", context=home_warnings_block
+            "org_warnings",
+            order=20,
+            template="orgs/partials/org_home_warnings.html",
+            context=home_warnings_block,
         )
 
-        nav.register(nav.NavEntry(key="people", label=_("Members"), icon="users", url_name="orgs:person_list", order=11))
+        nav.register(
+            nav.NavEntry(
+                key="people", label=_("Members"), icon="users", url_name="orgs:person_list", order=11
+            )
+        )
 
         from dangjian.core import demo as core_demo
 

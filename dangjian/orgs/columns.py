@@ -69,22 +69,47 @@ ORG_COLUMNS = [
         help="系统中已有的组织全称，或本表中前面某行的组织全称。",
         render=lambda org: getattr(org, "parent_name", ""),
     ),
-    Column("组织类别", "kind", required=True, parse=choice_parser(OrgKind.choices),
-           render=choice_renderer(OrgKind.choices, "kind")),
-    Column("所属领域", "sector", parse=choice_parser(Sector.choices), render=choice_renderer(Sector.choices, "sector")),
-    Column("单位隶属关系", "unit_relation", parse=choice_parser(UnitRelation.choices),
-           render=choice_renderer(UnitRelation.choices, "unit_relation"), width=20),
+    Column(
+        "组织类别",
+        "kind",
+        required=True,
+        parse=choice_parser(OrgKind.choices),
+        render=choice_renderer(OrgKind.choices, "kind"),
+    ),
+    Column(
+        "所属领域",
+        "sector",
+        parse=choice_parser(Sector.choices),
+        render=choice_renderer(Sector.choices, "sector"),
+    ),
+    Column(
+        "单位隶属关系",
+        "unit_relation",
+        parse=choice_parser(UnitRelation.choices),
+        render=choice_renderer(UnitRelation.choices, "unit_relation"),
+        width=20,
+    ),
     Column("单位名称", "unit_name", width=24),
-    Column("单位性质", "unit_kind", parse=choice_parser(UnitKind.choices),
-           render=choice_renderer(UnitKind.choices, "unit_kind")),
+    Column(
+        "单位性质",
+        "unit_kind",
+        parse=choice_parser(UnitKind.choices),
+        render=choice_renderer(UnitKind.choices, "unit_kind"),
+    ),
     Column("统一社会信用代码", "credit_code", width=22, help="18 位，可不填。"),
     Column("联系人", "contact_name"),
     Column("联系电话", "phone"),
     Column("成立日期", "founded_on", parse=parse_date, render=_date("founded_on"), help="如 2026-11-22。"),
-    Column("本届委员会选举日期", "committee_elected_on", parse=parse_date, render=_date("committee_elected_on"),
-           width=20, help="如 2026-11-22。"),
+    Column(
+        "本届委员会选举日期",
+        "committee_elected_on",
+        parse=parse_date,
+        render=_date("committee_elected_on"),
+        width=20,
+        help="如 2026-11-22。",
+    ),
     Column("任期年限", "term_years", parse=parse_int, help="不填：村、社区 5 年，其他 3 年。"),
-]  # fmt: skip
+]
 
 
 # ------------------------------------------------------------------ members (national collection form order)
@@ -102,34 +127,86 @@ def member_columns(*, id_render=None) -> list[Column]:
     """The member columns; ``id_render`` writes the ID cell of an export (masked unless allowed)."""
     return [
         Column("姓名", "name", required=True),
-        Column("性别", "sex", parse=choice_parser(Sex.choices), render=choice_renderer(Sex.choices, "sex"), width=8,
-               help="可不填，按身份证号判断。"),
+        Column(
+            "性别",
+            "sex",
+            parse=choice_parser(Sex.choices),
+            render=choice_renderer(Sex.choices, "sex"),
+            width=8,
+            help="可不填，按身份证号判断。",
+        ),
         Column("民族", "ethnicity", parse=choice_parser(ETHNICITY_CHOICES), width=10, help="不填为汉族。"),
-        Column(ID_HEADER, "id_number", required=True, parse=_id_text, width=22, render=id_render,
-               help="18 位公民身份号码，请设置为文本格式。"),
-        Column(BIRTH_HEADER, "birth_date", parse=parse_date, render=_date("birth_date"),
-               help="可不填，按身份证号判断；填写时须与身份证号一致。"),
-        Column("学历", "education", parse=choice_parser(Education.choices),
-               render=choice_renderer(Education.choices, "education")),
-        Column("人员类别", "category", required=True, parse=choice_parser(MemberCategory.choices),
-               render=choice_renderer(MemberCategory.choices, "category")),
-        Column(ORG_HEADER, "org_name", required=True, width=30, render=lambda p: p.org.name,
-               help="党组织全称，须是系统中您有权管理的组织。"),
+        Column(
+            ID_HEADER,
+            "id_number",
+            required=True,
+            parse=_id_text,
+            width=22,
+            render=id_render,
+            help="18 位公民身份号码，请设置为文本格式。",
+        ),
+        Column(
+            BIRTH_HEADER,
+            "birth_date",
+            parse=parse_date,
+            render=_date("birth_date"),
+            help="可不填，按身份证号判断；填写时须与身份证号一致。",
+        ),
+        Column(
+            "学历",
+            "education",
+            parse=choice_parser(Education.choices),
+            render=choice_renderer(Education.choices, "education"),
+        ),
+        Column(
+            "人员类别",
+            "category",
+            required=True,
+            parse=choice_parser(MemberCategory.choices),
+            render=choice_renderer(MemberCategory.choices, "category"),
+        ),
+        Column(
+            ORG_HEADER,
+            "org_name",
+            required=True,
+            width=30,
+            render=lambda p: p.org.name,
+            help="党组织全称，须是系统中您有权管理的组织。",
+        ),
         Column("入党日期", "joined_on", parse=parse_date, render=_date("joined_on"), help="如 2026-11-22。"),
-        Column("转正日期", "converted_on", parse=parse_date, render=_date("converted_on"),
-               help="预备党员不填。"),
-        Column("工作岗位", "job", parse=choice_parser(Job.choices), render=choice_renderer(Job.choices, "job"),
-               width=20),
+        Column(
+            "转正日期", "converted_on", parse=parse_date, render=_date("converted_on"), help="预备党员不填。"
+        ),
+        Column(
+            "工作岗位",
+            "job",
+            parse=choice_parser(Job.choices),
+            render=choice_renderer(Job.choices, "job"),
+            width=20,
+        ),
         Column("联系电话", "phone"),
         Column("家庭住址", "address", width=30),
-        Column("党籍状态", "standing", parse=choice_parser(Standing.choices),
-               render=choice_renderer(Standing.choices, "standing"), help="不填为正常。"),
-        Column("是否失联", "lost_contact", parse=yes_no, render=_yes_no("lost_contact"), width=10,
-               help="填“是”或“否”。"),
+        Column(
+            "党籍状态",
+            "standing",
+            parse=choice_parser(Standing.choices),
+            render=choice_renderer(Standing.choices, "standing"),
+            help="不填为正常。",
+        ),
+        Column(
+            "是否失联",
+            "lost_contact",
+            parse=yes_no,
+            render=_yes_no("lost_contact"),
+            width=10,
+            help="填“是”或“否”。",
+        ),
         Column("失联日期", "lost_contact_on", parse=parse_date, render=_date("lost_contact_on")),
-        Column("是否流动党员", "mobile", parse=yes_no, render=_yes_no("mobile"), width=12, help="填“是”或“否”。"),
+        Column(
+            "是否流动党员", "mobile", parse=yes_no, render=_yes_no("mobile"), width=12, help="填“是”或“否”。"
+        ),
         Column("外出流向", "mobile_destination", width=20),
-    ]  # fmt: skip
+    ]
 
 
 MEMBER_COLUMNS = member_columns()
@@ -146,7 +223,11 @@ def export_organisations(queryset) -> bytes:
     orgs = list(queryset.order_by("path"))
     steplen = Organisation.steplen
     parent_paths = {o.path[:-steplen] for o in orgs if o.depth > 1}
-    names = dict(Organisation.objects.filter(path__in=parent_paths).values_list("path", "name")) if parent_paths else {}
+    names = (
+        dict(Organisation.objects.filter(path__in=parent_paths).values_list("path", "name"))
+        if parent_paths
+        else {}
+    )
     for org in orgs:
         org.parent_name = names.get(org.path[:-steplen], "") if org.depth > 1 else ""
     return xlsx_bytes(ORG_COLUMNS, orgs, title="党组织")

@@ -91,14 +91,27 @@ class Scale:
 
 SCALES = {
     "tiny": Scale(
-        townships=2, villages=5, agencies=2, county_schools=1, county_institutions=1, enterprises=3,
-        joint_branches=0, social=1, township_units=False, vacancies=1, no_committee=1, too_small=1, expired=1,
-        first_secretaries=1, graduates=1, size_factor=0.4,
+        townships=2,
+        villages=5,
+        agencies=2,
+        county_schools=1,
+        county_institutions=1,
+        enterprises=3,
+        joint_branches=0,
+        social=1,
+        township_units=False,
+        vacancies=1,
+        no_committee=1,
+        too_small=1,
+        expired=1,
+        first_secretaries=1,
+        graduates=1,
+        size_factor=0.4,
     ),
     "county": Scale(),
     "city": Scale(cities=1, counties_per_city=10),
     "province": Scale(cities=13, counties_per_city=20),
-}  # fmt: skip
+}
 
 
 # ------------------------------------------------------------------ names
@@ -117,19 +130,63 @@ FEMALE_CHARS = "芳娟英华丽敏静燕红霞玲萍琴兰秀梅凤珍莉艳婷�
 NEUTRAL_CHARS = "文晓小玉春秋冬新建红光海云艳丽思嘉子一"
 ETHNIC_MINORITIES = ["畲族", "回族", "苗族", "壮族", "土家族", "满族", "蒙古族", "侗族"]
 MOBILE_DESTINATIONS = [
-    "广东省东莞市", "广东省深圳市", "广东省广州市", "浙江省义乌市", "浙江省宁波市", "湖南省长沙市",
-    "江西省南昌市", "福建省厦门市", "上海市", "江苏省苏州市",
-]  # fmt: skip
-PHONE_PREFIXES = ["133", "138", "139", "150", "151", "152", "157", "158", "159", "177", "180", "181", "182",
-                  "187", "188", "189", "191", "198", "199"]  # fmt: skip
+    "广东省东莞市",
+    "广东省深圳市",
+    "广东省广州市",
+    "浙江省义乌市",
+    "浙江省宁波市",
+    "湖南省长沙市",
+    "江西省南昌市",
+    "福建省厦门市",
+    "上海市",
+    "江苏省苏州市",
+]
+PHONE_PREFIXES = [
+    "133",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "157",
+    "158",
+    "159",
+    "177",
+    "180",
+    "181",
+    "182",
+    "187",
+    "188",
+    "189",
+    "191",
+    "198",
+    "199",
+]
 FOREIGN_AREAS = ["360302", "360313", "360321", "360322", "360323", "360102", "430225", "430281", "362202"]
 
 DEMO_COUNTY = "萍川"
 DEMO_COUNTY_AREA = "360325"
 DEMO_TOWNSHIPS = [
-    "高坑镇", "青山镇", "城关镇", "白竹镇", "麻田乡", "东桥镇", "南溪镇", "西岭乡", "北源乡", "石门镇",
-    "桐木镇", "长丰镇", "大安乡", "芦塘镇", "新泉乡", "黄岗镇", "双溪镇", "枫林乡", "荷塘镇",
-]  # fmt: skip
+    "高坑镇",
+    "青山镇",
+    "城关镇",
+    "白竹镇",
+    "麻田乡",
+    "东桥镇",
+    "南溪镇",
+    "西岭乡",
+    "北源乡",
+    "石门镇",
+    "桐木镇",
+    "长丰镇",
+    "大安乡",
+    "芦塘镇",
+    "新泉乡",
+    "黄岗镇",
+    "双溪镇",
+    "枫林乡",
+    "荷塘镇",
+]
 COUNTY_WORDS = "安平莲源栗溪湘宁泰丰永新德兴万载宜春上高铜鼓奉靖分宜遂川龙南崇义吉水峡江乐清和昌"
 CITY_NAMES = [
     "萍州",
@@ -149,38 +206,164 @@ CITY_NAMES = [
 PLACE_FIRST = "青白石黄东南西北上下大小新老长金银桃竹桐枫松柳梅荷莲芦茶麻杨李张刘陈罗彭钟易谢曾湖塘坪源岭"
 PLACE_SECOND = "坑冲岭湾源田坪塘桥山溪岗洲口坊垄背陂下里湖江村铺埠"
 COMMUNITY_WORDS = [
-    "新华", "建设", "人民", "解放", "文化", "光明", "朝阳", "和平", "幸福", "滨江", "站前", "凤凰", "跃进", "红旗",
-    "东门", "西门", "南门", "北门", "育才", "正街", "工农", "民主", "金城", "锦绣",
-]  # fmt: skip
+    "新华",
+    "建设",
+    "人民",
+    "解放",
+    "文化",
+    "光明",
+    "朝阳",
+    "和平",
+    "幸福",
+    "滨江",
+    "站前",
+    "凤凰",
+    "跃进",
+    "红旗",
+    "东门",
+    "西门",
+    "南门",
+    "北门",
+    "育才",
+    "正街",
+    "工农",
+    "民主",
+    "金城",
+    "锦绣",
+]
 AGENCIES = [
-    ("县委办公室", 1985), ("县人大常委会办公室", 1981), ("县政府办公室", 1985), ("县政协办公室", 1981),
-    ("县纪委监委", 2018), ("县委组织部", 1985), ("县委宣传部", 1985), ("县委统战部", 1985), ("县委政法委", 1986),
-    ("县发展和改革委员会", 2003), ("县财政局", 1985), ("县公安局", 1985), ("县民政局", 1985), ("县司法局", 1985),
-    ("县人力资源和社会保障局", 2010), ("县自然资源局", 2019), ("县住房和城乡建设局", 2010), ("县交通运输局", 2010),
-    ("县水利局", 1985), ("县农业农村局", 2019), ("县商务局", 2010), ("县文化广电新闻出版旅游局", 2019),
-    ("县退役军人事务局", 2019), ("县应急管理局", 2019), ("县审计局", 1986), ("县市场监督管理局", 2014),
-    ("县统计局", 1985), ("县医疗保障局", 2019), ("县林业局", 1985), ("县乡村振兴局", 2021), ("县信访局", 1995),
-    ("县行政审批局", 2017), ("县城市管理局", 2015), ("县税务局", 2018), ("县人民法院", 1980), ("县人民检察院", 1980),
-    ("共青团县委", 1980), ("县妇女联合会", 1980), ("县总工会", 1980), ("县科学技术协会", 1985), ("县档案馆", 1990),
+    ("县委办公室", 1985),
+    ("县人大常委会办公室", 1981),
+    ("县政府办公室", 1985),
+    ("县政协办公室", 1981),
+    ("县纪委监委", 2018),
+    ("县委组织部", 1985),
+    ("县委宣传部", 1985),
+    ("县委统战部", 1985),
+    ("县委政法委", 1986),
+    ("县发展和改革委员会", 2003),
+    ("县财政局", 1985),
+    ("县公安局", 1985),
+    ("县民政局", 1985),
+    ("县司法局", 1985),
+    ("县人力资源和社会保障局", 2010),
+    ("县自然资源局", 2019),
+    ("县住房和城乡建设局", 2010),
+    ("县交通运输局", 2010),
+    ("县水利局", 1985),
+    ("县农业农村局", 2019),
+    ("县商务局", 2010),
+    ("县文化广电新闻出版旅游局", 2019),
+    ("县退役军人事务局", 2019),
+    ("县应急管理局", 2019),
+    ("县审计局", 1986),
+    ("县市场监督管理局", 2014),
+    ("县统计局", 1985),
+    ("县医疗保障局", 2019),
+    ("县林业局", 1985),
+    ("县乡村振兴局", 2021),
+    ("县信访局", 1995),
+    ("县行政审批局", 2017),
+    ("县城市管理局", 2015),
+    ("县税务局", 2018),
+    ("县人民法院", 1980),
+    ("县人民检察院", 1980),
+    ("共青团县委", 1980),
+    ("县妇女联合会", 1980),
+    ("县总工会", 1980),
+    ("县科学技术协会", 1985),
+    ("县档案馆", 1990),
     ("县生态环境局", 2019),
-]  # fmt: skip
-COUNTY_SCHOOLS = ["县第一中学", "县第二中学", "县实验小学", "县职业中等专业学校", "县实验中学", "县城关小学",
-                  "县特殊教育学校", "县第三中学", "县幼儿园", "县进修学校"]  # fmt: skip
-COUNTY_INSTITUTIONS = ["县人民医院", "县中医院", "县妇幼保健院", "县疾病预防控制中心", "县第二人民医院",
-                       "县精神病医院", "县急救中心", "县血站"]  # fmt: skip
+]
+COUNTY_SCHOOLS = [
+    "县第一中学",
+    "县第二中学",
+    "县实验小学",
+    "县职业中等专业学校",
+    "县实验中学",
+    "县城关小学",
+    "县特殊教育学校",
+    "县第三中学",
+    "县幼儿园",
+    "县进修学校",
+]
+COUNTY_INSTITUTIONS = [
+    "县人民医院",
+    "县中医院",
+    "县妇幼保健院",
+    "县疾病预防控制中心",
+    "县第二人民医院",
+    "县精神病医院",
+    "县急救中心",
+    "县血站",
+]
 BRANDS = [
-    "鑫达", "恒通", "华宇", "金源", "宏远", "天成", "瑞丰", "联创", "安达", "永盛", "新港", "隆兴", "盛华", "博远",
-    "嘉禾", "众和", "泰昌", "华峰", "顺发", "长青", "富源", "明珠", "东方", "锦程", "汇丰", "旭日", "万通", "佳美",
-]  # fmt: skip
-INDUSTRIES = ["电瓷", "工业陶瓷", "烟花爆竹", "新型建材", "机械制造", "食品", "物流", "新材料", "农业开发", "环保科技",
-              "电子", "纺织", "医药", "矿业", "化工填料", "竹木制品"]  # fmt: skip
+    "鑫达",
+    "恒通",
+    "华宇",
+    "金源",
+    "宏远",
+    "天成",
+    "瑞丰",
+    "联创",
+    "安达",
+    "永盛",
+    "新港",
+    "隆兴",
+    "盛华",
+    "博远",
+    "嘉禾",
+    "众和",
+    "泰昌",
+    "华峰",
+    "顺发",
+    "长青",
+    "富源",
+    "明珠",
+    "东方",
+    "锦程",
+    "汇丰",
+    "旭日",
+    "万通",
+    "佳美",
+]
+INDUSTRIES = [
+    "电瓷",
+    "工业陶瓷",
+    "烟花爆竹",
+    "新型建材",
+    "机械制造",
+    "食品",
+    "物流",
+    "新材料",
+    "农业开发",
+    "环保科技",
+    "电子",
+    "纺织",
+    "医药",
+    "矿业",
+    "化工填料",
+    "竹木制品",
+]
 COMPANY_FORMS = ["有限公司", "有限公司", "有限责任公司", "股份有限公司"]
 SOCIAL_ORGS = [
-    ("县个体劳动者协会", "51"), ("县私营企业协会", "51"), ("县慈善总会", "51"), ("县老年体育协会", "51"),
-    ("县浙江商会", "51"), ("县律师协会", "51"), ("县作家协会", "51"), ("县爱心志愿者协会", "51"),
-    ("县康乐养老院", "52"), ("县育才培训学校", "52"), ("县青年创业促进会", "51"), ("县物流行业协会", "51"),
-    ("县烟花爆竹行业协会", "51"), ("县餐饮行业协会", "51"), ("县福建商会", "51"), ("县社会工作服务中心", "52"),
-]  # fmt: skip
+    ("县个体劳动者协会", "51"),
+    ("县私营企业协会", "51"),
+    ("县慈善总会", "51"),
+    ("县老年体育协会", "51"),
+    ("县浙江商会", "51"),
+    ("县律师协会", "51"),
+    ("县作家协会", "51"),
+    ("县爱心志愿者协会", "51"),
+    ("县康乐养老院", "52"),
+    ("县育才培训学校", "52"),
+    ("县青年创业促进会", "51"),
+    ("县物流行业协会", "51"),
+    ("县烟花爆竹行业协会", "51"),
+    ("县餐饮行业协会", "51"),
+    ("县福建商会", "51"),
+    ("县社会工作服务中心", "52"),
+]
 GENERAL_AGENCY = {"县公安局"}  # large agencies organised as a general branch with sub-branches
 GENERAL_SCHOOL = {"县第一中学"}
 GENERAL_INSTITUTION = {"县人民医院"}
@@ -242,21 +425,58 @@ class Profile:
 
 E, J = Education, Job
 PROFILES = {
-    "rural": Profile((1936, 2002, 1962), 0.74, {E.JUNIOR: 55, E.HIGH_SCHOOL: 25, E.TECHNICAL: 8, E.COLLEGE: 9, E.BACHELOR: 3},
-                     {J.FARMER: 72, J.WORKER: 10, J.RETIRED: 6, J.OTHER: 12}, (18, 50, 27), 0.07),
-    "community": Profile((1938, 2002, 1960), 0.5, {E.JUNIOR: 25, E.HIGH_SCHOOL: 30, E.TECHNICAL: 12, E.COLLEGE: 18, E.BACHELOR: 15},
-                         {J.RETIRED: 48, J.ENTERPRISE_STAFF: 16, J.WORKER: 12, J.OTHER: 24}, (19, 45, 28), 0.03),
-    "agency": Profile((1966, 2001, 1982), 0.62, {E.BACHELOR: 60, E.POSTGRADUATE: 8, E.COLLEGE: 28, E.TECHNICAL: 4},
-                      {J.CIVIL_SERVANT: 92, J.INSTITUTION_STAFF: 8}, (20, 38, 25)),
-    "school": Profile((1966, 2001, 1981), 0.42, {E.BACHELOR: 70, E.POSTGRADUATE: 6, E.COLLEGE: 24},
-                      {J.TEACHER: 92, J.INSTITUTION_STAFF: 8}, (20, 40, 26)),
-    "health": Profile((1966, 2001, 1983), 0.38, {E.BACHELOR: 50, E.POSTGRADUATE: 8, E.COLLEGE: 35, E.TECHNICAL: 7},
-                      {J.INSTITUTION_STAFF: 100}, (20, 40, 27)),
-    "enterprise": Profile((1966, 2002, 1984), 0.66, {E.HIGH_SCHOOL: 25, E.TECHNICAL: 15, E.COLLEGE: 35, E.BACHELOR: 25},
-                          {J.ENTERPRISE_STAFF: 55, J.WORKER: 45}, (19, 40, 26)),
-    "social": Profile((1955, 2000, 1975), 0.55, {E.HIGH_SCHOOL: 20, E.COLLEGE: 40, E.BACHELOR: 40},
-                      {J.OTHER: 60, J.ENTERPRISE_STAFF: 25, J.RETIRED: 15}, (20, 45, 28)),
-}  # fmt: skip
+    "rural": Profile(
+        (1936, 2002, 1962),
+        0.74,
+        {E.JUNIOR: 55, E.HIGH_SCHOOL: 25, E.TECHNICAL: 8, E.COLLEGE: 9, E.BACHELOR: 3},
+        {J.FARMER: 72, J.WORKER: 10, J.RETIRED: 6, J.OTHER: 12},
+        (18, 50, 27),
+        0.07,
+    ),
+    "community": Profile(
+        (1938, 2002, 1960),
+        0.5,
+        {E.JUNIOR: 25, E.HIGH_SCHOOL: 30, E.TECHNICAL: 12, E.COLLEGE: 18, E.BACHELOR: 15},
+        {J.RETIRED: 48, J.ENTERPRISE_STAFF: 16, J.WORKER: 12, J.OTHER: 24},
+        (19, 45, 28),
+        0.03,
+    ),
+    "agency": Profile(
+        (1966, 2001, 1982),
+        0.62,
+        {E.BACHELOR: 60, E.POSTGRADUATE: 8, E.COLLEGE: 28, E.TECHNICAL: 4},
+        {J.CIVIL_SERVANT: 92, J.INSTITUTION_STAFF: 8},
+        (20, 38, 25),
+    ),
+    "school": Profile(
+        (1966, 2001, 1981),
+        0.42,
+        {E.BACHELOR: 70, E.POSTGRADUATE: 6, E.COLLEGE: 24},
+        {J.TEACHER: 92, J.INSTITUTION_STAFF: 8},
+        (20, 40, 26),
+    ),
+    "health": Profile(
+        (1966, 2001, 1983),
+        0.38,
+        {E.BACHELOR: 50, E.POSTGRADUATE: 8, E.COLLEGE: 35, E.TECHNICAL: 7},
+        {J.INSTITUTION_STAFF: 100},
+        (20, 40, 27),
+    ),
+    "enterprise": Profile(
+        (1966, 2002, 1984),
+        0.66,
+        {E.HIGH_SCHOOL: 25, E.TECHNICAL: 15, E.COLLEGE: 35, E.BACHELOR: 25},
+        {J.ENTERPRISE_STAFF: 55, J.WORKER: 45},
+        (19, 40, 26),
+    ),
+    "social": Profile(
+        (1955, 2000, 1975),
+        0.55,
+        {E.HIGH_SCHOOL: 20, E.COLLEGE: 40, E.BACHELOR: 40},
+        {J.OTHER: 60, J.ENTERPRISE_STAFF: 25, J.RETIRED: 15},
+        (20, 45, 28),
+    ),
+}
 
 
 @dataclass
@@ -307,12 +527,18 @@ class CountyPlanner:
         rng = self.rng
         founded_on = _between(rng, date(founded[0], 1, 1), date(founded[1], 12, 31))
         fields = {
-            "name": name, "short_name": short, "kind": kind, "sector": sector, "unit_relation": relation,
-            "unit_name": unit_name, "unit_kind": unit_kind,
+            "name": name,
+            "short_name": short,
+            "kind": kind,
+            "sector": sector,
+            "unit_relation": relation,
+            "unit_name": unit_name,
+            "unit_kind": unit_kind,
             "credit_code": credit_code(rng, code_prefix, self.area) if code_prefix else "",
-            "founded_on": founded_on, "term_years": term_years,
+            "founded_on": founded_on,
+            "term_years": term_years,
             "phone": f"0799-{rng.choice('3456789')}{rng.randrange(100000, 999999)}",
-        }  # fmt: skip
+        }
         return Node(fields, tag, size=size, profile=profile)
 
     def tri(self, low, high, mode) -> int:
@@ -849,15 +1075,25 @@ class PeopleMaker:
         mobile = profile.mobile and job != Job.RETIRED and rng.random() < profile.mobile
         lost = rng.random() < 0.003
         person = Person(
-            name=name, name_pinyin=pinyin, name_initials=initials,
+            name=name,
+            name_pinyin=pinyin,
+            name_initials=initials,
             ethnicity="汉族" if rng.random() < 0.985 else rng.choice(ETHNIC_MINORITIES),
-            education=education or rng.choices(list(profile.education), weights=list(profile.education.values()))[0],
-            category=category, joined_on=joined, converted_on=converted, job=job, phone=self.phone(), address=address,
+            education=education
+            or rng.choices(list(profile.education), weights=list(profile.education.values()))[0],
+            category=category,
+            joined_on=joined,
+            converted_on=converted,
+            job=job,
+            phone=self.phone(),
+            address=address,
             standing=Standing.SUSPENDED if rng.random() < 0.002 else Standing.NORMAL,
-            lost_contact=lost, lost_contact_on=_between(rng, date(2019, 1, 1), today - timedelta(days=200)) if lost else None,
-            mobile=bool(mobile), mobile_destination=rng.choice(MOBILE_DESTINATIONS) if mobile else "",
+            lost_contact=lost,
+            lost_contact_on=_between(rng, date(2019, 1, 1), today - timedelta(days=200)) if lost else None,
+            mobile=bool(mobile),
+            mobile_destination=rng.choice(MOBILE_DESTINATIONS) if mobile else "",
             **services.id_fields(number),
-        )  # fmt: skip
+        )
         return person
 
 
@@ -905,7 +1141,8 @@ class CountyBuilder:
         if node.fields["sector"] == Sector.RURAL and place:
             return f"{county}县{township}{place}{rng.randint(1, 12)}组{rng.randint(1, 60)}号"
         if place:
-            return f"{county}县{township}{place}{rng.choice(COMMUNITY_WORDS)}小区{rng.randint(1, 30)}栋{rng.randint(1, 6)}0{rng.randint(1, 4)}室"
+            estate = f"{rng.choice(COMMUNITY_WORDS)}小区"
+            return f"{county}县{township}{place}{estate}{rng.randint(1, 30)}栋{rng.randint(1, 6)}0{rng.randint(1, 4)}室"
         road = rng.choice(("人民路", "建设路", "解放路", "胜利路", "文化路", "滨江路", "府前路", "站前路"))
         return f"{county}县城{road}{rng.randint(1, 300)}号"
 
@@ -1034,8 +1271,13 @@ class CountyBuilder:
     def _special_posts(self, nodes: list[Node]) -> None:
         """First secretaries, college-graduate officials, village directors and grid members."""
         rng, today = self.rng, self.today
-        agency_pool = [(p, n.fields["unit_name"]) for n in nodes if n.tag == "agency" for p in self._full(n)
-                       if id(p) not in self.holders and 1976 <= p.birth_date.year <= 1996]  # fmt: skip
+        agency_pool = [
+            (p, n.fields["unit_name"])
+            for n in nodes
+            if n.tag == "agency"
+            for p in self._full(n)
+            if id(p) not in self.holders and 1976 <= p.birth_date.year <= 1996
+        ]
         rng.shuffle(agency_pool)
         for node in nodes:
             if node.tag not in ("village", "community"):
@@ -1260,8 +1502,12 @@ def _record(ctx: DemoContext, plan: Node, builder: CountyBuilder, *, first: bool
     data["gaokeng_village"] = plan.first_village.org
     data["_maker"] = builder.people
     for node in walk(plan):
-        for flag, code in (("vacant", "secretary_vacant"), ("no_committee", "no_committee"),
-                           ("too_small", "too_small"), ("expired", "term_expired")):  # fmt: skip
+        for flag, code in (
+            ("vacant", "secretary_vacant"),
+            ("no_committee", "no_committee"),
+            ("too_small", "too_small"),
+            ("expired", "term_expired"),
+        ):
             if flag in node.flags:
                 data["warnings"].setdefault(code, []).append(node.org.pk)
     # People the history contributor may move or retire without disturbing posts or warnings:

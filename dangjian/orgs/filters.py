@@ -40,7 +40,9 @@ class PersonFilter(filters.FilterSet):
     category = filters.ChoiceFilter(choices=MemberCategory.choices, label=_("Member category"))
     sex = filters.ChoiceFilter(choices=Person._meta.get_field("sex").choices, label=_("Sex"))
     education = filters.ChoiceFilter(choices=Education.choices, label=_("Education"))
-    status = filters.ChoiceFilter(choices=Person.Status.choices, label=_("Status"), empty_label=_("On the roll"))
+    status = filters.ChoiceFilter(
+        choices=Person.Status.choices, label=_("Status"), empty_label=_("On the roll")
+    )
     post = filters.ChoiceFilter(choices=PostKind.choices, method="filter_post", label=_("Current post"))
     mobile = filters.BooleanFilter(label=_("Mobile member"))
     lost_contact = filters.BooleanFilter(label=_("Lost contact"))
@@ -73,5 +75,7 @@ class PersonFilter(filters.FilterSet):
 
         today = timezone.localdate()
         return qs.filter(
-            Q(posts__ended_on__isnull=True) | Q(posts__ended_on__gt=today), posts__kind=value, posts__started_on__lte=today
+            Q(posts__ended_on__isnull=True) | Q(posts__ended_on__gt=today),
+            posts__kind=value,
+            posts__started_on__lte=today,
         ).distinct()

@@ -64,7 +64,9 @@ class OrganisationForm(TablerFormMixin, forms.ModelForm):
 class OrganisationMoveForm(TablerFormMixin, forms.Form):
     """Choose the new parent among the current organisations the user may see."""
 
-    new_parent = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("New parent organisation"))
+    new_parent = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("New parent organisation")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,9 +81,11 @@ class OrganisationDissolveForm(TablerFormMixin, forms.Form):
     on = forms.DateField(label=_("Dissolved on"), widget=DateInput(), initial=timezone.localdate)
     # Not required here: the service gives the message, so the form and other callers agree.
     reason = forms.CharField(
-        label=_("Reason for dissolution"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason for dissolution"),
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-
 
 
 # ------------------------------------------------------------------ people and posts
@@ -108,7 +112,10 @@ class PersonForm(TablerFormMixin, forms.Form):
     name = _person_field("name", label=_("Person name"))
     # Required on create only (empty on edit keeps the number on file); the service checks it.
     id_number = forms.CharField(
-        label=_("Citizen ID number"), max_length=20, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_("Citizen ID number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     sex = _person_field("sex", required=False, help_text=_("Leave empty to take it from the ID number."))
     ethnicity = _person_field("ethnicity")

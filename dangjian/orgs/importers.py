@@ -112,14 +112,18 @@ class _ScopedImporter(Importer):
     def lookup_orgs(self, names: set[str]) -> dict[str, list[Organisation]]:
         """Organisations the actor may write into, by full name (one query per 900 names)."""
         found: dict[str, list[Organisation]] = {}
-        base = Organisation.objects.all() if self.actor is None else Organisation.objects.visible_to(self.actor)
+        base = (
+            Organisation.objects.all() if self.actor is None else Organisation.objects.visible_to(self.actor)
+        )
         for chunk in _chunks(sorted(names)):
             for org in base.filter(name__in=chunk):
                 if self.may_write_into(org):
                     found.setdefault(org.name, []).append(org)
         return found
 
-    def resolve(self, name: str, candidates: dict[str, list[Organisation]]) -> tuple[Organisation | None, str]:
+    def resolve(
+        self, name: str, candidates: dict[str, list[Organisation]]
+    ) -> tuple[Organisation | None, str]:
         """The one organisation a name means, or the message saying why there is none."""
         orgs = candidates.get(name, [])
         if not orgs:
@@ -140,7 +144,9 @@ class _ScopedImporter(Importer):
         if org is None:
             return None
         filename = str(self.context.get("filename", ""))[:200]
-        batch = ImportBatch.objects.create(org=org, kind=self.kind, filename=filename, rows=rows, actor=self.actor)
+        batch = ImportBatch.objects.create(
+            org=org, kind=self.kind, filename=filename, rows=rows, actor=self.actor
+        )
         with translation.override(settings.LANGUAGE_CODE):
             text = ngettext(
                 "%(event)s %(count)s row (file: %(file)s, batch %(batch)s)",
@@ -189,19 +195,26 @@ class MemberImporter(_ScopedImporter):
         if problem:
             row.errors.append(RowError(row.number, ORG_HEADER, problem))
         if v["lost_contact"] and not v["lost_contact_on"]:
-            row.errors.append(RowError(
-                row.number, LOST_CONTACT_ON_HEADER, _("A member who lost contact needs the date contact was lost.")
-            ))
+            row.errors.append(
+                RowError(
+                    row.number,
+                    LOST_CONTACT_ON_HEADER,
+                    _("A member who lost contact needs the date contact was lost."),
+                )
+            )
         elif v["lost_contact_on"] and not v["lost_contact"]:
-            row.errors.append(RowError(
-                row.number, LOST_CONTACT_HEADER,
-                _("A lost-contact date is filled in, so “%(column)s” should be “%(yes)s”.")
-                % {"column": LOST_CONTACT_HEADER, "yes": YES},
-            ))
+            row.errors.append(
+                RowError(
+                    row.number,
+                    LOST_CONTACT_HEADER,
+                    _("A lost-contact date is filled in, so “%(column)s” should be “%(yes)s”.")
+                    % {"column": LOST_CONTACT_HEADER, "yes": YES},
+                )
+            )
         if v["mobile"] and not v["mobile_destination"]:
-            row.errors.append(RowError(
-                row.number, DESTINATION_HEADER, _("A mobile member needs the place they went to.")
-            ))
+            row.errors.append(
+                RowError(row.number, DESTINATION_HEADER, _("A mobile member needs the place they went to."))
+            )
         try:
             person = services.build_person(
                 org=org,
@@ -223,7 +236,9 @@ class MemberImporter(_ScopedImporter):
                 mobile_destination=v["mobile_destination"],
             )
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]:
+            for field, messages in (
+                exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
+            ):
                 column = self.FIELD_COLUMNS.get(field, "")
                 for message in messages:
                     row.errors.append(RowError(row.number, column, message))
@@ -253,7 +268,9 @@ class MemberImporter(_ScopedImporter):
             row.errors.append(RowError(row.number, ID_HEADER, _DUPLICATE_ID % {"row": earlier.number}))
             if earlier.number not in flagged:
                 flagged.add(earlier.number)
-                earlier.errors.append(RowError(earlier.number, ID_HEADER, _DUPLICATE_ID % {"row": row.number}))
+                earlier.errors.append(
+                    RowError(earlier.number, ID_HEADER, _DUPLICATE_ID % {"row": row.number})
+                )
         for chunk in _chunks(list(first_row)):
             for digest in Person.objects.filter(id_digest__in=chunk).values_list("id_digest", flat=True):
                 row = first_row[digest]
@@ -281,7 +298,11 @@ class OrganisationImporter(_ScopedImporter):
     kind = "orgs"
     capability = MANAGE_ORGS
 
-    FIELD_COLUMNS = {"name": ORG_NAME, "credit_code": "统一社会信用代码", "committee_elected_on": "本届委员会选举日期"}
+    FIELD_COLUMNS = {
+        "name": ORG_NAME,
+        "credit_code": "统一社会信用代码",
+        "committee_elected_on": "本届委员会选举日期",
+    }
 
     def prepare(self, rows: list[ParsedRow]) -> None:
         parents = {r.values["parent_name"] for r in rows if r.values.get("parent_name")}
@@ -290,7 +311,9 @@ class OrganisationImporter(_ScopedImporter):
         # Any current organisation anywhere: two with one full name would make roster files ambiguous.
         self.taken: set[str] = set()
         for chunk in _chunks(names):
-            self.taken.update(Organisation.objects.current().filter(name__in=chunk).values_list("name", flat=True))
+            self.taken.update(
+                Organisation.objects.current().filter(name__in=chunk).values_list("name", flat=True)
+            )
 
     def check_all(self, rows: list[ParsedRow]) -> None:
         # In file order: a parent may be any earlier row of the same file.
@@ -303,9 +326,11 @@ class OrganisationImporter(_ScopedImporter):
                 self._check_one(row, seen, may_create_roots)
             if name:
                 if name in seen:
-                    row.errors.append(RowError(
-                        row.number, ORG_NAME, _("Same full name as row %(row)s.") % {"row": seen[name]}
-                    ))
+                    row.errors.append(
+                        RowError(
+                            row.number, ORG_NAME, _("Same full name as row %(row)s.") % {"row": seen[name]}
+                        )
+                    )
                 else:
                     seen[name] = row.number
 
@@ -313,9 +338,13 @@ class OrganisationImporter(_ScopedImporter):
         v = row.values
         parent_name = v["parent_name"]
         if v["name"] in self.taken:
-            row.errors.append(RowError(
-                row.number, ORG_NAME, _("An organisation with this name already exists; do not import it again.")
-            ))
+            row.errors.append(
+                RowError(
+                    row.number,
+                    ORG_NAME,
+                    _("An organisation with this name already exists; do not import it again."),
+                )
+            )
         if not parent_name:
             if not may_create_roots:
                 row.errors.append(RowError(row.number, ORG_PARENT, _("Required; may not be empty")))
@@ -330,8 +359,10 @@ class OrganisationImporter(_ScopedImporter):
             if hasattr(exc, "error_dict"):
                 problems = [(f, m) for f, ms in exc.message_dict.items() for m in ms]
             else:  # the credit-code validator raises without naming its field
-                problems = [("credit_code" if (e.code or "").startswith("credit") else "", e.messages[0])
-                            for e in exc.error_list]
+                problems = [
+                    ("credit_code" if (e.code or "").startswith("credit") else "", e.messages[0])
+                    for e in exc.error_list
+                ]
             for field, message in problems:
                 row.errors.append(RowError(row.number, self.FIELD_COLUMNS.get(field, ""), message))
 
@@ -346,11 +377,15 @@ class OrganisationImporter(_ScopedImporter):
         for row in rows:
             v = row.values
             parent_name = v["parent_name"]
-            parent = created.get(parent_name) or (self.resolve(parent_name, self.orgs)[0] if parent_name else None)
+            parent = created.get(parent_name) or (
+                self.resolve(parent_name, self.orgs)[0] if parent_name else None
+            )
             created[v["name"]] = services.org_create(
                 parent=parent, actor=self.actor, check=self.actor is not None, **self._fields(v)
             )
-        self.record_batch(orgs=list(created.values()), rows=len(created), event=gettext_lazy("Imported organisations"))
+        self.record_batch(
+            orgs=list(created.values()), rows=len(created), event=gettext_lazy("Imported organisations")
+        )
         return len(created)
 
 

@@ -27,7 +27,13 @@ class OrgKind(models.TextChoices):
 
 
 # Organisations that lead others; the branch rules of DOMAIN.md §1 apply to the rest.
-COMMITTEE_KINDS = {OrgKind.PROVINCE_COMMITTEE, OrgKind.CITY_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.TOWNSHIP_COMMITTEE, OrgKind.GRASSROOTS_COMMITTEE}
+COMMITTEE_KINDS = {
+    OrgKind.PROVINCE_COMMITTEE,
+    OrgKind.CITY_COMMITTEE,
+    OrgKind.COUNTY_COMMITTEE,
+    OrgKind.TOWNSHIP_COMMITTEE,
+    OrgKind.GRASSROOTS_COMMITTEE,
+}
 BRANCH_KINDS = {OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.TEMPORARY_BRANCH, OrgKind.GENERAL_BRANCH}
 
 
@@ -97,7 +103,10 @@ class Organisation(MP_Node):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     committee_elected_on = models.DateField(
-        _("committee elected on"), null=True, blank=True, help_text=_("Start of the current committee's term.")
+        _("committee elected on"),
+        null=True,
+        blank=True,
+        help_text=_("Start of the current committee's term."),
     )
     term_years = models.PositiveSmallIntegerField(
         _("term (years)"), null=True, blank=True, help_text=_("Empty: 5 for village/community, 3 for others.")
@@ -186,12 +195,63 @@ class Job(models.TextChoices):
 
 
 ETHNICITIES = [
-    "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族", "满族", "侗族",
-    "瑶族", "白族", "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族", "佤族", "畲族", "高山族", "拉祜族",
-    "水族", "东乡族", "纳西族", "景颇族", "柯尔克孜族", "土族", "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族",
-    "毛南族", "仡佬族", "锡伯族", "阿昌族", "普米族", "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族",
-    "德昂族", "保安族", "裕固族", "京族", "塔塔尔族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族",
-]  # fmt: skip
+    "汉族",
+    "蒙古族",
+    "回族",
+    "藏族",
+    "维吾尔族",
+    "苗族",
+    "彝族",
+    "壮族",
+    "布依族",
+    "朝鲜族",
+    "满族",
+    "侗族",
+    "瑶族",
+    "白族",
+    "土家族",
+    "哈尼族",
+    "哈萨克族",
+    "傣族",
+    "黎族",
+    "傈僳族",
+    "佤族",
+    "畲族",
+    "高山族",
+    "拉祜族",
+    "水族",
+    "东乡族",
+    "纳西族",
+    "景颇族",
+    "柯尔克孜族",
+    "土族",
+    "达斡尔族",
+    "仫佬族",
+    "羌族",
+    "布朗族",
+    "撒拉族",
+    "毛南族",
+    "仡佬族",
+    "锡伯族",
+    "阿昌族",
+    "普米族",
+    "塔吉克族",
+    "怒族",
+    "乌孜别克族",
+    "俄罗斯族",
+    "鄂温克族",
+    "德昂族",
+    "保安族",
+    "裕固族",
+    "京族",
+    "塔塔尔族",
+    "独龙族",
+    "鄂伦春族",
+    "赫哲族",
+    "门巴族",
+    "珞巴族",
+    "基诺族",
+]
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -231,9 +291,13 @@ class Person(models.Model):
         DECEASED = "deceased", _("Deceased")
 
     ALLOWED = {
-        (Status.ACTIVE, Status.LEFT): Transition(label=_("Record leaving"), cap="manage_people", note_required=True),
+        (Status.ACTIVE, Status.LEFT): Transition(
+            label=_("Record leaving"), cap="manage_people", note_required=True
+        ),
         (Status.ACTIVE, Status.DECEASED): Transition(label=_("Record death"), cap="manage_people"),
-        (Status.LEFT, Status.ACTIVE): Transition(label=_("Restore to the roll"), cap="manage_people", note_required=True),
+        (Status.LEFT, Status.ACTIVE): Transition(
+            label=_("Restore to the roll"), cap="manage_people", note_required=True
+        ),
         # A death recorded by mistake must be correctable too; the reason stays in the history.
         (Status.DECEASED, Status.ACTIVE): Transition(
             label=_("Restore to the roll"), cap="manage_people", note_required=True
@@ -264,7 +328,9 @@ class Person(models.Model):
     job = models.CharField(_("job"), max_length=20, choices=Job.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    standing = models.CharField(_("standing"), max_length=10, choices=Standing.choices, default=Standing.NORMAL)
+    standing = models.CharField(
+        _("standing"), max_length=10, choices=Standing.choices, default=Standing.NORMAL
+    )
     lost_contact = models.BooleanField(_("lost contact"), default=False)
     lost_contact_on = models.DateField(_("lost contact since"), null=True, blank=True)
     mobile = models.BooleanField(_("mobile member"), default=False)
@@ -320,14 +386,20 @@ COMMITTEE_POSTS = {
 class PostQuerySet(ScopedQuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
-        return self.filter(started_on__lte=on).filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=on))
+        return self.filter(started_on__lte=on).filter(
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=on)
+        )
 
 
 class Post(models.Model):
     """A post (职务) a person holds in an organisation for a period."""
 
-    org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="posts", verbose_name=_("organisation"))
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="posts", verbose_name=_("person"))
+    org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="posts", verbose_name=_("organisation")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="posts", verbose_name=_("person")
+    )
     kind = models.CharField(_("post"), max_length=20, choices=PostKind.choices)
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
@@ -361,7 +433,9 @@ class Transfer(models.Model):
     scope_org_field = "to_org"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transfers")
-    from_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("from"))
+    from_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
     to_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
     on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=200, blank=True)

@@ -18,7 +18,9 @@ from . import params
 from .models import BRANCH_KINDS, MemberCategory, Organisation, OrgKind, Person, Post, PostKind
 
 
-def member_counts_below(parent_path: str, child_depth: int, *, steplen: int = Organisation.steplen) -> dict[str, int]:
+def member_counts_below(
+    parent_path: str, child_depth: int, *, steplen: int = Organisation.steplen
+) -> dict[str, int]:
     """Party members in each subtree whose root is at ``child_depth`` under ``parent_path`` (one GROUP BY)."""
     prefix_len = child_depth * steplen
     rows = (
@@ -49,7 +51,9 @@ def tree_children(user, parent: Organisation | None, *, include_dissolved: bool 
     if not include_dissolved:
         qs = qs.current()
     if parent is not None:
-        nodes = list(qs.filter(path__subtree=parent.path, depth=parent.depth + 1).order_by("sort_key", "path"))
+        nodes = list(
+            qs.filter(path__subtree=parent.path, depth=parent.depth + 1).order_by("sort_key", "path")
+        )
     else:
         nodes = _top_nodes(qs, user)
     if not nodes:
@@ -153,9 +157,9 @@ def annotate_health(qs):
     today = timezone.localdate()
     full = Person.objects.members().filter(org=OuterRef("pk"), category=MemberCategory.FULL)
     full_count = full.order_by().values("org").annotate(n=Count("id")).values("n")
-    secretary_now = Post.objects.filter(org=OuterRef("pk"), kind=PostKind.SECRETARY, started_on__lte=today).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
-    )
+    secretary_now = Post.objects.filter(
+        org=OuterRef("pk"), kind=PostKind.SECRETARY, started_on__lte=today
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
     last_secretary_end = (
         Post.objects.filter(org=OuterRef("pk"), kind=PostKind.SECRETARY, ended_on__lte=today)
         .order_by()
@@ -254,10 +258,14 @@ def annotate_list(qs):
 
 def member_summary(org: Organisation) -> dict[str, int]:
     """Party members of ``org`` itself and of its whole subtree, full members included (one query)."""
-    return Person.objects.members().filter(org__path__subtree=org.path).aggregate(
-        subtree=Count("id"),
-        direct=Count("id", filter=Q(org=org)),
-        direct_full=Count("id", filter=Q(org=org, category=MemberCategory.FULL)),
+    return (
+        Person.objects.members()
+        .filter(org__path__subtree=org.path)
+        .aggregate(
+            subtree=Count("id"),
+            direct=Count("id", filter=Q(org=org)),
+            direct_full=Count("id", filter=Q(org=org, category=MemberCategory.FULL)),
+        )
     )
 
 

@@ -47,9 +47,20 @@ def pinyin_initials(name: str) -> str:
 # ------------------------------------------------------------------ organisations
 
 ORG_FIELDS = (
-    "name", "short_name", "kind", "sector", "unit_relation", "unit_name", "unit_kind", "credit_code",
-    "contact_name", "phone", "founded_on", "committee_elected_on", "term_years",
-)  # fmt: skip
+    "name",
+    "short_name",
+    "kind",
+    "sector",
+    "unit_relation",
+    "unit_name",
+    "unit_kind",
+    "credit_code",
+    "contact_name",
+    "phone",
+    "founded_on",
+    "committee_elected_on",
+    "term_years",
+)
 
 
 def org_fields_clean(fields: dict) -> dict:
@@ -66,7 +77,9 @@ def org_fields_clean(fields: dict) -> dict:
         validate_credit_code(fields["credit_code"])
     founded, elected = fields.get("founded_on"), fields.get("committee_elected_on")
     if founded and elected and elected < founded:
-        raise ValidationError({"committee_elected_on": _("The committee election date cannot be before the founding date.")})
+        raise ValidationError(
+            {"committee_elected_on": _("The committee election date cannot be before the founding date.")}
+        )
     return fields
 
 
@@ -81,7 +94,9 @@ def org_create(*, parent: Organisation | None, actor=None, check: bool = True, *
             return Organisation.objects.add_root(create_kwargs=fields)
         parent = Organisation.objects.select_for_update().get(pk=parent.pk)
         if parent.is_dissolved:
-            raise ValidationError(_("The parent organisation is dissolved; no organisation can be added under it."))
+            raise ValidationError(
+                _("The parent organisation is dissolved; no organisation can be added under it.")
+            )
         return Organisation.objects.add_child(parent, create_kwargs=fields)
 
 
@@ -104,7 +119,9 @@ def org_move(*, org: Organisation, new_parent: Organisation, actor) -> Organisat
     if org.depth == 1:
         raise ValidationError(_("The top organisation cannot be moved."))
     if new_parent.path.startswith(org.path):
-        raise ValidationError(_("An organisation cannot be moved under itself or one of its own sub-organisations."))
+        raise ValidationError(
+            _("An organisation cannot be moved under itself or one of its own sub-organisations.")
+        )
     if new_parent.is_dissolved:
         raise ValidationError(_("The new parent organisation is dissolved."))
     old_parent = org.get_parent()
@@ -130,10 +147,14 @@ def org_dissolve(*, org: Organisation, actor, on: date, reason: str) -> Organisa
         raise ValidationError({"reason": _("Please give the reason for the dissolution.")})
     if org.founded_on and on < org.founded_on:
         raise ValidationError({"on": _("The dissolution date cannot be before the founding date.")})
-    if Organisation.objects.filter(path__subtree=org.path, depth__gt=org.depth, dissolved_on__isnull=True).exists():
+    if Organisation.objects.filter(
+        path__subtree=org.path, depth__gt=org.depth, dissolved_on__isnull=True
+    ).exists():
         raise ValidationError(_("First dissolve or move out its sub-organisations."))
     if Person.objects.current().filter(org=org).exists():
-        raise ValidationError(_("The organisation still has members on its roll; transfer their membership first."))
+        raise ValidationError(
+            _("The organisation still has members on its roll; transfer their membership first.")
+        )
     org.dissolved_on = on
     org.dissolved_reason = reason.strip()
     org.save(update_fields=["dissolved_on", "dissolved_reason"])
@@ -143,9 +164,22 @@ def org_dissolve(*, org: Organisation, actor, on: date, reason: str) -> Organisa
 # ------------------------------------------------------------------ people
 
 PERSON_FIELDS = (
-    "name", "sex", "ethnicity", "education", "category", "joined_on", "converted_on", "job", "phone",
-    "address", "standing", "lost_contact", "lost_contact_on", "mobile", "mobile_destination",
-)  # fmt: skip
+    "name",
+    "sex",
+    "ethnicity",
+    "education",
+    "category",
+    "joined_on",
+    "converted_on",
+    "job",
+    "phone",
+    "address",
+    "standing",
+    "lost_contact",
+    "lost_contact_on",
+    "mobile",
+    "mobile_destination",
+)
 
 
 def check_member_dates(*, birth_date: date, category: str, joined_on, converted_on) -> dict[str, str]:
@@ -165,7 +199,9 @@ def check_member_dates(*, birth_date: date, category: str, joined_on, converted_
         if not joined_on:
             errors["converted_on"] = _("A full-membership date is given but no date of joining the Party.")
         elif converted_on < joined_on:
-            errors["converted_on"] = _("The full-membership date cannot be before the date of joining the Party.")
+            errors["converted_on"] = _(
+                "The full-membership date cannot be before the date of joining the Party."
+            )
         elif converted_on > today:
             errors["converted_on"] = _("The full-membership date cannot be after today.")
     if category in ("full", "probationary") and not joined_on:
@@ -206,7 +242,13 @@ def build_person(*, org: Organisation, id_number: str, **fields) -> Person:
         raise ValidationError({"id_number": exc.messages}) from exc
     sex = fields.pop("sex", "") or protected["sex"]
     if sex != protected["sex"]:
-        raise ValidationError({"sex": _("The sex does not match the ID number (an odd 17th digit means male, an even one female).")})
+        raise ValidationError(
+            {
+                "sex": _(
+                    "The sex does not match the ID number (an odd 17th digit means male, an even one female)."
+                )
+            }
+        )
     protected["sex"] = sex
     name = (fields.pop("name", "") or "").strip()
     if not name:
@@ -221,7 +263,12 @@ def build_person(*, org: Organisation, id_number: str, **fields) -> Person:
     if errors:
         raise ValidationError(errors)
     return Person(
-        org=org, name=name, name_pinyin=pinyin_key(name), name_initials=pinyin_initials(name), **protected, **fields
+        org=org,
+        name=name,
+        name_pinyin=pinyin_key(name),
+        name_initials=pinyin_initials(name),
+        **protected,
+        **fields,
     )
 
 
@@ -232,7 +279,13 @@ def person_create(*, org: Organisation, actor, id_number: str, **fields) -> Pers
         raise ValidationError(_("The organisation is dissolved; no one can be added to it."))
     person = build_person(org=org, id_number=id_number, **fields)
     if Person.objects.filter(id_digest=person.id_digest).exists():
-        raise ValidationError({"id_number": _("This ID number is already registered; do not enter it again (to move a member in, transfer their membership).")})
+        raise ValidationError(
+            {
+                "id_number": _(
+                    "This ID number is already registered; do not enter it again (to move a member in, transfer their membership)."  # noqa: E501
+                )
+            }
+        )
     person.save()
     return person
 
@@ -246,8 +299,17 @@ def person_update(*, person: Person, actor, id_number: str | None = None, **fiel
     fresh = build_person(org=person.org, id_number=number, **data)
     if fresh.id_digest != person.id_digest and Person.objects.filter(id_digest=fresh.id_digest).exists():
         raise ValidationError({"id_number": _("This ID number is already registered.")})
-    for name in (*PERSON_FIELDS, "name_pinyin", "name_initials", "id_cipher", "id_digest", "id_masked",
-                 "id_suffix", "birth_date", "sex"):
+    for name in (
+        *PERSON_FIELDS,
+        "name_pinyin",
+        "name_initials",
+        "id_cipher",
+        "id_digest",
+        "id_masked",
+        "id_suffix",
+        "birth_date",
+        "sex",
+    ):
         setattr(person, name, getattr(fresh, name))
     person.version += 1
     person.save()
@@ -269,7 +331,9 @@ def person_transfer(*, person: Person, to_org: Organisation, actor, on: date, no
     _check_posts_end_after_start(person, on, only_org_id=person.org_id)
     last = person.transfers.order_by("-on").values_list("on", flat=True).first()
     if last and on < last:
-        raise ValidationError({"on": _("The date is before the previous transfer (%(date)s).") % {"date": last}})
+        raise ValidationError(
+            {"on": _("The date is before the previous transfer (%(date)s).") % {"date": last}}
+        )
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
         transfer = Transfer.objects.create(
@@ -292,12 +356,21 @@ def _check_posts_end_after_start(person: Person, on: date, *, only_org_id: int |
     started = posts.order_by("-started_on").values_list("started_on", flat=True).first()
     if started:
         raise ValidationError(
-            {"on": _("The date is before the start of a post this person holds (%(date)s).") % {"date": started}}
+            {
+                "on": _("The date is before the start of a post this person holds (%(date)s).")
+                % {"date": started}
+            }
         )
 
 
 def person_leave(
-    *, person: Person, actor, on: date, reason: str, deceased: bool = False, expected_version: int | None = None
+    *,
+    person: Person,
+    actor,
+    on: date,
+    reason: str,
+    deceased: bool = False,
+    expected_version: int | None = None,
 ) -> Person:
     """Record that a person left the roll or died (never deleted); their posts end that day."""
     if on > timezone.localdate():
@@ -352,7 +425,9 @@ def person_unmask(*, person: Person, actor) -> str:
 # ------------------------------------------------------------------ posts
 
 
-def post_start(*, org: Organisation, person: Person, kind: str, started_on: date, actor, note: str = "") -> Post:
+def post_start(
+    *, org: Organisation, person: Person, kind: str, started_on: date, actor, note: str = ""
+) -> Post:
     """Appoint a person to a post. A secretary post held by someone else ends the day before."""
     ensure_can(actor, MANAGE_PEOPLE, org)
     if person.status != Person.Status.ACTIVE:
@@ -367,7 +442,13 @@ def post_start(*, org: Organisation, person: Person, kind: str, started_on: date
         if kind == PostKind.SECRETARY:
             for old in Post.objects.select_for_update().filter(org=org, kind=kind, ended_on__isnull=True):
                 if old.started_on >= started_on:
-                    raise ValidationError({"started_on": _("The new secretary's start date must be after the current secretary's start date.")})
+                    raise ValidationError(
+                        {
+                            "started_on": _(
+                                "The new secretary's start date must be after the current secretary's start date."
+                            )
+                        }
+                    )
                 old.ended_on = started_on
                 old.save(update_fields=["ended_on"])
         return Post.objects.create(org=org, person=person, kind=kind, started_on=started_on, note=note)

@@ -63,7 +63,9 @@ class PersonTable(tables.Table):
     )
     birth_date = tables.DateColumn(format="Y-m-d", verbose_name=_("Birth date"))
     category = tables.Column(verbose_name=_("Member category"))
-    org = tables.Column(verbose_name=_("Branch"), accessor="org__label", order_by=("org__sort_key", "org__path"))
+    org = tables.Column(
+        verbose_name=_("Branch"), accessor="org__label", order_by=("org__sort_key", "org__path")
+    )
     joined_on = tables.DateColumn(format="Y-m-d", verbose_name=_("Date joined"))
     phone = tables.Column(verbose_name=_("Phone"), orderable=False)
     current_posts = tables.Column(verbose_name=_("Current posts"), empty_values=(), orderable=False)
@@ -86,5 +88,7 @@ class PersonTable(tables.Table):
         if not posts:
             return "—"
         return format_html_join(
-            "", '<span class="badge bg-red-lt me-1">{}{}</span>', ((p.org.label, p.get_kind_display()) for p in posts)
+            "",
+            '<span class="badge bg-red-lt me-1">{}{}</span>',
+            ((p.org.label, p.get_kind_display()) for p in posts),
         )

@@ -43,12 +43,14 @@ def parse_citizen_id(raw: str, *, today: date | None = None) -> CitizenId:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
         raise ValidationError(
-            _("The birth date %(date)s in the ID number does not exist.") % {"date": number[6:14]}, code="id_date"
+            _("The birth date %(date)s in the ID number does not exist.") % {"date": number[6:14]},
+            code="id_date",
         ) from exc
     today = today or date.today()  # noqa: DTZ011 - a calendar date, time zone does not matter here
     if birth > today or birth.year < 1800:
         raise ValidationError(
-            _("The birth date %(date)s in the ID number is not plausible.") % {"date": number[6:14]}, code="id_date"
+            _("The birth date %(date)s in the ID number is not plausible.") % {"date": number[6:14]},
+            code="id_date",
         )
     if id_check_char(number[:17]) != number[17]:
         raise ValidationError(
@@ -90,5 +92,6 @@ def validate_credit_code(value: str) -> None:
         )
     if credit_code_check_char(code[:17]) != code[17]:
         raise ValidationError(
-            _("The check character of the unified social credit code is wrong; please check it."), code="credit_checksum"
+            _("The check character of the unified social credit code is wrong; please check it."),
+            code="credit_checksum",
         )

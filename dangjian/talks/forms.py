@@ -17,4 +17,6 @@ class InterviewForm(TablerFormMixin, forms.Form):
     talker = forms.CharField(label=_("Talked by"), max_length=120)
     talkee = forms.CharField(label=_("Talked to"), max_length=120)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 5}))
-    commitments = forms.CharField(label=_("Commitments"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    commitments = forms.CharField(
+        label=_("Commitments"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -44,21 +44,32 @@ class TalkRecord(models.Model):
     """One talk: who talked with whom, when, about what; the organisation is the talkee's."""
 
     org = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="talks", verbose_name=_("organisation talked to")
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="talks",
+        verbose_name=_("organisation talked to"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=TalkKind.choices)
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=120, blank=True)
     talker = models.CharField(_("talked by"), max_length=120)
     talkee = models.CharField(_("talked to"), max_length=120)
-    talkee_person = models.ForeignKey("orgs.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    talkee_person = models.ForeignKey(
+        "orgs.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     content = models.TextField(_("content"))
     commitments = models.TextField(_("commitments"), blank=True)
     item = models.ForeignKey(
-        "ledger.Item", on_delete=models.PROTECT, null=True, blank=True, related_name="talks",
+        "ledger.Item",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="talks",
         verbose_name=_("item that caused the talk"),
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = TalkRecordQuerySet.as_manager()

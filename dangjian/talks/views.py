@@ -39,15 +39,19 @@ def interview_create(request, item_pk: int):
         else:
             messages.success(request, _("Interview recorded."))
             return redirect("talks:talk_detail", pk=talk.pk)
-    return render(request, "talks/interview_form.html", {
-        "form": form,
-        "item": item,
-        "breadcrumbs": [
-            (_("Escalation"), reverse("ledger:escalations")),
-            (str(item), reverse("ledger:item_detail", args=[item.pk])),
-            (_("Record an interview"), None),
-        ],
-    })
+    return render(
+        request,
+        "talks/interview_form.html",
+        {
+            "form": form,
+            "item": item,
+            "breadcrumbs": [
+                (_("Escalation"), reverse("ledger:escalations")),
+                (str(item), reverse("ledger:item_detail", args=[item.pk])),
+                (_("Record an interview"), None),
+            ],
+        },
+    )
 
 
 @login_required
@@ -55,11 +59,15 @@ def interview_create(request, item_pk: int):
 def talk_detail(request, pk: int):
     """One talk record (visible to the talk's organisers and the organisation's superiors only)."""
     talk = get_for_user(TalkRecord.objects.select_related("org", "item", "recorded_by"), request.user, pk=pk)
-    return render(request, "talks/talk_detail.html", {
-        "talk": talk,
-        "timeline": audit.timeline(talk),
-        "breadcrumbs": [(_("Talks"), None), (str(talk), None)],
-    })
+    return render(
+        request,
+        "talks/talk_detail.html",
+        {
+            "talk": talk,
+            "timeline": audit.timeline(talk),
+            "breadcrumbs": [(_("Talks"), None), (str(talk), None)],
+        },
+    )
 
 
 app_name = "talks"

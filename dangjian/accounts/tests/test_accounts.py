@@ -32,8 +32,12 @@ def test_a_dissolved_organisation_grants_nothing(county, personas, people):
 
 def test_a_township_secretary_creates_a_branch_account_in_their_township(county, personas):
     user = services.user_create(
-        actor=personas.township_a, username="a2_sec", display_name="A2村书记", password="Long-enough-2026",
-        role=Role.BRANCH_SECRETARY, org=county.village_a2,
+        actor=personas.township_a,
+        username="a2_sec",
+        display_name="A2村书记",
+        password="Long-enough-2026",
+        role=Role.BRANCH_SECRETARY,
+        org=county.village_a2,
     )
     assert user.check_password("Long-enough-2026")
     assert user.assignments.get().org == county.village_a2
@@ -42,8 +46,12 @@ def test_a_township_secretary_creates_a_branch_account_in_their_township(county,
 def test_nobody_grants_more_rights_than_they_hold(county, personas):
     with pytest.raises(ValidationError) as exc:
         services.user_create(
-            actor=personas.township_a, username="boss", display_name="越权", password="Long-enough-2026",
-            role=Role.ORG_DEPT, org=county.village_a2,
+            actor=personas.township_a,
+            username="boss",
+            display_name="越权",
+            password="Long-enough-2026",
+            role=Role.ORG_DEPT,
+            org=county.village_a2,
         )
     assert "不能授予" in str(exc.value)
     assert not User.objects.filter(username="boss").exists()
@@ -54,8 +62,12 @@ def test_granting_outside_the_subtree_is_refused(county, personas):
 
     with pytest.raises(PermissionDenied):
         services.user_create(
-            actor=personas.township_a, username="b_sec", display_name="B", password="Long-enough-2026",
-            role=Role.BRANCH_SECRETARY, org=county.village_b1,
+            actor=personas.township_a,
+            username="b_sec",
+            display_name="B",
+            password="Long-enough-2026",
+            role=Role.BRANCH_SECRETARY,
+            org=county.village_b1,
         )
     assert not User.objects.filter(username="b_sec").exists()
 
@@ -63,8 +75,12 @@ def test_granting_outside_the_subtree_is_refused(county, personas):
 def test_a_weak_password_is_refused_with_a_message(county, personas):
     with pytest.raises(ValidationError) as exc:
         services.user_create(
-            actor=personas.county_admin, username="weak", display_name="弱", password="123",
-            role=Role.MEMBER, org=county.village_a2,
+            actor=personas.county_admin,
+            username="weak",
+            display_name="弱",
+            password="123",
+            role=Role.MEMBER,
+            org=county.village_a2,
         )
     assert "password" in exc.value.message_dict
     assert not User.objects.filter(username="weak").exists()
@@ -81,7 +97,9 @@ def test_the_account_list_shows_only_accounts_in_my_subtree(client, personas):
 def test_an_account_outside_my_subtree_is_not_found(client, personas):
     client.force_login(personas.township_a)
     assert client.get(reverse("accounts:user_detail", args=[personas.township_b.pk])).status_code == 404
-    response = client.post(reverse("accounts:user_set_active", args=[personas.township_b.pk]), {"active": "0"})
+    response = client.post(
+        reverse("accounts:user_set_active", args=[personas.township_b.pk]), {"active": "0"}
+    )
     assert response.status_code == 404
     personas.township_b.refresh_from_db()
     assert personas.township_b.is_active
@@ -112,4 +130,6 @@ def test_a_disabled_account_cannot_log_in(client, personas):
 
 def test_a_township_secretary_cannot_reset_a_county_account(county, personas):
     with pytest.raises(ValidationError):
-        services.user_reset_password(actor=personas.township_a, user=personas.county_admin, password="Another-2026-x")
+        services.user_reset_password(
+            actor=personas.township_a, user=personas.county_admin, password="Another-2026-x"
+        )

@@ -54,7 +54,9 @@ def deceased(personas, county) -> Person:
 def test_a_refused_transition_reads_in_the_active_language(personas, deceased, language, expected):
     with translation.override(language):
         messages = _refusal(
-            lambda: workflow.transition(obj=deceased, to=Person.Status.LEFT, actor=personas.county_admin, note="moved away")
+            lambda: workflow.transition(
+                obj=deceased, to=Person.Status.LEFT, actor=personas.county_admin, note="moved away"
+            )
         )
     assert messages == [expected]
     deceased.refresh_from_db()
@@ -63,7 +65,10 @@ def test_a_refused_transition_reads_in_the_active_language(personas, deceased, l
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("en", "Row 3, column “姓名”: Required; may not be empty"), ("zh-hans", "第 3 行“姓名”列：必填，不能为空")],
+    [
+        ("en", "Row 3, column “姓名”: Required; may not be empty"),
+        ("zh-hans", "第 3 行“姓名”列：必填，不能为空"),
+    ],
 )
 def test_an_import_problem_names_row_and_column_in_the_active_language(language, expected):
     with translation.override(language):
@@ -77,7 +82,9 @@ def test_an_import_problem_names_row_and_column_in_the_active_language(language,
         ("en", "Yellow light: days left before the deadline (today included)", "黄灯"),
     ],
 )
-def test_the_parameters_page_shows_rule_labels_in_the_chosen_language(client, personas, language, shown, hidden):
+def test_the_parameters_page_shows_rule_labels_in_the_chosen_language(
+    client, personas, language, shown, hidden
+):
     client.force_login(personas.admin)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     # The middleware activates the cookie's language for the rest of the thread; the override puts it back.

@@ -73,16 +73,25 @@ ANCESTORS: dict[str, tuple[str, ...]] = {
     "member": ("county", "township_a"),
 }
 HOME: dict[str, str] = {
-    "admin": "county", "county_admin": "county", "inspector": "county", "township_a": "township_a",
-    "township_b": "township_b", "village_a1": "village_a1", "member": "village_a1",
-}  # fmt: skip
+    "admin": "county",
+    "county_admin": "county",
+    "inspector": "county",
+    "township_a": "township_a",
+    "township_b": "township_b",
+    "village_a1": "village_a1",
+    "member": "village_a1",
+}
 
 # --- records of each kind, one per organisation, with strings found nowhere else ---
 
 PERSON_NAMES = {
-    "county": "赵县直", "township_a": "钱甲镇", "township_b": "孙乙镇",
-    "village_a1": "李甲一", "village_a2": "周甲二", "village_b1": "吴乙一",
-}  # fmt: skip
+    "county": "赵县直",
+    "township_a": "钱甲镇",
+    "township_b": "孙乙镇",
+    "village_a1": "李甲一",
+    "village_a2": "周甲二",
+    "village_b1": "吴乙一",
+}
 
 
 def _org(world, key):
@@ -98,7 +107,9 @@ def _person(world, key):
 
 def _post(world, key):
     person = world.get("person", key)
-    post = Post.objects.create(org=world.orgs[key], person=person, kind="committee", started_on=date(2020, 1, 1))
+    post = Post.objects.create(
+        org=world.orgs[key], person=person, kind="committee", started_on=date(2020, 1, 1)
+    )
     return post, []  # the person's name is the distinctive string, checked through "person"
 
 
@@ -136,8 +147,13 @@ def _ledger_item(world, key, *, prefix="整改事项"):
 
     item_list = world.get("item_list", key)
     title = f"{prefix}·{key}"
-    item = ledger.item_create(item_list=item_list, org=world.orgs[key], title=title, actor=_ledger_actor(world),
-                              deadline=timezone.localdate() + timedelta(days=10))
+    item = ledger.item_create(
+        item_list=item_list,
+        org=world.orgs[key],
+        title=title,
+        actor=_ledger_actor(world),
+        deadline=timezone.localdate() + timedelta(days=10),
+    )
     if item_list.status != item_list.Status.ISSUED:
         ledger.list_issue(item_list=item_list, actor=_ledger_actor(world))
         item.refresh_from_db()
@@ -148,8 +164,13 @@ def _item_group(world, key):
     from dangjian.ledger import services as ledger
 
     title = f"整改事项组·{key}"
-    group = ledger.item_hand_down_many(item_list=world.get("item_list", key), orgs=[world.orgs[key]], title=title,
-                                       actor=_ledger_actor(world), long_term=True)
+    group = ledger.item_hand_down_many(
+        item_list=world.get("item_list", key),
+        orgs=[world.orgs[key]],
+        title=title,
+        actor=_ledger_actor(world),
+        long_term=True,
+    )
     return group, [title]
 
 
@@ -162,8 +183,14 @@ def _progress(world, key):
     item = world.get("item", key)
     ledger.item_acknowledge(item=item, actor=_ledger_actor(world))
     text = f"整改进展·{key}"
-    entry = ledger.progress_add(item=item, actor=_ledger_actor(world), on=timezone.localdate(), text=text, percent=10,
-                                files=[SimpleUploadedFile(f"佐证材料-{key}.pdf", b"%PDF-leak")])
+    entry = ledger.progress_add(
+        item=item,
+        actor=_ledger_actor(world),
+        on=timezone.localdate(),
+        text=text,
+        percent=10,
+        files=[SimpleUploadedFile(f"佐证材料-{key}.pdf", b"%PDF-leak")],
+    )
     return entry, [text]
 
 
@@ -180,8 +207,9 @@ def _extension(world, key):
 
     item = world.get("item", key)
     reason = f"延期理由·{key}"
-    ext = ledger.extension_request(item=item, actor=_ledger_actor(world), requested_to=item.deadline + timedelta(days=5),
-                                   reason=reason)
+    ext = ledger.extension_request(
+        item=item, actor=_ledger_actor(world), requested_to=item.deadline + timedelta(days=5), reason=reason
+    )
     return ext, [reason]
 
 
@@ -205,8 +233,14 @@ def _talk(world, key):
     from dangjian.talks import services as talks
 
     content = f"约谈内容·{key}"
-    talk = talks.talk_record_interview(item=world.get("item", key), talker="督查组", talkee=f"被约谈人·{key}",
-                                       held_on=timezone.localdate(), content=content, actor=_ledger_actor(world))
+    talk = talks.talk_record_interview(
+        item=world.get("item", key),
+        talker="督查组",
+        talkee=f"被约谈人·{key}",
+        held_on=timezone.localdate(),
+        content=content,
+        actor=_ledger_actor(world),
+    )
     return talk, [content]
 
 
@@ -461,7 +495,9 @@ def _body(response) -> str:
             import openpyxl
 
             book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            cells = [str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c]
+            cells = [
+                str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c
+            ]
             return "\n".join(cells)
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             return "\n".join(archive.read(n).decode("utf-8", "ignore") for n in archive.namelist())
@@ -512,7 +548,9 @@ ROUTE_NAMES = sorted(ROUTES)
 @pytest.mark.parametrize("name", ROUTE_NAMES)
 def test_no_persona_sees_or_changes_records_outside_its_subtree(name, world):
     if name not in all_url_names():
-        pytest.skip(f"{name} is not in the URL tree (test_every_url_is_classified_for_the_leak_walk reports it)")
+        pytest.skip(
+            f"{name} is not in the URL tree (test_every_url_is_classified_for_the_leak_walk reports it)"
+        )
     route = ROUTES[name]
     problems: list[str] = []
     if route.kind in ("page", "export", "api_list"):
@@ -543,7 +581,9 @@ def _check_listing(name, route, world, problems) -> None:
             body = _body(response)
             for text, kind, key in world.forbidden(persona):
                 if text in body:
-                    problems.append(f"{persona} sees {kind} of {key} ({text!r}){' with htmx' if extra else ''}")
+                    problems.append(
+                        f"{persona} sees {kind} of {key} ({text!r}){' with htmx' if extra else ''}"
+                    )
     if route.obj:
         # Sanity: the listing really lists this kind (some listings are paged or expand lazily: one is enough).
         response = _client(world.personas["county_admin"]).get(url, route.query)
@@ -590,17 +630,38 @@ def _check_record_route(name, route, world, problems) -> None:
                 continue
             url = _url(name, route, obj)
             if route.kind == "detail":
-                _expect_hidden(client.get(url), (404,), persona, key, "GET", problems,
-                               lambda c=client, p=persona: _inside_refusal(c, name, route, world, p))
+                _expect_hidden(
+                    client.get(url),
+                    (404,),
+                    persona,
+                    key,
+                    "GET",
+                    problems,
+                    lambda c=client, p=persona: _inside_refusal(c, name, route, world, p),
+                )
             elif route.kind == "write":
-                _expect_hidden(client.get(url), (404, 405), persona, key, "GET", problems,
-                               lambda c=client, p=persona: _inside_refusal(c, name, route, world, p))
+                _expect_hidden(
+                    client.get(url),
+                    (404, 405),
+                    persona,
+                    key,
+                    "GET",
+                    problems,
+                    lambda c=client, p=persona: _inside_refusal(c, name, route, world, p),
+                )
                 before = _fingerprint(obj)
                 response = client.post(url, {})
                 if _fingerprint(obj) != before:
                     problems.append(f"{persona}: POST for the {route.obj} of {key} changed the database")
-                _expect_hidden(response, (404,), persona, key, "POST", problems,
-                               lambda c=client, p=persona: _inside_refusal(c, name, route, world, p, "post"))
+                _expect_hidden(
+                    response,
+                    (404,),
+                    persona,
+                    key,
+                    "POST",
+                    problems,
+                    lambda c=client, p=persona: _inside_refusal(c, name, route, world, p, "post"),
+                )
             else:  # api_detail
                 _expect_hidden(client.get(url), (404,), persona, key, "GET", problems)
                 before = _fingerprint(obj)

@@ -14,7 +14,11 @@ def _names(qs):
 
 
 def test_a_township_secretary_sees_exactly_their_township(county, personas):
-    assert _names(Organisation.objects.visible_to(personas.township_a)) == {"A镇党委", "A1村党支部", "A2村党支部"}
+    assert _names(Organisation.objects.visible_to(personas.township_a)) == {
+        "A镇党委",
+        "A1村党支部",
+        "A2村党支部",
+    }
 
 
 def test_get_for_user_answers_404_for_missing_and_for_not_yours(county, personas):
@@ -61,7 +65,9 @@ def test_path_successor_carries_past_z():
 def test_the_subtree_lookup_finds_the_same_rows_as_startswith(county, people):
     for org in Organisation.objects.all():
         expected = set(Person.objects.filter(org__path__startswith=org.path).values_list("pk", flat=True))
-        assert set(Person.objects.filter(org__path__subtree=org.path).values_list("pk", flat=True)) == expected
+        assert (
+            set(Person.objects.filter(org__path__subtree=org.path).values_list("pk", flat=True)) == expected
+        )
 
 
 def test_only_the_most_specific_sidebar_entry_is_highlighted(client, personas):

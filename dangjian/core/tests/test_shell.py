@@ -314,20 +314,26 @@ def _settings_in_subprocess(**env_overrides) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = "dangjian.settings"
-    code = "import django; django.setup(); from django.conf import settings; print(settings.SESSION_COOKIE_AGE)"
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.SESSION_COOKIE_AGE)"
+    )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
     )
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = _settings_in_subprocess(DEBUG="0", SECRET_KEY="", FIELD_ENCRYPTION_KEY="x" * 44, ALLOWED_HOSTS="a.b")
+    result = _settings_in_subprocess(
+        DEBUG="0", SECRET_KEY="", FIELD_ENCRYPTION_KEY="x" * 44, ALLOWED_HOSTS="a.b"
+    )
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
 
 
 def test_production_refuses_to_start_without_an_encryption_key():
-    result = _settings_in_subprocess(DEBUG="0", SECRET_KEY="s" * 50, FIELD_ENCRYPTION_KEY="", ALLOWED_HOSTS="a.b")
+    result = _settings_in_subprocess(
+        DEBUG="0", SECRET_KEY="s" * 50, FIELD_ENCRYPTION_KEY="", ALLOWED_HOSTS="a.b"
+    )
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEY" in result.stderr
 
@@ -336,8 +342,11 @@ def test_production_starts_when_configured_and_reads_the_idle_timeout():
     from cryptography.fernet import Fernet
 
     result = _settings_in_subprocess(
-        DEBUG="0", SECRET_KEY="s" * 50, FIELD_ENCRYPTION_KEY=Fernet.generate_key().decode(),
-        ALLOWED_HOSTS="dangjian.example", SESSION_IDLE_MINUTES="10",
+        DEBUG="0",
+        SECRET_KEY="s" * 50,
+        FIELD_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+        ALLOWED_HOSTS="dangjian.example",
+        SESSION_IDLE_MINUTES="10",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "600"

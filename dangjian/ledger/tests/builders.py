@@ -38,14 +38,22 @@ def issued_list(county, personas, *, org=None, actor=None, today=TODAY, title="�
     )
 
 
-def handed_item(county, personas, *, org=None, deadline=None, cat=None, today=TODAY, list_org=None, actor=None, **fields):
+def handed_item(
+    county, personas, *, org=None, deadline=None, cat=None, today=TODAY, list_org=None, actor=None, **fields
+):
     """One item handed down by A镇 (or ``list_org``) to A1村 (or ``org``)."""
     item_list = issued_list(county, personas, org=list_org, actor=actor, today=today)
     actor = actor or personas.township_a
     item = services.item_create(
-        item_list=item_list, org=org or county.village_a1, title="“三会一课”落实不到位", actor=actor,
-        deadline=deadline or today + timedelta(days=30), category=cat, today=today, **fields,
-    )  # fmt: skip
+        item_list=item_list,
+        org=org or county.village_a1,
+        title="“三会一课”落实不到位",
+        actor=actor,
+        deadline=deadline or today + timedelta(days=30),
+        category=cat,
+        today=today,
+        **fields,
+    )
     services.list_issue(item_list=item_list, actor=actor, today=today)
     item.refresh_from_db()
     return item
@@ -60,7 +68,9 @@ def walk(item, target: str, personas, *, rectifier=None, verifier=None, today=TO
     item = services.item_acknowledge(item=item, actor=rectifier, today=today)
     if target == S.ACKNOWLEDGED:
         return item
-    item = services.item_file_measures(item=item, actor=rectifier, measures="逐月召开支委会并报镇党委审核记录。", today=today)
+    item = services.item_file_measures(
+        item=item, actor=rectifier, measures="逐月召开支委会并报镇党委审核记录。", today=today
+    )
     if target == S.RECTIFYING:
         return item
     item = services.item_request_closure(item=item, actor=rectifier, files=[pdf()], today=today)
@@ -77,7 +87,11 @@ def item_in_state(county, personas, status: str, **kwargs) -> Item:
     if status == S.DRAFT:
         item_list = issued_list(county, personas)
         return services.item_create(
-            item_list=item_list, org=county.village_a1, title="理论学习不够", actor=personas.township_a,
-            deadline=TODAY + timedelta(days=30), today=TODAY,
-        )  # fmt: skip
+            item_list=item_list,
+            org=county.village_a1,
+            title="理论学习不够",
+            actor=personas.township_a,
+            deadline=TODAY + timedelta(days=30),
+            today=TODAY,
+        )
     return walk(handed_item(county, personas, **kwargs), status, personas)

@@ -46,18 +46,24 @@ def test_lists_are_scoped(client, personas, world):
 def test_a_transition_through_the_api_moves_the_item(client, personas, world):
     login(client, personas.village_a1)
     item = world.item_a1
-    response = client.post(transition_url(item), {"to": "acknowledged", "version": item.version},
-                           content_type="application/json")
+    response = client.post(
+        transition_url(item), {"to": "acknowledged", "version": item.version}, content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["status"] == "acknowledged"
     item.refresh_from_db()
     assert item.status == Item.Status.ACKNOWLEDGED
 
 
-@pytest.mark.parametrize("payload_of", [
-    lambda item: {"to": "closed", "version": item.version},  # not allowed from 待签收
-    lambda item: {"to": "acknowledged", "version": item.version + 3},  # stale
-])
-def test_a_transition_the_ui_refuses_is_refused_by_the_api_with_the_same_message(client, personas, world, payload_of):
+@pytest.mark.parametrize(
+    "payload_of",
+    [
+        lambda item: {"to": "closed", "version": item.version},  # not allowed from 待签收
+        lambda item: {"to": "acknowledged", "version": item.version + 3},  # stale
+    ],
+)
+def test_a_transition_the_ui_refuses_is_refused_by_the_api_with_the_same_message(
+    client, personas, world, payload_of
+):
     item = world.item_a1
     payload = payload_of(item)
     login(client, personas.village_a1)
@@ -73,8 +79,11 @@ def test_a_transition_the_ui_refuses_is_refused_by_the_api_with_the_same_message
 def test_the_stale_refusal_reads_reload(client, personas, world):
     login(client, personas.village_a1)
     item = world.item_a1
-    api = client.post(transition_url(item), {"to": "acknowledged", "version": item.version + 1},
-                      content_type="application/json")
+    api = client.post(
+        transition_url(item),
+        {"to": "acknowledged", "version": item.version + 1},
+        content_type="application/json",
+    )
     assert api.json()["detail"] == [STALE_MESSAGE]
 
 
@@ -85,8 +94,9 @@ def test_the_rectifying_side_cannot_verify_through_the_api(client, personas, wor
     services.item_file_measures(item=item, actor=va, measures="措施")
     services.item_request_closure(item=item, actor=va)
     login(client, va)
-    response = client.post(transition_url(item), {"to": "closed", "version": item.version},
-                           content_type="application/json")
+    response = client.post(
+        transition_url(item), {"to": "closed", "version": item.version}, content_type="application/json"
+    )
     assert response.status_code in (400, 403)
     item.refresh_from_db()
     assert item.status == Item.Status.CLOSURE_REQUESTED
@@ -94,7 +104,9 @@ def test_the_rectifying_side_cannot_verify_through_the_api(client, personas, wor
 
 def test_an_item_outside_my_subtree_cannot_be_moved(client, personas, world):
     login(client, personas.township_a)
-    response = client.post(transition_url(world.item_b1), {"to": "acknowledged"}, content_type="application/json")
+    response = client.post(
+        transition_url(world.item_b1), {"to": "acknowledged"}, content_type="application/json"
+    )
     assert response.status_code == 404
     world.item_b1.refresh_from_db()
     assert world.item_b1.status == Item.Status.HANDED_DOWN
@@ -104,22 +116,28 @@ def test_progress_is_recorded_through_the_service(client, personas, world):
     item = world.item_a1
     services.item_acknowledge(item=item, actor=personas.village_a1)
     login(client, personas.village_a1)
-    response = client.post(reverse("api-progress-list"),
-                           {"item": item.pk, "on": TODAY.isoformat(), "text": "已开会部署", "percent": 30},
-                           content_type="application/json")
+    response = client.post(
+        reverse("api-progress-list"),
+        {"item": item.pk, "on": TODAY.isoformat(), "text": "已开会部署", "percent": 30},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     assert Progress.objects.get(item=item).text == "已开会部署"
-    refused = client.post(reverse("api-progress-list"),
-                          {"item": item.pk, "on": TODAY.isoformat(), "text": "倒退", "percent": 10},
-                          content_type="application/json")
+    refused = client.post(
+        reverse("api-progress-list"),
+        {"item": item.pk, "on": TODAY.isoformat(), "text": "倒退", "percent": 10},
+        content_type="application/json",
+    )
     assert refused.status_code == 400 and Progress.objects.filter(item=item).count() == 1
 
 
 def test_progress_on_an_outside_item_is_not_found(client, personas, world):
     login(client, personas.township_a)
-    response = client.post(reverse("api-progress-list"),
-                           {"item": world.item_b1.pk, "on": TODAY.isoformat(), "text": "x", "percent": 30},
-                           content_type="application/json")
+    response = client.post(
+        reverse("api-progress-list"),
+        {"item": world.item_b1.pk, "on": TODAY.isoformat(), "text": "x", "percent": 30},
+        content_type="application/json",
+    )
     assert response.status_code == 404 and not Progress.objects.exists()
 
 

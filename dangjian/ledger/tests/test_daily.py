@@ -1,4 +1,5 @@
-"""``manage.py daily``: reminders sent once, cancelled when the deadline or organisation changes, escalation, snapshots."""
+"""``manage.py daily``: reminders sent once, cancelled when the deadline or organisation changes,
+escalation, snapshots."""
 
 from __future__ import annotations
 
@@ -25,7 +26,11 @@ def daily(day: date) -> str:
 
 
 def reminder_texts(user):
-    return list(user.notices.filter(kind__in=["item_due_soon", "item_overdue"]).order_by("pk").values_list("text", flat=True))
+    return list(
+        user.notices.filter(kind__in=["item_due_soon", "item_overdue"])
+        .order_by("pk")
+        .values_list("text", flat=True)
+    )
 
 
 def test_running_daily_twice_sends_each_reminder_once(county, personas):

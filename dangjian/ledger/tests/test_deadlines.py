@@ -81,5 +81,8 @@ def test_the_sql_light_agrees_with_the_python_light(county, personas):
         assert annotated[item.pk] == light(item, TODAY)
     assert annotated[closed.pk] == NONE
     assert list(Item.objects.light(RED, TODAY).values_list("pk", flat=True)) == [items[0].pk]
-    assert sorted(Item.objects.light(YELLOW, TODAY).values_list("pk", flat=True)) == [items[1].pk, items[2].pk]
+    assert sorted(Item.objects.light(YELLOW, TODAY).values_list("pk", flat=True)) == [
+        items[1].pk,
+        items[2].pk,
+    ]
     assert list(Item.objects.light(GREEN, TODAY).values_list("pk", flat=True)) == [items[3].pk]

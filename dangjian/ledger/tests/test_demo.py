@@ -37,7 +37,9 @@ def test_the_tiny_demo_has_lists_and_items_in_every_state(db):
     assert Item.objects.filter(status=S.CLOSED, closed_late=False).exists()
     assert Item.objects.filter(long_term=True).exists()
     assert Item.objects.filter(round=2).exists()
-    assert set(ExtensionRequest.objects.values_list("status", flat=True)) == set(ExtensionRequest.Status.values)
+    assert set(ExtensionRequest.objects.values_list("status", flat=True)) == set(
+        ExtensionRequest.Status.values
+    )
     assert {"confirmed", "relapsed"} <= set(Recheck.objects.values_list("result", flat=True))
     assert Escalation.objects.exists()
     assert TalkRecord.objects.filter(kind="interview", item__isnull=False).exists()

@@ -32,8 +32,20 @@ def test_the_export_has_the_standard_columns_in_the_standard_order(client, perso
     login(client, personas.township_a)
     rows = rows_of(client.get(reverse("ledger:ledger_export")))
     assert rows[0] == [
-        "序号", "问题来源", "问题描述", "整改目标", "整改措施", "责任领导", "责任单位", "责任人", "整改时限", "整改进展",
-        "完成情况", "佐证材料", "销号情况", "备注",
+        "序号",
+        "问题来源",
+        "问题描述",
+        "整改目标",
+        "整改措施",
+        "责任领导",
+        "责任单位",
+        "责任人",
+        "整改时限",
+        "整改进展",
+        "完成情况",
+        "佐证材料",
+        "销号情况",
+        "备注",
     ]
     assert rows[0] == STANDARD_HEADERS
 
@@ -55,8 +67,14 @@ def test_the_export_writes_the_published_status_words_progress_and_evidence(clie
     va, ta = personas.village_a1, personas.township_a
     services.item_acknowledge(item=a1, actor=va)
     services.item_file_measures(item=a1, actor=va, measures="统一制作标识")
-    services.progress_add(item=a1, actor=va, on=TODAY, text="标识已安装", percent=100,
-                          files=[SimpleUploadedFile("现场.jpg", b"jpg")])
+    services.progress_add(
+        item=a1,
+        actor=va,
+        on=TODAY,
+        text="标识已安装",
+        percent=100,
+        files=[SimpleUploadedFile("现场.jpg", b"jpg")],
+    )
     services.item_request_closure(item=a1, actor=va)
     services.item_verify(item=a1, actor=ta)
     services.extension_request(item=a2, actor=ta, requested_to=a2.deadline + timedelta(days=9), reason="汛期")
@@ -70,7 +88,9 @@ def test_the_export_writes_the_published_status_words_progress_and_evidence(clie
     assert rows["A2村会议记录缺失"][1] == "上级交办"
 
 
-def test_the_export_runs_the_same_number_of_queries_for_3_and_30_items(client, personas, county, world, django_assert_num_queries):
+def test_the_export_runs_the_same_number_of_queries_for_3_and_30_items(
+    client, personas, county, world, django_assert_num_queries
+):
     login(client, personas.township_a)
     _make_items(personas, county, 3)
     with django_assert_num_queries(EXPORT_QUERIES):
@@ -82,7 +102,8 @@ def test_the_export_runs_the_same_number_of_queries_for_3_and_30_items(client, p
 
 
 # session, user, grants, items, evidence prefetch, session save (3: savepoint, update, release)
-# ledger page adds: organisations offered by the filter, count, categories (filter form), the header badge (once per request)
+# ledger page adds: organisations offered by the filter, count, categories (filter form),
+# the header badge (once per request)
 EXPORT_QUERIES = 8
 LEDGER_QUERIES = 11
 
@@ -103,7 +124,9 @@ def test_the_ledger_for_an_organisation_outside_my_subtree_is_empty(client, pers
     assert "B1村党费收缴滞后" not in page and "A1村阵地标识不规范" not in page
 
 
-def test_the_ledger_page_runs_the_same_number_of_queries_for_3_and_30_items(client, personas, county, world, django_assert_num_queries):
+def test_the_ledger_page_runs_the_same_number_of_queries_for_3_and_30_items(
+    client, personas, county, world, django_assert_num_queries
+):
     login(client, personas.township_a)
     _make_items(personas, county, 3)
     client.get(reverse("ledger:ledger"))  # warms the rule-parameter cache

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 def world(personas, county):
     return build_world(personas, county)
 
+
 HEADERS = [c.header for c in IMPORT_COLUMNS]
 LATER = (TODAY + timedelta(days=20)).isoformat()
 
@@ -38,7 +39,12 @@ def sheet(*rows) -> SimpleUploadedFile:
 
 
 def row(**values) -> dict:
-    base = {"问题描述": "组织生活不规范", "责任单位": "中共A1村支部委员会", "整改时限": LATER, "责任人": "张三"}
+    base = {
+        "问题描述": "组织生活不规范",
+        "责任单位": "中共A1村支部委员会",
+        "整改时限": LATER,
+        "责任人": "张三",
+    }
     base.update(values)
     return base
 
@@ -51,13 +57,28 @@ def test_the_template_has_the_import_columns_in_the_standard_order(client, perso
     login(client, personas.township_a)
     response = client.get(reverse("ledger:import_template", args=[world.list_a.pk]))
     header = next(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert list(header) == ["问题来源", "问题描述", "整改目标", "整改措施", "责任领导", "责任单位", "责任人", "整改时限", "备注"]
+    assert list(header) == [
+        "问题来源",
+        "问题描述",
+        "整改目标",
+        "整改措施",
+        "责任领导",
+        "责任单位",
+        "责任人",
+        "整改时限",
+        "备注",
+    ]
 
 
 def test_a_correct_file_is_previewed_then_written_on_confirmation(client, personas, world):
     login(client, personas.township_a)
     before = Item.objects.count()
-    response = upload(client, world.list_a, row(), row(问题描述="发展党员程序不规范", 责任单位="中共A2村支部委员会", 整改时限="长期坚持"))
+    response = upload(
+        client,
+        world.list_a,
+        row(),
+        row(问题描述="发展党员程序不规范", 责任单位="中共A2村支部委员会", 整改时限="长期坚持"),
+    )
     assert 'data-testid="import-confirm"' in text(response)
     assert Item.objects.count() == before
     response = client.post(reverse("ledger:import_confirm", args=[world.list_a.pk]))
@@ -67,15 +88,29 @@ def test_a_correct_file_is_previewed_then_written_on_confirmation(client, person
     assert Item.objects.get(title="组织生活不规范").responsible_person == "张三"
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"责任单位": "中共不存在村支部委员会"}, "第 3 行“责任单位”列：“中共不存在村支部委员会”不是您管辖范围内的党组织全称"),
-    ({"责任单位": "中共B1村支部委员会"}, "第 3 行“责任单位”列：“中共B1村支部委员会”不是您管辖范围内的党组织全称"),
-    ({"问题描述": ""}, "第 3 行“问题描述”列：必填，不能为空"),
-    ({"整改时限": "2026-13-45"}, "第 3 行“整改时限”列：日期“2026-13-45”不存在"),
-    ({"整改时限": "明年"}, "第 3 行“整改时限”列：“明年”不是日期，请写成 2026-11-22"),
-    ({"整改时限": "2020-01-01"}, f"第 3 行“整改时限”列：整改时限 2020-01-01 早于交办日期 {TODAY.isoformat()}"),
-])
-def test_a_bad_row_is_reported_by_row_and_column_and_nothing_is_written(client, personas, world, bad, message):
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (
+            {"责任单位": "中共不存在村支部委员会"},
+            "第 3 行“责任单位”列：“中共不存在村支部委员会”不是您管辖范围内的党组织全称",
+        ),
+        (
+            {"责任单位": "中共B1村支部委员会"},
+            "第 3 行“责任单位”列：“中共B1村支部委员会”不是您管辖范围内的党组织全称",
+        ),
+        ({"问题描述": ""}, "第 3 行“问题描述”列：必填，不能为空"),
+        ({"整改时限": "2026-13-45"}, "第 3 行“整改时限”列：日期“2026-13-45”不存在"),
+        ({"整改时限": "明年"}, "第 3 行“整改时限”列：“明年”不是日期，请写成 2026-11-22"),
+        (
+            {"整改时限": "2020-01-01"},
+            f"第 3 行“整改时限”列：整改时限 2020-01-01 早于交办日期 {TODAY.isoformat()}",
+        ),
+    ],
+)
+def test_a_bad_row_is_reported_by_row_and_column_and_nothing_is_written(
+    client, personas, world, bad, message
+):
     login(client, personas.township_a)
     before = Item.objects.count()
     response = upload(client, world.list_a, row(问题描述="正确的一行"), row(**bad))

@@ -35,14 +35,30 @@ def build_world(personas, county) -> World:
     """Township A hands two items to its villages; township B one to its village."""
     ta, tb = personas.township_a, personas.township_b
     list_a = services.list_create(org=county.township_a, title="A镇党建问题清单", actor=ta, issued_on=TODAY)
-    a1 = services.item_create(item_list=list_a, org=county.village_a1, title="A1村阵地标识不规范",
-                              deadline=TODAY + timedelta(days=30), actor=ta, responsible_person="张三")
-    a2 = services.item_create(item_list=list_a, org=county.village_a2, title="A2村会议记录缺失",
-                              deadline=TODAY + timedelta(days=2), actor=ta)
+    a1 = services.item_create(
+        item_list=list_a,
+        org=county.village_a1,
+        title="A1村阵地标识不规范",
+        deadline=TODAY + timedelta(days=30),
+        actor=ta,
+        responsible_person="张三",
+    )
+    a2 = services.item_create(
+        item_list=list_a,
+        org=county.village_a2,
+        title="A2村会议记录缺失",
+        deadline=TODAY + timedelta(days=2),
+        actor=ta,
+    )
     services.list_issue(item_list=list_a, actor=ta)
     list_b = services.list_create(org=county.township_b, title="B镇党建问题清单", actor=tb, issued_on=TODAY)
-    b1 = services.item_create(item_list=list_b, org=county.village_b1, title="B1村党费收缴滞后",
-                              deadline=TODAY + timedelta(days=30), actor=tb)
+    b1 = services.item_create(
+        item_list=list_b,
+        org=county.village_b1,
+        title="B1村党费收缴滞后",
+        deadline=TODAY + timedelta(days=30),
+        actor=tb,
+    )
     services.list_issue(item_list=list_b, actor=tb)
     for obj in (a1, a2, b1):
         obj.refresh_from_db()
@@ -97,15 +113,26 @@ def test_a_list_outside_my_subtree_is_not_found(client, personas, world):
 
 def test_a_township_creates_a_list_and_adds_an_item_by_form(client, personas, county):
     login(client, personas.township_a)
-    response = client.post(reverse("ledger:list_create"), {
-        "org": county.township_a.pk, "title": "述职评议问题清单", "kind": "problem", "source": "review",
-        "issued_on": TODAY.isoformat(),
-    })
+    response = client.post(
+        reverse("ledger:list_create"),
+        {
+            "org": county.township_a.pk,
+            "title": "述职评议问题清单",
+            "kind": "problem",
+            "source": "review",
+            "issued_on": TODAY.isoformat(),
+        },
+    )
     item_list = ItemList.objects.get(title="述职评议问题清单")
     assert response.status_code == 302 and item_list.status == ItemList.Status.DRAFT
-    response = client.post(reverse("ledger:item_add", args=[item_list.pk]), {
-        "orgs": [county.village_a1.pk], "title": "三会一课记录不全", "deadline": (TODAY + timedelta(days=10)).isoformat(),
-    })
+    response = client.post(
+        reverse("ledger:item_add", args=[item_list.pk]),
+        {
+            "orgs": [county.village_a1.pk],
+            "title": "三会一课记录不全",
+            "deadline": (TODAY + timedelta(days=10)).isoformat(),
+        },
+    )
     assert response.status_code == 302
     item = Item.objects.get(title="三会一课记录不全")
     assert item.org == county.village_a1 and item.status == Item.Status.DRAFT and item.source == "review"
@@ -113,10 +140,16 @@ def test_a_township_creates_a_list_and_adds_an_item_by_form(client, personas, co
 
 def test_a_township_cannot_create_a_list_for_another_township(client, personas, county):
     login(client, personas.township_a)
-    response = client.post(reverse("ledger:list_create"), {
-        "org": county.township_b.pk, "title": "越权清单", "kind": "problem", "source": "assigned",
-        "issued_on": TODAY.isoformat(),
-    })
+    response = client.post(
+        reverse("ledger:list_create"),
+        {
+            "org": county.township_b.pk,
+            "title": "越权清单",
+            "kind": "problem",
+            "source": "assigned",
+            "issued_on": TODAY.isoformat(),
+        },
+    )
     assert response.status_code == 200 and not ItemList.objects.filter(title="越权清单").exists()
 
 
@@ -125,24 +158,40 @@ def test_a_village_secretary_may_not_create_lists(client, personas, world):
     assert client.get(reverse("ledger:list_create")).status_code == 403
 
 
-def test_one_item_handed_to_many_organisations_becomes_a_group_with_a_roll_up(client, personas, county, world):
+def test_one_item_handed_to_many_organisations_becomes_a_group_with_a_roll_up(
+    client, personas, county, world
+):
     login(client, personas.township_a)
-    response = client.post(reverse("ledger:item_add", args=[world.list_a.pk]), {
-        "orgs": [county.village_a1.pk, county.village_a2.pk], "title": "开展主题党日", "long_term": "on",
-    })
+    response = client.post(
+        reverse("ledger:item_add", args=[world.list_a.pk]),
+        {
+            "orgs": [county.village_a1.pk, county.village_a2.pk],
+            "title": "开展主题党日",
+            "long_term": "on",
+        },
+    )
     group = ItemGroup.objects.get(title="开展主题党日")
-    assert response.status_code == 302 and response["Location"] == reverse("ledger:group_detail", args=[group.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "ledger:group_detail", args=[group.pk]
+    )
     assert set(group.items.values_list("org_id", flat=True)) == {county.village_a1.pk, county.village_a2.pk}
     page = text(client.get(response["Location"]))
     assert "A1村党支部" in page and "A2村党支部" in page and 'data-testid="group-rollup"' in page
 
 
-def test_an_item_with_a_deadline_before_the_list_date_is_refused_with_the_services_message(client, personas, world):
+def test_an_item_with_a_deadline_before_the_list_date_is_refused_with_the_services_message(
+    client, personas, world
+):
     login(client, personas.township_a)
     before = Item.objects.count()
-    response = client.post(reverse("ledger:item_add", args=[world.list_a.pk]), {
-        "orgs": [world.item_a1.org_id], "title": "倒填日期", "deadline": (TODAY - timedelta(days=3)).isoformat(),
-    })
+    response = client.post(
+        reverse("ledger:item_add", args=[world.list_a.pk]),
+        {
+            "orgs": [world.item_a1.org_id],
+            "title": "倒填日期",
+            "deadline": (TODAY - timedelta(days=3)).isoformat(),
+        },
+    )
     assert response.status_code == 200
     assert f"整改时限不能早于交办日期（{TODAY.isoformat()}）。" in text(response)
     assert Item.objects.count() == before
@@ -150,10 +199,14 @@ def test_an_item_with_a_deadline_before_the_list_date_is_refused_with_the_servic
 
 def test_pasting_lines_adds_one_item_per_line(client, personas, county, world):
     login(client, personas.township_a)
-    response = client.post(reverse("ledger:items_paste", args=[world.list_a.pk]), {
-        "orgs": [county.village_a1.pk], "text": "1. 党员档案不全\n\n2. 村务公开不及时\n",
-        "deadline": (TODAY + timedelta(days=20)).isoformat(),
-    })
+    response = client.post(
+        reverse("ledger:items_paste", args=[world.list_a.pk]),
+        {
+            "orgs": [county.village_a1.pk],
+            "text": "1. 党员档案不全\n\n2. 村务公开不及时\n",
+            "deadline": (TODAY + timedelta(days=20)).isoformat(),
+        },
+    )
     assert response.status_code == 302
     titles = set(Item.objects.filter(item_list=world.list_a).values_list("title", flat=True))
     assert {"党员档案不全", "村务公开不及时"} <= titles
@@ -163,14 +216,23 @@ def test_a_list_needing_approval_is_submitted_then_approved(client, personas, co
     login(client, personas.township_a)
     ta = personas.township_a
     item_list = services.list_create(org=county.township_a, title="待审清单", actor=ta, needs_approval=True)
-    services.item_create(item_list=item_list, org=county.village_a1, title="事项甲", actor=ta,
-                         deadline=TODAY + timedelta(days=5))
+    services.item_create(
+        item_list=item_list,
+        org=county.village_a1,
+        title="事项甲",
+        actor=ta,
+        deadline=TODAY + timedelta(days=5),
+    )
     page = text(client.get(reverse("ledger:list_detail", args=[item_list.pk])))
     assert 'data-testid="list-move-pending_approval"' in page
-    client.post(reverse("ledger:list_transition", args=[item_list.pk]), {"to": "pending_approval", "version": 0})
+    client.post(
+        reverse("ledger:list_transition", args=[item_list.pk]), {"to": "pending_approval", "version": 0}
+    )
     item_list.refresh_from_db()
     assert item_list.status == ItemList.Status.PENDING_APPROVAL
-    client.post(reverse("ledger:list_transition", args=[item_list.pk]), {"to": "issued", "version": item_list.version})
+    client.post(
+        reverse("ledger:list_transition", args=[item_list.pk]), {"to": "issued", "version": item_list.version}
+    )
     item_list.refresh_from_db()
     assert item_list.status == ItemList.Status.ISSUED
     assert item_list.items.get().status == Item.Status.HANDED_DOWN
@@ -191,8 +253,12 @@ def test_the_item_page_shows_fields_light_and_the_moves_of_this_user(client, per
 def test_an_item_outside_my_subtree_is_not_found(client, personas, world):
     login(client, personas.village_a1)
     assert client.get(reverse("ledger:item_detail", args=[world.item_a2.pk])).status_code == 404
-    assert client.post(reverse("ledger:item_transition", args=[world.item_a2.pk]),
-                       {"to": "acknowledged", "version": 0}).status_code == 404
+    assert (
+        client.post(
+            reverse("ledger:item_transition", args=[world.item_a2.pk]), {"to": "acknowledged", "version": 0}
+        ).status_code
+        == 404
+    )
     world.item_a2.refresh_from_db()
     assert world.item_a2.status == Item.Status.HANDED_DOWN
 
@@ -200,8 +266,11 @@ def test_an_item_outside_my_subtree_is_not_found(client, personas, world):
 def test_a_stale_version_is_refused_with_the_reload_message(client, personas, world):
     login(client, personas.village_a1)
     item = world.item_a1
-    response = client.post(reverse("ledger:item_transition", args=[item.pk]),
-                           {"to": "acknowledged", "version": item.version + 5}, follow=True)
+    response = client.post(
+        reverse("ledger:item_transition", args=[item.pk]),
+        {"to": "acknowledged", "version": item.version + 5},
+        follow=True,
+    )
     assert STALE_MESSAGE in messages_of(response)
     item.refresh_from_db()
     assert item.status == Item.Status.HANDED_DOWN
@@ -211,8 +280,11 @@ def test_filing_measures_without_measures_is_refused(client, personas, world):
     login(client, personas.village_a1)
     item = world.item_a1
     services.item_acknowledge(item=item, actor=personas.village_a1)
-    response = client.post(reverse("ledger:item_transition", args=[item.pk]),
-                           {"to": "rectifying", "version": item.version, "measures": "  "}, follow=True)
+    response = client.post(
+        reverse("ledger:item_transition", args=[item.pk]),
+        {"to": "rectifying", "version": item.version, "measures": "  "},
+        follow=True,
+    )
     assert "请填写整改措施。" in " ".join(messages_of(response))
     item.refresh_from_db()
     assert item.status == Item.Status.ACKNOWLEDGED
@@ -222,10 +294,16 @@ def test_the_village_records_progress_with_evidence_and_downloads_it(client, per
     login(client, personas.village_a1)
     item = world.item_a1
     services.item_acknowledge(item=item, actor=personas.village_a1)
-    response = client.post(reverse("ledger:progress_add", args=[item.pk]), {
-        "on": TODAY.isoformat(), "text": "已制作标识牌", "percent": 60, "version": item.version,
-        "files": [SimpleUploadedFile("照片.jpg", b"jpeg-bytes", content_type="image/jpeg")],
-    })
+    response = client.post(
+        reverse("ledger:progress_add", args=[item.pk]),
+        {
+            "on": TODAY.isoformat(),
+            "text": "已制作标识牌",
+            "percent": 60,
+            "version": item.version,
+            "files": [SimpleUploadedFile("照片.jpg", b"jpeg-bytes", content_type="image/jpeg")],
+        },
+    )
     assert response.status_code == 302
     entry = Progress.objects.get(item=item)
     evidence = Evidence.objects.get(item=item)
@@ -239,8 +317,14 @@ def test_the_village_records_progress_with_evidence_and_downloads_it(client, per
 def test_evidence_of_another_subtree_cannot_be_downloaded(client, personas, world):
     item = world.item_b1
     services.item_acknowledge(item=item, actor=personas.township_b)
-    services.progress_add(item=item, actor=personas.township_b, on=TODAY, text="x", percent=10,
-                          files=[SimpleUploadedFile("b.pdf", b"%PDF-secret")])
+    services.progress_add(
+        item=item,
+        actor=personas.township_b,
+        on=TODAY,
+        text="x",
+        percent=10,
+        files=[SimpleUploadedFile("b.pdf", b"%PDF-secret")],
+    )
     evidence = Evidence.objects.get(item=item)
     login(client, personas.township_a)
     assert client.get(reverse("ledger:evidence_download", args=[evidence.pk])).status_code == 404
@@ -250,10 +334,16 @@ def test_an_evidence_file_of_a_forbidden_type_is_refused_and_nothing_is_written(
     login(client, personas.village_a1)
     item = world.item_a1
     services.item_acknowledge(item=item, actor=personas.village_a1)
-    response = client.post(reverse("ledger:progress_add", args=[item.pk]), {
-        "on": TODAY.isoformat(), "text": "上传脚本", "percent": 10,
-        "files": [SimpleUploadedFile("run.exe", b"MZ")],
-    }, follow=True)
+    response = client.post(
+        reverse("ledger:progress_add", args=[item.pk]),
+        {
+            "on": TODAY.isoformat(),
+            "text": "上传脚本",
+            "percent": 10,
+            "files": [SimpleUploadedFile("run.exe", b"MZ")],
+        },
+        follow=True,
+    )
     assert "“run.exe”：不接受该类型的文件。" in " ".join(messages_of(response))
     assert not Progress.objects.filter(item=item).exists() and not Evidence.objects.exists()
 
@@ -261,15 +351,22 @@ def test_an_evidence_file_of_a_forbidden_type_is_refused_and_nothing_is_written(
 def test_extension_request_and_refusal_keep_the_deadline(client, personas, world):
     item = world.item_a1
     login(client, personas.village_a1)
-    client.post(reverse("ledger:extension_request", args=[item.pk]), {
-        "requested_to": (item.deadline + timedelta(days=10)).isoformat(), "reason": "材料未到", "version": item.version,
-    })
+    client.post(
+        reverse("ledger:extension_request", args=[item.pk]),
+        {
+            "requested_to": (item.deadline + timedelta(days=10)).isoformat(),
+            "reason": "材料未到",
+            "version": item.version,
+        },
+    )
     extension = item.extensions.get()
     client.logout()
     login(client, personas.township_a)
     page = text(client.get(reverse("ledger:item_detail", args=[item.pk])))
     assert reverse("ledger:extension_decide", args=[extension.pk]) in page
-    client.post(reverse("ledger:extension_decide", args=[extension.pk]), {"approve": "0", "note": "理由不充分"})
+    client.post(
+        reverse("ledger:extension_decide", args=[extension.pk]), {"approve": "0", "note": "理由不充分"}
+    )
     extension.refresh_from_db()
     old_deadline = item.deadline
     item.refresh_from_db()
@@ -279,9 +376,14 @@ def test_extension_request_and_refusal_keep_the_deadline(client, personas, world
 def test_an_extension_to_an_earlier_date_is_refused(client, personas, world):
     item = world.item_a1
     login(client, personas.village_a1)
-    response = client.post(reverse("ledger:extension_request", args=[item.pk]), {
-        "requested_to": (item.deadline - timedelta(days=1)).isoformat(), "reason": "x",
-    }, follow=True)
+    response = client.post(
+        reverse("ledger:extension_request", args=[item.pk]),
+        {
+            "requested_to": (item.deadline - timedelta(days=1)).isoformat(),
+            "reason": "x",
+        },
+        follow=True,
+    )
     assert f"申请的新时限必须晚于当前整改时限（{item.deadline.isoformat()}）。" in messages_of(response)
     assert not item.extensions.exists()
 
@@ -289,9 +391,15 @@ def test_an_extension_to_an_earlier_date_is_refused(client, personas, world):
 def test_the_inspector_records_accountability(client, personas, world):
     login(client, personas.inspector)
     item = world.item_a1
-    response = client.post(reverse("ledger:accountability_create", args=[item.pk]), {
-        "form": "criticism", "person_name": "张三", "decided_on": TODAY.isoformat(), "document_number": "督字〔2026〕1号",
-    })
+    response = client.post(
+        reverse("ledger:accountability_create", args=[item.pk]),
+        {
+            "form": "criticism",
+            "person_name": "张三",
+            "decided_on": TODAY.isoformat(),
+            "document_number": "督字〔2026〕1号",
+        },
+    )
     assert response.status_code == 302
     assert item.accountabilities.get().document_number == "督字〔2026〕1号"
     assert "督字〔2026〕1号" in text(client.get(reverse("ledger:item_detail", args=[item.pk])))
@@ -299,9 +407,14 @@ def test_the_inspector_records_accountability(client, personas, world):
 
 def test_a_village_may_not_record_accountability(client, personas, world):
     login(client, personas.village_a1)
-    response = client.post(reverse("ledger:accountability_create", args=[world.item_a1.pk]), {
-        "form": "criticism", "person_name": "张三", "decided_on": TODAY.isoformat(),
-    })
+    response = client.post(
+        reverse("ledger:accountability_create", args=[world.item_a1.pk]),
+        {
+            "form": "criticism",
+            "person_name": "张三",
+            "decided_on": TODAY.isoformat(),
+        },
+    )
     assert response.status_code == 403 and not world.item_a1.accountabilities.exists()
 
 
@@ -319,8 +432,13 @@ def _make_items(personas, county, n):
     ta = personas.township_a
     item_list = services.list_create(org=county.township_a, title=f"批量{n}", actor=ta)
     for i in range(n):
-        services.item_create(item_list=item_list, org=county.village_a1, title=f"批量事项{n}-{i}", actor=ta,
-                             deadline=TODAY + timedelta(days=1 + i % 5))
+        services.item_create(
+            item_list=item_list,
+            org=county.village_a1,
+            title=f"批量事项{n}-{i}",
+            actor=ta,
+            deadline=TODAY + timedelta(days=1 + i % 5),
+        )
     services.list_issue(item_list=item_list, actor=ta)
 
 
@@ -353,7 +471,10 @@ def test_a_whole_list_is_scheduled_for_a_look_back_by_sample(client, personas, w
     login(client, personas.county_admin)
     page = text(client.get(reverse("ledger:list_detail", args=[world.list_a.pk])))
     assert 'data-testid="list-recheck"' in page
-    client.post(reverse("ledger:list_recheck", args=[world.list_a.pk]), {"scheduled_on": TODAY.isoformat(), "sample": 1})
+    client.post(
+        reverse("ledger:list_recheck", args=[world.list_a.pk]),
+        {"scheduled_on": TODAY.isoformat(), "sample": 1},
+    )
     assert Recheck.objects.filter(item__item_list=world.list_a).count() == 1
 
 
@@ -361,16 +482,26 @@ def test_a_list_without_closed_items_cannot_be_looked_back(client, personas, wor
     from dangjian.ledger.models import Recheck
 
     login(client, personas.township_a)
-    response = client.post(reverse("ledger:list_recheck", args=[world.list_a.pk]),
-                           {"scheduled_on": TODAY.isoformat()}, follow=True)
+    response = client.post(
+        reverse("ledger:list_recheck", args=[world.list_a.pk]),
+        {"scheduled_on": TODAY.isoformat()},
+        follow=True,
+    )
     assert "该清单没有可回头看的已销号事项。" in messages_of(response)
     assert not Recheck.objects.exists()
 
 
 def test_the_village_does_not_get_a_link_to_the_issuers_group_page(client, personas, county, world):
-    group = services.item_hand_down_many(item_list=world.list_a, orgs=[county.village_a1, county.village_a2],
-                                         title="全覆盖任务", actor=personas.township_a, long_term=True)
+    group = services.item_hand_down_many(
+        item_list=world.list_a,
+        orgs=[county.village_a1, county.village_a2],
+        title="全覆盖任务",
+        actor=personas.township_a,
+        long_term=True,
+    )
     item = group.items.get(org=county.village_a1)
     login(client, personas.village_a1)
-    assert reverse("ledger:group_detail", args=[group.pk]) not in text(client.get(reverse("ledger:item_detail", args=[item.pk])))
+    assert reverse("ledger:group_detail", args=[group.pk]) not in text(
+        client.get(reverse("ledger:item_detail", args=[item.pk]))
+    )
     assert client.get(reverse("ledger:group_detail", args=[group.pk])).status_code == 404

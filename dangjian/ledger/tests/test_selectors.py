@@ -20,18 +20,32 @@ S = Item.Status
 def tree_items(county, personas):
     """Items written directly in their states (the selectors only read)."""
     lists = {
-        org: ItemList.objects.create(org=org, title="清单", status=ItemList.Status.ISSUED, issued_on=TODAY - timedelta(days=60))
+        org: ItemList.objects.create(
+            org=org, title="清单", status=ItemList.Status.ISSUED, issued_on=TODAY - timedelta(days=60)
+        )
         for org in (county.county, county.township_a, county.township_b)
     }
     numbers = iter(range(1, 1000))
 
     def add(org, status, *, deadline=TODAY + timedelta(days=20), supervisor=None, **fields):
-        supervisor = supervisor or (county.county if org.depth == 2 else county.township_a if org.path.startswith(
-            county.township_a.path) else county.township_b)
+        supervisor = supervisor or (
+            county.county
+            if org.depth == 2
+            else county.township_a
+            if org.path.startswith(county.township_a.path)
+            else county.township_b
+        )
         return Item.objects.create(
-            item_list=lists[supervisor], number=next(numbers), title="问题", org=org, supervisor_org=supervisor,
-            issued_on=TODAY - timedelta(days=60), deadline=deadline, status=status, **fields,
-        )  # fmt: skip
+            item_list=lists[supervisor],
+            number=next(numbers),
+            title="问题",
+            org=org,
+            supervisor_org=supervisor,
+            issued_on=TODAY - timedelta(days=60),
+            deadline=deadline,
+            status=status,
+            **fields,
+        )
 
     a1, a2, ta, b1 = county.village_a1, county.village_a2, county.township_a, county.village_b1
     return {
@@ -51,9 +65,22 @@ def tree_items(county, personas):
 def test_the_rollup_counts_each_township_subtree_exactly(county, personas, tree_items):
     rows = {r.org.pk: r for r in selectors.rollup(personas.county_admin, county.county, TODAY)}
     a, b = rows[county.township_a.pk], rows[county.township_b.pk]
-    assert (a.total, a.closed, a.closed_on_time, a.closed_late, a.overdue, a.overdue_days_max) == (7, 3, 2, 1, 2, 10)
-    assert a.by_status == {"handed_down": 1, "acknowledged": 0, "rectifying": 2, "closure_requested": 1,
-                           "returned": 0, "closed": 3}  # fmt: skip
+    assert (a.total, a.closed, a.closed_on_time, a.closed_late, a.overdue, a.overdue_days_max) == (
+        7,
+        3,
+        2,
+        1,
+        2,
+        10,
+    )
+    assert a.by_status == {
+        "handed_down": 1,
+        "acknowledged": 0,
+        "rectifying": 2,
+        "closure_requested": 1,
+        "returned": 0,
+        "closed": 3,
+    }
     assert a.on_time_rate == pytest.approx(2 / 3)
     assert a.open == 4
     assert (b.total, b.closed, b.overdue, b.overdue_days_max, b.on_time_rate) == (2, 0, 0, 0, None)
@@ -74,16 +101,27 @@ def test_a_township_sees_only_its_own_row_in_the_county_rollup(county, personas,
 
 def _more_items(county, n):
     item_list = ItemList.objects.create(org=county.township_a, title="更多", status=ItemList.Status.ISSUED)
-    Item.objects.bulk_create([
-        Item(item_list=item_list, number=i + 1, title="问题", org=county.village_a2, supervisor_org=county.township_a,
-             issued_on=TODAY - timedelta(days=9), deadline=TODAY - timedelta(days=i % 5), status=S.RECTIFYING)
-        for i in range(n)
-    ])  # fmt: skip
+    Item.objects.bulk_create(
+        [
+            Item(
+                item_list=item_list,
+                number=i + 1,
+                title="问题",
+                org=county.village_a2,
+                supervisor_org=county.township_a,
+                issued_on=TODAY - timedelta(days=9),
+                deadline=TODAY - timedelta(days=i % 5),
+                status=S.RECTIFYING,
+            )
+            for i in range(n)
+        ]
+    )
 
 
 @pytest.mark.parametrize("extra", [0, 27])
-def test_the_rollup_runs_two_queries_whatever_the_number_of_items(county, personas, tree_items, extra,
-                                                                    django_assert_num_queries):  # fmt: skip
+def test_the_rollup_runs_two_queries_whatever_the_number_of_items(
+    county, personas, tree_items, extra, django_assert_num_queries
+):
     _more_items(county, extra)
     user = personas.county_admin
     get_scope(user)
@@ -93,8 +131,9 @@ def test_the_rollup_runs_two_queries_whatever_the_number_of_items(county, person
 
 
 @pytest.mark.parametrize("extra", [0, 27])
-def test_my_work_counts_ageing_and_levels_run_one_query_each(county, personas, tree_items, extra,
-                                                              django_assert_num_queries):  # fmt: skip
+def test_my_work_counts_ageing_and_levels_run_one_query_each(
+    county, personas, tree_items, extra, django_assert_num_queries
+):
     _more_items(county, extra)
     user = personas.township_a
     get_scope(user)
@@ -114,7 +153,9 @@ def test_levels_show_the_on_time_rate_by_tree_depth(county, personas, tree_items
     assert levels[3].on_time_rate == pytest.approx(0.5)
 
 
-def test_the_ranking_leaves_out_organisations_with_too_few_items_and_explains_itself(county, personas, tree_items):
+def test_the_ranking_leaves_out_organisations_with_too_few_items_and_explains_itself(
+    county, personas, tree_items
+):
     core_params.set_value("ledger.ranking_min_items", 3)
     ranked, method = selectors.ranking(personas.county_admin, county.county, TODAY)
     assert [(r.rank, r.row.org.pk) for r in ranked] == [(1, county.township_a.pk)]
@@ -136,17 +177,26 @@ def test_my_work_lists_what_waits_for_the_village_and_the_township(county, perso
     assert counts == {"waiting": 1, "due_soon": 0, "overdue": 0, "returned": 1}
 
 
-def test_a_closure_request_of_my_own_organisation_is_not_waiting_for_my_verification(county, personas, tree_items):
-    tree_items["ta_closed"].__class__.objects.filter(pk=tree_items["ta_closed"].pk).update(status=S.CLOSURE_REQUESTED)
+def test_a_closure_request_of_my_own_organisation_is_not_waiting_for_my_verification(
+    county, personas, tree_items
+):
+    tree_items["ta_closed"].__class__.objects.filter(pk=tree_items["ta_closed"].pk).update(
+        status=S.CLOSURE_REQUESTED
+    )
     counts = selectors.my_work_counts(personas.inspector, TODAY)
-    assert counts["waiting"] == 2  # A镇's own request (supervised by the county) and A1's — the inspector has no rectify
+    assert (
+        counts["waiting"] == 2
+    )  # A镇's own request (supervised by the county) and A1's — the inspector has no rectify
     waiting = set(selectors.my_work(personas.township_a, TODAY).waiting)
     assert tree_items["ta_closed"] not in waiting
 
 
 def test_ageing_buckets_overdue_items_by_days(county, personas, tree_items):
     assert selectors.ageing(personas.county_admin, TODAY) == [
-        ("1–7 天", 1), ("8–30 天", 1), ("31–90 天", 0), ("90 天以上", 0)
+        ("1–7 天", 1),
+        ("8–30 天", 1),
+        ("31–90 天", 0),
+        ("90 天以上", 0),
     ]
 
 
@@ -156,9 +206,17 @@ def test_the_escalation_list_shows_interviews_and_accountability(county, persona
     from dangjian.ledger import services
     from dangjian.talks.services import talk_record_interview
 
-    talk_record_interview(item=item, talker="镇党委书记", talkee="A1村书记", held_on=TODAY, content="约谈", actor=personas.township_a)
-    services.accountability_record(item=item, form="criticism", person_name="A1村书记", decided_on=TODAY,
-                                   actor=personas.township_a)  # fmt: skip
+    talk_record_interview(
+        item=item,
+        talker="镇党委书记",
+        talkee="A1村书记",
+        held_on=TODAY,
+        content="约谈",
+        actor=personas.township_a,
+    )
+    services.accountability_record(
+        item=item, form="criticism", person_name="A1村书记", decided_on=TODAY, actor=personas.township_a
+    )
     (row,) = selectors.escalation_rows(personas.township_a)
     assert (row.item_id, row.interviews, row.accountabilities) == (item.pk, 1, 1)
     assert list(selectors.escalation_rows(personas.township_b)) == []

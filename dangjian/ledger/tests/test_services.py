@@ -25,8 +25,13 @@ def test_a_list_needing_approval_cannot_be_handed_down_directly(county, personas
     item_list = services.list_create(
         org=county.township_a, title="督查问题清单", actor=personas.township_a, needs_approval=True
     )
-    services.item_create(item_list=item_list, org=county.village_a1, title="台账不规范", actor=personas.township_a,
-                         deadline=TODAY + timedelta(days=10))  # fmt: skip
+    services.item_create(
+        item_list=item_list,
+        org=county.village_a1,
+        title="台账不规范",
+        actor=personas.township_a,
+        deadline=TODAY + timedelta(days=10),
+    )
     with pytest.raises(ValidationError) as exc:
         services.list_issue(item_list=item_list, actor=personas.township_a)
     assert exc.value.messages == ["该清单须经领导审核，请先提交审核。"]
@@ -38,8 +43,14 @@ def test_approving_a_list_hands_its_items_down_and_notifies(county, personas):
     item_list = services.list_create(
         org=county.township_a, title="督查问题清单", actor=personas.township_a, needs_approval=True
     )
-    item = services.item_create(item_list=item_list, org=county.village_a1, title="台账不规范",
-                                actor=personas.township_a, deadline_days=5, deadline_basis=DeadlineBasis.WORKING)  # fmt: skip
+    item = services.item_create(
+        item_list=item_list,
+        org=county.village_a1,
+        title="台账不规范",
+        actor=personas.township_a,
+        deadline_days=5,
+        deadline_basis=DeadlineBasis.WORKING,
+    )
     services.list_submit(item_list=item_list, actor=personas.township_a)
     services.list_approve(item_list=item_list, actor=personas.township_a, today=date(2026, 9, 28))
     item.refresh_from_db()
@@ -68,8 +79,13 @@ def test_a_village_secretary_cannot_create_lists(county, personas):
 def test_a_deadline_before_the_hand_down_date_is_refused(county, personas):
     item_list = issued_list(county, personas)
     with pytest.raises(ValidationError) as exc:
-        services.item_create(item_list=item_list, org=county.village_a1, title="理论学习不够",
-                             actor=personas.township_a, deadline=TODAY - timedelta(days=1))  # fmt: skip
+        services.item_create(
+            item_list=item_list,
+            org=county.village_a1,
+            title="理论学习不够",
+            actor=personas.township_a,
+            deadline=TODAY - timedelta(days=1),
+        )
     assert exc.value.message_dict == {"deadline": ["整改时限不能早于交办日期（2026-11-22）。"]}
     assert not Item.objects.exists()
 
@@ -77,51 +93,90 @@ def test_a_deadline_before_the_hand_down_date_is_refused(county, personas):
 def test_an_item_for_an_organisation_outside_the_issuing_subtree_is_refused(county, personas):
     item_list = issued_list(county, personas)
     with pytest.raises(ValidationError) as exc:
-        services.item_create(item_list=item_list, org=county.village_b1, title="理论学习不够",
-                             actor=personas.township_a, deadline=TODAY + timedelta(days=5))  # fmt: skip
+        services.item_create(
+            item_list=item_list,
+            org=county.village_b1,
+            title="理论学习不够",
+            actor=personas.township_a,
+            deadline=TODAY + timedelta(days=5),
+        )
     assert exc.value.message_dict == {"org": ["责任单位必须是中共A镇委员会或其下级组织。"]}
     assert not Item.objects.exists()
 
 
 def test_one_item_handed_to_many_organisations_is_numbered_in_sequence_under_one_group(county, personas):
     item_list = issued_list(county, personas)
-    services.item_create(item_list=item_list, org=county.village_a1, title="阵地建设不达标",
-                         actor=personas.township_a, deadline=TODAY + timedelta(days=9))  # fmt: skip
+    services.item_create(
+        item_list=item_list,
+        org=county.village_a1,
+        title="阵地建设不达标",
+        actor=personas.township_a,
+        deadline=TODAY + timedelta(days=9),
+    )
     group = services.item_hand_down_many(
-        item_list=item_list, orgs=[county.village_a1, county.village_a2, county.township_a], title="软弱涣散整顿",
-        actor=personas.township_a, deadline=TODAY + timedelta(days=30),
-    )  # fmt: skip
+        item_list=item_list,
+        orgs=[county.village_a1, county.village_a2, county.township_a],
+        title="软弱涣散整顿",
+        actor=personas.township_a,
+        deadline=TODAY + timedelta(days=30),
+    )
     assert list(group.items.order_by("number").values_list("number", "org_id")) == [
-        (2, county.village_a1.pk), (3, county.village_a2.pk), (4, county.township_a.pk),
-    ]  # fmt: skip
-    nxt = services.item_create(item_list=item_list, org=county.village_a2, title="党费台账不全",
-                               actor=personas.township_a, deadline=TODAY + timedelta(days=9))  # fmt: skip
+        (2, county.village_a1.pk),
+        (3, county.village_a2.pk),
+        (4, county.township_a.pk),
+    ]
+    nxt = services.item_create(
+        item_list=item_list,
+        org=county.village_a2,
+        title="党费台账不全",
+        actor=personas.township_a,
+        deadline=TODAY + timedelta(days=9),
+    )
     assert nxt.number == 5
 
 
 def test_pasted_lines_become_items_without_their_numbering(county, personas):
     item_list = issued_list(county, personas)
     text = "一是政治站位不高；\n\n2. 理论学习不够\n（三）“三会一课”落实不到位。\n- 阵地建设不达标\n"
-    items = services.items_from_lines(item_list=item_list, text=text, orgs=[county.village_a1],
-                                      actor=personas.township_a, deadline=TODAY + timedelta(days=30))  # fmt: skip
-    assert [i.title for i in items] == ["政治站位不高", "理论学习不够", "“三会一课”落实不到位", "阵地建设不达标"]
+    items = services.items_from_lines(
+        item_list=item_list,
+        text=text,
+        orgs=[county.village_a1],
+        actor=personas.township_a,
+        deadline=TODAY + timedelta(days=30),
+    )
+    assert [i.title for i in items] == [
+        "政治站位不高",
+        "理论学习不够",
+        "“三会一课”落实不到位",
+        "阵地建设不达标",
+    ]
     assert [i.number for i in items] == [1, 2, 3, 4]
 
 
 def test_pasting_for_two_organisations_makes_a_group_per_line(county, personas):
     item_list = issued_list(county, personas)
-    items = services.items_from_lines(item_list=item_list, text="政治站位不高\n理论学习不够",
-                                      orgs=[county.village_a1, county.village_a2], actor=personas.township_a,
-                                      deadline=TODAY + timedelta(days=30))  # fmt: skip
+    items = services.items_from_lines(
+        item_list=item_list,
+        text="政治站位不高\n理论学习不够",
+        orgs=[county.village_a1, county.village_a2],
+        actor=personas.township_a,
+        deadline=TODAY + timedelta(days=30),
+    )
     assert len(items) == 4
     assert item_list.groups.count() == 2
 
 
 def test_an_item_can_be_linked_to_its_source_record_and_shown_through_the_registry(county, personas):
     item_list = issued_list(county, personas)
-    item = services.item_create(item_list=item_list, org=county.village_a1, title="理论学习不够",
-                                actor=personas.township_a, deadline=TODAY + timedelta(days=5),
-                                source_record=county.village_a2)  # fmt: skip
+    item = services.item_create(
+        item_list=item_list,
+        org=county.village_a1,
+        title="理论学习不够",
+        actor=personas.township_a,
+        deadline=TODAY + timedelta(days=5),
+        source_record=county.village_a2,
+    )
     assert item.source_record == county.village_a2
     assert sources.link_for(item) is None
     sources.register(type(county.village_a2), "组织", "admin:orgs_organisation_change")
@@ -146,7 +201,9 @@ def test_reassigning_to_a_village_without_accounts_notifies_its_township_committ
     item.refresh_from_db()
     assert item.org == county.village_a2
     # A2 has no sign-in yet: the nearest committee above it (A镇) is told instead.
-    assert list(personas.township_a.notices.values_list("text", flat=True)) == [f"向A2村党支部交办了新事项：{item.title}"]
+    assert list(personas.township_a.notices.values_list("text", flat=True)) == [
+        f"向A2村党支部交办了新事项：{item.title}"
+    ]
 
 
 def test_a_stale_edit_is_refused(county, personas):
@@ -165,17 +222,31 @@ def test_a_stale_edit_is_refused(county, personas):
 
 def test_progress_cannot_be_dated_in_the_future_or_go_down(county, personas):
     item = walk(handed_item(county, personas), S.RECTIFYING, personas)
-    services.progress_add(item=item, actor=personas.village_a1, on=TODAY, text="已开会", percent=40, today=TODAY)
+    services.progress_add(
+        item=item, actor=personas.village_a1, on=TODAY, text="已开会", percent=40, today=TODAY
+    )
     with pytest.raises(ValidationError) as exc:
-        services.progress_add(item=item, actor=personas.village_a1, on=TODAY + timedelta(days=1), text="x",
-                              percent=30, today=TODAY)  # fmt: skip
+        services.progress_add(
+            item=item,
+            actor=personas.village_a1,
+            on=TODAY + timedelta(days=1),
+            text="x",
+            percent=30,
+            today=TODAY,
+        )
     assert exc.value.message_dict == {
         "on": ["进展日期不能晚于今天。"],
         "percent": ["进度不能倒退：此前已填报 40%。"],
     }
     with pytest.raises(ValidationError) as exc:
-        services.progress_add(item=item, actor=personas.village_a1, on=TODAY - timedelta(days=1), text="x",
-                              percent=140, today=TODAY)  # fmt: skip
+        services.progress_add(
+            item=item,
+            actor=personas.village_a1,
+            on=TODAY - timedelta(days=1),
+            text="x",
+            percent=140,
+            today=TODAY,
+        )
     assert exc.value.message_dict == {
         "on": ["进展日期不能早于交办日期（2026-11-22）。"],
         "percent": ["进度必须在 0 到 100 之间。"],
@@ -191,7 +262,9 @@ def test_evidence_of_a_forbidden_type_is_refused_and_nothing_is_written(county, 
     with pytest.raises(ValidationError) as exc:
         services.evidence_attach(item=item, actor=personas.village_a1, files=[pdf("好.pdf"), bad])
     assert exc.value.message_dict == {
-        "files": ["“病毒.exe”：不接受该类型的文件。允许的类型：pdf, jpg, jpeg, png, doc, docx, xls, xlsx, ofd, zip。"]
+        "files": [
+            "“病毒.exe”：不接受该类型的文件。允许的类型：pdf, jpg, jpeg, png, doc, docx, xls, xlsx, ofd, zip。"
+        ]
     }
     assert not Evidence.objects.exists()
     assert not list(Path(settings.MEDIA_ROOT).rglob("*.pdf"))
@@ -201,8 +274,14 @@ def test_evidence_over_the_size_limit_is_refused_and_nothing_is_written(county, 
     item = walk(handed_item(county, personas), S.RECTIFYING, personas)
     core_params.set_value("ledger.evidence_max_mb", 1)
     with pytest.raises(ValidationError) as exc:
-        services.progress_add(item=item, actor=personas.village_a1, on=TODAY, text="附照片", percent=50,
-                              files=[pdf("现场照片.pdf", size=1024 * 1024 + 1)])  # fmt: skip
+        services.progress_add(
+            item=item,
+            actor=personas.village_a1,
+            on=TODAY,
+            text="附照片",
+            percent=50,
+            files=[pdf("现场照片.pdf", size=1024 * 1024 + 1)],
+        )
     assert exc.value.message_dict == {"files": ["“现场照片.pdf”超过了 1 MB 的大小限制。"]}
     assert not Evidence.objects.exists()
     assert not Progress.objects.exists()
@@ -211,8 +290,9 @@ def test_evidence_over_the_size_limit_is_refused_and_nothing_is_written(county, 
 
 def test_progress_with_files_keeps_them_as_progress_evidence(county, personas):
     item = walk(handed_item(county, personas), S.RECTIFYING, personas)
-    entry = services.progress_add(item=item, actor=personas.village_a1, on=TODAY, text="附照片", percent=50,
-                                  files=[pdf("照片.jpg")])  # fmt: skip
+    entry = services.progress_add(
+        item=item, actor=personas.village_a1, on=TODAY, text="附照片", percent=50, files=[pdf("照片.jpg")]
+    )
     assert list(entry.files.values_list("name", "purpose")) == [("照片.jpg", "progress")]
 
 
@@ -222,8 +302,9 @@ def test_progress_with_files_keeps_them_as_progress_evidence(county, personas):
 def test_an_extension_to_a_date_before_the_current_deadline_is_refused(county, personas):
     item = walk(handed_item(county, personas, deadline=TODAY + timedelta(days=10)), S.RECTIFYING, personas)
     with pytest.raises(ValidationError) as exc:
-        services.extension_request(item=item, actor=personas.village_a1, requested_to=TODAY + timedelta(days=5),
-                                   reason="施工周期长")  # fmt: skip
+        services.extension_request(
+            item=item, actor=personas.village_a1, requested_to=TODAY + timedelta(days=5), reason="施工周期长"
+        )
     assert exc.value.message_dict == {"requested_to": ["申请的新时限必须晚于当前整改时限（2026-12-02）。"]}
     assert not ExtensionRequest.objects.exists()
 
@@ -231,18 +312,21 @@ def test_an_extension_to_a_date_before_the_current_deadline_is_refused(county, p
 def test_an_approved_extension_moves_the_deadline_and_keeps_the_first_one(county, personas):
     first = TODAY + timedelta(days=10)
     item = walk(handed_item(county, personas, deadline=first), S.RECTIFYING, personas)
-    ext = services.extension_request(item=item, actor=personas.village_a1, requested_to=first + timedelta(days=20),
-                                     reason="施工周期长")  # fmt: skip
+    ext = services.extension_request(
+        item=item, actor=personas.village_a1, requested_to=first + timedelta(days=20), reason="施工周期长"
+    )
     with pytest.raises(ValidationError) as exc:
-        services.extension_request(item=item, actor=personas.village_a1, requested_to=first + timedelta(days=30),
-                                   reason="再延")  # fmt: skip
+        services.extension_request(
+            item=item, actor=personas.village_a1, requested_to=first + timedelta(days=30), reason="再延"
+        )
     assert exc.value.messages == ["该事项已有一个待审批的延期申请。"]
     services.extension_decide(extension=ext, actor=personas.township_a, approve=True)
     item.refresh_from_db()
     assert item.deadline == first + timedelta(days=20)
     assert item.original_deadline == first
-    ext2 = services.extension_request(item=item, actor=personas.village_a1, requested_to=first + timedelta(days=40),
-                                      reason="再延")  # fmt: skip
+    ext2 = services.extension_request(
+        item=item, actor=personas.village_a1, requested_to=first + timedelta(days=40), reason="再延"
+    )
     services.extension_decide(extension=ext2, actor=personas.township_a, approve=True)
     item.refresh_from_db()
     assert item.original_deadline == first
@@ -252,21 +336,32 @@ def test_an_approved_extension_moves_the_deadline_and_keeps_the_first_one(county
 def test_refusing_an_extension_needs_a_reason_and_leaves_the_deadline(county, personas):
     item = walk(handed_item(county, personas), S.RECTIFYING, personas)
     deadline = item.deadline
-    ext = services.extension_request(item=item, actor=personas.village_a1, requested_to=deadline + timedelta(days=9),
-                                     reason="人手不足")  # fmt: skip
+    ext = services.extension_request(
+        item=item, actor=personas.village_a1, requested_to=deadline + timedelta(days=9), reason="人手不足"
+    )
     with pytest.raises(ValidationError) as exc:
         services.extension_decide(extension=ext, actor=personas.township_a, approve=False)
     assert exc.value.messages == ["请填写理由。"]
     services.extension_decide(extension=ext, actor=personas.township_a, approve=False, note="理由不充分")
     ext.refresh_from_db()
     item.refresh_from_db()
-    assert (ext.status, ext.decision_note, item.deadline) == (ExtensionRequest.Status.REFUSED, "理由不充分", deadline)
+    assert (ext.status, ext.decision_note, item.deadline) == (
+        ExtensionRequest.Status.REFUSED,
+        "理由不充分",
+        deadline,
+    )
 
 
 def test_the_rectifying_side_cannot_decide_its_own_extension(county, personas):
-    item = handed_item(county, personas, org=county.township_a, list_org=county.county, actor=personas.county_admin)
-    ext = services.extension_request(item=item, actor=personas.township_a, requested_to=item.deadline + timedelta(days=9),
-                                     reason="人手不足")  # fmt: skip
+    item = handed_item(
+        county, personas, org=county.township_a, list_org=county.county, actor=personas.county_admin
+    )
+    ext = services.extension_request(
+        item=item,
+        actor=personas.township_a,
+        requested_to=item.deadline + timedelta(days=9),
+        reason="人手不足",
+    )
     with pytest.raises(ValidationError, match="职责分离"):
         services.extension_decide(extension=ext, actor=personas.township_a, approve=True)
     ext.refresh_from_db()
@@ -279,12 +374,20 @@ def test_the_rectifying_side_cannot_decide_its_own_extension(county, personas):
 def test_accountability_is_recorded_by_an_inspector_with_its_form(county, personas):
     item = handed_item(county, personas)
     with pytest.raises(ValidationError) as exc:
-        services.accountability_record(item=item, form="banished", person_name="", decided_on=TODAY,
-                                       actor=personas.inspector)  # fmt: skip
+        services.accountability_record(
+            item=item, form="banished", person_name="", decided_on=TODAY, actor=personas.inspector
+        )
     assert exc.value.message_dict == {"form": ["请选择问责方式。"], "person_name": ["请填写被问责人。"]}
-    record = services.accountability_record(item=item, form="notice", person_name="张三", decided_on=TODAY,
-                                            document_number="萍纪〔2026〕5号", actor=personas.inspector)  # fmt: skip
+    record = services.accountability_record(
+        item=item,
+        form="notice",
+        person_name="张三",
+        decided_on=TODAY,
+        document_number="萍纪〔2026〕5号",
+        actor=personas.inspector,
+    )
     assert record.get_form_display() == "通报批评"
     with pytest.raises(PermissionDenied):
-        services.accountability_record(item=item, form="notice", person_name="张三", decided_on=TODAY,
-                                       actor=personas.village_a1)  # fmt: skip
+        services.accountability_record(
+            item=item, form="notice", person_name="张三", decided_on=TODAY, actor=personas.village_a1
+        )

@@ -60,7 +60,9 @@ def test_the_ranking_states_its_method_and_leaves_out_small_organisations(client
     assert ranking_method(2) in text(response)
 
 
-def test_the_roll_up_runs_the_same_number_of_queries_for_3_and_30_items(client, personas, county, world, django_assert_num_queries):
+def test_the_roll_up_runs_the_same_number_of_queries_for_3_and_30_items(
+    client, personas, county, world, django_assert_num_queries
+):
     login(client, personas.county_admin)
     _make_items(personas, county, 3)
     client.get(reverse("ledger:rollup"))  # warms the rule-parameter cache
@@ -76,13 +78,27 @@ ROLLUP_QUERIES = 14
 
 def test_a_past_month_is_shown_and_exported_exactly_as_stored(client, personas, county, world):
     month = date(2026, 10, 1)
-    RollupSnapshot.objects.create(month=month, org=county.village_a1, parent=county.township_a, total=7, open=3,
-                                  closed=4, closed_on_time=3, closed_late=1, overdue=2, overdue_days_max=41)
+    RollupSnapshot.objects.create(
+        month=month,
+        org=county.village_a1,
+        parent=county.township_a,
+        total=7,
+        open=3,
+        closed=4,
+        closed_on_time=3,
+        closed_late=1,
+        overdue=2,
+        overdue_days_max=41,
+    )
     login(client, personas.county_admin)
     query = f"?org={county.county.pk}&month=2026-10"
     body = text(client.get(reverse("ledger:rollup") + query))
     assert 'data-testid="snapshot-month"' in body and "41" in body
-    rows = list(load_workbook(io.BytesIO(client.get(reverse("ledger:rollup_export") + query).content)).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(
+            io.BytesIO(client.get(reverse("ledger:rollup_export") + query).content)
+        ).active.iter_rows(values_only=True)
+    )
     assert rows[0][:4] == ("组织", "事项总数", "未销号", "已销号")
     assert rows[1] == ("中共A镇委员会", 7, 3, 4, 3, 1, "75.0%", 2, 41)
     assert len(rows) == 2

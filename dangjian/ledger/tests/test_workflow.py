@@ -34,9 +34,14 @@ EXPECTED_ALLOWED = {
 }
 PAIRS = [(old, new) for old in S.values for new in S.values if old != new]
 LABELS = {
-    S.DRAFT: "草稿", S.HANDED_DOWN: "待签收", S.ACKNOWLEDGED: "已签收", S.RECTIFYING: "整改中",
-    S.CLOSURE_REQUESTED: "申请销号", S.RETURNED: "退回", S.CLOSED: "已销号",
-}  # fmt: skip
+    S.DRAFT: "草稿",
+    S.HANDED_DOWN: "待签收",
+    S.ACKNOWLEDGED: "已签收",
+    S.RECTIFYING: "整改中",
+    S.CLOSURE_REQUESTED: "申请销号",
+    S.RETURNED: "退回",
+    S.CLOSED: "已销号",
+}
 
 
 def test_the_transition_table_is_the_documented_one():
@@ -182,7 +187,9 @@ def test_returning_needs_a_reason_and_the_item_can_be_requested_again(county, pe
 def test_a_stale_version_is_refused_with_the_reload_message(county, personas):
     item = handed_item(county, personas)
     seen = item.version
-    services.item_acknowledge(item=Item.objects.get(pk=item.pk), actor=personas.village_a1, expected_version=seen)
+    services.item_acknowledge(
+        item=Item.objects.get(pk=item.pk), actor=personas.village_a1, expected_version=seen
+    )
     with pytest.raises(ValidationError) as exc:
         services.item_acknowledge(item=item, actor=personas.village_a1, expected_version=seen)
     assert exc.value.messages == [STALE_MESSAGE]
@@ -191,9 +198,13 @@ def test_a_stale_version_is_refused_with_the_reload_message(county, personas):
 def test_a_stale_closure_request_writes_no_evidence(county, personas):
     item = walk(handed_item(county, personas), S.RECTIFYING, personas)
     seen = item.version
-    services.progress_add(item=Item.objects.get(pk=item.pk), actor=personas.village_a1, on=TODAY, text="推进中", percent=50)
+    services.progress_add(
+        item=Item.objects.get(pk=item.pk), actor=personas.village_a1, on=TODAY, text="推进中", percent=50
+    )
     with pytest.raises(ValidationError) as exc:
-        services.item_request_closure(item=item, actor=personas.village_a1, files=[pdf()], expected_version=seen)
+        services.item_request_closure(
+            item=item, actor=personas.village_a1, files=[pdf()], expected_version=seen
+        )
     assert exc.value.messages == [STALE_MESSAGE]
     assert not Evidence.objects.filter(item=item).exists()
 

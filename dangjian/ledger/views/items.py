@@ -38,7 +38,9 @@ MOVE_FIELDS = {
 
 def _item(user, pk: int) -> Item:
     return get_for_user(
-        Item.objects.select_related("item_list", "org", "supervisor_org", "category", "group", "person"), user, pk=pk
+        Item.objects.select_related("item_list", "org", "supervisor_org", "category", "group", "person"),
+        user,
+        pk=pk,
     )
 
 
@@ -57,9 +59,15 @@ def _move_forms(item: Item, user) -> list[dict]:
     for to, rule in selectors.item_moves(item, user):
         fields = MOVE_FIELDS.get(to, ("note",))
         form = TransitionForm(initial={"to": to, "version": item.version, "measures": item.measures})
-        forms.append({
-            "to": to, "label": rule.label, "form": form, "fields": fields, "note_required": rule.note_required,
-        })
+        forms.append(
+            {
+                "to": to,
+                "label": rule.label,
+                "form": form,
+                "fields": fields,
+                "note_required": rule.note_required,
+            }
+        )
     return forms
 
 
@@ -75,28 +83,38 @@ def item_detail(request, pk: int):
     progress = list(item.progress_entries.all())
     can_rectify = can(user, RECTIFY, item)
     can_verify = can(user, VERIFY, item.supervisor_org) if item.supervisor_org_id else False
-    return render(request, "ledger/item_detail.html", {
-        "item": item,
-        "light": light(item, timezone.localdate()),
-        "source_link": sources.link_for(item),
-        "group_visible": bool(item.group_id) and ItemGroup.objects.visible_to(user).filter(pk=item.group_id).exists(),
-        "progress": progress,
-        "evidence": evidence,
-        "moves": _move_forms(item, user),
-        "extensions": list(item.extensions.all()),
-        "rechecks": list(item.rechecks.all()),
-        "accountabilities": list(item.accountabilities.all()),
-        "talks": list(item.talks.visible_to(user)),
-        "progress_form": ProgressForm(initial={"version": item.version}) if can_rectify else None,
-        "extension_form": ExtensionRequestForm(initial={"version": item.version})
-        if can_rectify and item.status not in (Item.Status.DRAFT, Item.Status.CLOSED) and not item.long_term else None,
-        "decision_form": ExtensionDecisionForm() if can_verify else None,
-        "recheck_form": RecheckScheduleForm() if can_verify and item.status == Item.Status.CLOSED else None,
-        "recheck_record_form": RecheckRecordForm() if can_verify else None,
-        "can_inspect": can(user, INSPECT, item),
-        "timeline": audit.timeline(item),
-        "breadcrumbs": _crumbs(item),
-    })
+    return render(
+        request,
+        "ledger/item_detail.html",
+        {
+            "item": item,
+            "light": light(item, timezone.localdate()),
+            "source_link": sources.link_for(item),
+            "group_visible": bool(item.group_id)
+            and ItemGroup.objects.visible_to(user).filter(pk=item.group_id).exists(),
+            "progress": progress,
+            "evidence": evidence,
+            "moves": _move_forms(item, user),
+            "extensions": list(item.extensions.all()),
+            "rechecks": list(item.rechecks.all()),
+            "accountabilities": list(item.accountabilities.all()),
+            "talks": list(item.talks.visible_to(user)),
+            "progress_form": ProgressForm(initial={"version": item.version}) if can_rectify else None,
+            "extension_form": ExtensionRequestForm(initial={"version": item.version})
+            if can_rectify
+            and item.status not in (Item.Status.DRAFT, Item.Status.CLOSED)
+            and not item.long_term
+            else None,
+            "decision_form": ExtensionDecisionForm() if can_verify else None,
+            "recheck_form": RecheckScheduleForm()
+            if can_verify and item.status == Item.Status.CLOSED
+            else None,
+            "recheck_record_form": RecheckRecordForm() if can_verify else None,
+            "can_inspect": can(user, INSPECT, item),
+            "timeline": audit.timeline(item),
+            "breadcrumbs": _crumbs(item),
+        },
+    )
 
 
 def _files(request) -> list:
@@ -115,8 +133,13 @@ def item_transition(request, pk: int):
     data = form.cleaned_data
     try:
         services.item_move(
-            item=item, to=data["to"], actor=request.user, note=data["note"], expected_version=data["version"],
-            measures=data["measures"] if "measures" in request.POST else None, files=_files(request),
+            item=item,
+            to=data["to"],
+            actor=request.user,
+            note=data["note"],
+            expected_version=data["version"],
+            measures=data["measures"] if "measures" in request.POST else None,
+            files=_files(request),
         )
     except ValidationError as exc:
         flash_error(request, exc)
@@ -135,7 +158,11 @@ def progress_add(request, pk: int):
         data = form.cleaned_data
         try:
             services.progress_add(
-                item=item, actor=request.user, on=data["on"], text=data["text"], percent=data["percent"],
+                item=item,
+                actor=request.user,
+                on=data["on"],
+                text=data["text"],
+                percent=data["percent"],
                 files=_files(request),
             )
         except ValidationError as exc:
@@ -156,7 +183,9 @@ def extension_request(request, pk: int):
     if form.is_valid():
         try:
             services.extension_request(
-                item=item, actor=request.user, requested_to=form.cleaned_data["requested_to"],
+                item=item,
+                actor=request.user,
+                requested_to=form.cleaned_data["requested_to"],
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
@@ -177,7 +206,9 @@ def extension_decide(request, pk: int):
     if form.is_valid():
         try:
             services.extension_decide(
-                extension=extension, actor=request.user, approve=form.cleaned_data["approve"],
+                extension=extension,
+                actor=request.user,
+                approve=form.cleaned_data["approve"],
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
@@ -195,7 +226,9 @@ def recheck_schedule(request, pk: int):
     form = RecheckScheduleForm(request.POST)
     if form.is_valid():
         try:
-            services.recheck_schedule(item=item, actor=request.user, scheduled_on=form.cleaned_data["scheduled_on"])
+            services.recheck_schedule(
+                item=item, actor=request.user, scheduled_on=form.cleaned_data["scheduled_on"]
+            )
         except ValidationError as exc:
             flash_error(request, exc)
         else:
@@ -213,8 +246,12 @@ def recheck_record(request, pk: int):
         data = form.cleaned_data
         try:
             services.recheck_record(
-                recheck=recheck, actor=request.user, result=data["result"], note=data["note"],
-                new_deadline=data["new_deadline"], files=_files(request),
+                recheck=recheck,
+                actor=request.user,
+                result=data["result"],
+                note=data["note"],
+                new_deadline=data["new_deadline"],
+                files=_files(request),
             )
         except ValidationError as exc:
             flash_error(request, exc)
@@ -239,9 +276,15 @@ def accountability_create(request, pk: int):
         else:
             messages.success(request, _("Accountability recorded."))
             return redirect("ledger:item_detail", pk=pk)
-    return render(request, "ledger/accountability_form.html", {
-        "form": form, "item": item, "breadcrumbs": _crumbs(item, (_("Accountability"), None)),
-    })
+    return render(
+        request,
+        "ledger/accountability_form.html",
+        {
+            "form": form,
+            "item": item,
+            "breadcrumbs": _crumbs(item, (_("Accountability"), None)),
+        },
+    )
 
 
 @login_required

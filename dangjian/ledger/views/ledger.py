@@ -39,13 +39,17 @@ def ledger(request):
     table = ItemTable(selectors.ledger_rows(items))
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     template = "ledger/partials/ledger_table.html" if request.htmx else "ledger/ledger.html"
-    return render(request, template, {
-        "filter": filterset,
-        "table": table,
-        "query": request.GET.urlencode(),
-        "can_export": can(request.user, EXPORT),
-        "breadcrumbs": [(_("Lists"), reverse("ledger:list_index")), (_("Ledger"), None)],
-    })
+    return render(
+        request,
+        template,
+        {
+            "filter": filterset,
+            "table": table,
+            "query": request.GET.urlencode(),
+            "can_export": can(request.user, EXPORT),
+            "breadcrumbs": [(_("Lists"), reverse("ledger:list_index")), (_("Ledger"), None)],
+        },
+    )
 
 
 @login_required
@@ -56,7 +60,9 @@ def ledger_export(request):
         raise PermissionDenied(_("You are not allowed to export ledgers."))
     _filterset, items = filtered_items(request)
     content = export_ledger(selectors.ledger_export_rows(items))
-    return xlsx_response(content, _("rectification-ledger-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()})
+    return xlsx_response(
+        content, _("rectification-ledger-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()}
+    )
 
 
 urlpatterns = [

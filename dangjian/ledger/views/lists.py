@@ -72,10 +72,16 @@ def list_index(request):
     if q:
         lists = lists.filter(title__contains=q)
     page = Paginator(selectors.list_rows(lists), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "ledger/list_index.html", {
-        "page": page, "q": q, "can_create": orgs_where(request.user, HAND_DOWN).exists(),
-        "breadcrumbs": _crumbs(),
-    })
+    return render(
+        request,
+        "ledger/list_index.html",
+        {
+            "page": page,
+            "q": q,
+            "can_create": orgs_where(request.user, HAND_DOWN).exists(),
+            "breadcrumbs": _crumbs(),
+        },
+    )
 
 
 @login_required
@@ -95,7 +101,9 @@ def list_create(request):
         else:
             messages.success(request, _("List created. Now add its items."))
             return redirect("ledger:list_detail", pk=item_list.pk)
-    return render(request, "ledger/list_form.html", {"form": form, "breadcrumbs": _crumbs(None, (_("New list"), None))})
+    return render(
+        request, "ledger/list_form.html", {"form": form, "breadcrumbs": _crumbs(None, (_("New list"), None))}
+    )
 
 
 @login_required
@@ -105,17 +113,22 @@ def list_detail(request, pk: int):
     items = selectors.ledger_rows(Item.objects.visible_to(request.user).filter(item_list=item_list))
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     can_hand_down = can(request.user, HAND_DOWN, item_list)
-    return render(request, "ledger/list_detail.html", {
-        "item_list": item_list,
-        "page": page,
-        "groups": ItemGroup.objects.filter(item_list=item_list).order_by("pk"),
-        "moves": workflow.allowed_moves(item_list, request.user),
-        "can_add": can_hand_down,
-        "recheck_form": ListRecheckForm() if item_list.status == ItemList.Status.ISSUED and can(
-            request.user, VERIFY, item_list) else None,
-        "timeline": audit.timeline(item_list) if can_hand_down else [],
-        "breadcrumbs": _crumbs(item_list),
-    })
+    return render(
+        request,
+        "ledger/list_detail.html",
+        {
+            "item_list": item_list,
+            "page": page,
+            "groups": ItemGroup.objects.filter(item_list=item_list).order_by("pk"),
+            "moves": workflow.allowed_moves(item_list, request.user),
+            "can_add": can_hand_down,
+            "recheck_form": ListRecheckForm()
+            if item_list.status == ItemList.Status.ISSUED and can(request.user, VERIFY, item_list)
+            else None,
+            "timeline": audit.timeline(item_list) if can_hand_down else [],
+            "breadcrumbs": _crumbs(item_list),
+        },
+    )
 
 
 LIST_MOVES = {
@@ -142,7 +155,9 @@ def list_transition(request, pk: int):
             workflow.transition(obj=item_list, to=form.cleaned_data["to"], actor=request.user)
         else:
             service(
-                item_list=item_list, actor=request.user, note=form.cleaned_data["note"],
+                item_list=item_list,
+                actor=request.user,
+                note=form.cleaned_data["note"],
                 expected_version=form.cleaned_data["version"],
             )
     except ValidationError as exc:
@@ -163,7 +178,9 @@ def item_add(request, pk: int):
         orgs = list(form.cleaned_data["orgs"])
         try:
             if len(orgs) == 1:
-                services.item_create(item_list=item_list, org=orgs[0], actor=request.user, **form.item_fields())
+                services.item_create(
+                    item_list=item_list, org=orgs[0], actor=request.user, **form.item_fields()
+                )
                 messages.success(request, _("%(count)d items added.") % {"count": 1})
                 return redirect("ledger:list_detail", pk=pk)
             group = services.item_hand_down_many(
@@ -174,9 +191,15 @@ def item_add(request, pk: int):
         else:
             messages.success(request, _("%(count)d items added.") % {"count": len(orgs)})
             return redirect("ledger:group_detail", pk=group.pk)
-    return render(request, "ledger/item_form.html", {
-        "form": form, "item_list": item_list, "breadcrumbs": _crumbs(item_list, (_("Add an item"), None)),
-    })
+    return render(
+        request,
+        "ledger/item_form.html",
+        {
+            "form": form,
+            "item_list": item_list,
+            "breadcrumbs": _crumbs(item_list, (_("Add an item"), None)),
+        },
+    )
 
 
 @login_required
@@ -189,17 +212,26 @@ def items_paste(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             items = services.items_from_lines(
-                item_list=item_list, text=form.cleaned_data["text"], orgs=list(form.cleaned_data["orgs"]),
-                actor=request.user, **form.item_fields(),
+                item_list=item_list,
+                text=form.cleaned_data["text"],
+                orgs=list(form.cleaned_data["orgs"]),
+                actor=request.user,
+                **form.item_fields(),
             )
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("%(count)d items added.") % {"count": len(items)})
             return redirect("ledger:list_detail", pk=pk)
-    return render(request, "ledger/items_paste.html", {
-        "form": form, "item_list": item_list, "breadcrumbs": _crumbs(item_list, (_("Paste items"), None)),
-    })
+    return render(
+        request,
+        "ledger/items_paste.html",
+        {
+            "form": form,
+            "item_list": item_list,
+            "breadcrumbs": _crumbs(item_list, (_("Paste items"), None)),
+        },
+    )
 
 
 def _import_kind(item_list: ItemList) -> str:
@@ -249,7 +281,9 @@ def import_confirm(request, pk: int):
     upload = pending_open(ticket, kind=_import_kind(item_list))
     if upload is None:
         pending_discard(ticket)
-        messages.error(request, _("The uploaded file has expired or is no longer available. Please upload it again."))
+        messages.error(
+            request, _("The uploaded file has expired or is no longer available. Please upload it again.")
+        )
         return redirect("ledger:import_upload", pk=pk)
     importer = ItemImporter(actor=request.user, context={"item_list": item_list})
     try:
@@ -278,7 +312,9 @@ def list_recheck(request, pk: int):
     if form.is_valid():
         try:
             rechecks = services.recheck_schedule(
-                item_list=item_list, actor=request.user, scheduled_on=form.cleaned_data["scheduled_on"],
+                item_list=item_list,
+                actor=request.user,
+                scheduled_on=form.cleaned_data["scheduled_on"],
                 sample=form.cleaned_data["sample"],
             )
         except ValidationError as exc:
@@ -295,12 +331,16 @@ def group_detail(request, pk: int):
     """One item handed to many organisations: the roll-up of its items and each item."""
     group = get_for_user(ItemGroup.objects.select_related("item_list", "org"), request.user, pk=pk)
     items = Item.objects.visible_to(request.user).filter(group=group)
-    return render(request, "ledger/group_detail.html", {
-        "group": group,
-        "items": selectors.ledger_rows(items),
-        "rollup": selectors.group_figures(items),
-        "breadcrumbs": _crumbs(group.item_list, (group.title, None)),
-    })
+    return render(
+        request,
+        "ledger/group_detail.html",
+        {
+            "group": group,
+            "items": selectors.ledger_rows(items),
+            "rollup": selectors.group_figures(items),
+            "breadcrumbs": _crumbs(group.item_list, (group.title, None)),
+        },
+    )
 
 
 urlpatterns = [

@@ -76,26 +76,33 @@ def rollup(request):
         row.status_counts = [row.by_status.get(s, 0) for s in selectors.STATUS_ORDER]
     ranked, method = selectors.ranking(request.user, root) if root is not None and month is None else ([], "")
     ancestors = (
-        Organisation.objects.visible_to(request.user).filter(path__in=root.ancestor_paths()).only("id", "name", "short_name")
-        if root is not None else []
+        Organisation.objects.visible_to(request.user)
+        .filter(path__in=root.ancestor_paths())
+        .only("id", "name", "short_name")
+        if root is not None
+        else []
     )
-    return render(request, "ledger/rollup.html", {
-        "root": root,
-        "rows": rows,
-        "totals": selectors.rollup_totals(rows),
-        "statuses": [(s, Item.Status(s).label) for s in selectors.STATUS_ORDER],
-        "month": month,
-        "month_form": MonthForm(initial={"month": month}),
-        "months": selectors.snapshot_months(request.user),
-        "ranking": ranked,
-        "ranking_method": method,
-        "ancestors": ancestors,
-        "chart_orgs": charts.by_org(rows),
-        "chart_ageing": charts.ageing(selectors.ageing(request.user)) if month is None else None,
-        "can_export": can(request.user, EXPORT),
-        "query": request.GET.urlencode(),
-        "breadcrumbs": _crumbs(root),
-    })
+    return render(
+        request,
+        "ledger/rollup.html",
+        {
+            "root": root,
+            "rows": rows,
+            "totals": selectors.rollup_totals(rows),
+            "statuses": [(s, Item.Status(s).label) for s in selectors.STATUS_ORDER],
+            "month": month,
+            "month_form": MonthForm(initial={"month": month}),
+            "months": selectors.snapshot_months(request.user),
+            "ranking": ranked,
+            "ranking_method": method,
+            "ancestors": ancestors,
+            "chart_orgs": charts.by_org(rows),
+            "chart_ageing": charts.ageing(selectors.ageing(request.user)) if month is None else None,
+            "can_export": can(request.user, EXPORT),
+            "query": request.GET.urlencode(),
+            "breadcrumbs": _crumbs(root),
+        },
+    )
 
 
 @login_required
@@ -109,7 +116,8 @@ def rollup_export(request):
     rows = _rows(request, root, month)
     label = month.strftime("%Y-%m") if month else timezone.localdate().isoformat()
     filename = _("rectification-statistics-%(org)s-%(period)s.xlsx") % {
-        "org": root.label if root else "", "period": label,
+        "org": root.label if root else "",
+        "period": label,
     }
     return xlsx_response(charts.rollup_xlsx(rows), filename)
 
@@ -119,11 +127,15 @@ def rollup_export(request):
 def pressure(request):
     """On-time closure rate by tree level: is pressure passed down (上热中温下凉)?"""
     rows = selectors.rollup_by_level(request.user)
-    return render(request, "ledger/pressure.html", {
-        "rows": rows,
-        "chart_levels": charts.by_level(rows),
-        "breadcrumbs": [(_("Statistics"), reverse("ledger:rollup")), (_("Pressure transmission"), None)],
-    })
+    return render(
+        request,
+        "ledger/pressure.html",
+        {
+            "rows": rows,
+            "chart_levels": charts.by_level(rows),
+            "breadcrumbs": [(_("Statistics"), reverse("ledger:rollup")), (_("Pressure transmission"), None)],
+        },
+    )
 
 
 def _talk_url(item_pk: int) -> str | None:
@@ -143,12 +155,16 @@ def escalations(request):
     today = timezone.localdate()
     for row in page:
         row.days_overdue = (today - row.deadline).days
-    return render(request, "ledger/escalations.html", {
-        "page": page,
-        "after_days": params.get(ledger_params.ESCALATE_AFTER_DAYS.key),
-        "talks_available": _talk_url(0) is not None,
-        "breadcrumbs": [(_("Lists"), reverse("ledger:list_index")), (_("Escalation"), None)],
-    })
+    return render(
+        request,
+        "ledger/escalations.html",
+        {
+            "page": page,
+            "after_days": params.get(ledger_params.ESCALATE_AFTER_DAYS.key),
+            "talks_available": _talk_url(0) is not None,
+            "breadcrumbs": [(_("Lists"), reverse("ledger:list_index")), (_("Escalation"), None)],
+        },
+    )
 
 
 urlpatterns = [

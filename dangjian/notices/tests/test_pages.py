@@ -13,7 +13,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def notices(personas):
-    mine = notify(recipients=[personas.village_a1], kind="item_returned", text="销号申请被退回：阵地标识", url="/ledger/")
+    mine = notify(
+        recipients=[personas.village_a1],
+        kind="item_returned",
+        text="销号申请被退回：阵地标识",
+        url="/ledger/",
+    )
     notify(recipients=[personas.village_a1], kind="item_due_soon", text="7 天后到期：会议记录")
     notify(recipients=[personas.township_b], kind="item_handed_down", text="B镇的秘密通知")
     return mine

@@ -14,13 +14,20 @@ from dangjian.notices.services import mark_read, notify
 
 def test_the_same_event_notifies_each_person_once(personas):
     for _ in range(2):
-        notify(recipients=[personas.village_a1, personas.township_a], kind="item_overdue", text="已逾期", key="r:1")
+        notify(
+            recipients=[personas.village_a1, personas.township_a],
+            kind="item_overdue",
+            text="已逾期",
+            key="r:1",
+        )
     assert Notice.objects.count() == 2
     notify(recipients=[personas.village_a1], kind="item_overdue", text="已逾期", key="r:2")
     assert personas.village_a1.notices.count() == 2
 
 
-def test_an_email_follows_after_commit_when_smtp_is_configured(personas, settings, django_capture_on_commit_callbacks):
+def test_an_email_follows_after_commit_when_smtp_is_configured(
+    personas, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_HOST = "smtp.example.gov.cn"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     personas.village_a1.email = "a1@example.gov.cn"
@@ -43,13 +50,19 @@ def test_no_email_without_smtp(personas, settings, django_capture_on_commit_call
 def test_mark_read_touches_only_my_notices(personas):
     notify(recipients=[personas.village_a1, personas.township_a], kind="x", text="t", key="k")
     mine = personas.village_a1.notices.get()
-    assert mark_read(user=personas.village_a1, notice_ids=[mine.pk, personas.township_a.notices.get().pk]) == 1
+    assert (
+        mark_read(user=personas.village_a1, notice_ids=[mine.pk, personas.township_a.notices.get().pk]) == 1
+    )
     assert selectors.unread_count(personas.village_a1) == 0
     assert selectors.unread_count(personas.township_a) == 1
 
 
-@pytest.mark.parametrize(("org", "expected"), [("village_a1", ["village_a1"]), ("village_a2", ["township_a"])])
-def test_recipients_are_the_organisations_own_people_or_else_the_nearest_committee(county, personas, org, expected):
+@pytest.mark.parametrize(
+    ("org", "expected"), [("village_a1", ["village_a1"]), ("village_a2", ["township_a"])]
+)
+def test_recipients_are_the_organisations_own_people_or_else_the_nearest_committee(
+    county, personas, org, expected
+):
     users = selectors.recipients_for_org(getattr(county, org), "rectify")
     assert users == [getattr(personas, name) for name in expected]
 

@@ -27,7 +27,9 @@ def make_org(parent: Organisation | None = None, name: str | None = None, **fiel
     return services.org_create(parent=parent, name=name or f"测试组织{n}", check=False, **fields)
 
 
-def make_person(org: Organisation, name: str = "张三", *, birth: date = date(1980, 5, 4), male: bool = True, **fields):
+def make_person(
+    org: Organisation, name: str = "张三", *, birth: date = date(1980, 5, 4), male: bool = True, **fields
+):
     fields.setdefault("category", "full")
     fields.setdefault("joined_on", date(2005, 7, 1))
     if fields["category"] == "full":

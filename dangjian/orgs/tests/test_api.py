@@ -68,19 +68,26 @@ def test_the_people_list_uses_the_member_list_filters(api, personas, people, cou
     assert _names(api.get("/api/people/", {"q": "zs"})) == {"张三"}
     assert _names(api.get("/api/people/", {"org": county.township_a.pk})) == {"张三", "李四", "钱七"}
     assert _names(api.get("/api/people/", {"category": "probationary"})) == {"钱七"}
-    services.person_leave(person=people["a2"], actor=personas.county_admin, on=date(2026, 1, 1), reason="迁出")
+    services.person_leave(
+        person=people["a2"], actor=personas.county_admin, on=date(2026, 1, 1), reason="迁出"
+    )
     assert "李四" not in _names(api.get("/api/people/"))
     assert _names(api.get("/api/people/", {"status": "left"})) == {"李四"}
 
 
 def test_organisations_are_scoped_and_filtered(api, personas, county):
     api.force_authenticate(personas.township_a)
-    assert _names(api.get("/api/organisations/")) == {"中共A镇委员会", "中共A1村支部委员会", "中共A2村支部委员会"}
+    assert _names(api.get("/api/organisations/")) == {
+        "中共A镇委员会",
+        "中共A1村支部委员会",
+        "中共A2村支部委员会",
+    }
     assert api.get(f"/api/organisations/{county.village_b1.pk}/").status_code == 404
     api.force_authenticate(personas.county_admin)
     assert _names(api.get("/api/organisations/", {"kind": "township"})) == {"中共A镇委员会", "中共B镇委员会"}
     assert _names(api.get("/api/organisations/", {"within": county.township_b.pk})) == {
-        "中共B镇委员会", "中共B1村支部委员会",
+        "中共B镇委员会",
+        "中共B1村支部委员会",
     }
 
 
@@ -92,7 +99,9 @@ def test_an_organisation_record_names_its_parent(api, personas, county):
     assert api.get(f"/api/organisations/{county.county.pk}/").json()["parent"] is None
 
 
-def test_the_people_list_runs_a_fixed_number_of_queries(api, personas, people, county, django_assert_num_queries):
+def test_the_people_list_runs_a_fixed_number_of_queries(
+    api, personas, people, county, django_assert_num_queries
+):
     api.force_authenticate(User.objects.get(pk=personas.county_admin.pk))
     with django_assert_num_queries(3):  # grants, count, rows with their organisation
         assert len(api.get("/api/people/").json()["results"]) == 3

@@ -45,26 +45,44 @@ def test_the_export_follows_the_list_filters(client, personas, county, people):
 
 
 def test_people_who_left_are_not_exported_unless_asked_for(client, personas, county, people):
-    services.person_leave(person=people["a1"], actor=personas.county_admin, on=date(2026, 1, 5), reason="迁出")
+    services.person_leave(
+        person=people["a1"], actor=personas.county_admin, on=date(2026, 1, 5), reason="迁出"
+    )
     client.force_login(personas.county_admin)
-    assert sorted(r["姓名"] for r in sheet_rows(client.get(reverse("orgs:person_export")))) == ["李四", "王五"]
+    assert sorted(r["姓名"] for r in sheet_rows(client.get(reverse("orgs:person_export")))) == [
+        "李四",
+        "王五",
+    ]
     rows = sheet_rows(client.get(reverse("orgs:person_export"), {"status": "left"}))
     assert [r["姓名"] for r in rows] == ["张三"]
 
 
 def test_the_export_writes_the_import_columns_with_chinese_labels_and_iso_dates(client, personas, county):
     make_person(
-        county.village_a1, "张三", education="bachelor", job="farmer", lost_contact=True,
-        lost_contact_on=date(2025, 3, 1), mobile=True, mobile_destination="广东深圳",
-    )  # fmt: skip
+        county.village_a1,
+        "张三",
+        education="bachelor",
+        job="farmer",
+        lost_contact=True,
+        lost_contact_on=date(2025, 3, 1),
+        mobile=True,
+        mobile_destination="广东深圳",
+    )
     client.force_login(personas.county_admin)
     [row] = sheet_rows(client.get(reverse("orgs:person_export")))
     assert list(row) == [c.header for c in MEMBER_COLUMNS]
     assert (row["性别"], row["学历"], row["人员类别"], row["工作岗位"], row["党籍状态"]) == (
-        "男", "大学本科", "正式党员", "农牧渔民", "正常"
+        "男",
+        "大学本科",
+        "正式党员",
+        "农牧渔民",
+        "正常",
     )
     assert (row["出生日期"], row["入党日期"], row["转正日期"], row["失联日期"]) == (
-        "1980-05-04", "2005-07-01", "2006-07-01", "2025-03-01"
+        "1980-05-04",
+        "2005-07-01",
+        "2006-07-01",
+        "2025-03-01",
     )
     assert (row["是否失联"], row["是否流动党员"], row["外出流向"]) == ("是", "是", "广东深圳")
 
@@ -101,7 +119,9 @@ def test_exports_need_the_export_right(client, personas, people):
     assert client.get(reverse("orgs:person_export")).status_code == 302
 
 
-def test_the_member_export_runs_a_fixed_number_of_queries(client, personas, county, people, django_assert_num_queries):
+def test_the_member_export_runs_a_fixed_number_of_queries(
+    client, personas, county, people, django_assert_num_queries
+):
     client.force_login(personas.county_admin)
     url = reverse("orgs:person_export")
     client.get(url)  # warm caches (content types, translations)
@@ -126,7 +146,11 @@ def test_the_organisation_export_is_scoped_and_names_each_parent(client, persona
         ("中共A1村支部委员会", "中共A镇委员会"),
         ("中共A2村支部委员会", "中共A镇委员会"),
     ]
-    assert rows[0]["组织类别"] == "乡镇党委" and rows[1]["组织类别"] == "党支部" and rows[1]["所属领域"] == "农村"
+    assert (
+        rows[0]["组织类别"] == "乡镇党委"
+        and rows[1]["组织类别"] == "党支部"
+        and rows[1]["所属领域"] == "农村"
+    )
 
 
 def test_the_organisation_export_follows_the_list_filters(client, personas, county):

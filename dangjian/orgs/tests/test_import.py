@@ -55,7 +55,10 @@ def refused(importer, file) -> list[str]:
 
 
 def test_it_imports_every_row_of_a_good_file_with_one_batch_and_one_audit_entry(personas, county):
-    rows = [member_row(A1, 姓名="赵六"), member_row(A2, 姓名="钱七", 性别="女", 公民身份号码=make_id(male=False))]
+    rows = [
+        member_row(A1, 姓名="赵六"),
+        member_row(A2, 姓名="钱七", 性别="女", 公民身份号码=make_id(male=False)),
+    ]
     importer = MemberImporter(actor=personas.township_a, context={"filename": "名册.xlsx"})
     audit_before = LogEntry.objects.count()
 
@@ -64,14 +67,21 @@ def test_it_imports_every_row_of_a_good_file_with_one_batch_and_one_audit_entry(
     assert count == 2
     zhao = Person.objects.get(name="赵六")
     assert (zhao.org, zhao.education, zhao.category, zhao.joined_on) == (
-        county.village_a1, "bachelor", "full", date(2010, 7, 1)
+        county.village_a1,
+        "bachelor",
+        "full",
+        date(2010, 7, 1),
     )
     assert zhao.name_initials == "zl" and zhao.id_masked.count("*") == 8
     qian = Person.objects.get(name="钱七")
     assert qian.sex == "F" and qian.org == county.village_a2
     batch = ImportBatch.objects.get()
     assert (batch.org, batch.rows, batch.kind, batch.actor, batch.filename) == (
-        county.township_a, 2, "members", personas.township_a, "名册.xlsx"
+        county.township_a,
+        2,
+        "members",
+        personas.township_a,
+        "名册.xlsx",
     )
     assert LogEntry.objects.count() == audit_before + 1
     assert "导入党员 2 条" in LogEntry.objects.latest("pk").additional_data["event"]
@@ -95,7 +105,10 @@ def test_a_good_file_previews_without_problems_and_writes_nothing(personas, coun
         ({"公民身份号码": "110105491231002"}, "第 2 行“公民身份号码”列：这是 15 位旧身份证号"),
         ({"公民身份号码": "110105********002X"}, "第 2 行“公民身份号码”列：身份证号已脱敏，无法导入"),
         ({"性别": "女"}, "第 2 行“性别”列：性别与身份证号不一致"),
-        ({"出生日期": "1985-03-10"}, "第 2 行“出生日期”列：出生日期与身份证号不一致（身份证号中为 1985-03-09）"),
+        (
+            {"出生日期": "1985-03-10"},
+            "第 2 行“出生日期”列：出生日期与身份证号不一致（身份证号中为 1985-03-09）",
+        ),
         ({"入党日期": "2002-07-01", "转正日期": ""}, "第 2 行“入党日期”列：入党时未满 18 周岁"),
         ({"转正日期": "2009-07-01"}, "第 2 行“转正日期”列：转正日期不能早于入党日期"),
         ({"姓名": ""}, "第 2 行“姓名”列：必填，不能为空"),
@@ -106,7 +119,10 @@ def test_a_good_file_previews_without_problems_and_writes_nothing(personas, coun
         ({"是否失联": "也许"}, "第 2 行“是否失联”列：“也许”请填“是”或“否”"),
         ({"是否失联": "是"}, "第 2 行“失联日期”列：失联党员请填写失联日期"),
         ({"是否流动党员": "是"}, "第 2 行“外出流向”列：流动党员请填写外出流向"),
-        ({"所在党支部": "中共不存在村支部委员会"}, "第 2 行“所在党支部”列：找不到组织“中共不存在村支部委员会”"),
+        (
+            {"所在党支部": "中共不存在村支部委员会"},
+            "第 2 行“所在党支部”列：找不到组织“中共不存在村支部委员会”",
+        ),
     ],
 )
 def test_it_refuses_a_bad_member_row_naming_row_and_column(personas, county, cells, expected):
@@ -116,15 +132,23 @@ def test_it_refuses_a_bad_member_row_naming_row_and_column(personas, county, cel
 
 
 def test_one_bad_row_among_good_ones_writes_nothing_at_all(personas, county):
-    rows = [member_row(A1, 姓名="甲"), member_row(A1, 姓名="乙"), member_row(A2, 姓名="丙", 转正日期="2000-01-01")]
+    rows = [
+        member_row(A1, 姓名="甲"),
+        member_row(A1, 姓名="乙"),
+        member_row(A2, 姓名="丙", 转正日期="2000-01-01"),
+    ]
     errors = refused(MemberImporter(actor=personas.township_a), members_file(rows))
     assert errors == ["第 4 行“转正日期”列：转正日期不能早于入党日期。"]
 
 
 def test_a_branch_outside_the_actors_scope_reads_like_one_that_does_not_exist(personas, county):
     outside = refused(MemberImporter(actor=personas.township_a), members_file([member_row(B1)]))
-    missing = refused(MemberImporter(actor=personas.township_a), members_file([member_row("中共C1村支部委员会")]))
-    assert outside == [f"第 2 行“所在党支部”列：找不到组织“{B1}”：请填写系统中您有权管理的党组织全称（可从组织列表复制）。"]
+    missing = refused(
+        MemberImporter(actor=personas.township_a), members_file([member_row("中共C1村支部委员会")])
+    )
+    assert outside == [
+        f"第 2 行“所在党支部”列：找不到组织“{B1}”：请填写系统中您有权管理的党组织全称（可从组织列表复制）。"
+    ]
     assert missing == [outside[0].replace(B1, "中共C1村支部委员会")]
 
 
@@ -147,9 +171,15 @@ def test_it_reports_both_rows_of_an_id_number_given_twice(personas, county):
 
 def test_it_refuses_an_id_number_already_in_the_database_even_outside_the_actors_scope(personas, county):
     existing = make_id()
-    services.build_person(org=county.village_b1, id_number=existing, name="王五", joined_on=date(2005, 7, 1)).save()
-    errors = refused(MemberImporter(actor=personas.township_a), members_file([member_row(A1, 公民身份号码=existing)]))
-    assert errors == ["第 2 行“公民身份号码”列：该身份证号已在系统中登记，请勿重复导入（如需转入请办理组织关系转接）。"]
+    services.build_person(
+        org=county.village_b1, id_number=existing, name="王五", joined_on=date(2005, 7, 1)
+    ).save()
+    errors = refused(
+        MemberImporter(actor=personas.township_a), members_file([member_row(A1, 公民身份号码=existing)])
+    )
+    assert errors == [
+        "第 2 行“公民身份号码”列：该身份证号已在系统中登记，请勿重复导入（如需转入请办理组织关系转接）。"
+    ]
 
 
 def test_it_refuses_a_file_that_is_not_a_spreadsheet(personas, county):
@@ -179,8 +209,12 @@ def test_it_refuses_a_file_with_only_the_header(personas, county):
 def test_it_refuses_a_wrong_or_missing_header(personas, county):
     headers = [h if h != "公民身份号码" else "身份证号" for h in MEMBER_HEADERS]
     row = member_row(A1)
-    errors = refused(MemberImporter(actor=personas.township_a), upload(xlsx_bytes([list(row.values())], headers)))
-    assert errors == ["第 1 行：表头与模板不一致：缺少列 “公民身份号码”；多出列 “身份证号”；请使用下载的模板，不要修改第一行。"]
+    errors = refused(
+        MemberImporter(actor=personas.township_a), upload(xlsx_bytes([list(row.values())], headers))
+    )
+    assert errors == [
+        "第 1 行：表头与模板不一致：缺少列 “公民身份号码”；多出列 “身份证号”；请使用下载的模板，不要修改第一行。"
+    ]
     no_header = upload(xlsx_bytes([list(row.values())], None))
     assert refused(MemberImporter(actor=personas.township_a), no_header)[0].startswith(
         "第 1 行：表头与模板不一致：缺少列 “姓名”"
@@ -205,7 +239,9 @@ def test_choice_cells_accept_the_chinese_label_whatever_the_screen_language(pers
     from django.utils import translation
 
     with translation.override("en"):
-        preview = MemberImporter(actor=personas.township_a).preview(members_file([member_row(A1, 人员类别="预备党员", 转正日期="")]))
+        preview = MemberImporter(actor=personas.township_a).preview(
+            members_file([member_row(A1, 人员类别="预备党员", 转正日期="")])
+        )
     assert preview.ok, messages_of(preview)
     assert preview.rows[0].values["category"] == "probationary"
 
@@ -230,7 +266,8 @@ def test_it_creates_organisations_in_file_order_under_existing_and_earlier_rows(
 
 def test_it_refuses_a_parent_outside_the_actors_scope_like_a_missing_one(personas, county):
     errors = refused(
-        OrganisationImporter(actor=personas.township_a), orgs_file([org_row("中共B2村支部委员会", "中共B镇委员会")])
+        OrganisationImporter(actor=personas.township_a),
+        orgs_file([org_row("中共B2村支部委员会", "中共B镇委员会")]),
     )
     assert errors == [
         "第 2 行“上级组织全称”列：找不到组织“中共B镇委员会”：请填写系统中您有权管理的党组织全称（可从组织列表复制）。"
@@ -243,8 +280,14 @@ def test_it_refuses_a_parent_outside_the_actors_scope_like_a_missing_one(persona
         ({"组织全称": A1}, "第 2 行“组织全称”列：系统中已有同名组织，请勿重复导入。"),
         ({"上级组织全称": ""}, "第 2 行“上级组织全称”列：必填，不能为空"),
         ({"组织类别": "支部"}, "第 2 行“组织类别”列：“支部”不在可选值中"),
-        ({"统一社会信用代码": "91350100M000100Y44"}, "第 2 行“统一社会信用代码”列：统一社会信用代码校验位不正确"),
-        ({"成立日期": "2020-01-01", "本届委员会选举日期": "2019-01-01"}, "第 2 行“本届委员会选举日期”列：换届日期不能早于成立日期"),
+        (
+            {"统一社会信用代码": "91350100M000100Y44"},
+            "第 2 行“统一社会信用代码”列：统一社会信用代码校验位不正确",
+        ),
+        (
+            {"成立日期": "2020-01-01", "本届委员会选举日期": "2019-01-01"},
+            "第 2 行“本届委员会选举日期”列：换届日期不能早于成立日期",
+        ),
         ({"任期年限": "三年"}, "第 2 行“任期年限”列：“三年”不是整数"),
     ],
 )
@@ -273,8 +316,15 @@ def test_an_unmasked_export_imports_cleanly_into_a_fresh_tree_with_the_same_name
         c1, c2 = _tree_with_same_names(county)
         make_person(c1, "张三", education="bachelor", job="farmer", phone="13900000000")
         make_person(c2, "李四", male=False, category="probationary", converted_on=None)
-        make_person(c2, "王二", lost_contact=True, lost_contact_on=date(2025, 3, 1), mobile=True,
-                    mobile_destination="广东深圳", standing="suspended")  # fmt: skip
+        make_person(
+            c2,
+            "王二",
+            lost_contact=True,
+            lost_contact_on=date(2025, 3, 1),
+            mobile=True,
+            mobile_destination="广东深圳",
+            standing="suspended",
+        )
         exported = Person.objects.visible_to(personas.county_admin)
         content = export_people(exported, user=personas.county_admin, unmask=True)
         transaction.set_rollback(True)  # back to a database without that tree and its people
@@ -287,12 +337,16 @@ def test_an_unmasked_export_imports_cleanly_into_a_fresh_tree_with_the_same_name
     by_name = {r.values["name"]: r.values for r in preview.rows}
     assert sorted(by_name) == ["张三", "李四", "王二"]
     assert by_name["李四"]["category"] == "probationary" and by_name["李四"]["sex"] == "F"
-    assert by_name["王二"]["lost_contact_on"] == date(2025, 3, 1) and by_name["王二"]["standing"] == "suspended"
+    assert (
+        by_name["王二"]["lost_contact_on"] == date(2025, 3, 1) and by_name["王二"]["standing"] == "suspended"
+    )
     assert by_name["张三"]["job"] == "farmer" and by_name["张三"]["org_name"] == "中共C1村支部委员会"
 
 
 def test_a_masked_export_cannot_be_imported_again(personas, county, people):
-    content = export_people(Person.objects.visible_to(personas.township_a), user=personas.township_a, unmask=True)
+    content = export_people(
+        Person.objects.visible_to(personas.township_a), user=personas.township_a, unmask=True
+    )
     book = load_workbook(io.BytesIO(content))
     assert "*" in book.active.cell(row=2, column=4).value  # the township may not unmask
     errors = [str(e) for e in MemberImporter(actor=personas.township_a).preview(upload(content)).errors]
@@ -315,7 +369,9 @@ def test_import_members_command_writes_a_good_file_and_exits_zero(personas, coun
     assert "已导入 2 行" in capsys.readouterr().out
 
 
-def test_import_members_command_lists_problems_in_chinese_and_writes_nothing(personas, county, tmp_path, capsys):
+def test_import_members_command_lists_problems_in_chinese_and_writes_nothing(
+    personas, county, tmp_path, capsys
+):
     path = _write(tmp_path, members_file([member_row(A1), member_row(B1, 姓名="")]))
     before = counts()
     with pytest.raises(CommandError, match="共 1 个问题，未写入任何数据"):
@@ -342,7 +398,9 @@ def test_import_members_dry_run_only_checks(personas, county, tmp_path, capsys):
     assert "检查通过：1 行可以导入（未写入）" in capsys.readouterr().out
 
 
-def test_import_members_as_a_township_treats_the_other_township_as_unknown(personas, county, tmp_path, capsys):
+def test_import_members_as_a_township_treats_the_other_township_as_unknown(
+    personas, county, tmp_path, capsys
+):
     path = _write(tmp_path, members_file([member_row(B1)]))
     with pytest.raises(CommandError):
         call_command("import_members", path, "--as", "ta_sec")
@@ -361,7 +419,10 @@ def test_import_orgs_command_creates_the_tree_and_records_the_actor(personas, co
     call_command("import_orgs", path, "--as", "ta_sec")
     assert Organisation.objects.get(name="中共A3村支部委员会").path[:-4] == county.township_a.path
     assert ImportBatch.objects.get().actor == personas.township_a
-    assert LogEntry.objects.filter(additional_data__event__startswith="导入党组织").get().actor == personas.township_a
+    assert (
+        LogEntry.objects.filter(additional_data__event__startswith="导入党组织").get().actor
+        == personas.township_a
+    )
 
 
 def test_import_orgs_command_refuses_a_bad_file(personas, county, tmp_path):
@@ -408,10 +469,14 @@ def test_upload_preview_and_confirm_write_the_file(client, personas, county, pen
     assert list(pending_dir.iterdir()) == []
 
 
-def test_the_preview_lists_every_problem_by_row_and_column_and_offers_no_confirmation(client, personas, county, pending_dir):
+def test_the_preview_lists_every_problem_by_row_and_column_and_offers_no_confirmation(
+    client, personas, county, pending_dir
+):
     _login(client, personas.township_a)
     url = reverse("orgs:import_upload", kwargs={"kind": "members"})
-    response = client.post(url, {"file": members_file([member_row(A1, 姓名=""), member_row(B1)])}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        url, {"file": members_file([member_row(A1, 姓名=""), member_row(B1)])}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert "<td>2</td><td>姓名</td><td>必填，不能为空</td>" in html
     assert f"<td>3</td><td>所在党支部</td><td>找不到组织“{B1}”" in html
@@ -424,7 +489,9 @@ def test_the_preview_lists_every_problem_by_row_and_column_and_offers_no_confirm
 
 def test_confirm_refuses_when_the_kept_file_is_gone(client, personas, county, pending_dir):
     _login(client, personas.township_a)
-    client.post(reverse("orgs:import_upload", kwargs={"kind": "members"}), {"file": members_file([member_row(A1)])})
+    client.post(
+        reverse("orgs:import_upload", kwargs={"kind": "members"}), {"file": members_file([member_row(A1)])}
+    )
     for kept in pending_dir.iterdir():
         kept.unlink()
     response = client.post(reverse("orgs:import_confirm", kwargs={"kind": "members"}), follow=True)
@@ -436,7 +503,9 @@ def test_confirm_refuses_an_expired_or_forged_ticket(client, personas, county, p
     from dangjian.orgs import importers
 
     _login(client, personas.township_a)
-    client.post(reverse("orgs:import_upload", kwargs={"kind": "members"}), {"file": members_file([member_row(A1)])})
+    client.post(
+        reverse("orgs:import_upload", kwargs={"kind": "members"}), {"file": members_file([member_row(A1)])}
+    )
     session = client.session
     ticket = session["orgs_import_pending"]
     ticket["token"] = ticket["token"][:-2] + "xx"
@@ -445,21 +514,27 @@ def test_confirm_refuses_an_expired_or_forged_ticket(client, personas, county, p
     response = client.post(reverse("orgs:import_confirm", kwargs={"kind": "members"}), follow=True)
     assert "上传的文件已过期或已不存在" in response.content.decode()
 
-    client.post(reverse("orgs:import_upload", kwargs={"kind": "members"}), {"file": members_file([member_row(A1)])})
+    client.post(
+        reverse("orgs:import_upload", kwargs={"kind": "members"}), {"file": members_file([member_row(A1)])}
+    )
     monkeypatch.setattr(importers, "PENDING_MAX_AGE", -1)
     response = client.post(reverse("orgs:import_confirm", kwargs={"kind": "members"}), follow=True)
     assert "上传的文件已过期或已不存在" in response.content.decode()
     assert Person.objects.count() == 0
 
 
-def test_confirm_writes_nothing_when_the_database_changed_since_the_preview(client, personas, county, pending_dir):
+def test_confirm_writes_nothing_when_the_database_changed_since_the_preview(
+    client, personas, county, pending_dir
+):
     _login(client, personas.township_a)
     number = make_id()
     client.post(
         reverse("orgs:import_upload", kwargs={"kind": "members"}),
         {"file": members_file([member_row(A1), member_row(A1, 公民身份号码=number)])},
     )
-    services.build_person(org=county.village_b1, id_number=number, name="王五", joined_on=date(2005, 7, 1)).save()
+    services.build_person(
+        org=county.village_b1, id_number=number, name="王五", joined_on=date(2005, 7, 1)
+    ).save()
     response = client.post(reverse("orgs:import_confirm", kwargs={"kind": "members"}))
     assert response.status_code == 400
     assert "该身份证号已在系统中登记" in response.content.decode()
@@ -487,7 +562,16 @@ def test_the_template_has_the_contract_headers_with_notes(client, personas, coun
     sheet = load_workbook(io.BytesIO(response.content)).active
     headers = [c.value for c in sheet[1]]
     assert headers == MEMBER_HEADERS
-    assert headers[:8] == ["姓名", "性别", "民族", "公民身份号码", "出生日期", "学历", "人员类别", "所在党支部"]
+    assert headers[:8] == [
+        "姓名",
+        "性别",
+        "民族",
+        "公民身份号码",
+        "出生日期",
+        "学历",
+        "人员类别",
+        "所在党支部",
+    ]
     assert sheet["D1"].comment.text.startswith("必填。18 位公民身份号码")
     org_sheet = load_workbook(
         io.BytesIO(client.get(reverse("orgs:import_template", kwargs={"kind": "orgs"})).content)
@@ -507,7 +591,9 @@ def test_an_id_number_registered_between_check_and_write_stops_the_whole_write(p
     importer = MemberImporter(actor=personas.township_a)
     preview = importer.preview(members_file([member_row(A1), member_row(A2, 公民身份号码=number)]))
     assert preview.ok
-    services.build_person(org=county.village_b1, id_number=number, name="王五", joined_on=date(2005, 7, 1)).save()
+    services.build_person(
+        org=county.village_b1, id_number=number, name="王五", joined_on=date(2005, 7, 1)
+    ).save()
     before = counts()
     with pytest.raises(ImportRefused) as exc, transaction.atomic():
         importer.write(preview.rows)
@@ -519,7 +605,9 @@ def test_an_id_number_registered_between_check_and_write_stops_the_whole_write(p
 
 def test_an_htmx_upload_without_a_file_shows_the_form_error_in_the_panel(client, personas, county):
     _login(client, personas.township_a)
-    response = client.post(reverse("orgs:import_upload", kwargs={"kind": "members"}), {}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("orgs:import_upload", kwargs={"kind": "members"}), {}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert "该字段是必填项。" in html and "<html" not in html
     assert Person.objects.count() == 0
@@ -527,8 +615,13 @@ def test_an_htmx_upload_without_a_file_shows_the_form_error_in_the_panel(client,
 
 def test_an_organisation_export_imports_again_into_a_tree_without_those_organisations(personas, county):
     with transaction.atomic():
-        town = make_org(county.county, "中共C镇委员会", kind=OrgKind.TOWNSHIP_COMMITTEE, short_name="C镇党委",
-                        founded_on=date(1990, 1, 1))  # fmt: skip
+        town = make_org(
+            county.county,
+            "中共C镇委员会",
+            kind=OrgKind.TOWNSHIP_COMMITTEE,
+            short_name="C镇党委",
+            founded_on=date(1990, 1, 1),
+        )
         make_org(town, "中共C1村支部委员会", credit_code="91350100M000100Y43", term_years=5)
         content = export_organisations(Organisation.objects.filter(path__startswith=town.path))
         transaction.set_rollback(True)
@@ -540,5 +633,9 @@ def test_an_organisation_export_imports_again_into_a_tree_without_those_organisa
     town = Organisation.objects.get(name="中共C镇委员会")
     village = Organisation.objects.get(name="中共C1村支部委员会")
     assert town.path[:-4] == county.county.path and village.path[:-4] == town.path
-    assert (town.short_name, town.kind, town.founded_on) == ("C镇党委", OrgKind.TOWNSHIP_COMMITTEE, date(1990, 1, 1))
+    assert (town.short_name, town.kind, town.founded_on) == (
+        "C镇党委",
+        OrgKind.TOWNSHIP_COMMITTEE,
+        date(1990, 1, 1),
+    )
     assert (village.credit_code, village.term_years) == ("91350100M000100Y43", 5)

@@ -91,7 +91,9 @@ def test_a_branch_secretary_gets_403_when_posting_a_change(client, personas, cou
 # ------------------------------------------------------------------ tree
 
 
-def test_the_tree_shows_the_township_with_its_branches_and_subtree_member_counts(client, personas, county, people):
+def test_the_tree_shows_the_township_with_its_branches_and_subtree_member_counts(
+    client, personas, county, people
+):
     make_person(county.village_a1, "赵六")
     client.force_login(personas.township_a)
     response = client.get(_url("tree"))
@@ -213,10 +215,15 @@ def test_expanding_a_node_runs_a_fixed_number_of_queries(client, personas, count
 # ------------------------------------------------------------------ organisation page
 
 
-def test_the_organisation_page_shows_details_posts_members_children_and_warnings(client, personas, county, people):
+def test_the_organisation_page_shows_details_posts_members_children_and_warnings(
+    client, personas, county, people
+):
     a1 = county.village_a1
     Organisation.objects.filter(pk=a1.pk).update(
-        unit_kind="rural", unit_name="A1村", credit_code="91350100M000100Y43", committee_elected_on=date(2024, 3, 1)
+        unit_kind="rural",
+        unit_name="A1村",
+        credit_code="91350100M000100Y43",
+        committee_elected_on=date(2024, 3, 1),
     )
     Post.objects.create(org=a1, person=people["a1"], kind=PostKind.SECRETARY, started_on=date(2024, 3, 1))
     make_org(a1, "A1村第一党小组")
@@ -377,10 +384,15 @@ def test_the_warnings_page_follows_the_focus(client, personas, county):
     client.force_login(personas.county_admin)
     client.post(reverse("focus"), {"org": county.township_b.pk})
     response = client.get(_url("warnings"))
-    assert {org.pk for org, _found in response.context["page"]} == {county.township_b.pk, county.village_b1.pk}
+    assert {org.pk for org, _found in response.context["page"]} == {
+        county.township_b.pk,
+        county.village_b1.pk,
+    }
 
 
-def test_the_warnings_page_runs_a_fixed_number_of_queries(client, personas, county, django_assert_num_queries):
+def test_the_warnings_page_runs_a_fixed_number_of_queries(
+    client, personas, county, django_assert_num_queries
+):
     client.force_login(personas.county_admin)
     url = _url("warnings")
     _warm(client, url)
@@ -390,10 +402,14 @@ def test_the_warnings_page_runs_a_fixed_number_of_queries(client, personas, coun
     _grow(county, 30)
     with django_assert_num_queries(7):
         response = client.get(url)
-    assert response.context["page"].paginator.count == 35  # everything below the county, no secretary anywhere
+    assert (
+        response.context["page"].paginator.count == 35
+    )  # everything below the county, no secretary anywhere
 
 
-def test_the_home_page_counts_the_warnings_in_scope_with_a_link(client, personas, county, django_assert_num_queries):
+def test_the_home_page_counts_the_warnings_in_scope_with_a_link(
+    client, personas, county, django_assert_num_queries
+):
     client.force_login(personas.township_b)
     response = client.get(reverse("home"))
     html = _text(response)
@@ -420,8 +436,13 @@ def test_the_sidebar_offers_the_tree_and_the_warnings(client, personas, county):
 
 
 def _org_post(**overrides):
-    data = {"name": "中共A3村支部委员会", "short_name": "A3村党支部", "kind": OrgKind.BRANCH, "sector": "rural",
-            "unit_relation": "same"}  # fmt: skip
+    data = {
+        "name": "中共A3村支部委员会",
+        "short_name": "A3村党支部",
+        "kind": OrgKind.BRANCH,
+        "sector": "rural",
+        "unit_relation": "same",
+    }
     data.update(overrides)
     return data
 
@@ -451,7 +472,9 @@ def test_creating_shows_the_service_refusal_on_the_form_and_writes_nothing(clien
 def test_a_bad_credit_code_is_refused_on_the_form(client, personas, county):
     client.force_login(personas.township_a)
     before = Organisation.objects.count()
-    response = client.post(_url("org_create", county.township_a.pk), _org_post(credit_code="91350100M000100Y44"))
+    response = client.post(
+        _url("org_create", county.township_a.pk), _org_post(credit_code="91350100M000100Y44")
+    )
     assert "统一社会信用代码" in _text(response)
     assert response.context["form"].errors["credit_code"]
     assert Organisation.objects.count() == before
@@ -483,7 +506,9 @@ def test_a_refused_edit_keeps_the_saved_name_in_the_header(client, personas, cou
 # ------------------------------------------------------------------ move
 
 
-def test_the_county_moves_a_branch_to_another_township_and_the_move_is_in_its_history(client, personas, county):
+def test_the_county_moves_a_branch_to_another_township_and_the_move_is_in_its_history(
+    client, personas, county
+):
     client.force_login(personas.county_admin)
     a2 = county.village_a2
     response = client.post(_url("org_move", a2.pk), {"new_parent": county.township_b.pk})
@@ -561,10 +586,13 @@ def test_dissolving_a_branch_with_members_is_refused_and_nothing_changes(client,
     assert county.village_a1.dissolved_on is None and county.village_a1.dissolved_reason == ""
 
 
-def test_dissolving_a_committee_with_current_children_is_refused_and_nothing_changes(client, personas, county):
+def test_dissolving_a_committee_with_current_children_is_refused_and_nothing_changes(
+    client, personas, county
+):
     client.force_login(personas.county_admin)
     response = client.post(
-        _url("org_dissolve", county.township_b.pk), {"on": timezone.localdate().isoformat(), "reason": "撤并乡镇"}
+        _url("org_dissolve", county.township_b.pk),
+        {"on": timezone.localdate().isoformat(), "reason": "撤并乡镇"},
     )
     assert "请先撤销或转出其下级组织。" in _text(response)
     county.township_b.refresh_from_db()
@@ -574,7 +602,9 @@ def test_dissolving_a_committee_with_current_children_is_refused_and_nothing_cha
 def test_dissolving_without_a_reason_is_refused_on_the_reason_field(client, personas, county):
     empty = make_org(county.township_a, "待撤销党支部")
     client.force_login(personas.township_a)
-    response = client.post(_url("org_dissolve", empty.pk), {"on": timezone.localdate().isoformat(), "reason": ""})
+    response = client.post(
+        _url("org_dissolve", empty.pk), {"on": timezone.localdate().isoformat(), "reason": ""}
+    )
     assert response.context["form"].errors["reason"] == ["请填写撤销原因。"]
     empty.refresh_from_db()
     assert empty.dissolved_on is None
@@ -599,7 +629,11 @@ def test_a_persona_logs_in_with_the_shared_password(client, personas):
 def test_the_secretary_vacancy_counts_days_on_the_organisation_page(client, personas, county, people):
     ended = timezone.localdate() - timedelta(days=40)
     Post.objects.create(
-        org=county.village_a1, person=people["a1"], kind=PostKind.SECRETARY, started_on=date(2020, 1, 1), ended_on=ended
+        org=county.village_a1,
+        person=people["a1"],
+        kind=PostKind.SECRETARY,
+        started_on=date(2020, 1, 1),
+        ended_on=ended,
     )
     client.force_login(personas.township_a)
     html = _text(client.get(_url("org_detail", county.village_a1.pk)))

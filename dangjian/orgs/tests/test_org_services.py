@@ -31,7 +31,9 @@ def test_org_create_adds_a_child_with_a_pinyin_sort_key(personas, county):
 def test_org_create_refuses_a_branch_secretary(personas, county):
     before = Organisation.objects.count()
     with pytest.raises(PermissionDenied):
-        services.org_create(parent=county.village_a1, actor=personas.village_a1, name="党小组", kind=OrgKind.BRANCH)
+        services.org_create(
+            parent=county.village_a1, actor=personas.village_a1, name="党小组", kind=OrgKind.BRANCH
+        )
     assert Organisation.objects.count() == before
 
 
@@ -74,7 +76,9 @@ def test_org_move_moves_the_whole_subtree_and_logs_the_move(personas, county):
     group.refresh_from_db()
     assert county.village_a2.get_parent().pk == county.township_b.pk
     assert group.path.startswith(county.village_a2.path)
-    assert LogEntry.objects.filter(object_pk=str(county.village_a2.pk), additional_data__event="调整隶属关系").exists()
+    assert LogEntry.objects.filter(
+        object_pk=str(county.village_a2.pk), additional_data__event="调整隶属关系"
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -89,7 +93,9 @@ def test_org_move_moves_the_whole_subtree_and_logs_the_move(personas, county):
 def test_org_move_refuses_impossible_moves_and_changes_nothing(personas, county, org, target, message):
     before = _paths()
     with pytest.raises(ValidationError) as exc:
-        services.org_move(org=getattr(county, org), new_parent=getattr(county, target), actor=personas.county_admin)
+        services.org_move(
+            org=getattr(county, org), new_parent=getattr(county, target), actor=personas.county_admin
+        )
     assert exc.value.messages == [message]
     assert _paths() == before
 
@@ -128,7 +134,9 @@ def test_org_dissolve_keeps_the_organisation_but_hides_it_from_current_lists(per
 def test_org_dissolve_refuses_an_organisation_with_members(personas, county):
     make_person(county.village_a1, "张三")
     with pytest.raises(ValidationError) as exc:
-        services.org_dissolve(org=county.village_a1, actor=personas.township_a, on=date(2026, 11, 1), reason="合并")
+        services.org_dissolve(
+            org=county.village_a1, actor=personas.township_a, on=date(2026, 11, 1), reason="合并"
+        )
     assert exc.value.messages == ["该组织还有在册人员，请先办理组织关系转接。"]
     county.village_a1.refresh_from_db()
     assert county.village_a1.dissolved_on is None
@@ -136,7 +144,9 @@ def test_org_dissolve_refuses_an_organisation_with_members(personas, county):
 
 def test_org_dissolve_refuses_an_organisation_with_current_children(personas, county):
     with pytest.raises(ValidationError) as exc:
-        services.org_dissolve(org=county.township_a, actor=personas.county_admin, on=date(2026, 11, 1), reason="撤并")
+        services.org_dissolve(
+            org=county.township_a, actor=personas.county_admin, on=date(2026, 11, 1), reason="撤并"
+        )
     assert exc.value.messages == ["请先撤销或转出其下级组织。"]
     assert Organisation.objects.current().filter(pk=county.township_a.pk).exists()
 
@@ -153,7 +163,9 @@ def test_org_dissolve_refuses_twice(personas, county):
 
 def test_org_dissolve_refuses_a_branch_secretary(personas, county):
     with pytest.raises(PermissionDenied):
-        services.org_dissolve(org=county.village_a1, actor=personas.village_a1, on=date(2026, 11, 1), reason="合并")
+        services.org_dissolve(
+            org=county.village_a1, actor=personas.village_a1, on=date(2026, 11, 1), reason="合并"
+        )
     county.village_a1.refresh_from_db()
     assert county.village_a1.dissolved_on is None
 
@@ -171,10 +183,17 @@ def test_the_list_annotation_names_the_parent_and_the_current_secretary(personas
     from dangjian.orgs.models import Post, PostKind
 
     person = make_person(county.village_b1, "王五")
-    Post.objects.create(org=county.village_b1, person=person, kind=PostKind.SECRETARY, started_on=date(2020, 1, 1),
-                        ended_on=date(2023, 1, 1))  # fmt: skip
+    Post.objects.create(
+        org=county.village_b1,
+        person=person,
+        kind=PostKind.SECRETARY,
+        started_on=date(2020, 1, 1),
+        ended_on=date(2023, 1, 1),
+    )
     successor = make_person(county.village_b1, "赵六")
-    Post.objects.create(org=county.village_b1, person=successor, kind=PostKind.SECRETARY, started_on=date(2023, 1, 1))
+    Post.objects.create(
+        org=county.village_b1, person=successor, kind=PostKind.SECRETARY, started_on=date(2023, 1, 1)
+    )
     row = selectors.annotate_list(Organisation.objects.filter(pk=county.village_b1.pk)).get()
     assert (row.parent_name, row.secretary_name, row.full_members) == ("中共B镇委员会", "赵六", 2)
     top = selectors.annotate_list(Organisation.objects.filter(pk=county.county.pk)).get()

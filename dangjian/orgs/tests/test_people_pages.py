@@ -69,11 +69,19 @@ def _valid_form(org=None, **overrides):
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, people, county):
     pk = people["a1"].pk
-    post = Post.objects.create(org=county.village_a1, person=people["a1"], kind=PostKind.COMMITTEE,
-                               started_on=date(2020, 1, 1))
-    urls = [reverse("orgs:person_list"), reverse("orgs:person_create"),
-            reverse("orgs:post_create", args=[county.village_a1.pk]), reverse("orgs:post_end", args=[post.pk])]
-    urls += [reverse(f"orgs:person_{name}", args=[pk]) for name in ("detail", "edit", "transfer", "leave", "restore")]
+    post = Post.objects.create(
+        org=county.village_a1, person=people["a1"], kind=PostKind.COMMITTEE, started_on=date(2020, 1, 1)
+    )
+    urls = [
+        reverse("orgs:person_list"),
+        reverse("orgs:person_create"),
+        reverse("orgs:post_create", args=[county.village_a1.pk]),
+        reverse("orgs:post_end", args=[post.pk]),
+    ]
+    urls += [
+        reverse(f"orgs:person_{name}", args=[pk])
+        for name in ("detail", "edit", "transfer", "leave", "restore")
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 302, url
@@ -131,7 +139,9 @@ def test_the_list_filters_by_organisation_subtree_and_category(client, personas,
 
 
 def test_an_organisation_outside_the_scope_filters_to_nothing(client, personas, people, county):
-    text = _text(_as(client, personas.township_a).get(reverse("orgs:person_list"), {"org": county.village_b1.pk}))
+    text = _text(
+        _as(client, personas.township_a).get(reverse("orgs:person_list"), {"org": county.village_b1.pk})
+    )
     assert "王五" not in text and "张三" not in text
 
 
@@ -145,7 +155,10 @@ def test_the_list_sorts_by_pinyin_of_the_name(client, personas, people):
 
 def test_the_list_shows_current_posts(client, personas, people, county):
     services.post_start(
-        org=county.village_a1, person=people["a1"], kind=PostKind.SECRETARY, started_on=date(2024, 1, 1),
+        org=county.village_a1,
+        person=people["a1"],
+        kind=PostKind.SECRETARY,
+        started_on=date(2024, 1, 1),
         actor=personas.county_admin,
     )
     text = _text(_as(client, personas.county_admin).get(reverse("orgs:person_list")))
@@ -153,7 +166,9 @@ def test_the_list_shows_current_posts(client, personas, people, county):
 
 
 def test_people_who_left_are_listed_only_when_asked_for(client, personas, people):
-    services.person_leave(person=people["a2"], actor=personas.county_admin, on=date(2026, 1, 1), reason="迁出")
+    services.person_leave(
+        person=people["a2"], actor=personas.county_admin, on=date(2026, 1, 1), reason="迁出"
+    )
     c = _as(client, personas.county_admin)
     assert "李四" not in _text(c.get(reverse("orgs:person_list")))
     assert "李四" in _text(c.get(reverse("orgs:person_list"), {"status": "left"}))
@@ -201,7 +216,9 @@ def test_the_list_runs_a_fixed_number_of_queries_for_3_and_30_people(
 
 
 def test_htmx_requests_get_only_the_table_partial(client, personas, people):
-    response = _as(client, personas.county_admin).get(reverse("orgs:person_list"), {"q": "zs"}, HTTP_HX_REQUEST="true")
+    response = _as(client, personas.county_admin).get(
+        reverse("orgs:person_list"), {"q": "zs"}, HTTP_HX_REQUEST="true"
+    )
     text = _text(response)
     assert "<html" not in text
     assert 'data-testid="person-table"' in text
@@ -216,7 +233,9 @@ def test_the_page_has_a_search_box_wired_to_the_table_partial(client, personas, 
 
 
 def test_the_export_link_keeps_the_filters_when_the_export_exists(client, personas, people):
-    text = _text(_as(client, personas.county_admin).get(reverse("orgs:person_list"), {"q": "zs", "page": "1"}))
+    text = _text(
+        _as(client, personas.county_admin).get(reverse("orgs:person_list"), {"q": "zs", "page": "1"})
+    )
     try:
         export = reverse("orgs:person_export")
     except NoReverseMatch:
@@ -233,8 +252,21 @@ def test_the_person_page_shows_the_national_items_with_the_id_masked(client, per
     response = _as(client, personas.township_a).get(reverse("orgs:person_detail", args=[person.pk]))
     text = _text(response)
     assert response.status_code == 200
-    for expected in ("张三", "男", "汉族", person.id_masked, "1980年5月4日", "正式党员", "中共A1村支部委员会",
-                     "2005年7月1日", "2006年7月1日", "正常", "在册", "流动党员", "失联"):
+    for expected in (
+        "张三",
+        "男",
+        "汉族",
+        person.id_masked,
+        "1980年5月4日",
+        "正式党员",
+        "中共A1村支部委员会",
+        "2005年7月1日",
+        "2006年7月1日",
+        "正常",
+        "在册",
+        "流动党员",
+        "失联",
+    ):
         assert expected in text, expected
     full = services.reveal_id_number(person, log=False)
     assert full not in text
@@ -267,7 +299,9 @@ def test_unmasking_shows_the_full_number_and_logs_who_looked(client, personas, c
     assert "<html" not in _text(response)
     assert "no-store" in response["Cache-Control"]
     entry = LogEntry.objects.get(
-        content_type=ContentType.objects.get_for_model(Person), object_pk=str(person.pk), action=LogEntry.Action.ACCESS
+        content_type=ContentType.objects.get_for_model(Person),
+        object_pk=str(person.pk),
+        action=LogEntry.Action.ACCESS,
     )
     assert entry.actor == personas.county_admin
     assert entry.additional_data["event"] == "查看完整身份证号"
@@ -301,11 +335,18 @@ def test_unmasking_needs_a_post(client, personas, people):
 def test_the_person_page_shows_posts_transfers_and_history(client, personas, people, county):
     person = people["a1"]
     services.post_start(
-        org=county.village_a1, person=person, kind=PostKind.SECRETARY, started_on=date(2020, 1, 1),
+        org=county.village_a1,
+        person=person,
+        kind=PostKind.SECRETARY,
+        started_on=date(2020, 1, 1),
         actor=personas.county_admin,
     )
     services.person_transfer(
-        person=person, to_org=county.village_a2, actor=personas.county_admin, on=date(2026, 3, 1), note="工作调动"
+        person=person,
+        to_org=county.village_a2,
+        actor=personas.county_admin,
+        on=date(2026, 3, 1),
+        note="工作调动",
     )
     text = _text(_as(client, personas.county_admin).get(reverse("orgs:person_detail", args=[person.pk])))
     assert 'data-testid="post-ended"' in text
@@ -339,7 +380,9 @@ def test_the_add_form_offers_only_organisations_the_user_manages(client, persona
 
 
 def test_adding_into_an_organisation_outside_the_scope_is_refused(client, personas, county):
-    response = _as(client, personas.township_a).post(reverse("orgs:person_create"), _valid_form(county.village_b1))
+    response = _as(client, personas.township_a).post(
+        reverse("orgs:person_create"), _valid_form(county.village_b1)
+    )
     assert response.status_code == 200
     assert "选择一个有效的选项" in _text(response)
     assert not Person.objects.exists()
@@ -353,7 +396,9 @@ def test_adding_into_an_organisation_outside_the_scope_is_refused(client, person
         ("110105491231002", "这是 15 位旧身份证号，请填写 18 位公民身份号码。"),
     ],
 )
-def test_an_invalid_id_number_is_refused_with_the_message_on_the_field(client, personas, county, number, message):
+def test_an_invalid_id_number_is_refused_with_the_message_on_the_field(
+    client, personas, county, number, message
+):
     response = _as(client, personas.township_a).post(
         reverse("orgs:person_create"), _valid_form(county.village_a1, id_number=number)
     )
@@ -385,8 +430,8 @@ def test_inconsistent_dates_and_sex_are_refused(client, personas, county, overri
 def test_a_number_already_on_file_is_refused(client, personas, county):
     _person_with_known_id(county.village_b1)
     response = _as(client, personas.township_a).post(
-        reverse("orgs:person_create"), _valid_form(county.village_a1, id_number=ID_2X, joined_on="1975-07-01",
-                                                   converted_on="1976-07-01")
+        reverse("orgs:person_create"),
+        _valid_form(county.village_a1, id_number=ID_2X, joined_on="1975-07-01", converted_on="1976-07-01"),
     )
     assert "该身份证号已在系统中登记" in _text(response)
     assert Person.objects.count() == 1
@@ -400,7 +445,9 @@ def test_roles_without_the_right_to_manage_people_may_not_add(client, personas, 
 def test_editing_keeps_the_id_number_when_left_empty(client, personas, people):
     person = people["a1"]
     number = services.reveal_id_number(person, log=False)
-    data = _valid_form(name="张三丰", id_number="", joined_on="2005-07-01", converted_on="2006-07-01", phone="139")
+    data = _valid_form(
+        name="张三丰", id_number="", joined_on="2005-07-01", converted_on="2006-07-01", phone="139"
+    )
     response = _as(client, personas.township_a).post(reverse("orgs:person_edit", args=[person.pk]), data)
     assert response.status_code == 302
     person.refresh_from_db()
@@ -413,7 +460,9 @@ def test_editing_keeps_the_id_number_when_left_empty(client, personas, people):
 
 def test_editing_with_a_bad_id_number_changes_nothing(client, personas, people):
     person = people["a1"]
-    data = _valid_form(name="改名", id_number="110105194912310021", joined_on="2005-07-01", converted_on="2006-07-01")
+    data = _valid_form(
+        name="改名", id_number="110105194912310021", joined_on="2005-07-01", converted_on="2006-07-01"
+    )
     response = _as(client, personas.township_a).post(reverse("orgs:person_edit", args=[person.pk]), data)
     assert "身份证号校验位不正确，请核对号码。" in _text(response)
     person.refresh_from_db()
@@ -432,7 +481,9 @@ def test_editing_is_refused_outside_the_scope_and_without_the_right(client, pers
 
 def test_a_transfer_moves_the_person_and_keeps_the_history(client, personas, people, county):
     person = people["a1"]
-    post = Post.objects.create(org=county.village_a1, person=person, kind=PostKind.SECRETARY, started_on=date(2020, 1, 1))
+    post = Post.objects.create(
+        org=county.village_a1, person=person, kind=PostKind.SECRETARY, started_on=date(2020, 1, 1)
+    )
     response = _as(client, personas.township_a).post(
         reverse("orgs:person_transfer", args=[person.pk]),
         {"to_org": county.village_a2.pk, "on": "2026-11-01", "note": "工作调动"},
@@ -442,7 +493,10 @@ def test_a_transfer_moves_the_person_and_keeps_the_history(client, personas, peo
     assert person.org == county.village_a2
     transfer = Transfer.objects.get(person=person)
     assert (transfer.from_org, transfer.to_org, transfer.on, transfer.actor) == (
-        county.village_a1, county.village_a2, date(2026, 11, 1), personas.township_a,
+        county.village_a1,
+        county.village_a2,
+        date(2026, 11, 1),
+        personas.township_a,
     )
     post.refresh_from_db()
     assert post.ended_on == date(2026, 11, 1)
@@ -451,7 +505,8 @@ def test_a_transfer_moves_the_person_and_keeps_the_history(client, personas, peo
 def test_a_transfer_to_an_organisation_outside_the_scope_is_refused(client, personas, people, county):
     person = people["a1"]
     response = _as(client, personas.township_a).post(
-        reverse("orgs:person_transfer", args=[person.pk]), {"to_org": county.village_b1.pk, "on": "2026-11-01"}
+        reverse("orgs:person_transfer", args=[person.pk]),
+        {"to_org": county.village_b1.pk, "on": "2026-11-01"},
     )
     assert response.status_code == 200
     assert "选择一个有效的选项" in _text(response)
@@ -464,13 +519,17 @@ def test_a_branch_secretary_cannot_transfer_to_a_sibling_branch(client, personas
     person = people["a1"]
     text = _text(_as(client, personas.village_a1).get(reverse("orgs:person_transfer", args=[person.pk])))
     assert "中共A2村支部委员会" not in text
-    client.post(reverse("orgs:person_transfer", args=[person.pk]), {"to_org": county.village_a2.pk, "on": "2026-11-01"})
+    client.post(
+        reverse("orgs:person_transfer", args=[person.pk]),
+        {"to_org": county.village_a2.pk, "on": "2026-11-01"},
+    )
     assert not Transfer.objects.exists()
 
 
 def test_a_transfer_of_someone_outside_the_scope_is_not_found(client, personas, people, county):
     response = _as(client, personas.township_b).post(
-        reverse("orgs:person_transfer", args=[people["a1"].pk]), {"to_org": county.village_b1.pk, "on": "2026-11-01"}
+        reverse("orgs:person_transfer", args=[people["a1"].pk]),
+        {"to_org": county.village_b1.pk, "on": "2026-11-01"},
     )
     assert response.status_code == 404
     assert not Transfer.objects.exists()
@@ -478,7 +537,8 @@ def test_a_transfer_of_someone_outside_the_scope_is_not_found(client, personas, 
 
 def test_a_transfer_dated_in_the_future_is_refused(client, personas, people, county):
     response = _as(client, personas.township_a).post(
-        reverse("orgs:person_transfer", args=[people["a1"].pk]), {"to_org": county.village_a2.pk, "on": "2027-01-01"}
+        reverse("orgs:person_transfer", args=[people["a1"].pk]),
+        {"to_org": county.village_a2.pk, "on": "2027-01-01"},
     )
     assert "转接日期不能晚于今天。" in _text(response)
     assert not Transfer.objects.exists()
@@ -489,12 +549,16 @@ def test_a_transfer_dated_in_the_future_is_refused(client, personas, people, cou
 
 def _changes(person):
     ct = ContentType.objects.get_for_model(Person)
-    return list(StatusChange.objects.filter(content_type=ct, object_id=person.pk).values_list("old", "new", "actor"))
+    return list(
+        StatusChange.objects.filter(content_type=ct, object_id=person.pk).values_list("old", "new", "actor")
+    )
 
 
 def test_leaving_goes_through_the_workflow_and_ends_posts(client, personas, people, county):
     person = people["a1"]
-    post = Post.objects.create(org=county.village_a1, person=person, kind=PostKind.COMMITTEE, started_on=date(2020, 1, 1))
+    post = Post.objects.create(
+        org=county.village_a1, person=person, kind=PostKind.COMMITTEE, started_on=date(2020, 1, 1)
+    )
     response = _as(client, personas.township_a).post(
         reverse("orgs:person_leave", args=[person.pk]),
         {"on": "2026-10-01", "reason": "自行脱党", "version": person.version},
@@ -535,7 +599,8 @@ def test_a_death_is_recorded_without_deleting_anything(client, personas, people)
 def test_a_stale_form_is_refused(client, personas, people):
     person = people["a1"]
     response = _as(client, personas.township_a).post(
-        reverse("orgs:person_leave", args=[person.pk]), {"on": "2026-10-01", "reason": "迁出", "version": person.version + 1}
+        reverse("orgs:person_leave", args=[person.pk]),
+        {"on": "2026-10-01", "reason": "迁出", "version": person.version + 1},
     )
     assert "该记录已被他人修改" in _text(response)
     person.refresh_from_db()
@@ -559,7 +624,12 @@ def test_leave_and_restore_are_refused_outside_the_scope_and_without_the_right(c
     url = reverse("orgs:person_leave", args=[people["a1"].pk])
     assert _as(client, personas.township_b).post(url, {"on": "2026-10-01", "reason": "x"}).status_code == 404
     assert _as(client, personas.inspector).post(url, {"on": "2026-10-01", "reason": "x"}).status_code == 403
-    assert _as(client, personas.inspector).get(reverse("orgs:person_restore", args=[people["a1"].pk])).status_code == 403
+    assert (
+        _as(client, personas.inspector)
+        .get(reverse("orgs:person_restore", args=[people["a1"].pk]))
+        .status_code
+        == 403
+    )
     assert Person.objects.get(pk=people["a1"].pk).status == Person.Status.ACTIVE
 
 
@@ -569,7 +639,9 @@ def test_leave_and_restore_are_refused_outside_the_scope_and_without_the_right(c
 def test_appointing_a_new_secretary_ends_the_previous_secretarys_post(client, personas, people, county):
     old = people["a1"]
     new = make_person(county.village_a1, "赵六")
-    first = Post.objects.create(org=county.village_a1, person=old, kind=PostKind.SECRETARY, started_on=date(2021, 1, 1))
+    first = Post.objects.create(
+        org=county.village_a1, person=old, kind=PostKind.SECRETARY, started_on=date(2021, 1, 1)
+    )
     response = _as(client, personas.township_a).post(
         reverse("orgs:post_create", args=[county.village_a1.pk]),
         {"person": new.pk, "kind": "secretary", "started_on": "2026-06-01"},
@@ -580,7 +652,9 @@ def test_appointing_a_new_secretary_ends_the_previous_secretarys_post(client, pe
     assert Post.objects.current().get(org=county.village_a1, kind=PostKind.SECRETARY).person == new
 
 
-def test_the_appointment_form_offers_the_roster_of_the_organisation_and_its_subtree(client, personas, people, county):
+def test_the_appointment_form_offers_the_roster_of_the_organisation_and_its_subtree(
+    client, personas, people, county
+):
     c = _as(client, personas.township_a)
     text = _text(c.get(reverse("orgs:post_create", args=[county.township_a.pk])))
     assert "张三" in text and "李四" in text
@@ -595,12 +669,18 @@ def test_the_appointment_form_offers_the_roster_of_the_organisation_and_its_subt
 
 
 def test_appointing_is_refused_outside_the_scope_and_without_the_right(client, personas, people, county):
-    assert _as(client, personas.township_a).get(
-        reverse("orgs:post_create", args=[county.village_b1.pk])
-    ).status_code == 404
-    assert _as(client, personas.inspector).get(
-        reverse("orgs:post_create", args=[county.village_a1.pk])
-    ).status_code == 403
+    assert (
+        _as(client, personas.township_a)
+        .get(reverse("orgs:post_create", args=[county.village_b1.pk]))
+        .status_code
+        == 404
+    )
+    assert (
+        _as(client, personas.inspector)
+        .get(reverse("orgs:post_create", args=[county.village_a1.pk]))
+        .status_code
+        == 403
+    )
 
 
 def test_an_appointment_in_the_future_is_refused(client, personas, people, county):

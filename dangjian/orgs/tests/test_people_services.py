@@ -65,8 +65,12 @@ def test_an_empty_search_changes_nothing(people):
 
 def test_a_person_is_created_with_the_id_number_protected(personas, county):
     person = services.person_create(
-        org=county.village_a1, actor=personas.township_a, id_number=ID_2X, name="刘芳",
-        joined_on=date(1975, 7, 1), converted_on=date(1976, 7, 1),
+        org=county.village_a1,
+        actor=personas.township_a,
+        id_number=ID_2X,
+        name="刘芳",
+        joined_on=date(1975, 7, 1),
+        converted_on=date(1976, 7, 1),
     )
     assert person.sex == "F" and person.birth_date == date(1949, 12, 31)
     assert person.id_masked == "110105********002X" and person.id_suffix == "002X"
@@ -76,8 +80,14 @@ def test_a_person_is_created_with_the_id_number_protected(personas, county):
 
 def test_creating_outside_ones_rights_is_refused(personas, county):
     with pytest.raises(PermissionDenied):
-        services.person_create(org=county.village_b1, actor=personas.township_a, id_number=ID_2X, name="刘芳",
-                               joined_on=date(1975, 7, 1), converted_on=date(1976, 7, 1))
+        services.person_create(
+            org=county.village_b1,
+            actor=personas.township_a,
+            id_number=ID_2X,
+            name="刘芳",
+            joined_on=date(1975, 7, 1),
+            converted_on=date(1976, 7, 1),
+        )
     assert not Person.objects.exists()
 
 
@@ -92,16 +102,27 @@ def test_creating_outside_ones_rights_is_refused(personas, county):
 )
 def test_an_invalid_id_number_is_refused_on_the_id_field(personas, county, number, message):
     with pytest.raises(ValidationError) as exc:
-        services.person_create(org=county.village_a1, actor=personas.township_a, id_number=number, name="刘芳",
-                               joined_on=date(1975, 7, 1), converted_on=date(1976, 7, 1))
+        services.person_create(
+            org=county.village_a1,
+            actor=personas.township_a,
+            id_number=number,
+            name="刘芳",
+            joined_on=date(1975, 7, 1),
+            converted_on=date(1976, 7, 1),
+        )
     assert exc.value.message_dict["id_number"] == [message]
     assert not Person.objects.exists()
 
 
 def test_an_update_with_a_new_number_rereads_birth_date_and_sex(personas, people):
     person = people["a1"]
-    services.person_update(person=person, actor=personas.township_a, id_number="440524188001010014",
-                           joined_on=date(1910, 7, 1), converted_on=date(1911, 7, 1))
+    services.person_update(
+        person=person,
+        actor=personas.township_a,
+        id_number="440524188001010014",
+        joined_on=date(1910, 7, 1),
+        converted_on=date(1911, 7, 1),
+    )
     person.refresh_from_db()
     assert person.birth_date == date(1880, 1, 1)
     assert person.id_masked == "440524********0014"
@@ -113,10 +134,15 @@ def test_an_update_with_a_new_number_rereads_birth_date_and_sex(personas, people
 
 def test_a_transfer_moves_the_person_and_ends_posts_in_the_old_organisation(personas, people, county):
     person = people["a1"]
-    here = Post.objects.create(org=county.village_a1, person=person, kind=PostKind.SECRETARY, started_on=date(2020, 1, 1))
-    above = Post.objects.create(org=county.township_a, person=person, kind=PostKind.COMMITTEE, started_on=date(2020, 1, 1))
-    transfer = services.person_transfer(person=person, to_org=county.village_a2, actor=personas.township_a,
-                                        on=date(2026, 5, 1), note="调动")
+    here = Post.objects.create(
+        org=county.village_a1, person=person, kind=PostKind.SECRETARY, started_on=date(2020, 1, 1)
+    )
+    above = Post.objects.create(
+        org=county.township_a, person=person, kind=PostKind.COMMITTEE, started_on=date(2020, 1, 1)
+    )
+    transfer = services.person_transfer(
+        person=person, to_org=county.village_a2, actor=personas.township_a, on=date(2026, 5, 1), note="调动"
+    )
     person.refresh_from_db()
     assert person.org == county.village_a2
     assert (transfer.from_org, transfer.to_org) == (county.village_a1, county.village_a2)
@@ -128,28 +154,35 @@ def test_a_transfer_moves_the_person_and_ends_posts_in_the_old_organisation(pers
 
 def test_a_transfer_to_an_organisation_outside_the_scope_is_a_permission_error(personas, people, county):
     with pytest.raises(PermissionDenied):
-        services.person_transfer(person=people["a1"], to_org=county.village_b1, actor=personas.township_a,
-                                 on=date(2026, 5, 1))
+        services.person_transfer(
+            person=people["a1"], to_org=county.village_b1, actor=personas.township_a, on=date(2026, 5, 1)
+        )
     assert not Transfer.objects.exists()
     assert Person.objects.get(pk=people["a1"].pk).org == county.village_a1
 
 
 def test_a_transfer_before_a_post_started_is_refused_instead_of_breaking_the_post(personas, people, county):
     person = people["a1"]
-    Post.objects.create(org=county.village_a1, person=person, kind=PostKind.SECRETARY, started_on=date(2026, 6, 1))
+    Post.objects.create(
+        org=county.village_a1, person=person, kind=PostKind.SECRETARY, started_on=date(2026, 6, 1)
+    )
     with pytest.raises(ValidationError) as exc:
-        services.person_transfer(person=person, to_org=county.village_a2, actor=personas.township_a,
-                                 on=date(2026, 5, 1))
+        services.person_transfer(
+            person=person, to_org=county.village_a2, actor=personas.township_a, on=date(2026, 5, 1)
+        )
     assert exc.value.message_dict["on"] == ["日期早于此人现任职务的任职日期（2026-06-01）。"]
     assert not Transfer.objects.exists()
 
 
 def test_a_transfer_dated_before_the_previous_one_is_refused(personas, people, county):
     person = people["a1"]
-    services.person_transfer(person=person, to_org=county.village_a2, actor=personas.township_a, on=date(2026, 5, 1))
+    services.person_transfer(
+        person=person, to_org=county.village_a2, actor=personas.township_a, on=date(2026, 5, 1)
+    )
     with pytest.raises(ValidationError) as exc:
-        services.person_transfer(person=person, to_org=county.village_a1, actor=personas.township_a,
-                                 on=date(2026, 4, 1))
+        services.person_transfer(
+            person=person, to_org=county.village_a1, actor=personas.township_a, on=date(2026, 4, 1)
+        )
     assert exc.value.message_dict["on"] == ["日期早于上一次组织关系转接（2026-05-01）。"]
     assert Transfer.objects.count() == 1
 
@@ -157,8 +190,9 @@ def test_a_transfer_dated_before_the_previous_one_is_refused(personas, people, c
 def test_only_people_on_the_roll_are_transferred(personas, people, county):
     services.person_leave(person=people["a1"], actor=personas.township_a, on=date(2026, 5, 1), reason="迁出")
     with pytest.raises(ValidationError, match="只有在册人员可以转接组织关系"):
-        services.person_transfer(person=people["a1"], to_org=county.village_a2, actor=personas.township_a,
-                                 on=date(2026, 6, 1))
+        services.person_transfer(
+            person=people["a1"], to_org=county.village_a2, actor=personas.township_a, on=date(2026, 6, 1)
+        )
 
 
 # ------------------------------------------------------------------ leave, death, restore
@@ -166,7 +200,9 @@ def test_only_people_on_the_roll_are_transferred(personas, people, county):
 
 def test_leaving_before_a_post_started_is_refused(personas, people, county):
     person = people["a1"]
-    Post.objects.create(org=county.village_a1, person=person, kind=PostKind.SECRETARY, started_on=date(2026, 6, 1))
+    Post.objects.create(
+        org=county.village_a1, person=person, kind=PostKind.SECRETARY, started_on=date(2026, 6, 1)
+    )
     with pytest.raises(ValidationError) as exc:
         services.person_leave(person=person, actor=personas.township_a, on=date(2026, 5, 1), reason="迁出")
     assert exc.value.message_dict["on"] == ["日期早于此人现任职务的任职日期（2026-06-01）。"]
@@ -179,7 +215,9 @@ def test_a_death_recorded_by_mistake_is_restored_with_a_reason_and_kept_in_histo
     from dangjian.core.models import StatusChange
 
     person = people["a1"]
-    services.person_leave(person=person, actor=personas.township_a, on=date(2026, 5, 1), reason="", deceased=True)
+    services.person_leave(
+        person=person, actor=personas.township_a, on=date(2026, 5, 1), reason="", deceased=True
+    )
     with pytest.raises(ValidationError):
         services.person_restore(person=person, actor=personas.township_a, reason="  ")
     person.refresh_from_db()
@@ -193,7 +231,9 @@ def test_a_death_recorded_by_mistake_is_restored_with_a_reason_and_kept_in_histo
 
 def test_an_inspector_may_not_record_leaving(personas, people):
     with pytest.raises(PermissionDenied):
-        services.person_leave(person=people["a1"], actor=personas.inspector, on=date(2026, 5, 1), reason="迁出")
+        services.person_leave(
+            person=people["a1"], actor=personas.inspector, on=date(2026, 5, 1), reason="迁出"
+        )
     assert Person.objects.get(pk=people["a1"].pk).status == Person.Status.ACTIVE
 
 
@@ -213,29 +253,54 @@ def test_unmasking_is_refused_to_a_township_secretary_and_logged_for_the_departm
 def test_a_new_secretary_ends_the_previous_secretarys_post(personas, people, county):
     old = people["a1"]
     new = make_person(county.village_a1, "赵六")
-    first = services.post_start(org=county.village_a1, person=old, kind=PostKind.SECRETARY,
-                                started_on=date(2021, 1, 1), actor=personas.township_a)
-    second = services.post_start(org=county.village_a1, person=new, kind=PostKind.SECRETARY,
-                                 started_on=date(2026, 3, 1), actor=personas.township_a)
+    first = services.post_start(
+        org=county.village_a1,
+        person=old,
+        kind=PostKind.SECRETARY,
+        started_on=date(2021, 1, 1),
+        actor=personas.township_a,
+    )
+    second = services.post_start(
+        org=county.village_a1,
+        person=new,
+        kind=PostKind.SECRETARY,
+        started_on=date(2026, 3, 1),
+        actor=personas.township_a,
+    )
     first.refresh_from_db()
     assert first.ended_on == date(2026, 3, 1)
     assert list(Post.objects.current().filter(org=county.village_a1, kind=PostKind.SECRETARY)) == [second]
 
 
 def test_a_secretary_appointed_before_the_current_one_is_refused(personas, people, county):
-    services.post_start(org=county.village_a1, person=people["a1"], kind=PostKind.SECRETARY,
-                        started_on=date(2025, 1, 1), actor=personas.township_a)
+    services.post_start(
+        org=county.village_a1,
+        person=people["a1"],
+        kind=PostKind.SECRETARY,
+        started_on=date(2025, 1, 1),
+        actor=personas.township_a,
+    )
     other = make_person(county.village_a1, "赵六")
     with pytest.raises(ValidationError) as exc:
-        services.post_start(org=county.village_a1, person=other, kind=PostKind.SECRETARY,
-                            started_on=date(2024, 1, 1), actor=personas.township_a)
+        services.post_start(
+            org=county.village_a1,
+            person=other,
+            kind=PostKind.SECRETARY,
+            started_on=date(2024, 1, 1),
+            actor=personas.township_a,
+        )
     assert exc.value.message_dict["started_on"] == ["新书记任职日期须晚于现任书记的任职日期。"]
     assert Post.objects.count() == 1
 
 
 def test_ending_a_post_twice_is_refused(personas, people, county):
-    post = services.post_start(org=county.village_a1, person=people["a1"], kind=PostKind.ORGANISING,
-                               started_on=date(2025, 1, 1), actor=personas.township_a)
+    post = services.post_start(
+        org=county.village_a1,
+        person=people["a1"],
+        kind=PostKind.ORGANISING,
+        started_on=date(2025, 1, 1),
+        actor=personas.township_a,
+    )
     services.post_end(post=post, ended_on=date(2026, 1, 1), actor=personas.township_a)
     with pytest.raises(ValidationError, match="该职务已经结束"):
         services.post_end(post=post, ended_on=date(2026, 2, 1), actor=personas.township_a)

@@ -47,7 +47,11 @@ def test_a_vacant_secretary_post_counts_the_days_since_the_last_secretary_left(c
     org = _branch(county.township_a, full=4, secretary=False)
     person = org.people.first()
     Post.objects.create(
-        org=org, person=person, kind=PostKind.SECRETARY, started_on=date(2020, 1, 1), ended_on=TODAY - timedelta(days=95)
+        org=org,
+        person=person,
+        kind=PostKind.SECRETARY,
+        started_on=date(2020, 1, 1),
+        ended_on=TODAY - timedelta(days=95),
     )
     assert _warnings(org) == {"secretary_vacant": "书记空缺 95 天（自 2026-08-19 起）"}
 
@@ -64,7 +68,9 @@ def test_a_vacant_secretary_post_without_any_date_is_still_flagged(county):
 
 def test_a_future_secretary_does_not_fill_the_post_today(county):
     org = _branch(county.township_a, full=4, secretary=False)
-    Post.objects.create(org=org, person=org.people.first(), kind=PostKind.SECRETARY, started_on=TODAY + timedelta(days=400))
+    Post.objects.create(
+        org=org, person=org.people.first(), kind=PostKind.SECRETARY, started_on=TODAY + timedelta(days=400)
+    )
     assert "secretary_vacant" in _warnings(org)
 
 

@@ -45,8 +45,10 @@ def _wants_dissolved(request) -> bool:
 def _crumbs(user, org: Organisation, *tail) -> list[tuple[str, str | None]]:
     """Tree › visible ancestors › org › tail (one query)."""
     crumbs: list[tuple[str, str | None]] = [(_("Organisations"), reverse("orgs:tree"))]
-    ancestors = Organisation.objects.visible_to(user).filter(path__in=org.ancestor_paths()).only(
-        "id", "name", "short_name", "path"
+    ancestors = (
+        Organisation.objects.visible_to(user)
+        .filter(path__in=org.ancestor_paths())
+        .only("id", "name", "short_name", "path")
     )
     crumbs += [(a.label, reverse("orgs:org_detail", args=[a.pk])) for a in ancestors]
     crumbs.append((org.label, reverse("orgs:org_detail", args=[org.pk]) if tail else None))
@@ -70,12 +72,16 @@ def tree(request):
     """The user's top organisations with their children; deeper levels load on demand."""
     show_dissolved = _wants_dissolved(request)
     nodes = selectors.tree_for_user(request.user, include_dissolved=show_dissolved)
-    return render(request, "orgs/tree.html", {
-        "nodes": nodes,
-        "show_dissolved": show_dissolved,
-        "next_url": request.get_full_path(),
-        "breadcrumbs": [(_("Organisations"), None)],
-    })
+    return render(
+        request,
+        "orgs/tree.html",
+        {
+            "nodes": nodes,
+            "show_dissolved": show_dissolved,
+            "next_url": request.get_full_path(),
+            "breadcrumbs": [(_("Organisations"), None)],
+        },
+    )
 
 
 @login_required
@@ -108,17 +114,21 @@ def org_detail(request, pk: int):
         Post.objects.current().filter(org=org).select_related("person"),
         key=lambda p: (post_order.get(p.kind, 99), p.started_on),
     )
-    return render(request, "orgs/org_detail.html", {
-        "org": org,
-        "posts": posts,
-        "members": selectors.member_summary(org),
-        "children": selectors.tree_children(request.user, org, include_dissolved=True),
-        "warnings": selectors.warnings_for(org),
-        "timeline": audit.timeline(org),
-        "person_list_url": _person_list_url(org),
-        "can_manage": can(request.user, services.MANAGE_ORGS, org),
-        "breadcrumbs": _crumbs(request.user, org),
-    })
+    return render(
+        request,
+        "orgs/org_detail.html",
+        {
+            "org": org,
+            "posts": posts,
+            "members": selectors.member_summary(org),
+            "children": selectors.tree_children(request.user, org, include_dissolved=True),
+            "warnings": selectors.warnings_for(org),
+            "timeline": audit.timeline(org),
+            "person_list_url": _person_list_url(org),
+            "can_manage": can(request.user, services.MANAGE_ORGS, org),
+            "breadcrumbs": _crumbs(request.user, org),
+        },
+    )
 
 
 # ------------------------------------------------------------------ list and warnings
@@ -145,12 +155,16 @@ def org_list(request):
     table = OrganisationTable(selectors.annotate_list(qs))
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     template = "orgs/partials/org_table.html" if request.htmx else "orgs/org_list.html"
-    return render(request, template, {
-        "filter": filterset,
-        "within": within,
-        "table": table,
-        "breadcrumbs": [(_("Organisations"), reverse("orgs:tree")), (_("List"), None)],
-    })
+    return render(
+        request,
+        template,
+        {
+            "filter": filterset,
+            "within": within,
+            "table": table,
+            "breadcrumbs": [(_("Organisations"), reverse("orgs:tree")), (_("List"), None)],
+        },
+    )
 
 
 @login_required
@@ -163,12 +177,16 @@ def warnings(request):
     rows = selectors.warning_list(request.user, code=code or None)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "orgs/partials/org_warning_rows.html" if request.htmx else "orgs/org_warnings.html"
-    return render(request, template, {
-        "page": page,
-        "code": code,
-        "codes": list(selectors.WARNING_LABELS.items()),
-        "breadcrumbs": [(_("Organisations"), reverse("orgs:tree")), (_("Warnings"), None)],
-    })
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "code": code,
+            "codes": list(selectors.WARNING_LABELS.items()),
+            "breadcrumbs": [(_("Organisations"), reverse("orgs:tree")), (_("Warnings"), None)],
+        },
+    )
 
 
 # ------------------------------------------------------------------ changes
@@ -192,13 +210,17 @@ def org_create(request, pk: int):
                 return redirect("orgs:org_detail", pk=org.pk)
     else:
         form = OrganisationForm(initial={"kind": OrgKind.BRANCH, "sector": parent.sector})
-    return render(request, "orgs/org_form.html", {
-        "form": form,
-        "org": None,
-        "parent": parent,
-        "title": _("New organisation under %(parent)s") % {"parent": parent.label},
-        "breadcrumbs": _crumbs(request.user, parent, (_("New organisation"), None)),
-    })
+    return render(
+        request,
+        "orgs/org_form.html",
+        {
+            "form": form,
+            "org": None,
+            "parent": parent,
+            "title": _("New organisation under %(parent)s") % {"parent": parent.label},
+            "breadcrumbs": _crumbs(request.user, parent, (_("New organisation"), None)),
+        },
+    )
 
 
 @login_required
@@ -222,9 +244,17 @@ def org_edit(request, pk: int):
                 return redirect("orgs:org_detail", pk=org.pk)
     else:
         form = OrganisationForm(instance=org)
-    return render(request, "orgs/org_form.html", {
-        "form": form, "org": org, "parent": None, "title": title, "breadcrumbs": crumbs,
-    })
+    return render(
+        request,
+        "orgs/org_form.html",
+        {
+            "form": form,
+            "org": org,
+            "parent": None,
+            "title": title,
+            "breadcrumbs": crumbs,
+        },
+    )
 
 
 @login_required
@@ -242,11 +272,15 @@ def org_move(request, pk: int):
         else:
             messages.success(request, _("Organisation moved."))
             return redirect("orgs:org_detail", pk=org.pk)
-    return render(request, "orgs/org_move.html", {
-        "form": form,
-        "org": org,
-        "breadcrumbs": _crumbs(request.user, org, (_("Move"), None)),
-    })
+    return render(
+        request,
+        "orgs/org_move.html",
+        {
+            "form": form,
+            "org": org,
+            "breadcrumbs": _crumbs(request.user, org, (_("Move"), None)),
+        },
+    )
 
 
 @login_required
@@ -266,11 +300,15 @@ def org_dissolve(request, pk: int):
         else:
             messages.success(request, _("Organisation dissolved."))
             return redirect("orgs:org_detail", pk=org.pk)
-    return render(request, "orgs/org_dissolve.html", {
-        "form": form,
-        "org": org,
-        "breadcrumbs": _crumbs(request.user, org, (_("Dissolve"), None)),
-    })
+    return render(
+        request,
+        "orgs/org_dissolve.html",
+        {
+            "form": form,
+            "org": org,
+            "breadcrumbs": _crumbs(request.user, org, (_("Dissolve"), None)),
+        },
+    )
 
 
 urlpatterns = [

@@ -68,7 +68,9 @@ def _org_filter_choices(user, selected: str | None) -> list[tuple[str, str]]:
         .values_list("pk", "name", "depth")
     )
     if selected and selected.isdigit() and all(str(pk) != selected for pk, _n, _d in rows):
-        rows += list(Organisation.objects.visible_to(user).filter(pk=selected).values_list("pk", "name", "depth"))
+        rows += list(
+            Organisation.objects.visible_to(user).filter(pk=selected).values_list("pk", "name", "depth")
+        )
     return [("", _("All organisations"))] + [
         (str(pk), "　" * max(depth - top, 0) + name) for pk, name, depth in rows
     ]
@@ -160,7 +162,9 @@ def person_unmask(request, pk: int):
     if request.htmx:
         response = render(request, "orgs/partials/person_id.html", {"person": person, "revealed_id": number})
     else:
-        response = render(request, "orgs/person_detail.html", _detail_context(request, person, revealed_id=number))
+        response = render(
+            request, "orgs/person_detail.html", _detail_context(request, person, revealed_id=number)
+        )
     add_never_cache_headers(response)
     return response
 
@@ -190,9 +194,15 @@ def person_create(request):
         else:
             messages.success(request, _("%(name)s was added to the roster.") % {"name": person.name})
             return redirect("orgs:person_detail", pk=person.pk)
-    return render(request, "orgs/person_form.html", {
-        "form": form, "title": _("Add a person"), "breadcrumbs": _crumbs((_("Add a person"), None)),
-    })
+    return render(
+        request,
+        "orgs/person_form.html",
+        {
+            "form": form,
+            "title": _("Add a person"),
+            "breadcrumbs": _crumbs((_("Add a person"), None)),
+        },
+    )
 
 
 @login_required
@@ -217,10 +227,16 @@ def person_edit(request, pk: int):
             messages.success(request, _("Saved."))
             return redirect("orgs:person_detail", pk=person.pk)
     detail = reverse("orgs:person_detail", args=[person.pk])
-    return render(request, "orgs/person_form.html", {
-        "form": form, "person": person, "title": _("Edit %(name)s") % {"name": person.name},
-        "breadcrumbs": _crumbs((person.name, detail), (_("Edit"), None)),
-    })
+    return render(
+        request,
+        "orgs/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": _("Edit %(name)s") % {"name": person.name},
+            "breadcrumbs": _crumbs((person.name, detail), (_("Edit"), None)),
+        },
+    )
 
 
 @login_required
@@ -229,7 +245,9 @@ def person_transfer(request, pk: int):
     """Transfer a person's membership (组织关系转接) to another organisation the user manages."""
     person = get_for_user(Person.objects.select_related("org"), request.user, pk=pk)
     ensure_can(request.user, MANAGE_PEOPLE, person)
-    orgs = orgs_where(request.user, MANAGE_PEOPLE).exclude(pk=person.org_id).only("id", "name", "depth", "path")
+    orgs = (
+        orgs_where(request.user, MANAGE_PEOPLE).exclude(pk=person.org_id).only("id", "name", "depth", "path")
+    )
     form = PersonTransferForm(request.POST or None, orgs=orgs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -298,10 +316,16 @@ def person_restore(request, pk: int):
 
 def _person_action(request, person, form, title, template):
     detail = reverse("orgs:person_detail", args=[person.pk])
-    return render(request, template, {
-        "form": form, "person": person, "title": title,
-        "breadcrumbs": _crumbs((person.name, detail), (title, None)),
-    })
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "person": person,
+            "title": title,
+            "breadcrumbs": _crumbs((person.name, detail), (title, None)),
+        },
+    )
 
 
 # ------------------------------------------------------------------ posts
@@ -339,10 +363,20 @@ def post_create(request, org_pk: int):
             messages.success(request, _("The appointment was recorded."))
             return redirect("orgs:person_detail", pk=person.pk)
     title = _("Appoint to a post in %(org)s") % {"org": org.label}
-    cancel = reverse("orgs:person_detail", args=[initial["person"]]) if initial else reverse("orgs:person_list")
-    return render(request, "orgs/person_post_form.html", {
-        "form": form, "org": org, "title": title, "cancel_url": cancel, "breadcrumbs": _crumbs((title, None)),
-    })
+    cancel = (
+        reverse("orgs:person_detail", args=[initial["person"]]) if initial else reverse("orgs:person_list")
+    )
+    return render(
+        request,
+        "orgs/person_post_form.html",
+        {
+            "form": form,
+            "org": org,
+            "title": title,
+            "cancel_url": cancel,
+            "breadcrumbs": _crumbs((title, None)),
+        },
+    )
 
 
 @login_required
@@ -355,7 +389,10 @@ def post_end(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.post_end(
-                post=post, ended_on=form.cleaned_data["ended_on"], actor=request.user, note=form.cleaned_data["note"]
+                post=post,
+                ended_on=form.cleaned_data["ended_on"],
+                actor=request.user,
+                note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -364,10 +401,16 @@ def post_end(request, pk: int):
             return redirect("orgs:person_detail", pk=post.person_id)
     title = _("End the post")
     detail = reverse("orgs:person_detail", args=[post.person_id])
-    return render(request, "orgs/person_post_end.html", {
-        "form": form, "post": post, "title": title,
-        "breadcrumbs": _crumbs((post.person.name, detail), (title, None)),
-    })
+    return render(
+        request,
+        "orgs/person_post_end.html",
+        {
+            "form": form,
+            "post": post,
+            "title": title,
+            "breadcrumbs": _crumbs((post.person.name, detail), (title, None)),
+        },
+    )
 
 
 urlpatterns = [

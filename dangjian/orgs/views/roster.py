@@ -36,7 +36,9 @@ TITLES = {"members": gettext_lazy("Import party members"), "orgs": gettext_lazy(
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet"),
-        help_text=gettext_lazy("An .xlsx file filled in from the template; nothing is written before you confirm."),
+        help_text=gettext_lazy(
+            "An .xlsx file filled in from the template; nothing is written before you confirm."
+        ),
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.xlsm,.xls,.ods"}),
     )
 
@@ -111,7 +113,9 @@ def import_confirm(request, kind: str):
     upload = pending_open(ticket, kind=kind)
     if upload is None:
         pending_discard(ticket)
-        messages.error(request, _("The uploaded file has expired or is no longer available. Please upload it again."))
+        messages.error(
+            request, _("The uploaded file has expired or is no longer available. Please upload it again.")
+        )
         return redirect(reverse("orgs:import_upload", kwargs={"kind": kind}))
     importer = importer_class(actor=request.user, context={"filename": ticket["filename"]})
     try:
@@ -124,7 +128,9 @@ def import_confirm(request, kind: str):
         context = _context(kind, form=ImportUploadForm(), summary=summary, changed=True)
         return render(request, "orgs/import_upload.html", context, status=400)
     pending_discard(ticket)
-    messages.success(request, _("Imported %(count)d rows from %(file)s.") % {"count": count, "file": ticket["filename"]})
+    messages.success(
+        request, _("Imported %(count)d rows from %(file)s.") % {"count": count, "file": ticket["filename"]}
+    )
     return redirect(reverse("orgs:import_upload", kwargs={"kind": kind}))
 
 
@@ -139,7 +145,9 @@ def person_export(request):
     people = PersonFilter(request.GET or None, queryset=Person.objects.visible_to(request.user)).qs
     unmask = request.GET.get("unmask") == "1" and can(request.user, UNMASK_ID)
     content = export_people(people, user=request.user, unmask=unmask, note=request.GET.urlencode())
-    return xlsx_response(content, _("member-roster-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()})
+    return xlsx_response(
+        content, _("member-roster-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()}
+    )
 
 
 @login_required
@@ -148,7 +156,10 @@ def org_export(request):
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("You are not allowed to export rosters."))
     orgs = OrganisationFilter(request.GET or None, queryset=Organisation.objects.visible_to(request.user)).qs
-    return xlsx_response(export_organisations(orgs), _("party-organisations-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()})
+    return xlsx_response(
+        export_organisations(orgs),
+        _("party-organisations-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()},
+    )
 
 
 urlpatterns: list = [

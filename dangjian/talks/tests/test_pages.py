@@ -17,8 +17,14 @@ def world(personas, county):
 
 
 def form(**extra):
-    data = {"held_on": TODAY.isoformat(), "talker": "A镇书记", "talkee": "A1村书记", "place": "镇会议室",
-            "content": "逾期未整改，要求限期完成", "commitments": "两周内完成"}
+    data = {
+        "held_on": TODAY.isoformat(),
+        "talker": "A镇书记",
+        "talkee": "A1村书记",
+        "place": "镇会议室",
+        "content": "逾期未整改，要求限期完成",
+        "commitments": "两周内完成",
+    }
     data.update(extra)
     return data
 
@@ -31,7 +37,9 @@ def test_the_township_records_an_interview_over_an_item(client, personas, world)
     client.force_login(personas.township_a)
     response = client.post(reverse("talks:interview_create", args=[world.item_a1.pk]), form())
     talk = TalkRecord.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("talks:talk_detail", args=[talk.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "talks:talk_detail", args=[talk.pk]
+    )
     assert talk.kind == "interview" and talk.item == world.item_a1 and talk.org == world.item_a1.org
     body = client.get(response["Location"]).content.decode()
     assert "逾期未整改，要求限期完成" in body
@@ -43,8 +51,10 @@ def test_an_interview_dated_in_the_future_is_refused(client, personas, world):
     from datetime import timedelta
 
     client.force_login(personas.township_a)
-    response = client.post(reverse("talks:interview_create", args=[world.item_a1.pk]),
-                           form(held_on=(TODAY + timedelta(days=3)).isoformat()))
+    response = client.post(
+        reverse("talks:interview_create", args=[world.item_a1.pk]),
+        form(held_on=(TODAY + timedelta(days=3)).isoformat()),
+    )
     assert response.status_code == 200 and "谈话日期不能晚于今天。" in response.content.decode()
     assert not TalkRecord.objects.exists()
 

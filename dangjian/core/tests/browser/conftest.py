@@ -71,6 +71,8 @@ def page(browser, live_server):
 @pytest.fixture
 def phone_page(browser, live_server):
     """A phone-sized page (390×844, touch) on the live server."""
-    context, page = _new_page(browser, live_server, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    context, page = _new_page(
+        browser, live_server, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
     yield page
     context.close()

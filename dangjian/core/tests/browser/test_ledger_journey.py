@@ -31,7 +31,9 @@ def move(page, to: str, *, note: str = "", measures: str | None = None, file: tu
         form.locator("textarea[name=measures]").fill(measures)
     if file is not None:
         name, data = file
-        form.locator("input[name=files]").set_input_files([{"name": name, "mimeType": "application/pdf", "buffer": data}])
+        form.locator("input[name=files]").set_input_files(
+            [{"name": name, "mimeType": "application/pdf", "buffer": data}]
+        )
     if note:
         form.locator("textarea[name=note]").fill(note)
     form.get_by_test_id(f"move-button-{to}").click()

@@ -10,7 +10,9 @@ from dangjian.ledger import services
 
 
 class Command(BaseCommand):
-    help = "Send deadline reminders, list overdue items for escalation, save month-end snapshots (idempotent)."
+    help = (
+        "Send deadline reminders, list overdue items for escalation, save month-end snapshots (idempotent)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Run as if today were this date (YYYY-MM-DD).")

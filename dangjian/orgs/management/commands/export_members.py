@@ -23,8 +23,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help=gettext_lazy("Output file (.xlsx)"))
-        parser.add_argument("--org", type=int, help=gettext_lazy("Export only the people of this organisation (by number) and those below it"))
-        parser.add_argument("--unmask", action="store_true", help=gettext_lazy("Export full ID numbers (written to the audit log)"))
+        parser.add_argument(
+            "--org",
+            type=int,
+            help=gettext_lazy("Export only the people of this organisation (by number) and those below it"),
+        )
+        parser.add_argument(
+            "--unmask",
+            action="store_true",
+            help=gettext_lazy("Export full ID numbers (written to the audit log)"),
+        )
 
     def handle(self, *args, file, org, unmask, **options):
         people = Person.objects.current()
@@ -38,7 +46,11 @@ class Command(BaseCommand):
         content = export_people(people, user=None, unmask=unmask, note=note)
         Path(file).write_bytes(content)
         count = people.count()
-        self.stdout.write(self.style.SUCCESS(
-            ngettext("Exported %(count)s person to %(file)s.", "Exported %(count)s people to %(file)s.", count)
-            % {"count": count, "file": file}
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                ngettext(
+                    "Exported %(count)s person to %(file)s.", "Exported %(count)s people to %(file)s.", count
+                )
+                % {"count": count, "file": file}
+            )
+        )

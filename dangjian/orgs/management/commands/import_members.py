@@ -29,9 +29,15 @@ class RosterImportCommand(BaseCommand):
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=gettext_lazy("Excel file (.xlsx) with the header row of the downloaded template"))
+        parser.add_argument(
+            "file", help=gettext_lazy("Excel file (.xlsx) with the header row of the downloaded template")
+        )
         parser.add_argument("--dry-run", action="store_true", help=gettext_lazy("Only check, write nothing"))
-        parser.add_argument("--as", dest="username", help=gettext_lazy("Import with this user's rights (default: as the system, with every right)"))
+        parser.add_argument(
+            "--as",
+            dest="username",
+            help=gettext_lazy("Import with this user's rights (default: as the system, with every right)"),
+        )
 
     def handle(self, *args, file, dry_run, username, **options):
         path = Path(file)
@@ -41,7 +47,9 @@ class RosterImportCommand(BaseCommand):
         if username:
             actor = get_user_model().objects.filter(username=username, is_active=True).first()
             if actor is None:
-                raise CommandError(_("There is no active user named “%(username)s”.") % {"username": username})
+                raise CommandError(
+                    _("There is no active user named “%(username)s”.") % {"username": username}
+                )
             if not can(actor, IMPORT):
                 raise CommandError(
                     _("The user “%(username)s” may not import rosters.") % {"username": username}
@@ -52,30 +60,38 @@ class RosterImportCommand(BaseCommand):
             if not preview.ok:
                 self._fail(preview.errors or [])
             rows = len(preview.rows)
-            self.stdout.write(self.style.SUCCESS(
-                ngettext(
-                    "Check passed: %(count)s row can be imported (nothing written).",
-                    "Check passed: %(count)s rows can be imported (nothing written).",
-                    rows,
-                ) % {"count": rows}
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    ngettext(
+                        "Check passed: %(count)s row can be imported (nothing written).",
+                        "Check passed: %(count)s rows can be imported (nothing written).",
+                        rows,
+                    )
+                    % {"count": rows}
+                )
+            )
             return
         try:
             with set_actor(actor) if actor is not None else _nothing():
                 _preview, count = importer.run(path)
         except ImportRefused as refused:
             self._fail(refused.errors)
-        self.stdout.write(self.style.SUCCESS(
-            ngettext("Imported %(count)s row.", "Imported %(count)s rows.", count) % {"count": count}
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                ngettext("Imported %(count)s row.", "Imported %(count)s rows.", count) % {"count": count}
+            )
+        )
 
     def _fail(self, errors):
         for error in errors:
             self.stderr.write(str(error))
         raise CommandError(
             ngettext(
-                "%(count)s problem; nothing was written.", "%(count)s problems; nothing was written.", len(errors)
-            ) % {"count": len(errors)}
+                "%(count)s problem; nothing was written.",
+                "%(count)s problems; nothing was written.",
+                len(errors),
+            )
+            % {"count": len(errors)}
         )
 
 
