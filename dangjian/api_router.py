@@ -1,17 +1,12 @@
-"""One REST router; each app registers its viewsets in its api.py (imported here)."""
+"""One REST router; every module that declares ``api`` on its ModuleConfig adds its viewsets to it."""
 
 from rest_framework.routers import DefaultRouter
 
+from dangjian.core import registry
+from dangjian.core.modules import resolve
+
 router = DefaultRouter()
 
-
-def _register_all() -> None:
-    from dangjian.orgs import api as orgs_api
-
-    orgs_api.register(router)
-    from dangjian.ledger import api as ledger_api
-
-    ledger_api.register(router)
-
-
-_register_all()
+for _config in registry.modules.values():
+    if _config.api:
+        resolve(_config.api)(router)

@@ -1,58 +1,31 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.caps import Cap
+from dangjian.core.modules import DemoStep, ModuleConfig, NavEntry
+from dangjian.core.scoping import can
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(ModuleConfig):
+    """Users, roles and role assignments (role × organisation × subtree)."""
+
     name = "dangjian.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")
 
-    def ready(self) -> None:
-        from dangjian.core import audit
-
-        from . import models
-
-        audit.register(
-            models.User, include_fields=["username", "display_name", "is_active", "is_superuser", "email"]
-        )
-        audit.register(models.RoleAssignment)
-
-        from dangjian.core import nav
-        from dangjian.core.scoping import can
-
-        nav.register(
-            nav.NavEntry(
-                key="accounts",
-                label=_("Accounts"),
-                icon="users",
-                url_name="accounts:user_list",
-                order=900,
-                visible=lambda user: can(user, "manage_users"),
-            )
-        )
-        nav.register(
-            nav.NavEntry(
-                key="audit",
-                label=_("Audit log"),
-                icon="history",
-                url_name="audit_log",
-                order=910,
-                visible=lambda user: can(user, "view_audit"),
-            )
-        )
-        nav.register(
-            nav.NavEntry(
-                key="parameters",
-                label=_("Rule parameters"),
-                icon="adjustments",
-                url_name="parameters",
-                order=920,
-                visible=lambda user: can(user, "administer"),
-            )
-        )
-
-        from dangjian.core import demo as core_demo
-
-        from . import demo
-
-        core_demo.register("accounts", order=20, build=demo.build)
+    url_prefix = "accounts/users/"
+    audited = {
+        "User": {"include_fields": ["username", "display_name", "is_active", "is_superuser", "email"]},
+        "RoleAssignment": {},
+    }
+    nav = (
+        NavEntry(
+            key="accounts",
+            label=_("Accounts"),
+            icon="users",
+            url_name="accounts:user_list",
+            order=900,
+            visible=lambda user: can(user, Cap.MANAGE_USERS),
+        ),
+    )
+    demo = (DemoStep("accounts", order=20, build="dangjian.accounts.demo.build"),)
+    leak_rows = "dangjian.accounts.tests.leak"

@@ -1,7 +1,11 @@
 """Roles and what each may do. Capabilities are checked through core.scoping at an organisation."""
 
+from functools import cache
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.caps import BASE_CAPABILITIES, Cap
 
 
 class Role(models.TextChoices):
@@ -13,28 +17,9 @@ class Role(models.TextChoices):
     MEMBER = "member", _("Party member")
 
 
-class Cap:
-    """Capability names (strings, so core.scoping needs no import of this module)."""
-
-    VIEW = "view"
-    MANAGE_ORGS = "manage_orgs"  # create, rename, move, dissolve organisations
-    MANAGE_PEOPLE = "manage_people"  # add, edit, transfer people and posts
-    UNMASK_ID = "unmask_id"  # see a full citizen ID number (each view is logged)
-    IMPORT = "import"
-    EXPORT = "export"
-    HAND_DOWN = "hand_down"  # issue lists and items to organisations below
-    RECTIFY = "rectify"  # acknowledge items, file measures and progress, request closure
-    VERIFY = "verify"  # verify or return closures, decide extensions, re-check
-    INSPECT = "inspect"  # record inspections, interviews and accountability
-    VIEW_AUDIT = "view_audit"
-    MANAGE_USERS = "manage_users"  # accounts and role assignments within one's own subtree
-    ADMINISTER = "administer"  # rule parameters, the whole platform
-
-
-ALL_CAPS = frozenset(v for k, v in vars(Cap).items() if k.isupper())
-
-ROLE_CAPS: dict[str, frozenset[str]] = {
-    Role.ADMIN: ALL_CAPS,
+# What each role may do before modules add their own capabilities (see ``role_caps``).
+BASE_ROLE_CAPS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(BASE_CAPABILITIES),
     Role.ORG_DEPT: frozenset(
         {
             Cap.VIEW,
@@ -69,6 +54,28 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.INSPECTOR: frozenset({Cap.VIEW, Cap.EXPORT, Cap.VERIFY, Cap.INSPECT}),
     Role.MEMBER: frozenset({Cap.VIEW}),
 }
+
+
+
+@cache
+def all_caps() -> frozenset[str]:
+    """Every capability of the platform (the administrator's and the superuser's set)."""
+    from dangjian.core.caps import all_capabilities
+
+    return frozenset(all_capabilities())
+
+
+@cache
+def role_caps() -> dict[str, frozenset[str]]:
+    """Each role's capabilities: the base set plus what the installed modules grant it."""
+    from dangjian.core import registry
+
+    result = {}
+    for role, base in BASE_ROLE_CAPS.items():
+        extra = registry.role_capabilities.get(str(role), set())
+        result[str(role)] = all_caps() if role == Role.ADMIN else frozenset(base | extra)
+    return result
+
 
 # Whether an assignment of this role covers the organisation's subtree by default.
 ROLE_DEFAULT_SUBTREE = {

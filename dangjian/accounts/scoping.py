@@ -2,7 +2,7 @@
 
 from dangjian.core.scoping import Grant, Scope
 
-from .roles import ALL_CAPS, ROLE_CAPS
+from .roles import all_caps, role_caps
 
 
 def scope_for_user(user) -> Scope:
@@ -10,13 +10,13 @@ def scope_for_user(user) -> Scope:
     if not user.is_active:
         return Scope()
     if user.is_superuser:
-        return Scope(everything=True, all_caps=ALL_CAPS, user_id=user.pk)
+        return Scope(everything=True, all_caps=all_caps(), user_id=user.pk)
     grants = []
     rows = user.assignments.filter(org__dissolved_on__isnull=True).values_list(
         "role", "org_id", "org__path", "include_subtree"
     )
     for role, org_id, path, subtree in rows:
         grants.append(
-            Grant(org_id=org_id, path=path, subtree=subtree, role=role, caps=ROLE_CAPS.get(role, frozenset()))
+            Grant(org_id=org_id, path=path, subtree=subtree, role=role, caps=role_caps().get(role, frozenset()))
         )
     return Scope(grants=tuple(grants), user_id=user.pk)

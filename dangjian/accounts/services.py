@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from dangjian.core.scoping import ensure_can, reset_scope, without_focus
 
 from .models import RoleAssignment, User
-from .roles import ROLE_CAPS, Cap, Role
+from .roles import Cap, Role, role_caps
 
 
 def caps_at(actor, org) -> frozenset[str]:
@@ -31,7 +31,7 @@ def _check_grantable(actor, role: str, org) -> None:
         raise ValidationError({"role": _("Unknown role.")})
     if org.is_dissolved:
         raise ValidationError({"org": _("This organisation has been dissolved.")})
-    if not ROLE_CAPS[role] <= caps_at(actor, org):
+    if not role_caps()[role] <= caps_at(actor, org):
         raise ValidationError({"role": _("You cannot grant a role with more rights than you hold yourself.")})
 
 

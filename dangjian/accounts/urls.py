@@ -2,7 +2,6 @@ from django.urls import path
 
 from . import views
 
-app_name = "accounts"
 urlpatterns = [
     path("", views.user_list, name="user_list"),
     path("new/", views.user_create, name="user_create"),

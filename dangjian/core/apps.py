@@ -1,8 +1,33 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from .caps import Cap
+from .modules import ModuleConfig, NavEntry
+from .scoping import can
 
-class CoreConfig(AppConfig):
+
+class CoreConfig(ModuleConfig):
+    """The shell: home, focus, audit log and rule parameters (mounted at the root by dangjian/urls.py)."""
+
     name = "dangjian.core"
     label = "core"
     verbose_name = _("Core")
+
+    nav = (
+        NavEntry(
+            key="audit",
+            label=_("Audit log"),
+            icon="history",
+            url_name="audit_log",
+            order=910,
+            visible=lambda user: can(user, Cap.VIEW_AUDIT),
+        ),
+        NavEntry(
+            key="parameters",
+            label=_("Rule parameters"),
+            icon="adjustments",
+            url_name="parameters",
+            order=920,
+            visible=lambda user: can(user, Cap.ADMINISTER),
+        ),
+    )
+    leak_rows = "dangjian.core.tests.leak"

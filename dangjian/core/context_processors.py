@@ -2,7 +2,8 @@
 
 from django.urls import NoReverseMatch, reverse
 
-from . import nav
+from . import nav, registry
+from .modules import resolve
 from .scoping import get_scope
 
 
@@ -27,7 +28,7 @@ def shell(request):
         max(matches, key=lambda e: len(e["url"]))["active"] = True
     scope = get_scope(user)
     badges = []
-    for badge in nav.BADGES.values():
-        badges.append({"badge": badge, "url": reverse(badge.url_name), "count": badge.count(user)})
+    for badge in registry.badges.values():
+        badges.append({"badge": badge, "url": reverse(badge.url_name), "count": resolve(badge.count)(user)})
     request._dangjian_shell = {"nav_entries": entries, "scope": scope, "header_badges": badges}
     return request._dangjian_shell

@@ -1,7 +1,8 @@
-"""The demo county: each app contributes its own realistic records to ``manage.py demo``.
+"""The demo county: each module contributes its own realistic records to ``manage.py demo``.
 
-An app registers a contributor in ``ready()``; contributors run in ``order`` and share a
-``DemoContext`` (the random generator, the scale, and what earlier contributors built).
+A module declares its ``DemoStep``s on its AppConfig (``core.modules``); the steps run in
+``order`` and share a ``DemoContext`` (the random generator, the scale, and what earlier
+steps built).
 """
 
 from __future__ import annotations
@@ -20,12 +21,9 @@ class DemoContext:
     data: dict = field(default_factory=dict)  # shared between contributors, e.g. data["townships"]
 
 
-CONTRIBUTORS: dict[str, tuple[int, Callable[[DemoContext], None]]] = {}
-
-
-def register(key: str, *, order: int, build: Callable[[DemoContext], None]) -> None:
-    CONTRIBUTORS[key] = (order, build)
-
-
 def contributors() -> list[tuple[str, Callable[[DemoContext], None]]]:
-    return [(k, fn) for k, (o, fn) in sorted(CONTRIBUTORS.items(), key=lambda kv: kv[1][0])]
+    """(key, build) of every module's demo step, in order."""
+    from . import registry
+    from .modules import resolve
+
+    return [(step.key, resolve(step.build)) for step in registry.ordered(registry.demo_steps)]

@@ -1,4 +1,4 @@
-"""The sidebar and the header badges: each app registers its own entries in ``ready()``."""
+"""The sidebar entries and header badges that modules declare (see ``core.modules``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class NavEntry:
+    """A sidebar entry; ``visible(user)`` hides it from those who cannot use it."""
+
     key: str
     label: str
     icon: str  # Tabler icon name without the "ti-" prefix
@@ -25,28 +27,14 @@ class Badge:
     label: str
     icon: str
     url_name: str
-    count: Callable
-
-
-MODULES: dict[str, NavEntry] = {}
-BADGES: dict[str, Badge] = {}
-HOME_BLOCKS: dict[str, tuple[int, str, Callable]] = {}
-
-
-def register(entry: NavEntry) -> None:
-    MODULES[entry.key] = entry
-
-
-def register_badge(badge: Badge) -> None:
-    BADGES[badge.key] = badge
-
-
-def register_home_block(key: str, *, order: int, template: str, context: Callable) -> None:
-    """A block on the home page: ``context(request)`` returns the template's context or None to hide it."""
-    HOME_BLOCKS[key] = (order, template, context)
+    count: Callable | str
 
 
 def entries_for(user) -> list[NavEntry]:
+    """The sidebar entries this user may see, in order."""
+    from . import registry
+
     return sorted(
-        (e for e in MODULES.values() if e.visible is None or e.visible(user)), key=lambda e: (e.order, e.key)
+        (e for e in registry.nav.values() if e.visible is None or e.visible(user)),
+        key=lambda e: (e.order, e.key),
     )

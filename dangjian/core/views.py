@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import nav, params
+from . import params, registry
 from .middleware import FOCUS_SESSION_KEY
+from .modules import resolve
 from .scoping import can, get_for_user, reset_scope, without_focus
 
 
@@ -20,10 +21,10 @@ from .scoping import can, get_for_user, reset_scope, without_focus
 def home(request):
     """My work: blocks that each app contributes (items waiting for me, warnings…)."""
     blocks = []
-    for _key, (_order, template, context) in sorted(nav.HOME_BLOCKS.items(), key=lambda kv: kv[1][0]):
-        ctx = context(request)
+    for block in registry.ordered(registry.home_blocks):
+        ctx = resolve(block.context)(request)
         if ctx is not None:
-            blocks.append({"template": template, "ctx": ctx})
+            blocks.append({"template": block.template, "ctx": ctx})
     return render(request, "core/home.html", {"blocks": blocks})
 
 

@@ -31,7 +31,8 @@ STALE_MESSAGE = gettext_lazy("Somebody else has changed this record; refresh the
 class Transition:
     """One allowed move between two states.
 
-    ``cap``: the capability the actor needs at the record's organisation.
+    ``cap``: the capability the actor needs at the record's organisation, or a callable
+    ``cap(obj)`` naming it when it depends on the record.
     ``guard``: an optional callable(obj, actor, **fields) raising ValidationError
     when the move is not allowed for this record or actor (separation of duties,
     required evidence…).
@@ -39,9 +40,14 @@ class Transition:
     """
 
     label: str
-    cap: str | None = None
+    cap: str | Callable | None = None
     guard: Callable | None = None
     note_required: bool = False
+
+
+def required_cap(rule: Transition, obj) -> str | None:
+    """The capability a transition needs for this record."""
+    return rule.cap(obj) if callable(rule.cap) else rule.cap
 
 
 def allowed_moves(obj, actor) -> list[tuple[str, Transition]]:
@@ -50,7 +56,8 @@ def allowed_moves(obj, actor) -> list[tuple[str, Transition]]:
     for (old, new), rule in type(obj).ALLOWED.items():
         if old != obj.status:
             continue
-        if rule.cap and not scoping.can(actor, rule.cap, obj):
+        cap = required_cap(rule, obj)
+        if cap and not scoping.can(actor, cap, obj):
             continue
         moves.append((new, rule))
     return moves
@@ -94,7 +101,8 @@ def transition(
                 % {"old": _label(model, old), "new": _label(model, to)},
                 code="not_allowed",
             )
-        if rule.cap and not scoping.can(actor, rule.cap, locked):
+        cap = required_cap(rule, locked)
+        if cap and not scoping.can(actor, cap, locked):
             raise PermissionDenied(_("You are not allowed to do this here."))
         if rule.note_required and not note.strip():
             raise ValidationError(_("Please give a reason."), code="note_required")

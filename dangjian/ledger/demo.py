@@ -379,7 +379,8 @@ class Realistic:
                 new_deadline=self.day(40),
                 today=self.day(-14),
             )
-        # Escalation: overdue items go on the list; one gets an interview and an accountability decision.
+        # Escalation: overdue items go on the list; one gets an accountability decision (the talks
+        # module's demo records the interview held over it).
         services.escalations_run(today=self.R)
         overdue = [
             i for i in done.values() if i.status != S.CLOSED and i.deadline and i.deadline < self.day(-7)
@@ -387,19 +388,7 @@ class Realistic:
         if overdue:
             item = overdue[0]
             item.refresh_from_db()
-            # The demo only: the ledger app itself never imports a workflow app.
-            from dangjian.talks.services import talk_record_interview
-
-            talk_record_interview(
-                item=item,
-                talker="县委常委、组织部部长",
-                talkee=f"{item.org.label}书记",
-                held_on=self.day(-5),
-                content="就整改逾期问题进行约谈，指出责任担当不到位、压力传导不到位，要求十日内拿出整改措施。",
-                commitments="立即召开党委会专题研究，十日内完成整改并书面报告。",
-                actor=self.inspector,
-                today=self.R,
-            )
+            self.ctx.data["escalated_item"] = item  # the talks demo records the interview held over it
             services.accountability_record(
                 item=item,
                 form="notice",

@@ -96,6 +96,10 @@ class ItemList(models.Model):
     document = models.CharField(_("source document"), max_length=200, blank=True)
     document_file = models.FileField(_("document file"), upload_to="ledger/lists/%Y/%m/", blank=True)
     needs_approval = models.BooleanField(_("needs the leader's approval before handing down"), default=False)
+    # The record of another module the list was raised from (a talk, an inspection visit …), see ``door``.
+    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source_record = GenericForeignKey("source_type", "source_id")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -111,6 +115,13 @@ class ItemList(models.Model):
         verbose_name = _("list")
         verbose_name_plural = _("lists")
         indexes = [models.Index(fields=["org", "status", "issued_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "org"],
+                condition=models.Q(source_type__isnull=False),
+                name="unique_list_per_source_record",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -204,6 +215,8 @@ class Item(models.Model):
     )
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     source_record = GenericForeignKey("source_type", "source_id")
+    # Which finding of the source record this item is: raising the same finding twice finds this item.
+    source_key = models.CharField(max_length=100, blank=True, default="")
     org = models.ForeignKey(
         "orgs.Organisation",
         on_delete=models.PROTECT,
@@ -268,11 +281,47 @@ class Item(models.Model):
             models.Index(fields=["source_type", "source_id"]),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["item_list", "number"], name="unique_item_number_in_list")
+            models.UniqueConstraint(fields=["item_list", "number"], name="unique_item_number_in_list"),
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "source_key", "org"],
+                condition=~models.Q(source_key=""),
+                name="unique_item_per_source_finding",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+
+class ItemLink(models.Model):
+    """A record of another module that concerns an item (an interview held over it …).
+
+    The ledger never reads other modules' tables: they link their records here through
+    ``ledger.door.link_record`` and show them on the item page through a registered panel.
+    """
+
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", _("Interview")
+        OTHER = "other", _("Other record")
+
+    scope_org_field = "item__org"
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="links")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    record_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    record_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("record_type", "record_id")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("linked record")
+        constraints = [models.UniqueConstraint(fields=["item", "record_type", "record_id"], name="unique_item_link")]
+
+    def __str__(self) -> str:
+        return f"{self.item} ← {self.get_kind_display()}"
 
 
 class Progress(models.Model):

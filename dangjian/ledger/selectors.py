@@ -16,19 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import scoping, workflow
+from dangjian.core.caps import Cap
 from dangjian.core.params import get as param
 from dangjian.orgs.models import Organisation
 
 from . import params
-from .models import Escalation, Evidence, ExtensionRequest, Item, Progress, RollupSnapshot
+from .models import Escalation, Evidence, ExtensionRequest, Item, ItemLink, Progress, RollupSnapshot
 
 S = Item.Status
 STATUS_ORDER = [s for s in S.values if s != S.DRAFT]
-
-
-def cap_q(user, cap: str, prefix: str = "org__") -> Q:
-    """Records whose organisation (through ``prefix``) is covered by a grant carrying ``cap`` (focus honoured)."""
-    return scoping.get_scope(user).q(prefix, cap=cap)
 
 
 # ------------------------------------------------------------------ the ledger (台账)
@@ -283,11 +279,11 @@ class MyWork:
 
 
 def _rectify_q(user) -> Q:
-    return cap_q(user, "rectify")
+    return scoping.get_scope(user).q("org__", cap=Cap.RECTIFY)
 
 
 def _verify_q(user) -> Q:
-    q = cap_q(user, "verify", prefix="supervisor_org__")
+    q = scoping.get_scope(user).q("supervisor_org__", cap=Cap.VERIFY)
     if int(param(params.SEPARATION_OF_DUTIES.key)):
         own = [g.org_id for g in scoping.get_scope(user).grants]
         if own:
@@ -369,7 +365,9 @@ def escalation_rows(user, *, include_resolved: bool = False):
     return (
         qs.select_related("item", "item__org", "item__supervisor_org", "item__item_list")
         .annotate(
-            interviews=Count("item__talks", filter=Q(item__talks__kind="interview"), distinct=True),
+            interviews=Count(
+                "item__links", filter=Q(item__links__kind=ItemLink.Kind.INTERVIEW), distinct=True
+            ),
             accountabilities=Count("item__accountabilities", distinct=True),
         )
         .order_by("deadline", "pk")

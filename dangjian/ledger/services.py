@@ -110,6 +110,24 @@ def _clean_text(value) -> str:
 # ------------------------------------------------------------------ guards (the workflow rules)
 
 
+def hand_down_cap(item_list: ItemList) -> str:
+    """The capability needed to create and hand down this list's items.
+
+    "hand_down" for lists made by hand; for a list raised from another module's record
+    (a talk, an inspection visit …) the capability that source declared (see ``ledger.door``).
+    """
+    if item_list.source_type_id:
+        from django.contrib.contenttypes.models import ContentType as CT
+
+        from dangjian.core import registry
+
+        ct = CT.objects.get_for_id(item_list.source_type_id)
+        source = registry.item_sources.get(f"{ct.app_label}.{ct.model}")
+        if source is not None:
+            return source.cap
+    return HAND_DOWN
+
+
 def separation_violated(item: Item, actor) -> bool:
     """True when ``actor`` holds any role AT the item's responsible organisation.
 
@@ -254,7 +272,7 @@ ItemList.ALLOWED = {
         ItemList.ALLOWED[(_LS.PENDING_APPROVAL, _LS.ISSUED)], guard=_guard_list_has_items
     ),
     (_LS.DRAFT, _LS.ISSUED): dataclasses.replace(
-        ItemList.ALLOWED[(_LS.DRAFT, _LS.ISSUED)], guard=_guard_list_direct_issue
+        ItemList.ALLOWED[(_LS.DRAFT, _LS.ISSUED)], guard=_guard_list_direct_issue, cap=hand_down_cap
     ),
 }
 
@@ -337,9 +355,20 @@ def list_create(
     document: str = "",
     document_file=None,
     needs_approval: bool = False,
+    source_record=None,
 ) -> ItemList:
-    """Create a draft list (清单) issued by ``org``."""
-    scoping.ensure_can(actor, HAND_DOWN, org)
+    """Create a draft list (清单) issued by ``org``.
+
+    ``source_record``: the record of another module the list is raised from (only through
+    ``ledger.door``); the right to create it is then the source's capability, not "hand_down".
+    """
+    source_fields = {}
+    if source_record is not None:
+        source_fields = {
+            "source_type": ContentType.objects.get_for_model(type(source_record)),
+            "source_id": source_record.pk,
+        }
+    scoping.ensure_can(actor, hand_down_cap(ItemList(**source_fields)), org)
     title = _clean_text(title)
     if not title:
         raise ValidationError({"title": _("Please give the list a title.")})
@@ -354,6 +383,7 @@ def list_create(
         document=_clean_text(document)[:200],
         needs_approval=needs_approval,
         created_by=actor if getattr(actor, "pk", None) else None,
+        **source_fields,
     )
     if document_file:
         validate_files([document_file])
@@ -516,11 +546,12 @@ def _create_items(
     orgs: Sequence,
     actor,
     source_record=None,
+    source_key: str = "",
     group=None,
     today: date | None = None,
     **values,
 ) -> list[Item]:
-    scoping.ensure_can(actor, HAND_DOWN, item_list.org)
+    scoping.ensure_can(actor, hand_down_cap(item_list), item_list.org)
     item_list = _lock(ItemList, item_list)
     today = _today(today)
     issued = item_list.status == _LS.ISSUED
@@ -535,6 +566,7 @@ def _create_items(
         source_fields = {
             "source_type": ContentType.objects.get_for_model(type(source_record)),
             "source_id": source_record.pk,
+            "source_key": source_key[:100],
         }
     checked = [_clean_item(item_list, {**values, "org": org}, issued_on=issued_on) for org in orgs]
     number = _next_number(item_list)
@@ -557,7 +589,15 @@ def _create_items(
 
 @transaction.atomic
 def item_create(
-    *, item_list: ItemList, org, title: str, actor, source_record=None, today: date | None = None, **fields
+    *,
+    item_list: ItemList,
+    org,
+    title: str,
+    actor,
+    source_record=None,
+    source_key: str = "",
+    today: date | None = None,
+    **fields,
 ) -> Item:
     """Add one item for one responsible organisation to a list.
 
@@ -570,6 +610,7 @@ def item_create(
         orgs=[org],
         actor=actor,
         source_record=source_record,
+        source_key=source_key,
         today=today,
         title=title,
         **fields,

@@ -2,5 +2,4 @@
 
 from .views import items, ledger, lists, stats
 
-app_name = "ledger"
 urlpatterns = [*lists.urlpatterns, *items.urlpatterns, *ledger.urlpatterns, *stats.urlpatterns]

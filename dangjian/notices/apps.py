@@ -1,23 +1,23 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.modules import Badge, ModuleConfig
 
-class NoticesConfig(AppConfig):
+
+class NoticesConfig(ModuleConfig):
+    """The notification centre: notices to users, with an unread badge and e-mail when configured."""
+
     name = "dangjian.notices"
     label = "notices"
     verbose_name = _("Notices")
 
-    def ready(self) -> None:
-        from dangjian.core import nav
-
-        from . import selectors
-
-        nav.register_badge(
-            nav.Badge(
-                key="notices",
-                label=_("Notifications"),
-                icon="bell",
-                url_name="notices:list",
-                count=selectors.unread_count,
-            )
-        )
+    url_prefix = "notices/"
+    badges = (
+        Badge(
+            key="notices",
+            label=_("Notifications"),
+            icon="bell",
+            url_name="notices:list",
+            count="dangjian.notices.selectors.unread_count",
+        ),
+    )
+    leak_rows = "dangjian.notices.tests.leak"

@@ -9,9 +9,9 @@ from .models import Notice
 
 def roles_with(cap: str) -> list[str]:
     """The roles whose capabilities include ``cap``."""
-    from dangjian.accounts.roles import ROLE_CAPS
+    from dangjian.accounts.roles import role_caps
 
-    return [str(role) for role, caps in ROLE_CAPS.items() if cap in caps]
+    return [str(role) for role, caps in role_caps().items() if cap in caps]
 
 
 def recipients_for_org(org, cap: str) -> list:

@@ -1,3 +1,3 @@
 """URLs of the notification centre (the views keep their own list)."""
 
-from .views import app_name, urlpatterns  # noqa: F401
+from .views import urlpatterns  # noqa: F401

@@ -62,7 +62,6 @@ def notice_read_all(request):
     return redirect("notices:list")
 
 
-app_name = "notices"
 urlpatterns = [
     path("", notice_list, name="list"),
     path("<int:pk>/read/", notice_read, name="read"),

@@ -1,59 +1,41 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.modules import DemoStep, HomeBlock, ModuleConfig, NavEntry, Panel, SearchProvider
 
 
-class OrgsConfig(AppConfig):
+class OrgsConfig(ModuleConfig):
+    """The organisation tree, members, posts and the roster import/export."""
+
     name = "dangjian.orgs"
     label = "orgs"
-    verbose_name = gettext_lazy("Organisations and members")
+    verbose_name = _("Organisations and members")
 
-    def ready(self) -> None:
-        from dangjian.core import audit
-
-        from . import models, params  # noqa: F401 - declares rule parameters
-
-        audit.register(models.Organisation, exclude_fields=["path", "depth", "numchild", "sort_key"])
-        audit.register(
-            models.Person,
-            exclude_fields=["id_cipher", "id_digest", "name_pinyin", "name_initials", "version"],
-        )
-        audit.register(models.Post)
-        audit.register(models.Transfer)
-
-        from django.utils.translation import gettext_lazy as _
-
-        from dangjian.core import nav
-
-        from .views.organisations import home_warnings_block
-
-        nav.register(
-            nav.NavEntry(key="orgs", label=_("Organisations"), icon="sitemap", url_name="orgs:tree", order=10)
-        )
-        nav.register(
-            nav.NavEntry(
-                key="org_warnings",
-                label=_("Warnings"),
-                icon="alert-triangle",
-                url_name="orgs:warnings",
-                order=12,
-            )
-        )
-        nav.register_home_block(
-            "org_warnings",
+    url_prefix = "orgs/"
+    api = "dangjian.orgs.api.register"
+    parameters = "dangjian.orgs.params"
+    audited = {
+        "Organisation": {"exclude_fields": ["path", "depth", "numchild", "sort_key"]},
+        "Person": {"exclude_fields": ["id_cipher", "id_digest", "name_pinyin", "name_initials", "version"]},
+        "Post": {},
+        "Transfer": {},
+    }
+    nav = (
+        NavEntry(key="orgs", label=_("Organisations"), icon="sitemap", url_name="orgs:tree", order=10),
+        NavEntry(key="people", label=_("Members"), icon="users", url_name="orgs:person_list", order=11),
+        NavEntry(
+            key="org_warnings", label=_("Warnings"), icon="alert-triangle", url_name="orgs:warnings", order=12
+        ),
+    )
+    home_blocks = (
+        HomeBlock(
+            key="org_warnings",
             order=20,
             template="orgs/partials/org_home_warnings.html",
-            context=home_warnings_block,
-        )
-
-        nav.register(
-            nav.NavEntry(
-                key="people", label=_("Members"), icon="users", url_name="orgs:person_list", order=11
-            )
-        )
-
-        from dangjian.core import demo as core_demo
-
-        from . import demo
-
-        core_demo.register("orgs", order=10, build=demo.build)
-        core_demo.register("orgs_history", order=30, build=demo.build_history)
+            context="dangjian.orgs.views.organisations.home_warnings_block",
+        ),
+    )
+    demo = (
+        DemoStep("orgs", order=10, build="dangjian.orgs.demo.build", present="dangjian.orgs.demo.present"),
+        DemoStep("orgs_history", order=30, build="dangjian.orgs.demo.build_history"),
+    )
+    leak_rows = "dangjian.orgs.tests.leak"

@@ -57,6 +57,11 @@ REFERENCE_DAY = date(2026, 11, 22)
 BATCH = 2000
 
 
+def present() -> bool:
+    """True when the database already has organisations (``demo --if-empty`` then builds nothing)."""
+    return Organisation.objects.exists()
+
+
 def reference_day() -> date:
     """The demo is dated to REFERENCE_DAY (so a seed always gives the same data), never in the future."""
     return min(REFERENCE_DAY, timezone.localdate())

@@ -2,5 +2,4 @@
 
 from .views import organisations, people, roster
 
-app_name = "orgs"
 urlpatterns = [*organisations.urlpatterns, *people.urlpatterns, *roster.urlpatterns]

@@ -6,9 +6,12 @@ and the superiors of the organisation may read them (see ``TalkRecordQuerySet.vi
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core import scoping
+from dangjian.core.caps import Cap
 from dangjian.core.scoping import ScopedQuerySet
 
 
@@ -30,14 +33,10 @@ class TalkRecordQuerySet(ScopedQuerySet):
         be the person who recorded the talk. A branch secretary or member who merely sees the
         organisation does not see the talks held with its people.
         """
-        from django.db.models import Q
-
-        from dangjian.ledger.selectors import cap_q
-
         qs = super().visible_to(user, ignore_focus=ignore_focus)
         if not getattr(user, "is_authenticated", False):
             return qs.none()
-        return qs.filter(cap_q(user, "inspect") | Q(recorded_by=user))
+        return qs.filter(scoping.get_scope(user).q("org__", cap=Cap.INSPECT) | Q(recorded_by=user))
 
 
 class TalkRecord(models.Model):
@@ -64,7 +63,7 @@ class TalkRecord(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="talks",
+        related_name="+",
         verbose_name=_("item that caused the talk"),
     )
     recorded_by = models.ForeignKey(

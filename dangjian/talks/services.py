@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import scoping
+from dangjian.core.caps import Cap
+from dangjian.ledger import door
 
 from .models import TalkKind, TalkRecord
 
@@ -33,7 +35,7 @@ def talk_record_interview(
     The talk belongs to the item's responsible organisation; the actor needs the "inspect"
     capability there.
     """
-    scoping.ensure_can(actor, "inspect", item.org)
+    scoping.ensure_can(actor, Cap.INSPECT, item.org)
     today = today or timezone.localdate()
     errors: dict[str, list] = {}
     if not (talker or "").strip():
@@ -46,7 +48,7 @@ def talk_record_interview(
         errors.setdefault("content", []).append(_("Please record what was said."))
     if errors:
         raise ValidationError(errors)
-    return TalkRecord.objects.create(
+    talk = TalkRecord.objects.create(
         org=item.org,
         kind=TalkKind.INTERVIEW,
         held_on=held_on,
@@ -59,3 +61,5 @@ def talk_record_interview(
         item=item,
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
+    door.link_record(item=item, record=talk, kind=door.ItemLink.Kind.INTERVIEW, actor=actor)
+    return talk

@@ -11,23 +11,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core import audit
+from dangjian.core.caps import Cap
 from dangjian.core.scoping import can, get_for_user
-from dangjian.ledger.models import Item
+from dangjian.ledger import door
 from dangjian.orgs.forms import add_service_error
 
 from . import services
 from .forms import InterviewForm
 from .models import TalkRecord
 
-INSPECT = "inspect"
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def interview_create(request, item_pk: int):
     """Record an interview with the responsible organisation's leaders over one item (from the escalation list)."""
-    item = get_for_user(Item.objects.select_related("org", "item_list"), request.user, pk=item_pk)
-    if not can(request.user, INSPECT, item):
+    item = door.item_for_user(request.user, item_pk)
+    if not can(request.user, Cap.INSPECT, item):
         raise PermissionDenied(_("You are not allowed to record interviews here."))
     initial = {"talkee": item.responsible_leader or item.responsible_person, "talker": str(request.user)}
     form = InterviewForm(request.POST or None, initial=initial)
@@ -70,7 +69,14 @@ def talk_detail(request, pk: int):
     )
 
 
-app_name = "talks"
+def item_panel(request, item):
+    """The talks held over an item, for the item page (a panel the ledger shows without importing talks)."""
+    talks = list(
+        TalkRecord.objects.visible_to(request.user).filter(item=item).select_related("recorded_by").order_by("held_on")
+    )
+    return {"talks": talks} if talks else None
+
+
 urlpatterns = [
     path("interview/<int:item_pk>/new/", interview_create, name="interview_create"),
     path("<int:pk>/", talk_detail, name="talk_detail"),

@@ -23,3 +23,21 @@ def cndate(value):
     if (get_language() or "").startswith("zh"):
         return f"{value.year}年{value.month}月{value.day}日"
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+@register.simple_tag(takes_context=True)
+def record_panels(context, obj):
+    """The panels other modules add to this record's page (``ModuleConfig.panels``), rendered in order."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from dangjian.core import registry
+    from dangjian.core.modules import resolve
+
+    request = context["request"]
+    parts = []
+    for panel in registry.panels_for(obj._meta.label_lower):
+        ctx = resolve(panel.context)(request, obj)
+        if ctx is not None:
+            parts.append(render_to_string(panel.template, {"object": obj, **ctx}, request=request))
+    return mark_safe("".join(parts))  # noqa: S308 - each part is a rendered (escaped) template

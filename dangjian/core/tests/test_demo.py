@@ -152,9 +152,9 @@ def test_if_empty_leaves_an_existing_database_alone(db):
     counts = (Organisation.objects.count(), Person.objects.count(), User.objects.count())
     out = StringIO()
     call_command("demo", scale="tiny", seed=3, if_empty=True, stdout=out)
-    assert "already has organisations" in out.getvalue()
+    assert "already has" in out.getvalue()
     assert (Organisation.objects.count(), Person.objects.count(), User.objects.count()) == counts
-    with pytest.raises(CommandError, match="already has organisations"):
+    with pytest.raises(CommandError, match="already has"):
         call_command("demo", scale="tiny", seed=3, stdout=StringIO())
 
 

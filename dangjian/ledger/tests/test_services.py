@@ -9,6 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dangjian.core import params as core_params
+from dangjian.core import registry
+from dangjian.core.modules import ItemSource
 from dangjian.ledger import services, sources
 from dangjian.ledger.models import DeadlineBasis, Evidence, ExtensionRequest, Item, ItemList, Progress
 
@@ -167,7 +169,7 @@ def test_pasting_for_two_organisations_makes_a_group_per_line(county, personas):
     assert item_list.groups.count() == 2
 
 
-def test_an_item_can_be_linked_to_its_source_record_and_shown_through_the_registry(county, personas):
+def test_an_item_can_be_linked_to_its_source_record_and_shown_through_the_registry(county, personas, monkeypatch):
     item_list = issued_list(county, personas)
     item = services.item_create(
         item_list=item_list,
@@ -179,13 +181,14 @@ def test_an_item_can_be_linked_to_its_source_record_and_shown_through_the_regist
     )
     assert item.source_record == county.village_a2
     assert sources.link_for(item) is None
-    sources.register(type(county.village_a2), "组织", "admin:orgs_organisation_change")
-    try:
-        label, url = sources.link_for(item)
-        assert label == "组织"
-        assert url.endswith(f"/{county.village_a2.pk}/change/")
-    finally:
-        sources.REGISTRY.clear()
+    monkeypatch.setitem(
+        registry.item_sources,
+        "orgs.organisation",
+        ItemSource("orgs.Organisation", "组织", "admin:orgs_organisation_change", source="other", cap="hand_down"),
+    )
+    label, url = sources.link_for(item)
+    assert label == "组织"
+    assert url.endswith(f"/{county.village_a2.pk}/change/")
 
 
 def test_only_items_not_yet_acknowledged_can_be_edited(county, personas):

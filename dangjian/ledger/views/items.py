@@ -98,7 +98,6 @@ def item_detail(request, pk: int):
             "extensions": list(item.extensions.all()),
             "rechecks": list(item.rechecks.all()),
             "accountabilities": list(item.accountabilities.all()),
-            "talks": list(item.talks.visible_to(user)),
             "progress_form": ProgressForm(initial={"version": item.version}) if can_rectify else None,
             "extension_form": ExtensionRequestForm(initial={"version": item.version})
             if can_rectify

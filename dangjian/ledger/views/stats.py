@@ -9,12 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dangjian.core import params
+from dangjian.core import params, registry
 from dangjian.core.exports import xlsx_response
 from dangjian.core.scoping import can, get_for_user, get_scope
 from dangjian.orgs.models import Organisation
@@ -138,13 +138,6 @@ def pressure(request):
     )
 
 
-def _talk_url(item_pk: int) -> str | None:
-    try:
-        return reverse("talks:interview_create", args=[item_pk])
-    except NoReverseMatch:
-        return None
-
-
 @login_required
 @require_GET
 def escalations(request):
@@ -153,15 +146,21 @@ def escalations(request):
         raise PermissionDenied(_("Only supervisors see the escalation list."))
     page = Paginator(selectors.escalation_rows(request.user), PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    actions = registry.actions_for("escalation")
     for row in page:
         row.days_overdue = (today - row.deadline).days
+        # Buttons other modules add here (e.g. the talks module's "record an interview").
+        row.actions = [
+            (action, reverse(action.url_name, args=[row.item_id]))
+            for action in actions
+            if can(request.user, action.cap, row.item)
+        ]
     return render(
         request,
         "ledger/escalations.html",
         {
             "page": page,
             "after_days": params.get(ledger_params.ESCALATE_AFTER_DAYS.key),
-            "talks_available": _talk_url(0) is not None,
             "breadcrumbs": [(_("Lists"), reverse("ledger:list_index")), (_("Escalation"), None)],
         },
     )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import PASSWORD
-from dangjian.core import nav
+from dangjian.core import registry
 from dangjian.orgs.models import Organisation, OrgKind, Post, PostKind
 from dangjian.orgs.tests.factories import make_org, make_person
 
@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _shell_without_other_apps(monkeypatch):
     """Pinned counts measure these pages: other apps' header badges and home blocks are pinned by their own tests."""
-    monkeypatch.setattr(nav, "BADGES", {})
-    monkeypatch.setattr(nav, "HOME_BLOCKS", {k: v for k, v in nav.HOME_BLOCKS.items() if k == "org_warnings"})
+    monkeypatch.setattr(registry, "badges", {})
+    monkeypatch.setattr(registry, "home_blocks", {k: v for k, v in registry.home_blocks.items() if k == "org_warnings"})
 
 
 def _url(name, *args):

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from dangjian.accounts.models import User
-from dangjian.core import nav
+from dangjian.core import registry
 from dangjian.core.models import StatusChange
 from dangjian.orgs import services
 from dangjian.orgs.models import Person, Post, PostKind, Transfer
@@ -200,7 +200,7 @@ def test_the_list_runs_a_fixed_number_of_queries_for_3_and_30_people(
     client, personas, people, county, django_assert_num_queries, monkeypatch
 ):
     """30 people, each with a post, cost exactly what 3 cost."""
-    monkeypatch.setattr(nav, "BADGES", {})  # other apps' header badges are pinned by their own tests
+    monkeypatch.setattr(registry, "badges", {})  # other apps' header badges are pinned by their own tests
     few = _list_queries(client, personas.county_admin)
     roster = [sql for sql in few if '"orgs_person"' in sql or '"orgs_post"' in sql]
     assert len(roster) == 3, roster  # the page count, the page of people (branch joined), their current posts

@@ -7,10 +7,19 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dangjian.core import demo
+from dangjian.core import demo, registry
+from dangjian.core.modules import resolve
 
 SCALES = ("county", "city", "province")
 HIDDEN_SCALES = ("tiny",)  # a few branches and ~200 people, for the test suite
+
+
+def first_filled_step() -> str | None:
+    """The key of a demo step whose records the database already holds (None for an empty database)."""
+    for step in registry.ordered(registry.demo_steps):
+        if step.present is not None and resolve(step.present)():
+            return step.key
+    return None
 
 
 class Command(BaseCommand):
@@ -28,16 +37,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale: str, seed: int, if_empty: bool, **options):
-        from dangjian.orgs.models import Organisation
-
         if scale not in SCALES + HIDDEN_SCALES:
             raise CommandError(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}.")
-        if Organisation.objects.exists():
+        filled = first_filled_step()
+        if filled is not None:
             if if_empty:
-                self.stdout.write("Demo data not built: the database already has organisations.")
+                self.stdout.write(f"Demo data not built: the database already has records ({filled}).")
                 return
             raise CommandError(
-                "The database already has organisations. The demo is built only into an empty database "
+                f"The database already has records ({filled}). The demo is built only into an empty database "
                 "(run `manage.py flush` first, or pass --if-empty to skip)."
             )
         started = time.monotonic()

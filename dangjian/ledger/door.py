@@ -1,0 +1,226 @@
+"""The ledger's door: the one public API through which other modules turn findings into list items.
+
+A talk, an evaluation, an inspection visit or a meeting check finds problems; the module
+that holds the record calls ``items_from_source`` and the problems become ``Item``s of a
+list linked back to that record, followed to verified closure like every other item.
+Other modules import this module only — never the ledger's models, services or selectors —
+and the ledger never imports them: it knows their records through the registry
+(``ModuleConfig.item_sources``) and shows them on the item page through registered panels.
+
+Who may raise items from a source: whoever holds the capability the source declares
+(``ItemSource.cap``: e.g. "inspect" for inspections and talks, "hand_down" for duty-report
+evaluations) at the issuing organisation. The list is handed down at once, without a draft
+or an approval step: the talk, the visit or the session that found the problems is itself the
+act of handing them over, and it has its own record and author.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.core import registry, scoping
+from dangjian.core.modules import ItemSource
+
+from . import services
+from .models import Item, ItemKind, ItemLink, ItemList
+
+__all__ = [
+    "Finding",
+    "ItemLink",
+    "item_for_user",
+    "items_from_source",
+    "items_of_source",
+    "link_record",
+    "links_of_record",
+    "source_for",
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem or task found in a source record.
+
+    ``key`` identifies the finding within its record: raising the same key again for the
+    same organisation returns the existing item instead of creating a second one.
+    Either ``deadline``, ``deadline_days`` or ``long_term`` is needed.
+    """
+
+    title: str
+    key: str
+    org: object | None = None  # the responsible organisation; default: the call's ``org``
+    description: str = ""
+    kind: str | None = None
+    deadline: date | None = None
+    deadline_days: int | None = None
+    deadline_basis: str | None = None
+    long_term: bool = False
+    responsible_leader: str = ""
+    responsible_person: str = ""
+    person: object | None = None
+    target: str = ""
+    remarks: str = ""
+
+
+def source_for(model_or_record) -> ItemSource:
+    """The registered source of a record's model, or ImproperlyConfigured naming what is missing."""
+    model = model_or_record if isinstance(model_or_record, type) else type(model_or_record)
+    source = registry.item_sources.get(model._meta.label_lower)
+    if source is None:
+        raise ImproperlyConfigured(
+            f"{model._meta.label} is not a registered item source: declare it in its app's "
+            "ModuleConfig.item_sources."
+        )
+    return source
+
+
+def _content_type(record) -> ContentType:
+    return ContentType.objects.get_for_model(type(record))
+
+
+def _source_list(*, source_record, issuer, source: ItemSource, actor, title, kind, today: date) -> ItemList:
+    """The list of this record at the issuing organisation, created (and handed down) once."""
+    ct = _content_type(source_record)
+    existing = ItemList.objects.select_for_update().filter(
+        source_type=ct, source_id=source_record.pk, org=issuer
+    )
+    item_list = existing.first()
+    if item_list is not None:
+        return item_list
+    try:
+        with transaction.atomic():
+            item_list = services.list_create(
+                org=issuer,
+                title=title or f"{source.label}：{source_record}",
+                actor=actor,
+                kind=kind,
+                source=source.source,
+                issued_on=today,
+                source_record=source_record,
+            )
+    except IntegrityError:
+        # Somebody raised the same record at the same moment: use their list.
+        return existing.get()
+    return item_list
+
+
+@transaction.atomic
+def items_from_source(
+    *,
+    source_record,
+    issuer,
+    org,
+    findings: Sequence[Finding],
+    actor,
+    title: str = "",
+    kind: str = ItemKind.PROBLEM,
+    today: date | None = None,
+) -> list[Item]:
+    """Turn ``findings`` of ``source_record`` into items handed from ``issuer`` to ``org`` (or each finding's org).
+
+    Idempotent: a finding whose key was already raised for that organisation returns the
+    existing item. All or nothing: a finding that cannot become an item refuses the whole
+    call with the ledger's message.
+    """
+    source = source_for(source_record)
+    scoping.ensure_can(actor, source.cap, issuer)
+    if not findings:
+        raise ValidationError(_("There are no problems to hand over."), code="no_findings")
+    keys = [f.key for f in findings]
+    if any(not k for k in keys) or len(set(keys)) != len(keys):
+        raise ValueError("every finding needs a distinct, non-empty key")
+    today = today or timezone.localdate()
+    item_list = _source_list(
+        source_record=source_record,
+        issuer=issuer,
+        source=source,
+        actor=actor,
+        title=title,
+        kind=kind,
+        today=today,
+    )
+    ct = _content_type(source_record)
+    existing = {
+        (i.source_key, i.org_id): i
+        for i in Item.objects.filter(source_type=ct, source_id=source_record.pk, source_key__in=keys)
+    }
+    result = []
+    for finding in findings:
+        target = finding.org or org
+        item = existing.get((finding.key, target.pk))
+        if item is None:
+            fields = {
+                name: getattr(finding, name)
+                for name in (
+                    "description",
+                    "deadline",
+                    "deadline_days",
+                    "deadline_basis",
+                    "long_term",
+                    "responsible_leader",
+                    "responsible_person",
+                    "person",
+                    "target",
+                    "remarks",
+                )
+                if getattr(finding, name) not in (None, "", False)
+            }
+            item = services.item_create(
+                item_list=item_list,
+                org=target,
+                title=finding.title,
+                actor=actor,
+                source_record=source_record,
+                source_key=finding.key,
+                kind=finding.kind or kind,
+                today=today,
+                **fields,
+            )
+        result.append(item)
+    if item_list.status != ItemList.Status.ISSUED:
+        services.list_issue(item_list=item_list, actor=actor, today=today)
+        for item in result:
+            item.refresh_from_db()
+    return result
+
+
+def items_of_source(source_record, user) -> QuerySet:
+    """The items raised from ``source_record`` that ``user`` may see (for the source's own page)."""
+    return (
+        Item.objects.visible_to(user)
+        .filter(source_type=_content_type(source_record), source_id=source_record.pk)
+        .select_related("org")
+        .order_by("item_list_id", "number")
+    )
+
+
+def item_for_user(user, pk) -> Item:
+    """One item the user may see, or 404 (for modules that act on an item, e.g. recording an interview)."""
+    return scoping.get_for_user(Item.objects.select_related("org", "item_list", "supervisor_org"), user, pk=pk)
+
+
+@transaction.atomic
+def link_record(*, item: Item, record, kind: str, actor) -> ItemLink:
+    """Link a record of another module to an item (idempotent); the item page shows it through panels."""
+    if kind not in ItemLink.Kind.values:
+        raise ValueError(f"unknown link kind {kind!r}")
+    link, _created = ItemLink.objects.get_or_create(
+        item=item,
+        record_type=_content_type(record),
+        record_id=record.pk,
+        defaults={"kind": kind, "created_by": actor if getattr(actor, "pk", None) else None},
+    )
+    return link
+
+
+def links_of_record(record) -> QuerySet:
+    """The items a record is linked to (unscoped: the caller already scoped the record itself)."""
+    return ItemLink.objects.filter(record_type=_content_type(record), record_id=record.pk).select_related("item")

@@ -1,0 +1,105 @@
+"""The ledger's indicators (see ``core.indicators``): one definition of each figure, used everywhere.
+
+Every figure counts the items whose responsible organisation lies in the organisation's
+subtree, drafts never included, as they stood at the end of the period.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.indicators import Indicator, Period, rate, register, subtree_rollup
+
+from .models import Escalation, Item
+
+S = Item.Status
+
+
+def _handed_down_by(period: Period):
+    """Items handed down on or before the period's last day (drafts never count)."""
+    return Item.objects.exclude(status=S.DRAFT).filter(issued_on__lte=period.end)
+
+
+def _open_at_end(period: Period) -> Q:
+    """Not closed at the end of the period (closed later, or not closed at all)."""
+    return Q(closed_on__isnull=True) | Q(closed_on__gt=period.end)
+
+
+def open_items(orgs, period: Period) -> dict:
+    rows = subtree_rollup(_handed_down_by(period), orgs, n=Count("pk", filter=_open_at_end(period)))
+    return {pk: row["n"] or 0 for pk, row in rows.items()}
+
+
+def overdue_items(orgs, period: Period) -> dict:
+    overdue = _open_at_end(period) & Q(long_term=False, deadline__lt=period.end)
+    rows = subtree_rollup(_handed_down_by(period), orgs, n=Count("pk", filter=overdue))
+    return {pk: row["n"] or 0 for pk, row in rows.items()}
+
+
+def closed_on_time_rate(orgs, period: Period) -> dict:
+    due = _handed_down_by(period).filter(long_term=False, deadline__range=(period.start, period.end))
+    on_time = Q(closed_on__isnull=False, closed_on__lte=period.end, closed_late=False)
+    rows = subtree_rollup(due, orgs, due=Count("pk"), on_time=Count("pk", filter=on_time))
+    return {pk: rate(row["on_time"], row["due"]) for pk, row in rows.items()}
+
+
+def escalated_items(orgs, period: Period) -> dict:
+    listed = Escalation.objects.filter(listed_on__range=(period.start, period.end))
+    rows = subtree_rollup(listed, orgs, path_field="item__org__path", n=Count("item", distinct=True))
+    return {pk: row["n"] or 0 for pk, row in rows.items()}
+
+
+OPEN_ITEMS = register(
+    Indicator(
+        key="ledger.open_items",
+        label=_("Open items"),
+        description=_(
+            "Items handed down by the end of the period and not closed (verified) by then, "
+            "in the organisation and every organisation below it."
+        ),
+        unit=_("items"),
+        module="ledger",
+        compute=open_items,
+        higher_is_better=False,
+    )
+)
+OVERDUE_ITEMS = register(
+    Indicator(
+        key="ledger.overdue_items",
+        label=_("Overdue items"),
+        description=_(
+            "Open items whose deadline had passed at the end of the period (long-term items have no deadline "
+            "and never count)."
+        ),
+        unit=_("items"),
+        module="ledger",
+        compute=overdue_items,
+        higher_is_better=False,
+    )
+)
+CLOSED_ON_TIME_RATE = register(
+    Indicator(
+        key="ledger.closed_on_time_rate",
+        label=_("Closed on time"),
+        description=_(
+            "Of the items whose deadline fell in the period, the share closed by the end of the period "
+            "without a late mark. No such items: no figure."
+        ),
+        unit=_("%"),
+        module="ledger",
+        compute=closed_on_time_rate,
+        decimals=1,
+    )
+)
+ESCALATED_ITEMS = register(
+    Indicator(
+        key="ledger.escalated_items",
+        label=_("Escalated items"),
+        description=_("Items put on the escalation list (overdue beyond the allowed days) during the period."),
+        unit=_("items"),
+        module="ledger",
+        compute=escalated_items,
+        higher_is_better=False,
+    )
+)
