@@ -33,10 +33,16 @@ class LedgerConfig(ModuleConfig):
     }
     nav = (
         NavEntry(
-            key="ledger", label=_("Lists and closure"), icon="list-check", url_name="ledger:list_index", order=30
+            key="ledger",
+            label=_("Lists and closure"),
+            icon="list-check",
+            url_name="ledger:list_index",
+            order=30,
         ),
         NavEntry(key="ledger_table", label=_("Ledger"), icon="table", url_name="ledger:ledger", order=31),
-        NavEntry(key="ledger_stats", label=_("Statistics"), icon="chart-bar", url_name="ledger:rollup", order=32),
+        NavEntry(
+            key="ledger_stats", label=_("Statistics"), icon="chart-bar", url_name="ledger:rollup", order=32
+        ),
         NavEntry(
             key="ledger_escalations",
             label=_("Escalation"),

@@ -159,6 +159,10 @@ def _ensure_supervisor(item: Item, actor) -> None:
         )
 
 
+def _item_hand_down_cap(item) -> str:
+    return hand_down_cap(item.item_list)
+
+
 def _guard_verifier(item, actor, **_fields) -> None:
     _ensure_supervisor(item, actor)
 
@@ -221,7 +225,7 @@ Item.ALLOWED.clear()
 Item.ALLOWED.update(
     {
         (S.DRAFT, S.HANDED_DOWN): Transition(
-            label=gettext_lazy("Hand down"), cap=HAND_DOWN, guard=_guard_hand_down
+            label=gettext_lazy("Hand down"), cap=_item_hand_down_cap, guard=_guard_hand_down
         ),
         (S.HANDED_DOWN, S.ACKNOWLEDGED): Transition(label=gettext_lazy("Acknowledge"), cap=RECTIFY),
         (S.ACKNOWLEDGED, S.RECTIFYING): Transition(

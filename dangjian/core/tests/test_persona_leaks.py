@@ -303,7 +303,7 @@ def api_detail(obj, **kw) -> Route:
 ROUTES: dict[str, Route] = {
     # core
     "home": page(),
-    "focus": page("org"),
+    "orgs:focus": page("org"),
     "audit_log": page(),
     "parameters": page(),
     "password_change": page(),
@@ -383,6 +383,8 @@ ROUTES: dict[str, Route] = {
     "notices:read_all": page(),
     "talks:interview_create": write("item", kwargs=lambda o: {"item_pk": o.pk}),
     "talks:talk_detail": detail("talk"),
+    # indicators: the figures of an outside organisation are refused (404), names never listed
+    "indicators:index": page("org", query={"key": "ledger.open_items"}),
 }
 
 # Global URLs that show no scoped record: signing in and out, language, API schema and docs, Django admin
