@@ -8,10 +8,13 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Lists and closure")
 
     def ready(self) -> None:
-        from dangjian.core import audit
+        from dangjian.core import audit, workflow
         from dangjian.core import demo as core_demo
 
-        from . import demo, models, params, services  # noqa: F401 - params declare rules, services fill ALLOWED
+        from . import demo, models, params, rules  # noqa: F401 - params declare rule parameters
+
+        for model, table in rules.WORKFLOWS.items():
+            workflow.register(model, table)
 
         for model in (
             models.Category,

@@ -2,8 +2,7 @@
 
 Views, the API, imports, the daily job, the demo and other apps (talks, reviews …) call
 these functions; nothing else writes ledger models. Every status change goes through
-``core.workflow.transition`` with the rules declared here in ``Item.ALLOWED``,
-``ItemList.ALLOWED`` and ``ExtensionRequest.ALLOWED``.
+``core.workflow.transition`` with the tables and guards of ``ledger.rules``.
 
 Notifications are written by the service that causes them, inside the same transaction
 (so a refused action notifies nobody); e-mails follow after commit (``notices.services``).
@@ -11,7 +10,6 @@ Notifications are written by the service that causes them, inside the same trans
 
 from __future__ import annotations
 
-import dataclasses
 import random
 import re
 from collections.abc import Sequence
@@ -24,11 +22,10 @@ from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dangjian.core import scoping, workflow
 from dangjian.core.params import get as param
-from dangjian.core.workflow import STALE_MESSAGE, Transition
+from dangjian.core.workflow import STALE_MESSAGE
 from dangjian.notices.selectors import recipients_for_org
 from dangjian.notices.services import notify
 
@@ -49,9 +46,11 @@ from .models import (
     RollupSnapshot,
     Source,
 )
+from .rules import HAND_DOWN, INSPECT, RECTIFY, VERIFY
 
 S = Item.Status
-HAND_DOWN, RECTIFY, VERIFY, INSPECT = "hand_down", "rectify", "verify", "inspect"
+_LS = ItemList.Status
+_ES = ExtensionRequest.Status
 
 # States in which the responsible organisation is working on the item.
 WORKING_STATES = (S.HANDED_DOWN, S.ACKNOWLEDGED, S.RECTIFYING, S.RETURNED)
@@ -105,158 +104,6 @@ def _lock(model, obj):
 
 def _clean_text(value) -> str:
     return (value or "").strip()
-
-
-# ------------------------------------------------------------------ guards (the workflow rules)
-
-
-def separation_violated(item: Item, actor) -> bool:
-    """True when ``actor`` holds any role AT the item's responsible organisation.
-
-    Such a person belongs to the side that rectified the item and so may not verify or
-    return its closure, nor decide its extensions (职责分离). An administrator can switch the
-    rule off with the parameter ``ledger.separation_of_duties`` = 0.
-    """
-    if not int(param(params.SEPARATION_OF_DUTIES.key)):
-        return False
-    if not getattr(actor, "pk", None):
-        return False
-    return actor.assignments.filter(org_id=item.org_id).exists()
-
-
-def _ensure_supervisor(item: Item, actor) -> None:
-    if separation_violated(item, actor):
-        raise ValidationError(
-            _(
-                "Separation of duties: you hold a role at the responsible organisation, "
-                "so you cannot verify or return this item, nor decide its extensions."
-            ),
-            code="separation",
-        )
-    if not scoping.can(actor, VERIFY, item.supervisor_org):
-        raise ValidationError(
-            _("Only the supervising organisation (%(org)s) can verify or return this item.")
-            % {"org": item.supervisor_org},
-            code="not_supervisor",
-        )
-
-
-def _guard_verifier(item, actor, **_fields) -> None:
-    _ensure_supervisor(item, actor)
-
-
-def _guard_extension_decider(extension, actor, **_fields) -> None:
-    _ensure_supervisor(extension.item, actor)
-
-
-def _guard_measures(item, actor, *, measures=None, **_fields) -> None:
-    if not _clean_text(measures if measures is not None else item.measures):
-        raise ValidationError(
-            {"measures": _("Please file the rectification measures.")}, code="measures_required"
-        )
-
-
-def _guard_closure_evidence(item, actor, **_fields) -> None:
-    if item.category_id is None or not item.category.requires_evidence:
-        return
-    if not Evidence.objects.filter(item=item, purpose="closure", round=item.round).exists():
-        raise ValidationError(
-            _(
-                "Items of the category “%(category)s” need evidence: attach at least one file to the closure request."
-            )
-            % {"category": item.category},
-            code="evidence_required",
-        )
-
-
-def _guard_reopen(item, actor, *, deadline=None, **_fields) -> None:
-    # Only recheck_record reopens, and it always passes the new deadline.
-    if deadline is None:
-        raise ValidationError(_("A reopened item needs a new deadline."), code="deadline_required")
-
-
-def _guard_hand_down(item, actor, *, issued_on=None, deadline=None, **_fields) -> None:
-    issued_on = issued_on or item.issued_on
-    deadline = deadline if deadline is not None else item.deadline
-    if deadline is not None and not item.long_term and deadline < issued_on:
-        raise ValidationError(
-            _("Item %(number)s: the deadline cannot be before the hand-down date (%(date)s).")
-            % {"number": item.number, "date": issued_on.isoformat()},
-            code="deadline_before_issue",
-        )
-
-
-def _guard_list_has_items(item_list, actor, **_fields) -> None:
-    if not item_list.items.exists():
-        raise ValidationError(_("The list has no items yet."), code="empty_list")
-
-
-def _guard_list_direct_issue(item_list, actor, **fields) -> None:
-    if item_list.needs_approval:
-        raise ValidationError(
-            _("This list needs the leader's approval: submit it for approval first."), code="needs_approval"
-        )
-    _guard_list_has_items(item_list, actor, **fields)
-
-
-Item.ALLOWED.clear()
-Item.ALLOWED.update(
-    {
-        (S.DRAFT, S.HANDED_DOWN): Transition(
-            label=gettext_lazy("Hand down"), cap=HAND_DOWN, guard=_guard_hand_down
-        ),
-        (S.HANDED_DOWN, S.ACKNOWLEDGED): Transition(label=gettext_lazy("Acknowledge"), cap=RECTIFY),
-        (S.ACKNOWLEDGED, S.RECTIFYING): Transition(
-            label=gettext_lazy("File measures"), cap=RECTIFY, guard=_guard_measures
-        ),
-        (S.RECTIFYING, S.CLOSURE_REQUESTED): Transition(
-            label=gettext_lazy("Request closure"), cap=RECTIFY, guard=_guard_closure_evidence
-        ),
-        (S.CLOSURE_REQUESTED, S.CLOSED): Transition(
-            label=gettext_lazy("Verify and close"), cap=VERIFY, guard=_guard_verifier
-        ),
-        (S.CLOSURE_REQUESTED, S.RETURNED): Transition(
-            label=gettext_lazy("Return"), cap=VERIFY, guard=_guard_verifier, note_required=True
-        ),
-        (S.RETURNED, S.CLOSURE_REQUESTED): Transition(
-            label=gettext_lazy("Request closure again"), cap=RECTIFY, guard=_guard_closure_evidence
-        ),
-        (S.RETURNED, S.RECTIFYING): Transition(label=gettext_lazy("Continue rectifying"), cap=RECTIFY),
-        (S.CLOSED, S.RECTIFYING): Transition(
-            label=gettext_lazy("Reopen after look-back"), cap=VERIFY, guard=_guard_reopen, note_required=True
-        ),
-    }
-)
-
-_ES = ExtensionRequest.Status
-ExtensionRequest.ALLOWED.clear()
-ExtensionRequest.ALLOWED.update(
-    {
-        (_ES.PENDING, _ES.APPROVED): Transition(
-            label=gettext_lazy("Approve extension"), cap=VERIFY, guard=_guard_extension_decider
-        ),
-        (_ES.PENDING, _ES.REFUSED): Transition(
-            label=gettext_lazy("Refuse extension"),
-            cap=VERIFY,
-            guard=_guard_extension_decider,
-            note_required=True,
-        ),
-    }
-)
-
-_LS = ItemList.Status
-ItemList.ALLOWED = {
-    **ItemList.ALLOWED,
-    (_LS.DRAFT, _LS.PENDING_APPROVAL): dataclasses.replace(
-        ItemList.ALLOWED[(_LS.DRAFT, _LS.PENDING_APPROVAL)], guard=_guard_list_has_items
-    ),
-    (_LS.PENDING_APPROVAL, _LS.ISSUED): dataclasses.replace(
-        ItemList.ALLOWED[(_LS.PENDING_APPROVAL, _LS.ISSUED)], guard=_guard_list_has_items
-    ),
-    (_LS.DRAFT, _LS.ISSUED): dataclasses.replace(
-        ItemList.ALLOWED[(_LS.DRAFT, _LS.ISSUED)], guard=_guard_list_direct_issue
-    ),
-}
 
 
 # ------------------------------------------------------------------ evidence files
@@ -410,6 +257,22 @@ def list_issue(
     )
     _hand_down_drafts(item_list, actor, _today(today))
     return item_list
+
+
+def list_move(
+    *, item_list: ItemList, to: str, actor, note: str = "", expected_version: int | None = None
+) -> ItemList:
+    """Perform the list transition to ``to`` through the service that owns it (the list page's buttons)."""
+    service = {
+        (_LS.DRAFT, _LS.PENDING_APPROVAL): list_submit,
+        (_LS.PENDING_APPROVAL, _LS.DRAFT): list_send_back,
+        (_LS.PENDING_APPROVAL, _LS.ISSUED): list_approve,
+        (_LS.DRAFT, _LS.ISSUED): list_issue,
+    }.get((item_list.status, to))
+    if service is None:
+        # Not a move from this state: the workflow refuses it and words the refusal.
+        return workflow.transition(obj=item_list, to=to, actor=actor)
+    return service(item_list=item_list, actor=actor, note=note, expected_version=expected_version)
 
 
 def _hand_down_drafts(item_list: ItemList, actor, today: date) -> None:
@@ -768,7 +631,7 @@ def item_request_closure(
     if files:
         scoping.ensure_can(actor, RECTIFY, locked)
         validate_files(files)
-        if (locked.status, S.CLOSURE_REQUESTED) in Item.ALLOWED:
+        if (locked.status, S.CLOSURE_REQUESTED) in workflow.rules_for(Item):
             _write_evidence(item=locked, files=files, actor=actor, purpose="closure")
     item = workflow.transition(
         obj=item,

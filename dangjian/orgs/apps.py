@@ -8,9 +8,12 @@ class OrgsConfig(AppConfig):
     verbose_name = gettext_lazy("Organisations and members")
 
     def ready(self) -> None:
-        from dangjian.core import audit
+        from dangjian.core import audit, workflow
 
-        from . import models, params  # noqa: F401 - declares rule parameters
+        from . import models, params, rules  # noqa: F401 - params declare rule parameters
+
+        for model, table in rules.WORKFLOWS.items():
+            workflow.register(model, table)
 
         audit.register(models.Organisation, exclude_fields=["path", "depth", "numchild", "sort_key"])
         audit.register(
