@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.core.scoping import ScopedQuerySet
-from dangjian.core.workflow import Transition
 
 
 class ItemKind(models.TextChoices):
@@ -71,17 +70,6 @@ class ItemList(models.Model):
         DRAFT = "draft", _("Draft")
         PENDING_APPROVAL = "pending_approval", _("Awaiting approval")
         ISSUED = "issued", pgettext_lazy("list status", "Handed down")
-
-    ALLOWED = {
-        (Status.DRAFT, Status.PENDING_APPROVAL): Transition(label=_("Submit for approval"), cap="hand_down"),
-        (Status.PENDING_APPROVAL, Status.DRAFT): Transition(
-            label=_("Send back to draft"), cap="hand_down", note_required=True
-        ),
-        (Status.PENDING_APPROVAL, Status.ISSUED): Transition(
-            label=_("Approve and hand down"), cap="hand_down"
-        ),
-        (Status.DRAFT, Status.ISSUED): Transition(label=_("Hand down"), cap="hand_down"),
-    }
 
     org = models.ForeignKey(
         "orgs.Organisation",
@@ -182,9 +170,6 @@ class Item(models.Model):
         CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
         RETURNED = "returned", _("Returned")
         CLOSED = "closed", _("Closed")
-
-    # Filled in by ledger.services (the guards need the services' rules); see services.ITEM_TRANSITIONS.
-    ALLOWED: dict = {}
 
     scope_org_field = "org"
 
@@ -391,8 +376,6 @@ class ExtensionRequest(models.Model):
         PENDING = "pending", _("Pending")
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
-
-    ALLOWED: dict = {}  # filled in by ledger.services
 
     scope_org_field = "item__org"
 
