@@ -49,7 +49,7 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """"2026" or "2026-11" (ValueError otherwise)."""
+        """ "2026" or "2026-11" (ValueError otherwise)."""
         text = (text or "").strip()
         if len(text) == 4 and text.isdigit():
             return cls.year(int(text))

@@ -97,7 +97,9 @@ class ItemList(models.Model):
     document_file = models.FileField(_("document file"), upload_to="ledger/lists/%Y/%m/", blank=True)
     needs_approval = models.BooleanField(_("needs the leader's approval before handing down"), default=False)
     # The record of another module the list was raised from (a talk, an inspection visit …), see ``door``.
-    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     source_record = GenericForeignKey("source_type", "source_id")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -311,14 +313,18 @@ class ItemLink(models.Model):
     record_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     record_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("record_type", "record_id")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("linked record")
-        constraints = [models.UniqueConstraint(fields=["item", "record_type", "record_id"], name="unique_item_link")]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "record_type", "record_id"], name="unique_item_link")
+        ]
 
     def __str__(self) -> str:
         return f"{self.item} ← {self.get_kind_display()}"

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.modules import DemoStep, HomeBlock, ModuleConfig, NavEntry, Panel, SearchProvider
+from dangjian.core.modules import DemoStep, HomeBlock, ModuleConfig, NavEntry
 
 
 class OrgsConfig(ModuleConfig):

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def _shell_without_other_apps(monkeypatch):
     """Pinned counts measure these pages: other apps' header badges and home blocks are pinned by their own tests."""
     monkeypatch.setattr(registry, "badges", {})
-    monkeypatch.setattr(registry, "home_blocks", {k: v for k, v in registry.home_blocks.items() if k == "org_warnings"})
+    monkeypatch.setattr(
+        registry, "home_blocks", {k: v for k, v in registry.home_blocks.items() if k == "org_warnings"}
+    )
 
 
 def _url(name, *args):
