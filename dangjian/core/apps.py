@@ -6,7 +6,7 @@ from .scoping import can
 
 
 class CoreConfig(ModuleConfig):
-    """The shell: home, focus, audit log and rule parameters (mounted at the root by dangjian/urls.py)."""
+    """The shell: home, focus, audit log, rule parameters, attachments, Word templates (mounted at the root)."""
 
     name = "dangjian.core"
     label = "core"
@@ -29,5 +29,15 @@ class CoreConfig(ModuleConfig):
             order=920,
             visible=lambda user: can(user, Cap.ADMINISTER),
         ),
+        NavEntry(
+            key="document_templates",
+            label=_("Word templates"),
+            icon="file-word",
+            url_name="document_templates",
+            order=930,
+            visible=lambda user: can(user, Cap.ADMINISTER),
+        ),
     )
+    audited = {"Attachment": {}, "DocumentTemplate": {}}
+    parameters = "dangjian.core.attachments"
     leak_rows = "dangjian.core.tests.leak"

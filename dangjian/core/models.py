@@ -1,4 +1,6 @@
-"""Shared records: status history and administrator-adjustable rule parameters."""
+"""Shared records: status history, rule parameters, attachments and replaceable Word templates."""
+
+import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -6,6 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .scoping import ScopedQuerySet
 
 
 class StatusChange(models.Model):
@@ -68,6 +72,81 @@ class Parameter(models.Model):
     class Meta:
         verbose_name = _("rule parameter")
         verbose_name_plural = _("rule parameters")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def _attachment_path(instance, filename: str) -> str:
+    """A random name under the month: the user's file name never reaches the file system."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{'.' + ext if ext.isalnum() else ''}"
+
+
+def _template_path(instance, filename: str) -> str:
+    return f"document_templates/{instance.key}-{uuid.uuid4().hex[:8]}.docx"
+
+
+class AttachmentQuerySet(ScopedQuerySet):
+    def for_owner(self, owner):
+        """The files attached to ``owner`` (combine with ``visible_to``)."""
+        return self.filter(owner_type=ContentType.objects.get_for_model(type(owner)), owner_id=owner.pk)
+
+
+class Attachment(models.Model):
+    """A file attached to any record (附件), scoped by the organisation of its owner (see ``core.attachments``)."""
+
+    owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    owner_id = models.PositiveBigIntegerField()
+    owner = GenericForeignKey("owner_type", "owner_id")
+    # The organisation tree is the one base every business record is scoped by.
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    purpose = models.CharField(_("purpose"), max_length=40, blank=True)
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        indexes = [models.Index(fields=["owner_type", "owner_id"])]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def previewable(self) -> bool:
+        """Images and PDF open in the browser (sandboxed); other files are downloaded."""
+        from .attachments import is_previewable
+
+        return is_previewable(self.content_type)
+
+
+class DocumentTemplate(models.Model):
+    """An office's replacement for the default Word template of a document kind (see ``core.documents``)."""
+
+    key = models.CharField(_("document kind"), max_length=100, unique=True)
+    file = models.FileField(_("template"), upload_to=_template_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Word template")
+        verbose_name_plural = _("Word templates")
 
     def __str__(self) -> str:
         return self.key

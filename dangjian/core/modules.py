@@ -31,6 +31,8 @@ imports nothing but ``core`` and the declarations stay readable in one place::
                         template="reviews/partials/org_panel.html",
                         context="dangjian.reviews.selectors.org_panel"),)
         indicators = "dangjian.reviews.indicators"      # calls core.indicators.register on import
+        documents = (DocumentKind("reviews.result_notice", label=_("Evaluation result notice"),
+                                  fields=(DocField("org", _("Organisation evaluated")), …)),)
         leak_rows = "dangjian.reviews.tests.leak"       # ROUTES/OBJECTS rows for the persona test
 """
 
@@ -45,12 +47,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from . import registry
+from .documents import DocField, DocumentKind
 from .nav import Badge, NavEntry
 
 __all__ = [
     "Badge",
     "DailyJob",
     "DemoStep",
+    "DocField",
+    "DocumentKind",
     "HomeBlock",
     "ItemAction",
     "ItemSource",
@@ -196,6 +201,7 @@ class ModuleConfig(AppConfig):
     item_actions: tuple[ItemAction, ...] = ()
     search: tuple[SearchProvider, ...] = ()
     indicators: str | None = None
+    documents: tuple[DocumentKind, ...] = ()
     leak_rows: str | None = None
 
     def ready(self) -> None:
@@ -204,7 +210,7 @@ class ModuleConfig(AppConfig):
 
 def register_module(config: ModuleConfig) -> None:
     """Put every declaration of ``config`` into the registry (idempotent)."""
-    from . import audit, workflow
+    from . import audit, documents, workflow
 
     if config.label in registry.modules:
         return
@@ -242,5 +248,7 @@ def register_module(config: ModuleConfig) -> None:
         registry.actions.setdefault(action.on, {})[action.key] = action
     for provider in config.search:
         registry.search_providers[provider.key] = provider
+    for kind in config.documents:
+        documents.register(kind, app_label=config.label, app_path=config.path)
     if config.indicators:
         import_module(config.indicators)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .documents import DocumentKind
     from .indicators import Indicator
     from .modules import (
         DailyJob,
@@ -36,6 +37,7 @@ panels: dict[str, dict[str, Panel]] = {}  # "app_label.model" of the host page �
 actions: dict[str, dict[str, ItemAction]] = {}  # where the host shows them → key → action
 search_providers: dict[str, SearchProvider] = {}
 indicators: dict[str, Indicator] = {}  # key → indicator (``core.indicators.register``)
+document_kinds: dict[str, DocumentKind] = {}  # "app.name" → Word document kind (``core.documents``)
 
 
 def ordered(store: dict, key=lambda v: (v.order, v.key)) -> list:

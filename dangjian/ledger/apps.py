@@ -1,7 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.caps import Cap
-from dangjian.core.modules import DailyJob, DemoStep, HomeBlock, ModuleConfig, NavEntry
+from dangjian.core.modules import (
+    DailyJob,
+    DemoStep,
+    DocField,
+    DocumentKind,
+    HomeBlock,
+    ModuleConfig,
+    NavEntry,
+)
 from dangjian.core.scoping import can
 
 
@@ -64,4 +72,36 @@ class LedgerConfig(ModuleConfig):
     demo = (DemoStep("ledger", order=50, build="dangjian.ledger.demo.build"),)
     daily = (DailyJob("ledger", order=50, run="dangjian.ledger.services.daily_run"),)
     indicators = "dangjian.ledger.indicators"
+    # Filled by ledger.selectors.item_closure_record; default template: documents/item_closure.docx
+    # (written by scripts/make_document_templates.py).
+    documents = (
+        DocumentKind(
+            key="ledger.item_closure",
+            label=_("Item closure record"),
+            fields=(
+                DocField("number", _("Item number in its list")),
+                DocField("title", _("Problem or task")),
+                DocField("org", _("Responsible organisation")),
+                DocField("supervisor_org", _("Supervising organisation (verifies the closure)")),
+                DocField("deadline", _("Deadline (or “long-term”)")),
+                DocField("measures", _("Rectification measures")),
+                DocField("closure_requested_on", _("Date closure was requested (empty before)")),
+                DocField("closed_on", _("Date the closure was verified (empty before)")),
+                DocField("verifier", _("Who verified the closure (empty before)")),
+                DocField("list_title", _("Title of the list"), required=False),
+                DocField("issuing_org", _("Organisation that issued the list"), required=False),
+                DocField("description", _("Description of the problem"), required=False),
+                DocField("responsible_leader", _("Responsible leader"), required=False),
+                DocField("responsible_person", _("Responsible person"), required=False),
+                DocField("issued_on", _("Date handed down"), required=False),
+                DocField(
+                    "progress",
+                    _("Progress entries, a list: each has on (date), text and percent"),
+                    required=False,
+                ),
+                DocField("evidence", _("Names of the evidence files, a list"), required=False),
+                DocField("printed_on", _("Date the document was printed"), required=False),
+            ),
+        ),
+    )
     leak_rows = "dangjian.ledger.tests.leak"

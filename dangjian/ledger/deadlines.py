@@ -1,11 +1,7 @@
 """Deadlines and traffic lights (红黄绿灯).
 
-Working days follow the official Chinese calendar (``chinese_calendar``, pip name
-``chinesecalendar``): public holidays do not count, and the Saturdays or Sundays made into
-working days (调休) do. The package only knows the years it ships data for; for dates
-beyond them we fall back to Monday–Friday (without holidays), because guessing next year's
-holiday arrangement would be worse than a plain week. Upgrade the package each December
-when the State Council publishes the new year's arrangement.
+Working days (holidays and 调休) come from the platform's one calendar, ``core.calendar``;
+see there what happens beyond the years the holiday data covers.
 """
 
 from __future__ import annotations
@@ -14,6 +10,8 @@ from datetime import date, timedelta
 
 from django.db.models import Case, CharField, Q, Value, When
 
+from dangjian.core import calendar
+
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
 LIGHTS = (GREEN, YELLOW, RED, NONE)
 
@@ -21,32 +19,11 @@ LIGHTS = (GREEN, YELLOW, RED, NONE)
 _NO_LIGHT_STATUSES = ("draft", "closed")
 
 
-def is_working_day(day: date) -> bool:
-    """True on official working days (调休 Saturdays included, holidays excluded)."""
-    import chinese_calendar
-
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        # Beyond the package's data: Monday to Friday.
-        return day.weekday() < 5
-
-
 def add_days(start: date, days: int, *, working: bool = False) -> date:
-    """The date ``days`` calendar days (or working days) after ``start``.
-
-    Counting working days starts on the day after ``start``; the deadline is the
-    ``days``-th working day. ``days == 0`` returns ``start``.
-    """
-    if not working:
-        return start + timedelta(days=days)
-    day = start
-    remaining = days
-    while remaining > 0:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            remaining -= 1
-    return day
+    """The date ``days`` calendar days (or working days, see ``core.calendar.add_working_days``) after ``start``."""
+    if working:
+        return calendar.add_working_days(start, days)
+    return start + timedelta(days=days)
 
 
 def yellow_days() -> int:

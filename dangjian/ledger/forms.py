@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.orgs.forms import DateInput, TablerFormMixin, add_service_error  # noqa: F401 (re-exported)
+from dangjian.core.forms import add_service_error  # noqa: F401 (the ledger views import it from here)
+from dangjian.orgs.forms import DateInput, TablerFormMixin
 from dangjian.orgs.models import Organisation
 
 from .models import Accountability, Category, ItemKind, ItemList, Recheck, Source

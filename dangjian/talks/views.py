@@ -2,71 +2,65 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext_lazy
 
 from dangjian.core import audit
 from dangjian.core.caps import Cap
-from dangjian.core.scoping import can, get_for_user
+from dangjian.core.generic import ObjectView, ServiceFormView
 from dangjian.ledger import door
-from dangjian.orgs.forms import add_service_error
 
 from . import services
 from .forms import InterviewForm
 from .models import TalkRecord
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def interview_create(request, item_pk: int):
+class InterviewCreate(ServiceFormView):
     """Record an interview with the responsible organisation's leaders over one item (from the escalation list)."""
-    item = door.item_for_user(request.user, item_pk)
-    if not can(request.user, Cap.INSPECT, item):
-        raise PermissionDenied(_("You are not allowed to record interviews here."))
-    initial = {"talkee": item.responsible_leader or item.responsible_person, "talker": str(request.user)}
-    form = InterviewForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            talk = services.talk_record_interview(item=item, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Interview recorded."))
-            return redirect("talks:talk_detail", pk=talk.pk)
-    return render(
-        request,
-        "talks/interview_form.html",
-        {
-            "form": form,
-            "item": item,
+
+    pk_url_kwarg = "item_pk"
+    capability = Cap.INSPECT
+    denied_message = gettext_lazy("You are not allowed to record interviews here.")
+    form_class = InterviewForm
+    template_name = "talks/interview_form.html"
+    context_object_name = "item"
+    success_message = gettext_lazy("Interview recorded.")
+
+    def get_object(self):
+        return door.item_for_user(self.request.user, self.kwargs["item_pk"])
+
+    def get_initial(self, item) -> dict:
+        return {
+            "talkee": item.responsible_leader or item.responsible_person,
+            "talker": str(self.request.user),
+        }
+
+    def perform(self, form, item, user):
+        return services.talk_record_interview(item=item, actor=user, **form.cleaned_data)
+
+    def get_success_url(self, item, talk) -> str:
+        return reverse("talks:talk_detail", args=[talk.pk])
+
+    def get_extra_context(self, item) -> dict:
+        return {
             "breadcrumbs": [
                 (_("Escalation"), reverse("ledger:escalations")),
                 (str(item), reverse("ledger:item_detail", args=[item.pk])),
                 (_("Record an interview"), None),
-            ],
-        },
-    )
+            ]
+        }
 
 
-@login_required
-@require_GET
-def talk_detail(request, pk: int):
+class TalkDetail(ObjectView):
     """One talk record (visible to the talk's organisers and the organisation's superiors only)."""
-    talk = get_for_user(TalkRecord.objects.select_related("org", "item", "recorded_by"), request.user, pk=pk)
-    return render(
-        request,
-        "talks/talk_detail.html",
-        {
-            "talk": talk,
-            "timeline": audit.timeline(talk),
-            "breadcrumbs": [(_("Talks"), None), (str(talk), None)],
-        },
-    )
+
+    queryset = TalkRecord.objects.select_related("org", "item", "recorded_by")
+    template_name = "talks/talk_detail.html"
+    context_object_name = "talk"
+
+    def get_extra_context(self, talk) -> dict:
+        return {"timeline": audit.timeline(talk), "breadcrumbs": [(_("Talks"), None), (str(talk), None)]}
 
 
 def item_panel(request, item):
@@ -81,6 +75,6 @@ def item_panel(request, item):
 
 
 urlpatterns = [
-    path("interview/<int:item_pk>/new/", interview_create, name="interview_create"),
-    path("<int:pk>/", talk_detail, name="talk_detail"),
+    path("interview/<int:item_pk>/new/", InterviewCreate.as_view(), name="interview_create"),
+    path("<int:pk>/", TalkDetail.as_view(), name="talk_detail"),
 ]

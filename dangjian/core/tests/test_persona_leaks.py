@@ -244,6 +244,17 @@ def _talk(world, key):
     return talk, [content]
 
 
+def _attachment(world, key):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangjian.core import attachments
+
+    name = f"附件-{key}.pdf"
+    owner = world.get("person", key)
+    made = attachments.attach(owner=owner, files=[SimpleUploadedFile(name, b"%PDF-1.4 leak")], actor=None)
+    return made[0], [name]
+
+
 OBJECTS: dict[str, Callable] = {
     "org": _org,
     "person": _person,
@@ -258,6 +269,7 @@ OBJECTS: dict[str, Callable] = {
     "extension": _extension,
     "recheck": _recheck,
     "talk": _talk,
+    "attachment": _attachment,
 }
 
 # --- the table: every URL name → how to check it ---
@@ -308,6 +320,9 @@ ROUTES: dict[str, Route] = {
     "parameters": page(),
     "password_change": page(),
     "password_change_done": page(),
+    "attachment_download": detail("attachment"),
+    "document_templates": page(),
+    "document_template_download": export(fixed={"key": "ledger.item_closure"}),
     # orgs
     "orgs:tree": page("org"),
     "orgs:org_list": page("org"),
@@ -366,6 +381,7 @@ ROUTES: dict[str, Route] = {
     "ledger:extension_decide": write("extension"),
     "ledger:recheck_record": write("recheck"),
     "ledger:evidence_download": detail("evidence"),
+    "ledger:item_closure_document": detail("item"),
     "ledger:ledger": page("item"),
     "ledger:ledger_export": export("item"),
     "ledger:rollup": page(),

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dangjian.core import scoping
+from dangjian.core import attachments, scoping
 from dangjian.core.params import get as param
 
 from .. import params
@@ -20,26 +20,13 @@ from ..rules import RECTIFY, VERIFY
 
 
 def validate_files(files: Sequence) -> None:
-    """Refuse files of a forbidden type, empty files or files over the size limit (nothing is written)."""
-    allowed = params.evidence_extensions()
-    max_mb = int(param(params.EVIDENCE_MAX_MB.key))
-    errors = []
-    for f in files:
-        name = getattr(f, "name", "") or ""
-        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if ext not in allowed:
-            errors.append(
-                _("“%(name)s”: this type of file is not accepted. Allowed types: %(types)s.")
-                % {"name": name, "types": ", ".join(allowed)}
-            )
-        elif (f.size or 0) > max_mb * 1024 * 1024:
-            errors.append(
-                _("“%(name)s” is larger than the limit of %(mb)s MB.") % {"name": name, "mb": max_mb}
-            )
-        elif not f.size:
-            errors.append(_("“%(name)s” is empty.") % {"name": name})
-    if errors:
-        raise ValidationError({"files": errors}, code="bad_file")
+    """Refuse files of a forbidden type, whose content does not match their name, empty or too large.
+
+    The one check of ``core.attachments`` with the ledger's evidence parameters; nothing is written.
+    """
+    attachments.validate_files(
+        files, extensions=params.evidence_extensions(), max_mb=int(param(params.EVIDENCE_MAX_MB.key))
+    )
 
 
 def _write_evidence(

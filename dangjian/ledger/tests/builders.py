@@ -15,7 +15,7 @@ S = Item.Status
 
 
 def pdf(name: str = "整改报告.pdf", size: int | None = None) -> SimpleUploadedFile:
-    body = b"%PDF-1.4 evidence" if size is None else b"0" * size
+    body = b"%PDF-1.4 evidence" if size is None else b"%PDF-1.4 " + b"0" * max(size - 9, 0)
     return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 

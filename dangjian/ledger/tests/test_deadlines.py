@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from dangjian.core import calendar
 from dangjian.core import params as core_params
-from dangjian.ledger import deadlines
 from dangjian.ledger.deadlines import GREEN, NONE, RED, YELLOW, add_days, light
 from dangjian.ledger.models import Item
 
@@ -26,14 +26,14 @@ def test_calendar_days_ignore_holidays():
 
 
 def test_holidays_do_not_count_and_swapped_weekends_do():
-    assert deadlines.is_working_day(date(2026, 10, 1)) is False
-    assert deadlines.is_working_day(date(2026, 10, 10)) is True  # Saturday, 调休
-    assert deadlines.is_working_day(date(2026, 11, 21)) is False  # an ordinary Saturday
+    assert calendar.is_working_day(date(2026, 10, 1)) is False
+    assert calendar.is_working_day(date(2026, 10, 10)) is True  # Saturday, 调休
+    assert calendar.is_working_day(date(2026, 11, 21)) is False  # an ordinary Saturday
 
 
 def test_years_beyond_the_calendar_data_fall_back_to_monday_to_friday():
-    assert deadlines.is_working_day(date(2099, 10, 1)) is True  # a Thursday; no holiday data that far
-    assert deadlines.is_working_day(date(2099, 10, 3)) is False  # Saturday
+    assert calendar.is_working_day(date(2099, 10, 1)) is True  # a Thursday; no holiday data that far
+    assert calendar.is_working_day(date(2099, 10, 3)) is False  # Saturday
     assert add_days(date(2099, 10, 2), 1, working=True) == date(2099, 10, 5)
 
 

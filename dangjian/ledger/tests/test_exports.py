@@ -6,10 +6,10 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from dangjian.core.tests.files import upload
 from dangjian.ledger import services
 from dangjian.ledger.columns import STANDARD_HEADERS
 
@@ -73,7 +73,7 @@ def test_the_export_writes_the_published_status_words_progress_and_evidence(clie
         on=TODAY,
         text="标识已安装",
         percent=100,
-        files=[SimpleUploadedFile("现场.jpg", b"jpg")],
+        files=[upload("现场.jpg")],
     )
     services.item_request_closure(item=a1, actor=va)
     services.item_verify(item=a1, actor=ta)

@@ -13,9 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.core.tests.files import content, upload
 from dangjian.core.workflow import STALE_MESSAGE
 from dangjian.ledger import services
 from dangjian.ledger.models import Evidence, Item, ItemGroup, ItemList, Progress
+
+JPEG = content("jpg")
 
 pytestmark = pytest.mark.django_db
 
@@ -301,7 +304,7 @@ def test_the_village_records_progress_with_evidence_and_downloads_it(client, per
             "text": "已制作标识牌",
             "percent": 60,
             "version": item.version,
-            "files": [SimpleUploadedFile("照片.jpg", b"jpeg-bytes", content_type="image/jpeg")],
+            "files": [upload("照片.jpg", JPEG)],
         },
     )
     assert response.status_code == 302
@@ -311,7 +314,7 @@ def test_the_village_records_progress_with_evidence_and_downloads_it(client, per
     page = text(client.get(reverse("ledger:item_detail", args=[item.pk])))
     assert "已制作标识牌" in page and reverse("ledger:evidence_download", args=[evidence.pk]) in page
     download = client.get(reverse("ledger:evidence_download", args=[evidence.pk]))
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"jpeg-bytes"
+    assert download.status_code == 200 and b"".join(download.streaming_content) == JPEG
 
 
 def test_evidence_of_another_subtree_cannot_be_downloaded(client, personas, world):

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from dangjian.core import params as core_params
 from dangjian.core import registry
 from dangjian.core.modules import ItemSource
+from dangjian.core.tests.files import upload
 from dangjian.ledger import services, sources
 from dangjian.ledger.models import DeadlineBasis, Evidence, ExtensionRequest, Item, ItemList, Progress
 
@@ -298,7 +299,7 @@ def test_evidence_over_the_size_limit_is_refused_and_nothing_is_written(county, 
 def test_progress_with_files_keeps_them_as_progress_evidence(county, personas):
     item = walk(handed_item(county, personas), S.RECTIFYING, personas)
     entry = services.progress_add(
-        item=item, actor=personas.village_a1, on=TODAY, text="附照片", percent=50, files=[pdf("照片.jpg")]
+        item=item, actor=personas.village_a1, on=TODAY, text="附照片", percent=50, files=[upload("照片.jpg")]
     )
     assert list(entry.files.values_list("name", "purpose")) == [("照片.jpg", "progress")]
 

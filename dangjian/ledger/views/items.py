@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangjian.core import audit
+from dangjian.core import attachments, audit, documents
 from dangjian.core.scoping import can, get_for_user
 
 from .. import selectors, services, sources
@@ -289,14 +288,24 @@ def accountability_create(request, pk: int):
 @login_required
 @require_GET
 def evidence_download(request, pk: int):
-    """An evidence file, only for users who may see its item (media is never served directly)."""
+    """An evidence file, only for users who may see its item, served like every attachment (core.attachments)."""
     evidence = get_for_user(Evidence, request.user, pk=pk)
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
+    response = attachments.serve(evidence.file, name=evidence.name, inline=request.GET.get("preview") == "1")
     audit.log_access(evidence, what="download")
-    return FileResponse(handle, as_attachment=True, filename=evidence.name)
+    return response
+
+
+@login_required
+@require_GET
+def item_closure_document(request, pk: int):
+    """The item's closure record (销号审批表) as a Word document, from the office's template if it uploaded one."""
+    item = get_for_user(
+        Item.objects.select_related("item_list__org", "org", "supervisor_org", "closed_by"),
+        request.user,
+        pk=pk,
+    )
+    data = documents.render("ledger.item_closure", selectors.item_closure_record(item))
+    return documents.response(data, filename=_("Closure record %(number)s.docx") % {"number": item.number})
 
 
 urlpatterns = [
@@ -308,5 +317,6 @@ urlpatterns = [
     path("items/<int:pk>/accountability/", accountability_create, name="accountability_create"),
     path("extensions/<int:pk>/decide/", extension_decide, name="extension_decide"),
     path("rechecks/<int:pk>/record/", recheck_record, name="recheck_record"),
+    path("items/<int:pk>/closure.docx", item_closure_document, name="item_closure_document"),
     path("evidence/<int:pk>/", evidence_download, name="evidence_download"),
 ]

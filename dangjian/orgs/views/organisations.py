@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from dangjian.core import audit
+from dangjian.core.forms import add_service_error
 from dangjian.core.middleware import FOCUS_SESSION_KEY
 from dangjian.core.scoping import can, ensure_can, get_for_user, get_scope, reset_scope, without_focus
 
@@ -32,7 +33,6 @@ from ..forms import (
     OrganisationDissolveForm,
     OrganisationForm,
     OrganisationMoveForm,
-    add_service_error,
     style_widgets,
 )
 from ..models import Organisation, OrgKind, Post, PostKind

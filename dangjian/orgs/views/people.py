@@ -13,10 +13,13 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from dangjian.core import audit, workflow
+from dangjian.core.forms import add_service_error
+from dangjian.core.generic import ServiceFormView
 from dangjian.core.scoping import can, ensure_can, get_for_user, get_scope
 
 from .. import services
@@ -28,7 +31,6 @@ from ..forms import (
     PersonTransferForm,
     PostEndForm,
     PostForm,
-    add_service_error,
 )
 from ..models import Organisation, Person, Post
 from ..selectors import person_rows
@@ -331,86 +333,77 @@ def _person_action(request, person, form, title, template):
 # ------------------------------------------------------------------ posts
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def post_create(request, org_pk: int):
+class PostCreate(ServiceFormView):
     """Appoint someone from the organisation's roster (or its subtree) to a post; a new secretary replaces the old."""
-    org = get_for_user(Organisation.objects.current(), request.user, pk=org_pk)
-    ensure_can(request.user, MANAGE_PEOPLE, org)
-    people = (
-        Person.objects.visible_to(request.user)
-        .current()
-        .filter(org__path__subtree=org.path)
-        .select_related("org")
-        .order_by("name_pinyin", "pk")
-    )
-    initial = {"person": request.GET.get("person")} if request.GET.get("person", "").isdigit() else {}
-    form = PostForm(request.POST or None, people=people, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        person = form.cleaned_data["person"]
-        try:
-            services.post_start(
-                org=org,
-                person=person,
-                kind=form.cleaned_data["kind"],
-                started_on=form.cleaned_data["started_on"],
-                actor=request.user,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The appointment was recorded."))
-            return redirect("orgs:person_detail", pk=person.pk)
-    title = _("Appoint to a post in %(org)s") % {"org": org.label}
-    cancel = (
-        reverse("orgs:person_detail", args=[initial["person"]]) if initial else reverse("orgs:person_list")
-    )
-    return render(
-        request,
-        "orgs/person_post_form.html",
-        {
-            "form": form,
-            "org": org,
-            "title": title,
-            "cancel_url": cancel,
-            "breadcrumbs": _crumbs((title, None)),
-        },
-    )
+
+    queryset = Organisation.objects.current()
+    pk_url_kwarg = "org_pk"
+    capability = MANAGE_PEOPLE
+    form_class = PostForm
+    template_name = "orgs/person_post_form.html"
+    context_object_name = "org"
+    success_message = gettext_lazy("The appointment was recorded.")
+
+    def _person_pk(self) -> str | None:
+        value = self.request.GET.get("person", "")
+        return value if value.isdigit() else None
+
+    def get_initial(self, org) -> dict:
+        return {"person": self._person_pk()} if self._person_pk() else {}
+
+    def get_form_kwargs(self, org) -> dict:
+        people = (
+            Person.objects.visible_to(self.request.user)
+            .current()
+            .filter(org__path__subtree=org.path)
+            .select_related("org")
+            .order_by("name_pinyin", "pk")
+        )
+        return {"people": people}
+
+    def perform(self, form, org, user):
+        data = form.cleaned_data
+        services.post_start(
+            org=org,
+            person=data["person"],
+            kind=data["kind"],
+            started_on=data["started_on"],
+            actor=user,
+            note=data["note"],
+        )
+        return data["person"]
+
+    def get_success_url(self, org, person) -> str:
+        return reverse("orgs:person_detail", args=[person.pk])
+
+    def get_extra_context(self, org) -> dict:
+        title = _("Appoint to a post in %(org)s") % {"org": org.label}
+        person_pk = self._person_pk()
+        cancel = reverse("orgs:person_detail", args=[person_pk]) if person_pk else reverse("orgs:person_list")
+        return {"title": title, "cancel_url": cancel, "breadcrumbs": _crumbs((title, None))}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def post_end(request, pk: int):
+class PostEnd(ServiceFormView):
     """End a post (免职/离任); the post stays in the person's history."""
-    post = get_for_user(Post.objects.select_related("org", "person"), request.user, pk=pk)
-    ensure_can(request.user, MANAGE_PEOPLE, post)
-    form = PostEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.post_end(
-                post=post,
-                ended_on=form.cleaned_data["ended_on"],
-                actor=request.user,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The post was ended."))
-            return redirect("orgs:person_detail", pk=post.person_id)
-    title = _("End the post")
-    detail = reverse("orgs:person_detail", args=[post.person_id])
-    return render(
-        request,
-        "orgs/person_post_end.html",
-        {
-            "form": form,
-            "post": post,
-            "title": title,
-            "breadcrumbs": _crumbs((post.person.name, detail), (title, None)),
-        },
-    )
+
+    queryset = Post.objects.select_related("org", "person")
+    capability = MANAGE_PEOPLE
+    form_class = PostEndForm
+    template_name = "orgs/person_post_end.html"
+    context_object_name = "post"
+    success_message = gettext_lazy("The post was ended.")
+
+    def perform(self, form, post, user):
+        data = form.cleaned_data
+        return services.post_end(post=post, ended_on=data["ended_on"], actor=user, note=data["note"])
+
+    def get_success_url(self, post, result) -> str:
+        return reverse("orgs:person_detail", args=[post.person_id])
+
+    def get_extra_context(self, post) -> dict:
+        title = _("End the post")
+        detail = reverse("orgs:person_detail", args=[post.person_id])
+        return {"title": title, "breadcrumbs": _crumbs((post.person.name, detail), (title, None))}
 
 
 urlpatterns = [
@@ -422,6 +415,6 @@ urlpatterns = [
     path("people/<int:pk>/transfer/", person_transfer, name="person_transfer"),
     path("people/<int:pk>/leave/", person_leave, name="person_leave"),
     path("people/<int:pk>/restore/", person_restore, name="person_restore"),
-    path("posts/new/<int:org_pk>/", post_create, name="post_create"),
-    path("posts/<int:pk>/end/", post_end, name="post_end"),
+    path("posts/new/<int:org_pk>/", PostCreate.as_view(), name="post_create"),
+    path("posts/<int:pk>/end/", PostEnd.as_view(), name="post_end"),
 ]
