@@ -14,6 +14,7 @@ urlpatterns = [
     path("ledger/", include("dangjian.ledger.urls")),
     path("notices/", include("dangjian.notices.urls")),
     path("talks/", include("dangjian.talks.urls")),
+    path("jobs/", include("dangjian.core.job_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/token/", obtain_auth_token, name="api_token"),

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import random
-import time
-
 from django.core.management.base import BaseCommand, CommandError
 
-from dangjian.core import demo
+from dangjian.core import jobs
+from dangjian.core.tasks import build_demo, demo_job
 
 SCALES = ("county", "city", "province")
 HIDDEN_SCALES = ("tiny",)  # a few branches and ~200 people, for the test suite
@@ -22,12 +20,17 @@ class Command(BaseCommand):
             "--seed", type=int, default=2026, help="the same seed always builds the same data"
         )
         parser.add_argument(
+            "--background",
+            action="store_true",
+            help="only queue the build as a background job (run by `manage.py db_worker`)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing when organisations already exist (for `make run`)",
         )
 
-    def handle(self, *args, scale: str, seed: int, if_empty: bool, **options):
+    def handle(self, *args, scale: str, seed: int, if_empty: bool, background: bool = False, **options):
         from dangjian.orgs.models import Organisation
 
         if scale not in SCALES + HIDDEN_SCALES:
@@ -40,12 +43,17 @@ class Command(BaseCommand):
                 "The database already has organisations. The demo is built only into an empty database "
                 "(run `manage.py flush` first, or pass --if-empty to skip)."
             )
-        started = time.monotonic()
+        if background:
+            job = jobs.start(
+                task=demo_job,
+                owner=None,
+                kind="core.demo",
+                title=f"Demo {scale}",
+                params={"scale": scale, "seed": seed},
+            )
+            self.stdout.write(f"Demo build queued as job {job.pk}; `manage.py db_worker` runs it.")
+            return
         self.stdout.write(f"Building the {scale} demo (seed {seed})…")
-        ctx = demo.DemoContext(scale=scale, seed=seed, rng=random.Random(seed), out=self.stdout.write)
-        for key, build in demo.contributors():
-            t0 = time.monotonic()
-            build(ctx)
-            self.stdout.write(f"  {key}: done in {time.monotonic() - t0:.1f} s")
-        self.stdout.write(self.style.SUCCESS(f"Demo built in {time.monotonic() - started:.1f} s."))
+        seconds = build_demo(scale=scale, seed=seed, out=self.stdout.write)
+        self.stdout.write(self.style.SUCCESS(f"Demo built in {seconds:.1f} s."))
         self.stdout.write("Sign in with: manage.py demo_accounts")

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
-from dangjian.ledger import services
+from dangjian.core import jobs
+from dangjian.ledger import services, tasks
 
 
 class Command(BaseCommand):
@@ -16,6 +17,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Run as if today were this date (YYYY-MM-DD).")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="only queue the run as a background job (run by `manage.py db_worker`)",
+        )
 
     def handle(self, *args, **options):
         if options["date"]:
@@ -25,6 +31,17 @@ class Command(BaseCommand):
                 raise CommandError(f"--date must be YYYY-MM-DD, not {options['date']!r}") from exc
         else:
             today = timezone.localdate()
+        if options["background"]:
+            job = jobs.start(
+                task=tasks.daily,
+                owner=None,
+                kind="ledger.daily",
+                title=f"Daily {today.isoformat()}",
+                params={"today": today.isoformat()},
+            )
+            self.stdout.write(f"daily {today.isoformat()}: queued as job {job.pk}")
+            return
+        jobs.sweep_stale()
         with translation.override(settings.LANGUAGE_CODE):
             result = services.daily_run(today=today)
         if options["verbosity"]:
