@@ -165,7 +165,9 @@ def test_a_crash_in_the_middle_of_the_write_leaves_nothing_and_fails_the_job(
     assert f"任务编号 {job.pk}" in job.error
 
 
-def test_a_ledger_import_that_fails_half_way_writes_no_item(client, personas, county, pending_dir, monkeypatch):
+def test_a_ledger_import_that_fails_half_way_writes_no_item(
+    client, personas, county, pending_dir, monkeypatch
+):
     from dangjian.ledger import services
 
     world = build_world(personas, county)
@@ -294,7 +296,9 @@ def test_a_job_is_its_owners_alone(client, personas, settings):
 # ------------------------------------------------------------------ exports and commands as jobs
 
 
-def test_a_member_export_over_the_threshold_runs_as_a_job_and_offers_the_file(client, personas, county, settings):
+def test_a_member_export_over_the_threshold_runs_as_a_job_and_offers_the_file(
+    client, personas, county, settings
+):
     for n in range(3):
         make_person(county.village_a1, f"党员{n}")
     make_person(county.village_b1, "外镇党员")
