@@ -188,16 +188,15 @@ class ImportConfirmView(_SpecView):
             uploads.discard(ticket)
             messages.error(request, gone.message)
             return redirect(spec.url(0, **kwargs))
-        job = jobs.start(
+        return jobs.start_and_follow(
+            request,
             task=import_file,
-            owner=request.user,
             kind=spec.path,
             title=_("%(import)s: %(file)s") % {"import": spec.title, "file": uploads.filename(ticket)},
             params={"spec": spec.path, "url_kwargs": kwargs, "ticket": ticket},
             link=spec.success_url(scope, **kwargs),
             link_label=str(spec.success_label),
         )
-        return redirect("jobs:detail", pk=job.pk)
 
 
 @jobs.job_task

@@ -35,8 +35,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -157,7 +159,8 @@ class Progress:
     def _write_aside(self, fields: dict) -> None:
         """Update the job row through a second connection, outside the job's open transaction."""
         if self._side is None:
-            self._side = connection.__class__(connection.settings_dict.copy())
+            real = connections[Job.objects.db]  # ``connection`` is a proxy: copy the wrapper behind it
+            self._side = real.__class__(real.settings_dict.copy())
         table = connection.ops.quote_name(Job._meta.db_table)
         columns = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in fields)
         with self._side.cursor() as cursor:
@@ -211,6 +214,12 @@ def start(
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.refresh_from_db()
     return job
+
+
+def start_and_follow(request, **kwargs) -> HttpResponseRedirect:
+    """Start a job for the requesting user (``start``'s arguments) and send them to its page."""
+    job = start(owner=request.user, **kwargs)
+    return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
 
 
 def job_task(func: Callable) -> object:

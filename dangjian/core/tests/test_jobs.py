@@ -10,7 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError
+from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -97,6 +97,25 @@ def test_progress_is_not_written_for_every_row(personas, django_assert_max_num_q
     # …and the last count is written when the block ends.
     job.refresh_from_db()
     assert (job.done, job.total) == (10_000, 10_000)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_made_inside_the_jobs_own_transaction_is_seen_at_once_on_postgresql(personas):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer: progress made inside a transaction is written when it ends")
+    job = Job.objects.create(owner=personas.township_a, kind="test", title="t", state=Job.State.RUNNING)
+    real = connections["default"]
+    with jobs.job_progress(job, interval=0) as progress:
+        progress.total = 10
+        with transaction.atomic():  # an import's all-or-nothing write
+            progress.advance(4)
+            onlooker = real.__class__(real.settings_dict.copy())  # the job page's connection
+            with onlooker.cursor() as cursor:
+                cursor.execute("SELECT done FROM core_job WHERE id = %s", [job.pk])
+                seen = cursor.fetchone()[0]
+            onlooker.close()
+            transaction.set_rollback(True)
+    assert seen == 4
 
 
 def test_a_job_records_its_progress_and_outcome(personas):
@@ -362,6 +381,8 @@ def database_tasks(settings):
         signal.signal(sig, handler)
 
 
+# The worker commits as it goes (and closes a connection left inside a transaction): a transactional test.
+@pytest.mark.django_db(transaction=True)
 def test_the_database_worker_runs_queued_jobs(personas, county, pending_dir, database_tasks):
     from django_tasks_db.models import DBTaskResult
 
@@ -377,6 +398,7 @@ def test_the_database_worker_runs_queued_jobs(personas, county, pending_dir, dat
     assert task_row.status == "SUCCESSFUL" and Person.objects.count() == 2
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_failing_job_fails_its_task_in_the_database_worker(personas, county, pending_dir, database_tasks):
     from django_tasks_db.models import DBTaskResult
 

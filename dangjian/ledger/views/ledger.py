@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -61,14 +61,13 @@ def ledger_export(request):
         raise PermissionDenied(_("You are not allowed to export ledgers."))
     _filterset, items = filtered_items(request)
     if jobs.too_big_for_a_request(items):
-        job = jobs.start(
+        return jobs.start_and_follow(
+            request,
             task=export_items,
-            owner=request.user,
             kind="ledger.export_items",
             title=_("Ledger export"),
             params={"query": request.GET.urlencode()},
         )
-        return redirect("jobs:detail", pk=job.pk)
     return xlsx_response(export_ledger(selectors.ledger_export_rows(items)), export_filename())
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,14 +37,13 @@ def person_export(request):
     people = people_for_query(request.user, query)
     unmask = request.GET.get("unmask") == "1" and can(request.user, UNMASK_ID)
     if jobs.too_big_for_a_request(people):
-        job = jobs.start(
+        return jobs.start_and_follow(
+            request,
             task=export_members,
-            owner=request.user,
             kind="orgs.export_members",
             title=_("Member roster export"),
             params={"query": query, "unmask": unmask},
         )
-        return redirect("jobs:detail", pk=job.pk)
     content = export_people(people, user=request.user, unmask=unmask, note=query)
     return xlsx_response(content, export_filename())
 
