@@ -48,10 +48,11 @@ demo: migrate
 
 setup: demo
 
-## Set everything up (virtual environment, dependencies, database, demo county) and serve on HOST:PORT.
+## Set everything up (virtual environment, dependencies, database, demo county) and serve on HOST:PORT,
+## with a background worker (manage.py db_worker) for imports and large exports; both stop together.
 run: demo
 	$(PY) manage.py demo_accounts
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) scripts/run_dev.py $(HOST):$(PORT)
 
 ## Lint, migration check and the whole suite on SQLite (DATABASE_URL=postgres://... runs it on PostgreSQL).
 test: venv messages

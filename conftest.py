@@ -42,6 +42,13 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run at once, inside the request that starts them, so a page test sees the job's result.
+    # dangjian/core/tests/test_jobs.py runs the real database backend and its worker loop.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Files made by jobs go to a temporary folder, never into the working tree.
+    import tempfile
+
+    settings.PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="dangjian-private-")
 
 
 @pytest.fixture(autouse=True)

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "auditlog",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.orgs",
@@ -180,8 +182,28 @@ UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=20)
 # Uploaded roster/item files wait here between preview and confirmation. With several app
 # servers this must be a shared directory that the web server does not serve.
 IMPORT_PENDING_DIR = env.path("IMPORT_PENDING_DIR", default=Path(tempfile.gettempdir()) / "dangjian-imports")
+# How long a checked file waits for its confirmation (and, once confirmed, for a worker to pick it up).
+IMPORT_PENDING_MAX_AGE = env.int("IMPORT_PENDING_MAX_AGE", default=6 * 60 * 60)
+# Files made by background jobs (exports) are kept here and served only to the job's owner, through a view.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background work (imports, large exports, the demo build, the daily job) runs through Django's Tasks
+# framework (django-tasks backport). The database backend keeps the queue in the project database, so
+# SQLite and PostgreSQL both work; `manage.py db_worker` runs the tasks (started by `make run`).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# An export with more rows than this runs as a background job; smaller ones download at once.
+EXPORT_TASK_THRESHOLD = env.int("EXPORT_TASK_THRESHOLD", default=5000)
+# A running job whose worker has written no progress for this long is taken as dead and marked failed.
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=30 * 60)
+# Progress is written at most this often (seconds), whatever the number of rows done.
+JOB_PROGRESS_INTERVAL = 0.5
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="")

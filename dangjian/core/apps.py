@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from .caps import Cap
-from .modules import ModuleConfig, NavEntry
+from .modules import DailyJob, ModuleConfig, NavEntry
 from .scoping import can
 
 
@@ -40,4 +40,5 @@ class CoreConfig(ModuleConfig):
     )
     audited = {"Attachment": {}, "DocumentTemplate": {}}
     parameters = "dangjian.core.attachments"
+    daily = (DailyJob("core", order=1, run="dangjian.core.tasks.sweep_jobs"),)
     leak_rows = "dangjian.core.tests.leak"

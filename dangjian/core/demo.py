@@ -27,3 +27,14 @@ def contributors() -> list[tuple[str, Callable[[DemoContext], None]]]:
     from .modules import resolve
 
     return [(step.key, resolve(step.build)) for step in registry.ordered(registry.demo_steps)]
+
+
+def present_step() -> str | None:
+    """The key of a demo step whose records the database already holds (None for an empty database)."""
+    from . import registry
+    from .modules import resolve
+
+    for step in registry.ordered(registry.demo_steps):
+        if step.present is not None and resolve(step.present)():
+            return step.key
+    return None

@@ -314,9 +314,11 @@ class Importer:
     columns: list[Column] = []
     title = gettext_lazy("Import")
 
-    def __init__(self, *, actor=None, context: dict | None = None):
+    def __init__(self, *, actor=None, context: dict | None = None, progress=None):
         self.actor = actor
         self.context = context or {}
+        # A job's ``core.jobs.Progress`` when the import runs as a task: rows checked, then rows written.
+        self.progress = progress if progress is not None else _NoProgress()
 
     # -- template and export share the columns
     def headers(self) -> list[str]:
@@ -350,6 +352,8 @@ class Importer:
             return ImportPreview(
                 [], [RowError(0, "", _("The file has only the header row and no data rows."))]
             )
+        self.progress.total = 2 * (len(raw_rows) - 1)  # each row is checked, then written
+        self.progress.message = _("Checking rows")
         index = {h: i for i, h in enumerate(header)}
         parsed: list[ParsedRow] = []
         for offset, cells in raw_rows[1:]:
@@ -371,9 +375,11 @@ class Importer:
                 row.values[col.key] = value
             parsed.append(row)
         self.prepare(parsed)
+        advance = self.progress.advance
         for row in parsed:
             if not row.errors:
                 self.check_row(row)
+            advance()
         self.check_all(parsed)
         return ImportPreview(parsed, [])
 
@@ -396,9 +402,20 @@ class Importer:
             raise ImportRefused(
                 preview.errors or [RowError(0, "", _("There is no data to import."))], preview
             )
+        self.progress.message = _("Writing rows")
         with transaction.atomic():
             count = self.write(preview.rows)
         return preview, count
+
+
+class _NoProgress:
+    """Stands in for a job's progress when nobody watches the import (a command, a test)."""
+
+    total = 0
+    message = ""
+
+    def advance(self, k: int = 1) -> None:
+        pass
 
 
 # ---------------------------------------------------------------- writing
@@ -434,12 +451,13 @@ def _column_reader(f, connection) -> Callable[[object], object]:
     return lambda obj: f.get_db_prep_save(getattr(obj, attname), connection)
 
 
-def insert_rows(model, objects: list, *, batch_size: int = 2000) -> int:
+def insert_rows(model, objects: list, *, batch_size: int = 2000, on_batch: Callable | None = None) -> int:
     """Insert many unsaved, already validated instances quickly; call inside the import's transaction.
 
     Unlike ``bulk_create`` this sends one prepared statement per batch (``executemany``):
     on SQLite, bulk_create is held to 999 parameters per statement and spends most of
     a large import compiling SQL. No signals are sent and primary keys are not set.
+    ``on_batch(n)`` is called after each batch of ``n`` rows (a job's ``progress.advance``).
     """
     if not objects:
         return 0
@@ -458,6 +476,8 @@ def insert_rows(model, objects: list, *, batch_size: int = 2000) -> int:
         for start in range(0, len(objects), batch_size):
             batch = objects[start : start + batch_size]
             cursor.executemany(sql, [[read(obj) for read in readers] for obj in batch])
+            if on_batch is not None:
+                on_batch(len(batch))
     return len(objects)
 
 

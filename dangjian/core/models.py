@@ -150,3 +150,76 @@ class DocumentTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A job is its owner's alone: everybody else (administrators included) gets "not found"."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(owner=user)
+
+
+class Job(models.Model):
+    """One piece of background work a user started (an import, a large export…): its progress and result.
+
+    The work itself runs as a task (``core.jobs``); this row is what the user's pages read.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    FINISHED = (State.SUCCEEDED, State.FAILED)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    title = models.CharField(_("title"), max_length=200)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    # Row and column problems of a refused import: [[row, column, message], …].
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    result_file = models.CharField(_("result file"), max_length=300, blank=True)
+    result_name = models.CharField(_("result file name"), max_length=200, blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    link_label = models.CharField(_("link text"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["state", "heartbeat_at"]),
+        ]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.SUCCEEDED:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import file_views, views
 
@@ -14,6 +14,7 @@ urlpatterns = [
         file_views.document_template_download,
         name="document_template_download",
     ),
+    path("jobs/", include("dangjian.core.job_urls", namespace="jobs")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -132,10 +132,6 @@ class PasteItemsForm(TablerFormMixin, forms.Form):
         return {"deadline": self.cleaned_data["deadline"], "long_term": self.cleaned_data["long_term"]}
 
 
-class ImportUploadForm(TablerFormMixin, forms.Form):
-    file = forms.FileField(label=_("Excel file"))
-
-
 # ------------------------------------------------------------------ item actions
 
 

@@ -114,4 +114,5 @@ class ItemImporter(Importer):
         item_list = self.context["item_list"]
         for fields in self.item_rows(rows):
             services.item_create(item_list=item_list, actor=self.actor, **fields)
+            self.progress.advance()
         return len(rows)

@@ -233,7 +233,7 @@ def export_organisations(queryset) -> bytes:
     return xlsx_bytes(ORG_COLUMNS, orgs, title="党组织")
 
 
-def export_people(queryset, *, user, unmask: bool, note: str = "") -> bytes:
+def export_people(queryset, *, user, unmask: bool, note: str = "", progress=None) -> bytes:
     """The people of ``queryset`` (already filtered and scoped) in the member columns.
 
     Full ID numbers are written only when ``unmask`` is asked for, and then only for
@@ -251,7 +251,10 @@ def export_people(queryset, *, user, unmask: bool, note: str = "") -> bytes:
             return reveal_id_number(person, log=False)
         return person.id_masked
 
-    content = xlsx_bytes(member_columns(id_render=id_render), people.iterator(chunk_size=2000), title="党员")
+    rows = people.iterator(chunk_size=2000)
+    if progress is not None:  # a background job's progress (core.jobs)
+        rows = progress.wrap(rows)
+    content = xlsx_bytes(member_columns(id_render=id_render), rows, title="党员")
     if revealed:
         with translation.override(settings.LANGUAGE_CODE):  # audit entries are records in the site language
             event = ngettext(

@@ -9,15 +9,8 @@ does not exist. The rules of a single person or organisation are the services' o
 
 from __future__ import annotations
 
-import re
-import secrets
-import time
-from pathlib import Path
-
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import IntegrityError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -25,7 +18,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from dangjian.core import audit
 from dangjian.core.exports import (
-    ALLOWED_SUFFIXES,
     YES,
     Importer,
     ImportRefused,
@@ -100,8 +92,8 @@ class _ScopedImporter(Importer):
     kind = ""
     capability = ""
 
-    def __init__(self, *, actor=None, context: dict | None = None):
-        super().__init__(actor=actor, context=context)
+    def __init__(self, *, actor=None, context: dict | None = None, progress=None):
+        super().__init__(actor=actor, context=context, progress=progress)
         self.scope = get_scope(actor) if actor is not None else None
 
     def may_write_into(self, org: Organisation) -> bool:
@@ -279,7 +271,7 @@ class MemberImporter(_ScopedImporter):
     def write(self, rows: list[ParsedRow]) -> int:
         people = [row.values["_person"] for row in rows]
         try:
-            insert_rows(Person, people, batch_size=BATCH_SIZE)
+            insert_rows(Person, people, batch_size=BATCH_SIZE, on_batch=self.progress.advance)
         except IntegrityError as exc:  # someone registered one of these ID numbers since the check
             raise ImportRefused([RowError(0, "", CHANGED_SINCE_CHECK)]) from exc
         orgs = list({p.org_id: p.org for p in people}.values())
@@ -383,6 +375,7 @@ class OrganisationImporter(_ScopedImporter):
             created[v["name"]] = services.org_create(
                 parent=parent, actor=self.actor, check=self.actor is not None, **self._fields(v)
             )
+            self.progress.advance()
         self.record_batch(
             orgs=list(created.values()), rows=len(created), event=gettext_lazy("Imported organisations")
         )
@@ -390,62 +383,3 @@ class OrganisationImporter(_ScopedImporter):
 
 
 IMPORTERS: dict[str, type[_ScopedImporter]] = {"members": MemberImporter, "orgs": OrganisationImporter}
-
-
-# ------------------------------------------------------------------ files kept between preview and confirm
-
-PENDING_SALT = "orgs.import.pending"
-PENDING_MAX_AGE = 60 * 60  # seconds a previewed file may wait for confirmation
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-
-
-def _pending_dir() -> Path:
-    folder = Path(settings.IMPORT_PENDING_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def pending_store(upload, *, kind: str) -> dict:
-    """Keep an uploaded file for its confirmation; the session gets only a signed, random token."""
-    folder = _pending_dir()
-    cutoff = time.time() - PENDING_MAX_AGE
-    for old in folder.glob("*"):
-        if old.is_file() and old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(32)
-    with open(folder / token, "wb") as fh:
-        for part in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
-            fh.write(part)
-    name = Path(getattr(upload, "name", "") or "upload.xlsx").name
-    return {"kind": kind, "filename": name, "token": signing.dumps(token, salt=PENDING_SALT)}
-
-
-def pending_open(ticket: dict | None, *, kind: str) -> File | None:
-    """The kept file of a session's ticket, or None when it is missing, forged, expired or of another kind."""
-    if not ticket or ticket.get("kind") != kind:
-        return None
-    try:
-        token = signing.loads(ticket.get("token", ""), salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if not isinstance(token, str) or not _TOKEN.match(token):
-        return None
-    path = _pending_dir() / token
-    if not path.is_file():
-        return None
-    name = Path(str(ticket.get("filename", ""))).name
-    if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
-        name = "upload.xlsx"
-    return File(path.open("rb"), name=name)
-
-
-def pending_discard(ticket: dict | None) -> None:
-    """Delete a ticket's kept file (after writing it or when the user starts again)."""
-    if not ticket:
-        return
-    try:
-        token = signing.loads(ticket.get("token", ""), salt=PENDING_SALT)
-    except signing.BadSignature:
-        return
-    if isinstance(token, str) and _TOKEN.match(token):
-        (_pending_dir() / token).unlink(missing_ok=True)

@@ -78,7 +78,7 @@ def test_its_panel_shows_on_the_host_page(sample_module, client, personas, count
 @pytest.mark.django_db
 def test_demo_and_daily_run_its_steps(sample_module):
     from dangjian.core import demo
-    from dangjian.core.management.commands.daily import run_daily
+    from dangjian.core.tasks import run_daily
 
     from .sample_module import views
 

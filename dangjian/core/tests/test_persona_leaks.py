@@ -255,6 +255,27 @@ def _attachment(world, key):
     return made[0], [name]
 
 
+def _job(world, key):
+    """A background job is its owner's alone (not an organisation's): all of them belong to the county admin."""
+    from django.core.files.base import ContentFile
+
+    from dangjian.core import jobs
+    from dangjian.core.models import Job
+
+    title = f"后台任务·{key}"
+    stored = jobs.private_storage().save(f"jobs/leak-{key}.txt", ContentFile(f"导出结果·{key}".encode()))
+    job = Job.objects.create(
+        owner=world.personas["county_admin"],
+        kind="leak",
+        title=title,
+        state=Job.State.SUCCEEDED,
+        message=f"任务结果·{key}",
+        result_file=stored,
+        result_name="result.txt",
+    )
+    return job, [title, f"任务结果·{key}"]
+
+
 OBJECTS: dict[str, Callable] = {
     "org": _org,
     "person": _person,
@@ -270,6 +291,7 @@ OBJECTS: dict[str, Callable] = {
     "recheck": _recheck,
     "talk": _talk,
     "attachment": _attachment,
+    "job": _job,
 }
 
 # --- the table: every URL name → how to check it ---
@@ -401,6 +423,11 @@ ROUTES: dict[str, Route] = {
     "talks:talk_detail": detail("talk"),
     # indicators: the figures of an outside organisation are refused (404), names never listed
     "indicators:index": page("org", query={"key": "ledger.open_items"}),
+    # background jobs: scoped to their owner, not to an organisation
+    "jobs:list": page("job"),
+    "jobs:detail": detail("job"),
+    "jobs:progress": detail("job"),
+    "jobs:download": detail("job"),
 }
 
 # Global URLs that show no scoped record: signing in and out, language, API schema and docs, Django admin

@@ -26,6 +26,8 @@ STATUS_WRITE = re.compile(r"\.status\s*=(?!=)|\.update\([^)]*\bstatus\s*=|bulk_u
 def _stateful_models() -> list:
     models = []
     for model in apps.get_models():
+        if not model.__module__.startswith("dangjian."):
+            continue  # third-party tables (the task queue's results) keep their own state machines
         field = next((f for f in model._meta.get_fields() if f.name == "status"), None)
         if field is not None and getattr(field, "choices", None):
             models.append(model)

@@ -6,19 +6,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
+from dangjian.core import jobs
 from dangjian.core.exports import xlsx_response
 from dangjian.core.scoping import can
 
 from .. import selectors
 from ..columns import export_ledger
-from ..filters import ItemFilter
-from ..models import Item
 from ..tables import ItemTable
+from ..tasks import export_filename, export_items, ledger_filter
 from .common import EXPORT
 
 PER_PAGE = 50
@@ -26,8 +25,7 @@ PER_PAGE = 50
 
 def filtered_items(request):
     """The items the ledger page shows for this query string (handed down, visible, filtered)."""
-    base = Item.objects.visible_to(request.user).handed_down()
-    filterset = ItemFilter(request.GET or None, queryset=base, request=request)
+    filterset = ledger_filter(request.user, request.GET)
     return filterset, filterset.qs
 
 
@@ -55,14 +53,22 @@ def ledger(request):
 @login_required
 @require_GET
 def ledger_export(request):
-    """Exactly the filtered rows, standard columns in the standard order (.xlsx)."""
+    """Exactly the filtered rows, standard columns in the standard order (.xlsx).
+
+    More rows than EXPORT_TASK_THRESHOLD: written by a background job, and the job page offers the file.
+    """
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("You are not allowed to export ledgers."))
     _filterset, items = filtered_items(request)
-    content = export_ledger(selectors.ledger_export_rows(items))
-    return xlsx_response(
-        content, _("rectification-ledger-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()}
-    )
+    if jobs.too_big_for_a_request(items):
+        return jobs.start_and_follow(
+            request,
+            task=export_items,
+            kind="ledger.export_items",
+            title=_("Ledger export"),
+            params={"query": request.GET.urlencode()},
+        )
+    return xlsx_response(export_ledger(selectors.ledger_export_rows(items)), export_filename())
 
 
 urlpatterns = [

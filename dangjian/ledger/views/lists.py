@@ -13,13 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangjian.core import audit, workflow
-from dangjian.core.exports import ImportRefused, xlsx_response
+from dangjian.core.imports import ImportConfirmView, ImportTemplateView, ImportUploadView
 from dangjian.core.scoping import can, ensure_can, get_for_user
-from dangjian.orgs.importers import pending_discard, pending_open, pending_store
 
 from .. import selectors, services
 from ..forms import (
-    ImportUploadForm,
     ItemForm,
     ItemListForm,
     ListRecheckForm,
@@ -27,12 +25,11 @@ from ..forms import (
     PasteItemsForm,
     add_service_error,
 )
-from ..importers import ItemImporter
+from ..imports import ITEMS
 from ..models import Item, ItemGroup, ItemList
-from .common import HAND_DOWN, IMPORT, VERIFY, flash_error, flash_form_errors, orgs_where
+from .common import HAND_DOWN, VERIFY, flash_error, flash_form_errors, orgs_where
 
 PER_PAGE = 30
-IMPORT_SESSION_KEY = "ledger_import_pending"
 
 
 def visible_lists(user):
@@ -222,75 +219,6 @@ def items_paste(request, pk: int):
     )
 
 
-def _import_kind(item_list: ItemList) -> str:
-    return f"ledger-items-{item_list.pk}"
-
-
-@login_required
-def import_template(request, pk: int):
-    """The empty item template, with a note on each header cell."""
-    _issuer_list(request.user, pk)
-    importer = ItemImporter(actor=request.user)
-    return xlsx_response(importer.template(), _("list-item-import-template.xlsx"))
-
-
-def _import_context(item_list, **extra) -> dict:
-    return {"item_list": item_list, "breadcrumbs": _crumbs(item_list, (_("Import items"), None)), **extra}
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_upload(request, pk: int):
-    """Upload the filled template and see every problem by row and column before anything is written."""
-    item_list = _issuer_list(request.user, pk)
-    if not can(request.user, IMPORT, item_list):
-        raise PermissionDenied(_("You are not allowed to import items."))
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        preview = ItemImporter(actor=request.user, context={"item_list": item_list}).preview(upload)
-        pending_discard(request.session.pop(IMPORT_SESSION_KEY, None))
-        if preview.ok:
-            upload.seek(0)
-            request.session[IMPORT_SESSION_KEY] = pending_store(upload, kind=_import_kind(item_list))
-    context = _import_context(item_list, form=form, preview=preview)
-    if request.htmx and preview is not None:
-        return render(request, "ledger/partials/import_preview.html", context)
-    return render(request, "ledger/import_upload.html", context)
-
-
-@login_required
-@require_POST
-def import_confirm(request, pk: int):
-    """Write the previewed file: every row, or none if anything is wrong now."""
-    item_list = _issuer_list(request.user, pk)
-    ticket = request.session.pop(IMPORT_SESSION_KEY, None)
-    upload = pending_open(ticket, kind=_import_kind(item_list))
-    if upload is None:
-        pending_discard(ticket)
-        messages.error(
-            request, _("The uploaded file has expired or is no longer available. Please upload it again.")
-        )
-        return redirect("ledger:import_upload", pk=pk)
-    importer = ItemImporter(actor=request.user, context={"item_list": item_list})
-    try:
-        with upload:
-            _preview, count = importer.run(upload)
-    except ImportRefused as refused:
-        pending_discard(ticket)
-        for error in refused.errors[:50]:
-            messages.error(request, str(error))
-        return redirect("ledger:import_upload", pk=pk)
-    except ValidationError as exc:
-        pending_discard(ticket)
-        flash_error(request, exc)
-        return redirect("ledger:import_upload", pk=pk)
-    pending_discard(ticket)
-    messages.success(request, _("%(count)d items added.") % {"count": count})
-    return redirect("ledger:list_detail", pk=pk)
-
-
 @login_required
 @require_POST
 def list_recheck(request, pk: int):
@@ -339,8 +267,8 @@ urlpatterns = [
     path("lists/<int:pk>/recheck/", list_recheck, name="list_recheck"),
     path("lists/<int:pk>/items/new/", item_add, name="item_add"),
     path("lists/<int:pk>/items/paste/", items_paste, name="items_paste"),
-    path("lists/<int:pk>/import/", import_upload, name="import_upload"),
-    path("lists/<int:pk>/import/template/", import_template, name="import_template"),
-    path("lists/<int:pk>/import/confirm/", import_confirm, name="import_confirm"),
+    path("lists/<int:pk>/import/", ImportUploadView.as_view(spec=ITEMS), name="import_upload"),
+    path("lists/<int:pk>/import/template/", ImportTemplateView.as_view(spec=ITEMS), name="import_template"),
+    path("lists/<int:pk>/import/confirm/", ImportConfirmView.as_view(spec=ITEMS), name="import_confirm"),
     path("groups/<int:pk>/", group_detail, name="group_detail"),
 ]

@@ -481,7 +481,7 @@ def test_the_preview_lists_every_problem_by_row_and_column_and_offers_no_confirm
     assert "<td>2</td><td>姓名</td><td>必填，不能为空</td>" in html
     assert f"<td>3</td><td>所在党支部</td><td>找不到组织“{B1}”" in html
     assert "确认导入" not in html and "<html" not in html  # the partial alone
-    assert client.session.get("orgs_import_pending") is None
+    assert client.session.get("import_pending") is None
     response = client.post(reverse("orgs:import_confirm", kwargs={"kind": "members"}), follow=True)
     assert "上传的文件已过期或已不存在，请重新上传。" in response.content.decode()
     assert Person.objects.count() == 0
@@ -499,17 +499,15 @@ def test_confirm_refuses_when_the_kept_file_is_gone(client, personas, county, pe
     assert Person.objects.count() == 0
 
 
-def test_confirm_refuses_an_expired_or_forged_ticket(client, personas, county, pending_dir, monkeypatch):
-    from dangjian.orgs import importers
-
+def test_confirm_refuses_an_expired_or_forged_ticket(client, personas, county, pending_dir, settings):
     _login(client, personas.township_a)
     client.post(
         reverse("orgs:import_upload", kwargs={"kind": "members"}), {"file": members_file([member_row(A1)])}
     )
     session = client.session
-    ticket = session["orgs_import_pending"]
+    ticket = session["import_pending"]
     ticket["token"] = ticket["token"][:-2] + "xx"
-    session["orgs_import_pending"] = ticket
+    session["import_pending"] = ticket
     session.save()
     response = client.post(reverse("orgs:import_confirm", kwargs={"kind": "members"}), follow=True)
     assert "上传的文件已过期或已不存在" in response.content.decode()
@@ -517,7 +515,7 @@ def test_confirm_refuses_an_expired_or_forged_ticket(client, personas, county, p
     client.post(
         reverse("orgs:import_upload", kwargs={"kind": "members"}), {"file": members_file([member_row(A1)])}
     )
-    monkeypatch.setattr(importers, "PENDING_MAX_AGE", -1)
+    settings.IMPORT_PENDING_MAX_AGE = -1
     response = client.post(reverse("orgs:import_confirm", kwargs={"kind": "members"}), follow=True)
     assert "上传的文件已过期或已不存在" in response.content.decode()
     assert Person.objects.count() == 0
@@ -535,10 +533,13 @@ def test_confirm_writes_nothing_when_the_database_changed_since_the_preview(
     services.build_person(
         org=county.village_b1, id_number=number, name="王五", joined_on=date(2005, 7, 1)
     ).save()
-    response = client.post(reverse("orgs:import_confirm", kwargs={"kind": "members"}))
-    assert response.status_code == 400
-    assert "该身份证号已在系统中登记" in response.content.decode()
+    # The write runs as a job: it checks the file again, refuses it, and its page says why, by row and column.
+    response = client.post(reverse("orgs:import_confirm", kwargs={"kind": "members"}), follow=True)
+    html = response.content.decode()
+    assert 'data-state="failed"' in html
+    assert "<td>3</td><td>公民身份号码</td><td>该身份证号已在系统中登记" in html
     assert Person.objects.count() == 1
+    assert list(pending_dir.iterdir()) == []
 
 
 def test_import_pages_need_the_import_right(client, personas, county, pending_dir):

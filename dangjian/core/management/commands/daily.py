@@ -6,22 +6,11 @@ safe to run twice on the same day.
 
 from datetime import date
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from dangjian.core import registry
-from dangjian.core.modules import resolve
-
-
-def run_daily(*, today: date) -> dict[str, int]:
-    """Run every module's daily jobs for ``today``; the counts of all of them, keyed by job."""
-    result: dict[str, int] = {}
-    with translation.override(settings.LANGUAGE_CODE):
-        for job in registry.ordered(registry.daily_jobs):
-            for name, count in resolve(job.run)(today=today).items():
-                result[f"{job.key}.{name}"] = count
-    return result
+from dangjian.core import jobs
+from dangjian.core.tasks import daily_job, run_daily
 
 
 class Command(BaseCommand):
@@ -29,6 +18,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Run as if today were this date (YYYY-MM-DD).")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="only queue the run as a background job (run by `manage.py db_worker`)",
+        )
 
     def handle(self, *args, **options):
         if options["date"]:
@@ -38,6 +32,16 @@ class Command(BaseCommand):
                 raise CommandError(f"--date must be YYYY-MM-DD, not {options['date']!r}") from exc
         else:
             today = timezone.localdate()
+        if options["background"]:
+            job = jobs.start(
+                task=daily_job,
+                owner=None,
+                kind="core.daily",
+                title=f"Daily {today.isoformat()}",
+                params={"today": today.isoformat()},
+            )
+            self.stdout.write(f"daily {today.isoformat()}: queued as job {job.pk}")
+            return
         result = run_daily(today=today)
         if options["verbosity"]:
             summary = ", ".join(f"{k}={v}" for k, v in result.items())

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import random
-import time
-
 from django.core.management.base import BaseCommand, CommandError
 
-from dangjian.core import demo, registry
-from dangjian.core.modules import resolve
+from dangjian.core import demo, jobs
+from dangjian.core.tasks import build_demo, demo_job
 
 SCALES = ("county", "city", "province")
 HIDDEN_SCALES = ("tiny",)  # a few branches and ~200 people, for the test suite
-
-
-def first_filled_step() -> str | None:
-    """The key of a demo step whose records the database already holds (None for an empty database)."""
-    for step in registry.ordered(registry.demo_steps):
-        if step.present is not None and resolve(step.present)():
-            return step.key
-    return None
 
 
 class Command(BaseCommand):
@@ -31,15 +20,20 @@ class Command(BaseCommand):
             "--seed", type=int, default=2026, help="the same seed always builds the same data"
         )
         parser.add_argument(
+            "--background",
+            action="store_true",
+            help="only queue the build as a background job (run by `manage.py db_worker`)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing when organisations already exist (for `make run`)",
         )
 
-    def handle(self, *args, scale: str, seed: int, if_empty: bool, **options):
+    def handle(self, *args, scale: str, seed: int, if_empty: bool, background: bool = False, **options):
         if scale not in SCALES + HIDDEN_SCALES:
             raise CommandError(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}.")
-        filled = first_filled_step()
+        filled = demo.present_step()
         if filled is not None:
             if if_empty:
                 self.stdout.write(f"Demo data not built: the database already has records ({filled}).")
@@ -48,12 +42,17 @@ class Command(BaseCommand):
                 f"The database already has records ({filled}). The demo is built only into an empty database "
                 "(run `manage.py flush` first, or pass --if-empty to skip)."
             )
-        started = time.monotonic()
+        if background:
+            job = jobs.start(
+                task=demo_job,
+                owner=None,
+                kind="core.demo",
+                title=f"Demo {scale}",
+                params={"scale": scale, "seed": seed},
+            )
+            self.stdout.write(f"Demo build queued as job {job.pk}; `manage.py db_worker` runs it.")
+            return
         self.stdout.write(f"Building the {scale} demo (seed {seed})…")
-        ctx = demo.DemoContext(scale=scale, seed=seed, rng=random.Random(seed), out=self.stdout.write)
-        for key, build in demo.contributors():
-            t0 = time.monotonic()
-            build(ctx)
-            self.stdout.write(f"  {key}: done in {time.monotonic() - t0:.1f} s")
-        self.stdout.write(self.style.SUCCESS(f"Demo built in {time.monotonic() - started:.1f} s."))
+        seconds = build_demo(scale=scale, seed=seed, out=self.stdout.write)
+        self.stdout.write(self.style.SUCCESS(f"Demo built in {seconds:.1f} s."))
         self.stdout.write("Sign in with: manage.py demo_accounts")

@@ -1,0 +1,42 @@
+"""Ledger work run in the background (``core.jobs``): a large ledger export."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dangjian.core import jobs
+
+from . import selectors
+from .columns import export_ledger
+from .filters import ItemFilter
+from .models import Item
+
+
+def ledger_filter(user, data) -> ItemFilter:
+    """The ledger's filter for ``user`` and a query (handed-down items the user may see)."""
+    base = Item.objects.visible_to(user).handed_down()
+    return ItemFilter(data or None, queryset=base, request=SimpleNamespace(user=user))
+
+
+def export_filename() -> str:
+    return _("rectification-ledger-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()}
+
+
+@jobs.job_task
+def export_items(job, progress, *, query: str) -> jobs.Outcome:
+    """The ledger as its page filtered it when the job was started, as .xlsx for the job's owner."""
+    items = ledger_filter(job.owner, QueryDict(query)).qs
+    progress.total = items.count()
+    progress.message = _("Writing the spreadsheet")
+    content = export_ledger(progress.wrap(selectors.ledger_export_rows(items)))
+    count = progress.done
+    return jobs.Outcome(
+        message=ngettext("Exported %(count)d item.", "Exported %(count)d items.", count) % {"count": count},
+        content=content,
+        filename=export_filename(),
+    )
