@@ -86,16 +86,18 @@ def user_create(request):
 def user_detail(request, pk):
     _require_manager(request)
     account = get_for_user(User.objects.all(), request.user, pk=pk)
-    form = AssignmentForm(actor=request.user)
+    # The forms only where the actions would be allowed: the same rule for showing and for posting.
+    refusal = services.manage_refusal(request.user, account)
     return render(
         request,
         "accounts/user_detail.html",
         {
             "account": account,
             "assignments": account.assignments.select_related("org").order_by("org__path"),
-            "form": form,
-            "password_form": PasswordResetForm(),
-            "timeline": timeline(account),
+            "manage_refusal": refusal,
+            "form": AssignmentForm(actor=request.user) if refusal is None else None,
+            "password_form": PasswordResetForm() if refusal is None else None,
+            "timeline": timeline(account, viewer=request.user),
             "breadcrumbs": [(_("Accounts"), reverse("accounts:user_list")), (str(account), None)],
         },
     )

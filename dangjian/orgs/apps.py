@@ -13,9 +13,13 @@ class OrgsConfig(AppConfig):
         from . import models, params  # noqa: F401 - declares rule parameters
 
         audit.register(models.Organisation, exclude_fields=["path", "depth", "numchild", "sort_key"])
+        from .validators import birth_year_only, mask_id
+
         audit.register(
             models.Person,
             exclude_fields=["id_cipher", "id_digest", "name_pinyin", "name_initials", "version"],
+            # The birth date is part of the ID number: histories show its year only, and old masks re-masked.
+            redact={"birth_date": birth_year_only, "id_masked": mask_id},
         )
         audit.register(models.Post)
         audit.register(models.Transfer)

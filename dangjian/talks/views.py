@@ -64,7 +64,7 @@ def talk_detail(request, pk: int):
         "talks/talk_detail.html",
         {
             "talk": talk,
-            "timeline": audit.timeline(talk),
+            "timeline": audit.timeline(talk, viewer=request.user),
             "breadcrumbs": [(_("Talks"), None), (str(talk), None)],
         },
     )

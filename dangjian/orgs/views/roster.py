@@ -142,7 +142,9 @@ def person_export(request):
     """
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("You are not allowed to export rosters."))
-    people = PersonFilter(request.GET or None, queryset=Person.objects.visible_to(request.user)).qs
+    people = PersonFilter(
+        request.GET or None, queryset=Person.objects.visible_to(request.user), request=request
+    ).qs
     unmask = request.GET.get("unmask") == "1" and can(request.user, UNMASK_ID)
     content = export_people(people, user=request.user, unmask=unmask, note=request.GET.urlencode())
     return xlsx_response(
