@@ -71,7 +71,9 @@ def list_index(request):
     q = request.GET.get("q", "").strip()
     if q:
         lists = lists.filter(title__contains=q)
-    page = Paginator(selectors.list_rows(lists), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.list_rows(lists, user=request.user), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "ledger/list_index.html",
