@@ -13,7 +13,8 @@ class AccountsConfig(AppConfig):
         from . import models
 
         audit.register(
-            models.User, include_fields=["username", "display_name", "is_active", "is_superuser", "email"]
+            models.User,
+            include_fields=["username", "display_name", "is_active", "is_superuser", "email", "person"],
         )
         audit.register(models.RoleAssignment)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -142,4 +143,38 @@ def user_reset_password(*, actor, user: User, password: str) -> User:
         raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
     user.save(update_fields=["password"])
+    return user
+
+
+def linkable_people(actor, user: User):
+    """Roster records ``actor`` may link to ``user``: current people of the account's organisations that
+    the actor may see and manage (a branch's roster for a member's account)."""
+    Person = apps.get_model("orgs", "Person")
+    org_ids = list(user.assignments.values_list("org_id", flat=True))
+    return (
+        Person.objects.where_can(actor, Cap.MANAGE_PEOPLE)
+        .current()
+        .filter(org_id__in=org_ids)
+        .select_related("org")
+        .order_by("name_pinyin", "pk")
+    )
+
+
+def user_link_person(*, actor, user: User, person) -> User:
+    """Link an account to its holder's own roster record (what a plain member's grants show), or unlink it."""
+    _ensure_manages(actor, user)
+    if person is not None:
+        if not linkable_people(actor, user).filter(pk=person.pk).exists():
+            raise ValidationError(
+                {
+                    "person": _(
+                        "Choose a person on the roll of an organisation where this account holds a role."
+                    )
+                }
+            )
+        if User.objects.filter(person=person).exclude(pk=user.pk).exists():
+            raise ValidationError({"person": _("This person is already linked to another account.")})
+    user.person = person
+    user.save(update_fields=["person"])
+    reset_scope(user)
     return user

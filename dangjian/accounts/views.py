@@ -14,7 +14,7 @@ from dangjian.core.audit import timeline
 from dangjian.core.scoping import can, get_for_user
 
 from . import services
-from .forms import AssignmentForm, PasswordResetForm, UserCreateForm
+from .forms import AssignmentForm, PasswordResetForm, PersonLinkForm, UserCreateForm
 from .models import RoleAssignment, User
 from .roles import Cap
 
@@ -97,6 +97,12 @@ def user_detail(request, pk):
             "manage_refusal": refusal,
             "form": AssignmentForm(actor=request.user) if refusal is None else None,
             "password_form": PasswordResetForm() if refusal is None else None,
+            "person_form": PersonLinkForm(
+                initial={"person": account.person_id},
+                people=services.linkable_people(request.user, account),
+            )
+            if refusal is None
+            else None,
             "timeline": timeline(account, viewer=request.user),
             "breadcrumbs": [(_("Accounts"), reverse("accounts:user_list")), (str(account), None)],
         },
@@ -131,6 +137,23 @@ def assignment_remove(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("accounts:user_detail", pk=assignment.user_id)
+
+
+@login_required
+@require_POST
+def user_link_person(request, pk):
+    _require_manager(request)
+    account = get_for_user(User.objects.all(), request.user, pk=pk)
+    form = PersonLinkForm(request.POST, people=services.linkable_people(request.user, account))
+    if form.is_valid():
+        try:
+            services.user_link_person(actor=request.user, user=account, person=form.cleaned_data["person"])
+            messages.success(request, _("Saved."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("accounts:user_detail", pk=account.pk)
 
 
 @login_required

@@ -156,3 +156,34 @@ def test_a_member_without_a_linked_record_sees_no_one(county, personas, branch):
     body = _text(client.get(reverse("orgs:person_list")))
     assert "党员本人" not in body and "同支部党员" not in body
     assert client.get(reverse("orgs:org_detail", args=[county.village_a1.pk])).status_code == 200
+
+
+def test_a_township_secretary_links_a_member_account_to_its_own_record(client, county, personas):
+    me = make_person(county.village_a1, "待关联党员")
+    elsewhere = make_person(county.village_a2, "别村党员")
+    client.force_login(personas.township_a)
+    url = reverse("accounts:user_link_person", args=[personas.member.pk])
+    page = client.get(reverse("accounts:user_detail", args=[personas.member.pk])).content.decode()
+    assert "待关联党员" in page and "别村党员" not in page  # only the account's own branch is offered
+    response = client.post(url, {"person": elsewhere.pk}, follow=True)
+    assert "选择一个有效的选项" in response.content.decode()
+    personas.member.refresh_from_db()
+    assert personas.member.person is None
+    client.post(url, {"person": me.pk})
+    personas.member.refresh_from_db()
+    assert personas.member.person == me
+    member = Client()
+    member.force_login(personas.member)
+    assert "待关联党员" in _text(member.get(reverse("orgs:person_list")))
+
+
+def test_linking_is_refused_for_an_account_one_may_not_manage(county, personas):
+    from django.core.exceptions import ValidationError
+
+    from dangjian.accounts import services
+
+    me = make_person(county.village_a1, "待关联党员")
+    with pytest.raises(ValidationError):
+        services.user_link_person(actor=personas.village_a1, user=personas.member, person=me)
+    personas.member.refresh_from_db()
+    assert personas.member.person is None

@@ -349,6 +349,7 @@ ROUTES: dict[str, Route] = {
     "accounts:assignment_remove": write("assignment"),
     "accounts:user_set_active": write("account"),
     "accounts:user_reset_password": write("account"),
+    "accounts:user_link_person": write("account"),
     # ledger (清单、整改、销号), notices, talks
     "ledger:list_index": page("item_list"),
     "ledger:list_create": page(),
