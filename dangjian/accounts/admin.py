@@ -12,7 +12,8 @@ class RoleAssignmentInline(admin.TabularInline):
 
 @admin.register(User)
 class AccountAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("dangjian", {"fields": ("display_name", "phone")}))
+    fieldsets = (*UserAdmin.fieldsets, ("dangjian", {"fields": ("display_name", "phone", "person")}))
+    raw_id_fields = ["person"]
     list_display = ("username", "display_name", "is_active", "is_superuser", "last_login")
     search_fields = ("username", "display_name")
     inlines = [RoleAssignmentInline]

@@ -14,7 +14,9 @@ class AccountsConfig(ModuleConfig):
 
     url_prefix = "accounts/users/"
     audited = {
-        "User": {"include_fields": ["username", "display_name", "is_active", "is_superuser", "email"]},
+        "User": {
+            "include_fields": ["username", "display_name", "is_active", "is_superuser", "email", "person"]
+        },
         "RoleAssignment": {},
     }
     nav = (

@@ -63,11 +63,17 @@ def build(ctx: DemoContext) -> None:
     hashed = make_password(DEMO_PASSWORD)  # hashed once: seven slow hashes of the same password add nothing
     for account in ACCOUNTS:
         org = data[account.where] if account.where else None
+        # A plain member signs in as one person of the branch's roster (their own record is what they see).
+        person = org.people.order_by("pk").first() if account.role == Role.MEMBER else None
+        display = _display_name(ctx, account, org) if org or account.display else account.username
+        if person is not None:
+            display = person.name
         user = User(
             username=account.username,
-            display_name=_display_name(ctx, account, org) if org or account.display else account.username,
+            display_name=display,
             is_superuser=account.role is None,
             is_staff=account.role is None,
+            person=person,
         )
         user.password = hashed
         user.save()

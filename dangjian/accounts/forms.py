@@ -43,3 +43,19 @@ class UserCreateForm(AssignmentForm):
 
 class PasswordResetForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, label=_("New password"))
+
+
+class PersonLinkForm(forms.Form):
+    """The account holder's own roster record (a member sees their own record and items through it)."""
+
+    person = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Roster record"),
+        help_text=_("The account holder on the roll; empty to unlink."),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.org.label}，{p.id_masked[-4:]}）"

@@ -32,6 +32,15 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("name"), max_length=40, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The account holder's own roster record: what a plain member's self-only grants show.
+    person = models.OneToOneField(
+        "orgs.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="account",
+        verbose_name=_("roster record"),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -76,6 +76,10 @@ def role_caps() -> dict[str, frozenset[str]]:
     return result
 
 
+# Roles whose grants show only records about the user's own roster record (core.scoping "self only"):
+# a plain member sees their own person, their own items and their branch's page, not the roster.
+ROLE_SELF_ONLY = frozenset({Role.MEMBER})
+
 # Whether an assignment of this role covers the organisation's subtree by default.
 ROLE_DEFAULT_SUBTREE = {
     Role.ADMIN: True,

@@ -2,11 +2,11 @@
 
 from dangjian.core.scoping import Grant, Scope
 
-from .roles import all_caps, role_caps
+from .roles import ROLE_SELF_ONLY, all_caps, role_caps
 
 
 def scope_for_user(user) -> Scope:
-    """Grants from the user's active role assignments (one query)."""
+    """Grants from the user's active role assignments (one query); self-only grants for plain members."""
     if not user.is_active:
         return Scope()
     if user.is_superuser:
@@ -18,7 +18,12 @@ def scope_for_user(user) -> Scope:
     for role, org_id, path, subtree in rows:
         grants.append(
             Grant(
-                org_id=org_id, path=path, subtree=subtree, role=role, caps=role_caps().get(role, frozenset())
+                org_id=org_id,
+                path=path,
+                subtree=subtree,
+                role=role,
+                caps=role_caps().get(role, frozenset()),
+                self_only=role in ROLE_SELF_ONLY,
             )
         )
-    return Scope(grants=tuple(grants), user_id=user.pk)
+    return Scope(grants=tuple(grants), user_id=user.pk, person_id=user.person_id)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/roles/", views.assignment_add, name="assignment_add"),
     path("roles/<int:pk>/remove/", views.assignment_remove, name="assignment_remove"),
     path("<int:pk>/active/", views.user_set_active, name="user_set_active"),
+    path("<int:pk>/person/", views.user_link_person, name="user_link_person"),
     path("<int:pk>/password/", views.user_reset_password, name="user_reset_password"),
 ]

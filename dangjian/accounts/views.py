@@ -14,7 +14,7 @@ from dangjian.core.audit import timeline
 from dangjian.core.scoping import can, get_for_user
 
 from . import services
-from .forms import AssignmentForm, PasswordResetForm, UserCreateForm
+from .forms import AssignmentForm, PasswordResetForm, PersonLinkForm, UserCreateForm
 from .models import RoleAssignment, User
 from .roles import Cap
 
@@ -86,36 +86,58 @@ def user_create(request):
 def user_detail(request, pk):
     _require_manager(request)
     account = get_for_user(User.objects.all(), request.user, pk=pk)
-    form = AssignmentForm(actor=request.user)
+    # The forms only where the actions would be allowed: the same rule for showing and for posting.
+    refusal = services.manage_refusal(request.user, account)
     return render(
         request,
         "accounts/user_detail.html",
         {
             "account": account,
             "assignments": account.assignments.select_related("org").order_by("org__path"),
-            "form": form,
-            "password_form": PasswordResetForm(),
-            "timeline": timeline(account),
+            "manage_refusal": refusal,
+            "form": AssignmentForm(actor=request.user) if refusal is None else None,
+            "password_form": PasswordResetForm() if refusal is None else None,
+            "person_form": PersonLinkForm(
+                initial={"person": account.person_id},
+                people=services.linkable_people(request.user, account),
+            )
+            if refusal is None
+            else None,
+            "timeline": timeline(account, viewer=request.user),
             "breadcrumbs": [(_("Accounts"), reverse("accounts:user_list")), (str(account), None)],
         },
     )
 
 
+def _act(request, account_pk: int, call, done: str, form=None):
+    """Run one account action (``call(cleaned_data)``); a refusal or a form error is shown as a message."""
+    if form is not None and not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    else:
+        try:
+            call(form.cleaned_data if form is not None else {})
+            messages.success(request, done)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("accounts:user_detail", pk=account_pk)
+
+
+def _account(request, pk) -> User:
+    _require_manager(request)
+    return get_for_user(User.objects.all(), request.user, pk=pk)
+
+
 @login_required
 @require_POST
 def assignment_add(request, pk):
-    _require_manager(request)
-    account = get_for_user(User.objects.all(), request.user, pk=pk)
-    form = AssignmentForm(request.POST, actor=request.user)
-    if form.is_valid():
-        try:
-            services.assignment_add(actor=request.user, user=account, **form.cleaned_data)
-            messages.success(request, _("Role added."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect("accounts:user_detail", pk=account.pk)
+    account = _account(request, pk)
+    return _act(
+        request,
+        account.pk,
+        lambda data: services.assignment_add(actor=request.user, user=account, **data),
+        _("Role added."),
+        AssignmentForm(request.POST, actor=request.user),
+    )
 
 
 @login_required
@@ -123,39 +145,50 @@ def assignment_add(request, pk):
 def assignment_remove(request, pk):
     _require_manager(request)
     assignment = get_for_user(RoleAssignment.objects.select_related("org", "user"), request.user, pk=pk)
-    try:
-        services.assignment_remove(actor=request.user, assignment=assignment)
-        messages.success(request, _("Role removed."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("accounts:user_detail", pk=assignment.user_id)
+    return _act(
+        request,
+        assignment.user_id,
+        lambda _data: services.assignment_remove(actor=request.user, assignment=assignment),
+        _("Role removed."),
+    )
+
+
+@login_required
+@require_POST
+def user_link_person(request, pk):
+    account = _account(request, pk)
+    return _act(
+        request,
+        account.pk,
+        lambda data: services.user_link_person(actor=request.user, user=account, person=data["person"]),
+        _("Saved."),
+        PersonLinkForm(request.POST, people=services.linkable_people(request.user, account)),
+    )
 
 
 @login_required
 @require_POST
 def user_set_active(request, pk):
-    _require_manager(request)
-    account = get_for_user(User.objects.all(), request.user, pk=pk)
-    try:
-        services.user_set_active(actor=request.user, user=account, active=request.POST.get("active") == "1")
-        messages.success(request, _("Saved."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("accounts:user_detail", pk=account.pk)
+    account = _account(request, pk)
+    active = request.POST.get("active") == "1"
+    return _act(
+        request,
+        account.pk,
+        lambda _data: services.user_set_active(actor=request.user, user=account, active=active),
+        _("Saved."),
+    )
 
 
 @login_required
 @require_POST
 def user_reset_password(request, pk):
-    _require_manager(request)
-    account = get_for_user(User.objects.all(), request.user, pk=pk)
-    form = PasswordResetForm(request.POST)
-    if form.is_valid():
-        try:
-            services.user_reset_password(
-                actor=request.user, user=account, password=form.cleaned_data["password"]
-            )
-            messages.success(request, _("Password changed."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    return redirect("accounts:user_detail", pk=account.pk)
+    account = _account(request, pk)
+    return _act(
+        request,
+        account.pk,
+        lambda data: services.user_reset_password(
+            actor=request.user, user=account, password=data["password"]
+        ),
+        _("Password changed."),
+        PasswordResetForm(request.POST),
+    )

@@ -395,6 +395,12 @@ class Importer:
     def write(self, rows: list[ParsedRow]) -> int:
         raise NotImplementedError
 
+    def check_before_write(self, rows: list[ParsedRow]) -> None:
+        """Rules applied only when writing, outside the write's transaction (what they log stays).
+
+        Raise ImportRefused to write nothing. For checks whose answer must not show in a preview.
+        """
+
     def run(self, upload) -> tuple[ImportPreview, int]:
         """Preview and, when there is no problem at all, write every row atomically."""
         preview = self.preview(upload)
@@ -402,6 +408,7 @@ class Importer:
             raise ImportRefused(
                 preview.errors or [RowError(0, "", _("There is no data to import."))], preview
             )
+        self.check_before_write(preview.rows)
         self.progress.message = _("Writing rows")
         with transaction.atomic():
             count = self.write(preview.rows)

@@ -30,7 +30,7 @@ Usage::
         context_object_name = "talk"
 
         def get_extra_context(self, obj):
-            return {"timeline": audit.timeline(obj)}
+            return {"timeline": audit.timeline(obj, viewer=self.request.user)}
 
     urlpatterns = [path("posts/<int:pk>/end/", PostEnd.as_view(), name="post_end")]
 

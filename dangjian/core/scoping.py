@@ -7,12 +7,19 @@ export, API route and report fetches through ``Model.objects.visible_to(user)`` 
 The grants come from a provider named in settings (``DANGJIAN_SCOPE_PROVIDER``) so that
 this module imports no app. A user may narrow what they see to one subtree (the
 "focus"); the focus is applied here too, so every page honours it.
+
+A grant may be "self only" (a plain party member's): it shows the organisation itself, and
+of the records there only those about the user's own roster record. A model says how a
+record reaches the person it is about in ``scope_person_field`` ("id" for the person model,
+"person" for an item, "item__person" for an item's progress…); a model without one shows
+nothing through a self-only grant. Callers need no check of their own: ``visible_to``,
+``get_for_user`` and ``where_can`` apply the rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -74,6 +81,7 @@ class Grant:
     subtree: bool
     role: str
     caps: frozenset[str]
+    self_only: bool = False  # records about the user's own person only (see the module docstring)
 
     def covers(self, org_id: int, path: str) -> bool:
         if self.subtree:
@@ -91,6 +99,7 @@ class Scope:
     focus_path: str | None = None
     focus_id: int | None = None
     user_id: int | None = field(default=None, compare=False)
+    person_id: int | None = None  # the user's own roster record, for self-only grants
 
     @property
     def is_empty(self) -> bool:
@@ -114,12 +123,16 @@ class Scope:
     def roles(self) -> frozenset[str]:
         return frozenset(g.role for g in self.grants)
 
-    def q(self, prefix: str = "", *, cap: str | None = None) -> Q:
+    def q(self, prefix: str = "", *, cap: str | None = None, person_field: str | None = None) -> Q:
         """A filter for records whose organisation (reached through ``prefix``) is visible.
 
         ``prefix`` is "" for the organisation model itself and e.g. "org__" for records
         that point to one. With ``cap``, only the grants carrying that capability count
         (e.g. the organisations where the user may verify). The focus always applies.
+
+        Self-only grants show an organisation itself (``prefix`` "") and, of other records,
+        only those whose ``person_field`` is the user's own person; without ``person_field``
+        they show nothing.
         """
         id_field = f"{prefix}id" if prefix else "id"
         path_field = f"{prefix}path"
@@ -130,17 +143,26 @@ class Scope:
             visible = Q(pk__isnull=False)
         else:
             grants = [g for g in self.grants if cap is None or cap in g.caps]
-            if not grants:
-                return Q(pk__in=[])
-            visible = Q(pk__in=[])
-            ids = [g.org_id for g in grants if not g.subtree]
-            if ids:
-                visible |= Q(**{f"{id_field}__in": ids})
-            for path in _outermost(g.path for g in grants if g.subtree):
-                visible |= Q(**{f"{path_field}__subtree": path})
+            visible = _grants_q([g for g in grants if not g.self_only], id_field, path_field)
+            own = [g for g in grants if g.self_only]
+            if own and prefix == "":
+                visible |= _grants_q(own, id_field, path_field)
+            elif own and person_field and self.person_id is not None:
+                visible |= _grants_q(own, id_field, path_field) & Q(**{person_field: self.person_id})
         if self.focus_path is not None:
             visible &= Q(**{f"{path_field}__subtree": self.focus_path})
         return visible
+
+
+def _grants_q(grants: list[Grant], id_field: str, path_field: str) -> Q:
+    """Records in the organisations of ``grants`` (each alone or with its subtree)."""
+    visible = Q(pk__in=[])
+    ids = [g.org_id for g in grants if not g.subtree]
+    if ids:
+        visible |= Q(**{f"{id_field}__in": ids})
+    for path in _outermost(g.path for g in grants if g.subtree):
+        visible |= Q(**{f"{path_field}__subtree": path})
+    return visible
 
 
 def _outermost(paths: Iterable[str]) -> list[str]:
@@ -168,14 +190,7 @@ def get_scope(user) -> Scope:
     if focus is not None:
         focus_id, focus_path = focus
         if scope.covers(focus_id, focus_path):
-            scope = Scope(
-                everything=scope.everything,
-                all_caps=scope.all_caps,
-                grants=scope.grants,
-                focus_path=focus_path,
-                focus_id=focus_id,
-                user_id=scope.user_id,
-            )
+            scope = replace(scope, focus_path=focus_path, focus_id=focus_id)
     setattr(user, _CACHE_ATTR, scope)
     return scope
 
@@ -185,9 +200,7 @@ def without_focus(user) -> Scope:
     scope = get_scope(user)
     if scope.focus_path is None:
         return scope
-    return Scope(
-        everything=scope.everything, all_caps=scope.all_caps, grants=scope.grants, user_id=scope.user_id
-    )
+    return replace(scope, focus_path=None, focus_id=None)
 
 
 def reset_scope(user) -> None:
@@ -207,15 +220,19 @@ class ScopedQuerySet(models.QuerySet):
         field_name = getattr(self.model, "scope_org_field", "org")
         return f"{field_name}__" if field_name else ""
 
+    def _scope_q(self, scope: Scope, cap: str | None = None) -> Q:
+        person_field = getattr(self.model, "scope_person_field", None)
+        return scope.q(self._scope_prefix(), cap=cap, person_field=person_field)
+
     def visible_to(self, user, *, ignore_focus: bool = False):
         scope = without_focus(user) if ignore_focus else get_scope(user)
         if scope.everything and scope.focus_path is None:
             return self.all()
-        return self.filter(scope.q(self._scope_prefix()))
+        return self.filter(self._scope_q(scope))
 
     def where_can(self, user, cap: str):
         """Records (in the focus) whose organisation is covered by a grant of the user carrying ``cap``."""
-        return self.filter(get_scope(user).q(self._scope_prefix(), cap=cap))
+        return self.filter(self._scope_q(get_scope(user), cap))
 
 
 def get_for_user(queryset_or_model, user, **lookup):

@@ -172,6 +172,7 @@ class Item(models.Model):
         CLOSED = "closed", _("Closed")
 
     scope_org_field = "org"
+    scope_person_field = "person"  # a plain member sees the items they are responsible for
 
     item_list = models.ForeignKey(
         ItemList, on_delete=models.PROTECT, related_name="items", verbose_name=_("list")
@@ -319,6 +320,7 @@ class Progress(models.Model):
     """A dated progress entry (整改进展) with a percentage and optional evidence files."""
 
     scope_org_field = "item__org"
+    scope_person_field = "item__person"
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="progress_entries")
     on = models.DateField(_("date"))
@@ -341,6 +343,7 @@ class Evidence(models.Model):
     """A file that proves rectification (佐证材料), attached to a progress entry, a closure request or a re-check."""
 
     scope_org_field = "item__org"
+    scope_person_field = "item__person"
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="evidence")
     progress = models.ForeignKey(
@@ -378,6 +381,7 @@ class ExtensionRequest(models.Model):
         REFUSED = "refused", _("Refused")
 
     scope_org_field = "item__org"
+    scope_person_field = "item__person"
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="extensions")
     current_deadline = models.DateField(_("deadline at the time"))
@@ -414,6 +418,7 @@ class Recheck(models.Model):
         RELAPSED = "relapsed", _("Relapsed")
 
     scope_org_field = "item__org"
+    scope_person_field = "item__person"
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="rechecks")
     round = models.PositiveSmallIntegerField(_("round checked"))
@@ -447,6 +452,7 @@ class Reminder(models.Model):
         OVERDUE = "overdue", _("The day after the deadline")
 
     scope_org_field = "item__org"
+    scope_person_field = "item__person"
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -474,6 +480,7 @@ class Escalation(models.Model):
     """An item overdue beyond the allowed days, on the supervisors' escalation list."""
 
     scope_org_field = "item__org"
+    scope_person_field = "item__person"
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="escalations")
     deadline = models.DateField()
@@ -503,6 +510,7 @@ class Accountability(models.Model):
         DISCIPLINARY = "disciplinary", _("Disciplinary sanction")
 
     scope_org_field = "item__org"
+    scope_person_field = "person"  # a plain member sees only decisions about themselves
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="accountabilities")
     form = models.CharField(_("form"), max_length=20, choices=Form.choices)

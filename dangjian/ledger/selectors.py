@@ -487,13 +487,17 @@ def ledger_export_rows(qs):
     )
 
 
-def list_rows(qs):
-    """Lists with their item counts (handed down, closed, overdue) in the same query."""
+def list_rows(qs, *, user):
+    """Lists with the counts of their items visible to ``user`` (handed down, closed, overdue), in one query.
+
+    Counted over the visible items only: a receiver learns nothing of its siblings' items, a plain
+    member nothing of the branch's (docs/personal-data.md).
+    """
     today = timezone.localdate()
-    handed = ~Q(items__status=S.DRAFT)
+    handed = ~Q(items__status=S.DRAFT) & Q(items__in=Item.objects.visible_to(user).values("pk"))
     return qs.annotate(
         item_count=Count("items", filter=handed, distinct=True),
-        closed_count=Count("items", filter=Q(items__status=S.CLOSED), distinct=True),
+        closed_count=Count("items", filter=handed & Q(items__status=S.CLOSED), distinct=True),
         overdue_count=Count(
             "items",
             filter=handed & ~Q(items__status=S.CLOSED) & Q(items__long_term=False, items__deadline__lt=today),

@@ -16,7 +16,14 @@ class OrgsConfig(ModuleConfig):
     workflows = "dangjian.orgs.rules"
     audited = {
         "Organisation": {"exclude_fields": ["path", "depth", "numchild", "sort_key"]},
-        "Person": {"exclude_fields": ["id_cipher", "id_digest", "name_pinyin", "name_initials", "version"]},
+        "Person": {
+            "exclude_fields": ["id_cipher", "id_digest", "name_pinyin", "name_initials", "version"],
+            # The birth date is part of the ID number: histories show its year only, and old masks re-masked.
+            "redact": {
+                "birth_date": "dangjian.orgs.validators.birth_year_only",
+                "id_masked": "dangjian.orgs.validators.mask_id",
+            },
+        },
         "Post": {},
         "Transfer": {},
     }

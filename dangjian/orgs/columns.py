@@ -7,7 +7,9 @@ and exports use the same columns: an export imports again cleanly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
 
 from django.conf import settings
 from django.utils import translation
@@ -48,6 +50,21 @@ ETHNICITY_CHOICES = [(e, e) for e in ETHNICITIES]
 
 def _date(attr: str):
     return lambda obj: render_date(getattr(obj, attr))
+
+
+_YEAR_ONLY = re.compile(r"^(\d{4})年?$")
+
+
+def parse_birth(value) -> date | int | None:
+    """A birth date, or the year alone ("1985年", as an export without full ID numbers writes it)."""
+    if isinstance(value, str) and (m := _YEAR_ONLY.match(value.strip())):
+        return int(m[1])
+    return parse_date(value)
+
+
+def birth_year_text(person: Person) -> str:
+    """The birth year as an export without the full ID number shows it (docs/personal-data.md)."""
+    return f"{person.birth_date.year}年"
 
 
 def _yes_no(attr: str):
@@ -123,8 +140,13 @@ def _id_text(value) -> str:
     return text(value).upper().replace(" ", "")
 
 
-def member_columns(*, id_render=None) -> list[Column]:
-    """The member columns; ``id_render`` writes the ID cell of an export (masked unless allowed)."""
+def member_columns(
+    *, id_render: Callable[[Person], str] | None = None, birth_render: Callable[[Person], str] | None = None
+) -> list[Column]:
+    """The member columns; ``id_render`` and ``birth_render`` write the ID and birth cells of an export.
+
+    An export passes both (masked unless allowed); by default no ID number and the birth year only.
+    """
     return [
         Column("姓名", "name", required=True),
         Column(
@@ -148,9 +170,9 @@ def member_columns(*, id_render=None) -> list[Column]:
         Column(
             BIRTH_HEADER,
             "birth_date",
-            parse=parse_date,
-            render=_date("birth_date"),
-            help="可不填，按身份证号判断；填写时须与身份证号一致。",
+            parse=parse_birth,
+            render=birth_render or birth_year_text,
+            help="可不填，按身份证号判断；填写时须与身份证号一致（可只填年份，如 1985年）。",
         ),
         Column(
             "学历",
@@ -239,22 +261,31 @@ def export_people(queryset, *, user, unmask: bool, note: str = "", progress=None
     Full ID numbers are written only when ``unmask`` is asked for, and then only for
     people in organisations where ``user`` holds the unmask right (every person when
     ``user`` is None: the system itself); such an export is written to the audit log.
+    The full birth date is part of the ID number: a row without the full number gives the
+    birth year only.
     """
     scope = get_scope(user) if user is not None else None
     people: Iterable[Person] = queryset.select_related("org").order_by("org__path", "name_pinyin", "pk")
     revealed = 0
 
+    def full(person: Person) -> bool:
+        return unmask and (scope is None or scope.can("unmask_id", person.org))
+
     def id_render(person: Person) -> str:
         nonlocal revealed
-        if unmask and (scope is None or scope.can("unmask_id", person.org)):
+        if full(person):
             revealed += 1
             return reveal_id_number(person, log=False)
         return person.id_masked
 
+    def birth_render(person: Person) -> str:
+        return render_date(person.birth_date) if full(person) else birth_year_text(person)
+
     rows = people.iterator(chunk_size=2000)
     if progress is not None:  # a background job's progress (core.jobs)
         rows = progress.wrap(rows)
-    content = xlsx_bytes(member_columns(id_render=id_render), rows, title="党员")
+    columns = member_columns(id_render=id_render, birth_render=birth_render)
+    content = xlsx_bytes(columns, rows, title="党员")
     if revealed:
         with translation.override(settings.LANGUAGE_CODE):  # audit entries are records in the site language
             event = ngettext(

@@ -59,10 +59,6 @@ CHANGED_SINCE_CHECK = gettext_lazy(
     "Since the check, an ID number in the file has been registered; nothing was written."
     " Please upload the file again to check it."
 )
-ID_IN_DATABASE = gettext_lazy(
-    "This ID number is already registered; do not import it again"
-    " (to move a member in, transfer their membership)."
-)
 _DUPLICATE_ID = gettext_lazy("Same ID number as row %(row)s.")
 
 
@@ -235,7 +231,8 @@ class MemberImporter(_ScopedImporter):
                 for message in messages:
                     row.errors.append(RowError(row.number, column, message))
             return
-        if v["birth_date"] and v["birth_date"] != person.birth_date:
+        given = v["birth_date"]  # a date, or the year alone as an export without full ID numbers writes it
+        if given and given != (person.birth_date.year if isinstance(given, int) else person.birth_date):
             row.errors.append(
                 RowError(
                     row.number,
@@ -263,10 +260,40 @@ class MemberImporter(_ScopedImporter):
                 earlier.errors.append(
                     RowError(earlier.number, ID_HEADER, _DUPLICATE_ID % {"row": row.number})
                 )
-        for chunk in _chunks(list(first_row)):
-            for digest in Person.objects.filter(id_digest__in=chunk).values_list("id_digest", flat=True):
-                row = first_row[digest]
-                row.errors.append(RowError(row.number, ID_HEADER, ID_IN_DATABASE))
+        # Numbers on the roll where the actor can see them are named now (and the attempt audited);
+        # those elsewhere are refused only on writing, so a preview reads the same as for a new number.
+        for existing in self._registered(list(first_row), visible=True):
+            row = first_row[existing.id_digest]
+            message = services.duplicate_refusal(
+                existing=existing, actor=self.actor, org=row.values["_person"].org, inside=True
+            )
+            row.errors.append(RowError(row.number, ID_HEADER, message))
+
+    def _registered(self, digests: list[str], *, visible: bool) -> list[Person]:
+        """People on the roll with these ID digests, inside (or outside) what the actor may see."""
+        found: list[Person] = []
+        for chunk in _chunks(digests):
+            qs = Person.objects.filter(id_digest__in=chunk).select_related("org")
+            if self.actor is not None:
+                inside = Person.objects.visible_to(self.actor).values("pk")
+                qs = qs.filter(pk__in=inside) if visible else qs.exclude(pk__in=inside)
+            elif not visible:
+                qs = qs.none()
+            found.extend(qs)
+        return found
+
+    def check_before_write(self, rows: list[ParsedRow]) -> None:
+        """Refuse the whole file when a number is on the roll outside the actor's sight (neutral, audited)."""
+        by_digest = {row.values["_person"].id_digest: row for row in rows}
+        errors = []
+        for existing in self._registered(list(by_digest), visible=False):
+            row = by_digest[existing.id_digest]
+            message = services.duplicate_refusal(
+                existing=existing, actor=self.actor, org=row.values["_person"].org, inside=False
+            )
+            errors.append(RowError(row.number, ID_HEADER, message))
+        if errors:
+            raise ImportRefused(sorted(errors, key=lambda e: e.row))
 
     def write(self, rows: list[ParsedRow]) -> int:
         people = [row.values["_person"] for row in rows]

@@ -261,8 +261,13 @@ class PersonQuerySet(ScopedQuerySet):
         """Party members on the roll (full and probationary)."""
         return self.current().exclude(category=MemberCategory.NON_MEMBER)
 
-    def search(self, q: str):
-        """By name, pinyin ("zs" or "zhang san" finds 张三), the last digits of the ID number or the whole number."""
+    def search(self, q: str, *, searcher=None):
+        """By name, pinyin ("zs" or "zhang san" finds 张三), the last digits of the ID number or the whole number.
+
+        With ``searcher``, a whole number finds only people whose full number the searcher may
+        see: for anyone else a guessed number that finds its person would confirm the guess
+        (docs/personal-data.md). Without it (the system itself) every match counts.
+        """
         q = (q or "").strip()
         if not q:
             return self
@@ -277,7 +282,8 @@ class PersonQuerySet(ScopedQuerySet):
             # The whole number is never stored in clear: look it up by its keyed digest.
             from dangjian.core import crypto
 
-            return self.filter(id_digest=crypto.digest(q))
+            found = self.filter(id_digest=crypto.digest(q))
+            return found if searcher is None else found.where_can(searcher, "unmask_id")
         return self.filter(name__contains=q)
 
 
@@ -288,6 +294,8 @@ class Person(models.Model):
         ACTIVE = "active", _("On the roll")
         LEFT = "left", _("Left")
         DECEASED = "deceased", _("Deceased")
+
+    scope_person_field = "id"  # a plain member sees their own record only (core.scoping)
 
     org = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="people", verbose_name=_("branch")
@@ -379,6 +387,8 @@ class PostQuerySet(ScopedQuerySet):
 class Post(models.Model):
     """A post (职务) a person holds in an organisation for a period."""
 
+    scope_person_field = "person"
+
     org = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="posts", verbose_name=_("organisation")
     )
@@ -416,6 +426,7 @@ class Transfer(models.Model):
     """A person's move from one organisation to another (组织关系转接), kept as history."""
 
     scope_org_field = "to_org"
+    scope_person_field = "person"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transfers")
     from_org = models.ForeignKey(

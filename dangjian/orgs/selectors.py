@@ -245,15 +245,19 @@ def warning_list(user, *, code: str | None = None) -> list[tuple[Organisation, l
 # ------------------------------------------------------------------ organisation pages
 
 
-def annotate_list(qs):
-    """Annotate organisations for the list page: health, parent name and current secretary (one query)."""
+def annotate_list(qs, *, user):
+    """Annotate organisations for the list page: health, parent name and current secretary (one query).
+
+    The secretary is named only where ``user`` may see the post (a plain member sees no one else's).
+    """
     today = timezone.localdate()
     steplen = Organisation.steplen
     parent = Organisation.objects.filter(
         path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * steplen)
     ).values("name")[:1]
     secretary = (
-        Post.objects.filter(org=OuterRef("pk"), kind=PostKind.SECRETARY, started_on__lte=today)
+        Post.objects.visible_to(user)
+        .filter(org=OuterRef("pk"), kind=PostKind.SECRETARY, started_on__lte=today)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
         .order_by("-started_on")
         .values("person__name")[:1]

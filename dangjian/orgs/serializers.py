@@ -52,7 +52,12 @@ class PersonSerializer(serializers.ModelSerializer):
 
     org_name = serializers.CharField(source="org.name", read_only=True)
     id_masked = serializers.CharField(
-        read_only=True, help_text=_("Citizen ID with the middle digits hidden.")
+        read_only=True, help_text=_("Citizen ID with all but the last four characters hidden.")
+    )
+    birth_year = serializers.IntegerField(
+        source="birth_date.year",
+        read_only=True,
+        help_text=_("Year of birth (the full date is part of the ID number and is not given)."),
     )
 
     class Meta:
@@ -63,7 +68,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "sex",
             "ethnicity",
             "id_masked",
-            "birth_date",
+            "birth_year",
             "education",
             "category",
             "org",

@@ -192,9 +192,11 @@ def check_member_dates(*, birth_date: date, category: str, joined_on, converted_
         else:
             eighteen = _add_years(birth_date, 18)
             if joined_on < eighteen:
+                # Not the birth date itself: it is part of the ID number (docs/personal-data.md).
                 errors["joined_on"] = _(
-                    "Under 18 on joining the Party (born %(date)s); please check the date of joining."
-                ) % {"date": birth_date.isoformat()}
+                    "Under 18 on joining the Party, by the birth date in the ID number;"
+                    " please check the date of joining."
+                )
     if converted_on:
         if not joined_on:
             errors["converted_on"] = _("A full-membership date is given but no date of joining the Party.")
@@ -272,20 +274,53 @@ def build_person(*, org: Organisation, id_number: str, **fields) -> Person:
     )
 
 
+# The answer to an ID number on the roll outside the actor's sight: it says no more than "not here".
+UNREGISTRABLE_ID = gettext_lazy(
+    "This ID number cannot be registered; please ask the organisation department above to check it."
+)
+
+
+def duplicate_refusal(*, existing: Person, actor, org: Organisation, inside: bool | None = None) -> str:
+    """The message refusing an ID number already on the roll as ``existing``; the attempt is audited.
+
+    A record the actor may see is named; one outside their sight gets the neutral
+    ``UNREGISTRABLE_ID``, so that nobody learns what another township's roster holds. Either
+    way the attempt is written on the existing record (an access event: the county's auditors
+    see who tried, and where, e.g. someone guessing numbers). ``inside`` says whether the actor
+    may see ``existing`` when the caller already knows it (one query less).
+    """
+    audit.log_access(
+        existing,
+        what=_site_language(gettext_lazy("Refused registering this ID number again, in %(org)s"))
+        % {"org": org.name},
+        actor=actor,
+    )
+    if inside is None:
+        inside = actor is None or Person.objects.visible_to(actor).filter(pk=existing.pk).exists()
+    if not inside:
+        return str(UNREGISTRABLE_ID)
+    return _(
+        "This ID number is already registered (%(name)s, %(org)s); do not enter it again"
+        " (to move a member in, transfer their membership)."
+    ) % {"name": existing.name, "org": existing.org.name}
+
+
+def _refuse_if_registered(person: Person, *, actor, exclude_pk: int | None = None) -> None:
+    existing = Person.objects.select_related("org").filter(id_digest=person.id_digest).exclude(pk=exclude_pk)
+    existing = existing.first()
+    if existing is not None:
+        raise ValidationError(
+            {"id_number": duplicate_refusal(existing=existing, actor=actor, org=person.org)}
+        )
+
+
 def person_create(*, org: Organisation, actor, id_number: str, **fields) -> Person:
     """Add a person to an organisation's roster."""
     ensure_can(actor, MANAGE_PEOPLE, org)
     if org.is_dissolved:
         raise ValidationError(_("The organisation is dissolved; no one can be added to it."))
     person = build_person(org=org, id_number=id_number, **fields)
-    if Person.objects.filter(id_digest=person.id_digest).exists():
-        raise ValidationError(
-            {
-                "id_number": _(
-                    "This ID number is already registered; do not enter it again (to move a member in, transfer their membership)."  # noqa: E501
-                )
-            }
-        )
+    _refuse_if_registered(person, actor=actor)
     person.save()
     return person
 
@@ -297,8 +332,8 @@ def person_update(*, person: Person, actor, id_number: str | None = None, **fiel
     data.update(fields)
     number = id_number or reveal_id_number(person, log=False)
     fresh = build_person(org=person.org, id_number=number, **data)
-    if fresh.id_digest != person.id_digest and Person.objects.filter(id_digest=fresh.id_digest).exists():
-        raise ValidationError({"id_number": _("This ID number is already registered.")})
+    if fresh.id_digest != person.id_digest:
+        _refuse_if_registered(fresh, actor=actor, exclude_pk=person.pk)
     for name in (
         *PERSON_FIELDS,
         "name_pinyin",

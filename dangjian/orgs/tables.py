@@ -61,7 +61,9 @@ class PersonTable(tables.Table):
     id_masked = tables.Column(
         verbose_name=_("Citizen ID"), orderable=False, attrs={"td": {"class": "id-masked text-nowrap"}}
     )
-    birth_date = tables.DateColumn(format="Y-m-d", verbose_name=_("Birth date"))
+    # The year only: the full birth date is part of the ID number (docs/personal-data.md); not sortable,
+    # since the order of the rows would tell birthdays within a year.
+    birth_year = tables.Column(accessor="birth_date__year", verbose_name=_("Year of birth"), orderable=False)
     category = tables.Column(verbose_name=_("Member category"))
     org = tables.Column(
         verbose_name=_("Branch"), accessor="org__label", order_by=("org__sort_key", "org__path")

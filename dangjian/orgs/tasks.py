@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +21,11 @@ UNMASK_ID = "unmask_id"
 
 def people_for_query(user, query: str):
     """The people the member list shows ``user`` for this query string (scoped, then filtered)."""
-    return PersonFilter(QueryDict(query) or None, queryset=Person.objects.visible_to(user)).qs
+    # The filter reads the searcher from its request (a whole ID number finds only people they may unmask).
+    request = SimpleNamespace(user=user)
+    return PersonFilter(
+        QueryDict(query) or None, queryset=Person.objects.visible_to(user), request=request
+    ).qs
 
 
 def export_filename() -> str:

@@ -65,10 +65,20 @@ def validate_citizen_id(value: str) -> None:
 
 
 def mask_id(number: str) -> str:
-    """110105********002X: area code and last four only."""
+    """**************002X: the last four only (docs/personal-data.md says why).
+
+    The area code and the birth date stay hidden: shown next to the birth year, the sex and
+    the branch's county, they would leave a handful of candidates that the check character
+    narrows to the one number. Also re-masks an older masked form (110105********002X).
+    """
     if len(number) != 18:
         return "*" * len(number)
-    return number[:6] + "*" * 8 + number[14:]
+    return "*" * 14 + number[14:]
+
+
+def birth_year_only(value: str) -> str:
+    """A logged birth date (2026-11-22) as the year alone, for histories (docs/personal-data.md)."""
+    return value[:4] if len(value) >= 4 and value[:4].isdigit() else value
 
 
 _CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -60,7 +60,10 @@ class TalkDetail(ObjectView):
     context_object_name = "talk"
 
     def get_extra_context(self, talk) -> dict:
-        return {"timeline": audit.timeline(talk), "breadcrumbs": [(_("Talks"), None), (str(talk), None)]}
+        return {
+            "timeline": audit.timeline(talk, viewer=self.request.user),
+            "breadcrumbs": [(_("Talks"), None), (str(talk), None)],
+        }
 
 
 def item_panel(request, item):

@@ -13,7 +13,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_user_with_two_assignments_sees_the_union(county, personas, people):
+    from dangjian.orgs.tests.factories import make_person
+
     user = personas.village_a1
+    make_person(county.village_b1, "赵六")  # a fellow member in B1: a member role there does not show them
+    user.person = people["b1"]
+    user.save()
     RoleAssignment.objects.create(user=user, role=Role.MEMBER, org=county.village_b1, include_subtree=False)
     reset_scope(user)
     names = set(Person.objects.visible_to(user).values_list("name", flat=True))

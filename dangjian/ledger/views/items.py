@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core import attachments, audit, documents
-from dangjian.core.scoping import can, get_for_user
+from dangjian.core.scoping import can, ensure_can, get_for_user
 
 from .. import selectors, services, sources
 from ..deadlines import light
@@ -25,7 +25,7 @@ from ..forms import (
     TransitionForm,
     add_service_error,
 )
-from ..models import Evidence, ExtensionRequest, Item, ItemGroup, Recheck
+from ..models import Accountability, Evidence, ExtensionRequest, Item, ItemGroup, Recheck
 from .common import INSPECT, RECTIFY, VERIFY, flash_error, flash_form_errors
 
 # Extra fields each target state asks for in its small form.
@@ -96,7 +96,8 @@ def item_detail(request, pk: int):
             "moves": _move_forms(item, user),
             "extensions": list(item.extensions.all()),
             "rechecks": list(item.rechecks.all()),
-            "accountabilities": list(item.accountabilities.all()),
+            # Decisions name people: scoped, so a member sees only those about themselves.
+            "accountabilities": list(Accountability.objects.visible_to(user).filter(item=item)),
             "progress_form": ProgressForm(initial={"version": item.version}) if can_rectify else None,
             "extension_form": ExtensionRequestForm(initial={"version": item.version})
             if can_rectify
@@ -109,7 +110,7 @@ def item_detail(request, pk: int):
             else None,
             "recheck_record_form": RecheckRecordForm() if can_verify else None,
             "can_inspect": can(user, INSPECT, item),
-            "timeline": audit.timeline(item),
+            "timeline": audit.timeline(item, viewer=user),
             "breadcrumbs": _crumbs(item),
         },
     )
@@ -263,8 +264,9 @@ def recheck_record(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def accountability_create(request, pk: int):
-    """Record an accountability decision (问责) over an item."""
+    """Record an accountability decision (问责) over an item; the form needs the same right as the decision."""
     item = _item(request.user, pk)
+    ensure_can(request.user, INSPECT, item)  # the service's own check, before the form is shown (403)
     form = AccountabilityForm(request.POST or None, initial={"person_name": item.responsible_person})
     if request.method == "POST" and form.is_valid():
         try:

@@ -68,7 +68,9 @@ def list_index(request):
     q = request.GET.get("q", "").strip()
     if q:
         lists = lists.filter(title__contains=q)
-    page = Paginator(selectors.list_rows(lists), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.list_rows(lists, user=request.user), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "ledger/list_index.html",
@@ -116,13 +118,14 @@ def list_detail(request, pk: int):
         {
             "item_list": item_list,
             "page": page,
-            "groups": ItemGroup.objects.filter(item_list=item_list).order_by("pk"),
+            # Only groups whose page I may open (the issuer's side): a receiver sees its own item only.
+            "groups": ItemGroup.objects.visible_to(request.user).filter(item_list=item_list).order_by("pk"),
             "moves": workflow.allowed_moves(item_list, request.user),
             "can_add": can_hand_down,
             "recheck_form": ListRecheckForm()
             if item_list.status == ItemList.Status.ISSUED and can(request.user, VERIFY, item_list)
             else None,
-            "timeline": audit.timeline(item_list) if can_hand_down else [],
+            "timeline": audit.timeline(item_list, viewer=request.user) if can_hand_down else [],
             "breadcrumbs": _crumbs(item_list),
         },
     )

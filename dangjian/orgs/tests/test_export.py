@@ -78,8 +78,9 @@ def test_the_export_writes_the_import_columns_with_chinese_labels_and_iso_dates(
         "农牧渔民",
         "正常",
     )
+    # Without the full ID number the birth date is given as its year (docs/personal-data.md).
     assert (row["出生日期"], row["入党日期"], row["转正日期"], row["失联日期"]) == (
-        "1980-05-04",
+        "1980年",
         "2005-07-01",
         "2006-07-01",
         "2025-03-01",
@@ -98,6 +99,7 @@ def test_id_numbers_are_masked_unless_unmasking_is_asked_for_by_a_role_allowed_t
 
     rows = sheet_rows(client.get(reverse("orgs:person_export"), {"unmask": "1"}))
     assert next(r for r in rows if r["姓名"] == "张三")["公民身份号码"] == full
+    assert next(r for r in rows if r["姓名"] == "张三")["出生日期"] == person.birth_date.isoformat()
     entry = LogEntry.objects.latest("pk")
     assert entry.action == LogEntry.Action.ACCESS and entry.actor == personas.county_admin
     assert entry.additional_data["event"].startswith("导出名册，含完整身份证号 3 人")

@@ -72,7 +72,7 @@ def test_it_imports_every_row_of_a_good_file_with_one_batch_and_one_audit_entry(
         "full",
         date(2010, 7, 1),
     )
-    assert zhao.name_initials == "zl" and zhao.id_masked.count("*") == 8
+    assert zhao.name_initials == "zl" and zhao.id_masked.count("*") == 14
     qian = Person.objects.get(name="钱七")
     assert qian.sex == "F" and qian.org == county.village_a2
     batch = ImportBatch.objects.get()
@@ -169,17 +169,54 @@ def test_it_reports_both_rows_of_an_id_number_given_twice(personas, county):
     ]
 
 
-def test_it_refuses_an_id_number_already_in_the_database_even_outside_the_actors_scope(personas, county):
-    existing = make_id()
-    services.build_person(
-        org=county.village_b1, id_number=existing, name="王五", joined_on=date(2005, 7, 1)
-    ).save()
+UNREGISTRABLE = "该身份证号无法登记，请联系上级组织部门核实。"
+
+
+def _registered(org, name="王五"):
+    number = make_id()
+    services.build_person(org=org, id_number=number, name=name, joined_on=date(2005, 7, 1)).save()
+    return number, Person.objects.get(name=name)
+
+
+def test_a_number_on_the_roll_inside_the_actors_scope_is_named_in_the_preview_and_audited(personas, county):
+    number, existing = _registered(county.village_a2, "李四")
     errors = refused(
-        MemberImporter(actor=personas.township_a), members_file([member_row(A1, 公民身份号码=existing)])
+        MemberImporter(actor=personas.township_a), members_file([member_row(A1, 公民身份号码=number)])
     )
     assert errors == [
-        "第 2 行“公民身份号码”列：该身份证号已在系统中登记，请勿重复导入（如需转入请办理组织关系转接）。"
+        "第 2 行“公民身份号码”列：该身份证号已在系统中登记（李四，中共A2村支部委员会），请勿重复录入"
+        "（如需转入请办理组织关系转接）。"
     ]
+    entry = LogEntry.objects.get_for_object(existing).get(action=LogEntry.Action.ACCESS)
+    assert entry.actor == personas.township_a
+    assert entry.additional_data["event"] == "在中共A1村支部委员会重复登记该身份证号，已拒绝"
+
+
+def test_the_preview_reads_the_same_for_a_number_registered_elsewhere_and_for_a_new_one(personas, county):
+    """No oracle: whether another township holds a number must not show before writing."""
+    elsewhere, _existing = _registered(county.village_b1)
+    importer = MemberImporter(actor=personas.township_a)
+    known = importer.preview(members_file([member_row(A1, 公民身份号码=elsewhere)]))
+    fresh = importer.preview(members_file([member_row(A1, 公民身份号码=make_id(date(1985, 3, 9)))]))
+    assert known.ok and fresh.ok
+    assert (messages_of(known), len(known.rows)) == (messages_of(fresh), len(fresh.rows)) == ([], 1)
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
+
+
+def test_a_number_on_the_roll_outside_the_actors_scope_is_refused_on_writing_neutrally_and_audited(
+    personas, county
+):
+    number, existing = _registered(county.village_b1)
+    errors = refused(
+        MemberImporter(actor=personas.township_a),
+        members_file([member_row(A1), member_row(A2, 公民身份号码=number)]),
+    )
+    assert errors == [f"第 3 行“公民身份号码”列：{UNREGISTRABLE}"]
+    assert "王五" not in errors[0] and "B" not in errors[0]
+    # Audited on the existing record: the county (above both townships) sees who tried and where.
+    entry = LogEntry.objects.get_for_object(existing).get(action=LogEntry.Action.ACCESS)
+    assert entry.actor == personas.township_a
+    assert entry.additional_data["event"] == "在中共A2村支部委员会重复登记该身份证号，已拒绝"
 
 
 def test_it_refuses_a_file_that_is_not_a_spreadsheet(personas, county):
@@ -537,7 +574,9 @@ def test_confirm_writes_nothing_when_the_database_changed_since_the_preview(
     response = client.post(reverse("orgs:import_confirm", kwargs={"kind": "members"}), follow=True)
     html = response.content.decode()
     assert 'data-state="failed"' in html
-    assert "<td>3</td><td>公民身份号码</td><td>该身份证号已在系统中登记" in html
+    # Registered in another township meanwhile: refused with the neutral message, nothing written.
+    assert UNREGISTRABLE in html
+    assert "王五" not in html
     assert Person.objects.count() == 1
     assert list(pending_dir.iterdir()) == []
 

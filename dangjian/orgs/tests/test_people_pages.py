@@ -257,7 +257,8 @@ def test_the_person_page_shows_the_national_items_with_the_id_masked(client, per
         "男",
         "汉族",
         person.id_masked,
-        "1980年5月4日",
+        "出生年份",
+        "1980",
         "正式党员",
         "中共A1村支部委员会",
         "2005年7月1日",
@@ -270,6 +271,7 @@ def test_the_person_page_shows_the_national_items_with_the_id_masked(client, per
         assert expected in text, expected
     full = services.reveal_id_number(person, log=False)
     assert full not in text
+    assert "1980年5月4日" not in text and "1980-05-04" not in text  # the year only (docs/personal-data.md)
 
 
 def test_the_person_page_of_someone_outside_the_scope_is_not_found(client, personas, people):
@@ -277,9 +279,15 @@ def test_the_person_page_of_someone_outside_the_scope_is_not_found(client, perso
     assert response.status_code == 404
 
 
-def test_a_member_sees_people_of_their_own_branch_only(client, personas, people):
+def test_a_member_sees_their_own_record_and_no_one_else_of_the_branch(client, personas, people, county):
+    from dangjian.orgs.tests.factories import make_person
+
+    fellow = make_person(county.village_a1, "同支部")
+    personas.member.person = people["a1"]
+    personas.member.save()
     c = _as(client, personas.member)
     assert c.get(reverse("orgs:person_detail", args=[people["a1"].pk])).status_code == 200
+    assert c.get(reverse("orgs:person_detail", args=[fellow.pk])).status_code == 404
     assert c.get(reverse("orgs:person_detail", args=[people["a2"].pk])).status_code == 404
 
 
@@ -368,7 +376,7 @@ def test_a_township_secretary_adds_a_person_with_the_id_number(client, personas,
     assert person.org == county.village_a1
     assert person.sex == "M"  # read from the ID number
     assert person.birth_date == date(1880, 1, 1)
-    assert person.id_masked == "440524********0014"
+    assert person.id_masked == "**************0014"
     assert person.name_initials == "zl"
 
 
@@ -427,14 +435,50 @@ def test_inconsistent_dates_and_sex_are_refused(client, personas, county, overri
     assert not Person.objects.exists()
 
 
-def test_a_number_already_on_file_is_refused(client, personas, county):
-    _person_with_known_id(county.village_b1)
-    response = _as(client, personas.township_a).post(
+UNREGISTRABLE = "该身份证号无法登记，请联系上级组织部门核实。"
+
+
+def _add_with_known_id(client, user, org):
+    return _as(client, user).post(
         reverse("orgs:person_create"),
-        _valid_form(county.village_a1, id_number=ID_2X, joined_on="1975-07-01", converted_on="1976-07-01"),
+        _valid_form(org, id_number=ID_2X, joined_on="1975-07-01", converted_on="1976-07-01"),
     )
-    assert "该身份证号已在系统中登记" in _text(response)
+
+
+def test_a_number_already_on_file_in_my_township_is_refused_naming_the_record(client, personas, county):
+    existing = _person_with_known_id(county.village_a2)
+    response = _add_with_known_id(client, personas.township_a, county.village_a1)
+    assert "该身份证号已在系统中登记（刘芳，中共A2村支部委员会）" in _text(response)
     assert Person.objects.count() == 1
+    entry = LogEntry.objects.get_for_object(existing).get(action=LogEntry.Action.ACCESS)
+    assert entry.actor == personas.township_a
+
+
+def test_a_number_on_file_in_another_township_is_refused_neutrally_and_audited_for_the_county(
+    client, personas, county
+):
+    existing = _person_with_known_id(county.village_b1)
+    response = _add_with_known_id(client, personas.township_a, county.village_a1)
+    text = _text(response)
+    assert UNREGISTRABLE in text
+    assert "已在系统中登记" not in text and "刘芳" not in text and "B1村" not in text
+    assert Person.objects.count() == 1
+    # The county's organisation department (above both townships) finds the attempt in the audit log.
+    entry = LogEntry.objects.get_for_object(existing).get(action=LogEntry.Action.ACCESS)
+    assert entry.actor == personas.township_a
+    audit_page = _text(_as(client, personas.county_admin).get(reverse("audit_log")))
+    assert "在中共A1村支部委员会重复登记该身份证号，已拒绝" in audit_page
+
+
+def test_changing_a_number_to_one_on_file_elsewhere_is_refused_neutrally(client, personas, county, people):
+    _person_with_known_id(county.village_b1)
+    person = people["a1"]
+    before = person.id_digest
+    data = _valid_form(id_number=ID_2X, name="张三", joined_on="1975-07-01", converted_on="1976-07-01")
+    response = _as(client, personas.township_a).post(reverse("orgs:person_edit", args=[person.pk]), data)
+    assert UNREGISTRABLE in _text(response)
+    person.refresh_from_db()
+    assert person.id_digest == before
 
 
 def test_roles_without_the_right_to_manage_people_may_not_add(client, personas, people):

@@ -35,8 +35,12 @@ def test_it_refuses_bad_ids_with_a_clear_message(number, message):
     assert message in exc.value.messages[0]
 
 
-def test_masking_keeps_area_code_and_last_four():
-    assert mask_id("11010519491231002X") == "110105********002X"
+def test_masking_keeps_the_last_four_only():
+    assert mask_id("11010519491231002X") == "**************002X"
+
+
+def test_masking_an_older_masked_form_hides_its_area_code_too():
+    assert mask_id("110105********002X") == "**************002X"
 
 
 def test_credit_codes_are_checked():

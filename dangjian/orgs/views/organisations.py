@@ -114,7 +114,7 @@ def org_detail(request, pk: int):
     org = get_for_user(selectors.annotate_health(Organisation.objects.all()), request.user, pk=pk)
     post_order = {kind: i for i, kind in enumerate(PostKind.values)}
     posts = sorted(
-        Post.objects.current().filter(org=org).select_related("person"),
+        Post.objects.visible_to(request.user).current().filter(org=org).select_related("person"),
         key=lambda p: (post_order.get(p.kind, 99), p.started_on),
     )
     return render(
@@ -126,7 +126,7 @@ def org_detail(request, pk: int):
             "members": selectors.member_summary(org),
             "children": selectors.tree_children(request.user, org, include_dissolved=True),
             "warnings": selectors.warnings_for(org),
-            "timeline": audit.timeline(org),
+            "timeline": audit.timeline(org, viewer=request.user),
             "person_list_url": _person_list_url(org),
             "can_manage": can(request.user, services.MANAGE_ORGS, org),
             "breadcrumbs": _crumbs(request.user, org),
@@ -155,7 +155,7 @@ def org_list(request):
         # Shown by name instead of an id box; an invisible id names nothing (and matches nothing).
         within = base.filter(pk=cleaned["within"]).only("id", "name").first()
     form.fields["within"].widget = forms.HiddenInput()
-    table = OrganisationTable(selectors.annotate_list(qs))
+    table = OrganisationTable(selectors.annotate_list(qs, user=request.user))
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     template = "orgs/partials/org_table.html" if request.htmx else "orgs/org_list.html"
     return render(

@@ -111,7 +111,7 @@ def _crumbs(*tail):
 @login_required
 def person_list(request):
     """The member list: search by name, pinyin initials or ID suffix, filters, sortable and paginated."""
-    filterset = PersonFilter(request.GET or None, queryset=person_rows(request.user))
+    filterset = PersonFilter(request.GET or None, queryset=person_rows(request.user), request=request)
     _style_filter_form(filterset.form, _org_filter_choices(request.user, request.GET.get("org")))
     table = PersonTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
@@ -140,7 +140,7 @@ def _detail_context(request, person: Person, *, revealed_id: str | None = None) 
         "current_posts": [p for p in posts if p.is_current],
         "ended_posts": [p for p in posts if not p.is_current],
         "transfers": person.transfers.select_related("from_org", "to_org", "actor"),
-        "timeline": audit.timeline(person),
+        "timeline": audit.timeline(person, viewer=user),
         "can_manage": can(user, MANAGE_PEOPLE, person),
         "can_unmask": can(user, UNMASK_ID, person),
         "moves": dict(workflow.allowed_moves(person, user)),
