@@ -1,8 +1,8 @@
 """Settings for dangjian. Everything comes from the environment (see .env.example).
 
-Without DATABASE_URL the app runs on SQLite in the project directory. With DEBUG=0
-(production) it refuses to start unless SECRET_KEY, FIELD_ENCRYPTION_KEY and
-ALLOWED_HOSTS are set.
+Production is the default: unless DEBUG=1 is set (``make run`` and the test settings
+set it), the app refuses to start without SECRET_KEY, FIELD_ENCRYPTION_KEY and
+ALLOWED_HOSTS. Without DATABASE_URL it runs on SQLite in the project directory.
 """
 
 import tempfile
@@ -16,10 +16,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").exists():
-    env.read_env(BASE_DIR / ".env")
+# The environment wins over the file; DANGJIAN_ENV_FILE names another file (or a missing one: none).
+ENV_FILE = Path(env.str("DANGJIAN_ENV_FILE", default=str(BASE_DIR / ".env")))
+if ENV_FILE.is_file():
+    env.read_env(ENV_FILE)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: a server that forgot to set it must not run with a public key and debug pages.
+DEBUG = env.bool("DEBUG", default=False)
+# The mode the process started in (the test runner later turns DEBUG off): only development may
+# fall back to a key derived from the public development secret (core.crypto).
+DANGJIAN_DEVELOPMENT = DEBUG
 _DEV_SECRET = "dev-only-insecure-secret-key-never-use-in-production-0123456789"
 SECRET_KEY = env.str("SECRET_KEY", default="" if not DEBUG else _DEV_SECRET)
 # Citizen ID numbers are stored encrypted with this key (Fernet, urlsafe base64, 32 bytes).
@@ -30,16 +36,20 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 if not DEBUG:
     if not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32:
         raise ImproperlyConfigured(
-            "DEBUG=0 requires SECRET_KEY (a random string of at least 32 characters). "
-            "DEBUG=0 需要设置 SECRET_KEY（至少 32 个字符的随机字符串）。"
+            "Production mode (DEBUG unset or 0) requires SECRET_KEY (a random string of at least 32 "
+            "characters); for development set DEBUG=1 (make run does). "
+            "生产模式（未设置 DEBUG 或 DEBUG=0）需要设置 SECRET_KEY（至少 32 个字符的随机字符串）；"
+            "开发时请设置 DEBUG=1（make run 已自动设置）。"
         )
     if not FIELD_ENCRYPTION_KEY:
         raise ImproperlyConfigured(
-            "DEBUG=0 requires FIELD_ENCRYPTION_KEY (it encrypts citizen ID numbers). "
-            "DEBUG=0 需要设置 FIELD_ENCRYPTION_KEY（用于加密身份证号）。"
+            "Production mode (DEBUG unset or 0) requires FIELD_ENCRYPTION_KEY (it encrypts citizen ID "
+            "numbers). 生产模式需要设置 FIELD_ENCRYPTION_KEY（用于加密身份证号）。"
         )
     if not env.list("ALLOWED_HOSTS", default=[]):
-        raise ImproperlyConfigured("DEBUG=0 requires ALLOWED_HOSTS. DEBUG=0 需要设置 ALLOWED_HOSTS。")
+        raise ImproperlyConfigured(
+            "Production mode (DEBUG unset or 0) requires ALLOWED_HOSTS. 生产模式需要设置 ALLOWED_HOSTS。"
+        )
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
