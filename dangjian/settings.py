@@ -186,6 +186,12 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Largest accepted upload (roster files, evidence); larger files are refused with a message.
 UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=20)
+# The largest sheet an import reads (core.spreadsheets checks them before any reader allocates memory):
+# rows, columns, rows × columns of the used rectangle, and the size of the unpacked .xlsx/.ods.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=60)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=4_000_000)
+IMPORT_MAX_UNZIPPED_MB = env.int("IMPORT_MAX_UNZIPPED_MB", default=300)
 # Uploaded roster/item files wait here between preview and confirmation. With several app
 # servers this must be a shared directory that the web server does not serve.
 IMPORT_PENDING_DIR = env.path("IMPORT_PENDING_DIR", default=Path(tempfile.gettempdir()) / "dangjian-imports")

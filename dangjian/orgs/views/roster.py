@@ -39,7 +39,7 @@ class ImportUploadForm(forms.Form):
         help_text=gettext_lazy(
             "An .xlsx file filled in from the template; nothing is written before you confirm."
         ),
-        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.xlsm,.xls,.ods"}),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.xlsm,.ods"}),
     )
 
 
