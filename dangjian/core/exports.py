@@ -491,10 +491,32 @@ def xlsx_bytes(
         header.append(cell)
     ws.append(header)
     for obj in objects:
-        ws.append([_cell(col.value_of(obj)) for col in columns])
+        ws.append([_inert(ws, _cell(col.value_of(obj))) for col in columns])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# Text that spreadsheet programs take for a formula when it starts a cell (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(ws, value):
+    """Text that looks like a formula, written as text that stays text.
+
+    The cell keeps the exact value (an export imports again unchanged, "+86…" stays "+86…"),
+    is stored as a string rather than a formula, and carries Excel's quote prefix, so that
+    Excel and WPS keep it as text even when someone edits the cell. Prefixing a quote
+    character instead would change the data.
+    """
+    if not isinstance(value, str) or not value.startswith(FORMULA_TRIGGERS):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"  # openpyxl would otherwise store "=…" as a live formula
+    cell.quotePrefix = True
+    return cell
 
 
 def _cell(value):
