@@ -92,7 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "dangjian.core.middleware.AuditMiddleware",
     "dangjian.core.middleware.FocusMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -163,6 +163,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Lockout counts failures per address as core.middleware.client_address finds it (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "dangjian.core.middleware.client_address"
+
+# How many reverse proxies (nginx, a load balancer) stand in front of the app. 0: the app is reached
+# directly and the address is REMOTE_ADDR; 1: behind one nginx, the address nginx appended to
+# X-Forwarded-For. Never more than there really are: the client writes the entries in front of them.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
