@@ -13,9 +13,18 @@ class AccountsConfig(AppConfig):
         from . import models
 
         audit.register(
-            models.User, include_fields=["username", "display_name", "is_active", "is_superuser", "email"]
+            models.User,
+            include_fields=[
+                "username",
+                "display_name",
+                "is_active",
+                "is_superuser",
+                "email",
+                "password_changed_at",
+            ],
         )
         audit.register(models.RoleAssignment)
+        audit.register(models.ApiToken, include_fields=["user", "name", "prefix", "expires_at"])
 
         from dangjian.core import nav
         from dangjian.core.scoping import can

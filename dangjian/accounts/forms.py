@@ -43,3 +43,9 @@ class UserCreateForm(AssignmentForm):
 
 class PasswordResetForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, label=_("New password"))
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=60, required=False, label=_("What it is for"), help_text=_("For example: 考核系统对接")
+    )
