@@ -12,8 +12,10 @@ class AccountsConfig(AppConfig):
 
         from . import models
 
+        # An account's entries belong to the topmost organisation where it holds a role.
         audit.register(
             models.User,
+            scope_path="assignments__org",
             include_fields=[
                 "username",
                 "display_name",
@@ -24,7 +26,11 @@ class AccountsConfig(AppConfig):
             ],
         )
         audit.register(models.RoleAssignment)
-        audit.register(models.ApiToken, include_fields=["user", "name", "prefix", "expires_at"])
+        audit.register(
+            models.ApiToken,
+            scope_path="user__assignments__org",
+            include_fields=["user", "name", "prefix", "expires_at"],
+        )
 
         from dangjian.core import nav
         from dangjian.core.scoping import can

@@ -1,5 +1,6 @@
-"""Shared records: status history and administrator-adjustable rule parameters."""
+"""Shared records: status history, the organisation of each audit entry, adjustable rule parameters."""
 
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -71,3 +72,25 @@ class Parameter(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class AuditScope(models.Model):
+    """The organisation an audit entry's record belonged to when the entry was written.
+
+    The audit log page shows entries through the same subtree rule as every record
+    (core.scoping); an entry without an organisation (a global setting, a record that
+    was already gone) is for system administrators only. Written by core.audit.
+    """
+
+    entry = models.OneToOneField(
+        LogEntry, on_delete=models.CASCADE, primary_key=True, related_name="audit_scope"
+    )
+    # Organisations are dissolved, not deleted; should one be deleted, its entries become administrators' only.
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("audit entry scope")
+        verbose_name_plural = _("audit entry scopes")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} → {self.org_id}"
