@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangjian.core.audit import timeline
+from dangjian.core.filters import int_param
 from dangjian.core.scoping import can, get_for_user
 
 from . import services
@@ -199,16 +200,8 @@ def token_list(request):
 def token_revoke(request):
     """Revoke one of my tokens; another user's token is not found."""
     token = get_object_or_404(
-        ApiToken.objects.filter(user=request.user), pk=_positive_id(request.POST.get("token"))
+        ApiToken.objects.filter(user=request.user), pk=int_param(request.POST.get("token"))
     )
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, _("Token revoked: programs using it can no longer call the API."))
     return redirect("accounts:token_list")
-
-
-def _positive_id(raw) -> int:
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        return 0
-    return value if 0 < value < 2**63 else 0

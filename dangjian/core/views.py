@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import audit, nav, params
+from .filters import int_param
 from .middleware import FOCUS_SESSION_KEY
 from .scoping import can, get_for_user, reset_scope, without_focus
 
@@ -87,7 +88,7 @@ def audit_log(request):
             | Q(remote_addr__startswith=q)
         )
     action = request.GET.get("action")
-    if action and action.isdigit() and int(action) in LogEntry.Action.values:
+    if int_param(action, minimum=0) in dict(LogEntry.Action.choices):
         logs = logs.filter(action=int(action))
     page = Paginator(logs, 50).get_page(request.GET.get("page"))
     # Rows prepared here (a template cannot iterate a dict that has a key named "items"), names for ids.
