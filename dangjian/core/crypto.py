@@ -41,3 +41,10 @@ def digest(value: str) -> str:
     """A keyed hash that finds a record by its exact value without storing the value."""
     key = (_key_material()[0] or settings.SECRET_KEY).encode()
     return hmac.new(key, value.upper().encode(), hashlib.sha256).hexdigest()
+
+
+def key_fingerprint() -> str:
+    """A short hash telling whether two installations use the same key (backups); never the key itself."""
+    key, secret = _key_material()
+    material = key or "derived:" + secret
+    return hashlib.sha256(("dangjian-key-fingerprint:" + material).encode()).hexdigest()[:16]

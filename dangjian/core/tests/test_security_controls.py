@@ -251,3 +251,23 @@ def test_prune_audit_deletes_only_entries_older_than_the_days_given(audit_entry,
     call_command("prune_audit", "--older-than", "365")
     assert not LogEntry.objects.filter(pk=audit_entry.pk).exists()
     assert LogEntry.objects.filter(pk=recent.pk).exists()
+
+
+# --- the checklist ------------------------------------------------------------------------
+
+
+def test_every_test_the_security_checklist_names_exists():
+    text = (REPO / "docs" / "security.md").read_text()
+    named, path = [], None
+    for match in re.finditer(r"`([\w/]+\.py)?(?:::(test_\w+))?", text):
+        if match[1]:
+            path = match[1]
+        if match[2] and path:
+            named.append((path, match[2]))
+    assert len(named) > 20
+    missing = []
+    for path, test in named:
+        source = REPO / "dangjian" / path
+        if not source.is_file() or f"def {test}(" not in source.read_text():
+            missing.append(f"{path}::{test}")
+    assert missing == []
