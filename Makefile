@@ -11,6 +11,10 @@ WORKERS ?= 2
 PYTEST_ARGS ?=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dangjian
 BENCH_ARGS ?=
+# The app defaults to production (DEBUG off, secrets required); these development targets say they are not.
+# An explicit DEBUG in the environment still wins. Production never uses `make run`.
+DEV_TARGETS := run demo setup migrate messages makemessages test test-pg browser bench
+$(DEV_TARGETS): export DEBUG ?= 1
 
 .PHONY: run test setup venv migrate demo lint format bench test-pg browser clean messages makemessages
 

@@ -44,6 +44,7 @@ def _setup(args) -> None:
         url = f"sqlite:///{OUT / 'bench.sqlite3'}"
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
+    os.environ.setdefault("DEBUG", "1")  # a development run, like `make run` (the app defaults to production)
     sys.path[:0] = [str(ROOT), str(BENCH)]
     import django
 

@@ -1,8 +1,8 @@
 """Settings for dangjian. Everything comes from the environment (see .env.example).
 
-Without DATABASE_URL the app runs on SQLite in the project directory. With DEBUG=0
-(production) it refuses to start unless SECRET_KEY, FIELD_ENCRYPTION_KEY and
-ALLOWED_HOSTS are set.
+Production is the default: unless DEBUG=1 is set (``make run`` and the test settings
+set it), the app refuses to start without SECRET_KEY, FIELD_ENCRYPTION_KEY and
+ALLOWED_HOSTS. Without DATABASE_URL it runs on SQLite in the project directory.
 """
 
 import tempfile
@@ -16,10 +16,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").exists():
-    env.read_env(BASE_DIR / ".env")
+# The environment wins over the file; DANGJIAN_ENV_FILE names another file (or a missing one: none).
+ENV_FILE = Path(env.str("DANGJIAN_ENV_FILE", default=str(BASE_DIR / ".env")))
+if ENV_FILE.is_file():
+    env.read_env(ENV_FILE)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: a server that forgot to set it must not run with a public key and debug pages.
+DEBUG = env.bool("DEBUG", default=False)
+# The mode the process started in (the test runner later turns DEBUG off): only development may
+# fall back to a key derived from the public development secret (core.crypto).
+DANGJIAN_DEVELOPMENT = DEBUG
 _DEV_SECRET = "dev-only-insecure-secret-key-never-use-in-production-0123456789"
 SECRET_KEY = env.str("SECRET_KEY", default="" if not DEBUG else _DEV_SECRET)
 # Citizen ID numbers are stored encrypted with this key (Fernet, urlsafe base64, 32 bytes).
@@ -30,21 +36,39 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 if not DEBUG:
     if not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32:
         raise ImproperlyConfigured(
-            "DEBUG=0 requires SECRET_KEY (a random string of at least 32 characters). "
-            "DEBUG=0 需要设置 SECRET_KEY（至少 32 个字符的随机字符串）。"
+            "Production mode (DEBUG unset or 0) requires SECRET_KEY (a random string of at least 32 "
+            "characters); for development set DEBUG=1 (make run does). "
+            "生产模式（未设置 DEBUG 或 DEBUG=0）需要设置 SECRET_KEY（至少 32 个字符的随机字符串）；"
+            "开发时请设置 DEBUG=1（make run 已自动设置）。"
         )
     if not FIELD_ENCRYPTION_KEY:
         raise ImproperlyConfigured(
-            "DEBUG=0 requires FIELD_ENCRYPTION_KEY (it encrypts citizen ID numbers). "
-            "DEBUG=0 需要设置 FIELD_ENCRYPTION_KEY（用于加密身份证号）。"
+            "Production mode (DEBUG unset or 0) requires FIELD_ENCRYPTION_KEY (it encrypts citizen ID "
+            "numbers). 生产模式需要设置 FIELD_ENCRYPTION_KEY（用于加密身份证号）。"
         )
     if not env.list("ALLOWED_HOSTS", default=[]):
-        raise ImproperlyConfigured("DEBUG=0 requires ALLOWED_HOSTS. DEBUG=0 需要设置 ALLOWED_HOSTS。")
+        raise ImproperlyConfigured(
+            "Production mode (DEBUG unset or 0) requires ALLOWED_HOSTS. 生产模式需要设置 ALLOWED_HOSTS。"
+        )
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+
+# HTTPS: redirect plain HTTP to HTTPS and tell browsers to use only HTTPS for this many seconds
+# (HSTS). Off by default: many intranets run on plain HTTP; turn on once TLS works (31536000 = a year).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+# Every page's Content-Security-Policy (core.middleware.SecurityHeadersMiddleware): scripts, styles,
+# fonts and images only from the app itself, no inline scripts. Style attributes stay allowed
+# (ECharts tooltips and Swagger UI set them); <style> elements do not.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -59,7 +83,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "auditlog",
@@ -77,6 +100,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dangjian.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dangjian.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,8 +109,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "dangjian.core.middleware.AuditMiddleware",
     "dangjian.core.middleware.FocusMiddleware",
+    "dangjian.accounts.middleware.PasswordAgeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -134,12 +159,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# MLPS 2.0 level 3 (等保三级) password complexity; docs/security.md lists every control.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "dangjian.accounts.passwords.LettersAndDigitsValidator"},
+    {"NAME": "dangjian.accounts.passwords.ForbiddenWordsValidator"},
 ]
+# A password older than this many days must be changed before anything else (0: never).
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=0)
+# API tokens (accounts.ApiToken) expire this many days after they are issued.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -156,6 +188,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Lockout counts failures per address as core.middleware.client_address finds it (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "dangjian.core.middleware.client_address"
+
+# How many reverse proxies (nginx, a load balancer) stand in front of the app. 0: the app is reached
+# directly and the address is REMOTE_ADDR; 1: behind one nginx, the address nginx appended to
+# X-Forwarded-For. Never more than there really are: the client writes the entries in front of them.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -179,6 +218,12 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Largest accepted upload (roster files, evidence); larger files are refused with a message.
 UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=20)
+# The largest sheet an import reads (core.spreadsheets checks them before any reader allocates memory):
+# rows, columns, rows × columns of the used rectangle, and the size of the unpacked .xlsx/.ods.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=60)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=4_000_000)
+IMPORT_MAX_UNZIPPED_MB = env.int("IMPORT_MAX_UNZIPPED_MB", default=300)
 # Uploaded roster/item files wait here between preview and confirmation. With several app
 # servers this must be a shared directory that the web server does not serve.
 IMPORT_PENDING_DIR = env.path("IMPORT_PENDING_DIR", default=Path(tempfile.gettempdir()) / "dangjian-imports")
@@ -215,8 +260,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dangjian@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Tokens first: a refused token answers 401 with "WWW-Authenticate: Token".
+        "dangjian.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -234,6 +280,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema lists every route and field: for signed-in users and token holders only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

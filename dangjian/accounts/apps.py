@@ -14,10 +14,24 @@ class AccountsConfig(ModuleConfig):
 
     url_prefix = "accounts/users/"
     audited = {
+        # An account's entries belong to the topmost organisation where it holds a role.
         "User": {
-            "include_fields": ["username", "display_name", "is_active", "is_superuser", "email", "person"]
+            "scope_path": "assignments__org",
+            "include_fields": [
+                "username",
+                "display_name",
+                "is_active",
+                "is_superuser",
+                "email",
+                "person",
+                "password_changed_at",
+            ],
         },
         "RoleAssignment": {},
+        "ApiToken": {
+            "scope_path": "user__assignments__org",
+            "include_fields": ["user", "name", "prefix", "expires_at"],
+        },
     }
     nav = (
         NavEntry(

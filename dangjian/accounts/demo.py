@@ -16,7 +16,7 @@ from dangjian.core.demo import DemoContext
 from .models import RoleAssignment, User
 from .roles import Role
 
-DEMO_PASSWORD = "Dangjian-demo-2026"
+DEMO_PASSWORD = "Pingchuan-demo-2026"
 
 
 @dataclass(frozen=True)

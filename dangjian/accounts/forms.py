@@ -59,3 +59,9 @@ class PersonLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.org.label}，{p.id_masked[-4:]}）"
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=60, required=False, label=_("What it is for"), help_text=_("For example: 考核系统对接")
+    )

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core.scoping import ensure_can, reset_scope, without_focus
 
-from .models import RoleAssignment, User
+from .models import ApiToken, RoleAssignment, User
 from .roles import Cap, Role, all_caps, role_caps
 
 
@@ -131,6 +135,8 @@ def user_set_active(*, actor, user: User, active: bool) -> User:
         raise ValidationError(_("You cannot disable your own account."))
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        tokens_revoke_all(user=user)
     return user
 
 
@@ -142,7 +148,8 @@ def user_reset_password(*, actor, user: User, password: str) -> User:
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.save(update_fields=["password", "password_changed_at"])
+    tokens_revoke_all(user=user)
     return user
 
 
@@ -178,3 +185,41 @@ def user_link_person(*, actor, user: User, person) -> User:
     user.save(update_fields=["person"])
     reset_scope(user)
     return user
+
+
+# Most live tokens one user keeps; issuing another drops the oldest.
+MAX_LIVE_TOKENS = 10
+
+
+def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new API token for ``user`` and its key (shown once: only its digest is stored)."""
+    if not user.is_active:
+        raise ValidationError(_("This account is disabled."))
+    key = ApiToken.new_key()
+    now = timezone.now()
+    with transaction.atomic():
+        ApiToken.objects.filter(user=user).exclude(pk__in=ApiToken.objects.live().values("pk")).delete()
+        token = ApiToken.objects.create(
+            user=user,
+            name=name.strip()[:60],
+            digest=ApiToken.digest_of(key),
+            prefix=key[:8],
+            created_at=now,
+            expires_at=now + timedelta(days=settings.API_TOKEN_DAYS),
+        )
+        surplus = ApiToken.objects.filter(user=user).values_list("pk", flat=True)[MAX_LIVE_TOKENS:]
+        ApiToken.objects.filter(pk__in=list(surplus)).delete()
+    return token, key
+
+
+def token_revoke(*, actor, token: ApiToken) -> None:
+    """Revoke one of the actor's own tokens (the view fetched it among the actor's tokens)."""
+    if token.user_id != actor.pk:
+        raise ValidationError(_("You can revoke only your own tokens."))
+    token.delete()
+
+
+def tokens_revoke_all(*, user: User) -> int:
+    """Revoke every token of ``user`` (password reset, deactivation)."""
+    deleted, _per_model = ApiToken.objects.filter(user=user).delete()
+    return deleted

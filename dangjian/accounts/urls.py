@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/active/", views.user_set_active, name="user_set_active"),
     path("<int:pk>/person/", views.user_link_person, name="user_link_person"),
     path("<int:pk>/password/", views.user_reset_password, name="user_reset_password"),
+    path("tokens/", views.token_list, name="token_list"),
+    path("tokens/revoke/", views.token_revoke, name="token_revoke"),
 ]

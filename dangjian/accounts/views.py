@@ -1,21 +1,24 @@
 """Account management: users and role assignments within the organisations one manages."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dangjian.core.audit import timeline
+from dangjian.core.filters import int_param
 from dangjian.core.scoping import can, get_for_user
 
 from . import services
-from .forms import AssignmentForm, PasswordResetForm, PersonLinkForm, UserCreateForm
-from .models import RoleAssignment, User
+from .forms import AssignmentForm, PasswordResetForm, PersonLinkForm, TokenForm, UserCreateForm
+from .models import ApiToken, RoleAssignment, User
 from .roles import Cap
 
 
@@ -192,3 +195,46 @@ def user_reset_password(request, pk):
         _("Password changed."),
         PasswordResetForm(request.POST),
     )
+
+
+# ------------------------------------------------------------------ my API tokens
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def token_list(request):
+    """My API tokens (when made, last used, when they expire); a new one's key is shown once, here."""
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_key = services.token_issue(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            form = TokenForm()
+    tokens = ApiToken.objects.live().filter(user=request.user)
+    return render(
+        request,
+        "accounts/token_list.html",
+        {
+            "tokens": tokens,
+            "form": form,
+            "new_key": new_key,
+            "token_days": settings.API_TOKEN_DAYS,
+            "breadcrumbs": [(_("My API tokens"), None)],
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request):
+    """Revoke one of my tokens; another user's token is not found."""
+    token = get_object_or_404(
+        ApiToken.objects.filter(user=request.user), pk=int_param(request.POST.get("token"))
+    )
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Token revoked: programs using it can no longer call the API."))
+    return redirect("accounts:token_list")

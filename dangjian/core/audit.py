@@ -1,12 +1,14 @@
-"""Audit glue: which models are logged, extra events, and a record's timeline.
+"""Audit glue: which models are logged, extra events, each entry's organisation, and a record's timeline.
 
 Field changes of every registered business model are written by django-auditlog
 (actor and address come from its middleware). Events that are not plain saves —
 an unmasked ID number, a subtree move, a bulk import — are written with ``log_event``.
-A record page shows ``timeline(obj, viewer=user)``: field changes and workflow steps as one
-list. Addresses and access events ("viewed the full ID number") are shown only to readers
-holding the audit right at the record's organisation; values of fields registered with
-``redact`` (a birth date, an ID number) are always shown redacted (docs/personal-data.md).
+Every entry gets an ``AuditScope`` (the organisation its record belonged to), so the audit
+log page is scoped like every other record. A record page shows ``timeline(obj, viewer=user)``:
+field changes and workflow steps as one list. Addresses and access events ("viewed the full ID
+number") are shown only to readers holding the audit right at the record's organisation; values
+of fields registered with ``redact`` (a birth date, an ID number) are always shown redacted
+(docs/personal-data.md), on record pages and on the audit log alike.
 """
 
 from __future__ import annotations
@@ -17,27 +19,144 @@ from datetime import datetime
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from auditlog.signals import post_log
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
-from .models import StatusChange
+from .caps import Cap
+from .models import AuditScope, StatusChange
 
-VIEW_AUDIT = "view_audit"
-
-# model → {field name: function turning a logged value (text) into what a history may show}
+# Model → path from a record to its organisation, where it is not the model's own scope_org_field.
+SCOPE_PATHS: dict[type, str | None] = {}
+# Model → {field name: function turning a logged value (text) into what a history may show}.
 _REDACTIONS: dict[type, dict[str, Callable[[str], str]]] = {}
 
 
-def register(model, *, redact: dict[str, Callable[[str], str]] | None = None, **options):
-    """Log every create, update and delete of ``model``; ``redact`` says how histories show sensitive fields."""
-    if not auditlog.contains(model):
-        auditlog.register(model, **options)
+def register(model, *, scope_path: str | None = "", redact: dict | None = None, **options):
+    """Log every create, update and delete of ``model``.
+
+    ``scope_path`` names the way from a record to the organisation whose subtree may read its
+    entries (default: the model's ``scope_org_field``, else "org"); a model without one is
+    audited for system administrators only. ``redact`` says how histories show sensitive fields
+    (functions, or their dotted paths so that ModuleConfig.audited imports nothing).
+    """
+    if scope_path:
+        SCOPE_PATHS[model] = scope_path
     if redact:
-        # Redactors may be named by dotted path (ModuleConfig.audited declarations import nothing).
         _REDACTIONS[model] = {
             name: import_string(f) if isinstance(f, str) else f for name, f in redact.items()
         }
+    if not auditlog.contains(model):
+        auditlog.register(model, **options)
     return model
+
+
+def _scope_path(model) -> str | None:
+    return SCOPE_PATHS.get(model) or getattr(model, "scope_org_field", "org")
+
+
+def _forward_chain(model, path: str) -> list | None:
+    """The fields of ``path`` when each is a foreign key followed forwards (None otherwise)."""
+    fields = []
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        if not (field.many_to_one or (field.one_to_one and field.concrete)):
+            return None
+        fields.append(field)
+        model = field.related_model
+    return fields
+
+
+def scope_org_id(obj) -> int | None:
+    """The id of the organisation ``obj`` belongs to, or None (a global record)."""
+    model = type(obj)
+    path = _scope_path(model)
+    if path is None:  # the organisation is its own scope
+        return obj.pk
+    chain = _forward_chain(model, path)
+    if chain is not None:
+        target = obj
+        try:
+            for field in chain[:-1]:
+                target = getattr(target, field.name)
+        except ObjectDoesNotExist:
+            return None
+        return getattr(target, chain[-1].attname, None) if target is not None else None
+    if not _path_exists(model, path):
+        return None
+    # Through a reverse relation (an account's role assignments): the topmost organisation.
+    return (
+        model._base_manager.filter(pk=obj.pk, **{f"{path}__isnull": False})
+        .order_by(f"{path}__path")
+        .values_list(f"{path}__id", flat=True)
+        .first()
+    )
+
+
+def _path_exists(model, path: str) -> bool:
+    for part in path.split("__"):
+        try:
+            model = model._meta.get_field(part).related_model
+        except FieldDoesNotExist:
+            return False
+        if model is None:
+            return False
+    return True
+
+
+def _record_scope(entry, obj) -> None:
+    try:
+        org_id = scope_org_id(obj)
+    except (ObjectDoesNotExist, AttributeError, TypeError, ValueError):
+        org_id = None  # fails closed: the entry is then for system administrators only
+    AuditScope.objects.create(entry=entry, org_id=org_id)
+
+
+def _on_post_log(sender, instance, log_entry=None, **kwargs):
+    """Every entry django-auditlog writes for a registered model gets its organisation."""
+    if log_entry is not None:
+        _record_scope(log_entry, instance)
+
+
+post_log.connect(_on_post_log, dispatch_uid="dangjian.core.audit.scope")
+
+
+def backfill_scopes(batch: int = 2000) -> int:
+    """Give entries written before scopes existed their organisation (as the records are now)."""
+    done = 0
+    pending = LogEntry.objects.filter(audit_scope__isnull=True)
+    for ct_id in pending.values_list("content_type_id", flat=True).distinct():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        entries = list(pending.filter(content_type_id=ct_id).values_list("pk", "object_pk"))
+        for start in range(0, len(entries), batch):
+            chunk = entries[start : start + batch]
+            orgs = _org_ids(model, {pk for _entry, pk in chunk}) if model is not None else {}
+            AuditScope.objects.bulk_create(
+                [AuditScope(entry_id=entry, org_id=orgs.get(str(pk))) for entry, pk in chunk],
+                ignore_conflicts=True,
+            )
+            done += len(chunk)
+    return done
+
+
+def _org_ids(model, object_pks: set[str]) -> dict[str, int]:
+    path = _scope_path(model)
+    pks = [pk for pk in object_pks if str(pk).isdigit()]
+    if path is None:
+        return {str(pk): int(pk) for pk in pks}
+    if not _path_exists(model, path):
+        return {}
+    rows = (
+        model._base_manager.filter(pk__in=pks, **{f"{path}__isnull": False})
+        .order_by("-" + f"{path}__path")
+        .values_list("pk", f"{path}__id")
+    )
+    return {str(pk): org_id for pk, org_id in rows}  # the topmost organisation is written last
 
 
 def log_event(
@@ -49,7 +168,7 @@ def log_event(
     audit middleware supplies the user and address.
     """
     extra = {"actor": actor} if getattr(actor, "pk", None) else {}
-    return LogEntry.objects.log_create(
+    entry = LogEntry.objects.log_create(
         obj,
         force_log=True,
         action=action,
@@ -57,6 +176,9 @@ def log_event(
         additional_data={"event": event} if event else None,
         **extra,
     )
+    if entry is not None:
+        _record_scope(entry, obj)
+    return entry
 
 
 def log_access(obj, *, what: str, actor=None):
@@ -83,11 +205,93 @@ _ACTION_KIND = {
 }
 
 
-def _field_label(model, name: str) -> str:
+def entries_visible_to(user):
+    """Audit entries of records in the organisations where ``user`` holds the audit right (core.scoping).
+
+    Entries of records without an organisation (global settings, categories) are for system
+    administrators (superusers and holders of the "administer" capability) only.
+    """
+    from django.db.models import Q
+
+    from .scoping import can, get_scope
+
+    scope = get_scope(user)
+    if scope.everything and scope.focus_path is None:
+        return LogEntry.objects.all()
+    visible = scope.q("audit_scope__org__", cap="view_audit")
+    if can(user, "administer") and scope.focus_path is None:
+        visible |= Q(audit_scope__isnull=True) | Q(audit_scope__org__isnull=True)
+    return LogEntry.objects.filter(visible)
+
+
+_NOT_A_COLUMN = object()
+
+
+def _concrete_field(model, name: str):
+    """The model's own column ``name``; None for a name that is no field (an event's own key);
+    ``_NOT_A_COLUMN`` for reverse relations and the primary key, which are not shown."""
     try:
-        return str(model._meta.get_field(name).verbose_name)
-    except Exception:
-        return name
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not getattr(field, "concrete", False) or field.primary_key:
+        return _NOT_A_COLUMN
+    return field
+
+
+def _value_label(field, value, names: dict) -> str:
+    """A stored value as people read it: a choice's label, a record's name, yes/no, "—" for nothing."""
+    if value in (None, "None", ""):
+        return "—"
+    if field.many_to_one:
+        return names.get((field.related_model, str(value)), str(value))
+    choices = {str(k): v for k, v in getattr(field, "flatchoices", None) or []}
+    if str(value) in choices:
+        return str(choices[str(value)])
+    if field.get_internal_type() == "BooleanField" and str(value) in ("True", "False"):
+        return gettext("Yes") if str(value) == "True" else gettext("No")
+    return str(value)
+
+
+def readable_changes(model, changes: dict | None, names: dict | None = None) -> list[tuple[str, str, str]]:
+    """(field label, old, new) of one entry: labels for codes, names for ids (from ``names``), no bookkeeping."""
+    rows = []
+    redactions = _REDACTIONS.get(model, {})
+    for name, pair in (changes or {}).items():
+        if name in ("version", "status_changed_at") or not isinstance(pair, list | tuple) or len(pair) < 2:
+            continue
+        if name in redactions:
+            pair = [redactions[name](str(v)) if v not in (None, "None", "") else v for v in pair[:2]]
+        field = _concrete_field(model, name) if model is not None else None
+        if field is _NOT_A_COLUMN:
+            continue
+        if field is None:  # a key of an event's own (a move's "parent", an import's file)
+            rows.append((name, *("—" if v in (None, "None", "") else str(v) for v in pair[:2])))
+            continue
+        old, new = (_value_label(field, value, names or {}) for value in pair[:2])
+        rows.append((str(field.verbose_name), old, new))
+    return rows
+
+
+def with_change_rows(entries) -> list:
+    """The entries, each with ``change_rows``: one query per kind of record their foreign keys name."""
+    entries = list(entries)
+    wanted: dict[type, set[str]] = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        for name, pair in (entry.changes_dict or {}).items():
+            field = _concrete_field(model, name) if model is not None else None
+            if getattr(field, "many_to_one", False) and isinstance(pair, list | tuple):
+                wanted.setdefault(field.related_model, set()).update(
+                    str(v) for v in pair[:2] if str(v).isdigit()
+                )
+    names = {}
+    for related, ids in wanted.items():
+        for obj in related._base_manager.filter(pk__in=ids):
+            names[(related, str(obj.pk))] = str(obj)
+    for entry in entries:
+        entry.change_rows = readable_changes(entry.content_type.model_class(), entry.changes_dict, names)
+    return entries
 
 
 def _may_read_audit(viewer, obj) -> bool:
@@ -96,36 +300,25 @@ def _may_read_audit(viewer, obj) -> bool:
 
     org_field = getattr(type(obj), "scope_org_field", "org")
     if org_field and not hasattr(obj, org_field.split("__")[0]):  # an account: no organisation of its own
-        return can(viewer, VIEW_AUDIT)
-    return can(viewer, VIEW_AUDIT, obj)
+        return can(viewer, Cap.VIEW_AUDIT)
+    return can(viewer, Cap.VIEW_AUDIT, obj)
 
 
 def timeline(obj, *, viewer, limit: int = 200) -> list[TimelineEntry]:
-    """Field changes and status changes of ``obj`` as ``viewer`` may see them, newest first (two queries).
+    """Field changes and status changes of ``obj`` as ``viewer`` may see them, newest first.
 
-    Without the audit right at the record's organisation the history carries no addresses
-    and no access events; redacted fields are redacted for everyone.
+    Two queries, and one per kind of record the changes name. Without the audit right at the
+    record's organisation the history carries no addresses and no access events.
     """
     ct = ContentType.objects.get_for_model(type(obj))
-    model = type(obj)
     auditor = _may_read_audit(viewer, obj)
-    redactions = _REDACTIONS.get(model, {})
     entries: list[TimelineEntry] = []
     logs = LogEntry.objects.filter(content_type=ct, object_pk=str(obj.pk))
     if not auditor:
         logs = logs.exclude(action=LogEntry.Action.ACCESS)
-    logs = logs.select_related("actor").order_by("-timestamp")[:limit]
-    for log in logs:
-        raw = log.changes_dict if hasattr(log, "changes_dict") else {}
-        changes = []
-        for name, pair in (raw or {}).items():
-            if name in ("version", "status_changed_at"):
-                continue
-            if isinstance(pair, list | tuple) and len(pair) == 2:
-                old, new = str(pair[0]), str(pair[1])
-                if name in redactions:
-                    old, new = redactions[name](old), redactions[name](new)
-                changes.append((_field_label(model, name), old, new))
+    logs = logs.select_related("actor", "content_type").order_by("-timestamp")[:limit]
+    for log in with_change_rows(logs):
+        changes = log.change_rows
         event = (log.additional_data or {}).get("event", "") if isinstance(log.additional_data, dict) else ""
         entries.append(
             TimelineEntry(

@@ -9,18 +9,23 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 @lru_cache(maxsize=4)
 def _fernet(key: str, secret: str) -> Fernet:
     if key:
         return Fernet(key.encode())
-    # Development only: settings refuse DEBUG=0 without FIELD_ENCRYPTION_KEY.
     derived = hashlib.sha256(("field-encryption:" + secret).encode()).digest()
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
 def _key_material() -> tuple[str, str]:
+    """The configured key; a key derived from SECRET_KEY only in a process started in development mode."""
+    if not settings.FIELD_ENCRYPTION_KEY and not getattr(settings, "DANGJIAN_DEVELOPMENT", False):
+        # Settings already refuse production without the key; this keeps a public secret from ever
+        # protecting real ID numbers, whatever changes the settings.
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY is not set. 未设置 FIELD_ENCRYPTION_KEY。")
     return settings.FIELD_ENCRYPTION_KEY, settings.SECRET_KEY
 
 
@@ -34,5 +39,12 @@ def decrypt(token: str) -> str:
 
 def digest(value: str) -> str:
     """A keyed hash that finds a record by its exact value without storing the value."""
-    key = (settings.FIELD_ENCRYPTION_KEY or settings.SECRET_KEY).encode()
+    key = (_key_material()[0] or settings.SECRET_KEY).encode()
     return hmac.new(key, value.upper().encode(), hashlib.sha256).hexdigest()
+
+
+def key_fingerprint() -> str:
+    """A short hash telling whether two installations use the same key (backups); never the key itself."""
+    key, secret = _key_material()
+    material = key or "derived:" + secret
+    return hashlib.sha256(("dangjian-key-fingerprint:" + material).encode()).hexdigest()[:16]

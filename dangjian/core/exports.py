@@ -24,8 +24,11 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from .spreadsheets import ALLOWED_SUFFIXES, SpreadsheetRefused, check_workbook, unreadable_message
+
+__all__ = ["ALLOWED_SUFFIXES"]  # imported from here by the apps' importers
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ALLOWED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 # Yes/no cells are part of the spreadsheet contract: always these words, whatever the screen language.
 YES, NO = "是", "否"
 
@@ -248,56 +251,48 @@ def read_numbered_rows(
 ) -> tuple[list[tuple[int, list]], list[RowError]]:
     """The first sheet's non-empty rows with the row number the user sees in Excel.
 
-    ``upload`` is an uploaded file (anything with ``name`` and ``read``) or a path.
+    ``upload`` is an uploaded file (anything with ``name`` and ``read``) or a path. Every file
+    passes ``core.spreadsheets.check_workbook`` first: nothing too large is ever handed to the reader.
     """
-    from python_calamine import CalamineWorkbook
-
     name = getattr(upload, "name", "") or ""
+    suffix = Path(name).suffix.lower()
     limit = max_bytes or settings.UPLOAD_MAX_MB * 1024 * 1024
     size = getattr(upload, "size", None)
     if size is None and isinstance(upload, str | Path) and Path(upload).is_file():
         size = Path(upload).stat().st_size
-    if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
-        return [], [
-            RowError(
-                0,
-                "",
-                _(
-                    "Wrong file type: upload an Excel file (.xlsx); you can download the template and fill it in."
-                ),
-            )
-        ]
-    if size is not None and size > limit:
-        return [], [
-            RowError(
-                0, "", _("File too large: it may not exceed %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
-            )
-        ]
-    data = upload.read() if hasattr(upload, "read") else Path(upload).read_bytes()
-    if len(data) > limit:
-        return [], [
-            RowError(
-                0, "", _("File too large: it may not exceed %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
-            )
-        ]
-    if not data:
-        return [], [RowError(0, "", _("The file is empty: fill in the template, then upload it again."))]
+    too_large = RowError(
+        0, "", _("File too large: it may not exceed %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
+    )
+    if suffix in ALLOWED_SUFFIXES and size is not None and size > limit:
+        return [], [too_large]
+    data = b""
+    if suffix in ALLOWED_SUFFIXES:
+        data = upload.read(limit + 1) if hasattr(upload, "read") else Path(upload).read_bytes()
+        if len(data) > limit:
+            return [], [too_large]
+        if not data:
+            return [], [RowError(0, "", _("The file is empty: fill in the template, then upload it again."))]
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = book.get_sheet_by_index(0)
-        # The used area starts at A1, so a row's index + 1 is the number Excel shows.
-        rows = sheet.to_python(skip_empty_area=False)
+        # Type, zip directory and the sheet's extent, before any reader allocates anything.
+        check_workbook(data, suffix)
+    except SpreadsheetRefused as refused:
+        return [], [RowError(0, "", str(refused))]
+    return _calamine_rows(data)
+
+
+def _calamine_rows(data: bytes) -> tuple[list[tuple[int, list]], list[RowError]]:
+    """Rows of a checked workbook's first sheet, converted one at a time; empty rows dropped."""
+    from python_calamine import CalamineWorkbook
+
+    numbered: list[tuple[int, list]] = []
+    try:
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        # Rows come from row 1 (leading empty rows included), so a row's index + 1 is the number Excel shows.
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            if any(text(c) for c in cells):
+                numbered.append((number, list(cells)))
     except Exception:
-        return [], [
-            RowError(
-                0,
-                "",
-                _(
-                    "Cannot read the file: it is not a valid Excel file. Save the template as .xlsx and try again."
-                ),
-            )
-        ]
-    numbered = [(i, list(r)) for i, r in enumerate(rows, start=1) if any(text(c) for c in r)]
+        return [], [RowError(0, "", unreadable_message())]
     if not numbered:
         return [], [RowError(0, "", _("The file is empty: fill in the template, then upload it again."))]
     return numbered, []
@@ -523,10 +518,32 @@ def xlsx_bytes(
         header.append(cell)
     ws.append(header)
     for obj in objects:
-        ws.append([_cell(col.value_of(obj)) for col in columns])
+        ws.append([_inert(ws, _cell(col.value_of(obj))) for col in columns])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# Text that spreadsheet programs take for a formula when it starts a cell (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(ws, value):
+    """Text that looks like a formula, written as text that stays text.
+
+    The cell keeps the exact value (an export imports again unchanged, "+86…" stays "+86…"),
+    is stored as a string rather than a formula, and carries Excel's quote prefix, so that
+    Excel and WPS keep it as text even when someone edits the cell. Prefixing a quote
+    character instead would change the data.
+    """
+    if not isinstance(value, str) or not value.startswith(FORMULA_TRIGGERS):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"  # openpyxl would otherwise store "=…" as a live formula
+    cell.quotePrefix = True
+    return cell
 
 
 def _cell(value):

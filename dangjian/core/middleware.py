@@ -1,10 +1,56 @@
-"""Request glue: the focus (one subtree a user chose to look at) travels in the session."""
+"""Request glue: the client's address, the focus (one subtree a user chose to look at), the language."""
 
+import ipaddress
+
+from auditlog.middleware import AuditlogMiddleware
+from django.conf import settings
 from django.utils.cache import patch_vary_headers
 
 from .scoping import FOCUS_ATTR
 
 FOCUS_SESSION_KEY = "dangjian_focus"
+
+
+def client_address(request) -> str | None:
+    """The client's address as the trusted proxies saw it (audit log, lockout), never as the client claims.
+
+    Each proxy appends the address it received the request from to X-Forwarded-For, and the client can
+    put anything in front. With ``TRUSTED_PROXY_COUNT`` = N (0: no proxy), the client's address is the
+    N-th entry from the end, the one the outermost trusted proxy wrote; with 0 it is REMOTE_ADDR.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    if not forwarded:
+        return remote
+    # Fewer entries than proxies: the request entered through an inner proxy, which wrote the first entry.
+    address = _without_port(forwarded[-count] if len(forwarded) >= count else forwarded[0])
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return remote
+
+
+def _without_port(address: str) -> str:
+    if address.startswith("["):  # [2001:db8::1]:443
+        return address[1:].split("]", 1)[0]
+    if address.count(":") == 1:  # 203.0.113.9:51234
+        return address.split(":", 1)[0]
+    return address
+
+
+class AuditMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware, with the address from ``client_address`` and no client-supplied port."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_address(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return None
 
 
 class FocusMiddleware:
@@ -45,4 +91,22 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         translation.deactivate()
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """The Content-Security-Policy of every response (settings.CONTENT_SECURITY_POLICY).
+
+    Django 5.2 has no CSP support of its own; the templates hold no inline script, style or
+    event handler, so the policy allows only the app's own files.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+        if policy:
+            response.headers.setdefault("Content-Security-Policy", policy)
         return response

@@ -1,7 +1,8 @@
-"""Shared records: status history, rule parameters, attachments and replaceable Word templates."""
+"""Shared records: status history, audit entry scopes, rule parameters, attachments, Word templates, jobs."""
 
 import uuid
 
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -223,3 +224,25 @@ class Job(models.Model):
         if not self.total:
             return 0
         return min(100, self.done * 100 // self.total)
+
+
+class AuditScope(models.Model):
+    """The organisation an audit entry's record belonged to when the entry was written.
+
+    The audit log page shows entries through the same subtree rule as every record
+    (core.scoping); an entry without an organisation (a global setting, a record that
+    was already gone) is for system administrators only. Written by core.audit.
+    """
+
+    entry = models.OneToOneField(
+        LogEntry, on_delete=models.CASCADE, primary_key=True, related_name="audit_scope"
+    )
+    # Organisations are dissolved, not deleted; should one be deleted, its entries become administrators' only.
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("audit entry scope")
+        verbose_name_plural = _("audit entry scopes")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} → {self.org_id}"

@@ -242,7 +242,8 @@ def get_for_user(queryset_or_model, user, **lookup):
         qs = qs._default_manager.all()
     try:
         return qs.visible_to(user).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        # OverflowError: an id beyond what the database holds (SQLite), asked through a foreign key.
         raise Http404 from exc
 
 

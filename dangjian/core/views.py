@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import params, registry
+from . import audit, params, registry
+from .filters import int_param
 from .modules import resolve
 from .scoping import can
 
@@ -27,10 +28,12 @@ def home(request):
 
 @login_required
 def audit_log(request):
-    """Every change and access in the platform, searchable (administrators and auditors)."""
+    """Changes and accesses in the organisations where I may read the audit log, searchable."""
     if not can(request.user, "view_audit"):
         raise PermissionDenied(_("Only administrators may read the audit log."))
-    logs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    logs = (
+        audit.entries_visible_to(request.user).select_related("actor", "content_type").order_by("-timestamp")
+    )
     q = request.GET.get("q", "").strip()
     if q:
         logs = logs.filter(
@@ -40,16 +43,11 @@ def audit_log(request):
             | Q(remote_addr__startswith=q)
         )
     action = request.GET.get("action")
-    if action and action.isdigit():
+    if int_param(action, minimum=0) in dict(LogEntry.Action.choices):
         logs = logs.filter(action=int(action))
     page = Paginator(logs, 50).get_page(request.GET.get("page"))
-    for log in page:
-        # Pairs prepared here: a template cannot iterate a dict that has a key named "items".
-        log.change_rows = [
-            (name, *change[:2])
-            for name, change in log.changes_dict.items()
-            if isinstance(change, (list, tuple)) and len(change) >= 2
-        ]
+    # Rows prepared here (a template cannot iterate a dict that has a key named "items"), names for ids.
+    page.object_list = audit.with_change_rows(page.object_list)
     return render(
         request,
         "core/audit_log.html",

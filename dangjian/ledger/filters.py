@@ -6,6 +6,7 @@ import django_filters as filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.filters import IdFilter, StrictFilterSet
 from dangjian.core.scoping import get_scope
 from dangjian.orgs.models import Organisation
 
@@ -35,7 +36,7 @@ def org_choices(user, *, shallow: bool = True):
     return qs.filter(depth__lte=top + 2).only("id", "name", "short_name", "depth", "path").order_by("path")
 
 
-class ItemFilter(filters.FilterSet):
+class ItemFilter(StrictFilterSet):
     q = filters.CharFilter(field_name="title", lookup_expr="contains", label=_("Problem / task"))
     status = filters.ChoiceFilter(choices=Item.Status.choices, label=_("Status"))
     light = filters.ChoiceFilter(choices=LIGHT_CHOICES, method="filter_light", label=_("Light"))
@@ -48,7 +49,7 @@ class ItemFilter(filters.FilterSet):
         method="filter_org",
         label=_("Responsible organisation (and below)"),
     )
-    item_list = filters.NumberFilter(field_name="item_list_id", label=_("List"))
+    item_list = IdFilter(field_name="item_list_id", label=_("List"))
     closed_late = filters.BooleanFilter(label=_("Closed late"))
 
     # Pages offer a short select; the API accepts any visible organisation.
@@ -86,13 +87,6 @@ class ItemFilter(filters.FilterSet):
         field = fields["org"]
         field.queryset = org_choices(getattr(self.request, "user", None), shallow=self.shallow_org_choices)
         field.label_from_instance = lambda org: f"{'　' * (org.depth - 1)}{org.label}"
-
-    @property
-    def qs(self):
-        """Nothing for an invalid filter (an organisation I may not see, a bad date), never everything."""
-        if self.is_bound and not self.is_valid():
-            return self.queryset.none()
-        return super().qs
 
     def filter_light(self, qs, name, value):
         return qs.light(value) if value else qs

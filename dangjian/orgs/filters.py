@@ -5,14 +5,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.filters import IdFilter, StrictFilterSet
+
 from .models import Education, MemberCategory, Organisation, OrgKind, Person, PostKind, Sector
 
 
-class OrganisationFilter(filters.FilterSet):
+class OrganisationFilter(StrictFilterSet):
     q = filters.CharFilter(method="filter_q", label=_("Name"))
     kind = filters.ChoiceFilter(choices=OrgKind.choices, label=_("Organisation kind"))
     sector = filters.ChoiceFilter(choices=Sector.choices, label=_("Sector"))
-    within = filters.NumberFilter(method="filter_within", label=_("Within organisation"))
+    within = IdFilter(method="filter_within", label=_("Within organisation"))
     dissolved = filters.BooleanFilter(method="filter_dissolved", label=_("Dissolved"))
 
     class Meta:
@@ -35,9 +37,9 @@ class OrganisationFilter(filters.FilterSet):
         return qs.filter(dissolved_on__isnull=not value)
 
 
-class PersonFilter(filters.FilterSet):
+class PersonFilter(StrictFilterSet):
     q = filters.CharFilter(method="filter_q", label=_("Name, pinyin initials or ID suffix"))
-    org = filters.NumberFilter(method="filter_org", label=_("Organisation (and below)"))
+    org = IdFilter(method="filter_org", label=_("Organisation (and below)"))
     category = filters.ChoiceFilter(choices=MemberCategory.choices, label=_("Member category"))
     sex = filters.ChoiceFilter(choices=Person._meta.get_field("sex").choices, label=_("Sex"))
     education = filters.ChoiceFilter(choices=Education.choices, label=_("Education"))

@@ -387,6 +387,8 @@ ROUTES: dict[str, Route] = {
     "accounts:user_set_active": write("account"),
     "accounts:user_reset_password": write("account"),
     "accounts:user_link_person": write("account"),
+    "accounts:token_list": page(),  # only the user's own tokens
+    "accounts:token_revoke": page(),  # POST only; another user's token is not found
     # ledger (清单、整改、销号), notices, talks
     "ledger:list_index": page("item_list"),
     "ledger:list_create": page(),

@@ -135,8 +135,8 @@ def test_the_member_export_runs_a_fixed_number_of_queries(
         make_person(county.village_b1 if n % 2 else county.village_a2, f"党员{n}")
     with django_assert_num_queries(8):
         assert len(sheet_rows(client.get(url))) == 23
-    # unmasked: plus the audit entry
-    with django_assert_num_queries(9):
+    # unmasked: plus the audit entry and its organisation (core.AuditScope, issue 7 finding 4)
+    with django_assert_num_queries(10):
         assert len(sheet_rows(client.get(url, {"unmask": "1"}))) == 23
 
 

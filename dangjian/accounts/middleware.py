@@ -1,0 +1,38 @@
+"""A password older than PASSWORD_MAX_AGE_DAYS must be changed before anything else is done."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+class PasswordAgeMiddleware:
+    """Send a signed-in user with an expired password to the password change page (MLPS: password expiry)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.PASSWORD_MAX_AGE_DAYS
+            and user is not None
+            and user.is_authenticated
+            and getattr(user, "password_expired", lambda: False)()
+            and not self._exempt(request.path_info)
+        ):
+            message = _("Your password is older than %(days)s days. Please choose a new one to continue.") % {
+                "days": settings.PASSWORD_MAX_AGE_DAYS
+            }
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=403)
+            messages.warning(request, message)
+            return redirect("password_change")
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(path: str) -> bool:
+        allowed = (reverse("password_change"), reverse("password_change_done"), reverse("logout"), "/i18n/")
+        return path.startswith((*allowed, "/" + settings.STATIC_URL.lstrip("/")))
