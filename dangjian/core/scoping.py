@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Lookup, Q
+from django.db.models import Lookup, Prefetch, Q
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
@@ -227,6 +227,16 @@ def get_for_user(queryset_or_model, user, **lookup):
         return qs.visible_to(user).get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def restricted_prefetch(lookup: str, user, queryset, *, to_attr: str | None = None) -> Prefetch:
+    """Prefetch a related set restricted to what ``user`` may see (NetBox's ``RestrictedPrefetch``).
+
+    A page showing a record's related rows (a list's groups, an item's progress and evidence, a
+    person's posts, an account's roles) shows only those the viewer may see, also when the record
+    itself is shared across subtrees.
+    """
+    return Prefetch(lookup, queryset=queryset.visible_to(user), to_attr=to_attr)
 
 
 def org_of(obj):

@@ -21,7 +21,18 @@ from dangjian.core.params import get as param
 from dangjian.orgs.models import Organisation
 
 from . import params
-from .models import Escalation, Evidence, ExtensionRequest, Item, ItemLink, Progress, RollupSnapshot
+from .models import (
+    Accountability,
+    Escalation,
+    Evidence,
+    ExtensionRequest,
+    Item,
+    ItemGroup,
+    ItemLink,
+    Progress,
+    Recheck,
+    RollupSnapshot,
+)
 
 S = Item.Status
 STATUS_ORDER = [s for s in S.values if s != S.DRAFT]
@@ -49,7 +60,19 @@ def item_for_page(user, pk: int) -> Item:
         "person",
         "closed_by",
         "created_by",
-    ).prefetch_related("progress_entries__files", "evidence", "extensions", "rechecks", "accountabilities")
+    ).prefetch_related(
+        *(
+            scoping.restricted_prefetch(lookup, user, model.objects.all())
+            for lookup, model in (
+                ("progress_entries", Progress),
+                ("progress_entries__files", Evidence),
+                ("evidence", Evidence),
+                ("extensions", ExtensionRequest),
+                ("rechecks", Recheck),
+                ("accountabilities", Accountability),
+            )
+        )
+    )
     return scoping.get_for_user(qs, user, pk=pk)
 
 
@@ -488,19 +511,29 @@ def ledger_export_rows(qs):
     )
 
 
-def list_rows(qs):
-    """Lists with their item counts (handed down, closed, overdue) in the same query."""
+def list_rows(qs, user):
+    """Lists with the counts of their items the user may see (handed down, closed, overdue), in the same query.
+
+    A list shared across subtrees (a county list holding one village item) counts only what the
+    viewer may see, never the items handed to others.
+    """
     today = timezone.localdate()
-    handed = ~Q(items__status=S.DRAFT)
+    visible = scoping.get_scope(user).q("items__org__")
+    handed = visible & ~Q(items__status=S.DRAFT)
     return qs.annotate(
         item_count=Count("items", filter=handed, distinct=True),
-        closed_count=Count("items", filter=Q(items__status=S.CLOSED), distinct=True),
+        closed_count=Count("items", filter=visible & Q(items__status=S.CLOSED), distinct=True),
         overdue_count=Count(
             "items",
             filter=handed & ~Q(items__status=S.CLOSED) & Q(items__long_term=False, items__deadline__lt=today),
             distinct=True,
         ),
     )
+
+
+def list_groups(user, item_list):
+    """The groups of a list the user may open (a village sharing a county list sees none of the others')."""
+    return ItemGroup.objects.visible_to(user).filter(item_list=item_list).order_by("pk")
 
 
 def group_figures(items) -> list[tuple[str, int]]:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core import audit, workflow
 from dangjian.core.exports import ImportRefused, xlsx_response
@@ -65,13 +65,14 @@ def _crumbs(item_list: ItemList | None = None, *tail) -> list:
 
 
 @login_required
+@require_GET
 def list_index(request):
     """Every list I may see, newest first, with its item counts."""
     lists = visible_lists(request.user).select_related("org").order_by("-issued_on", "-pk")
     q = request.GET.get("q", "").strip()
     if q:
         lists = lists.filter(title__contains=q)
-    page = Paginator(selectors.list_rows(lists), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.list_rows(lists, request.user), PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "ledger/list_index.html",
@@ -107,6 +108,7 @@ def list_create(request):
 
 
 @login_required
+@require_GET
 def list_detail(request, pk: int):
     """A list: its facts, its workflow buttons and its items as a ledger."""
     item_list = _get_list(request.user, pk)
@@ -119,7 +121,7 @@ def list_detail(request, pk: int):
         {
             "item_list": item_list,
             "page": page,
-            "groups": ItemGroup.objects.filter(item_list=item_list).order_by("pk"),
+            "groups": selectors.list_groups(request.user, item_list),
             "moves": workflow.allowed_moves(item_list, request.user),
             "can_add": can_hand_down,
             "recheck_form": ListRecheckForm()
@@ -239,6 +241,7 @@ def _import_kind(item_list: ItemList) -> str:
 
 
 @login_required
+@require_GET
 def import_template(request, pk: int):
     """The empty item template, with a note on each header cell."""
     _issuer_list(request.user, pk)
@@ -327,6 +330,7 @@ def list_recheck(request, pk: int):
 
 
 @login_required
+@require_GET
 def group_detail(request, pk: int):
     """One item handed to many organisations: the roll-up of its items and each item."""
     group = get_for_user(ItemGroup.objects.select_related("item_list", "org"), request.user, pk=pk)

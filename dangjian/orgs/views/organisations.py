@@ -111,7 +111,7 @@ def org_detail(request, pk: int):
     org = get_for_user(selectors.annotate_health(Organisation.objects.all()), request.user, pk=pk)
     post_order = {kind: i for i, kind in enumerate(PostKind.values)}
     posts = sorted(
-        Post.objects.current().filter(org=org).select_related("person"),
+        Post.objects.current().visible_to(request.user).filter(org=org).select_related("person"),
         key=lambda p: (post_order.get(p.kind, 99), p.started_on),
     )
     return render(
@@ -120,7 +120,7 @@ def org_detail(request, pk: int):
         {
             "org": org,
             "posts": posts,
-            "members": selectors.member_summary(org),
+            "members": selectors.member_summary(request.user, org),
             "children": selectors.tree_children(request.user, org, include_dissolved=True),
             "warnings": selectors.warnings_for(org),
             "timeline": audit.timeline(org),
