@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import params, registry
 from .middleware import FOCUS_SESSION_KEY
@@ -18,6 +18,7 @@ from .scoping import can, get_for_user, reset_scope, without_focus
 
 
 @login_required
+@require_GET
 def home(request):
     """My work: blocks that each app contributes (items waiting for me, warnings…)."""
     blocks = []
@@ -72,6 +73,7 @@ def focus(request):
 
 
 @login_required
+@require_GET
 def audit_log(request):
     """Every change and access in the platform, searchable (administrators and auditors)."""
     if not can(request.user, "view_audit"):

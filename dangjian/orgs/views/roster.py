@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core.exports import ImportPreview, ImportRefused, xlsx_response
 from dangjian.core.scoping import can
@@ -77,6 +77,7 @@ def _summary(preview, kind: str) -> dict:
 
 
 @login_required
+@require_GET
 def import_template(request, kind: str):
     """The empty spreadsheet of a roster, with a note on each header cell."""
     importer = _importer_class(request, kind)(actor=request.user)
@@ -135,6 +136,7 @@ def import_confirm(request, kind: str):
 
 
 @login_required
+@require_GET
 def person_export(request):
     """The member list as the list page filters it, in the import's columns (.xlsx).
 
@@ -151,6 +153,7 @@ def person_export(request):
 
 
 @login_required
+@require_GET
 def org_export(request):
     """The organisation list as the list page filters it, in the import's columns (.xlsx)."""
     if not can(request.user, EXPORT):
