@@ -16,6 +16,24 @@ The rows live with the modules. Each ``ModuleConfig`` names its rows module in `
 - ``NUMBERS``: URL name → checks ``check(world, persona, client) -> [problems]`` comparing the
   figures a page shows with counts computed from the oracle below (never from ``visible_to``).
 
+A module's rows, for example::
+
+    OBJECTS = {"session": _session}  # _session(world, key) → (record, [f"评议会·{key}"])
+    ROUTES = {
+        "reviews:session_list": page("session"),
+        "reviews:session_detail": detail("session"),
+        "reviews:session_close": write("session", lambda world, s, key: {"note": "闭会", "version": s.version}),
+        # a create form names an organisation: posted naming each organisation the persona must not see
+        "reviews:session_create": create("org", lambda world, org, key: {"org": org.pk, "title": "评议"}),
+        # a form naming a second record: township A posts for its own record naming a record outside
+        "reviews:ballot_add": write(
+            "session", lambda world, s, key: {"person": world.get("person", key).pk},
+            second=("township_a", "village_a1"),
+        ),
+        "api-session-close": api_action("session", lambda world, s, key: {"version": s.version}),
+    }
+    NUMBERS = {"reviews:summary": [_summary_counts]}  # check(world, persona, client) → [problems]
+
 The kind of each route is read from the route itself and a row that contradicts it is refused:
 a route with a record argument (``<int:pk>``) is never a plain page; a route that answers GET
 with 405 (probed as the superuser) is never a page or a detail; a page or detail that accepts
@@ -144,7 +162,9 @@ class Route:
     target: str | None = None  # create and API create: the kind whose records the data names
     second: tuple[str, str] | None = None  # (record key, inside other key): the form takes a second record
     inside: str | None = None  # key of the record (or of the data) the county admin writes
-    allowed: tuple[str, ...] | None = None  # a global write (no record): the personas who may make it
+    # The personas who may make the write: the first makes the inside write (default: the county admin);
+    # for a global write (create() without target) every other persona must be refused.
+    allowed: tuple[str, ...] | None = None
     accepted: Callable | None = None  # (response, client) → did the write happen? default: database changed
     prepare: Callable | None = None  # (client, world, record, key) before the POST (an upload before confirm)
     outside_query: dict = field(
@@ -537,14 +557,12 @@ def url_of(name: str, route: Route, obj=None) -> str:
     return reverse(name, kwargs=kwargs or None)
 
 
-def send(client, route: Route, method: str, url: str, data=None, **extra):
-    """One request; API routes get JSON."""
+def send(client, route: Route, method: str, url: str, data=None):
+    """One request; the API's writes get JSON, pages get form data (multipart when it holds a file)."""
     call = getattr(client, method)
     if route.kind in API_KINDS and method != "get":
-        return call(url, json.dumps(data or {}), content_type="application/json", **extra)
-    if method == "get":
-        return call(url, data or {}, **extra)
-    return call(url, data or {}, **extra)
+        return call(url, json.dumps(data or {}), content_type="application/json")
+    return call(url, data or {})
 
 
 # --- the walk of one route ---
@@ -578,6 +596,8 @@ class RouteWalk:
             self.check_records()
         if kind in ("write", "api_action"):
             self.check_record_writes()
+        if kind == "api_detail" and self.route.data is not None:
+            self.check_api_detail_writes()
         if self.route.data is not None and kind in ("create", "api_list"):
             self.check_creates()
         for check in self.world.rows.numbers.get(self.name, []):
@@ -589,12 +609,6 @@ class RouteWalk:
 
     def classify(self) -> None:
         route, info = self.route, self.info
-        for arg, value in route.fixed.items():
-            if str(value).isdigit():
-                self.problem(
-                    f"the row fixes {arg}={value!r}, a record id: file the route as a record route "
-                    "(detail/write) with a record kind in OBJECTS"
-                )
         free = info.params - set(route.fixed)
         if route.kind not in RECORD_KINDS and free:
             self.problem(
@@ -609,8 +623,19 @@ class RouteWalk:
             self.problem(f"{route.kind}() without a record kind")
         if self.problems:
             return
+        for arg, value in route.fixed.items():
+            if str(value).isdigit():
+                self.problem(
+                    f"the row fixes {arg}={value!r}, a record id: file the route as a record route "
+                    "(detail/write) with a record kind in OBJECTS"
+                )
         methods = info.api_methods if info.api_methods is not None else self.probe_methods()
         self.get_ok, self.post_ok = "get" in methods, "post" in methods
+        if route.kind == "api_detail" and methods & {"put", "patch"} and route.data is None:
+            self.problem(
+                "the API route changes the record (PUT/PATCH) but the row gives no JSON: "
+                "give data=lambda world, record, key: {...} (VALID fields)"
+            )
         if route.kind in GET_KINDS:
             if not self.get_ok:
                 self.problem(
@@ -730,9 +755,10 @@ class RouteWalk:
 
     def check_api_writes(self, persona, client, url, kind, key, made) -> None:
         before = fingerprint(made.obj)
+        data = self.route.data(self.world, fresh(made.obj), key) if self.route.data else {}
         for method in ("patch", "delete", "put"):
             with rolled_back():
-                response = getattr(client, method)(url, {}, content_type="application/json")
+                response = getattr(client, method)(url, json.dumps(data), content_type="application/json")
                 changed = fingerprint(made.obj) != before
             if response.status_code not in (404, 405):
                 self.problem(
@@ -740,6 +766,13 @@ class RouteWalk:
                 )
             if changed:
                 self.problem(f"{persona}: {method.upper()} for the {kind} of {key} changed the database")
+
+    def check_api_detail_writes(self) -> None:
+        """An API record that takes PATCH: the county admin's PATCH of the row's JSON really writes."""
+        key, kind, made = self.inside_record()
+        response, _changed, accepted = self.post_record("county_admin", made, key, key, method="patch")
+        if not accepted or response.status_code >= 400:
+            self.problem(f"county_admin's PATCH of the {kind} of {key} did not write ({why(response)})")
 
     def expect_hidden(self, persona, response, method, kind, key, allowed, inside=None) -> None:
         status = response.status_code
@@ -771,8 +804,11 @@ class RouteWalk:
 
     # -- writes on a record --
 
-    def post_record(self, persona, made, key, data_key, *, watched=()):
-        """POST the row's data (naming ``data_key``'s records) to a record; rolled back. → (response, changed)"""
+    def post_record(self, persona, made, key, data_key, *, method="post"):
+        """POST the row's data (naming ``data_key``'s records) to a record, rolled back.
+
+        Returns (response, database changed, write accepted).
+        """
         client = self.client(persona)
         obj = fresh(made.obj)
         url = url_of(self.name, self.route, obj)
@@ -780,9 +816,9 @@ class RouteWalk:
             if self.route.prepare is not None:
                 self.route.prepare(client, self.world, obj, data_key)
             data = self.route.data(self.world, obj, data_key)
-            before = fingerprint(obj, *watched)
-            response = send(client, self.route, "post", url, data)
-            changed = fingerprint(obj, *watched) != before
+            before = fingerprint(obj)
+            response = send(client, self.route, method, url, data)
+            changed = fingerprint(obj) != before
             accepted = self.route.accepted(response, client) if self.route.accepted else changed
         return response, changed, accepted
 

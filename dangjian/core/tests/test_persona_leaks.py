@@ -192,3 +192,15 @@ def test_a_module_registered_only_through_its_app_config_brings_its_urls_nav_and
     assert "走查测试模块" in client.get(reverse("home")).content.decode()  # its entry in the sidebar
     orgs = client.get(reverse("leakapp:orgs")).content.decode()
     assert "中共A镇委员会" in orgs and "中共B镇委员会" not in orgs
+
+
+def test_the_old_row_of_notices_read_a_post_only_route_filed_as_a_page_with_a_fixed_id_is_refused(world, db):
+    problems = walk_route("notices:read", page(fixed={"pk": 1}), URLS["notices:read"], world)
+    assert problems == [
+        "the row fixes pk=1, a record id: file the route as a record route (detail/write) with a record kind "
+        "in OBJECTS",
+        "the route answers GET with 405 (POST only) but is filed as page(): a GET proves nothing; "
+        "file it as write()/create() with real form data",
+        "the route accepts POST but is filed as page(): refuse POST (require_GET) "
+        "or file it as write()/create()/api_action() with real form data",
+    ]

@@ -106,20 +106,18 @@ def _evidence_file(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-leak", content_type="application/pdf")
 
 
-def _progress(world, key):
+def _acknowledged_progress(world, item, text: str, filename: str):
+    """The item acknowledged, then one progress entry with one evidence file."""
     services = _services()
-    item = world.get("item", key)
     services.item_acknowledge(item=item, actor=world.admin)
-    text = f"整改进展·{key}"
-    entry = services.progress_add(
-        item=item,
-        actor=world.admin,
-        on=_today(),
-        text=text,
-        percent=10,
-        files=[_evidence_file(f"佐证材料-{key}.pdf")],
+    return services.progress_add(
+        item=item, actor=world.admin, on=_today(), text=text, percent=10, files=[_evidence_file(filename)]
     )
-    return entry, [text]
+
+
+def _progress(world, key):
+    text = f"整改进展·{key}"
+    return _acknowledged_progress(world, world.get("item", key), text, f"佐证材料-{key}.pdf"), [text]
 
 
 def _evidence(world, key):
@@ -237,19 +235,9 @@ def _shared_progress(world, key):
     """Progress on each side's item of the group A1 and B1 share: each side sees only its own."""
     if key not in ("village_a1", "village_b1"):
         return None
-    services = _services()
     item = _shared(world)[1]["village_a1"].items.get(org=world.orgs[key])
-    services.item_acknowledge(item=item, actor=world.admin)
-    text = f"共办进展·{key}"
-    entry = services.progress_add(
-        item=item,
-        actor=world.admin,
-        on=_today(),
-        text=text,
-        percent=30,
-        files=[_evidence_file(f"共办佐证-{key}.pdf")],
-    )
-    return entry, [text, f"共办佐证-{key}.pdf"]
+    text, filename = f"共办进展·{key}", f"共办佐证-{key}.pdf"
+    return _acknowledged_progress(world, item, text, filename), [text, filename]
 
 
 def _shared_item(world, key):
