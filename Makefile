@@ -31,10 +31,14 @@ messages: venv
 # Apps other than core keep their own catalogue (dangjian/<app>/locale); the shell's is dangjian/locale.
 OTHER_APPS := $(filter-out dangjian/core,$(patsubst %/apps.py,%,$(wildcard dangjian/*/apps.py)))
 
-## Refresh the shell's catalogue dangjian/locale (dangjian/templates + dangjian/core) after adding strings.
+## Refresh every catalogue after adding strings (needs GNU gettext): the shell's (dangjian/templates and the
+## project files) in dangjian/locale, and each app's own in dangjian/<app>/locale; then fill every empty msgstr.
 makemessages: venv
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=bench --ignore=staticfiles \
-		$(addprefix --ignore=,$(sort $(OTHER_APPS) dangjian/ledger dangjian/talks))
+		$(addprefix --ignore=,$(sort $(OTHER_APPS) dangjian/core))
+	for app in $(sort $(OTHER_APPS) dangjian/core); do \
+		(cd $$app && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l zh_Hans --no-obsolete --ignore=tests) || exit 1; \
+	done
 
 migrate: venv messages
 	$(PY) manage.py migrate --noinput -v 0

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "dangjian.notices",
     "dangjian.ledger",
     "dangjian.talks",
+    "dangjian.indicators",
 ]
 
 MIDDLEWARE = [

@@ -56,7 +56,6 @@ BASE_ROLE_CAPS: dict[str, frozenset[str]] = {
 }
 
 
-
 @cache
 def all_caps() -> frozenset[str]:
     """Every capability of the platform (the administrator's and the superuser's set)."""

@@ -17,6 +17,8 @@ def scope_for_user(user) -> Scope:
     )
     for role, org_id, path, subtree in rows:
         grants.append(
-            Grant(org_id=org_id, path=path, subtree=subtree, role=role, caps=role_caps().get(role, frozenset()))
+            Grant(
+                org_id=org_id, path=path, subtree=subtree, role=role, caps=role_caps().get(role, frozenset())
+            )
         )
     return Scope(grants=tuple(grants), user_id=user.pk)

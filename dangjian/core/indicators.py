@@ -20,7 +20,6 @@ from datetime import date
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
-from django.utils.translation import gettext_lazy as _
 
 from . import registry
 
@@ -49,7 +48,7 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """"2026" or "2026-11" (ValueError otherwise)."""
+        """ "2026" or "2026-11" (ValueError otherwise)."""
         text = (text or "").strip()
         if len(text) == 4 and text.isdigit():
             return cls.year(int(text))
@@ -167,6 +166,3 @@ def rate(numerator: Value, denominator: Value, decimals: int = 1) -> float | Non
     if not denominator:
         return None
     return round(100.0 * (numerator or 0) / denominator, decimals)
-
-
-UNITS = {"percent": _("%"), "items": _("items"), "days": _("days"), "people": _("people")}

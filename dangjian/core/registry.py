@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .indicators import Indicator
     from .modules import (
         DailyJob,
         DemoStep,
@@ -20,7 +21,6 @@ if TYPE_CHECKING:  # pragma: no cover
         Panel,
         SearchProvider,
     )
-    from .indicators import Indicator
     from .nav import Badge, NavEntry
 
 modules: dict[str, ModuleConfig] = {}

@@ -229,6 +229,24 @@ def get_for_user(queryset_or_model, user, **lookup):
         raise Http404 from exc
 
 
+def sees_whole_subtree(user, org) -> bool:
+    """True when the user may see ``org`` and every organisation below it (the focus included).
+
+    Figures of an organisation's whole subtree (indicators) are shown only then: a grant
+    without the subtree (a township role held for the committee alone) never learns the
+    numbers of the organisations below that it may not open.
+    """
+    scope = get_scope(user)
+    if scope.focus_path is not None and not org.path.startswith(scope.focus_path):
+        return False
+    if scope.everything:
+        return True
+    return any(
+        (g.subtree and org.path.startswith(g.path)) or (g.org_id == org.pk and not org.numchild)
+        for g in scope.grants
+    )
+
+
 def restricted_prefetch(lookup: str, user, queryset, *, to_attr: str | None = None) -> Prefetch:
     """Prefetch a related set restricted to what ``user`` may see (NetBox's ``RestrictedPrefetch``).
 

@@ -5,7 +5,6 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("focus/", views.focus, name="focus"),
     path("audit/", views.audit_log, name="audit_log"),
     path("parameters/", views.parameters, name="parameters"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

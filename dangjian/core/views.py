@@ -6,15 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from . import params, registry
-from .middleware import FOCUS_SESSION_KEY
 from .modules import resolve
-from .scoping import can, get_for_user, reset_scope, without_focus
+from .scoping import can
 
 
 @login_required
@@ -27,49 +25,6 @@ def home(request):
         if ctx is not None:
             blocks.append({"template": block.template, "ctx": ctx})
     return render(request, "core/home.html", {"blocks": blocks})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def focus(request):
-    """Choose one subtree of what I may see; every page then shows only that subtree."""
-    from django.apps import apps
-
-    Organisation = apps.get_model("orgs", "Organisation")
-    if request.method == "POST":
-        org_id = request.POST.get("org")
-        if not org_id:
-            request.session.pop(FOCUS_SESSION_KEY, None)
-        else:
-            reset_scope(request.user)
-            org = get_for_user(
-                Organisation.objects.current().visible_to(request.user, ignore_focus=True),
-                request.user,
-                pk=org_id,
-            )
-            request.session[FOCUS_SESSION_KEY] = [org.pk, org.path, org.label]
-        reset_scope(request.user)
-        nxt = request.POST.get("next") or request.headers.get("Referer") or "/"
-        if not nxt.startswith("/") or nxt.startswith("//"):
-            nxt = "/"
-        return HttpResponseRedirect(nxt)
-    q = request.GET.get("q", "").strip()
-    orgs = Organisation.objects.current().visible_to(request.user, ignore_focus=True)
-    if q:
-        orgs = orgs.filter(Q(name__contains=q) | Q(short_name__contains=q))
-    else:
-        scope = without_focus(request.user)
-        top = min((len(g.path) for g in scope.grants), default=4) // Organisation.steplen
-        orgs = orgs.filter(depth__lte=top + 1)
-    return render(
-        request,
-        "core/focus.html",
-        {
-            "orgs": orgs.only("id", "name", "short_name", "depth", "path")[:200],
-            "q": q,
-            "breadcrumbs": [(_("Scope"), None)],
-        },
-    )
 
 
 @login_required

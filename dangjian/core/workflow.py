@@ -1,28 +1,26 @@
 """State changes: one service performs every transition of every stateful model.
 
-A stateful model declares ``status`` (a TextChoices field) and a class attribute
-``ALLOWED``: a dict ``{(old, new): Transition(...)}``. ``transition`` locks the row,
-checks the table, the actor's right and the guard, saves with ``update_fields``,
-records a ``StatusChange`` and announces the change after commit. No other code
-assigns a status field.
+A stateful model declares ``status`` (a TextChoices field). Its app declares the
+model's table ``{(old, new): Transition(...)}`` with the guards in the app's
+``rules.py`` (``WORKFLOWS = {Model: TABLE}``) and registers it here from
+``AppConfig.ready()``. ``transition`` locks the row, checks the table, the actor's
+right and the guard, saves with ``update_fields`` and records a ``StatusChange``.
+No other code assigns a status field; back-dated history (the demo) is written in
+bulk through ``record_history``, checked against the same table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.dispatch import Signal
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import scoping
-
-# Sent after commit: sender=model class, instance, old, new, actor, note, change.
-status_changed = Signal()
 
 STALE_MESSAGE = gettext_lazy("Somebody else has changed this record; refresh the page and try again.")
 
@@ -45,6 +43,41 @@ class Transition:
     note_required: bool = False
 
 
+Table = dict[tuple[str, str], Transition]
+
+# model label ("ledger.item") → its table; filled from the apps' ready().
+_TABLES: dict[str, Table] = {}
+
+
+def register(model, table: Table) -> None:
+    """Declare ``model``'s workflow table; registering the same table again is harmless."""
+    states = {value for value, _label in model._meta.get_field("status").flatchoices}
+    unknown = {state for pair in table for state in pair} - states
+    if unknown:
+        raise ImproperlyConfigured(f"{model._meta.label}'s workflow names unknown states: {sorted(unknown)}.")
+    key = model._meta.label_lower
+    existing = _TABLES.get(key)
+    if existing is not None and existing != table:
+        raise ImproperlyConfigured(f"{model._meta.label} already has a different workflow table.")
+    _TABLES[key] = table
+
+
+def rules_for(model) -> Table:
+    """The registered table of ``model`` (a class or an instance)."""
+    try:
+        return _TABLES[model._meta.label_lower]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"{model._meta.label} has no workflow table: register one with core.workflow.register() "
+            "from its app's rules.WORKFLOWS."
+        ) from None
+
+
+def registered_models() -> list[str]:
+    """The labels of every model with a registered table."""
+    return sorted(_TABLES)
+
+
 def required_cap(rule: Transition, obj) -> str | None:
     """The capability a transition needs for this record."""
     return rule.cap(obj) if callable(rule.cap) else rule.cap
@@ -53,7 +86,7 @@ def required_cap(rule: Transition, obj) -> str | None:
 def allowed_moves(obj, actor) -> list[tuple[str, Transition]]:
     """The transitions this actor could try from the record's current state."""
     moves = []
-    for (old, new), rule in type(obj).ALLOWED.items():
+    for (old, new), rule in rules_for(obj).items():
         if old != obj.status:
             continue
         cap = required_cap(rule, obj)
@@ -66,6 +99,17 @@ def allowed_moves(obj, actor) -> list[tuple[str, Transition]]:
 def _label(model, value) -> str:
     field = model._meta.get_field("status")
     return str(dict(field.flatchoices).get(value, value))
+
+
+def _rule(model, old: str, to: str) -> Transition:
+    rule = rules_for(model).get((old, to))
+    if rule is None:
+        raise ValidationError(
+            _("“%(old)s” cannot change to “%(new)s”.")
+            % {"old": _label(model, old), "new": _label(model, to)},
+            code="not_allowed",
+        )
+    return rule
 
 
 def transition(
@@ -94,13 +138,7 @@ def transition(
         if expected_version is not None and has_version and locked.version != expected_version:
             raise ValidationError(STALE_MESSAGE, code="stale")
         old = locked.status
-        rule = model.ALLOWED.get((old, to))
-        if rule is None:
-            raise ValidationError(
-                _("“%(old)s” cannot change to “%(new)s”.")
-                % {"old": _label(model, old), "new": _label(model, to)},
-                code="not_allowed",
-            )
+        rule = _rule(model, old, to)
         cap = required_cap(rule, locked)
         if cap and not scoping.can(actor, cap, locked):
             raise PermissionDenied(_("You are not allowed to do this here."))
@@ -119,11 +157,62 @@ def transition(
             locked.status_changed_at = at or timezone.now()
             update_fields.append("status_changed_at")
         locked.save(update_fields=update_fields)
-        change = StatusChange.record(obj=locked, old=old, new=to, actor=actor, note=note, at=at)
-        transaction.on_commit(
-            lambda: status_changed.send(
-                sender=model, instance=locked, old=old, new=to, actor=actor, note=note, change=change
-            )
-        )
+        StatusChange.record(obj=locked, old=old, new=to, actor=actor, note=note, at=at)
     obj.__dict__.update({k: getattr(locked, k) for k in update_fields})
     return locked
+
+
+def record_history(rows: Iterable[tuple], *, batch_size: int = 2000) -> int:
+    """Write back-dated workflow history in bulk: ``(obj, old, new, actor, at, note)`` per step.
+
+    For records created already in a later state (the demo's bulk items), so that their
+    pages show how they got there. Every step must be a move of the registered table
+    (with its reason when the table asks for one), the steps of a record must follow on
+    from each other and end in the state the record is in; guards and rights are not
+    checked (they describe the present, not the past). Nothing is written when a row
+    is refused. Returns the number of steps written.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    changes, last = [], {}
+    for obj, old, new, actor, at, note in rows:
+        model = type(obj)
+        if obj.pk is None:
+            raise ValueError(f"{model._meta.label}: save the record before writing its history.")
+        rule = _rule(model, old, new)
+        if rule.note_required and not (note or "").strip():
+            raise ValidationError(_("Please give a reason."), code="note_required")
+        key = (model._meta.label_lower, obj.pk)
+        if key in last and last[key][0] != old:
+            raise ValueError(f"{model._meta.label} {obj.pk}: step from {old} does not follow {last[key][0]}.")
+        last[key] = (new, obj)
+        content_type = ContentType.objects.get_for_model(model)
+        changes.append(
+            (content_type.pk, obj.pk, old, new, getattr(actor, "pk", None), at or timezone.now(), note or "")
+        )
+    for (label, pk), (state, obj) in last.items():
+        if obj.status != state:
+            raise ValueError(f"{label} {pk}: the history ends in {state} but the record is {obj.status}.")
+    _insert_changes(changes, batch_size)
+    return len(changes)
+
+
+def _insert_changes(changes: list[tuple], batch_size: int) -> None:
+    """Insert history rows with one prepared statement per batch (the demo writes ~a million at city scale).
+
+    ``bulk_create`` builds a model instance and prepares every value through its field for
+    each row, which costs more than the insert itself at this volume.
+    """
+    from .models import StatusChange
+
+    meta = StatusChange._meta
+    connection = connections[router.db_for_write(StatusChange)]
+    names = ("content_type", "object_id", "old", "new", "actor", "at", "note")
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(n).column) for n in names)
+    placeholders = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({placeholders})"
+    adapt = connection.ops.adapt_datetimefield_value
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        for start in range(0, len(changes), batch_size):
+            batch = changes[start : start + batch_size]
+            cursor.executemany(sql, [(*row[:5], adapt(row[5]), row[6]) for row in batch])

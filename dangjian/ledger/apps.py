@@ -15,6 +15,7 @@ class LedgerConfig(ModuleConfig):
     url_prefix = "ledger/"
     api = "dangjian.ledger.api.register"
     parameters = "dangjian.ledger.params"
+    workflows = "dangjian.ledger.rules"
     audited = {
         name: {"exclude_fields": ["version", "status_changed_at"]}
         for name in (
@@ -33,10 +34,16 @@ class LedgerConfig(ModuleConfig):
     }
     nav = (
         NavEntry(
-            key="ledger", label=_("Lists and closure"), icon="list-check", url_name="ledger:list_index", order=30
+            key="ledger",
+            label=_("Lists and closure"),
+            icon="list-check",
+            url_name="ledger:list_index",
+            order=30,
         ),
         NavEntry(key="ledger_table", label=_("Ledger"), icon="table", url_name="ledger:ledger", order=31),
-        NavEntry(key="ledger_stats", label=_("Statistics"), icon="chart-bar", url_name="ledger:rollup", order=32),
+        NavEntry(
+            key="ledger_stats", label=_("Statistics"), icon="chart-bar", url_name="ledger:rollup", order=32
+        ),
         NavEntry(
             key="ledger_escalations",
             label=_("Escalation"),
@@ -58,8 +65,3 @@ class LedgerConfig(ModuleConfig):
     daily = (DailyJob("ledger", order=50, run="dangjian.ledger.services.daily_run"),)
     indicators = "dangjian.ledger.indicators"
     leak_rows = "dangjian.ledger.tests.leak"
-
-    def ready(self) -> None:
-        super().ready()
-        # The services module fills the workflow tables on import (until the rules move to ledger/rules.py).
-        from . import services  # noqa: F401

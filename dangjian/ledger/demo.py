@@ -9,18 +9,22 @@ Two parts:
   requested, returned, closed on time and late, overdue (red), due soon (yellow), long-term,
   extensions pending / approved / refused, look-backs confirmed / relapsed, and escalations
   with an interview (talk record) and an accountability record;
-* bulk items for the statistics (``bulk_create`` in batches, no status history): a few
-  thousand in the county, ≥ 200 000 at city scale for the benchmark.
+* bulk items for the statistics (``bulk_create`` in batches, their back-dated status history
+  written in bulk through ``core.workflow.record_history``, so each item page shows how it got
+  to its state): a few thousand in the county, ≥ 200 000 at city scale for the benchmark.
 """
 
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
+from dangjian.core import workflow
 from dangjian.core.demo import DemoContext
 
 from . import services
@@ -489,7 +493,7 @@ class Realistic:
 
 
 def build_bulk(ctx: DemoContext, target: int) -> int:
-    """Insert about ``target`` items spread over every branch, one list per township; no status history."""
+    """Insert about ``target`` items spread over every branch, one list per township, with their history."""
     from dangjian.orgs.models import Organisation
 
     rng = ctx.rng
@@ -509,17 +513,21 @@ def build_bulk(ctx: DemoContext, target: int) -> int:
     categories = list(Category.objects.values_list("pk", flat=True)) or [None]
     author = ctx.data.get("users", {}).get("county_admin")
     lists: dict[str, ItemList] = {}
+    issued_at = _moment(BULK_LISTS_ISSUED, 9)
     for path, township in townships.items():
         lists[path] = ItemList(
             org=township,
             title=f"{township.label}2026年度基层党建问题整改台账",
             kind=ItemKind.PROBLEM,
             source=Source.SELF_CHECK,
-            issued_on=date(2026, 1, 10),
+            issued_on=BULK_LISTS_ISSUED,
             status=ItemList.Status.ISSUED,
+            status_changed_at=issued_at,
             created_by=author,
         )
     ItemList.objects.bulk_create(lists.values(), batch_size=1000)
+    LS = ItemList.Status
+    workflow.record_history((lst, LS.DRAFT, LS.ISSUED, author, issued_at, "") for lst in lists.values())
     numbers = dict.fromkeys(lists, 1000)  # bulk items start at 1001, clear of hand-made ones
     branches = [(pk, path) for pk, path in branches if path[: depth * step] in lists]
     if not branches:
@@ -534,15 +542,59 @@ def build_bulk(ctx: DemoContext, target: int) -> int:
             numbers[township_path] += 1
             rows.append(_bulk_item(rng, R, item_list, org_id, numbers[township_path], categories, sources))
             if len(rows) >= BATCH:
-                Item.objects.bulk_create(rows)
-                written += len(rows)
+                written += _insert_with_history(rows, author)
                 rows = []
                 if written % 50_000 == 0:
                     ctx.out(f"  ledger: {written} items ({time.monotonic() - started:.0f} s)")
     if rows:
-        Item.objects.bulk_create(rows)
-        written += len(rows)
+        written += _insert_with_history(rows, author)
     return written
+
+
+BULK_LISTS_ISSUED = date(2026, 1, 10)
+RETURN_NOTE = "佐证材料不充分，请补充会议记录和整改前后对比材料。"
+VERIFY_NOTE = "经核查，整改到位，同意销号。"
+
+
+def _moment(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, clock(hour, 0)))
+
+
+def _bulk_steps(item: Item) -> list[tuple[str, str, datetime, str]]:
+    """The dated steps that brought a bulk item from draft to its state: ``(old, new, at, note)``."""
+    issued = item.issued_on
+    path = [(S.DRAFT, S.HANDED_DOWN, _moment(issued, 9), "")]
+    if item.status == S.HANDED_DOWN:
+        return path
+    path.append((S.HANDED_DOWN, S.ACKNOWLEDGED, _moment(issued + timedelta(days=1), 10), ""))
+    if item.status == S.ACKNOWLEDGED:
+        return path
+    path.append((S.ACKNOWLEDGED, S.RECTIFYING, _moment(issued + timedelta(days=2), 11), ""))
+    if item.status == S.RECTIFYING:
+        return path
+    requested = item.closure_requested_on
+    path.append((S.RECTIFYING, S.CLOSURE_REQUESTED, _moment(requested, 9), ""))
+    if item.status == S.CLOSED:
+        path.append((S.CLOSURE_REQUESTED, S.CLOSED, _moment(item.closed_on, 15), VERIFY_NOTE))
+    elif item.status == S.RETURNED:
+        path.append(
+            (S.CLOSURE_REQUESTED, S.RETURNED, _moment(requested + timedelta(days=1), 15), RETURN_NOTE)
+        )
+    return path
+
+
+def _insert_with_history(rows: list[Item], author) -> int:
+    """Insert one batch of bulk items and the status history of each (the list's author acts for all)."""
+    steps = [_bulk_steps(item) for item in rows]
+    for item, path in zip(rows, steps, strict=True):
+        item.status_changed_at = path[-1][2]
+    Item.objects.bulk_create(rows)
+    workflow.record_history(
+        (item, old, new, author, at, note)
+        for item, path in zip(rows, steps, strict=True)
+        for old, new, at, note in path
+    )
+    return len(rows)
 
 
 def _bulk_item(rng, R: date, item_list: ItemList, org_id: int, number: int, categories, sources) -> Item:
@@ -574,6 +626,9 @@ def _bulk_item(rng, R: date, item_list: ItemList, org_id: int, number: int, cate
             )
         )
     percent = 100 if status in (S.CLOSED, S.CLOSURE_REQUESTED) else rng.choice((0, 20, 40, 60, 80))
+    requested = closed_on
+    if status in (S.CLOSURE_REQUESTED, S.RETURNED):  # about two thirds of the way from hand-down to today
+        requested = issued + timedelta(days=max(3, (R - issued).days * 2 // 3))
     return Item(
         item_list=item_list,
         number=number,
@@ -593,6 +648,6 @@ def _bulk_item(rng, R: date, item_list: ItemList, org_id: int, number: int, cate
         status=status,
         closed_on=closed_on,
         closed_late=closed_late,
-        closure_requested_on=closed_on if status == S.CLOSED else None,
+        closure_requested_on=requested,
         created_by_id=item_list.created_by_id,
     )

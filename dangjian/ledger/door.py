@@ -204,7 +204,9 @@ def items_of_source(source_record, user) -> QuerySet:
 
 def item_for_user(user, pk) -> Item:
     """One item the user may see, or 404 (for modules that act on an item, e.g. recording an interview)."""
-    return scoping.get_for_user(Item.objects.select_related("org", "item_list", "supervisor_org"), user, pk=pk)
+    return scoping.get_for_user(
+        Item.objects.select_related("org", "item_list", "supervisor_org"), user, pk=pk
+    )
 
 
 @transaction.atomic
@@ -223,4 +225,6 @@ def link_record(*, item: Item, record, kind: str, actor) -> ItemLink:
 
 def links_of_record(record) -> QuerySet:
     """The items a record is linked to (unscoped: the caller already scoped the record itself)."""
-    return ItemLink.objects.filter(record_type=_content_type(record), record_id=record.pk).select_related("item")
+    return ItemLink.objects.filter(record_type=_content_type(record), record_id=record.pk).select_related(
+        "item"
+    )

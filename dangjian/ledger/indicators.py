@@ -96,7 +96,9 @@ ESCALATED_ITEMS = register(
     Indicator(
         key="ledger.escalated_items",
         label=_("Escalated items"),
-        description=_("Items put on the escalation list (overdue beyond the allowed days) during the period."),
+        description=_(
+            "Items put on the escalation list (overdue beyond the allowed days) during the period."
+        ),
         unit=_("items"),
         module="ledger",
         compute=escalated_items,

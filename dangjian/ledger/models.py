@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.core.scoping import ScopedQuerySet
-from dangjian.core.workflow import Transition
 
 
 class ItemKind(models.TextChoices):
@@ -72,17 +71,6 @@ class ItemList(models.Model):
         PENDING_APPROVAL = "pending_approval", _("Awaiting approval")
         ISSUED = "issued", pgettext_lazy("list status", "Handed down")
 
-    ALLOWED = {
-        (Status.DRAFT, Status.PENDING_APPROVAL): Transition(label=_("Submit for approval"), cap="hand_down"),
-        (Status.PENDING_APPROVAL, Status.DRAFT): Transition(
-            label=_("Send back to draft"), cap="hand_down", note_required=True
-        ),
-        (Status.PENDING_APPROVAL, Status.ISSUED): Transition(
-            label=_("Approve and hand down"), cap="hand_down"
-        ),
-        (Status.DRAFT, Status.ISSUED): Transition(label=_("Hand down"), cap="hand_down"),
-    }
-
     org = models.ForeignKey(
         "orgs.Organisation",
         on_delete=models.PROTECT,
@@ -97,7 +85,9 @@ class ItemList(models.Model):
     document_file = models.FileField(_("document file"), upload_to="ledger/lists/%Y/%m/", blank=True)
     needs_approval = models.BooleanField(_("needs the leader's approval before handing down"), default=False)
     # The record of another module the list was raised from (a talk, an inspection visit …), see ``door``.
-    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     source_record = GenericForeignKey("source_type", "source_id")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -180,9 +170,6 @@ class Item(models.Model):
         CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
         RETURNED = "returned", _("Returned")
         CLOSED = "closed", _("Closed")
-
-    # Filled in by ledger.services (the guards need the services' rules); see services.ITEM_TRANSITIONS.
-    ALLOWED: dict = {}
 
     scope_org_field = "org"
 
@@ -311,14 +298,18 @@ class ItemLink(models.Model):
     record_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     record_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("record_type", "record_id")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("linked record")
-        constraints = [models.UniqueConstraint(fields=["item", "record_type", "record_id"], name="unique_item_link")]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "record_type", "record_id"], name="unique_item_link")
+        ]
 
     def __str__(self) -> str:
         return f"{self.item} ← {self.get_kind_display()}"
@@ -385,8 +376,6 @@ class ExtensionRequest(models.Model):
         PENDING = "pending", _("Pending")
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
-
-    ALLOWED: dict = {}  # filled in by ledger.services
 
     scope_org_field = "item__org"
 

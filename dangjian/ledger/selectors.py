@@ -33,6 +33,7 @@ from .models import (
     Recheck,
     RollupSnapshot,
 )
+from .rules import VERIFY, separation_violated
 
 S = Item.Status
 STATUS_ORDER = [s for s in S.values if s != S.DRAFT]
@@ -78,11 +79,9 @@ def item_for_page(user, pk: int) -> Item:
 
 def item_moves(item: Item, user) -> list[tuple[str, workflow.Transition]]:
     """The transitions to offer this user on the item page (verify/return hidden from the rectifying side)."""
-    from .services import separation_violated
-
     moves = [(to, rule) for to, rule in workflow.allowed_moves(item, user) if to != S.HANDED_DOWN]
     if any(to in (S.CLOSED, S.RETURNED) for to, _rule in moves) and (
-        separation_violated(item, user) or not scoping.can(user, "verify", item.supervisor_org)
+        separation_violated(item, user) or not scoping.can(user, VERIFY, item.supervisor_org)
     ):
         moves = [(to, rule) for to, rule in moves if to not in (S.CLOSED, S.RETURNED)]
     if item.status == S.CLOSED:

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.modules import DemoStep, HomeBlock, ModuleConfig, NavEntry, Panel, SearchProvider
+from dangjian.core.modules import DemoStep, HomeBlock, ModuleConfig, NavEntry
 
 
 class OrgsConfig(ModuleConfig):
@@ -13,6 +13,7 @@ class OrgsConfig(ModuleConfig):
     url_prefix = "orgs/"
     api = "dangjian.orgs.api.register"
     parameters = "dangjian.orgs.params"
+    workflows = "dangjian.orgs.rules"
     audited = {
         "Organisation": {"exclude_fields": ["path", "depth", "numchild", "sort_key"]},
         "Person": {"exclude_fields": ["id_cipher", "id_digest", "name_pinyin", "name_initials", "version"]},

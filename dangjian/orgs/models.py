@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from dangjian.core.scoping import ScopedQuerySet
-from dangjian.core.workflow import Transition
 
 from .validators import validate_credit_code
 
@@ -289,20 +288,6 @@ class Person(models.Model):
         ACTIVE = "active", _("On the roll")
         LEFT = "left", _("Left")
         DECEASED = "deceased", _("Deceased")
-
-    ALLOWED = {
-        (Status.ACTIVE, Status.LEFT): Transition(
-            label=_("Record leaving"), cap="manage_people", note_required=True
-        ),
-        (Status.ACTIVE, Status.DECEASED): Transition(label=_("Record death"), cap="manage_people"),
-        (Status.LEFT, Status.ACTIVE): Transition(
-            label=_("Restore to the roll"), cap="manage_people", note_required=True
-        ),
-        # A death recorded by mistake must be correctable too; the reason stays in the history.
-        (Status.DECEASED, Status.ACTIVE): Transition(
-            label=_("Restore to the roll"), cap="manage_people", note_required=True
-        ),
-    }
 
     org = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="people", verbose_name=_("branch")

@@ -92,6 +92,11 @@ def _top_nodes(qs, user) -> list[Organisation]:
     return list(qs.order_by("depth", "sort_key", "path"))
 
 
+def top_organisations(user) -> list[Organisation]:
+    """The roots of what the user may see (the focus, else the outermost granted organisations)."""
+    return _top_nodes(Organisation.objects.current().visible_to(user), user)
+
+
 def tree_for_user(user, *, expand_depth: int = 2, include_dissolved: bool = False) -> list[TreeNode]:
     """The user's top organisations with their children expanded (for the first view of the tree page).
 

@@ -17,10 +17,10 @@ from dangjian.core import audit, crypto, workflow
 from dangjian.core.scoping import ensure_can
 
 from .models import Organisation, Person, Post, PostKind, Transfer
+from .rules import MANAGE_PEOPLE
 from .validators import mask_id, parse_citizen_id, validate_credit_code
 
 MANAGE_ORGS = "manage_orgs"
-MANAGE_PEOPLE = "manage_people"
 
 
 def _site_language(text) -> str:

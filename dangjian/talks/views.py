@@ -72,7 +72,10 @@ def talk_detail(request, pk: int):
 def item_panel(request, item):
     """The talks held over an item, for the item page (a panel the ledger shows without importing talks)."""
     talks = list(
-        TalkRecord.objects.visible_to(request.user).filter(item=item).select_related("recorded_by").order_by("held_on")
+        TalkRecord.objects.visible_to(request.user)
+        .filter(item=item)
+        .select_related("recorded_by")
+        .order_by("held_on")
     )
     return {"talks": talks} if talks else None
 

@@ -1,18 +1,8 @@
-"""Leak-walk rows of the shell (core): home, focus, audit log and rule parameters (see leakwalk.py)."""
+"""Leak-walk rows of the shell (core): home, audit log and rule parameters (see leakwalk.py)."""
 
 from __future__ import annotations
 
-from dangjian.core.middleware import FOCUS_SESSION_KEY
 from dangjian.core.tests.leakwalk import create, page
-
-
-def _focus(world, org, key) -> dict:
-    return {"org": org.pk, "next": "/"}
-
-
-def _focused(response, client) -> bool:
-    """Focusing writes the session only: accepted when the session names the organisation."""
-    return FOCUS_SESSION_KEY in client.session
 
 
 def _parameter(world, obj, key) -> dict:
@@ -25,7 +15,6 @@ def _parameter(world, obj, key) -> dict:
 
 ROUTES = {
     "home": page(),
-    "focus": create("org", _focus, accepted=_focused, obj="org"),
     "audit_log": page(),
     "parameters": create(None, _parameter, allowed=("admin",)),
 }

@@ -8,10 +8,8 @@ row. The world is built once for this module; every write of the walk is rolled 
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.db.models import Count, Q, Value
-from django.test import Client, override_settings
-from django.urls import reverse
+from django.test import override_settings
 
 from dangjian.core.tests.leakwalk import (
     PERSONAS,
@@ -24,6 +22,7 @@ from dangjian.core.tests.leakwalk import (
     walk_route,
     write,
 )
+from dangjian.core.tests.test_modules import sample_module  # noqa: F401 (the fixture)
 from dangjian.ledger.models import ItemGroup
 from dangjian.orgs.models import Post
 
@@ -128,70 +127,61 @@ def test_the_walk_reports_a_shared_lists_groups_and_counts_when_they_are_not_sco
     assert any(p.startswith(reported) for p in problems), problems
 
 
-def test_the_walk_reports_member_counts_that_include_organisations_below_a_grant_without_its_subtree(
-    world, db, monkeypatch
-):
-    from dangjian.orgs import selectors
+def _unscoped_summary(user, org):
     from dangjian.orgs.models import Person
 
-    def unscoped_summary(user, org):
-        return (
-            Person.objects.members()
-            .filter(org__path__startswith=org.path)
-            .aggregate(subtree=Count("id"), direct=Count("id", filter=Q(org=org)), direct_full=Count("id"))
-        )
+    people = Person.objects.members().filter(org__path__startswith=org.path)
+    return people.aggregate(
+        subtree=Count("id"), direct=Count("id", filter=Q(org=org)), direct_full=Count("id")
+    )
 
-    monkeypatch.setattr(selectors, "member_summary", unscoped_summary)
-    problems = walk_route("orgs:org_detail", ROWS.routes["orgs:org_detail"], URLS["orgs:org_detail"], world)
-    assert any(p.startswith("township_a_own: 中共A镇委员会 shows ('1', '3')") for p in problems), problems
+
+@pytest.mark.parametrize(
+    ("name", "module", "attr", "unscoped", "reported"),
+    [
+        (
+            "orgs:org_detail",
+            "dangjian.orgs.selectors",
+            "member_summary",
+            _unscoped_summary,
+            "township_a_own: 中共A镇委员会 shows ('1', '3')",
+        ),
+        (
+            "indicators:index",
+            "dangjian.indicators.selectors",
+            "sees_whole_subtree",
+            lambda user, org: True,
+            "township_a_own: indicators {'key': 'ledger.open_items'}: 中共A镇委员会 shows ",
+        ),
+    ],
+)
+def test_the_walk_reports_figures_that_count_organisations_below_a_grant_without_its_subtree(
+    name, module, attr, unscoped, reported, world, db, monkeypatch
+):
+    monkeypatch.setattr(f"{module}.{attr}", unscoped)
+    problems = walk_route(name, ROWS.routes[name], URLS[name], world)
+    assert any(p.startswith(reported) for p in problems), problems
 
 
 # --- the contract: a module registered only through its AppConfig brings its URLs, nav and rows ---
 
 
-@pytest.fixture
-def leakapp():
-    """The test module installed for one test (the project's root URLconf evaluated afresh, as at start-up)."""
-    import importlib.util
-    import sys
-
-    import dangjian.urls
-    from dangjian.core import registry
-
-    saved = {name: dict(store) for name, store in vars(registry).items() if isinstance(store, dict)}
-    with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, "dangjian.core.tests.leakapp"]):
-        spec = importlib.util.spec_from_file_location("leakapp_root_urls", dangjian.urls.__file__)
-        urlconf = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(urlconf)
-        sys.modules[urlconf.__name__] = urlconf
-        try:
-            with override_settings(ROOT_URLCONF=urlconf.__name__):
-                yield
-        finally:
-            del sys.modules[urlconf.__name__]
-            for name, store in saved.items():
-                current = getattr(registry, name)
-                current.clear()
-                current.update(store)
-
-
-def test_a_module_registered_only_through_its_app_config_brings_its_urls_nav_and_leak_rows(
-    leakapp, world, db
-):
-    from dangjian.core import registry
-
-    assert registry.modules["leakapp"].leak_rows == "dangjian.core.tests.leakapp.leak"
+@pytest.mark.usefixtures("sample_module")
+def test_a_module_installed_through_its_app_config_alone_has_its_leak_rows_collected_and_walked(world, db):
     urls = url_routes()
-    assert urls["leakapp:orgs"].app == "leakapp" and urls["leakapp:orgs"].route == "leakapp/"
+    assert urls["sample_module:hello"].app == "sample_module"
+    assert "sample_module:hello (sample/): add a row to dangjian.core.tests.sample_module.leak" in " ".join(
+        unclassified(ROWS, urls)  # the rows collected before it was installed
+    )
     rows = collect_rows()
-    assert rows.origin["leakapp:orgs"] == "leakapp" and "leakapp:orgs" in rows.routes
-    assert not [line for line in unclassified(rows, urls) if "leakapp" in line]
-    assert walk_route("leakapp:orgs", rows.routes["leakapp:orgs"], urls["leakapp:orgs"], world) == []
-    client = Client()
-    client.force_login(world.personas["township_a"])
-    assert "走查测试模块" in client.get(reverse("home")).content.decode()  # its entry in the sidebar
-    orgs = client.get(reverse("leakapp:orgs")).content.decode()
-    assert "中共A镇委员会" in orgs and "中共B镇委员会" not in orgs
+    assert rows.origin["sample_module:hello"] == "sample_module"
+    assert not unclassified(rows, urls)
+    assert (
+        walk_route(
+            "sample_module:hello", rows.routes["sample_module:hello"], urls["sample_module:hello"], world
+        )
+        == []
+    )
 
 
 def test_the_old_row_of_notices_read_a_post_only_route_filed_as_a_page_with_a_fixed_id_is_refused(world, db):

@@ -64,9 +64,9 @@ def test_a_secretary_logs_in_and_lands_on_my_work(client, personas):
 
 def test_login_honours_the_next_page(client, personas):
     response = client.post(
-        reverse("login"), {"username": "ta_sec", "password": PASSWORD, "next": reverse("focus")}
+        reverse("login"), {"username": "ta_sec", "password": PASSWORD, "next": reverse("orgs:focus")}
     )
-    assert response["Location"] == reverse("focus")
+    assert response["Location"] == reverse("orgs:focus")
 
 
 def test_a_wrong_password_is_refused_with_a_chinese_message(client, personas):
@@ -168,7 +168,7 @@ def _request_with_focus(user, session_value):
 
 def test_focusing_on_township_a_narrows_what_the_county_admin_sees(client, personas, county):
     client.force_login(personas.county_admin)
-    response = client.post(reverse("focus"), {"org": county.township_a.pk, "next": reverse("home")})
+    response = client.post(reverse("orgs:focus"), {"org": county.township_a.pk, "next": reverse("home")})
     assert response.status_code == 302 and response["Location"] == reverse("home")
     focus = client.session[FOCUS_SESSION_KEY]
     assert focus[0] == county.township_a.pk
@@ -183,24 +183,24 @@ def test_focusing_on_township_a_narrows_what_the_county_admin_sees(client, perso
 
 def test_the_focus_page_lists_only_what_the_user_may_see(client, personas, county):
     client.force_login(personas.township_a)
-    body = _text(client.get(reverse("focus")))
+    body = _text(client.get(reverse("orgs:focus")))
     assert county.township_a.name in body and county.village_a1.name in body
     assert county.township_b.name not in body and county.village_b1.name not in body
-    search = _text(client.get(reverse("focus"), {"q": "B"}))
+    search = _text(client.get(reverse("orgs:focus"), {"q": "B"}))
     assert county.township_b.name not in search and county.village_b1.name not in search
 
 
 def test_focusing_on_an_organisation_outside_the_scope_is_not_found(client, personas, county):
     client.force_login(personas.township_a)
-    response = client.post(reverse("focus"), {"org": county.township_b.pk})
+    response = client.post(reverse("orgs:focus"), {"org": county.township_b.pk})
     assert response.status_code == 404
     assert FOCUS_SESSION_KEY not in client.session
 
 
 def test_clearing_the_focus_shows_everything_again(client, personas, county):
     client.force_login(personas.county_admin)
-    client.post(reverse("focus"), {"org": county.township_a.pk})
-    client.post(reverse("focus"), {"org": ""})
+    client.post(reverse("orgs:focus"), {"org": county.township_a.pk})
+    client.post(reverse("orgs:focus"), {"org": ""})
     assert FOCUS_SESSION_KEY not in client.session
     request = _request_with_focus(personas.county_admin, None)
     assert Organisation.objects.visible_to(request.user).count() == 6
@@ -208,7 +208,7 @@ def test_clearing_the_focus_shows_everything_again(client, personas, county):
 
 def test_focus_refuses_a_redirect_to_another_site(client, personas, county):
     client.force_login(personas.county_admin)
-    response = client.post(reverse("focus"), {"org": county.township_a.pk, "next": "//evil.example/"})
+    response = client.post(reverse("orgs:focus"), {"org": county.township_a.pk, "next": "//evil.example/"})
     assert response["Location"] == "/"
 
 

@@ -50,16 +50,48 @@ def test_the_tiny_demo_has_lists_and_items_in_every_state(db):
 
 
 @pytest.mark.usefixtures("media")
-def test_bulk_items_are_inserted_without_status_history(db):
+def test_bulk_items_are_inserted_with_a_history_that_ends_in_their_state(db):
     from dangjian.core.models import StatusChange
 
     ctx = demo.DemoContext(scale="tiny", seed=7, rng=random.Random(7), out=lambda s: None)
     for key, build in demo.contributors():
         if key != "ledger":
             build(ctx)
-    changes = StatusChange.objects.count()
+    before = set(StatusChange.objects.values_list("pk", flat=True))
     written = ledger_demo.build_bulk(ctx, 40)
     assert written == 40
     assert Item.objects.count() == written
-    assert StatusChange.objects.count() == changes
     assert not Item.objects.filter(status=S.CLOSED, closed_on__isnull=True).exists()
+    steps: dict[tuple[str, int], list] = {}
+    for change in (
+        StatusChange.objects.exclude(pk__in=before).select_related("content_type").order_by("at", "pk")
+    ):
+        steps.setdefault((change.content_type.model, change.object_id), []).append(change)
+    for item in Item.objects.all():
+        path = steps[("item", item.pk)]
+        assert path[0].old == S.DRAFT
+        assert [c.old for c in path[1:]] == [c.new for c in path[:-1]]
+        assert path[-1].new == item.status
+        assert path[0].at.date() == item.issued_on
+        assert item.status_changed_at == path[-1].at
+        if item.status == S.CLOSED:
+            assert path[-1].at.date() == item.closed_on
+        if item.status == S.RETURNED:
+            assert path[-1].note
+    for item_list in ItemList.objects.all():
+        assert [(c.old, c.new) for c in steps[("itemlist", item_list.pk)]] == [("draft", "issued")]
+    assert {c.new for path in steps.values() for c in path} >= {S.CLOSED, S.RETURNED, S.RECTIFYING}
+
+
+@pytest.mark.usefixtures("media")
+def test_every_item_of_the_tiny_demo_shows_a_history_on_its_page(db):
+    from dangjian.core import audit
+
+    ctx = demo.DemoContext(scale="tiny", seed=2026, rng=random.Random(2026), out=lambda s: None)
+    for _key, build in demo.contributors():
+        build(ctx)
+    ledger_demo.build_bulk(ctx, 30)
+    empty = [item.pk for item in Item.objects.all() if not audit.timeline(item)]
+    assert empty == []
+    moved = Item.objects.exclude(status=S.DRAFT)
+    assert all(any(e.kind == "status" for e in audit.timeline(item)) for item in moved)

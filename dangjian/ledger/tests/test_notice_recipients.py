@@ -26,5 +26,7 @@ def test_a_supervisor_whose_grant_stops_at_its_own_organisation_is_not_told_abou
     own = User.objects.create_user(username="ta_own", password="Test-pass-2026", display_name="A镇本级干事")
     RoleAssignment.objects.create(user=own, role=Role.TOWNSHIP, org=county.township_a, include_subtree=False)
     walk(handed_item(county, personas), S.CLOSURE_REQUESTED, personas)
-    assert Notice.objects.filter(recipient=personas.township_a).exists()  # the township with its subtree is told
+    assert Notice.objects.filter(
+        recipient=personas.township_a
+    ).exists()  # the township with its subtree is told
     assert not Notice.objects.filter(recipient=own).exists()

@@ -169,7 +169,9 @@ def test_pasting_for_two_organisations_makes_a_group_per_line(county, personas):
     assert item_list.groups.count() == 2
 
 
-def test_an_item_can_be_linked_to_its_source_record_and_shown_through_the_registry(county, personas, monkeypatch):
+def test_an_item_can_be_linked_to_its_source_record_and_shown_through_the_registry(
+    county, personas, monkeypatch
+):
     item_list = issued_list(county, personas)
     item = services.item_create(
         item_list=item_list,
@@ -184,7 +186,9 @@ def test_an_item_can_be_linked_to_its_source_record_and_shown_through_the_regist
     monkeypatch.setitem(
         registry.item_sources,
         "orgs.organisation",
-        ItemSource("orgs.Organisation", "组织", "admin:orgs_organisation_change", source="other", cap="hand_down"),
+        ItemSource(
+            "orgs.Organisation", "组织", "admin:orgs_organisation_change", source="other", cap="hand_down"
+        ),
     )
     label, url = sources.link_for(item)
     assert label == "组织"

@@ -133,35 +133,23 @@ def list_detail(request, pk: int):
     )
 
 
-LIST_MOVES = {
-    (ItemList.Status.DRAFT, ItemList.Status.PENDING_APPROVAL): services.list_submit,
-    (ItemList.Status.PENDING_APPROVAL, ItemList.Status.DRAFT): services.list_send_back,
-    (ItemList.Status.PENDING_APPROVAL, ItemList.Status.ISSUED): services.list_approve,
-    (ItemList.Status.DRAFT, ItemList.Status.ISSUED): services.list_issue,
-}
-
-
 @login_required
 @require_POST
 def list_transition(request, pk: int):
-    """Submit for approval, approve, send back or hand down a list (ItemList.ALLOWED)."""
+    """Submit for approval, approve, send back or hand down a list (ledger.rules.LIST_TRANSITIONS)."""
     item_list = get_for_user(ItemList, request.user, pk=pk)
     form = ListTransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please check the form."))
         return redirect("ledger:list_detail", pk=pk)
-    service = LIST_MOVES.get((item_list.status, form.cleaned_data["to"]))
     try:
-        if service is None:
-            # Not a move from this state: the workflow refuses it and words the refusal.
-            workflow.transition(obj=item_list, to=form.cleaned_data["to"], actor=request.user)
-        else:
-            service(
-                item_list=item_list,
-                actor=request.user,
-                note=form.cleaned_data["note"],
-                expected_version=form.cleaned_data["version"],
-            )
+        services.list_move(
+            item_list=item_list,
+            to=form.cleaned_data["to"],
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
     except ValidationError as exc:
         flash_error(request, exc)
     else:

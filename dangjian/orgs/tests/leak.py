@@ -170,6 +170,17 @@ def _upload_members(client, world, org, key) -> None:
     client.post(reverse("orgs:import_upload", kwargs={"kind": "members"}), _members_file(org))
 
 
+def _focus(world, org, key) -> dict:
+    return {"org": org.pk, "next": "/"}
+
+
+def _focused(response, client) -> bool:
+    """Focusing writes the session only: accepted when the session names the organisation."""
+    from dangjian.core.middleware import FOCUS_SESSION_KEY
+
+    return FOCUS_SESSION_KEY in client.session
+
+
 def _today(*_args) -> str:
     return timezone.localdate().isoformat()
 
@@ -182,6 +193,8 @@ ROUTES = {
     "orgs:tree": page("org"),
     "orgs:org_list": page("org"),
     "orgs:warnings": page(),
+    # Focusing names an organisation: one the persona may not see is a 404 and the session stays as it was.
+    "orgs:focus": create("org", _focus, accepted=_focused, obj="org"),
     "orgs:org_detail": detail("org"),
     "orgs:tree_children": detail("org"),
     "orgs:org_create": write("org", _new_org),

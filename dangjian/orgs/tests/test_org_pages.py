@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def _shell_without_other_apps(monkeypatch):
     """Pinned counts measure these pages: other apps' header badges and home blocks are pinned by their own tests."""
     monkeypatch.setattr(registry, "badges", {})
-    monkeypatch.setattr(registry, "home_blocks", {k: v for k, v in registry.home_blocks.items() if k == "org_warnings"})
+    monkeypatch.setattr(
+        registry, "home_blocks", {k: v for k, v in registry.home_blocks.items() if k == "org_warnings"}
+    )
 
 
 def _url(name, *args):
@@ -128,14 +130,14 @@ def test_each_tree_node_links_to_its_page_and_offers_to_focus_there(client, pers
     client.force_login(personas.township_a)
     html = _text(client.get(_url("tree")))
     assert f'href="{_url("org_detail", county.village_a1.pk)}"' in html
-    assert f'action="{reverse("focus")}"' in html
+    assert f'action="{reverse("orgs:focus")}"' in html
     assert f'name="org" value="{county.village_a1.pk}"' in html
     assert 'name="next" value="/orgs/"' in html
 
 
 def test_focusing_from_the_tree_narrows_the_tree_to_that_subtree(client, personas, county):
     client.force_login(personas.county_admin)
-    response = client.post(reverse("focus"), {"org": county.township_b.pk, "next": _url("tree")})
+    response = client.post(reverse("orgs:focus"), {"org": county.township_b.pk, "next": _url("tree")})
     assert response["Location"] == _url("tree")
     html = _text(client.get(_url("tree")))
     assert "中共B1村支部委员会" in html
@@ -382,7 +384,7 @@ def test_the_warnings_page_lists_the_scope_and_filters_by_rule(client, personas,
 
 def test_the_warnings_page_follows_the_focus(client, personas, county):
     client.force_login(personas.county_admin)
-    client.post(reverse("focus"), {"org": county.township_b.pk})
+    client.post(reverse("orgs:focus"), {"org": county.township_b.pk})
     response = client.get(_url("warnings"))
     assert {org.pk for org, _found in response.context["page"]} == {
         county.township_b.pk,

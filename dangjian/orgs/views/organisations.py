@@ -14,6 +14,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
@@ -21,7 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from dangjian.core import audit
-from dangjian.core.scoping import can, ensure_can, get_for_user, get_scope
+from dangjian.core.middleware import FOCUS_SESSION_KEY
+from dangjian.core.scoping import can, ensure_can, get_for_user, get_scope, reset_scope, without_focus
 
 from .. import selectors, services
 from ..filters import OrganisationFilter
@@ -311,7 +314,48 @@ def org_dissolve(request, pk: int):
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def focus(request):
+    """Choose one subtree of what I may see; every page then shows only that subtree."""
+    if request.method == "POST":
+        org_id = request.POST.get("org")
+        if not org_id:
+            request.session.pop(FOCUS_SESSION_KEY, None)
+        else:
+            reset_scope(request.user)
+            org = get_for_user(
+                Organisation.objects.current().visible_to(request.user, ignore_focus=True),
+                request.user,
+                pk=org_id,
+            )
+            request.session[FOCUS_SESSION_KEY] = [org.pk, org.path, org.label]
+        reset_scope(request.user)
+        nxt = request.POST.get("next") or request.headers.get("Referer") or "/"
+        if not nxt.startswith("/") or nxt.startswith("//"):
+            nxt = "/"
+        return HttpResponseRedirect(nxt)
+    q = request.GET.get("q", "").strip()
+    orgs = Organisation.objects.current().visible_to(request.user, ignore_focus=True)
+    if q:
+        orgs = orgs.filter(Q(name__contains=q) | Q(short_name__contains=q))
+    else:
+        scope = without_focus(request.user)
+        top = min((len(g.path) for g in scope.grants), default=4) // Organisation.steplen
+        orgs = orgs.filter(depth__lte=top + 1)
+    return render(
+        request,
+        "orgs/focus.html",
+        {
+            "orgs": orgs.only("id", "name", "short_name", "depth", "path")[:200],
+            "q": q,
+            "breadcrumbs": [(_("Scope"), None)],
+        },
+    )
+
+
 urlpatterns = [
+    path("focus/", focus, name="focus"),
     path("", tree, name="tree"),
     path("list/", org_list, name="org_list"),
     path("warnings/", warnings, name="warnings"),

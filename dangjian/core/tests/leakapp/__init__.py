@@ -1,1 +1,0 @@
-"""A module that exists only for the tests: registered through its AppConfig and nothing else."""

@@ -1,0 +1,134 @@
+"""Indicators: one registry, figures per subtree in a fixed number of queries, and the page that shows them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from dangjian.core import indicators
+from dangjian.core.indicators import Indicator, Period, subtree_rollup
+from dangjian.ledger.models import Item
+from dangjian.ledger.tests.builders import TODAY, handed_item, media, walk  # noqa: F401
+from dangjian.orgs.models import Organisation
+from dangjian.orgs.tests.factories import make_org
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
+S = Item.Status
+NOVEMBER = Period.month(2026, 11)
+
+
+def test_the_ledger_registers_its_figures_with_a_definition_and_a_unit():
+    keys = {i.key for i in indicators.all_indicators()}
+    assert {"ledger.open_items", "ledger.overdue_items", "ledger.closed_on_time_rate"} <= keys
+    for indicator in indicators.all_indicators():
+        assert str(indicator.description) and str(indicator.unit) and indicator.module
+
+
+def test_a_second_indicator_under_a_known_key_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured):
+        indicators.register(
+            Indicator(key="ledger.open_items", label="x", description="x", unit="x", module="x", compute=len)
+        )
+
+
+def test_periods_parse_years_and_months_and_refuse_anything_else():
+    assert Period.parse("2026") == Period(date(2026, 1, 1), date(2026, 12, 31), "2026")
+    assert Period.parse("2026-02").end == date(2026, 2, 28)
+    assert Period.parse("2026-01").previous() == Period.month(2025, 12)
+    for bad in ("", "2026-13", "26-01", "2026/01", "abcd"):
+        with pytest.raises(ValueError):
+            Period.parse(bad)
+
+
+def test_figures_count_the_whole_subtree_at_the_end_of_the_period(county, personas):
+    overdue = handed_item(
+        county, personas, deadline=TODAY - timedelta(days=1), today=TODAY - timedelta(days=30)
+    )
+    closed = walk(handed_item(county, personas, deadline=TODAY + timedelta(days=3)), S.CLOSED, personas)
+    handed_item(county, personas, org=county.village_a2, deadline=TODAY + timedelta(days=30))
+    orgs = [county.county, county.township_a, county.township_b, county.village_a1, county.village_a2]
+    open_ = indicators.compute("ledger.open_items", orgs, NOVEMBER)
+    assert open_ == {
+        county.county.pk: 2,
+        county.township_a.pk: 2,
+        county.township_b.pk: 0,
+        county.village_a1.pk: 1,
+        county.village_a2.pk: 1,
+    }
+    assert indicators.compute("ledger.overdue_items", orgs, NOVEMBER)[county.village_a1.pk] == 1
+    # Of the items due in November in A1 (the overdue one and the closed one), one was closed on time.
+    rates = indicators.compute("ledger.closed_on_time_rate", orgs, NOVEMBER)
+    assert rates[county.village_a1.pk] == 50.0
+    assert rates[county.township_b.pk] is None  # nothing due: no figure, not 0 %
+    # At the end of October only the first item had been handed down, and it was not yet overdue.
+    october = Period.month(2026, 10)
+    assert indicators.compute("ledger.open_items", orgs, october)[county.village_a1.pk] == 1
+    assert indicators.compute("ledger.overdue_items", orgs, october)[county.village_a1.pk] == 0
+    assert closed.closed_on == TODAY and overdue.deadline < TODAY
+
+
+@pytest.mark.parametrize("n", [3, 300])
+def test_a_figure_for_many_organisations_costs_one_query_per_depth(county, django_assert_num_queries, n):
+    parent = county.township_a
+    for i in range(n - 2):
+        make_org(parent, f"中共测试{i}村支部委员会", short_name=f"测试{i}村")
+    orgs = list(Organisation.objects.filter(path__subtree=parent.path, depth=parent.depth + 1))
+    assert len(orgs) == n
+    with django_assert_num_queries(1):
+        indicators.compute("ledger.open_items", orgs, NOVEMBER)
+    with django_assert_num_queries(2):  # two depths: the township and its villages
+        indicators.compute("ledger.overdue_items", [parent, *orgs], NOVEMBER)
+
+
+def test_the_roll_up_helper_groups_rows_by_the_organisation_at_each_depth(county, personas):
+    from django.db.models import Count
+
+    handed_item(county, personas)
+    handed_item(county, personas, org=county.village_a2)
+    rows = subtree_rollup(
+        Item.objects.all(), [county.township_a, county.village_a2, county.township_b], n=Count("pk")
+    )
+    assert rows[county.township_a.pk]["n"] == 2
+    assert rows[county.village_a2.pk]["n"] == 1
+    assert rows[county.township_b.pk]["n"] is None
+
+
+def _page(client, user, **params):
+    client.force_login(user)
+    return client.get(reverse("indicators:index"), params)
+
+
+def test_the_page_lists_every_indicator_with_its_definition(client, personas):
+    body = _page(client, personas.township_a).content.decode()
+    assert "ledger.closed_on_time_rate" in body
+    assert str(indicators.get("ledger.closed_on_time_rate").description) in body
+
+
+def test_the_page_shows_one_figure_for_the_children_with_the_parent_as_total(client, county, personas):
+    handed_item(county, personas, deadline=TODAY - timedelta(days=1), today=TODAY - timedelta(days=20))
+    response = _page(
+        client, personas.county_admin, key="ledger.overdue_items", period="2026-11", org=county.township_a.pk
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "A1村党支部" in body and "A2村党支部" in body
+    assert 'data-testid="indicator-total"' in body
+    total = response.context["total"]
+    assert total.org == county.township_a and total.value == 1
+    assert [r.value for r in response.context["rows"]] == [1, 0]
+
+
+def test_another_townships_figures_are_not_found(client, county, personas):
+    response = _page(client, personas.township_b, key="ledger.open_items", org=county.township_a.pk)
+    assert response.status_code == 404
+
+
+def test_an_unknown_indicator_or_period_shows_the_catalogue_or_this_month(client, county, personas):
+    response = _page(client, personas.township_a, key="no.such", period="2026-99")
+    assert response.status_code == 200 and response.context["chosen"] is None
+    response = _page(client, personas.township_a, key="ledger.open_items", period="2026-99")
+    assert response.context["period"] == Period.month(date.today().year, date.today().month)

@@ -1,0 +1,3 @@
+"""URLs of the indicators page."""
+
+from .views import urlpatterns  # noqa: F401

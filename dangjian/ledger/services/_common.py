@@ -1,0 +1,76 @@
+"""Small helpers every part of the ledger's services shares: dates, locks, notices, clean text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from dangjian.core.workflow import STALE_MESSAGE
+from dangjian.notices.selectors import recipients_for_org
+from dangjian.notices.services import notify
+
+from ..models import (
+    ExtensionRequest,
+    Item,
+    ItemList,
+)
+
+S = Item.Status
+_LS = ItemList.Status
+_ES = ExtensionRequest.Status
+
+# States in which the responsible organisation is working on the item.
+WORKING_STATES = (S.HANDED_DOWN, S.ACKNOWLEDGED, S.RECTIFYING, S.RETURNED)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
+
+
+def _at(today: date | None) -> datetime | None:
+    """A timestamp on ``today`` for back-dated steps (the demo); None means now."""
+    if today is None or today == timezone.localdate():
+        return None
+    return timezone.make_aware(datetime.combine(today, time(10, 0)))
+
+
+def _url(name: str, pk: int) -> str:
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+def item_url(item: Item) -> str:
+    """The item page (empty while the pages are not installed)."""
+    return _url("ledger:item_detail", item.pk)
+
+
+def _notify_org(item: Item, org, cap: str, *, kind: str, text: str, event: str) -> None:
+    """Notify the users holding ``cap`` at ``org`` about ``item`` (idempotent per event)."""
+    notify(
+        recipients=recipients_for_org(org, cap),
+        kind=kind,
+        text=text,
+        url=item_url(item),
+        key=f"item:{item.pk}:{event}",
+    )
+
+
+def _check_version(obj, expected_version: int | None) -> None:
+    if expected_version is not None and obj.version != expected_version:
+        raise ValidationError(STALE_MESSAGE, code="stale")
+
+
+def _lock(model, obj):
+    return model._default_manager.select_for_update().get(pk=obj.pk)
+
+
+def _clean_text(value) -> str:
+    return (value or "").strip()

@@ -1,0 +1,79 @@
+"""Evidence files (佐证材料): checking uploads and attaching them to an item."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dangjian.core import scoping
+from dangjian.core.params import get as param
+
+from .. import params
+from ..models import (
+    Evidence,
+    Item,
+)
+from ..rules import RECTIFY, VERIFY
+
+
+def validate_files(files: Sequence) -> None:
+    """Refuse files of a forbidden type, empty files or files over the size limit (nothing is written)."""
+    allowed = params.evidence_extensions()
+    max_mb = int(param(params.EVIDENCE_MAX_MB.key))
+    errors = []
+    for f in files:
+        name = getattr(f, "name", "") or ""
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if ext not in allowed:
+            errors.append(
+                _("“%(name)s”: this type of file is not accepted. Allowed types: %(types)s.")
+                % {"name": name, "types": ", ".join(allowed)}
+            )
+        elif (f.size or 0) > max_mb * 1024 * 1024:
+            errors.append(
+                _("“%(name)s” is larger than the limit of %(mb)s MB.") % {"name": name, "mb": max_mb}
+            )
+        elif not f.size:
+            errors.append(_("“%(name)s” is empty.") % {"name": name})
+    if errors:
+        raise ValidationError({"files": errors}, code="bad_file")
+
+
+def _write_evidence(
+    *, item: Item, files: Sequence, actor, purpose: str, progress=None, recheck=None
+) -> list[Evidence]:
+    rows = []
+    for f in files:
+        ev = Evidence(
+            item=item,
+            progress=progress,
+            recheck=recheck,
+            purpose=purpose,
+            round=item.round,
+            name=(getattr(f, "name", "") or "")[-200:],
+            size=f.size,
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        ev.file.save(ev.name, f, save=False)
+        ev.save()
+        rows.append(ev)
+    return rows
+
+
+@transaction.atomic
+def evidence_attach(
+    *, item: Item, actor, files: Sequence, purpose: str = "progress", progress=None, recheck=None
+) -> list[Evidence]:
+    """Attach evidence files (佐证材料) to an item; a bad file refuses the whole upload."""
+    scoping.ensure_can(actor, VERIFY if purpose == "recheck" else RECTIFY, item)
+    if purpose not in ("progress", "closure", "recheck"):
+        raise ValueError(purpose)
+    if not files:
+        raise ValidationError({"files": _("Please choose at least one file.")}, code="no_files")
+    validate_files(files)
+    return _write_evidence(
+        item=item, files=files, actor=actor, purpose=purpose, progress=progress, recheck=recheck
+    )

@@ -1,0 +1,255 @@
+"""The daily job: deadline reminders, escalations and month-end snapshots."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.core.params import get as param
+from dangjian.notices.selectors import recipients_for_org
+from dangjian.notices.services import notify
+
+from .. import params
+from ..models import (
+    Escalation,
+    Item,
+    Reminder,
+    RollupSnapshot,
+)
+from ..rules import RECTIFY, VERIFY
+from ._common import (
+    S,
+    _notify_org,
+    _today,
+    item_url,
+)
+
+
+def reminders_cancel(*, item: Item) -> int:
+    """Cancel unsent reminders that no longer match the item's organisation and deadline."""
+    stale = Reminder.objects.filter(item=item, sent_at__isnull=True, cancelled=False)
+    if item.deadline is not None and not item.long_term and item.status not in (S.CLOSED, S.DRAFT):
+        stale = stale.filter(~Q(deadline=item.deadline) | ~Q(org_id=item.org_id))
+    return stale.update(cancelled=True)
+
+
+# Reminder kind → (days relative to the deadline on which it becomes due, last day a late run still sends it).
+REMINDER_WINDOWS = {
+    Reminder.Kind.BEFORE_7: (-7, -2),
+    Reminder.Kind.BEFORE_1: (-1, 0),
+    Reminder.Kind.OVERDUE: (1, 7),
+}
+SCHEDULE_AHEAD_DAYS = 30
+
+
+def reminders_run(*, today: date) -> dict[str, int]:
+    """Schedule and send deadline reminders (7 and 1 days before, the day after); idempotent.
+
+    Reminder rows are scheduled for open items whose deadline is within the next 30 days,
+    one per (item, kind, deadline, organisation), so a second run creates nothing. A row is
+    sent once (``sent_at``), skipped when cancelled, and skipped when its window has passed
+    (a job that did not run for a week does not send stale "due in 7 days" messages).
+    """
+    items = (
+        Item.objects.open()
+        .filter(long_term=False, deadline__gte=today - timedelta(days=7))
+        .filter(deadline__lte=today + timedelta(days=SCHEDULE_AHEAD_DAYS))
+        .values_list("pk", "deadline", "org_id")
+    )
+    rows = [
+        Reminder(item_id=pk, kind=kind, deadline=dl, org_id=org_id, due_on=dl + timedelta(days=start))
+        for pk, dl, org_id in items
+        for kind, (start, _end) in REMINDER_WINDOWS.items()
+    ]
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    due = (
+        Reminder.objects.filter(sent_at__isnull=True, cancelled=False, due_on__lte=today)
+        .filter(due_on__gte=today - timedelta(days=7), item__deadline=F("deadline"), item__org_id=F("org_id"))
+        .exclude(item__status__in=[S.DRAFT, S.CLOSED])
+        .select_related("item", "item__org", "item__supervisor_org")
+        .order_by("pk")
+    )
+    recipients_cache: dict[tuple[int, str], list] = {}
+
+    def recipients(org, cap):
+        key = (org.pk, cap)
+        if key not in recipients_cache:
+            recipients_cache[key] = recipients_for_org(org, cap)
+        return recipients_cache[key]
+
+    sent, skipped = [], 0
+    for reminder in due:
+        _start, end = REMINDER_WINDOWS[reminder.kind]
+        if today > reminder.deadline + timedelta(days=end):
+            skipped += 1
+            continue
+        item = reminder.item
+        people = list(recipients(item.org, RECTIFY))
+        if reminder.kind == Reminder.Kind.OVERDUE:
+            people += recipients(item.supervisor_org, VERIFY)
+            kind, text = (
+                "item_overdue",
+                _("Overdue: %(title)s (deadline %(date)s)")
+                % {
+                    "title": item.title,
+                    "date": item.deadline.isoformat(),
+                },
+            )
+        else:
+            days = (item.deadline - today).days
+            values = {"days": days, "title": item.title, "date": item.deadline.isoformat()}
+            if days == 0:
+                kind, text = "item_due_soon", _("Due today: %(title)s (deadline %(date)s)") % values
+            else:
+                kind, text = (
+                    "item_due_soon",
+                    _("Due in %(days)s days: %(title)s (deadline %(date)s)") % values,
+                )
+        notify(recipients=people, kind=kind, text=text, url=item_url(item), key=f"reminder:{reminder.pk}")
+        sent.append(reminder.pk)
+    if sent:
+        Reminder.objects.filter(pk__in=sent).update(sent_at=timezone.now())
+    return {"scheduled": len(rows), "sent": len(sent), "skipped": skipped}
+
+
+def escalations_run(*, today: date) -> dict[str, int]:
+    """Put items overdue beyond the parameter on the escalation list (once per deadline); resolve closed ones."""
+    days = int(param(params.ESCALATE_AFTER_DAYS.key))
+    overdue = list(
+        Item.objects.open()
+        .filter(long_term=False, deadline__lt=today - timedelta(days=days))
+        .exclude(Exists(Escalation.objects.filter(item=OuterRef("pk"), deadline=OuterRef("deadline"))))
+        .select_related("org", "supervisor_org")
+    )
+    Escalation.objects.bulk_create(
+        [Escalation(item=i, deadline=i.deadline, listed_on=today) for i in overdue], ignore_conflicts=True
+    )
+    for item in overdue:
+        _notify_org(
+            item,
+            item.supervisor_org,
+            VERIFY,
+            kind="item_escalated",
+            text=_("Overdue more than %(days)s days, put on the escalation list: %(title)s (%(org)s)")
+            % {"days": days, "title": item.title, "org": item.org.label},
+            event=f"escalated:{item.deadline.isoformat()}",
+        )
+    resolved = (
+        Escalation.objects.filter(resolved_on__isnull=True)
+        .filter(Q(item__status=S.CLOSED) | ~Q(item__deadline=F("deadline")))
+        .update(resolved_on=today)
+    )
+    return {"listed": len(overdue), "resolved": resolved}
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    nxt = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return nxt - timedelta(days=1)
+
+
+@transaction.atomic
+def snapshot_month(*, month: date, today: date | None = None) -> int:
+    """Save the month's roll-up figures for every organisation with items; idempotent (updates in place).
+
+    Figures are per responsible organisation (its own items, not its subtree — sum the
+    snapshots of a subtree by path for a roll-up). They describe the items as they stand
+    when this runs; overdue counts and ages are reckoned at ``min(today, month end)``.
+    Returns the number of organisations saved.
+    """
+    from dangjian.orgs.models import Organisation
+
+    month = month_start(month)
+    as_of = min(_today(today), month_end(month))
+    handed = Item.objects.handed_down()
+    overdue_q = Q(deadline__lt=as_of, long_term=False) & ~Q(status=S.CLOSED)
+    figures = {
+        row["org_id"]: row
+        for row in handed.order_by()
+        .values("org_id")
+        .annotate(
+            total=Count("pk"),
+            closed=Count("pk", filter=Q(status=S.CLOSED)),
+            closed_late=Count("pk", filter=Q(status=S.CLOSED, closed_late=True)),
+            overdue=Count("pk", filter=overdue_q),
+            oldest_deadline=Min("deadline", filter=overdue_q),
+        )
+    }
+    by_status: dict[int, dict[str, int]] = {}
+    for org_id, status, n in handed.values_list("org_id", "status").annotate(n=Count("pk")).order_by():
+        by_status.setdefault(org_id, {})[status] = n
+    orgs = dict(Organisation.objects.filter(pk__in=figures).values_list("pk", "path"))
+    step = Organisation.steplen
+    parents = dict(
+        Organisation.objects.filter(path__in={p[:-step] for p in orgs.values() if len(p) > step}).values_list(
+            "path", "pk"
+        )
+    )
+    existing = {s.org_id: s for s in RollupSnapshot.objects.filter(month=month)}
+    now = timezone.now()
+    to_create, to_update = [], []
+    for org_id, row in figures.items():
+        values = {
+            "parent_id": parents.get(orgs[org_id][:-step]),
+            "total": row["total"],
+            "open": row["total"] - row["closed"],
+            "closed": row["closed"],
+            "closed_on_time": row["closed"] - row["closed_late"],
+            "closed_late": row["closed_late"],
+            "overdue": row["overdue"],
+            "overdue_days_max": (as_of - row["oldest_deadline"]).days if row["oldest_deadline"] else 0,
+            "by_status": by_status.get(org_id, {}),
+            "taken_at": now,
+        }
+        snap = existing.get(org_id)
+        if snap is None:
+            to_create.append(RollupSnapshot(month=month, org_id=org_id, **values))
+        else:
+            for name, value in values.items():
+                setattr(snap, name, value)
+            to_update.append(snap)
+    RollupSnapshot.objects.bulk_create(to_create, batch_size=1000)
+    if to_update:
+        RollupSnapshot.objects.bulk_update(
+            to_update,
+            [
+                "parent_id",
+                "total",
+                "open",
+                "closed",
+                "closed_on_time",
+                "closed_late",
+                "overdue",
+                "overdue_days_max",
+                "by_status",
+                "taken_at",
+            ],
+            batch_size=1000,
+        )
+    return len(figures)
+
+
+def daily_run(*, today: date) -> dict[str, int]:
+    """Everything ``manage.py daily`` does for ``today``; safe to run twice.
+
+    Month-end snapshots: on the last day of a month the month is saved. When the job did
+    not run that day, the run on the 1st saves the previous month if it has no snapshot yet
+    (overdue figures reckoned at that month's last day).
+    """
+    with transaction.atomic():
+        result = {**reminders_run(today=today), **escalations_run(today=today)}
+    result["snapshot"] = 0
+    if (today + timedelta(days=1)).day == 1:
+        result["snapshot"] = snapshot_month(month=today, today=today)
+    elif today.day == 1:
+        previous = month_start(today - timedelta(days=1))
+        if not RollupSnapshot.objects.filter(month=previous).exists():
+            result["snapshot"] = snapshot_month(month=previous, today=today - timedelta(days=1))
+    return result
