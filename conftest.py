@@ -69,8 +69,8 @@ def _site_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
-@pytest.fixture
-def county(db) -> County:
+def build_county() -> County:
+    """The small county of the module docstring (a plain function: the leak walk builds it once per module)."""
     county = make_org(
         None, "某某县委员会", kind=OrgKind.COUNTY_COMMITTEE, sector=Sector.MIXED, short_name="县委"
     )
@@ -84,6 +84,11 @@ def county(db) -> County:
     a2 = make_org(ta, "中共A2村支部委员会", short_name="A2村党支部")
     b1 = make_org(tb, "中共B1村支部委员会", short_name="B1村党支部")
     return County(county, ta, tb, a1, a2, b1)
+
+
+@pytest.fixture
+def county(db) -> County:
+    return build_county()
 
 
 def _user(username: str, display: str, role: str | None, org, subtree: bool = True, **extra) -> User:
@@ -107,8 +112,8 @@ class Personas:
         return dict(vars(self))
 
 
-@pytest.fixture
-def personas(county) -> Personas:
+def build_personas(county: County) -> Personas:
+    """One account per persona (a plain function, like ``build_county``)."""
     return Personas(
         admin=_user("sysadmin", "系统管理员", None, None, is_superuser=True, is_staff=True),
         county_admin=_user("zzb", "组织部干事", Role.ORG_DEPT, county.county),
@@ -118,6 +123,31 @@ def personas(county) -> Personas:
         inspector=_user("inspector", "督查组", Role.INSPECTOR, county.county),
         member=_user("member", "普通党员", Role.MEMBER, county.village_a1, subtree=False),
     )
+
+
+@pytest.fixture
+def personas(county) -> Personas:
+    return build_personas(county)
+
+
+@pytest.fixture(scope="module")
+def module_county(django_db_setup, django_db_blocker):
+    """The county and the personas built ONCE for a whole test module, rolled back after its last test.
+
+    Each test still runs in its own savepoint (``db``): what a test writes is undone after it, what
+    the module built stays. Use it with ``db`` in every test of the module (never ``transactional_db``).
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            county = build_county()
+            yield county, build_personas(county)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

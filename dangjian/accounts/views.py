@@ -5,16 +5,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core.audit import timeline
 from dangjian.core.filters import int_param
-from dangjian.core.scoping import can, get_for_user
+from dangjian.core.scoping import can, get_for_user, restricted_prefetch
 
 from . import services
 from .forms import AssignmentForm, PasswordResetForm, PersonLinkForm, TokenForm, UserCreateForm
@@ -36,6 +36,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 @login_required
+@require_GET
 def user_list(request):
     """Accounts in my organisations, with their roles (three queries)."""
     _require_manager(request)
@@ -43,8 +44,10 @@ def user_list(request):
         User.objects.visible_to(request.user)
         .order_by("username")
         .prefetch_related(
-            Prefetch(
-                "assignments", queryset=RoleAssignment.objects.select_related("org").order_by("org__path")
+            restricted_prefetch(
+                "assignments",
+                request.user,
+                RoleAssignment.objects.select_related("org").order_by("org__path"),
             )
         )
     )
@@ -86,6 +89,7 @@ def user_create(request):
 
 
 @login_required
+@require_GET
 def user_detail(request, pk):
     _require_manager(request)
     account = get_for_user(User.objects.all(), request.user, pk=pk)
@@ -96,7 +100,10 @@ def user_detail(request, pk):
         "accounts/user_detail.html",
         {
             "account": account,
-            "assignments": account.assignments.select_related("org").order_by("org__path"),
+            # Only the roles at organisations I may see: an account shared with another subtree keeps those.
+            "assignments": account.assignments.visible_to(request.user)
+            .select_related("org")
+            .order_by("org__path"),
             "manage_refusal": refusal,
             "form": AssignmentForm(actor=request.user) if refusal is None else None,
             "password_form": PasswordResetForm() if refusal is None else None,

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Lookup, Q
+from django.db.models import Lookup, Prefetch, Q
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
@@ -245,6 +245,34 @@ def get_for_user(queryset_or_model, user, **lookup):
     except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         # OverflowError: an id beyond what the database holds (SQLite), asked through a foreign key.
         raise Http404 from exc
+
+
+def sees_whole_subtree(user, org) -> bool:
+    """True when the user may see ``org`` and every organisation below it (the focus included).
+
+    Figures of an organisation's whole subtree (indicators) are shown only then: a grant
+    without the subtree (a township role held for the committee alone) never learns the
+    numbers of the organisations below that it may not open.
+    """
+    scope = get_scope(user)
+    if scope.focus_path is not None and not org.path.startswith(scope.focus_path):
+        return False
+    if scope.everything:
+        return True
+    return any(
+        (g.subtree and org.path.startswith(g.path)) or (g.org_id == org.pk and not org.numchild)
+        for g in scope.grants
+    )
+
+
+def restricted_prefetch(lookup: str, user, queryset, *, to_attr: str | None = None) -> Prefetch:
+    """Prefetch a related set restricted to what ``user`` may see (NetBox's ``RestrictedPrefetch``).
+
+    A page showing a record's related rows (a list's groups, an item's progress and evidence, a
+    person's posts, an account's roles) shows only those the viewer may see, also when the record
+    itself is shared across subtrees.
+    """
+    return Prefetch(lookup, queryset=queryset.visible_to(user), to_attr=to_attr)
 
 
 def org_of(obj):

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from . import audit, params, registry
 from .filters import int_param
@@ -16,6 +17,7 @@ from .scoping import can
 
 
 @login_required
+@require_GET
 def home(request):
     """My work: blocks that each app contributes (items waiting for me, warnings…)."""
     blocks = []
@@ -27,6 +29,7 @@ def home(request):
 
 
 @login_required
+@require_GET
 def audit_log(request):
     """Changes and accesses in the organisations where I may read the audit log, searchable."""
     if not can(request.user, "view_audit"):

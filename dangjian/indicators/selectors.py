@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from dangjian.core import indicators
 from dangjian.core.indicators import Indicator, Period
+from dangjian.core.scoping import sees_whole_subtree
 from dangjian.orgs.models import Organisation
 
 
@@ -30,8 +31,13 @@ def breakdown(
         .order_by("sort_key", "path")
     )
     values = indicators.compute(indicator.key, [parent, *children], period)
-    total = IndicatorRow(org=parent, value=values.get(parent.pk), has_children=bool(children))
-    rows = [IndicatorRow(org=c, value=values.get(c.pk), has_children=c.numchild > 0) for c in children]
+
+    def shown(org):
+        # A figure counts the whole subtree: none for an organisation whose subtree the user may not see.
+        return values.get(org.pk) if sees_whole_subtree(user, org) else None
+
+    total = IndicatorRow(org=parent, value=shown(parent), has_children=bool(children))
+    rows = [IndicatorRow(org=c, value=shown(c), has_children=c.numchild > 0) for c in children]
     return total, rows
 
 

@@ -21,7 +21,18 @@ from dangjian.core.params import get as param
 from dangjian.orgs.models import Organisation
 
 from . import params
-from .models import Escalation, Evidence, ExtensionRequest, Item, ItemLink, Progress, RollupSnapshot
+from .models import (
+    Accountability,
+    Escalation,
+    Evidence,
+    ExtensionRequest,
+    Item,
+    ItemGroup,
+    ItemLink,
+    Progress,
+    Recheck,
+    RollupSnapshot,
+)
 from .rules import VERIFY, separation_violated
 
 S = Item.Status
@@ -50,7 +61,19 @@ def item_for_page(user, pk: int) -> Item:
         "person",
         "closed_by",
         "created_by",
-    ).prefetch_related("progress_entries__files", "evidence", "extensions", "rechecks", "accountabilities")
+    ).prefetch_related(
+        *(
+            scoping.restricted_prefetch(lookup, user, model.objects.all())
+            for lookup, model in (
+                ("progress_entries", Progress),
+                ("progress_entries__files", Evidence),
+                ("evidence", Evidence),
+                ("extensions", ExtensionRequest),
+                ("rechecks", Recheck),
+                ("accountabilities", Accountability),
+            )
+        )
+    )
     return scoping.get_for_user(qs, user, pk=pk)
 
 
@@ -504,6 +527,11 @@ def list_rows(qs, *, user):
             distinct=True,
         ),
     )
+
+
+def list_groups(user, item_list):
+    """The groups of a list the user may open (a village sharing a county list sees none of the others')."""
+    return ItemGroup.objects.visible_to(user).filter(item_list=item_list).order_by("pk")
 
 
 def group_figures(items) -> list[tuple[str, int]]:

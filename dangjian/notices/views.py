@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -41,10 +41,10 @@ def notice_list(request):
 @login_required
 @require_POST
 def notice_read(request, pk: int):
-    """Mark one of my notifications read and go where it points (another user's id changes nothing)."""
-    services.mark_read(user=request.user, notice_ids=[pk])
-    notice = selectors.notices_for(request.user).filter(pk=pk).only("url").first()
-    target = notice.url if notice and notice.url else None
+    """Mark one of my notifications read and go where it points (another user's notice: 404, nothing changes)."""
+    notice = get_object_or_404(selectors.notices_for(request.user).only("url"), pk=pk)
+    services.mark_read(user=request.user, notice_ids=[notice.pk])
+    target = notice.url or None
     if (
         request.POST.get("go") == "1"
         and target

@@ -5,26 +5,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.core.params import get as param
-from dangjian.core.scoping import get_scope
+from dangjian.core.scoping import get_scope, restricted_prefetch
 
 from . import params
 from .models import BRANCH_KINDS, MemberCategory, Organisation, OrgKind, Person, Post, PostKind
 
 
 def member_counts_below(
-    parent_path: str, child_depth: int, *, steplen: int = Organisation.steplen
+    user, parent_path: str, child_depth: int, *, steplen: int = Organisation.steplen
 ) -> dict[str, int]:
-    """Party members in each subtree whose root is at ``child_depth`` under ``parent_path`` (one GROUP BY)."""
+    """Party members the user may see in each subtree rooted at ``child_depth`` under ``parent_path``.
+
+    One GROUP BY. Only visible people count: a grant without the subtree sees the organisation's
+    own roll, never the numbers of the organisations below it.
+    """
     prefix_len = child_depth * steplen
     rows = (
-        Person.objects.members()
+        Person.objects.visible_to(user)
+        .members()
         .filter(org__path__subtree=parent_path, org__depth__gte=child_depth)
         .annotate(branch=Substr("org__path", 1, prefix_len))
         .values("branch")
@@ -63,7 +68,7 @@ def tree_children(user, parent: Organisation | None, *, include_dissolved: bool 
     for node in nodes:
         key = (node.path[: (node.depth - 1) * node.steplen], node.depth)
         if key not in by_depth:
-            by_depth[key] = member_counts_below(key[0], node.depth)
+            by_depth[key] = member_counts_below(user, key[0], node.depth)
         result.append(TreeNode(node, by_depth[key].get(node.path, 0), [], False))
     return result
 
@@ -120,7 +125,8 @@ def tree_for_user(user, *, expand_depth: int = 2, include_dissolved: bool = Fals
             if t.depth == depth:
                 member_q |= Q(org__path__subtree=t.path)
         rows = (
-            Person.objects.members()
+            Person.objects.visible_to(user)
+            .members()
             .filter(member_q)
             .annotate(branch=Substr("org__path", 1, (depth + 1) * steplen))
             .values("branch")
@@ -265,10 +271,11 @@ def annotate_list(qs, *, user):
     return annotate_health(qs).annotate(parent_name=Subquery(parent), secretary_name=Subquery(secretary))
 
 
-def member_summary(org: Organisation) -> dict[str, int]:
-    """Party members of ``org`` itself and of its whole subtree, full members included (one query)."""
+def member_summary(user, org: Organisation) -> dict[str, int]:
+    """Party members the user may see in ``org`` itself and in its whole subtree, full members included (one query)."""
     return (
-        Person.objects.members()
+        Person.objects.visible_to(user)
+        .members()
         .filter(org__path__subtree=org.path)
         .aggregate(
             subtree=Count("id"),
@@ -287,6 +294,6 @@ def person_rows(user):
     return (
         Person.objects.visible_to(user)
         .select_related("org")
-        .prefetch_related(Prefetch("posts", queryset=current_posts, to_attr="current_posts"))
+        .prefetch_related(restricted_prefetch("posts", user, current_posts, to_attr="current_posts"))
         .order_by("org__path", "name_pinyin", "pk")
     )

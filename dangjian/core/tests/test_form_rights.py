@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.core.tests.test_persona_leaks import _fingerprint
+from dangjian.core.tests.leakwalk import fingerprint as _fingerprint
 from dangjian.ledger import services as ledger
 from dangjian.orgs.tests.factories import make_person
 

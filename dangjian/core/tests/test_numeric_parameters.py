@@ -17,7 +17,23 @@ import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, resolve, reverse
 
-from dangjian.core.tests.test_persona_leaks import ORG_KEYS, ROUTES, World, _url, all_url_names
+from dangjian.core.tests import leakwalk
+from dangjian.core.tests.leakwalk import ORG_KEYS, collect_rows, url_routes
+from dangjian.core.tests.leakwalk import url_of as _url
+
+# Every URL of the leak walk's rows (each module's tests/leak.py), probed with out-of-range numbers.
+ROUTES = collect_rows().routes
+RECORD_KINDS = ("detail", "write", "api_detail", "api_action")
+
+
+def World(county, personas):
+    """The leak walk's world: one record of each kind in each organisation (built lazily)."""
+    return leakwalk.World(collect_rows(), county, personas.all())
+
+
+def all_url_names():
+    return url_routes()
+
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +51,16 @@ EXPORTS_SHARE_PAGES = {
 SKIP_NAMES = {"csrfmiddlewaretoken", "next"}
 
 
-def _record(world: World, kind: str | None):
-    if kind is None:
-        return None
-    for key in ORG_KEYS:
-        obj = world.get(kind, key)
-        if obj is not None:
-            return obj
+def _record(world, kinds: tuple[str, ...]):
+    for kind in kinds:
+        for key in ORG_KEYS:
+            obj = world.get(kind, key)
+            if obj is not None:
+                return obj
     return None
 
 
-def _client(world: World, url: str) -> Client:
+def _client(world, url: str) -> Client:
     """The county's organisation department, or the system administrator where it is refused."""
     for persona in ("county_admin", "admin"):
         client = Client(raise_request_exception=False)
@@ -79,8 +94,8 @@ def test_no_numeric_parameter_makes_a_url_fail(name, county, personas):
     world = World(county, personas)
     route = ROUTES[name]
     # Listings name a kind of record only for the leak walk; their URLs take no record.
-    obj = _record(world, route.obj) if route.kind in ("detail", "write", "api_detail") else None
-    if route.kind in ("detail", "write", "api_detail") and obj is None:
+    obj = _record(world, route.kinds) if route.kind in RECORD_KINDS else None
+    if route.kind in RECORD_KINDS and obj is None:
         pytest.skip(f"no {route.obj} to build the URL with")
     url = _url(name, route, obj)
     client = _client(world, url)
@@ -89,7 +104,7 @@ def test_no_numeric_parameter_makes_a_url_fail(name, county, personas):
     names = {"page"} | set(route.query)
     if base.get("Content-Type", "").startswith("text/html"):
         names |= _parameters(base.content.decode())
-    if route.kind in ("api_list", "api_detail"):
+    if route.kind in ("api_list", "api_detail", "api_action"):
         names |= _api_filters(url)
     if name in EXPORTS_SHARE_PAGES:
         page = client.get(_page_url(EXPORTS_SHARE_PAGES[name]))
@@ -133,7 +148,7 @@ def test_the_walk_reads_the_parameters_of_a_filter_form(county, personas):
 def test_an_out_of_range_list_id_gives_an_empty_ledger_an_empty_export_and_a_400_from_the_api(
     client, county, personas
 ):
-    from dangjian.core.tests.test_persona_leaks import _body
+    from dangjian.core.tests.leakwalk import body as _body
 
     world = World(county, personas)
     item = world.get("item", "village_a1")

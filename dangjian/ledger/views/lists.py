@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core import audit, workflow
 from dangjian.core.imports import ImportConfirmView, ImportTemplateView, ImportUploadView
@@ -62,6 +62,7 @@ def _crumbs(item_list: ItemList | None = None, *tail) -> list:
 
 
 @login_required
+@require_GET
 def list_index(request):
     """Every list I may see, newest first, with its item counts."""
     lists = visible_lists(request.user).select_related("org").order_by("-issued_on", "-pk")
@@ -106,6 +107,7 @@ def list_create(request):
 
 
 @login_required
+@require_GET
 def list_detail(request, pk: int):
     """A list: its facts, its workflow buttons and its items as a ledger."""
     item_list = _get_list(request.user, pk)
@@ -118,8 +120,7 @@ def list_detail(request, pk: int):
         {
             "item_list": item_list,
             "page": page,
-            # Only groups whose page I may open (the issuer's side): a receiver sees its own item only.
-            "groups": ItemGroup.objects.visible_to(request.user).filter(item_list=item_list).order_by("pk"),
+            "groups": selectors.list_groups(request.user, item_list),
             "moves": workflow.allowed_moves(item_list, request.user),
             "can_add": can_hand_down,
             "recheck_form": ListRecheckForm()
@@ -246,6 +247,7 @@ def list_recheck(request, pk: int):
 
 
 @login_required
+@require_GET
 def group_detail(request, pk: int):
     """One item handed to many organisations: the roll-up of its items and each item."""
     group = get_for_user(ItemGroup.objects.select_related("item_list", "org"), request.user, pk=pk)

@@ -42,10 +42,10 @@ def test_marking_one_read_leaves_the_others_unread(client, personas, notices):
     assert Notice.objects.get(pk=notices[0].pk).read_at is not None
 
 
-def test_marking_another_users_notification_changes_nothing(client, personas, notices):
+def test_marking_another_users_notification_is_not_found_and_changes_nothing(client, personas, notices):
     other = Notice.objects.get(text="B镇的秘密通知")
     client.force_login(personas.village_a1)
-    client.post(reverse("notices:read", args=[other.pk]), {"go": "1"})
+    assert client.post(reverse("notices:read", args=[other.pk]), {"go": "1"}).status_code == 404
     other.refresh_from_db()
     assert other.read_at is None
 

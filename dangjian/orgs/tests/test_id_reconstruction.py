@@ -16,12 +16,16 @@ from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
-from dangjian.core.tests.test_persona_leaks import ROUTES, _body, _url
+from dangjian.core.tests.leakwalk import body as _body
+from dangjian.core.tests.leakwalk import collect_rows
+from dangjian.core.tests.leakwalk import url_of as _url
 from dangjian.ledger import services as ledger
 from dangjian.ledger.models import Item
 from dangjian.orgs import services
 from dangjian.orgs.models import Organisation, Person, Post
 from dangjian.orgs.tests.factories import make_id
+
+ROUTES = collect_rows().routes
 
 pytestmark = pytest.mark.django_db
 

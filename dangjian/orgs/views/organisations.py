@@ -123,7 +123,7 @@ def org_detail(request, pk: int):
         {
             "org": org,
             "posts": posts,
-            "members": selectors.member_summary(org),
+            "members": selectors.member_summary(request.user, org),
             "children": selectors.tree_children(request.user, org, include_dissolved=True),
             "warnings": selectors.warnings_for(org),
             "timeline": audit.timeline(org, viewer=request.user),

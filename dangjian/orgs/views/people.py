@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from dangjian.core import audit, workflow
@@ -109,6 +109,7 @@ def _crumbs(*tail):
 
 
 @login_required
+@require_GET
 def person_list(request):
     """The member list: search by name, pinyin initials or ID suffix, filters, sortable and paginated."""
     filterset = PersonFilter(request.GET or None, queryset=person_rows(request.user), request=request)
@@ -132,7 +133,8 @@ def person_list(request):
 
 
 def _detail_context(request, person: Person, *, revealed_id: str | None = None) -> dict:
-    posts = list(person.posts.select_related("org").order_by("-started_on", "-pk"))
+    # Only posts at organisations I may see: a member transferred in keeps the old township's post there.
+    posts = list(person.posts.visible_to(request.user).select_related("org").order_by("-started_on", "-pk"))
     user = request.user
     return {
         "person": person,
@@ -149,6 +151,7 @@ def _detail_context(request, person: Person, *, revealed_id: str | None = None) 
 
 
 @login_required
+@require_GET
 def person_detail(request, pk: int):
     """A person's page: the 16 national items (ID masked), posts, transfers and history."""
     person = get_for_user(Person.objects.select_related("org"), request.user, pk=pk)

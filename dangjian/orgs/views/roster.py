@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from dangjian.core import jobs
 from dangjian.core.exports import xlsx_response
@@ -25,6 +26,7 @@ ROSTER_IMPORTS = {"specs": BY_KIND, "spec_kwarg": "kind"}
 
 
 @login_required
+@require_GET
 def person_export(request):
     """The member list as the list page filters it, in the import's columns (.xlsx).
 
@@ -49,6 +51,7 @@ def person_export(request):
 
 
 @login_required
+@require_GET
 def org_export(request):
     """The organisation list as the list page filters it, in the import's columns (.xlsx)."""
     if not can(request.user, EXPORT):

@@ -1,3 +1,5 @@
 """Leak rows of the sample module (collected through its ModuleConfig)."""
 
-ROUTES = {"sample_module:hello": "page"}
+from dangjian.core.tests.leakwalk import page
+
+ROUTES = {"sample_module:hello": page()}

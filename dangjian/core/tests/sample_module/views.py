@@ -1,11 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.urls import path
+from django.views.decorators.http import require_GET
 
 BUILT = []
 
 
 @login_required
+@require_GET
 def hello(request):
     return HttpResponse("样例页面")
 
