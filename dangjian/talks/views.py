@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core import audit
 from dangjian.core.caps import Cap
-from dangjian.core.scoping import can, get_for_user
+from dangjian.core.scoping import get_for_user
 from dangjian.ledger import door
 from dangjian.orgs.forms import add_service_error
 
@@ -26,7 +26,7 @@ from .models import TalkRecord
 def interview_create(request, item_pk: int):
     """Record an interview with the responsible organisation's leaders over one item (from the escalation list)."""
     item = door.item_for_user(request.user, item_pk)
-    if not can(request.user, Cap.INSPECT, item):
+    if not door.can_supervise(request.user, Cap.INSPECT, item):
         raise PermissionDenied(_("You are not allowed to record interviews here."))
     initial = {"talkee": item.responsible_leader or item.responsible_person, "talker": str(request.user)}
     form = InterviewForm(request.POST or None, initial=initial)

@@ -220,9 +220,11 @@ def _recheck(world, key):
 
     admin = _ledger_actor(world)
     item, strings = _ledger_item(world, key, prefix="回头看事项")
-    ledger.item_acknowledge(item=item, actor=admin)
-    ledger.item_file_measures(item=item, actor=admin, measures="措施")
-    ledger.item_request_closure(item=item, actor=admin)
+    # Whoever rectifies an item never verifies it: the department rectifies, the administrator verifies.
+    rectifier = world.personas["county_admin"]
+    ledger.item_acknowledge(item=item, actor=rectifier)
+    ledger.item_file_measures(item=item, actor=rectifier, measures="措施")
+    ledger.item_request_closure(item=item, actor=rectifier)
     ledger.item_verify(item=item, actor=admin)
     return ledger.recheck_schedule(item=item, actor=admin, scheduled_on=timezone.localdate())[0], strings
 
