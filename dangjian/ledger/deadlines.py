@@ -86,6 +86,8 @@ def days_overdue(item, on: date) -> int:
         return 0
     if item.closed_on is not None and item.closed_on <= on:
         return 0
+    if item.status == "closed" and item.closed_on is None:
+        return 0
     return max(0, (judged_on(item, on) - item.deadline).days)
 
 
@@ -139,7 +141,11 @@ def overdue_q(on: date, *, beyond: int = 0, prefix: str = "") -> Q:
     base = (
         Q(**{f"{p}long_term": False, f"{p}deadline__isnull": False})
         & ~Q(**{f"{p}status": "draft"})
-        & (Q(**{f"{p}closed_on__isnull": True}) | Q(**{f"{p}closed_on__gt": on}))
+        # Not closed by ``on`` (a closure verified later still counts for an earlier day).
+        & (
+            Q(**{f"{p}closed_on__isnull": True}) & ~Q(**{f"{p}status": "closed"})
+            | Q(**{f"{p}closed_on__gt": on})
+        )
     )
     standing = _request_standing_q(on, p)
     late_request = standing & Q(

@@ -152,6 +152,10 @@ def recheck_record(
                 "closed_by": None,
                 "closed_late": False,
                 "closure_requested_on": None,
+                "fixed_on_the_spot": False,
+                "proxy_by": None,
+                "proxy_at": None,
+                # A new round starts from nothing reported; the reopening step records why.
                 "percent": 0,
             },
         )
