@@ -230,7 +230,7 @@ class AccountabilityForm(TablerFormMixin, forms.Form):
         label=_("Forms"),
         choices=Accountability.Form.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text=_(
             "Leading cadres: circulated notice, admonishment, organisational adjustment or handling, "
             "disciplinary sanction. Organisations: written self-examination, circulated notice, "
