@@ -120,16 +120,7 @@ def _clean_text(value) -> str:
 
 # ------------------------------------------------------------------ independence of the verifier
 
-# The rectifying moves (签收, 报送措施, 继续整改, 申请销号, 立行立改) and the reopening that starts a new round.
-RECTIFYING_MOVES = (
-    (S.HANDED_DOWN, S.ACKNOWLEDGED),
-    (S.ACKNOWLEDGED, S.RECTIFYING),
-    (S.RETURNED, S.RECTIFYING),
-    (S.RECTIFYING, S.CLOSURE_REQUESTED),
-    (S.RETURNED, S.CLOSURE_REQUESTED),
-    (S.HANDED_DOWN, S.CLOSURE_REQUESTED),
-    (S.ACKNOWLEDGED, S.CLOSURE_REQUESTED),
-)
+# The reopening after a look-back, which starts a new round (the rectifying moves are listed after the table).
 REOPEN = (S.CLOSED, S.RECTIFYING)
 
 
@@ -420,6 +411,9 @@ ITEM_TRANSITIONS = {
         label=gettext_lazy("Reopen after look-back"), guard=_guard_reopen, note_required=True, **_SUPERVISE
     ),
 }
+
+# The rectifying side's moves (签收, 报送措施, 继续整改, 申请销号, 立行立改): whoever made one rectified the item.
+RECTIFYING_MOVES = tuple(pair for pair, rule in ITEM_TRANSITIONS.items() if rule.at is RECTIFIER)
 
 EXTENSION_TRANSITIONS = {
     (_ES.PENDING, _ES.APPROVED): Transition(label=gettext_lazy("Approve extension"), **_SUPERVISE),
