@@ -29,11 +29,16 @@ STALE_MESSAGE = gettext_lazy("Somebody else has changed this record; refresh the
 class Transition:
     """One allowed move between two states.
 
-    ``cap``: the capability the actor needs at the record's organisation, or a callable
-    ``cap(obj)`` naming it when it depends on the record.
+    ``cap``: the capability the actor needs, or a callable ``cap(obj)`` naming it when it
+    depends on the record.
+    ``at``: where the capability is checked — a callable ``at(obj)`` giving the organisation
+    that holds the right for this move (e.g. the item's supervising organisation for a
+    verification); None means the record's own organisation.
+    ``who``: an optional callable(obj, actor) raising ValidationError when this actor may
+    not make the move whatever the fields (separation of duties); ``allowed_moves`` hides
+    such moves.
     ``guard``: an optional callable(obj, actor, **fields) raising ValidationError
-    when the move is not allowed for this record or actor (separation of duties,
-    required evidence…).
+    when the move is not allowed for this record (required evidence, dates…).
     ``label``: the verb shown on the button and in the timeline.
     """
 
@@ -41,6 +46,8 @@ class Transition:
     cap: str | Callable | None = None
     guard: Callable | None = None
     note_required: bool = False
+    at: Callable | None = None
+    who: Callable | None = None
 
 
 Table = dict[tuple[str, str], Transition]
@@ -83,15 +90,25 @@ def required_cap(rule: Transition, obj) -> str | None:
     return rule.cap(obj) if callable(rule.cap) else rule.cap
 
 
+def has_right(rule: Transition, obj, actor) -> bool:
+    """True when ``actor`` holds the move's capability where the move says it is held."""
+    cap = required_cap(rule, obj)
+    if not cap:
+        return True
+    return scoping.can(actor, cap, rule.at(obj) if rule.at is not None else obj)
+
+
 def allowed_moves(obj, actor) -> list[tuple[str, Transition]]:
-    """The transitions this actor could try from the record's current state."""
+    """The transitions this actor could try from the record's current state (right and ``who`` checked)."""
     moves = []
     for (old, new), rule in rules_for(obj).items():
-        if old != obj.status:
+        if old != obj.status or not has_right(rule, obj, actor):
             continue
-        cap = required_cap(rule, obj)
-        if cap and not scoping.can(actor, cap, obj):
-            continue
+        if rule.who is not None:
+            try:
+                rule.who(obj, actor)
+            except ValidationError:
+                continue
         moves.append((new, rule))
     return moves
 
@@ -139,9 +156,10 @@ def transition(
             raise ValidationError(STALE_MESSAGE, code="stale")
         old = locked.status
         rule = _rule(model, old, to)
-        cap = required_cap(rule, locked)
-        if cap and not scoping.can(actor, cap, locked):
+        if not has_right(rule, locked, actor):
             raise PermissionDenied(_("You are not allowed to do this here."))
+        if rule.who is not None:
+            rule.who(locked, actor)
         if rule.note_required and not note.strip():
             raise ValidationError(_("Please give a reason."), code="note_required")
         if rule.guard is not None:

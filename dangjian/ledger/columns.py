@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils import timezone
+
 from dangjian.core.exports import (
     Column,
     choice_parser,
@@ -34,6 +36,8 @@ PROGRESS = "整改进展"
 COMPLETION = "完成情况"
 EVIDENCE = "佐证材料"
 CLOSURE = "销号情况"
+VERIFIER = "审核人"
+PROXY = "代录"
 REMARKS = "备注"
 
 STANDARD_HEADERS = [
@@ -50,6 +54,8 @@ STANDARD_HEADERS = [
     COMPLETION,
     EVIDENCE,
     CLOSURE,
+    VERIFIER,
+    PROXY,
     REMARKS,
 ]
 
@@ -83,12 +89,28 @@ def _evidence(item) -> str:
 
 
 def _closure(item) -> str:
+    spot = "立行立改，" if item.fixed_on_the_spot else ""
     if item.status == Item.Status.CLOSED and item.closed_on:
-        text = f"已销号（{render_date(item.closed_on)}）"
+        text = f"{spot}已销号（{render_date(item.closed_on)}）"
         return text + "，逾期销号" if item.closed_late else text
     if item.status == Item.Status.CLOSURE_REQUESTED and item.closure_requested_on:
-        return f"已申请销号（{render_date(item.closure_requested_on)}）"
+        return f"{spot}已申请销号（{render_date(item.closure_requested_on)}）"
     return ""
+
+
+def _verifier(item) -> str:
+    """审核人: who verified the closure."""
+    if item.status != Item.Status.CLOSED or item.closed_by is None:
+        return ""
+    return str(item.closed_by)
+
+
+def _proxy(item) -> str:
+    """代录: a superior entered a rectifying step on the responsible organisation's behalf."""
+    if item.proxy_by is None:
+        return ""
+    at = timezone.localtime(item.proxy_at).strftime("%Y-%m-%d %H:%M") if item.proxy_at else ""
+    return f"{item.proxy_by}代录（{at}）" if at else f"{item.proxy_by}代录"
 
 
 def parse_deadline(value):
@@ -112,6 +134,8 @@ EXPORT_COLUMNS = [
     Column(COMPLETION, "completion", render=_completion, width=12),
     Column(EVIDENCE, "evidence", render=_evidence, width=24),
     Column(CLOSURE, "closure", render=_closure, width=18),
+    Column(VERIFIER, "verifier", render=_verifier, width=10),
+    Column(PROXY, "proxy", render=_proxy, width=20),
     Column(REMARKS, "remarks", width=20),
 ]
 
@@ -121,7 +145,10 @@ IMPORT_COLUMNS = [
         "source",
         parse=choice_parser(Source.choices),
         width=12,
-        help="可填：谈话、述职评议、督查暗访、巡视巡察、专项检查、自查、上级交办、群众反映、会议、其他；空白则同清单。",
+        help=(
+            "可填：日常监督、巡视巡察、督查暗访、专项检查、考核、审计、述职评议、谈话、政治谈话、谈心谈话、"
+            "提醒谈话、诫勉谈话、约谈、谈话函询、自查、上级交办、群众反映、会议、其他；空白则同清单。"
+        ),
     ),
     Column(TITLE, "title", required=True, width=40, help="一行一个问题或任务。"),
     Column(TARGET, "target", width=24),

@@ -28,9 +28,12 @@ from dangjian.core import workflow
 from dangjian.core.demo import DemoContext
 
 from . import services
-from .models import Category, DeadlineBasis, Item, ItemKind, ItemList, Source
+from .deadlines import is_closed_late, is_overdue
+from .models import Accountability, Category, DeadlineBasis, Item, ItemKind, ItemList, Progress, Source
+from .rules import RECTIFYING_MOVES
 
 S = Item.Status
+ON_THE_SPOT = "on_the_spot"  # the plan's mark for an item fixed at once (立行立改)
 
 # Problems as the seeds word them (政治谈话, 述职评议, 督查暗访 …).
 PROBLEMS = [
@@ -101,8 +104,11 @@ def build(ctx: DemoContext) -> None:
     if target:
         n = build_bulk(ctx, target)
         ctx.out(f"  ledger: {n} items bulk-inserted for the statistics")
-    # Past months' figures, as the month-end job would have saved them.
     day = data.get("reference_day") or date(2026, 11, 22)
+    # Reminders, notices and escalations as the daily job leaves them this morning — over every
+    # item, bulk ones included, so every figure is one the rules would produce.
+    services.daily_run(today=day)
+    # Past months' figures, as the month-end job would have saved them.
     for months_back in (2, 1):
         month = services.month_start(services.month_start(day) - timedelta(days=28 * months_back))
         services.snapshot_month(month=month, today=services.month_end(month))
@@ -140,16 +146,16 @@ class Realistic:
         return self.categories.get(name)
 
     def rectifier(self, item: Item):
+        """Who enters the rectifying steps: the organisation's own sign-in, else a superior (代录, marked)."""
         if item.org_id == self.gaokeng_village.pk:
             return self.village
-        if item.org.path.startswith(self.gaokeng.path) and item.org_id != self.gaokeng.pk:
-            return self.township
-        if item.org_id == self.gaokeng.pk:
-            return self.township
-        return self.county_admin  # townships without a demo sign-in: the department files for them
+        if item.org.path.startswith(self.gaokeng.path):
+            return self.township  # 高坑镇 itself, or 代录 for its villages without a demo sign-in
+        return self.county_admin  # 代录 for townships without a demo sign-in
 
     def verifier(self, item: Item):
-        return self.inspector if item.supervisor_org_id == self.county.pk else self.township
+        """Never whoever rectified: 高坑镇 verifies its demo village; the county's 督查组 everything else."""
+        return self.township if item.org_id == self.gaokeng_village.pk else self.inspector
 
     # -------------------------------------------------------------- steps
 
@@ -171,7 +177,7 @@ class Realistic:
         if target == S.RECTIFYING:
             return item
         close_day = item.deadline + timedelta(days=9) if deadline_late else min(item.deadline, self.day(-3))
-        close_day = min(max(close_day, d + timedelta(days=1)), self.day(-1))
+        close_day = min(max(close_day, d + timedelta(days=1)), self.day(-2))
         services.progress_add(
             item=item, actor=who, on=close_day, text=PROGRESS[5], percent=100, today=close_day
         )
@@ -180,12 +186,29 @@ class Realistic:
         )
         if target == S.CLOSURE_REQUESTED:
             return item
+        # The verifier takes a few days (核验用时); a request made in time stays on time.
+        check_day = min(close_day + timedelta(days=self.rng.choice((1, 2, 4))), self.day(-1))
         if target == S.RETURNED:
             return services.item_return(
-                item=item, actor=boss, note="佐证材料不充分，缺少会议记录原件扫描件。", today=close_day
+                item=item, actor=boss, note="佐证材料不充分，缺少会议记录原件扫描件。", today=check_day
             )
         return services.item_verify(
-            item=item, actor=boss, note="经核查，整改到位，同意销号。", today=close_day
+            item=item, actor=boss, note="经核查，整改到位，同意销号。", today=check_day
+        )
+
+    def fix_on_the_spot(self, item: Item, *, start: date) -> Item:
+        """立行立改: fixed at once and sent to verification with evidence; verified by somebody else."""
+        day = start + timedelta(days=1)
+        item = services.item_request_closure(
+            item=item,
+            actor=self.rectifier(item),
+            measures="当场补齐会议记录并张贴公示，立行立改。",
+            files=[evidence("立行立改现场照片.pdf")],
+            note="已立行立改，申请销号。",
+            today=day,
+        )
+        return services.item_verify(
+            item=item, actor=self.verifier(item), note="现场核实，同意销号。", today=day + timedelta(days=1)
         )
 
     def new_list(
@@ -230,8 +253,6 @@ class Realistic:
         self.county_lists()
         self.task_to_all_townships()
         self.gaokeng_talk_list()
-        # Reminders, notices and escalations as the daily job would have left them this morning.
-        services.daily_run(today=self.R)
 
     def county_lists(self) -> None:
         # A draft, not yet handed down.
@@ -321,8 +342,12 @@ class Realistic:
         for item, state, late in items:
             item.refresh_from_db()
             done[item.number] = self.advance(item, state, start=start, deadline_late=late)
-        # Extensions: one approved, one refused, one pending.
-        ext_items = [i for i in done.values() if i.status == S.RECTIFYING and not i.long_term]
+        # Extensions, each asked before its deadline: one approved, one refused, one pending.
+        ext_items = [
+            i
+            for i in done.values()
+            if i.status in services.EXTENSION_STATES and not i.long_term and i.deadline >= self.day(-1)
+        ]
         if len(ext_items) >= 3:
             a, b, c = ext_items[:3]
             ext = services.extension_request(
@@ -384,22 +409,35 @@ class Realistic:
                 today=self.day(-14),
             )
         # Escalation: overdue items go on the list; one gets an accountability decision (the talks
-        # module's demo records the interview held over it).
+        # module's demo records the interview held over it), another an honest mistake tolerated.
         services.escalations_run(today=self.R)
-        overdue = [
-            i for i in done.values() if i.status != S.CLOSED and i.deadline and i.deadline < self.day(-7)
-        ]
+        overdue = [i for i in done.values() if i.status != S.CLOSED and is_overdue(i, self.R, beyond=7)]
         if overdue:
             item = overdue[0]
             item.refresh_from_db()
             self.ctx.data["escalated_item"] = item  # the talks demo records the interview held over it
             services.accountability_record(
                 item=item,
-                form="notice",
+                target=Accountability.Target.CADRE,
+                forms=[Accountability.Form.NOTICE],
                 person_name=f"{item.org.label}党委书记",
+                body=Accountability.Body.DISCIPLINE,
+                facts="整改逾期超过三个月，经提醒仍未推进，予以通报。",
                 decided_on=self.day(-3),
                 document_number="萍川纪通〔2026〕5号",
-                note="整改逾期超过三个月，予以通报批评。",
+                actor=self.inspector,
+                today=self.R,
+            )
+        if len(overdue) > 1:
+            item = overdue[1]
+            services.accountability_record(
+                item=item,
+                target=Accountability.Target.CADRE,
+                outcome=Accountability.Outcome.TOLERATED,
+                person_name=f"{item.org.label}组织委员",
+                body=Accountability.Body.PARTY_COMMITTEE,
+                facts="逾期系推进村级活动场所改造中因政策调整所致，无谋私，依“三个区分开来”予以容错。",
+                decided_on=self.day(-2),
                 actor=self.inspector,
                 today=self.R,
             )
@@ -459,6 +497,7 @@ class Realistic:
             (self.gaokeng_village, PROBLEMS[2], 25, S.RETURNED),
             (self.gaokeng_village, PROBLEMS[3], 20, S.CLOSURE_REQUESTED),
             (self.gaokeng_village, PROBLEMS[4], 30, S.HANDED_DOWN),
+            (self.gaokeng_village, PROBLEMS[15], 20, ON_THE_SPOT),
         ]
         for i, village in enumerate(villages[1:7]):
             plan.append(
@@ -486,7 +525,10 @@ class Realistic:
         services.list_issue(item_list=talk_list, actor=self.township, today=start)
         for item, state in added:
             item.refresh_from_db()
-            self.advance(item, state, start=start)
+            if state == ON_THE_SPOT:
+                self.fix_on_the_spot(item, start=start)
+            else:
+                self.advance(item, state, start=start)
 
 
 # ------------------------------------------------------------------ bulk items (statistics, benchmark)
@@ -534,7 +576,17 @@ def build_bulk(ctx: DemoContext, target: int) -> int:
         return 0
     per_branch, extra = divmod(target, len(branches))
     rows, written, started = [], 0, time.monotonic()
-    sources = [Source.SELF_CHECK, Source.INSPECTION, Source.TALK, Source.REVIEW, Source.PATROL, Source.PUBLIC]
+    sources = [
+        Source.SELF_CHECK,
+        Source.DAILY,
+        Source.INSPECTION,
+        Source.TALK,
+        Source.REVIEW,
+        Source.PATROL,
+        Source.ASSESSMENT,
+        Source.AUDIT,
+        Source.PUBLIC,
+    ]
     for index, (org_id, path) in enumerate(branches):
         township_path = path[: depth * step]
         item_list = lists[township_path]
@@ -584,15 +636,34 @@ def _bulk_steps(item: Item) -> list[tuple[str, str, datetime, str]]:
 
 
 def _insert_with_history(rows: list[Item], author) -> int:
-    """Insert one batch of bulk items and the status history of each (the list's author acts for all)."""
+    """Insert one batch of bulk items, the status history of each and its reported progress.
+
+    The list's author hands down and verifies; the rectifying steps are the branches' own, whose
+    staff have no demo sign-in (recorded without a person), so nobody verifies what they rectified.
+    """
     steps = [_bulk_steps(item) for item in rows]
     for item, path in zip(rows, steps, strict=True):
         item.status_changed_at = path[-1][2]
     Item.objects.bulk_create(rows)
     workflow.record_history(
-        (item, old, new, author, at, note)
+        (item, old, new, None if (old, new) in RECTIFYING_MOVES else author, at, note)
         for item, path in zip(rows, steps, strict=True)
         for old, new, at, note in path
+    )
+    # Every percentage shown was reported in a progress entry (never set silently).
+    Progress.objects.bulk_create(
+        [
+            Progress(
+                item=item,
+                on=item.progress_on,
+                text=PROGRESS[min(item.percent // 20, len(PROGRESS) - 1)],
+                percent=item.percent,
+                created_at=_moment(item.progress_on, 8),
+            )
+            for item in rows
+            if item.percent
+        ],
+        batch_size=BATCH,
     )
     return len(rows)
 
@@ -606,13 +677,13 @@ def _bulk_item(rng, R: date, item_list: ItemList, org_id: int, number: int, cate
         issued = R - timedelta(days=rng.randrange(5, 100))
     long_term = rng.random() < 0.03
     deadline = None if long_term else issued + timedelta(days=rng.choice((15, 30, 45, 60, 90, 90, 120, 120)))
-    closed_on = None
-    closed_late = False
+    closed_on = requested = None
     if roll < 0.5 and not long_term:
         status = S.CLOSED
         latest = min(R, deadline + timedelta(days=40))
         closed_on = issued + timedelta(days=rng.randrange(3, max(4, (latest - issued).days + 1)))
-        closed_late = closed_on > deadline
+        # The verifier takes a few days (核验用时); lateness is judged at the request.
+        requested = max(issued + timedelta(days=3), closed_on - timedelta(days=rng.randrange(0, 6)))
     else:
         status = rng.choice(
             (
@@ -625,11 +696,15 @@ def _bulk_item(rng, R: date, item_list: ItemList, org_id: int, number: int, cate
                 S.RETURNED,
             )
         )
-    percent = 100 if status in (S.CLOSED, S.CLOSURE_REQUESTED) else rng.choice((0, 20, 40, 60, 80))
-    requested = closed_on
     if status in (S.CLOSURE_REQUESTED, S.RETURNED):  # about two thirds of the way from hand-down to today
         requested = issued + timedelta(days=max(3, (R - issued).days * 2 // 3))
-    return Item(
+    if status in (S.CLOSED, S.CLOSURE_REQUESTED):
+        percent = 100
+    elif status == S.HANDED_DOWN:
+        percent = 0  # progress is reported only once the item is acknowledged
+    else:
+        percent = rng.choice((0, 20, 40, 60, 80))
+    item = Item(
         item_list=item_list,
         number=number,
         kind=ItemKind.PROBLEM,
@@ -647,7 +722,13 @@ def _bulk_item(rng, R: date, item_list: ItemList, org_id: int, number: int, cate
         percent=percent,
         status=status,
         closed_on=closed_on,
-        closed_late=closed_late,
+        closed_by_id=item_list.created_by_id if closed_on else None,
         closure_requested_on=requested,
         created_by_id=item_list.created_by_id,
     )
+    item.closed_late = status == S.CLOSED and is_closed_late(item)
+    # The day the percentage was reported: just before the closure request, else while rectifying.
+    item.progress_on = requested or issued + timedelta(
+        days=2 + rng.randrange(0, max(1, (R - issued).days - 1))
+    )
+    return item

@@ -30,12 +30,13 @@ from django.utils.translation import gettext as _
 from dangjian.core import registry, scoping
 from dangjian.core.modules import ItemSource
 
-from . import services
+from . import rules, services
 from .models import Item, ItemKind, ItemLink, ItemList
 
 __all__ = [
     "Finding",
     "ItemLink",
+    "can_supervise",
     "item_for_user",
     "items_from_source",
     "items_of_source",
@@ -200,6 +201,15 @@ def items_of_source(source_record, user) -> QuerySet:
         .select_related("org")
         .order_by("item_list_id", "number")
     )
+
+
+def can_supervise(user, cap: str, item: Item) -> bool:
+    """True when ``user`` holds ``cap`` at the item's supervising organisation.
+
+    Acts over an item that belong to its supervising side (an interview over an overdue item,
+    an accountability decision) are checked there, never at the responsible organisation.
+    """
+    return rules.can_act(user, cap, item, rules.SUPERVISOR)
 
 
 def item_for_user(user, pk) -> Item:

@@ -202,11 +202,59 @@ class RecheckRecordForm(TablerFormMixin, forms.Form):
 
 
 class AccountabilityForm(TablerFormMixin, forms.Form):
-    form = forms.ChoiceField(label=_("Form"), choices=Accountability.Form.choices)
-    person_name = forms.CharField(label=_("Person held accountable"), max_length=60)
+    """A decision under the 问责条例: whom, which forms (combinable), which body, the facts, the outcome."""
+
+    target = forms.ChoiceField(
+        label=_("Held accountable"),
+        choices=Accountability.Target.choices,
+        initial=Accountability.Target.CADRE,
+    )
+    person_name = forms.CharField(label=_("Leading cadre held accountable"), max_length=60, required=False)
+    target_org = forms.ModelChoiceField(
+        label=_("Party organisation held accountable"), queryset=Organisation.objects.none(), required=False
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Accountability.Outcome.choices, initial=Accountability.Outcome.ACCOUNTABLE
+    )
+    body = forms.ChoiceField(
+        label=_("Deciding body"), choices=[("", "---------"), *Accountability.Body.choices]
+    )
+    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 3}))
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput(), initial=timezone.localdate)
     document_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Named like the service's argument; declared last because the name hides the ``forms`` module.
+    forms = forms.MultipleChoiceField(
+        label=_("Forms"),
+        choices=Accountability.Form.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_(
+            "Leading cadres: circulated notice, admonishment, organisational adjustment or handling, "
+            "disciplinary sanction. Organisations: written self-examination, circulated notice, "
+            "reorganisation. Forms may be combined; leave empty for an exemption, a tolerated error or a "
+            "clearing."
+        ),
+    )
+
+    field_order = [
+        "target",
+        "person_name",
+        "target_org",
+        "outcome",
+        "forms",
+        "body",
+        "facts",
+        "decided_on",
+        "document_number",
+    ]
+
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if item is not None:
+            # The responsible organisation and those above it.
+            self.fields["target_org"].queryset = Organisation.objects.filter(
+                path__in=[item.org.path, *item.org.ancestor_paths()]
+            ).order_by("path")
 
 
 class MonthForm(forms.Form):

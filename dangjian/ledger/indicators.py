@@ -6,11 +6,12 @@ subtree, drafts never included, as they stood at the end of the period.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.indicators import Indicator, Period, rate, register, subtree_rollup
 
+from .deadlines import overdue_q
 from .models import Escalation, Item
 
 S = Item.Status
@@ -32,8 +33,7 @@ def open_items(orgs, period: Period) -> dict:
 
 
 def overdue_items(orgs, period: Period) -> dict:
-    overdue = _open_at_end(period) & Q(long_term=False, deadline__lt=period.end)
-    rows = subtree_rollup(_handed_down_by(period), orgs, n=Count("pk", filter=overdue))
+    rows = subtree_rollup(_handed_down_by(period), orgs, n=Count("pk", filter=overdue_q(period.end)))
     return {pk: row["n"] or 0 for pk, row in rows.items()}
 
 
@@ -42,6 +42,16 @@ def closed_on_time_rate(orgs, period: Period) -> dict:
     on_time = Q(closed_on__isnull=False, closed_on__lte=period.end, closed_late=False)
     rows = subtree_rollup(due, orgs, due=Count("pk"), on_time=Count("pk", filter=on_time))
     return {pk: rate(row["on_time"], row["due"]) for pk, row in rows.items()}
+
+
+def verification_days(orgs, period: Period) -> dict:
+    verified = Item.objects.filter(
+        status=S.CLOSED, closed_on__range=(period.start, period.end), closure_requested_on__isnull=False
+    )
+    waited = ExpressionWrapper(F("closed_on") - F("closure_requested_on"), output_field=DurationField())
+    rows = subtree_rollup(verified, orgs, n=Count("pk"), days=Sum(waited))
+    # Whole days between two dates: the duration's ``days`` is the sum.
+    return {pk: round(row["days"].days / row["n"], 1) if row["n"] else None for pk, row in rows.items()}
 
 
 def escalated_items(orgs, period: Period) -> dict:
@@ -69,8 +79,9 @@ OVERDUE_ITEMS = register(
         key="ledger.overdue_items",
         label=_("Overdue items"),
         description=_(
-            "Open items whose deadline had passed at the end of the period (long-term items have no deadline "
-            "and never count)."
+            "Open items whose deadline had passed at the end of the period without a closure request made "
+            "by the deadline (an item whose closure was requested in time is not overdue while it waits "
+            "for verification; long-term items have no deadline and never count)."
         ),
         unit=_("items"),
         module="ledger",
@@ -84,7 +95,7 @@ CLOSED_ON_TIME_RATE = register(
         label=_("Closed on time"),
         description=_(
             "Of the items whose deadline fell in the period, the share closed by the end of the period "
-            "without a late mark. No such items: no figure."
+            "without a late mark (late: closure requested after the deadline). No such items: no figure."
         ),
         unit=_("%"),
         module="ledger",
@@ -103,5 +114,21 @@ ESCALATED_ITEMS = register(
         module="ledger",
         compute=escalated_items,
         higher_is_better=False,
+    )
+)
+VERIFICATION_DAYS = register(
+    Indicator(
+        key="ledger.verification_days",
+        label=_("Verification time"),
+        description=_(
+            "Average number of days from the closure request to its verification, over the items "
+            "verified during the period (the supervising side's own delay, not counted against the "
+            "rectifying side). No item verified: no figure."
+        ),
+        unit=_("days"),
+        module="ledger",
+        compute=verification_days,
+        higher_is_better=False,
+        decimals=1,
     )
 )

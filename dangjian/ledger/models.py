@@ -11,11 +11,13 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dangjian.core.scoping import ScopedQuerySet
+from dangjian.core.caps import Cap
+from dangjian.core.scoping import ScopedQuerySet, get_scope, without_focus
 
 
 class ItemKind(models.TextChoices):
@@ -25,11 +27,22 @@ class ItemKind(models.TextChoices):
 
 
 class Source(models.TextChoices):
-    TALK = "talk", _("Talk")
-    REVIEW = "review", _("Duty-report evaluation")
-    INSPECTION = "inspection", _("Unannounced inspection")
+    """Where a problem was found (问题来源): supervision, inspection, assessment, audit and the talk kinds."""
+
+    DAILY = "daily", _("Daily supervision")
     PATROL = "patrol", _("Inspection tour")
+    INSPECTION = "inspection", _("Unannounced inspection")
     SPECIAL_CHECK = "special_check", _("Special check")
+    ASSESSMENT = "assessment", _("Assessment")
+    AUDIT = "audit", _("Audit")
+    REVIEW = "review", _("Duty-report evaluation")
+    TALK = "talk", _("Talk")
+    POLITICAL_TALK = "political_talk", _("Political talk")
+    HEART_TALK = "heart_talk", _("Heart-to-heart talk")
+    REMINDER_TALK = "reminder_talk", _("Reminder talk")
+    ADMONITION_TALK = "admonition_talk", _("Admonition talk")
+    INTERVIEW = "interview", _("Interview with the responsible leaders")
+    LETTER_INQUIRY = "letter_inquiry", _("Talk or letter of inquiry")
     SELF_CHECK = "self_check", _("Self-check")
     ASSIGNED = "assigned", _("Assigned by higher level")
     PUBLIC = "public", _("Reported by the public")
@@ -59,8 +72,43 @@ class Category(models.Model):
         return self.name
 
 
+def _approver_or_author_q(user, p: str = "") -> Q:
+    # The focus narrows whose records are shown (applied by ``visible_to``), not who approves.
+    return Q(**{f"{p}created_by": user.pk}) | without_focus(user).q(f"{p}org__", cap=Cap.HAND_DOWN)
+
+
+def drafts_visible_q(user, *, item_path: str | None = None, list_path: str = "") -> Q:
+    """Which lists not yet handed down (drafts, awaiting approval) and their records ``user`` may see.
+
+    Such a list belongs to the issuing side: its author and whoever holds the hand-down right
+    at the issuing organisation or above (who approves it). The organisations it names see
+    nothing of it until it is handed down. ``item_path`` is the path from the queried model to
+    its item ("" for items, "item__" for progress …); without it ``list_path`` leads to the list.
+    """
+    authenticated = getattr(user, "is_authenticated", False)
+    if item_path is None:
+        handed_down = Q(**{f"{list_path}status": "issued"})
+        if not authenticated:
+            return handed_down
+        if not list_path:
+            return handed_down | _approver_or_author_q(user)
+        drafts = ItemList.objects.exclude(status="issued").filter(_approver_or_author_q(user))
+        return handed_down | Q(**{f"{list_path}id__in": drafts.values("pk")})
+    # An item leaves the draft state exactly when its list is handed down. The draft items the
+    # user may see are named by id, so that the test reads only the item's status and id (both
+    # in the item indexes, which keeps counts over many items index-only).
+    handed_down = ~Q(**{f"{item_path}status": "draft"})
+    if not authenticated:
+        return handed_down
+    drafts = ItemList.objects.exclude(status="issued").filter(_approver_or_author_q(user))
+    draft_items = Item.objects.filter(status="draft", item_list__in=drafts.values("pk")).values("pk")
+    return handed_down | Q(**{f"{item_path}pk__in": draft_items})
+
+
 class ItemListQuerySet(ScopedQuerySet):
-    pass
+    def visible_to(self, user, *, ignore_focus: bool = False):
+        """Lists of a visible issuing organisation; drafts only for their author and approvers."""
+        return super().visible_to(user, ignore_focus=ignore_focus).filter(drafts_visible_q(user))
 
 
 class ItemList(models.Model):
@@ -117,15 +165,34 @@ class ItemList(models.Model):
         return self.title
 
 
+class ItemChildQuerySet(ScopedQuerySet):
+    """Records of an item (or of a list): scoped like it, and hidden like it while its list is a draft.
+
+    The model names the path to its item in ``item_path`` ("item__" by default, "" for the
+    item itself) or, when it has no item, the path to its list in ``list_path``.
+    """
+
+    def visible_to(self, user, *, ignore_focus: bool = False):
+        list_path = getattr(self.model, "list_path", None)
+        item_path = None if list_path else getattr(self.model, "item_path", "item__")
+        return (
+            super()
+            .visible_to(user, ignore_focus=ignore_focus)
+            .filter(drafts_visible_q(user, item_path=item_path, list_path=list_path or ""))
+        )
+
+
 class ItemGroup(models.Model):
     """One item handed to many organisations at once; its items roll up under it."""
+
+    list_path = "item_list__"
 
     item_list = models.ForeignKey(ItemList, on_delete=models.PROTECT, related_name="groups")
     org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")  # issuing org
     title = models.CharField(_("title"), max_length=300)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ItemChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("item group")
@@ -134,7 +201,7 @@ class ItemGroup(models.Model):
         return self.title
 
 
-class ItemQuerySet(ScopedQuerySet):
+class ItemQuerySet(ItemChildQuerySet):
     def handed_down(self):
         """Items that left the draft stage (what every ledger and statistic counts)."""
         return self.exclude(status=Item.Status.DRAFT)
@@ -142,9 +209,17 @@ class ItemQuerySet(ScopedQuerySet):
     def open(self):
         return self.exclude(status__in=[Item.Status.DRAFT, Item.Status.CLOSED])
 
-    def overdue(self, today=None):
-        today = today or timezone.localdate()
-        return self.open().filter(deadline__lt=today, long_term=False)
+    def overdue(self, today=None, *, beyond: int = 0):
+        """Items overdue on ``today`` by more than ``beyond`` days (``deadlines.overdue_q``: the one definition)."""
+        from .deadlines import overdue_q
+
+        return self.filter(overdue_q(today or timezone.localdate(), beyond=beyond))
+
+    def on_side(self, user, cap: str, side: str):
+        """Items where ``user`` holds ``cap`` at the organisation of ``side`` (``rules.can_act`` in SQL)."""
+        from .rules import SIDE_PATHS
+
+        return self.filter(get_scope(user).q(SIDE_PATHS[side], cap=cap))
 
     def with_light(self, today=None):
         """Annotate ``light`` (green / yellow / red / none) in SQL."""
@@ -173,6 +248,7 @@ class Item(models.Model):
 
     scope_org_field = "org"
     scope_person_field = "person"  # a plain member sees the items they are responsible for
+    item_path = ""
 
     item_list = models.ForeignKey(
         ItemList, on_delete=models.PROTECT, related_name="items", verbose_name=_("list")
@@ -245,10 +321,29 @@ class Item(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     closure_requested_on = models.DateField(_("closure requested on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # The verifier (审核人) who confirmed the closure.
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verifier"),
     )
+    # Late when the closure was requested after the deadline (the verifier's delay is not the rectifier's).
     closed_late = models.BooleanField(_("closed late"), default=False, db_index=True)
+    # 立行立改: fixed on the spot and sent straight to verification with evidence.
+    fixed_on_the_spot = models.BooleanField(_("fixed on the spot"), default=False)
+    # 代录: the last rectifying step entered by a superior on the responsible organisation's behalf.
+    proxy_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered on behalf by"),
+    )
+    proxy_at = models.DateTimeField(_("entered on behalf at"), null=True, blank=True)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     remarks = models.TextField(_("remarks"), blank=True)
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -304,7 +399,7 @@ class ItemLink(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ItemChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("linked record")
@@ -329,7 +424,7 @@ class Progress(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ItemChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["-on", "-pk"]
@@ -362,7 +457,7 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ItemChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at"]
@@ -399,7 +494,7 @@ class ExtensionRequest(models.Model):
     decision_note = models.TextField(_("decision note"), blank=True)
     version = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ItemChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at"]
@@ -433,7 +528,7 @@ class Recheck(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ItemChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["-scheduled_on", "-pk"]
@@ -463,7 +558,7 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     cancelled = models.BooleanField(default=False)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ItemChildQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -487,7 +582,7 @@ class Escalation(models.Model):
     listed_on = models.DateField()
     resolved_on = models.DateField(null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ItemChildQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -500,32 +595,78 @@ class Escalation(models.Model):
 
 
 class Accountability(models.Model):
-    """An accountability decision (问责) taken over an item."""
+    """An accountability decision (问责) over an item, in the terms of the 问责条例 (2019).
+
+    Who is held accountable (a leading cadre or a party organisation), the forms (which may be
+    combined), the deciding body (问责机关), the facts, the date, and the outcome — including
+    容错纠错 (an honest mistake recorded as such) and 澄清正名 (a person wrongly accused cleared).
+    """
+
+    class Target(models.TextChoices):
+        CADRE = "cadre", _("Leading cadre")
+        ORGANISATION = "organisation", _("Party organisation")
 
     class Form(models.TextChoices):
-        CRITICISM = "criticism", _("Criticism and education")
-        NOTICE = "notice", _("Circulated criticism")
+        NOTICE = "notice", _("Circulated notice")
         ADMONITION = "admonition", _("Admonishment")
-        ORGANISATIONAL = "organisational", _("Organisational handling")
+        ORGANISATIONAL = "organisational", _("Organisational adjustment or handling")
         DISCIPLINARY = "disciplinary", _("Disciplinary sanction")
+        SELF_EXAMINATION = "self_examination", _("Written self-examination")
+        REORGANISATION = "reorganisation", _("Reorganisation")
+
+    class Body(models.TextChoices):
+        PARTY_COMMITTEE = "party_committee", _("Party committee (leading party group)")
+        DISCIPLINE = "discipline", _("Discipline inspection commission")
+        ORG_DEPT = "org_dept", _("Organisation department")
+
+    class Outcome(models.TextChoices):
+        ACCOUNTABLE = "accountable", _("Accountability imposed")
+        LIGHTER = "lighter", _("Held accountable, lightly")
+        REDUCED = "reduced", _("Held accountable, mitigated")
+        EXEMPT = "exempt", _("Exempted from accountability")
+        TOLERATED = "tolerated", _("Error tolerated and corrected")
+        CLEARED = "cleared", _("Cleared of the accusation")
+
+    # The forms the regulation allows for each kind of target (第八条).
+    FORMS_FOR = {
+        Target.CADRE: (Form.NOTICE, Form.ADMONITION, Form.ORGANISATIONAL, Form.DISCIPLINARY),
+        Target.ORGANISATION: (Form.SELF_EXAMINATION, Form.NOTICE, Form.REORGANISATION),
+    }
+    # Outcomes that impose no form.
+    FORMLESS_OUTCOMES = (Outcome.EXEMPT, Outcome.TOLERATED, Outcome.CLEARED)
 
     scope_org_field = "item__org"
     scope_person_field = "person"  # a plain member sees only decisions about themselves
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="accountabilities")
-    form = models.CharField(_("form"), max_length=20, choices=Form.choices)
-    person_name = models.CharField(_("person held accountable"), max_length=60)
+    target = models.CharField(
+        _("held accountable"), max_length=20, choices=Target.choices, default=Target.CADRE
+    )
+    forms = models.JSONField(_("forms"), default=list, blank=True)
+    person_name = models.CharField(_("person held accountable"), max_length=60, blank=True)
     person = models.ForeignKey(
         "orgs.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    target_org = models.ForeignKey(
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation held accountable"),
+    )
+    body = models.CharField(_("deciding body"), max_length=20, choices=Body.choices, blank=True)
+    facts = models.TextField(_("facts"), blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.ACCOUNTABLE
+    )
     decided_on = models.DateField(_("decided on"))
     document_number = models.CharField(_("document number"), max_length=60, blank=True)
-    note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ItemChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_on"]
@@ -533,7 +674,16 @@ class Accountability(models.Model):
         verbose_name_plural = _("accountability records")
 
     def __str__(self) -> str:
-        return f"{self.get_form_display()} {self.person_name}"
+        return f"{self.forms_display() or self.get_outcome_display()} {self.held_label()}"
+
+    def forms_display(self) -> str:
+        labels = dict(self.Form.choices)
+        return "、".join(str(labels.get(f, f)) for f in self.forms)
+
+    def held_label(self) -> str:
+        if self.target == self.Target.ORGANISATION and self.target_org_id:
+            return self.target_org.label
+        return self.person_name
 
 
 class RollupSnapshot(models.Model):

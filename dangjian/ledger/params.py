@@ -29,8 +29,12 @@ SEPARATION_OF_DUTIES = declare(
     "ledger.separation_of_duties",
     1,
     _(
-        "Separation of duties: staff of the rectifying organisation may not verify its closures (1 = yes, 0 = no)"
+        "Separation of duties: staff of the rectifying organisation may not verify its closures (1 = yes, 0 = no); "
+        "whoever rectified an item never verifies it, whatever this value"
     ),
+)
+MAX_EXTENSIONS = declare(
+    "ledger.max_extensions", 2, _("Times an item's deadline may be extended (requests per round)")
 )
 
 

@@ -8,9 +8,9 @@ whatever the number of items: counts are SQL GROUP BYs over the organisation pat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,8 @@ from dangjian.core.caps import Cap
 from dangjian.core.params import get as param
 from dangjian.orgs.models import Organisation
 
-from . import params
+from . import deadlines, params
+from .deadlines import days_overdue_expr, is_overdue, overdue_q
 from .models import (
     Accountability,
     Escalation,
@@ -33,7 +34,7 @@ from .models import (
     Recheck,
     RollupSnapshot,
 )
-from .rules import VERIFY, separation_violated
+from .rules import RECTIFIER, SIDE_PATHS, SUPERVISOR, rectified_by_q
 
 S = Item.Status
 STATUS_ORDER = [s for s in S.values if s != S.DRAFT]
@@ -61,16 +62,17 @@ def item_for_page(user, pk: int) -> Item:
         "person",
         "closed_by",
         "created_by",
+        "proxy_by",
     ).prefetch_related(
         *(
-            scoping.restricted_prefetch(lookup, user, model.objects.all())
-            for lookup, model in (
-                ("progress_entries", Progress),
-                ("progress_entries__files", Evidence),
-                ("evidence", Evidence),
-                ("extensions", ExtensionRequest),
-                ("rechecks", Recheck),
-                ("accountabilities", Accountability),
+            scoping.restricted_prefetch(lookup, user, queryset)
+            for lookup, queryset in (
+                ("progress_entries", Progress.objects.all()),
+                ("progress_entries__files", Evidence.objects.all()),
+                ("evidence", Evidence.objects.all()),
+                ("extensions", ExtensionRequest.objects.all()),
+                ("rechecks", Recheck.objects.all()),
+                ("accountabilities", Accountability.objects.select_related("target_org")),
             )
         )
     )
@@ -78,15 +80,22 @@ def item_for_page(user, pk: int) -> Item:
 
 
 def item_moves(item: Item, user) -> list[tuple[str, workflow.Transition]]:
-    """The transitions to offer this user on the item page (verify/return hidden from the rectifying side)."""
-    moves = [(to, rule) for to, rule in workflow.allowed_moves(item, user) if to != S.HANDED_DOWN]
-    if any(to in (S.CLOSED, S.RETURNED) for to, _rule in moves) and (
-        separation_violated(item, user) or not scoping.can(user, VERIFY, item.supervisor_org)
-    ):
-        moves = [(to, rule) for to, rule in moves if to not in (S.CLOSED, S.RETURNED)]
+    """The transitions to offer this user on the item page.
+
+    ``allowed_moves`` checks each move's right at its side's organisation and hides the
+    supervising moves from whoever rectified the item. Handing down happens with the list,
+    reopening only through a look-back.
+    """
     if item.status == S.CLOSED:
-        moves = []  # reopening happens only through a look-back
-    return moves
+        return []
+    return [(to, rule) for to, rule in workflow.allowed_moves(item, user) if to != S.HANDED_DOWN]
+
+
+def verification_days(item: Item) -> int | None:
+    """核验用时: days from the closure request to its verification (the verifier's own delay)."""
+    if item.status != S.CLOSED or not item.closed_on or not item.closure_requested_on:
+        return None
+    return (item.closed_on - item.closure_requested_on).days
 
 
 # ------------------------------------------------------------------ roll-up (汇总)
@@ -120,18 +129,14 @@ class RollupRow:
         return self.closed_on_time / self.total if self.total else None
 
 
-def _overdue_q(today: date) -> Q:
-    return Q(deadline__lt=today, long_term=False) & ~Q(status=S.CLOSED)
-
-
 def _figures(today: date) -> dict:
-    overdue = _overdue_q(today)
+    overdue = overdue_q(today)
     return {
         "total": Count("pk"),
         **{f"s_{status}": Count("pk", filter=Q(status=status)) for status in STATUS_ORDER},
         "closed_late": Count("pk", filter=Q(status=S.CLOSED, closed_late=True)),
         "overdue": Count("pk", filter=overdue),
-        "oldest": Min("deadline", filter=overdue),
+        "days_max": Max(days_overdue_expr(today), filter=overdue),
     }
 
 
@@ -142,7 +147,7 @@ def _fill(row: RollupRow, values: dict, today: date) -> RollupRow:
     row.closed_late = values["closed_late"]
     row.closed_on_time = row.closed - row.closed_late
     row.overdue = values["overdue"]
-    row.overdue_days_max = (today - values["oldest"]).days if values["oldest"] else 0
+    row.overdue_days_max = values["days_max"].days if values["days_max"] else 0
     return row
 
 
@@ -233,7 +238,7 @@ def rollup_by_level(user, today: date | None = None) -> list[LevelRow]:
             total=Count("pk"),
             closed=Count("pk", filter=Q(status=S.CLOSED)),
             late=Count("pk", filter=Q(status=S.CLOSED, closed_late=True)),
-            overdue=Count("pk", filter=_overdue_q(today)),
+            overdue=Count("pk", filter=overdue_q(today)),
         )
         .order_by("org__depth")
     )
@@ -301,57 +306,46 @@ class MyWork:
 
 
 def _rectify_q(user) -> Q:
-    return scoping.get_scope(user).q("org__", cap=Cap.RECTIFY)
+    return scoping.get_scope(user).q(SIDE_PATHS[RECTIFIER], cap=Cap.RECTIFY)
 
 
 def _verify_q(user) -> Q:
-    q = scoping.get_scope(user).q("supervisor_org__", cap=Cap.VERIFY)
+    """Closures this user may verify: supervising side, and not on the item's rectifying side."""
+    scope = scoping.get_scope(user)
+    q = scope.q(SIDE_PATHS[SUPERVISOR], cap=Cap.VERIFY) & ~rectified_by_q(user)
     if int(param(params.SEPARATION_OF_DUTIES.key)):
-        own = [g.org_id for g in scoping.get_scope(user).grants]
+        own = [g.org_id for g in scope.grants]
         if own:
             q &= ~Q(org_id__in=own)
     return q
+
+
+def _my_work_filters(user, today: date) -> dict[str, Q]:
+    """The four sections of "my work" as filters (the light and overdue rules of ``deadlines``)."""
+    rectify = _rectify_q(user)
+    return {
+        "waiting": (rectify & Q(status__in=[S.HANDED_DOWN, S.ACKNOWLEDGED, S.RETURNED]))
+        | (_verify_q(user) & Q(status=S.CLOSURE_REQUESTED)),
+        "due_soon": rectify & deadlines.light_q(deadlines.YELLOW, today),
+        "overdue": rectify & overdue_q(today),
+        "returned": rectify & Q(status=S.RETURNED),
+    }
 
 
 def my_work(user, today: date | None = None) -> MyWork:
     """What needs the user: items to act on, due soon (yellow), overdue (red), returned."""
     today = today or timezone.localdate()
     base = Item.objects.visible_to(user).select_related("org", "supervisor_org", "item_list")
-    rectify = _rectify_q(user)
-    waiting = base.filter(
-        (rectify & Q(status__in=[S.HANDED_DOWN, S.ACKNOWLEDGED, S.RETURNED]))
-        | (_verify_q(user) & Q(status=S.CLOSURE_REQUESTED))
-    ).order_by("deadline", "pk")
-    soon = today + timedelta(days=int(param(params.YELLOW_DAYS.key)))
-    mine = base.filter(rectify).open().filter(long_term=False)
-    return MyWork(
-        waiting=waiting,
-        due_soon=mine.filter(deadline__gte=today, deadline__lte=soon)
-        .exclude(status=S.CLOSURE_REQUESTED)
-        .order_by("deadline", "pk"),
-        overdue=mine.filter(deadline__lt=today).order_by("deadline", "pk"),
-        returned=base.filter(rectify, status=S.RETURNED).order_by("deadline", "pk"),
-    )
+    filters = _my_work_filters(user, today)
+    return MyWork(**{key: base.filter(q).order_by("deadline", "pk") for key, q in filters.items()})
 
 
 def my_work_counts(user, today: date | None = None) -> dict[str, int]:
     """The four counts of ``my_work`` in one query."""
     today = today or timezone.localdate()
-    soon = today + timedelta(days=int(param(params.YELLOW_DAYS.key)))
-    rectify = _rectify_q(user)
-    open_mine = rectify & Q(long_term=False) & ~Q(status__in=[S.DRAFT, S.CLOSED])
+    filters = _my_work_filters(user, today)
     return Item.objects.visible_to(user).aggregate(
-        waiting=Count(
-            "pk",
-            filter=(rectify & Q(status__in=[S.HANDED_DOWN, S.ACKNOWLEDGED, S.RETURNED]))
-            | (_verify_q(user) & Q(status=S.CLOSURE_REQUESTED)),
-        ),
-        due_soon=Count(
-            "pk",
-            filter=open_mine & Q(deadline__gte=today, deadline__lte=soon) & ~Q(status=S.CLOSURE_REQUESTED),
-        ),
-        overdue=Count("pk", filter=open_mine & Q(deadline__lt=today)),
-        returned=Count("pk", filter=rectify & Q(status=S.RETURNED)),
+        **{key: Count("pk", filter=q) for key, q in filters.items()}
     )
 
 
@@ -371,26 +365,37 @@ def ageing(user, today: date | None = None) -> list[tuple[str, int]]:
     today = today or timezone.localdate()
     counts = {}
     for low, high in AGEING_BUCKETS:
-        q = Q(deadline__lte=today - timedelta(days=low))
+        q = overdue_q(today, beyond=low - 1)
         if high is not None:
-            q &= Q(deadline__gte=today - timedelta(days=high))
+            q &= ~overdue_q(today, beyond=high)
         counts[f"b{low}"] = Count("pk", filter=q)
     values = Item.objects.visible_to(user).overdue(today).aggregate(**counts)
     return [(ageing_label(low, high), values[f"b{low}"]) for low, high in AGEING_BUCKETS]
 
 
-def escalation_rows(user, *, include_resolved: bool = False):
-    """The escalation list (督办): overdue items with whether an interview and accountability are recorded."""
-    qs = Escalation.objects.visible_to(user)
-    if not include_resolved:
-        qs = qs.filter(resolved_on__isnull=True)
+def escalate_after_days() -> int:
+    return int(param(params.ESCALATE_AFTER_DAYS.key))
+
+
+def escalation_rows(user, today: date | None = None):
+    """The escalation list (督办): every visible item overdue beyond ``ledger.escalate_after_days``.
+
+    Asked of the items themselves (the one overdue definition), so the list agrees with every
+    other overdue figure whatever the item's history; ``listed_on`` is when the daily job first
+    recorded it for its current deadline (empty until the job has run). Two queries per page.
+    """
+    today = today or timezone.localdate()
+    listed = Escalation.objects.filter(item=OuterRef("pk"), deadline=OuterRef("deadline")).order_by(
+        "listed_on"
+    )
     return (
-        qs.select_related("item", "item__org", "item__supervisor_org", "item__item_list")
+        Item.objects.visible_to(user)
+        .overdue(today, beyond=escalate_after_days())
+        .select_related("org", "supervisor_org", "item_list")
         .annotate(
-            interviews=Count(
-                "item__links", filter=Q(item__links__kind=ItemLink.Kind.INTERVIEW), distinct=True
-            ),
-            accountabilities=Count("item__accountabilities", distinct=True),
+            listed_on=Subquery(listed.values("listed_on")[:1]),
+            interview_count=Count("links", filter=Q(links__kind=ItemLink.Kind.INTERVIEW), distinct=True),
+            accountability_count=Count("accountabilities", distinct=True),
         )
         .order_by("deadline", "pk")
     )
@@ -473,7 +478,7 @@ def completion_word(item, today: date | None = None) -> str:
         return EXTENSION_WORD
     if item.long_term:
         return LONG_TERM_WORD
-    if item.deadline is not None and item.deadline < today:
+    if is_overdue(item, today):
         return NOT_DONE_WORD
     if item.status == S.CLOSURE_REQUESTED:
         return NEARLY_DONE_WORD
@@ -497,7 +502,7 @@ def ledger_export_rows(qs):
     from django.db.models import Prefetch
 
     return (
-        with_pending_extension(qs.select_related("org"))
+        with_pending_extension(qs.select_related("org", "closed_by", "proxy_by"))
         .annotate(
             latest_on=Subquery(latest.values("on")[:1]),
             latest_text=Subquery(latest.values("text")[:1]),
@@ -521,11 +526,7 @@ def list_rows(qs, *, user):
     return qs.annotate(
         item_count=Count("items", filter=handed, distinct=True),
         closed_count=Count("items", filter=handed & Q(items__status=S.CLOSED), distinct=True),
-        overdue_count=Count(
-            "items",
-            filter=handed & ~Q(items__status=S.CLOSED) & Q(items__long_term=False, items__deadline__lt=today),
-            distinct=True,
-        ),
+        overdue_count=Count("items", filter=handed & overdue_q(today, prefix="items__"), distinct=True),
     )
 
 
@@ -541,9 +542,7 @@ def group_figures(items) -> list[tuple[str, int]]:
         total=Count("pk"),
         closed=Count("pk", filter=Q(status=S.CLOSED)),
         closed_late=Count("pk", filter=Q(status=S.CLOSED, closed_late=True)),
-        overdue=Count(
-            "pk", filter=Q(long_term=False, deadline__lt=today) & ~Q(status__in=[S.CLOSED, S.DRAFT])
-        ),
+        overdue=Count("pk", filter=overdue_q(today)),
     )
     return [
         (_("Organisations"), values["total"]),

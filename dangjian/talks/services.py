@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core import scoping
 from dangjian.core.caps import Cap
 from dangjian.ledger import door
 
@@ -32,10 +31,11 @@ def talk_record_interview(
 ) -> TalkRecord:
     """Record an interview (约谈) held over a ledger item: who talked with whom, when, about what.
 
-    The talk belongs to the item's responsible organisation; the actor needs the "inspect"
-    capability there.
+    The talk belongs to the item's responsible organisation; the interview is the supervising
+    side's act, so the actor needs the "inspect" capability at the item's supervising organisation.
     """
-    scoping.ensure_can(actor, Cap.INSPECT, item.org)
+    if not door.can_supervise(actor, Cap.INSPECT, item):
+        raise PermissionDenied(_("You are not allowed to record interviews here."))
     today = today or timezone.localdate()
     errors: dict[str, list] = {}
     if not (talker or "").strip():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +30,11 @@ class InterviewCreate(ServiceFormView):
 
     def get_object(self):
         return door.item_for_user(self.request.user, self.kwargs["item_pk"])
+
+    def check_capability(self, item) -> None:
+        # An interview belongs to the supervising side: the right is checked there (ledger.door).
+        if not door.can_supervise(self.request.user, self.capability, item):
+            raise PermissionDenied(self.denied_message)
 
     def get_initial(self, item) -> dict:
         return {

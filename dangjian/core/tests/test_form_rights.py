@@ -52,19 +52,29 @@ def world(county, personas):
 
 TODAY = timezone.localdate().isoformat()
 
+VALID_ACCOUNTABILITY = {
+    "target": "cadre",
+    "person_name": "本人",
+    "outcome": "accountable",
+    "forms": ["notice"],
+    "body": "org_dept",
+    "facts": "整改逾期，予以通报。",
+    "decided_on": TODAY,
+}
+
 # (name, persona, url(world), valid POST data(world)); the persona sees the record but lacks the right.
 FORMS = [
     (
         "ledger:accountability_create",
         "member",
         lambda w: reverse("ledger:accountability_create", args=[w.item.pk]),
-        lambda w: {"form": "criticism", "person_name": "本人", "decided_on": TODAY},
+        lambda w: VALID_ACCOUNTABILITY,
     ),
     (
         "ledger:accountability_create",
         "village_a1",
         lambda w: reverse("ledger:accountability_create", args=[w.item.pk]),
-        lambda w: {"form": "criticism", "person_name": "本人", "decided_on": TODAY},
+        lambda w: VALID_ACCOUNTABILITY,
     ),
     (
         "talks:interview_create",
@@ -186,5 +196,16 @@ def test_the_accountability_form_opens_for_a_role_that_may_record_it(world, clie
     client.force_login(world.personas.township_a)
     url = reverse("ledger:accountability_create", args=[world.item.pk])
     assert client.get(url).status_code == 200
-    client.post(url, {"form": "criticism", "person_name": "本人", "decided_on": TODAY})
+    client.post(
+        url,
+        {
+            "target": "cadre",
+            "person_name": "本人",
+            "outcome": "accountable",
+            "forms": ["notice"],
+            "body": "org_dept",
+            "facts": "整改逾期，予以通报。",
+            "decided_on": TODAY,
+        },
+    )
     assert world.item.accountabilities.count() == 1

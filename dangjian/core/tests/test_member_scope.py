@@ -50,7 +50,14 @@ def branch(county, personas):
     ledger.list_issue(item_list=item_list, actor=personas.township_a)
     for person, name in ((me, "党员本人"), (fellow, "同支部党员")):
         Accountability.objects.create(
-            item=mine, form="criticism", person_name=f"问责{name}", person=person, decided_on=date(2026, 1, 5)
+            item=mine,
+            target="cadre",
+            forms=["notice"],
+            body="org_dept",
+            facts="整改逾期。",
+            person_name=f"问责{name}",
+            person=person,
+            decided_on=date(2026, 1, 5),
         )
     # Staff touch the member's record from an address; the county looks at the full number.
     staff = Client(REMOTE_ADDR=STAFF_ADDRESS)

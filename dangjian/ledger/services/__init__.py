@@ -18,6 +18,7 @@ from .evidence import evidence_attach, validate_files
 from .extensions import EXTENSION_STATES, extension_decide, extension_request
 from .items import (
     EDITABLE_STATES,
+    ON_THE_SPOT_STATES,
     PROGRESS_STATES,
     item_acknowledge,
     item_file_measures,
@@ -78,6 +79,7 @@ __all__ = [
     "parse_lines",
     "items_from_lines",
     "EDITABLE_STATES",
+    "ON_THE_SPOT_STATES",
     "item_update",
     "item_acknowledge",
     "item_file_measures",

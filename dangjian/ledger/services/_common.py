@@ -17,6 +17,7 @@ from ..models import (
     Item,
     ItemList,
 )
+from ..rules import is_proxy
 
 S = Item.Status
 _LS = ItemList.Status
@@ -74,3 +75,23 @@ def _lock(model, obj):
 
 def _clean_text(value) -> str:
     return (value or "").strip()
+
+
+def proxy_fields(item: Item, actor, today: date | None) -> dict:
+    """The 代录 mark for a rectifying step entered by somebody without a role at the responsible organisation.
+
+    Such a step is allowed (a superior entering data on a village's behalf) but recorded on the
+    item with who and when; ``rules.rectifier_ids`` then bars that person from verifying it.
+    """
+    if not is_proxy(item, actor):
+        return {}
+    return {"proxy_by": actor, "proxy_at": _at(today) or timezone.now()}
+
+
+def mark_proxy(item: Item, actor, today: date | None) -> None:
+    """Save the 代录 mark on ``item`` (a locked row) when ``actor`` enters a step on its behalf."""
+    mark = proxy_fields(item, actor, today)
+    if mark:
+        for name, value in mark.items():
+            setattr(item, name, value)
+        item.save(update_fields=list(mark))

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dangjian.core import attachments, scoping
+from dangjian.core import attachments
 from dangjian.core.params import get as param
 
 from .. import params
@@ -16,7 +16,8 @@ from ..models import (
     Evidence,
     Item,
 )
-from ..rules import RECTIFY, VERIFY
+from ..rules import RECTIFIER, RECTIFY, SUPERVISOR, VERIFY, ensure_can_act
+from ._common import WORKING_STATES, _lock, mark_proxy
 
 
 def validate_files(files: Sequence) -> None:
@@ -54,13 +55,26 @@ def _write_evidence(
 def evidence_attach(
     *, item: Item, actor, files: Sequence, purpose: str = "progress", progress=None, recheck=None
 ) -> list[Evidence]:
-    """Attach evidence files (佐证材料) to an item; a bad file refuses the whole upload."""
-    scoping.ensure_can(actor, VERIFY if purpose == "recheck" else RECTIFY, item)
+    """Attach evidence files (佐证材料) to an item; a bad file refuses the whole upload.
+
+    A look-back's files are the supervising side's; the others are the rectifying side's, allowed
+    only while it works on the item, and marked 代录 when a superior uploads them on its behalf.
+    """
     if purpose not in ("progress", "closure", "recheck"):
         raise ValueError(purpose)
+    if purpose == "recheck":
+        ensure_can_act(actor, VERIFY, item, SUPERVISOR)
+    else:
+        ensure_can_act(actor, RECTIFY, item, RECTIFIER)
+        if item.status not in WORKING_STATES:
+            raise ValidationError(
+                _("Evidence can be added only while the item is being rectified."), code="not_rectifying"
+            )
     if not files:
         raise ValidationError({"files": _("Please choose at least one file.")}, code="no_files")
     validate_files(files)
+    if purpose != "recheck":
+        mark_proxy(_lock(Item, item), actor, None)
     return _write_evidence(
         item=item, files=files, actor=actor, purpose=purpose, progress=progress, recheck=recheck
     )

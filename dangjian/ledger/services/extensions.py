@@ -9,13 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core import scoping, workflow
+from dangjian.core import workflow
 
 from ..models import (
     ExtensionRequest,
     Item,
 )
-from ..rules import RECTIFY, VERIFY
+from ..rules import RECTIFIER, RECTIFY, VERIFY, check_extension_request, ensure_can_act
 from ._common import (
     _ES,
     S,
@@ -23,6 +23,8 @@ from ._common import (
     _clean_text,
     _lock,
     _notify_org,
+    _today,
+    mark_proxy,
 )
 from .jobs import reminders_cancel
 
@@ -33,11 +35,15 @@ EXTENSION_STATES = (S.HANDED_DOWN, S.ACKNOWLEDGED, S.RECTIFYING, S.RETURNED)
 def extension_request(
     *, item: Item, actor, requested_to: date, reason: str, today: date | None = None
 ) -> ExtensionRequest:
-    """Ask the supervising side to move the deadline (申请延期); one pending request at a time."""
+    """Ask the supervising side to move the deadline (申请延期); one pending request at a time.
+
+    Only before the deadline has passed, and at most ``ledger.max_extensions`` times per round.
+    """
     locked = _lock(Item, item)
-    scoping.ensure_can(actor, RECTIFY, locked)
+    ensure_can_act(actor, RECTIFY, locked, RECTIFIER)
     if locked.status not in EXTENSION_STATES or locked.long_term or locked.deadline is None:
         raise ValidationError(_("This item's deadline cannot be extended now."))
+    check_extension_request(locked, _today(today))
     errors: dict[str, list] = {}
     if requested_to is None or requested_to <= locked.deadline:
         errors.setdefault("requested_to", []).append(
@@ -58,6 +64,7 @@ def extension_request(
         requested_by=actor if getattr(actor, "pk", None) else None,
         requested_at=_at(today) or timezone.now(),
     )
+    mark_proxy(locked, actor, today)
     _notify_org(
         locked,
         locked.supervisor_org,

@@ -7,15 +7,17 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core import scoping, workflow
+from dangjian.core import workflow
 
+from ..deadlines import is_closed_late
 from ..models import (
     Item,
     Progress,
 )
-from ..rules import HAND_DOWN, RECTIFY, VERIFY
+from ..rules import HAND_DOWN, ISSUER, RECTIFIER, RECTIFY, VERIFY, ensure_can_act
 from ._common import (
     S,
     _at,
@@ -24,6 +26,7 @@ from ._common import (
     _lock,
     _notify_org,
     _today,
+    proxy_fields,
 )
 from .evidence import _write_evidence, validate_files
 from .jobs import reminders_cancel
@@ -47,7 +50,7 @@ def item_update(
     locked = _lock(Item, item)
     _check_version(locked, expected_version)
     item_list = locked.item_list
-    scoping.ensure_can(actor, HAND_DOWN, item_list.org)
+    ensure_can_act(actor, HAND_DOWN, locked, ISSUER)
     if locked.status not in EDITABLE_STATES:
         raise ValidationError(_("An item can be edited only before it is acknowledged."), code="not_editable")
     values = {name: getattr(locked, name) for name in ITEM_FIELDS}
@@ -82,12 +85,25 @@ def item_update(
 # ------------------------------------------------------------------ the item workflow
 
 
+def _rectifying_move(*, item: Item, to: str, actor, note, expected_version, today, **fields) -> Item:
+    """A move of the rectifying side, marked 代录 when entered on the responsible organisation's behalf."""
+    return workflow.transition(
+        obj=item,
+        to=to,
+        actor=actor,
+        note=note,
+        fields={**fields, **proxy_fields(item, actor, today)},
+        expected_version=expected_version,
+        at=_at(today),
+    )
+
+
 def item_acknowledge(
     *, item: Item, actor, note: str = "", expected_version: int | None = None, today: date | None = None
 ) -> Item:
     """The responsible organisation acknowledges an item handed to it (待签收 → 已签收)."""
-    return workflow.transition(
-        obj=item, to=S.ACKNOWLEDGED, actor=actor, note=note, expected_version=expected_version, at=_at(today)
+    return _rectifying_move(
+        item=item, to=S.ACKNOWLEDGED, actor=actor, note=note, expected_version=expected_version, today=today
     )
 
 
@@ -101,14 +117,14 @@ def item_file_measures(
     today: date | None = None,
 ) -> Item:
     """File the rectification measures and start rectifying (已签收 → 整改中)."""
-    return workflow.transition(
-        obj=item,
+    return _rectifying_move(
+        item=item,
         to=S.RECTIFYING,
         actor=actor,
         note=note,
-        fields={"measures": _clean_text(measures)},
         expected_version=expected_version,
-        at=_at(today),
+        today=today,
+        measures=_clean_text(measures),
     )
 
 
@@ -116,9 +132,13 @@ def item_resume(
     *, item: Item, actor, note: str = "", expected_version: int | None = None, today: date | None = None
 ) -> Item:
     """Continue rectifying a returned item (退回 → 整改中)."""
-    return workflow.transition(
-        obj=item, to=S.RECTIFYING, actor=actor, note=note, expected_version=expected_version, at=_at(today)
+    return _rectifying_move(
+        item=item, to=S.RECTIFYING, actor=actor, note=note, expected_version=expected_version, today=today
     )
+
+
+# 立行立改: from these states an item fixed at once goes straight to verification.
+ON_THE_SPOT_STATES = (S.HANDED_DOWN, S.ACKNOWLEDGED)
 
 
 @transaction.atomic
@@ -128,24 +148,33 @@ def item_request_closure(
     actor,
     note: str = "",
     files: Sequence = (),
+    measures: str | None = None,
     expected_version: int | None = None,
     today: date | None = None,
 ) -> Item:
-    """Request closure (申请销号) with evidence files; the category may require at least one."""
+    """Request closure (申请销号) with evidence files; the category may require at least one.
+
+    From 待签收 or 已签收 this is 立行立改 (fixed on the spot): ``measures`` says what was done,
+    at least one file is required whatever the category, and the item is marked
+    ``fixed_on_the_spot``; the supervising side still verifies it like any closure.
+    """
     today = _today(today)
     locked = _lock(Item, item)
     _check_version(locked, expected_version)
     if files:
-        scoping.ensure_can(actor, RECTIFY, locked)
+        ensure_can_act(actor, RECTIFY, locked, RECTIFIER)
         validate_files(files)
         if (locked.status, S.CLOSURE_REQUESTED) in workflow.rules_for(Item):
             _write_evidence(item=locked, files=files, actor=actor, purpose="closure")
+    fields = {"closure_requested_on": today, **proxy_fields(locked, actor, today)}
+    if locked.status in ON_THE_SPOT_STATES:
+        fields.update(measures=_clean_text(measures), fixed_on_the_spot=True)
     item = workflow.transition(
         obj=item,
         to=S.CLOSURE_REQUESTED,
         actor=actor,
         note=note,
-        fields={"closure_requested_on": today},
+        fields=fields,
         expected_version=expected_version,
         at=_at(today),
     )
@@ -164,16 +193,19 @@ def item_request_closure(
 def item_verify(
     *, item: Item, actor, note: str = "", expected_version: int | None = None, today: date | None = None
 ) -> Item:
-    """The supervising side verifies the closure (申请销号 → 已销号); a late closure is marked for good."""
+    """The supervising side verifies the closure (申请销号 → 已销号); its verifier (审核人) is recorded.
+
+    A closure requested after the deadline is marked late for good; the verifier's own delay
+    is not the rectifying side's (it is the figure 核验用时). The progress stays as last reported.
+    """
     today = _today(today)
     locked = _lock(Item, item)
-    late = bool(locked.deadline and not locked.long_term and today > locked.deadline)
     item = workflow.transition(
         obj=item,
         to=S.CLOSED,
         actor=actor,
         note=note,
-        fields={"closed_on": today, "closed_by": actor, "closed_late": late, "percent": 100},
+        fields={"closed_on": today, "closed_by": actor, "closed_late": is_closed_late(locked)},
         expected_version=expected_version,
         at=_at(today),
     )
@@ -240,7 +272,7 @@ def item_move(
     if to == S.RECTIFYING and item.status == S.RETURNED:
         return item_resume(**common)
     if to == S.CLOSURE_REQUESTED:
-        return item_request_closure(files=files, **common)
+        return item_request_closure(files=files, measures=measures, **common)
     if to == S.CLOSED:
         return item_verify(**common)
     if to == S.RETURNED:
@@ -261,7 +293,7 @@ def progress_add(
     """Record a dated progress entry (整改进展) with a percentage and optional evidence files."""
     today = _today(today)
     locked = _lock(Item, item)
-    scoping.ensure_can(actor, RECTIFY, locked)
+    ensure_can_act(actor, RECTIFY, locked, RECTIFIER)
     errors: dict[str, list] = {}
     if locked.status not in PROGRESS_STATES:
         raise ValidationError(_("Progress can be recorded only while the item is being rectified."))
@@ -290,11 +322,14 @@ def progress_add(
         text=_clean_text(text),
         percent=int(percent),
         actor=actor if getattr(actor, "pk", None) else None,
+        created_at=_at(today) or timezone.now(),
     )
     if files:
         _write_evidence(item=locked, files=files, actor=actor, purpose="progress", progress=entry)
-    locked.percent = int(percent)
+    changed = {"percent": int(percent), **proxy_fields(locked, actor, today)}
+    for name, value in changed.items():
+        setattr(locked, name, value)
     locked.version += 1
-    locked.save(update_fields=["percent", "version"])
-    item.__dict__.update(percent=locked.percent, version=locked.version)
+    locked.save(update_fields=[*changed, "version"])
+    item.__dict__.update({name: getattr(locked, name) for name in [*changed, "version"]})
     return entry

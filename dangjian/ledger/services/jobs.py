@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,7 @@ from dangjian.notices.selectors import recipients_for_org
 from dangjian.notices.services import notify
 
 from .. import params
+from ..deadlines import days_overdue_expr, overdue_q
 from ..models import (
     Escalation,
     Item,
@@ -22,6 +23,7 @@ from ..models import (
 )
 from ..rules import RECTIFY, VERIFY
 from ._common import (
+    WORKING_STATES,
     S,
     _notify_org,
     _today,
@@ -49,13 +51,15 @@ SCHEDULE_AHEAD_DAYS = 30
 def reminders_run(*, today: date) -> dict[str, int]:
     """Schedule and send deadline reminders (7 and 1 days before, the day after); idempotent.
 
-    Reminder rows are scheduled for open items whose deadline is within the next 30 days,
+    Only items the rectifying side is working on get reminders: once it has asked for closure
+    the deadline is no longer its to meet (see ``deadlines.overdue_q``). Reminder rows are
+    scheduled for those items whose deadline is within the next 30 days,
     one per (item, kind, deadline, organisation), so a second run creates nothing. A row is
     sent once (``sent_at``), skipped when cancelled, and skipped when its window has passed
     (a job that did not run for a week does not send stale "due in 7 days" messages).
     """
     items = (
-        Item.objects.open()
+        Item.objects.filter(status__in=WORKING_STATES)
         .filter(long_term=False, deadline__gte=today - timedelta(days=7))
         .filter(deadline__lte=today + timedelta(days=SCHEDULE_AHEAD_DAYS))
         .values_list("pk", "deadline", "org_id")
@@ -69,7 +73,7 @@ def reminders_run(*, today: date) -> dict[str, int]:
     due = (
         Reminder.objects.filter(sent_at__isnull=True, cancelled=False, due_on__lte=today)
         .filter(due_on__gte=today - timedelta(days=7), item__deadline=F("deadline"), item__org_id=F("org_id"))
-        .exclude(item__status__in=[S.DRAFT, S.CLOSED])
+        .filter(item__status__in=WORKING_STATES)
         .select_related("item", "item__org", "item__supervisor_org")
         .order_by("pk")
     )
@@ -117,11 +121,15 @@ def reminders_run(*, today: date) -> dict[str, int]:
 
 
 def escalations_run(*, today: date) -> dict[str, int]:
-    """Put items overdue beyond the parameter on the escalation list (once per deadline); resolve closed ones."""
+    """Record every item overdue beyond the parameter (once per deadline) and notify its supervisors.
+
+    Every item counts whatever its history (items created in bulk, items whose job runs were
+    missed): the run asks ``Item.objects.overdue`` — the one definition — not what earlier runs
+    saw. A record is resolved when its item is no longer overdue or its deadline moved.
+    """
     days = int(param(params.ESCALATE_AFTER_DAYS.key))
     overdue = list(
-        Item.objects.open()
-        .filter(long_term=False, deadline__lt=today - timedelta(days=days))
+        Item.objects.overdue(today, beyond=days)
         .exclude(Exists(Escalation.objects.filter(item=OuterRef("pk"), deadline=OuterRef("deadline"))))
         .select_related("org", "supervisor_org")
     )
@@ -140,7 +148,7 @@ def escalations_run(*, today: date) -> dict[str, int]:
         )
     resolved = (
         Escalation.objects.filter(resolved_on__isnull=True)
-        .filter(Q(item__status=S.CLOSED) | ~Q(item__deadline=F("deadline")))
+        .filter(~Q(item__in=Item.objects.overdue(today).values("pk")) | ~Q(item__deadline=F("deadline")))
         .update(resolved_on=today)
     )
     return {"listed": len(overdue), "resolved": resolved}
@@ -169,7 +177,7 @@ def snapshot_month(*, month: date, today: date | None = None) -> int:
     month = month_start(month)
     as_of = min(_today(today), month_end(month))
     handed = Item.objects.handed_down()
-    overdue_q = Q(deadline__lt=as_of, long_term=False) & ~Q(status=S.CLOSED)
+    overdue = overdue_q(as_of)
     figures = {
         row["org_id"]: row
         for row in handed.order_by()
@@ -178,8 +186,8 @@ def snapshot_month(*, month: date, today: date | None = None) -> int:
             total=Count("pk"),
             closed=Count("pk", filter=Q(status=S.CLOSED)),
             closed_late=Count("pk", filter=Q(status=S.CLOSED, closed_late=True)),
-            overdue=Count("pk", filter=overdue_q),
-            oldest_deadline=Min("deadline", filter=overdue_q),
+            overdue=Count("pk", filter=overdue),
+            days_max=Max(days_overdue_expr(as_of), filter=overdue),
         )
     }
     by_status: dict[int, dict[str, int]] = {}
@@ -204,7 +212,7 @@ def snapshot_month(*, month: date, today: date | None = None) -> int:
             "closed_on_time": row["closed"] - row["closed_late"],
             "closed_late": row["closed_late"],
             "overdue": row["overdue"],
-            "overdue_days_max": (as_of - row["oldest_deadline"]).days if row["oldest_deadline"] else 0,
+            "overdue_days_max": row["days_max"].days if row["days_max"] else 0,
             "by_status": by_status.get(org_id, {}),
             "taken_at": now,
         }

@@ -24,7 +24,7 @@ from ..models import (
     ItemList,
     Source,
 )
-from ..rules import HAND_DOWN, RECTIFY, hand_down_cap
+from ..rules import HAND_DOWN, ISSUER, RECTIFY, ensure_can_act, hand_down_cap
 from ._common import (
     _LS,
     S,
@@ -261,7 +261,7 @@ def _create_items(
     today: date | None = None,
     **values,
 ) -> list[Item]:
-    scoping.ensure_can(actor, hand_down_cap(item_list), item_list.org)
+    ensure_can_act(actor, hand_down_cap(item_list), item_list, ISSUER)
     item_list = _lock(ItemList, item_list)
     today = _today(today)
     issued = item_list.status == _LS.ISSUED
@@ -342,7 +342,7 @@ def item_hand_down_many(
     orgs = list(dict.fromkeys(orgs))
     if not orgs:
         raise ValidationError({"orgs": _("Please choose at least one organisation.")})
-    scoping.ensure_can(actor, HAND_DOWN, item_list.org)
+    ensure_can_act(actor, HAND_DOWN, item_list, ISSUER)
     group = ItemGroup.objects.create(
         item_list=item_list, org=item_list.org, title=_clean_text(title)[:300] or "-"
     )

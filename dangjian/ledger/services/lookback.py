@@ -10,14 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dangjian.core import scoping, workflow
+from dangjian.core import workflow
 
 from ..models import (
     Item,
     ItemList,
     Recheck,
 )
-from ..rules import RECTIFY, VERIFY
+from ..rules import ISSUER, RECTIFY, SUPERVISOR, VERIFY, ensure_can_act, ensure_independent
 from ._common import (
     S,
     _at,
@@ -43,8 +43,10 @@ def recheck_schedule(
 ) -> list[Recheck]:
     """Schedule a look-back of one closed item, or of a whole list (all its closed items or a random sample of N).
 
-    Items that already have a look-back waiting are skipped in a list; for a single item
-    that is refused.
+    Look-backs are the supervising side's: for one item the right is checked at its supervising
+    organisation; for a list, at the list's organisation, and only the closed items this actor
+    supervises are taken. Items that already have a look-back waiting are skipped in a list;
+    for a single item that is refused.
     """
     today = _today(today)
     if (item is None) == (item_list is None):
@@ -53,16 +55,17 @@ def recheck_schedule(
         raise ValidationError({"scheduled_on": _("The look-back date cannot be in the past.")})
     pending = Recheck.objects.filter(result="", done_on__isnull=True).values("item_id")
     if item is not None:
-        scoping.ensure_can(actor, VERIFY, item)
+        ensure_can_act(actor, VERIFY, item, SUPERVISOR)
         if item.status != S.CLOSED:
             raise ValidationError(_("Only closed items can be re-checked."), code="not_closed")
         if Recheck.objects.filter(item=item, result="", done_on__isnull=True).exists():
             raise ValidationError(_("A look-back of this item is already scheduled."))
         candidates = [item]
     else:
-        scoping.ensure_can(actor, VERIFY, item_list.org)
+        ensure_can_act(actor, VERIFY, item_list, ISSUER)
         qs = (
             item_list.items.visible_to(actor)
+            .on_side(actor, VERIFY, SUPERVISOR)
             .filter(status=S.CLOSED)
             .exclude(pk__in=pending)
             .order_by("number")
@@ -100,11 +103,15 @@ def recheck_record(
     expected_version: int | None = None,
     today: date | None = None,
 ) -> Recheck:
-    """Record a look-back: confirmed, or relapsed — then the item reopens for a new round with a new deadline."""
+    """Record a look-back: confirmed, or relapsed — then the item reopens for a new round with a new deadline.
+
+    Only the supervising side records it, and never somebody who rectified the item.
+    """
     today = _today(today)
     recheck = _lock(Recheck, recheck)
     item = _lock(Item, recheck.item)
-    scoping.ensure_can(actor, VERIFY, item)
+    ensure_can_act(actor, VERIFY, item, SUPERVISOR)
+    ensure_independent(item, actor)
     if recheck.done_on is not None:
         raise ValidationError(_("This look-back has already been recorded."))
     if result not in (Recheck.Result.CONFIRMED, Recheck.Result.RELAPSED):
@@ -145,6 +152,10 @@ def recheck_record(
                 "closed_by": None,
                 "closed_late": False,
                 "closure_requested_on": None,
+                "fixed_on_the_spot": False,
+                "proxy_by": None,
+                "proxy_at": None,
+                # A new round starts from nothing reported; the reopening step records why.
                 "percent": 0,
             },
         )

@@ -137,11 +137,13 @@ def _extension(world, key):
 
 
 def _closed(world, key, prefix):
+    """Rectified by the organisation's own secretary, verified by the administrator (never the same person)."""
     services = _services()
     item, title = _new_item(world, key, prefix)
-    services.item_acknowledge(item=item, actor=world.admin)
-    services.item_file_measures(item=item, actor=world.admin, measures="措施")
-    services.item_request_closure(item=item, actor=world.admin, files=[_evidence_file(f"销号材料-{key}.pdf")])
+    rectifier = world.get("account", key)
+    services.item_acknowledge(item=item, actor=rectifier)
+    services.item_file_measures(item=item, actor=rectifier, measures="措施")
+    services.item_request_closure(item=item, actor=rectifier, files=[_evidence_file(f"销号材料-{key}.pdf")])
     services.item_verify(item=item, actor=world.admin)
     item.refresh_from_db()
     return item, title
@@ -371,11 +373,14 @@ ROUTES = {
     "ledger:accountability_create": write(
         "item",
         lambda w, item, key: {
-            "form": "criticism",
+            "target": "cadre",
             "person_name": "走查责任人",
+            "outcome": "accountable",
+            "forms": ["notice"],
+            "body": "org_dept",
+            "facts": "整改逾期，予以通报。",
             "decided_on": _today().isoformat(),
             "document_number": "",
-            "note": "",
         },
     ),
     "ledger:extension_decide": write("extension", lambda w, ext, key: {"approve": "1", "note": ""}),

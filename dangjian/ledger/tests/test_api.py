@@ -144,5 +144,11 @@ def test_progress_on_an_outside_item_is_not_found(client, personas, world):
 def test_the_moves_available_to_me_are_listed(client, personas, world):
     login(client, personas.village_a1)
     data = client.get(transition_url(world.item_a1)).json()
-    assert data == {"version": world.item_a1.version, "moves": [{"to": "acknowledged", "label": "签收"}]}
+    assert data == {
+        "version": world.item_a1.version,
+        "moves": [
+            {"to": "acknowledged", "label": "签收"},
+            {"to": "closure_requested", "label": "立行立改，申请销号"},
+        ],
+    }
     assert client.get(transition_url(world.item_a2)).status_code == 404

@@ -44,6 +44,7 @@ def test_zero_days_is_the_start_day():
 class _Item:
     def __init__(self, deadline, status=S.RECTIFYING, long_term=False):
         self.deadline, self.status, self.long_term = deadline, status, long_term
+        self.closure_requested_on = self.closed_on = None
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,36 @@ def test_the_tiny_demo_has_lists_and_items_in_every_state(db):
     assert RollupSnapshot.objects.exists()
     lights = set(Item.objects.with_light(ctx.data["reference_day"]).values_list("light", flat=True))
     assert lights == {"green", "yellow", "red", "none"}
+    _assert_the_demo_follows_the_rules(ctx.data["reference_day"])
+
+
+def _assert_the_demo_follows_the_rules(day):
+    """What the demo shows is what the rules would produce (issue 7 finding 8, issue 8 points 1, 3, 5)."""
+    from dangjian.ledger import rules
+
+    closed = Item.objects.filter(status=S.CLOSED)
+    assert closed.exists() and all(
+        i.closed_by_id and i.closed_by_id not in rules.rectifier_ids(i) for i in closed
+    )
+    # Every percentage shown was reported by somebody.
+    for item in Item.objects.exclude(percent=0):
+        assert item.progress_entries.filter(percent=item.percent).exists(), item
+    assert Item.objects.filter(fixed_on_the_spot=True, status=S.CLOSED).exists()
+    assert Item.objects.filter(proxy_by__isnull=False).exists()
+    # Closed late exactly when the closure was requested after the deadline.
+    for item in closed.exclude(long_term=True):
+        assert item.closed_late == (item.closure_requested_on > item.deadline), item
+    # The daily job has listed every item overdue beyond N days, whatever its history.
+    overdue = set(Item.objects.overdue(day, beyond=7).values_list("pk", flat=True))
+    assert (
+        overdue
+        and set(Escalation.objects.filter(resolved_on__isnull=True).values_list("item_id", flat=True))
+        == overdue
+    )
+    outcomes = set(Accountability.objects.values_list("outcome", flat=True))
+    assert {Accountability.Outcome.ACCOUNTABLE, Accountability.Outcome.TOLERATED} <= outcomes
+    # Extensions were asked before the deadline they wanted to move.
+    assert all(e.requested_at.date() <= e.current_deadline for e in ExtensionRequest.objects.all())
 
 
 @pytest.mark.usefixtures("media")
@@ -81,6 +111,16 @@ def test_bulk_items_are_inserted_with_a_history_that_ends_in_their_state(db):
     for item_list in ItemList.objects.all():
         assert [(c.old, c.new) for c in steps[("itemlist", item_list.pk)]] == [("draft", "issued")]
     assert {c.new for path in steps.values() for c in path} >= {S.CLOSED, S.RETURNED, S.RECTIFYING}
+    # Bulk items follow the rules too: reported progress, a verifier who did not rectify, lateness at the request.
+    for item in Item.objects.exclude(percent=0):
+        assert item.progress_entries.filter(percent=item.percent).exists(), item
+    for item in Item.objects.filter(status=S.CLOSED):
+        rectifiers = {
+            c.actor_id for c in steps[("item", item.pk)] if c.new in (S.ACKNOWLEDGED, S.CLOSURE_REQUESTED)
+        }
+        assert item.closed_by_id and item.closed_by_id not in rectifiers
+        assert item.closed_late == (not item.long_term and item.closure_requested_on > item.deadline)
+        assert item.closure_requested_on <= item.closed_on
 
 
 @pytest.mark.usefixtures("media")

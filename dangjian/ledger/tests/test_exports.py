@@ -45,6 +45,8 @@ def test_the_export_has_the_standard_columns_in_the_standard_order(client, perso
         "完成情况",
         "佐证材料",
         "销号情况",
+        "审核人",
+        "代录",
         "备注",
     ]
     assert rows[0] == STANDARD_HEADERS

@@ -79,8 +79,10 @@ def test_a_relapse_reopens_the_item_for_round_two_and_keeps_both_rounds_in_histo
     assert Evidence.objects.filter(item=item, purpose="recheck", recheck=check, round=1).count() == 1
     assert personas.village_a1.notices.filter(kind="item_reopened").count() == 1
 
-    # Round two needs its own closure evidence and can be closed again (late this time).
-    walk_round_two = services.item_request_closure(item=item, actor=personas.village_a1, files=[pdf()])
+    # Round two needs its own closure evidence and can be closed again (requested late this time).
+    walk_round_two = services.item_request_closure(
+        item=item, actor=personas.village_a1, files=[pdf()], today=TODAY + timedelta(days=31)
+    )
     assert Evidence.objects.filter(item=item, purpose="closure", round=2).count() == 1
     item = services.item_verify(
         item=walk_round_two, actor=personas.township_a, today=TODAY + timedelta(days=31)

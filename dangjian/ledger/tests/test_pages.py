@@ -397,15 +397,21 @@ def test_the_inspector_records_accountability(client, personas, world):
     response = client.post(
         reverse("ledger:accountability_create", args=[item.pk]),
         {
-            "form": "criticism",
+            "target": "cadre",
             "person_name": "张三",
+            "outcome": "accountable",
+            "forms": ["notice", "admonition"],
+            "body": "discipline",
+            "facts": "阵地标识整改逾期。",
             "decided_on": TODAY.isoformat(),
             "document_number": "督字〔2026〕1号",
         },
     )
     assert response.status_code == 302
-    assert item.accountabilities.get().document_number == "督字〔2026〕1号"
-    assert "督字〔2026〕1号" in text(client.get(reverse("ledger:item_detail", args=[item.pk])))
+    record = item.accountabilities.get()
+    assert (record.document_number, record.forms) == ("督字〔2026〕1号", ["notice", "admonition"])
+    page = text(client.get(reverse("ledger:item_detail", args=[item.pk])))
+    assert "督字〔2026〕1号" in page and "通报、诫勉" in page and "纪委监委" in page
 
 
 def test_a_village_may_not_record_accountability(client, personas, world):
@@ -413,8 +419,12 @@ def test_a_village_may_not_record_accountability(client, personas, world):
     response = client.post(
         reverse("ledger:accountability_create", args=[world.item_a1.pk]),
         {
-            "form": "criticism",
+            "target": "cadre",
             "person_name": "张三",
+            "outcome": "accountable",
+            "forms": ["notice"],
+            "body": "discipline",
+            "facts": "逾期",
             "decided_on": TODAY.isoformat(),
         },
     )

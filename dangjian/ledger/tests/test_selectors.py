@@ -215,8 +215,14 @@ def test_the_escalation_list_shows_interviews_and_accountability(county, persona
         actor=personas.township_a,
     )
     services.accountability_record(
-        item=item, form="criticism", person_name="A1村书记", decided_on=TODAY, actor=personas.township_a
+        item=item,
+        forms=["notice"],
+        person_name="A1村书记",
+        body="party_committee",
+        facts="逾期",
+        decided_on=TODAY,
+        actor=personas.township_a,
     )
-    (row,) = selectors.escalation_rows(personas.township_a)
-    assert (row.item_id, row.interviews, row.accountabilities) == (item.pk, 1, 1)
-    assert list(selectors.escalation_rows(personas.township_b)) == []
+    (row,) = selectors.escalation_rows(personas.township_a, TODAY)
+    assert (row.pk, row.interview_count, row.accountability_count, row.listed_on) == (item.pk, 1, 1, TODAY)
+    assert list(selectors.escalation_rows(personas.township_b, TODAY)) == []

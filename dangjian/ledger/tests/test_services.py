@@ -370,7 +370,8 @@ def test_the_rectifying_side_cannot_decide_its_own_extension(county, personas):
         requested_to=item.deadline + timedelta(days=9),
         reason="人手不足",
     )
-    with pytest.raises(ValidationError, match="职责分离"):
+    # A. 镇 holds the verify right only in its own subtree, not at the supervising county.
+    with pytest.raises(PermissionDenied):
         services.extension_decide(extension=ext, actor=personas.township_a, approve=True)
     ext.refresh_from_db()
     assert ext.status == ExtensionRequest.Status.PENDING
@@ -383,19 +384,39 @@ def test_accountability_is_recorded_by_an_inspector_with_its_form(county, person
     item = handed_item(county, personas)
     with pytest.raises(ValidationError) as exc:
         services.accountability_record(
-            item=item, form="banished", person_name="", decided_on=TODAY, actor=personas.inspector
+            item=item, forms=["banished"], person_name="", decided_on=TODAY, actor=personas.inspector
         )
-    assert exc.value.message_dict == {"form": ["请选择问责方式。"], "person_name": ["请填写被问责人。"]}
+    assert exc.value.message_dict == {
+        "forms": [
+            "“banished”不是对党的领导干部的问责方式；可选：通报、诫勉、组织调整或者组织处理、纪律处分。"
+        ],
+        "person_name": ["请填写被问责的领导干部。"],
+        "body": ["请选择问责机关（党委（党组）、纪委监委或组织部门）。"],
+        "facts": ["请填写问责事实。"],
+    }
+    assert not item.accountabilities.exists()
     record = services.accountability_record(
         item=item,
-        form="notice",
+        forms=["notice"],
         person_name="张三",
+        body="discipline",
+        facts="整改逾期",
         decided_on=TODAY,
         document_number="萍纪〔2026〕5号",
         actor=personas.inspector,
     )
-    assert record.get_form_display() == "通报批评"
+    assert (record.forms_display(), record.get_body_display(), record.get_outcome_display()) == (
+        "通报",
+        "纪委监委",
+        "予以问责",
+    )
     with pytest.raises(PermissionDenied):
         services.accountability_record(
-            item=item, form="notice", person_name="张三", decided_on=TODAY, actor=personas.village_a1
+            item=item,
+            forms=["notice"],
+            person_name="张三",
+            body="discipline",
+            facts="整改逾期",
+            decided_on=TODAY,
+            actor=personas.village_a1,
         )

@@ -11,9 +11,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangjian.ledger import services
-from dangjian.ledger.models import Escalation, RollupSnapshot
+from dangjian.ledger.models import Escalation, Item, RollupSnapshot
 
-from .test_pages import _make_items, build_world, login, text
+from .test_pages import TODAY, _make_items, build_world, login, text
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,10 @@ def test_the_pressure_view_shows_on_time_closure_by_level(client, personas, coun
 
 def test_the_escalation_list_links_to_interview_and_accountability(client, personas, county, world):
     item = world.item_a1
-    services.escalations_run(today=item.deadline + timedelta(days=30))
+    Item.objects.filter(pk=item.pk).update(
+        issued_on=TODAY - timedelta(days=60), deadline=TODAY - timedelta(days=30)
+    )
+    services.escalations_run(today=TODAY)
     assert Escalation.objects.filter(item=item).exists()
     login(client, personas.township_a)
     body = text(client.get(reverse("ledger:escalations")))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core import attachments, audit, documents
-from dangjian.core.scoping import can, ensure_can, get_for_user
+from dangjian.core.scoping import get_for_user
 
 from .. import selectors, services, sources
 from ..deadlines import light
@@ -26,6 +26,7 @@ from ..forms import (
     add_service_error,
 )
 from ..models import Accountability, Evidence, ExtensionRequest, Item, ItemGroup, Recheck
+from ..rules import RECTIFIER, SUPERVISOR, can_act, separation_violated
 from .common import INSPECT, RECTIFY, VERIFY, flash_error, flash_form_errors
 
 # Extra fields each target state asks for in its small form.
@@ -33,6 +34,8 @@ MOVE_FIELDS = {
     Item.Status.RECTIFYING: ("note", "measures"),
     Item.Status.CLOSURE_REQUESTED: ("note", "files"),
 }
+# 立行立改 (fixed on the spot) from these states: what was done, and the evidence.
+ON_THE_SPOT_FIELDS = ("note", "measures", "files")
 
 
 def _item(user, pk: int) -> Item:
@@ -56,7 +59,8 @@ def _move_forms(item: Item, user) -> list[dict]:
     """One small form per move this user may try; fields depend on the target state."""
     forms = []
     for to, rule in selectors.item_moves(item, user):
-        fields = MOVE_FIELDS.get(to, ("note",))
+        on_the_spot = to == Item.Status.CLOSURE_REQUESTED and item.status in services.ON_THE_SPOT_STATES
+        fields = ON_THE_SPOT_FIELDS if on_the_spot else MOVE_FIELDS.get(to, ("note",))
         form = TransitionForm(initial={"to": to, "version": item.version, "measures": item.measures})
         forms.append(
             {
@@ -65,6 +69,7 @@ def _move_forms(item: Item, user) -> list[dict]:
                 "form": form,
                 "fields": fields,
                 "note_required": rule.note_required,
+                "on_the_spot": on_the_spot,
             }
         )
     return forms
@@ -80,8 +85,10 @@ def item_detail(request, pk: int):
     item = selectors.item_for_page(user, pk)
     evidence = list(item.evidence.all())
     progress = list(item.progress_entries.all())
-    can_rectify = can(user, RECTIFY, item)
-    can_verify = can(user, VERIFY, item.supervisor_org) if item.supervisor_org_id else False
+    can_rectify = can_act(user, RECTIFY, item, RECTIFIER)
+    supervising = can_act(user, VERIFY, item, SUPERVISOR)
+    # Whoever rectified the item sees no form to verify it, decide its extensions or look back on it.
+    can_verify = supervising and not separation_violated(item, user)
     return render(
         request,
         "ledger/item_detail.html",
@@ -106,10 +113,13 @@ def item_detail(request, pk: int):
             else None,
             "decision_form": ExtensionDecisionForm() if can_verify else None,
             "recheck_form": RecheckScheduleForm()
-            if can_verify and item.status == Item.Status.CLOSED
+            if supervising and item.status == Item.Status.CLOSED
             else None,
             "recheck_record_form": RecheckRecordForm() if can_verify else None,
-            "can_inspect": can(user, INSPECT, item),
+            "can_inspect": can_act(user, INSPECT, item, SUPERVISOR),
+            "verification_days": selectors.verification_days(item)
+            if supervising or can_act(user, INSPECT, item, SUPERVISOR)
+            else None,
             "timeline": audit.timeline(item, viewer=user),
             "breadcrumbs": _crumbs(item),
         },
@@ -266,8 +276,11 @@ def recheck_record(request, pk: int):
 def accountability_create(request, pk: int):
     """Record an accountability decision (问责) over an item; the form needs the same right as the decision."""
     item = _item(request.user, pk)
-    ensure_can(request.user, INSPECT, item)  # the service's own check, before the form is shown (403)
-    form = AccountabilityForm(request.POST or None, initial={"person_name": item.responsible_person})
+    if not can_act(request.user, INSPECT, item, SUPERVISOR):
+        raise PermissionDenied(_("Only the supervising side records accountability for this item."))
+    form = AccountabilityForm(
+        request.POST or None, item=item, initial={"person_name": item.responsible_person}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.accountability_record(item=item, actor=request.user, **form.cleaned_data)

@@ -14,15 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dangjian.core import params, registry
+from dangjian.core import registry
 from dangjian.core.exports import xlsx_response
 from dangjian.core.scoping import can, get_for_user, get_scope
 from dangjian.orgs.models import Organisation
 
 from .. import charts, selectors
-from .. import params as ledger_params
+from ..deadlines import days_overdue
 from ..forms import MonthForm
 from ..models import Item
+from ..rules import SUPERVISOR, can_act
 from .common import EXPORT, INSPECT, VERIFY
 
 PER_PAGE = 50
@@ -144,23 +145,26 @@ def escalations(request):
     """Items overdue beyond the allowed days, for supervisors: record an interview or accountability."""
     if not (can(request.user, VERIFY) or can(request.user, INSPECT)):
         raise PermissionDenied(_("Only supervisors see the escalation list."))
-    page = Paginator(selectors.escalation_rows(request.user), PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    page = Paginator(selectors.escalation_rows(request.user, today), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     actions = registry.actions_for("escalation")
-    for row in page:
-        row.days_overdue = (today - row.deadline).days
+    for item in page:
+        item.days_overdue = days_overdue(item, today)
         # Buttons other modules add here (e.g. the talks module's "record an interview").
-        row.actions = [
-            (action, reverse(action.url_name, args=[row.item_id]))
+        item.actions = [
+            (action, reverse(action.url_name, args=[item.pk]))
             for action in actions
-            if can(request.user, action.cap, row.item)
+            if can_act(request.user, action.cap, item, SUPERVISOR)
         ]
+        item.can_hold_accountable = can_act(request.user, INSPECT, item, SUPERVISOR)
     return render(
         request,
         "ledger/escalations.html",
         {
             "page": page,
-            "after_days": params.get(ledger_params.ESCALATE_AFTER_DAYS.key),
+            "after_days": selectors.escalate_after_days(),
             "breadcrumbs": [(_("Lists"), reverse("ledger:list_index")), (_("Escalation"), None)],
         },
     )
