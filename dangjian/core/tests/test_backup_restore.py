@@ -57,7 +57,7 @@ def installation(county, personas, media):
     ledger.progress_add(
         item=item,
         actor=personas.admin,
-        on=item.created_at.date(),
+        on=item.issued_on,
         text="进展",
         percent=10,
         files=[SimpleUploadedFile("佐证.pdf", b"%PDF-1.4 evidence")],
