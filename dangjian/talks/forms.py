@@ -14,7 +14,7 @@ from dangjian.core.attachments import MultipleFileField
 from dangjian.core.caps import Cap
 from dangjian.ledger import door
 from dangjian.orgs.forms import DateInput, TablerFormMixin
-from dangjian.orgs.models import Organisation, Person
+from dangjian.orgs.models import Organisation, Person, Post
 
 from .models import ProblemSource, TalkCampaign, TalkKind, TalkTopic
 
@@ -30,10 +30,12 @@ class PersonSingleChoice(forms.ModelChoiceField):
 
 
 def _people(user, org=None):
+    """People the user may see: those of ``org`` itself, else the cadres on post (a county has thousands)."""
     qs = Person.objects.visible_to(user).current().select_related("org").order_by("org__path", "name")
     if org is not None:
-        qs = qs.filter(org__path__startswith=org.path)
-    return qs
+        return qs.filter(org=org)
+    on_post = Post.objects.current().values("person_id")
+    return qs.filter(pk__in=on_post)
 
 
 class InterviewForm(TablerFormMixin, forms.Form):
@@ -59,7 +61,7 @@ class InterviewForm(TablerFormMixin, forms.Form):
     def __init__(self, *args, user=None, org=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None and org is not None:
-            self.fields["talkee_person"].queryset = _people(user).filter(org=org)
+            self.fields["talkee_person"].queryset = _people(user, org)
 
 
 class CampaignForm(TablerFormMixin, forms.Form):
@@ -111,7 +113,7 @@ class TalkPlanForm(TablerFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, user=None, campaign=None, **kwargs):
+    def __init__(self, *args, user=None, campaign=None, org=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = TalkTopic.objects.filter(active=True)
         self.fields["topics"].widget.attrs["class"] = "form-check-input"
@@ -124,7 +126,11 @@ class TalkPlanForm(TablerFormMixin, forms.Form):
             self.fields["organiser"].queryset = Organisation.objects.where_can(user, Cap.INSPECT).order_by(
                 "path"
             )
-            self.fields["talkees"].queryset = _people(user)
+            self.fields["talkees"].queryset = _people(user, org)
+            if org is None:
+                self.fields["talkees"].help_text = _(
+                    "Cadres on post; add ?org= to the address to pick any member of one organisation."
+                )
 
 
 class ProblemForm(TablerFormMixin, forms.Form):

@@ -448,16 +448,24 @@ def hand_over(*, talk: TalkRecord, actor, today: date | None = None) -> list:
         for p in problems
         if p.item_id is None
     ]
+    # In a collective talk every talkee states the commitment: one task per talkee's organisation.
+    if talk.collective:
+        people = list(talk.talkees.select_related("org").order_by("org__path"))
+        targets = list({p.org_id: (p.org, p.name) for p in people}.values())
+    else:
+        targets = [(talk.org, talk.talkee)]
     findings += [
         door.Finding(
             title=c.text,
-            key=f"commitment-{c.pk}",
+            key=f"commitment-{c.pk}" if not talk.collective else f"commitment-{c.pk}-{org.pk}",
+            org=org,
             kind="task",
             deadline=c.deadline,
             remarks=str(_("Commitment stated in the talk")),
-            responsible_leader=talk.talkee[:60],
+            responsible_leader=name[:60],
         )
         for c in talk.commitment_rows.all()
+        for org, name in targets
     ]
     items = []
     if findings:

@@ -17,6 +17,7 @@ from dangjian.core import attachments, audit, documents, exports, scoping
 from dangjian.core.caps import Cap
 from dangjian.core.generic import ObjectView, ServiceFormView
 from dangjian.ledger import door
+from dangjian.orgs.models import Organisation
 
 from . import forms, selectors, services
 from .models import TalkCampaign, TalkRecord, right_for
@@ -234,7 +235,12 @@ class TalkPlan(ServiceFormView):
             raise PermissionDenied(self.denied_message)
 
     def get_form_kwargs(self, obj) -> dict:
-        return {"user": self.request.user}
+        org = None
+        if (self.request.GET.get("org") or "").isdigit():
+            org = (
+                Organisation.objects.visible_to(self.request.user).filter(pk=self.request.GET["org"]).first()
+            )
+        return {"user": self.request.user, "org": org}
 
     def perform(self, form, obj, user):
         return services.talk_plan(actor=user, **form.cleaned_data)

@@ -241,3 +241,27 @@ def test_a_campaign_cannot_close_while_a_talk_is_being_prepared(personas, talks)
     assert services.campaign_close(campaign=talks.campaign, actor=personas.township_a).status == "closed"
     with pytest.raises(ValidationError):
         plan(talks, personas, person=talks.sec_a2)
+
+
+def test_a_collective_talks_commitment_becomes_a_task_of_each_talkees_organisation(county, personas, talks):
+    together = plan(talks, personas, talkees=[talks.sec_a1, talks.sec_a2], collective=True)
+    services.commitment_add(
+        talk=together,
+        actor=personas.township_a,
+        text="年底前书面报告整改情况",
+        deadline=TODAY + timedelta(days=20),
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.problem_add(
+            talk=together,
+            actor=personas.township_a,
+            source="daily",
+            title="x",
+            deadline=TODAY + timedelta(days=9),
+        )
+    assert exc.value.message_dict == {"title": ["问题清单在个别谈话中交付；集体谈话只记录表态承诺。"]}
+    items = services.talk_close(talk=together, actor=personas.township_a, content="集体谈话")
+    assert sorted((i.org_id, i.kind, i.responsible_leader) for i in items) == [
+        (county.village_a1.pk, "task", "赵一"),
+        (county.village_a2.pk, "task", "钱二"),
+    ]
