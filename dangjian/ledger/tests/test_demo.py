@@ -60,7 +60,7 @@ def _assert_the_demo_follows_the_rules(day):
         i.closed_by_id and i.closed_by_id not in rules.rectifier_ids(i) for i in closed
     )
     # Every percentage shown was reported by somebody.
-    for item in bulk.exclude(percent=0):
+    for item in Item.objects.exclude(percent=0):
         assert item.progress_entries.filter(percent=item.percent).exists(), item
     assert Item.objects.filter(fixed_on_the_spot=True, status=S.CLOSED).exists()
     assert Item.objects.filter(proxy_by__isnull=False).exists()
