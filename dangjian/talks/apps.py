@@ -22,6 +22,7 @@ class TalksConfig(ModuleConfig):
     verbose_name = _("Talks")
 
     url_prefix = "talks/"
+    api = "dangjian.talks.api.register"
     nav = (NavEntry(key="talks", label=_("Talks"), icon="messages", url_name="talks:index", order=45),)
     capabilities = {"discipline_talk": _("Organise and read admonishment talks and letter inquiries")}
     role_capabilities = {"org_dept": {"discipline_talk"}, "inspector": {"discipline_talk"}}

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from dangjian.core.tests.leakwalk import create, detail, page, write
+from dangjian.core.tests.leakwalk import api_action, api_detail, api_list, create, detail, page, write
 
 
 def _today():
@@ -202,4 +202,12 @@ ROUTES = {
     ),
     "talks:talk_document": detail(("talk", "planned_talk", "admonition")),
     "talks:interview_create": write("item", _interview, kwargs=lambda item: {"item_pk": item.pk}),
+    "api-talk-campaign-list": api_list("campaign"),
+    "api-talk-campaign-detail": api_detail("campaign"),
+    "api-talk-campaign-coverage": api_detail("campaign"),
+    "api-talk-list": api_list(("talk", "planned_talk", "admonition")),
+    "api-talk-detail": api_detail(("talk", "planned_talk", "admonition")),
+    "api-talk-close": api_action(
+        "planned_talk", lambda world, talk, key: {"version": talk.version, "content": "走查接口谈话记录"}
+    ),
 }
