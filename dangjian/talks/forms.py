@@ -38,6 +38,19 @@ def _people(user, org=None):
     return qs.filter(pk__in=on_post)
 
 
+def _accounts(user):
+    """Accounts holding a role at an organisation the user may see (talkers who may then read the talk)."""
+    from dangjian.accounts.models import RoleAssignment, User
+
+    holders = RoleAssignment.objects.visible_to(user).values("user_id")
+    return User.objects.filter(pk__in=holders, is_active=True).order_by("display_name", "username")
+
+
+class AccountChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return str(obj)
+
+
 class InterviewForm(TablerFormMixin, forms.Form):
     """An interview (约谈) over an overdue item: who, whom (from the item organisation's roster), when, what."""
 
@@ -75,6 +88,12 @@ class CampaignForm(TablerFormMixin, forms.Form):
     talker = forms.CharField(
         label=_("Talkers"), max_length=200, help_text=_("Names and posts of the leaders who talk.")
     )
+    talkers = AccountChoice(
+        label=_("Talkers with an account"),
+        queryset=None,
+        required=False,
+        help_text=_("They see the campaign."),
+    )
     target_mode = forms.ChoiceField(label=_("Targets"), choices=TalkCampaign.TargetMode.choices)
     targets = PersonChoice(
         label=_("Picked people"),
@@ -87,6 +106,7 @@ class CampaignForm(TablerFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = Organisation.objects.where_can(user, Cap.INSPECT).order_by("path")
         self.fields["targets"].queryset = _people(user)
+        self.fields["talkers"].queryset = _accounts(user)
 
 
 class TalkPlanForm(TablerFormMixin, forms.Form):
@@ -100,6 +120,12 @@ class TalkPlanForm(TablerFormMixin, forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=120, required=False)
     talker = forms.CharField(label=_("Talked by"), max_length=200)
+    talkers = AccountChoice(
+        label=_("Talkers with an account"),
+        queryset=None,
+        required=False,
+        help_text=_("They see the talk's record."),
+    )
     talkees = PersonChoice(label=_("Talked to"), queryset=Person.objects.none(), required=False)
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics"),
@@ -117,6 +143,7 @@ class TalkPlanForm(TablerFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = TalkTopic.objects.filter(active=True)
         self.fields["topics"].widget.attrs["class"] = "form-check-input"
+        self.fields["talkers"].queryset = _accounts(user)
         if campaign is not None:
             del self.fields["organiser"], self.fields["kind"]
             self.fields["talkees"].queryset = campaign.targets.select_related("org").order_by(

@@ -268,7 +268,11 @@ class CampaignTalkPlan(TalkPlan):
         return {"user": self.request.user, "campaign": campaign}
 
     def get_initial(self, campaign) -> dict:
-        return {"talker": campaign.talker, "held_on": campaign.starts_on}
+        return {
+            "talker": campaign.talker,
+            "held_on": campaign.starts_on,
+            "talkers": list(campaign.talkers.all()),
+        }
 
     def perform(self, form, campaign, user):
         return services.talk_plan(

@@ -129,3 +129,14 @@ def test_admonishments_are_read_by_discipline_and_organisation_roles_only(county
         "member": False,
         "township_b": False,
     }
+
+
+def test_a_talker_with_an_account_reads_the_talk_without_the_talk_right(county, personas, talks):
+    from dangjian.accounts.models import RoleAssignment, User
+
+    leader = User.objects.create_user(username="zhenzhang", password="x", display_name="镇长")
+    RoleAssignment.objects.create(user=leader, role="member", org=county.township_a, include_subtree=False)
+    talk = plan(talks, personas)
+    assert not TalkRecord.objects.visible_to(leader).filter(pk=talk.pk).exists()
+    talk.talkers.add(leader)
+    assert TalkRecord.objects.visible_to(leader).filter(pk=talk.pk).exists()
