@@ -93,6 +93,10 @@ class TalkCampaign(models.Model):
 
     class TargetMode(models.TextChoices):
         SECRETARIES = "secretaries", _("All branch secretaries of the subtree")
+        DEPARTMENT_HEADS = (
+            "department_heads",
+            _("Secretaries of the agencies and public institutions of the subtree"),
+        )
         PICKED = "picked", _("Picked people")
 
     org = models.ForeignKey(

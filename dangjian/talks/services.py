@@ -20,7 +20,7 @@ from dangjian.core import attachments, calendar, params, scoping, workflow
 from dangjian.core.caps import Cap
 from dangjian.ledger import door
 from dangjian.notices.services import notify
-from dangjian.orgs.models import Organisation, Person, Post, PostKind
+from dangjian.orgs.models import Organisation, Person, Post, PostKind, Sector
 
 from . import params as talk_params
 from .models import (
@@ -37,6 +37,8 @@ from .models import (
 )
 from .rules import close_errors
 
+# "Heads of departments": the secretaries of party-and-government agencies and public institutions.
+DEPARTMENT_SECTORS = (Sector.AGENCY, Sector.INSTITUTION)
 REPORT = "report"  # the talkee's report materials (汇报材料), uploaded before the talk
 SIGNED_RECORD = "signed_record"  # the scan of the signed record
 
@@ -50,12 +52,13 @@ def _clean(text) -> str:
     return (text or "").strip()
 
 
-def secretaries_below(org, *, on: date | None = None) -> list[Person]:
-    """The people holding a current secretary post in an organisation strictly below ``org``."""
+def secretaries_below(org, *, on: date | None = None, sectors: Iterable[str] = ()) -> list[Person]:
+    """The people holding a current secretary post in an organisation strictly below ``org`` (of ``sectors``)."""
     posts = (
         Post.objects.current(on)
         .filter(kind=PostKind.SECRETARY, org__path__startswith=org.path, org__depth__gt=org.depth)
         .filter(org__dissolved_on__isnull=True)
+        .filter(**({"org__sector__in": list(sectors)} if sectors else {}))
         .select_related("person")
         .order_by("org__path")
     )
@@ -93,8 +96,9 @@ def campaign_create(
         errors.setdefault("talker", []).append(_("Please name who holds the talks."))
     if starts_on and ends_on and ends_on < starts_on:
         errors.setdefault("ends_on", []).append(_("The window cannot end before it starts."))
-    if target_mode == TalkCampaign.TargetMode.SECRETARIES:
-        people = secretaries_below(org, on=starts_on)
+    if target_mode in (TalkCampaign.TargetMode.SECRETARIES, TalkCampaign.TargetMode.DEPARTMENT_HEADS):
+        sectors = DEPARTMENT_SECTORS if target_mode == TalkCampaign.TargetMode.DEPARTMENT_HEADS else ()
+        people = secretaries_below(org, on=starts_on, sectors=sectors)
         if not people:
             errors.setdefault("target_mode", []).append(
                 _("No organisation below %(org)s has a secretary on the roll.") % {"org": org.label}

@@ -265,3 +265,39 @@ def test_a_collective_talks_commitment_becomes_a_task_of_each_talkees_organisati
         (county.village_a1.pk, "task", "赵一"),
         (county.village_a2.pk, "task", "钱二"),
     ]
+
+
+def test_a_campaign_over_department_heads_targets_the_secretaries_of_agencies_and_institutions(
+    county, personas, talks
+):
+    from datetime import date
+
+    from dangjian.orgs.models import Post, PostKind
+    from dangjian.orgs.tests.factories import make_org, make_person
+
+    bureau = make_org(
+        county.county, "中共县农业农村局机关支部委员会", short_name="农业农村局支部", sector="agency"
+    )
+    head = make_person(bureau, "周局长", birth=date(1972, 2, 2))
+    Post.objects.create(org=bureau, person=head, kind=PostKind.SECRETARY, started_on=date(2023, 1, 1))
+    campaign = services.campaign_create(
+        org=county.county,
+        title="部门党组织书记谈话",
+        starts_on=TODAY,
+        ends_on=TODAY + timedelta(days=10),
+        talker="县委书记",
+        target_mode="department_heads",
+        actor=personas.county_admin,
+    )
+    assert list(campaign.targets.all()) == [head]
+    with pytest.raises(ValidationError) as exc:
+        services.campaign_create(
+            org=county.township_a,
+            title="x",
+            starts_on=TODAY,
+            ends_on=TODAY,
+            talker="x",
+            target_mode="department_heads",
+            actor=personas.township_a,
+        )
+    assert exc.value.message_dict == {"target_mode": ["A镇党委下属党组织中没有在任书记。"]}
