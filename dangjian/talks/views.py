@@ -323,19 +323,22 @@ class TalkDetail(ObjectView):
             + [(str(talk), None)],
         }
         if manages and planned:
+            # Several forms on one page: distinct element ids (the posted names stay the same).
             context.update(
-                problem_form=forms.ProblemForm(user=user, talk=talk),
-                commitment_form=forms.CommitmentForm(),
-                comment_form=forms.CommentForm(),
-                close_form=forms.CloseForm(talk=talk, initial={"version": talk.version, "place": talk.place}),
-                cancel_form=forms.CancelForm(),
+                problem_form=forms.ProblemForm(user=user, talk=talk, auto_id="problem_%s"),
+                commitment_form=forms.CommitmentForm(auto_id="commitment_%s"),
+                comment_form=forms.CommentForm(auto_id="comment_%s"),
+                close_form=forms.CloseForm(
+                    talk=talk, initial={"version": talk.version, "place": talk.place}, auto_id="close_%s"
+                ),
+                cancel_form=forms.CancelForm(auto_id="cancel_%s"),
             )
         if planned and (manages or context["is_talkee"]):
-            context["report_form"] = forms.ReportForm()
+            context["report_form"] = forms.ReportForm(auto_id="report_%s")
         if manages and not planned:
-            context["addendum_form"] = forms.AddendumForm()
+            context["addendum_form"] = forms.AddendumForm(auto_id="addendum_%s")
             if talk.kind == "admonition":
-                context["filing_form"] = forms.FilingForm()
+                context["filing_form"] = forms.FilingForm(auto_id="filing_%s")
         return context
 
 
