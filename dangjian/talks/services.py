@@ -359,6 +359,13 @@ def commitment_add(*, talk: TalkRecord, actor, text: str, deadline: date | None)
     return Commitment.objects.create(talk=talk, text=_clean(text)[:300], deadline=deadline)
 
 
+@transaction.atomic
+def preparation_row_remove(*, row, actor) -> None:
+    """Remove a problem, commitment or comment from a talk still being prepared (a closed record keeps all)."""
+    _ensure_preparing(row.talk, actor)
+    row.delete()
+
+
 def is_talkee(talk: TalkRecord, user) -> bool:
     """True when ``user``'s roster record is among the talk's talkees."""
     person_id = getattr(user, "person_id", None)

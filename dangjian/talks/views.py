@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core import attachments, audit, documents, exports, scoping
 from dangjian.core.caps import Cap
@@ -20,7 +21,7 @@ from dangjian.ledger import door
 from dangjian.orgs.models import Organisation
 
 from . import forms, selectors, services
-from .models import TalkCampaign, TalkRecord, right_for
+from .models import Commitment, LeaderComment, NotifiedProblem, TalkCampaign, TalkRecord, right_for
 
 
 def _manages(user, talk: TalkRecord) -> bool:
@@ -467,6 +468,32 @@ class FilingRecord(TalkWrite):
 
 
 @login_required
+@require_POST
+def row_remove(request, kind: str, pk: int):
+    """Remove a problem, commitment or comment from a talk being prepared (POST; back to the talk)."""
+    model = {"problem": NotifiedProblem, "commitment": Commitment, "comment": LeaderComment}.get(kind)
+    if model is None:
+        raise Http404
+    row = (
+        model.objects.filter(talk__in=TalkRecord.objects.visible_to(request.user), pk=pk)
+        .select_related("talk__organiser")
+        .first()
+    )
+    if row is None:
+        raise Http404
+    if not _manages(request.user, row.talk):
+        raise PermissionDenied(_("You are not allowed to do this here."))
+    try:
+        services.preparation_row_remove(row=row, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Removed."))
+    return redirect("talks:talk_detail", row.talk_id)
+
+
+@login_required
 @require_GET
 def talk_document(request, pk: int):
     """The talk record (谈话记录) as a Word document; internal notes are never in it."""
@@ -557,5 +584,8 @@ urlpatterns = [
     path("<int:pk>/addendum/", AddendumAdd.as_view(), name="addendum_add"),
     path("<int:pk>/filing/", FilingRecord.as_view(), name="filing_record"),
     path("<int:pk>/record.docx", talk_document, name="talk_document"),
+    path("problems/<int:pk>/remove/", row_remove, {"kind": "problem"}, name="problem_remove"),
+    path("commitments/<int:pk>/remove/", row_remove, {"kind": "commitment"}, name="commitment_remove"),
+    path("comments/<int:pk>/remove/", row_remove, {"kind": "comment"}, name="comment_remove"),
     path("interview/<int:item_pk>/new/", InterviewCreate.as_view(), name="interview_create"),
 ]

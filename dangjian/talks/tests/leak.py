@@ -106,7 +106,46 @@ def _admonition(world, key):
     return talk, [explanation]
 
 
-OBJECTS = {"talk": _talk, "campaign": _campaign, "planned_talk": _planned_talk, "admonition": _admonition}
+def _problem_row(world, key):
+    title = f"通报问题·{key}"
+    row = _services().problem_add(
+        talk=world.get("planned_talk", key),
+        actor=world.admin,
+        source="daily",
+        title=title,
+        deadline=_today() + timedelta(days=30),
+    )
+    return row, [title]
+
+
+def _commitment_row(world, key):
+    text = f"表态承诺·{key}"
+    row = _services().commitment_add(
+        talk=world.get("planned_talk", key),
+        actor=world.admin,
+        text=text,
+        deadline=_today() + timedelta(days=30),
+    )
+    return row, [text]
+
+
+def _comment_row(world, key):
+    text = f"领导点评·{key}"
+    row = _services().comment_add(
+        talk=world.get("planned_talk", key), actor=world.admin, leader="镇长", text=text
+    )
+    return row, [text]
+
+
+OBJECTS = {
+    "talk": _talk,
+    "campaign": _campaign,
+    "planned_talk": _planned_talk,
+    "admonition": _admonition,
+    "problem": _problem_row,
+    "commitment": _commitment_row,
+    "comment": _comment_row,
+}
 
 
 # --- form data ---
@@ -202,6 +241,9 @@ ROUTES = {
     ),
     "talks:talk_document": detail(("talk", "planned_talk", "admonition")),
     "talks:interview_create": write("item", _interview, kwargs=lambda item: {"item_pk": item.pk}),
+    "talks:problem_remove": write("problem", lambda world, row, key: {}),
+    "talks:commitment_remove": write("commitment", lambda world, row, key: {}),
+    "talks:comment_remove": write("comment", lambda world, row, key: {}),
     "api-talk-campaign-list": api_list("campaign"),
     "api-talk-campaign-detail": api_detail("campaign"),
     "api-talk-campaign-coverage": api_detail("campaign"),

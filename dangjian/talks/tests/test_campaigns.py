@@ -301,3 +301,24 @@ def test_a_campaign_over_department_heads_targets_the_secretaries_of_agencies_an
             actor=personas.township_a,
         )
     assert exc.value.message_dict == {"target_mode": ["A镇党委下属党组织中没有在任书记。"]}
+
+
+def test_preparation_rows_can_be_removed_until_the_talk_is_closed(county, personas, talks):
+    talk = plan(talks, personas)
+    problem = services.problem_add(
+        talk=talk,
+        actor=personas.township_a,
+        source="daily",
+        title="误录的问题",
+        deadline=TODAY + timedelta(days=9),
+    )
+    kept = services.commitment_add(
+        talk=talk, actor=personas.township_a, text="承诺", deadline=TODAY + timedelta(days=9)
+    )
+    services.preparation_row_remove(row=problem, actor=personas.township_a)
+    assert not NotifiedProblem.objects.exists()
+    services.talk_close(talk=talk, actor=personas.township_a, content="谈话")
+    kept.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.preparation_row_remove(row=kept, actor=personas.township_a)
+    assert Commitment.objects.filter(pk=kept.pk).exists()
