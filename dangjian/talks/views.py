@@ -57,7 +57,8 @@ def index(request):
     talks = list(
         TalkRecord.objects.visible_to(user).select_related("org", "campaign").order_by("-held_on", "-pk")[:50]
     )
-    mine = [t for t in talks if user.person_id and t.pk in set(_own_talk_ids(user))]
+    own = set(_own_talk_ids(user)) if user.person_id else set()
+    mine = [t for t in talks if t.pk in own]
     return render(
         request,
         "talks/index.html",

@@ -174,10 +174,13 @@ def test_the_look_back_flags_a_talkee_without_progress(client, personas, talks):
     assert TalkCampaign.objects.get().looked_back_on == TODAY
 
 
-def test_the_index_runs_a_fixed_number_of_queries(client, personas, talks, django_assert_num_queries):
+@pytest.mark.parametrize("persona", ["township_a", "village_a1"])
+def test_the_index_runs_a_fixed_number_of_queries(
+    client, personas, talks, persona, django_assert_num_queries
+):
     from dangjian.talks import services
 
-    client.force_login(personas.township_a)
+    client.force_login(getattr(personas, persona))
     client.get(reverse("talks:index"))  # warm the session and the scope
 
     def count() -> int:
