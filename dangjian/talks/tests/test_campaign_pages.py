@@ -224,3 +224,39 @@ def test_the_campaign_page_runs_a_fixed_number_of_queries(client, personas, talk
     plan(talks, personas, talkees=[talks.sec_a1, talks.sec_a2], collective=True)
     with django_assert_num_queries(12):
         client.get(url)
+
+
+@pytest.mark.parametrize("route", ["talks:campaign_lookback", "talks:campaign_export"])
+def test_the_look_back_and_the_export_run_a_fixed_number_of_queries(client, personas, talks, route):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.talks import services
+
+    def close_with_items(person):
+        talk = plan(talks, personas, person=person)
+        services.commitment_add(
+            talk=talk, actor=personas.township_a, text="承诺", deadline=TODAY + timedelta(days=9)
+        )
+        services.problem_add(
+            talk=talk,
+            actor=personas.township_a,
+            source="daily",
+            title="问题",
+            deadline=TODAY + timedelta(days=9),
+        )
+        services.talk_close(talk=talk, actor=personas.township_a, content="谈话")
+
+    client.force_login(personas.township_a)
+    url = reverse(route, args=[talks.campaign.pk])
+    close_with_items(talks.sec_a1)
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = count()
+    close_with_items(talks.sec_a2)
+    assert count() == one
