@@ -322,3 +322,18 @@ def test_preparation_rows_can_be_removed_until_the_talk_is_closed(county, person
     with pytest.raises(ValidationError):
         services.preparation_row_remove(row=kept, actor=personas.township_a)
     assert Commitment.objects.filter(pk=kept.pk).exists()
+
+
+def test_seed_000s_four_topics_are_installed_and_editable_in_the_admin(client, personas):
+    from django.urls import reverse
+
+    from dangjian.talks.models import TalkTopic
+
+    assert list(TalkTopic.objects.values_list("name", flat=True)) == [
+        "学习贯彻政治理论",
+        "解决群众根本利益",
+        "正确对待运用公权",
+        "落实组织路线",
+    ]
+    client.force_login(personas.admin)
+    assert client.get(reverse("admin:talks_talktopic_changelist")).status_code == 200
