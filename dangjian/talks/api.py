@@ -69,6 +69,7 @@ class TalkSerializer(serializers.ModelSerializer):
             "head_signed_on",
             "filed_discipline_on",
             "filed_org_dept_on",
+            "letter",
             "reply_due_on",
             "replied_on",
             "reply",

@@ -274,6 +274,7 @@ def _single_talks(township, secretaries, township_user, county_user, R) -> int:
         held_on=R - timedelta(days=5),
         talker="县纪委",
         talkees=[person],
+        letter="有群众反映你村2025年道路硬化工程未经村民代表会议决议即发包，请于收到本函后15个工作日内作出书面说明。",
         actor=county_user,
     )
     sent = R - timedelta(days=60)
@@ -283,6 +284,7 @@ def _single_talks(township, secretaries, township_user, county_user, R) -> int:
         held_on=sent,
         talker="县纪委",
         talkees=[admonished],
+        letter="有群众反映你村集体资产出租未公开招租，请作出书面说明。",
         actor=county_user,
     )
     services.talk_close(

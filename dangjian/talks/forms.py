@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core import params
 from dangjian.core.attachments import MultipleFileField
 from dangjian.core.caps import Cap
 from dangjian.ledger import door
@@ -17,6 +18,7 @@ from dangjian.orgs.forms import DateInput, TablerFormMixin
 from dangjian.orgs.models import Organisation, Person, Post
 
 from .models import ProblemSource, TalkCampaign, TalkKind, TalkTopic
+from .params import LETTER_REPLY_WORKING_DAYS
 
 
 class PersonChoice(forms.ModelMultipleChoiceField):
@@ -138,6 +140,11 @@ class TalkPlanForm(TablerFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    letter = forms.CharField(
+        label=_("Letter of inquiry"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
     def __init__(self, *args, user=None, campaign=None, org=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,11 +152,15 @@ class TalkPlanForm(TablerFormMixin, forms.Form):
         self.fields["topics"].widget.attrs["class"] = "form-check-input"
         self.fields["talkers"].queryset = _accounts(user)
         if campaign is not None:
-            del self.fields["organiser"], self.fields["kind"]
+            del self.fields["organiser"], self.fields["kind"], self.fields["letter"]
             self.fields["talkees"].queryset = campaign.targets.select_related("org").order_by(
                 "org__path", "name"
             )
         else:
+            days = params.get(LETTER_REPLY_WORKING_DAYS.key)
+            self.fields["letter"].help_text = _(
+                "Only for a talk or letter inquiry: the reply is due within %(days)d working days."
+            ) % {"days": days}
             self.fields["organiser"].queryset = Organisation.objects.where_can(user, Cap.INSPECT).order_by(
                 "path"
             )

@@ -240,6 +240,7 @@ class TalkRecord(models.Model):
         _("filed with the organisation department on"), null=True, blank=True
     )
     # 谈话函询: the letter is sent on ``held_on``; the reply is due within 15 working days.
+    letter = models.TextField(_("letter of inquiry"), blank=True)
     reply_due_on = models.DateField(_("reply due on"), null=True, blank=True)
     replied_on = models.DateField(_("replied on"), null=True, blank=True)
     reply = models.TextField(_("reply"), blank=True)

@@ -201,6 +201,7 @@ def talk_plan(
     talkers: Iterable = (),
     topics: Iterable[TalkTopic] = (),
     internal_notes: str = "",
+    letter: str = "",
 ) -> TalkRecord:
     """Prepare a talk (stage: preparation): who talks with whom, when; the record follows when it is held."""
     if campaign is not None:
@@ -229,6 +230,8 @@ def talk_plan(
         )
     if held_on is None:
         refuse("held_on", _("Please give the date of the talk."))
+    if kind == TalkKind.LETTER and not _clean(letter):
+        refuse("letter", _("A letter inquiry needs the text of the letter."))
     if campaign is not None:
         if campaign.status != TalkCampaign.Status.OPEN:
             refuse("held_on", _("The campaign is closed: no more talks are planned in it."))
@@ -259,6 +262,7 @@ def talk_plan(
         talker=_clean(talker)[:200],
         talkee="、".join(p.name for p in talkees)[:200],
         internal_notes=_clean(internal_notes),
+        letter=_clean(letter) if kind == TalkKind.LETTER else "",
         reply_due_on=(
             calendar.add_working_days(held_on, params.get(talk_params.LETTER_REPLY_WORKING_DAYS.key))
             if kind == TalkKind.LETTER

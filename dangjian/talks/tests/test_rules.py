@@ -69,7 +69,12 @@ def test_a_township_without_the_discipline_right_cannot_organise_an_admonishment
 
 def test_a_letter_is_due_in_fifteen_working_days_and_a_late_reply_needs_a_reason(county, personas, talks):
     sent = TODAY - timedelta(days=40)
-    talk = _standalone(county, personas, talks, "letter", held_on=sent)
+    with pytest.raises(ValidationError) as exc:
+        _standalone(county, personas, talks, "letter", held_on=sent)
+    assert exc.value.message_dict == {"letter": ["谈话函询须填写函询内容。"]}
+    talk = _standalone(
+        county, personas, talks, "letter", held_on=sent, letter="请就村集体资产出租问题作出书面说明。"
+    )
     assert talk.reply_due_on == calendar.add_working_days(sent, 15)
     late = talk.reply_due_on + timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
