@@ -121,7 +121,11 @@ class TalkCampaign(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     looked_back_on = models.DateField(_("looked back on"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -254,10 +258,19 @@ class TalkRecord(models.Model):
         verbose_name=_("item that caused the talk"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorder"),
     )
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -352,7 +365,9 @@ class Addendum(models.Model):
 
     talk = models.ForeignKey(TalkRecord, on_delete=models.CASCADE, related_name="addenda")
     text = models.TextField(_("addendum"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
