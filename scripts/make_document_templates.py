@@ -110,6 +110,91 @@ def item_closure(path: Path) -> None:
     _save(doc, path)
 
 
+def _list_table(doc, headers: tuple, loop: str, cells: tuple) -> None:
+    """A table with a header row and one row repeated per entry of ``loop`` (docxtpl ``{%tr %}``)."""
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    table.add_row().cells[0].text = "{%tr for " + loop + " %}"
+    row = table.add_row().cells
+    for cell, text in zip(row, cells, strict=True):
+        cell.text = text
+    table.add_row().cells[0].text = "{%tr endfor %}"
+
+
+def talk_record(path: Path) -> None:
+    """The talks module's 谈话记录 (kind ``talks.talk_record``)."""
+    doc = _document()
+    _title(doc, "谈话记录")
+    table = doc.add_table(rows=0, cols=4)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for label, value in (
+        ("谈话类型", "{{ kind }}"),
+        ("组织单位", "{{ organiser }}"),
+        ("谈话时间", "{{ held_on }}"),
+        ("谈话地点", "{{ place }}"),
+        ("谈话人", "{{ talker }}"),
+        ("谈话对象", "{{ talkee }}"),
+        ("记录人", "{{ recorder }}"),
+        ("谈话主题", "{% for t in topics %}{{ t }}{% if not loop.last %}、{% endif %}{% endfor %}"),
+        ("谈话内容", "{{ content }}"),
+        ("本人表态", "{{ statement }}"),
+    ):
+        _row(table, label, value)
+    doc.add_paragraph()
+    doc.add_paragraph("通报问题").runs[0].bold = True
+    _list_table(
+        doc,
+        ("问题", "来源", "整改时限"),
+        "p in problems",
+        ("{{ p.title }}", "{{ p.source }}", "{{ p.deadline }}"),
+    )
+    doc.add_paragraph()
+    doc.add_paragraph("领导点评").runs[0].bold = True
+    _list_table(doc, ("点评人", "点评意见"), "c in comments", ("{{ c.leader }}", "{{ c.text }}"))
+    doc.add_paragraph()
+    doc.add_paragraph("承诺事项").runs[0].bold = True
+    _list_table(doc, ("承诺", "完成时限"), "c in commitments", ("{{ c.text }}", "{{ c.deadline }}"))
+    doc.add_paragraph()
+    doc.add_paragraph("补充说明").runs[0].bold = True
+    _list_table(
+        doc, ("内容", "补充人", "时间"), "a in addenda", ("{{ a.text }}", "{{ a.author }}", "{{ a.at }}")
+    )
+    doc.add_paragraph()
+    doc.add_paragraph("谈话对象签字：　　　　　　　　谈话人签字：　　　　　　　　记录人签字：")
+    footer = doc.add_paragraph("打印日期：{{ printed_on }}")
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _save(doc, path)
+
+
+def campaign_summary(path: Path) -> None:
+    """The talks module's 谈话工作情况汇总表 (kind ``talks.campaign_summary``)."""
+    doc = _document()
+    _title(doc, "{{ title }}")
+    p = doc.add_paragraph("组织单位：{{ org }}　　时间：{{ window }}")
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph("应谈 {{ total }} 人，已谈 {{ talked }} 人。")
+    _list_table(
+        doc,
+        ("谈话对象", "所在组织", "谈话日期", "通报问题", "承诺事项", "状态"),
+        "r in rows",
+        (
+            "{{ r.name }}",
+            "{{ r.org }}",
+            "{{ r.held_on }}",
+            "{{ r.problems }}",
+            "{{ r.commitments }}",
+            "{{ r.state }}",
+        ),
+    )
+    footer = doc.add_paragraph("打印日期：{{ printed_on }}")
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _save(doc, path)
+
+
 def _save(doc, path: Path) -> None:
     """Save with fixed dates inside the zip, so that running the script again changes nothing in git."""
     buffer = io.BytesIO()
@@ -123,7 +208,11 @@ def _save(doc, path: Path) -> None:
     path.write_bytes(out.getvalue())
 
 
-TEMPLATES = {ROOT / "dangjian/ledger/documents/item_closure.docx": item_closure}
+TEMPLATES = {
+    ROOT / "dangjian/ledger/documents/item_closure.docx": item_closure,
+    ROOT / "dangjian/talks/documents/talk_record.docx": talk_record,
+    ROOT / "dangjian/talks/documents/campaign_summary.docx": campaign_summary,
+}
 
 
 def main() -> int:

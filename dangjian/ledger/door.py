@@ -40,6 +40,8 @@ __all__ = [
     "item_for_user",
     "items_from_source",
     "items_of_source",
+    "items_of_sources",
+    "open_items_of",
     "link_record",
     "links_of_record",
     "source_for",
@@ -201,6 +203,27 @@ def items_of_source(source_record, user) -> QuerySet:
         .select_related("org")
         .order_by("item_list_id", "number")
     )
+
+
+def items_of_sources(records, user) -> QuerySet:
+    """The items raised from any of ``records`` (one model) that ``user`` may see, in one query.
+
+    Each item's ``source_id`` names its record (a campaign's look-back reads all its talks at once).
+    """
+    records = list(records)
+    if not records:
+        return Item.objects.none()
+    return (
+        Item.objects.visible_to(user)
+        .filter(source_type=_content_type(records[0]), source_id__in=[r.pk for r in records])
+        .select_related("org")
+        .order_by("source_id", "item_list_id", "number")
+    )
+
+
+def open_items_of(user, org) -> QuerySet:
+    """The handed-down, not yet closed items of ``org`` itself that ``user`` may see (a talk notifies them)."""
+    return Item.objects.visible_to(user).open().filter(org=org).order_by("deadline", "pk")
 
 
 def can_supervise(user, cap: str, item: Item) -> bool:

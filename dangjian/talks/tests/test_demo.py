@@ -1,0 +1,34 @@
+"""The demo county's talks: every kind and every state, following the rules the services check."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from dangjian.core import demo
+from dangjian.ledger.models import Item
+from dangjian.ledger.tests.builders import media  # noqa: F401
+from dangjian.talks import selectors
+from dangjian.talks.models import TalkCampaign, TalkKind, TalkRecord
+
+
+@pytest.mark.usefixtures("media")
+def test_the_tiny_demo_has_talks_of_every_kind_in_every_state(db):
+    ctx = demo.DemoContext(scale="tiny", seed=2026, rng=random.Random(2026), out=lambda s: None)
+    for _key, build in demo.contributors():
+        build(ctx)
+    assert set(TalkRecord.objects.values_list("kind", flat=True)) == set(TalkKind.values)
+    assert set(TalkRecord.objects.values_list("status", flat=True)) == {"planned", "closed", "cancelled"}
+    assert set(TalkCampaign.objects.values_list("status", flat=True)) == {"open", "closed"}
+    assert TalkRecord.objects.filter(collective=True, status="closed").exists()
+    assert TalkRecord.objects.filter(kind="admonition", filed_discipline_on__isnull=False).exists()
+    assert TalkRecord.objects.filter(kind="letter", status="closed").exclude(late_reason="").exists()
+    current = TalkCampaign.objects.get(status="open")
+    talked, total = selectors.coverage_counts(current)
+    assert 0 < talked < total and current.looked_back_on
+    # Every closed individual talk of the campaign handed its problems and commitment to the talkee's organisation.
+    for talk in current.talks.filter(status="closed", collective=False):
+        items = Item.objects.filter(source_type__model="talkrecord", source_id=talk.pk)
+        assert items.filter(kind="problem").count() == 2 and items.filter(kind="task").count() == 1
+        assert set(items.values_list("org_id", flat=True)) == {talk.org_id}
