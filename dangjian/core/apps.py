@@ -42,3 +42,11 @@ class CoreConfig(ModuleConfig):
     parameters = "dangjian.core.attachments"
     daily = (DailyJob("core", order=1, run="dangjian.core.tasks.sweep_jobs"),)
     leak_rows = "dangjian.core.tests.leak"
+
+    def ready(self):
+        super().ready()
+        from django.contrib.auth.signals import user_login_failed
+
+        from .ops import observe_login_failure
+
+        user_login_failed.connect(observe_login_failure, dispatch_uid="dangjian.core.ops.login_failure")

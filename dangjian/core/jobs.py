@@ -44,12 +44,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+from . import ops
 from .models import Job
 from .scoping import FOCUS_ATTR
 
 logger = logging.getLogger(__name__)
 
 _FOCUS_PARAM = "_focus"
+_REQUEST_ID_PARAM = "_request_id"
 
 STALE_MESSAGE = gettext_lazy(
     "The background worker stopped before this job finished (it was restarted or killed); nothing was "
@@ -201,6 +203,9 @@ def start(
     focus = getattr(owner, FOCUS_ATTR, None)
     if focus is not None:  # the job sees what the owner's page saw
         params[_FOCUS_PARAM] = list(focus)
+    request_id = ops.current_request_id()
+    if request_id:  # the worker's log lines for this job carry the id of the request that started it
+        params[_REQUEST_ID_PARAM] = request_id
     job = Job.objects.create(
         owner=owner,
         kind=kind,
@@ -245,23 +250,34 @@ def execute(job_id: int, func: Callable) -> dict:
     focus = params.pop(_FOCUS_PARAM, None)
     if focus is not None and job.owner is not None:
         setattr(job.owner, FOCUS_ATTR, tuple(focus))
-    with translation.override(job.language or settings.LANGUAGE_CODE):
-        try:
-            with job_progress(job) as progress:
-                outcome = func(job, progress, **params)
-        except JobFailed as exc:
-            _finish(job, state=Job.State.FAILED, error=exc.message, problems=exc.problems)
-            return {"job": job_id, "state": Job.State.FAILED}
-        except BaseException:
-            logger.exception("Job %s (%s) failed", job_id, job.kind)
-            _finish(job, state=Job.State.FAILED, error=str(UNEXPECTED_MESSAGE % {"id": job_id}))
-            raise
-        if not isinstance(outcome, Outcome):
-            outcome = Outcome(message=str(outcome or ""))
-        fields = {"message": outcome.message[:500], "done": progress.done}
-        if outcome.content is not None:
-            fields.update(_store_result(job, outcome))
-        _finish(job, state=Job.State.SUCCEEDED, **fields)
+    request_id = params.pop(_REQUEST_ID_PARAM, None) or ops.new_request_id()
+    with ops.request_id_context(request_id), translation.override(job.language or settings.LANGUAGE_CODE):
+        return _run(job, func, params)
+
+
+def _run(job: Job, func: Callable, params: dict) -> dict:
+    job_id, started = job.pk, time.perf_counter()
+    try:
+        with job_progress(job) as progress:
+            outcome = func(job, progress, **params)
+    except JobFailed as exc:
+        _finish(job, state=Job.State.FAILED, error=exc.message, problems=exc.problems)
+        ops.observe_job(job.kind, Job.State.FAILED, time.perf_counter() - started)
+        return {"job": job_id, "state": Job.State.FAILED}
+    except BaseException:
+        logger.exception("Job %s (%s) failed", job_id, job.kind)
+        _finish(job, state=Job.State.FAILED, error=str(UNEXPECTED_MESSAGE % {"id": job_id}))
+        ops.observe_job(job.kind, Job.State.FAILED, time.perf_counter() - started)
+        raise
+    if not isinstance(outcome, Outcome):
+        outcome = Outcome(message=str(outcome or ""))
+    fields = {"message": outcome.message[:500], "done": progress.done}
+    if outcome.content is not None:
+        fields.update(_store_result(job, outcome))
+    _finish(job, state=Job.State.SUCCEEDED, **fields)
+    elapsed = time.perf_counter() - started
+    ops.observe_job(job.kind, Job.State.SUCCEEDED, elapsed)
+    logger.info("Job %s (%s) finished in %.1f s", job_id, job.kind, elapsed)
     return {"job": job_id, "state": Job.State.SUCCEEDED}
 
 

@@ -1,10 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import file_views, views
+from . import file_views, ops, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", ops.health, name="health"),
+    path("metrics", ops.metrics, name="metrics"),
     path("audit/", views.audit_log, name="audit_log"),
     path("parameters/", views.parameters, name="parameters"),
     path("attachments/<int:pk>/", file_views.attachment_download, name="attachment_download"),

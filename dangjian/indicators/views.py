@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dangjian.core import indicators
+from dangjian.core.dbrouter import reports_on_replica
 from dangjian.core.indicators import Period
 from dangjian.core.scoping import get_for_user
 from dangjian.orgs.models import Organisation
@@ -27,6 +28,7 @@ def _period(text: str | None) -> Period:
         return Period.month(today.year, today.month)
 
 
+@reports_on_replica
 @login_required
 @require_GET
 def index(request):

@@ -74,8 +74,11 @@ ROUTES = {
 }
 
 # Signing in and out, the language, the API token, schema and docs, and one's own password:
-# pages without any record of an organisation.
+# pages without any record of an organisation; the load balancer's health check and the metrics
+# (figures about the whole installation, for the monitoring host only: core/tests/test_ops.py).
 PUBLIC = {
+    "health",
+    "metrics",
     "login",
     "logout",
     "set_language",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from dangjian.core import jobs
+from dangjian.core.dbrouter import reports_on_replica
 from dangjian.core.exports import xlsx_response
 from dangjian.core.scoping import can
 
@@ -50,6 +51,7 @@ def ledger(request):
     )
 
 
+@reports_on_replica
 @login_required
 @require_GET
 def ledger_export(request):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dangjian.core import registry
+from dangjian.core.dbrouter import reports_on_replica
 from dangjian.core.exports import xlsx_response
 from dangjian.core.scoping import can, get_for_user, get_scope
 from dangjian.orgs.models import Organisation
@@ -63,6 +64,7 @@ def _rows(request, root, month):
     return selectors.rollup(request.user, root)
 
 
+@reports_on_replica
 @login_required
 @require_GET
 def rollup(request):
@@ -106,6 +108,7 @@ def rollup(request):
     )
 
 
+@reports_on_replica
 @login_required
 @require_GET
 def rollup_export(request):
