@@ -1,0 +1,53 @@
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.caps import Cap
+from dangjian.core.modules import DemoStep, ItemSource, ModuleConfig, NavEntry, Panel
+
+
+class ReviewsConfig(ModuleConfig):
+    """Duty-report evaluation (述职评议): reports, questions, comments, live anonymous scoring, hand-over."""
+
+    name = "dangjian.reviews"
+    label = "reviews"
+    verbose_name = _("Duty-report evaluation")
+
+    url_prefix = "reviews/"
+    nav = (
+        NavEntry(
+            key="reviews", label=_("Evaluation"), icon="gavel", url_name="reviews:session_list", order=40
+        ),
+    )
+    capabilities = {
+        "host_review": _("Host duty-report evaluations"),
+        "file_report": _("File the organisation's duty report"),
+    }
+    role_capabilities = {
+        "org_dept": {"host_review", "file_report"},
+        "township": {"host_review", "file_report"},
+        "branch_secretary": {"file_report"},
+    }
+    # Ballots and their receipts are left out of the audit log on purpose: an entry would keep
+    # the phone's address and the minute of each vote, and so undo the ballot's anonymity.
+    audited = {"ReviewSession": {}, "RaterGroup": {}, "Reporter": {}, "Question": {}, "Comment": {}}
+    workflows = "dangjian.reviews.rules"
+    parameters = "dangjian.reviews.params"
+    demo = (DemoStep("reviews", order=60, build="dangjian.reviews.demo.build"),)
+    item_sources = (
+        ItemSource(
+            "reviews.Reporter",
+            label=_("Duty-report evaluation"),
+            url_name="reviews:reporter_detail",
+            source="review",
+            cap=Cap.HAND_DOWN,
+        ),
+    )
+    panels = (
+        Panel(
+            on="orgs.organisation",
+            key="reviews",
+            order=50,
+            template="reviews/partials/org_panel.html",
+            context="dangjian.reviews.selectors.org_panel",
+        ),
+    )
+    leak_rows = "dangjian.reviews.tests.leak"
