@@ -28,7 +28,15 @@ class ReviewsConfig(ModuleConfig):
     }
     # Ballots and their receipts are left out of the audit log on purpose: an entry would keep
     # the phone's address and the minute of each vote, and so undo the ballot's anonymity.
-    audited = {"ReviewSession": {}, "RaterGroup": {}, "Reporter": {}, "Question": {}, "Comment": {}}
+    # The session's current reporter is left out too: its history would name reporters to viewers of the
+    # session who may not see them; the big-screen token is a secret.
+    audited = {
+        "ReviewSession": {"exclude_fields": ["current_reporter", "screen_token"]},
+        "RaterGroup": {},
+        "Reporter": {},
+        "Question": {},
+        "Comment": {},
+    }
     workflows = "dangjian.reviews.rules"
     parameters = "dangjian.reviews.params"
     demo = (DemoStep("reviews", order=60, build="dangjian.reviews.demo.build"),)

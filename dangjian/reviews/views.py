@@ -25,7 +25,7 @@ from dangjian.core.caps import Cap
 from dangjian.core.exports import Column, xlsx_bytes, xlsx_response
 from dangjian.core.forms import add_service_error
 from dangjian.core.generic import ServiceFormView
-from dangjian.core.scoping import can, get_for_user
+from dangjian.core.scoping import can, get_for_user, sees_whole_subtree
 from dangjian.ledger import door
 from dangjian.orgs.models import Organisation
 
@@ -151,7 +151,8 @@ def session_detail(request, pk: int):
         .select_related("org")
         .order_by("position", "pk")
     )
-    current = session.current_reporter if is_host else None
+    # The current reporter only when the viewer may see that reporter (a host's grant may lack the subtree).
+    current = next((r for r in reporters if r.pk == session.current_reporter_id), None) if is_host else None
     context = {
         "session": session,
         "reporters": reporters,
@@ -540,7 +541,9 @@ def results(request, pk: int):
     """The frozen results: ranking, per-group figures, formula in words, charts and the digest."""
     session = _closed_session(request.user, pk)
     rows = list(selectors.results_for(session, request.user))
-    is_host = session in ReviewSession.objects.hosted_by(request.user)
+    is_host = session in ReviewSession.objects.hosted_by(request.user) and sees_whole_subtree(
+        request.user, session.org
+    )
     return render(
         request,
         "reviews/results.html",
@@ -591,11 +594,17 @@ def results_export(request, pk: int):
 @login_required
 @require_GET
 def ballots_export(request, pk: int):
-    """Every anonymised ballot (host's side only): recounting this file reproduces the printed digest."""
+    """Every anonymised ballot, for those who see the host's whole subtree: recounting it reproduces the digest."""
     try:
-        session = ReviewSession.objects.hosted_by(request.user).get(pk=pk, status=ReviewSession.Status.CLOSED)
+        session = (
+            ReviewSession.objects.hosted_by(request.user)
+            .select_related("org")
+            .get(pk=pk, status=ReviewSession.Status.CLOSED)
+        )
     except (ReviewSession.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise Http404 from exc
+    if not sees_whole_subtree(request.user, session.org):
+        raise Http404
     headers = [
         _("Serial"),
         _("Order"),
