@@ -58,4 +58,5 @@ class ReviewsConfig(ModuleConfig):
             context="dangjian.reviews.selectors.org_panel",
         ),
     )
+    indicators = "dangjian.reviews.indicators"
     leak_rows = "dangjian.reviews.tests.leak"

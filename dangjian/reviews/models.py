@@ -10,6 +10,7 @@ written to the audit log (it would record the phone's address and the minute of 
 from __future__ import annotations
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -229,6 +230,8 @@ class Credential(models.Model):
 class BallotReceipt(models.Model):
     """That a credential has voted on a reporter (nothing of the ballot): one ballot per seat and reporter."""
 
+    # Random keys on both sides: row ids in order of arrival would pair receipts with ballots.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     credential = models.ForeignKey(Credential, on_delete=models.CASCADE, related_name="+")
     reporter = models.ForeignKey(Reporter, on_delete=models.CASCADE, related_name="+")
 
@@ -246,6 +249,7 @@ class Ballot(models.Model):
 
     scope_org_field = "reporter__session__org"
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reporter = models.ForeignKey(Reporter, on_delete=models.CASCADE, related_name="ballots")
     group = models.ForeignKey(RaterGroup, on_delete=models.PROTECT, related_name="ballots")
     grade = models.CharField(max_length=12, choices=Grade.choices, blank=True)

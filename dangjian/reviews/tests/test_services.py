@@ -473,3 +473,23 @@ def test_a_deadline_in_the_past_is_refused(county, personas):
         )
     assert "整改期限必须晚于今天" in messages(exc.value)
     assert not door.items_of_source(a, personas.county_admin).exists()
+
+
+def test_the_indicators_count_the_frozen_results_of_the_subtree(county, personas):
+    from dangjian.core import indicators
+    from dangjian.core.indicators import Period
+
+    session = live(county, personas.county_admin, year=2025)
+    score_both(session, personas.county_admin)
+    services.session_close(session=session, actor=personas.county_admin)
+    orgs = [county.county, county.township_a, county.township_b, county.village_a1]
+    good = indicators.compute("reviews.good_rate", orgs, Period.year(2025))
+    assert good == {
+        county.county.pk: 50.0,
+        county.township_a.pk: 100.0,
+        county.township_b.pk: 0.0,
+        county.village_a1.pk: None,
+    }
+    average = indicators.compute("reviews.average_total", orgs, Period.year(2025))
+    assert average[county.county.pk] == 83.0 and average[county.township_b.pk] == 69.3
+    assert indicators.compute("reviews.good_rate", orgs, Period.year(2026))[county.county.pk] is None
