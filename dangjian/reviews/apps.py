@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.caps import Cap
-from dangjian.core.modules import DemoStep, ItemSource, ModuleConfig, NavEntry, Panel
+from dangjian.core.modules import DemoStep, DocField, DocumentKind, ItemSource, ModuleConfig, NavEntry, Panel
 
 
 class ReviewsConfig(ModuleConfig):
@@ -59,4 +59,24 @@ class ReviewsConfig(ModuleConfig):
         ),
     )
     indicators = "dangjian.reviews.indicators"
+    # Filled by reviews.selectors.result_notice; default template documents/result_notice.docx
+    # (written by scripts/make_document_templates.py).
+    documents = (
+        DocumentKind(
+            key="reviews.result_notice",
+            label=_("Evaluation result notice"),
+            fields=(
+                DocField("title", _("Title of the session")),
+                DocField("host", _("Host organisation")),
+                DocField("year", _("Year evaluated")),
+                DocField("held_on", _("Date of the session")),
+                DocField("reporter_count", _("Number of secretaries who reported")),
+                DocField("rows", _("Results, a list: each has rank, org, secretary, total and grade")),
+                DocField("digest", _("Ballot digest (SHA-256)")),
+                DocField("venue", _("Venue"), required=False),
+                DocField("method", _("How the totals were computed, in words"), required=False),
+                DocField("printed_on", _("Date the notice was printed"), required=False),
+            ),
+        ),
+    )
     leak_rows = "dangjian.reviews.tests.leak"

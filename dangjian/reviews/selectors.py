@@ -141,3 +141,31 @@ def org_panel(request, org):
         .order_by("-reporter__session__year", "-pk")
     )
     return {"review_results": results} if results else None
+
+
+def result_notice(session: ReviewSession, results) -> dict:
+    """The context of the Word 评议结果通报 (document kind ``reviews.result_notice``)."""
+    from django.utils import timezone
+
+    groups = "、".join(f"{g.name}{g.weight}%" for g in session.groups.all())
+    return {
+        "title": session.title,
+        "host": session.org.name,
+        "year": session.year,
+        "held_on": session.held_on,
+        "venue": session.venue,
+        "reporter_count": len(results),
+        "rows": [
+            {
+                "rank": r.rank or "—",
+                "org": r.reporter.org.name,
+                "secretary": r.reporter.secretary,
+                "total": str(r.total) if r.total is not None else "—",
+                "grade": r.get_grade_display() or "—",
+            }
+            for r in results
+        ],
+        "digest": session.digest,
+        "method": f"按测评组加权（{groups}），未达最低人数的测评组不计入，其余权重重新归一。",
+        "printed_on": timezone.localdate(),
+    }

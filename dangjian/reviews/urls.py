@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/results/", views.results, name="results"),
     path("<int:pk>/results.xlsx", views.results_export, name="results_export"),
     path("<int:pk>/ballots.xlsx", views.ballots_export, name="ballots_export"),
+    path("<int:pk>/notice.docx", views.results_notice, name="results_notice"),
     path("reporters/<int:pk>/", views.reporter_detail, name="reporter_detail"),
     path("reporters/<int:pk>/report/", views.ReportFile.as_view(), name="report_file"),
     path("reporters/<int:pk>/move/", views.reporter_move, name="reporter_move"),

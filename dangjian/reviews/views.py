@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core import attachments, audit
+from dangjian.core import attachments, audit, documents
 from dangjian.core.caps import Cap
 from dangjian.core.exports import Column, xlsx_bytes, xlsx_response
 from dangjian.core.forms import add_service_error
@@ -618,6 +618,25 @@ def ballots_export(request, pk: int):
     columns = [Column(h, str(n), render=lambda row, n=n: row[n], width=16) for n, h in enumerate(headers)]
     data = xlsx_bytes(columns, selectors.ballot_export_rows(session), title=_("Ballots"))
     return xlsx_response(data, f"{session.title}-{_('ballots')}-{session.digest[:12]}.xlsx")
+
+
+@login_required
+@require_GET
+def results_notice(request, pk: int):
+    """The Word 评议结果通报 of the whole session (for those who see the host's whole subtree)."""
+    try:
+        session = (
+            ReviewSession.objects.hosted_by(request.user)
+            .select_related("org")
+            .get(pk=pk, status=ReviewSession.Status.CLOSED)
+        )
+    except (ReviewSession.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc
+    if not sees_whole_subtree(request.user, session.org):
+        raise Http404
+    rows = list(selectors.results_for(session, request.user))
+    data = documents.render("reviews.result_notice", selectors.result_notice(session, rows))
+    return documents.response(data, filename=f"{session.title}-{_('result notice')}.docx")
 
 
 # ------------------------------------------------------------------ without an account

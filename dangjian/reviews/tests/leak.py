@@ -196,6 +196,7 @@ ROUTES = {
     "reviews:results": detail("review_closed"),
     "reviews:results_export": detail("review_closed"),
     "reviews:ballots_export": detail("review_closed"),
+    "reviews:results_notice": detail("review_closed"),
     "reviews:reporter_detail": detail(REPORTERS),
     "reviews:report_file": write("review_reporter", _report),
     "reviews:reporter_move": write("review_waiting", lambda world, r, key: {"direction": "down"}),

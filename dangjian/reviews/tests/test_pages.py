@@ -402,3 +402,17 @@ def test_a_township_may_not_hand_over_for_the_county(client, county, personas):
     a = session.reporters.get(org=county.township_a)
     client.force_login(personas.township_a)
     assert client.get(reverse("reviews:hand_over", args=[a.pk])).status_code == 403
+
+
+def test_the_word_notice_lists_every_result_and_the_digest(client, county, personas):
+    from docx import Document
+
+    session = closed(county, personas.county_admin)
+    client.force_login(personas.county_admin)
+    response = client.get(reverse("reviews:results_notice", args=[session.pk]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    cells = [c.text for t in Document(io.BytesIO(response.content)).tables for r in t.rows for c in r.cells]
+    assert session.digest in text and "2026年度述职评议会" in text
+    assert "中共A镇委员会" in cells and "中共B镇委员会" in cells
+    client.force_login(personas.township_a)
+    assert client.get(reverse("reviews:results_notice", args=[session.pk])).status_code == 404
