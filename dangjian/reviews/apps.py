@@ -12,6 +12,7 @@ class ReviewsConfig(ModuleConfig):
     verbose_name = _("Duty-report evaluation")
 
     url_prefix = "reviews/"
+    api = "dangjian.reviews.api.register"
     nav = (
         NavEntry(
             key="reviews", label=_("Evaluation"), icon="gavel", url_name="reviews:session_list", order=40

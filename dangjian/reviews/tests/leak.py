@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from dangjian.core.tests.leakwalk import Built, create, detail, page, write
+from dangjian.core.tests.leakwalk import Built, api_detail, api_list, create, detail, page, write
 
 CHILDREN = {
     "county": ("township_a", "township_b"),
@@ -205,8 +205,18 @@ ROUTES = {
     "reviews:question_add": write("review_waiting", _question),
     "reviews:comment_add": write("review_waiting", _comment),
     "reviews:hand_over": write("review_closed_reporter", _hand_over),
+    "api-review-session-list": api_list(SESSIONS),
+    "api-review-session-detail": api_detail(SESSIONS),
+    "api-review-session-results": api_detail("review_closed"),
 }
 
 # Reached without an account by an unguessable token (big screen) or a credential code (ballot):
 # tests/test_pages.py checks that a guessed link is 404 and that a code opens one seat's ballot only.
-PUBLIC = {"reviews:screen", "reviews:screen_live", "reviews:vote_entry", "reviews:vote"}
+# The ballot API likewise takes the credential code as its only key (tests/test_api.py).
+PUBLIC = {
+    "reviews:screen",
+    "reviews:screen_live",
+    "reviews:vote_entry",
+    "reviews:vote",
+    "api-review-ballot-list",
+}
