@@ -68,7 +68,7 @@ class ReviewSession(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("In preparation")
         LIVE = "live", _("In session")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", _("Session closed")
 
     class SheetKind(models.TextChoices):
         GRADES = "grades", _("A grade per reporter")
@@ -165,7 +165,7 @@ class Reporter(models.Model):
     """A secretary who reports (述职人) for their organisation, with the written report."""
 
     class Status(models.TextChoices):
-        WAITING = "waiting", _("Waiting")
+        WAITING = "waiting", _("Waiting to report")
         SCORING = "scoring", _("Scoring open")
         SCORED = "scored", _("Scored")
 

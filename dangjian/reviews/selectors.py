@@ -96,10 +96,12 @@ def charts(results) -> dict:
         },
         "grades": {
             "tooltip": {},
+            "legend": {"bottom": 0},
             "series": [
                 {
                     "type": "pie",
-                    "radius": "65%",
+                    "radius": "60%",
+                    "label": {"formatter": "{b} {c}"},
                     "data": [{"name": str(labels[g]), "value": n} for g, n in counts.items() if n],
                 }
             ],

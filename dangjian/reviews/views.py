@@ -153,11 +153,13 @@ def session_detail(request, pk: int):
     )
     # The current reporter only when the viewer may see that reporter (a host's grant may lack the subtree).
     current = next((r for r in reporters if r.pk == session.current_reporter_id), None) if is_host else None
+    scoring_now = any(r.status == Reporter.Status.SCORING for r in reporters)
     context = {
         "session": session,
         "reporters": reporters,
         "is_host": is_host,
         "current": current,
+        "scoring_now": scoring_now,
         "groups": list(session.groups.all()) if is_host else [],
         "moves": [label for _new, label in _moves(session, request.user)] if is_host else [],
         "breadcrumbs": _crumbs((str(session), None)),
