@@ -82,7 +82,7 @@ def _not_closed():
 
 class BallotSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=20)
-    reporter = serializers.IntegerField()
+    reporter = serializers.IntegerField(min_value=1, max_value=2**62)
     grade = serializers.CharField(required=False, allow_blank=True, default="")
     scores = serializers.DictField(
         child=serializers.CharField(allow_blank=True), required=False, default=dict

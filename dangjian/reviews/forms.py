@@ -124,7 +124,7 @@ class CodeForm(TablerFormMixin, forms.Form):
 class BallotForm(forms.Form):
     """A rater's ballot on one reporter: a grade, or points per indicator; optionally a comment."""
 
-    reporter = forms.IntegerField(widget=forms.HiddenInput)
+    reporter = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
     grade = forms.ChoiceField(
         label=_("Grade"), choices=Grade.choices, widget=forms.RadioSelect, required=False
     )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from dangjian.ledger import door
 
 from .models import Ballot, Comment, Grade, Question, Reporter, Result, ReviewSession
+
+# A list marker at the start of a line ("1. ", "2、", "(3) ", "- "), not the text's own digits ("2025年…").
+NUMBERING = re.compile(r"^\s*(?:[(（]?\d{1,2}[.、)）]|[-·•])\s*")
 
 
 @dataclass(frozen=True)
@@ -127,7 +132,7 @@ def previous_items(reporter: Reporter, user):
 
 def hand_over_candidates(reporter: Reporter, user) -> list[str]:
     """The problems to offer for hand-over: the self-reported ones, the questions, the comments."""
-    lines = [line.strip(" \t-·、0123456789.") for line in reporter.problems.splitlines()]
+    lines = [NUMBERING.sub("", line).strip() for line in reporter.problems.splitlines()]
     lines = [line for line in lines if line]
     lines += [q.question for q in Question.objects.visible_to(user).filter(reporter=reporter)]
     lines += [c.text for c in Comment.objects.visible_to(user).filter(reporter=reporter)]
@@ -168,6 +173,10 @@ def result_notice(session: ReviewSession, results) -> dict:
             for r in results
         ],
         "digest": session.digest,
-        "method": f"按测评组加权（{groups}），未达最低人数的测评组不计入，其余权重重新归一。",
+        "method": _(
+            "Weighted by rater group (%(groups)s); a group below its minimum number of ballots is left "
+            "out and the other weights are re-normalised."
+        )
+        % {"groups": groups},
         "printed_on": timezone.localdate(),
     }

@@ -416,3 +416,45 @@ def test_the_word_notice_lists_every_result_and_the_digest(client, county, perso
     assert "中共A镇委员会" in cells and "中共B镇委员会" in cells
     client.force_login(personas.township_a)
     assert client.get(reverse("reviews:results_notice", args=[session.pk])).status_code == 404
+
+
+def _closed_with(county, actor, orgs, title):
+    from .builders import prepared as prep
+
+    session = prep(county, actor, reporters=orgs, title=title)
+    services.session_open(session=session, actor=actor)
+    for reporter in session.reporters.order_by("position"):
+        services.scoring_open(reporter=reporter, actor=actor)
+        vote_all(session, reporter, {"县委常委": ["good", "average"], "党代表": ["good", "good"]})
+        services.scoring_close(reporter=reporter, actor=actor)
+    services.session_close(session=session, actor=actor)
+    return session
+
+
+@pytest.mark.parametrize("name", ["reviews:results", "reviews:results_export", "reviews:session_detail"])
+def test_results_console_and_export_run_the_same_queries_for_2_or_6_reporters(
+    client, county, personas, django_assert_num_queries, name
+):
+    from dangjian.orgs.models import OrgKind, Sector
+    from dangjian.orgs.tests.factories import make_org
+
+    actor = personas.county_admin
+    small = _closed_with(county, actor, [county.township_a, county.township_b], "两人评议会")
+    more = [
+        make_org(county.county, f"新增{n}镇党委", kind=OrgKind.TOWNSHIP_COMMITTEE, sector=Sector.MIXED)
+        for n in range(4)
+    ]
+    large = _closed_with(county, actor, [county.township_a, county.township_b, *more], "六人评议会")
+    client.force_login(actor)
+    client.get(reverse(name, args=[small.pk]))  # warm the session and the scope
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(reverse(name, args=[small.pk])).status_code == 200
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert client.get(reverse(name, args=[large.pk])).status_code == 200
+    assert (
+        len(first.captured_queries)
+        <= {"reviews:results": 12, "reviews:results_export": 9, "reviews:session_detail": 18}[name]
+    )

@@ -493,3 +493,25 @@ def test_the_indicators_count_the_frozen_results_of_the_subtree(county, personas
     average = indicators.compute("reviews.average_total", orgs, Period.year(2025))
     assert average[county.county.pk] == 83.0 and average[county.township_b.pk] == 69.3
     assert indicators.compute("reviews.good_rate", orgs, Period.year(2026))[county.county.pk] is None
+
+
+def test_hand_over_candidates_drop_list_markers_but_keep_the_texts_own_digits(county, personas):
+    session = live(county, personas.county_admin)
+    reporter = session.reporters.get(org=county.township_a)
+    services.report_file(
+        reporter=reporter,
+        actor=personas.county_admin,
+        achievements="a",
+        problems="1. 三会一课记录不完整\n2、2025年发展党员偏少\n（3）集体经济薄弱\n- 阵地建设滞后",
+        plans="c",
+    )
+    services.question_add(
+        reporter=reporter, actor=personas.county_admin, asker_role="党代表", question="经费如何到位？"
+    )
+    assert selectors.hand_over_candidates(reporter, personas.county_admin) == [
+        "三会一课记录不完整",
+        "2025年发展党员偏少",
+        "集体经济薄弱",
+        "阵地建设滞后",
+        "经费如何到位？",
+    ]
