@@ -1,5 +1,5 @@
-"""The evaluation module's part of the demo county (萍川): the 2025 session of the township secretaries,
-closed with its results and the problem lists handed over; the 2026 session in progress (some reporters
+"""The evaluation module's part of the demo county (萍川): last year's session of the township secretaries,
+closed with its results and the problem lists handed over; this year's session in progress (some reporters
 scored, one being scored, the rest waiting, with on-site questions and comments); and 高坑镇's
 "双述双评" of its village secretaries still in preparation — every state of session and reporter.
 """
@@ -69,8 +69,8 @@ def build(ctx: DemoContext) -> None:
         return
     with transaction.atomic():
         builder = _Builder(ctx)
-        builder.closed_2025()
-        builder.live_2026()
+        builder.closed_last_year()
+        builder.live_this_year()
         builder.township_draft()
     ctx.out(f"  reviews: 3 evaluation sessions, {builder.ballots} anonymous ballots")
 
@@ -139,13 +139,13 @@ class _Builder:
                 )
                 self.ballots += 1
 
-    def closed_2025(self):
+    def closed_last_year(self):
         session = self.session(
             org=self.county,
             actor=self.host(),
-            year=2025,
-            title="2025年度乡镇党委书记抓基层党建工作述职评议会",
-            held_on=date(2026, 1, 16),
+            year=self.R.year - 1,
+            title=f"{self.R.year - 1}年度乡镇党委书记抓基层党建工作述职评议会",
+            held_on=date(self.R.year, 1, 16),
             venue="县委大会议室",
             groups=COUNTY_GROUPS,
             reporters=self.townships,
@@ -170,7 +170,9 @@ class _Builder:
             self.vote(session, reporter, mixes[n % 3], short_group="党员群众代表" if n == 1 else None)
             services.scoring_close(reporter=reporter, actor=self.host())
         services.session_close(session=session, actor=self.host())
-        handed_on = date(2026, 1, 20)
+        handed_on = date(self.R.year, 1, 20)
+        # "整改到位 by the end of the year": not yet due on the reference day, so still open and not escalated.
+        deadline = max(date(self.R.year, 12, 31), self.R + timedelta(days=30))
         for reporter in reporters[:4]:
             titles = [line.split(". ", 1)[-1] for line in reporter.problems.splitlines()]
             titles += [q.question for q in reporter.questions.all()][:1]
@@ -178,16 +180,16 @@ class _Builder:
                 reporter=reporter,
                 actor=self.host(),
                 titles=titles,
-                deadline=date(2026, 6, 30),
+                deadline=deadline,
                 today=handed_on,
             )
 
-    def live_2026(self):
+    def live_this_year(self):
         session = self.session(
             org=self.county,
             actor=self.host(),
-            year=2026,
-            title="2026年度乡镇党委书记抓基层党建工作述职评议会",
+            year=self.R.year,
+            title=f"{self.R.year}年度乡镇党委书记抓基层党建工作述职评议会",
             held_on=self.R,
             venue="县委大会议室",
             groups=COUNTY_GROUPS,
@@ -233,8 +235,8 @@ class _Builder:
         session = self.session(
             org=self.gaokeng,
             actor=actor,
-            year=2026,
-            title=f"{self.gaokeng.label}2026年度村党组织书记“双述双评”会",
+            year=self.R.year,
+            title=f"{self.gaokeng.label}{self.R.year}年度村党组织书记“双述双评”会",
             held_on=self.R + timedelta(days=20),
             venue=f"{self.gaokeng.label}政府三楼会议室",
             groups=TOWNSHIP_GROUPS,

@@ -77,7 +77,9 @@ def _assert_the_demo_follows_the_rules(day):
     outcomes = set(Accountability.objects.values_list("outcome", flat=True))
     assert {Accountability.Outcome.ACCOUNTABLE, Accountability.Outcome.TOLERATED} <= outcomes
     # Extensions were asked before the deadline they wanted to move.
-    assert all(timezone.localdate(e.requested_at) <= e.current_deadline for e in ExtensionRequest.objects.all())
+    assert all(
+        timezone.localdate(e.requested_at) <= e.current_deadline for e in ExtensionRequest.objects.all()
+    )
 
 
 @pytest.mark.usefixtures("media")
@@ -86,8 +88,9 @@ def test_bulk_items_are_inserted_with_a_history_that_ends_in_their_state(db):
 
     ctx = demo.DemoContext(scale="tiny", seed=7, rng=random.Random(7), out=lambda s: None)
     for key, build in demo.contributors():
-        if key != "ledger":
-            build(ctx)
+        if key == "ledger":
+            break  # what the bulk items need (organisations, accounts); later modules may raise items of their own
+        build(ctx)
     before = set(StatusChange.objects.values_list("pk", flat=True))
     written = ledger_demo.build_bulk(ctx, 40)
     assert written == 40
