@@ -33,6 +33,15 @@ class SessionForm(TablerFormMixin, forms.Form):
         self.fields["org"].label_from_instance = org_label
 
 
+class SessionEditForm(TablerFormMixin, forms.Form):
+    """The session's title, date, venue and whether raters may add a comment."""
+
+    title = forms.CharField(label=_("Title"), max_length=120)
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    venue = forms.CharField(label=_("Venue"), max_length=120, required=False)
+    with_comment = forms.BooleanField(label=_("Raters may add a comment"), required=False)
+
+
 class GroupForm(forms.Form):
     name = forms.CharField(label=_("Rater group"), max_length=40, required=False)
     weight = forms.IntegerField(label=_("Weight (%)"), min_value=0, max_value=100, required=False)

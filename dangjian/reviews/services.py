@@ -85,6 +85,30 @@ def session_create(
     )
 
 
+@transaction.atomic
+def session_update(
+    *, session: ReviewSession, actor, title: str, held_on: date, venue: str = "", with_comment: bool = False
+) -> ReviewSession:
+    """Change the session's title, date, venue and whether raters may comment (until it is closed).
+
+    Whether raters may add a comment is part of the score sheet: it cannot change after the first ballot.
+    """
+    scoping.ensure_can(actor, HOST, session)
+    session = _locked(session)
+    _refuse_if_closed(session)
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Please give the session a title.")})
+    if with_comment != session.with_comment and Ballot.objects.filter(reporter__session=session).exists():
+        raise ValidationError(
+            {"with_comment": _("Ballots have been cast: the score sheet can no longer be changed.")}
+        )
+    session.title, session.held_on, session.venue = title.strip(), held_on, (venue or "").strip()
+    session.with_comment = with_comment
+    session.version += 1
+    session.save(update_fields=["title", "held_on", "venue", "with_comment", "version"])
+    return session
+
+
 @dataclass(frozen=True)
 class GroupSpec:
     name: str

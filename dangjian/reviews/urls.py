@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.session_list, name="session_list"),
     path("new/", views.session_create, name="session_create"),
     path("<int:pk>/", views.session_detail, name="session_detail"),
+    path("<int:pk>/edit/", views.SessionEdit.as_view(), name="session_edit"),
     path("<int:pk>/sheet/", views.SessionSheet.as_view(), name="session_sheet"),
     path("<int:pk>/reporters/new/", views.reporter_add, name="reporter_add"),
     path("<int:pk>/open/", views.session_open, name="session_open"),

@@ -41,6 +41,7 @@ from .forms import (
     QuestionForm,
     ReporterForm,
     ReportForm,
+    SessionEditForm,
     SessionForm,
     SheetForm,
 )
@@ -182,6 +183,39 @@ def _moves(session, user):
     from dangjian.core import workflow
 
     return workflow.allowed_moves(session, user)
+
+
+class SessionEdit(ServiceFormView):
+    """The session's title, date, venue and rater comments (refused once closed)."""
+
+    form_class = SessionEditForm
+    template_name = "reviews/session_form.html"
+    context_object_name = "session"
+    success_message = gettext_lazy("Session saved.")
+
+    def get_object(self):
+        return _hosted(self.request.user, self.kwargs["pk"])
+
+    def get_initial(self, session) -> dict:
+        return {
+            "title": session.title,
+            "held_on": session.held_on,
+            "venue": session.venue,
+            "with_comment": session.with_comment,
+        }
+
+    def perform(self, form, session, user):
+        return services.session_update(session=session, actor=user, **form.cleaned_data)
+
+    def get_success_url(self, session, result) -> str:
+        return reverse("reviews:session_detail", args=[session.pk])
+
+    def get_extra_context(self, session) -> dict:
+        return {
+            "breadcrumbs": _crumbs(
+                (str(session), reverse("reviews:session_detail", args=[session.pk])), (_("Edit"), None)
+            )
+        }
 
 
 class SessionSheet(ServiceFormView):

@@ -186,6 +186,10 @@ ROUTES = {
     "reviews:session_list": page(SESSIONS),
     "reviews:session_create": create("org", _new_session),
     "reviews:session_detail": detail(SESSIONS),
+    "reviews:session_edit": write(
+        "review_live",
+        lambda world, s, key: {"title": "走查改名评议会", "held_on": "2027-01-18", "venue": "新会场"},
+    ),
     "reviews:session_sheet": write("review_session", _sheet),
     "reviews:reporter_add": write("review_session", _reporter, second=("township_a", "village_a2")),
     "reviews:session_open": write("review_session", _nothing),

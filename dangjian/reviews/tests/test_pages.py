@@ -458,3 +458,23 @@ def test_results_console_and_export_run_the_same_queries_for_2_or_6_reporters(
         len(first.captured_queries)
         <= {"reviews:results": 12, "reviews:results_export": 9, "reviews:session_detail": 18}[name]
     )
+
+
+def test_the_host_edits_the_session_until_it_is_closed(client, county, personas):
+    session = live(county, personas.county_admin)
+    client.force_login(personas.county_admin)
+    url = reverse("reviews:session_edit", args=[session.pk])
+    data = {"title": "2026年度述职评议会（改期）", "held_on": "2027-01-18", "venue": "县委三楼会议室"}
+    assert client.post(url, data).status_code == 302
+    session.refresh_from_db()
+    assert session.title == "2026年度述职评议会（改期）" and session.venue == "县委三楼会议室"
+    reporter = session.reporters.order_by("position").first()
+    services.scoring_open(reporter=reporter, actor=personas.county_admin)
+    vote_all(session, reporter, {"党代表": ["good"]})
+    response = client.post(url, {**data, "with_comment": "on"})
+    assert response.status_code == 200 and "已有选票，测评表不能再修改" in body(response)
+    closed_session = closed(county, personas.county_admin)
+    response = client.post(reverse("reviews:session_edit", args=[closed_session.pk]), data)
+    assert "评议会已闭会，不能再作任何修改" in body(response)
+    closed_session.refresh_from_db()
+    assert closed_session.title == "2026年度述职评议会"
