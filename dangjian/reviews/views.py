@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core import attachments, audit, documents
+from dangjian.core import attachments, audit, documents, workflow
 from dangjian.core.caps import Cap
 from dangjian.core.exports import Column, xlsx_bytes, xlsx_response
 from dangjian.core.forms import add_service_error
@@ -162,7 +162,7 @@ def session_detail(request, pk: int):
         "current": current,
         "scoring_now": scoring_now,
         "groups": list(session.groups.all()) if is_host else [],
-        "moves": [label for _new, label in _moves(session, request.user)] if is_host else [],
+        "moves": {new for new, _rule in workflow.allowed_moves(session, request.user)} if is_host else set(),
         "breadcrumbs": _crumbs((str(session), None)),
     }
     if is_host:
@@ -177,12 +177,6 @@ def session_detail(request, pk: int):
             timeline=audit.timeline(session, viewer=request.user),
         )
     return render(request, "reviews/session_detail.html", context)
-
-
-def _moves(session, user):
-    from dangjian.core import workflow
-
-    return workflow.allowed_moves(session, user)
 
 
 class SessionEdit(ServiceFormView):
