@@ -191,6 +191,33 @@ def campaign_summary(path: Path) -> None:
         ),
     )
     footer = doc.add_paragraph("打印日期：{{ printed_on }}")
+
+
+def review_result_notice(path: Path) -> None:
+    """The evaluation module's 述职评议结果通报 (kind ``reviews.result_notice``)."""
+    doc = _document()
+    _title(doc, "关于{{ year }}年度党组织书记抓基层党建工作述职评议结果的通报")
+    doc.add_paragraph(
+        "{{ held_on }}，{{ host }}召开{{ title }}{% if venue %}（{{ venue }}）{% endif %}，"
+        "{{ reporter_count }}名党组织书记现场述职，接受现场质询、点评和测评打分。现将测评结果通报如下："
+    )
+    table = doc.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, ("名次", "单位", "书记", "加权总分", "综合等次"), strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    table.add_row().cells[0].text = "{%tr for r in rows %}"
+    row = table.add_row().cells
+    row[0].text, row[1].text, row[2].text = "{{ r.rank }}", "{{ r.org }}", "{{ r.secretary }}"
+    row[3].text, row[4].text = "{{ r.total }}", "{{ r.grade }}"
+    table.add_row().cells[0].text = "{%tr endfor %}"
+    doc.add_paragraph()
+    doc.add_paragraph("计分方法：{{ method }}")
+    doc.add_paragraph("选票摘要（SHA-256）：{{ digest }}（可据匿名选票导出表复核）")
+    doc.add_paragraph("各单位要对照述职评议中查摆和交办的问题，逐项制定整改措施，按期整改销号。")
+    doc.add_paragraph()
+    footer = doc.add_paragraph("{{ host }}\n{{ printed_on }}")
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _save(doc, path)
 
@@ -212,6 +239,7 @@ TEMPLATES = {
     ROOT / "dangjian/ledger/documents/item_closure.docx": item_closure,
     ROOT / "dangjian/talks/documents/talk_record.docx": talk_record,
     ROOT / "dangjian/talks/documents/campaign_summary.docx": campaign_summary,
+    ROOT / "dangjian/reviews/documents/result_notice.docx": review_result_notice,
 }
 
 

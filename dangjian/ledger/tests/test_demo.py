@@ -88,8 +88,9 @@ def test_bulk_items_are_inserted_with_a_history_that_ends_in_their_state(db):
 
     ctx = demo.DemoContext(scale="tiny", seed=7, rng=random.Random(7), out=lambda s: None)
     for key, build in demo.contributors():
-        if key != "ledger":
-            build(ctx)
+        if key == "ledger":
+            break  # what the bulk items need (organisations, accounts); later modules may raise items of their own
+        build(ctx)
     before = set(StatusChange.objects.values_list("pk", flat=True))
     # Other modules' demos raise items through the ledger's door (the talks' problem lists): not bulk ones.
     raised = set(Item.objects.values_list("pk", flat=True))
