@@ -242,3 +242,59 @@ def run_import_job(ctx: BenchContext) -> str:
 
 
 register(TaskCase(f"import of {IMPORT_ROWS} members as a job (db_worker, then deleted)", run=run_import_job))
+
+
+# ------------------------------------------------------------------ the REST API (token, as a client uses it)
+
+
+def _token(ctx: BenchContext, user_key: str) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dangjian.accounts.models import ApiToken
+
+    tokens = ctx.extra.setdefault("api_tokens", {})
+    if user_key not in tokens:
+        key = ApiToken.new_key()
+        ApiToken.objects.create(
+            user=ctx.users[user_key],
+            name="bench",
+            digest=ApiToken.digest_of(key),
+            prefix=key[:8],
+            expires_at=timezone.now() + timedelta(hours=1),
+        )
+        tokens[user_key] = key
+    return {"Authorization": f"Token {tokens[user_key]}"}
+
+
+def _a_person(ctx: BenchContext, user_key: str) -> str:
+    from dangjian.orgs.models import Person
+
+    org = ctx.township if user_key == "township" else ctx.county
+    pk = (
+        Person.objects.current()
+        .filter(org__path__startswith=org.path)
+        .order_by("pk")
+        .values_list("pk", flat=True)[0]
+    )
+    return reverse("person-detail", args=[pk])
+
+
+register(PageCase("API: one member (detail)", url=_a_person, headers=_token, note=lambda c, u: "1 row"))
+register(
+    PageCase(
+        "API: members, first page of 50",
+        url=lambda ctx, user: reverse("person-list"),
+        headers=_token,
+        note=lambda c, u: "50 rows",
+    )
+)
+register(
+    PageCase(
+        "API: ledger items, first page of 50",
+        url=lambda ctx, user: reverse("api-item-list"),
+        headers=_token,
+        note=lambda c, u: "50 rows",
+    )
+)

@@ -42,6 +42,8 @@ class PageCase:
     url: Callable[[BenchContext, str], str]  # (context, user key) → URL; raise Skip or NoReverseMatch
     users: tuple[str, ...] = ("county", "township")
     note: Callable[[BenchContext, str], str] | None = None  # e.g. how many rows the page shows
+    # Request headers (e.g. an API token) instead of a signed-in session: (context, user key) → headers.
+    headers: Callable[[BenchContext, str], dict] | None = None
 
 
 @dataclass
@@ -89,8 +91,11 @@ def measure_page(case: PageCase, ctx: BenchContext, user_key: str) -> PageResult
         url = case.url(ctx, user_key)
     except NoReverseMatch as exc:
         raise Skip(f"URL not available yet ({exc})") from exc
-    client = Client()
-    client.force_login(ctx.users[user_key])
+    if case.headers is not None:
+        client = Client(headers=case.headers(ctx, user_key))
+    else:
+        client = Client()
+        client.force_login(ctx.users[user_key])
     _consume(client.get(url))  # warm caches (templates, translations, session)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)

@@ -1,4 +1,6 @@
-"""REST glue shared by every app's API: scoping base view and error format."""
+"""REST glue shared by every app's API: the scoping base view, the serializer base and the error format."""
+
+import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
@@ -13,7 +15,33 @@ def exception_handler(exc, context):
 
 
 class ScopedViewSetMixin:
-    """A viewset whose queryset always passes through ``visible_to(request.user)``."""
+    """A viewset whose queryset always passes through ``visible_to(request.user)``.
+
+    Filters (``filterset_class``) narrow lists only: a detail or an action on one record is found in
+    the caller's scope by its id, without building and validating the list's filter form.
+    """
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+    def filter_queryset(self, queryset):
+        if getattr(self, "action", None) != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer that works out its fields from the model once per class, not on every request.
+
+    DRF introspects the model (field classes, arguments, validators) each time a serializer is made;
+    that is most of an API detail request's time. The fields do not depend on the request here, so they
+    are built once and each serializer gets a fresh copy (fields are bound to their serializer).
+    """
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_dangjian_fields")
+        if built is None:
+            built = super().get_fields()
+            cls._dangjian_fields = built
+        return copy.deepcopy(built)

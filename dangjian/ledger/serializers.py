@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from dangjian.core.api import ModelSerializer
+
 from .models import Item, ItemList, Progress
 
 
-class ItemListSerializer(serializers.ModelSerializer):
+class ItemListSerializer(ModelSerializer):
     org_name = serializers.CharField(source="org.name", read_only=True)
 
     class Meta:
@@ -28,7 +30,7 @@ class ItemListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(ModelSerializer):
     org_name = serializers.CharField(source="org.name", read_only=True)
     light = serializers.CharField(read_only=True)
 
@@ -71,7 +73,7 @@ class ItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProgressSerializer(serializers.ModelSerializer):
+class ProgressSerializer(ModelSerializer):
     class Meta:
         model = Progress
         fields = ["id", "item", "on", "text", "percent", "created_at"]

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from dangjian.core.api import ModelSerializer
+
 from .models import Organisation, Person
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(ModelSerializer):
     """An organisation with its place in the tree (parent id from the annotated queryset)."""
 
     parent = serializers.IntegerField(
@@ -47,7 +49,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     """A person on the roster: the 16 national items with the ID number masked (never the full number)."""
 
     org_name = serializers.CharField(source="org.name", read_only=True)

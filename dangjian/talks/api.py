@@ -13,13 +13,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from dangjian.core import audit, scoping
-from dangjian.core.api import ScopedViewSetMixin
+from dangjian.core.api import ModelSerializer, ScopedViewSetMixin
 
 from . import selectors, services
 from .models import TalkCampaign, TalkRecord, right_for
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(ModelSerializer):
     org_name = serializers.CharField(source="org.name", read_only=True)
 
     class Meta:
@@ -39,7 +39,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TalkSerializer(serializers.ModelSerializer):
+class TalkSerializer(ModelSerializer):
     org_name = serializers.CharField(source="org.name", read_only=True)
     talkee_ids = serializers.PrimaryKeyRelatedField(source="talkees", many=True, read_only=True)
     internal_notes = serializers.SerializerMethodField()

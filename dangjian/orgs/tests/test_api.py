@@ -153,3 +153,30 @@ def test_the_api_docs_are_served_from_the_application_without_a_cdn(client, pers
     external = re.findall(r"""(?:src|href)=["'](?:https?:)?//[^"']+""", html)
     assert external == []
     assert not re.search(r"cdn|jsdelivr|unpkg", html, re.IGNORECASE)
+
+
+# ------------------------------------------------------------------ the fixed cost of a request
+
+
+def test_a_detail_request_is_found_by_id_in_scope_without_the_list_filters(
+    api, personas, people, django_assert_num_queries
+):
+    api.force_authenticate(personas.township_a)
+    # The list validates its filters (a bad one is refused)…
+    assert api.get("/api/people/", {"org": "abc"}).status_code == 400
+    # …a detail is found in the caller's scope by its id: no filter form, one query (the caller's grants
+    # are already known from the first request of this client).
+    with django_assert_num_queries(1):
+        answer = api.get(f"/api/people/{people['a1'].pk}/", {"org": "abc"})
+    assert answer.status_code == 200 and answer.json()["name"] == "张三"
+    assert api.get(f"/api/people/{people['b1'].pk}/").status_code == 404
+
+
+def test_serializer_fields_are_built_once_per_class_and_fresh_for_every_serializer(people):
+    from dangjian.orgs.serializers import PersonSerializer
+
+    first, second = PersonSerializer(people["a1"]), PersonSerializer(people["a2"])
+    assert first.data["name"] == "张三" and second.data["name"] == "李四"
+    assert "_dangjian_fields" in PersonSerializer.__dict__
+    assert first.fields["name"] is not second.fields["name"]  # each bound to its own serializer
+    assert first.fields["name"].parent is first and second.fields["name"].parent is second
