@@ -191,6 +191,8 @@ def campaign_summary(path: Path) -> None:
         ),
     )
     footer = doc.add_paragraph("打印日期：{{ printed_on }}")
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _save(doc, path)
 
 
 def review_result_notice(path: Path) -> None:
