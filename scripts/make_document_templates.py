@@ -110,6 +110,46 @@ def item_closure(path: Path) -> None:
     _save(doc, path)
 
 
+def _loop_table(doc, headers: tuple[str, ...], loop: str, cells: tuple[str, ...]) -> None:
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    table.add_row().cells[0].text = "{%tr for r in " + loop + " %}"
+    row = table.add_row().cells
+    for cell, text in zip(row, cells, strict=True):
+        cell.text = text
+    table.add_row().cells[0].text = "{%tr endfor %}"
+
+
+def briefing(path: Path) -> None:
+    """The monthly briefing 逐月通报 (kind ``supervision.briefing``)."""
+    doc = _document()
+    _title(doc, "{{ org }}")
+    p = doc.add_paragraph("{{ number }}")
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _title(doc, "{{ title }}")
+    doc.add_paragraph("{{ summary }}")
+    doc.add_paragraph("一、{{ ranking_title }}排名情况（{{ period }}）").runs[0].bold = True
+    _loop_table(
+        doc,
+        ("名次", "单位", "得分", "较上月"),
+        "ranking_rows",
+        ("{{ r.rank }}", "{{ r.org }}", "{{ r.score }}", "{{ r.move }}"),
+    )
+    doc.add_paragraph("排名方法：{{ method }}")
+    doc.add_paragraph("二、各项指标").runs[0].bold = True
+    _loop_table(doc, ("单位", "指标情况"), "indicator_rows", ("{{ r.org }}", "{{ r.text }}"))
+    doc.add_paragraph("三、督查暗访发现的问题").runs[0].bold = True
+    _loop_table(doc, ("单位", "日期", "问题"), "findings", ("{{ r.org }}", "{{ r.on }}", "{{ r.title }}"))
+    doc.add_paragraph("四、好的做法").runs[0].bold = True
+    doc.add_paragraph("{{ good_practice }}")
+    footer = doc.add_paragraph("{{ org }}\n{{ issued_on }}")
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _save(doc, path)
+
+
 def _save(doc, path: Path) -> None:
     """Save with fixed dates inside the zip, so that running the script again changes nothing in git."""
     buffer = io.BytesIO()
@@ -123,7 +163,10 @@ def _save(doc, path: Path) -> None:
     path.write_bytes(out.getvalue())
 
 
-TEMPLATES = {ROOT / "dangjian/ledger/documents/item_closure.docx": item_closure}
+TEMPLATES = {
+    ROOT / "dangjian/ledger/documents/item_closure.docx": item_closure,
+    ROOT / "dangjian/supervision/documents/briefing.docx": briefing,
+}
 
 
 def main() -> int:
