@@ -444,7 +444,7 @@ def rating_rate(*, rating: Rating, poll_score, township_score, actor) -> Rating:
         raise ValidationError(errors)
     score = overall(rating.self_score, poll, town)
     stars = stars_for(score)
-    parent = rating.org.get_parent()
+    parent = Organisation.objects.get_parent(rating.org)
     if stars == 5 and parent is not None:
         taken = (
             Rating.objects.select_for_update()
@@ -556,7 +556,7 @@ def weak_hand_down(
     if errors:
         raise ValidationError(errors)
     weak = workflow.transition(obj=weak, to=WeakOrg.Status.RECTIFYING, actor=actor)
-    issuer = weak.org.get_parent() or weak.org
+    issuer = Organisation.objects.get_parent(weak.org) or weak.org
     door.items_from_source(
         source_record=weak,
         issuer=issuer,
@@ -647,7 +647,7 @@ def venue_hand_down(*, venue: Venue, actor, today: date | None = None) -> list:
     """The plan of a branch without a venue becomes a ledger item handed down by its parent (清零 progress)."""
     if venue.kind != VenueKind.NONE:
         raise ValidationError(_("This organisation has a venue: there is nothing to hand down."))
-    issuer = venue.org.get_parent() or venue.org
+    issuer = Organisation.objects.get_parent(venue.org) or venue.org
     return door.items_from_source(
         source_record=venue,
         issuer=issuer,

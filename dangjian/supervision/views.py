@@ -728,7 +728,7 @@ class VenueDetail(ObjectView):
 
     def get_extra_context(self, venue):
         user = self.request.user
-        parent = venue.org.get_parent()
+        parent = Organisation.objects.get_parent(venue.org)
         return {
             "standard": selectors.venue_standard(venue),
             "items": list(door.items_of_source(venue, user)),
@@ -747,7 +747,7 @@ class VenueHandDown(ActionView):
     success_message = gettext_lazy("The venue plan was handed down as a ledger item.")
 
     def check_capability(self, venue):
-        parent = venue.org.get_parent()
+        parent = Organisation.objects.get_parent(venue.org)
         if parent is None or not scoping.can(self.request.user, Cap.HAND_DOWN, parent):
             raise PermissionDenied(self.denied_message)
 
