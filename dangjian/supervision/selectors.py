@@ -7,7 +7,7 @@ one query per depth of the organisations ranked, so a ranking costs the same for
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -34,6 +34,12 @@ def children_of(root) -> list:
 
 def month_start(value: date) -> date:
     return value.replace(day=1)
+
+
+def last_complete_month(today: date | None = None) -> date:
+    """The month rankings show by default: the last one whose figures are complete."""
+    first = month_start(today or timezone.localdate())
+    return month_start(first - timedelta(days=1))
 
 
 def period_of(month: date) -> Period:
@@ -91,7 +97,9 @@ def compute_ranking(items: list[dict], orgs: list, period: Period) -> list[RankR
     for row in rows:
         weighted = [(p, i["weight"]) for p, i in zip(row.points, items, strict=True) if p is not None]
         total = sum(w for _p, w in weighted)
-        row.score = round(sum(p * w for p, w in weighted) / total, 1) if total else None
+        # Too few figures to compare: an organisation is ranked only with figures for half the weight.
+        if total * 2 >= sum(i["weight"] for i in items) and total:
+            row.score = round(sum(p * w for p, w in weighted) / total, 1)
     _rank(rows)
     return rows
 
@@ -118,8 +126,9 @@ def method_text(ranking_set) -> str:
         parts.append(f"{ind.label}（{item['weight']}%，{way}）")
     return _(
         "Each indicator is scaled from 0 (the weakest organisation) to 100 (the strongest); the score is "
-        "the weighted average of these points over the indicators an organisation has figures for. Equal "
-        "scores share a place. The last %(n)s are flagged for an interview. Indicators: %(parts)s."
+        "the weighted average of these points over the indicators an organisation has figures for; an "
+        "organisation with figures for less than half of the weight is not ranked. Equal scores share a "
+        "place. The last %(n)s are flagged for an interview. Indicators: %(parts)s."
     ) % {"n": param(params.BOTTOM_N.key), "parts": "；".join(parts)}
 
 
@@ -345,13 +354,14 @@ def home_block(request):
     root = roots[0]
     today = timezone.localdate()
     month = month_start(today)
+    ranked_month = last_complete_month(today)
     ranking_set = (
         RankingSet.objects.visible_to(user)
         .filter(org__path__in=_ancestor_paths(root))
         .order_by("-org__depth", "pk")
         .first()
     )
-    result = ranking(ranking_set, root, month) if ranking_set else None
+    result = ranking(ranking_set, root, ranked_month) if ranking_set else None
     visits = Visit.objects.visible_to(user).filter(
         org__path__subtree=root.path, status=Visit.Status.SUBMITTED
     )

@@ -39,7 +39,7 @@ def _month(request) -> date:
         year, month = (int(p) for p in text.split("-")[:2])
         return date(year, month, 1)
     except (ValueError, TypeError):
-        return selectors.month_start(timezone.localdate())
+        return selectors.last_complete_month()
 
 
 class CreateView(ServiceFormView):

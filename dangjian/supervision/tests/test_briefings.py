@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from dangjian.core import params as core_params
 from dangjian.core import registry
 from dangjian.core.indicators import Indicator, Period
 from dangjian.supervision import selectors, services
@@ -63,10 +64,32 @@ def test_weighted_ranking_with_ties_and_missing_figures(county, fake_indicators)
     assert (by["B1村党支部"].score, by["B1村党支部"].rank) == (0.0, 3)
 
 
+def test_an_organisation_with_figures_for_less_than_half_the_weight_is_not_ranked(county, fake_indicators):
+    fake_indicators("t.done", {"A1村党支部": 10, "A2村党支部": 5, "B1村党支部": 0})
+    fake_indicators("t.late", {"A1村党支部": 0, "A2村党支部": 1, "B1村党支部": None}, higher=False)
+    items = [
+        {"key": "t.done", "weight": 40, "higher_is_better": True},
+        {"key": "t.late", "weight": 60, "higher_is_better": False},
+    ]
+    orgs = [county.village_a1, county.village_a2, county.village_b1]
+    by = {r.org.short_name: r for r in selectors.compute_ranking(items, orgs, Period.month(2026, 11))}
+    assert (by["A1村党支部"].rank, by["A2村党支部"].rank) == (1, 2)
+    assert by["B1村党支部"].score is None and by["B1村党支部"].rank is None
+
+
+@pytest.mark.parametrize("extra", [0, 30])
 def test_the_ranking_page_shows_places_moves_and_the_bottom_flag(
-    client, personas, county, fake_indicators, django_assert_num_queries
+    client, personas, county, fake_indicators, django_assert_num_queries, extra
 ):
+    from dangjian.orgs.models import OrgKind
+    from dangjian.orgs.tests.factories import make_org
+
+    for i in range(extra):  # the same number of queries for 2 or 32 townships
+        make_org(
+            county.county, f"中共Z{i}镇委员会", kind=OrgKind.TOWNSHIP_COMMITTEE, short_name=f"Z{i}镇党委"
+        )
     fake_indicators("t.done", {"A镇党委": 8, "B镇党委": 3})
+    core_params.set_value("supervision.bottom_n", 1)
     rs = services.ranking_set_save(
         org=county.county,
         name="七项重点工作",
@@ -82,6 +105,9 @@ def test_the_ranking_page_shows_places_moves_and_the_bottom_flag(
     assert f'data-org="{county.township_a.pk}" data-rank="1" data-score="100.0"' in body
     assert f'data-org="{county.township_b.pk}" data-rank="2" data-score="0.0"' in body
     assert "七项重点工作" in body
+    assert body.count('data-testid="flagged"') == 1
+    flagged_row = body[body.index(f'data-org="{county.township_b.pk}"') :]
+    assert flagged_row.index('data-testid="flagged"') < flagged_row.index("</tr>")
 
 
 # Session and user (2), ranking sets (1), the root (1), the children (1), the scope check (0: cached),

@@ -184,3 +184,27 @@ def test_visit_scores_feed_the_inspection_score_indicator(personas, county):
         "supervision.inspection_findings", [county.township_a, county.village_a2], period
     )
     assert found == {county.township_a.pk: 3, county.village_a2.pk: 1}
+
+
+def test_an_inspection_with_visits_still_being_recorded_cannot_finish(personas, county):
+    p = plan(county, personas.inspector)
+    v = visit(p, county.village_a1, personas.inspector, submit=False)
+    with pytest.raises(ValidationError) as exc:
+        services.plan_close(plan=p, actor=personas.inspector)
+    assert "还有走访记录的问题尚未交办。" in exc.value.messages
+    services.visit_submit(visit=v, actor=personas.inspector)
+    assert services.plan_close(plan=p, actor=personas.inspector).status == InspectionPlan.Status.CLOSED
+
+
+def test_the_county_home_page_shows_findings_weak_organisations_and_venues(client, personas, county):
+    p = plan(county, personas.inspector)
+    visit(p, county.village_a1, personas.inspector)
+    services.venue_save(
+        org=county.village_a2, kind="none", plan="new_build", plan_deadline=TODAY, actor=personas.admin
+    )
+    client.force_login(personas.county_admin)
+    body = client.get(reverse("home")).content.decode()
+    assert 'data-testid="supervision-home"' in body
+    assert 'data-testid="home-findings">2<' in body and 'data-testid="home-zero">1<' in body
+    client.force_login(personas.village_a1)
+    assert 'data-testid="supervision-home"' not in client.get(reverse("home")).content.decode()
