@@ -98,7 +98,7 @@ def build(ctx: DemoContext) -> None:
             team="王明（县委组织部）\n李华（县纪委监委）\n赵敏（县委两办督查室）",
             checklist="\n".join(params.split(params.INSPECTION_CHECKLIST.key)),
             sample_within=county,
-            sample_size=min(4, len(villages)),
+            sample_size=min(8, len(villages)),
             seed=f"demo-{month:%Y%m}",
             actor=inspector,
         )
@@ -137,17 +137,22 @@ def build(ctx: DemoContext) -> None:
 
     # This month: a plan under way (one visit handed down, one still being recorded), next month's in preparation.
     month = today.replace(day=1)
+    # The branch-secretary persona's village is visited this month: the demo shows the visited side too.
+    village = data.get("gaokeng_village")
+    own_first = (
+        [village, *[v for v in villages if v.pk != getattr(village, "pk", None)]] if village else villages
+    )
     current = services.plan_create(
         org=county,
         month=month,
         theme=f"{month.month}月软弱涣散村党组织整顿督查",
         team="王明（县委组织部）\n赵敏（县委两办督查室）",
         checklist="\n".join(params.split(params.INSPECTION_CHECKLIST.key)),
-        targets=villages[:3],
+        targets=own_first[:3],
         actor=inspector,
     )
     services.plan_start(plan=current, actor=inspector)
-    for j, org in enumerate(villages[:2]):
+    for j, org in enumerate(own_first[:2]):
         day = max(month, today - timedelta(days=3 - j))
         visit = services.visit_record(
             plan=current,

@@ -39,9 +39,14 @@ class Versioned(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
 
     class Meta:
         abstract = True
@@ -109,7 +114,9 @@ class Visit(Versioned):
         DRAFT = "draft", _("Being recorded")
         SUBMITTED = "submitted", _("Findings handed down")
 
-    plan = models.ForeignKey(InspectionPlan, on_delete=models.PROTECT, related_name="visits")
+    plan = models.ForeignKey(
+        InspectionPlan, on_delete=models.PROTECT, related_name="visits", verbose_name=_("inspection plan")
+    )
     org = models.ForeignKey(
         "orgs.Organisation",
         on_delete=models.PROTECT,
@@ -122,7 +129,7 @@ class Visit(Versioned):
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True)
     notes = models.TextField(_("notes"), blank=True)
     findings = models.JSONField(_("findings"), default=list)  # [{"key": str, "title": str}]
-    finding_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    finding_count = models.PositiveSmallIntegerField(_("problems found"), default=0, editable=False)
     deadline = models.DateField(_("rectification deadline"), null=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
 
@@ -143,7 +150,9 @@ class Visit(Versioned):
 class RankingSet(Versioned):
     """A named, weighted set of indicators the children of an organisation are ranked by (e.g. 七项重点工作)."""
 
-    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
     name = models.CharField(_("name"), max_length=80)
     items = models.JSONField(_("indicators"), default=list)  # [{"key", "weight", "higher_is_better"}]
 
@@ -187,7 +196,12 @@ class Briefing(Versioned):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
-    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issuing organisation"),
+    )
     month = models.DateField(_("month"))
     title = models.CharField(_("title"), max_length=120)
     ranking_set = models.ForeignKey(
@@ -203,10 +217,17 @@ class Briefing(Versioned):
     number = models.CharField(_("document number"), max_length=40, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
     )
     snapshot = models.JSONField(null=True, blank=True, editable=False)
-    recipients = models.ManyToManyField("orgs.Organisation", related_name="+", blank=True)
+    recipients = models.ManyToManyField(
+        "orgs.Organisation", related_name="+", blank=True, verbose_name=_("organisations named")
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
 
     objects = BriefingQuerySet.as_manager()
@@ -238,7 +259,9 @@ class Rating(Versioned):
         RATED = "rated", _("Rated by the township")
         CONFIRMED = "confirmed", _("Confirmed by the county")
 
-    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     self_score = models.DecimalField(_("self-assessment score"), max_digits=4, decimal_places=1)
     self_note = models.TextField(_("self-assessment"), blank=True)
@@ -250,7 +273,12 @@ class Rating(Versioned):
     grade = models.CharField(_("classification"), max_length=20, choices=Grade.choices, blank=True)
     stars = models.PositiveSmallIntegerField(_("stars"), default=0)
     rated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rated by"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SELF_ASSESSED
@@ -291,7 +319,9 @@ class WeakOrg(Versioned):
         RECTIFYING = "rectifying", _("Being rectified")
         LIFTED = "lifted", _("Flag lifted")
 
-    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     reasons = models.JSONField(_("reasons"), default=list)
     note = models.TextField(_("situation"), blank=True)
@@ -333,14 +363,16 @@ class VenuePlan(models.TextChoices):
 class Venue(Versioned):
     """The activity venue of a village or enterprise branch and its 六有 checklist; a plan when it has none."""
 
-    org = models.OneToOneField("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    org = models.OneToOneField(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
     kind = models.CharField(_("venue"), max_length=10, choices=VenueKind.choices)
     area = models.PositiveIntegerField(_("area (m²)"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     checked = models.JSONField(_("六有 items met"), default=list)
     plan = models.CharField(_("plan"), max_length=20, choices=VenuePlan.choices, blank=True)
     plan_deadline = models.DateField(_("plan deadline"), null=True, blank=True)
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
 
