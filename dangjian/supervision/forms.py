@@ -97,7 +97,9 @@ class VisitForm(TablerFormMixin, forms.Form):
             name = f"score_{i}"
             self.check_names[name] = check
             self.fields[name] = forms.IntegerField(
-                label=_("%(check)s (0–10)") % {"check": check}, required=False
+                label=_("%(check)s (0–10)") % {"check": check},
+                required=False,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 10}),
             )
         style_widgets(self)
 
@@ -114,9 +116,12 @@ class RankingSetForm(TablerFormMixin, forms.Form):
     org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     name = forms.CharField(label=_("Name"), max_length=80)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = _orgs(user, "brief")
+        if editing:
+            del self.fields["org"]
+        else:
+            self.fields["org"].queryset = _orgs(user, "brief")
         choices = [("", "—")] + [(i.key, f"{i.label}（{i.key}）") for i in indicators.all_indicators()]
         for n in range(MAX_SET_ITEMS):
             # A free key (not a choice list) so that an unknown indicator gets the service's message.
@@ -243,6 +248,7 @@ class VenueForm(TablerFormMixin, forms.Form):
         label=_("Plan (without a venue)"), choices=[("", "—"), *VenuePlan.choices], required=False
     )
     plan_deadline = forms.DateField(label=_("Venue ready by"), required=False, widget=DateInput())
+    photos = MultipleFileField(label=_("Photos"), required=False, extensions=["jpg", "jpeg", "png"])
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

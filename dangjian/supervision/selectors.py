@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -318,10 +318,21 @@ def zero_by_township(user, root) -> list[dict]:
         )
     )
     counts = indicators.subtree_rollup(branches, orgs, path_field="path", n=Count("pk"))
-    missing = indicators.subtree_rollup(
-        Venue.objects.visible_to(user).filter(kind=VenueKind.NONE), orgs, n=Count("pk")
+    venues = indicators.subtree_rollup(
+        Venue.objects.visible_to(user).filter(org__in=branches),
+        orgs,
+        recorded=Count("pk"),
+        missing=Count("pk", filter=Q(kind=VenueKind.NONE)),
     )
-    return [{"org": o, "branches": counts[o.pk]["n"] or 0, "missing": missing[o.pk]["n"] or 0} for o in orgs]
+    return [
+        {
+            "org": o,
+            "branches": counts[o.pk]["n"] or 0,
+            "missing": venues[o.pk]["missing"] or 0,
+            "unrecorded": (counts[o.pk]["n"] or 0) - (venues[o.pk]["recorded"] or 0),
+        }
+        for o in orgs
+    ]
 
 
 # ------------------------------------------------------------------ panels and the dashboard
@@ -400,7 +411,20 @@ def zero_chart(rows: list[dict]) -> dict:
             "axisLabel": {"rotate": 30 if len(rows) > 6 else 0},
         },
         "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"name": _("Without a venue"), "type": "bar", "data": [r["missing"] for r in rows]}],
+        "series": [
+            {
+                "name": _("Without a venue"),
+                "type": "bar",
+                "stack": "zero",
+                "data": [r["missing"] for r in rows],
+            },
+            {
+                "name": _("Not recorded"),
+                "type": "bar",
+                "stack": "zero",
+                "data": [r["unrecorded"] for r in rows],
+            },
+        ],
     }
 
 

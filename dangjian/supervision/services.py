@@ -598,6 +598,7 @@ def venue_save(
     checked: Sequence[str] = (),
     plan: str = "",
     plan_deadline: date | None = None,
+    photos: Sequence = (),
 ) -> Venue:
     """Record an organisation's activity venue and its 六有 checklist, or its plan when it has none."""
     _ensure(actor, SELF_ASSESS, org)
@@ -635,11 +636,19 @@ def venue_save(
     }
     venue = Venue.objects.select_for_update().filter(org=org).first()
     if venue is None:
-        return Venue.objects.create(org=org, created_by=actor, **values)
-    for name, value in values.items():
-        setattr(venue, name, value)
-    venue.version += 1
-    venue.save(update_fields=[*values, "version"])
+        venue = Venue.objects.create(org=org, created_by=actor, **values)
+    else:
+        for name, value in values.items():
+            setattr(venue, name, value)
+        venue.version += 1
+        venue.save(update_fields=[*values, "version"])
+    if photos:
+        try:
+            attachments.attach(
+                owner=venue, files=photos, actor=actor, purpose="photo", extensions=PHOTO_EXTENSIONS
+            )
+        except ValidationError as exc:
+            raise ValidationError({"photos": exc.messages}) from exc
     return venue
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("visits/<int:pk>/submit/", views.VisitSubmit.as_view(), name="visit_submit"),
     path("rankings/", views.ranking_page, name="ranking"),
     path("rankings/sets/new/", views.RankingSetCreate.as_view(), name="ranking_set_create"),
+    path("rankings/sets/<int:pk>/", views.RankingSetEdit.as_view(), name="ranking_set_edit"),
     path("briefings/", views.briefing_list, name="briefing_list"),
     path("briefings/new/", views.BriefingCreate.as_view(), name="briefing_create"),
     path("briefings/<int:pk>/", views.BriefingDetail.as_view(), name="briefing_detail"),

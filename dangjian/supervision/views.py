@@ -265,6 +265,7 @@ def ranking_page(request):
             "chart": selectors.ranking_chart(result) if result else None,
             "trend": selectors.trend(chosen, root, month) if result else None,
             "can_edit": scoping.can(user, BRIEF),
+            "can_edit_chosen": chosen is not None and scoping.can(user, BRIEF, chosen),
             "breadcrumbs": _crumbs((_("Rankings"), None)),
         },
     )
@@ -289,6 +290,45 @@ class RankingSetCreate(CreateView):
             "breadcrumbs": _crumbs(
                 (_("Rankings"), reverse("supervision:ranking")), (_("New ranking set"), None)
             )
+        }
+
+
+class RankingSetEdit(ServiceFormView):
+    """Change a ranking set's name, indicators, weights and directions (weights still total 100 %)."""
+
+    queryset = RankingSet.objects.select_related("org")
+    capability = BRIEF
+    form_class = forms.RankingSetForm
+    template_name = "supervision/ranking_set_form.html"
+    success_message = gettext_lazy("Ranking set saved.")
+
+    def get_form_kwargs(self, ranking_set):
+        return {"user": self.request.user, "editing": True}
+
+    def get_initial(self, ranking_set):
+        initial = {"name": ranking_set.name}
+        for n, item in enumerate(ranking_set.items):
+            initial[f"key_{n}"] = item["key"]
+            initial[f"weight_{n}"] = item["weight"]
+            initial[f"direction_{n}"] = "up" if item["higher_is_better"] else "down"
+        return initial
+
+    def perform(self, form, ranking_set, user):
+        return services.ranking_set_save(
+            org=ranking_set.org,
+            name=form.cleaned_data["name"],
+            items=form.items(),
+            actor=user,
+            ranking_set=ranking_set,
+        )
+
+    def get_success_url(self, ranking_set, result):
+        return f"{reverse('supervision:ranking')}?set={ranking_set.pk}"
+
+    def get_extra_context(self, ranking_set):
+        return {
+            "heading": ranking_set.name,
+            "breadcrumbs": _crumbs((_("Rankings"), reverse("supervision:ranking")), (ranking_set.name, None)),
         }
 
 
@@ -715,6 +755,7 @@ class VenueSave(CreateView):
     def get_extra_context(self, obj):
         return {
             "heading": _("Record a venue"),
+            "multipart": True,
             "breadcrumbs": _crumbs(
                 (_("Activity venues"), reverse("supervision:venue_list")), (_("Record"), None)
             ),
@@ -731,6 +772,7 @@ class VenueDetail(ObjectView):
         parent = Organisation.objects.get_parent(venue.org)
         return {
             "standard": selectors.venue_standard(venue),
+            "photos": list(attachments.for_owner(venue, user)),
             "items": list(door.items_of_source(venue, user)),
             "can_hand_down": venue.kind == VenueKind.NONE
             and parent is not None

@@ -267,6 +267,10 @@ ROUTES = {
     "supervision:visit_submit": write("sup_visit_draft", _empty),
     "supervision:ranking": page("sup_ranking_set"),
     "supervision:ranking_set_create": create("org", _new_set),
+    "supervision:ranking_set_edit": write(
+        "sup_ranking_set",
+        lambda w, rs, k: {"name": f"走查改指标组·{k}", "key_0": "ledger.overdue_items", "weight_0": "100"},
+    ),
     "supervision:briefing_list": page("sup_briefing"),
     "supervision:briefing_create": create("org", _new_briefing),
     "supervision:briefing_detail": detail("sup_briefing"),

@@ -137,6 +137,29 @@ def test_an_unknown_indicator_is_refused_by_name(client, personas, county):
     assert not RankingSet.objects.exists()
 
 
+def test_weights_and_directions_are_edited_and_checked_again(client, personas, county):
+    rs = services.ranking_set_save(
+        org=county.county,
+        name="七项重点工作",
+        items=[{"key": "ledger.open_items", "weight": 100}],
+        actor=personas.admin,
+    )
+    client.force_login(personas.county_admin)
+    url = reverse("supervision:ranking_set_edit", args=[rs.pk])
+    assert 'value="ledger.open_items" selected' in client.get(url).content.decode()
+    data = {"name": "七项重点工作", "key_0": "ledger.open_items", "weight_0": "70", "direction_0": "up"}
+    response = client.post(url, {**data, "key_1": "ledger.overdue_items", "weight_1": "20"})
+    assert "各项权重合计须为100%，现为90%。" in response.content.decode()
+    client.post(url, {**data, "key_1": "ledger.overdue_items", "weight_1": "30"})
+    rs.refresh_from_db()
+    assert rs.items == [
+        {"key": "ledger.open_items", "weight": 70, "higher_is_better": True},
+        {"key": "ledger.overdue_items", "weight": 30, "higher_is_better": False},
+    ]
+    client.force_login(personas.township_a)
+    assert client.get(url).status_code == 404
+
+
 def _briefing(personas, county, **extra):
     rs = services.ranking_set_save(
         org=county.county,

@@ -190,5 +190,29 @@ def test_a_branch_without_a_venue_needs_a_plan_and_counts_towards_zero(client, p
     client.force_login(personas.county_admin)
     body = client.get(reverse("supervision:venue_list")).content.decode()
     assert "1个党组织无活动场所" in body
+    # Township A: two villages, both recorded, one without a venue; township B's village not recorded.
+    row = '<td>%s</td><td class="text-end">%s</td><td class="text-end%s">%s</td><td class="text-end">%s</td>'
+    assert row % ("A镇党委", 2, " text-red", 1, 0) in body
+    assert row % ("B镇党委", 1, "", 0, 1) in body
     items = services.venue_hand_down(venue=venue, actor=personas.township_a)
     assert [i.title for i in items] == ["解决活动场所：新建"] and items[0].org == county.village_a1
+
+
+def test_venue_photos_are_checked_by_content_and_shown_on_its_page(client, personas, county):
+    from dangjian.core.tests.files import upload
+
+    client.force_login(personas.village_a1)
+    form = {
+        "org": county.village_a1.pk,
+        "kind": "own",
+        "address": "A1村委会",
+        "area": "120",
+        "checked": ["有场所"],
+    }
+    response = client.post(
+        reverse("supervision:venue_save"), {**form, "photos": upload("场所.jpg", b"not a picture")}
+    )
+    assert response.status_code == 200 and not Venue.objects.exists()
+    client.post(reverse("supervision:venue_save"), {**form, "photos": upload("场所.jpg")})
+    venue = Venue.objects.get()
+    assert "场所.jpg" in client.get(reverse("supervision:venue_detail", args=[venue.pk])).content.decode()
