@@ -43,8 +43,17 @@ class SupervisionConfig(ModuleConfig):
         "branch_secretary": {SELF_ASSESS},
     }
     audited = {
-        name: {"exclude_fields": ["version", "status_changed_at", "snapshot"]}
-        for name in ("InspectionPlan", "Visit", "RankingSet", "Briefing", "Rating", "WeakOrg", "Venue")
+        name: {"exclude_fields": ["version", "status_changed_at", "snapshot", "results"]}
+        for name in (
+            "InspectionPlan",
+            "Visit",
+            "RankingSet",
+            "Briefing",
+            "Rating",
+            "WeakOrg",
+            "Venue",
+            "Assessment",
+        )
     }
     nav = (
         NavEntry(

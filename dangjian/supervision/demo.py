@@ -185,10 +185,43 @@ def build(ctx: DemoContext) -> None:
         actor=zzb,
     )
 
+    _assessments(ctx, today, county, townships, users)
     _ratings(ctx, today, villages, townships, users)
     _weak(ctx, today, villages, users)
     _venues(ctx, today, villages, users)
     ctx.out(f"  supervision: 13 inspections, {visits} visits, {findings} findings, 12 briefings published")
+
+
+def _assessments(ctx, today, county, townships, users) -> None:
+    """Last year's township assessment confirmed (述职评议 scored by the office), this year's being scored."""
+    rng = ctx.rng
+    items = [
+        {"key": "ledger.closed_on_time_rate", "weight": 30},
+        {"key": "ledger.overdue_items", "weight": 20},
+        {"key": "supervision.inspection_score", "weight": 20},
+    ]
+    for year in (today.year - 1, today.year):
+        assessment = services.assessment_create(
+            org=county,
+            year=year,
+            title=f"{year}年度乡镇党委书记抓基层党建工作考核",
+            items=items,
+            manual_items="述职评议 20\n党员教育培训 10",
+            actor=users["county_admin"],
+        )
+        scored = townships if year < today.year else townships[: len(townships) // 2]
+        for org in scored:
+            for item, note in (("述职评议", "述职评议测评结果"), ("党员教育培训", "培训台账抽查情况")):
+                services.assessment_score(
+                    assessment=assessment,
+                    org=org,
+                    item=item,
+                    score=rng.randint(70, 98),
+                    note=note,
+                    actor=users["admin"],
+                )
+        if year < today.year:
+            services.assessment_confirm(assessment=assessment, actor=users["admin"])
 
 
 def _ratings(ctx, today, villages, townships, users) -> None:

@@ -257,3 +257,38 @@ class VenueForm(TablerFormMixin, forms.Form):
         # Free values: an item not in the standard gets the service's message, not a choice error.
         self.fields["checked"].choices = [(c, c) for c in standard]
         self.fields["checked"].valid_value = lambda value: True
+
+
+class AssessmentForm(RankingSetForm):
+    """An annual assessment: the organisation, year and title, indicator rows and manual items."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    manual_items = forms.CharField(
+        label=_("Items scored by the office"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One a line: the name and its weight, e.g. 述职评议 20."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["name"].label = _("Title")
+
+
+class AssessmentScoreForm(TablerFormMixin, forms.Form):
+    """One manual score: the organisation, the item, 0–100 and what it is based on."""
+
+    org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    item = forms.ChoiceField(label=_("Item"))
+    score = forms.DecimalField(label=_("Score (0–100)"), max_digits=5, decimal_places=1)
+    note = forms.CharField(label=_("Based on"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = Organisation.objects.current().filter(
+            path__startswith=assessment.org.path, depth=assessment.org.depth + 1
+        )
+        self.fields["org"].error_messages["invalid_choice"] = _("This organisation is not assessed here.")
+        # Free values: an unknown item gets the service's message.
+        self.fields["item"].choices = [(n, n) for n in assessment.manual_names]
+        self.fields["item"].valid_value = lambda value: True

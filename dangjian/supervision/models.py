@@ -383,3 +383,73 @@ class Venue(Versioned):
 
     def __str__(self) -> str:
         return f"{self.org.label} · {self.get_kind_display()}"
+
+
+# ------------------------------------------------------------------ annual assessment (年度党建考核)
+
+
+class AssessmentQuerySet(ScopedQuerySet):
+    def visible_to(self, user, *, ignore_focus: bool = False):
+        """Drafts: the assessing office over the whole subtree. Confirmed: also the organisations assessed."""
+        scope = scoping.without_focus(user) if ignore_focus else scoping.get_scope(user)
+        if scope.everything and scope.focus_path is None:
+            return self.all()
+        from dangjian.orgs.models import Organisation
+
+        named = Organisation.objects.filter(scope.q("")).values("pk")
+        assessed = Assessment.recipients.through.objects.filter(organisation__in=named).values(
+            "assessment_id"
+        )
+        return self.filter(
+            whole_subtree_q(user, cap="brief")
+            | (Q(status=Assessment.Status.CONFIRMED) & (whole_subtree_q(user) | Q(pk__in=assessed)))
+        )
+
+
+class Assessment(Versioned):
+    """An annual assessment (年度党建考核) of an organisation's children: a weighted scorecard of indicators
+    and manual scores the assessing office enters with a note; confirmed results are frozen."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being scored")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assessing organisation"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=120)
+    items = models.JSONField(
+        _("scorecard"), default=list
+    )  # indicator items and {"manual": True, "name", "weight"}
+    manual = models.JSONField(_("manual scores"), default=dict)  # {org_id: {name: {"score", "note"}}}
+    results = models.JSONField(null=True, blank=True, editable=False)  # frozen at confirmation
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    recipients = models.ManyToManyField(
+        "orgs.Organisation", related_name="+", blank=True, verbose_name=_("organisations assessed")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-pk"]
+        verbose_name = _("annual assessment")
+        verbose_name_plural = _("annual assessments")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def manual_names(self) -> list[str]:
+        return [i["name"] for i in self.items if i.get("manual")]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from dangjian.core.caps import Cap
 from dangjian.core.workflow import Transition
 
-from .models import Briefing, InspectionPlan, Rating, Visit, WeakOrg
+from .models import Assessment, Briefing, InspectionPlan, Rating, Visit, WeakOrg
 
 BRIEF, RATE, CONFIRM_RATING = "brief", "rate", "confirm_rating"
 
@@ -36,7 +36,21 @@ def _plan_org(visit):
     return visit.plan.org
 
 
+def _not_the_compiler(assessment, actor) -> None:
+    """Results are confirmed by somebody other than the one who set up the assessment."""
+    if assessment.created_by_id == getattr(actor, "pk", None):
+        raise ValidationError(
+            _("The results are confirmed by somebody other than whoever set up the assessment."),
+            code="author",
+        )
+
+
 WORKFLOWS = {
+    Assessment: {
+        ("draft", "confirmed"): Transition(
+            label=gettext_lazy("Confirm the results"), cap=BRIEF, who=_not_the_compiler
+        ),
+    },
     InspectionPlan: {
         ("draft", "active"): Transition(label=gettext_lazy("Start the inspection"), cap=Cap.INSPECT),
         ("active", "closed"): Transition(label=gettext_lazy("Finish the inspection"), cap=Cap.INSPECT),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -19,7 +20,7 @@ from dangjian.core.params import get as param
 from dangjian.orgs.models import Organisation, OrgKind, Sector
 
 from . import params
-from .models import Briefing, RankingSet, Rating, Venue, VenueKind, Visit, WeakOrg
+from .models import Assessment, Briefing, Grade, RankingSet, Rating, Venue, VenueKind, Visit, WeakOrg
 
 # Branches the venue standard and the 清零 target apply to: villages and enterprises.
 VENUE_SECTORS = (Sector.RURAL, Sector.NON_PUBLIC, Sector.STATE_ENTERPRISE)
@@ -344,9 +345,15 @@ def org_panel(request, org):
     ratings = list(Rating.objects.visible_to(user).filter(org=org).order_by("-year"))
     weak = list(WeakOrg.objects.visible_to(user).filter(org=org).order_by("-year"))
     venue = Venue.objects.visible_to(user).filter(org=org).first()
-    if not (ratings or weak or venue):
+    assessments = []
+    confirmed = Assessment.objects.visible_to(user).filter(status=Assessment.Status.CONFIRMED, recipients=org)
+    for assessment in confirmed.order_by("-year"):
+        row = next((r for r in assessment.results["rows"] if r["org_id"] == org.pk), None)
+        if row is not None:
+            assessments.append((assessment, row))
+    if not (ratings or weak or venue or assessments):
         return None
-    return {"ratings": ratings, "weak": weak, "venue": venue}
+    return {"ratings": ratings, "weak": weak, "venue": venue, "assessments": assessments}
 
 
 def home_block(request):
@@ -468,3 +475,68 @@ def weak_suggestions(user, limit: int = 20) -> list[Suggestion]:
                 entry.reasons.append(WeakReason.OVERDUE)
                 entry.texts.append(_("%(n)s overdue items") % {"n": n})
     return sorted(found.values(), key=lambda s: s.org.path)[:limit]
+
+
+# ------------------------------------------------------------------ annual assessment
+
+
+def assessment_results(assessment: Assessment) -> dict:
+    """Each child's points per item (indicators over the year, manual scores as entered), total, grade and rank."""
+    from .services import grade_for
+
+    orgs = children_of(assessment.org)
+    period = Period.year(assessment.year)
+    indicator_items = [i for i in assessment.items if not i.get("manual")]
+    rows = (
+        compute_ranking(indicator_items, orgs, period) if indicator_items else [RankRow(org=o) for o in orgs]
+    )
+    total_weight = sum(i["weight"] for i in assessment.items)
+    out = []
+    for row in rows:
+        manual = assessment.manual.get(str(row.org.pk), {})
+        points = list(row.points)
+        for item in assessment.items:
+            if item.get("manual"):
+                entry = manual.get(item["name"])
+                points.append(entry["score"] if entry else None)
+        ordered = indicator_items + [i for i in assessment.items if i.get("manual")]
+        weighted = [(p, i["weight"]) for p, i in zip(points, ordered, strict=True) if p is not None]
+        present = sum(w for _p, w in weighted)
+        score = (
+            round(sum(p * w for p, w in weighted) / present, 1)
+            if present and present * 2 >= total_weight
+            else None
+        )
+        out.append(
+            {
+                "org_id": row.org.pk,
+                "org": row.org.label,
+                "points": ["—" if p is None else p for p in points],
+                "score": score,
+                "grade": str(dict(Grade.choices)[grade_for(Decimal(str(score)))])
+                if score is not None
+                else "",
+                "notes": [
+                    manual[i["name"]]["note"] for i in ordered if i.get("manual") and i["name"] in manual
+                ],
+            }
+        )
+    ranked = [RankRow(org=r["org_id"], score=r["score"]) for r in out]
+    _rank(ranked)
+    for r, ranked_row in zip(out, ranked, strict=True):
+        r["rank"] = ranked_row.rank
+    out.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0))
+    headers = [str(indicators.get(i["key"]).label) for i in indicator_items] + [
+        i["name"] for i in assessment.items if i.get("manual")
+    ]
+    weights = [i["weight"] for i in indicator_items] + [
+        i["weight"] for i in assessment.items if i.get("manual")
+    ]
+    return {"headers": headers, "weights": weights, "rows": out}
+
+
+def assessment_view(assessment: Assessment) -> dict:
+    """The frozen results once confirmed, the live ones while the office is scoring."""
+    if assessment.status == Assessment.Status.CONFIRMED and assessment.results is not None:
+        return assessment.results
+    return assessment_results(assessment)

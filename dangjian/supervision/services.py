@@ -23,6 +23,7 @@ from dangjian.orgs.models import Organisation
 
 from . import params
 from .models import (
+    Assessment,
     Briefing,
     Grade,
     InspectionPlan,
@@ -227,7 +228,7 @@ def visit_submit(*, visit: Visit, actor, today: date | None = None) -> Visit:
 # ------------------------------------------------------------------ ranking sets
 
 
-def _clean_items(items: Sequence[dict]) -> list[dict]:
+def _clean_items(items: Sequence[dict], manual: Sequence[dict] = ()) -> list[dict]:
     known = {i.key for i in indicators.all_indicators()}
     errors: list[str] = []
     cleaned = []
@@ -255,9 +256,9 @@ def _clean_items(items: Sequence[dict]) -> list[dict]:
                 "higher_is_better": indicators.get(key).higher_is_better if hib is None else bool(hib),
             }
         )
-    if not errors and not cleaned:
+    if not errors and not cleaned and not manual:
         errors.append(_("A ranking set needs at least one indicator."))
-    total = sum(i["weight"] for i in cleaned)
+    total = sum(i["weight"] for i in cleaned) + sum(m["weight"] for m in manual)
     if not errors and total != 100:
         errors.append(_("The weights must total 100%%; they total %(total)s%%.") % {"total": total})
     if errors:
@@ -672,3 +673,83 @@ def venue_hand_down(*, venue: Venue, actor, today: date | None = None) -> list:
             )
         ],
     )
+
+
+# ------------------------------------------------------------------ annual assessment
+
+
+def parse_manual_items(text: str) -> list[dict]:
+    """Manual items, one a line: a name and its weight, e.g. “述职评议 20”."""
+    items, errors = [], []
+    for line in _lines(text):
+        name, _sep, weight = line.replace("\u3000", " ").rpartition(" ")
+        if not name.strip() or not weight.strip().isdigit() or int(weight) <= 0:
+            errors.append(
+                _("“%(line)s”: give a name and a weight above 0, e.g. 述职评议 20.") % {"line": line}
+            )
+            continue
+        if name.strip() in {i["name"] for i in items}:
+            errors.append(_("The item “%(name)s” is listed twice.") % {"name": name.strip()})
+            continue
+        items.append({"manual": True, "name": name.strip(), "weight": int(weight)})
+    if errors:
+        raise ValidationError({"manual_items": errors})
+    return items
+
+
+@transaction.atomic
+def assessment_create(
+    *, org, year: int, title: str, items: Sequence[dict], manual_items: str, actor
+) -> Assessment:
+    """Set up a year's assessment of ``org``'s children: indicator items and manual items, weights total 100 %."""
+    _ensure(actor, BRIEF, org)
+    if not (title or "").strip():
+        raise ValidationError({"title": [_("Please give the assessment a title.")]})
+    manual = parse_manual_items(manual_items)
+    cleaned = _clean_items(items, manual)
+    return Assessment.objects.create(
+        org=org, year=year, title=title.strip(), items=[*cleaned, *manual], created_by=actor
+    )
+
+
+@transaction.atomic
+def assessment_score(*, assessment: Assessment, org, item: str, score, note: str, actor) -> Assessment:
+    """The assessing office's score (0–100) of one manual item for one organisation, with the reason."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _ensure(actor, BRIEF, assessment.org)
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError(_("The results are confirmed and can no longer be changed."))
+    errors: dict[str, list] = {}
+    if org is None or not (
+        org.path.startswith(assessment.org.path) and org.depth == assessment.org.depth + 1
+    ):
+        errors.setdefault("org", []).append(_("This organisation is not assessed here."))
+    if item not in assessment.manual_names:
+        errors.setdefault("item", []).append(_("Not a manual item of this scorecard."))
+    value = _score(score, "score", errors)
+    if not (note or "").strip():
+        errors.setdefault("note", []).append(_("Please say what the score is based on."))
+    if errors:
+        raise ValidationError(errors)
+    assessment.manual.setdefault(str(org.pk), {})[item] = {"score": float(value), "note": note.strip()}
+    assessment.version += 1
+    assessment.save(update_fields=["manual", "version"])
+    return assessment
+
+
+@transaction.atomic
+def assessment_confirm(*, assessment: Assessment, actor) -> Assessment:
+    """Freeze the results (score, grade, rank) as they stand; by somebody other than whoever set it up."""
+    from . import selectors
+
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError(_("The results are confirmed and can no longer be changed."))
+    results = selectors.assessment_results(assessment)
+    assessment = workflow.transition(
+        obj=assessment,
+        to=Assessment.Status.CONFIRMED,
+        actor=actor,
+        fields={"results": results, "confirmed_by": actor},
+    )
+    assessment.recipients.set([row["org_id"] for row in results["rows"]])
+    return assessment

@@ -24,7 +24,7 @@ from dangjian.ledger import door
 from dangjian.orgs.models import Organisation, OrgKind
 
 from . import exports, forms, selectors, services
-from .models import Briefing, InspectionPlan, RankingSet, Rating, Venue, VenueKind, Visit, WeakOrg
+from .models import Assessment, Briefing, InspectionPlan, RankingSet, Rating, Venue, VenueKind, Visit, WeakOrg
 
 BRIEF, RATE, CONFIRM_RATING, SELF_ASSESS = "brief", "rate", "confirm_rating", "self_assess"
 
@@ -798,3 +798,107 @@ class VenueHandDown(ActionView):
 
     def get_success_url(self, venue, result):
         return reverse("supervision:venue_detail", args=[venue.pk])
+
+
+# ------------------------------------------------------------------ annual assessment
+
+
+@login_required
+@require_GET
+def assessment_list(request):
+    assessments = list(Assessment.objects.visible_to(request.user).select_related("org")[:100])
+    return render(
+        request,
+        "supervision/assessment_list.html",
+        {
+            "assessments": assessments,
+            "can_brief": scoping.can(request.user, BRIEF),
+            "breadcrumbs": _crumbs((_("Annual assessment"), None)),
+        },
+    )
+
+
+class AssessmentCreate(CreateView):
+    capability = BRIEF
+    form_class = forms.AssessmentForm
+    template_name = "supervision/ranking_set_form.html"
+    success_message = gettext_lazy("Assessment set up.")
+
+    def get_initial(self, obj):
+        return {"year": timezone.localdate().year, "manual_items": "述职评议 20\n党员教育培训 10"}
+
+    def perform(self, form, obj, user):
+        data = form.cleaned_data
+        return services.assessment_create(
+            org=data["org"],
+            year=data["year"],
+            title=data["name"],
+            items=form.items(),
+            manual_items=data["manual_items"],
+            actor=user,
+        )
+
+    def get_success_url(self, obj, assessment):
+        return reverse("supervision:assessment_detail", args=[assessment.pk])
+
+    def get_extra_context(self, obj):
+        return {
+            "heading": _("New annual assessment"),
+            "extra_fields": True,
+            "breadcrumbs": _crumbs(
+                (_("Annual assessment"), reverse("supervision:assessment_list")), (_("New"), None)
+            ),
+        }
+
+
+class AssessmentDetail(ObjectView):
+    queryset = Assessment.objects.select_related("org", "created_by", "confirmed_by")
+    template_name = "supervision/assessment_detail.html"
+    context_object_name = "assessment"
+
+    def get_extra_context(self, assessment):
+        user = self.request.user
+        draft = assessment.status == Assessment.Status.DRAFT
+        return {
+            "results": selectors.assessment_view(assessment),
+            "score_form": forms.AssessmentScoreForm(assessment=assessment)
+            if draft and assessment.manual_names and scoping.can(user, BRIEF, assessment)
+            else None,
+            "moves": workflow.allowed_moves(assessment, user),
+            "timeline": audit.timeline(assessment, viewer=user),
+            "breadcrumbs": _crumbs(
+                (_("Annual assessment"), reverse("supervision:assessment_list")), (str(assessment), None)
+            ),
+        }
+
+
+class AssessmentScore(ServiceFormView):
+    queryset = Assessment.objects.select_related("org")
+    capability = BRIEF
+    form_class = forms.AssessmentScoreForm
+    template_name = "supervision/form.html"
+    success_message = gettext_lazy("Score saved.")
+
+    def get_form_kwargs(self, assessment):
+        return {"assessment": assessment}
+
+    def perform(self, form, assessment, user):
+        return services.assessment_score(assessment=assessment, actor=user, **form.cleaned_data)
+
+    def get_success_url(self, assessment, result):
+        return reverse("supervision:assessment_detail", args=[assessment.pk])
+
+    def get_extra_context(self, assessment):
+        return {"heading": _("Score an item"), "subtitle": str(assessment), "breadcrumbs": []}
+
+
+class AssessmentConfirm(ActionView):
+    queryset = Assessment.objects.select_related("org")
+    capability = BRIEF
+    success_message = gettext_lazy("The results are confirmed and frozen.")
+
+    def perform(self, form, assessment, user):
+        return services.assessment_confirm(assessment=assessment, actor=user)
+
+    def get_success_url(self, assessment, result):
+        return reverse("supervision:assessment_detail", args=[assessment.pk])

@@ -171,7 +171,23 @@ def _venue(world, key):
     return v, [address]
 
 
+def _assessment(world, key):
+    if key not in CHILD:
+        return None
+    title = f"年度考核·{key}"
+    a = _services().assessment_create(
+        org=world.orgs[key],
+        year=_today().year,
+        title=title,
+        items=[{"key": "ledger.open_items", "weight": 60}],
+        manual_items="述职评议 40",
+        actor=world.admin,
+    )
+    return a, [title]
+
+
 OBJECTS = {
+    "sup_assessment": _assessment,
     "sup_plan": _draft_plan,
     "sup_plan_active": _active_plan,
     "sup_visit": lambda world, key: _visit(world, key, submit=True),
@@ -252,9 +268,29 @@ def _empty(world, obj, key):
     return {}
 
 
+def _new_assessment(world, org, key):
+    return {
+        "org": org.pk,
+        "name": f"走查考核·{key}",
+        "year": str(_today().year),
+        "key_0": "ledger.open_items",
+        "weight_0": "70",
+        "manual_items": "述职评议 30",
+    }
+
+
+def _score(world, a, key):
+    return {"org": world.orgs[CHILD[key]].pk, "item": "述职评议", "score": "85", "note": "走查评分依据"}
+
+
 YEAR = {"year": str(timezone.localdate().year - 1)}
 
 ROUTES = {
+    "supervision:assessment_list": page("sup_assessment"),
+    "supervision:assessment_create": create("org", _new_assessment),
+    "supervision:assessment_detail": detail("sup_assessment"),
+    "supervision:assessment_score": write("sup_assessment", _score),
+    "supervision:assessment_confirm": write("sup_assessment", _empty),
     "supervision:plan_list": page(("sup_plan", "sup_plan_active", "sup_visit", "sup_visit_draft")),
     "supervision:plan_create": create("org", _new_plan, inside="township_a"),
     "supervision:plan_detail": detail(("sup_plan", "sup_plan_active")),

@@ -8,7 +8,16 @@ import pytest
 
 from dangjian.core import demo
 from dangjian.ledger.tests.builders import media  # noqa: F401
-from dangjian.supervision.models import Briefing, InspectionPlan, Rating, Venue, VenueKind, Visit, WeakOrg
+from dangjian.supervision.models import (
+    Assessment,
+    Briefing,
+    InspectionPlan,
+    Rating,
+    Venue,
+    VenueKind,
+    Visit,
+    WeakOrg,
+)
 
 
 @pytest.mark.usefixtures("media")
@@ -26,4 +35,7 @@ def test_the_tiny_demo_has_supervision_records_in_every_state(db):
     assert set(WeakOrg.objects.values_list("status", flat=True)) == {"flagged", "rectifying"}
     assert WeakOrg.objects.count() == 4
     assert Venue.objects.filter(kind=VenueKind.NONE).count() == 3
+    assert set(Assessment.objects.values_list("status", flat=True)) == set(Assessment.Status.values)
+    confirmed = Assessment.objects.get(status=Assessment.Status.CONFIRMED)
+    assert confirmed.results["rows"] and confirmed.recipients.exists()
     assert Venue.objects.exclude(kind=VenueKind.NONE).exists()
