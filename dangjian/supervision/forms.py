@@ -101,6 +101,10 @@ class VisitForm(TablerFormMixin, forms.Form):
                 required=False,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 10}),
             )
+        # On the spot the checklist comes first, then what was seen and found.
+        self.order_fields(
+            ["org", "visited_at", "inspectors", *self.check_names, "notes", "findings", "deadline"]
+        )
         style_widgets(self)
 
     def service_kwargs(self) -> dict:

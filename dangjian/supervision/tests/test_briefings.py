@@ -294,3 +294,38 @@ def test_a_month_is_stored_as_its_first_day(personas, county):
         org=county.county, month=date(2026, 11, 17), title="通报", summary="概况", actor=personas.county_admin
     )
     assert b.month == date(2026, 11, 1)
+
+
+def test_a_word_template_missing_a_field_the_briefing_needs_is_refused_by_name(personas):
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangjian.core import documents
+
+    source = documents.template_bytes("supervision.briefing", default=True)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"{{ summary }}", b"")
+            dst.writestr(info, data)
+    upload = SimpleUploadedFile("通报.docx", out.getvalue())
+    with pytest.raises(ValidationError) as exc:
+        documents.document_template_upload(key="supervision.briefing", file=upload, actor=personas.admin)
+    assert "summary" in str(exc.value)
+
+
+def test_a_ranking_of_an_organisation_outside_my_subtree_is_not_found(client, personas, county):
+    rs = services.ranking_set_save(
+        org=county.township_a,
+        name="村级考评",
+        items=[{"key": "ledger.open_items", "weight": 100}],
+        actor=personas.admin,
+    )
+    client.force_login(personas.township_a)
+    url = reverse("supervision:ranking")
+    assert client.get(f"{url}?set={rs.pk}&org={county.township_a.pk}").status_code == 200
+    assert client.get(f"{url}?set={rs.pk}&org={county.township_b.pk}").status_code == 404
+    assert client.get(f"{url}?set={rs.pk}&org={county.county.pk}").status_code == 404
