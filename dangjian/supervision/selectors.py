@@ -27,10 +27,16 @@ VENUE_SECTORS = (Sector.RURAL, Sector.NON_PUBLIC, Sector.STATE_ENTERPRISE)
 
 
 def children_of(root) -> list:
-    """The organisations ranked under ``root``: its current direct children, in tree order."""
-    return list(
+    """The organisations ranked under ``root``: its current direct children, in tree order.
+
+    Under a county the townships are ranked among themselves: the committees of agencies, schools
+    and enterprises beside them are not compared with townships.
+    """
+    children = list(
         Organisation.objects.current().filter(path__subtree=root.path, depth=root.depth + 1).order_by("path")
     )
+    townships = [c for c in children if c.kind == OrgKind.TOWNSHIP_COMMITTEE]
+    return townships or children
 
 
 def month_start(value: date) -> date:
@@ -383,8 +389,16 @@ def home_block(request):
     visits = Visit.objects.visible_to(user).filter(
         org__path__subtree=root.path, status=Visit.Status.SUBMITTED
     )
+    period = period_of(ranked_month)
+    figures = [
+        (indicator, indicators.compute(indicator.key, [root], period).get(root.pk))
+        for indicator in indicators.all_indicators()
+    ]
     return {
         "root": root,
+        "period": period,
+        "figures": figures,
+        "chart": ranking_chart(result) if result else None,
         "ranking": result,
         "findings": visits.filter(visited_at__date__gte=month).aggregate(f=Sum("finding_count"))["f"] or 0,
         "weak": WeakOrg.objects.visible_to(user)

@@ -329,3 +329,14 @@ def test_a_ranking_of_an_organisation_outside_my_subtree_is_not_found(client, pe
     assert client.get(f"{url}?set={rs.pk}&org={county.township_a.pk}").status_code == 200
     assert client.get(f"{url}?set={rs.pk}&org={county.township_b.pk}").status_code == 404
     assert client.get(f"{url}?set={rs.pk}&org={county.county.pk}").status_code == 404
+
+
+def test_under_a_county_townships_are_ranked_among_themselves(county):
+    from dangjian.orgs.models import OrgKind
+    from dangjian.orgs.tests.factories import make_org
+
+    make_org(
+        county.county, "中共县直机关工作委员会", kind=OrgKind.GRASSROOTS_COMMITTEE, short_name="县直机关工委"
+    )
+    assert selectors.children_of(county.county) == [county.township_a, county.township_b]
+    assert selectors.children_of(county.township_a) == [county.village_a1, county.village_a2]

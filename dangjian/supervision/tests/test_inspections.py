@@ -208,3 +208,36 @@ def test_the_county_home_page_shows_findings_weak_organisations_and_venues(clien
     assert 'data-testid="home-findings">2<' in body and 'data-testid="home-zero">1<' in body
     client.force_login(personas.village_a1)
     assert 'data-testid="supervision-home"' not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_the_dashboard_block_runs_a_fixed_number_of_queries(
+    rf, personas, county, django_assert_num_queries, extra
+):
+    from dangjian.core import indicators as registry_indicators
+    from dangjian.orgs.models import OrgKind
+    from dangjian.orgs.tests.factories import make_org
+    from dangjian.supervision import selectors
+
+    for i in range(extra):
+        make_org(
+            county.county, f"中共Z{i}镇委员会", kind=OrgKind.TOWNSHIP_COMMITTEE, short_name=f"Z{i}镇党委"
+        )
+    services.ranking_set_save(
+        org=county.county,
+        name="七项重点工作",
+        items=[{"key": "ledger.open_items", "weight": 100}],
+        actor=personas.admin,
+    )
+    request = rf.get("/")
+    request.user = personas.county_admin
+    selectors.home_block(request)
+    request.user = type(personas.county_admin).objects.get(pk=personas.county_admin.pk)
+    with django_assert_num_queries(DASHBOARD_QUERIES + len(registry_indicators.all_indicators())):
+        block = selectors.home_block(request)
+    assert block["root"] == county.county and len(block["ranking"].rows) == 2 + extra
+
+
+# Grants, roots, the ranking set and the children (4); the set's one indicator for the month and the month
+# before (2); findings, weak organisations and venues (3); then one query per registered indicator.
+DASHBOARD_QUERIES = 9
