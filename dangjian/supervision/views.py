@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,10 +57,6 @@ class ActionView(ServiceFormView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        from django.contrib import messages
-        from django.core.exceptions import ValidationError
-        from django.shortcuts import redirect
-
         obj = self.fetch()
         try:
             result = self.perform(None, obj, request.user)
