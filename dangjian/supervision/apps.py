@@ -139,5 +139,10 @@ class SupervisionConfig(ModuleConfig):
             ),
         ),
     )
-    demo = (DemoStep("supervision", order=70, build="dangjian.supervision.demo.build"),)
+    # Inspections, ratings, weak organisations and venues raise items: before the ledger's demo, whose
+    # daily run then escalates their overdue items; briefings and assessments show the ledger's figures.
+    demo = (
+        DemoStep("supervision", order=45, build="dangjian.supervision.demo.build"),
+        DemoStep("supervision_briefings", order=70, build="dangjian.supervision.demo.build_briefings"),
+    )
     leak_rows = "dangjian.supervision.tests.leak"

@@ -48,6 +48,7 @@ def _at(day: date, hour: int) -> datetime:
 
 
 def build(ctx: DemoContext) -> None:
+    """Before the ledger's demo: inspections with their findings, ratings, weak organisations and venues."""
     data = ctx.data
     users = data.get("users")
     if not users or "county" not in data:
@@ -59,35 +60,9 @@ def build(ctx: DemoContext) -> None:
     county = data["county"]
     townships = [t for t in data["townships"] if t.path.startswith(county.path)]
     villages = [v for v in data["villages"] if v.path.startswith(county.path)]
-    inspector, zzb, admin, gaokeng = (
-        users["inspector"],
-        users["county_admin"],
-        users["admin"],
-        users["township_a"],
-    )
+    inspector = users["inspector"]
 
-    ranking_set = services.ranking_set_save(
-        org=county,
-        name="七项重点工作",
-        items=[
-            {"key": "supervision.inspection_score", "weight": 30},
-            {"key": "ledger.closed_on_time_rate", "weight": 30},
-            {"key": "ledger.overdue_items", "weight": 20},
-            {"key": "supervision.inspection_findings", "weight": 20},
-        ],
-        actor=zzb,
-    )
-    services.ranking_set_save(
-        org=data["gaokeng"],
-        name="高坑镇村级党建考评",
-        items=[
-            {"key": "supervision.inspection_score", "weight": 60},
-            {"key": "ledger.overdue_items", "weight": 40},
-        ],
-        actor=gaokeng,
-    )
-
-    # Twelve months of inspections, each followed by the month's briefing (published early next month).
+    # Twelve months of inspections (the month's briefing follows in build_briefings, after the ledger).
     visits = findings = 0
     for back in range(12, 0, -1):
         month = _month_back(today, back)
@@ -122,19 +97,6 @@ def build(ctx: DemoContext) -> None:
             visits += 1
             findings += len(picked)
         services.plan_close(plan=plan, actor=inspector)
-        briefing = services.briefing_create(
-            org=county,
-            month=month,
-            title=f"关于{month.year}年{month.month}月基层党建工作情况的通报",
-            ranking_set=ranking_set,
-            summary=f"{month.month}月，县委督查组随机抽取{plan.targets.count()}个村开展暗访，现将各乡镇重点工作推进情况通报如下。",
-            good_practice=rng.choice(GOOD_PRACTICE),
-            actor=zzb,
-        )
-        services.briefing_publish(
-            briefing=briefing, actor=admin, today=min(_month_back(today, back - 1) + timedelta(days=4), today)
-        )
-
     # This month: a plan under way (one visit handed down, one still being recorded), next month's in preparation.
     month = today.replace(day=1)
     # The branch-secretary persona's village is visited this month: the demo shows the visited side too.
@@ -176,6 +138,66 @@ def build(ctx: DemoContext) -> None:
         targets=villages[3:6],
         actor=inspector,
     )
+    _ratings(ctx, today, villages, townships, users)
+    _weak(ctx, today, villages, users)
+    _venues(ctx, today, villages, users)
+    ctx.out(f"  supervision: 13 inspections, {visits} visits, {findings} findings")
+
+
+def build_briefings(ctx: DemoContext) -> None:
+    """After the ledger's demo (its figures are in the briefings): a briefing published each month, this
+    month's draft, and the annual assessments."""
+    data = ctx.data
+    users = data.get("users")
+    if not users or "county" not in data:
+        return
+    from dangjian.orgs.demo._common import reference_day
+
+    from .models import InspectionPlan
+
+    rng = ctx.rng
+    today = data.get("reference_day") or reference_day()
+    county = data["county"]
+    townships = [t for t in data["townships"] if t.path.startswith(county.path)]
+    zzb, admin, gaokeng = users["county_admin"], users["admin"], users["township_a"]
+    ranking_set = services.ranking_set_save(
+        org=county,
+        name="七项重点工作",
+        items=[
+            {"key": "supervision.inspection_score", "weight": 30},
+            {"key": "ledger.closed_on_time_rate", "weight": 30},
+            {"key": "ledger.overdue_items", "weight": 20},
+            {"key": "supervision.inspection_findings", "weight": 20},
+        ],
+        actor=zzb,
+    )
+    services.ranking_set_save(
+        org=data["gaokeng"],
+        name="高坑镇村级党建考评",
+        items=[
+            {"key": "supervision.inspection_score", "weight": 60},
+            {"key": "ledger.overdue_items", "weight": 40},
+        ],
+        actor=gaokeng,
+    )
+
+    for back in range(12, 0, -1):
+        month = _month_back(today, back)
+        plan = InspectionPlan.objects.filter(org=county, month=month).first()
+        visited = plan.targets.count() if plan else 0
+        briefing = services.briefing_create(
+            org=county,
+            month=month,
+            title=f"关于{month.year}年{month.month}月基层党建工作情况的通报",
+            ranking_set=ranking_set,
+            summary=f"{month.month}月，县委督查组随机抽取{visited}个村开展暗访，现将各乡镇重点工作推进情况通报如下。",
+            good_practice=rng.choice(GOOD_PRACTICE),
+            actor=zzb,
+        )
+        services.briefing_publish(
+            briefing=briefing, actor=admin, today=min(_month_back(today, back - 1) + timedelta(days=4), today)
+        )
+    month = today.replace(day=1)
     services.briefing_create(
         org=county,
         month=month,
@@ -184,12 +206,8 @@ def build(ctx: DemoContext) -> None:
         summary="（草稿）本月督查暗访正在进行，数据实时更新。",
         actor=zzb,
     )
-
     _assessments(ctx, today, county, townships, users)
-    _ratings(ctx, today, villages, townships, users)
-    _weak(ctx, today, villages, users)
-    _venues(ctx, today, villages, users)
-    ctx.out(f"  supervision: 13 inspections, {visits} visits, {findings} findings, 12 briefings published")
+    ctx.out("  supervision: 12 briefings published, one draft, two annual assessments")
 
 
 def _assessments(ctx, today, county, townships, users) -> None:

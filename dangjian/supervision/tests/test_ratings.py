@@ -216,3 +216,21 @@ def test_venue_photos_are_checked_by_content_and_shown_on_its_page(client, perso
     client.post(reverse("supervision:venue_save"), {**form, "photos": upload("场所.jpg")})
     venue = Venue.objects.get()
     assert "场所.jpg" in client.get(reverse("supervision:venue_detail", args=[venue.pk])).content.decode()
+
+
+@pytest.mark.parametrize("years", [1, 5])
+def test_the_organisation_panel_runs_a_fixed_number_of_queries(
+    rf, personas, county, django_assert_num_queries, years
+):
+    from dangjian.supervision import selectors
+
+    for year in range(2020, 2020 + years):
+        services.rating_self_assess(org=county.village_a1, year=year, self_score=80, actor=personas.admin)
+    services.venue_save(org=county.village_a1, kind="own", address="A1村委会", actor=personas.admin)
+    request = rf.get("/")
+    request.user = personas.county_admin
+    selectors.org_panel(request, county.village_a1)
+    # Ratings, weak organisations, the venue and the confirmed assessments naming the organisation.
+    with django_assert_num_queries(4):
+        panel = selectors.org_panel(request, county.village_a1)
+    assert len(panel["ratings"]) == years and panel["venue"] is not None
