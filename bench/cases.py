@@ -298,3 +298,40 @@ register(
         note=lambda c, u: "50 rows",
     )
 )
+# ------------------------------------------------------------------ supervision (issue 14)
+
+
+def _ranking_url(ctx: BenchContext, user_key: str) -> str:
+    """Last complete month's ranking of the county's townships by its 七项重点工作 set."""
+    from dangjian.supervision.models import RankingSet
+
+    ranking_set = RankingSet.objects.filter(org=ctx.county).first()
+    if ranking_set is None:
+        raise Skip("the demo has no ranking set for the county")
+    return reverse("supervision:ranking") + f"?set={ranking_set.pk}&org={ctx.county.pk}"
+
+
+register(PageCase("county dashboard (home page)", url=lambda ctx, user: reverse("home"), users=("county",)))
+register(PageCase("ranking of all townships, last month", url=_ranking_url, users=("county",)))
+
+
+def run_briefing(ctx: BenchContext) -> str:
+    """Generate one monthly briefing as published: its figures, ranking, findings and the Word document."""
+    from dangjian.core import documents
+    from dangjian.supervision import selectors
+    from dangjian.supervision.models import Briefing
+
+    briefing = Briefing.objects.filter(org=ctx.county, status=Briefing.Status.DRAFT).first()
+    if briefing is None:
+        raise Skip("the demo has no draft briefing for the county")
+    start = time.perf_counter()
+    content = selectors.briefing_content(briefing)
+    data = documents.render("supervision.briefing", selectors.briefing_document_context(briefing, content))
+    took = time.perf_counter() - start
+    rows = len(content["indicator_rows"])
+    return (
+        f"{took * 1000:.0f} ms for {rows} townships × {len(content['columns'])} indicators, {len(data)} bytes"
+    )
+
+
+register(TaskCase("monthly briefing generated (figures, ranking, Word)", run=run_briefing))

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "dangjian.ledger",
     "dangjian.talks",
     "dangjian.reviews",
+    "dangjian.supervision",
     "dangjian.indicators",
 ]
 

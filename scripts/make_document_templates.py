@@ -224,6 +224,35 @@ def review_result_notice(path: Path) -> None:
     _save(doc, path)
 
 
+def briefing(path: Path) -> None:
+    """The monthly briefing 逐月通报 (kind ``supervision.briefing``)."""
+    doc = _document()
+    _title(doc, "{{ org }}")
+    p = doc.add_paragraph("{{ number }}")
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _title(doc, "{{ title }}")
+    doc.add_paragraph("{{ summary }}")
+    doc.add_paragraph("一、{{ ranking_title }}排名情况（{{ period }}）").runs[0].bold = True
+    _list_table(
+        doc,
+        ("名次", "单位", "得分", "较上月"),
+        "r in ranking_rows",
+        ("{{ r.rank }}", "{{ r.org }}", "{{ r.score }}", "{{ r.move }}"),
+    )
+    doc.add_paragraph("排名方法：{{ method }}")
+    doc.add_paragraph("二、各项指标").runs[0].bold = True
+    _list_table(doc, ("单位", "指标情况"), "r in indicator_rows", ("{{ r.org }}", "{{ r.text }}"))
+    doc.add_paragraph("三、督查暗访发现的问题").runs[0].bold = True
+    _list_table(
+        doc, ("单位", "日期", "问题"), "r in findings", ("{{ r.org }}", "{{ r.on }}", "{{ r.title }}")
+    )
+    doc.add_paragraph("四、好的做法").runs[0].bold = True
+    doc.add_paragraph("{{ good_practice }}")
+    footer = doc.add_paragraph("{{ org }}\n{{ issued_on }}")
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _save(doc, path)
+
+
 def _save(doc, path: Path) -> None:
     """Save with fixed dates inside the zip, so that running the script again changes nothing in git."""
     buffer = io.BytesIO()
@@ -242,6 +271,7 @@ TEMPLATES = {
     ROOT / "dangjian/talks/documents/talk_record.docx": talk_record,
     ROOT / "dangjian/talks/documents/campaign_summary.docx": campaign_summary,
     ROOT / "dangjian/reviews/documents/result_notice.docx": review_result_notice,
+    ROOT / "dangjian/supervision/documents/briefing.docx": briefing,
 }
 
 

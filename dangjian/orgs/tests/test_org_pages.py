@@ -18,8 +18,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _shell_without_other_apps(monkeypatch):
-    """Pinned counts measure these pages: other apps' header badges and home blocks are pinned by their own tests."""
+    """Pinned counts measure these pages: other apps' header badges, home blocks and panels on the organisation
+    page are pinned by their own tests."""
     monkeypatch.setattr(registry, "badges", {})
+    monkeypatch.setattr(
+        registry, "panels", {k: v for k, v in registry.panels.items() if k != "orgs.organisation"}
+    )
     monkeypatch.setattr(
         registry, "home_blocks", {k: v for k, v in registry.home_blocks.items() if k == "org_warnings"}
     )

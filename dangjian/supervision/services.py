@@ -1,0 +1,755 @@
+"""Writes of supervision and assessment. Each checks the actor's right, refuses bad input with a
+Chinese message and writes nothing then (all or none)."""
+
+from __future__ import annotations
+
+import math
+import random
+import secrets
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.core import attachments, indicators, scoping, workflow
+from dangjian.core.caps import Cap
+from dangjian.core.params import get as param
+from dangjian.ledger import door
+from dangjian.orgs.models import Organisation
+
+from . import params
+from .models import (
+    Assessment,
+    Briefing,
+    Grade,
+    InspectionPlan,
+    RankingSet,
+    Rating,
+    Venue,
+    VenueKind,
+    Visit,
+    WeakOrg,
+    WeakReason,
+)
+
+BRIEF, RATE, CONFIRM_RATING, SELF_ASSESS = "brief", "rate", "confirm_rating", "self_assess"
+PHOTO_EXTENSIONS = "jpg,jpeg,png"
+
+
+def _ensure(actor, cap: str, org) -> None:
+    if not scoping.can(actor, cap, org):
+        raise PermissionDenied(_("You are not allowed to do this here."))
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _below(org, parent) -> bool:
+    return org.path.startswith(parent.path) and org.pk != parent.pk
+
+
+# ------------------------------------------------------------------ inspections
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    org,
+    month: date,
+    theme: str,
+    team: str,
+    checklist: str,
+    actor,
+    targets: Sequence = (),
+    sample_within=None,
+    sample_size: int | None = None,
+    seed: str = "",
+) -> InspectionPlan:
+    """Plan an unannounced inspection: targets picked, or sampled at random from a subtree (seed recorded)."""
+    _ensure(actor, Cap.INSPECT, org)
+    errors: dict[str, list] = {}
+    if not (theme or "").strip():
+        errors.setdefault("theme", []).append(_("Please give the inspection a theme."))
+    if len(_lines(team)) < 2:
+        errors.setdefault("team", []).append(
+            _("An inspection team has at least two members, drawn from several departments.")
+        )
+    if not _lines(checklist):
+        errors.setdefault("checklist", []).append(_("Please list at least one point to check."))
+    chosen = list(targets)
+    if sample_size:
+        if sample_within is None or not (sample_within.path.startswith(org.path)):
+            errors.setdefault("sample_within", []).append(
+                _("Samples are drawn from an organisation under the organising body.")
+            )
+        else:
+            seed = (seed or "").strip() or secrets.token_hex(4)
+            pool = list(
+                Organisation.objects.visible_to(actor)
+                .current()
+                .filter(path__subtree=sample_within.path, numchild=0)
+                .exclude(pk=org.pk)
+                .order_by("path")
+            )
+            if sample_size > len(pool):
+                errors.setdefault("sample_size", []).append(
+                    _("Only %(n)s organisations can be sampled there.") % {"n": len(pool)}
+                )
+            else:
+                chosen += random.Random(seed).sample(pool, sample_size)
+    else:
+        seed = ""
+    if not errors and not chosen:
+        errors.setdefault("targets", []).append(_("Pick or sample at least one organisation to inspect."))
+    outside = [t.label for t in chosen if not _below(t, org)]
+    if outside:
+        errors.setdefault("targets", []).append(
+            _("These organisations are not under the organising body: %(names)s.")
+            % {"names": "、".join(outside)}
+        )
+    if errors:
+        raise ValidationError(errors)
+    plan = InspectionPlan.objects.create(
+        org=org,
+        month=month.replace(day=1),
+        theme=theme.strip(),
+        team="\n".join(_lines(team)),
+        checklist="\n".join(_lines(checklist)),
+        sample_seed=seed,
+        created_by=actor,
+    )
+    plan.targets.set({t.pk for t in chosen})
+    return plan
+
+
+def plan_start(*, plan: InspectionPlan, actor) -> InspectionPlan:
+    """The team sets out: visits may now be recorded."""
+    return workflow.transition(obj=plan, to=InspectionPlan.Status.ACTIVE, actor=actor)
+
+
+def plan_close(*, plan: InspectionPlan, actor) -> InspectionPlan:
+    """The inspection is over: every visit must have had its findings handed down."""
+    if plan.visits.filter(status=Visit.Status.DRAFT).exists():
+        raise ValidationError(_("Some visits have not had their findings handed down yet."))
+    return workflow.transition(obj=plan, to=InspectionPlan.Status.CLOSED, actor=actor)
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    plan: InspectionPlan,
+    org,
+    visited_at: datetime,
+    inspectors: str,
+    scores: dict[str, int | None],
+    actor,
+    notes: str = "",
+    findings: Sequence[str] = (),
+    deadline: date | None = None,
+    photos: Sequence = (),
+    today: date | None = None,
+) -> Visit:
+    """Record one visit (from a phone on the spot): checklist scores 0–10, notes, photos and findings."""
+    _ensure(actor, Cap.INSPECT, plan.org)
+    today = today or timezone.localdate()
+    errors: dict[str, list] = {}
+    if plan.status != InspectionPlan.Status.ACTIVE:
+        raise ValidationError(_("Visits are recorded only while the inspection is under way."))
+    if org is None or not plan.targets.filter(pk=org.pk).exists():
+        errors.setdefault("org", []).append(_("This organisation is not a target of the inspection."))
+    if visited_at is None or timezone.localtime(visited_at).date() > today:
+        errors.setdefault("visited_at", []).append(_("The time of the visit cannot be in the future."))
+    if not (inspectors or "").strip():
+        errors.setdefault("inspectors", []).append(_("Please name the inspectors."))
+    rows = []
+    for check in plan.checks:
+        value = scores.get(check)
+        if value is None or not 0 <= int(value) <= 10:
+            errors.setdefault("__all__", []).append(_("Score “%(check)s” from 0 to 10.") % {"check": check})
+        else:
+            rows.append({"check": check, "score": int(value)})
+    titles = [t.strip() for t in findings if t and t.strip()]
+    if titles and (deadline is None or deadline < today):
+        errors.setdefault("deadline", []).append(
+            _("Findings need a rectification deadline that is not in the past.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    score = Decimal(round(100 * sum(r["score"] for r in rows) / (10 * len(rows)), 1)) if rows else None
+    visit = Visit.objects.create(
+        plan=plan,
+        org=org,
+        visited_at=visited_at,
+        inspectors=inspectors.strip()[:200],
+        scores=rows,
+        score=score,
+        notes=(notes or "").strip(),
+        findings=[{"key": f"f{i}", "title": t[:200]} for i, t in enumerate(titles, start=1)],
+        finding_count=len(titles),
+        deadline=deadline if titles else None,
+        created_by=actor,
+    )
+    if photos:
+        try:
+            attachments.attach(
+                owner=visit, files=photos, actor=actor, purpose="photo", extensions=PHOTO_EXTENSIONS
+            )
+        except ValidationError as exc:
+            raise ValidationError({"photos": exc.messages}) from exc
+    return visit
+
+
+@transaction.atomic
+def visit_submit(*, visit: Visit, actor, today: date | None = None) -> Visit:
+    """Hand the visit's findings down as ledger items of the visited organisation (source 督查暗访)."""
+    today = today or timezone.localdate()
+    visit = workflow.transition(obj=visit, to=Visit.Status.SUBMITTED, actor=actor)
+    if visit.findings:
+        door.items_from_source(
+            source_record=visit,
+            issuer=visit.plan.org,
+            org=visit.org,
+            actor=actor,
+            today=today,
+            title=_("Unannounced inspection: %(theme)s · %(org)s")
+            % {"theme": visit.plan.theme, "org": visit.org.label},
+            findings=[
+                door.Finding(title=f["title"], key=f["key"], deadline=visit.deadline) for f in visit.findings
+            ],
+        )
+    return visit
+
+
+# ------------------------------------------------------------------ ranking sets
+
+
+def _clean_items(items: Sequence[dict], manual: Sequence[dict] = ()) -> list[dict]:
+    known = {i.key for i in indicators.all_indicators()}
+    errors: list[str] = []
+    cleaned = []
+    seen = set()
+    for item in items:
+        key = (item.get("key") or "").strip()
+        if not key:
+            continue
+        if key not in known:
+            errors.append(_("Unknown indicator “%(key)s”.") % {"key": key})
+            continue
+        if key in seen:
+            errors.append(_("The indicator “%(key)s” is listed twice.") % {"key": key})
+            continue
+        seen.add(key)
+        weight = item.get("weight")
+        if weight is None or int(weight) <= 0:
+            errors.append(_("Give “%(key)s” a weight above 0.") % {"key": indicators.get(key).label})
+            continue
+        hib = item.get("higher_is_better")
+        cleaned.append(
+            {
+                "key": key,
+                "weight": int(weight),
+                "higher_is_better": indicators.get(key).higher_is_better if hib is None else bool(hib),
+            }
+        )
+    if not errors and not cleaned and not manual:
+        errors.append(_("A ranking set needs at least one indicator."))
+    total = sum(i["weight"] for i in cleaned) + sum(m["weight"] for m in manual)
+    if not errors and total != 100:
+        errors.append(_("The weights must total 100%%; they total %(total)s%%.") % {"total": total})
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def ranking_set_save(*, org, name: str, items: Sequence[dict], actor, ranking_set: RankingSet | None = None):
+    """Create or change a weighted set of indicators (weights total 100 %, every indicator registered)."""
+    _ensure(actor, BRIEF, ranking_set.org if ranking_set else org)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("Please name the ranking set.")]})
+    cleaned = _clean_items(items)
+    owner = ranking_set.org if ranking_set else org
+    clash = RankingSet.objects.filter(org=owner, name=name)
+    if ranking_set:
+        clash = clash.exclude(pk=ranking_set.pk)
+    if clash.exists():
+        raise ValidationError({"name": [_("This organisation already has a ranking set of that name.")]})
+    if ranking_set is None:
+        return RankingSet.objects.create(org=org, name=name, items=cleaned, created_by=actor)
+    ranking_set.name, ranking_set.items = name, cleaned
+    ranking_set.version += 1
+    ranking_set.save(update_fields=["name", "items", "version"])
+    return ranking_set
+
+
+# ------------------------------------------------------------------ briefings
+
+
+def _check_briefing(org, ranking_set, title, summary) -> None:
+    errors: dict[str, list] = {}
+    if not (title or "").strip():
+        errors.setdefault("title", []).append(_("Please give the briefing a title."))
+    if not (summary or "").strip():
+        errors.setdefault("summary", []).append(_("Please write the opening summary."))
+    if ranking_set is not None and not org.path.startswith(ranking_set.org.path):
+        errors.setdefault("ranking_set", []).append(_("This ranking set belongs to another organisation."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def briefing_create(
+    *, org, month: date, title: str, summary: str, actor, ranking_set=None, good_practice: str = ""
+) -> Briefing:
+    """Compile a draft briefing for a month; its figures are computed live until it is published."""
+    _ensure(actor, BRIEF, org)
+    _check_briefing(org, ranking_set, title, summary)
+    return Briefing.objects.create(
+        org=org,
+        month=month.replace(day=1),
+        title=title.strip(),
+        ranking_set=ranking_set,
+        summary=summary.strip(),
+        good_practice=(good_practice or "").strip(),
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def briefing_update(
+    *, briefing: Briefing, title: str, summary: str, actor, ranking_set=None, good_practice: str = ""
+) -> Briefing:
+    """Change a draft briefing; a published one is frozen."""
+    briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
+    _ensure(actor, BRIEF, briefing.org)
+    if briefing.status != Briefing.Status.DRAFT:
+        raise ValidationError(_("The briefing has been published and can no longer be changed."))
+    _check_briefing(briefing.org, ranking_set, title, summary)
+    briefing.title, briefing.summary = title.strip(), summary.strip()
+    briefing.good_practice, briefing.ranking_set = (good_practice or "").strip(), ranking_set
+    briefing.version += 1
+    briefing.save(update_fields=["title", "summary", "good_practice", "ranking_set", "version"])
+    return briefing
+
+
+def next_number(org, year: int) -> str:
+    """The next document number of the organisation's briefings in that year, e.g. 萍党建通〔2026〕11号."""
+    count = Briefing.objects.filter(
+        org=org, status=Briefing.Status.PUBLISHED, published_on__year=year
+    ).count()
+    return f"{param(params.BRIEFING_PREFIX.key)}〔{year}〕{count + 1}号"
+
+
+@transaction.atomic
+def briefing_publish(*, briefing: Briefing, actor, today: date | None = None) -> Briefing:
+    """Publish (by somebody other than the author): number it and freeze its figures as they stand now."""
+    from . import selectors
+
+    today = today or timezone.localdate()
+    # Refuse before computing anything (the transition checks the same again, under its lock).
+    if briefing.status != Briefing.Status.DRAFT:
+        raise ValidationError(_("The briefing has been published and can no longer be changed."))
+    content = selectors.briefing_content(briefing)
+    named = [row["org_id"] for row in content["indicator_rows"]]
+    briefing = workflow.transition(
+        obj=briefing,
+        to=Briefing.Status.PUBLISHED,
+        actor=actor,
+        fields={
+            "snapshot": content,
+            "number": next_number(briefing.org, today.year),
+            "published_on": today,
+            "published_by": actor,
+        },
+    )
+    briefing.recipients.set(named)
+    return briefing
+
+
+# ------------------------------------------------------------------ ratings
+
+
+def _score(value, field: str, errors: dict) -> Decimal | None:
+    if value is None:
+        errors.setdefault(field, []).append(_("Please give a score."))
+        return None
+    value = Decimal(str(value))
+    if not Decimal(0) <= value <= Decimal(100):
+        errors.setdefault(field, []).append(_("A score lies between 0 and 100."))
+        return None
+    return value
+
+
+def grade_for(score: Decimal) -> str:
+    """好 / 较好 / 一般 / 较差 by the thresholds of DOMAIN.md §5 (rule parameters)."""
+    if score >= param(params.GRADE_GOOD.key):
+        return Grade.GOOD
+    if score >= param(params.GRADE_FAIRLY_GOOD.key):
+        return Grade.FAIRLY_GOOD
+    if score >= param(params.GRADE_AVERAGE.key):
+        return Grade.AVERAGE
+    return Grade.POOR
+
+
+def stars_for(score: Decimal) -> int:
+    """One to five stars by the thresholds (lowest score for 1…5 stars), 0 below one star."""
+    thresholds = params.numbers(params.STAR_THRESHOLDS.key)
+    return sum(1 for t in thresholds if score >= t)
+
+
+def overall(self_score, poll_score, township_score) -> Decimal:
+    """The weighted overall score: self-assessment, poll and township rating (weights from the parameter)."""
+    w_self, w_poll, w_town = params.numbers(params.RATING_WEIGHTS.key)
+    parts = [(self_score, w_self), (poll_score, w_poll), (township_score, w_town)]
+    present = [(Decimal(v), w) for v, w in parts if v is not None]
+    total = sum(w for _v, w in present)
+    return (sum(v * w for v, w in present) / total).quantize(Decimal("0.1"))
+
+
+def five_star_quota(parent) -> int:
+    """How many five-star organisations a township may have: the quota percent of its organisations."""
+    n = Organisation.objects.current().filter(path__subtree=parent.path, depth=parent.depth + 1).count()
+    return math.floor(n * param(params.FIVE_STAR_QUOTA.key) / 100)
+
+
+@transaction.atomic
+def rating_self_assess(*, org, year: int, self_score, actor, self_note: str = "") -> Rating:
+    """The organisation's own assessment opens its rating for the year."""
+    _ensure(actor, SELF_ASSESS, org)
+    errors: dict[str, list] = {}
+    score = _score(self_score, "self_score", errors)
+    if Rating.objects.filter(org=org, year=year).exists():
+        errors.setdefault("year", []).append(
+            _("%(org)s already has a rating for %(year)s.") % {"org": org.label, "year": year}
+        )
+    if errors:
+        raise ValidationError(errors)
+    return Rating.objects.create(
+        org=org, year=year, self_score=score, self_note=(self_note or "").strip(), created_by=actor
+    )
+
+
+@transaction.atomic
+def rating_rate(*, rating: Rating, poll_score, township_score, actor) -> Rating:
+    """The township's rating: poll and own score give the overall score, the grade and the stars (quota checked)."""
+    errors: dict[str, list] = {}
+    poll = _score(poll_score, "poll_score", errors)
+    town = _score(township_score, "township_score", errors)
+    if errors:
+        raise ValidationError(errors)
+    score = overall(rating.self_score, poll, town)
+    stars = stars_for(score)
+    parent = Organisation.objects.get_parent(rating.org)
+    if stars == 5 and parent is not None:
+        taken = (
+            Rating.objects.select_for_update()
+            .filter(year=rating.year, stars=5, org__path__subtree=parent.path, org__depth=rating.org.depth)
+            .exclude(pk=rating.pk)
+            .count()
+        )
+        quota = five_star_quota(parent)
+        if taken + 1 > quota:
+            raise ValidationError(
+                _(
+                    "%(parent)s may have at most %(quota)s five-star organisations in %(year)s "
+                    "(%(percent)s%% of its organisations); %(taken)s already have five stars."
+                )
+                % {
+                    "parent": parent.label,
+                    "quota": quota,
+                    "year": rating.year,
+                    "percent": param(params.FIVE_STAR_QUOTA.key),
+                    "taken": taken,
+                }
+            )
+    return workflow.transition(
+        obj=rating,
+        to=Rating.Status.RATED,
+        actor=actor,
+        fields={
+            "poll_score": poll,
+            "township_score": town,
+            "score": score,
+            "grade": grade_for(score),
+            "stars": stars,
+            "rated_by": actor,
+        },
+    )
+
+
+def rating_confirm(*, rating: Rating, actor) -> Rating:
+    """The county confirms the township's rating (never the rater himself)."""
+    return workflow.transition(obj=rating, to=Rating.Status.CONFIRMED, actor=actor)
+
+
+def rating_return(*, rating: Rating, actor, note: str) -> Rating:
+    """The county sends a rating back to the township with its reason."""
+    return workflow.transition(
+        obj=rating,
+        to=Rating.Status.SELF_ASSESSED,
+        actor=actor,
+        note=note,
+        fields={"poll_score": None, "township_score": None, "score": None, "grade": "", "stars": 0},
+    )
+
+
+# ------------------------------------------------------------------ weak organisations
+
+
+@transaction.atomic
+def weak_flag(
+    *,
+    org,
+    year: int,
+    reasons: Sequence[str],
+    county_contact: str,
+    township_contact: str,
+    actor,
+    note: str = "",
+) -> WeakOrg:
+    """Flag an organisation weak and lax (软弱涣散) with its reasons and its two contacts (包联)."""
+    _ensure(actor, RATE, org)
+    errors: dict[str, list] = {}
+    reasons = list(dict.fromkeys(reasons or ()))
+    if not reasons:
+        errors.setdefault("reasons", []).append(_("Please give at least one reason."))
+    elif any(r not in WeakReason.values for r in reasons):
+        errors.setdefault("reasons", []).append(_("Unknown reason."))
+    if not (county_contact or "").strip():
+        errors.setdefault("county_contact", []).append(_("Please name the county leader in contact."))
+    if not (township_contact or "").strip():
+        errors.setdefault("township_contact", []).append(_("Please name the township leader in contact."))
+    if WeakOrg.objects.filter(org=org).exclude(status=WeakOrg.Status.LIFTED).exists():
+        errors.setdefault("__all__", []).append(
+            _("%(org)s is already flagged and the flag has not been lifted.") % {"org": org.label}
+        )
+    if errors:
+        raise ValidationError(errors)
+    return WeakOrg.objects.create(
+        org=org,
+        year=year,
+        reasons=reasons,
+        note=(note or "").strip(),
+        county_contact=county_contact.strip(),
+        township_contact=township_contact.strip(),
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def weak_hand_down(
+    *, weak: WeakOrg, problems: Sequence[str], deadline: date, actor, today: date | None = None
+):
+    """The rectification plan: each problem becomes a ledger item of the organisation, handed down by its parent."""
+    today = today or timezone.localdate()
+    titles = [p.strip() for p in problems if p and p.strip()]
+    errors: dict[str, list] = {}
+    if not titles:
+        errors.setdefault("problems", []).append(_("List at least one problem to rectify, one a line."))
+    if deadline is None or deadline < today:
+        errors.setdefault("deadline", []).append(_("The deadline cannot be in the past."))
+    if errors:
+        raise ValidationError(errors)
+    weak = workflow.transition(obj=weak, to=WeakOrg.Status.RECTIFYING, actor=actor)
+    issuer = Organisation.objects.get_parent(weak.org) or weak.org
+    door.items_from_source(
+        source_record=weak,
+        issuer=issuer,
+        org=weak.org,
+        actor=actor,
+        today=today,
+        title=_("Rectification of a weak organisation: %(org)s") % {"org": weak.org.label},
+        findings=[
+            door.Finding(title=t[:200], key=f"w{i}", deadline=deadline) for i, t in enumerate(titles, start=1)
+        ],
+    )
+    return weak
+
+
+def weak_lift(*, weak: WeakOrg, actor, today: date | None = None) -> WeakOrg:
+    """Lift the flag (整改销号) — only once every item of its rectification list is closed."""
+    today = today or timezone.localdate()
+    items = door.items_of_source(weak, actor)
+    if not items.exists() or items.exclude(status="closed").exists():
+        raise ValidationError(
+            _(
+                "The rectification list still has open items: the flag is lifted only when every item is closed."
+            )
+        )
+    return workflow.transition(obj=weak, to=WeakOrg.Status.LIFTED, actor=actor, fields={"lifted_on": today})
+
+
+# ------------------------------------------------------------------ venues
+
+
+@transaction.atomic
+def venue_save(
+    *,
+    org,
+    kind: str,
+    actor,
+    area: int | None = None,
+    address: str = "",
+    checked: Sequence[str] = (),
+    plan: str = "",
+    plan_deadline: date | None = None,
+    photos: Sequence = (),
+) -> Venue:
+    """Record an organisation's activity venue and its 六有 checklist, or its plan when it has none."""
+    _ensure(actor, SELF_ASSESS, org)
+    errors: dict[str, list] = {}
+    standard = params.split(params.VENUE_CHECKLIST.key)
+    unknown = [c for c in checked if c not in standard]
+    if unknown:
+        errors.setdefault("checked", []).append(
+            _("Not an item of the venue standard: %(names)s.") % {"names": "、".join(unknown)}
+        )
+    if kind not in VenueKind.values:
+        errors.setdefault("kind", []).append(_("Please say whether the venue is own, shared or missing."))
+    elif kind == VenueKind.NONE:
+        if not plan:
+            errors.setdefault("plan", []).append(
+                _("Without a venue, say how one will be provided (new build, conversion or shared).")
+            )
+        if plan_deadline is None:
+            errors.setdefault("plan_deadline", []).append(_("Please give the date the venue will be ready."))
+        if checked:
+            errors.setdefault("checked", []).append(_("Without a venue, no item of the standard can be met."))
+    elif not (address or "").strip():
+        errors.setdefault("address", []).append(_("Please give the venue's address."))
+    if errors:
+        raise ValidationError(errors)
+    none = kind == VenueKind.NONE
+    values = {
+        "kind": kind,
+        "area": None if none else area,
+        "address": (address or "").strip(),
+        "checked": [c for c in standard if c in checked],
+        "plan": plan if none else "",
+        "plan_deadline": plan_deadline if none else None,
+        "updated_at": timezone.now(),
+    }
+    venue = Venue.objects.select_for_update().filter(org=org).first()
+    if venue is None:
+        venue = Venue.objects.create(org=org, created_by=actor, **values)
+    else:
+        for name, value in values.items():
+            setattr(venue, name, value)
+        venue.version += 1
+        venue.save(update_fields=[*values, "version"])
+    if photos:
+        try:
+            attachments.attach(
+                owner=venue, files=photos, actor=actor, purpose="photo", extensions=PHOTO_EXTENSIONS
+            )
+        except ValidationError as exc:
+            raise ValidationError({"photos": exc.messages}) from exc
+    return venue
+
+
+def venue_hand_down(*, venue: Venue, actor, today: date | None = None) -> list:
+    """The plan of a branch without a venue becomes a ledger item handed down by its parent (清零 progress)."""
+    if venue.kind != VenueKind.NONE:
+        raise ValidationError(_("This organisation has a venue: there is nothing to hand down."))
+    issuer = Organisation.objects.get_parent(venue.org) or venue.org
+    return door.items_from_source(
+        source_record=venue,
+        issuer=issuer,
+        org=venue.org,
+        actor=actor,
+        today=today,
+        title=_("Activity venues: no village without one (清零)"),
+        findings=[
+            door.Finding(
+                title=_("Provide an activity venue: %(plan)s") % {"plan": venue.get_plan_display()},
+                key="venue",
+                deadline=venue.plan_deadline,
+            )
+        ],
+    )
+
+
+# ------------------------------------------------------------------ annual assessment
+
+
+def parse_manual_items(text: str) -> list[dict]:
+    """Manual items, one a line: a name and its weight, e.g. “述职评议 20”."""
+    items, errors = [], []
+    for line in _lines(text):
+        name, _sep, weight = line.replace("\u3000", " ").rpartition(" ")
+        if not name.strip() or not weight.strip().isdigit() or int(weight) <= 0:
+            errors.append(
+                _("“%(line)s”: give a name and a weight above 0, e.g. 述职评议 20.") % {"line": line}
+            )
+            continue
+        if name.strip() in {i["name"] for i in items}:
+            errors.append(_("The item “%(name)s” is listed twice.") % {"name": name.strip()})
+            continue
+        items.append({"manual": True, "name": name.strip(), "weight": int(weight)})
+    if errors:
+        raise ValidationError({"manual_items": errors})
+    return items
+
+
+@transaction.atomic
+def assessment_create(
+    *, org, year: int, title: str, items: Sequence[dict], manual_items: str, actor
+) -> Assessment:
+    """Set up a year's assessment of ``org``'s children: indicator items and manual items, weights total 100 %."""
+    _ensure(actor, BRIEF, org)
+    if not (title or "").strip():
+        raise ValidationError({"title": [_("Please give the assessment a title.")]})
+    manual = parse_manual_items(manual_items)
+    cleaned = _clean_items(items, manual)
+    return Assessment.objects.create(
+        org=org, year=year, title=title.strip(), items=[*cleaned, *manual], created_by=actor
+    )
+
+
+@transaction.atomic
+def assessment_score(*, assessment: Assessment, org, item: str, score, note: str, actor) -> Assessment:
+    """The assessing office's score (0–100) of one manual item for one organisation, with the reason."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _ensure(actor, BRIEF, assessment.org)
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError(_("The results are confirmed and can no longer be changed."))
+    errors: dict[str, list] = {}
+    if org is None or not (
+        org.path.startswith(assessment.org.path) and org.depth == assessment.org.depth + 1
+    ):
+        errors.setdefault("org", []).append(_("This organisation is not assessed here."))
+    if item not in assessment.manual_names:
+        errors.setdefault("item", []).append(_("Not a manual item of this scorecard."))
+    value = _score(score, "score", errors)
+    if not (note or "").strip():
+        errors.setdefault("note", []).append(_("Please say what the score is based on."))
+    if errors:
+        raise ValidationError(errors)
+    assessment.manual.setdefault(str(org.pk), {})[item] = {"score": float(value), "note": note.strip()}
+    assessment.version += 1
+    assessment.save(update_fields=["manual", "version"])
+    return assessment
+
+
+@transaction.atomic
+def assessment_confirm(*, assessment: Assessment, actor) -> Assessment:
+    """Freeze the results (score, grade, rank) as they stand; by somebody other than whoever set it up."""
+    from . import selectors
+
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError(_("The results are confirmed and can no longer be changed."))
+    results = selectors.assessment_results(assessment)
+    assessment = workflow.transition(
+        obj=assessment,
+        to=Assessment.Status.CONFIRMED,
+        actor=actor,
+        fields={"results": results, "confirmed_by": actor},
+    )
+    assessment.recipients.set([row["org_id"] for row in results["rows"]])
+    return assessment

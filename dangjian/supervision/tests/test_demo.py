@@ -1,0 +1,41 @@
+"""The demo contributor builds supervision records in every workflow state through the services."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from dangjian.core import demo
+from dangjian.ledger.tests.builders import media  # noqa: F401
+from dangjian.supervision.models import (
+    Assessment,
+    Briefing,
+    InspectionPlan,
+    Rating,
+    Venue,
+    VenueKind,
+    Visit,
+    WeakOrg,
+)
+
+
+@pytest.mark.usefixtures("media")
+def test_the_tiny_demo_has_supervision_records_in_every_state(db):
+    ctx = demo.DemoContext(scale="tiny", seed=2026, rng=random.Random(2026), out=lambda s: None)
+    for _key, build in demo.contributors():
+        build(ctx)
+    assert set(InspectionPlan.objects.values_list("status", flat=True)) == set(InspectionPlan.Status.values)
+    assert set(Visit.objects.values_list("status", flat=True)) == set(Visit.Status.values)
+    assert Briefing.objects.filter(status=Briefing.Status.PUBLISHED).count() == 12
+    assert Briefing.objects.filter(status=Briefing.Status.DRAFT).count() == 1
+    numbers = set(Briefing.objects.exclude(number="").values_list("number", flat=True))
+    assert len(numbers) == 12 and all(n.startswith("萍党建通〔") for n in numbers)
+    assert set(Rating.objects.values_list("status", flat=True)) == set(Rating.Status.values)
+    assert set(WeakOrg.objects.values_list("status", flat=True)) == {"flagged", "rectifying"}
+    assert WeakOrg.objects.count() == 4
+    assert Venue.objects.filter(kind=VenueKind.NONE).count() == 3
+    assert set(Assessment.objects.values_list("status", flat=True)) == set(Assessment.Status.values)
+    confirmed = Assessment.objects.get(status=Assessment.Status.CONFIRMED)
+    assert confirmed.results["rows"] and confirmed.recipients.exists()
+    assert Venue.objects.exclude(kind=VenueKind.NONE).exists()

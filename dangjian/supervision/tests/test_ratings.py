@@ -1,0 +1,236 @@
+"""Classification and stars (分类定级、评星), weak organisations (后进整顿) and venues (六有、清零)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from dangjian.core import params as core_params
+from dangjian.ledger import door
+from dangjian.supervision import services
+from dangjian.supervision.models import Rating, Venue, WeakOrg
+
+from .helpers import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("score", "grade", "stars"),
+    [
+        (95, "good", 5),
+        (94.9, "good", 4),
+        (90, "good", 4),
+        (89, "fairly_good", 4),
+        (85, "fairly_good", 4),
+        (80, "fairly_good", 3),
+        (75, "average", 3),
+        (65, "average", 2),
+        (60, "average", 1),
+        (59.9, "poor", 0),
+    ],
+)
+def test_thresholds_of_classification_and_stars(score, grade, stars):
+    value = Decimal(str(score))
+    assert (services.grade_for(value), services.stars_for(value)) == (grade, stars)
+
+
+def _rated(personas, org, self_score=90, poll=90, town=90):
+    r = services.rating_self_assess(org=org, year=2025, self_score=self_score, actor=personas.admin)
+    return services.rating_rate(rating=r, poll_score=poll, township_score=town, actor=personas.township_a)
+
+
+def test_the_overall_score_weighs_self_poll_and_township(personas, county):
+    r = _rated(personas, county.village_a1, self_score=100, poll=80, town=70)
+    # 20 % × 100 + 30 % × 80 + 50 % × 70 = 79
+    assert r.score == Decimal("79.0") and r.grade == "average" and r.stars == 3
+
+
+def test_a_score_outside_the_scale_is_refused(client, personas, county):
+    client.force_login(personas.village_a1)
+    response = client.post(
+        reverse("supervision:rating_create"), {"org": county.village_a1.pk, "year": 2025, "self_score": "120"}
+    )
+    assert "分数须在0到100之间。" in response.content.decode()
+    r = services.rating_self_assess(
+        org=county.village_a1, year=2025, self_score=80, actor=personas.village_a1
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.rating_rate(rating=r, poll_score=-1, township_score=90, actor=personas.township_a)
+    assert "分数须在0到100之间。" in str(exc.value)
+    assert Rating.objects.get().status == Rating.Status.SELF_ASSESSED
+
+
+def test_five_stars_beyond_the_quota_are_refused(personas, county):
+    core_params.set_value("supervision.five_star_quota_percent", 50)  # one of township A's two villages
+    _rated(personas, county.village_a1, 98, 98, 98)
+    r = services.rating_self_assess(org=county.village_a2, year=2025, self_score=99, actor=personas.admin)
+    with pytest.raises(ValidationError) as exc:
+        services.rating_rate(rating=r, poll_score=99, township_score=99, actor=personas.township_a)
+    assert (
+        "A镇党委2025年五星级党组织最多1个（不超过所属党组织的50%），已评1个，超出名额。" in exc.value.messages
+    )
+    r.refresh_from_db()
+    assert r.status == Rating.Status.SELF_ASSESSED and r.stars == 0
+
+
+def test_the_rater_never_confirms_and_the_county_does(client, personas, county):
+    r = _rated(personas, county.village_a1)
+    client.force_login(personas.township_a)
+    assert client.post(reverse("supervision:rating_confirm", args=[r.pk])).status_code == 403
+    r2 = services.rating_self_assess(org=county.village_a2, year=2025, self_score=80, actor=personas.admin)
+    services.rating_rate(rating=r2, poll_score=80, township_score=80, actor=personas.county_admin)
+    with pytest.raises(ValidationError) as exc:
+        services.rating_confirm(rating=r2, actor=personas.county_admin)
+    assert "评定人不能确认自己的评定。" in exc.value.messages
+    client.force_login(personas.county_admin)
+    client.post(reverse("supervision:rating_confirm", args=[r.pk]))
+    r.refresh_from_db()
+    assert r.status == Rating.Status.CONFIRMED
+    body = client.get(reverse("orgs:org_detail", args=[county.village_a1.pk])).content.decode()
+    assert 'data-testid="supervision-panel"' in body and "2025" in body
+
+
+def test_the_star_plaques_list_holds_confirmed_ratings_only(client, personas, county):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    r = _rated(personas, county.village_a1)
+    services.rating_confirm(rating=r, actor=personas.county_admin)
+    _rated(personas, county.village_a2)
+    client.force_login(personas.county_admin)
+    book = load_workbook(BytesIO(client.get(reverse("supervision:rating_export") + "?year=2025").content))
+    rows = list(book.active.iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in rows] == [county.village_a1.name]
+
+
+def _flag(personas, county, actor=None):
+    return services.weak_flag(
+        org=county.village_a1,
+        year=TODAY.year,
+        reasons=["secretary", "meetings"],
+        county_contact="县委常委 张明",
+        township_contact="镇党委副书记 李强",
+        actor=actor or personas.township_a,
+    )
+
+
+def test_the_flag_is_lifted_only_when_the_rectification_list_is_closed(client, personas, county):
+    weak = _flag(personas, county, actor=personas.admin)
+    with pytest.raises(ValidationError):
+        services.weak_lift(weak=weak, actor=personas.county_admin)
+    services.weak_hand_down(
+        weak=weak,
+        problems=["选优配强村党支部书记", "恢复三会一课"],
+        deadline=TODAY + timedelta(days=60),
+        actor=personas.township_a,
+    )
+    items = door.items_of_source(weak, personas.admin)
+    assert items.count() == 2 and {i.org for i in items} == {county.village_a1}
+    assert {i.item_list.org for i in items} == {county.township_a}
+    client.force_login(personas.county_admin)
+    response = client.post(reverse("supervision:weak_lift", args=[weak.pk]), follow=True)
+    assert "整改清单还有未销号的问题，全部销号后才能整顿销号。" in response.content.decode()
+    assert WeakOrg.objects.get().status == WeakOrg.Status.RECTIFYING
+    items.update(status="closed", closed_on=TODAY)
+    with pytest.raises(ValidationError) as exc:
+        services.weak_lift(weak=weak, actor=personas.admin)  # whoever flagged does not lift
+    assert "认定人不能为自己认定的组织销号。" in exc.value.messages
+    client.post(reverse("supervision:weak_lift", args=[weak.pk]))
+    weak.refresh_from_db()
+    assert weak.status == WeakOrg.Status.LIFTED and weak.lifted_on == TODAY
+
+
+def test_a_flag_needs_reasons_and_both_contacts(client, personas, county):
+    client.force_login(personas.township_a)
+    response = client.post(
+        reverse("supervision:weak_create"), {"org": county.village_a1.pk, "year": TODAY.year}
+    )
+    body = response.content.decode()
+    assert "请至少选择一种情形。" in body and "请填写县级联系领导。" in body
+    assert not WeakOrg.objects.exists()
+
+
+def test_a_vacant_secretary_is_suggested(client, personas, county):
+    client.force_login(personas.township_a)
+    body = client.get(reverse("supervision:weak_list")).content.decode()
+    assert 'data-testid="weak-suggestions"' in body and "书记空缺" in body
+
+
+def test_a_branch_without_a_venue_needs_a_plan_and_counts_towards_zero(client, personas, county):
+    with pytest.raises(ValidationError) as exc:
+        services.venue_save(org=county.village_a1, kind="none", actor=personas.village_a1)
+    assert "没有活动场所的，须说明解决方式（新建、改建或共享）。" in str(exc.value)
+    with pytest.raises(ValidationError) as exc:
+        services.venue_save(
+            org=county.village_a2, kind="own", address="A2村", checked=["有电视"], actor=personas.township_a
+        )
+    assert "不是“六有”标准的项目：有电视。" in str(exc.value)
+    assert not Venue.objects.exists()
+    venue = services.venue_save(
+        org=county.village_a1,
+        kind="none",
+        plan="new_build",
+        plan_deadline=TODAY + timedelta(days=30),
+        actor=personas.village_a1,
+    )
+    services.venue_save(
+        org=county.village_a2,
+        kind="own",
+        address="A2村委会二楼",
+        area=120,
+        checked=["有场所", "有党旗"],
+        actor=personas.township_a,
+    )
+    client.force_login(personas.county_admin)
+    body = client.get(reverse("supervision:venue_list")).content.decode()
+    assert "1个党组织无活动场所" in body
+    # Township A: two villages, both recorded, one without a venue; township B's village not recorded.
+    row = '<td>%s</td><td class="text-end">%s</td><td class="text-end%s">%s</td><td class="text-end">%s</td>'
+    assert row % ("A镇党委", 2, " text-red", 1, 0) in body
+    assert row % ("B镇党委", 1, "", 0, 1) in body
+    items = services.venue_hand_down(venue=venue, actor=personas.township_a)
+    assert [i.title for i in items] == ["解决活动场所：新建"] and items[0].org == county.village_a1
+
+
+def test_venue_photos_are_checked_by_content_and_shown_on_its_page(client, personas, county):
+    from dangjian.core.tests.files import upload
+
+    client.force_login(personas.village_a1)
+    form = {
+        "org": county.village_a1.pk,
+        "kind": "own",
+        "address": "A1村委会",
+        "area": "120",
+        "checked": ["有场所"],
+    }
+    response = client.post(
+        reverse("supervision:venue_save"), {**form, "photos": upload("场所.jpg", b"not a picture")}
+    )
+    assert response.status_code == 200 and not Venue.objects.exists()
+    client.post(reverse("supervision:venue_save"), {**form, "photos": upload("场所.jpg")})
+    venue = Venue.objects.get()
+    assert "场所.jpg" in client.get(reverse("supervision:venue_detail", args=[venue.pk])).content.decode()
+
+
+@pytest.mark.parametrize("years", [1, 5])
+def test_the_organisation_panel_runs_a_fixed_number_of_queries(
+    rf, personas, county, django_assert_num_queries, years
+):
+    from dangjian.supervision import selectors
+
+    for year in range(2020, 2020 + years):
+        services.rating_self_assess(org=county.village_a1, year=year, self_score=80, actor=personas.admin)
+    services.venue_save(org=county.village_a1, kind="own", address="A1村委会", actor=personas.admin)
+    request = rf.get("/")
+    request.user = personas.county_admin
+    selectors.org_panel(request, county.village_a1)
+    # Ratings, weak organisations, the venue and the confirmed assessments naming the organisation.
+    with django_assert_num_queries(4):
+        panel = selectors.org_panel(request, county.village_a1)
+    assert len(panel["ratings"]) == years and panel["venue"] is not None

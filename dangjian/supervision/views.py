@@ -1,0 +1,901 @@
+"""Pages of supervision and assessment: fetch through the scope, call one service, render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from dangjian.core import attachments, audit, documents, scoping, workflow
+from dangjian.core.caps import Cap
+from dangjian.core.exports import xlsx_response
+from dangjian.core.filters import int_param
+from dangjian.core.generic import ObjectView, ServiceFormView
+from dangjian.ledger import door
+from dangjian.orgs.models import Organisation, OrgKind
+
+from . import exports, forms, selectors, services
+from .models import Assessment, Briefing, InspectionPlan, RankingSet, Rating, Venue, VenueKind, Visit, WeakOrg
+
+BRIEF, RATE, CONFIRM_RATING, SELF_ASSESS = "brief", "rate", "confirm_rating", "self_assess"
+
+
+def _crumbs(*pairs):
+    return [(label, url) for label, url in pairs]
+
+
+def _month(request) -> date:
+    text = request.GET.get("month") or ""
+    try:
+        year, month = (int(p) for p in text.split("-")[:2])
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        return selectors.last_complete_month()
+
+
+class CreateView(ServiceFormView):
+    """A form without a record (the organisation is a field of the form, checked by the service)."""
+
+    def get_form_kwargs(self, obj) -> dict:
+        return {"user": self.request.user}
+
+
+class ActionView(ServiceFormView):
+    """A button on a record (POST only): the service's refusal is shown on the record's page."""
+
+    form_class = forms.EmptyForm
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        obj = self.fetch()
+        try:
+            result = self.perform(None, obj, request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, self.get_success_message(obj, result))
+        return redirect(self.get_success_url(obj, None))
+
+
+# ------------------------------------------------------------------ inspections
+
+
+@login_required
+@require_GET
+def plan_list(request):
+    """Inspection plans (seen only by the inspecting side) and the visits handed down to my organisations."""
+    user = request.user
+    plans = list(
+        InspectionPlan.objects.visible_to(user)
+        .select_related("org")
+        .annotate(n_targets=Count("targets", distinct=True), n_visits=Count("visits", distinct=True))[:100]
+    )
+    visits = list(
+        Visit.objects.visible_to(user)
+        .filter(status=Visit.Status.SUBMITTED)
+        .select_related("org", "plan")
+        .order_by("-visited_at")[:50]
+    )
+    return render(
+        request,
+        "supervision/plan_list.html",
+        {
+            "plans": plans,
+            "visits": visits,
+            "can_plan": scoping.can(user, Cap.INSPECT),
+            "breadcrumbs": _crumbs((_("Unannounced inspections"), None)),
+        },
+    )
+
+
+class PlanCreate(CreateView):
+    capability = Cap.INSPECT
+    form_class = forms.PlanForm
+    template_name = "supervision/form.html"
+    success_message = gettext_lazy("Inspection planned.")
+
+    def perform(self, form, obj, user):
+        return services.plan_create(actor=user, **form.cleaned_data)
+
+    def get_success_url(self, obj, plan):
+        return reverse("supervision:plan_detail", args=[plan.pk])
+
+    def get_extra_context(self, obj):
+        return {
+            "heading": _("Plan an unannounced inspection"),
+            "breadcrumbs": _crumbs(
+                (_("Unannounced inspections"), reverse("supervision:plan_list")), (_("New"), None)
+            ),
+        }
+
+
+class PlanDetail(ObjectView):
+    queryset = InspectionPlan.objects.select_related("org", "created_by")
+    template_name = "supervision/plan_detail.html"
+    context_object_name = "plan"
+
+    def get_extra_context(self, plan):
+        return {
+            "targets": list(plan.targets.order_by("path")),
+            "visits": list(plan.visits.visible_to(self.request.user).select_related("org")),
+            "moves": workflow.allowed_moves(plan, self.request.user),
+            "timeline": audit.timeline(plan, viewer=self.request.user),
+            "breadcrumbs": _crumbs(
+                (_("Unannounced inspections"), reverse("supervision:plan_list")), (str(plan), None)
+            ),
+        }
+
+
+class PlanStart(ActionView):
+    queryset = InspectionPlan.objects.all()
+    capability = Cap.INSPECT
+    success_message = gettext_lazy("The inspection is under way: visits may be recorded.")
+
+    def perform(self, form, plan, user):
+        return services.plan_start(plan=plan, actor=user)
+
+    def get_success_url(self, plan, result):
+        return reverse("supervision:plan_detail", args=[plan.pk])
+
+
+class PlanClose(PlanStart):
+    success_message = gettext_lazy("The inspection is finished.")
+
+    def perform(self, form, plan, user):
+        return services.plan_close(plan=plan, actor=user)
+
+
+class VisitCreate(ServiceFormView):
+    """Record a visit from a phone, on the spot."""
+
+    pk_url_kwarg = "plan_pk"
+    queryset = InspectionPlan.objects.select_related("org")
+    capability = Cap.INSPECT
+    form_class = forms.VisitForm
+    template_name = "supervision/form.html"
+    success_message = gettext_lazy("Visit recorded.")
+
+    def get_form_kwargs(self, plan):
+        return {"plan": plan}
+
+    def get_initial(self, plan):
+        return {
+            "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "inspectors": str(self.request.user),
+        }
+
+    def perform(self, form, plan, user):
+        return services.visit_record(plan=plan, actor=user, **form.service_kwargs())
+
+    def get_success_url(self, plan, visit):
+        return reverse("supervision:visit_detail", args=[visit.pk])
+
+    def get_extra_context(self, plan):
+        return {
+            "heading": _("Record a visit"),
+            "subtitle": str(plan),
+            "multipart": True,
+            "breadcrumbs": _crumbs(
+                (_("Unannounced inspections"), reverse("supervision:plan_list")),
+                (str(plan), reverse("supervision:plan_detail", args=[plan.pk])),
+                (_("Record a visit"), None),
+            ),
+        }
+
+
+class VisitDetail(ObjectView):
+    queryset = Visit.objects.select_related("org", "plan", "plan__org", "created_by")
+    template_name = "supervision/visit_detail.html"
+    context_object_name = "visit"
+
+    def get_extra_context(self, visit):
+        user = self.request.user
+        inspecting = InspectionPlan.objects.visible_to(user).filter(pk=visit.plan_id).exists()
+        return {
+            "inspecting": inspecting,
+            "items": list(door.items_of_source(visit, user)),
+            "photos": list(attachments.for_owner(visit, user)),
+            "moves": workflow.allowed_moves(visit, user),
+            "timeline": audit.timeline(visit, viewer=user),
+            "breadcrumbs": _crumbs(
+                (_("Unannounced inspections"), reverse("supervision:plan_list")), (str(visit), None)
+            ),
+        }
+
+
+class VisitSubmit(ActionView):
+    queryset = Visit.objects.select_related("plan", "plan__org", "org")
+    success_message = gettext_lazy("The findings were handed down to the organisation's ledger.")
+
+    def check_capability(self, visit):
+        if not scoping.can(self.request.user, Cap.INSPECT, visit.plan.org):
+            raise PermissionDenied(self.denied_message)
+
+    def perform(self, form, visit, user):
+        return services.visit_submit(visit=visit, actor=user)
+
+    def get_success_url(self, visit, result):
+        return reverse("supervision:visit_detail", args=[visit.pk])
+
+
+# ------------------------------------------------------------------ rankings
+
+
+@login_required
+@require_GET
+def ranking_page(request):
+    """The ranking of an organisation's children by a weighted indicator set, with movement and trend."""
+    user = request.user
+    sets = list(RankingSet.objects.visible_to(user).select_related("org"))
+    chosen = next((s for s in sets if s.pk == int_param(request.GET.get("set"))), sets[0] if sets else None)
+    root_id = int_param(request.GET.get("org"))
+    if root_id is not None:
+        root = scoping.get_for_user(Organisation.objects.all(), user, pk=root_id)
+    elif chosen is not None:
+        root = chosen.org if Organisation.objects.visible_to(user).filter(pk=chosen.org_id).exists() else None
+    else:
+        root = None
+    if root is not None and not scoping.sees_whole_subtree(user, root):
+        raise Http404
+    month = _month(request)
+    result = selectors.ranking(chosen, root, month) if chosen and root else None
+    return render(
+        request,
+        "supervision/ranking.html",
+        {
+            "sets": sets,
+            "chosen": chosen,
+            "root": root,
+            "month": month,
+            "result": result,
+            "chart": selectors.ranking_chart(result) if result else None,
+            "trend": selectors.trend(chosen, root, month) if result else None,
+            "can_edit": scoping.can(user, BRIEF),
+            "can_edit_chosen": chosen is not None and scoping.can(user, BRIEF, chosen),
+            "breadcrumbs": _crumbs((_("Rankings"), None)),
+        },
+    )
+
+
+class RankingSetCreate(CreateView):
+    capability = BRIEF
+    form_class = forms.RankingSetForm
+    template_name = "supervision/ranking_set_form.html"
+    success_message = gettext_lazy("Ranking set saved.")
+
+    def perform(self, form, obj, user):
+        return services.ranking_set_save(
+            org=form.cleaned_data["org"], name=form.cleaned_data["name"], items=form.items(), actor=user
+        )
+
+    def get_success_url(self, obj, ranking_set):
+        return f"{reverse('supervision:ranking')}?set={ranking_set.pk}"
+
+    def get_extra_context(self, obj):
+        return {
+            "breadcrumbs": _crumbs(
+                (_("Rankings"), reverse("supervision:ranking")), (_("New ranking set"), None)
+            )
+        }
+
+
+class RankingSetEdit(ServiceFormView):
+    """Change a ranking set's name, indicators, weights and directions (weights still total 100 %)."""
+
+    queryset = RankingSet.objects.select_related("org")
+    capability = BRIEF
+    form_class = forms.RankingSetForm
+    template_name = "supervision/ranking_set_form.html"
+    success_message = gettext_lazy("Ranking set saved.")
+
+    def get_form_kwargs(self, ranking_set):
+        return {"user": self.request.user, "editing": True}
+
+    def get_initial(self, ranking_set):
+        initial = {"name": ranking_set.name}
+        for n, item in enumerate(ranking_set.items):
+            initial[f"key_{n}"] = item["key"]
+            initial[f"weight_{n}"] = item["weight"]
+            initial[f"direction_{n}"] = "up" if item["higher_is_better"] else "down"
+        return initial
+
+    def perform(self, form, ranking_set, user):
+        return services.ranking_set_save(
+            org=ranking_set.org,
+            name=form.cleaned_data["name"],
+            items=form.items(),
+            actor=user,
+            ranking_set=ranking_set,
+        )
+
+    def get_success_url(self, ranking_set, result):
+        return f"{reverse('supervision:ranking')}?set={ranking_set.pk}"
+
+    def get_extra_context(self, ranking_set):
+        return {
+            "heading": ranking_set.name,
+            "breadcrumbs": _crumbs((_("Rankings"), reverse("supervision:ranking")), (ranking_set.name, None)),
+        }
+
+
+# ------------------------------------------------------------------ briefings
+
+
+@login_required
+@require_GET
+def briefing_list(request):
+    briefings = list(Briefing.objects.visible_to(request.user).select_related("org", "created_by")[:100])
+    return render(
+        request,
+        "supervision/briefing_list.html",
+        {
+            "briefings": briefings,
+            "can_brief": scoping.can(request.user, BRIEF),
+            "breadcrumbs": _crumbs((_("Monthly briefings"), None)),
+        },
+    )
+
+
+class BriefingCreate(CreateView):
+    capability = BRIEF
+    form_class = forms.BriefingForm
+    template_name = "supervision/form.html"
+    success_message = gettext_lazy("Draft briefing saved.")
+
+    def get_initial(self, obj):
+        return {"month": selectors.month_start(timezone.localdate()).strftime("%Y-%m")}
+
+    def perform(self, form, obj, user):
+        return services.briefing_create(actor=user, **form.cleaned_data)
+
+    def get_success_url(self, obj, briefing):
+        return reverse("supervision:briefing_detail", args=[briefing.pk])
+
+    def get_extra_context(self, obj):
+        return {
+            "heading": _("New monthly briefing"),
+            "breadcrumbs": _crumbs(
+                (_("Monthly briefings"), reverse("supervision:briefing_list")), (_("New"), None)
+            ),
+        }
+
+
+class BriefingDetail(ObjectView):
+    queryset = Briefing.objects.select_related("org", "ranking_set", "created_by", "published_by")
+    template_name = "supervision/briefing_detail.html"
+    context_object_name = "briefing"
+
+    def get_extra_context(self, briefing):
+        user = self.request.user
+        return {
+            "content": selectors.briefing_view(briefing),
+            "moves": workflow.allowed_moves(briefing, user),
+            "can_edit": briefing.status == Briefing.Status.DRAFT and scoping.can(user, BRIEF, briefing),
+            "timeline": audit.timeline(briefing, viewer=user),
+            "breadcrumbs": _crumbs(
+                (_("Monthly briefings"), reverse("supervision:briefing_list")), (str(briefing), None)
+            ),
+        }
+
+
+class BriefingPrint(BriefingDetail):
+    template_name = "supervision/briefing_print.html"
+
+
+class BriefingEdit(ServiceFormView):
+    queryset = Briefing.objects.select_related("org", "ranking_set")
+    capability = BRIEF
+    form_class = forms.BriefingForm
+    template_name = "supervision/form.html"
+    success_message = gettext_lazy("Briefing saved.")
+
+    def get_form_kwargs(self, briefing):
+        return {"user": self.request.user, "editing": True}
+
+    def get_initial(self, briefing):
+        return {
+            "title": briefing.title,
+            "summary": briefing.summary,
+            "good_practice": briefing.good_practice,
+            "ranking_set": briefing.ranking_set_id,
+        }
+
+    def perform(self, form, briefing, user):
+        return services.briefing_update(briefing=briefing, actor=user, **form.cleaned_data)
+
+    def get_success_url(self, briefing, result):
+        return reverse("supervision:briefing_detail", args=[briefing.pk])
+
+    def get_extra_context(self, briefing):
+        return {
+            "heading": _("Edit the briefing"),
+            "breadcrumbs": _crumbs(
+                (_("Monthly briefings"), reverse("supervision:briefing_list")),
+                (str(briefing), reverse("supervision:briefing_detail", args=[briefing.pk])),
+                (_("Edit"), None),
+            ),
+        }
+
+
+class BriefingPublish(ActionView):
+    queryset = Briefing.objects.select_related("org", "ranking_set")
+    capability = BRIEF
+    success_message = gettext_lazy("The briefing was published; its figures are now frozen.")
+
+    def perform(self, form, briefing, user):
+        return services.briefing_publish(briefing=briefing, actor=user)
+
+    def get_success_url(self, briefing, result):
+        return reverse("supervision:briefing_detail", args=[briefing.pk])
+
+
+class BriefingExport(ObjectView):
+    """The briefing's tables as an .xlsx annex (the snapshot once published)."""
+
+    queryset = Briefing.objects.select_related("org", "ranking_set")
+
+    def get(self, request, *args, **kwargs):
+        briefing = self.fetch()
+        content = selectors.briefing_view(briefing)
+        return xlsx_response(exports.briefing_xlsx(content), f"{briefing.title}.xlsx")
+
+
+class BriefingDocument(ObjectView):
+    """The briefing as a Word document from the replaceable template."""
+
+    queryset = Briefing.objects.select_related("org", "ranking_set")
+
+    def get(self, request, *args, **kwargs):
+        briefing = self.fetch()
+        content = selectors.briefing_view(briefing)
+        data = documents.render(
+            "supervision.briefing", selectors.briefing_document_context(briefing, content)
+        )
+        return documents.response(data, filename=f"{briefing.title}.docx")
+
+
+# ------------------------------------------------------------------ ratings
+
+
+def _year(request) -> int:
+    year = int_param(request.GET.get("year"))
+    return year if year and 2000 <= year <= 2100 else timezone.localdate().year - 1
+
+
+@login_required
+@require_GET
+def rating_list(request):
+    """Ratings of one year (分类定级 and stars), with the star plaques list for download."""
+    year = _year(request)
+    ratings = list(
+        Rating.objects.visible_to(request.user)
+        .filter(year=year)
+        .select_related("org")
+        .order_by("org__path")[:500]
+    )
+    return render(
+        request,
+        "supervision/rating_list.html",
+        {
+            "year": year,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+            "ratings": ratings,
+            "can_self": scoping.can(request.user, SELF_ASSESS),
+            "breadcrumbs": _crumbs((_("Classification and stars"), None)),
+        },
+    )
+
+
+@login_required
+@require_GET
+def rating_export(request):
+    """The star plaques list (.xlsx): confirmed ratings of the year with their stars."""
+    year = _year(request)
+    ratings = (
+        Rating.objects.visible_to(request.user)
+        .filter(year=year, status=Rating.Status.CONFIRMED)
+        .select_related("org")
+        .order_by("-stars", "org__path")
+    )
+    return xlsx_response(exports.plaques_xlsx(ratings), f"{year}年星级党组织名单.xlsx")
+
+
+class RatingCreate(CreateView):
+    capability = SELF_ASSESS
+    form_class = forms.RatingSelfForm
+    template_name = "supervision/form.html"
+    success_message = gettext_lazy("Self-assessment saved.")
+
+    def get_initial(self, obj):
+        return {"year": timezone.localdate().year}
+
+    def perform(self, form, obj, user):
+        return services.rating_self_assess(actor=user, **form.cleaned_data)
+
+    def get_success_url(self, obj, rating):
+        return reverse("supervision:rating_detail", args=[rating.pk])
+
+    def get_extra_context(self, obj):
+        return {
+            "heading": _("Self-assessment"),
+            "breadcrumbs": _crumbs(
+                (_("Classification and stars"), reverse("supervision:rating_list")), (_("New"), None)
+            ),
+        }
+
+
+class RatingDetail(ObjectView):
+    queryset = Rating.objects.select_related("org", "rated_by", "created_by")
+    template_name = "supervision/rating_detail.html"
+    context_object_name = "rating"
+
+    def get_extra_context(self, rating):
+        user = self.request.user
+        moves = dict(workflow.allowed_moves(rating, user))
+        return {
+            "rate_form": forms.RatingRateForm() if "rated" in moves else None,
+            "can_confirm": "confirmed" in moves,
+            "can_return": "self_assessed" in moves,
+            "note_form": forms.NoteForm(),
+            "timeline": audit.timeline(rating, viewer=user),
+            "breadcrumbs": _crumbs(
+                (_("Classification and stars"), reverse("supervision:rating_list")), (str(rating), None)
+            ),
+        }
+
+
+class RatingRate(ServiceFormView):
+    queryset = Rating.objects.select_related("org")
+    capability = RATE
+    form_class = forms.RatingRateForm
+    template_name = "supervision/form.html"
+    success_message = gettext_lazy("Rating saved.")
+
+    def perform(self, form, rating, user):
+        return services.rating_rate(rating=rating, actor=user, **form.cleaned_data)
+
+    def get_success_url(self, rating, result):
+        return reverse("supervision:rating_detail", args=[rating.pk])
+
+    def get_extra_context(self, rating):
+        return {
+            "heading": _("Rate %(org)s") % {"org": rating.org.label},
+            "breadcrumbs": _crumbs(
+                (_("Classification and stars"), reverse("supervision:rating_list")),
+                (str(rating), reverse("supervision:rating_detail", args=[rating.pk])),
+                (_("Rate"), None),
+            ),
+        }
+
+
+class RatingConfirm(ActionView):
+    queryset = Rating.objects.select_related("org")
+    capability = CONFIRM_RATING
+    success_message = gettext_lazy("Rating confirmed.")
+
+    def perform(self, form, rating, user):
+        return services.rating_confirm(rating=rating, actor=user)
+
+    def get_success_url(self, rating, result):
+        return reverse("supervision:rating_detail", args=[rating.pk])
+
+
+class RatingReturn(ServiceFormView):
+    queryset = Rating.objects.select_related("org")
+    capability = CONFIRM_RATING
+    form_class = forms.NoteForm
+    template_name = "supervision/form.html"
+    success_message = gettext_lazy("Rating returned to the township.")
+
+    def perform(self, form, rating, user):
+        return services.rating_return(rating=rating, actor=user, note=form.cleaned_data["note"])
+
+    def get_success_url(self, rating, result):
+        return reverse("supervision:rating_detail", args=[rating.pk])
+
+    def get_extra_context(self, rating):
+        return {"heading": _("Return the rating"), "breadcrumbs": []}
+
+
+# ------------------------------------------------------------------ weak organisations
+
+
+@login_required
+@require_GET
+def weak_list(request):
+    """Weak organisations (软弱涣散) and the organisations the data suggest flagging."""
+    user = request.user
+    weak = list(WeakOrg.objects.visible_to(user).select_related("org")[:200])
+    return render(
+        request,
+        "supervision/weak_list.html",
+        {
+            "weak": weak,
+            "suggestions": selectors.weak_suggestions(user),
+            "can_flag": scoping.can(user, RATE),
+            "breadcrumbs": _crumbs((_("Weak organisations"), None)),
+        },
+    )
+
+
+class WeakCreate(CreateView):
+    capability = RATE
+    form_class = forms.WeakFlagForm
+    template_name = "supervision/form.html"
+    success_message = gettext_lazy("Organisation flagged weak and lax.")
+
+    def get_initial(self, obj):
+        org = int_param(self.request.GET.get("org"))
+        reasons = [r for r in self.request.GET.getlist("reason") if r]
+        return {"org": org, "reasons": reasons}
+
+    def perform(self, form, obj, user):
+        return services.weak_flag(actor=user, **form.cleaned_data)
+
+    def get_success_url(self, obj, weak):
+        return reverse("supervision:weak_detail", args=[weak.pk])
+
+    def get_extra_context(self, obj):
+        return {
+            "heading": _("Flag a weak organisation"),
+            "breadcrumbs": _crumbs(
+                (_("Weak organisations"), reverse("supervision:weak_list")), (_("New"), None)
+            ),
+        }
+
+
+class WeakDetail(ObjectView):
+    queryset = WeakOrg.objects.select_related("org", "created_by")
+    template_name = "supervision/weak_detail.html"
+    context_object_name = "weak"
+
+    def get_extra_context(self, weak):
+        user = self.request.user
+        moves = dict(workflow.allowed_moves(weak, user))
+        return {
+            "items": list(door.items_of_source(weak, user)),
+            "plan_form": forms.WeakPlanForm() if "rectifying" in moves else None,
+            "can_lift": "lifted" in moves,
+            "timeline": audit.timeline(weak, viewer=user),
+            "breadcrumbs": _crumbs(
+                (_("Weak organisations"), reverse("supervision:weak_list")), (str(weak), None)
+            ),
+        }
+
+
+class WeakHandDown(ServiceFormView):
+    queryset = WeakOrg.objects.select_related("org")
+    capability = RATE
+    form_class = forms.WeakPlanForm
+    template_name = "supervision/form.html"
+    success_message = gettext_lazy("The rectification list was handed down.")
+
+    def perform(self, form, weak, user):
+        return services.weak_hand_down(weak=weak, actor=user, **form.service_kwargs())
+
+    def get_success_url(self, weak, result):
+        return reverse("supervision:weak_detail", args=[weak.pk])
+
+    def get_extra_context(self, weak):
+        return {"heading": _("Rectification list of %(org)s") % {"org": weak.org.label}, "breadcrumbs": []}
+
+
+class WeakLift(ActionView):
+    queryset = WeakOrg.objects.select_related("org")
+    capability = CONFIRM_RATING
+    success_message = gettext_lazy("The flag was lifted.")
+
+    def perform(self, form, weak, user):
+        return services.weak_lift(weak=weak, actor=user)
+
+    def get_success_url(self, weak, result):
+        return reverse("supervision:weak_detail", args=[weak.pk])
+
+
+# ------------------------------------------------------------------ venues
+
+
+@login_required
+@require_GET
+def venue_list(request):
+    """Venues (六有) and the 清零 progress by township: branches still without a venue."""
+    user = request.user
+    venues = list(Venue.objects.visible_to(user).select_related("org")[:500])
+    roots = [
+        o
+        for o in Organisation.objects.visible_to(user)
+        .filter(kind__in=[OrgKind.COUNTY_COMMITTEE, OrgKind.TOWNSHIP_COMMITTEE])
+        .order_by("path")[:1]
+        if scoping.sees_whole_subtree(user, o)
+    ]
+    zero = selectors.zero_by_township(user, roots[0]) if roots else []
+    return render(
+        request,
+        "supervision/venue_list.html",
+        {
+            "venues": venues,
+            "zero": zero,
+            "missing": sum(1 for v in venues if v.kind == VenueKind.NONE),
+            "chart": selectors.zero_chart(zero) if zero else None,
+            "can_edit": scoping.can(user, SELF_ASSESS),
+            "breadcrumbs": _crumbs((_("Activity venues"), None)),
+        },
+    )
+
+
+class VenueSave(CreateView):
+    capability = SELF_ASSESS
+    form_class = forms.VenueForm
+    template_name = "supervision/form.html"
+    success_message = gettext_lazy("Venue saved.")
+
+    def get_initial(self, obj):
+        return {"org": int_param(self.request.GET.get("org"))}
+
+    def perform(self, form, obj, user):
+        return services.venue_save(actor=user, **form.cleaned_data)
+
+    def get_success_url(self, obj, venue):
+        return reverse("supervision:venue_detail", args=[venue.pk])
+
+    def get_extra_context(self, obj):
+        return {
+            "heading": _("Record a venue"),
+            "multipart": True,
+            "breadcrumbs": _crumbs(
+                (_("Activity venues"), reverse("supervision:venue_list")), (_("Record"), None)
+            ),
+        }
+
+
+class VenueDetail(ObjectView):
+    queryset = Venue.objects.select_related("org", "created_by")
+    template_name = "supervision/venue_detail.html"
+    context_object_name = "venue"
+
+    def get_extra_context(self, venue):
+        user = self.request.user
+        parent = Organisation.objects.get_parent(venue.org)
+        return {
+            "standard": selectors.venue_standard(venue),
+            "photos": list(attachments.for_owner(venue, user)),
+            "items": list(door.items_of_source(venue, user)),
+            "can_hand_down": venue.kind == VenueKind.NONE
+            and parent is not None
+            and scoping.can(user, Cap.HAND_DOWN, parent),
+            "timeline": audit.timeline(venue, viewer=user),
+            "breadcrumbs": _crumbs(
+                (_("Activity venues"), reverse("supervision:venue_list")), (str(venue), None)
+            ),
+        }
+
+
+class VenueHandDown(ActionView):
+    queryset = Venue.objects.select_related("org")
+    success_message = gettext_lazy("The venue plan was handed down as a ledger item.")
+
+    def check_capability(self, venue):
+        parent = Organisation.objects.get_parent(venue.org)
+        if parent is None or not scoping.can(self.request.user, Cap.HAND_DOWN, parent):
+            raise PermissionDenied(self.denied_message)
+
+    def perform(self, form, venue, user):
+        return services.venue_hand_down(venue=venue, actor=user)
+
+    def get_success_url(self, venue, result):
+        return reverse("supervision:venue_detail", args=[venue.pk])
+
+
+# ------------------------------------------------------------------ annual assessment
+
+
+@login_required
+@require_GET
+def assessment_list(request):
+    assessments = list(Assessment.objects.visible_to(request.user).select_related("org")[:100])
+    return render(
+        request,
+        "supervision/assessment_list.html",
+        {
+            "assessments": assessments,
+            "can_brief": scoping.can(request.user, BRIEF),
+            "breadcrumbs": _crumbs((_("Annual assessment"), None)),
+        },
+    )
+
+
+class AssessmentCreate(CreateView):
+    capability = BRIEF
+    form_class = forms.AssessmentForm
+    template_name = "supervision/ranking_set_form.html"
+    success_message = gettext_lazy("Assessment set up.")
+
+    def get_initial(self, obj):
+        return {"year": timezone.localdate().year, "manual_items": "述职评议 20\n党员教育培训 10"}
+
+    def perform(self, form, obj, user):
+        data = form.cleaned_data
+        return services.assessment_create(
+            org=data["org"],
+            year=data["year"],
+            title=data["name"],
+            items=form.items(),
+            manual_items=data["manual_items"],
+            actor=user,
+        )
+
+    def get_success_url(self, obj, assessment):
+        return reverse("supervision:assessment_detail", args=[assessment.pk])
+
+    def get_extra_context(self, obj):
+        return {
+            "heading": _("New annual assessment"),
+            "extra_fields": True,
+            "breadcrumbs": _crumbs(
+                (_("Annual assessment"), reverse("supervision:assessment_list")), (_("New"), None)
+            ),
+        }
+
+
+class AssessmentDetail(ObjectView):
+    queryset = Assessment.objects.select_related("org", "created_by", "confirmed_by")
+    template_name = "supervision/assessment_detail.html"
+    context_object_name = "assessment"
+
+    def get_extra_context(self, assessment):
+        user = self.request.user
+        draft = assessment.status == Assessment.Status.DRAFT
+        return {
+            "results": selectors.assessment_view(assessment),
+            "score_form": forms.AssessmentScoreForm(assessment=assessment)
+            if draft and assessment.manual_names and scoping.can(user, BRIEF, assessment)
+            else None,
+            "moves": workflow.allowed_moves(assessment, user),
+            "timeline": audit.timeline(assessment, viewer=user),
+            "breadcrumbs": _crumbs(
+                (_("Annual assessment"), reverse("supervision:assessment_list")), (str(assessment), None)
+            ),
+        }
+
+
+class AssessmentScore(ServiceFormView):
+    queryset = Assessment.objects.select_related("org")
+    capability = BRIEF
+    form_class = forms.AssessmentScoreForm
+    template_name = "supervision/form.html"
+    success_message = gettext_lazy("Score saved.")
+
+    def get_form_kwargs(self, assessment):
+        return {"assessment": assessment}
+
+    def perform(self, form, assessment, user):
+        return services.assessment_score(assessment=assessment, actor=user, **form.cleaned_data)
+
+    def get_success_url(self, assessment, result):
+        return reverse("supervision:assessment_detail", args=[assessment.pk])
+
+    def get_extra_context(self, assessment):
+        return {"heading": _("Score an item"), "subtitle": str(assessment), "breadcrumbs": []}
+
+
+class AssessmentConfirm(ActionView):
+    queryset = Assessment.objects.select_related("org")
+    capability = BRIEF
+    success_message = gettext_lazy("The results are confirmed and frozen.")
+
+    def perform(self, form, assessment, user):
+        return services.assessment_confirm(assessment=assessment, actor=user)
+
+    def get_success_url(self, assessment, result):
+        return reverse("supervision:assessment_detail", args=[assessment.pk])
