@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "dangjian.ledger",
     "dangjian.talks",
     "dangjian.indicators",
+    "dangjian.devel",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,2 @@
+OBJECTS = {}
+ROUTES = {}
