@@ -40,3 +40,7 @@ def walk(file, to_step, personas, people, **kw):
     return demo.advance(
         file, to_step, branch=personas.village_a1, higher=personas.township_a, sponsors=people, **kw
     )
+
+
+def walk_as(file, to_step, branch, higher, people, **kw):
+    return demo.advance(file, to_step, branch=branch, higher=higher, sponsors=people, **kw)
