@@ -20,7 +20,7 @@ from dangjian.orgs.models import Organisation
 
 from . import rules, selectors, services
 from .columns import LEDGER_COLUMNS
-from .forms import AssessmentForm, FileOpenForm, NoticeForm, QuotaForm
+from .forms import AssessmentForm, FileOpenForm, NoticeForm, QuotaForm, StepForm
 from .models import NOTICE_STEPS, STEP_BY_NUMBER, DevelopmentFile, FileStatus, StageKind
 from .rules import DevelCap
 
@@ -160,6 +160,7 @@ class _FileForm(ServiceFormView):
 class StepRecordView(_FileForm):
     """Record the file's next step (the right is checked by the step: the branch, or the higher committee)."""
 
+    form_class = StepForm
     success_message = gettext_lazy("The step was recorded.")
 
     def number(self, file) -> int:

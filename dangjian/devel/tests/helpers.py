@@ -44,3 +44,21 @@ def walk(file, to_step, personas, people, **kw):
 
 def walk_as(file, to_step, branch, higher, people, **kw):
     return demo.advance(file, to_step, branch=branch, higher=higher, sponsors=people, **kw)
+
+
+def bare_files(org, n, *, status="s01", applied_on=None, prefix="档案"):
+    """``n`` files created straight in the database (for page and query-count tests, not for rules)."""
+    from dangjian.devel.models import DevelopmentFile
+
+    applied_on = applied_on or timezone.localdate() - timedelta(days=40)
+    files = []
+    for i in range(n):
+        person = make_person(
+            org, f"{prefix}{i:02d}", birth=date(1995, 1, 1 + i % 28), category="non_member", joined_on=None
+        )
+        files.append(
+            DevelopmentFile.objects.create(
+                org=org, person=person, applied_on=applied_on, last_step_on=applied_on, status=status
+            )
+        )
+    return files
