@@ -1,2 +1,109 @@
-OBJECTS = {}
-ROUTES = {}
+"""Leak-walk rows of the development module: files, steps, notices, quotas (see core/tests/leakwalk.py)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from dangjian.core.tests.leakwalk import create, detail, export, page, write
+
+VILLAGES = ("village_a1", "village_a2", "village_b1")
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _open(world, key, name, days):
+    from dangjian.devel import demo, services
+    from dangjian.orgs.tests.factories import make_id
+
+    if key not in VILLAGES:
+        return None
+    return services.file_open(
+        org=world.orgs[key],
+        actor=world.admin,
+        name=name,
+        id_number=make_id(date(1996, 4, 2)),
+        applied_on=_today() - timedelta(days=days),
+        files=[demo.scan("申请书.pdf")],
+    )
+
+
+def _file(world, key):
+    name = f"申请{key}"
+    file = _open(world, key, name, 40)
+    return (file, [name]) if file else None
+
+
+def _activist(world, key):
+    from dangjian.devel import demo
+
+    name = f"积极{key}"
+    file = _open(world, key, name, 200)
+    if file is None:
+        return None
+    demo.advance(file, 6, branch=world.admin, higher=world.admin)
+    return file, [name]
+
+
+OBJECTS = {"devel_file": _file, "devel_activist": _activist}
+
+
+def _new_file(world, org, key) -> dict:
+    from dangjian.devel import demo
+    from dangjian.orgs.tests.factories import make_id
+
+    return {
+        "org": org.pk,
+        "name": f"走查申请人{key}",
+        "id_number": make_id(date(1997, 6, 6)),
+        "applied_on": _today().isoformat(),
+        "ethnicity": "汉族",
+        "education": "",
+        "job": "",
+        "phone": "",
+        "files": demo.scan("走查申请书.pdf"),
+    }
+
+
+def _talk(world, file, key) -> dict:
+    return {
+        "done_on": (file.applied_on + timedelta(days=5)).isoformat(),
+        "body": "",
+        "people": "走查谈话人",
+        "note": "",
+        "version": file.version,
+    }
+
+
+def _assessment(world, file, key) -> dict:
+    return {"done_on": _today().isoformat(), "people": "走查联系人", "note": "走查考察意见"}
+
+
+def _notice(world, file, key) -> dict:
+    return {
+        "before_step": 7,
+        "place": "走查公示栏",
+        "starts_on": (file.applied_on + timedelta(days=1)).isoformat(),
+        "ends_on": (file.applied_on + timedelta(days=20)).isoformat(),
+        "outcome": "",
+    }
+
+
+def _quota(world, org, key) -> dict:
+    return {"org": org.pk, "year": _today().year, "number": 3}
+
+
+ROUTES = {
+    "devel:pipeline": page(("devel_file", "devel_activist"), outside_query={"org": "org"}),
+    "devel:export": export(("devel_file", "devel_activist"), outside_query={"org": "org"}),
+    "devel:file_open": create("org", _new_file, obj="org"),
+    "devel:file_detail": detail(("devel_file", "devel_activist")),
+    "devel:step_record": write("devel_file", _talk),
+    "devel:assessment_add": write("devel_activist", _assessment),
+    "devel:notice_add": write("devel_file", _notice),
+    "devel:quotas": page("org", outside_query={"org": "org"}),
+    "devel:quota_set": create("org", _quota, obj="org"),
+}
