@@ -205,19 +205,28 @@ def build(ctx: DemoContext) -> None:
     for village in ctx.data.get("villages", []):
         villages_by_township.setdefault(village.path[: -village.steplen], []).append(village)
     made = 0
-    for t_index, township in enumerate(townships[:2]):
-        villages = villages_by_township.get(township.path, [])[:3]
+    pairs = [
+        (ctx.data.get("gaokeng"), users["township_a"]),
+        (ctx.data.get("township_b"), users["township_b"]),
+    ]
+    for t_index, (township, township_user) in enumerate(pairs):
+        if township is None:
+            continue
+        villages = villages_by_township.get(township.path, [])
+        home = ctx.data.get("gaokeng_village")
+        villages = ([home] if home in villages else []) + [v for v in villages if v != home]
+        villages = villages[:3]
         if not villages:
             continue
-        branch = users["township_a"] if t_index == 0 else users["township_b"]
-        # The county's quota for the two townships; the first one's is nearly used up by design.
-        share = 4 if t_index == 0 else 6
+        # The county divides its quota between the two townships; the first township's quota for this
+        # year is nearly used up (one place left), the second's has room.
         for year in range(today.year - 3, today.year + 1):
+            shares = [4] * len(villages) if t_index or year != today.year else [2] * (len(villages) - 1) + [3]
             if t_index == 0:
                 services.quota_set(org=county, year=year, number=60, actor=admin)
-            services.quota_set(org=township, year=year, number=len(villages) * share, actor=county_admin)
-            for village in villages:
-                services.quota_set(org=village, year=year, number=share, actor=branch)
+            services.quota_set(org=township, year=year, number=sum(shares), actor=county_admin)
+            for village, share in zip(villages, shares, strict=True):
+                services.quota_set(org=village, year=year, number=share, actor=township_user)
         for village in villages:
             sponsors = list(
                 Person.objects.filter(org=village, category=MemberCategory.FULL, status="active").order_by(
@@ -230,6 +239,13 @@ def build(ctx: DemoContext) -> None:
                 extension = 6 if outcome == ConversionOutcome.EXTEND else None
                 applied_on = today - timedelta(days=OFFSETS[step] + since)
                 try:
+                    # The branch secretary of the demo village records its own steps and the township
+                    # approves; elsewhere the township records for its branches (代录) and the county approves.
+                    branch, higher = (
+                        (users["village_a1"], township_user)
+                        if village == home
+                        else (township_user, county_admin)
+                    )
                     file = services.file_open(
                         org=village,
                         actor=branch,
@@ -243,7 +259,7 @@ def build(ctx: DemoContext) -> None:
                         file,
                         step,
                         branch=branch,
-                        higher=county_admin,
+                        higher=higher,
                         sponsors=sponsors,
                         outcome=outcome or ConversionOutcome.CONVERT,
                         extension_months=extension,
