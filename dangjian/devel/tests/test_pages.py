@@ -169,3 +169,36 @@ def test_the_home_page_lists_talks_about_to_be_missed(client, county, personas):
     assert 'data-testid="devel-due-block"' in text and "临近00" in text
     client.force_login(personas.township_b)
     assert "临近00" not in _text(client.get("/"))
+
+
+def test_every_step_form_and_the_file_page_render_along_a_whole_walk(client, county, personas):
+    """At each step the right person gets the next step's form with its particulars, and the file page."""
+    from dangjian.core import workflow
+    from dangjian.devel import rules
+
+    from .helpers import sponsors, walk
+
+    quotas(county, personas)
+    people = sponsors(county.village_a1)
+    file = open_file(county.village_a1, personas.village_a1)
+    expected = {
+        9: "sponsor_1",
+        11: "training_hours",
+        15: "votes_for",
+        17: "extended_limit",
+        23: "extension_months",
+    }
+    while (number := rules.next_step(file)) is not None:
+        rule = workflow.rules_for(file)[(file.status, rules.target_status(file, number))]
+        user = personas.township_a if rule.at else personas.village_a1
+        client.force_login(user)
+        form = client.get(reverse("devel:step_record", args=[file.pk]))
+        assert form.status_code == 200, number
+        assert f"第{number}步" in _text(form)
+        if number in expected:
+            assert f'name="{expected[number]}"' in _text(form)
+        page = _text(client.get(reverse("devel:file_detail", args=[file.pk])))
+        assert f'data-step="{number}" data-state="next"' in page
+        file = walk(file, number, personas, people)
+    page = _text(client.get(reverse("devel:file_detail", args=[file.pk])))
+    assert page.count('data-state="done"') == 25
