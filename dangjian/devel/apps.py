@@ -1,6 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.modules import DailyJob, DemoStep, HomeBlock, ModuleConfig, NavEntry
+from dangjian.core.modules import (
+    DailyJob,
+    DemoStep,
+    DocField,
+    DocumentKind,
+    HomeBlock,
+    ModuleConfig,
+    NavEntry,
+)
 from dangjian.core.scoping import can
 
 
@@ -61,4 +69,61 @@ class DevelConfig(ModuleConfig):
     demo = (DemoStep("devel", order=65, build="dangjian.devel.demo.build"),)
     daily = (DailyJob("devel", order=65, run="dangjian.devel.services.daily_run"),)
     indicators = "dangjian.devel.indicators"
+    # Filled by devel.selectors.*_document; default templates: devel/documents/*.docx
+    # (written by scripts/make_devel_templates.py).
+    documents = (
+        DocumentKind(
+            key="devel.public_notice",
+            label=_("Public notice of Party-member development (公示)"),
+            fields=(
+                DocField("title", _("Title of the notice")),
+                DocField("org", _("Branch")),
+                DocField("higher_org", _("Higher committee")),
+                DocField("purpose", _("What is proposed (to choose as a candidate, to admit, to convert)")),
+                DocField("name", _("Name")),
+                DocField("sex", _("Sex")),
+                DocField("ethnicity", _("Ethnicity")),
+                DocField("born", _("Year and month of birth")),
+                DocField("education", _("Education"), required=False),
+                DocField("applied_on", _("Date of application")),
+                DocField("activist_on", _("Activist since"), required=False),
+                DocField("candidate_on", _("Candidate since"), required=False),
+                DocField("starts_on", _("Notice from")),
+                DocField("ends_on", _("Notice until")),
+                DocField("working_days", _("Working days of the notice")),
+                DocField("place", _("Published where")),
+                DocField("printed_on", _("Date printed"), required=False),
+            ),
+        ),
+        DocumentKind(
+            key="devel.approval_reply",
+            label=_("Reply of the higher committee (pre-review, approval, conversion)"),
+            fields=(
+                DocField("title", _("Title of the reply")),
+                DocField("org", _("Branch")),
+                DocField("higher_org", _("Higher committee")),
+                DocField("name", _("Name")),
+                DocField("subject", _("What was reviewed")),
+                DocField("vote_on", _("Date of the branch's meeting or vote")),
+                DocField("entitled", _("Members entitled to vote (empty for a pre-review)"), required=False),
+                DocField("present", _("Voting members present"), required=False),
+                DocField("votes_for", _("Votes for"), required=False),
+                DocField("done_on", _("Date of the decision")),
+                DocField("decision", _("The decision")),
+                DocField("particulars", _("Particulars"), required=False),
+            ),
+        ),
+        DocumentKind(
+            key="devel.file_index",
+            label=_("Index of a development file (档案目录)"),
+            fields=(
+                DocField("org", _("Branch")),
+                DocField("name", _("Name")),
+                DocField("id_masked", _("Citizen ID, masked")),
+                DocField("status", _("Current step")),
+                DocField("steps", _("The 25 steps, a list: each has number, label, dates and documents")),
+                DocField("printed_on", _("Date printed"), required=False),
+            ),
+        ),
+    )
     leak_rows = "dangjian.devel.tests.leak"

@@ -244,3 +244,117 @@ def reminders(today: date | None = None):
         row = file_row(file, today)
         if row.rule and (row.soon or row.overdue):
             yield file, row.rule, row.due
+
+
+# --------------------------------------------------------------------------- Word documents
+
+NOTICE_PURPOSE = {
+    7: gettext_lazy("chosen as a candidate for Party membership"),
+    12: gettext_lazy("admitted as a probationary member (after the committee review)"),
+    15: gettext_lazy("admitted as a probationary member"),
+    23: gettext_lazy("converted to full membership"),
+}
+REPLY = {
+    13: (
+        gettext_lazy("Pre-review opinion"),
+        gettext_lazy("the candidate's materials"),
+        gettext_lazy(
+            "the pre-review is passed; the branch may proceed with the application form and the general meeting."
+        ),
+    ),
+    17: (
+        gettext_lazy("Approval of admission"),
+        gettext_lazy("admission as a probationary member"),
+        gettext_lazy(
+            "it is approved that the comrade is admitted as a probationary member;"
+            " the probation runs until %(end)s."
+        ),
+    ),
+    24: (gettext_lazy("Approval of conversion"), gettext_lazy("conversion to full membership"), ""),
+}
+
+
+def _higher(file):
+    return rules.higher_org(file)
+
+
+def notice_document(file: DevelopmentFile, notice) -> dict:
+    """The context of the public notice (devel.public_notice)."""
+    person = file.person
+    return {
+        "title": _("Public notice on %(name)s") % {"name": person.name},
+        "org": file.org.name,
+        "higher_org": _higher(file).name,
+        "purpose": str(NOTICE_PURPOSE[notice.before_step]),
+        "name": person.name,
+        "sex": person.get_sex_display(),
+        "ethnicity": person.ethnicity,
+        "born": f"{person.birth_date:%Y.%m}",
+        "education": person.get_education_display(),
+        "applied_on": file.applied_on,
+        "activist_on": file.activist_on,
+        "candidate_on": file.candidate_on,
+        "starts_on": notice.starts_on,
+        "ends_on": notice.ends_on,
+        "working_days": rules.notice_working_days(notice.starts_on, notice.ends_on),
+        "place": notice.place,
+        "printed_on": timezone.localdate(),
+    }
+
+
+def reply_document(file: DevelopmentFile, record) -> dict:
+    """The context of the higher committee's reply (devel.approval_reply) for step 13, 17 or 24."""
+    title, subject, decision = REPLY[record.number]
+    vote = (
+        file.steps.filter(number={13: 12, 17: 15, 24: 23}[record.number]).order_by("-done_on", "-pk").first()
+    )
+    if record.number == 24:
+        decision = (
+            _("it is approved that the comrade is converted to full membership from %(end)s.")
+            % {"end": rules.fmt(file.probation_ends_on)}
+            if file.status != FileStatus.CANCELLED
+            else _("it is approved that the comrade's probationary membership is cancelled.")
+        )
+    elif record.number == 17:
+        decision = str(decision) % {"end": rules.fmt(file.probation_ends_on)}
+    return {
+        "title": str(title),
+        "org": file.org.name,
+        "higher_org": _higher(file).name,
+        "name": file.person.name,
+        "subject": str(subject),
+        "vote_on": vote.done_on if vote else None,
+        "entitled": vote.entitled if vote else None,
+        "present": vote.present if vote else None,
+        "votes_for": vote.votes_for if vote else None,
+        "done_on": record.done_on,
+        "decision": str(decision),
+        "particulars": record.note,
+    }
+
+
+def index_document(file: DevelopmentFile, records: list, documents: list) -> dict:
+    """The context of the file index (devel.file_index): every step with its dates and its documents."""
+    by_step: dict[int, list] = {}
+    for record in records:
+        by_step.setdefault(record.number, []).append(record.done_on)
+    names: dict[str, list] = {}
+    for attachment in documents:
+        names.setdefault(attachment.purpose, []).append(attachment.name)
+    steps = [
+        {
+            "number": step.number,
+            "label": str(step.label),
+            "dates": "、".join(rules.fmt(d) for d in by_step.get(step.number, [])),
+            "documents": "、".join(names.get(f"step{step.number}", [])),
+        }
+        for step in STEPS
+    ]
+    return {
+        "org": file.org.name,
+        "name": file.person.name,
+        "id_masked": file.person.id_masked,
+        "status": file.get_status_display(),
+        "steps": steps,
+        "printed_on": timezone.localdate(),
+    }

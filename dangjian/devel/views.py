@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from dangjian.core import attachments, audit, scoping, workflow
+from dangjian.core import attachments, audit, documents, scoping, workflow
 from dangjian.core.caps import Cap
 from dangjian.core.exports import xlsx_bytes, xlsx_response
 from dangjian.core.generic import ObjectView, ServiceFormView
@@ -75,7 +76,8 @@ def ledger_export(request):
     files = selectors.files_for(request.user, org).order_by("org__path", "applied_on", "pk")
     rows = (selectors.file_row(f, today) for f in files.iterator(chunk_size=2000))
     content = xlsx_bytes(LEDGER_COLUMNS, rows, title=_("Development files"))
-    return xlsx_response(content, f"{_('Development files')}-{today:%Y%m%d}.xlsx")
+    label = _("Development files")
+    return xlsx_response(content, f"{label}-{today:%Y%m%d}.xlsx")
 
 
 class FileOpen(ServiceFormView):
@@ -277,6 +279,55 @@ class QuotaSet(ServiceFormView):
         }
 
 
+class _FileDocument(ObjectView):
+    """A Word document of one file (from the template an office may replace)."""
+
+    queryset = DevelopmentFile.objects.select_related("org", "person")
+
+
+class FileIndexDocument(_FileDocument):
+    """The index of the file (档案目录): every step with its dates and documents."""
+
+    def get(self, request, *args, **kwargs):
+        file = self.fetch()
+        records = list(file.steps.order_by("number", "done_on", "pk"))
+        context = selectors.index_document(file, records, list(attachments.for_owner(file, request.user)))
+        data = documents.render("devel.file_index", context)
+        label = _("file index")
+        return documents.response(data, filename=f"{file.person.name}-{label}.docx")
+
+
+class NoticeDocument(_FileDocument):
+    """The public notice (公示) recorded before a step."""
+
+    def get(self, request, *args, **kwargs):
+        file = self.fetch()
+        notice = file.public_notices.filter(before_step=kwargs["step"]).order_by("-ends_on", "-pk").first()
+        if notice is None:
+            raise Http404
+        data = documents.render("devel.public_notice", selectors.notice_document(file, notice))
+        label = _("public notice")
+        return documents.response(data, filename=f"{file.person.name}-{label}.docx")
+
+
+class ReplyDocument(_FileDocument):
+    """The higher committee's reply to step 13, 17 or 24."""
+
+    def get(self, request, *args, **kwargs):
+        file = self.fetch()
+        step = kwargs["step"]
+        record = (
+            file.steps.filter(number=step).order_by("-done_on", "-pk").first()
+            if step in (13, 17, 24)
+            else None
+        )
+        if record is None:
+            raise Http404
+        data = documents.render("devel.approval_reply", selectors.reply_document(file, record))
+        label = _("reply")
+        return documents.response(data, filename=f"{file.person.name}-{label}-{step}.docx")
+
+
 def home_block(request):
     """Talks and approvals about to be missed or missed, on the home page of those who record or approve them."""
     user = request.user
@@ -299,6 +350,9 @@ urlpatterns = [
     path("<int:pk>/step/", StepRecordView.as_view(), name="step_record"),
     path("<int:pk>/assessment/", AssessmentAdd.as_view(), name="assessment_add"),
     path("<int:pk>/notice/", NoticeAdd.as_view(), name="notice_add"),
+    path("<int:pk>/index.docx", FileIndexDocument.as_view(), name="index_docx"),
+    path("<int:pk>/notice/<int:step>.docx", NoticeDocument.as_view(), name="notice_docx"),
+    path("<int:pk>/reply/<int:step>.docx", ReplyDocument.as_view(), name="reply_docx"),
     path("quotas/", quotas, name="quotas"),
     path("quotas/set/", QuotaSet.as_view(), name="quota_set"),
 ]

@@ -48,7 +48,28 @@ def _activist(world, key):
     return file, [name]
 
 
-OBJECTS = {"devel_file": _file, "devel_activist": _activist}
+def _admitted(world, key):
+    """A file walked to step 17 (notices, votes, the township's approval and its reply)."""
+    from dangjian.devel import demo, services
+    from dangjian.devel.models import Quota
+    from dangjian.orgs.tests.factories import make_person
+
+    name = f"预备{key}"
+    file = _open(world, key, name, 600)
+    if file is None:
+        return None
+    org = world.orgs[key]
+    parent = world.orgs["township_a" if key.startswith("village_a") else "township_b"]
+    for year in {file.applied_on.year, _today().year, (file.applied_on + timedelta(days=540)).year}:
+        if not Quota.objects.filter(org=parent, year=year).exists():
+            services.quota_set(org=parent, year=year, number=9, actor=world.admin)
+    sponsors = [make_person(org, f"介绍人甲{key}"), make_person(org, f"介绍人乙{key}")]
+    demo.advance(file, 17, branch=world.admin, higher=world.personas["county_admin"], sponsors=sponsors)
+    return file, [name]
+
+
+OBJECTS = {"devel_file": _file, "devel_activist": _activist, "devel_admitted": _admitted}
+ALL = ("devel_file", "devel_activist", "devel_admitted")
 
 
 def _new_file(world, org, key) -> dict:
@@ -97,10 +118,13 @@ def _quota(world, org, key) -> dict:
 
 
 ROUTES = {
-    "devel:pipeline": page(("devel_file", "devel_activist"), outside_query={"org": "org"}),
-    "devel:export": export(("devel_file", "devel_activist"), outside_query={"org": "org"}),
+    "devel:pipeline": page(ALL, outside_query={"org": "org"}),
+    "devel:export": export(ALL, outside_query={"org": "org"}),
     "devel:file_open": create("org", _new_file, obj="org"),
-    "devel:file_detail": detail(("devel_file", "devel_activist")),
+    "devel:file_detail": detail(ALL),
+    "devel:index_docx": detail(ALL),
+    "devel:notice_docx": detail("devel_admitted", kwargs=lambda f: {"pk": f.pk, "step": 15}),
+    "devel:reply_docx": detail("devel_admitted", kwargs=lambda f: {"pk": f.pk, "step": 17}),
     "devel:step_record": write("devel_file", _talk),
     "devel:assessment_add": write("devel_activist", _assessment),
     "devel:notice_add": write("devel_file", _notice),
