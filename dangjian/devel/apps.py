@@ -20,6 +20,7 @@ class DevelConfig(ModuleConfig):
     verbose_name = _("Party-member development")
 
     url_prefix = "devel/"
+    api = "dangjian.devel.api.register"
     parameters = "dangjian.devel.params"
     workflows = "dangjian.devel.rules"
     capabilities = {

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from dangjian.core.tests.leakwalk import create, detail, export, page, write
+from dangjian.core.tests.leakwalk import api_action, api_detail, api_list, create, detail, export, page, write
 
 VILLAGES = ("village_a1", "village_a2", "village_b1")
 
@@ -128,6 +128,9 @@ ROUTES = {
     "devel:step_record": write("devel_file", _talk),
     "devel:assessment_add": write("devel_activist", _assessment),
     "devel:notice_add": write("devel_file", _notice),
+    "api-devel-file-list": api_list(ALL),
+    "api-devel-file-detail": api_detail(ALL),
+    "api-devel-file-step": api_action("devel_file", lambda w, f, key: {"number": 2, **_talk(w, f, key)}),
     "devel:quotas": page("org", outside_query={"org": "org"}),
     "devel:quota_set": create("org", _quota, obj="org"),
 }
