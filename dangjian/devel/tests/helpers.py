@@ -23,13 +23,15 @@ def quotas(county, personas, number=5):
         services.quota_set(org=county.township_a, year=year, number=number, actor=personas.county_admin)
 
 
-def open_file(org, actor, *, applied_on: date | None = None, name="孙申请", birth=date(1998, 3, 5), **kw):
+def open_file(
+    org, actor, *, applied_on: date | None = None, name="孙申请", birth=date(1998, 3, 5), male=True, **kw
+):
     applied_on = applied_on or timezone.localdate() - timedelta(days=WALK_DAYS)
     return services.file_open(
         org=org,
         actor=actor,
         name=name,
-        id_number=make_id(birth),
+        id_number=make_id(birth, male=male),
         applied_on=applied_on,
         files=[demo.scan("申请书.pdf")],
         **kw,

@@ -71,3 +71,47 @@ def test_reminders_go_to_the_branch_once_and_again_when_overdue(county, personas
     assert services.daily_run(today=today + timedelta(days=10))["reminders"] == 1
     assert "已超期" in Notice.objects.filter(recipient=personas.village_a1).first().text
     assert not Notice.objects.filter(recipient=personas.township_b).exists()
+
+
+def test_the_quota_can_be_consumed_at_the_committee_review_instead(county, personas):
+    from dangjian.core import params
+    from dangjian.devel.models import FileStatus
+
+    params.set_value("devel.quota_step", 12)
+    try:
+        quotas(county, personas, number=1)
+        people = sponsors(county.village_a1)
+        first = walk(open_file(county.village_a1, personas.village_a1, name="甲"), 12, personas, people)
+        assert first.quota_year == first.last_step_on.year
+        second = walk(open_file(county.village_a1, personas.village_a1, name="乙"), 11, personas, people)
+        with pytest.raises(ValidationError) as exc:
+            walk(second, 12, personas, people)
+        assert "发展指标已用完" in " ".join(exc.value.messages)
+        second.refresh_from_db()
+        assert second.status == FileStatus.S11 and second.quota_year is None
+    finally:
+        params.set_value("devel.quota_step", 17)
+
+
+def test_the_structure_indicators_count_those_admitted_in_the_period(county, personas):
+    from dangjian.core import indicators
+    from dangjian.core.indicators import Period
+
+    quotas(county, personas)
+    people = sponsors(county.village_a1)
+    woman = open_file(county.village_a1, personas.village_a1, name="女甲", male=False)
+    man = open_file(county.village_a1, personas.village_a1, name="男乙", job="farmer")
+    for file in (woman, man):
+        walk(file, 17, personas, people)
+    woman.refresh_from_db()
+    period = Period.year(woman.admitted_on.year)
+    orgs = [county.county, county.township_a, county.township_b]
+    assert indicators.compute("devel.admitted", orgs, period) == {
+        county.county.pk: 2,
+        county.township_a.pk: 2,
+        county.township_b.pk: 0,
+    }
+    assert indicators.compute("devel.women_share", orgs, period)[county.township_a.pk] == 50.0
+    assert indicators.compute("devel.women_share", orgs, period)[county.township_b.pk] is None
+    assert indicators.compute("devel.farmer_worker_share", orgs, period)[county.township_a.pk] == 50.0
+    assert indicators.compute("devel.young_share", orgs, period)[county.township_a.pk] == 100.0

@@ -409,3 +409,19 @@ def test_a_branch_secretary_cannot_approve(personas, at_step_14):
     with pytest.raises(PermissionDenied):
         step(file, 17, personas.village_a1, file.vote_on + timedelta(days=5))
     assert not StepRecord.objects.filter(file=file, number=17).exists()
+
+
+def test_a_document_of_the_wrong_type_is_refused_and_nothing_is_written(county, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = SimpleUploadedFile("申请书.exe", b"MZ\x90\x00binary", content_type="application/octet-stream")
+    with pytest.raises(ValidationError):
+        services.file_open(
+            org=county.village_a1,
+            actor=personas.village_a1,
+            name="错类型",
+            id_number=make_id(date(1999, 1, 1)),
+            applied_on=TODAY(),
+            files=[text],
+        )
+    assert not DevelopmentFile.objects.exists() and not Person.objects.filter(name="错类型").exists()
