@@ -236,6 +236,37 @@ def quota_rows(user, org: Organisation, year: int) -> list[dict]:
     return rows
 
 
+STRUCTURE = (
+    "devel.admitted",
+    "devel.women_share",
+    "devel.young_share",
+    "devel.college_share",
+    "devel.farmer_worker_share",
+)
+
+
+def structure(user, org: Organisation, year: int) -> list[dict] | None:
+    """The structure of those admitted in ``org``'s subtree in ``year`` (the registered indicators), shown
+    only to users who may see the whole subtree (figures count it all)."""
+    from dangjian.core import indicators, scoping
+
+    if not scoping.sees_whole_subtree(user, org):
+        return None
+    period = indicators.Period.year(year)
+    result = []
+    for key in STRUCTURE:
+        indicator = indicators.get(key)
+        result.append(
+            {
+                "key": key,
+                "label": indicator.label,
+                "unit": indicator.unit,
+                "value": indicators.compute(key, [org], period)[org.pk],
+            }
+        )
+    return result
+
+
 def reminders(today: date | None = None):
     """(file, rule, due) of talks and approvals about to be missed or missed: the daily job's reminders."""
     today = today or timezone.localdate()

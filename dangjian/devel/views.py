@@ -241,6 +241,7 @@ def quotas(request):
         "org": org,
         "year": year,
         "rows": rows,
+        "structure": selectors.structure(request.user, org, year) if org else None,
         "can_set": scoping.can(request.user, DevelCap.SET_QUOTA),
         "breadcrumbs": _breadcrumbs((_("Development quotas"), None)),
     }

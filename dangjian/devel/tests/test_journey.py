@@ -89,3 +89,5 @@ def test_a_branch_walks_a_file_to_admission_and_the_township_approves_it(client,
     assert "陈入党" in roster and "预备党员" in roster
     after = client.get(quota_url).content.decode()
     assert f'data-org="{county.township_a.pk}" data-allocated="3" data-used="1" data-pipeline="0"' in after
+    assert 'data-key="devel.admitted" data-value="1"' in after
+    assert 'data-key="devel.farmer_worker_share" data-value="100.0"' in after

@@ -55,8 +55,9 @@ def _pipeline_queries(client, user, django_assert_num_queries, n):
 # (branch and person joined), the session save (savepoint, update, release)
 PIPELINE_QUERIES = 9
 # session, user, grants, the organisation asked for, its children, their quotas, the roll-up of the files at
-# each of the two depths, the session save (savepoint, update, release)
-QUOTA_QUERIES = 11
+# each of the two depths, the five structure figures (one query each), the session save (savepoint, update,
+# release)
+QUOTA_QUERIES = 16
 
 
 def test_the_pipeline_runs_a_fixed_number_of_queries_for_3_and_30_files(
