@@ -52,8 +52,19 @@ def pipeline(request):
         files = files.filter(status__in=selectors.stage_statuses(int(stage)))
     page = Paginator(files, PER_PAGE).get_page(request.GET.get("page"))
     rows = [selectors.file_row(f, today) for f in page.object_list]
+    base = org or _top_org(request.user)
+    children = (
+        list(
+            Organisation.objects.visible_to(request.user)
+            .current()
+            .filter(path__startswith=base.path, depth=base.depth + 1)
+            .order_by("path")
+        )
+        if base
+        else []
+    )
     context = {
-        "summary": selectors.pipeline(request.user, org, today),
+        "summary": selectors.pipeline(request.user, org, today, children),
         "page": page,
         "rows": rows,
         "org": org,

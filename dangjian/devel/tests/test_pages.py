@@ -40,6 +40,9 @@ def test_the_pipeline_counts_files_per_stage_and_marks_overdue_talks(client, cou
     assert 'data-testid="stage-2" data-count="1" data-overdue="0"' in text
     assert "超期00" in text and "积极00" in text and "乙镇00" not in text
     assert text.count('data-overdue="1"') == 2
+    assert f'data-org="{county.village_a1.pk}" data-total="2" data-overdue="2"' in text
+    assert f'data-org="{county.village_a2.pk}" data-total="1" data-overdue="0"' in text
+    assert f'data-org="{county.village_b1.pk}"' not in text
 
 
 def _pipeline_queries(client, user, django_assert_num_queries, n):
@@ -51,9 +54,10 @@ def _pipeline_queries(client, user, django_assert_num_queries, n):
     return response
 
 
-# session, user, grants, the stage summary (one query over the due fields), the page count, the page of files
-# (branch and person joined), the session save (savepoint, update, release)
-PIPELINE_QUERIES = 9
+# session, user, grants, the organisation on top and the ones below it, the stage summary (one query over the
+# due fields), the page count, the page of files (branch and person joined), the session save (savepoint,
+# update, release)
+PIPELINE_QUERIES = 11
 # session, user, grants, the organisation asked for, its children, their quotas, the roll-up of the files at
 # each of the two depths, the five structure figures (one query each), the session save (savepoint, update,
 # release)
