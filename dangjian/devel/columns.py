@@ -11,6 +11,14 @@ def _date(attr: str):
     return lambda row: render_date(getattr(row.file, attr))
 
 
+def _stage(file) -> str:
+    from .models import FileStatus, StageKind
+
+    if file.status == FileStatus.CANCELLED:
+        return str(file.get_status_display())
+    return str(StageKind(file.stage or StageKind.CONVERSION).label)
+
+
 LEDGER_COLUMNS = [
     Column(_("Branch"), "file__org__name", render=lambda r: r.file.org.name, width=28),
     Column(_("Name"), "name", render=lambda r: r.file.person.name, width=10),
@@ -26,6 +34,7 @@ LEDGER_COLUMNS = [
     Column(_("Admitted on"), "admitted_on", render=_date("admitted_on")),
     Column(_("End of probation"), "probation_ends_on", render=_date("probation_ends_on")),
     Column(_("Full member since"), "converted_on", render=_date("converted_on")),
+    Column(_("Stage"), "stage", render=lambda r: _stage(r.file), width=12),
     Column(_("Current step"), "status", render=lambda r: r.file.get_status_display(), width=30),
     Column(_("Next rule"), "rule", render=lambda r: r.rule_label, width=24),
     Column(_("Due on"), "due", render=lambda r: render_date(r.due)),

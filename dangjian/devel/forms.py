@@ -49,7 +49,6 @@ class FileOpenForm(TablerFormMixin, forms.Form):
 
 # Which particulars each step asks for (besides the date, the acting body and the note).
 STEP_FIELDS = {
-    1: ("people",),
     2: ("people",),
     5: ("people",),
     9: ("sponsor_1", "sponsor_2"),
@@ -60,7 +59,7 @@ STEP_FIELDS = {
     16: ("people",),
     17: ("extended_limit",),
     23: ("entitled", "present", "votes_for", "outcome", "extension_months", "files"),
-    24: ("extended_limit",),
+    24: ("extended_limit",),  # the note gives the reason when the vote was to cancel
 }
 OPTIONAL = (
     "sponsor_1",

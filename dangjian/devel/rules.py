@@ -322,6 +322,10 @@ def check_step(file: DevelopmentFile, number: int, data: dict, *, files=()) -> N
         _check_vote(data)
     if number == 23:
         _check_conversion_vote(file, data, done_on)
+    if number == 24 and file.outcome == ConversionOutcome.CANCEL and not (data.get("note") or "").strip():
+        raise ValidationError(
+            {"note": _("Please give the reason for cancelling the probationary membership.")}
+        )
     if number in (17, 24):
         vote_on = file.vote_on if number == 17 else file.conversion_vote_on
         months = params.get(

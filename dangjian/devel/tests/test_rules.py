@@ -425,3 +425,15 @@ def test_a_document_of_the_wrong_type_is_refused_and_nothing_is_written(county, 
             files=[text],
         )
     assert not DevelopmentFile.objects.exists() and not Person.objects.filter(name="错类型").exists()
+
+
+def test_a_cancellation_is_approved_only_with_its_reason(county, personas):
+    quotas(county, personas)
+    people = sponsors(county.village_a1)
+    file = walk(open_file(county.village_a1, personas.village_a1), 23, personas, people, outcome="cancel")
+    assert file.status == FileStatus.S23 and file.outcome == "cancel"
+    day = file.conversion_vote_on + timedelta(days=10)
+    refused(step, "请填写取消预备党员资格的原因", file=file, number=24, actor=personas.township_a, day=day)
+    assert DevelopmentFile.objects.get(pk=file.pk).status == FileStatus.S23
+    step(file, 24, personas.township_a, day, note="经教育仍不履行党员义务")
+    assert DevelopmentFile.objects.get(pk=file.pk).status == FileStatus.CANCELLED
