@@ -19,7 +19,7 @@ from dangjian.orgs.models import Education, Job, MemberCategory, Person
 from dangjian.orgs.validators import id_check_char
 
 from . import rules, services
-from .models import STEP_BY_NUMBER, ConversionOutcome, DevelopmentFile
+from .models import STEP_BY_NUMBER, ConversionOutcome, DevelopmentFile, Quota, StepRecord
 
 # Days after the application on which each step is done (every time rule met with room to spare).
 OFFSETS = {
@@ -268,6 +268,7 @@ def build(ctx: DemoContext) -> None:
                     ctx.out(f"  devel: {village.label} stopped: {'；'.join(exc.messages)}")
                 made += 1
     ctx.out(f"  devel: {made} development files")
+    build_bulk(ctx)
 
 
 def _refused_notice(file: DevelopmentFile, actor) -> None:
@@ -282,3 +283,175 @@ def _refused_notice(file: DevelopmentFile, actor) -> None:
             starts_on=start,
             ends_on=rules.calendar.add_working_days(start, 2),
         )
+
+
+# ------------------------------------------------------------------ city scale: files in bulk
+
+BULK_FILES = {"city": 20_000, "province": 60_000}
+BULK_AREA = "360398"  # an area code no other demo step uses, so the applicants' ID numbers are all new
+# How often a file stands at each step (many applicants and activists, fewer further on).
+STEP_WEIGHTS = {1: 8, 2: 6, 3: 4, 4: 3, 5: 3, 6: 12, 7: 3, 8: 2, 9: 2, 10: 2, 11: 2, 12: 2, 13: 2, 14: 1, 15: 2,
+                16: 1, 17: 3, 18: 2, 19: 2, 20: 2, 21: 6, 22: 2, 23: 1, 24: 2, 25: 12}  # fmt: skip
+
+
+def build_bulk(ctx: DemoContext, *, total: int | None = None, today: date | None = None) -> int:
+    """Files in every step spread over the branches (city scale: ~20 000), written in bulk with their step
+    records and workflow history, dated as ``advance`` would have; the quotas of this year cover them."""
+    from django.db import transaction
+
+    from dangjian.core import workflow
+    from dangjian.core.exports import insert_rows
+    from dangjian.orgs import services as org_services
+    from dangjian.orgs.demo._common import reference_day
+    from dangjian.orgs.models import Organisation
+
+    total = total if total is not None else BULK_FILES.get(ctx.scale, 0)
+    branch_ids = ctx.data.get("branch_ids") or []
+    if not total or not branch_ids:
+        return 0
+    today = today or reference_day()
+    rng = ctx.rng
+    branches = list(Organisation.objects.filter(pk__in=branch_ids).order_by("path"))
+    actor = ctx.data.get("users", {}).get("county_admin")
+    steps, weights = list(STEP_WEIGHTS), list(STEP_WEIGHTS.values())
+    people = _People(ctx)
+    used_ids: set[str] = set()
+    plans = []
+    for i in range(total):
+        branch = branches[i % len(branches)]
+        step = rng.choices(steps, weights)[0]
+        applied_on = today - timedelta(days=OFFSETS[step] + rng.randrange(1, 90))
+        data = people.one(applied_on)
+        birth = applied_on - timedelta(days=rng.randrange(19 * 365, 45 * 365))
+        while True:
+            number = citizen_id(birth, rng.randrange(500), male=rng.random() < 0.55, area=BULK_AREA)
+            if number not in used_ids:
+                used_ids.add(number)
+                break
+            birth -= timedelta(days=1)
+        plans.append((branch, step, applied_on, data["name"], number, data))
+    with transaction.atomic():
+        persons = []
+        for branch, step, applied_on, name, number, data in plans:
+            vote_on = applied_on + timedelta(days=OFFSETS[15])
+            member = {}
+            if step >= 17:
+                member = {"category": MemberCategory.PROBATIONARY, "joined_on": vote_on}
+            if step >= 24:
+                member = {
+                    "category": MemberCategory.FULL,
+                    "joined_on": vote_on,
+                    "converted_on": rules.add_months(vote_on, 12),
+                }
+            persons.append(
+                org_services.build_person(
+                    org=branch,
+                    id_number=number,
+                    name=name,
+                    education=data["education"],
+                    job=data["job"],
+                    **(member or {"category": MemberCategory.NON_MEMBER}),
+                )
+            )
+        insert_rows(Person, persons)
+        from dangjian.core import crypto
+
+        by_digest = dict(
+            Person.objects.filter(id_digest__in=[crypto.digest(p[4]) for p in plans]).values_list(
+                "id_digest", "pk"
+            )
+        )
+        files = [
+            _bulk_file(branch, by_digest[crypto.digest(number)], step, applied_on, actor)
+            for branch, step, applied_on, _name, number, _data in plans
+        ]
+        insert_rows(DevelopmentFile, files)
+        saved = list(
+            DevelopmentFile.objects.filter(person_id__in=by_digest.values())
+            .select_related("org")
+            .order_by("pk")
+        )
+        records, history = [], []
+        for file in saved:
+            for number in range(1, file.step + 1):
+                done_on = file.applied_on + timedelta(days=OFFSETS[number])
+                records.append(
+                    StepRecord(
+                        file=file, number=number, done_on=done_on, body=file.org.name, recorded_by=actor
+                    )
+                )
+                if number > 1:
+                    at = timezone_at(done_on)
+                    history.append((file, f"s{number - 1:02d}", f"s{number:02d}", actor, at, ""))
+        insert_rows(StepRecord, records)
+        workflow.record_history(history)
+        _bulk_quotas(saved, today.year, actor)
+    ctx.out(f"  devel: {len(saved)} development files in bulk")
+    return len(saved)
+
+
+def timezone_at(day: date):
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time(10)))
+
+
+def _bulk_file(branch, person_id: int, step: int, applied_on: date, actor) -> DevelopmentFile:
+    def on(n: int) -> date | None:
+        return applied_on + timedelta(days=OFFSETS[n]) if step >= n else None
+
+    vote_on = on(15)
+    probation_ends_on = rules.add_months(vote_on, 12) if vote_on else None
+    admitted_on = on(17)
+    return DevelopmentFile(
+        org=branch,
+        person_id=person_id,
+        applied_on=applied_on,
+        status=f"s{step:02d}",
+        last_step_on=on(step),
+        talked_on=on(2),
+        activist_on=on(3),
+        last_assessment_on=on(6),
+        candidate_on=on(7),
+        vote_on=vote_on,
+        probation_ends_on=probation_ends_on,
+        conversion_vote_on=on(23),
+        outcome=ConversionOutcome.CONVERT if step >= 23 else "",
+        admitted_on=admitted_on,
+        quota_year=admitted_on.year if admitted_on else None,
+        converted_on=probation_ends_on if step >= 24 else None,
+        created_by=actor,
+    )
+
+
+def _bulk_quotas(files: list, year: int, actor) -> None:
+    """Raise this year's quotas to cover the bulk files admitted this year and those in the pipeline (one place
+    to spare per branch), added up the tree so that no organisation divides more than it received."""
+    from django.db.models import F
+
+    from dangjian.orgs.models import Organisation
+
+    steplen = Organisation.steplen
+    added: dict[str, int] = {}
+    for file in files:
+        if file.quota_year == year or (file.step >= 12 and file.quota_year is None):
+            added[file.org.path] = added.get(file.org.path, 1) + 1
+    totals: dict[str, int] = {}
+    for path, n in added.items():
+        for depth in range(1, len(path) // steplen + 1):
+            totals[path[: depth * steplen]] = totals.get(path[: depth * steplen], 0) + n
+    orgs = dict(Organisation.objects.filter(path__in=totals).values_list("path", "pk"))
+    existing = set(Quota.objects.filter(org_id__in=orgs.values(), year=year).values_list("org_id", flat=True))
+    for path, n in totals.items():
+        if orgs[path] in existing:
+            Quota.objects.filter(org_id=orgs[path], year=year).update(number=F("number") + n)
+    Quota.objects.bulk_create(
+        [
+            Quota(org_id=orgs[path], year=year, number=n, set_by=actor)
+            for path, n in totals.items()
+            if orgs[path] not in existing
+        ],
+        batch_size=2000,
+    )

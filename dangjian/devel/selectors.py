@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -36,20 +37,28 @@ PROBATION = {
 }
 
 
-def due_of(file: DevelopmentFile) -> tuple[str, date] | None:
+def time_limits() -> dict[str, int]:
+    """The months each running rule allows (read once per page, not once per file)."""
+    return {
+        "talk": params.get("devel.talk_within_months"),
+        "assessment": params.get("devel.assessment_every_months"),
+        "approval": params.get("devel.approval_within_months"),
+    }
+
+
+def due_of(file, limits: dict[str, int] | None = None) -> tuple[str, date] | None:
     """The next time rule of the file and the day it falls due (None when no rule runs)."""
+    limits = limits or time_limits()
     status = file.status
     if status == FileStatus.S01:
-        return "talk", rules.add_months(file.applied_on, params.get("devel.talk_within_months"))
+        return "talk", rules.add_months(file.applied_on, limits["talk"])
     if status in ACTIVIST and file.activist_on:
         since = file.last_assessment_on or file.activist_on
-        return "assessment", rules.add_months(since, params.get("devel.assessment_every_months"))
+        return "assessment", rules.add_months(since, limits["assessment"])
     if status in (FileStatus.S15, FileStatus.S16) and file.vote_on:
-        return "approval", rules.add_months(file.vote_on, params.get("devel.approval_within_months"))
+        return "approval", rules.add_months(file.vote_on, limits["approval"])
     if status == FileStatus.S23 and file.conversion_vote_on:
-        return "approval", rules.add_months(
-            file.conversion_vote_on, params.get("devel.approval_within_months")
-        )
+        return "approval", rules.add_months(file.conversion_vote_on, limits["approval"])
     if status in PROBATION and file.probation_ends_on:
         return "conversion", file.probation_ends_on
     return None
@@ -100,13 +109,16 @@ DUE_FIELDS = (
 )
 
 
+STATUS_STAGE = {
+    **{step.code: step.stage for step in STEPS},
+    FileStatus.EXTENDED.value: StageKind.CONVERSION.value,
+    FileStatus.CANCELLED.value: 0,
+}
+
+
 def stage_of_status(status: str) -> int:
     """The stage (1–5) of a file in ``status``, 0 for a cancelled one."""
-    if status == FileStatus.CANCELLED:
-        return 0
-    if status == FileStatus.EXTENDED:
-        return StageKind.CONVERSION
-    return next(s.stage for s in STEPS if s.code == status)
+    return STATUS_STAGE[status]
 
 
 def stage_statuses(stage: int) -> list[str]:
@@ -127,6 +139,7 @@ def pipeline(user, org: Organisation | None, today: date, children: list | None 
     by_child = {child.path: {"org": child, "stages": empty(), "overdue": 0} for child in children or []}
     width = len(children[0].path) if children else 0
     cancelled = overdue = 0
+    limits = time_limits()
     rows = files_for(user, org).order_by().values("org__path", *DUE_FIELDS)
     for values in rows.iterator(chunk_size=5000):
         path = values.pop("org__path")
@@ -134,7 +147,7 @@ def pipeline(user, org: Organisation | None, today: date, children: list | None 
         if not stage:
             cancelled += 1
             continue
-        due = due_of(DevelopmentFile(**values))
+        due = due_of(SimpleNamespace(**values), limits)
         late = int(bool(due and due[1] < today))
         overdue += late
         for bucket in (stages, (by_child.get(path[:width]) or {}).get("stages")):
