@@ -52,6 +52,8 @@ OFFSETS = {
 NOTICES = {7: (370, 395), 12: (445, 470), 15: (490, 515), 23: (886, 910)}
 EXTRA_ASSESSMENT = 300
 NOTICE_PLACE = "村务公开栏及党员微信群"
+# Applicants are 23 to 45 on applying (the county's roster holds nobody born after 2003).
+APPLICANT_MIN_AGE_DAYS = 23 * 366
 
 
 def scan(name: str) -> SimpleUploadedFile:
@@ -169,7 +171,7 @@ class _People:
         male = rng.random() < 0.55
         chars = self.male if male else self.female
         name = rng.choice(self.surnames) + "".join(rng.choice(chars) for _ in range(rng.choice((1, 2))))
-        birth = applied_on - timedelta(days=rng.randrange(19 * 365, 45 * 365))
+        birth = applied_on - timedelta(days=rng.randrange(APPLICANT_MIN_AGE_DAYS, 45 * 365))
         while True:
             self.seq += 1
             number = citizen_id(birth, 400 + self.seq, male=male)
@@ -322,7 +324,7 @@ def build_bulk(ctx: DemoContext, *, total: int | None = None, today: date | None
         step = rng.choices(steps, weights)[0]
         applied_on = today - timedelta(days=OFFSETS[step] + rng.randrange(1, 90))
         data = people.one(applied_on)
-        birth = applied_on - timedelta(days=rng.randrange(19 * 365, 45 * 365))
+        birth = applied_on - timedelta(days=rng.randrange(APPLICANT_MIN_AGE_DAYS, 45 * 365))
         while True:
             number = citizen_id(birth, rng.randrange(500), male=rng.random() < 0.55, area=BULK_AREA)
             if number not in used_ids:

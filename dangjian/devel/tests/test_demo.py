@@ -8,6 +8,7 @@ from auditlog.models import LogEntry
 
 from dangjian.core import demo
 from dangjian.devel.models import DevelopmentFile, FileStatus, Quota, StageKind
+from dangjian.devel.rules import add_months
 from dangjian.devel.selectors import due_of, quota_rows, stage_of_status
 
 
@@ -15,7 +16,8 @@ def test_the_tiny_demo_has_files_in_every_stage_and_the_named_cases(db):
     ctx = demo.DemoContext(scale="tiny", seed=2026, rng=random.Random(2026), out=lambda s: None)
     for _key, build in demo.contributors():
         build(ctx)
-    files = list(DevelopmentFile.objects.select_related("org"))
+    files = list(DevelopmentFile.objects.select_related("org", "person"))
+    assert all(f.person.birth_date <= add_months(f.applied_on, -23 * 12) for f in files)
     assert {stage_of_status(f.status) for f in files} >= set(StageKind.values)
     statuses = {f.status for f in files}
     assert {FileStatus.EXTENDED, FileStatus.CANCELLED, FileStatus.S25} <= statuses
