@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core.tests.leakwalk import api_action, api_detail, api_list, create, detail, export, page, write
@@ -134,3 +136,67 @@ ROUTES = {
     "devel:quotas": page("org", outside_query={"org": "org"}),
     "devel:quota_set": create("org", _quota, obj="org"),
 }
+
+
+def _visible_files(world, persona, org=None):
+    """Files of the organisations the persona may see (the oracle, not visible_to), in ``org``'s subtree."""
+    from dangjian.devel.models import DevelopmentFile
+
+    files = DevelopmentFile.objects.filter(org__in=world.record_orgs(persona))
+    return files.filter(org__path__startswith=org.path) if org is not None else files
+
+
+def _pipeline_counts(world, persona, client) -> list[str]:
+    """The stage counts and the rows per organisation count only files the persona may see."""
+    from dangjian.devel.selectors import stage_statuses
+    from dangjian.orgs.models import Organisation
+
+    problems = []
+    for org in [None, *world.allowed_orgs(persona)]:
+        response = client.get(reverse("devel:pipeline"), {"org": org.pk} if org else {})
+        if response.status_code != 200:
+            continue
+        text = response.content.decode()
+        for stage, count in re.findall(r'data-testid="stage-(\d)" data-count="(\d+)"', text):
+            expected = (
+                _visible_files(world, persona, org).filter(status__in=stage_statuses(int(stage))).count()
+            )
+            if int(count) != expected:
+                problems.append(
+                    f"pipeline {org}: stage {stage} shows {count}, the persona may see {expected}"
+                )
+        for pk, total in re.findall(r'data-org="(\d+)" data-total="(\d+)"', text):
+            expected = _visible_files(world, persona, Organisation.objects.get(pk=pk)).count()
+            if int(total) != expected:
+                problems.append(
+                    f"pipeline {org}: organisation {pk} shows {total}, the persona may see {expected}"
+                )
+    return problems
+
+
+def _quota_counts(world, persona, client) -> list[str]:
+    """Quota rows count used and pipeline files only among those the persona may see."""
+    from dangjian.devel.selectors import pipeline_q
+    from dangjian.orgs.models import Organisation
+
+    problems = []
+    for year in {_today().year, _today().year - 1}:
+        for org in world.allowed_orgs(persona):
+            response = client.get(reverse("devel:quotas"), {"org": org.pk, "year": year})
+            if response.status_code != 200:
+                continue
+            rows = re.findall(
+                r'data-org="(\d+)" data-allocated="\d*" data-used="(\d+)" data-pipeline="(\d+)"',
+                response.content.decode(),
+            )
+            for pk, used, in_pipeline in rows:
+                files = _visible_files(world, persona, Organisation.objects.get(pk=pk))
+                expected = (files.filter(quota_year=year).count(), files.filter(pipeline_q()).count())
+                if (int(used), int(in_pipeline)) != expected:
+                    problems.append(
+                        f"quotas {org} {year}: organisation {pk} shows {used}/{in_pipeline}, expected {expected}"
+                    )
+    return problems
+
+
+NUMBERS = {"devel:pipeline": [_pipeline_counts], "devel:quotas": [_quota_counts]}
