@@ -109,6 +109,7 @@ def advance(
                 actor=branch,
                 done_on=file.applied_on + timedelta(days=EXTRA_ASSESSMENT),
                 note="表现良好，继续培养。",
+                files=[scan("入党积极分子考察登记表.pdf")],
             )
         if number in NOTICES:
             start, end = NOTICES[number]

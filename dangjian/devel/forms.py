@@ -142,6 +142,7 @@ class AssessmentForm(TablerFormMixin, forms.Form):
     done_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     people = forms.CharField(label=_("Contacts"), max_length=200, required=False)
     note = forms.CharField(label=_("Assessment"), widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("Assessment form (scan)"), required=False, extensions=DOCUMENT_TYPES)
 
 
 class NoticeForm(TablerFormMixin, forms.Form):

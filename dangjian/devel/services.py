@@ -243,7 +243,7 @@ def _roster(file: DevelopmentFile, number: int, to: str, actor) -> None:
 
 @transaction.atomic
 def assessment_record(
-    *, file: DevelopmentFile, actor, done_on: date, people: str = "", note: str = ""
+    *, file: DevelopmentFile, actor, done_on: date, people: str = "", note: str = "", files=()
 ) -> StepRecord:
     """A further half-yearly assessment of an activist (step 6 is recorded again while the file waits for step 7)."""
     file = DevelopmentFile.objects.select_related("org").get(pk=file.pk)
@@ -262,7 +262,7 @@ def assessment_record(
         raise ValidationError({"note": _("Please record the branch's assessment.")})
     file.last_step_on = file.last_assessment_on = done_on
     file.save(update_fields=["last_step_on", "last_assessment_on"])
-    return StepRecord.objects.create(
+    record = StepRecord.objects.create(
         file=file,
         number=6,
         done_on=done_on,
@@ -271,6 +271,8 @@ def assessment_record(
         note=note.strip(),
         recorded_by=_user(actor),
     )
+    _attach(record, files, actor)
+    return record
 
 
 def notice_record(

@@ -166,7 +166,11 @@ def _activist(county, personas, people):
         ends_on=file.applied_on + timedelta(days=350),
     )
     services.assessment_record(
-        file=file, actor=personas.village_a1, done_on=file.applied_on + timedelta(days=300), note="好"
+        file=file,
+        actor=personas.village_a1,
+        done_on=file.applied_on + timedelta(days=300),
+        note="好",
+        files=[demo.scan("考察表.pdf")],
     )
     file.refresh_from_db()
     return file
@@ -182,6 +186,9 @@ def test_one_year_as_activist_exactly_passes_and_one_day_less_fails(county, pers
     assert str(year) in msg
     step(file, 7, personas.village_a1, year)
     assert DevelopmentFile.objects.get(pk=file.pk).candidate_on == year
+    from dangjian.core.models import Attachment
+
+    assert Attachment.objects.filter(purpose="step6", name="考察表.pdf").exists()
 
 
 def test_an_activist_not_assessed_for_over_six_months_cannot_become_a_candidate(county, personas):
