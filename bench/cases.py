@@ -90,6 +90,31 @@ register(
     PageCase("ledger page, everything I see", url=lambda ctx, user: reverse("ledger:ledger"), note=_item_rows)
 )
 
+# ------------------------------------------------------------------ party-member development (issue 13)
+
+
+def _devel_rows(ctx: BenchContext, user_key: str) -> str:
+    from dangjian.devel.models import DevelopmentFile
+
+    org = ctx.township if user_key == "township" else ctx.county
+    return f"{DevelopmentFile.objects.filter(org__path__startswith=org.path).count()} development files"
+
+
+register(
+    PageCase(
+        "development pipeline, my top organisation",
+        url=lambda ctx, user: reverse("devel:pipeline"),
+        note=_devel_rows,
+    )
+)
+register(
+    PageCase(
+        "development quotas, my top organisation",
+        url=lambda ctx, user: reverse("devel:quotas"),
+        note=_devel_rows,
+    )
+)
+
 # ------------------------------------------------------------------ import of 100 000 members
 
 

@@ -1,0 +1,120 @@
+"""A file walked through the 25 steps: the roster effects, the quota, and the separation of duties."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from dangjian.devel import services
+from dangjian.devel.models import FileStatus, StepRecord
+from dangjian.devel.selectors import used_in
+from dangjian.orgs.models import Person
+
+from .helpers import open_file, quotas, sponsors, walk, walk_as
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(county, personas):
+    quotas(county, personas)
+    return county, personas, sponsors(county.village_a1)
+
+
+def test_a_file_walks_all_25_steps_and_the_applicant_becomes_a_full_member(world):
+    county, personas, people = world
+    file = open_file(county.village_a1, personas.village_a1)
+    person = Person.objects.get(pk=file.person_id)
+    assert person.category == "non_member"
+    walk(file, 16, personas, people)
+    assert Person.objects.get(pk=file.person_id).category == "non_member"
+    walk(file, 17, personas, people)
+    person.refresh_from_db()
+    file.refresh_from_db()
+    assert person.category == "probationary"
+    assert person.joined_on == file.vote_on
+    assert used_in(county.township_a, file.admitted_on.year) == 1
+    walk(file, 25, personas, people)
+    file.refresh_from_db()
+    person.refresh_from_db()
+    assert file.status == FileStatus.S25
+    assert person.category == "full"
+    assert person.converted_on == file.probation_ends_on
+    assert sorted(set(StepRecord.objects.filter(file=file).values_list("number", flat=True))) == list(
+        range(1, 26)
+    )
+
+
+def test_cancellation_removes_the_probationary_standing(world):
+    county, personas, people = world
+    file = walk(open_file(county.village_a1, personas.village_a1), 24, personas, people, outcome="cancel")
+    person = Person.objects.get(pk=file.person_id)
+    assert file.status == FileStatus.CANCELLED
+    assert person.category == "non_member" and person.joined_on is None
+    assert "预备期间不履行党员义务" in file.end_reason
+
+
+def test_probation_is_extended_once_and_a_second_extension_is_refused(world):
+    county, personas, people = world
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    applied_on = timezone.localdate() - timedelta(days=1300)
+    file = open_file(county.village_a1, personas.village_a1, applied_on=applied_on)
+    file = walk(file, 23, personas, people, outcome="extend", extension_months=6)
+    assert file.status == FileStatus.EXTENDED and file.extensions == 1
+
+    from dangjian.devel import demo
+
+    end = file.probation_ends_on
+    services.step_record(file=file, number=22, actor=personas.village_a1, done_on=end - timedelta(days=20))
+    services.notice_record(
+        file=file,
+        actor=personas.village_a1,
+        before_step=23,
+        place="公开栏",
+        starts_on=end - timedelta(days=19),
+        ends_on=end - timedelta(days=2),
+    )
+    file.refresh_from_db()
+    data = demo.particulars(23, outcome="extend", extension_months=6)
+    with pytest.raises(ValidationError) as exc:
+        services.step_record(file=file, number=23, actor=personas.village_a1, done_on=end, **data)
+    assert "只能延长一次" in str(exc.value)
+    file.refresh_from_db()
+    assert file.status == FileStatus.S22 and file.extensions == 1
+
+
+def test_the_recorder_of_the_vote_cannot_approve_it(county, personas):
+    quotas(county, personas)
+    people = sponsors(county.village_a1)
+    file = open_file(county.village_a1, personas.township_a)
+    file = walk_as(file, 16, personas.township_a, personas.county_admin, people)
+    from dangjian.devel import demo
+
+    with pytest.raises(ValidationError) as exc:
+        services.step_record(
+            file=file, number=17, actor=personas.township_a, done_on=file.vote_on, **demo.particulars(17)
+        )
+    assert "须由他人审批" in str(exc.value)
+    file.refresh_from_db()
+    assert file.status == FileStatus.S16
+
+
+def test_approval_beyond_the_quota_is_refused_and_nothing_changes(county, personas):
+    quotas(county, personas, number=1)
+    people = sponsors(county.village_a1)
+    first = walk(open_file(county.village_a1, personas.village_a1, name="甲"), 17, personas, people)
+    assert first.status == FileStatus.S17
+    second = walk(open_file(county.village_a1, personas.village_a1, name="乙"), 16, personas, people)
+    from dangjian.devel import demo
+
+    with pytest.raises(ValidationError) as exc:
+        services.step_record(
+            file=second, number=17, actor=personas.township_a, done_on=second.vote_on, **demo.particulars(17)
+        )
+    assert "发展指标已用完" in str(exc.value)
+    second.refresh_from_db()
+    assert second.status == FileStatus.S16
+    assert Person.objects.get(pk=second.person_id).category == "non_member"
