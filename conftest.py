@@ -20,6 +20,9 @@ from dangjian.accounts.roles import Role
 from dangjian.orgs.models import OrgKind, Sector
 from dangjian.orgs.tests.factories import make_org, make_person
 
+# The browser journeys' fixtures (one headless Chromium per test process), for every app's journeys.
+pytest_plugins = ("dangjian.core.tests.browser.fixtures",)
+
 PASSWORD = "Test-pass-2026"
 
 

@@ -1,9 +1,6 @@
 """A political talk in a real browser: the township starts a campaign, talks with a village secretary
 (two problems notified, one commitment), closes the talk, and the village sees its new list."""
 
-# The browser fixtures are core's (imported below); pytest hands them to the test by name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,7 +10,6 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from dangjian.core.tests.browser.conftest import browser, page, shots_dir  # noqa: F401
 from dangjian.ledger.models import Item
 from dangjian.talks.models import TalkCampaign, TalkRecord
 

@@ -1,5 +1,9 @@
 """Headless Chromium for the browser journeys (Playwright's sync API driving Debian's /usr/bin/chromium).
 
+Loaded once for the whole suite from the root conftest (``pytest_plugins``): every module's journeys use
+these fixtures by name, without importing them. One session-wide browser per test process — a second
+``sync_playwright()`` in the same process fails ("Sync API inside the asyncio loop").
+
 Without Chromium the journeys are skipped with the install command, except under CI=true,
 where a missing browser is a failure. Screenshots go to BROWSER_SHOTS (default /tmp/dangjian-shots).
 """
