@@ -37,7 +37,7 @@ ACTION_START = re.compile(
     r"^(?:着力|加强|加大|加快|建立|健全|完善|推进|推动|推行|落实|开展|强化|严格|深化|持续|抓好|抓实|做好|实行|"
     r"实现|制定|组织|督促|提升|提高|扎实|积极|认真|切实|进一步|坚持|继续|全面|深入|狠抓|打造|探索|注重|把|"
     r"建设|规范|统筹|优化|发挥|充分|举办|召开|完成|配齐|选派|整顿|清理|指导|定期|及时|重点|突出|广泛|大力|"
-    r"改进|聚焦|压实|用好|实施|建好|防止|严把|精心|拓宽|参照|按照|通过|对于|凡有|凡是涉及|以提高|在总结|"
+    r"从严|改进|聚焦|压实|用好|实施|建好|防止|严把|精心|拓宽|参照|按照|通过|对于|凡有|凡是涉及|以提高|在总结|"
     r"围绕|结合|引导|鼓励|支持|督导|核实|摸清|排查|整改|更新)"
 )
 # Praise of past work and what happened before: never a task.
@@ -85,7 +85,7 @@ RECURRENCE = (
 LEAD = re.compile(r"牵头")
 SUPPORT = re.compile(r"配合")
 UNIT_SUFFIX = re.compile(
-    r"([\u4e00-\u9fa5]{1,10}?(?:部门|单位|党委|党组|办公室|督查室|工委|委员会|部|办|局|委|室|院|所|乡镇|街道|支部))$"
+    r"([\u4e00-\u9fa5A-Za-z0-9]{1,10}?(?:部门|单位|党委|党组|办公室|督查室|工委|委员会|部|办|局|委|室|院|所|乡镇|街道|支部|镇|乡|村|社区|中心|公司|协会|学校))$"
 )
 GROUPS = (
     # (pattern, group key) — longest first; "本乡镇" / "所在乡镇" name one township, not all.
@@ -172,7 +172,8 @@ def classify(sentence: Sentence, *, task_context: bool, problem_context: bool) -
     if BACKGROUND_START.match(body):
         return ""
     cue_text = PURPOSE.sub("", body)
-    has_cue = bool(TASK_CUE.search(cue_text))
+    # "一要…" / "二要…": the enumerator itself obliges.
+    has_cue = bool(TASK_CUE.search(cue_text)) or bool(re.match(r"^[一二三四五六七八九十]{1,2}要", text))
     past = bool(PAST.search(body))
     if past and not (has_cue and re.search(r"了，", body)):
         return "problem" if PROBLEM_CUE.search(body) and not SOLUTION.search(body) else ""
@@ -297,6 +298,12 @@ def parse_deadline(text: str, speech_date: date) -> tuple[date | None, str]:
             return date(year, 6, 30), words
         if kind == "year_end":
             return date(year, 12, 31), words
+        if kind == "national_day":
+            return date(year, 9, 30), words
+        if kind == "new_year":
+            return date(year, 12, 31), words
+        if kind == "spring_festival":
+            return _spring_festival_eve(year + (1 if speech_date.month > 2 else 0)), words
         count = _number(m.group(1))
         if kind == "working_days":
             return working_calendar.add_working_days(speech_date, count), words
@@ -306,12 +313,6 @@ def parse_deadline(text: str, speech_date: date) -> tuple[date | None, str]:
             return speech_date + timedelta(days=count), words
         if kind == "weeks":
             return speech_date + timedelta(weeks=count), words
-        if kind == "national_day":
-            return date(year, 9, 30), words
-        if kind == "new_year":
-            return date(year, 12, 31), words
-        if kind == "spring_festival":
-            return _spring_festival_eve(year + (1 if speech_date.month > 2 else 0)), words
     return None, ""
 
 
