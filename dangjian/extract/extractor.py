@@ -457,7 +457,7 @@ def extract(original: str, *, speech_date: date, orgs: Sequence[OrgRef] = ()) ->
             first_kind = classify(sentence, task_context=not background, problem_context=False)
             problem_context = first_kind == "problem" or bool(re.search(r"方面：", sentence.text))
             task_context = not background and not problem_context
-        if sentence.heading:
+        if sentence.heading in (1, 2):
             continue
         kind = classify(sentence, task_context=task_context, problem_context=problem_context)
         if not kind:
