@@ -13,19 +13,19 @@ from . import seed_labels as L
 SEEDS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
 
 
-def seed_path() -> Path:
+def seed_path(labels=L) -> Path:
     for folder in (Path("/work/shared/seeds"), SEEDS_DIR, Path(__file__).parent / "seeds"):
-        if (folder / L.SEED).is_file():
-            return folder / L.SEED
-    raise FileNotFoundError(L.SEED)
+        if (folder / labels.SEED).is_file():
+            return folder / labels.SEED
+    raise FileNotFoundError(labels.SEED)
 
 
-def unit_tree() -> tuple[list[OrgRef], dict[str, int]]:
+def unit_tree(labels=L) -> tuple[list[OrgRef], dict[str, int]]:
     """The labels' organisation tree as OrgRefs (ids 1…n, paths by parent)."""
     ids: dict[str, int] = {}
     paths: dict[str, str] = {}
     refs = []
-    for n, (key, name, short, kind, sector, parent) in enumerate(L.UNIT_TREE, start=1):
+    for n, (key, name, short, kind, sector, parent) in enumerate(labels.UNIT_TREE, start=1):
         ids[key] = n
         paths[key] = (paths[parent] if parent else "") + f"{n:04d}"
         refs.append(OrgRef(pk=n, name=name, short_name=short, kind=kind, sector=sector, path=paths[key]))
@@ -79,22 +79,27 @@ class Score:
         return self.rate(self.deadlines_right, self.deadlines_labelled)
 
 
-def score(text: str | None = None) -> Score:
-    text = seed_path().read_text(encoding="utf-8") if text is None else text
-    refs, ids = unit_tree()
-    region = simplified(text).find(L.REGION_START)
-    candidates = [c for c in extract(text, speech_date=L.SPEECH_DATE, orgs=refs) if c.start >= region]
+def score(labels=L, text: str | None = None) -> Score:
+    """The extractor's scores on one labelled seed (its region only)."""
+    text = seed_path(labels).read_text(encoding="utf-8") if text is None else text
+    refs, ids = unit_tree(labels)
+    plain = simplified(text)
+    region = plain.find(labels.REGION_START)
+    end = plain.find(labels.REGION_END) if getattr(labels, "REGION_END", "") else len(plain)
+    candidates = [
+        c for c in extract(text, speech_date=labels.SPEECH_DATE, orgs=refs) if region <= c.start < end
+    ]
     quotes = [simplified(c.quote) for c in candidates]
     hit_by = {}
     matched = set()
-    for n, label in enumerate(L.LABELS):
+    for n, label in enumerate(labels.LABELS):
         for c, q in zip(candidates, quotes, strict=True):
             if any(s in q for s in label["quotes"]):
                 matched.add(id(c))
                 if c.kind == label["kind"]:
                     hit_by.setdefault(n, []).append(c)
     s = Score(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, [], [])
-    for n, label in enumerate(L.LABELS):
+    for n, label in enumerate(labels.LABELS):
         found = hit_by.get(n, [])
         if label["kind"] == "task":
             s.tasks_labelled += 1
@@ -118,7 +123,8 @@ def score(text: str | None = None) -> Score:
             )
     for c in candidates:
         ok = id(c) in matched and any(
-            any(s in simplified(c.quote) for s in lab["quotes"]) and lab["kind"] == c.kind for lab in L.LABELS
+            any(s in simplified(c.quote) for s in lab["quotes"]) and lab["kind"] == c.kind
+            for lab in labels.LABELS
         )
         if c.kind == "task":
             s.tasks_predicted += 1

@@ -11,7 +11,7 @@ from dangjian.extract import extractor
 from dangjian.extract.extractor import OrgRef, extract, make_title, parse_deadline
 from dangjian.extract.text import sentences, simplified
 
-from . import seed_labels
+from . import seed_labels, seed_labels_002
 from .scoring import score, seed_path, unit_tree
 
 SPEECH = date(2026, 3, 2)
@@ -268,6 +268,15 @@ def test_the_hand_labelled_seed_is_extracted_above_the_measured_floor():
     assert s.deadlines >= 0.9 and s.deadlines_labelled >= 5
 
 
+def test_the_held_out_seed_is_extracted_above_its_measured_floor():
+    # Seed 002 was labelled before the rules met it and they were not tuned on it: measured
+    # task recall 15/18, precision 15/18, problems 2/3 found and 2 of 3 right.
+    s = score(seed_labels_002)
+    assert s.task_recall >= 0.8, s.misses
+    assert s.task_precision >= 0.8, s.false
+    assert s.problem_recall >= 0.6 and s.problem_precision >= 0.6
+
+
 def test_a_twenty_thousand_character_speech_is_read_in_under_two_seconds():
     text = seed_path().read_text(encoding="utf-8")
     text = (text * (20_000 // len(text) + 1))[:20_000]
@@ -285,3 +294,15 @@ def test_a_twenty_thousand_character_speech_is_read_in_under_two_seconds():
     started = time.perf_counter()
     extract(text, speech_date=SPEECH, orgs=refs + villages)
     assert time.perf_counter() - started < 2.0
+
+
+def test_the_quality_command_prints_a_table_per_document_and_overall():
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("extract_quality", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[1].startswith("003") and lines[2].startswith("002") and lines[3].startswith("overall")
+    assert "71/71" in lines[1]
