@@ -19,6 +19,7 @@ class ExtractConfig(ModuleConfig):
     verbose_name = _("Task extraction")
 
     url_prefix = "extract/"
+    api = "dangjian.extract.api.register"
     nav = (
         NavEntry(
             key="extract",

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from dangjian.core.tests.leakwalk import create, detail, page, write
+from dangjian.core.tests.leakwalk import api_detail, api_list, create, detail, page, write
 
 
 def _today():
@@ -73,4 +73,6 @@ ROUTES = {
     "extract:extraction_hand_down": write("extraction", lambda world, e, key: {"confirm": "1"}),
     "extract:draft_update": write("draft", _edit, second=("township_a", "village_a1")),
     "extract:draft_merge": write("draft", lambda world, d, key: {"confirm": "1"}),
+    "api-extraction-list": api_list("extraction", target="org", data=_new),
+    "api-extraction-detail": api_detail("extraction"),
 }
