@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.orgs.forms import DateInput, TablerFormMixin
 from dangjian.orgs.models import Organisation
@@ -45,7 +46,9 @@ class DraftForm(TablerFormMixin, forms.Form):
     orgs = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.none(), label=_("Responsible organisations"), required=False
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), required=False)
+    deadline = forms.DateField(
+        label=pgettext_lazy("extraction", "Deadline"), widget=DateInput(), required=False
+    )
     long_term = forms.BooleanField(label=_("Long-term"), required=False)
     dropped = forms.BooleanField(label=_("Drop"), required=False)
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core import scoping
 from dangjian.core.caps import Cap
@@ -43,7 +44,7 @@ class Extraction(models.Model):
 
     class Status(models.TextChoices):
         REVIEW = "review", _("In review")
-        HANDED_DOWN = "handed_down", _("Handed down")
+        HANDED_DOWN = "handed_down", pgettext_lazy("extraction", "Handed down")
 
     org = models.ForeignKey(
         "orgs.Organisation",
@@ -54,7 +55,7 @@ class Extraction(models.Model):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SPEECH)
     spoken_on = models.DateField(_("date of the speech"))
-    text = models.TextField(_("text"))
+    text = models.TextField(pgettext_lazy("extraction", "text"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REVIEW)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
@@ -105,7 +106,7 @@ class Draft(models.Model):
     units = models.CharField(_("units named"), max_length=300, blank=True)
     unmatched = models.CharField(_("units not found"), max_length=300, blank=True)
     role = models.CharField(_("lead or support"), max_length=10, choices=Role.choices, blank=True)
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(pgettext_lazy("extraction", "deadline"), null=True, blank=True)
     deadline_words = models.CharField(_("deadline as spoken"), max_length=40, blank=True)
     long_term = models.BooleanField(_("long-term"), default=False)
     recurrence = models.CharField(_("recurrence"), max_length=20, blank=True)

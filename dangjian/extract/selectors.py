@@ -11,6 +11,8 @@ from dangjian.orgs.models import Organisation
 
 from .models import Draft, Extraction
 
+INLINE_CHOICES = 150
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -49,10 +51,12 @@ def review(user, extraction: Extraction) -> dict:
     )
     chosen = {o.pk for d in drafts for o in d.orgs.all()}
     org = extraction.org
+    below = Organisation.objects.current().visible_to(user).filter(path__startswith=org.path)
+    # Two levels down fit in every row's select in a township; a county offers one level there
+    # (the row's own page offers the whole subtree).
+    depth = org.depth + (2 if below.filter(depth__lte=org.depth + 2).count() <= INLINE_CHOICES else 1)
     choices = list(
-        Organisation.objects.current()
-        .visible_to(user)
-        .filter(Q(pk=org.pk) | Q(path__startswith=org.path, depth=org.depth + 1) | Q(pk__in=chosen))
+        below.filter(Q(depth__lte=depth) | Q(pk__in=chosen))
         .only("pk", "name", "short_name", "depth", "path")
         .order_by("path")
     )

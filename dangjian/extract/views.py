@@ -124,15 +124,36 @@ def _back(extraction: Extraction, anchor: str = ""):
 
 
 @login_required
-@require_POST
 def draft_update(request, pk: int):
-    """Save one corrected draft row (title, kind, organisations, deadline, dropped)."""
+    """Correct one draft row (title, kind, organisations, deadline, dropped).
+
+    The review page posts its rows here; GET shows the row alone with every organisation of the
+    speaker's subtree to choose from.
+    """
     draft = _draft(request, pk)
     orgs = (
         Organisation.objects.current()
         .visible_to(request.user)
         .filter(path__startswith=draft.extraction.org.path)
+        .order_by("path")
     )
+    if request.method != "POST":
+        initial = {
+            "title": draft.title,
+            "kind": draft.kind,
+            "orgs": list(draft.orgs.visible_to(request.user)),
+            "deadline": draft.deadline,
+            "long_term": draft.long_term,
+            "dropped": draft.dropped,
+        }
+        crumbs = _crumbs(
+            (draft.extraction.title, reverse("extract:extraction_detail", args=[draft.extraction_id])),
+            (_("No. %(n)s") % {"n": draft.number}, None),
+        )
+        form = DraftForm(initial=initial, orgs=orgs)
+        return render(
+            request, "extract/draft_form.html", {"form": form, "draft": draft, "breadcrumbs": crumbs}
+        )
     form = DraftForm(request.POST, orgs=orgs)
     if not form.is_valid():
         for errors in form.errors.values():

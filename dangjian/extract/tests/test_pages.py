@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 TEXT = "一是各乡镇要对照问题清单逐项整改，年底前完成。\n二是A1村党支部要尽快补齐活动阵地短板。"
 LIST_QUERIES = 9
-REVIEW_QUERIES = 16
+REVIEW_QUERIES = 17
 
 
 def today():
@@ -204,3 +204,13 @@ def test_the_history_shows_only_extractions_i_may_see(client, personas, county):
     body = client.get(reverse("extract:extraction_list")).content.decode()
     assert body.count("data-extraction=") == 1
     assert "A镇党委" in body and "B镇党委" not in body
+
+
+def test_a_rows_own_page_offers_every_organisation_of_the_speakers_subtree(client, personas, county):
+    (extraction,) = make(personas, county, org=county.township_a, actor=personas.township_a)
+    draft = extraction.drafts.get(number=1)
+    client.force_login(personas.township_a)
+    body = client.get(reverse("extract:draft_update", args=[draft.pk])).content.decode()
+    assert "A1村党支部" in body and "A2村党支部" in body and "B1村党支部" not in body
+    client.force_login(personas.township_b)
+    assert client.get(reverse("extract:draft_update", args=[draft.pk])).status_code == 404
