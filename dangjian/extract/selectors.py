@@ -47,7 +47,7 @@ def review(user, extraction: Extraction) -> dict:
         .prefetch_related(
             restricted_prefetch("orgs", user, visible.only("pk", "name", "short_name", "depth", "path"))
         )
-        .order_by("number")
+        .order_by("start", "number")
     )
     chosen = {o.pk for d in drafts for o in d.orgs.all()}
     org = extraction.org

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,7 +132,8 @@ def extraction_create(
                 units="、".join(c.units)[:300],
                 unmatched="、".join(c.unmatched)[:300],
                 role=c.role,
-                deadline=c.deadline,
+                # A date before the speech (a "6月底前" read in November) is kept as words, for a date.
+                deadline=None if c.deadline_early else c.deadline,
                 deadline_words=c.deadline_words[:40],
                 long_term=c.long_term,
                 recurrence=c.recurrence,
@@ -218,7 +220,13 @@ def draft_merge(*, draft: Draft, actor) -> Draft:
     """
     extraction = draft.extraction
     _ensure_in_review(extraction, actor)
-    target = extraction.drafts.filter(number__lt=draft.number, dropped=False).order_by("-number").first()
+    # "Above" as the review page shows the rows: in the order of the text.
+    target = (
+        extraction.drafts.filter(dropped=False)
+        .filter(Q(start__lt=draft.start) | Q(start=draft.start, number__lt=draft.number))
+        .order_by("-start", "-number")
+        .first()
+    )
     if target is None or draft.dropped:
         raise ValidationError(_("There is no task above this one to merge it into."))
     target.quote = f"{target.quote}\n{draft.quote}"
@@ -273,6 +281,50 @@ def draft_add(*, extraction: Extraction, actor, quote: str) -> Draft:
     if first and first.org_ids:
         draft.orgs.set(first.org_ids)
     return draft
+
+
+@transaction.atomic
+def draft_split(*, draft: Draft, actor, at: str) -> Draft:
+    """Split a draft that states two tasks: the passage from ``at`` on becomes a new draft of its own."""
+    extraction = draft.extraction
+    _ensure_in_review(extraction, actor)
+    at = (at or "").strip()
+    offset = draft.quote.find(at) if at else -1
+    if offset <= 0:
+        raise ValidationError(
+            {
+                "at": _(
+                    "Copy the words where the second task begins from this row's quote (not its first words)."
+                )
+            }
+        )
+    second = draft.quote[offset:]
+    first = draft.quote[:offset].rstrip()
+    refs = org_refs(_orgs_in_scope(actor, extraction.org))
+    found = extractor.extract(second, speech_date=extraction.spoken_on, orgs=refs)
+    head = found[0] if found else None
+    number = (extraction.drafts.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    new = Draft.objects.create(
+        extraction=extraction,
+        number=number,
+        kind=draft.kind,
+        title=(head.title if head else extractor.make_title(second))[:300] or second[:30],
+        quote=second,
+        start=draft.start + offset if draft.start + offset < draft.end else draft.end,
+        end=draft.end,
+        units="、".join(head.units)[:300] if head else draft.units,
+        unmatched="、".join(head.unmatched)[:300] if head else draft.unmatched,
+        role=head.role if head else "",
+        deadline=head.deadline if head and not head.deadline_early else draft.deadline,
+        deadline_words=head.deadline_words[:40] if head and head.deadline_words else draft.deadline_words,
+        long_term=head.long_term if head else draft.long_term,
+        recurrence=head.recurrence if head else "",
+    )
+    new.orgs.set(head.org_ids if head and head.org_ids else draft.orgs.all())
+    draft.quote = first
+    draft.end = draft.start + len(first)
+    draft.save(update_fields=["quote", "end"])
+    return new
 
 
 def _finding_remarks(draft: Draft) -> str:

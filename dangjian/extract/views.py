@@ -187,6 +187,23 @@ def draft_merge(request, pk: int):
 
 @login_required
 @require_POST
+def draft_split(request, pk: int):
+    """Split a draft in two where the clerk says the second task begins."""
+    draft = _draft(request, pk)
+    try:
+        new = services.draft_split(draft=draft, actor=request.user, at=request.POST.get("at", ""))
+    except ValidationError as exc:
+        for message in _messages(exc):
+            messages.error(request, _("No. %(n)s: %(error)s") % {"n": draft.number, "error": message})
+        return _back(draft.extraction, f"d{draft.number}")
+    messages.success(
+        request, _("No. %(a)s split; its second part is No. %(b)s.") % {"a": draft.number, "b": new.number}
+    )
+    return _back(draft.extraction, f"d{new.number}")
+
+
+@login_required
+@require_POST
 def draft_add(request, pk: int):
     """Add a task from a passage of the text."""
     extraction = _extraction(request, pk)
@@ -228,4 +245,5 @@ urlpatterns = [
     path("<int:pk>/hand-down/", extraction_hand_down, name="extraction_hand_down"),
     path("drafts/<int:pk>/", draft_update, name="draft_update"),
     path("drafts/<int:pk>/merge/", draft_merge, name="draft_merge"),
+    path("drafts/<int:pk>/split/", draft_split, name="draft_split"),
 ]

@@ -73,6 +73,7 @@ ROUTES = {
     "extract:extraction_hand_down": write("extraction", lambda world, e, key: {"confirm": "1"}),
     "extract:draft_update": write("draft", _edit, second=("township_a", "village_a1")),
     "extract:draft_merge": write("draft", lambda world, d, key: {"confirm": "1"}),
+    "extract:draft_split": write("draft", lambda world, d, key: {"at": "规范走查台账"}),
     "api-extraction-list": api_list("extraction", target="org", data=_new),
     "api-extraction-detail": api_detail("extraction"),
 }

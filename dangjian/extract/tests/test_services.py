@@ -290,3 +290,23 @@ def test_extractions_are_seen_by_those_who_may_hand_down_there_only(personas, co
     for persona in (personas.township_b, personas.village_a1, personas.member):
         assert not Extraction.objects.visible_to(persona).exists()
         assert not Draft.objects.visible_to(persona).exists()
+
+
+def test_a_draft_stating_two_tasks_is_split_where_the_clerk_says(personas, county):
+    text = "一是各乡镇要对照问题清单逐项整改，年底前完成，A1村党支部要尽快补齐活动阵地短板。"
+    extraction = create(personas, county, text=text)
+    draft = extraction.drafts.get()
+    new = services.draft_split(draft=draft, actor=personas.county_admin, at="A1村党支部要尽快")
+    draft.refresh_from_db()
+    assert draft.quote.endswith("年底前完成，") and new.quote.startswith("A1村党支部要尽快")
+    assert extraction.text[new.start : new.end] == new.quote
+    assert list(new.orgs.all()) == [county.village_a1] and new.deadline_words == "尽快"
+    with pytest.raises(ValidationError) as exc:
+        services.draft_split(draft=draft, actor=personas.county_admin, at="一是各乡镇")
+    assert exc.value.message_dict["at"] == ["请从本条原文中复制第二项任务开头的文字（不能是开头几个字）。"]
+
+
+def test_a_deadline_read_before_the_speech_date_is_kept_as_words_for_a_date(personas, county):
+    extraction = create(personas, county, text="一是各乡镇要在6月底前完成整改。")
+    draft = extraction.drafts.get()
+    assert draft.deadline is None and draft.deadline_words == "6月底前" and draft.deadline_vague
