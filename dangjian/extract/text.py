@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+
+from dangjian.core.hanzi import to_simplified
 
 # Half-width punctuation as the rules read it (one character for one, positions kept).
 _FOLD = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "?": "？", "!": "！"})
@@ -24,23 +25,9 @@ ORDINAL = re.compile(rf"^第[{_CN_NUM}]+[，、：]")
 POINT = re.compile(rf"^[{_CN_NUM}]{{1,2}}(?:是|要|抓|个方面)")
 
 
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def simplified(text: str) -> str:
     """The text in simplified characters with full-width punctuation, exactly as long as ``text``."""
-    if not text:
-        return ""
-    converted = _converter().convert(text)
-    if len(converted) != len(text):
-        # A phrase conversion changed the length: convert character by character to keep positions.
-        converter = _converter()
-        converted = "".join(converter.convert(ch) if len(converter.convert(ch)) == 1 else ch for ch in text)
-    return converted.translate(_FOLD)
+    return to_simplified(text).translate(_FOLD)
 
 
 @dataclass(frozen=True)
