@@ -239,6 +239,7 @@ def _add_months(day: date, months: int) -> date:
 
 
 ABOVE_COUNTY = {OrgKind.PROVINCE_COMMITTEE, OrgKind.CITY_COMMITTEE, OrgKind.COUNTY_COMMITTEE}
+# A 党小组 is led by a group leader (组长), so no secretary post is missing there.
 
 
 def warnings_for(org: Organisation, *, today: date | None = None) -> list[Warning]:
@@ -248,7 +249,7 @@ def warnings_for(org: Organisation, *, today: date | None = None) -> list[Warnin
     today = today or timezone.localdate()
     result: list[Warning] = []
     # Secretaries of county committees and above are appointed outside this platform's roster.
-    if not org.has_secretary and org.kind not in ABOVE_COUNTY:
+    if not org.has_secretary and org.kind not in ABOVE_COUNTY and org.kind != OrgKind.PARTY_CELL:
         since = org.secretary_vacant_since or org.founded_on
         if since:
             days = (today - since).days

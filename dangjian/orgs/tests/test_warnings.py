@@ -212,3 +212,12 @@ def test_a_vacant_secretary_post_turns_red_after_the_parameters_days(county):
     assert [w.severity for w in selectors.warnings_for(annotated, today=TODAY)] == ["warning"]
     core_params.set_value(params.SECRETARY_VACANT_DAYS.key, 20)
     assert [w.severity for w in selectors.warnings_for(annotated, today=TODAY)] == ["danger"]
+
+
+def test_party_groups_and_small_groups_exist_and_a_small_group_needs_no_secretary(county):
+    org = _branch(county.township_a, full=5)
+    cell = make_org(org, "第一党小组", kind=OrgKind.PARTY_CELL)
+    group = make_org(county.county, "中共某某县财政局党组", kind=OrgKind.PARTY_GROUP, sector=Sector.AGENCY)
+    assert (cell.get_kind_display(), group.get_kind_display()) == ("党小组", "党组")
+    assert _warnings(cell) == {}
+    assert "secretary_vacant" in _warnings(group)
