@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "The offline extractor's quality on the hand-labelled seeds (development and held-out sets)."
 
     def handle(self, *args, **options):
-        from dangjian.extract.tests import seed_labels, seed_labels_002
+        from dangjian.extract.tests import seed_labels, seed_labels_000, seed_labels_002
         from dangjian.extract.tests.scoring import score
 
         columns = (
@@ -24,7 +24,11 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"{'document':<22}" + "".join(f"{c:>17}" for c in columns) + f"{'ms':>7}")
         totals = [0] * 12
-        for name, labels in (("003 (development)", seed_labels), ("002 §二 (held out)", seed_labels_002)):
+        for name, labels in (
+            ("003 (development)", seed_labels),
+            ("002 §二 (held out)", seed_labels_002),
+            ("000 (held out)", seed_labels_000),
+        ):
             started = time.perf_counter()
             s = score(labels)
             ms = (time.perf_counter() - started) * 1000
