@@ -156,13 +156,11 @@ def _strip_lead(text: str) -> str:
         if m and m.end():
             text = text[m.end() :]
             changed = True
-        if text.startswith(("是", "要是")) and False:  # pragma: no cover - kept simple
-            pass
     return text.lstrip("，、：")
 
 
 def classify(sentence: Sentence, *, task_context: bool, problem_context: bool) -> str:
-    """ "task", "problem" or "" for one sentence, given whether it stands in a task or problem passage."""
+    """Classify one sentence as "task", "problem" or "" (neither), given the passage it stands in."""
     text = sentence.text
     if sentence.heading in (1, 2) or len(text) < 4 or text.endswith("？"):
         return ""
@@ -419,8 +417,8 @@ def _aliases(org: OrgRef) -> set[str]:
     return {r for r in result if len(r) >= 2 and r not in ("县委", "委员会")}
 
 
-def _subjects(text: str) -> tuple[str, str]:
-    """(subject words before each obligation cue, joined; the text where 牵头/配合 are read)."""
+def _subjects(text: str) -> str:
+    """The subject words before each obligation cue of a sentence, joined (where its units are named)."""
     parts = []
     for clause in re.split(r"[，；]", _strip_lead(text)):
         m = TASK_CUE.search(clause)
@@ -435,7 +433,7 @@ def _subjects(text: str) -> tuple[str, str]:
         head = re.split(r"[，；：]", _strip_lead(text))[0]
         if len(head) <= 20:
             parts.append(head)
-    return "、".join(parts), text
+    return "、".join(parts)
 
 
 # ------------------------------------------------------------------ the whole text
@@ -486,7 +484,7 @@ def _candidate(
         sentence=sentence.index,
     )
     if kind == "task":
-        subject, _ = _subjects(text)
+        subject = _subjects(text)
         candidate.org_ids, candidate.units, candidate.unmatched = index.resolve(subject)
         if LEAD.search(text):
             candidate.role = "lead"
