@@ -168,7 +168,11 @@ WARNING_LABELS = {
     "probation_overdue": gettext_lazy("Probationary members past their year"),
     "lost_contact": gettext_lazy("Members out of contact"),
     "mobile_unplaced": gettext_lazy("Mobile members without a destination"),
+    "branch_name": gettext_lazy("Name of a branch without a committee"),
 }
+# Branches whose name says whether they have a committee: "中共……支部委员会" only with one.
+NAMED_BRANCH_KINDS = (OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.TEMPORARY_BRANCH)
+COMMITTEE_SUFFIX = "支部委员会"
 # The committee posts every branch committee has besides its secretary (DOMAIN.md §1).
 REQUIRED_COMMITTEE_POSTS = (PostKind.ORGANISING, PostKind.PROPAGANDA, PostKind.DISCIPLINE)
 
@@ -277,6 +281,15 @@ def warnings_for(org: Organisation, *, today: date | None = None) -> list[Warnin
                 "min": branch_min,
             }
             result.append(Warning("too_small", text))
+    if (
+        org.kind in NAMED_BRANCH_KINDS
+        and not org.committee_elected_on
+        and org.name.endswith(COMMITTEE_SUFFIX)
+    ):
+        text = _("Without a branch committee the name is “%(name)s”, not “……支部委员会”") % {
+            "name": org.name.removesuffix("委员会")
+        }
+        result.append(Warning("branch_name", text))
     result += _size_warnings(org)
     result += _member_warnings(org)
     if org.committee_elected_on:

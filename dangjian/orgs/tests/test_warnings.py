@@ -221,3 +221,10 @@ def test_party_groups_and_small_groups_exist_and_a_small_group_needs_no_secretar
     assert (cell.get_kind_display(), group.get_kind_display()) == ("党小组", "党组")
     assert _warnings(cell) == {}
     assert "secretary_vacant" in _warnings(group)
+
+
+def test_a_branch_without_a_committee_is_not_named_a_committee(county):
+    org = _branch(county.township_a, "中共某某村支部委员会", full=5)
+    assert _warnings(org) == {"branch_name": "未设支部委员会，名称应为“中共某某村支部”，而非“……支部委员会”"}
+    with_committee = _branch(county.township_a, "中共另一村支部委员会", full=9)
+    assert _warnings(with_committee) == {}
