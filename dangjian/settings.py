@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "dangjian.talks",
     "dangjian.reviews",
     "dangjian.supervision",
+    "dangjian.extract",
     "dangjian.indicators",
     "dangjian.devel",
 ]

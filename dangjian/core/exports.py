@@ -24,6 +24,8 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from . import params
+from .hanzi import clean_cell, to_simplified
 from .spreadsheets import ALLOWED_SUFFIXES, SpreadsheetRefused, check_workbook, unreadable_message
 
 __all__ = ["ALLOWED_SUFFIXES"]  # imported from here by the apps' importers
@@ -31,6 +33,24 @@ __all__ = ["ALLOWED_SUFFIXES"]  # imported from here by the apps' importers
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Yes/no cells are part of the spreadsheet contract: always these words, whatever the screen language.
 YES, NO = "是", "否"
+
+# Other words offices write for a choice: "别名=标准值" pairs separated by ；, administrators add their own.
+SYNONYMS = params.declare(
+    "core.import_synonyms",
+    "男性=男；女性=女；本科=大学本科；大学=大学本科；大专=大学专科；专科=大学专科；硕士=研究生；博士=研究生；"
+    "硕士研究生=研究生；博士研究生=研究生；初中=初中及以下；小学=初中及以下；正式=正式党员；预备=预备党员；"
+    "农民=农牧渔民；退休=离退休人员；离休=离退休人员；汉=汉族；Y=是；N=否；有=是；无=否",
+    gettext_lazy("Other words accepted for choice values in imports (别名=标准值, separated by ；)"),
+    kind=str,
+)
+
+
+def synonyms() -> dict[str, str]:
+    """{other word: standard label} from the synonyms parameter."""
+    pairs = re.split(r"[；;，,\n]+", str(params.get(SYNONYMS.key)))
+    return {
+        a.strip(): b.strip() for a, _sep, b in (p.partition("=") for p in pairs) if a.strip() and b.strip()
+    }
 
 
 def enumerate_names(names: Iterable[str]) -> str:
@@ -53,6 +73,7 @@ class Column:
     render: Callable[[object], object] | None = None
     help: str = ""
     width: int = 14
+    as_text: bool = False  # the template formats the column as text (ID numbers keep their digits)
 
     def value_of(self, obj):
         if self.render is not None:
@@ -118,11 +139,12 @@ class ImportRefused(Exception):
 
 
 def text(value) -> str:
+    """A cell as text, as offices type it: full-width digits and letters as ASCII, no stray spaces."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return clean_cell(str(value))
 
 
 _DATE_PATTERNS = [
@@ -184,14 +206,21 @@ def choice_parser(choices) -> Callable[[object], str]:
         raw = text(value)
         if not raw:
             return ""
-        found = lookup()["by_label"].get(raw)
+        by_label = lookup()["by_label"]
+        found = by_label.get(raw)
         if found is not None:
             return found
+        # Traditional characters (“預備黨員”) and the common other words (“本科”, “男性”).
+        plain = to_simplified(raw)
+        for candidate in (plain, synonyms().get(raw), synonyms().get(plain)):
+            if candidate is not None and candidate in by_label:
+                return by_label[candidate]
         raise CellError(
             _("“%(value)s” is not one of the allowed values (%(allowed)s)")
             % {"value": raw, "allowed": enumerate_names(lookup()["allowed"])}
         )
 
+    parse.allowed = lambda: lookup()["allowed"]  # the template's drop-down (data validation)
     return parse
 
 
@@ -224,6 +253,7 @@ def parse_int(value) -> int | None:
 
 def yes_no(value) -> bool:
     raw = text(value)
+    raw = synonyms().get(raw, raw)
     if raw in ("", NO, "0", "N", "n", "no", "False", "false"):
         return False
     if raw in (YES, "1", "Y", "y", "yes", "True", "true"):
@@ -516,12 +546,50 @@ def xlsx_bytes(
             note = (required_note if col.required else "") + col.help
             cell.comment = Comment(note, "dangjian")
         header.append(cell)
+    if with_help:
+        _template_aids(wb, ws, columns)  # before the first row: a write-only sheet writes its columns then
     ws.append(header)
     for obj in objects:
         ws.append([_inert(ws, _cell(col.value_of(obj))) for col in columns])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+TEMPLATE_ROWS = 5000
+
+
+def _template_aids(wb, ws, columns: list[Column]) -> None:
+    """A template's drop-downs for choice columns (their labels on a hidden sheet) and text-formatted columns."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    lists = [
+        (i, list(col.parse.allowed()))
+        for i, col in enumerate(columns, start=1)
+        if hasattr(col.parse, "allowed")
+    ]
+    for i, col in enumerate(columns, start=1):
+        if col.as_text:
+            ws.column_dimensions[get_column_letter(i)].number_format = "@"
+    if not lists:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        sheet_title = str(_("Choices"))
+    options = wb.create_sheet(title=sheet_title[:31])
+    options.sheet_state = "hidden"
+    longest = max(len(values) for _i, values in lists)
+    for r in range(longest):
+        options.append([values[r] if r < len(values) else None for _i, values in lists])
+    for n, (i, values) in enumerate(lists, start=1):
+        letter = get_column_letter(n)
+        validation = DataValidation(
+            type="list",
+            formula1=f"'{sheet_title[:31]}'!${letter}$1:${letter}${len(values)}",
+            allow_blank=True,
+        )
+        validation.add(f"{get_column_letter(i)}2:{get_column_letter(i)}{TEMPLATE_ROWS}")
+        ws.data_validations.append(validation)
 
 
 # Text that spreadsheet programs take for a formula when it starts a cell (OWASP "CSV injection").

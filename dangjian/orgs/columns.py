@@ -164,6 +164,7 @@ def member_columns(
             required=True,
             parse=_id_text,
             width=22,
+            as_text=True,
             render=id_render,
             help="18 位公民身份号码，请设置为文本格式。",
         ),

@@ -1,6 +1,7 @@
 """One filter definition for each list: the page, its export and the API use the same one."""
 
 import django_filters as filters
+from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +10,18 @@ from dangjian.core.filters import IdFilter, StrictFilterSet
 
 from .models import Education, MemberCategory, Organisation, OrgKind, Person, PostKind, Sector
 
+ALL = _("All")
+
+
+def yes_no_any():
+    """A yes/no filter whose "any" reads 全部 (Django's own select says 未知)."""
+    return forms.Select(choices=[("", ALL), ("true", _("Yes")), ("false", _("No"))])
+
 
 class OrganisationFilter(StrictFilterSet):
     q = filters.CharFilter(method="filter_q", label=_("Name"))
-    kind = filters.ChoiceFilter(choices=OrgKind.choices, label=_("Organisation kind"))
-    sector = filters.ChoiceFilter(choices=Sector.choices, label=_("Sector"))
+    kind = filters.ChoiceFilter(choices=OrgKind.choices, label=_("Organisation kind"), empty_label=ALL)
+    sector = filters.ChoiceFilter(choices=Sector.choices, label=_("Sector"), empty_label=ALL)
     within = IdFilter(method="filter_within", label=_("Within organisation"))
     dissolved = filters.BooleanFilter(method="filter_dissolved", label=_("Dissolved"))
 
@@ -40,15 +48,22 @@ class OrganisationFilter(StrictFilterSet):
 class PersonFilter(StrictFilterSet):
     q = filters.CharFilter(method="filter_q", label=_("Name, pinyin initials or ID suffix"))
     org = IdFilter(method="filter_org", label=_("Organisation (and below)"))
-    category = filters.ChoiceFilter(choices=MemberCategory.choices, label=_("Member category"))
-    sex = filters.ChoiceFilter(choices=Person._meta.get_field("sex").choices, label=_("Sex"))
-    education = filters.ChoiceFilter(choices=Education.choices, label=_("Education"))
-    status = filters.ChoiceFilter(
-        choices=Person.Status.choices, label=_("Status"), empty_label=_("On the roll")
+    category = filters.ChoiceFilter(
+        choices=MemberCategory.choices, label=_("Member category"), empty_label=ALL
     )
-    post = filters.ChoiceFilter(choices=PostKind.choices, method="filter_post", label=_("Current post"))
-    mobile = filters.BooleanFilter(label=_("Mobile member"))
-    lost_contact = filters.BooleanFilter(label=_("Lost contact"))
+    sex = filters.ChoiceFilter(choices=Person._meta.get_field("sex").choices, label=_("Sex"), empty_label=ALL)
+    education = filters.ChoiceFilter(choices=Education.choices, label=_("Education"), empty_label=ALL)
+    # No choice means on the roll, so "on the roll" is not offered a second time.
+    status = filters.ChoiceFilter(
+        choices=[(v, label) for v, label in Person.Status.choices if v != Person.Status.ACTIVE],
+        label=_("Status"),
+        empty_label=_("On the roll"),
+    )
+    post = filters.ChoiceFilter(
+        choices=PostKind.choices, method="filter_post", label=_("Current post"), empty_label=ALL
+    )
+    mobile = filters.BooleanFilter(label=_("Mobile member"), widget=yes_no_any())
+    lost_contact = filters.BooleanFilter(label=_("Lost contact"), widget=yes_no_any())
 
     class Meta:
         model = Person

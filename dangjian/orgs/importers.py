@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -25,6 +26,7 @@ from dangjian.core.exports import (
     RowError,
     insert_rows,
 )
+from dangjian.core.hanzi import to_simplified
 from dangjian.core.scoping import get_scope
 
 from . import services
@@ -49,6 +51,9 @@ UNKNOWN_ORG = gettext_lazy(
 AMBIGUOUS_ORG = gettext_lazy(
     "Several organisations are named “%(name)s”, so it is unclear which one is meant;"
     " ask the organisation department above to resolve the duplicate name."
+)
+AMBIGUOUS_SHORT_NAME = gettext_lazy(
+    "Several organisations you manage are called “%(name)s” for short; give the full name instead."
 )
 DISSOLVED_ORG = gettext_lazy("The organisation “%(name)s” is dissolved; nothing can be imported into it.")
 MASKED_ID = gettext_lazy(
@@ -98,22 +103,40 @@ class _ScopedImporter(Importer):
         return self.scope.can(self.capability, org) and self.scope.can(IMPORT, org)
 
     def lookup_orgs(self, names: set[str]) -> dict[str, list[Organisation]]:
-        """Organisations the actor may write into, by full name (one query per 900 names)."""
-        found: dict[str, list[Organisation]] = {}
+        """Organisations the actor may write into, by full name and by short name (one query per 900 names).
+
+        A name in traditional characters is looked up in simplified ones too. Full names are
+        kept under ``names``; short names under ``("short", name)``, used only when no full
+        name matches and the short name is unique in the importer's scope.
+        """
+        found: dict = {}
+        wanted = set(names) | {to_simplified(n) for n in names}
         base = (
             Organisation.objects.all() if self.actor is None else Organisation.objects.visible_to(self.actor)
         )
-        for chunk in _chunks(sorted(names)):
-            for org in base.filter(name__in=chunk):
-                if self.may_write_into(org):
+        for chunk in _chunks(sorted(wanted)):
+            for org in base.filter(Q(name__in=chunk) | Q(short_name__in=chunk)):
+                if not self.may_write_into(org):
+                    continue
+                if org.name in wanted:
                     found.setdefault(org.name, []).append(org)
+                if org.short_name and org.short_name in wanted and org.short_name != org.name:
+                    found.setdefault(("short", org.short_name), []).append(org)
         return found
 
-    def resolve(
-        self, name: str, candidates: dict[str, list[Organisation]]
-    ) -> tuple[Organisation | None, str]:
+    def resolve(self, name: str, candidates: dict) -> tuple[Organisation | None, str]:
         """The one organisation a name means, or the message saying why there is none."""
-        orgs = candidates.get(name, [])
+        plain = to_simplified(name)
+        orgs = candidates.get(name) or candidates.get(plain) or []
+        if not orgs:
+            # A short name ("A1村党支部") names an organisation when it is unique in the importer's scope.
+            short = [o for o in candidates.get(("short", name)) or candidates.get(("short", plain)) or []]
+            current = [o for o in short if not o.is_dissolved]
+            if len(current) == 1:
+                return current[0], ""
+            if len(current) > 1:
+                return None, AMBIGUOUS_SHORT_NAME % {"name": name}
+            orgs = short
         if not orgs:
             return None, UNKNOWN_ORG % {"name": name}
         current = [o for o in orgs if not o.is_dissolved]

@@ -23,6 +23,10 @@ class OrgKind(models.TextChoices):
     BRANCH = "branch", _("Branch")
     JOINT_BRANCH = "joint_branch", _("Joint branch")
     TEMPORARY_BRANCH = "temporary_branch", _("Temporary branch")
+    # 党组: the leading party group of an agency or enterprise (appointed, no members of its own);
+    # 党小组: a group inside a branch, led by a group leader (组长), not a secretary.
+    PARTY_GROUP = "party_group", _("Leading party group")
+    PARTY_CELL = "party_cell", _("Party small group")
 
 
 # Organisations that lead others; the branch rules of DOMAIN.md §1 apply to the rest.

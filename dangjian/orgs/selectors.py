@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
@@ -15,7 +15,16 @@ from dangjian.core.params import get as param
 from dangjian.core.scoping import get_scope, restricted_prefetch
 
 from . import params
-from .models import BRANCH_KINDS, MemberCategory, Organisation, OrgKind, Person, Post, PostKind
+from .models import (
+    BRANCH_KINDS,
+    COMMITTEE_POSTS,
+    MemberCategory,
+    Organisation,
+    OrgKind,
+    Person,
+    Post,
+    PostKind,
+)
 
 
 def member_counts_below(
@@ -153,7 +162,19 @@ WARNING_LABELS = {
     "no_committee": gettext_lazy("No branch committee"),
     "too_small": gettext_lazy("Too few full members"),
     "term_expired": gettext_lazy("Term expired"),
+    "too_big": gettext_lazy("Too many members for its kind"),
+    "committee_too_early": gettext_lazy("Branch committee with too few full members"),
+    "committee_posts": gettext_lazy("Branch committee size or posts"),
+    "probation_overdue": gettext_lazy("Probationary members past their year"),
+    "lost_contact": gettext_lazy("Members out of contact"),
+    "mobile_unplaced": gettext_lazy("Mobile members without a destination"),
+    "branch_name": gettext_lazy("Name of a branch without a committee"),
 }
+# Branches whose name says whether they have a committee: "中共……支部委员会" only with one.
+NAMED_BRANCH_KINDS = (OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.TEMPORARY_BRANCH)
+COMMITTEE_SUFFIX = "支部委员会"
+# The committee posts every branch committee has besides its secretary (DOMAIN.md §1).
+REQUIRED_COMMITTEE_POSTS = (PostKind.ORGANISING, PostKind.PROPAGANDA, PostKind.DISCIPLINE)
 
 
 @dataclass
@@ -163,11 +184,17 @@ class Warning:
     severity: str = "warning"  # "danger" or "warning"
 
 
+def _count(qs) -> Subquery:
+    """A count of ``qs`` (filtered on ``org=OuterRef("pk")``) as a subquery, 0 when empty."""
+    counted = qs.order_by().values("org").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def annotate_health(qs):
     """Annotate organisations with what the warning rules need (one query with subqueries)."""
     today = timezone.localdate()
-    full = Person.objects.members().filter(org=OuterRef("pk"), category=MemberCategory.FULL)
-    full_count = full.order_by().values("org").annotate(n=Count("id")).values("n")
+    members = Person.objects.members().filter(org=OuterRef("pk"))
+    full = members.filter(category=MemberCategory.FULL)
     secretary_now = Post.objects.filter(
         org=OuterRef("pk"), kind=PostKind.SECRETARY, started_on__lte=today
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
@@ -178,14 +205,45 @@ def annotate_health(qs):
         .annotate(m=Max("ended_on"))
         .values("m")
     )
-    return qs.annotate(
-        full_members=Coalesce(Subquery(full_count, output_field=IntegerField()), Value(0)),
-        has_secretary=Exists(secretary_now),
-        secretary_vacant_since=Subquery(last_secretary_end),
+    posts_now = Post.objects.filter(org=OuterRef("pk"), started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
     )
+    committee = posts_now.filter(kind__in=COMMITTEE_POSTS)
+    committee_size = committee.order_by().values("org").annotate(n=Count("person", distinct=True)).values("n")
+    probation_end = _add_years(today, -1) - timedelta(days=param(params.PROBATION_GRACE_DAYS.key))
+    lost_since = _add_months(today, -param(params.LOST_CONTACT_MONTHS.key))
+    annotations = {
+        "full_members": _count(full),
+        "all_members": _count(members),
+        "has_secretary": Exists(secretary_now),
+        "secretary_vacant_since": Subquery(last_secretary_end),
+        "committee_size": Coalesce(Subquery(committee_size, output_field=IntegerField()), Value(0)),
+        "probation_overdue": _count(
+            members.filter(category=MemberCategory.PROBATIONARY, joined_on__lt=probation_end)
+        ),
+        "lost_contact_long": _count(members.filter(lost_contact=True, lost_contact_on__lte=lost_since)),
+        "mobile_unplaced": _count(members.filter(mobile=True, mobile_destination="")),
+    }
+    for kind in REQUIRED_COMMITTEE_POSTS:
+        annotations[f"has_{kind}"] = Exists(posts_now.filter(kind=kind))
+    return qs.annotate(**annotations)
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, 28))
 
 
 ABOVE_COUNTY = {OrgKind.PROVINCE_COMMITTEE, OrgKind.CITY_COMMITTEE, OrgKind.COUNTY_COMMITTEE}
+# A 党小组 is led by a group leader (组长), so no secretary post is missing there.
 
 
 def warnings_for(org: Organisation, *, today: date | None = None) -> list[Warning]:
@@ -195,7 +253,7 @@ def warnings_for(org: Organisation, *, today: date | None = None) -> list[Warnin
     today = today or timezone.localdate()
     result: list[Warning] = []
     # Secretaries of county committees and above are appointed outside this platform's roster.
-    if not org.has_secretary and org.kind not in ABOVE_COUNTY:
+    if not org.has_secretary and org.kind not in ABOVE_COUNTY and org.kind != OrgKind.PARTY_CELL:
         since = org.secretary_vacant_since or org.founded_on
         if since:
             days = (today - since).days
@@ -203,7 +261,8 @@ def warnings_for(org: Organisation, *, today: date | None = None) -> list[Warnin
                 "days": days,
                 "since": since.isoformat(),
             }
-            result.append(Warning("secretary_vacant", text, "danger"))
+            severity = "danger" if days > param(params.SECRETARY_VACANT_DAYS.key) else "warning"
+            result.append(Warning("secretary_vacant", text, severity))
         else:
             result.append(Warning("secretary_vacant", _("Secretary post vacant"), "danger"))
     if org.kind in BRANCH_KINDS:
@@ -222,6 +281,17 @@ def warnings_for(org: Organisation, *, today: date | None = None) -> list[Warnin
                 "min": branch_min,
             }
             result.append(Warning("too_small", text))
+    if (
+        org.kind in NAMED_BRANCH_KINDS
+        and not org.committee_elected_on
+        and org.name.endswith(COMMITTEE_SUFFIX)
+    ):
+        text = _("Without a branch committee the name is “%(name)s”, not “……支部委员会”") % {
+            "name": org.name.removesuffix("委员会")
+        }
+        result.append(Warning("branch_name", text))
+    result += _size_warnings(org)
+    result += _member_warnings(org)
     if org.committee_elected_on:
         years = org.effective_term_years()
         try:
@@ -232,6 +302,78 @@ def warnings_for(org: Organisation, *, today: date | None = None) -> list[Warnin
             text = _("Committee term expired (election was due on %(due)s)") % {"due": due.isoformat()}
             result.append(Warning("term_expired", text))
     return result
+
+
+def _size_warnings(org: Organisation) -> list[Warning]:
+    """Members for the kind (50 → 总支, 100 → 基层党委) and the branch committee's basis, size and posts."""
+    found: list[Warning] = []
+    members = getattr(org, "all_members", 0)
+    branch_max = param(params.BRANCH_MAX_MEMBERS.key)
+    committee_from = param(params.COMMITTEE_FROM_MEMBERS.key)
+    if members > committee_from and org.kind in (
+        OrgKind.BRANCH,
+        OrgKind.GENERAL_BRANCH,
+        OrgKind.JOINT_BRANCH,
+    ):
+        text = _("%(n)s members (more than %(max)s): should be a grassroots committee") % {
+            "n": members,
+            "max": committee_from,
+        }
+        found.append(Warning("too_big", text))
+    elif members > branch_max and org.kind in (OrgKind.BRANCH, OrgKind.JOINT_BRANCH):
+        text = _("%(n)s members (more than %(max)s): should be a general branch") % {
+            "n": members,
+            "max": branch_max,
+        }
+        found.append(Warning("too_big", text))
+    if org.kind in BRANCH_KINDS and org.kind != OrgKind.GENERAL_BRANCH and org.committee_elected_on:
+        committee_min = param(params.COMMITTEE_MIN_FULL_MEMBERS.key)
+        if org.full_members < committee_min:
+            text = _("A branch committee with %(full)s full members (one is set up from %(min)s)") % {
+                "full": org.full_members,
+                "min": committee_min,
+            }
+            found.append(Warning("committee_too_early", text))
+        else:
+            size = getattr(org, "committee_size", 0)
+            low, high = param(params.COMMITTEE_MIN_SIZE.key), param(params.COMMITTEE_MAX_SIZE.key)
+            problems = []
+            if not low <= size <= high:
+                problems.append(
+                    _("%(n)s committee members (should be %(low)s to %(high)s)")
+                    % {"n": size, "low": low, "high": high}
+                )
+            missing = [
+                str(PostKind(k).label) for k in REQUIRED_COMMITTEE_POSTS if not getattr(org, f"has_{k}", True)
+            ]
+            if missing:
+                problems.append(_("no %(posts)s") % {"posts": "、".join(missing)})
+            if problems:
+                found.append(Warning("committee_posts", _("Branch committee: ") + "；".join(problems)))
+    return found
+
+
+def _member_warnings(org: Organisation) -> list[Warning]:
+    """Members whose state the branch must settle: conversion overdue, out of contact, mobile without a destination."""
+    found: list[Warning] = []
+    n = getattr(org, "probation_overdue", 0)
+    if n:
+        found.append(
+            Warning(
+                "probation_overdue", _("%(n)s probationary members past their year, not converted") % {"n": n}
+            )
+        )
+    n = getattr(org, "lost_contact_long", 0)
+    if n:
+        months = param(params.LOST_CONTACT_MONTHS.key)
+        text = _("%(n)s members out of contact for %(months)s months or more") % {"n": n, "months": months}
+        found.append(Warning("lost_contact", text))
+    n = getattr(org, "mobile_unplaced", 0)
+    if n:
+        found.append(
+            Warning("mobile_unplaced", _("%(n)s mobile members with no destination recorded") % {"n": n})
+        )
+    return found
 
 
 def warning_list(user, *, code: str | None = None) -> list[tuple[Organisation, list[Warning]]]:

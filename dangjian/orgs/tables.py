@@ -56,6 +56,7 @@ class PersonTable(tables.Table):
         linkify=("orgs:person_detail", [tables.A("pk")]),
         verbose_name=_("Person name"),
         order_by=("name_pinyin", "pk"),
+        attrs={"td": {"class": "text-nowrap"}},
     )
     sex = tables.Column(verbose_name=_("Sex"))
     id_masked = tables.Column(
@@ -63,13 +64,20 @@ class PersonTable(tables.Table):
     )
     # The year only: the full birth date is part of the ID number (docs/personal-data.md); not sortable,
     # since the order of the rows would tell birthdays within a year.
-    birth_year = tables.Column(accessor="birth_date__year", verbose_name=_("Year of birth"), orderable=False)
+    birth_year = tables.Column(
+        accessor="birth_date__year",
+        verbose_name=_("Year of birth"),
+        orderable=False,
+        attrs={"td": {"class": "text-nowrap"}},
+    )
     category = tables.Column(verbose_name=_("Member category"))
     org = tables.Column(
         verbose_name=_("Branch"), accessor="org__label", order_by=("org__sort_key", "org__path")
     )
-    joined_on = tables.DateColumn(format="Y-m-d", verbose_name=_("Date joined"))
-    phone = tables.Column(verbose_name=_("Phone"), orderable=False)
+    joined_on = tables.DateColumn(
+        format="Y-m-d", verbose_name=_("Date joined"), attrs={"td": {"class": "text-nowrap"}}
+    )
+    phone = tables.Column(verbose_name=_("Phone"), orderable=False, attrs={"td": {"class": "text-nowrap"}})
     current_posts = tables.Column(verbose_name=_("Current posts"), empty_values=(), orderable=False)
 
     class Meta:
@@ -89,8 +97,9 @@ class PersonTable(tables.Table):
         posts = getattr(record, "current_posts", [])
         if not posts:
             return "—"
+        # One badge per post, the organisation and the post apart, on lines of their own when narrow.
         return format_html_join(
             "",
-            '<span class="badge bg-red-lt me-1">{}{}</span>',
+            '<span class="badge bg-red-lt me-1 mb-1 text-nowrap" data-post>{} · {}</span>',
             ((p.org.label, p.get_kind_display()) for p in posts),
         )

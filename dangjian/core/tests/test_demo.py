@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from dangjian.accounts.demo import ACCOUNTS, DEMO_PASSWORD
 from dangjian.accounts.models import User
@@ -17,7 +18,7 @@ from dangjian.orgs.models import MemberCategory, Organisation, OrgKind, Person, 
 from dangjian.orgs.selectors import warning_list
 from dangjian.orgs.validators import parse_citizen_id, validate_credit_code
 
-WARNING_CODES = ("secretary_vacant", "no_committee", "too_small", "term_expired")
+WARNING_CODES = ("secretary_vacant", "no_committee", "too_small", "term_expired", "lost_contact")
 
 
 def run_demo(seed: int = 7) -> demo.DemoContext:
@@ -99,6 +100,12 @@ def test_each_deliberate_warning_is_found_and_nothing_else(built):
         for warning in warnings:
             found[warning.code].add(org.pk)
     expected = {code: set(built.data["warnings"].get(code, [])) for code in WARNING_CODES}
+    # The demo's few members out of contact (for 200 days and more) flag their branches.
+    expected["lost_contact"] = set(
+        Person.objects.members()
+        .filter(lost_contact=True, lost_contact_on__lte=timezone.localdate() - timedelta(days=184))
+        .values_list("org_id", flat=True)
+    )
     assert all(expected.values()), expected
     assert found == expected
 

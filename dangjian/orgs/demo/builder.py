@@ -164,6 +164,9 @@ class CountyBuilder:
         elected = node.elected
         if has_committee:
             node.fields["committee_elected_on"] = elected
+        elif node.fields["kind"] in (OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.TEMPORARY_BRANCH):
+            # Without a committee a branch is "中共……支部", not "……支部委员会" (支部工作条例).
+            node.fields["name"] = node.fields["name"].removesuffix("委员会")
         ranks = self._candidates(members_of)
         rng.shuffle(ranks)
         if not ranks:

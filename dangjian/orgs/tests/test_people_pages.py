@@ -162,7 +162,7 @@ def test_the_list_shows_current_posts(client, personas, people, county):
         actor=personas.county_admin,
     )
     text = _text(_as(client, personas.county_admin).get(reverse("orgs:person_list")))
-    assert "A1村党支部书记" in text
+    assert "A1村党支部 · 书记" in text
 
 
 def test_people_who_left_are_listed_only_when_asked_for(client, personas, people):

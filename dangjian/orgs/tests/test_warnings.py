@@ -30,11 +30,16 @@ def _branch(parent, name="测试党支部", *, full=3, secretary=True, **fields)
     people = [make_person(org, f"党员{i}") for i in range(full)]
     if secretary and people:
         Post.objects.create(org=org, person=people[0], kind=PostKind.SECRETARY, started_on=date(2024, 3, 1))
+    if fields["committee_elected_on"] and len(people) >= 4:
+        # A committee of four: secretary, organising, propaganda and discipline members.
+        kinds = (PostKind.ORGANISING, PostKind.PROPAGANDA, PostKind.DISCIPLINE)
+        for person, kind in zip(people[1:4], kinds, strict=True):
+            Post.objects.create(org=org, person=person, kind=kind, started_on=date(2024, 3, 1))
     return org
 
 
 def test_a_healthy_branch_has_no_warnings(county):
-    org = _branch(county.township_a, full=5, committee_elected_on=date(2024, 3, 1))
+    org = _branch(county.township_a, full=5)
     assert _warnings(org) == {}
 
 
@@ -101,22 +106,22 @@ def test_a_joint_branch_with_two_full_members_is_fine(county):
 
 
 def test_a_village_committee_term_expires_after_five_years(county):
-    org = _branch(county.township_a, full=4, committee_elected_on=date(2021, 11, 1))
+    org = _branch(county.township_a, full=7, committee_elected_on=date(2021, 11, 1))
     assert _warnings(org) == {"term_expired": "委员会任期已满（应于 2026-11-01 换届），未按期换届"}
 
 
 def test_a_village_committee_within_five_years_is_not_expired(county):
-    org = _branch(county.township_a, full=4, committee_elected_on=date(2021, 12, 1))
+    org = _branch(county.township_a, full=7, committee_elected_on=date(2021, 12, 1))
     assert "term_expired" not in _warnings(org)
 
 
 def test_an_agency_committee_term_expires_after_three_years(county):
-    org = _branch(county.township_a, full=4, sector=Sector.AGENCY, committee_elected_on=date(2023, 6, 30))
+    org = _branch(county.township_a, full=7, sector=Sector.AGENCY, committee_elected_on=date(2023, 6, 30))
     assert _warnings(org) == {"term_expired": "委员会任期已满（应于 2026-06-30 换届），未按期换届"}
 
 
 def test_an_explicit_term_overrides_the_default(county):
-    org = _branch(county.township_a, full=4, committee_elected_on=date(2023, 6, 30), term_years=5)
+    org = _branch(county.township_a, full=7, committee_elected_on=date(2023, 6, 30), term_years=5)
     assert "term_expired" not in _warnings(org)
 
 
@@ -138,12 +143,12 @@ def test_the_county_committee_is_not_flagged_for_a_secretary(county):
 
 
 def test_the_warnings_page_shows_each_rule_and_omits_the_healthy_branch(client, personas, county):
-    _branch(county.township_a, "健康党支部", full=5, committee_elected_on=date(2024, 3, 1))
+    _branch(county.township_a, "健康党支部", full=5)
     founded = timezone.localdate() - timedelta(days=10)
     _branch(county.township_a, "缺书记党支部", full=4, secretary=False, founded_on=founded)
     _branch(county.township_a, "无支委会党支部", full=7, committee_elected_on=None)
     _branch(county.township_a, "过小党支部", full=2)
-    _branch(county.township_a, "超期党支部", full=4, committee_elected_on=date(2020, 1, 1))
+    _branch(county.township_a, "超期党支部", full=7, committee_elected_on=date(2020, 1, 1))
     client.force_login(personas.township_a)
     html = client.get(reverse("orgs:warnings")).content.decode()
     assert "书记空缺 10 天" in html
@@ -156,8 +161,70 @@ def test_the_warnings_page_shows_each_rule_and_omits_the_healthy_branch(client, 
 
 
 def test_the_organisation_page_says_so_when_a_branch_is_healthy(client, personas, county):
-    org = _branch(county.township_a, "健康党支部", full=5, committee_elected_on=date(2024, 3, 1))
+    org = _branch(county.township_a, "健康党支部", full=5)
     client.force_login(personas.township_a)
     html = client.get(reverse("orgs:org_detail", args=[org.pk])).content.decode()
     assert 'data-testid="no-warnings"' in html
     assert "无预警。" in html
+
+
+# ------------------------------------------------------------------ issue 8 item 16: the other rules, each a parameter
+
+
+def test_a_branch_over_fifty_members_should_be_a_general_branch_and_over_a_hundred_a_committee(county):
+    org = _branch(county.township_a, full=5)
+    core_params.set_value(params.BRANCH_MAX_MEMBERS.key, 4)
+    assert _warnings(org)["too_big"] == "5 名党员（超过 4 名）：应设立党总支"
+    core_params.set_value(params.COMMITTEE_FROM_MEMBERS.key, 4)
+    assert _warnings(org)["too_big"] == "5 名党员（超过 4 名）：应设立基层党委"
+
+
+def test_a_committee_set_up_with_fewer_than_seven_full_members_is_flagged(county):
+    org = _branch(county.township_a, full=5, committee_elected_on=date(2024, 3, 1))
+    assert _warnings(org) == {"committee_too_early": "设有支部委员会但正式党员仅 5 名（满 7 名才设支委会）"}
+
+
+def test_a_committee_outside_three_to_seven_or_without_its_posts_is_flagged(county):
+    org = _branch(county.township_a, full=9)
+    Post.objects.filter(org=org, kind=PostKind.DISCIPLINE).delete()
+    assert _warnings(org) == {"committee_posts": "支部委员会：无纪检委员"}
+    core_params.set_value(params.COMMITTEE_MIN_SIZE.key, 5)
+    assert _warnings(org) == {"committee_posts": "支部委员会：委员 3 名（应为 5 至 7 名）；无纪检委员"}
+
+
+def test_members_the_branch_must_settle_are_counted(county):
+    org = _branch(county.township_a, full=3)
+    make_person(org, "预备党员甲", category="probationary", joined_on=date(2025, 6, 1))
+    make_person(org, "预备党员乙", category="probationary", joined_on=date(2026, 6, 1))
+    make_person(org, "失联党员", lost_contact=True, lost_contact_on=date(2026, 1, 5))
+    make_person(org, "流动党员", mobile=True, mobile_destination="")
+    found = _warnings(org)
+    assert found["probation_overdue"] == "1 名预备党员预备期已满未转正"
+    assert found["lost_contact"] == "1 名党员失联 6 个月以上"
+    assert found["mobile_unplaced"] == "1 名流动党员未登记外出流向"
+    core_params.set_value(params.LOST_CONTACT_MONTHS.key, 12)
+    assert "lost_contact" not in _warnings(org)
+
+
+def test_a_vacant_secretary_post_turns_red_after_the_parameters_days(county):
+    org = _branch(county.township_a, full=4, secretary=False, founded_on=TODAY - timedelta(days=30))
+    annotated = selectors.annotate_health(Organisation.objects.filter(pk=org.pk)).get()
+    assert [w.severity for w in selectors.warnings_for(annotated, today=TODAY)] == ["warning"]
+    core_params.set_value(params.SECRETARY_VACANT_DAYS.key, 20)
+    assert [w.severity for w in selectors.warnings_for(annotated, today=TODAY)] == ["danger"]
+
+
+def test_party_groups_and_small_groups_exist_and_a_small_group_needs_no_secretary(county):
+    org = _branch(county.township_a, full=5)
+    cell = make_org(org, "第一党小组", kind=OrgKind.PARTY_CELL)
+    group = make_org(county.county, "中共某某县财政局党组", kind=OrgKind.PARTY_GROUP, sector=Sector.AGENCY)
+    assert (cell.get_kind_display(), group.get_kind_display()) == ("党小组", "党组")
+    assert _warnings(cell) == {}
+    assert "secretary_vacant" in _warnings(group)
+
+
+def test_a_branch_without_a_committee_is_not_named_a_committee(county):
+    org = _branch(county.township_a, "中共某某村支部委员会", full=5)
+    assert _warnings(org) == {"branch_name": "未设支部委员会，名称应为“中共某某村支部”，而非“……支部委员会”"}
+    with_committee = _branch(county.township_a, "中共另一村支部委员会", full=9)
+    assert _warnings(with_committee) == {}

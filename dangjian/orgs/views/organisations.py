@@ -129,12 +129,23 @@ def org_detail(request, pk: int):
             "timeline": audit.timeline(org, viewer=request.user),
             "person_list_url": _person_list_url(org),
             "can_manage": can(request.user, services.MANAGE_ORGS, org),
+            "export_url": f"{reverse('orgs:org_export')}?within={org.pk}"
+            if can(request.user, "export", org)
+            else None,
             "breadcrumbs": _crumbs(request.user, org),
         },
     )
 
 
 # ------------------------------------------------------------------ list and warnings
+
+
+def _org_export_url(request) -> str:
+    """The export of exactly this filtered list."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    url = reverse("orgs:org_export")
+    return f"{url}?{query.urlencode()}" if query else url
 
 
 @login_required
@@ -165,6 +176,10 @@ def org_list(request):
             "filter": filterset,
             "within": within,
             "table": table,
+            "export_url": _org_export_url(request) if can(request.user, "export") else None,
+            "import_url": reverse("orgs:import_upload", kwargs={"kind": "orgs"})
+            if can(request.user, "import") and can(request.user, services.MANAGE_ORGS)
+            else None,
             "breadcrumbs": [(_("Organisations"), reverse("orgs:tree")), (_("List"), None)],
         },
     )

@@ -121,6 +121,9 @@ def person_list(request):
         "table": table,
         "export_url": _export_url(request),
         "can_add": can(request.user, MANAGE_PEOPLE),
+        "import_url": reverse("orgs:import_upload", kwargs={"kind": "members"})
+        if can(request.user, "import") and can(request.user, MANAGE_PEOPLE)
+        else None,
         "breadcrumbs": [(_("Members"), None)],
     }
     template = "orgs/partials/person_table.html" if request.htmx else "orgs/person_list.html"

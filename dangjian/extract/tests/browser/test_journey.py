@@ -1,0 +1,56 @@
+"""Paste a speech, correct one unit and one deadline, hand down: the list appears with its quotes linked."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from conftest import PASSWORD
+from dangjian.extract.models import Extraction
+from dangjian.ledger.models import Item
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SPEECH = (
+    "在全县基层党建推进会上的讲话\n"
+    "今年以来，全县基层党建工作取得了明显成效。\n"
+    "一是各乡镇要对照问题清单逐项整改，年底前完成。\n"
+    "二是A1村党支部要尽快补齐活动阵地短板。"
+)
+
+
+def test_a_clerk_turns_a_speech_into_a_handed_down_list(phone_page, personas, county, shots_dir):
+    page = phone_page
+    page.goto(reverse("login"))
+    page.get_by_label("用户名").fill("zzb")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(reverse("extract:extraction_create"))
+    page.locator("#id_title").fill("推进会讲话")
+    page.locator("#id_text").fill(SPEECH)
+    page.get_by_role("button", name="提取任务").click()
+    expect(page.get_by_text("识别出 2 条任务和问题")).to_be_visible()
+    page.screenshot(path=shots_dir / "extract-review-phone.png", full_page=True)
+
+    # Row 2: the unit corrected to village A2, the vague "尽快" given a date.
+    deadline = (timezone.localdate() + timedelta(days=15)).isoformat()
+    row = page.locator("[data-draft='2']")
+    row.locator("select[name=orgs]").select_option([str(county.village_a2.pk)])
+    row.locator("input[name=deadline]").fill(deadline)
+    row.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("第 2 条已保存。")).to_be_visible()
+
+    page.get_by_test_id("hand-down").click()
+    expect(page.get_by_text("已下发 3 项。")).to_be_visible()
+    expect(page.get_by_test_id("extraction-status")).to_have_text("已下发")
+    item = Item.objects.get(org=county.village_a2)
+    assert item.deadline.isoformat() == deadline and "尽快补齐活动阵地短板" in item.description
+
+    page.get_by_test_id("handed-items").get_by_role("link", name="A2村党支部").click()
+    extraction = Extraction.objects.get()
+    link = page.locator(f"a[href='{reverse('extract:extraction_detail', args=[extraction.pk])}']").first
+    expect(link).to_be_visible()

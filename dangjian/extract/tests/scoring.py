@@ -1,0 +1,137 @@
+"""Precision and recall of the extractor against the hand labels (shared by the test and the bench)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dangjian.extract.extractor import OrgRef, extract
+from dangjian.extract.text import simplified
+
+from . import seed_labels as L
+
+SEEDS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
+
+
+def seed_path(labels=L) -> Path:
+    for folder in (Path("/work/shared/seeds"), SEEDS_DIR, Path(__file__).parent / "seeds"):
+        if (folder / labels.SEED).is_file():
+            return folder / labels.SEED
+    raise FileNotFoundError(labels.SEED)
+
+
+def unit_tree(labels=L) -> tuple[list[OrgRef], dict[str, int]]:
+    """The labels' organisation tree as OrgRefs (ids 1…n, paths by parent)."""
+    ids: dict[str, int] = {}
+    paths: dict[str, str] = {}
+    refs = []
+    for n, (key, name, short, kind, sector, parent) in enumerate(labels.UNIT_TREE, start=1):
+        ids[key] = n
+        paths[key] = (paths[parent] if parent else "") + f"{n:04d}"
+        refs.append(OrgRef(pk=n, name=name, short_name=short, kind=kind, sector=sector, path=paths[key]))
+    return refs, ids
+
+
+@dataclass
+class Score:
+    tasks_found: int
+    tasks_labelled: int
+    tasks_hit: int
+    tasks_predicted: int
+    tasks_correct: int
+    problems_labelled: int
+    problems_hit: int
+    problems_predicted: int
+    problems_correct: int
+    units_labelled: int
+    units_right: int
+    deadlines_labelled: int
+    deadlines_right: int
+    misses: list
+    false: list
+
+    @staticmethod
+    def rate(a: int, b: int) -> float:
+        return a / b if b else 1.0
+
+    @property
+    def task_recall(self):
+        return self.rate(self.tasks_hit, self.tasks_labelled)
+
+    @property
+    def task_precision(self):
+        return self.rate(self.tasks_correct, self.tasks_predicted)
+
+    @property
+    def problem_recall(self):
+        return self.rate(self.problems_hit, self.problems_labelled)
+
+    @property
+    def problem_precision(self):
+        return self.rate(self.problems_correct, self.problems_predicted)
+
+    @property
+    def units(self):
+        return self.rate(self.units_right, self.units_labelled)
+
+    @property
+    def deadlines(self):
+        return self.rate(self.deadlines_right, self.deadlines_labelled)
+
+
+def score(labels=L, text: str | None = None) -> Score:
+    """The extractor's scores on one labelled seed (its region only)."""
+    text = seed_path(labels).read_text(encoding="utf-8") if text is None else text
+    refs, ids = unit_tree(labels)
+    plain = simplified(text)
+    region = plain.find(labels.REGION_START)
+    end = plain.find(labels.REGION_END) if getattr(labels, "REGION_END", "") else len(plain)
+    candidates = [
+        c for c in extract(text, speech_date=labels.SPEECH_DATE, orgs=refs) if region <= c.start < end
+    ]
+    quotes = [simplified(c.quote) for c in candidates]
+    hit_by = {}
+    matched = set()
+    for n, label in enumerate(labels.LABELS):
+        for c, q in zip(candidates, quotes, strict=True):
+            if any(s in q for s in label["quotes"]):
+                matched.add(id(c))
+                if c.kind == label["kind"]:
+                    hit_by.setdefault(n, []).append(c)
+    s = Score(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, [], [])
+    for n, label in enumerate(labels.LABELS):
+        found = hit_by.get(n, [])
+        if label["kind"] == "task":
+            s.tasks_labelled += 1
+            s.tasks_hit += bool(found)
+        else:
+            s.problems_labelled += 1
+            s.problems_hit += bool(found)
+        if not found:
+            s.misses.append(label["quotes"][0])
+            continue
+        # A label stated over several sentences is right when the sentence that states it is.
+        if "units" in label:
+            s.units_labelled += 1
+            s.units_right += any(set(c.org_ids) == {ids[k] for k in label["units"]} for c in found)
+        if "deadline" in label or "words" in label:
+            s.deadlines_labelled += 1
+            s.deadlines_right += any(
+                c.deadline == label.get("deadline")
+                and ("words" not in label or (c.deadline_vague and c.deadline_words == label["words"]))
+                for c in found
+            )
+    for c in candidates:
+        ok = id(c) in matched and any(
+            any(s in simplified(c.quote) for s in lab["quotes"]) and lab["kind"] == c.kind
+            for lab in labels.LABELS
+        )
+        if c.kind == "task":
+            s.tasks_predicted += 1
+            s.tasks_correct += ok
+        else:
+            s.problems_predicted += 1
+            s.problems_correct += ok
+        if not ok:
+            s.false.append((c.kind, c.quote[:40]))
+    return s

@@ -1,0 +1,34 @@
+"""The demo county gets two extracted speeches: one handed down as a list, one in review."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from dangjian.core import demo
+from dangjian.extract.models import Extraction
+from dangjian.ledger import door
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.mark.usefixtures("media")
+def test_the_demo_has_a_speech_handed_down_and_one_in_review(db):
+    ctx = demo.DemoContext(scale="tiny", seed=2026, rng=random.Random(2026), out=lambda s: None)
+    for _key, build in demo.contributors():
+        build(ctx)
+    handed = Extraction.objects.get(status=Extraction.Status.HANDED_DOWN)
+    review = Extraction.objects.get(status=Extraction.Status.REVIEW)
+    admin = ctx.data["users"]["county_admin"]
+    items = list(door.items_of_source(handed, admin))
+    assert len(items) >= 4 and {i.org.kind for i in items} >= {"township"}
+    assert handed.drafts.filter(dropped=True, kind="problem").exists()
+    drafts = review.drafts.all()
+    assert drafts.filter(kind="problem").exists() and drafts.filter(kind="task").exists()
+    assert any(d.deadline_vague for d in drafts) and any(d.long_term for d in drafts)
+    assert any(d.recurrence == "每月" for d in drafts)
+    assert review.drafts.filter(orgs__kind="township").exists()

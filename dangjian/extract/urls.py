@@ -1,0 +1,3 @@
+"""URLs of the extraction app (the views keep their own list)."""
+
+from .views import urlpatterns  # noqa: F401
