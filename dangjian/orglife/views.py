@@ -133,7 +133,9 @@ def meeting_create(request):
 @require_GET
 def meeting_detail(request, pk):
     meeting = get_for_user(Meeting.objects.select_related("org", "recorded_by"), request.user, pk=pk)
-    attendance = list(meeting.attendance.select_related("person").order_by("presence", "person__name_pinyin"))
+    # Members since moved to an organisation the viewer may not see are counted, not named.
+    rows = meeting.attendance.select_related("person").order_by("presence", "person__name_pinyin")
+    attendance = list(rows.filter(person__in=Person.objects.visible_to(request.user).values("pk")))
     return render(
         request,
         "orglife/meeting_detail.html",
