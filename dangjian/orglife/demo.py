@@ -1,0 +1,152 @@
+"""The organisational-life part of the demo county: three months of 三会一课 in the first township's villages
+(some branches falling behind), a planned meeting, monthly reports in every state, an evaluation and training."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from dangjian.core.demo import DemoContext
+
+from . import selectors, services
+from .models import Grade, MeetingKind, Presence
+from .services import Mark
+
+TOPICS = {
+    MeetingKind.COMMITTEE: ["研究本月党建重点工作", "讨论发展党员人选", "部署人居环境整治"],
+    MeetingKind.THEME_DAY: ["重温入党誓词", "志愿服务进农户", "学习党章党规"],
+    MeetingKind.GENERAL_MEETING: ["通报季度党建工作", "评议党员先锋作用"],
+    MeetingKind.LESSON: ["学习贯彻党的二十届三中全会精神", "乡村振兴与基层治理"],
+}
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=hour))
+
+
+def _held(ctx, org, actor, kind, day, hour=9):
+    expected = selectors.expected_on(org, kind, day)
+    if not expected:
+        return None
+    marks = {}
+    for e in expected:
+        roll = ctx.rng.random()
+        if roll < 0.08:
+            marks[e.person.pk] = Mark(Presence.LEAVE, ctx.rng.choice(["外出务工", "生病住院", "家中有事"]))
+        elif roll < 0.12:
+            marks[e.person.pk] = Mark(Presence.ABSENT, "未说明原因，已谈话提醒")
+        else:
+            marks[e.person.pk] = Mark(Presence.PRESENT)
+    extra = (
+        {"lecturer": "支部书记", "lesson_title": ctx.rng.choice(TOPICS[kind])}
+        if kind == MeetingKind.LESSON
+        else {}
+    )
+    return services.meeting_register(
+        org=org,
+        actor=actor,
+        kind=kind,
+        starts_at=_at(day, hour),
+        topic=ctx.rng.choice(TOPICS[kind]),
+        place="村党群服务中心",
+        chair="支部书记",
+        recorder="组织委员",
+        marks=marks,
+        **extra,
+    )
+
+
+def _month_start(day: date, back: int) -> date:
+    first = day.replace(day=1)
+    for _ in range(back):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return first
+
+
+def build(ctx: DemoContext) -> None:
+    """Meetings, reports, an evaluation and training for the villages of the first township."""
+    users = ctx.data["users"]
+    admin, secretary, township = users["admin"], users["village_a1"], users["township_a"]
+    today = min(ctx.data.get("reference_day") or timezone.localdate(), timezone.localdate())
+    gaokeng = ctx.data["gaokeng"]
+    villages = [v for v in ctx.data["villages"] if v.path.startswith(gaokeng.path)][:12]
+    meetings = 0
+    for i, village in enumerate(villages):
+        diligent = i % 4 != 3  # every fourth branch falls behind: no committee meeting, no party lesson
+        for back in (3, 2, 1):
+            first = _month_start(today, back)
+            kinds = [MeetingKind.THEME_DAY] + ([MeetingKind.COMMITTEE] if diligent else [])
+            if first.month in (3, 6, 9, 12) or back == 1:
+                kinds += [MeetingKind.GENERAL_MEETING] + ([MeetingKind.LESSON] if diligent else [])
+            for j, kind in enumerate(kinds):
+                meetings += bool(_held(ctx, village, admin, kind, first + timedelta(days=4 + 3 * j), 9 + j))
+    home = ctx.data["gaokeng_village"]
+    services.meeting_register(
+        org=home,
+        actor=secretary,
+        kind=MeetingKind.LESSON,
+        starts_at=_at(timezone.localdate() + timedelta(days=6), 15),
+        topic="书记讲党课：传承红色基因",
+        place="村党群服务中心",
+        lecturer="支部书记",
+        planned=True,
+    )
+    # Monthly reports of last month in every state.
+    month = _month_start(today, 1)
+    reports = {}
+    for state, village in zip(
+        ("approved", "returned", "submitted", "draft"),
+        [home, *[v for v in ctx.data["villages"] if v.pk != home.pk][:3]],
+        strict=False,
+    ):
+        report = services.report_compile(org=village, month=month, actor=admin, today=today)
+        reports[state] = report
+        if state == "draft":
+            continue
+        submitter = secretary if village.pk == home.pk else admin
+        services.report_submit(
+            report=report, actor=submitter, remarks="本月按计划开展组织生活。", today=today
+        )
+        if state == "approved":
+            services.report_review(report=report, actor=township, approve=True, opinion="")
+        elif state == "returned":
+            services.report_review(
+                report=report, actor=township, approve=False, opinion="党课记录不完整，请补充后重新报送。"
+            )
+    # Democratic evaluation of last year in the home branch.
+    year = today.year - 1
+    roster = selectors.roster_on(home, date(year, 12, 31))
+    excellent = 0
+    for n, entry in enumerate(roster):
+        grade = Grade.QUALIFIED
+        if n % 6 == 0 and excellent + 1 <= len(roster) // 5:
+            grade, excellent = Grade.EXCELLENT, excellent + 1
+        elif n == len(roster) - 1 and len(roster) > 5:
+            grade = Grade.BASIC
+        services.evaluation_record(
+            org=home,
+            actor=admin,
+            year=year,
+            person=entry.person,
+            grade=grade,
+            poll_qualified=len(roster) - 1,
+            today=today,
+        )
+    # Training: a county winter-spring course and the township's rotation.
+    course = services.course_create(
+        org=gaokeng,
+        actor=admin,
+        title="农村党员冬春训",
+        kind="winter_spring",
+        starts_on=date(today.year, 1, 10),
+        ends_on=date(today.year, 1, 14),
+        hours=Decimal("32"),
+        audience="全镇农村党员",
+    )
+    people = [e.person for e in selectors.roster_on(home, today)]
+    entries = [(p, Decimal("32") if k % 3 else Decimal("24")) for k, p in enumerate(people)]
+    if entries:
+        services.training_record(course=course, actor=admin, entries=entries)
+    ctx.out(f"  orglife: {meetings} meetings, {len(reports)} monthly reports, {len(roster)} evaluations")
