@@ -1,0 +1,329 @@
+"""Pages of organisational life: real form posts, refusals shown on the page, roll-ups, exports, pinned queries."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from dangjian.core import indicators
+from dangjian.core.indicators import Period
+
+from .. import selectors, services
+from ..periods import month_end
+from ..models import Attendance, Evaluation, Meeting, MeetingKind, MonthlyReport, TrainingRecord
+from .factories import held, staff_branch
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+YESTERDAY = TODAY - timedelta(days=1)
+LAST_MONTH = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+@pytest.fixture
+def branch(county):
+    return staff_branch(county.village_a1)
+
+
+def _meeting_post(org, people, **extra) -> dict:
+    data = {
+        "org": org.pk,
+        "kind": "committee",
+        "starts_at": f"{YESTERDAY.isoformat()}T19:30",
+        "topic": "研究发展党员",
+        "votes_for": "3",
+        "votes_against": "0",
+        "votes_abstain": "0",
+        "declared_passed": "on",
+    }
+    data.update({f"p_{p.pk}": "present" for p in people})
+    data.update(extra)
+    return data
+
+
+def test_the_secretary_registers_a_committee_meeting_with_attendance_and_a_vote(
+    client, county, personas, branch
+):
+    client.force_login(personas.village_a1)
+    step = client.get(
+        reverse("orglife:meeting_create"),
+        {"org": county.village_a1.pk, "kind": "committee", "starts_at": f"{YESTERDAY}T19:30"},
+    )
+    # The expected list is the committee on that day: three names, and the rest of the roster not.
+    assert [e.person.name for e, _m in step.context["rows"]] == [
+        p.name for p in sorted(branch[:3], key=lambda p: p.name_pinyin)
+    ]
+    response = client.post(reverse("orglife:meeting_create"), _meeting_post(county.village_a1, branch[:3]))
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "orglife:meeting_detail", args=[meeting.pk]
+    )
+    assert (meeting.expected, meeting.present, meeting.votes_for, meeting.declared_passed) == (3, 3, 3, True)
+    page = text(client.get(reverse("orglife:meeting_detail", args=[meeting.pk])))
+    assert "赞成 3、反对 0、弃权 0" in page and branch[0].name in page
+
+
+def test_a_refused_meeting_shows_the_chinese_reason_and_writes_nothing(client, county, personas, branch):
+    client.force_login(personas.village_a1)
+    outsider_data = _meeting_post(county.village_a1, branch[:3], votes_for="4")
+    response = client.post(reverse("orglife:meeting_create"), outsider_data)
+    assert response.status_code == 200
+    assert "表决票数（4）超过了到会有表决权的党员人数（3）" in text(response)
+    assert not Meeting.objects.exists() and not Attendance.objects.exists()
+
+
+def test_a_secretary_cannot_name_another_branch(client, county, personas, branch):
+    client.force_login(personas.village_a1)
+    response = client.post(reverse("orglife:meeting_create"), _meeting_post(county.village_a2, []))
+    assert response.status_code == 200 and not Meeting.objects.exists()
+
+
+def test_the_meeting_list_runs_a_fixed_number_of_queries(
+    client, county, personas, branch, django_assert_num_queries
+):
+    client.force_login(personas.county_admin)
+    for i in range(3):
+        held(
+            county.village_a1,
+            personas.county_admin,
+            MeetingKind.THEME_DAY,
+            day=YESTERDAY - timedelta(days=i),
+            people=branch,
+        )
+    client.get(reverse("orglife:meeting_list"))
+    with django_assert_num_queries(MEETING_LIST_QUERIES):
+        client.get(reverse("orglife:meeting_list"))
+    for i in range(3, 33):
+        held(
+            county.village_a1,
+            personas.county_admin,
+            MeetingKind.THEME_DAY,
+            day=YESTERDAY - timedelta(days=i),
+            people=branch,
+        )
+    with django_assert_num_queries(MEETING_LIST_QUERIES):
+        response = client.get(reverse("orglife:meeting_list"))
+    assert len(response.context["page"]) == 33
+
+
+MEETING_LIST_QUERIES = 9
+COMPLIANCE_QUERIES = 16
+
+
+def _county_with_meetings(county, personas, n_branches, *, more=False):
+    """A1 (unless ``more``) and new villages under A; each holds last month's theme day."""
+    from dangjian.orgs.tests.factories import make_org
+
+    first = 100 if more else 3
+    villages = ([] if more else [county.village_a1]) + [
+        make_org(county.township_a, f"中共A{i}村支部委员会", short_name=f"A{i}村党支部")
+        for i in range(first, first + n_branches - (0 if more else 1))
+    ]
+    for v in villages:
+        people = staff_branch(v, names=("一", "二", "三"), prefix=f"{v.pk}号")
+        held(
+            v, personas.county_admin, MeetingKind.THEME_DAY, day=LAST_MONTH + timedelta(days=2), people=people
+        )
+    return villages
+
+
+def test_the_compliance_roll_up_runs_the_same_queries_for_3_and_30_branches(
+    client, county, personas, django_assert_num_queries
+):
+    client.force_login(personas.county_admin)
+    _county_with_meetings(county, personas, 3)
+    url = reverse("orglife:compliance") + f"?org={county.township_a.pk}"
+    client.get(url)
+    with django_assert_num_queries(COMPLIANCE_QUERIES):
+        client.get(url)
+    _county_with_meetings(county, personas, 30, more=True)
+    with django_assert_num_queries(COMPLIANCE_QUERIES):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 2 + 2 + 30  # A1, A2 and the new villages
+
+
+def test_the_roll_up_counts_met_and_missed_periods_per_subtree(county, personas):
+    villages = _county_with_meetings(county, personas, 2)
+    rows = selectors.rollup(
+        [county.county, county.township_a, county.township_b], LAST_MONTH, month_end(LAST_MONTH)
+    )
+    by_org = {r.org.pk: r for r in rows}
+    a = by_org[county.township_a.pk]
+    # A1, A2 and the new village: theme day met twice (A1, new), missed once (A2); committee missed by all three.
+    assert a.branches == 3
+    assert a.missed["theme_day"] == 1 and a.missed["committee"] == 3
+    assert by_org[county.county.pk].branches == 4  # B1 too
+    assert by_org[county.township_b.pk].met == 0
+    assert len(villages) == 2
+
+
+def test_the_indicator_reads_the_same_roll_up(county, personas):
+    _county_with_meetings(county, personas, 1)
+    period = Period.month(LAST_MONTH.year, LAST_MONTH.month)
+    values = indicators.compute(
+        "orglife.meeting_completion_rate", [county.village_a1, county.village_a2], period
+    )
+    rules_due = len(selectors.compliance([county.village_a1], period.start, period.end)[county.village_a1.pk])
+    met = sum(
+        d.met
+        for d in selectors.compliance([county.village_a1], period.start, period.end)[county.village_a1.pk]
+    )
+    assert values[county.village_a1.pk] == round(100.0 * met / rules_due, 1) and met == 1
+    assert values[county.village_a2.pk] == 0.0
+
+
+def test_the_training_coverage_indicator_counts_members_reaching_the_target(county, personas, branch):
+    course = services.course_create(
+        org=county.township_a,
+        actor=personas.township_a,
+        title="轮训",
+        kind="rotation",
+        starts_on=date(TODAY.year, 1, 2),
+        ends_on=date(TODAY.year, 1, 6),
+        hours=Decimal("40"),
+    )
+    services.training_record(course=course, actor=personas.township_a, entries=[(branch[0], Decimal("40"))])
+    values = indicators.compute(
+        "orglife.training_coverage_rate",
+        [county.village_a1, county.township_a, county.township_b],
+        Period.year(TODAY.year),
+    )
+    assert values[county.village_a1.pk] == 20.0 and values[county.township_a.pk] == 20.0
+    assert values[county.township_b.pk] is None  # no members: no figure
+
+
+def test_the_report_journey_through_the_pages(client, county, personas, branch):
+    held(
+        county.village_a1,
+        personas.village_a1,
+        MeetingKind.THEME_DAY,
+        day=LAST_MONTH + timedelta(days=5),
+        people=branch,
+    )
+    client.force_login(personas.village_a1)
+    client.post(
+        reverse("orglife:report_compile"), {"org": county.village_a1.pk, "month": LAST_MONTH.isoformat()}
+    )
+    report = MonthlyReport.objects.get()
+    client.post(reverse("orglife:report_submit", args=[report.pk]), {"remarks": "按时开展"})
+    again = client.post(reverse("orglife:report_submit", args=[report.pk]), {"remarks": "再次"}, follow=True)
+    assert "该月报已提交，不能重复报送" in text(again)
+    client.force_login(personas.township_a)
+    detail = client.get(reverse("orglife:report_detail", args=[report.pk]))
+    assert detail.context["can_review"] and "按时开展" in text(detail)
+    client.post(
+        reverse("orglife:report_review", args=[report.pk]), {"decision": "return", "opinion": "补充党课记录"}
+    )
+    report.refresh_from_db()
+    assert report.status == "returned" and report.opinion == "补充党课记录"
+    client.force_login(personas.village_a1)
+    client.post(reverse("orglife:report_submit", args=[report.pk]), {"remarks": "已补充"})
+    client.force_login(personas.township_a)
+    client.post(reverse("orglife:report_review", args=[report.pk]), {"decision": "approve", "opinion": ""})
+    report.refresh_from_db()
+    assert report.status == "approved"
+    # Missed rules become ledger items in one action, at the township's side.
+    client.post(
+        reverse("orglife:report_items", args=[report.pk]),
+        {"deadline": (TODAY + timedelta(days=30)).isoformat()},
+    )
+    from dangjian.ledger import door
+
+    titles = [i.title for i in door.items_of_source(report, personas.township_a)]
+    assert any("支委会未按期开展" in t for t in titles)
+
+
+def test_the_secretary_cannot_review_her_own_branch(client, county, personas):
+    report = services.report_compile(org=county.village_a1, month=LAST_MONTH, actor=personas.village_a1)
+    services.report_submit(report=report, actor=personas.village_a1)
+    client.force_login(personas.village_a1)
+    response = client.post(
+        reverse("orglife:report_review", args=[report.pk]), {"decision": "approve", "opinion": ""}
+    )
+    assert response.status_code == 403
+    assert MonthlyReport.objects.get().status == "submitted"
+
+
+def test_the_meeting_ledger_exports_in_the_users_scope(client, county, personas, branch):
+    held(county.village_a1, personas.county_admin, people=branch, topic="甲村会议")
+    people_b = staff_branch(county.village_b1, names=("乙一", "乙二", "乙三"))
+    held(county.village_b1, personas.county_admin, people=people_b, topic="乙村会议")
+    client.force_login(personas.township_a)
+    response = client.get(reverse("orglife:meeting_export"), {"year": YESTERDAY.year})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0][0] == "组织" and [r[7] for r in rows[1:]] == ["甲村会议"]
+
+
+def test_the_evaluation_page_grades_a_member_and_refuses_over_the_limit(client, county, personas, branch):
+    client.force_login(personas.village_a1)
+    url = reverse("orglife:evaluation_list") + f"?org={county.village_a1.pk}&year={TODAY.year}"
+    data = {
+        "org": county.village_a1.pk,
+        "year": TODAY.year,
+        "grade": "excellent",
+        "poll_excellent": 3,
+        "poll_qualified": 2,
+        "poll_basic": 0,
+        "poll_unqualified": 0,
+    }
+    response = client.post(url, {**data, "person": branch[0].pk})
+    assert response.status_code == 302 and Evaluation.objects.get().person == branch[0]
+    # Five members: 20 % allows one excellent grade.
+    response = client.post(url, {**data, "person": branch[1].pk})
+    assert response.status_code == 200 and "本支部 5 名党员最多 1 名，已评定 1 名" in text(response)
+    assert Evaluation.objects.count() == 1
+    page = client.get(url)
+    assert branch[0] not in page.context["roster"] and branch[1] in page.context["roster"]
+
+
+def test_the_coverage_page_lists_who_is_missing(client, county, personas, branch):
+    client.force_login(personas.village_a1)
+    response = client.get(
+        reverse("orglife:training_coverage"), {"org": county.village_a1.pk, "year": TODAY.year}
+    )
+    assert "5 名党员中 0 名达到 32.0 学时" in text(response)
+    assert len(response.context["result"]["missing"]) == 5
+
+
+def test_the_course_page_records_hours_for_a_branch(client, county, personas, branch):
+    course = services.course_create(
+        org=county.township_a,
+        actor=personas.township_a,
+        title="专题讲座",
+        kind="lecture",
+        starts_on=YESTERDAY,
+        ends_on=YESTERDAY,
+        hours=Decimal("3"),
+    )
+    client.force_login(personas.township_a)
+    page = client.get(reverse("orglife:course_detail", args=[course.pk]), {"branch": county.village_a1.pk})
+    assert len(page.context["candidates"]) == 5
+    client.post(
+        reverse("orglife:course_detail", args=[course.pk]),
+        {f"h_{branch[0].pk}": "3", f"h_{branch[1].pk}": "4"},
+    )
+    assert not TrainingRecord.objects.exists()  # 4 > 3 hours: all or none
+    client.post(
+        reverse("orglife:course_detail", args=[course.pk]),
+        {f"h_{branch[0].pk}": "3", f"h_{branch[1].pk}": "2.5"},
+    )
+    assert TrainingRecord.objects.count() == 2
+
+
+def test_the_organisation_page_shows_the_panel(client, county, personas, branch):
+    held(county.village_a1, personas.county_admin, people=branch, topic="面板会议")
+    client.force_login(personas.township_a)
+    page = text(client.get(reverse("orgs:org_detail", args=[county.village_a1.pk])))
+    assert 'data-testid="orglife-panel"' in page and "面板会议" in page
+    client.force_login(personas.member)
+    page = text(client.get(reverse("orgs:org_detail", args=[county.village_a1.pk])))
+    assert "面板会议" not in page
