@@ -15,8 +15,8 @@ from dangjian.core import indicators
 from dangjian.core.indicators import Period
 
 from .. import selectors, services
-from ..periods import month_end
 from ..models import Attendance, Evaluation, Meeting, MeetingKind, MonthlyReport, TrainingRecord
+from ..periods import month_end
 from .factories import held, staff_branch
 
 pytestmark = pytest.mark.django_db
