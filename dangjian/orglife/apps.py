@@ -15,6 +15,7 @@ class OrglifeConfig(ModuleConfig):
     verbose_name = _("Organisational life")
 
     url_prefix = "orglife/"
+    api = "dangjian.orglife.api.register"
     nav = (
         NavEntry(
             key="orglife",

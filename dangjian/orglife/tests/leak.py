@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from dangjian.core.tests.leakwalk import create, detail, export, page, write
+from dangjian.core.tests.leakwalk import api_action, api_detail, api_list, create, detail, export, page, write
 
 VILLAGES = ("village_a1", "village_a2", "village_b1")
 
@@ -147,8 +147,14 @@ def _training(world, key):
     return record, [title]
 
 
+def _attendance(world, key):
+    row = world.get("meeting", key).attendance.order_by("pk").first()
+    return (row, []) if row is not None else None
+
+
 OBJECTS = {
     "meeting": _meeting,
+    "attendance": _attendance,
     "planned_meeting": _planned,
     "report": _report,
     "draft_report": _draft_report,
@@ -256,4 +262,15 @@ ROUTES = {
     "orglife:training_coverage": page(outside_query={"org": "org"}),
     "orglife:training_export": export("training"),
     "orglife:person_training": detail("person"),
+    "orglife-meeting-list": api_list("meeting"),
+    "orglife-meeting-detail": api_detail(("meeting", "planned_meeting")),
+    "orglife-attendance-list": api_list("person"),
+    "orglife-attendance-detail": api_detail("attendance"),
+    "orglife-report-list": api_list("report"),
+    "orglife-report-detail": api_detail(("report", "draft_report", "approved_report")),
+    "orglife-report-move": api_action("report", lambda w, r, k: {"to": "returned", "note": "接口退回"}),
+    "orglife-course-list": api_list("course"),
+    "orglife-course-detail": api_detail("course"),
+    "orglife-training-list": api_list("training"),
+    "orglife-training-detail": api_detail("training"),
 }
