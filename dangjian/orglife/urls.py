@@ -2,7 +2,10 @@
 
 from django.urls import path
 
+from dangjian.core.imports import ImportConfirmView, ImportTemplateView, ImportUploadView
+
 from . import views
+from .imports import SIGN_IN
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting_list"),
@@ -25,6 +28,11 @@ urlpatterns = [
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
     path("training/", views.course_list, name="course_list"),
     path("training/<int:pk>/", views.course_detail, name="course_detail"),
+    path("training/<int:pk>/import/", ImportUploadView.as_view(spec=SIGN_IN), name="signin_upload"),
+    path("training/<int:pk>/import/confirm/", ImportConfirmView.as_view(spec=SIGN_IN), name="signin_confirm"),
+    path(
+        "training/<int:pk>/import/template/", ImportTemplateView.as_view(spec=SIGN_IN), name="signin_template"
+    ),
     path("training/coverage/", views.training_coverage, name="training_coverage"),
     path("training/export/", views.training_export, name="training_export"),
     path("training/person/<int:pk>/", views.person_training, name="person_training"),

@@ -7,7 +7,17 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from dangjian.core.tests.leakwalk import api_action, api_detail, api_list, create, detail, export, page, write
+from dangjian.core.tests.leakwalk import (
+    api_action,
+    api_detail,
+    api_list,
+    create,
+    detail,
+    export,
+    page,
+    session_holds,
+    write,
+)
 
 VILLAGES = ("village_a1", "village_a2", "village_b1")
 
@@ -231,6 +241,32 @@ def _rule(world, org, key) -> dict:
     return {"rule": rule.pk, "period": "month", "times": 2, "active": "on"}
 
 
+def signin_file(people_hours) -> dict:
+    """A sign-in sheet (the template's columns) naming ``(person, hours)`` rows, as an upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["姓名", "身份证号", "学时"])
+    for person, hours in people_hours:
+        book.active.append([person.name, "", hours])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return {"file": SimpleUploadedFile("签到表.xlsx", buffer.getvalue())}
+
+
+def _signin(world, course, key) -> dict:
+    return signin_file([(world.get("person", key), 2)])
+
+
+def _upload_signin(client, world, course, key) -> None:
+    from django.urls import reverse
+
+    client.post(reverse("orglife:signin_upload", args=[course.pk]), _signin(world, course, key))
+
+
 def _refreshed(response, client) -> bool:
     """Compiling again writes the same figures when nothing changed: the redirect to the report says it ran."""
     return response.status_code == 302 and "/orglife/reports/" in response.get("Location", "")
@@ -259,6 +295,9 @@ ROUTES = {
     "orglife:evaluation_detail": detail("evaluation"),
     "orglife:course_list": create("org", _new_course, obj=("org", "course")),
     "orglife:course_detail": write("course", _hours),
+    "orglife:signin_upload": write("course", _signin, accepted=session_holds("import_pending")),
+    "orglife:signin_confirm": write("course", lambda w, c, k: {}, prepare=_upload_signin),
+    "orglife:signin_template": detail("course"),
     "orglife:training_coverage": page(outside_query={"org": "org"}),
     "orglife:training_export": export("training"),
     "orglife:person_training": detail("person"),
