@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.attachments import MultipleFileField
 from dangjian.orgs.forms import DateInput, TablerFormMixin
 from dangjian.orgs.models import Organisation
 
@@ -58,6 +59,7 @@ class MeetingForm(TablerFormMixin, forms.Form):
         required=False,
         help_text=_("Names, separated by 、"),
     )
+    files = MultipleFileField(label=_("Minutes and photos"), required=False)
 
     def __init__(self, *args, user, with_org=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.core import params, scoping, workflow
+from dangjian.core import attachments, params, scoping, workflow
 from dangjian.core.caps import Cap
 from dangjian.core.exports import enumerate_names
 from dangjian.ledger import door
@@ -225,9 +225,10 @@ def meeting_register(
     marks: dict[int, Mark] | None = None,
     votes: tuple = (None, None, None),
     declared_passed: bool | None = None,
+    files=(),
     **fields,
 ) -> Meeting:
-    """Register a meeting: planned ahead (time, place, topic), or held with minutes and attendance."""
+    """Register a meeting: planned ahead (time, place, topic), or held with minutes, attendance and files."""
     scoping.ensure_can(actor, RECORD, org)
     _check_time(starts_at=starts_at, planned=planned)
     _check_duplicate(org=org, kind=kind, starts_at=starts_at)
@@ -242,12 +243,16 @@ def meeting_register(
             recorded_by=actor,
             **{**values, "topic": topic},
         )
+        if files:
+            attachments.attach(owner=meeting, files=files, actor=actor, purpose="minutes")
         return meeting
     values, rows = _minutes(kind, {**fields, "topic": topic}, marks or {}, org, day, votes, declared_passed)
     meeting = Meeting.objects.create(
         org=org, kind=kind, status=Meeting.Status.HELD, starts_at=starts_at, recorded_by=actor, **values
     )
     _write_attendance(meeting, rows)
+    if files:
+        attachments.attach(owner=meeting, files=files, actor=actor, purpose="minutes")
     return meeting
 
 
@@ -261,9 +266,10 @@ def meeting_hold(
     marks: dict[int, Mark],
     votes: tuple = (None, None, None),
     declared_passed: bool | None = None,
+    files=(),
     **fields,
 ) -> Meeting:
-    """Register a planned meeting as held, with its minutes and attendance."""
+    """Register a planned meeting as held, with its minutes, attendance and files."""
     _check_time(starts_at=starts_at, planned=False)
     _check_duplicate(org=meeting.org, kind=meeting.kind, starts_at=starts_at, exclude_pk=meeting.pk)
     day = timezone.localtime(starts_at).date()
@@ -273,6 +279,8 @@ def meeting_hold(
     values.update(starts_at=starts_at, topic=topic)
     meeting = workflow.transition(obj=meeting, to=Meeting.Status.HELD, actor=actor, fields=values)
     _write_attendance(meeting, rows)
+    if files:
+        attachments.attach(owner=meeting, files=files, actor=actor, purpose="minutes")
     return meeting
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core import audit, scoping, workflow
+from dangjian.core import attachments, audit, scoping, workflow
 from dangjian.core.caps import Cap
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import add_service_error
@@ -105,7 +105,7 @@ def _posted_day(form, fallback=None):
 def meeting_create(request):
     """Register a meeting: pick the organisation, kind and time; then mark the expected list and the minutes."""
     data = request.POST if request.method == "POST" else (request.GET if "org" in request.GET else None)
-    form = forms.MeetingForm(data, user=request.user)
+    form = forms.MeetingForm(data, request.FILES or None, user=request.user)
     org = kind = day = None
     if data is not None:
         org_pk = data.get("org")
@@ -142,6 +142,7 @@ def meeting_detail(request, pk):
         {
             "meeting": meeting,
             "attendance": attendance,
+            "files": attachments.for_owner(meeting, request.user),
             "timeline": audit.timeline(meeting, viewer=request.user),
             "can_hold": meeting.status == Meeting.Status.PLANNED
             and scoping.can(request.user, RECORD, meeting),
@@ -159,7 +160,9 @@ def meeting_hold(request, pk):
         f: getattr(meeting, f) for f in ("kind", "place", "chair", "topic", "lecturer", "lesson_title")
     }
     initial["starts_at"] = timezone.localtime(meeting.starts_at)
-    form = forms.MeetingForm(request.POST or None, initial=initial, user=request.user, with_org=False)
+    form = forms.MeetingForm(
+        request.POST or None, request.FILES or None, initial=initial, user=request.user, with_org=False
+    )
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
         kwargs.pop("kind", None)

@@ -62,14 +62,20 @@ def test_the_secretary_registers_a_committee_meeting_with_attendance_and_a_vote(
     assert [e.person.name for e, _m in step.context["rows"]] == [
         p.name for p in sorted(branch[:3], key=lambda p: p.name_pinyin)
     ]
-    response = client.post(reverse("orglife:meeting_create"), _meeting_post(county.village_a1, branch[:3]))
+    from dangjian.core.tests.files import upload
+
+    data = _meeting_post(county.village_a1, branch[:3]) | {"files": [upload("会议照片.png")]}
+    response = client.post(reverse("orglife:meeting_create"), data)
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
         "orglife:meeting_detail", args=[meeting.pk]
     )
     assert (meeting.expected, meeting.present, meeting.votes_for, meeting.declared_passed) == (3, 3, 3, True)
     page = text(client.get(reverse("orglife:meeting_detail", args=[meeting.pk])))
-    assert "赞成 3、反对 0、弃权 0" in page and branch[0].name in page
+    from dangjian.core.models import Attachment
+
+    assert Attachment.objects.count() == 1, list(Attachment.objects.values())
+    assert "赞成 3、反对 0、弃权 0" in page and branch[0].name in page and "会议照片.png" in page
 
 
 def test_a_refused_meeting_shows_the_chinese_reason_and_writes_nothing(client, county, personas, branch):
