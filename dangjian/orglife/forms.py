@@ -11,7 +11,16 @@ from dangjian.orgs.forms import DateInput, TablerFormMixin
 from dangjian.orgs.models import Organisation
 
 from .apps import RECORD
-from .models import CourseKind, FrequencyRule, Grade, Handling, MeetingKind, PeriodKind, Presence
+from .models import (
+    CourseKind,
+    CoverageTarget,
+    FrequencyRule,
+    Grade,
+    Handling,
+    MeetingKind,
+    PeriodKind,
+    Presence,
+)
 from .services import Mark
 
 
@@ -162,4 +171,14 @@ class RuleForm(TablerFormMixin, forms.Form):
     rule = forms.ModelChoiceField(queryset=FrequencyRule.objects.all(), widget=forms.HiddenInput)
     period = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices)
     times = forms.IntegerField(label=_("Times per period"), min_value=0, max_value=31)
+    active = forms.BooleanField(label=_("Checked"), required=False)
+
+
+class TargetForm(TablerFormMixin, forms.Form):
+    target = forms.ModelChoiceField(queryset=CoverageTarget.objects.all(), widget=forms.HiddenInput)
+    min_courses = forms.IntegerField(label=_("Courses at least"), min_value=0, max_value=50)
+    min_hours = forms.DecimalField(label=_("Hours at least"), min_value=0, max_digits=5, decimal_places=1)
+    course_kinds = forms.MultipleChoiceField(
+        label=_("Kinds of course that count"), choices=CourseKind.choices, required=False
+    )
     active = forms.BooleanField(label=_("Checked"), required=False)

@@ -64,8 +64,8 @@ TRAINING_COVERAGE_RATE = register(
         key="orglife.training_coverage_rate",
         label=_("Training coverage"),
         description=_(
-            "Share of the party members on the roll whose training hours in the period reach the yearly target "
-            "(rule parameter, 32 hours by default), pro rata for periods shorter than a year."
+            "Share of the party members on the roll whose training hours in the period reach the yearly hours of the "
+            "“every party member” training target (32 by default), pro rata for periods shorter than a year."
         ),
         unit=_("%"),
         module="orglife",

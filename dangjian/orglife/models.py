@@ -335,3 +335,40 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.course} {self.hours}"
+
+
+class Audience(models.TextChoices):
+    MEMBERS = "members", _("Every party member")
+    SECRETARIES = "secretaries", _("Branch secretaries")
+    VILLAGE_CADRES = "village_cadres", _("Village and community cadres")
+    AGENCY_MEMBERS = "agency_members", _("Members in party and government agencies")
+
+
+class CoverageTarget(models.Model):
+    """A yearly training target for one audience (e.g. every branch secretary one concentrated training a year).
+
+    A person reaches it with at least ``min_courses`` courses (of ``course_kinds`` when given) and at least
+    ``min_hours`` hours in the year. The active "every party member" row with hours is the members' yearly
+    hours target the coverage indicator uses.
+    """
+
+    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
+    label = models.CharField(_("target"), max_length=120)
+    min_courses = models.PositiveSmallIntegerField(_("courses at least"), default=0)
+    min_hours = models.DecimalField(_("hours at least"), max_digits=5, decimal_places=1, default=0)
+    course_kinds = models.CharField(
+        _("kinds of course that count"), max_length=200, blank=True, help_text=_("Empty: every kind.")
+    )
+    active = models.BooleanField(_("checked"), default=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("training coverage target")
+        verbose_name_plural = _("training coverage targets")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def kinds(self) -> list[str]:
+        return [k for k in self.course_kinds.split(",") if k]

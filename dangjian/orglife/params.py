@@ -1,5 +1,5 @@
 """Rules of organisational life (DOMAIN.md §2) that vary locally; the meeting frequencies are a table
-(``FrequencyRule``), the rest are rule parameters."""
+(``FrequencyRule``), the training targets too (``CoverageTarget``); the rest are rule parameters."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -19,9 +19,4 @@ EXCELLENT_MAX_PERCENT = declare(
     "orglife.excellent_max_percent",
     20,
     _("Most members graded excellent in a democratic evaluation (percent of those evaluated)"),
-)
-MEMBER_HOURS_PER_YEAR = declare(
-    "orglife.member_hours_per_year",
-    32,
-    _("Training hours every party member should reach in a year"),
 )

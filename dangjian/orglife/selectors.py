@@ -20,13 +20,23 @@ from dangjian.orgs.models import (
     Organisation,
     Person,
     Post,
+    PostKind,
+    Sector,
     Standing,
     Transfer,
 )
 
 from . import params as orglife_params
 from . import periods
-from .models import FrequencyRule, Meeting, MeetingKind, MonthlyReport, TrainingRecord
+from .models import (
+    Audience,
+    CoverageTarget,
+    FrequencyRule,
+    Meeting,
+    MeetingKind,
+    MonthlyReport,
+    TrainingRecord,
+)
 from .periods import Due, State
 
 BRANCH_KIND_VALUES = [str(k) for k in BRANCH_KINDS]
@@ -297,11 +307,80 @@ def reports_for(user, month: date):
 # --------------------------------------------------------------------------- training
 
 
+def members_yearly_hours() -> Decimal:
+    """The members' yearly hours: the active "every party member" target with hours (0 without one)."""
+    target = (
+        CoverageTarget.objects.filter(audience=Audience.MEMBERS, active=True, min_hours__gt=0)
+        .order_by("pk")
+        .first()
+    )
+    return target.min_hours if target else Decimal("0")
+
+
 def hours_target(start: date, end: date) -> Decimal:
     """The hours a member should reach over a span: the yearly target, pro rata by whole months."""
     months = (end.year - start.year) * 12 + end.month - start.month + 1
-    yearly = Decimal(params.get(orglife_params.MEMBER_HOURS_PER_YEAR.key))
-    return (yearly * min(months, 12) / 12).quantize(Decimal("0.1"))
+    return (members_yearly_hours() * min(months, 12) / 12).quantize(Decimal("0.1"))
+
+
+def audience_people(audience: str, org: Organisation, day: date):
+    """The people a target speaks of, in ``org``'s subtree on ``day`` (current roll and posts)."""
+    in_subtree = Person.objects.current().filter(org__path__subtree=org.path)
+    if audience == Audience.MEMBERS:
+        return in_subtree.exclude(category=MemberCategory.NON_MEMBER)
+    if audience == Audience.AGENCY_MEMBERS:
+        return in_subtree.exclude(category=MemberCategory.NON_MEMBER).filter(org__sector=Sector.AGENCY)
+    posts = Post.objects.current(day).filter(org__path__subtree=org.path)
+    if audience == Audience.SECRETARIES:
+        posts = posts.filter(kind=PostKind.SECRETARY, org__kind__in=BRANCH_KIND_VALUES)
+    else:
+        posts = posts.filter(org__sector__in=[Sector.RURAL, Sector.COMMUNITY])
+    return Person.objects.current().filter(pk__in=posts.values("person_id"))
+
+
+@dataclass
+class TargetCoverage:
+    target: CoverageTarget
+    people: list
+    reached: list
+    missing: list
+
+    @property
+    def rate(self) -> float | None:
+        return round(100.0 * len(self.reached) / len(self.people), 1) if self.people else None
+
+
+def target_coverage(user, org: Organisation, year: int) -> list[TargetCoverage]:
+    """Each active training target for ``org``'s subtree in ``year``: who is concerned, who reached it, who not.
+
+    One query per target (hours and course counts as subqueries), only people the user may see.
+    """
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    day = min(end, timezone.localdate())
+    result = []
+    for target in CoverageTarget.objects.filter(active=True).order_by("pk"):
+        records = TrainingRecord.objects.filter(person=OuterRef("pk"), on__range=(start, end))
+        if target.kinds:
+            records = records.filter(course__kind__in=target.kinds)
+        summed = records.order_by().values("person").annotate(h=Sum("hours"), n=Count("pk"))
+        people = list(
+            audience_people(target.audience, org, day)
+            .filter(pk__in=Person.objects.visible_to(user).values("pk"))
+            .select_related("org")
+            .annotate(
+                hours=Coalesce(
+                    Subquery(summed.values("h")[:1]),
+                    Value(Decimal("0")),
+                    output_field=DecimalField(max_digits=7, decimal_places=1),
+                ),
+                courses=Coalesce(Subquery(summed.values("n")[:1]), Value(0)),
+            )
+            .order_by("org__path", "name_pinyin", "pk")
+        )
+        ok = [p for p in people if p.hours >= target.min_hours and p.courses >= target.min_courses]
+        ids = {p.pk for p in ok}
+        result.append(TargetCoverage(target, people, ok, [p for p in people if p.pk not in ids]))
+    return result
 
 
 def hours_subquery(start: date, end: date):
@@ -316,22 +395,6 @@ def hours_subquery(start: date, end: date):
         Value(Decimal("0")),
         output_field=DecimalField(max_digits=7, decimal_places=1),
     )
-
-
-def coverage(user, org: Organisation, year: int):
-    """Each current member of ``org`` (the organisation itself) with their training hours in ``year``."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    target = hours_target(start, end)
-    people = list(
-        Person.objects.visible_to(user)
-        .members()
-        .filter(org=org)
-        .annotate(hours=hours_subquery(start, end))
-        .order_by("name_pinyin", "pk")
-    )
-    reached = [p for p in people if p.hours >= target]
-    missing = [p for p in people if p.hours < target]
-    return {"target": target, "people": people, "reached": reached, "missing": missing}
 
 
 def person_ledger(user, person: Person):

@@ -29,6 +29,7 @@ from .models import (
     Amendment,
     Attendance,
     Course,
+    CoverageTarget,
     Evaluation,
     FrequencyRule,
     Grade,
@@ -295,6 +296,25 @@ def rule_update(*, rule: FrequencyRule, actor, period: str, times: int, active: 
     rule.period, rule.times, rule.active = period, times, active
     rule.save(update_fields=["period", "times", "active"])
     return rule
+
+
+def target_update(
+    *,
+    target: CoverageTarget,
+    actor,
+    min_courses: int,
+    min_hours: Decimal,
+    course_kinds: list[str],
+    active: bool,
+) -> CoverageTarget:
+    """Change one training target (administrators)."""
+    scoping.ensure_can(actor, Cap.ADMINISTER)
+    if not min_courses and not min_hours:
+        raise ValidationError(_("A target needs at least one course or some hours."), code="empty_target")
+    target.min_courses, target.min_hours, target.active = min_courses, min_hours, active
+    target.course_kinds = ",".join(course_kinds)
+    target.save(update_fields=["min_courses", "min_hours", "course_kinds", "active"])
+    return target
 
 
 # --------------------------------------------------------------------------- monthly reports

@@ -28,6 +28,8 @@ from . import columns, forms, selectors, services
 from .apps import RECORD
 from .models import (
     Course,
+    CourseKind,
+    CoverageTarget,
     Evaluation,
     FrequencyRule,
     Meeting,
@@ -270,6 +272,8 @@ def compliance_export(request):
 @login_required
 def rules(request):
     """The frequency table (DOMAIN.md §2): everybody may read it, administrators change a row."""
+    if request.method == "POST" and "target" in request.POST:
+        return _target_update(request)
     if request.method == "POST":
         if not scoping.can(request.user, Cap.ADMINISTER):
             raise PermissionDenied(_("You are not allowed to do this here."))
@@ -297,10 +301,29 @@ def rules(request):
         "orglife/rules.html",
         {
             "rules": rows,
+            "targets": list(CoverageTarget.objects.all()),
+            "course_kinds": CourseKind.choices,
             "can_edit": scoping.can(request.user, Cap.ADMINISTER),
             "periods": forms.PeriodKind.choices,
         },
     )
+
+
+def _target_update(request):
+    """One row of the training targets, changed by an administrator."""
+    if not scoping.can(request.user, Cap.ADMINISTER):
+        raise PermissionDenied(_("You are not allowed to do this here."))
+    form = forms.TargetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.target_update(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Target saved."))
+    else:
+        messages.error(request, _("Please correct the target."))
+    return redirect("orglife:rules")
 
 
 # --------------------------------------------------------------------------- monthly reports
@@ -645,11 +668,11 @@ def course_detail(request, pk):
 @login_required
 @require_GET
 def training_coverage(request):
-    """Per organisation and year: every member's training hours, who reached the target and who is missing."""
+    """Per organisation and year: each training target, who it concerns, who reached it and who is missing."""
     year = _year(request)
     org = _org_param(request)
-    result = selectors.coverage(request.user, org, year) if org is not None else None
-    return render(request, "orglife/coverage.html", {"year": year, "org": org, "result": result})
+    targets = selectors.target_coverage(request.user, org, year) if org is not None else []
+    return render(request, "orglife/coverage.html", {"year": year, "org": org, "targets": targets})
 
 
 @login_required

@@ -291,13 +291,27 @@ def test_the_evaluation_page_grades_a_member_and_refuses_over_the_limit(client, 
     assert branch[0] not in page.context["roster"] and branch[1] in page.context["roster"]
 
 
-def test_the_coverage_page_lists_who_is_missing(client, county, personas, branch):
-    client.force_login(personas.village_a1)
-    response = client.get(
-        reverse("orglife:training_coverage"), {"org": county.village_a1.pk, "year": TODAY.year}
+def test_the_coverage_page_lists_who_is_missing_for_each_target(client, county, personas, branch):
+    course = services.course_create(
+        org=county.township_a,
+        actor=personas.township_a,
+        title="书记轮训",
+        kind="rotation",
+        starts_on=date(TODAY.year, 1, 2),
+        ends_on=date(TODAY.year, 1, 6),
+        hours=Decimal("40"),
     )
-    assert "5 名党员中 0 名达到 32.0 学时" in text(response)
-    assert len(response.context["result"]["missing"]) == 5
+    services.training_record(course=course, actor=personas.township_a, entries=[(branch[0], Decimal("40"))])
+    client.force_login(personas.township_a)
+    response = client.get(
+        reverse("orglife:training_coverage"), {"org": county.township_a.pk, "year": TODAY.year}
+    )
+    by_label = {c.target.label: c for c in response.context["targets"]}
+    members = by_label["党员每年集中学习培训不少于32学时"]
+    assert [p.name for p in members.reached] == [branch[0].name] and len(members.missing) == 4
+    secretaries = by_label["党组织书记每年至少参加1次集中培训"]
+    assert [p.name for p in secretaries.people] == [branch[0].name] and secretaries.rate == 100.0
+    assert "5 人中 1 人达标" in text(response)
 
 
 def test_the_course_page_records_hours_for_a_branch(client, county, personas, branch):

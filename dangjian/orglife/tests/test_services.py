@@ -436,10 +436,67 @@ def test_coverage_counts_members_reaching_the_yearly_hours(county, personas, bra
         actor=personas.township_a,
         entries=[(branch[0], Decimal("32")), (branch[1], Decimal("31.5"))],
     )
-    result = selectors.coverage(personas.township_a, county.village_a1, YESTERDAY.year)
-    assert result["target"] == Decimal("32.0")
-    assert [p.name for p in result["reached"]] == [branch[0].name]
-    assert len(result["missing"]) == 4
+    assert selectors.hours_target(date(YESTERDAY.year, 1, 1), date(YESTERDAY.year, 12, 31)) == Decimal("32.0")
+    members = selectors.target_coverage(personas.township_a, county.village_a1, YESTERDAY.year)[0]
+    assert members.target.audience == "members"
+    assert [p.name for p in members.reached] == [branch[0].name]
+    assert len(members.missing) == 4
+
+
+def _coverage(personas, county):
+    return selectors.target_coverage(personas.township_a, county.township_a, YESTERDAY.year)
+
+
+def test_a_target_counts_only_the_kinds_of_course_it_names(county, personas, branch):
+    from ..models import CoverageTarget
+
+    lecture = services.course_create(
+        org=county.township_a,
+        actor=personas.township_a,
+        title="专家讲座",
+        kind="lecture",
+        starts_on=date(YESTERDAY.year, 1, 5),
+        ends_on=date(YESTERDAY.year, 1, 5),
+        hours=Decimal("3"),
+    )
+    services.training_record(course=lecture, actor=personas.township_a, entries=[(branch[0], Decimal("3"))])
+    secretaries = CoverageTarget.objects.get(audience="secretaries")
+    by_target = {
+        c.target.pk: c
+        for c in selectors.target_coverage(personas.township_a, county.township_a, YESTERDAY.year)
+    }
+    assert [p.name for p in by_target[secretaries.pk].missing] == [branch[0].name]  # a lecture is no rotation
+    services.target_update(
+        target=secretaries,
+        actor=personas.admin,
+        min_courses=1,
+        min_hours=Decimal("0"),
+        course_kinds=[],
+        active=True,
+    )
+    by_target = {
+        c.target.pk: c
+        for c in selectors.target_coverage(personas.township_a, county.township_a, YESTERDAY.year)
+    }
+    assert [p.name for p in by_target[secretaries.pk].reached] == [branch[0].name]
+    with pytest.raises(ValidationError):
+        services.target_update(
+            target=secretaries,
+            actor=personas.admin,
+            min_courses=0,
+            min_hours=Decimal("0"),
+            course_kinds=[],
+            active=True,
+        )
+    with pytest.raises(PermissionDenied):
+        services.target_update(
+            target=secretaries,
+            actor=personas.county_admin,
+            min_courses=2,
+            min_hours=Decimal("0"),
+            course_kinds=[],
+            active=True,
+        )
 
 
 # ------------------------------------------------------------------ the daily warning
