@@ -117,7 +117,7 @@ def rules_by_org_kind() -> dict[str, dict[str, tuple[str, int]]]:
     return result
 
 
-def _aware(day: date, end: bool = False) -> datetime:
+def aware(day: date, end: bool = False) -> datetime:
     moment = time.max if end else time.min
     return timezone.make_aware(datetime.combine(day, moment))
 
@@ -128,7 +128,7 @@ def held_counts(org_ids, start: date, end: date) -> dict[int, dict[tuple[str, da
         Meeting.objects.filter(
             org_id__in=org_ids,
             status=Meeting.Status.HELD,
-            starts_at__range=(_aware(start), _aware(end, True)),
+            starts_at__range=(aware(start), aware(end, True)),
         )
         .annotate(month=TruncMonth("starts_at"))
         .order_by()
@@ -258,7 +258,7 @@ def report_figures(org: Organisation, month: date, *, today: date | None = None)
     start, end = month, periods.month_end(month)
     held = list(
         Meeting.objects.filter(
-            org=org, status=Meeting.Status.HELD, starts_at__range=(_aware(start), _aware(end, True))
+            org=org, status=Meeting.Status.HELD, starts_at__range=(aware(start), aware(end, True))
         ).order_by("starts_at")
     )
     by_kind = {str(k): 0 for k in MeetingKind.values}

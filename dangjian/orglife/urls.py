@@ -9,6 +9,7 @@ from .imports import SIGN_IN
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting_list"),
+    path("calendar/", views.meeting_calendar, name="meeting_calendar"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/hold/", views.meeting_hold, name="meeting_hold"),

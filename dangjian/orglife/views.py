@@ -24,7 +24,7 @@ from dangjian.core.scoping import get_for_user
 from dangjian.ledger import door
 from dangjian.orgs.models import Organisation, Person
 
-from . import columns, forms, selectors, services
+from . import columns, forms, periods, selectors, services
 from .apps import RECORD
 from .models import (
     Course,
@@ -84,6 +84,44 @@ def meeting_list(request):
             "status": status,
             "can_record": scoping.can(request.user, RECORD),
             "can_export": scoping.can(request.user, Cap.EXPORT),
+        },
+    )
+
+
+@login_required
+@require_GET
+def meeting_calendar(request):
+    """A month of meetings, planned and held, day by day (the plan ahead and what was done)."""
+    import calendar as pycalendar
+
+    month = _month(request, default_current=True)
+    end = periods.month_end(month)
+    org = _org_param(request)
+    qs = Meeting.objects.visible_to(request.user).filter(
+        starts_at__range=(selectors.aware(month), selectors.aware(end, True))
+    )
+    if org is not None:
+        qs = qs.filter(org__path__subtree=org.path)
+    by_day: dict[int, list] = {}
+    for m in qs.select_related("org").order_by("starts_at"):
+        by_day.setdefault(timezone.localtime(m.starts_at).day, []).append(m)
+    weeks = [
+        [(day, by_day.get(day, [])) if day else (None, []) for day in week]
+        for week in pycalendar.Calendar(firstweekday=0).monthdayscalendar(month.year, month.month)
+    ]
+    previous = (month - timezone.timedelta(days=1)).replace(day=1)
+    following = end + timezone.timedelta(days=1)
+    return render(
+        request,
+        "orglife/calendar.html",
+        {
+            "month": month,
+            "org": org,
+            "weeks": weeks,
+            "days": [(d, by_day[d]) for d in sorted(by_day)],
+            "previous": previous,
+            "following": following,
+            "today": timezone.localdate(),
         },
     )
 
@@ -329,12 +367,15 @@ def _target_update(request):
 # --------------------------------------------------------------------------- monthly reports
 
 
-def _month(request) -> date:
+def _month(request, *, default_current: bool = False) -> date:
+    """The month named ``YYYY-MM`` in the query; by default last month (or this month)."""
     text = request.GET.get("month", "")
     try:
         return date.fromisoformat(f"{text}-01")
     except ValueError:
         today = timezone.localdate()
+        if default_current:
+            return today.replace(day=1)
         return (today.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
 
 

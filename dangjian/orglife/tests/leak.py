@@ -274,6 +274,7 @@ def _refreshed(response, client) -> bool:
 
 ROUTES = {
     "orglife:meeting_list": page("meeting"),
+    "orglife:meeting_calendar": page("meeting", query={"month": _yesterday().strftime("%Y-%m")}),
     "orglife:meeting_create": create("org", _new_meeting, obj="org"),
     "orglife:meeting_detail": detail(("meeting", "planned_meeting")),
     "orglife:meeting_hold": write("planned_meeting", _hold),

@@ -347,3 +347,22 @@ def test_the_organisation_page_shows_the_panel(client, county, personas, branch)
     client.force_login(personas.member)
     page = text(client.get(reverse("orgs:org_detail", args=[county.village_a1.pk])))
     assert "面板会议" not in page
+
+
+def test_the_calendar_shows_planned_and_held_meetings_by_day(client, county, personas, branch):
+    later = TODAY + timedelta(days=3)
+    services.meeting_register(
+        org=county.village_a1,
+        actor=personas.village_a1,
+        kind="lesson",
+        starts_at=timezone.make_aware(timezone.datetime(later.year, later.month, later.day, 15)),
+        topic="计划中的党课",
+        planned=True,
+    )
+    client.force_login(personas.village_a1)
+    response = client.get(reverse("orglife:meeting_calendar"), {"month": later.strftime("%Y-%m")})
+    assert [[m.topic for m in ms] for d, ms in response.context["days"]] == [["计划中的党课"]]
+    assert response.context["days"][0][0] == later.day
+    client.force_login(personas.township_b)
+    response = client.get(reverse("orglife:meeting_calendar"), {"month": later.strftime("%Y-%m")})
+    assert response.context["days"] == [] and "计划中的党课" not in text(response)
