@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -385,12 +386,27 @@ def report_list(request):
     """The month's reports the user may see, with their state; late ones flagged."""
     month = _month(request)
     reports = list(selectors.reports_for(request.user, month))
+    submitted = {r.org_id for r in reports if r.status != MonthlyReport.Status.DRAFT}
+    # Branches that owe the month's report and have not submitted it (existing during the month).
+    missing = [
+        b
+        for b in Organisation.objects.visible_to(request.user)
+        .filter(kind__in=selectors.BRANCH_KIND_VALUES, depth__gt=1)
+        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=periods.month_end(month)))
+        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=month))
+        .only("id", "name", "short_name", "path")[:500]
+        if b.pk not in submitted
+    ]
+    counts = {s: sum(1 for r in reports if r.status == s) for s in MonthlyReport.Status.values}
     return render(
         request,
         "orglife/report_list.html",
         {
             "month": month,
             "reports": reports,
+            "missing": missing,
+            "counts": [(label, counts[value]) for value, label in MonthlyReport.Status.choices],
+            "late": sum(1 for r in reports if r.late),
             "due_on": selectors.report_due_on(month),
             "form": forms.ReportCompileForm(initial={"month": month}, user=request.user),
             "can_record": scoping.can(request.user, RECORD),

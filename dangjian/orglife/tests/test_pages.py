@@ -366,3 +366,16 @@ def test_the_calendar_shows_planned_and_held_meetings_by_day(client, county, per
     client.force_login(personas.township_b)
     response = client.get(reverse("orglife:meeting_calendar"), {"month": later.strftime("%Y-%m")})
     assert response.context["days"] == [] and "计划中的党课" not in text(response)
+
+
+def test_the_report_list_names_the_branches_that_have_not_submitted(client, county, personas):
+    report = services.report_compile(org=county.village_a1, month=LAST_MONTH, actor=personas.village_a1)
+    services.report_submit(report=report, actor=personas.village_a1)
+    services.report_compile(org=county.village_a2, month=LAST_MONTH, actor=personas.township_a)
+    client.force_login(personas.township_a)
+    response = client.get(reverse("orglife:report_list"), {"month": LAST_MONTH.strftime("%Y-%m")})
+    assert [b.label for b in response.context["missing"]] == ["A2村党支部"]
+    assert ("已提交", 1) in [(str(label), n) for label, n in response.context["counts"]]
+    client.force_login(personas.county_admin)
+    response = client.get(reverse("orglife:report_list"), {"month": LAST_MONTH.strftime("%Y-%m")})
+    assert sorted(b.label for b in response.context["missing"]) == ["A2村党支部", "B1村党支部"]
