@@ -182,3 +182,18 @@ class TargetForm(TablerFormMixin, forms.Form):
         label=_("Kinds of course that count"), choices=CourseKind.choices, required=False
     )
     active = forms.BooleanField(label=_("Checked"), required=False)
+
+
+class RuleOverrideForm(TablerFormMixin, forms.Form):
+    """A row for one organisation kind that differs from the general rule of a meeting kind."""
+
+    kind = forms.ChoiceField(label=_("Meeting kind"), choices=MeetingKind.choices)
+    org_kind = forms.ChoiceField(label=_("Organisation kind"), choices=[])
+    period = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices)
+    times = forms.IntegerField(label=_("Times per period"), min_value=0, max_value=31)
+
+    def __init__(self, *args, **kwargs):
+        from dangjian.orgs.models import BRANCH_KINDS, OrgKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["org_kind"].choices = [(k.value, k.label) for k in OrgKind if k in BRANCH_KINDS]

@@ -298,6 +298,18 @@ def rule_update(*, rule: FrequencyRule, actor, period: str, times: int, active: 
     return rule
 
 
+def rule_override(*, actor, kind: str, org_kind: str, period: str, times: int) -> FrequencyRule:
+    """Add the row of one organisation kind that differs from the general rule (administrators)."""
+    scoping.ensure_can(actor, Cap.ADMINISTER)
+    if FrequencyRule.objects.filter(kind=kind, org_kind=org_kind).exists():
+        raise ValidationError(
+            _("This organisation kind already has its own row for %(kind)s: change that row.")
+            % {"kind": MeetingKind(kind).label},
+            code="duplicate_rule",
+        )
+    return FrequencyRule.objects.create(kind=kind, org_kind=org_kind, period=period, times=times, active=True)
+
+
 def target_update(
     *,
     target: CoverageTarget,

@@ -313,6 +313,8 @@ def rules(request):
     """The frequency table (DOMAIN.md §2): everybody may read it, administrators change a row."""
     if request.method == "POST" and "target" in request.POST:
         return _target_update(request)
+    if request.method == "POST" and "org_kind" in request.POST:
+        return _rule_override(request)
     if request.method == "POST":
         if not scoping.can(request.user, Cap.ADMINISTER):
             raise PermissionDenied(_("You are not allowed to do this here."))
@@ -341,11 +343,30 @@ def rules(request):
         {
             "rules": rows,
             "targets": list(CoverageTarget.objects.all()),
+            "override_form": forms.RuleOverrideForm(),
+            "org_kinds": dict(forms.RuleOverrideForm().fields["org_kind"].choices),
             "course_kinds": CourseKind.choices,
             "can_edit": scoping.can(request.user, Cap.ADMINISTER),
             "periods": forms.PeriodKind.choices,
         },
     )
+
+
+def _rule_override(request):
+    """A new row for one organisation kind, added by an administrator."""
+    if not scoping.can(request.user, Cap.ADMINISTER):
+        raise PermissionDenied(_("You are not allowed to do this here."))
+    form = forms.RuleOverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rule_override(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Rule saved."))
+    else:
+        messages.error(request, _("Please correct the rule."))
+    return redirect("orglife:rules")
 
 
 def _target_update(request):

@@ -379,3 +379,19 @@ def test_the_report_list_names_the_branches_that_have_not_submitted(client, coun
     client.force_login(personas.county_admin)
     response = client.get(reverse("orglife:report_list"), {"month": LAST_MONTH.strftime("%Y-%m")})
     assert sorted(b.label for b in response.context["missing"]) == ["A2村党支部", "B1村党支部"]
+
+
+def test_an_administrator_adds_a_rule_for_one_organisation_kind(client, county, personas):
+    from ..models import FrequencyRule
+
+    client.force_login(personas.admin)
+    data = {"kind": "general_meeting", "org_kind": "joint_branch", "period": "month", "times": 1}
+    client.post(reverse("orglife:rules"), data)
+    assert selectors.rules_by_org_kind()["joint_branch"]["general_meeting"] == ("month", 1)
+    assert selectors.rules_by_org_kind()["branch"]["general_meeting"] == ("quarter", 1)
+    again = client.post(reverse("orglife:rules"), data, follow=True)
+    assert (
+        "已有单独规定" in text(again) and FrequencyRule.objects.filter(org_kind="joint_branch").count() == 1
+    )
+    client.force_login(personas.county_admin)
+    assert client.post(reverse("orglife:rules"), {**data, "org_kind": "general_branch"}).status_code == 403
