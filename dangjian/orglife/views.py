@@ -241,18 +241,27 @@ def meeting_export(request):
 # --------------------------------------------------------------------------- compliance
 
 
+def _span(request) -> tuple[date, date, date | None]:
+    """The periods judged: those ending in the month asked for (``month=YYYY-MM``), else in the year."""
+    if request.GET.get("month"):
+        month = _month(request)
+        return month, periods.month_end(month), month
+    year = _year(request)
+    return date(year, 1, 1), date(year, 12, 31), None
+
+
 @login_required
 @require_GET
 def compliance(request):
     """Compliance with the frequency rules over the focused subtree, by child organisation, with drill-down."""
-    year = _year(request)
+    start, end, month = _span(request)
+    year = start.year
     root, orgs = selectors.child_orgs(request.user, _org_param(request))
     today = timezone.localdate()
-    end = min(date(year, 12, 31), today) if year == today.year else date(year, 12, 31)
-    rows = selectors.rollup(orgs, date(year, 1, 1), end, today=today)
+    rows = selectors.rollup(orgs, start, end, today=today)
     branch_dues = {}
     if root is not None and root.kind in selectors.BRANCH_KIND_VALUES:
-        branch_dues = selectors.compliance([root], date(year, 1, 1), date(year, 12, 31), today=today)
+        branch_dues = selectors.compliance([root], start, end, today=today)
     trend_branches = selectors.branches_under([root] if root is not None else orgs) if (root or orgs) else []
     trend = selectors.monthly_trend(trend_branches, year, today=today)
     chart_orgs = {
@@ -276,6 +285,7 @@ def compliance(request):
         "orglife/compliance.html",
         {
             "year": year,
+            "month": month,
             "root": root,
             "rows": rows,
             "kinds": MeetingKind.choices,
@@ -297,12 +307,13 @@ def compliance(request):
 @login_required
 @require_GET
 def compliance_export(request):
-    year = _year(request)
+    start, end, month = _span(request)
     if not scoping.can(request.user, Cap.EXPORT):
         raise PermissionDenied(_("You are not allowed to do this here."))
     _root, orgs = selectors.child_orgs(request.user, _org_param(request))
-    rows = selectors.rollup(orgs, date(year, 1, 1), date(year, 12, 31))
-    return xlsx_response(columns.rollup_xlsx(rows), f"组织生活达标情况-{year}.xlsx")
+    rows = selectors.rollup(orgs, start, end)
+    label = f"{month:%Y-%m}" if month else str(start.year)
+    return xlsx_response(columns.rollup_xlsx(rows), f"组织生活达标情况-{label}.xlsx")
 
 
 # --------------------------------------------------------------------------- frequency rules
