@@ -150,3 +150,79 @@ def build(ctx: DemoContext) -> None:
     if entries:
         services.training_record(course=course, actor=admin, entries=entries)
     ctx.out(f"  orglife: {meetings} meetings, {len(reports)} monthly reports, {len(roster)} evaluations")
+
+
+def build_history(*, years: int = 2, today: date | None = None, seed: int = 2026) -> int:
+    """Bulk history for benchmarks: ``years`` of meetings in every current branch (most rules met, some
+    missed) and a yearly course per township with hours for most members. Returns the meetings written.
+
+    Written with ``bulk_create`` (no attendance rows; the meeting's counts are filled in), so a city-scale
+    county gets two years in seconds; run once on a database without such history.
+    """
+    import random
+
+    from dangjian.orgs.models import Organisation, OrgKind, Person
+
+    from .models import Course, Meeting, TrainingRecord
+
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    first = date(today.year - years, today.month, 1)
+    branches = list(Organisation.objects.current().filter(kind__in=selectors.BRANCH_KIND_VALUES).only("id"))
+    rows, n = [], 0
+    month = first
+    while month < today.replace(day=1):
+        quarter_end = month.month in (3, 6, 9, 12)
+        for branch in branches:
+            kinds = [MeetingKind.THEME_DAY, MeetingKind.COMMITTEE]
+            if quarter_end:
+                kinds += [MeetingKind.GENERAL_MEETING, MeetingKind.LESSON]
+            if month.month == 12:
+                kinds += [MeetingKind.LIFE_MEETING, MeetingKind.EVALUATION]
+            for j, kind in enumerate(kinds):
+                if rng.random() < 0.08:  # a meeting missed now and then
+                    continue
+                expected = rng.randint(8, 40)
+                present = expected - rng.randint(0, 4)
+                rows.append(
+                    Meeting(
+                        org_id=branch.pk,
+                        kind=kind,
+                        status=Meeting.Status.HELD,
+                        starts_at=_at(month + timedelta(days=3 + 2 * j), 9 + j),
+                        topic=rng.choice(TOPICS.get(kind, ["学习贯彻会议精神"])),
+                        expected=expected,
+                        present=present,
+                        voters_entitled=expected,
+                        voters_present=present,
+                    )
+                )
+            if len(rows) >= 5000:
+                n += len(Meeting.objects.bulk_create(rows, ignore_conflicts=True))
+                rows = []
+        month = (month + timedelta(days=32)).replace(day=1)
+    n += len(Meeting.objects.bulk_create(rows, ignore_conflicts=True))
+    for year in range(first.year, today.year + 1):
+        for township in Organisation.objects.current().filter(kind=OrgKind.TOWNSHIP_COMMITTEE):
+            course = Course.objects.create(
+                org=township,
+                title=f"{year}年农村党员冬春训",
+                kind="winter_spring",
+                starts_on=date(year, 1, 10),
+                ends_on=date(year, 1, 14),
+                hours=Decimal("32"),
+            )
+            people = (
+                Person.objects.members()
+                .filter(org__path__startswith=township.path)
+                .values_list("pk", flat=True)
+            )
+            TrainingRecord.objects.bulk_create(
+                [
+                    TrainingRecord(course=course, person_id=pk, hours=Decimal("32"), on=course.ends_on)
+                    for pk in people.iterator()
+                    if rng.random() < 0.85
+                ],
+                batch_size=5000,
+            )
+    return n

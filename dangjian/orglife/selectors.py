@@ -188,15 +188,23 @@ class RollupRow:
         return round(100.0 * self.met / self.decided, 1) if self.decided else None
 
 
-def rollup(orgs, start: date, end: date, *, today: date | None = None) -> list[RollupRow]:
-    """Compliance of each organisation's whole subtree over the periods ending in [start, end]."""
+def rollup(
+    orgs, start: date, end: date, *, today: date | None = None, branches=None, dues=None
+) -> list[RollupRow]:
+    """Compliance of each organisation's whole subtree over the periods ending in [start, end].
+
+    ``branches`` and ``dues`` (from ``compliance`` over a span covering [start, end]) may be given when the
+    caller already has them, so a page showing a year's trend and a month's roll-up reads the meetings once.
+    """
     orgs = list(orgs)
-    branches = branches_under(orgs)
-    dues = compliance(branches, start, end, today=today)
+    if branches is None:
+        branches = branches_under(orgs)
+    if dues is None:
+        dues = compliance(branches, start, end, today=today)
     rows = {o.path: RollupRow(o) for o in orgs}
     lengths = sorted({len(p) for p in rows})
     for branch in branches:
-        branch_dues = dues.get(branch.pk, [])
+        branch_dues = [d for d in dues.get(branch.pk, []) if start <= d.span.end <= end]
         met, decided = periods.completion(branch_dues)
         for length in lengths:
             row = rows.get(branch.path[:length])
@@ -235,9 +243,8 @@ def child_orgs(user, root: Organisation | None) -> tuple[Organisation | None, li
     return root, [o for o in children if sees_figures(user, o)]
 
 
-def monthly_trend(branches, year: int, *, today: date | None = None) -> list[float | None]:
-    """Completion rate of the monthly rules, month by month, over ``branches``."""
-    dues = compliance(branches, date(year, 1, 1), date(year, 12, 31), today=today)
+def monthly_trend(dues: dict[int, list[Due]]) -> list[float | None]:
+    """Completion rate of the monthly rules, month by month, from a year's ``compliance`` dues."""
     met = [0] * 12
     decided = [0] * 12
     for branch_dues in dues.values():

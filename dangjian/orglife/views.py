@@ -258,12 +258,14 @@ def compliance(request):
     year = start.year
     root, orgs = selectors.child_orgs(request.user, _org_param(request))
     today = timezone.localdate()
-    rows = selectors.rollup(orgs, start, end, today=today)
-    branch_dues = {}
+    # The year's dues are read once: the month's roll-up, the branch's periods and the trend use them.
+    branches = selectors.branches_under(orgs)
+    dues = selectors.compliance(branches, date(year, 1, 1), date(year, 12, 31), today=today)
+    rows = selectors.rollup(orgs, start, end, today=today, branches=branches, dues=dues)
+    branch_dues = []
     if root is not None and root.kind in selectors.BRANCH_KIND_VALUES:
-        branch_dues = selectors.compliance([root], start, end, today=today)
-    trend_branches = selectors.branches_under([root] if root is not None else orgs) if (root or orgs) else []
-    trend = selectors.monthly_trend(trend_branches, year, today=today)
+        branch_dues = [d for d in dues.get(root.pk, []) if start <= d.span.end <= end]
+    trend = selectors.monthly_trend(dues)
     chart_orgs = {
         "tooltip": {},
         "xAxis": {
@@ -289,7 +291,7 @@ def compliance(request):
             "root": root,
             "rows": rows,
             "kinds": MeetingKind.choices,
-            "dues": branch_dues.get(root.pk, []) if root is not None else [],
+            "dues": branch_dues,
             "State": State,
             "ancestors": list(
                 Organisation.objects.visible_to(request.user).filter(path__in=root.ancestor_paths())

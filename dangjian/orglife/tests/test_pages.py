@@ -122,7 +122,7 @@ def test_the_meeting_list_runs_a_fixed_number_of_queries(
 
 
 MEETING_LIST_QUERIES = 9
-COMPLIANCE_QUERIES = 16
+COMPLIANCE_QUERIES = 13
 
 
 def _county_with_meetings(county, personas, n_branches, *, more=False):
