@@ -395,3 +395,61 @@ def test_an_administrator_adds_a_rule_for_one_organisation_kind(client, county, 
     )
     client.force_login(personas.county_admin)
     assert client.post(reverse("orglife:rules"), {**data, "org_kind": "general_branch"}).status_code == 403
+
+
+def _many(county, personas, n):
+    """``n`` villages under A, each with three members, a held theme day last month, a submitted report,
+    a grade and training hours."""
+    from dangjian.orgs.tests.factories import make_org
+
+    course = services.course_create(
+        org=county.township_a,
+        actor=personas.township_a,
+        title=f"轮训{n}",
+        kind="rotation",
+        starts_on=LAST_MONTH,
+        ends_on=LAST_MONTH,
+        hours=Decimal("8"),
+    )
+    for i in range(n):
+        v = make_org(county.township_a, f"中共N{n}-{i}村支部委员会", short_name=f"N{n}-{i}村党支部")
+        people = staff_branch(v, names=("一", "二", "三"), prefix=f"{v.pk}号")
+        held(
+            v, personas.county_admin, MeetingKind.THEME_DAY, day=LAST_MONTH + timedelta(days=2), people=people
+        )
+        report = services.report_compile(org=v, month=LAST_MONTH, actor=personas.county_admin)
+        services.report_submit(report=report, actor=personas.county_admin)
+        services.evaluation_record(
+            org=v, actor=personas.county_admin, year=TODAY.year, person=people[0], grade="qualified"
+        )
+        services.training_record(
+            course=course, actor=personas.county_admin, entries=[(p, Decimal("8")) for p in people]
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "expected"),
+    [
+        ("orglife:report_list", lambda c: {"month": LAST_MONTH.strftime("%Y-%m")}, 10),
+        ("orglife:evaluation_list", lambda c: {"year": TODAY.year}, 8),
+        ("orglife:course_list", lambda c: {"year": LAST_MONTH.year}, 9),
+        ("orglife:meeting_calendar", lambda c: {"month": LAST_MONTH.strftime("%Y-%m")}, 8),
+        ("orglife:training_coverage", lambda c: {"org": c.township_a.pk, "year": LAST_MONTH.year}, 13),
+        ("orglife:meeting_export", lambda c: {"year": LAST_MONTH.year}, 7),
+        ("orglife:training_export", lambda c: {"year": LAST_MONTH.year}, 7),
+        ("orglife:compliance_export", lambda c: {"year": LAST_MONTH.year}, 11),
+    ],
+)
+def test_lists_and_exports_run_a_fixed_number_of_queries(
+    client, county, personas, django_assert_num_queries, name, query, expected
+):
+    client.force_login(personas.county_admin)
+    _many(county, personas, 3)
+    url = reverse(name)
+    client.get(url, query(county))
+    with django_assert_num_queries(expected):
+        client.get(url, query(county))
+    _many(county, personas, 30)
+    with django_assert_num_queries(expected):
+        response = client.get(url, query(county))
+    assert response.status_code == 200
