@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from dangjian.core.exports import Column, choice_renderer, xlsx_bytes
 
-from .models import MeetingKind
+from .models import RULE_KINDS, MeetingKind
 
 MEETING_COLUMNS = [
     Column("组织", "org__name", width=28),
@@ -52,7 +52,7 @@ ROLLUP_COLUMNS = [
     Column("全部达标支部", "compliant_branches", width=14),
     *[
         Column(f"{label}未按期", f"missed_{kind}", render=lambda r, k=kind: r.missed.get(k, 0), width=14)
-        for kind, label in MeetingKind.choices
+        for kind, label in RULE_KINDS
     ],
 ]
 

@@ -12,6 +12,7 @@ from dangjian.orgs.models import Organisation
 
 from .apps import RECORD
 from .models import (
+    RULE_KINDS,
     CourseKind,
     CoverageTarget,
     FrequencyRule,
@@ -91,8 +92,12 @@ class MeetingForm(TablerFormMixin, forms.Form):
         votes = (data.pop("votes_for"), data.pop("votes_against"), data.pop("votes_abstain"))
         passed = data.pop("declared_passed")
         data.pop("org", None)
+        # The lecturer is chosen in the attendance table from the expected list (a radio per row): the
+        # secretary's own party lesson counts for the rule of DOMAIN.md §2.
+        lecturer = str(self.data.get("lecturer_person_id") or "")
         return {
             **data,
+            "lecturer_person_id": int(lecturer) if lecturer.isdigit() else None,
             "marks": self.marks(),
             "votes": votes,
             "declared_passed": passed if any(v is not None for v in votes) else None,
@@ -187,7 +192,7 @@ class TargetForm(TablerFormMixin, forms.Form):
 class RuleOverrideForm(TablerFormMixin, forms.Form):
     """A row for one organisation kind that differs from the general rule of a meeting kind."""
 
-    kind = forms.ChoiceField(label=_("Meeting kind"), choices=MeetingKind.choices)
+    kind = forms.ChoiceField(label=_("Meeting kind"), choices=RULE_KINDS)
     org_kind = forms.ChoiceField(label=_("Organisation kind"), choices=[])
     period = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices)
     times = forms.IntegerField(label=_("Times per period"), min_value=0, max_value=31)

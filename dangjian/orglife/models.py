@@ -22,6 +22,16 @@ class MeetingKind(models.TextChoices):
     EVALUATION = "evaluation", _("Democratic evaluation of members")
 
 
+# A rule that is not a kind of meeting: the branch secretary gives at least one party lesson (DOMAIN.md §2).
+SECRETARY_LESSON = "secretary_lesson"
+RULE_KINDS = [*MeetingKind.choices, (SECRETARY_LESSON, _("Party lesson given by the secretary"))]
+
+
+def rule_label(kind: str) -> str:
+    """The name of a rule's kind: a meeting kind, or the secretary's own party lesson."""
+    return str(dict(RULE_KINDS).get(kind, kind))
+
+
 class PeriodKind(models.TextChoices):
     MONTH = "month", _("Month")
     QUARTER = "quarter", _("Quarter")
@@ -35,7 +45,7 @@ class FrequencyRule(models.Model):
     meeting kind. ``times`` 0 or inactive: not required.
     """
 
-    kind = models.CharField(_("meeting kind"), max_length=20, choices=MeetingKind.choices)
+    kind = models.CharField(_("meeting kind"), max_length=20, choices=RULE_KINDS)
     org_kind = models.CharField(
         _("organisation kind"), max_length=20, blank=True, help_text=_("Empty: every branch.")
     )
@@ -77,6 +87,14 @@ class Meeting(models.Model):
     votes_abstain = models.PositiveSmallIntegerField(_("abstentions"), null=True, blank=True)
     declared_passed = models.BooleanField(_("declared passed"), null=True, blank=True)
     lecturer = models.CharField(_("lecturer"), max_length=40, blank=True)
+    lecturer_person = models.ForeignKey(
+        "orgs.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lecturer from the roster"),
+    )
     lesson_title = models.CharField(_("lesson title"), max_length=200, blank=True)
     observers = models.CharField(
         _("attending non-members (列席)"), max_length=300, blank=True, help_text=_("Names, separated by 、")

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from dangjian.core import params, scoping
@@ -29,6 +29,7 @@ from dangjian.orgs.models import (
 from . import params as orglife_params
 from . import periods
 from .models import (
+    SECRETARY_LESSON,
     Audience,
     CoverageTarget,
     FrequencyRule,
@@ -36,6 +37,7 @@ from .models import (
     MeetingKind,
     MonthlyReport,
     TrainingRecord,
+    rule_label,
 )
 from .periods import Due, State
 
@@ -123,23 +125,38 @@ def aware(day: date, end: bool = False) -> datetime:
 
 
 def held_counts(org_ids, start: date, end: date) -> dict[int, dict[tuple[str, date], int]]:
-    """Meetings held per organisation, kind and calendar month between two days (one query)."""
+    """Meetings held per organisation, kind and calendar month between two days (one query).
+
+    Party lessons given by the organisation's secretary of the day are counted besides under the rule
+    kind ``SECRETARY_LESSON`` (each secretary gives at least one a year).
+    """
+    secretary_then = Post.objects.filter(
+        org=OuterRef("org"),
+        person=OuterRef("lecturer_person"),
+        kind=PostKind.SECRETARY,
+        started_on__lte=OuterRef("day"),
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=OuterRef("day")))
     rows = (
         Meeting.objects.filter(
             org_id__in=org_ids,
             status=Meeting.Status.HELD,
             starts_at__range=(aware(start), aware(end, True)),
         )
-        .annotate(month=TruncMonth("starts_at"))
+        .annotate(month=TruncMonth("starts_at"), day=TruncDate("starts_at"))
+        .annotate(by_secretary=Exists(secretary_then))
         .order_by()
         .values("org_id", "kind", "month")
-        .annotate(n=Count("pk"))
+        .annotate(
+            n=Count("pk"), by_secretary=Count("pk", filter=Q(kind=MeetingKind.LESSON, by_secretary=True))
+        )
     )
     result: dict[int, dict] = defaultdict(dict)
     for row in rows:
         month = row["month"]
         month = month.date() if isinstance(month, datetime) else month
         result[row["org_id"]][(row["kind"], month)] = row["n"]
+        if row["by_secretary"]:
+            result[row["org_id"]][(SECRETARY_LESSON, month)] = row["by_secretary"]
     return result
 
 
@@ -426,5 +443,5 @@ def org_panel(request, org):
     meetings = list(Meeting.objects.visible_to(user).filter(org=org).order_by("-starts_at")[:5])
     if not meetings and not (row and row.branches):
         return None
-    missed = [(MeetingKind(k).label, n) for k, n in sorted(row.missed.items())] if row else []
+    missed = [(rule_label(k), n) for k, n in sorted(row.missed.items())] if row else []
     return {"row": row, "meetings": meetings, "missed": missed, "year": today.year}

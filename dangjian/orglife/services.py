@@ -38,6 +38,7 @@ from .models import (
     MonthlyReport,
     Presence,
     TrainingRecord,
+    rule_label,
 )
 from .rules import parent_of
 
@@ -166,7 +167,7 @@ def _check_duplicate(*, org, kind, starts_at, exclude_pk=None) -> None:
     if qs.exists():
         raise ValidationError(
             _("%(org)s already has a %(kind)s registered at this date and time.")
-            % {"org": org.label, "kind": MeetingKind(kind).label},
+            % {"org": org.label, "kind": rule_label(kind)},
             code="duplicate",
         )
 
@@ -188,6 +189,15 @@ def _minutes(kind, fields: dict, marks, org, day, votes, declared_passed) -> tup
     if kind == MeetingKind.LESSON and not (fields.get("lecturer") or "").strip():
         raise ValidationError(_("A party lesson needs its lecturer."), code="lecturer")
     rows, summary = _attendance(org, kind, day, marks)
+    lecturer_id = fields.get("lecturer_person_id")
+    if lecturer_id and kind != MeetingKind.LESSON:
+        lecturer_id = None
+    if lecturer_id and lecturer_id not in {e.person.pk for e, _m in rows}:
+        raise ValidationError(
+            _("The lecturer chosen from the roster was not a member of %(org)s on %(day)s.")
+            % {"org": org.label, "day": day.isoformat()},
+            code="lecturer_person",
+        )
     _check_votes(
         kind=kind,
         votes=votes,
@@ -198,7 +208,11 @@ def _minutes(kind, fields: dict, marks, org, day, votes, declared_passed) -> tup
     values = {name: fields.get(name, "") or "" for name in MINUTES_FIELDS}
     values.update(summary)
     values.update(
-        votes_for=votes[0], votes_against=votes[1], votes_abstain=votes[2], declared_passed=declared_passed
+        lecturer_person_id=lecturer_id or None,
+        votes_for=votes[0],
+        votes_against=votes[1],
+        votes_abstain=votes[2],
+        declared_passed=declared_passed,
     )
     return values, rows
 
@@ -304,7 +318,7 @@ def rule_override(*, actor, kind: str, org_kind: str, period: str, times: int) -
     if FrequencyRule.objects.filter(kind=kind, org_kind=org_kind).exists():
         raise ValidationError(
             _("This organisation kind already has its own row for %(kind)s: change that row.")
-            % {"kind": MeetingKind(kind).label},
+            % {"kind": rule_label(kind)},
             code="duplicate_rule",
         )
     return FrequencyRule.objects.create(kind=kind, org_kind=org_kind, period=period, times=times, active=True)
@@ -416,7 +430,7 @@ def report_raise_items(*, report: MonthlyReport, actor, deadline: date) -> list:
     findings = [
         door.Finding(
             title=_("%(kind)s not held as required (%(period)s)")
-            % {"kind": MeetingKind(d["kind"]).label, "period": d["period"]},
+            % {"kind": rule_label(d["kind"]), "period": d["period"]},
             key=f"{d['kind']}:{d['period']}",
             deadline=deadline,
         )
@@ -624,7 +638,7 @@ def daily_run(*, today: date) -> dict[str, int]:
                 continue
             text = _("%(org)s: the %(kind)s of %(period)s is still missing; the period ends on %(end)s.") % {
                 "org": branch.label,
-                "kind": MeetingKind(kind).label,
+                "kind": rule_label(kind),
                 "period": span.label,
                 "end": span.end.isoformat(),
             }

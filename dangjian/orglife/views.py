@@ -28,6 +28,7 @@ from dangjian.orgs.models import Organisation, Person
 from . import columns, forms, periods, selectors, services
 from .apps import RECORD
 from .models import (
+    RULE_KINDS,
     Course,
     CourseKind,
     CoverageTarget,
@@ -131,7 +132,15 @@ def _meeting_form_context(request, form, org, kind, day, meeting=None):
     expected = selectors.expected_on(org, kind, day) if org is not None and kind and day else []
     marks = form.marks() if form.is_bound else {}
     rows = [(e, marks.get(e.person.pk)) for e in expected]
-    return {"form": form, "org": org, "rows": rows, "presences": Presence.choices, "meeting": meeting}
+    lecturer = str(form.data.get("lecturer_person_id") or "") if form.is_bound else ""
+    return {
+        "form": form,
+        "org": org,
+        "rows": rows,
+        "presences": Presence.choices,
+        "meeting": meeting,
+        "lecturer_id": int(lecturer) if lecturer.isdigit() else None,
+    }
 
 
 def _posted_day(form, fallback=None):
@@ -290,7 +299,7 @@ def compliance(request):
             "month": month,
             "root": root,
             "rows": rows,
-            "kinds": MeetingKind.choices,
+            "kinds": RULE_KINDS,
             "dues": branch_dues,
             "State": State,
             "ancestors": list(
@@ -473,7 +482,7 @@ def report_detail(request, pk):
     )
     moves = {new for new, _rule in workflow.allowed_moves(report, request.user)}
     figures = report.figures or {}
-    kinds = dict(MeetingKind.choices)
+    kinds = dict(RULE_KINDS)
     meeting_rows = [(kinds.get(k, k), n) for k, n in figures.get("meetings", {}).items()]
     dues = [{**d, "label": kinds.get(d["kind"], d["kind"])} for d in figures.get("dues", [])]
     missed = [d for d in dues if d["state"] == State.MISSED]

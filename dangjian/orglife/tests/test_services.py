@@ -513,3 +513,50 @@ def test_the_daily_job_warns_the_secretary_once(county, personas, branch):
     assert notice is not None and "A1村党支部" in notice.text
     early = services.daily_run(today=span.start)
     assert early["orglife_warnings"] == 0
+
+
+def test_the_secretarys_own_party_lesson_counts_for_the_yearly_rule(county, personas, branch):
+    from ..periods import State
+
+    year = YESTERDAY.year
+    held(
+        county.village_a1,
+        personas.village_a1,
+        MeetingKind.LESSON,
+        people=branch,
+        lecturer="组织委员",
+        lecturer_person_id=branch[1].pk,
+    )
+    dues = selectors.compliance(
+        [county.village_a1], date(year, 12, 31), date(year, 12, 31), today=date(year + 1, 1, 1)
+    )
+    lesson_rule = [d for d in dues[county.village_a1.pk] if d.kind == "secretary_lesson"]
+    assert [(d.held, d.state) for d in lesson_rule] == [(0, State.MISSED)]  # a committee member's lesson
+    held(
+        county.village_a1,
+        personas.village_a1,
+        MeetingKind.LESSON,
+        people=branch,
+        lecturer="支部书记",
+        lecturer_person_id=branch[0].pk,
+        day=YESTERDAY - timedelta(days=1),
+    )
+    dues = selectors.compliance(
+        [county.village_a1], date(year, 12, 31), date(year, 12, 31), today=date(year + 1, 1, 1)
+    )
+    lesson_rule = [d for d in dues[county.village_a1.pk] if d.kind == "secretary_lesson"]
+    assert [(d.held, d.state) for d in lesson_rule] == [(1, State.MET)]
+
+
+def test_the_lecturer_must_be_on_the_roster(county, personas, branch):
+    outsider = make_person(county.village_a2, "外村讲师")
+    with pytest.raises(ValidationError) as exc:
+        held(
+            county.village_a1,
+            personas.village_a1,
+            MeetingKind.LESSON,
+            people=branch,
+            lecturer="外村讲师",
+            lecturer_person_id=outsider.pk,
+        )
+    assert "主讲人" in _msg(exc)
