@@ -39,11 +39,13 @@ def _held(ctx, org, actor, kind, day, hour=9):
             marks[e.person.pk] = Mark(Presence.ABSENT, "未说明原因，已谈话提醒")
         else:
             marks[e.person.pk] = Mark(Presence.PRESENT)
-    extra = (
-        {"lecturer": "支部书记", "lesson_title": ctx.rng.choice(TOPICS[kind])}
-        if kind == MeetingKind.LESSON
-        else {}
-    )
+    extra = {}
+    if kind == MeetingKind.LESSON:
+        # The secretary gives the lesson when the branch has one on the roster that day.
+        secretary = selectors.secretary_on(org, day)
+        extra = {"lecturer": "支部书记", "lesson_title": ctx.rng.choice(TOPICS[kind])}
+        if secretary is not None and secretary.pk in marks:
+            extra.update(lecturer=secretary.name, lecturer_person_id=secretary.pk)
     return services.meeting_register(
         org=org,
         actor=actor,
@@ -123,8 +125,16 @@ def build(ctx: DemoContext) -> None:
         grade = Grade.QUALIFIED
         if n % 6 == 0 and excellent + 1 <= len(roster) // 5:
             grade, excellent = Grade.EXCELLENT, excellent + 1
-        elif n == len(roster) - 1 and len(roster) > 5:
+        elif n == len(roster) - 2 and len(roster) > 5:
             grade = Grade.BASIC
+        handling = {}
+        if n == len(roster) - 1 and len(roster) > 5:
+            # One member graded unqualified: corrected within a time limit, followed as a ledger item.
+            grade = Grade.UNQUALIFIED
+            handling = {
+                "handling": "correct",
+                "handling_note": "长期不参加组织生活，限期三个月改正，由支部书记谈话帮教。",
+            }
         services.evaluation_record(
             org=home,
             actor=admin,
@@ -133,6 +143,7 @@ def build(ctx: DemoContext) -> None:
             grade=grade,
             poll_qualified=len(roster) - 1,
             today=today,
+            **handling,
         )
     # Training: a county winter-spring course and the township's rotation.
     course = services.course_create(

@@ -92,6 +92,18 @@ def committee_on(org: Organisation, day: date) -> list[RosterEntry]:
     return result
 
 
+def secretary_on(org: Organisation, day: date) -> Person | None:
+    """The person holding the secretary's post of ``org`` on ``day`` (None when vacant)."""
+    post = (
+        Post.objects.filter(org=org, kind=PostKind.SECRETARY, started_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        .select_related("person")
+        .order_by("-started_on")
+        .first()
+    )
+    return post.person if post else None
+
+
 def expected_on(org: Organisation, kind: str, day: date) -> list[RosterEntry]:
     """Who is expected at a meeting of ``kind``: the committee for a committee meeting, else the roster."""
     if kind == MeetingKind.COMMITTEE:

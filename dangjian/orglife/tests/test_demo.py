@@ -18,6 +18,7 @@ def test_the_demo_has_meetings_reports_in_every_state_evaluations_and_training()
     states = set(MonthlyReport.objects.values_list("status", flat=True))
     assert states == {"draft", "submitted", "approved", "returned"}
     assert Evaluation.objects.filter(grade="excellent").exists()
+    assert Evaluation.objects.filter(grade="unqualified").exists()
     assert TrainingRecord.objects.exists()
 
 
@@ -37,3 +38,9 @@ def test_the_benchmark_history_fills_two_years_for_every_branch(county, personas
     rows = selectors.rollup([county.county], date(2025, 1, 1), date(2025, 12, 31), today=date(2026, 11, 15))
     assert rows[0].branches == 3 and 60 < rows[0].rate < 100
     assert TrainingRecord.objects.filter(on__year=2025).count() <= 1
+
+
+@pytest.mark.django_db
+def test_the_demo_secretaries_give_party_lessons_that_count():
+    call_command("demo", scale="tiny", seed=4, stdout=StringIO())
+    assert Meeting.objects.filter(kind="lesson", lecturer_person__isnull=False).exists()
