@@ -198,7 +198,11 @@ def branches_under(orgs) -> list[Organisation]:
     if not orgs:
         return []
     q = Q(pk__in=[])
-    for path in scoping._outermost(o.path for o in orgs):
+    paths: list[str] = []
+    for path in sorted({o.path for o in orgs}, key=len):  # an organisation inside another adds nothing
+        if not any(path.startswith(p) for p in paths):
+            paths.append(path)
+    for path in paths:
         q |= Q(path__subtree=path)
     return list(Organisation.objects.filter(q, kind__in=BRANCH_KIND_VALUES).order_by("path"))
 
