@@ -360,3 +360,78 @@ def run_briefing(ctx: BenchContext) -> str:
 
 
 register(TaskCase("monthly briefing generated (figures, ranking, Word)", run=run_briefing))
+# ------------------------------------------------------------------ organisational life (issue 11)
+
+
+def _orglife_history(ctx: BenchContext) -> None:
+    """Two years of meetings and training, generated once into the benchmark database."""
+    from dangjian.orglife.demo import build_history
+    from dangjian.orglife.models import Meeting
+
+    if "orglife" not in ctx.extra:
+        if Meeting.objects.count() < 10_000:
+            with transaction.atomic():
+                build_history(years=2)
+        ctx.extra["orglife"] = True
+
+
+def _compliance_url(ctx: BenchContext, user_key: str) -> str:
+    _orglife_history(ctx)
+    root = ctx.county if user_key == "county" else ctx.township
+    year = date.today().year - 1
+    return reverse("orglife:compliance") + f"?org={root.pk}&year={year}"
+
+
+def _meeting_rows(ctx: BenchContext, user_key: str) -> str:
+    from dangjian.orglife.models import Meeting
+
+    root = ctx.county if user_key == "county" else ctx.township
+    return f"{Meeting.objects.filter(org__path__startswith=root.path).count()} meetings"
+
+
+register(PageCase("三会一课 compliance roll-up, one year", url=_compliance_url, note=_meeting_rows))
+
+
+def run_report_compilation(ctx: BenchContext) -> str:
+    """Monthly report figures of every branch of one township (the compile path), against its raw SQL."""
+    import statistics
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.orglife import selectors
+
+    _orglife_history(ctx)
+    branches = selectors.branches_under([ctx.township])
+    today = date.today()
+    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+    def compile_all():
+        for branch in branches:
+            selectors.report_figures(branch, month, today=today)
+
+    compile_all()
+    with CaptureQueriesContext(connection) as captured:
+        compile_all()
+    selects = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    times, sql_times = [], []
+    for _ in range(ctx.runs):
+        t0 = time.perf_counter()
+        compile_all()
+        times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql in selects:
+                cursor.execute(sql)
+                cursor.fetchall()
+        sql_times.append(time.perf_counter() - t0)
+    page, sql = statistics.median(times) * 1000, statistics.median(sql_times) * 1000
+    return (
+        f"{len(branches)} branches, {len(captured.captured_queries)} queries: {page:.0f} ms, "
+        f"SQL {sql:.0f} ms, ratio {page / sql:.1f}"
+        if sql
+        else f"{page:.0f} ms"
+    )
+
+
+register(TaskCase("月报 compilation, every branch of one township", run=run_report_compilation))

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "dangjian.reviews",
     "dangjian.supervision",
     "dangjian.extract",
+    "dangjian.orglife",
     "dangjian.indicators",
     "dangjian.devel",
 ]

@@ -26,7 +26,12 @@ def sample_module(settings):
 
     from dangjian.accounts import roles
 
-    saved = {name: copy.copy(getattr(registry, name)) for name in STORES}
+    # One level deeper than the stores: a module's panels live in a dict per host page that another
+    # module may have created already (orgs.organisation), which a shallow copy would share.
+    saved = {
+        name: {k: copy.copy(v) if isinstance(v, dict) else v for k, v in getattr(registry, name).items()}
+        for name in STORES
+    }
     with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, SAMPLE]):
         roles.role_caps.cache_clear()
         roles.all_caps.cache_clear()

@@ -1,0 +1,132 @@
+"""Calendar periods of the frequency rules (months, quarters, years) and the rule engine over them.
+
+The engine is pure: it takes the organisations, the rules and the held-meeting counts per
+calendar month, and answers, for every period ending inside a span, whether the organisation
+owed a meeting and held it. Selectors feed it from the database in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from .models import PeriodKind
+
+
+@dataclass(frozen=True)
+class Span:
+    """One calendar period of a rule: a month, a quarter or a year."""
+
+    kind: str
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        if self.kind == PeriodKind.MONTH:
+            return f"{self.start:%Y-%m}"
+        if self.kind == PeriodKind.QUARTER:
+            return f"{self.start.year}Q{(self.start.month - 1) // 3 + 1}"
+        return str(self.start.year)
+
+    def months(self) -> list[date]:
+        """The first day of every month inside the span."""
+        return [date(self.start.year, m, 1) for m in range(self.start.month, self.end.month + 1)]
+
+
+def month_end(day: date) -> date:
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+def span_containing(kind: str, day: date) -> Span:
+    """The month, quarter or year that contains ``day``."""
+    if kind == PeriodKind.MONTH:
+        first = date(day.year, day.month, 1)
+        return Span(kind, first, month_end(first))
+    if kind == PeriodKind.QUARTER:
+        first_month = (day.month - 1) // 3 * 3 + 1
+        return Span(kind, date(day.year, first_month, 1), month_end(date(day.year, first_month + 2, 1)))
+    return Span(kind, date(day.year, 1, 1), date(day.year, 12, 31))
+
+
+def spans_ending_within(kind: str, start: date, end: date) -> list[Span]:
+    """Every period of ``kind`` whose last day falls between ``start`` and ``end`` (both included)."""
+    spans = []
+    span = span_containing(kind, start)
+    while span.start <= end:
+        if start <= span.end <= end:
+            spans.append(span)
+        following = date(span.end.year + (span.end.month == 12), span.end.month % 12 + 1, 1)
+        span = span_containing(kind, following)
+    return spans
+
+
+class State:
+    MET = "met"
+    MISSED = "missed"
+    OPEN = "open"  # the period has not ended and the meeting is still owed
+
+
+@dataclass(frozen=True)
+class Due:
+    """What one organisation owed for one rule in one period, and what it held."""
+
+    kind: str
+    span: Span
+    required: int
+    held: int
+    state: str
+
+    @property
+    def met(self) -> bool:
+        return self.state == State.MET
+
+
+def owes(org, span: Span) -> bool:
+    """An organisation owes a period's meetings when it existed on the period's first day and was not
+    dissolved before its last day (a branch founded mid-period starts with the next period)."""
+    if org.founded_on is not None and org.founded_on > span.start:
+        return False
+    return org.dissolved_on is None or org.dissolved_on > span.end
+
+
+def check(
+    org,
+    rules: dict[str, tuple[str, int]],
+    counts: dict[tuple[str, date], int],
+    start: date,
+    end: date,
+    today: date,
+) -> list[Due]:
+    """The dues of ``org`` for periods ending in [start, end].
+
+    ``rules``: meeting kind → (period kind, times); ``counts``: (meeting kind, first day of month) →
+    meetings held in that month.
+    """
+    result = []
+    for kind, (period, times) in rules.items():
+        for span in spans_ending_within(period, start, end):
+            if not owes(org, span):
+                continue
+            held = sum(counts.get((kind, m), 0) for m in span.months())
+            if held >= times:
+                state = State.MET
+            elif span.end >= today:
+                state = State.OPEN
+            else:
+                state = State.MISSED
+            result.append(Due(kind, span, times, held, state))
+    return result
+
+
+def completion(dues: Iterable[Due]) -> tuple[int, int]:
+    """(met, decided): periods met, and periods either met or missed (open periods are not judged yet)."""
+    met = decided = 0
+    for due in dues:
+        if due.state == State.OPEN:
+            continue
+        decided += 1
+        met += due.state == State.MET
+    return met, decided
