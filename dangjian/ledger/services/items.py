@@ -77,6 +77,7 @@ def item_update(
                 text=_("New item handed to %(org)s: %(title)s")
                 % {"org": locked.org.label, "title": locked.title},
                 event=f"handed:{locked.org_id}:{locked.version}",
+                actor=actor,
             )
     item.__dict__.update({k: getattr(locked, k) for k in [*changed, "version"]})
     return locked
@@ -185,6 +186,7 @@ def item_request_closure(
         kind="closure_requested",
         text=_("Closure requested by %(org)s: %(title)s") % {"org": item.org.label, "title": item.title},
         event=f"closure_requested:{item.version}",
+        actor=actor,
     )
     return item
 
@@ -217,6 +219,7 @@ def item_verify(
         kind="item_closed",
         text=_("Closure verified: %(title)s") % {"title": item.title},
         event=f"closed:{item.version}",
+        actor=actor,
     )
     return item
 
@@ -242,6 +245,7 @@ def item_return(
         text=_("Closure returned: %(title)s (%(note)s)")
         % {"title": item.title, "note": _clean_text(note)[:100]},
         event=f"returned:{item.version}",
+        actor=actor,
     )
     return item
 

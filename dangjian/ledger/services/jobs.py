@@ -77,12 +77,12 @@ def reminders_run(*, today: date) -> dict[str, int]:
         .select_related("item", "item__org", "item__supervisor_org")
         .order_by("pk")
     )
-    recipients_cache: dict[tuple[int, str], list] = {}
+    recipients_cache: dict[tuple[int, str, int], list] = {}
 
-    def recipients(org, cap):
-        key = (org.pk, cap)
+    def recipients(org, cap, about):
+        key = (org.pk, cap, about.pk)
         if key not in recipients_cache:
-            recipients_cache[key] = recipients_for_org(org, cap)
+            recipients_cache[key] = recipients_for_org(org, cap, about=about)
         return recipients_cache[key]
 
     sent, skipped = [], 0
@@ -92,9 +92,9 @@ def reminders_run(*, today: date) -> dict[str, int]:
             skipped += 1
             continue
         item = reminder.item
-        people = list(recipients(item.org, RECTIFY))
+        people = list(recipients(item.org, RECTIFY, item.org))
         if reminder.kind == Reminder.Kind.OVERDUE:
-            people += recipients(item.supervisor_org, VERIFY)
+            people += recipients(item.supervisor_org, VERIFY, item.org)
             kind, text = (
                 "item_overdue",
                 _("Overdue: %(title)s (deadline %(date)s)")

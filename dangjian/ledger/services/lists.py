@@ -171,6 +171,7 @@ def _hand_down(item: Item, actor, today: date) -> Item:
         kind="item_handed_down",
         text=_("New item handed to %(org)s: %(title)s") % {"org": item.org.label, "title": item.title},
         event=f"handed:{item.org_id}:{item.version}",
+        actor=actor,
     )
     return item
 

@@ -77,7 +77,9 @@ def _assert_the_demo_follows_the_rules(day):
     outcomes = set(Accountability.objects.values_list("outcome", flat=True))
     assert {Accountability.Outcome.ACCOUNTABLE, Accountability.Outcome.TOLERATED} <= outcomes
     # Extensions were asked before the deadline they wanted to move.
-    assert all(timezone.localdate(e.requested_at) <= e.current_deadline for e in ExtensionRequest.objects.all())
+    assert all(
+        timezone.localdate(e.requested_at) <= e.current_deadline for e in ExtensionRequest.objects.all()
+    )
 
 
 @pytest.mark.usefixtures("media")
