@@ -5,14 +5,13 @@ The page never builds a chart in a template: it hands these dicts to ``static/js
 
 from __future__ import annotations
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.core.exports import Column, xlsx_bytes
 
-
-def _rate(value) -> float | None:
-    return None if value is None else round(value * 100, 1)
+from .figures import FIGURES
 
 
 def by_org(rows) -> dict:
@@ -63,34 +62,36 @@ def by_level(rows) -> dict:
         "xAxis": {"type": "category", "data": [str(r.label) for r in rows]},
         "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
         "series": [
-            {"name": _("On-time closure rate"), "type": "bar", "data": [_rate(r.on_time_rate) for r in rows]},
-            {"name": _("Overdue share"), "type": "bar", "data": [_rate(r.overdue_rate) for r in rows]},
+            {"name": _("On-time closure rate"), "type": "bar", "data": [r.on_time_rate for r in rows]},
+            {"name": _("Overdue share"), "type": "bar", "data": [r.overdue_rate for r in rows]},
         ],
     }
 
 
-def _percent(value) -> str:
-    return "" if value is None else f"{value * 100:.1f}%"
+def _org_name(row) -> str:
+    return row.org.name if row.org is not None else str(_("Total"))
 
 
-# Headers are written in the spreadsheet language (core.exports.xlsx_bytes), whatever the screen shows.
-ROLLUP_COLUMNS = [
-    Column(gettext_lazy("Organisation"), "org__name", width=28),
-    Column(gettext_lazy("Total items"), "total", width=10),
-    Column(gettext_lazy("Not closed"), "open", width=10),
-    Column(gettext_lazy("Closed"), "closed", width=10),
-    Column(gettext_lazy("Closed on time"), "closed_on_time", width=10),
-    Column(gettext_lazy("Closed late"), "closed_late", width=10),
-    Column(
-        gettext_lazy("On-time closure rate"),
-        "on_time_rate",
-        render=lambda r: _percent(r.on_time_rate),
-        width=12,
-    ),
-    Column(gettext_lazy("Overdue, not closed"), "overdue", width=10),
-    Column(gettext_lazy("Most days overdue"), "overdue_days_max", width=12),
-]
+def rollup_columns() -> list[Column]:
+    """The roll-up's columns: the organisation, then every figure of ``figures.FIGURES`` in its order."""
+    columns = [Column(gettext_lazy("Organisation"), "org", render=_org_name, width=28)]
+    for figure in FIGURES:
+        header = figure.label
+        if figure.key == "on_time_rate":
+            header = format_lazy("{}（%）", figure.label)
+        columns.append(
+            Column(
+                header,
+                figure.key,
+                render=lambda r, k=figure.key: r.value(k),
+                width=12,
+                help=figure.definition,
+            )
+        )
+    return columns
 
 
-def rollup_xlsx(rows) -> bytes:
-    return xlsx_bytes(ROLLUP_COLUMNS, rows, title=gettext_lazy("Rectification statistics"))
+def rollup_xlsx(rows, total=None) -> bytes:
+    """The roll-up as shown, with its 合计 row and each figure's definition as the header's note."""
+    rows = [*rows, total] if total is not None else list(rows)
+    return xlsx_bytes(rollup_columns(), rows, title=gettext_lazy("Rectification statistics"), with_help=True)

@@ -697,6 +697,8 @@ class RollupSnapshot(models.Model):
     closed = models.PositiveIntegerField(default=0)
     closed_on_time = models.PositiveIntegerField(default=0)
     closed_late = models.PositiveIntegerField(default=0)
+    due = models.PositiveIntegerField(default=0)  # deadline come by the snapshot's day (figures.due_q)
+    due_on_time = models.PositiveIntegerField(default=0)  # of those, closed on time
     overdue = models.PositiveIntegerField(default=0)
     overdue_days_max = models.PositiveIntegerField(default=0)
     by_status = models.JSONField(default=dict)

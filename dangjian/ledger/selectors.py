@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import scoping, workflow
 from dangjian.core.caps import Cap
+from dangjian.core.indicators import rate
 from dangjian.core.params import get as param
 from dangjian.orgs.models import Organisation
 
-from . import deadlines, params
-from .deadlines import days_overdue_expr, is_overdue, overdue_q
+from . import deadlines, figures, params
+from .deadlines import is_overdue, overdue_q
 from .models import (
     Accountability,
     Escalation,
@@ -103,14 +104,15 @@ def verification_days(item: Item) -> int | None:
 
 @dataclass
 class RollupRow:
-    """The figures of one organisation's subtree."""
+    """The figures of one organisation's subtree (each defined once, in ``figures.FIGURES``)."""
 
-    org: Organisation
+    org: Organisation | None
     total: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     closed: int = 0
-    closed_on_time: int = 0
     closed_late: int = 0
+    due: int = 0
+    due_on_time: int = 0
     overdue: int = 0
     overdue_days_max: int = 0
 
@@ -119,36 +121,47 @@ class RollupRow:
         return self.total - self.closed
 
     @property
-    def on_time_rate(self) -> float | None:
-        """Closed on time ÷ closed (None when nothing is closed yet)."""
-        return self.closed_on_time / self.closed if self.closed else None
+    def closed_on_time(self) -> int:
+        return self.closed - self.closed_late
 
     @property
-    def completion_rate(self) -> float | None:
-        """Closed on time ÷ all items (the ranking score)."""
-        return self.closed_on_time / self.total if self.total else None
+    def on_time_rate(self) -> float | None:
+        """按期销号率 in per cent: closed on time ÷ due for closure (None when nothing is due)."""
+        return figures.on_time_rate(self.due_on_time, self.due)
+
+    def value(self, key: str):
+        """The figure ``key`` of ``figures.FIGURES``."""
+        return getattr(self, key)
 
 
 def _figures(today: date) -> dict:
-    overdue = overdue_q(today)
     return {
-        "total": Count("pk"),
+        **figures.aggregates(today),
         **{f"s_{status}": Count("pk", filter=Q(status=status)) for status in STATUS_ORDER},
-        "closed_late": Count("pk", filter=Q(status=S.CLOSED, closed_late=True)),
-        "overdue": Count("pk", filter=overdue),
-        "days_max": Max(days_overdue_expr(today), filter=overdue),
     }
 
 
 def _fill(row: RollupRow, values: dict, today: date) -> RollupRow:
     row.total = values["total"]
     row.by_status = {status: values[f"s_{status}"] for status in STATUS_ORDER}
-    row.closed = row.by_status[S.CLOSED]
+    row.closed = values["closed"]
     row.closed_late = values["closed_late"]
-    row.closed_on_time = row.closed - row.closed_late
+    row.due = values["due"]
+    row.due_on_time = values["due_on_time"]
     row.overdue = values["overdue"]
     row.overdue_days_max = values["days_max"].days if values["days_max"] else 0
     return row
+
+
+def rollup_root(user, org_id=None) -> Organisation | None:
+    """The organisation whose children a roll-up compares: ``org_id`` (404 when not mine), else the
+    focus, else the user's top organisation."""
+    if org_id:
+        return scoping.get_for_user(Organisation, user, pk=org_id)
+    scope = scoping.get_scope(user)
+    if scope.focus_id:
+        return scoping.get_for_user(Organisation, user, pk=scope.focus_id)
+    return Organisation.objects.visible_to(user).current().order_by("depth", "path").first()
 
 
 def rollup(user, parent_org: Organisation, today: date | None = None) -> list[RollupRow]:
@@ -191,8 +204,9 @@ def rollup_totals(rows: list[RollupRow]) -> RollupRow | None:
     for row in rows:
         total.total += row.total
         total.closed += row.closed
-        total.closed_on_time += row.closed_on_time
         total.closed_late += row.closed_late
+        total.due += row.due
+        total.due_on_time += row.due_on_time
         total.overdue += row.overdue
         total.overdue_days_max = max(total.overdue_days_max, row.overdue_days_max)
         for status, n in row.by_status.items():
@@ -201,58 +215,72 @@ def rollup_totals(rows: list[RollupRow]) -> RollupRow | None:
 
 
 @dataclass
-class LevelRow:
-    """On-time closure by tree level (上热中温下凉: is pressure lost on the way down?)."""
+class LevelRow(RollupRow):
+    """The roll-up figures of one tree level (上热中温下凉: is pressure lost on the way down?)."""
 
-    depth: int
-    label: str
-    total: int
-    closed: int
-    closed_on_time: int
-    overdue: int
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.closed_on_time / self.closed if self.closed else None
+    depth: int = 0
+    label: str = ""
 
     @property
     def overdue_rate(self) -> float | None:
-        return self.overdue / self.total if self.total else None
+        """Overdue ÷ items, in per cent."""
+        return rate(self.overdue, self.total)
 
 
-def level_label(depth: int) -> str:
-    return {1: _("County level"), 2: _("Township level"), 3: _("Village and branch level")}.get(
-        depth, _("Level %(n)s") % {"n": depth}
+def level_labels(depths) -> dict[int, str]:
+    """Each tree depth named by the organisations at it (县级、乡镇级、村级 …), never by a number (one query)."""
+    from dangjian.orgs.models import OrgKind
+
+    kinds: dict[int, set[str]] = {}
+    for depth, kind in (
+        Organisation.objects.filter(depth__in=list(depths)).values_list("depth", "kind").distinct()
+    ):
+        kinds.setdefault(depth, set()).add(kind)
+    named = (
+        (OrgKind.PROVINCE_COMMITTEE, _("Province level")),
+        (OrgKind.CITY_COMMITTEE, _("City level")),
+        (OrgKind.COUNTY_COMMITTEE, _("County level")),
+        (OrgKind.TOWNSHIP_COMMITTEE, _("Township level")),
+        (OrgKind.GRASSROOTS_COMMITTEE, _("Township level")),
     )
+    labels: dict[int, str] = {}
+    branch_levels = 0
+    for depth in sorted(depths):
+        found = kinds.get(depth, set())
+        label = next((text for kind, text in named if kind in found), None)
+        if label is None:
+            branch_levels += 1
+            label = (
+                _("Village and branch level") if branch_levels == 1 else _("Branches under general branches")
+            )
+        labels[depth] = label
+    return labels
 
 
 def rollup_by_level(user, today: date | None = None) -> list[LevelRow]:
-    """On-time closure rate and overdue share of items by the depth of the responsible organisation (one query)."""
+    """The roll-up figures of items by the tree level of the responsible organisation (two queries)."""
     today = today or timezone.localdate()
-    rows = (
+    rows = list(
         Item.objects.visible_to(user)
         .handed_down()
         .order_by()
         .values("org__depth")
-        .annotate(
-            total=Count("pk"),
-            closed=Count("pk", filter=Q(status=S.CLOSED)),
-            late=Count("pk", filter=Q(status=S.CLOSED, closed_late=True)),
-            overdue=Count("pk", filter=overdue_q(today)),
-        )
+        .annotate(**figures.aggregates(today))
         .order_by("org__depth")
     )
-    return [
-        LevelRow(
-            depth=r["org__depth"],
-            label=level_label(r["org__depth"]),
-            total=r["total"],
-            closed=r["closed"],
-            closed_on_time=r["closed"] - r["late"],
-            overdue=r["overdue"],
-        )
-        for r in rows
-    ]
+    labels = level_labels([r["org__depth"] for r in rows]) if rows else {}
+    result = []
+    for r in rows:
+        row = LevelRow(org=None, depth=r["org__depth"], label=labels[r["org__depth"]])
+        result.append(_fill_level(row, r))
+    return result
+
+
+def _fill_level(row: LevelRow, values: dict) -> LevelRow:
+    for name in ("total", "closed", "closed_late", "due", "due_on_time", "overdue"):
+        setattr(row, name, values[name])
+    row.overdue_days_max = values["days_max"].days if values["days_max"] else 0
+    return row
 
 
 @dataclass
@@ -261,30 +289,31 @@ class RankingRow:
     row: RollupRow
 
     @property
-    def score(self) -> float:
-        return self.row.completion_rate or 0.0
+    def score(self) -> float | None:
+        """The ranked figure: the on-time closure rate of ``figures`` (the roll-up's column)."""
+        return self.row.on_time_rate
 
 
 def ranking_method(minimum: int | None = None) -> str:
     """How the ranking is made, shown above it (so nobody has to guess)."""
     minimum = int(param(params.RANKING_MIN_ITEMS.key)) if minimum is None else minimum
     return _(
-        "Ranked by the on-time completion rate (items closed on time ÷ all items handed down), highest first; "
-        "ties go to fewer overdue items, then to fewer items closed late. "
-        "Organisations with fewer than %(n)s items are not ranked."
+        "Ranked by the on-time closure rate of the table above (items closed on time ÷ items due for "
+        "closure), highest first; ties go to fewer overdue items, then to fewer items closed late. "
+        "Organisations with fewer than %(n)s items due for closure are not ranked."
     ) % {"n": minimum}
 
 
 def ranking(user, parent_org: Organisation, today: date | None = None) -> tuple[list[RankingRow], str]:
     """Child organisations ranked by on-time completion; those with too few items left out. Returns (rows, method)."""
     minimum = int(param(params.RANKING_MIN_ITEMS.key))
-    rows = [r for r in rollup(user, parent_org, today) if r.total >= minimum]
-    rows.sort(key=lambda r: (-(r.completion_rate or 0.0), r.overdue, r.closed_late, r.org.path))
+    rows = [r for r in rollup(user, parent_org, today) if r.due >= max(minimum, 1)]
+    rows.sort(key=lambda r: (-(r.on_time_rate or 0.0), r.overdue, r.closed_late, r.org.path))
     ranked: list[RankingRow] = []
     for i, row in enumerate(rows):
         prev = ranked[-1] if ranked else None
-        same = prev is not None and (prev.row.completion_rate, prev.row.overdue, prev.row.closed_late) == (
-            row.completion_rate,
+        same = prev is not None and (prev.row.on_time_rate, prev.row.overdue, prev.row.closed_late) == (
+            row.on_time_rate,
             row.overdue,
             row.closed_late,
         )
@@ -424,6 +453,8 @@ def snapshot_rollup(user, parent_org: Organisation, month: date) -> list[RollupR
             total=Sum("total"),
             closed=Sum("closed"),
             closed_late=Sum("closed_late"),
+            due=Sum("due"),
+            due_on_time=Sum("due_on_time"),
             overdue=Sum("overdue"),
             days=Max("overdue_days_max"),
         )
@@ -442,7 +473,8 @@ def snapshot_rollup(user, parent_org: Organisation, month: date) -> list[RollupR
                 total=v["total"],
                 closed=v["closed"],
                 closed_late=v["closed_late"],
-                closed_on_time=v["closed"] - v["closed_late"],
+                due=v["due"] or 0,
+                due_on_time=v["due_on_time"] or 0,
                 overdue=v["overdue"],
                 overdue_days_max=v["days"] or 0,
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from dangjian.notices.selectors import recipients_for_org
 from dangjian.notices.services import notify
 
 from .. import params
-from ..deadlines import days_overdue_expr, overdue_q
+from ..figures import aggregates
 from ..models import (
     Escalation,
     Item,
@@ -177,19 +177,7 @@ def snapshot_month(*, month: date, today: date | None = None) -> int:
     month = month_start(month)
     as_of = min(_today(today), month_end(month))
     handed = Item.objects.handed_down()
-    overdue = overdue_q(as_of)
-    figures = {
-        row["org_id"]: row
-        for row in handed.order_by()
-        .values("org_id")
-        .annotate(
-            total=Count("pk"),
-            closed=Count("pk", filter=Q(status=S.CLOSED)),
-            closed_late=Count("pk", filter=Q(status=S.CLOSED, closed_late=True)),
-            overdue=Count("pk", filter=overdue),
-            days_max=Max(days_overdue_expr(as_of), filter=overdue),
-        )
-    }
+    figures = {row["org_id"]: row for row in handed.order_by().values("org_id").annotate(**aggregates(as_of))}
     by_status: dict[int, dict[str, int]] = {}
     for org_id, status, n in handed.values_list("org_id", "status").annotate(n=Count("pk")).order_by():
         by_status.setdefault(org_id, {})[status] = n
@@ -211,6 +199,8 @@ def snapshot_month(*, month: date, today: date | None = None) -> int:
             "closed": row["closed"],
             "closed_on_time": row["closed"] - row["closed_late"],
             "closed_late": row["closed_late"],
+            "due": row["due"],
+            "due_on_time": row["due_on_time"],
             "overdue": row["overdue"],
             "overdue_days_max": row["days_max"].days if row["days_max"] else 0,
             "by_status": by_status.get(org_id, {}),
@@ -234,6 +224,8 @@ def snapshot_month(*, month: date, today: date | None = None) -> int:
                 "closed",
                 "closed_on_time",
                 "closed_late",
+                "due",
+                "due_on_time",
                 "overdue",
                 "overdue_days_max",
                 "by_status",

@@ -392,6 +392,7 @@ ROUTES = {
     "ledger:rollup_export": export(),
     "ledger:pressure": page(),
     "ledger:escalations": page("overdue"),
+    "api-ledger-rollup-list": api_list(),
     "api-list-list": api_list("item_list"),
     "api-list-detail": api_detail(("item_list", "shared_list")),
     "api-item-list": api_list("item"),

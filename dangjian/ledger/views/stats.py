@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET
 
 from dangjian.core import registry
 from dangjian.core.exports import xlsx_response
-from dangjian.core.scoping import can, get_for_user, get_scope
+from dangjian.core.scoping import can
 from dangjian.orgs.models import Organisation
 
 from .. import charts, selectors
 from ..deadlines import days_overdue
+from ..figures import FIGURE, FIGURES
 from ..forms import MonthForm
 from ..models import Item
 from ..rules import SUPERVISOR, can_act
@@ -31,14 +32,7 @@ PER_PAGE = 50
 
 def _root(request) -> Organisation | None:
     """The organisation whose children the roll-up compares: ?org=, else the focus, else my top one."""
-    org_id = request.GET.get("org")
-    if org_id:
-        return get_for_user(Organisation, request.user, pk=org_id)
-    scope = get_scope(request.user)
-    if scope.focus_id:
-        return get_for_user(Organisation, request.user, pk=scope.focus_id)
-    roots = Organisation.objects.visible_to(request.user).current().order_by("depth", "path")
-    return roots.first()
+    return selectors.rollup_root(request.user, request.GET.get("org"))
 
 
 def _month(request) -> date | None:
@@ -73,7 +67,8 @@ def rollup(request):
     root = _root(request)
     month = _month(request)
     rows = _rows(request, root, month)
-    for row in rows:
+    totals = selectors.rollup_totals(rows)
+    for row in [*rows, totals] if totals else rows:
         row.status_counts = [row.by_status.get(s, 0) for s in selectors.STATUS_ORDER]
     ranked, method = selectors.ranking(request.user, root) if root is not None and month is None else ([], "")
     ancestors = (
@@ -89,12 +84,14 @@ def rollup(request):
         {
             "root": root,
             "rows": rows,
-            "totals": selectors.rollup_totals(rows),
+            "totals": totals,
+            "figures": FIGURE,
             "statuses": [(s, Item.Status(s).label) for s in selectors.STATUS_ORDER],
             "month": month,
             "month_form": MonthForm(initial={"month": month}),
             "months": selectors.snapshot_months(request.user),
             "ranking": ranked,
+            "definitions": FIGURES,
             "ranking_method": method,
             "ancestors": ancestors,
             "chart_orgs": charts.by_org(rows),
@@ -120,7 +117,7 @@ def rollup_export(request):
         "org": root.label if root else "",
         "period": label,
     }
-    return xlsx_response(charts.rollup_xlsx(rows), filename)
+    return xlsx_response(charts.rollup_xlsx(rows, selectors.rollup_totals(rows)), filename)
 
 
 @login_required
@@ -133,6 +130,11 @@ def pressure(request):
         "ledger/pressure.html",
         {
             "rows": rows,
+            "totals": selectors.rollup_totals(rows),
+            "figures": FIGURE,
+            "definitions": [
+                FIGURE[k] for k in ("total", "closed", "closed_on_time", "due", "on_time_rate", "overdue")
+            ],
             "chart_levels": charts.by_level(rows),
             "breadcrumbs": [(_("Statistics"), reverse("ledger:rollup")), (_("Pressure transmission"), None)],
         },
