@@ -9,9 +9,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.core.exports import Column, xlsx_bytes
+from dangjian.core.exports import Column, Layout, xlsx_bytes
 
-from .figures import FIGURES
+from .figures import FIGURE, FIGURES
 
 
 def by_org(rows) -> dict:
@@ -91,7 +91,44 @@ def rollup_columns() -> list[Column]:
     return columns
 
 
-def rollup_xlsx(rows, total=None) -> bytes:
+def statistics_heading(title: str, *, root, user, period: str, extra=()) -> Layout:
+    """The title block of a statistics sheet: 统计单位、统计时点、制表人, and 审核人 left for the signature."""
+    facts = [
+        (_("Organisation"), root.name if root is not None else ""),
+        (_("As of"), period),
+        *extra,
+        (_("Prepared by"), str(user) if user is not None else ""),
+        (_("Checked by"), "　" * 6),
+    ]
+    return Layout(title=title, facts=tuple((str(k), str(v)) for k, v in facts))
+
+
+def rollup_xlsx(rows, total=None, *, heading: Layout | None = None) -> bytes:
     """The roll-up as shown, with its 合计 row and each figure's definition as the header's note."""
     rows = [*rows, total] if total is not None else list(rows)
-    return xlsx_bytes(rollup_columns(), rows, title=gettext_lazy("Rectification statistics"), with_help=True)
+    return xlsx_bytes(
+        rollup_columns(),
+        rows,
+        title=gettext_lazy("Rectification statistics"),
+        with_help=True,
+        layout=heading,
+    )
+
+
+def ranking_xlsx(ranked, *, heading: Layout | None = None) -> bytes:
+    """The ranking as shown: rank, organisation and the figures it is ranked by."""
+    columns = [
+        Column(gettext_lazy("Rank"), "rank", width=8),
+        Column(gettext_lazy("Organisation"), "org", render=lambda r: r.row.org.name, width=28),
+        *(
+            Column(
+                format_lazy("{}（%）", FIGURE[key].label) if key == "on_time_rate" else FIGURE[key].label,
+                key,
+                render=lambda r, k=key: r.row.value(k),
+                width=12,
+                help=FIGURE[key].definition,
+            )
+            for key in ("due", "closed_on_time", "on_time_rate", "overdue", "closed_late")
+        ),
+    ]
+    return xlsx_bytes(columns, ranked, title=gettext_lazy("Ranking"), with_help=True, layout=heading)

@@ -525,23 +525,48 @@ def with_pending_extension(qs):
     )
 
 
-def ledger_export_rows(qs):
-    """The export's rows: joins, latest progress and pending extension annotated, evidence names prefetched.
+def ledger_export_rows(qs, *, user=None):
+    """The export's rows: joins, latest progress, extensions, look-back, interviews annotated; evidence
+    names and the accountability decisions ``user`` may see prefetched.
 
-    Two queries whatever the number of rows (items, evidence).
+    Three queries whatever the number of rows (items, evidence, accountability).
     """
-    latest = Progress.objects.filter(item=OuterRef("pk")).order_by("-on", "-pk")
-    from django.db.models import Prefetch
+    from django.db.models import IntegerField, Prefetch
+    from django.db.models.functions import Coalesce
 
+    latest = Progress.objects.filter(item=OuterRef("pk")).order_by("-on", "-pk")
+    granted = (
+        ExtensionRequest.objects.filter(item=OuterRef("pk"), status=ExtensionRequest.Status.APPROVED)
+        .order_by()
+        .values("item")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    recheck = Recheck.objects.filter(item=OuterRef("pk"), done_on__isnull=False).order_by("-done_on", "-pk")
+    interviews = (
+        ItemLink.objects.filter(item=OuterRef("pk"), kind=ItemLink.Kind.INTERVIEW)
+        .order_by()
+        .values("item")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    decisions = Accountability.objects.select_related("target_org").order_by("decided_on", "pk")
     return (
-        with_pending_extension(qs.select_related("org", "closed_by", "proxy_by"))
+        with_pending_extension(qs.select_related("org", "closed_by", "proxy_by", "item_list"))
         .annotate(
             latest_on=Subquery(latest.values("on")[:1]),
             latest_text=Subquery(latest.values("text")[:1]),
             latest_percent=Subquery(latest.values("percent")[:1]),
+            extension_count=Coalesce(Subquery(granted, output_field=IntegerField()), 0),
+            recheck_on=Subquery(recheck.values("done_on")[:1]),
+            recheck_result=Subquery(recheck.values("result")[:1]),
+            interview_count=Coalesce(Subquery(interviews, output_field=IntegerField()), 0),
         )
         .prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.only("id", "item_id", "name").order_by("pk"))
+            Prefetch("evidence", queryset=Evidence.objects.only("id", "item_id", "name").order_by("pk")),
+            scoping.restricted_prefetch(
+                "accountabilities", user, decisions, to_attr="visible_accountabilities"
+            ),
         )
         .order_by("item_list_id", "number", "pk")
     )

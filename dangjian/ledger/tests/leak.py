@@ -390,6 +390,8 @@ ROUTES = {
     "ledger:ledger_export": export("item"),
     "ledger:rollup": page(outside_query={"org": "org"}),
     "ledger:rollup_export": export(),
+    "ledger:ranking_export": export(),
+    "ledger:escalations_export": export("overdue"),
     "ledger:pressure": page(),
     "ledger:escalations": page("overdue"),
     "api-ledger-rollup-list": api_list(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -75,7 +75,7 @@ def test_the_on_time_rate_is_one_figure_on_the_page_export_ranking_api_and_indic
     sheet = load_workbook(
         io.BytesIO(client.get(reverse("ledger:rollup_export") + f"?org={county.county.pk}").content)
     ).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))  # below the title block
     rate_col = rows[0].index("按期销号率（%）")
     by_name = {r[0]: r[rate_col] for r in rows[1:]}
     assert by_name == {
@@ -123,3 +123,38 @@ def test_levels_are_named_by_their_organisations_never_by_a_number(client, perso
     client.force_login(personas.county_admin)
     body = client.get(reverse("ledger:pressure")).content.decode()
     assert "村（社区）及支部级" in body and "第 3 级" not in body and 'data-testid="level-total"' in body
+
+
+def _sheet(response):
+    return load_workbook(io.BytesIO(response.content)).active
+
+
+def test_the_roll_up_ranking_and_escalation_list_export_as_filed_sheets(client, personas, county, items):
+    core_params.set_value("ledger.ranking_min_items", 1)
+    core_params.set_value("ledger.escalate_after_days", 0)
+    client.force_login(personas.county_admin)
+    query = f"?org={county.county.pk}"
+
+    rollup = _sheet(client.get(reverse("ledger:rollup_export") + query))
+    assert rollup["A1"].value == f"{county.county.name}整改情况统计表"
+    assert "制表人：组织部干事" in rollup["A2"].value and "审核人：" in rollup["A2"].value
+    assert rollup.freeze_panes == "A4" and rollup.page_setup.orientation == "landscape"
+    assert [c.value for c in rollup[4]][0] == "中共A镇委员会" and rollup["A6"].value == "合计"
+
+    ranking = _sheet(client.get(reverse("ledger:ranking_export") + query))
+    assert "排名" in ranking["A1"].value and "按期销号 ÷ 应销号" in ranking["A2"].value
+    header = [c.value for c in ranking[3]]
+    rows = [[c.value for c in r] for r in ranking.iter_rows(min_row=4)]
+    assert header[:2] == ["名次", "组织"]
+    assert [(r[0], r[1], r[header.index("按期销号率（%）")]) for r in rows] == [
+        (1, "中共A镇委员会", 60.0),
+        (2, "中共B镇委员会", 50.0),
+    ]
+
+    escalation = _sheet(client.get(reverse("ledger:escalations_export")))
+    assert "督办" in escalation["A1"].value
+    header = [c.value for c in escalation[3]]
+    rows = [dict(zip(header, [c.value for c in r], strict=True)) for r in escalation.iter_rows(min_row=4)]
+    assert sorted(r["逾期天数"] for r in rows) == [1, 5]
+    assert [r["序号"] for r in rows] == [1, 2]
+    assert all(isinstance(r["整改时限"], datetime) for r in rows)

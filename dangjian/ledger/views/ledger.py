@@ -17,7 +17,7 @@ from dangjian.core.scoping import can
 from .. import selectors
 from ..columns import export_ledger
 from ..tables import ItemTable
-from ..tasks import export_filename, export_items, ledger_filter
+from ..tasks import export_filename, export_heading, export_items, ledger_filter
 from .common import EXPORT
 
 PER_PAGE = 50
@@ -59,7 +59,7 @@ def ledger_export(request):
     """
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("You are not allowed to export ledgers."))
-    _filterset, items = filtered_items(request)
+    filterset, items = filtered_items(request)
     if jobs.too_big_for_a_request(items):
         return jobs.start_and_follow(
             request,
@@ -68,7 +68,11 @@ def ledger_export(request):
             title=_("Ledger export"),
             params={"query": request.GET.urlencode()},
         )
-    return xlsx_response(export_ledger(selectors.ledger_export_rows(items)), export_filename())
+    content = export_ledger(
+        selectors.ledger_export_rows(items, user=request.user),
+        heading=export_heading(request.user, filterset),
+    )
+    return xlsx_response(content, export_filename())
 
 
 urlpatterns = [

@@ -20,6 +20,7 @@ from dangjian.core.scoping import can
 from dangjian.orgs.models import Organisation
 
 from .. import charts, selectors
+from ..columns import export_escalations
 from ..deadlines import days_overdue
 from ..figures import FIGURE, FIGURES
 from ..forms import MonthForm
@@ -117,7 +118,42 @@ def rollup_export(request):
         "org": root.label if root else "",
         "period": label,
     }
-    return xlsx_response(charts.rollup_xlsx(rows, selectors.rollup_totals(rows)), filename)
+    heading = charts.statistics_heading(
+        _("%(org)s rectification statistics") % {"org": root.name if root else ""},
+        root=root,
+        user=request.user,
+        period=_period_words(month),
+    )
+    return xlsx_response(charts.rollup_xlsx(rows, selectors.rollup_totals(rows), heading=heading), filename)
+
+
+def _period_words(month: date | None) -> str:
+    if month is not None:
+        return _("end of %(year)s-%(month)02d") % {"year": month.year, "month": month.month}
+    today = timezone.localdate()
+    return f"{today.year}年{today.month}月{today.day}日"
+
+
+@login_required
+@require_GET
+def ranking_export(request):
+    """The ranking of the roll-up's organisations (live figures) in .xlsx, its method in the title block."""
+    if not can(request.user, EXPORT):
+        raise PermissionDenied(_("You are not allowed to export ledgers."))
+    root = _root(request)
+    ranked, method = selectors.ranking(request.user, root) if root is not None else ([], "")
+    heading = charts.statistics_heading(
+        _("%(org)s on-time closure ranking") % {"org": root.name if root else ""},
+        root=root,
+        user=request.user,
+        period=_period_words(None),
+        extra=[(_("Method"), method)],
+    )
+    filename = _("ranking-%(org)s-%(date)s.xlsx") % {
+        "org": root.label if root else "",
+        "date": timezone.localdate().isoformat(),
+    }
+    return xlsx_response(charts.ranking_xlsx(ranked, heading=heading), filename)
 
 
 @login_required
@@ -167,14 +203,39 @@ def escalations(request):
         {
             "page": page,
             "after_days": selectors.escalate_after_days(),
+            "can_export": can(request.user, EXPORT),
             "breadcrumbs": [(_("Lists"), reverse("ledger:list_index")), (_("Escalation"), None)],
         },
     )
 
 
+@login_required
+@require_GET
+def escalations_export(request):
+    """The escalation list as shown, every row, in .xlsx (督办清单)."""
+    if not can(request.user, EXPORT) or not (can(request.user, VERIFY) or can(request.user, INSPECT)):
+        raise PermissionDenied(_("Only supervisors see the escalation list."))
+    today = timezone.localdate()
+    rows = list(selectors.escalation_rows(request.user, today))
+    for item in rows:
+        item.days_overdue = days_overdue(item, today)
+    root = selectors.rollup_root(request.user)
+    heading = charts.statistics_heading(
+        _("%(org)s escalation list (overdue by more than %(n)s days)")
+        % {"org": root.name if root else "", "n": selectors.escalate_after_days()},
+        root=root,
+        user=request.user,
+        period=_period_words(None),
+    )
+    filename = _("escalation-list-%(date)s.xlsx") % {"date": today.isoformat()}
+    return xlsx_response(export_escalations(rows, heading=heading), filename)
+
+
 urlpatterns = [
     path("stats/", rollup, name="rollup"),
     path("stats/export/", rollup_export, name="rollup_export"),
+    path("stats/ranking/export/", ranking_export, name="ranking_export"),
+    path("escalations/export/", escalations_export, name="escalations_export"),
     path("stats/pressure/", pressure, name="pressure"),
     path("escalations/", escalations, name="escalations"),
 ]
