@@ -466,6 +466,15 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_image(self) -> bool:
+        """Shown as a thumbnail on the item page (served inline only if its content is an image)."""
+        return self.name.lower().rsplit(".", 1)[-1] in ("jpg", "jpeg", "png", "gif", "webp")
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.name.lower().endswith(".pdf")
+
 
 class ExtensionRequest(models.Model):
     """A request to move an item's deadline (申请延期), decided by the supervising side."""

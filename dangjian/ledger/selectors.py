@@ -92,6 +92,22 @@ def item_moves(item: Item, user) -> list[tuple[str, workflow.Transition]]:
     return [(to, rule) for to, rule in workflow.allowed_moves(item, user) if to != S.HANDED_DOWN]
 
 
+def last_return_note(item: Item) -> str:
+    """The reason the supervising side gave when it last returned the item (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from dangjian.core.models import StatusChange
+
+    step = (
+        StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Item), object_id=item.pk, new=S.RETURNED
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return step.note if step is not None else ""
+
+
 def verification_days(item: Item) -> int | None:
     """核验用时: days from the closure request to its verification (the verifier's own delay)."""
     if item.status != S.CLOSED or not item.closed_on or not item.closure_requested_on:
@@ -332,6 +348,8 @@ class MyWork:
     due_soon: object
     overdue: object
     returned: object
+    to_acknowledge: object
+    to_verify: object
 
 
 def _rectify_q(user) -> Q:
@@ -352,12 +370,15 @@ def _verify_q(user) -> Q:
 def _my_work_filters(user, today: date) -> dict[str, Q]:
     """The four sections of "my work" as filters (the light and overdue rules of ``deadlines``)."""
     rectify = _rectify_q(user)
+    to_verify = _verify_q(user) & Q(status=S.CLOSURE_REQUESTED)
     return {
-        "waiting": (rectify & Q(status__in=[S.HANDED_DOWN, S.ACKNOWLEDGED, S.RETURNED]))
-        | (_verify_q(user) & Q(status=S.CLOSURE_REQUESTED)),
+        "waiting": (rectify & Q(status__in=[S.HANDED_DOWN, S.ACKNOWLEDGED, S.RETURNED])) | to_verify,
         "due_soon": rectify & deadlines.light_q(deadlines.YELLOW, today),
         "overdue": rectify & overdue_q(today),
         "returned": rectify & Q(status=S.RETURNED),
+        # The two queues with bulk actions: new items to acknowledge (待签收), closures to verify (待核验).
+        "to_acknowledge": rectify & Q(status=S.HANDED_DOWN),
+        "to_verify": to_verify,
     }
 
 
@@ -370,7 +391,7 @@ def my_work(user, today: date | None = None) -> MyWork:
 
 
 def my_work_counts(user, today: date | None = None) -> dict[str, int]:
-    """The four counts of ``my_work`` in one query."""
+    """The counts of ``my_work`` (its four sections and two queues) in one query."""
     today = today or timezone.localdate()
     filters = _my_work_filters(user, today)
     return Item.objects.visible_to(user).aggregate(
@@ -584,6 +605,31 @@ def list_rows(qs, *, user):
         item_count=Count("items", filter=handed, distinct=True),
         closed_count=Count("items", filter=handed & Q(items__status=S.CLOSED), distinct=True),
         overdue_count=Count("items", filter=handed & overdue_q(today, prefix="items__"), distinct=True),
+    )
+
+
+@dataclass
+class HandDownSummary:
+    """What handing a list down will do: how many items go to how many organisations."""
+
+    items: int
+    orgs: int
+    by_org: list[tuple[str, int]]
+
+
+def hand_down_summary(item_list) -> HandDownSummary:
+    """The draft items of a list by responsible organisation (one query)."""
+    rows = list(
+        Item.objects.filter(item_list=item_list, status=S.DRAFT)
+        .order_by()
+        .values("org__name", "org__path")
+        .annotate(n=Count("pk"))
+        .order_by("org__path")
+    )
+    return HandDownSummary(
+        items=sum(r["n"] for r in rows),
+        orgs=len(rows),
+        by_org=[(r["org__name"], r["n"]) for r in rows],
     )
 
 

@@ -178,7 +178,14 @@ def test_my_work_lists_what_waits_for_the_village_and_the_township(county, perso
     assert tree_items["a1_request"] in set(township.waiting)
     assert set(township.overdue) == {tree_items["a1_red"], tree_items["a2_red"]}
     counts = selectors.my_work_counts(personas.township_b, TODAY)
-    assert counts == {"waiting": 1, "due_soon": 0, "overdue": 0, "returned": 1}
+    assert counts == {
+        "waiting": 1,
+        "due_soon": 0,
+        "overdue": 0,
+        "returned": 1,
+        "to_acknowledge": 0,
+        "to_verify": 0,
+    }
 
 
 def test_a_closure_request_of_my_own_organisation_is_not_waiting_for_my_verification(
