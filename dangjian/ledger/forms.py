@@ -89,21 +89,64 @@ class ItemForm(TablerFormMixin, forms.Form):
     )
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, required=False)
     target = forms.CharField(label=_("Target"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    responsible_leader = forms.CharField(label=_("Responsible leader"), max_length=60, required=False)
-    responsible_person = forms.CharField(label=_("Responsible person"), max_length=60, required=False)
+    leader = forms.TypedChoiceField(
+        label=_("Responsible leader"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "Picked from the roster's current posts; type a name below only if the person is not in it."
+        ),
+    )
+    responsible_leader = forms.CharField(
+        label=_("Responsible leader (not in the roster)"), max_length=60, required=False
+    )
+    person = forms.TypedChoiceField(
+        label=_("Responsible person"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Left empty: the secretary of each responsible organisation (第一责任人)."),
+    )
+    responsible_person = forms.CharField(
+        label=_("Responsible person (not in the roster)"), max_length=60, required=False
+    )
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), required=False)
     long_term = forms.BooleanField(label=_("Long-term"), required=False)
     remarks = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, orgs, **kwargs):
+    field_order = [
+        "orgs",
+        "title",
+        "description",
+        "category",
+        "source",
+        "target",
+        "leader",
+        "responsible_leader",
+        "person",
+        "responsible_person",
+        "deadline",
+        "long_term",
+        "remarks",
+    ]
+
+    def __init__(self, *args, orgs, roster=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["orgs"].queryset = orgs
         self.fields["orgs"].label_from_instance = org_label
+        # ``roster``: (person, label) of the current posts the user may see (ledger.selectors.roster_choices).
+        self._people = {person.pk: person for person, _label in roster}
+        choices = [("", "—"), *((person.pk, label) for person, label in roster)]
+        self.fields["leader"].choices = choices
+        self.fields["person"].choices = choices
 
     def item_fields(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k != "orgs"}
         if not data.get("source"):
             data.pop("source", None)
+        for name in ("leader", "person"):
+            data[name] = self._people.get(data.get(name)) if data.get(name) else None
         return data
 
 

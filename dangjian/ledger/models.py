@@ -297,6 +297,14 @@ class Item(models.Model):
         related_name="items",
         verbose_name=_("responsible person (roster)"),
     )
+    leader = models.ForeignKey(
+        "orgs.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_items",
+        verbose_name=_("responsible leader (roster)"),
+    )
     supervisor_org = models.ForeignKey(
         "orgs.Organisation",
         on_delete=models.PROTECT,

@@ -633,6 +633,48 @@ def hand_down_summary(item_list) -> HandDownSummary:
     )
 
 
+def roster_choices(user, org, limit: int = 400) -> list[tuple]:
+    """(person, "张三（A1村 书记）") for the current posts in ``org``'s subtree the user may see (one query).
+
+    Leaders and responsible persons are picked from these, so items add up per person.
+    """
+    from dangjian.orgs.models import Post
+
+    posts = (
+        Post.objects.visible_to(user)
+        .current()
+        .filter(org__path__subtree=org.path, org__dissolved_on__isnull=True)
+        .select_related("person", "org")
+        .order_by("org__path", "kind", "person__name")[:limit]
+    )
+    seen, choices = set(), []
+    for post in posts:
+        if post.person_id in seen:
+            continue
+        seen.add(post.person_id)
+        choices.append((post.person, f"{post.person.name}（{post.org.label} {post.get_kind_display()}）"))
+    return choices
+
+
+def items_by_person(user, org, today: date | None = None, limit: int = 30) -> list[dict]:
+    """Items per responsible person (from the roster) in ``org``'s subtree: the figures of ``figures`` (one query)."""
+    today = today or timezone.localdate()
+    rows = (
+        Item.objects.visible_to(user)
+        .handed_down()
+        .filter(org__path__subtree=org.path, person__isnull=False)
+        .order_by()
+        .values("person_id", "person__name", "person__org__name")
+        .annotate(**figures.aggregates(today))
+        .order_by("-overdue", "-total", "person__name")[:limit]
+    )
+    result = []
+    for row in rows:
+        row["on_time_rate"] = figures.on_time_rate(row["due_on_time"], row["due"])
+        result.append(row)
+    return result
+
+
 def list_groups(user, item_list):
     """The groups of a list the user may open (a village sharing a county list sees none of the others')."""
     return ItemGroup.objects.visible_to(user).filter(item_list=item_list).order_by("pk")

@@ -57,6 +57,17 @@ def item_update(
     values.update(changes)
     if "deadline" in changes and "deadline_days" not in changes:
         values["deadline_days"] = None  # an explicit date replaces a count of days
+    new_org = changes.get("org")
+    moved_away = (
+        new_org is not None
+        and "person" not in changes
+        and locked.person_id
+        and not locked.person.org.path.startswith(new_org.path)
+    )
+    if moved_away:  # handed to another organisation: its old responsible person does not follow it
+        if values.get("responsible_person") == locked.person.name:
+            values["responsible_person"] = ""
+        values["person"] = None
     values = _clean_item(item_list, values, issued_on=locked.issued_on)
     old_org_id, old_deadline = locked.org_id, locked.deadline
     changed = [name for name in ITEM_FIELDS if getattr(locked, name) != values[name]]

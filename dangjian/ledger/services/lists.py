@@ -188,6 +188,7 @@ ITEM_FIELDS = (
     "responsible_leader",
     "responsible_person",
     "person",
+    "leader",
     "supervisor_org",
     "deadline",
     "deadline_basis",
@@ -238,12 +239,52 @@ def _clean_item(item_list: ItemList, values: dict, *, issued_on: date) -> dict:
             _("The deadline cannot be before the hand-down date (%(date)s).")
             % {"date": issued_on.isoformat()}
         )
+    person, leader = values.get("person"), values.get("leader")
+    if person is not None and org is not None and not person.org.path.startswith(org.path):
+        errors.setdefault("person", []).append(
+            _("The responsible person must belong to %(org)s or an organisation below it.") % {"org": org}
+        )
+    if leader is not None and not (
+        leader.org.path.startswith(item_list.org.path) or item_list.org.path.startswith(leader.org.path)
+    ):
+        errors.setdefault("leader", []).append(
+            _("The responsible leader must belong to %(org)s, an organisation above it or below it.")
+            % {"org": item_list.org}
+        )
     if errors:
         raise ValidationError(errors)
+    # Names from the roster where a person was picked, so the text columns always agree with it.
+    if person is not None:
+        values["responsible_person"] = person.name
+    if leader is not None:
+        values["responsible_leader"] = leader.name
     for name in ("description", "responsible_leader", "responsible_person", "target", "measures", "remarks"):
         if name in values:
             values[name] = _clean_text(values[name])
     return values
+
+
+def _default_responsible_person(checked: list[dict]) -> None:
+    """An item whose responsible person was neither picked nor typed goes to the secretary of its
+    organisation (第一责任人), from the roster's current posts (one query for all the organisations)."""
+    from dangjian.orgs.models import Post, PostKind
+
+    wanted = [f["org"].pk for f in checked if f.get("person") is None and not f.get("responsible_person")]
+    if not wanted:
+        return
+    secretaries = {}
+    for post in (
+        Post.objects.current()
+        .filter(org_id__in=wanted, kind=PostKind.SECRETARY)
+        .select_related("person")
+        .order_by("-started_on", "pk")
+    ):
+        secretaries.setdefault(post.org_id, post.person)
+    for fields in checked:
+        person = secretaries.get(fields["org"].pk)
+        if person is not None and fields.get("person") is None and not fields.get("responsible_person"):
+            fields["person"] = person
+            fields["responsible_person"] = person.name
 
 
 def _next_number(item_list: ItemList) -> int:
@@ -280,6 +321,7 @@ def _create_items(
             "source_key": source_key[:100],
         }
     checked = [_clean_item(item_list, {**values, "org": org}, issued_on=issued_on) for org in orgs]
+    _default_responsible_person(checked)
     number = _next_number(item_list)
     items = []
     for i, fields in enumerate(checked):

@@ -197,7 +197,12 @@ def item_add(request, pk: int):
     """Hand one item to one organisation, or the same item to many (one group with a roll-up)."""
     item_list = _issuer_list(request.user, pk)
     orgs = orgs_where(request.user, "view").filter(path__subtree=item_list.org.path)
-    form = ItemForm(request.POST or None, orgs=orgs, initial={"source": item_list.source})
+    form = ItemForm(
+        request.POST or None,
+        orgs=orgs,
+        roster=selectors.roster_choices(request.user, item_list.org),
+        initial={"source": item_list.source},
+    )
     if request.method == "POST" and form.is_valid():
         orgs = list(form.cleaned_data["orgs"])
         try:

@@ -92,6 +92,9 @@ def rollup(request):
             "month_form": MonthForm(initial={"month": month}),
             "months": selectors.snapshot_months(request.user),
             "ranking": ranked,
+            "by_person": selectors.items_by_person(request.user, root)
+            if root is not None and month is None
+            else [],
             "definitions": FIGURES,
             "ranking_method": method,
             "ancestors": ancestors,
