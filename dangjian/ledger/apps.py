@@ -103,5 +103,23 @@ class LedgerConfig(ModuleConfig):
                 DocField("printed_on", _("Date the document was printed"), required=False),
             ),
         ),
+        # Filled by ledger.selectors.ledger_document; default template: documents/ledger.docx.
+        DocumentKind(
+            key="ledger.ledger",
+            label=_("Rectification ledger"),
+            fields=(
+                DocField("title", _("Title of the ledger")),
+                DocField("org", _("Reporting organisation")),
+                DocField("as_of", _("Date the ledger stands at")),
+                DocField(
+                    "rows",
+                    _(
+                        "The items, a list: each has number, title, org, person, deadline, completion, "
+                        "closed_on and verifier"
+                    ),
+                ),
+                DocField("prepared_by", _("Who prepared it"), required=False),
+            ),
+        ),
     )
     leak_rows = "dangjian.ledger.tests.leak"

@@ -707,6 +707,33 @@ def snapshot_months(user) -> list[date]:
     )
 
 
+def ledger_document(items, *, org, user, today: date | None = None) -> dict:
+    """The fields of the ``ledger.ledger`` Word document: title block and one row per item (one query)."""
+    today = today or timezone.localdate()
+    rows = []
+    for number, item in enumerate(with_pending_extension(items.select_related("org", "closed_by")), start=1):
+        rows.append(
+            {
+                "number": number,
+                "title": item.title,
+                "org": item.org.name,
+                "person": item.responsible_person,
+                "deadline": _("Long-term") if item.long_term else item.deadline,
+                "completion": completion_word(item, today),
+                "closed_on": item.closed_on,
+                "verifier": str(item.closed_by) if item.status == S.CLOSED and item.closed_by_id else "",
+            }
+        )
+    name = org.name if org is not None else ""
+    return {
+        "title": f"{name}整改落实情况台账",
+        "org": name,
+        "as_of": today,
+        "prepared_by": str(user),
+        "rows": rows,
+    }
+
+
 # ------------------------------------------------------------------ the closure record (销号审批表)
 
 

@@ -414,6 +414,7 @@ ROUTES = {
     "ledger:evidence_download": detail("evidence"),
     "ledger:ledger": page("item", outside_query={"item_list": "item_list", "org": "org"}),
     "ledger:ledger_export": export("item"),
+    "ledger:ledger_document": export("item"),
     "ledger:rollup": page(outside_query={"org": "org"}),
     "ledger:rollup_export": export(),
     "ledger:ranking_export": export(),

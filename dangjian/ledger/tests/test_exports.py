@@ -195,3 +195,29 @@ def test_the_ledger_page_runs_the_same_number_of_queries_for_3_and_30_items(
 def test_anonymous_visitors_cannot_export(client, world):
     response = client.get(reverse("ledger:ledger_export"))
     assert response.status_code == 302
+
+
+def test_the_ledger_prints_from_a_replaceable_word_template(client, personas, world):
+    from docx import Document
+
+    login(client, personas.township_a)
+    page = text(client.get(reverse("ledger:ledger")))
+    assert 'data-testid="ledger-word"' in page and 'class="signature-block"' in page
+    response = client.get(reverse("ledger:ledger_document"))
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.content))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "中共A镇委员会整改落实情况台账" in body and "制表人：A镇书记" in body and "盖章" in body
+    cells = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert cells[0][:2] == ["序号", "问题描述"]
+    assert sorted(r[1] for r in cells[1:]) == ["A1村阵地标识不规范", "A2村会议记录缺失"]
+    assert doc.sections[0].orientation == 1  # landscape
+
+
+def test_the_print_stylesheet_hides_filters_and_keeps_lights():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static/css/dangjian.css").read_text()
+    printing = css.split("@media print", 1)[1]
+    assert '[data-testid="ledger-filter"]' in printing and "print-color-adjust: exact" in printing
+    assert ".signature-block { display: flex" in printing
