@@ -5,6 +5,7 @@ from . import file_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
     path("audit/", views.audit_log, name="audit_log"),
     path("parameters/", views.parameters, name="parameters"),
     path("attachments/<int:pk>/", file_views.attachment_download, name="attachment_download"),

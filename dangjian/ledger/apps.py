@@ -9,6 +9,7 @@ from dangjian.core.modules import (
     HomeBlock,
     ModuleConfig,
     NavEntry,
+    SearchProvider,
 )
 from dangjian.core.scoping import can
 
@@ -68,6 +69,10 @@ class LedgerConfig(ModuleConfig):
             template="ledger/partials/home_block.html",
             context="dangjian.ledger.views.work.my_work_block",
         ),
+    )
+    search = (
+        SearchProvider("ledger_items", _("Items"), 30, "dangjian.ledger.selectors.search_items"),
+        SearchProvider("ledger_lists", _("Lists"), 31, "dangjian.ledger.selectors.search_lists"),
     )
     demo = (DemoStep("ledger", order=50, build="dangjian.ledger.demo.build"),)
     daily = (DailyJob("ledger", order=50, run="dangjian.ledger.services.daily_run"),)

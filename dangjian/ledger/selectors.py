@@ -675,6 +675,49 @@ def items_by_person(user, org, today: date | None = None, limit: int = 30) -> li
     return result
 
 
+def search_items(user, text: str, limit: int) -> list[dict]:
+    """Header search: items I may see whose title or description holds ``text`` (one query)."""
+    from django.urls import reverse
+
+    items = (
+        Item.objects.visible_to(user)
+        .handed_down()
+        .filter(Q(title__icontains=text) | Q(description__icontains=text))
+        .select_related("org")
+        .order_by("-issued_on", "-pk")[:limit]
+    )
+    return [
+        {
+            "title": item.title,
+            "url": reverse("ledger:item_detail", args=[item.pk]),
+            "subtitle": f"{item.org.label} · {item.get_status_display()}",
+        }
+        for item in items
+    ]
+
+
+def search_lists(user, text: str, limit: int) -> list[dict]:
+    """Header search: lists I may see whose title holds ``text`` (one query)."""
+    from django.urls import reverse
+
+    from .models import ItemList
+
+    lists = (
+        ItemList.objects.visible_to(user)
+        .filter(title__icontains=text)
+        .select_related("org")
+        .order_by("-issued_on", "-pk")[:limit]
+    )
+    return [
+        {
+            "title": lst.title,
+            "url": reverse("ledger:list_detail", args=[lst.pk]),
+            "subtitle": f"{lst.org.label} · {lst.issued_on:%Y-%m-%d}",
+        }
+        for lst in lists
+    ]
+
+
 def list_groups(user, item_list):
     """The groups of a list the user may open (a village sharing a county list sees none of the others')."""
     return ItemGroup.objects.visible_to(user).filter(item_list=item_list).order_by("pk")
