@@ -64,6 +64,12 @@ class LedgerConfig(ModuleConfig):
     )
     home_blocks = (
         HomeBlock(
+            key="ledger_figures",
+            order=5,
+            template="ledger/partials/home_figures.html",
+            context="dangjian.ledger.views.work.figures_block",
+        ),
+        HomeBlock(
             key="ledger_my_work",
             order=10,
             template="ledger/partials/home_block.html",

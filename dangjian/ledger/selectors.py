@@ -337,6 +337,37 @@ def ranking(user, parent_org: Organisation, today: date | None = None) -> tuple[
     return ranked, ranking_method(minimum)
 
 
+@dataclass
+class HomeFigures:
+    """The key figures of the user's organisation on the home page (its subtree, as the user may see it)."""
+
+    root: Organisation
+    rows: list
+    totals: RollupRow
+    closed_on_time_this_month: int
+
+
+def home_figures(user, today: date | None = None) -> HomeFigures | None:
+    """Open, overdue, closed on time this month and 按期销号率 of the user's top organisation, by child
+    (four queries); None for someone without an organisation above others to compare."""
+    today = today or timezone.localdate()
+    root = rollup_root(user)
+    if root is None or not scoping.sees_whole_subtree(user, root):
+        return None
+    rows = rollup(user, root, today)
+    if not rows:
+        return None
+    month_closed = (
+        Item.objects.visible_to(user)
+        .filter(org__path__subtree=root.path, closed_on__gte=today.replace(day=1), closed_on__lte=today)
+        .filter(figures.closed_on_time_q(today))
+        .count()
+    )
+    return HomeFigures(
+        root=root, rows=rows, totals=rollup_totals(rows), closed_on_time_this_month=month_closed
+    )
+
+
 # ------------------------------------------------------------------ my work (我的待办)
 
 
@@ -388,6 +419,22 @@ def my_work(user, today: date | None = None) -> MyWork:
     base = Item.objects.visible_to(user).select_related("org", "supervisor_org", "item_list")
     filters = _my_work_filters(user, today)
     return MyWork(**{key: base.filter(q).order_by("deadline", "pk") for key, q in filters.items()})
+
+
+def own_items(user, today: date | None = None):
+    """Open items the user is the responsible person of (their roster record), with their light."""
+    person_id = scoping.get_scope(user).person_id
+    if person_id is None:
+        return Item.objects.none()
+    return (
+        Item.objects.visible_to(user)
+        .handed_down()
+        .exclude(status=S.CLOSED)
+        .filter(person_id=person_id)
+        .select_related("org")
+        .with_light(today or timezone.localdate())
+        .order_by("deadline", "pk")
+    )
 
 
 def my_work_counts(user, today: date | None = None) -> dict[str, int]:

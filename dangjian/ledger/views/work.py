@@ -28,7 +28,9 @@ def my_work_block(request):
     user = request.user
     counts = selectors.my_work_counts(user)
     if not any(counts.values()):
-        return None
+        # A member with nothing to act on still sees the items they are responsible for.
+        own = list(selectors.own_items(user)[:SHOWN])
+        return {"sections": [], "queues": [], "own": own} if own else None
     work = selectors.my_work(user)
     today = timezone.localdate()
     sections = []
@@ -50,6 +52,28 @@ def my_work_block(request):
         if counts[key]
     ]
     return {"sections": sections, "queues": queues}
+
+
+def figures_block(request):
+    """Context of the key-figures home block (county and township homes), or None."""
+    from .. import charts
+
+    found = selectors.home_figures(request.user)
+    if found is None:
+        return None
+    chart = charts.by_org(found.rows)
+    chart["links"] = [f"{reverse('ledger:ledger')}?org={row.org.pk}" for row in found.rows]
+    ledger = reverse("ledger:ledger")
+    return {
+        "figures": found,
+        "chart": chart,
+        "links": {
+            "open": f"{ledger}?org={found.root.pk}",
+            "overdue": f"{ledger}?org={found.root.pk}&light=red",
+            "closed": f"{ledger}?org={found.root.pk}&status=closed&closed_late=false",
+            "rate": f"{reverse('ledger:rollup')}?org={found.root.pk}",
+        },
+    }
 
 
 def _chosen(request, queue) -> list[Item]:
