@@ -10,7 +10,7 @@ from dangjian.core.forms import add_service_error  # noqa: F401 (the ledger view
 from dangjian.orgs.forms import DateInput, TablerFormMixin
 from dangjian.orgs.models import Organisation
 
-from .models import Accountability, Category, ItemKind, ItemList, Recheck, Source
+from .models import Accountability, Category, Duty, ItemKind, ItemList, Recheck, Source
 
 
 def org_label(org) -> str:
@@ -113,6 +113,14 @@ class ItemForm(TablerFormMixin, forms.Form):
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), required=False)
     long_term = forms.BooleanField(label=_("Long-term"), required=False)
+    duty = forms.ChoiceField(
+        label=_("Duty"),
+        required=False,
+        choices=[("", "—"), *Duty.choices],
+        help_text=_(
+            "Responsibility lists only: standing duties have no deadline and are reviewed every year."
+        ),
+    )
     remarks = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     field_order = [
@@ -128,6 +136,7 @@ class ItemForm(TablerFormMixin, forms.Form):
         "responsible_person",
         "deadline",
         "long_term",
+        "duty",
         "remarks",
     ]
 
@@ -147,6 +156,8 @@ class ItemForm(TablerFormMixin, forms.Form):
             data.pop("source", None)
         for name in ("leader", "person"):
             data[name] = self._people.get(data.get(name)) if data.get(name) else None
+        if not data.get("duty"):
+            data.pop("duty", None)
         return data
 
 

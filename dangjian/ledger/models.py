@@ -50,6 +50,13 @@ class Source(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Duty(models.TextChoices):
+    """How a responsibility (责任清单) is held: by the post's first holder, or alongside one's own post."""
+
+    FIRST = "first", _("Primary responsibility (第一责任人)")
+    DUAL = "dual", _("Dual responsibility of the post (一岗双责)")
+
+
 class DeadlineBasis(models.TextChoices):
     CALENDAR = "calendar", _("Calendar days")
     WORKING = "working", _("Working days")
@@ -320,6 +327,9 @@ class Item(models.Model):
     original_deadline = models.DateField(_("original deadline"), null=True, blank=True)
     long_term = models.BooleanField(_("long-term"), default=False)
     review_cycle_days = models.PositiveIntegerField(_("review cycle (days)"), null=True, blank=True)
+    # A responsibility (责任清单) is a standing duty: no deadline, reviewed every cycle (yearly by default).
+    duty = models.CharField(_("duty"), max_length=10, choices=Duty.choices, blank=True)
+    next_review_on = models.DateField(_("next review on"), null=True, blank=True)
     target = models.TextField(_("target"), blank=True)
     measures = models.TextField(_("measures"), blank=True)
     percent = models.PositiveSmallIntegerField(_("progress %"), default=0)

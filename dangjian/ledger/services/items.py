@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -342,6 +342,9 @@ def progress_add(
     if files:
         _write_evidence(item=locked, files=files, actor=actor, purpose="progress", progress=entry)
     changed = {"percent": int(percent), **proxy_fields(locked, actor, today)}
+    if locked.long_term and locked.review_cycle_days:
+        # A standing duty's entry is its periodic review (年度检视): the next one falls a cycle later.
+        changed["next_review_on"] = on + timedelta(days=locked.review_cycle_days)
     for name, value in changed.items():
         setattr(locked, name, value)
     locked.version += 1

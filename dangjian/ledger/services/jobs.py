@@ -120,6 +120,29 @@ def reminders_run(*, today: date) -> dict[str, int]:
     return {"scheduled": len(rows), "sent": len(sent), "skipped": skipped}
 
 
+def duty_reviews_run(*, today: date) -> dict[str, int]:
+    """Remind the responsible organisation of every standing duty (责任清单) whose review has come (once per date)."""
+    due = (
+        Item.objects.filter(long_term=True, next_review_on__lte=today)
+        .exclude(status__in=[S.DRAFT, S.CLOSED])
+        .select_related("org")
+        .order_by("pk")
+    )
+    count = 0
+    for item in due:
+        _notify_org(
+            item,
+            item.org,
+            RECTIFY,
+            kind="duty_review_due",
+            text=_("Review of a standing duty is due: %(title)s (since %(date)s)")
+            % {"title": item.title, "date": item.next_review_on.isoformat()},
+            event=f"review:{item.next_review_on.isoformat()}",
+        )
+        count += 1
+    return {"reviews": count}
+
+
 def escalations_run(*, today: date) -> dict[str, int]:
     """Record every item overdue beyond the parameter (once per deadline) and notify its supervisors.
 
@@ -244,7 +267,11 @@ def daily_run(*, today: date) -> dict[str, int]:
     (overdue figures reckoned at that month's last day).
     """
     with transaction.atomic():
-        result = {**reminders_run(today=today), **escalations_run(today=today)}
+        result = {
+            **reminders_run(today=today),
+            **escalations_run(today=today),
+            **duty_reviews_run(today=today),
+        }
     result["snapshot"] = 0
     if (today + timedelta(days=1)).day == 1:
         result["snapshot"] = snapshot_month(month=today, today=today)

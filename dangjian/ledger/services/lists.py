@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -14,10 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import scoping, workflow
+from dangjian.core.params import get as param
 
-from .. import deadlines
+from .. import deadlines, params
 from ..models import (
     DeadlineBasis,
+    Duty,
     Item,
     ItemGroup,
     ItemKind,
@@ -159,6 +161,8 @@ def _hand_down_drafts(item_list: ItemList, actor, today: date) -> None:
 
 def _hand_down(item: Item, actor, today: date) -> Item:
     fields: dict = {"issued_on": today}
+    if item.long_term and item.review_cycle_days:
+        fields["next_review_on"] = today + timedelta(days=item.review_cycle_days)
     if item.deadline_days and not item.long_term:
         fields["deadline"] = deadlines.add_days(
             today, item.deadline_days, working=item.deadline_basis == DeadlineBasis.WORKING
@@ -195,6 +199,7 @@ ITEM_FIELDS = (
     "deadline_days",
     "long_term",
     "review_cycle_days",
+    "duty",
     "target",
     "measures",
     "remarks",
@@ -223,6 +228,13 @@ def _clean_item(item_list: ItemList, values: dict, *, issued_on: date) -> dict:
         errors.setdefault("supervisor_org", []).append(
             _("The supervising organisation must be above the responsible organisation.")
         )
+    if (values.get("kind") or item_list.kind) == ItemKind.RESPONSIBILITY:
+        # A standing duty, not a deadline item: reviewed every cycle instead (DOMAIN.md §8, 责任清单).
+        values.update(long_term=True, deadline=None)
+        values["review_cycle_days"] = values.get("review_cycle_days") or int(
+            param(params.DUTY_REVIEW_DAYS.key)
+        )
+        values["duty"] = values.get("duty") or Duty.FIRST
     if values.get("long_term"):
         values["deadline_days"] = None
     elif values.get("deadline_days"):
