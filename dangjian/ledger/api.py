@@ -120,7 +120,7 @@ class RollupViewSet(viewsets.ViewSet):
 
 def _figures_of(row) -> dict:
     org = {"org_id": row.org.pk, "org": row.org.name} if row.org is not None else {}
-    return {**org, **{f.key: row.value(f.key) for f in FIGURES}}
+    return {**org, **{f.key: row.value(f.key) for f in FIGURES}, "by_word": row.by_word}
 
 
 def register(router) -> None:

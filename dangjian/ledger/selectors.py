@@ -45,10 +45,11 @@ STATUS_ORDER = [s for s in S.values if s != S.DRAFT]
 
 
 def ledger_rows(qs, *, today: date | None = None):
-    """The ledger table's rows: related records joined, the light annotated (one query per page)."""
-    return qs.select_related("org", "supervisor_org", "category", "item_list", "group").with_light(
-        today or timezone.localdate()
-    )
+    """The ledger table's rows: related records joined, the light and pending extension annotated
+    (one query per page), so each row shows its published word beside its state."""
+    return with_pending_extension(
+        qs.select_related("org", "supervisor_org", "category", "item_list", "group")
+    ).with_light(today or timezone.localdate())
 
 
 def item_for_page(user, pk: int) -> Item:
@@ -125,6 +126,7 @@ class RollupRow:
     org: Organisation | None
     total: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
+    by_word: dict[str, int] = field(default_factory=dict)  # the published status words (DOMAIN.md §8)
     closed: int = 0
     closed_late: int = 0
     due: int = 0
@@ -154,12 +156,16 @@ def _figures(today: date) -> dict:
     return {
         **figures.aggregates(today),
         **{f"s_{status}": Count("pk", filter=Q(status=status)) for status in STATUS_ORDER},
+        **{
+            f"w_{i}": Count("pk", filter=completion_q(word, today)) for i, word in enumerate(COMPLETION_WORDS)
+        },
     }
 
 
 def _fill(row: RollupRow, values: dict, today: date) -> RollupRow:
     row.total = values["total"]
     row.by_status = {status: values[f"s_{status}"] for status in STATUS_ORDER}
+    row.by_word = {word: values[f"w_{i}"] for i, word in enumerate(COMPLETION_WORDS)}
     row.closed = values["closed"]
     row.closed_late = values["closed_late"]
     row.due = values["due"]
@@ -227,6 +233,8 @@ def rollup_totals(rows: list[RollupRow]) -> RollupRow | None:
         total.overdue_days_max = max(total.overdue_days_max, row.overdue_days_max)
         for status, n in row.by_status.items():
             total.by_status[status] = total.by_status.get(status, 0) + n
+        for word, n in row.by_word.items():
+            total.by_word[word] = total.by_word.get(word, 0) + n
     return total
 
 
@@ -583,6 +591,43 @@ def completion_word(item, today: date | None = None) -> str:
     if item.status == S.CLOSURE_REQUESTED:
         return NEARLY_DONE_WORD
     return IN_PROGRESS_WORD
+
+
+def _pending_extension_q() -> Q:
+    return Q(
+        Exists(ExtensionRequest.objects.filter(item=OuterRef("pk"), status=ExtensionRequest.Status.PENDING))
+    )
+
+
+def completion_q(word: str, today: date | None = None) -> Q:
+    """Items whose published status word is ``word``: the SQL twin of ``completion_word`` (same order of rules)."""
+    today = today or timezone.localdate()
+    closed = Q(status=S.CLOSED)
+    pending = _pending_extension_q()
+    overdue = overdue_q(today)
+    rules = [
+        (CLOSED_WORD, closed),
+        (EXTENSION_WORD, pending),
+        (LONG_TERM_WORD, Q(long_term=True)),
+        (NOT_DONE_WORD, overdue),
+        (NEARLY_DONE_WORD, Q(status=S.CLOSURE_REQUESTED)),
+        (IN_PROGRESS_WORD, ~Q(status=S.DRAFT)),
+    ]
+    earlier = Q()
+    for name, rule in rules:
+        if name == word:
+            return ~Q(status=S.DRAFT) & rule & ~earlier if earlier else ~Q(status=S.DRAFT) & rule
+        earlier = earlier | rule if earlier else rule
+    raise ValueError(word)
+
+
+def completion_counts(qs, today: date | None = None) -> dict[str, int]:
+    """How many items carry each published word (one query)."""
+    today = today or timezone.localdate()
+    values = qs.aggregate(
+        **{f"w{i}": Count("pk", filter=completion_q(w, today)) for i, w in enumerate(COMPLETION_WORDS)}
+    )
+    return {w: values[f"w{i}"] for i, w in enumerate(COMPLETION_WORDS)}
 
 
 def with_pending_extension(qs):

@@ -24,7 +24,6 @@ from ..columns import export_escalations
 from ..deadlines import days_overdue
 from ..figures import FIGURE, FIGURES
 from ..forms import MonthForm
-from ..models import Item
 from ..rules import SUPERVISOR, can_act
 from .common import EXPORT, INSPECT, VERIFY
 
@@ -70,7 +69,7 @@ def rollup(request):
     rows = _rows(request, root, month)
     totals = selectors.rollup_totals(rows)
     for row in [*rows, totals] if totals else rows:
-        row.status_counts = [row.by_status.get(s, 0) for s in selectors.STATUS_ORDER]
+        row.status_counts = [row.by_word.get(w, 0) for w in selectors.COMPLETION_WORDS]
     ranked, method = selectors.ranking(request.user, root) if root is not None and month is None else ([], "")
     ancestors = (
         Organisation.objects.visible_to(request.user)
@@ -87,7 +86,8 @@ def rollup(request):
             "rows": rows,
             "totals": totals,
             "figures": FIGURE,
-            "statuses": [(s, Item.Status(s).label) for s in selectors.STATUS_ORDER],
+            # Counted in the published words (已整改销号 … 未完成), as offices report them.
+            "statuses": [(w, w) for w in selectors.COMPLETION_WORDS],
             "month": month,
             "month_form": MonthForm(initial={"month": month}),
             "months": selectors.snapshot_months(request.user),
