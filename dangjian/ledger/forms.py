@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import add_service_error  # noqa: F401 (the ledger views import it from here)
 from dangjian.orgs.forms import DateInput, TablerFormMixin
-from dangjian.orgs.models import Organisation
+from dangjian.orgs.models import BRANCH_KINDS, COMMITTEE_KINDS, Organisation
 
 from .models import Accountability, Category, Duty, ItemKind, ItemList, Recheck, Source
 
@@ -79,6 +79,13 @@ class ItemForm(TablerFormMixin, forms.Form):
         label=_("Responsible organisations"),
         help_text=_("Choose several to hand the same item to each of them."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
+        required=False,
+    )
+    whole = forms.MultipleChoiceField(
+        label=_("Or every branch of a kind below a committee"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For example all villages of a township: each of them gets the item."),
     )
     title = forms.CharField(label=_("Problem / task"), max_length=300)
     description = forms.CharField(
@@ -125,6 +132,7 @@ class ItemForm(TablerFormMixin, forms.Form):
 
     field_order = [
         "orgs",
+        "whole",
         "title",
         "description",
         "category",
@@ -140,18 +148,52 @@ class ItemForm(TablerFormMixin, forms.Form):
         "remarks",
     ]
 
+    # "<committee id>:<sector>": every current branch of that sector below the committee.
+    WHOLE_SECTORS = (
+        ("rural", _("all villages")),
+        ("community", _("all communities")),
+        ("", _("all branches")),
+    )
+
     def __init__(self, *args, orgs, roster=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["orgs"].queryset = orgs
         self.fields["orgs"].label_from_instance = org_label
+        self._orgs = orgs
+        committees = [o for o in orgs.filter(kind__in=[str(k) for k in COMMITTEE_KINDS]).order_by("path")]
+        self.fields["whole"].choices = [
+            (f"{c.pk}:{sector}", f"{c.label}：{label}")
+            for c in committees
+            for sector, label in self.WHOLE_SECTORS
+        ]
         # ``roster``: (person, label) of the current posts the user may see (ledger.selectors.roster_choices).
         self._people = {person.pk: person for person, _label in roster}
         choices = [("", "—"), *((person.pk, label) for person, label in roster)]
         self.fields["leader"].choices = choices
         self.fields["person"].choices = choices
 
+    def clean(self):
+        data = super().clean()
+        chosen = set(data.get("orgs") or [])
+        for value in data.get("whole") or []:
+            committee_id, _sep, sector = value.partition(":")
+            committee = self._orgs.filter(pk=committee_id).first()
+            if committee is None:
+                continue
+            below = self._orgs.filter(
+                path__subtree=committee.path,
+                depth__gt=committee.depth,
+                kind__in=[str(k) for k in BRANCH_KINDS],
+                dissolved_on__isnull=True,
+            )
+            chosen.update(below.filter(sector=sector) if sector else below)
+        if not chosen:
+            self.add_error("orgs", _("Choose at least one responsible organisation."))
+        data["orgs"] = sorted(chosen, key=lambda o: o.path)
+        return data
+
     def item_fields(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "orgs"}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("orgs", "whole")}
         if not data.get("source"):
             data.pop("source", None)
         for name in ("leader", "person"):

@@ -191,3 +191,28 @@ def test_verifying_and_returning_look_different_and_say_what_happened(client, co
         {"to": "closed", "version": item.version, "note": ""},
     )
     assert _messages(response) == [f"已核验销号：{item.title}。"]
+
+
+def test_an_item_goes_to_all_villages_of_a_township_in_one_pick(client, county, personas):
+    from dangjian.ledger.models import ItemGroup
+
+    item_list = services.list_create(
+        org=county.township_a, title="阵地建设问题清单", actor=personas.township_a
+    )
+    client.force_login(personas.township_a)
+    url = reverse("ledger:item_add", args=[item_list.pk])
+    page = client.get(url).content.decode()
+    assert f'value="{county.township_a.pk}:"' in page
+    response = client.post(
+        url,
+        {
+            "whole": [f"{county.township_a.pk}:"],
+            "title": "活动场所标识不统一",
+            "deadline": (TODAY + timedelta(days=400)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert set(item_list.items.values_list("org", flat=True)) == {county.village_a1.pk, county.village_a2.pk}
+    assert ItemGroup.objects.filter(item_list=item_list).count() == 1
+    response = client.post(url, {"title": "无对象", "deadline": (TODAY + timedelta(days=400)).isoformat()})
+    assert "请至少选择一个责任单位。" in response.content.decode()
