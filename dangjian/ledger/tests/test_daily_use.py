@@ -216,3 +216,19 @@ def test_an_item_goes_to_all_villages_of_a_township_in_one_pick(client, county, 
     assert ItemGroup.objects.filter(item_list=item_list).count() == 1
     response = client.post(url, {"title": "无对象", "deadline": (TODAY + timedelta(days=400)).isoformat()})
     assert "请至少选择一个责任单位。" in response.content.decode()
+
+
+def test_the_supervising_side_sees_no_rectifying_forms_unless_it_enters_them_on_behalf(
+    client, county, personas
+):
+    item = walk(handed_item(county, personas), S.ACKNOWLEDGED, personas)
+    url = reverse("ledger:item_detail", args=[item.pk])
+    client.force_login(personas.township_a)
+    body = client.get(url).content.decode()
+    assert 'data-testid="move-rectifying"' not in body and 'data-testid="progress-form-block"' not in body
+    assert 'data-testid="proxy-link"' in body and 'data-testid="urge-form"' in body
+    body = client.get(url, {"proxy": "1"}).content.decode()
+    assert 'data-testid="move-rectifying"' in body and 'data-testid="proxy-mode"' in body
+    client.force_login(personas.village_a1)
+    body = client.get(url).content.decode()
+    assert 'data-testid="move-rectifying"' in body and 'data-testid="proxy-link"' not in body

@@ -26,7 +26,7 @@ from ..forms import (
     add_service_error,
 )
 from ..models import Accountability, Evidence, ExtensionRequest, Item, ItemGroup, Recheck
-from ..rules import RECTIFIER, SUPERVISOR, can_act, separation_violated
+from ..rules import RECTIFIER, RECTIFYING_MOVES, SUPERVISOR, can_act, is_proxy, separation_violated
 from .common import INSPECT, RECTIFY, VERIFY, flash_error, flash_form_errors
 
 # Extra fields each target state asks for in its small form.
@@ -62,7 +62,7 @@ MOVE_STYLES = {
 }
 
 
-def _move_forms(item: Item, user) -> list[dict]:
+def _move_forms(item: Item, user, *, rectifying: bool = True) -> list[dict]:
     """One small form per move this user may try; fields depend on the target state.
 
     The first move is the one due (签收 / 报送措施 / 申请销号 / 核验销号) and is shown open; the
@@ -70,6 +70,8 @@ def _move_forms(item: Item, user) -> list[dict]:
     """
     forms = []
     for to, rule in selectors.item_moves(item, user):
+        if not rectifying and (item.status, to) in RECTIFYING_MOVES:
+            continue
         on_the_spot = to == Item.Status.CLOSURE_REQUESTED and item.status in services.ON_THE_SPOT_STATES
         fields = ON_THE_SPOT_FIELDS if on_the_spot else MOVE_FIELDS.get(to, ("note",))
         form = TransitionForm(initial={"to": to, "version": item.version, "measures": item.measures})
@@ -110,8 +112,12 @@ def item_detail(request, pk: int):
     item = selectors.item_for_page(user, pk)
     evidence = list(item.evidence.all())
     progress = list(item.progress_entries.all())
-    can_rectify = can_act(user, RECTIFY, item, RECTIFIER)
     supervising = can_act(user, VERIFY, item, SUPERVISOR)
+    # The supervising side does not see the rectifying side's forms; it may enter them on the
+    # village's behalf (代录, marked on the item) by asking for them with ?proxy=1.
+    proxy = supervising and can_act(user, RECTIFY, item, RECTIFIER) and is_proxy(item, user)
+    proxy_mode = proxy and request.GET.get("proxy") == "1"
+    can_rectify = can_act(user, RECTIFY, item, RECTIFIER) and (not proxy or proxy_mode)
     # Whoever rectified the item sees no form to verify it, decide its extensions or look back on it.
     can_verify = supervising and not separation_violated(item, user)
     return render(
@@ -125,7 +131,11 @@ def item_detail(request, pk: int):
             and ItemGroup.objects.visible_to(user).filter(pk=item.group_id).exists(),
             "progress": progress,
             "evidence": evidence,
-            "moves": _move_forms(item, user),
+            "moves": _move_forms(item, user, rectifying=not proxy or proxy_mode),
+            "can_proxy": proxy
+            and not proxy_mode
+            and item.status not in (Item.Status.DRAFT, Item.Status.CLOSED),
+            "proxy_mode": proxy_mode,
             "extensions": list(item.extensions.all()),
             "rechecks": list(item.rechecks.all()),
             # Decisions name people: scoped, so a member sees only those about themselves.
