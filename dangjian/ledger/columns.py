@@ -243,7 +243,13 @@ IMPORT_COLUMNS = [
     Column(TARGET, "target", width=24),
     Column(MEASURES, "measures", width=30),
     Column(LEADER, "responsible_leader", width=10),
-    Column(ORG, "org", required=True, width=24, help="责任党组织的全称，须在您的管辖范围内。"),
+    Column(
+        ORG,
+        "org",
+        required=True,
+        width=24,
+        help="责任党组织的全称（简称唯一时也可填简称），须在您的管辖范围内。",
+    ),
     Column(PERSON, "responsible_person", width=10),
     Column(
         DEADLINE, "deadline", parse=parse_deadline, width=12, help="如 2026-12-31；填“长期坚持”表示长期任务。"
