@@ -66,3 +66,10 @@ def test_home_figures_run_a_fixed_number_of_queries(county, personas, django_ass
         )
     with django_assert_num_queries(4):
         selectors.home_figures(user)
+
+
+def test_a_member_is_not_shown_the_organisations_warning_count(client, county, personas):
+    client.force_login(personas.member)
+    assert 'data-testid="home-warning-total"' not in client.get(reverse("home")).content.decode()
+    client.force_login(personas.township_a)
+    assert 'data-testid="home-warning-total"' in client.get(reverse("home")).content.decode()
