@@ -74,8 +74,21 @@ def _org_name(row) -> str:
 
 def rollup_columns() -> list[Column]:
     """The roll-up's columns: the organisation, then every figure of ``figures.FIGURES`` in its order."""
+    from .selectors import COMPLETION_WORDS
+
     columns = [Column(gettext_lazy("Organisation"), "org", render=_org_name, width=28)]
     for figure in FIGURES:
+        if figure.key == "open":
+            # The published status words (DOMAIN.md §8), as offices report them; empty for stored months.
+            columns += [
+                Column(
+                    word,
+                    f"word_{i}",
+                    render=lambda r, w=word: r.by_word.get(w) if r.by_word else None,
+                    width=10,
+                )
+                for i, word in enumerate(COMPLETION_WORDS)
+            ]
         header = figure.label
         if figure.key == "on_time_rate":
             header = format_lazy("{}（%）", figure.label)

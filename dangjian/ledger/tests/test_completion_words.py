@@ -90,3 +90,16 @@ def test_the_roll_up_counts_in_the_published_words(client, county, personas, ite
         row.by_word["未完成"] == 1 and row.by_word["申请延期"] == 1 and sum(row.by_word.values()) == row.total
     )
     assert "需长期坚持" in response.content.decode()
+
+
+def test_the_roll_up_export_counts_in_the_published_words(client, county, personas, items):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(personas.county_admin)
+    response = client.get(reverse("ledger:rollup_export"), {"org": county.county.pk})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=3, values_only=True))
+    header, township_a = rows[0], rows[1]
+    assert header[2:8] == tuple(selectors.COMPLETION_WORDS)
+    assert dict(zip(header, township_a, strict=True))["未完成"] == 1
