@@ -616,7 +616,8 @@ def completion_q(word: str, today: date | None = None) -> Q:
     earlier = Q()
     for name, rule in rules:
         if name == word:
-            return ~Q(status=S.DRAFT) & rule & ~earlier if earlier else ~Q(status=S.DRAFT) & rule
+            # The earlier rules first: a closed item never reaches the extension subquery.
+            return ~Q(status=S.DRAFT) & ~earlier & rule if earlier else ~Q(status=S.DRAFT) & rule
         earlier = earlier | rule if earlier else rule
     raise ValueError(word)
 
