@@ -253,6 +253,55 @@ def briefing(path: Path) -> None:
     _save(doc, path)
 
 
+def ledger(path: Path) -> None:
+    """The ledger's 整改落实情况台账 on A4 landscape (kind ``ledger.ledger``), with signature lines."""
+    from docx.enum.section import WD_ORIENT
+
+    doc = _document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(1.8)
+    section.top_margin = section.bottom_margin = Cm(2.0)
+    _title(doc, "{{ title }}")
+    p = doc.add_paragraph("填报单位：{{ org }}　　截至日期：{{ as_of }}　　制表人：{{ prepared_by }}")
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    headers = ("序号", "问题描述", "责任单位", "责任人", "整改时限", "完成情况", "销号日期", "审核人")
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    # The header row repeats on every printed page.
+    header_props = table.rows[0]._tr.get_or_add_trPr()
+    repeat = header_props.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"})
+    header_props.append(repeat)
+    table.add_row().cells[0].text = "{%tr for r in rows %}"
+    cells = table.add_row().cells
+    for cell, text in zip(
+        cells,
+        (
+            "{{ r.number }}",
+            "{{ r.title }}",
+            "{{ r.org }}",
+            "{{ r.person }}",
+            "{{ r.deadline }}",
+            "{{ r.completion }}",
+            "{{ r.closed_on }}",
+            "{{ r.verifier }}",
+        ),
+        strict=True,
+    ):
+        cell.text = text
+    table.add_row().cells[0].text = "{%tr endfor %}"
+    doc.add_paragraph()
+    sign = doc.add_paragraph("制表人（签字）：＿＿＿＿＿＿　　审核人（签字）：＿＿＿＿＿＿　　单位（盖章）")
+    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph("　　年　　月　　日").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _save(doc, path)
+
+
 def _save(doc, path: Path) -> None:
     """Save with fixed dates inside the zip, so that running the script again changes nothing in git."""
     buffer = io.BytesIO()
@@ -272,6 +321,7 @@ TEMPLATES = {
     ROOT / "dangjian/talks/documents/campaign_summary.docx": campaign_summary,
     ROOT / "dangjian/reviews/documents/result_notice.docx": review_result_notice,
     ROOT / "dangjian/supervision/documents/briefing.docx": briefing,
+    ROOT / "dangjian/ledger/documents/ledger.docx": ledger,
 }
 
 

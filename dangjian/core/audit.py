@@ -195,6 +195,7 @@ class TimelineEntry:
     changes: list[tuple[str, str, str]]
     note: str = ""
     address: str | None = None
+    action: str = ""  # a workflow step's name ("退回", "核验销号"), for a status entry
 
 
 _ACTION_KIND = {
@@ -250,6 +251,15 @@ def _value_label(field, value, names: dict) -> str:
         return str(choices[str(value)])
     if field.get_internal_type() == "BooleanField" and str(value) in ("True", "False"):
         return gettext("Yes") if str(value) == "True" else gettext("No")
+    if field.get_internal_type() == "DateTimeField":
+        from django.utils import timezone
+        from django.utils.dateparse import parse_datetime
+
+        moment = parse_datetime(str(value))
+        if moment is not None:
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return moment.strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 
@@ -304,6 +314,23 @@ def _may_read_audit(viewer, obj) -> bool:
     return can(viewer, Cap.VIEW_AUDIT, obj)
 
 
+def _status_field_label(model) -> str:
+    """The label of ``model``'s status field when its moves are workflow steps (else "")."""
+    from .workflow import registered_models
+
+    if model._meta.label_lower not in registered_models():
+        return ""
+    return str(model._meta.get_field("status").verbose_name)
+
+
+def _step_name(model, old: str, new: str) -> str:
+    """The name of the workflow move ``old`` → ``new`` (``Transition.label``), "" when unknown."""
+    from .workflow import rules_for
+
+    rule = rules_for(model).get((old, new))
+    return str(rule.label) if rule is not None and rule.label else ""
+
+
 def timeline(obj, *, viewer, limit: int = 200) -> list[TimelineEntry]:
     """Field changes and status changes of ``obj`` as ``viewer`` may see them, newest first.
 
@@ -317,9 +344,16 @@ def timeline(obj, *, viewer, limit: int = 200) -> list[TimelineEntry]:
     if not auditor:
         logs = logs.exclude(action=LogEntry.Action.ACCESS)
     logs = logs.select_related("actor", "content_type").order_by("-timestamp")[:limit]
-    for log in with_change_rows(logs):
+    status_label = _status_field_label(type(obj))
+    saves_of_moves: list[tuple[tuple[str, str], list, object]] = []  # (old, new) labels, other changes, entry
+    for log in reversed(with_change_rows(logs)):
         changes = log.change_rows
         event = (log.additional_data or {}).get("event", "") if isinstance(log.additional_data, dict) else ""
+        moved = [c for c in changes if status_label and c[0] == status_label]
+        if moved and log.action == LogEntry.Action.UPDATE:
+            # The save of a workflow step: its other changes are told with the step below.
+            saves_of_moves.append(((moved[0][1], moved[0][2]), [c for c in changes if c not in moved], log))
+            continue
         entries.append(
             TimelineEntry(
                 at=log.timestamp,
@@ -331,16 +365,38 @@ def timeline(obj, *, viewer, limit: int = 200) -> list[TimelineEntry]:
             )
         )
     steps = StatusChange.objects.filter(content_type=ct, object_id=obj.pk).select_related("actor")
-    for step in steps.order_by("-at")[:limit]:
+    for step in reversed(list(steps.order_by("-at", "-pk")[:limit])):
+        old, new = step.old_label(), step.new_label()
+        changes = []
+        for i, (pair, rest, _log) in enumerate(saves_of_moves):
+            if pair == (old, new):
+                changes = rest
+                del saves_of_moves[i]
+                break
         entries.append(
             TimelineEntry(
                 at=step.at,
                 actor=step.actor,
                 kind="status",
-                text=f"{step.old_label()} → {step.new_label()}",
-                changes=[],
+                text=f"{old} → {new}",
+                changes=changes,
                 note=step.note,
+                action=_step_name(type(obj), step.old, step.new),
             )
         )
-    entries.sort(key=lambda e: e.at, reverse=True)
+    # Saves of moves without a recorded step (written before steps were kept) stay as they were.
+    entries.extend(
+        TimelineEntry(
+            at=log.timestamp,
+            actor=log.actor,
+            kind="update",
+            text="",
+            changes=log.change_rows,
+            address=log.remote_addr if auditor else None,
+        )
+        for _pair, _rest, log in saves_of_moves
+    )
+    # Oldest first, then reversed: steps written in the same second stay in the order they happened.
+    entries.sort(key=lambda e: e.at)
+    entries.reverse()
     return entries[:limit]

@@ -513,44 +513,86 @@ def insert_rows(model, objects: list, *, batch_size: int = 2000, on_batch: Calla
     return len(objects)
 
 
+@dataclass(frozen=True)
+class Layout:
+    """A sheet as an office files it: a title block above the header, real dates, print setup.
+
+    ``title`` is the merged heading; ``facts`` the (label, value) pairs of the line under it
+    (填报单位、截至日期、制表人、审核人 …). The header row stays in view when scrolling and is
+    repeated on every printed page; pages are A4 (landscape unless told), fitted to the width,
+    numbered in the footer. Dates are written as dates, not text.
+    """
+
+    title: str
+    facts: tuple[tuple[str, str], ...] = ()
+    landscape: bool = True
+
+
 def xlsx_bytes(
-    columns: list[Column], objects: Iterable, *, title: str = "Sheet1", with_help: bool = False
+    columns: list[Column],
+    objects: Iterable,
+    *,
+    title: str = "Sheet1",
+    with_help: bool = False,
+    layout: Layout | None = None,
 ) -> bytes:
     """An .xlsx file with a header row and one row per object (streamed, constant memory).
 
     The sheet name, headers and header notes are in the spreadsheet language (the site's
-    default), so a file reads the same whatever language the user's screen is in.
+    default), so a file reads the same whatever language the user's screen is in. With a
+    ``layout``, the sheet has its title block, frozen and repeated header, real dates and
+    print setup (``Layout``).
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     with translation.override(settings.LANGUAGE_CODE):
         title = str(title)
         headers = [str(col.header) for col in columns]
         required_note = _("Required. ")
+        page_footer = _("Page &P of &N")
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31] or "Sheet1")
     for i, col in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE7F3")
+    header_row = 1
+    if layout is not None:
+        # Sheet settings before the first row: a write-only sheet writes them ahead of its rows.
+        header_row = 3 if layout.facts else 2
+        ws.freeze_panes = f"A{header_row + 1}"
+        ws.print_title_rows = f"{header_row}:{header_row}"
+        ws.page_setup.orientation = "landscape" if layout.landscape else "portrait"
+        ws.page_setup.paperSize = "9"  # A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.oddFooter.center.text = str(page_footer)
+        _write_title_block(ws, layout, len(columns))
     header = []
     for col, heading in zip(columns, headers, strict=True):
         cell = WriteOnlyCell(ws, value=heading)
         cell.font = bold
         cell.fill = fill
+        if layout is not None:
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         if with_help and (col.help or col.required):
-            note = (required_note if col.required else "") + col.help
+            note = (required_note if col.required else "") + str(col.help)
             cell.comment = Comment(note, "dangjian")
         header.append(cell)
     if with_help:
         _template_aids(wb, ws, columns)  # before the first row: a write-only sheet writes its columns then
     ws.append(header)
-    for obj in objects:
-        ws.append([_inert(ws, _cell(col.value_of(obj))) for col in columns])
+    if layout is not None:
+        for obj in objects:
+            ws.append([_inert(ws, _typed_cell(ws, col.value_of(obj))) for col in columns])
+    else:
+        for obj in objects:
+            ws.append([_inert(ws, _cell(col.value_of(obj))) for col in columns])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -590,6 +632,47 @@ def _template_aids(wb, ws, columns: list[Column]) -> None:
         )
         validation.add(f"{get_column_letter(i)}2:{get_column_letter(i)}{TEMPLATE_ROWS}")
         ws.data_validations.append(validation)
+
+
+def _write_title_block(ws, layout: Layout, width: int) -> None:
+    """The merged title line and the facts line (when there are facts) above the header."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.cell_range import CellRange
+
+    last = get_column_letter(max(width, 1))
+    heading = WriteOnlyCell(ws, value=str(layout.title))
+    heading.font = Font(bold=True, size=16)
+    heading.alignment = Alignment(horizontal="center", vertical="center")
+    ws.append([heading])
+    ws.merged_cells.add(CellRange(f"A1:{last}1"))
+    row = 1
+    if layout.facts:
+        line = "　　".join(f"{label}：{value}" for label, value in layout.facts)
+        facts = WriteOnlyCell(ws, value=line)
+        facts.alignment = Alignment(horizontal="left", vertical="center")
+        ws.append([facts])
+        row += 1
+        ws.merged_cells.add(CellRange(f"A{row}:{last}{row}"))
+
+
+def _typed_cell(ws, value):
+    """A value as a typed cell: dates as dates (shown 2026-11-22), times in local time, yes/no as words."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, datetime):
+        moment = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        cell = WriteOnlyCell(ws, value=moment)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    if isinstance(value, bool):
+        return YES if value else NO
+    return value
 
 
 # Text that spreadsheet programs take for a formula when it starts a cell (OWASP "CSV injection").

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", ops.health, name="health"),
     path("metrics", ops.metrics, name="metrics"),
+    path("search/", views.search, name="search"),
     path("audit/", views.audit_log, name="audit_log"),
     path("parameters/", views.parameters, name="parameters"),
     path("attachments/<int:pk>/", file_views.attachment_download, name="attachment_download"),

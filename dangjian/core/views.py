@@ -28,6 +28,23 @@ def home(request):
     return render(request, "core/home.html", {"blocks": blocks})
 
 
+SEARCH_LIMIT = 20  # hits per kind of record
+
+
+@login_required
+@require_GET
+def search(request):
+    """The header search: every kind of record a module offers (``SearchProvider``), as the user may see it."""
+    q = request.GET.get("q", "").strip()[:60]
+    groups = []
+    if q:
+        for provider in registry.ordered(registry.search_providers):
+            hits = resolve(provider.search)(request.user, q, SEARCH_LIMIT)
+            if hits:
+                groups.append({"provider": provider, "hits": hits})
+    return render(request, "core/search.html", {"q": q, "groups": groups})
+
+
 @login_required
 @require_GET
 def audit_log(request):

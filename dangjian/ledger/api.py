@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from dangjian.core.api import ScopedViewSetMixin
 
 from . import selectors, services
+from .figures import FIGURES
 from .filters import ApiItemFilter
 from .models import Item, ItemList, Progress
 from .serializers import ItemListSerializer, ItemSerializer, ProgressSerializer, TransitionSerializer
@@ -91,7 +92,39 @@ class ProgressViewSet(
         return Response(ProgressSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
+class RollupViewSet(viewsets.ViewSet):
+    """The statistics page's roll-up (``?org=``: whose children; default my top organisation).
+
+    The same rows, figures and definitions as the page, its export and the ranking
+    (``ledger.figures``), with the 合计 row and the ranking.
+    """
+
+    def list(self, request):
+        root = selectors.rollup_root(request.user, request.GET.get("org"))
+        rows = selectors.rollup(request.user, root) if root is not None else []
+        ranked, method = selectors.ranking(request.user, root) if root is not None else ([], "")
+        total = selectors.rollup_totals(rows)
+        return Response(
+            {
+                "org": {"id": root.pk, "name": root.name} if root is not None else None,
+                "figures": [
+                    {"key": f.key, "label": str(f.label), "definition": str(f.definition)} for f in FIGURES
+                ],
+                "rows": [_figures_of(row) for row in rows],
+                "total": _figures_of(total) if total is not None else None,
+                "ranking": [{"rank": r.rank, "org_id": r.row.org.pk, "score": r.score} for r in ranked],
+                "ranking_method": method,
+            }
+        )
+
+
+def _figures_of(row) -> dict:
+    org = {"org_id": row.org.pk, "org": row.org.name} if row.org is not None else {}
+    return {**org, **{f.key: row.value(f.key) for f in FIGURES}, "by_word": row.by_word}
+
+
 def register(router) -> None:
+    router.register("ledger-rollup", RollupViewSet, basename="api-ledger-rollup")
     router.register("lists", ItemListViewSet, basename="api-list")
     router.register("items", ItemViewSet, basename="api-item")
     router.register("progress", ProgressViewSet, basename="api-progress")

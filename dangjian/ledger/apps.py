@@ -9,6 +9,7 @@ from dangjian.core.modules import (
     HomeBlock,
     ModuleConfig,
     NavEntry,
+    SearchProvider,
 )
 from dangjian.core.scoping import can
 
@@ -63,11 +64,21 @@ class LedgerConfig(ModuleConfig):
     )
     home_blocks = (
         HomeBlock(
+            key="ledger_figures",
+            order=5,
+            template="ledger/partials/home_figures.html",
+            context="dangjian.ledger.views.work.figures_block",
+        ),
+        HomeBlock(
             key="ledger_my_work",
             order=10,
             template="ledger/partials/home_block.html",
             context="dangjian.ledger.views.work.my_work_block",
         ),
+    )
+    search = (
+        SearchProvider("ledger_items", _("Items"), 30, "dangjian.ledger.selectors.search_items"),
+        SearchProvider("ledger_lists", _("Lists"), 31, "dangjian.ledger.selectors.search_lists"),
     )
     demo = (DemoStep("ledger", order=50, build="dangjian.ledger.demo.build"),)
     daily = (DailyJob("ledger", order=50, run="dangjian.ledger.services.daily_run"),)
@@ -101,6 +112,24 @@ class LedgerConfig(ModuleConfig):
                 ),
                 DocField("evidence", _("Names of the evidence files, a list"), required=False),
                 DocField("printed_on", _("Date the document was printed"), required=False),
+            ),
+        ),
+        # Filled by ledger.selectors.ledger_document; default template: documents/ledger.docx.
+        DocumentKind(
+            key="ledger.ledger",
+            label=_("Rectification ledger"),
+            fields=(
+                DocField("title", _("Title of the ledger")),
+                DocField("org", _("Reporting organisation")),
+                DocField("as_of", _("Date the ledger stands at")),
+                DocField(
+                    "rows",
+                    _(
+                        "The items, a list: each has number, title, org, person, deadline, completion, "
+                        "closed_on and verifier"
+                    ),
+                ),
+                DocField("prepared_by", _("Who prepared it"), required=False),
             ),
         ),
     )

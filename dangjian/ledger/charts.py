@@ -5,14 +5,13 @@ The page never builds a chart in a template: it hands these dicts to ``static/js
 
 from __future__ import annotations
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.core.exports import Column, xlsx_bytes
+from dangjian.core.exports import Column, Layout, xlsx_bytes
 
-
-def _rate(value) -> float | None:
-    return None if value is None else round(value * 100, 1)
+from .figures import FIGURE, FIGURES
 
 
 def by_org(rows) -> dict:
@@ -63,34 +62,86 @@ def by_level(rows) -> dict:
         "xAxis": {"type": "category", "data": [str(r.label) for r in rows]},
         "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
         "series": [
-            {"name": _("On-time closure rate"), "type": "bar", "data": [_rate(r.on_time_rate) for r in rows]},
-            {"name": _("Overdue share"), "type": "bar", "data": [_rate(r.overdue_rate) for r in rows]},
+            {"name": _("On-time closure rate"), "type": "bar", "data": [r.on_time_rate for r in rows]},
+            {"name": _("Overdue share"), "type": "bar", "data": [r.overdue_rate for r in rows]},
         ],
     }
 
 
-def _percent(value) -> str:
-    return "" if value is None else f"{value * 100:.1f}%"
+def _org_name(row) -> str:
+    return row.org.name if row.org is not None else str(_("Total"))
 
 
-# Headers are written in the spreadsheet language (core.exports.xlsx_bytes), whatever the screen shows.
-ROLLUP_COLUMNS = [
-    Column(gettext_lazy("Organisation"), "org__name", width=28),
-    Column(gettext_lazy("Total items"), "total", width=10),
-    Column(gettext_lazy("Not closed"), "open", width=10),
-    Column(gettext_lazy("Closed"), "closed", width=10),
-    Column(gettext_lazy("Closed on time"), "closed_on_time", width=10),
-    Column(gettext_lazy("Closed late"), "closed_late", width=10),
-    Column(
-        gettext_lazy("On-time closure rate"),
-        "on_time_rate",
-        render=lambda r: _percent(r.on_time_rate),
-        width=12,
-    ),
-    Column(gettext_lazy("Overdue, not closed"), "overdue", width=10),
-    Column(gettext_lazy("Most days overdue"), "overdue_days_max", width=12),
-]
+def rollup_columns() -> list[Column]:
+    """The roll-up's columns: the organisation, then every figure of ``figures.FIGURES`` in its order."""
+    from .selectors import COMPLETION_WORDS
+
+    columns = [Column(gettext_lazy("Organisation"), "org", render=_org_name, width=28)]
+    for figure in FIGURES:
+        if figure.key == "open":
+            # The published status words (DOMAIN.md §8), as offices report them; empty for stored months.
+            columns += [
+                Column(
+                    word,
+                    f"word_{i}",
+                    render=lambda r, w=word: r.by_word.get(w) if r.by_word else None,
+                    width=10,
+                )
+                for i, word in enumerate(COMPLETION_WORDS)
+            ]
+        header = figure.label
+        if figure.key == "on_time_rate":
+            header = format_lazy("{}（%）", figure.label)
+        columns.append(
+            Column(
+                header,
+                figure.key,
+                render=lambda r, k=figure.key: r.value(k),
+                width=12,
+                help=figure.definition,
+            )
+        )
+    return columns
 
 
-def rollup_xlsx(rows) -> bytes:
-    return xlsx_bytes(ROLLUP_COLUMNS, rows, title=gettext_lazy("Rectification statistics"))
+def statistics_heading(title: str, *, root, user, period: str, extra=()) -> Layout:
+    """The title block of a statistics sheet: 统计单位、统计时点、制表人, and 审核人 left for the signature."""
+    facts = [
+        (_("Organisation"), root.name if root is not None else ""),
+        (_("As of"), period),
+        *extra,
+        (_("Prepared by"), str(user) if user is not None else ""),
+        (_("Checked by"), "　" * 6),
+    ]
+    return Layout(title=title, facts=tuple((str(k), str(v)) for k, v in facts))
+
+
+def rollup_xlsx(rows, total=None, *, heading: Layout | None = None) -> bytes:
+    """The roll-up as shown, with its 合计 row and each figure's definition as the header's note."""
+    rows = [*rows, total] if total is not None else list(rows)
+    return xlsx_bytes(
+        rollup_columns(),
+        rows,
+        title=gettext_lazy("Rectification statistics"),
+        with_help=True,
+        layout=heading,
+    )
+
+
+def ranking_xlsx(ranked, *, heading: Layout | None = None) -> bytes:
+    """The ranking as shown: rank, organisation and the figures it is ranked by."""
+    columns = [
+        Column(gettext_lazy("Rank"), "rank", width=8),
+        Column(gettext_lazy("Organisation"), "org", render=lambda r: r.row.org.name, width=28),
+        *(
+            Column(
+                format_lazy("{}（%）", FIGURE[key].label) if key == "on_time_rate" else FIGURE[key].label,
+                key,
+                render=lambda r, k=key: r.row.value(k),
+                width=12,
+                help=FIGURE[key].definition,
+            )
+            for key in ("due", "closed_on_time", "on_time_rate", "overdue", "closed_late")
+        ),
+    ]
+    return xlsx_bytes(columns, ranked, title=gettext_lazy("Ranking"), with_help=True, layout=heading)

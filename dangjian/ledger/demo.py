@@ -35,49 +35,215 @@ from .rules import RECTIFYING_MOVES
 S = Item.Status
 ON_THE_SPOT = "on_the_spot"  # the plan's mark for an item fixed at once (立行立改)
 
-# Problems as the seeds word them (政治谈话, 述职评议, 督查暗访 …).
-PROBLEMS = [
-    ("政治站位不高，“四个意识”树得不牢，工作中讲条件、找借口", "政治建设"),
-    ("理论学习不够深入，领会不深，存在学习上的“二传手”现象", "思想建设"),
-    ("工作作风不实，遇到困难依赖性强，有消极、拖延现象", "作风建设"),
-    ("“三会一课”被动召开、流于形式，会议记录不完整", "组织建设"),
-    ("组织生活会会前谈心谈话不到位，批评与自我批评辣味不足", "组织建设"),
-    ("主题党日活动内容单一，与中心工作结合不紧", "组织建设"),
-    ("党组织书记配备不到位，书记空缺超过三个月", "组织建设"),
-    ("基层党组织应建未建、应撤未撤，组织设置未及时调整", "组织建设"),
-    ("党员冬春训流于形式，缺乏实质谋划", "思想建设"),
-    ("不合格党员处置工作不到位", "组织建设"),
-    ("村级组织活动场所“六有”不全，阵地建设不达标", "组织建设"),
-    ("软弱涣散基层党组织整顿未见明显成效", "组织建设"),
-    ("村集体经济薄弱，增收渠道单一", "组织建设"),
-    ("党建与业务“两张皮”，存在重业务、轻党建现象", "政治建设"),
-    ("发展党员把关不严，程序不规范，公示不到位", "组织建设"),
-    ("党费收缴不及时，党费台账不完整", "制度建设"),
-    ("村干部坐班值班制度落实不到位", "作风建设"),
-    ("第一书记到岗到位情况较差，驻村时间不足", "作风建设"),
-    ("“四议两公开”程序执行不规范，决议公开不及时", "制度建设"),
-    ("非公企业党组织作用发挥不明显，党的工作游离于生产经营之外", "组织建设"),
-    ("“党员进社区”活动形式大于内容，服务群众不够", "作风建设"),
-    ("村干部待遇落实不到位，报酬未按时足额发放", "制度建设"),
-    ("低限运转经费未逐额发放到位", "制度建设"),
-    ("责任担当不到位，管党治党压力层层递减", "政治建设"),
-    ("问题查处不到位，执纪问责不严格，存在“老好人”思想", "纪律建设"),
-    ("制度执行不到位，党内政治生活不严肃", "制度建设"),
-    ("基层党建工作台账不规范、资料不齐全", "制度建设"),
-    ("流动党员管理不到位，失联党员未及时排查", "组织建设"),
-    ("党员教育培训覆盖面不足，村干部年度培训未全覆盖", "思想建设"),
-    ("七项重点工作排名靠后，扭转落后局面措施不力", "作风建设"),
-    ("政商关系“亲而不清”，违规从事营利活动问题仍有发生", "党风廉政建设"),
-    ("“四风”问题树倒根存，节假日公款吃喝问题时有反弹", "党风廉政建设"),
+# Problems as the seeds word them (政治谈话, 述职评议, 督查暗访 …): (problem, category, who it fits, measure).
+# Who it fits: t township committees, v village and community branches, a agencies and institutions,
+# e enterprises — so no porcelain factory is told about public banquets and no village about rankings.
+PROBLEM_PLAN = [
+    (
+        "政治站位不高，“四个意识”树得不牢，工作中讲条件、找借口",
+        "政治建设",
+        "tva",
+        "班子成员逐一对照检查，书记带头讲专题党课，每月开展一次政治理论集中学习。",
+    ),
+    (
+        "理论学习不够深入，领会不深，存在学习上的“二传手”现象",
+        "思想建设",
+        "tvae",
+        "制定年度学习计划，落实“第一议题”制度，学习情况纳入季度考核。",
+    ),
+    (
+        "工作作风不实，遇到困难依赖性强，有消极、拖延现象",
+        "作风建设",
+        "tva",
+        "建立重点工作销号清单，每周调度一次，对拖延事项约谈提醒。",
+    ),
+    (
+        "“三会一课”被动召开、流于形式，会议记录不完整",
+        "组织建设",
+        "vae",
+        "建立“三会一课”月报制度，会议记录由上级党组织组织委员每月审核签字。",
+    ),
+    (
+        "组织生活会会前谈心谈话不到位，批评与自我批评辣味不足",
+        "组织建设",
+        "tvae",
+        "补开专题组织生活会，会前谈心谈话全覆盖，相互批评意见逐条反馈本人。",
+    ),
+    (
+        "主题党日活动内容单一，与中心工作结合不紧",
+        "组织建设",
+        "vae",
+        "制定全年主题党日计划，结合人居环境整治、志愿服务等中心工作开展。",
+    ),
+    (
+        "党组织书记配备不到位，书记空缺超过三个月",
+        "组织建设",
+        "ve",
+        "一个月内完成书记选配，暂由镇党委班子成员兼任并报备。",
+    ),
+    (
+        "基层党组织应建未建、应撤未撤，组织设置未及时调整",
+        "组织建设",
+        "t",
+        "全面排查辖区党组织设置，对应建未建、应撤未撤的逐一调整并报县委组织部备案。",
+    ),
+    (
+        "党员冬春训流于形式，缺乏实质谋划",
+        "思想建设",
+        "tv",
+        "重新制定冬春训方案，分片集中培训，党员参训率达到95%以上。",
+    ),
+    (
+        "不合格党员处置工作不到位",
+        "组织建设",
+        "tv",
+        "结合民主评议党员，对不合格党员逐一组织处置，处置材料报镇党委审核。",
+    ),
+    (
+        "村级组织活动场所“六有”不全，阵地建设不达标",
+        "组织建设",
+        "v",
+        "按“六有”标准改造活动场所，配齐党旗、书报和制度牌。",
+    ),
+    (
+        "软弱涣散基层党组织整顿未见明显成效",
+        "组织建设",
+        "tv",
+        "实行镇领导挂点包村，派驻第一书记，“一村一策”制定整顿方案并逐月销号。",
+    ),
+    (
+        "村集体经济薄弱，增收渠道单一",
+        "组织建设",
+        "v",
+        "盘活闲置资产，发展光伏和土地流转项目，年内村集体经济收入达到10万元以上。",
+    ),
+    (
+        "党建与业务“两张皮”，存在重业务、轻党建现象",
+        "政治建设",
+        "tae",
+        "将党建工作与业务工作同部署、同考核，党建考核结果与年度评优挂钩。",
+    ),
+    (
+        "发展党员把关不严，程序不规范，公示不到位",
+        "组织建设",
+        "tv",
+        "对近三年发展党员档案逐本复查，补齐公示和政审材料，规范25个步骤。",
+    ),
+    (
+        "党费收缴不及时，党费台账不完整",
+        "制度建设",
+        "vae",
+        "重新核定党费基数，按月收缴并建立党费收缴台账，每季度公示一次。",
+    ),
+    (
+        "村干部坐班值班制度落实不到位",
+        "作风建设",
+        "v",
+        "落实村干部坐班值班制度，公示值班表，镇纪委不定期暗访。",
+    ),
+    (
+        "第一书记到岗到位情况较差，驻村时间不足",
+        "作风建设",
+        "t",
+        "落实第一书记考勤打卡和月报制度，驻村不足20天的约谈提醒。",
+    ),
+    (
+        "“四议两公开”程序执行不规范，决议公开不及时",
+        "制度建设",
+        "v",
+        "对年内重大事项逐项补齐“四议”记录，决议和实施结果在公开栏公示。",
+    ),
+    (
+        "非公企业党组织作用发挥不明显，党的工作游离于生产经营之外",
+        "组织建设",
+        "e",
+        "开展“党员先锋岗”创建，党组织参与企业重大事项讨论，每季度向出资人通报党建工作。",
+    ),
+    (
+        "“党员进社区”活动形式大于内容，服务群众不够",
+        "作风建设",
+        "a",
+        "机关党员每月到社区报到服务一次，服务情况纳入年度评议。",
+    ),
+    (
+        "村干部待遇落实不到位，报酬未按时足额发放",
+        "制度建设",
+        "t",
+        "核对村干部报酬发放台账，年底前补发到位，建立按月发放机制。",
+    ),
+    (
+        "低限运转经费未逐额发放到位",
+        "制度建设",
+        "t",
+        "清理核对各村运转经费拨付情况，未到位的一个月内全额拨付。",
+    ),
+    (
+        "责任担当不到位，管党治党压力层层递减",
+        "政治建设",
+        "t",
+        "签订党建工作责任书，班子成员每季度到联系村督导一次并记录。",
+    ),
+    (
+        "问题查处不到位，执纪问责不严格，存在“老好人”思想",
+        "纪律建设",
+        "t",
+        "对巡察移交问题线索逐件复核，该问责的严肃问责，处理结果公开通报。",
+    ),
+    (
+        "制度执行不到位，党内政治生活不严肃",
+        "制度建设",
+        "tva",
+        "汇编党内政治生活制度，逐项明确执行标准，纳入支部标准化考核。",
+    ),
+    (
+        "基层党建工作台账不规范、资料不齐全",
+        "制度建设",
+        "tv",
+        "统一台账模板，按月整理归档，镇党委每季度抽查一次。",
+    ),
+    (
+        "流动党员管理不到位，失联党员未及时排查",
+        "组织建设",
+        "v",
+        "逐一联系流动党员，建立流动党员信息台账，失联党员按规定排查处置。",
+    ),
+    (
+        "党员教育培训覆盖面不足，村干部年度培训未全覆盖",
+        "思想建设",
+        "t",
+        "分批举办村干部培训班，年底前培训全覆盖，培训情况建档备查。",
+    ),
+    (
+        "七项重点工作排名靠后，扭转落后局面措施不力",
+        "作风建设",
+        "t",
+        "召开专题会议分析排名原因，逐项明确牵头领导，每月通报进展。",
+    ),
+    (
+        "政商关系“亲而不清”，违规从事营利活动问题仍有发生",
+        "党风廉政建设",
+        "ta",
+        "开展违规从事营利活动专项清理，干部逐人签订承诺书，发现一起查处一起。",
+    ),
+    (
+        "“四风”问题树倒根存，节假日公款吃喝问题时有反弹",
+        "党风廉政建设",
+        "ta",
+        "节前集中开展廉政提醒，纪委开展节日期间专项督查并通报典型问题。",
+    ),
 ]
-MEASURES = [
-    "制定整改方案，明确责任人和完成时限；书记带头讲党课，每月开展一次集中学习。",
-    "建立“三会一课”月报制度，会议记录由镇党委组织委员每月审核签字。",
-    "召开专题组织生活会，对照问题逐条剖析，建立问题、措施、责任三张清单。",
-    "落实村干部坐班值班制度，公示值班表，镇纪委不定期暗访。",
-    "按“六有”标准改造活动场所，配齐党旗、书报和制度牌。",
-    "开展谈心谈话全覆盖，对软弱涣散党组织派驻第一书记，实行挂点联系。",
-]
+PROBLEMS = [(title, category) for title, category, _fits, _measure in PROBLEM_PLAN]
+MEASURE_FOR = {title: measure for title, _category, _fits, measure in PROBLEM_PLAN}
+TOWNSHIP_PROBLEMS = [(t, c) for t, c, fits, _m in PROBLEM_PLAN if "t" in fits]
+VILLAGE_PROBLEMS = [(t, c) for t, c, fits, _m in PROBLEM_PLAN if "v" in fits]
+MEASURES = list(MEASURE_FOR.values())
+
+
+def measure_for(title: str) -> str:
+    """The measure that answers this problem (each problem has its own)."""
+    return MEASURE_FOR.get(title, MEASURES[0])
+
+
 PROGRESS = [
     "已召开支委会专题研究，制定整改方案并报镇党委备案。",
     "已完成首轮集中学习，参学党员 23 人，学习记录已归档。",
@@ -88,7 +254,9 @@ PROGRESS = [
 ]
 PDF = b"%PDF-1.4\n% dangjian demo evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
-BULK_TARGET = {"tiny": 0, "county": 4000, "city": 210_000, "province": 1_000_000}
+# The county demo: about 4 items a village a year, tens per township (what an office really handles);
+# the city and province scales are for the benchmark.
+BULK_TARGET = {"tiny": 0, "county": 1000, "city": 210_000, "province": 1_000_000}
 BATCH = 5000
 
 
@@ -118,6 +286,11 @@ def evidence(name: str = "整改佐证材料.pdf") -> ContentFile:
     return ContentFile(PDF, name=name)
 
 
+def evidence_of(item: Item, day: date) -> ContentFile:
+    """A plausibly named evidence file, dated in the month it was uploaded."""
+    return evidence(f"{item.org.label}整改佐证材料（{day.year}年{day.month}月）.pdf")
+
+
 class Realistic:
     """The hand-made part of the demo, through the services, dated backwards from the reference day."""
 
@@ -137,6 +310,7 @@ class Realistic:
         self.townships = [t for t in data["townships"] if t.path.startswith(self.county.path)]
         self.villages = [v for v in data["villages"] if v.path.startswith(self.gaokeng.path)]
         self.categories = {c.name: c for c in Category.objects.all()}
+        self.secretaries = _roster_people(data.get("secretaries", {}))
         self.count = 0
 
     def day(self, offset: int) -> date:
@@ -170,7 +344,7 @@ class Realistic:
         if target == S.ACKNOWLEDGED:
             return item
         d += timedelta(days=3)
-        item = services.item_file_measures(item=item, actor=who, measures=self.rng.choice(MEASURES), today=d)
+        item = services.item_file_measures(item=item, actor=who, measures=measure_for(item.title), today=d)
         d += timedelta(days=4)
         if d <= self.R:
             services.progress_add(item=item, actor=who, on=d, text=PROGRESS[0], percent=30, today=d)
@@ -182,7 +356,11 @@ class Realistic:
             item=item, actor=who, on=close_day, text=PROGRESS[5], percent=100, today=close_day
         )
         item = services.item_request_closure(
-            item=item, actor=who, files=[evidence()], note="整改已完成，申请销号。", today=close_day
+            item=item,
+            actor=who,
+            files=[evidence_of(item, close_day)],
+            note="整改已完成，申请销号。",
+            today=close_day,
         )
         if target == S.CLOSURE_REQUESTED:
             return item
@@ -234,9 +412,15 @@ class Realistic:
             needs_approval=needs_approval,
         )
 
+    def leader_for(self, org):
+        """责任领导: the secretary of the township the organisation belongs to (from the roster)."""
+        township = next((t for t in self.townships if org.path.startswith(t.path)), None)
+        return self.secretaries.get(township.pk) if township is not None else None
+
     def add(self, item_list, org, actor, problem, **fields) -> Item:
         title, category = problem
         self.count += 1
+        fields.setdefault("leader", self.leader_for(org))
         return services.item_create(
             item_list=item_list,
             org=org,
@@ -264,7 +448,7 @@ class Realistic:
             kind=ItemKind.TASK,
             document="萍川组字〔2026〕待定号",
         )
-        for problem in PROBLEMS[10:13]:
+        for problem in TOWNSHIP_PROBLEMS[10:13]:
             self.add(draft, self.townships[-1], self.county_admin, problem, deadline=self.day(120))
         # Awaiting the leader's approval.
         pending = self.new_list(
@@ -276,7 +460,7 @@ class Realistic:
             document="萍川督查〔2026〕12号",
             needs_approval=True,
         )
-        for i, problem in enumerate(PROBLEMS[16:19]):
+        for i, problem in enumerate(TOWNSHIP_PROBLEMS[14:17]):
             self.add(
                 pending,
                 self.townships[(2 + i) % len(self.townships)],
@@ -315,7 +499,7 @@ class Realistic:
         items = []
         for i, (state, days, late) in enumerate(plan):
             township = self.townships[i % len(self.townships)]
-            problem = PROBLEMS[i % len(PROBLEMS)]
+            problem = TOWNSHIP_PROBLEMS[i % len(TOWNSHIP_PROBLEMS)]
             fields = (
                 {"long_term": True, "review_cycle_days": 90}
                 if days is None
@@ -328,7 +512,6 @@ class Realistic:
                         township,
                         self.county_admin,
                         problem,
-                        responsible_leader=f"{township.label}书记",
                         target="问题整改到位，长效机制健全。",
                         **fields,
                     ),
@@ -491,19 +674,20 @@ class Realistic:
             document="高坑党字〔2026〕15号",
         )
         villages = self.villages or [self.gaokeng_village]
+        V = VILLAGE_PROBLEMS
         plan = [
-            (self.gaokeng_village, PROBLEMS[0], 2, S.RECTIFYING),  # yellow
-            (self.gaokeng_village, PROBLEMS[1], -4, S.RECTIFYING),  # red
-            (self.gaokeng_village, PROBLEMS[2], 25, S.RETURNED),
-            (self.gaokeng_village, PROBLEMS[3], 20, S.CLOSURE_REQUESTED),
-            (self.gaokeng_village, PROBLEMS[4], 30, S.HANDED_DOWN),
-            (self.gaokeng_village, PROBLEMS[15], 20, ON_THE_SPOT),
+            (self.gaokeng_village, V[0], 2, S.RECTIFYING),  # yellow
+            (self.gaokeng_village, V[1], -4, S.RECTIFYING),  # red
+            (self.gaokeng_village, V[2], 25, S.RETURNED),
+            (self.gaokeng_village, V[3], 20, S.CLOSURE_REQUESTED),
+            (self.gaokeng_village, V[4], 30, S.HANDED_DOWN),
+            (self.gaokeng_village, V[13], 20, ON_THE_SPOT),
         ]
         for i, village in enumerate(villages[1:7]):
             plan.append(
                 (
                     village,
-                    PROBLEMS[(i + 5) % len(PROBLEMS)],
+                    V[(i + 5) % len(V)],
                     (-10, 3, 15, -1, 40, 8)[i],
                     (S.RECTIFYING, S.ACKNOWLEDGED, S.CLOSED, S.RECTIFYING, S.HANDED_DOWN, S.CLOSED)[i],
                 )
@@ -516,7 +700,6 @@ class Realistic:
                     self.township,
                     problem,
                     deadline=self.day(deadline),
-                    responsible_person=org.contact_name or "",
                 ),
                 state,
             )
@@ -534,9 +717,17 @@ class Realistic:
 # ------------------------------------------------------------------ bulk items (statistics, benchmark)
 
 
+def _roster_people(secretaries: dict) -> dict:
+    """{organisation id: Person} of the current secretaries the orgs demo recorded (one query)."""
+    from dangjian.orgs.models import Person
+
+    people = Person.objects.in_bulk(list(secretaries.values()))
+    return {org_id: people[pk] for org_id, pk in secretaries.items() if pk in people}
+
+
 def build_bulk(ctx: DemoContext, target: int) -> int:
     """Insert about ``target`` items spread over every branch, one list per township, with their history."""
-    from dangjian.orgs.models import Organisation
+    from dangjian.orgs.models import Organisation, Person
 
     rng = ctx.rng
     R: date = ctx.data.get("reference_day") or date(2026, 11, 22)
@@ -587,12 +778,21 @@ def build_bulk(ctx: DemoContext, target: int) -> int:
         Source.AUDIT,
         Source.PUBLIC,
     ]
+    # 责任人: the branch's secretary; 责任领导: the township's — named people from the roster.
+    secretaries = ctx.data.get("secretaries", {})
+    names = dict(Person.objects.filter(pk__in=list(secretaries.values())).values_list("pk", "name"))
     for index, (org_id, path) in enumerate(branches):
         township_path = path[: depth * step]
         item_list = lists[township_path]
+        person_id, leader_id = secretaries.get(org_id), secretaries.get(item_list.org_id)
         for _n in range(per_branch + (1 if index < extra else 0)):
             numbers[township_path] += 1
-            rows.append(_bulk_item(rng, R, item_list, org_id, numbers[township_path], categories, sources))
+            item = _bulk_item(rng, R, item_list, org_id, numbers[township_path], categories, sources)
+            if person_id in names:
+                item.person_id, item.responsible_person = person_id, names[person_id]
+            if leader_id in names:
+                item.leader_id, item.responsible_leader = leader_id, names[leader_id]
+            rows.append(item)
             if len(rows) >= BATCH:
                 written += _insert_with_history(rows, author)
                 rows = []
@@ -669,7 +869,8 @@ def _insert_with_history(rows: list[Item], author) -> int:
 
 
 def _bulk_item(rng, R: date, item_list: ItemList, org_id: int, number: int, categories, sources) -> Item:
-    title, _category = PROBLEMS[rng.randrange(len(PROBLEMS))]
+    # Bulk items go to village and community branches: only problems that fit them.
+    title, _category = VILLAGE_PROBLEMS[rng.randrange(len(VILLAGE_PROBLEMS))]
     roll = rng.random()
     if roll < 0.5:
         issued = date(2026, 1, 10) + timedelta(days=rng.randrange(0, (R - date(2026, 1, 10)).days - 5))
@@ -718,7 +919,7 @@ def _bulk_item(rng, R: date, item_list: ItemList, org_id: int, number: int, cate
         original_deadline=None,
         long_term=long_term,
         review_cycle_days=90 if long_term else None,
-        measures=rng.choice(MEASURES) if status not in (S.HANDED_DOWN, S.ACKNOWLEDGED) else "",
+        measures=measure_for(title) if status not in (S.HANDED_DOWN, S.ACKNOWLEDGED) else "",
         percent=percent,
         status=status,
         closed_on=closed_on,

@@ -11,6 +11,7 @@ from dangjian.core.scoping import get_scope
 from dangjian.orgs.models import Organisation
 
 from .models import Category, Item, Source
+from .selectors import COMPLETION_WORDS, completion_q
 
 LIGHT_CHOICES = [
     ("green", _("Green: on track")),
@@ -40,6 +41,9 @@ class ItemFilter(StrictFilterSet):
     q = filters.CharFilter(field_name="title", lookup_expr="contains", label=_("Problem / task"))
     status = filters.ChoiceFilter(choices=Item.Status.choices, label=_("Status"))
     light = filters.ChoiceFilter(choices=LIGHT_CHOICES, method="filter_light", label=_("Light"))
+    completion = filters.ChoiceFilter(
+        choices=[(w, w) for w in COMPLETION_WORDS], method="filter_completion", label=_("Completion")
+    )
     source = filters.ChoiceFilter(choices=Source.choices, label=_("Source"))
     category = filters.ModelChoiceFilter(queryset=Category.objects.all(), label=_("Category"))
     deadline_from = filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("Deadline from"))
@@ -61,6 +65,7 @@ class ItemFilter(StrictFilterSet):
             "q",
             "status",
             "light",
+            "completion",
             "source",
             "category",
             "deadline_from",
@@ -87,6 +92,10 @@ class ItemFilter(StrictFilterSet):
         field = fields["org"]
         field.queryset = org_choices(getattr(self.request, "user", None), shallow=self.shallow_org_choices)
         field.label_from_instance = lambda org: f"{'　' * (org.depth - 1)}{org.label}"
+
+    def filter_completion(self, qs, name, value):
+        """The published status word (DOMAIN.md §8), as the ledger column and the export show it."""
+        return qs.filter(completion_q(value)) if value else qs
 
     def filter_light(self, qs, name, value):
         return qs.light(value) if value else qs

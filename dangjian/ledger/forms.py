@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import add_service_error  # noqa: F401 (the ledger views import it from here)
 from dangjian.orgs.forms import DateInput, TablerFormMixin
-from dangjian.orgs.models import Organisation
+from dangjian.orgs.models import BRANCH_KINDS, COMMITTEE_KINDS, Organisation
 
-from .models import Accountability, Category, ItemKind, ItemList, Recheck, Source
+from .models import Accountability, Category, Duty, ItemKind, ItemList, Recheck, Source
 
 
 def org_label(org) -> str:
@@ -79,6 +79,13 @@ class ItemForm(TablerFormMixin, forms.Form):
         label=_("Responsible organisations"),
         help_text=_("Choose several to hand the same item to each of them."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
+        required=False,
+    )
+    whole = forms.MultipleChoiceField(
+        label=_("Or every branch of a kind below a committee"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For example all villages of a township: each of them gets the item."),
     )
     title = forms.CharField(label=_("Problem / task"), max_length=300)
     description = forms.CharField(
@@ -89,21 +96,110 @@ class ItemForm(TablerFormMixin, forms.Form):
     )
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, required=False)
     target = forms.CharField(label=_("Target"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    responsible_leader = forms.CharField(label=_("Responsible leader"), max_length=60, required=False)
-    responsible_person = forms.CharField(label=_("Responsible person"), max_length=60, required=False)
+    leader = forms.TypedChoiceField(
+        label=_("Responsible leader"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "Picked from the roster's current posts; type a name below only if the person is not in it."
+        ),
+    )
+    responsible_leader = forms.CharField(
+        label=_("Responsible leader (not in the roster)"), max_length=60, required=False
+    )
+    person = forms.TypedChoiceField(
+        label=_("Responsible person"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Left empty: the secretary of each responsible organisation (第一责任人)."),
+    )
+    responsible_person = forms.CharField(
+        label=_("Responsible person (not in the roster)"), max_length=60, required=False
+    )
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), required=False)
     long_term = forms.BooleanField(label=_("Long-term"), required=False)
+    duty = forms.ChoiceField(
+        label=_("Duty"),
+        required=False,
+        choices=[("", "—"), *Duty.choices],
+        help_text=_(
+            "Responsibility lists only: standing duties have no deadline and are reviewed every year."
+        ),
+    )
     remarks = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, orgs, **kwargs):
+    field_order = [
+        "orgs",
+        "whole",
+        "title",
+        "description",
+        "category",
+        "source",
+        "target",
+        "leader",
+        "responsible_leader",
+        "person",
+        "responsible_person",
+        "deadline",
+        "long_term",
+        "duty",
+        "remarks",
+    ]
+
+    # "<committee id>:<sector>": every current branch of that sector below the committee.
+    WHOLE_SECTORS = (
+        ("rural", _("all villages")),
+        ("community", _("all communities")),
+        ("", _("all branches")),
+    )
+
+    def __init__(self, *args, orgs, roster=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["orgs"].queryset = orgs
         self.fields["orgs"].label_from_instance = org_label
+        self._orgs = orgs
+        committees = [o for o in orgs.filter(kind__in=[str(k) for k in COMMITTEE_KINDS]).order_by("path")]
+        self.fields["whole"].choices = [
+            (f"{c.pk}:{sector}", f"{c.label}：{label}")
+            for c in committees
+            for sector, label in self.WHOLE_SECTORS
+        ]
+        # ``roster``: (person, label) of the current posts the user may see (ledger.selectors.roster_choices).
+        self._people = {person.pk: person for person, _label in roster}
+        choices = [("", "—"), *((person.pk, label) for person, label in roster)]
+        self.fields["leader"].choices = choices
+        self.fields["person"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        chosen = set(data.get("orgs") or [])
+        for value in data.get("whole") or []:
+            committee_id, _sep, sector = value.partition(":")
+            committee = self._orgs.filter(pk=committee_id).first()
+            if committee is None:
+                continue
+            below = self._orgs.filter(
+                path__subtree=committee.path,
+                depth__gt=committee.depth,
+                kind__in=[str(k) for k in BRANCH_KINDS],
+                dissolved_on__isnull=True,
+            )
+            chosen.update(below.filter(sector=sector) if sector else below)
+        if not chosen:
+            self.add_error("orgs", _("Choose at least one responsible organisation."))
+        data["orgs"] = sorted(chosen, key=lambda o: o.path)
+        return data
 
     def item_fields(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "orgs"}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("orgs", "whole")}
         if not data.get("source"):
             data.pop("source", None)
+        for name in ("leader", "person"):
+            data[name] = self._people.get(data.get(name)) if data.get(name) else None
+        if not data.get("duty"):
+            data.pop("duty", None)
         return data
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,8 @@ class ItemImporter(Importer):
     """Rows of the ledger template → items of one list, written by ``ledger.services`` in one transaction.
 
     ``context``: ``item_list`` (the list the items join). The responsible organisation is
-    named by its full name and must be visible to the actor.
+    named by its full name, or by its short name where that is unique among the organisations the
+    actor may see, and must be visible to the actor.
     """
 
     columns = columns.IMPORT_COLUMNS
@@ -25,13 +27,20 @@ class ItemImporter(Importer):
 
     def prepare(self, rows: list[ParsedRow]) -> None:
         names = {r.values.get("org") for r in rows if r.values.get("org")}
-        orgs = (
+        orgs = list(
             Organisation.objects.visible_to(self.actor)
             .current()
-            .filter(name__in=names)
-            .only("id", "name", "path")
+            .filter(Q(name__in=names) | Q(short_name__in=names))
+            .only("id", "name", "short_name", "path")
         )
-        self.orgs = {o.name: o for o in orgs}
+        by_short: dict[str, list] = {}
+        for o in orgs:
+            if o.short_name:
+                by_short.setdefault(o.short_name, []).append(o)
+        # A short name counts only where it names one organisation; the full name always wins.
+        self.orgs = {short: found[0] for short, found in by_short.items() if len(found) == 1}
+        self.ambiguous = {short for short, found in by_short.items() if len(found) > 1}
+        self.orgs.update({o.name: o for o in orgs})
         item_list = self.context["item_list"]
         # Items joining a list already handed down are handed down today.
         issued = item_list.status == ItemList.Status.ISSUED
@@ -40,7 +49,16 @@ class ItemImporter(Importer):
     def check_row(self, row: ParsedRow) -> None:
         values = row.values
         org = self.orgs.get(values["org"])
-        if org is None:
+        if org is None and values["org"] in self.ambiguous:
+            row.errors.append(
+                RowError(
+                    row.number,
+                    columns.ORG,
+                    _("“%(name)s” is the short name of several organisations: write the full name")
+                    % {"name": values["org"]},
+                )
+            )
+        elif org is None:
             row.errors.append(
                 RowError(
                     row.number,

@@ -9,9 +9,10 @@ from __future__ import annotations
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.indicators import Indicator, Period, rate, register, subtree_rollup
+from dangjian.core.indicators import Indicator, Period, register, subtree_rollup
 
 from .deadlines import overdue_q
+from .figures import closed_on_time_q, due_q, on_time_rate
 from .models import Escalation, Item
 
 S = Item.Status
@@ -38,10 +39,11 @@ def overdue_items(orgs, period: Period) -> dict:
 
 
 def closed_on_time_rate(orgs, period: Period) -> dict:
-    due = _handed_down_by(period).filter(long_term=False, deadline__range=(period.start, period.end))
-    on_time = Q(closed_on__isnull=False, closed_on__lte=period.end, closed_late=False)
+    """按期销号率 with ``figures``' definition, over the items due for closure in the period."""
+    due = _handed_down_by(period).filter(due_q(period.end, start=period.start))
+    on_time = closed_on_time_q(period.end)
     rows = subtree_rollup(due, orgs, due=Count("pk"), on_time=Count("pk", filter=on_time))
-    return {pk: rate(row["on_time"], row["due"]) for pk, row in rows.items()}
+    return {pk: on_time_rate(row["on_time"], row["due"]) for pk, row in rows.items()}
 
 
 def verification_days(orgs, period: Period) -> dict:
@@ -92,10 +94,11 @@ OVERDUE_ITEMS = register(
 CLOSED_ON_TIME_RATE = register(
     Indicator(
         key="ledger.closed_on_time_rate",
-        label=_("Closed on time"),
+        label=_("On-time closure rate"),
         description=_(
-            "Of the items whose deadline fell in the period, the share closed by the end of the period "
-            "without a late mark (late: closure requested after the deadline). No such items: no figure."
+            "Of the items due for closure in the period (deadline in the period, or closed in it before "
+            "the deadline), the share closed on time (closure requested by the deadline). "
+            "No such items: no figure."
         ),
         unit=_("%"),
         module="ledger",

@@ -50,6 +50,13 @@ class Source(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Duty(models.TextChoices):
+    """How a responsibility (责任清单) is held: by the post's first holder, or alongside one's own post."""
+
+    FIRST = "first", _("Primary responsibility (第一责任人)")
+    DUAL = "dual", _("Dual responsibility of the post (一岗双责)")
+
+
 class DeadlineBasis(models.TextChoices):
     CALENDAR = "calendar", _("Calendar days")
     WORKING = "working", _("Working days")
@@ -297,6 +304,14 @@ class Item(models.Model):
         related_name="items",
         verbose_name=_("responsible person (roster)"),
     )
+    leader = models.ForeignKey(
+        "orgs.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_items",
+        verbose_name=_("responsible leader (roster)"),
+    )
     supervisor_org = models.ForeignKey(
         "orgs.Organisation",
         on_delete=models.PROTECT,
@@ -312,6 +327,9 @@ class Item(models.Model):
     original_deadline = models.DateField(_("original deadline"), null=True, blank=True)
     long_term = models.BooleanField(_("long-term"), default=False)
     review_cycle_days = models.PositiveIntegerField(_("review cycle (days)"), null=True, blank=True)
+    # A responsibility (责任清单) is a standing duty: no deadline, reviewed every cycle (yearly by default).
+    duty = models.CharField(_("duty"), max_length=10, choices=Duty.choices, blank=True)
+    next_review_on = models.DateField(_("next review on"), null=True, blank=True)
     target = models.TextField(_("target"), blank=True)
     measures = models.TextField(_("measures"), blank=True)
     percent = models.PositiveSmallIntegerField(_("progress %"), default=0)
@@ -465,6 +483,15 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_image(self) -> bool:
+        """Shown as a thumbnail on the item page (served inline only if its content is an image)."""
+        return self.name.lower().rsplit(".", 1)[-1] in ("jpg", "jpeg", "png", "gif", "webp")
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.name.lower().endswith(".pdf")
 
 
 class ExtensionRequest(models.Model):
@@ -697,6 +724,8 @@ class RollupSnapshot(models.Model):
     closed = models.PositiveIntegerField(default=0)
     closed_on_time = models.PositiveIntegerField(default=0)
     closed_late = models.PositiveIntegerField(default=0)
+    due = models.PositiveIntegerField(default=0)  # deadline come by the snapshot's day (figures.due_q)
+    due_on_time = models.PositiveIntegerField(default=0)  # of those, closed on time
     overdue = models.PositiveIntegerField(default=0)
     overdue_days_max = models.PositiveIntegerField(default=0)
     by_status = models.JSONField(default=dict)

@@ -13,6 +13,11 @@ ESCALATE_AFTER_DAYS = declare(
     7,
     _("Days overdue after which an item joins the escalation list (interview, accountability)"),
 )
+DUTY_REVIEW_DAYS = declare(
+    "ledger.duty_review_days",
+    365,
+    _("Responsibility lists (责任清单): days between two reviews of each standing duty"),
+)
 RANKING_MIN_ITEMS = declare(
     "ledger.ranking_min_items", 5, _("Items an organisation needs at least to be ranked")
 )

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import scoping, workflow
 from dangjian.core.caps import Cap
+from dangjian.core.indicators import rate
 from dangjian.core.params import get as param
 from dangjian.orgs.models import Organisation
 
-from . import deadlines, params
-from .deadlines import days_overdue_expr, is_overdue, overdue_q
+from . import deadlines, figures, params
+from .deadlines import is_overdue, overdue_q
 from .models import (
     Accountability,
     Escalation,
@@ -44,10 +45,11 @@ STATUS_ORDER = [s for s in S.values if s != S.DRAFT]
 
 
 def ledger_rows(qs, *, today: date | None = None):
-    """The ledger table's rows: related records joined, the light annotated (one query per page)."""
-    return qs.select_related("org", "supervisor_org", "category", "item_list", "group").with_light(
-        today or timezone.localdate()
-    )
+    """The ledger table's rows: related records joined, the light and pending extension annotated
+    (one query per page), so each row shows its published word beside its state."""
+    return with_pending_extension(
+        qs.select_related("org", "supervisor_org", "category", "item_list", "group")
+    ).with_light(today or timezone.localdate())
 
 
 def item_for_page(user, pk: int) -> Item:
@@ -91,6 +93,22 @@ def item_moves(item: Item, user) -> list[tuple[str, workflow.Transition]]:
     return [(to, rule) for to, rule in workflow.allowed_moves(item, user) if to != S.HANDED_DOWN]
 
 
+def last_return_note(item: Item) -> str:
+    """The reason the supervising side gave when it last returned the item (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from dangjian.core.models import StatusChange
+
+    step = (
+        StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Item), object_id=item.pk, new=S.RETURNED
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return step.note if step is not None else ""
+
+
 def verification_days(item: Item) -> int | None:
     """核验用时: days from the closure request to its verification (the verifier's own delay)."""
     if item.status != S.CLOSED or not item.closed_on or not item.closure_requested_on:
@@ -103,14 +121,16 @@ def verification_days(item: Item) -> int | None:
 
 @dataclass
 class RollupRow:
-    """The figures of one organisation's subtree."""
+    """The figures of one organisation's subtree (each defined once, in ``figures.FIGURES``)."""
 
-    org: Organisation
+    org: Organisation | None
     total: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
+    by_word: dict[str, int] = field(default_factory=dict)  # the published status words (DOMAIN.md §8)
     closed: int = 0
-    closed_on_time: int = 0
     closed_late: int = 0
+    due: int = 0
+    due_on_time: int = 0
     overdue: int = 0
     overdue_days_max: int = 0
 
@@ -119,36 +139,51 @@ class RollupRow:
         return self.total - self.closed
 
     @property
-    def on_time_rate(self) -> float | None:
-        """Closed on time ÷ closed (None when nothing is closed yet)."""
-        return self.closed_on_time / self.closed if self.closed else None
+    def closed_on_time(self) -> int:
+        return self.closed - self.closed_late
 
     @property
-    def completion_rate(self) -> float | None:
-        """Closed on time ÷ all items (the ranking score)."""
-        return self.closed_on_time / self.total if self.total else None
+    def on_time_rate(self) -> float | None:
+        """按期销号率 in per cent: closed on time ÷ due for closure (None when nothing is due)."""
+        return figures.on_time_rate(self.due_on_time, self.due)
+
+    def value(self, key: str):
+        """The figure ``key`` of ``figures.FIGURES``."""
+        return getattr(self, key)
 
 
 def _figures(today: date) -> dict:
-    overdue = overdue_q(today)
     return {
-        "total": Count("pk"),
+        **figures.aggregates(today),
         **{f"s_{status}": Count("pk", filter=Q(status=status)) for status in STATUS_ORDER},
-        "closed_late": Count("pk", filter=Q(status=S.CLOSED, closed_late=True)),
-        "overdue": Count("pk", filter=overdue),
-        "days_max": Max(days_overdue_expr(today), filter=overdue),
+        **{
+            f"w_{i}": Count("pk", filter=completion_q(word, today)) for i, word in enumerate(COMPLETION_WORDS)
+        },
     }
 
 
 def _fill(row: RollupRow, values: dict, today: date) -> RollupRow:
     row.total = values["total"]
     row.by_status = {status: values[f"s_{status}"] for status in STATUS_ORDER}
-    row.closed = row.by_status[S.CLOSED]
+    row.by_word = {word: values[f"w_{i}"] for i, word in enumerate(COMPLETION_WORDS)}
+    row.closed = values["closed"]
     row.closed_late = values["closed_late"]
-    row.closed_on_time = row.closed - row.closed_late
+    row.due = values["due"]
+    row.due_on_time = values["due_on_time"]
     row.overdue = values["overdue"]
     row.overdue_days_max = values["days_max"].days if values["days_max"] else 0
     return row
+
+
+def rollup_root(user, org_id=None) -> Organisation | None:
+    """The organisation whose children a roll-up compares: ``org_id`` (404 when not mine), else the
+    focus, else the user's top organisation."""
+    if org_id:
+        return scoping.get_for_user(Organisation, user, pk=org_id)
+    scope = scoping.get_scope(user)
+    if scope.focus_id:
+        return scoping.get_for_user(Organisation, user, pk=scope.focus_id)
+    return Organisation.objects.visible_to(user).current().order_by("depth", "path").first()
 
 
 def rollup(user, parent_org: Organisation, today: date | None = None) -> list[RollupRow]:
@@ -191,68 +226,85 @@ def rollup_totals(rows: list[RollupRow]) -> RollupRow | None:
     for row in rows:
         total.total += row.total
         total.closed += row.closed
-        total.closed_on_time += row.closed_on_time
         total.closed_late += row.closed_late
+        total.due += row.due
+        total.due_on_time += row.due_on_time
         total.overdue += row.overdue
         total.overdue_days_max = max(total.overdue_days_max, row.overdue_days_max)
         for status, n in row.by_status.items():
             total.by_status[status] = total.by_status.get(status, 0) + n
+        for word, n in row.by_word.items():
+            total.by_word[word] = total.by_word.get(word, 0) + n
     return total
 
 
 @dataclass
-class LevelRow:
-    """On-time closure by tree level (上热中温下凉: is pressure lost on the way down?)."""
+class LevelRow(RollupRow):
+    """The roll-up figures of one tree level (上热中温下凉: is pressure lost on the way down?)."""
 
-    depth: int
-    label: str
-    total: int
-    closed: int
-    closed_on_time: int
-    overdue: int
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.closed_on_time / self.closed if self.closed else None
+    depth: int = 0
+    label: str = ""
 
     @property
     def overdue_rate(self) -> float | None:
-        return self.overdue / self.total if self.total else None
+        """Overdue ÷ items, in per cent."""
+        return rate(self.overdue, self.total)
 
 
-def level_label(depth: int) -> str:
-    return {1: _("County level"), 2: _("Township level"), 3: _("Village and branch level")}.get(
-        depth, _("Level %(n)s") % {"n": depth}
+def level_labels(depths) -> dict[int, str]:
+    """Each tree depth named by the organisations at it (县级、乡镇级、村级 …), never by a number (one query)."""
+    from dangjian.orgs.models import OrgKind
+
+    kinds: dict[int, set[str]] = {}
+    for depth, kind in (
+        Organisation.objects.filter(depth__in=list(depths)).values_list("depth", "kind").distinct()
+    ):
+        kinds.setdefault(depth, set()).add(kind)
+    named = (
+        (OrgKind.PROVINCE_COMMITTEE, _("Province level")),
+        (OrgKind.CITY_COMMITTEE, _("City level")),
+        (OrgKind.COUNTY_COMMITTEE, _("County level")),
+        (OrgKind.TOWNSHIP_COMMITTEE, _("Township level")),
+        (OrgKind.GRASSROOTS_COMMITTEE, _("Township level")),
     )
+    labels: dict[int, str] = {}
+    branch_levels = 0
+    for depth in sorted(depths):
+        found = kinds.get(depth, set())
+        label = next((text for kind, text in named if kind in found), None)
+        if label is None:
+            branch_levels += 1
+            label = (
+                _("Village and branch level") if branch_levels == 1 else _("Branches under general branches")
+            )
+        labels[depth] = label
+    return labels
 
 
 def rollup_by_level(user, today: date | None = None) -> list[LevelRow]:
-    """On-time closure rate and overdue share of items by the depth of the responsible organisation (one query)."""
+    """The roll-up figures of items by the tree level of the responsible organisation (two queries)."""
     today = today or timezone.localdate()
-    rows = (
+    rows = list(
         Item.objects.visible_to(user)
         .handed_down()
         .order_by()
         .values("org__depth")
-        .annotate(
-            total=Count("pk"),
-            closed=Count("pk", filter=Q(status=S.CLOSED)),
-            late=Count("pk", filter=Q(status=S.CLOSED, closed_late=True)),
-            overdue=Count("pk", filter=overdue_q(today)),
-        )
+        .annotate(**figures.aggregates(today))
         .order_by("org__depth")
     )
-    return [
-        LevelRow(
-            depth=r["org__depth"],
-            label=level_label(r["org__depth"]),
-            total=r["total"],
-            closed=r["closed"],
-            closed_on_time=r["closed"] - r["late"],
-            overdue=r["overdue"],
-        )
-        for r in rows
-    ]
+    labels = level_labels([r["org__depth"] for r in rows]) if rows else {}
+    result = []
+    for r in rows:
+        row = LevelRow(org=None, depth=r["org__depth"], label=labels[r["org__depth"]])
+        result.append(_fill_level(row, r))
+    return result
+
+
+def _fill_level(row: LevelRow, values: dict) -> LevelRow:
+    for name in ("total", "closed", "closed_late", "due", "due_on_time", "overdue"):
+        setattr(row, name, values[name])
+    row.overdue_days_max = values["days_max"].days if values["days_max"] else 0
+    return row
 
 
 @dataclass
@@ -261,35 +313,67 @@ class RankingRow:
     row: RollupRow
 
     @property
-    def score(self) -> float:
-        return self.row.completion_rate or 0.0
+    def score(self) -> float | None:
+        """The ranked figure: the on-time closure rate of ``figures`` (the roll-up's column)."""
+        return self.row.on_time_rate
 
 
 def ranking_method(minimum: int | None = None) -> str:
     """How the ranking is made, shown above it (so nobody has to guess)."""
     minimum = int(param(params.RANKING_MIN_ITEMS.key)) if minimum is None else minimum
     return _(
-        "Ranked by the on-time completion rate (items closed on time ÷ all items handed down), highest first; "
-        "ties go to fewer overdue items, then to fewer items closed late. "
-        "Organisations with fewer than %(n)s items are not ranked."
+        "Ranked by the on-time closure rate of the table above (items closed on time ÷ items due for "
+        "closure), highest first; ties go to fewer overdue items, then to fewer items closed late. "
+        "Organisations with fewer than %(n)s items due for closure are not ranked."
     ) % {"n": minimum}
 
 
 def ranking(user, parent_org: Organisation, today: date | None = None) -> tuple[list[RankingRow], str]:
     """Child organisations ranked by on-time completion; those with too few items left out. Returns (rows, method)."""
     minimum = int(param(params.RANKING_MIN_ITEMS.key))
-    rows = [r for r in rollup(user, parent_org, today) if r.total >= minimum]
-    rows.sort(key=lambda r: (-(r.completion_rate or 0.0), r.overdue, r.closed_late, r.org.path))
+    rows = [r for r in rollup(user, parent_org, today) if r.due >= max(minimum, 1)]
+    rows.sort(key=lambda r: (-(r.on_time_rate or 0.0), r.overdue, r.closed_late, r.org.path))
     ranked: list[RankingRow] = []
     for i, row in enumerate(rows):
         prev = ranked[-1] if ranked else None
-        same = prev is not None and (prev.row.completion_rate, prev.row.overdue, prev.row.closed_late) == (
-            row.completion_rate,
+        same = prev is not None and (prev.row.on_time_rate, prev.row.overdue, prev.row.closed_late) == (
+            row.on_time_rate,
             row.overdue,
             row.closed_late,
         )
         ranked.append(RankingRow(rank=prev.rank if same else i + 1, row=row))
     return ranked, ranking_method(minimum)
+
+
+@dataclass
+class HomeFigures:
+    """The key figures of the user's organisation on the home page (its subtree, as the user may see it)."""
+
+    root: Organisation
+    rows: list
+    totals: RollupRow
+    closed_on_time_this_month: int
+
+
+def home_figures(user, today: date | None = None) -> HomeFigures | None:
+    """Open, overdue, closed on time this month and 按期销号率 of the user's top organisation, by child
+    (four queries); None for someone without an organisation above others to compare."""
+    today = today or timezone.localdate()
+    root = rollup_root(user)
+    if root is None or not scoping.sees_whole_subtree(user, root):
+        return None
+    rows = rollup(user, root, today)
+    if not rows:
+        return None
+    month_closed = (
+        Item.objects.visible_to(user)
+        .filter(org__path__subtree=root.path, closed_on__gte=today.replace(day=1), closed_on__lte=today)
+        .filter(figures.closed_on_time_q(today))
+        .count()
+    )
+    return HomeFigures(
+        root=root, rows=rows, totals=rollup_totals(rows), closed_on_time_this_month=month_closed
+    )
 
 
 # ------------------------------------------------------------------ my work (我的待办)
@@ -303,6 +387,8 @@ class MyWork:
     due_soon: object
     overdue: object
     returned: object
+    to_acknowledge: object
+    to_verify: object
 
 
 def _rectify_q(user) -> Q:
@@ -323,12 +409,15 @@ def _verify_q(user) -> Q:
 def _my_work_filters(user, today: date) -> dict[str, Q]:
     """The four sections of "my work" as filters (the light and overdue rules of ``deadlines``)."""
     rectify = _rectify_q(user)
+    to_verify = _verify_q(user) & Q(status=S.CLOSURE_REQUESTED)
     return {
-        "waiting": (rectify & Q(status__in=[S.HANDED_DOWN, S.ACKNOWLEDGED, S.RETURNED]))
-        | (_verify_q(user) & Q(status=S.CLOSURE_REQUESTED)),
+        "waiting": (rectify & Q(status__in=[S.HANDED_DOWN, S.ACKNOWLEDGED, S.RETURNED])) | to_verify,
         "due_soon": rectify & deadlines.light_q(deadlines.YELLOW, today),
         "overdue": rectify & overdue_q(today),
         "returned": rectify & Q(status=S.RETURNED),
+        # The two queues with bulk actions: new items to acknowledge (待签收), closures to verify (待核验).
+        "to_acknowledge": rectify & Q(status=S.HANDED_DOWN),
+        "to_verify": to_verify,
     }
 
 
@@ -340,8 +429,24 @@ def my_work(user, today: date | None = None) -> MyWork:
     return MyWork(**{key: base.filter(q).order_by("deadline", "pk") for key, q in filters.items()})
 
 
+def own_items(user, today: date | None = None):
+    """Open items the user is the responsible person of (their roster record), with their light."""
+    person_id = scoping.get_scope(user).person_id
+    if person_id is None:
+        return Item.objects.none()
+    return (
+        Item.objects.visible_to(user)
+        .handed_down()
+        .exclude(status=S.CLOSED)
+        .filter(person_id=person_id)
+        .select_related("org")
+        .with_light(today or timezone.localdate())
+        .order_by("deadline", "pk")
+    )
+
+
 def my_work_counts(user, today: date | None = None) -> dict[str, int]:
-    """The four counts of ``my_work`` in one query."""
+    """The counts of ``my_work`` (its four sections and two queues) in one query."""
     today = today or timezone.localdate()
     filters = _my_work_filters(user, today)
     return Item.objects.visible_to(user).aggregate(
@@ -424,6 +529,8 @@ def snapshot_rollup(user, parent_org: Organisation, month: date) -> list[RollupR
             total=Sum("total"),
             closed=Sum("closed"),
             closed_late=Sum("closed_late"),
+            due=Sum("due"),
+            due_on_time=Sum("due_on_time"),
             overdue=Sum("overdue"),
             days=Max("overdue_days_max"),
         )
@@ -442,7 +549,8 @@ def snapshot_rollup(user, parent_org: Organisation, month: date) -> list[RollupR
                 total=v["total"],
                 closed=v["closed"],
                 closed_late=v["closed_late"],
-                closed_on_time=v["closed"] - v["closed_late"],
+                due=v["due"] or 0,
+                due_on_time=v["due_on_time"] or 0,
                 overdue=v["overdue"],
                 overdue_days_max=v["days"] or 0,
             )
@@ -485,6 +593,44 @@ def completion_word(item, today: date | None = None) -> str:
     return IN_PROGRESS_WORD
 
 
+def _pending_extension_q() -> Q:
+    return Q(
+        Exists(ExtensionRequest.objects.filter(item=OuterRef("pk"), status=ExtensionRequest.Status.PENDING))
+    )
+
+
+def completion_q(word: str, today: date | None = None) -> Q:
+    """Items whose published status word is ``word``: the SQL twin of ``completion_word`` (same order of rules)."""
+    today = today or timezone.localdate()
+    closed = Q(status=S.CLOSED)
+    pending = _pending_extension_q()
+    overdue = overdue_q(today)
+    rules = [
+        (CLOSED_WORD, closed),
+        (EXTENSION_WORD, pending),
+        (LONG_TERM_WORD, Q(long_term=True)),
+        (NOT_DONE_WORD, overdue),
+        (NEARLY_DONE_WORD, Q(status=S.CLOSURE_REQUESTED)),
+        (IN_PROGRESS_WORD, ~Q(status=S.DRAFT)),
+    ]
+    earlier = Q()
+    for name, rule in rules:
+        if name == word:
+            # The earlier rules first: a closed item never reaches the extension subquery.
+            return ~Q(status=S.DRAFT) & ~earlier & rule if earlier else ~Q(status=S.DRAFT) & rule
+        earlier = earlier | rule if earlier else rule
+    raise ValueError(word)
+
+
+def completion_counts(qs, today: date | None = None) -> dict[str, int]:
+    """How many items carry each published word (one query)."""
+    today = today or timezone.localdate()
+    values = qs.aggregate(
+        **{f"w{i}": Count("pk", filter=completion_q(w, today)) for i, w in enumerate(COMPLETION_WORDS)}
+    )
+    return {w: values[f"w{i}"] for i, w in enumerate(COMPLETION_WORDS)}
+
+
 def with_pending_extension(qs):
     return qs.annotate(
         pending_extension=Exists(
@@ -493,23 +639,48 @@ def with_pending_extension(qs):
     )
 
 
-def ledger_export_rows(qs):
-    """The export's rows: joins, latest progress and pending extension annotated, evidence names prefetched.
+def ledger_export_rows(qs, *, user=None):
+    """The export's rows: joins, latest progress, extensions, look-back, interviews annotated; evidence
+    names and the accountability decisions ``user`` may see prefetched.
 
-    Two queries whatever the number of rows (items, evidence).
+    Three queries whatever the number of rows (items, evidence, accountability).
     """
-    latest = Progress.objects.filter(item=OuterRef("pk")).order_by("-on", "-pk")
-    from django.db.models import Prefetch
+    from django.db.models import IntegerField, Prefetch
+    from django.db.models.functions import Coalesce
 
+    latest = Progress.objects.filter(item=OuterRef("pk")).order_by("-on", "-pk")
+    granted = (
+        ExtensionRequest.objects.filter(item=OuterRef("pk"), status=ExtensionRequest.Status.APPROVED)
+        .order_by()
+        .values("item")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    recheck = Recheck.objects.filter(item=OuterRef("pk"), done_on__isnull=False).order_by("-done_on", "-pk")
+    interviews = (
+        ItemLink.objects.filter(item=OuterRef("pk"), kind=ItemLink.Kind.INTERVIEW)
+        .order_by()
+        .values("item")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    decisions = Accountability.objects.select_related("target_org").order_by("decided_on", "pk")
     return (
-        with_pending_extension(qs.select_related("org", "closed_by", "proxy_by"))
+        with_pending_extension(qs.select_related("org", "closed_by", "proxy_by", "item_list"))
         .annotate(
             latest_on=Subquery(latest.values("on")[:1]),
             latest_text=Subquery(latest.values("text")[:1]),
             latest_percent=Subquery(latest.values("percent")[:1]),
+            extension_count=Coalesce(Subquery(granted, output_field=IntegerField()), 0),
+            recheck_on=Subquery(recheck.values("done_on")[:1]),
+            recheck_result=Subquery(recheck.values("result")[:1]),
+            interview_count=Coalesce(Subquery(interviews, output_field=IntegerField()), 0),
         )
         .prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.only("id", "item_id", "name").order_by("pk"))
+            Prefetch("evidence", queryset=Evidence.objects.only("id", "item_id", "name").order_by("pk")),
+            scoping.restricted_prefetch(
+                "accountabilities", user, decisions, to_attr="visible_accountabilities"
+            ),
         )
         .order_by("item_list_id", "number", "pk")
     )
@@ -528,6 +699,116 @@ def list_rows(qs, *, user):
         closed_count=Count("items", filter=handed & Q(items__status=S.CLOSED), distinct=True),
         overdue_count=Count("items", filter=handed & overdue_q(today, prefix="items__"), distinct=True),
     )
+
+
+@dataclass
+class HandDownSummary:
+    """What handing a list down will do: how many items go to how many organisations."""
+
+    items: int
+    orgs: int
+    by_org: list[tuple[str, int]]
+
+
+def hand_down_summary(item_list) -> HandDownSummary:
+    """The draft items of a list by responsible organisation (one query)."""
+    rows = list(
+        Item.objects.filter(item_list=item_list, status=S.DRAFT)
+        .order_by()
+        .values("org__name", "org__path")
+        .annotate(n=Count("pk"))
+        .order_by("org__path")
+    )
+    return HandDownSummary(
+        items=sum(r["n"] for r in rows),
+        orgs=len(rows),
+        by_org=[(r["org__name"], r["n"]) for r in rows],
+    )
+
+
+def roster_choices(user, org, limit: int = 400) -> list[tuple]:
+    """(person, "张三（A1村 书记）") for the current posts in ``org``'s subtree the user may see (one query).
+
+    Leaders and responsible persons are picked from these, so items add up per person.
+    """
+    from dangjian.orgs.models import Post
+
+    posts = (
+        Post.objects.visible_to(user)
+        .current()
+        .filter(org__path__subtree=org.path, org__dissolved_on__isnull=True)
+        .select_related("person", "org")
+        .order_by("org__path", "kind", "person__name")[:limit]
+    )
+    seen, choices = set(), []
+    for post in posts:
+        if post.person_id in seen:
+            continue
+        seen.add(post.person_id)
+        choices.append((post.person, f"{post.person.name}（{post.org.label} {post.get_kind_display()}）"))
+    return choices
+
+
+def items_by_person(user, org, today: date | None = None, limit: int = 30) -> list[dict]:
+    """Items per responsible person (from the roster) in ``org``'s subtree: the figures of ``figures`` (one query)."""
+    today = today or timezone.localdate()
+    rows = (
+        Item.objects.visible_to(user)
+        .handed_down()
+        .filter(org__path__subtree=org.path, person__isnull=False)
+        .order_by()
+        .values("person_id", "person__name", "person__org__name")
+        .annotate(**figures.aggregates(today))
+        .order_by("-overdue", "-total", "person__name")[:limit]
+    )
+    result = []
+    for row in rows:
+        row["on_time_rate"] = figures.on_time_rate(row["due_on_time"], row["due"])
+        result.append(row)
+    return result
+
+
+def search_items(user, text: str, limit: int) -> list[dict]:
+    """Header search: items I may see whose title or description holds ``text`` (one query)."""
+    from django.urls import reverse
+
+    items = (
+        Item.objects.visible_to(user)
+        .handed_down()
+        .filter(Q(title__icontains=text) | Q(description__icontains=text))
+        .select_related("org")
+        .order_by("-issued_on", "-pk")[:limit]
+    )
+    return [
+        {
+            "title": item.title,
+            "url": reverse("ledger:item_detail", args=[item.pk]),
+            "subtitle": f"{item.org.label} · {item.get_status_display()}",
+        }
+        for item in items
+    ]
+
+
+def search_lists(user, text: str, limit: int) -> list[dict]:
+    """Header search: lists I may see whose title holds ``text`` (one query)."""
+    from django.urls import reverse
+
+    from .models import ItemList
+
+    lists = (
+        ItemList.objects.visible_to(user)
+        .filter(title__icontains=text)
+        .select_related("org")
+        .order_by("-issued_on", "-pk")[:limit]
+    )
+    return [
+        {
+            "title": lst.title,
+            "url": reverse("ledger:list_detail", args=[lst.pk]),
+            "subtitle": f"{lst.org.label} · {lst.issued_on:%Y-%m-%d}",
+        }
+        for lst in lists
+    ]
 
 
 def list_groups(user, item_list):
@@ -560,6 +841,33 @@ def snapshot_months(user) -> list[date]:
         .values_list("month", flat=True)
         .distinct()[:36]
     )
+
+
+def ledger_document(items, *, org, user, today: date | None = None) -> dict:
+    """The fields of the ``ledger.ledger`` Word document: title block and one row per item (one query)."""
+    today = today or timezone.localdate()
+    rows = []
+    for number, item in enumerate(with_pending_extension(items.select_related("org", "closed_by")), start=1):
+        rows.append(
+            {
+                "number": number,
+                "title": item.title,
+                "org": item.org.name,
+                "person": item.responsible_person,
+                "deadline": _("Long-term") if item.long_term else item.deadline,
+                "completion": completion_word(item, today),
+                "closed_on": item.closed_on,
+                "verifier": str(item.closed_by) if item.status == S.CLOSED and item.closed_by_id else "",
+            }
+        )
+    name = org.name if org is not None else ""
+    return {
+        "title": f"{name}整改落实情况台账",
+        "org": name,
+        "as_of": today,
+        "prepared_by": str(user),
+        "rows": rows,
+    }
 
 
 # ------------------------------------------------------------------ the closure record (销号审批表)

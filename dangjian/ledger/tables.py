@@ -29,7 +29,7 @@ class ItemTable(tables.Table):
     org = tables.Column(
         verbose_name=_("Responsible organisation"), accessor="org__name", order_by=("org__sort_key",)
     )
-    status = tables.Column(verbose_name=_("Status"))
+    status = tables.Column(verbose_name=_("Completion"))
     deadline = tables.Column(verbose_name=_("Deadline"), empty_values=())
     source = tables.Column(verbose_name=_("Source"))
     percent = tables.Column(verbose_name=_("Progress %"), attrs={"td": {"class": "text-end"}})
@@ -52,9 +52,21 @@ class ItemTable(tables.Table):
         return light_dot(value)
 
     def render_status(self, record, value):
-        if record.closed_late:
-            return format_html('{} <span class="badge bg-red-lt">{}</span>', value, _("Closed late"))
-        return value
+        """The published word (已整改销号 … 未完成), with the internal state beside it where it differs."""
+        from django.utils import timezone
+
+        from .selectors import completion_word
+
+        word = completion_word(record, timezone.localdate())
+        state = (
+            "" if str(value) == word else format_html(' <span class="badge bg-secondary-lt">{}</span>', value)
+        )
+        late = (
+            format_html(' <span class="badge bg-red-lt">{}</span>', _("Closed late"))
+            if record.closed_late
+            else ""
+        )
+        return format_html('<span data-testid="completion-word">{}</span>{}{}', word, state, late)
 
     def render_deadline(self, record):
         if record.long_term:

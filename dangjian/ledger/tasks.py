@@ -23,6 +23,20 @@ def ledger_filter(user, data) -> ItemFilter:
     return ItemFilter(data or None, queryset=base, request=SimpleNamespace(user=user))
 
 
+def export_heading(user, filterset: ItemFilter):
+    """The title block of the ledger export: the filtered organisation (else the user's own) and list."""
+    from .columns import ledger_heading
+
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    org = data.get("org") or selectors.rollup_root(user)
+    item_list = None
+    if data.get("item_list"):
+        from .models import ItemList
+
+        item_list = ItemList.objects.visible_to(user).filter(pk=data["item_list"]).only("title").first()
+    return ledger_heading(org=org, user=user, list_title=item_list.title if item_list else "")
+
+
 def export_filename() -> str:
     return _("rectification-ledger-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()}
 
@@ -30,10 +44,14 @@ def export_filename() -> str:
 @jobs.job_task
 def export_items(job, progress, *, query: str) -> jobs.Outcome:
     """The ledger as its page filtered it when the job was started, as .xlsx for the job's owner."""
-    items = ledger_filter(job.owner, QueryDict(query)).qs
+    filterset = ledger_filter(job.owner, QueryDict(query))
+    items = filterset.qs
     progress.total = items.count()
     progress.message = _("Writing the spreadsheet")
-    content = export_ledger(progress.wrap(selectors.ledger_export_rows(items)))
+    content = export_ledger(
+        progress.wrap(selectors.ledger_export_rows(items, user=job.owner)),
+        heading=export_heading(job.owner, filterset),
+    )
     count = progress.done
     return jobs.Outcome(
         message=ngettext("Exported %(count)d item.", "Exported %(count)d items.", count) % {"count": count},

@@ -1,5 +1,11 @@
 """URLs of the ledger under /ledger/: each page family keeps its own list."""
 
-from .views import items, ledger, lists, stats
+from .views import items, ledger, lists, stats, work
 
-urlpatterns = [*lists.urlpatterns, *items.urlpatterns, *ledger.urlpatterns, *stats.urlpatterns]
+urlpatterns = [
+    *lists.urlpatterns,
+    *items.urlpatterns,
+    *ledger.urlpatterns,
+    *stats.urlpatterns,
+    *work.urlpatterns,
+]

@@ -14,12 +14,23 @@ def roles_with(cap: str) -> list[str]:
     return [str(role) for role, caps in role_caps().items() if cap in caps]
 
 
-def recipients_for_org(org, cap: str) -> list:
+def recipients_for_org(org, cap: str, *, about=None) -> list:
     """Active users holding a role with ``cap`` at exactly ``org``.
 
     When nobody does (a branch without an account yet), the users with such a role at the
     nearest ancestor committee (乡镇党委, 县委 …) receive it instead, so no notice is lost.
+    With ``about`` (the organisation of the record the notice names), only users whose scope
+    covers it are kept: a notice never names a record its reader cannot open.
     """
+    users = _holders(org, cap)
+    if about is None:
+        return users
+    from dangjian.core.scoping import get_scope
+
+    return [u for u in users if get_scope(u).covers(about.pk, about.path)]
+
+
+def _holders(org, cap: str) -> list:
     from dangjian.orgs.models import COMMITTEE_KINDS, Organisation
 
     User = get_user_model()

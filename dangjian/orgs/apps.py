@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.modules import DemoStep, HomeBlock, ModuleConfig, NavEntry
+from dangjian.core.modules import DemoStep, HomeBlock, ModuleConfig, NavEntry, SearchProvider
 
 
 class OrgsConfig(ModuleConfig):
@@ -33,6 +33,10 @@ class OrgsConfig(ModuleConfig):
         NavEntry(
             key="org_warnings", label=_("Warnings"), icon="alert-triangle", url_name="orgs:warnings", order=12
         ),
+    )
+    search = (
+        SearchProvider("orgs", _("Organisations"), 10, "dangjian.orgs.selectors.search_organisations"),
+        SearchProvider("people", _("Members"), 20, "dangjian.orgs.selectors.search_people"),
     )
     home_blocks = (
         HomeBlock(

@@ -439,3 +439,43 @@ def person_rows(user):
         .prefetch_related(restricted_prefetch("posts", user, current_posts, to_attr="current_posts"))
         .order_by("org__path", "name_pinyin", "pk")
     )
+
+
+def search_organisations(user, text: str, limit: int) -> list[dict]:
+    """Header search: organisations I may see whose full or short name holds ``text`` (one query)."""
+    from django.urls import reverse
+
+    orgs = (
+        Organisation.objects.visible_to(user)
+        .filter(Q(name__icontains=text) | Q(short_name__icontains=text))
+        .order_by("dissolved_on", "path")[:limit]
+    )
+    return [
+        {
+            "title": org.name,
+            "url": reverse("orgs:org_detail", args=[org.pk]),
+            "subtitle": org.get_kind_display() + (f" · {org.short_name}" if org.short_name else ""),
+        }
+        for org in orgs
+    ]
+
+
+def search_people(user, text: str, limit: int) -> list[dict]:
+    """Header search: people on the roll I may see, by name, pinyin or the last digits of the ID (one query)."""
+    from django.urls import reverse
+
+    people = (
+        Person.objects.visible_to(user)
+        .current()
+        .search(text, searcher=user)
+        .select_related("org")
+        .order_by("name_pinyin", "pk")[:limit]
+    )
+    return [
+        {
+            "title": person.name,
+            "url": reverse("orgs:person_detail", args=[person.pk]),
+            "subtitle": person.org.label,
+        }
+        for person in people
+    ]

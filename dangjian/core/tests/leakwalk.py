@@ -443,11 +443,9 @@ def build_world(rows: Rows, county, personas: dict) -> World:
     from dangjian.accounts.roles import Role
 
     own = User.objects.create_user(username="ta_own", password="x-Leak-2026", display_name="A镇本级干事")
+    RoleAssignment.objects.create(user=own, role=Role.TOWNSHIP, org=county.township_a, include_subtree=False)
     world = World(rows, county, {**personas, "township_a_own": own})
     world.build_all()
-    # Granted after the records are built: the ledger notifies a supervisor's users about items below
-    # it even when their grant does not reach them (a known leak, see notices/tests/test_services.py).
-    RoleAssignment.objects.create(user=own, role=Role.TOWNSHIP, org=county.township_a, include_subtree=False)
     return world
 
 

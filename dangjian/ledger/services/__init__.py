@@ -56,8 +56,13 @@ from .lists import (
     parse_lines,
 )
 from .lookback import recheck_record, recheck_schedule
+from .work import item_urge, items_acknowledge, items_return, items_verify
 
 __all__ = [
+    "item_urge",
+    "items_acknowledge",
+    "items_return",
+    "items_verify",
     "HAND_DOWN",
     "INSPECT",
     "RECTIFY",

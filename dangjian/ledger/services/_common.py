@@ -53,10 +53,14 @@ def item_url(item: Item) -> str:
     return _url("ledger:item_detail", item.pk)
 
 
-def _notify_org(item: Item, org, cap: str, *, kind: str, text: str, event: str) -> None:
-    """Notify the users holding ``cap`` at ``org`` about ``item`` (idempotent per event)."""
+def _notify_org(item: Item, org, cap: str, *, kind: str, text: str, event: str, actor=None) -> None:
+    """Notify the users holding ``cap`` at ``org`` about ``item`` (idempotent per event).
+
+    Only users who may open the item are told, and never ``actor`` about their own act.
+    """
+    actor_id = getattr(actor, "pk", None)
     notify(
-        recipients=recipients_for_org(org, cap),
+        recipients=[u for u in recipients_for_org(org, cap, about=item.org) if u.pk != actor_id],
         kind=kind,
         text=text,
         url=item_url(item),

@@ -73,6 +73,7 @@ def extension_request(
         text=_("Extension requested by %(org)s to %(date)s: %(title)s")
         % {"org": locked.org.label, "date": requested_to.isoformat(), "title": locked.title},
         event=f"extension_requested:{ext.pk}",
+        actor=actor,
     )
     return ext
 
@@ -116,6 +117,12 @@ def extension_decide(
             "note": _clean_text(note)[:100],
         }
     _notify_org(
-        item, item.org, RECTIFY, kind="extension_decided", text=text, event=f"extension:{extension.pk}"
+        item,
+        item.org,
+        RECTIFY,
+        kind="extension_decided",
+        text=text,
+        event=f"extension:{extension.pk}",
+        actor=actor,
     )
     return extension

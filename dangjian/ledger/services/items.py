@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -57,6 +57,17 @@ def item_update(
     values.update(changes)
     if "deadline" in changes and "deadline_days" not in changes:
         values["deadline_days"] = None  # an explicit date replaces a count of days
+    new_org = changes.get("org")
+    moved_away = (
+        new_org is not None
+        and "person" not in changes
+        and locked.person_id
+        and not locked.person.org.path.startswith(new_org.path)
+    )
+    if moved_away:  # handed to another organisation: its old responsible person does not follow it
+        if values.get("responsible_person") == locked.person.name:
+            values["responsible_person"] = ""
+        values["person"] = None
     values = _clean_item(item_list, values, issued_on=locked.issued_on)
     old_org_id, old_deadline = locked.org_id, locked.deadline
     changed = [name for name in ITEM_FIELDS if getattr(locked, name) != values[name]]
@@ -77,6 +88,7 @@ def item_update(
                 text=_("New item handed to %(org)s: %(title)s")
                 % {"org": locked.org.label, "title": locked.title},
                 event=f"handed:{locked.org_id}:{locked.version}",
+                actor=actor,
             )
     item.__dict__.update({k: getattr(locked, k) for k in [*changed, "version"]})
     return locked
@@ -185,6 +197,7 @@ def item_request_closure(
         kind="closure_requested",
         text=_("Closure requested by %(org)s: %(title)s") % {"org": item.org.label, "title": item.title},
         event=f"closure_requested:{item.version}",
+        actor=actor,
     )
     return item
 
@@ -217,6 +230,7 @@ def item_verify(
         kind="item_closed",
         text=_("Closure verified: %(title)s") % {"title": item.title},
         event=f"closed:{item.version}",
+        actor=actor,
     )
     return item
 
@@ -242,6 +256,7 @@ def item_return(
         text=_("Closure returned: %(title)s (%(note)s)")
         % {"title": item.title, "note": _clean_text(note)[:100]},
         event=f"returned:{item.version}",
+        actor=actor,
     )
     return item
 
@@ -327,6 +342,9 @@ def progress_add(
     if files:
         _write_evidence(item=locked, files=files, actor=actor, purpose="progress", progress=entry)
     changed = {"percent": int(percent), **proxy_fields(locked, actor, today)}
+    if locked.long_term and locked.review_cycle_days:
+        # A standing duty's entry is its periodic review (年度检视): the next one falls a cycle later.
+        changed["next_review_on"] = on + timedelta(days=locked.review_cycle_days)
     for name, value in changed.items():
         setattr(locked, name, value)
     locked.version += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from dangjian.notices.selectors import recipients_for_org
 from dangjian.notices.services import notify
 
 from .. import params
-from ..deadlines import days_overdue_expr, overdue_q
+from ..figures import aggregates
 from ..models import (
     Escalation,
     Item,
@@ -77,12 +77,12 @@ def reminders_run(*, today: date) -> dict[str, int]:
         .select_related("item", "item__org", "item__supervisor_org")
         .order_by("pk")
     )
-    recipients_cache: dict[tuple[int, str], list] = {}
+    recipients_cache: dict[tuple[int, str, int], list] = {}
 
-    def recipients(org, cap):
-        key = (org.pk, cap)
+    def recipients(org, cap, about):
+        key = (org.pk, cap, about.pk)
         if key not in recipients_cache:
-            recipients_cache[key] = recipients_for_org(org, cap)
+            recipients_cache[key] = recipients_for_org(org, cap, about=about)
         return recipients_cache[key]
 
     sent, skipped = [], 0
@@ -92,9 +92,9 @@ def reminders_run(*, today: date) -> dict[str, int]:
             skipped += 1
             continue
         item = reminder.item
-        people = list(recipients(item.org, RECTIFY))
+        people = list(recipients(item.org, RECTIFY, item.org))
         if reminder.kind == Reminder.Kind.OVERDUE:
-            people += recipients(item.supervisor_org, VERIFY)
+            people += recipients(item.supervisor_org, VERIFY, item.org)
             kind, text = (
                 "item_overdue",
                 _("Overdue: %(title)s (deadline %(date)s)")
@@ -118,6 +118,29 @@ def reminders_run(*, today: date) -> dict[str, int]:
     if sent:
         Reminder.objects.filter(pk__in=sent).update(sent_at=timezone.now())
     return {"scheduled": len(rows), "sent": len(sent), "skipped": skipped}
+
+
+def duty_reviews_run(*, today: date) -> dict[str, int]:
+    """Remind the responsible organisation of every standing duty (责任清单) whose review has come (once per date)."""
+    due = (
+        Item.objects.filter(long_term=True, next_review_on__lte=today)
+        .exclude(status__in=[S.DRAFT, S.CLOSED])
+        .select_related("org")
+        .order_by("pk")
+    )
+    count = 0
+    for item in due:
+        _notify_org(
+            item,
+            item.org,
+            RECTIFY,
+            kind="duty_review_due",
+            text=_("Review of a standing duty is due: %(title)s (since %(date)s)")
+            % {"title": item.title, "date": item.next_review_on.isoformat()},
+            event=f"review:{item.next_review_on.isoformat()}",
+        )
+        count += 1
+    return {"reviews": count}
 
 
 def escalations_run(*, today: date) -> dict[str, int]:
@@ -177,19 +200,7 @@ def snapshot_month(*, month: date, today: date | None = None) -> int:
     month = month_start(month)
     as_of = min(_today(today), month_end(month))
     handed = Item.objects.handed_down()
-    overdue = overdue_q(as_of)
-    figures = {
-        row["org_id"]: row
-        for row in handed.order_by()
-        .values("org_id")
-        .annotate(
-            total=Count("pk"),
-            closed=Count("pk", filter=Q(status=S.CLOSED)),
-            closed_late=Count("pk", filter=Q(status=S.CLOSED, closed_late=True)),
-            overdue=Count("pk", filter=overdue),
-            days_max=Max(days_overdue_expr(as_of), filter=overdue),
-        )
-    }
+    figures = {row["org_id"]: row for row in handed.order_by().values("org_id").annotate(**aggregates(as_of))}
     by_status: dict[int, dict[str, int]] = {}
     for org_id, status, n in handed.values_list("org_id", "status").annotate(n=Count("pk")).order_by():
         by_status.setdefault(org_id, {})[status] = n
@@ -211,6 +222,8 @@ def snapshot_month(*, month: date, today: date | None = None) -> int:
             "closed": row["closed"],
             "closed_on_time": row["closed"] - row["closed_late"],
             "closed_late": row["closed_late"],
+            "due": row["due"],
+            "due_on_time": row["due_on_time"],
             "overdue": row["overdue"],
             "overdue_days_max": row["days_max"].days if row["days_max"] else 0,
             "by_status": by_status.get(org_id, {}),
@@ -234,6 +247,8 @@ def snapshot_month(*, month: date, today: date | None = None) -> int:
                 "closed",
                 "closed_on_time",
                 "closed_late",
+                "due",
+                "due_on_time",
                 "overdue",
                 "overdue_days_max",
                 "by_status",
@@ -252,7 +267,11 @@ def daily_run(*, today: date) -> dict[str, int]:
     (overdue figures reckoned at that month's last day).
     """
     with transaction.atomic():
-        result = {**reminders_run(today=today), **escalations_run(today=today)}
+        result = {
+            **reminders_run(today=today),
+            **escalations_run(today=today),
+            **duty_reviews_run(today=today),
+        }
     result["snapshot"] = 0
     if (today + timedelta(days=1)).day == 1:
         result["snapshot"] = snapshot_month(month=today, today=today)

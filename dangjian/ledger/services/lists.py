@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -14,10 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import scoping, workflow
+from dangjian.core.params import get as param
 
-from .. import deadlines
+from .. import deadlines, params
 from ..models import (
     DeadlineBasis,
+    Duty,
     Item,
     ItemGroup,
     ItemKind,
@@ -159,6 +161,8 @@ def _hand_down_drafts(item_list: ItemList, actor, today: date) -> None:
 
 def _hand_down(item: Item, actor, today: date) -> Item:
     fields: dict = {"issued_on": today}
+    if item.long_term and item.review_cycle_days:
+        fields["next_review_on"] = today + timedelta(days=item.review_cycle_days)
     if item.deadline_days and not item.long_term:
         fields["deadline"] = deadlines.add_days(
             today, item.deadline_days, working=item.deadline_basis == DeadlineBasis.WORKING
@@ -171,6 +175,7 @@ def _hand_down(item: Item, actor, today: date) -> Item:
         kind="item_handed_down",
         text=_("New item handed to %(org)s: %(title)s") % {"org": item.org.label, "title": item.title},
         event=f"handed:{item.org_id}:{item.version}",
+        actor=actor,
     )
     return item
 
@@ -187,12 +192,14 @@ ITEM_FIELDS = (
     "responsible_leader",
     "responsible_person",
     "person",
+    "leader",
     "supervisor_org",
     "deadline",
     "deadline_basis",
     "deadline_days",
     "long_term",
     "review_cycle_days",
+    "duty",
     "target",
     "measures",
     "remarks",
@@ -221,6 +228,13 @@ def _clean_item(item_list: ItemList, values: dict, *, issued_on: date) -> dict:
         errors.setdefault("supervisor_org", []).append(
             _("The supervising organisation must be above the responsible organisation.")
         )
+    if (values.get("kind") or item_list.kind) == ItemKind.RESPONSIBILITY:
+        # A standing duty, not a deadline item: reviewed every cycle instead (DOMAIN.md §8, 责任清单).
+        values.update(long_term=True, deadline=None)
+        values["review_cycle_days"] = values.get("review_cycle_days") or int(
+            param(params.DUTY_REVIEW_DAYS.key)
+        )
+        values["duty"] = values.get("duty") or Duty.FIRST
     if values.get("long_term"):
         values["deadline_days"] = None
     elif values.get("deadline_days"):
@@ -237,12 +251,52 @@ def _clean_item(item_list: ItemList, values: dict, *, issued_on: date) -> dict:
             _("The deadline cannot be before the hand-down date (%(date)s).")
             % {"date": issued_on.isoformat()}
         )
+    person, leader = values.get("person"), values.get("leader")
+    if person is not None and org is not None and not person.org.path.startswith(org.path):
+        errors.setdefault("person", []).append(
+            _("The responsible person must belong to %(org)s or an organisation below it.") % {"org": org}
+        )
+    if leader is not None and not (
+        leader.org.path.startswith(item_list.org.path) or item_list.org.path.startswith(leader.org.path)
+    ):
+        errors.setdefault("leader", []).append(
+            _("The responsible leader must belong to %(org)s, an organisation above it or below it.")
+            % {"org": item_list.org}
+        )
     if errors:
         raise ValidationError(errors)
+    # Names from the roster where a person was picked, so the text columns always agree with it.
+    if person is not None:
+        values["responsible_person"] = person.name
+    if leader is not None:
+        values["responsible_leader"] = leader.name
     for name in ("description", "responsible_leader", "responsible_person", "target", "measures", "remarks"):
         if name in values:
             values[name] = _clean_text(values[name])
     return values
+
+
+def _default_responsible_person(checked: list[dict]) -> None:
+    """An item whose responsible person was neither picked nor typed goes to the secretary of its
+    organisation (第一责任人), from the roster's current posts (one query for all the organisations)."""
+    from dangjian.orgs.models import Post, PostKind
+
+    wanted = [f["org"].pk for f in checked if f.get("person") is None and not f.get("responsible_person")]
+    if not wanted:
+        return
+    secretaries = {}
+    for post in (
+        Post.objects.current()
+        .filter(org_id__in=wanted, kind=PostKind.SECRETARY)
+        .select_related("person")
+        .order_by("-started_on", "pk")
+    ):
+        secretaries.setdefault(post.org_id, post.person)
+    for fields in checked:
+        person = secretaries.get(fields["org"].pk)
+        if person is not None and fields.get("person") is None and not fields.get("responsible_person"):
+            fields["person"] = person
+            fields["responsible_person"] = person.name
 
 
 def _next_number(item_list: ItemList) -> int:
@@ -279,6 +333,7 @@ def _create_items(
             "source_key": source_key[:100],
         }
     checked = [_clean_item(item_list, {**values, "org": org}, issued_on=issued_on) for org in orgs]
+    _default_responsible_person(checked)
     number = _next_number(item_list)
     items = []
     for i, fields in enumerate(checked):

@@ -168,5 +168,6 @@ def recheck_record(
             text=_("Reopened after the look-back: %(title)s, new deadline %(date)s")
             % {"title": item.title, "date": new_deadline.isoformat()},
             event=f"reopened:{item.round}",
+            actor=actor,
         )
     return recheck

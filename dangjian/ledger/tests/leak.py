@@ -149,6 +149,24 @@ def _closed(world, key, prefix):
     return item, title
 
 
+def _new_handed_item(world, key):
+    """Handed down and not yet acknowledged (待签收): acknowledging it in bulk is a write the walk can make."""
+    item, title = _new_item(world, key, "待签收事项")
+    return item, [title]
+
+
+def _requested_item(world, key):
+    """Closure requested by the organisation's own secretary (待核验): verifying it in bulk is a write."""
+    services = _services()
+    item, title = _new_item(world, key, "待核验事项")
+    rectifier = world.get("account", key)
+    services.item_acknowledge(item=item, actor=rectifier)
+    services.item_file_measures(item=item, actor=rectifier, measures="措施")
+    services.item_request_closure(item=item, actor=rectifier, files=[_evidence_file(f"待核验材料-{key}.pdf")])
+    item.refresh_from_db()
+    return item, [title]
+
+
 def _closed_item(world, key):
     """Closed, without a look-back yet: scheduling one is a write the walk can make."""
     item, title = _closed(world, key, "已销号事项")
@@ -262,6 +280,8 @@ OBJECTS = {
     "evidence": _evidence,
     "extension": _extension,
     "closed_item": _closed_item,
+    "new_item": _new_handed_item,
+    "requested_item": _requested_item,
     "recheck": _recheck,
     "overdue": _overdue,
     "escalation": _escalation,
@@ -329,7 +349,8 @@ ROUTES = {
     "ledger:list_create": create("org", _new_list, obj="org"),
     "ledger:list_detail": detail(("item_list", "shared_list")),
     "ledger:list_transition": write(
-        "draft_list", lambda w, lst, key: {"to": "issued", "note": "", "version": lst.version}
+        "draft_list",
+        lambda w, lst, key: {"to": "issued", "note": "", "version": lst.version, "confirmed": "1"},
     ),
     "ledger:list_recheck": write("item_list", lambda w, lst, key: {"scheduled_on": _today().isoformat()}),
     "ledger:item_add": write(
@@ -358,6 +379,11 @@ ROUTES = {
     "ledger:item_detail": detail(("item", "shared_item")),
     "ledger:item_closure_document": detail("item"),
     "ledger:item_transition": write("item", lambda w, item, key: _move(item)),
+    "ledger:item_urge": write("item", lambda w, item, key: {"note": "走查催办"}),
+    "ledger:queue_to_acknowledge": create("new_item", lambda w, item, key: {"items": [item.pk]}),
+    "ledger:queue_to_verify": create(
+        "requested_item", lambda w, item, key: {"items": [item.pk], "action": "verify", "note": ""}
+    ),
     "ledger:progress_add": write("item", lambda w, item, key: _progress_data(item)),
     "ledger:extension_request": write(
         "item",
@@ -388,10 +414,14 @@ ROUTES = {
     "ledger:evidence_download": detail("evidence"),
     "ledger:ledger": page("item", outside_query={"item_list": "item_list", "org": "org"}),
     "ledger:ledger_export": export("item"),
+    "ledger:ledger_document": export("item"),
     "ledger:rollup": page(outside_query={"org": "org"}),
     "ledger:rollup_export": export(),
+    "ledger:ranking_export": export(),
+    "ledger:escalations_export": export("overdue"),
     "ledger:pressure": page(),
     "ledger:escalations": page("overdue"),
+    "api-ledger-rollup-list": api_list(),
     "api-list-list": api_list("item_list"),
     "api-list-detail": api_detail(("item_list", "shared_list")),
     "api-item-list": api_list("item"),

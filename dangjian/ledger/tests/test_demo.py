@@ -49,6 +49,39 @@ def test_the_tiny_demo_has_lists_and_items_in_every_state(db):
     lights = set(Item.objects.with_light(ctx.data["reference_day"]).values_list("light", flat=True))
     assert lights == {"green", "yellow", "red", "none"}
     _assert_the_demo_follows_the_rules(ctx.data["reference_day"])
+    _assert_the_demo_reads_like_a_county()
+
+
+def _assert_the_demo_reads_like_a_county():
+    """Problems fit their organisations, measures fit their problems, people come from the roster (point 18)."""
+    from dangjian.ledger.models import Evidence
+    from dangjian.orgs.models import BRANCH_KINDS, OrgKind
+
+    fits = {title: set(f) for title, _c, f, _m in ledger_demo.PROBLEM_PLAN}
+    for item in Item.objects.select_related("org").exclude(title__startswith="排查整顿"):
+        if item.title not in fits:
+            continue
+        kind = (
+            "t"
+            if item.org.kind == OrgKind.TOWNSHIP_COMMITTEE
+            else "v"
+            if item.org.kind in BRANCH_KINDS
+            else ""
+        )
+        if kind:
+            assert kind in fits[item.title], (item.org.name, item.title)
+        if item.measures and not item.fixed_on_the_spot:
+            assert item.measures == ledger_demo.measure_for(item.title), item.title
+        assert item.org_id != item.supervisor_org_id or item.org.kind != OrgKind.TOWNSHIP_COMMITTEE
+    named = Item.objects.exclude(status=S.DRAFT).filter(person__isnull=False)
+    assert named.exists() and all(
+        i.responsible_person == i.person.name for i in named.select_related("person")
+    )
+    assert Item.objects.filter(leader__isnull=False).exists()
+    for ev in Evidence.objects.select_related("item__org"):
+        assert ev.name.endswith(".pdf") and ("年" in ev.name or "照片" in ev.name or "记录" in ev.name), (
+            ev.name
+        )
 
 
 def _assert_the_demo_follows_the_rules(day):

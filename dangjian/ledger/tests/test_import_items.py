@@ -130,3 +130,21 @@ def test_a_village_secretary_cannot_import_into_the_township_list_holding_its_it
 def test_a_list_of_another_township_is_not_found_for_import(client, personas, world):
     login(client, personas.township_a)
     assert upload(client, world.list_b, row()).status_code == 404
+
+
+def test_a_unique_short_name_works_and_an_ambiguous_one_asks_for_the_full_name(
+    client, personas, county, world
+):
+    from dangjian.orgs.models import Organisation
+
+    login(client, personas.township_a)
+    short = county.village_a1.short_name or "A1村"
+    Organisation.objects.filter(pk=county.village_a1.pk).update(short_name=short)
+    response = upload(client, world.list_a, row(责任单位=short))
+    assert 'data-testid="import-confirm"' in text(response)
+    client.post(reverse("ledger:import_confirm", args=[world.list_a.pk]))
+    assert Item.objects.filter(title="组织生活不规范", org=county.village_a1).exists()
+    Organisation.objects.filter(pk=county.village_a2.pk).update(short_name=short)
+    response = upload(client, world.list_a, row(问题描述="党费收缴滞后", 责任单位=short))
+    assert f"“{short}”是多个党组织的简称，请填写全称" in text(response)
+    assert not Item.objects.filter(title="党费收缴滞后").exists()

@@ -13,13 +13,6 @@ from .builders import S, handed_item, media, walk  # noqa: F401
 pytestmark = pytest.mark.usefixtures("media")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The ledger's _notify_org sends a supervisor's notices to every user with the right at the "
-    "supervising organisation, also when their grant stops there and the item below is a 404 for them. "
-    "Fix: keep only recipients whose scope covers item.org (ledger services, being split into a package); "
-    "then remove this xfail and the late grant in core/tests/leakwalk.build_world.",
-)
 def test_a_supervisor_whose_grant_stops_at_its_own_organisation_is_not_told_about_items_below_it(
     county, personas
 ):
@@ -30,3 +23,14 @@ def test_a_supervisor_whose_grant_stops_at_its_own_organisation_is_not_told_abou
         recipient=personas.township_a
     ).exists()  # the township with its subtree is told
     assert not Notice.objects.filter(recipient=own).exists()
+
+
+def test_the_issuer_is_not_told_about_its_own_hand_down(county, personas):
+    """A2村 has no account, so its notices fall back to A镇 — whose secretary handed the item down."""
+    other = User.objects.create_user(
+        username="ta_clerk", password="Test-pass-2026", display_name="A镇组织委员"
+    )
+    RoleAssignment.objects.create(user=other, role=Role.TOWNSHIP, org=county.township_a)
+    handed_item(county, personas, org=county.village_a2)
+    assert not Notice.objects.filter(recipient=personas.township_a, kind="item_handed_down").exists()
+    assert Notice.objects.filter(recipient=other, kind="item_handed_down").exists()

@@ -234,7 +234,8 @@ def test_a_list_needing_approval_is_submitted_then_approved(client, personas, co
     item_list.refresh_from_db()
     assert item_list.status == ItemList.Status.PENDING_APPROVAL
     client.post(
-        reverse("ledger:list_transition", args=[item_list.pk]), {"to": "issued", "version": item_list.version}
+        reverse("ledger:list_transition", args=[item_list.pk]),
+        {"to": "issued", "version": item_list.version, "confirmed": "1"},
     )
     item_list.refresh_from_db()
     assert item_list.status == ItemList.Status.ISSUED

@@ -204,14 +204,21 @@ def test_only_items_not_yet_acknowledged_can_be_edited(county, personas):
 
 
 def test_reassigning_to_a_village_without_accounts_notifies_its_township_committee(county, personas):
+    from dangjian.accounts.models import RoleAssignment, User
+    from dangjian.accounts.roles import Role
+
+    clerk = User.objects.create_user(
+        username="ta_clerk", password="Test-pass-2026", display_name="A镇组织委员"
+    )
+    RoleAssignment.objects.create(user=clerk, role=Role.TOWNSHIP, org=county.township_a)
     item = handed_item(county, personas)
     services.item_update(item=item, actor=personas.township_a, org=county.village_a2)
     item.refresh_from_db()
     assert item.org == county.village_a2
-    # A2 has no sign-in yet: the nearest committee above it (A镇) is told instead.
-    assert list(personas.township_a.notices.values_list("text", flat=True)) == [
-        f"向A2村党支部交办了新事项：{item.title}"
-    ]
+    # A2 has no sign-in yet: the nearest committee above it (A镇) is told instead, but not the
+    # secretary who made the change.
+    assert list(clerk.notices.values_list("text", flat=True)) == [f"向A2村党支部交办了新事项：{item.title}"]
+    assert not personas.township_a.notices.exists()
 
 
 def test_a_stale_edit_is_refused(county, personas):

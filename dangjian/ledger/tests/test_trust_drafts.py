@@ -82,7 +82,7 @@ def test_the_draft_counts_nowhere_for_the_township(personas, county, pending):
     assert not Item.objects.visible_to(user).exists()
     assert not ItemList.objects.visible_to(user).exists()
     assert not ItemGroup.objects.visible_to(user).exists()
-    assert selectors.my_work_counts(user, TODAY) == {"waiting": 0, "due_soon": 0, "overdue": 0, "returned": 0}
+    assert set(selectors.my_work_counts(user, TODAY).values()) == {0}
 
 
 def test_the_author_and_the_approvers_see_the_draft_and_an_inspector_does_not(

@@ -190,7 +190,7 @@ def test_the_waiting_queue_does_not_offer_what_i_rectified(county, personas):
 
 def _export_rows(client) -> list[list]:
     book = load_workbook(io.BytesIO(client.get(reverse("ledger:ledger_export")).content), read_only=True)
-    return [list(r) for r in book.active.iter_rows(values_only=True)]
+    return [list(r) for r in book.active.iter_rows(min_row=3, values_only=True)]
 
 
 def test_a_superiors_entry_for_a_village_is_marked_on_the_item_and_in_the_ledger(client, county, personas):

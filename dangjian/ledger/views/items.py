@@ -26,7 +26,7 @@ from ..forms import (
     add_service_error,
 )
 from ..models import Accountability, Evidence, ExtensionRequest, Item, ItemGroup, Recheck
-from ..rules import RECTIFIER, SUPERVISOR, can_act, separation_violated
+from ..rules import RECTIFIER, RECTIFYING_MOVES, SUPERVISOR, can_act, is_proxy, separation_violated
 from .common import INSPECT, RECTIFY, VERIFY, flash_error, flash_form_errors
 
 # Extra fields each target state asks for in its small form.
@@ -55,10 +55,23 @@ def _crumbs(item: Item, *tail) -> list:
     return crumbs + list(tail)
 
 
-def _move_forms(item: Item, user) -> list[dict]:
-    """One small form per move this user may try; fields depend on the target state."""
+# How each move's button looks: verifying and returning must not look alike.
+MOVE_STYLES = {
+    Item.Status.CLOSED: "btn-success",
+    Item.Status.RETURNED: "btn-outline-danger",
+}
+
+
+def _move_forms(item: Item, user, *, rectifying: bool = True) -> list[dict]:
+    """One small form per move this user may try; fields depend on the target state.
+
+    The first move is the one due (签收 / 报送措施 / 申请销号 / 核验销号) and is shown open; the
+    others fold away so a phone does not scroll past forms to find it.
+    """
     forms = []
     for to, rule in selectors.item_moves(item, user):
+        if not rectifying and (item.status, to) in RECTIFYING_MOVES:
+            continue
         on_the_spot = to == Item.Status.CLOSURE_REQUESTED and item.status in services.ON_THE_SPOT_STATES
         fields = ON_THE_SPOT_FIELDS if on_the_spot else MOVE_FIELDS.get(to, ("note",))
         form = TransitionForm(initial={"to": to, "version": item.version, "measures": item.measures})
@@ -70,9 +83,23 @@ def _move_forms(item: Item, user) -> list[dict]:
                 "fields": fields,
                 "note_required": rule.note_required,
                 "on_the_spot": on_the_spot,
+                "style": MOVE_STYLES.get(to, "btn-primary" if not forms else "btn-outline-primary"),
+                "open": not forms or to == Item.Status.CLOSED,
             }
         )
     return forms
+
+
+def _move_done(item: Item, to: str) -> str:
+    """What a move did, in words (the success message)."""
+    words = {
+        Item.Status.ACKNOWLEDGED: _("Acknowledged: %(title)s."),
+        Item.Status.RECTIFYING: _("Measures filed; now record progress as the work goes on."),
+        Item.Status.CLOSURE_REQUESTED: _("Closure requested; %(supervisor)s will verify it."),
+        Item.Status.CLOSED: _("Closure verified: %(title)s is closed."),
+        Item.Status.RETURNED: _("Returned to %(org)s with your reason."),
+    }.get(to, _("Done."))
+    return words % {"title": item.title, "org": item.org.label, "supervisor": item.supervisor_org.label}
 
 
 @login_required
@@ -85,8 +112,12 @@ def item_detail(request, pk: int):
     item = selectors.item_for_page(user, pk)
     evidence = list(item.evidence.all())
     progress = list(item.progress_entries.all())
-    can_rectify = can_act(user, RECTIFY, item, RECTIFIER)
     supervising = can_act(user, VERIFY, item, SUPERVISOR)
+    # The supervising side does not see the rectifying side's forms; it may enter them on the
+    # village's behalf (代录, marked on the item) by asking for them with ?proxy=1.
+    proxy = supervising and can_act(user, RECTIFY, item, RECTIFIER) and is_proxy(item, user)
+    proxy_mode = proxy and request.GET.get("proxy") == "1"
+    can_rectify = can_act(user, RECTIFY, item, RECTIFIER) and (not proxy or proxy_mode)
     # Whoever rectified the item sees no form to verify it, decide its extensions or look back on it.
     can_verify = supervising and not separation_violated(item, user)
     return render(
@@ -100,7 +131,11 @@ def item_detail(request, pk: int):
             and ItemGroup.objects.visible_to(user).filter(pk=item.group_id).exists(),
             "progress": progress,
             "evidence": evidence,
-            "moves": _move_forms(item, user),
+            "moves": _move_forms(item, user, rectifying=not proxy or proxy_mode),
+            "can_proxy": proxy
+            and not proxy_mode
+            and item.status not in (Item.Status.DRAFT, Item.Status.CLOSED),
+            "proxy_mode": proxy_mode,
             "extensions": list(item.extensions.all()),
             "rechecks": list(item.rechecks.all()),
             # Decisions name people: scoped, so a member sees only those about themselves.
@@ -121,6 +156,8 @@ def item_detail(request, pk: int):
             if supervising or can_act(user, INSPECT, item, SUPERVISOR)
             else None,
             "timeline": audit.timeline(item, viewer=user),
+            "return_note": selectors.last_return_note(item) if item.status == Item.Status.RETURNED else "",
+            "can_urge": supervising and item.status not in (Item.Status.DRAFT, Item.Status.CLOSED),
             "breadcrumbs": _crumbs(item),
         },
     )
@@ -153,7 +190,21 @@ def item_transition(request, pk: int):
     except ValidationError as exc:
         flash_error(request, exc)
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, _move_done(item, data["to"]))
+    return redirect("ledger:item_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def item_urge(request, pk: int):
+    """催办: hurry the responsible organisation (recorded on the item, its people notified)."""
+    item = _item(request.user, pk)
+    try:
+        services.item_urge(item=item, actor=request.user, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, _("%(org)s has been urged and notified.") % {"org": item.org.label})
     return redirect("ledger:item_detail", pk=pk)
 
 
@@ -326,6 +377,7 @@ def item_closure_document(request, pk: int):
 urlpatterns = [
     path("items/<int:pk>/", item_detail, name="item_detail"),
     path("items/<int:pk>/transition/", item_transition, name="item_transition"),
+    path("items/<int:pk>/urge/", item_urge, name="item_urge"),
     path("items/<int:pk>/progress/", progress_add, name="progress_add"),
     path("items/<int:pk>/extension/", extension_request, name="extension_request"),
     path("items/<int:pk>/recheck/", recheck_schedule, name="recheck_schedule"),

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from dangjian.core import jobs
+from dangjian.core import documents, jobs
 from dangjian.core.dbrouter import reports_on_replica
 from dangjian.core.exports import xlsx_response
 from dangjian.core.scoping import can
@@ -18,7 +19,7 @@ from dangjian.core.scoping import can
 from .. import selectors
 from ..columns import export_ledger
 from ..tables import ItemTable
-from ..tasks import export_filename, export_items, ledger_filter
+from ..tasks import export_filename, export_heading, export_items, ledger_filter
 from .common import EXPORT
 
 PER_PAGE = 50
@@ -61,7 +62,7 @@ def ledger_export(request):
     """
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("You are not allowed to export ledgers."))
-    _filterset, items = filtered_items(request)
+    filterset, items = filtered_items(request)
     if jobs.too_big_for_a_request(items):
         return jobs.start_and_follow(
             request,
@@ -70,10 +71,43 @@ def ledger_export(request):
             title=_("Ledger export"),
             params={"query": request.GET.urlencode()},
         )
-    return xlsx_response(export_ledger(selectors.ledger_export_rows(items)), export_filename())
+    content = export_ledger(
+        selectors.ledger_export_rows(items, user=request.user),
+        heading=export_heading(request.user, filterset),
+    )
+    return xlsx_response(content, export_filename())
+
+
+WORD_MAX_ROWS = 500  # a Word ledger longer than this is for the spreadsheet
+
+
+@login_required
+@require_GET
+def ledger_document(request):
+    """The filtered ledger as a Word document (A4 landscape, signature lines) from the office's template."""
+    if not can(request.user, EXPORT):
+        raise PermissionDenied(_("You are not allowed to export ledgers."))
+    filterset, items = filtered_items(request)
+    if items.count() > WORD_MAX_ROWS:
+        messages.error(
+            request,
+            _("More than %(n)s items: narrow the filter, or export to Excel.") % {"n": WORD_MAX_ROWS},
+        )
+        return redirect(f"{reverse('ledger:ledger')}?{request.GET.urlencode()}")
+    heading = export_heading(request.user, filterset)
+    org = filterset.form.cleaned_data.get("org") if filterset.form.is_valid() else None
+    context = selectors.ledger_document(
+        items.order_by("item_list_id", "number", "pk"),
+        org=org or selectors.rollup_root(request.user),
+        user=request.user,
+    )
+    context["title"] = heading.title
+    data = documents.render("ledger.ledger", context)
+    return documents.response(data, filename=_("rectification-ledger.docx"))
 
 
 urlpatterns = [
     path("ledger/", ledger, name="ledger"),
     path("ledger/export/", ledger_export, name="ledger_export"),
+    path("ledger/ledger.docx", ledger_document, name="ledger_document"),
 ]

@@ -135,16 +135,37 @@ def list_detail(request, pk: int):
 @login_required
 @require_POST
 def list_transition(request, pk: int):
-    """Submit for approval, approve, send back or hand down a list (ledger.rules.LIST_TRANSITIONS)."""
+    """Submit for approval, approve, send back or hand down a list (ledger.rules.LIST_TRANSITIONS).
+
+    Handing down asks first: "向 4 个单位下发 18 项？" with the items by organisation, and goes
+    ahead only when that page is confirmed.
+    """
     item_list = get_for_user(ItemList, request.user, pk=pk)
     form = ListTransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please check the form."))
         return redirect("ledger:list_detail", pk=pk)
+    to = form.cleaned_data["to"]
+    may_issue = to == ItemList.Status.ISSUED and any(
+        move == to for move, _rule in workflow.allowed_moves(item_list, request.user)
+    )
+    # Only someone who may hand the list down is shown what it holds; anyone else is refused below.
+    summary = selectors.hand_down_summary(item_list) if may_issue else None
+    if summary is not None and not request.POST.get("confirmed"):
+        return render(
+            request,
+            "ledger/list_issue_confirm.html",
+            {
+                "item_list": item_list,
+                "summary": summary,
+                "data": form.cleaned_data,
+                "breadcrumbs": _crumbs(item_list, (_("Hand down"), None)),
+            },
+        )
     try:
         services.list_move(
             item_list=item_list,
-            to=form.cleaned_data["to"],
+            to=to,
             actor=request.user,
             note=form.cleaned_data["note"],
             expected_version=form.cleaned_data["version"],
@@ -152,8 +173,22 @@ def list_transition(request, pk: int):
     except ValidationError as exc:
         flash_error(request, exc)
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, _list_move_done(to, summary))
     return redirect("ledger:list_detail", pk=pk)
+
+
+def _list_move_done(to: str, summary) -> str:
+    """What a list move did, in words."""
+    if to == ItemList.Status.ISSUED and summary is not None:
+        return _("Handed down %(items)d items to %(orgs)d organisations.") % {
+            "items": summary.items,
+            "orgs": summary.orgs,
+        }
+    if to == ItemList.Status.PENDING_APPROVAL:
+        return _("Submitted for approval.")
+    if to == ItemList.Status.DRAFT:
+        return _("Sent back to draft with your reason.")
+    return _("Done.")
 
 
 @login_required
@@ -162,7 +197,12 @@ def item_add(request, pk: int):
     """Hand one item to one organisation, or the same item to many (one group with a roll-up)."""
     item_list = _issuer_list(request.user, pk)
     orgs = orgs_where(request.user, "view").filter(path__subtree=item_list.org.path)
-    form = ItemForm(request.POST or None, orgs=orgs, initial={"source": item_list.source})
+    form = ItemForm(
+        request.POST or None,
+        orgs=orgs,
+        roster=selectors.roster_choices(request.user, item_list.org),
+        initial={"source": item_list.source},
+    )
     if request.method == "POST" and form.is_valid():
         orgs = list(form.cleaned_data["orgs"])
         try:

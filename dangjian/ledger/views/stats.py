@@ -17,13 +17,14 @@ from django.views.decorators.http import require_GET
 from dangjian.core import registry
 from dangjian.core.dbrouter import reports_on_replica
 from dangjian.core.exports import xlsx_response
-from dangjian.core.scoping import can, get_for_user, get_scope
+from dangjian.core.scoping import can
 from dangjian.orgs.models import Organisation
 
 from .. import charts, selectors
+from ..columns import export_escalations
 from ..deadlines import days_overdue
+from ..figures import FIGURE, FIGURES
 from ..forms import MonthForm
-from ..models import Item
 from ..rules import SUPERVISOR, can_act
 from .common import EXPORT, INSPECT, VERIFY
 
@@ -32,14 +33,7 @@ PER_PAGE = 50
 
 def _root(request) -> Organisation | None:
     """The organisation whose children the roll-up compares: ?org=, else the focus, else my top one."""
-    org_id = request.GET.get("org")
-    if org_id:
-        return get_for_user(Organisation, request.user, pk=org_id)
-    scope = get_scope(request.user)
-    if scope.focus_id:
-        return get_for_user(Organisation, request.user, pk=scope.focus_id)
-    roots = Organisation.objects.visible_to(request.user).current().order_by("depth", "path")
-    return roots.first()
+    return selectors.rollup_root(request.user, request.GET.get("org"))
 
 
 def _month(request) -> date | None:
@@ -75,8 +69,9 @@ def rollup(request):
     root = _root(request)
     month = _month(request)
     rows = _rows(request, root, month)
-    for row in rows:
-        row.status_counts = [row.by_status.get(s, 0) for s in selectors.STATUS_ORDER]
+    totals = selectors.rollup_totals(rows)
+    for row in [*rows, totals] if totals else rows:
+        row.status_counts = [row.by_word.get(w, 0) for w in selectors.COMPLETION_WORDS]
     ranked, method = selectors.ranking(request.user, root) if root is not None and month is None else ([], "")
     ancestors = (
         Organisation.objects.visible_to(request.user)
@@ -91,12 +86,18 @@ def rollup(request):
         {
             "root": root,
             "rows": rows,
-            "totals": selectors.rollup_totals(rows),
-            "statuses": [(s, Item.Status(s).label) for s in selectors.STATUS_ORDER],
+            "totals": totals,
+            "figures": FIGURE,
+            # Counted in the published words (已整改销号 … 未完成), as offices report them.
+            "statuses": [(w, w) for w in selectors.COMPLETION_WORDS],
             "month": month,
             "month_form": MonthForm(initial={"month": month}),
             "months": selectors.snapshot_months(request.user),
             "ranking": ranked,
+            "by_person": selectors.items_by_person(request.user, root)
+            if root is not None and month is None
+            else [],
+            "definitions": FIGURES,
             "ranking_method": method,
             "ancestors": ancestors,
             "chart_orgs": charts.by_org(rows),
@@ -123,7 +124,42 @@ def rollup_export(request):
         "org": root.label if root else "",
         "period": label,
     }
-    return xlsx_response(charts.rollup_xlsx(rows), filename)
+    heading = charts.statistics_heading(
+        _("%(org)s rectification statistics") % {"org": root.name if root else ""},
+        root=root,
+        user=request.user,
+        period=_period_words(month),
+    )
+    return xlsx_response(charts.rollup_xlsx(rows, selectors.rollup_totals(rows), heading=heading), filename)
+
+
+def _period_words(month: date | None) -> str:
+    if month is not None:
+        return _("end of %(year)s-%(month)02d") % {"year": month.year, "month": month.month}
+    today = timezone.localdate()
+    return f"{today.year}年{today.month}月{today.day}日"
+
+
+@login_required
+@require_GET
+def ranking_export(request):
+    """The ranking of the roll-up's organisations (live figures) in .xlsx, its method in the title block."""
+    if not can(request.user, EXPORT):
+        raise PermissionDenied(_("You are not allowed to export ledgers."))
+    root = _root(request)
+    ranked, method = selectors.ranking(request.user, root) if root is not None else ([], "")
+    heading = charts.statistics_heading(
+        _("%(org)s on-time closure ranking") % {"org": root.name if root else ""},
+        root=root,
+        user=request.user,
+        period=_period_words(None),
+        extra=[(_("Method"), method)],
+    )
+    filename = _("ranking-%(org)s-%(date)s.xlsx") % {
+        "org": root.label if root else "",
+        "date": timezone.localdate().isoformat(),
+    }
+    return xlsx_response(charts.ranking_xlsx(ranked, heading=heading), filename)
 
 
 @login_required
@@ -136,6 +172,11 @@ def pressure(request):
         "ledger/pressure.html",
         {
             "rows": rows,
+            "totals": selectors.rollup_totals(rows),
+            "figures": FIGURE,
+            "definitions": [
+                FIGURE[k] for k in ("total", "closed", "closed_on_time", "due", "on_time_rate", "overdue")
+            ],
             "chart_levels": charts.by_level(rows),
             "breadcrumbs": [(_("Statistics"), reverse("ledger:rollup")), (_("Pressure transmission"), None)],
         },
@@ -168,14 +209,39 @@ def escalations(request):
         {
             "page": page,
             "after_days": selectors.escalate_after_days(),
+            "can_export": can(request.user, EXPORT),
             "breadcrumbs": [(_("Lists"), reverse("ledger:list_index")), (_("Escalation"), None)],
         },
     )
 
 
+@login_required
+@require_GET
+def escalations_export(request):
+    """The escalation list as shown, every row, in .xlsx (督办清单)."""
+    if not can(request.user, EXPORT) or not (can(request.user, VERIFY) or can(request.user, INSPECT)):
+        raise PermissionDenied(_("Only supervisors see the escalation list."))
+    today = timezone.localdate()
+    rows = list(selectors.escalation_rows(request.user, today))
+    for item in rows:
+        item.days_overdue = days_overdue(item, today)
+    root = selectors.rollup_root(request.user)
+    heading = charts.statistics_heading(
+        _("%(org)s escalation list (overdue by more than %(n)s days)")
+        % {"org": root.name if root else "", "n": selectors.escalate_after_days()},
+        root=root,
+        user=request.user,
+        period=_period_words(None),
+    )
+    filename = _("escalation-list-%(date)s.xlsx") % {"date": today.isoformat()}
+    return xlsx_response(export_escalations(rows, heading=heading), filename)
+
+
 urlpatterns = [
     path("stats/", rollup, name="rollup"),
     path("stats/export/", rollup_export, name="rollup_export"),
+    path("stats/ranking/export/", ranking_export, name="ranking_export"),
+    path("escalations/export/", escalations_export, name="escalations_export"),
     path("stats/pressure/", pressure, name="pressure"),
     path("escalations/", escalations, name="escalations"),
 ]

@@ -385,7 +385,9 @@ urlpatterns = [
 
 def home_warnings_block(request) -> dict | None:
     """The home page's count of warnings in the user's (focused) scope, by rule (one query)."""
-    if get_scope(request.user).is_empty:
+    scope = get_scope(request.user)
+    # A member sees only their own record: organisations' warnings are not theirs to read (no "0").
+    if scope.is_empty or (not scope.everything and all(g.self_only for g in scope.grants)):
         return None
     rows = selectors.warning_list(request.user)
     by_code = dict.fromkeys(selectors.WARNING_LABELS, 0)

@@ -9,7 +9,13 @@
       var existing = echarts.getInstanceByDom(box);
       if (existing) { existing.dispose(); }
       var chart = echarts.init(box);
-      chart.setOption(JSON.parse(source.textContent));
+      var option = JSON.parse(source.textContent);
+      var links = option.links;  // one drill-down address per category: a click opens it
+      delete option.links;
+      chart.setOption(option);
+      if (links) {
+        chart.on("click", function (params) { if (links[params.dataIndex]) { window.location.href = links[params.dataIndex]; } });
+      }
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }

@@ -25,7 +25,10 @@ def log_in(page, username: str) -> None:
 
 
 def move(page, to: str, *, note: str = "", measures: str | None = None, file: tuple | None = None) -> None:
-    """Fill and submit the small form of one move on the item page."""
+    """Fill and submit the small form of one move on the item page (unfolding it when it is folded)."""
+    block = page.get_by_test_id(f"move-block-{to}")
+    if block.count() and block.get_attribute("open") is None:
+        block.locator("summary").click()
     form = page.get_by_test_id(f"move-{to}")
     if measures is not None:
         form.locator("textarea[name=measures]").fill(measures)
@@ -61,6 +64,9 @@ def test_an_item_goes_from_hand_down_through_return_and_verification_to_a_relaps
     page.locator("#id_deadline").fill((today + timedelta(days=20)).isoformat())
     page.get_by_role("button", name="添加该事项").click()
     page.get_by_test_id("list-move-issued").click()
+    expect(page.get_by_test_id("issue-question")).to_have_text("向 1 个单位下发 1 项？")
+    page.get_by_test_id("issue-confirm-button").click()
+    expect(page.get_by_text("已向 1 个单位下发 1 项。")).to_be_visible()
     expect(page.get_by_test_id("list-moves")).to_have_count(0)  # nothing left to do with an issued list
     assert ItemList.objects.get(title="2026年党建述职问题清单").status == ItemList.Status.ISSUED
     item = Item.objects.get(title="村级活动场所标识不统一")
@@ -116,3 +122,38 @@ def test_an_item_goes_from_hand_down_through_return_and_verification_to_a_relaps
     page.screenshot(path=shots_dir / "item-reopened.png", full_page=True)
     item.refresh_from_db()
     assert item.status == Item.Status.RECTIFYING and item.round == 2
+
+
+def test_a_village_secretary_on_a_phone_sees_the_due_action_first(phone_page, personas, county, shots_dir):
+    """390 px wide: the home rows wrap (no title cut short) and the item page opens on the move that is due."""
+    from dangjian.ledger import services
+
+    title = "村级组织活动场所“六有”不全，党旗、书报和制度牌未配齐"
+    item_list = services.list_create(
+        org=county.township_a, title="阵地建设问题清单", actor=personas.township_a
+    )
+    item = services.item_create(
+        item_list=item_list,
+        org=county.village_a1,
+        title=title,
+        actor=personas.township_a,
+        deadline=timezone.localdate() + timedelta(days=20),
+    )
+    services.list_issue(item_list=item_list, actor=personas.township_a)
+    page = phone_page
+    log_in(page, "a1_sec")
+    row = page.get_by_test_id("work-row").filter(has_text="制度牌未配齐")
+    expect(row).to_be_visible()
+    expect(row.get_by_test_id("to-acknowledge")).to_be_visible()
+    assert row.bounding_box()["width"] <= 390
+    page.screenshot(path=shots_dir / "phone-home.png", full_page=True)
+    page.goto(reverse("ledger:item_detail", args=[item.pk]))
+    button = page.get_by_test_id("move-button-acknowledged")
+    expect(button).to_be_visible()
+    box = button.bounding_box()
+    assert box["y"] + box["height"] <= 844 * 1.5, box  # within the first screen and a half, not 5 000 px down
+    facts = page.get_by_test_id("item-facts").bounding_box()
+    assert box["y"] < facts["y"]
+    page.screenshot(path=shots_dir / "phone-item.png", full_page=True)
+    button.click()
+    expect(page.get_by_text(f"已签收：{title}。")).to_be_visible()
