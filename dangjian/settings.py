@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "dangjian.notices",
     "dangjian.ledger",
     "dangjian.talks",
+    "dangjian.village",
     "dangjian.indicators",
 ]
 
