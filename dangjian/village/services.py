@@ -411,7 +411,7 @@ def decision_record_step(
     """
     _ensure(actor, VCap.RECORD_DECISION, decision)
     today = today or timezone.localdate()
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    original, decision = decision, Decision.objects.select_for_update().get(pk=decision.pk)
     expected_step = NEXT_STEP.get(decision.status)
     if expected_step is None:
         raise ValidationError(_("This decision has no further step to record."))
@@ -478,6 +478,8 @@ def decision_record_step(
         record.save(update_fields=["assembly"])
     to = STATE_AFTER_STEP[step] if passed else Decision.Status.REJECTED
     workflow.transition(obj=decision, to=to, actor=actor, note=Step(step).label)
+    for name in ("status", "version", "status_changed_at"):
+        setattr(original, name, getattr(decision, name))
     if files:
         attachments.attach(owner=decision, files=files, actor=actor, purpose=f"step{step}")
     return record
@@ -497,6 +499,7 @@ def decision_implemented(
     """Record when a published decision was carried out (its results are to be disclosed after)."""
     _ensure(actor, VCap.RECORD_DECISION, decision)
     today = today or timezone.localdate()
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status != Decision.Status.DISCLOSED:
         raise ValidationError(_("Only a published decision can be recorded as implemented."))
     disclosed = decision.steps.filter(step=Step.DECISION_DISCLOSED).first()
