@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -577,10 +578,21 @@ def matter_register(*, grid: Grid, actor, today: date | None = None, **data) -> 
     )
 
 
+def route_targets(matter: GridMatter, actor):
+    """Where a matter may be routed: organisations in the router's scope, and up its own chain
+    (the community's township and county), which a village cannot open but must be able to call on."""
+    path = matter.org.path
+    above = [path[:i] for i in range(4, len(path), 4)]
+    visible = Organisation.objects.visible_to(actor, ignore_focus=True).values("pk")
+    return Organisation.objects.filter(dissolved_on__isnull=True).filter(
+        Q(pk__in=visible) | Q(path__in=above)
+    )
+
+
 @transaction.atomic
 def matter_route(*, matter: GridMatter, to_org: Organisation, reason: str, actor, version=None) -> GridHop:
-    """Route a matter (流转交办) to another organisation in the router's scope; each hop is recorded."""
-    if not Organisation.objects.visible_to(actor, ignore_focus=True).filter(pk=to_org.pk).exists():
+    """Route a matter (流转交办) within the router's scope or up the matter's own chain; each hop is recorded."""
+    if not route_targets(matter, actor).filter(pk=to_org.pk).exists():
         raise ValidationError(
             {"to_org": [_("You can route a matter only to an organisation in your scope.")]}
         )

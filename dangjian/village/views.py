@@ -799,8 +799,7 @@ class MatterDetail(ObjectView):
         return {
             "moves": moves,
             "can_route": can_route,
-            "targets": Organisation.objects.visible_to(user, ignore_focus=True)
-            .filter(dissolved_on__isnull=True)
+            "targets": services.route_targets(matter, user)
             .exclude(pk=matter.handler_org_id)
             .order_by("path")[:200]
             if can_route
@@ -826,11 +825,7 @@ class MatterRoute(MoveView):
         if not form.is_valid():
             messages.error(request, _("Please choose where to route the matter and why."))
             return redirect(target)
-        to_org = (
-            Organisation.objects.visible_to(request.user, ignore_focus=True)
-            .filter(pk=form.cleaned_data["to_org"])
-            .first()
-        )
+        to_org = services.route_targets(matter, request.user).filter(pk=form.cleaned_data["to_org"]).first()
         try:
             if to_org is None:
                 raise ValidationError(_("You can route a matter only to an organisation in your scope."))

@@ -269,7 +269,9 @@ def test_unreturned_leave_is_flagged_after_its_end(cadres, personas, county):
 # --- major-matter reports ---
 
 
-def test_reports_are_late_when_filed_after_the_matter_and_emergencies_after_three_days(cadres, personas):
+def test_reports_are_late_when_filed_after_the_matter_and_emergencies_after_three_days(
+    cadres, personas, county
+):
     today = date(2026, 11, 20)
     on_time = services.report_file(
         post=cadres.director_a1,
@@ -304,7 +306,7 @@ def test_reports_are_late_when_filed_after_the_matter_and_emergencies_after_thre
         today=today,
     )
     assert [r.late for r in (on_time, late, emergency_ok, emergency_late)] == [False, True, False, True]
-    t = cadres.director_a1.org.get_parent()
+    t = county.township_a
     assert late_reports([t], Period(date(2026, 11, 1), date(2026, 11, 30), "m")) == {t.pk: 2}
 
 
