@@ -20,7 +20,7 @@ LEAVE_COLUMNS = [
     Column(_("From"), "starts_on"),
     Column(_("Until"), "ends_on"),
     Column(_("Days"), "days", width=8),
-    Column(_("Reason"), "reason", width=30),
+    Column(_("Reason for leave"), "reason", width=30),
     Column(_("Approved by"), "level", render=_display("level")),
     Column(_("Status"), "status", render=_display("status")),
     Column(_("Back on"), "returned_on"),
