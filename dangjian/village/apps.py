@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.modules import DemoStep, ModuleConfig, NavEntry
+from dangjian.core.modules import DemoStep, ItemSource, ModuleConfig, NavEntry
 
 MANAGE = "manage_cadres"
 APPROVE = "approve_leave"
@@ -95,6 +95,15 @@ class VillageConfig(ModuleConfig):
         "Grid": {},
         "GridMatter": {"exclude_fields": ["reporter_phone"]},
     }
+    item_sources = (
+        ItemSource(
+            "village.GridMatter",
+            label=_("Grid matter"),
+            url_name="village:matter_detail",
+            source="daily",
+            cap="inspect",
+        ),
+    )
     workflows = "dangjian.village.rules"
     parameters = "dangjian.village.params"
     indicators = "dangjian.village.indicators"

@@ -160,3 +160,7 @@ class MatterMoveForm(TablerFormMixin, forms.Form):
     satisfaction = forms.ChoiceField(
         label=_("Satisfaction"), choices=[("", "—"), *Satisfaction.choices], required=False
     )
+
+
+class ToLedgerForm(TablerFormMixin, forms.Form):
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())

@@ -336,3 +336,8 @@ def grid_rollup(user, orgs: list[Organisation]) -> list[dict]:
         row["satisfaction_rate"] = rate(row["satisfied"], row["answered"])
         result.append(row)
     return result
+
+
+def issuer_of(matter: GridMatter) -> Organisation:
+    """The township above a matter's community: it hands the matter to the ledger (督查问效)."""
+    return Organisation.objects.filter(path=matter.org.path[:-4]).first() or matter.org

@@ -642,3 +642,37 @@ def matter_move(*, matter: GridMatter, to: str, actor, note: str = "", version=N
     return workflow.transition(
         obj=matter, to=to, actor=actor, note=note, fields=fields, expected_version=version
     )
+
+
+def matter_to_ledger(*, matter: GridMatter, actor, deadline: date, today: date | None = None):
+    """督查问效: an overdue or unsatisfied matter becomes a ledger item of its community, through the ledger's door.
+
+    The item is handed down by the township above the community (the actor needs the right to raise
+    items there); raising the same matter again returns the same item.
+    """
+    from dangjian.core.caps import Cap
+    from dangjian.ledger import door
+
+    from .selectors import issuer_of, overdue_matter_q
+
+    today = today or timezone.localdate()
+    matter = GridMatter.objects.select_related("org").get(pk=matter.pk)
+    overdue = GridMatter.objects.filter(pk=matter.pk).filter(overdue_matter_q(today)).exists()
+    if matter.status == GridMatter.Status.CLOSED or not (overdue or matter.satisfaction == "unsatisfied"):
+        raise ValidationError(
+            _("Only an overdue matter or one whose reporter is unsatisfied goes to the ledger.")
+        )
+    if deadline is None or deadline <= today:
+        raise ValidationError({"deadline": [_("The deadline must be after today.")]})
+    issuer = issuer_of(matter)
+    if not scoping.can(actor, Cap.INSPECT, issuer):
+        raise PermissionDenied(_("You are not allowed to do this here."))
+    finding = door.Finding(
+        title=_("Grid matter not settled: %(title)s") % {"title": matter.title},
+        key=f"grid-matter-{matter.pk}",
+        deadline=deadline,
+        description=matter.description or matter.title,
+    )
+    return door.items_from_source(
+        source_record=matter, issuer=issuer, org=matter.org, findings=[finding], actor=actor, today=today
+    )[0]

@@ -47,4 +47,5 @@ urlpatterns = [
     path("grid/<int:pk>/", views.MatterDetail.as_view(), name="matter_detail"),
     path("grid/<int:pk>/route/", views.MatterRoute.as_view(), name="matter_route"),
     path("grid/<int:pk>/move/", views.MatterMove.as_view(), name="matter_move"),
+    path("grid/<int:pk>/to-ledger/", views.MatterToLedger.as_view(), name="matter_to_ledger"),
 ]

@@ -7,7 +7,7 @@ and renders; refusals from the services are shown on the form or flashed on the 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from dangjian.core import attachments, audit, scoping, workflow
+from dangjian.core.caps import Cap
 from dangjian.core.exports import xlsx_response
 from dangjian.core.generic import ObjectView, ServiceFormView
+from dangjian.ledger import door
 from dangjian.orgs.models import Organisation, Post
 
 from . import columns, selectors, services
@@ -41,6 +43,7 @@ from .forms import (
     ReportForm,
     RotaForm,
     StepForm,
+    ToLedgerForm,
     WorkFileForm,
 )
 from .models import (
@@ -796,6 +799,7 @@ class MatterDetail(ObjectView):
         user = self.request.user
         moves = [m for m in _moves(matter, user) if m["to"] != GridMatter.Status.ROUTED]
         can_route = any(to == GridMatter.Status.ROUTED for to, _r in workflow.allowed_moves(matter, user))
+        light = selectors.light(matter, timezone.localdate())
         return {
             "moves": moves,
             "can_route": can_route,
@@ -805,7 +809,12 @@ class MatterDetail(ObjectView):
             if can_route
             else [],
             "hops": matter.hops.select_related("from_org", "to_org", "actor"),
-            "light": selectors.light(matter, timezone.localdate()),
+            "light": light,
+            "items": list(door.items_of_source(matter, user)),
+            "can_escalate": matter.status != GridMatter.Status.CLOSED
+            and (light == "red" or matter.satisfaction == "unsatisfied")
+            and scoping.can(user, Cap.INSPECT, selectors.issuer_of(matter)),
+            "escalate_form": ToLedgerForm(initial={"deadline": timezone.localdate() + timedelta(days=15)}),
             "timeline": audit.timeline(matter, viewer=user),
             "today": timezone.localdate(),
         }
@@ -858,3 +867,14 @@ class MatterMove(MoveView):
             version=data.pop("version"),
             **data,
         )
+
+
+class MatterToLedger(MoveView):
+    """督查问效: hand an overdue or unsatisfied matter to the ledger as an item of its community."""
+
+    queryset = GridMatter.objects.all()
+    detail_url = "village:matter_detail"
+    form_class = ToLedgerForm
+
+    def perform(self, data, matter, user):
+        services.matter_to_ledger(matter=matter, actor=user, deadline=data["deadline"])

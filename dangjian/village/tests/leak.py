@@ -154,6 +154,24 @@ def _matter(world, key):
     return matter, [title]
 
 
+def _late_matter(world, key):
+    grid = world.get("vgrid", key)
+    if grid is None:
+        return None
+    from dangjian.village import services
+
+    title = f"逾期网格事项·{key}"
+    matter = services.matter_register(
+        grid=grid,
+        actor=world.admin,
+        title=title,
+        source="hotline",
+        category="safety",
+        registered_on=_today() - timedelta(days=30),
+    )
+    return matter, [title]
+
+
 OBJECTS = {
     "vcadre": _cadre,
     "vleave": _leave,
@@ -165,6 +183,7 @@ OBJECTS = {
     "vdecision_disclosed": _disclosed_decision,
     "vgrid": _grid,
     "vmatter": _matter,
+    "vmatter_late": _late_matter,
 }
 
 
@@ -264,6 +283,9 @@ ROUTES = {
         allowed=("village_a1",),
     ),
     "village:grid_create": write("org", lambda world, org, key: {"name": "走查网格", "area": "一组"}),
+    "village:matter_to_ledger": write(
+        "vmatter_late", lambda world, m, key: {"deadline": (_today() + timedelta(days=15)).isoformat()}
+    ),
     "village:matter_list": page("vmatter"),
     "village:matter_export": export("vmatter"),
     "village:grid_rollup": page(),

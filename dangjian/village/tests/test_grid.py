@@ -201,3 +201,37 @@ def test_the_roll_up_counts_each_subtree(grid, personas, county):
         rows[county.township_b]["total"],
     ) == (2, 2, 0)
     assert rows[county.township_a]["on_time_rate"] is None
+
+
+def test_an_overdue_matter_becomes_a_ledger_item_of_its_community_once(grid, personas, county):
+    from dangjian.ledger.models import Item
+
+    matter = register(grid, personas.village_a1)  # resolve by 13 October 2026
+    fresh = register(grid, personas.village_a1, registered_on=date(2026, 10, 9))
+    services.matter_move(matter=fresh, to=S.HANDLING, actor=personas.village_a1, today=date(2026, 10, 9))
+    with pytest.raises(ValidationError) as exc:
+        services.matter_to_ledger(
+            matter=fresh, actor=personas.township_a, deadline=date(2026, 11, 1), today=date(2026, 10, 12)
+        )
+    assert exc.value.messages == ["只有逾期或反映人不满意的事项才能转入整改台账。"]
+    with pytest.raises(PermissionDenied):
+        services.matter_to_ledger(
+            matter=matter, actor=personas.village_a1, deadline=date(2026, 11, 1), today=date(2026, 10, 20)
+        )
+    with pytest.raises(PermissionDenied):
+        services.matter_to_ledger(
+            matter=matter, actor=personas.township_b, deadline=date(2026, 11, 1), today=date(2026, 10, 20)
+        )
+    item = services.matter_to_ledger(
+        matter=matter, actor=personas.township_a, deadline=date(2026, 11, 1), today=date(2026, 10, 20)
+    )
+    again = services.matter_to_ledger(
+        matter=matter, actor=personas.township_a, deadline=date(2026, 11, 1), today=date(2026, 10, 20)
+    )
+    assert item.pk == again.pk and Item.objects.count() == 1
+    assert (item.org, item.item_list.org, item.deadline) == (
+        county.village_a1,
+        county.township_a,
+        date(2026, 11, 1),
+    )
+    assert item.title == "网格事项未办结：路灯损坏"
