@@ -20,6 +20,7 @@ class VillageConfig(ModuleConfig):
     verbose_name = _("Village governance")
 
     url_prefix = "village/"
+    api = "dangjian.village.api.register"
     nav = (
         NavEntry(
             key="village_duty", label=_("My duty"), icon="fingerprint", url_name="village:my_duty", order=60

@@ -243,9 +243,14 @@ def report_file(
     )
 
 
+def report_move(*, report: MajorMatterReport, to: str, actor, note: str = "", version=None):
+    """A township's move on a report (acknowledging it), through the workflow table."""
+    return workflow.transition(obj=report, to=to, actor=actor, note=note, expected_version=version)
+
+
 def report_acknowledge(*, report: MajorMatterReport, actor, note: str = "", version=None):
-    return workflow.transition(
-        obj=report, to=MajorMatterReport.Status.ACKNOWLEDGED, actor=actor, note=note, expected_version=version
+    return report_move(
+        report=report, to=MajorMatterReport.Status.ACKNOWLEDGED, actor=actor, note=note, version=version
     )
 
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from dangjian.core.tests.leakwalk import detail, export, page, write
+from dangjian.core.tests.leakwalk import api_action, api_detail, api_list, detail, export, page, write
 
 VILLAGES = ("village_a1", "village_a2", "village_b1")
 NAMES = {"village_a1": "冯村甲一", "village_a2": "陈村甲二", "village_b1": "褚村乙一"}
@@ -172,8 +172,23 @@ def _late_matter(world, key):
     return matter, [title]
 
 
+def _checkin(world, key):
+    post = world.get("vcadre", key)
+    if post is None:
+        return None
+    from dangjian.village.models import CheckIn
+
+    place = f"打卡地点·{key}"
+    day = _today() - timedelta(days=1)
+    checkin = CheckIn.objects.create(
+        org=post.org, person=post.person, day=day, at=timezone.now() - timedelta(days=1), location=place
+    )
+    return checkin, [place]
+
+
 OBJECTS = {
     "vcadre": _cadre,
+    "vcheckin": _checkin,
     "vleave": _leave,
     "vreport": _report,
     "vwork_file": _work_file,
@@ -311,5 +326,32 @@ ROUTES = {
     ),
     "village:matter_move": write(
         "vmatter", lambda world, m, key: _version(world, m, key, to="handling"), allowed=("township_a",)
+    ),
+    "api-vcheckin-list": api_list("vcheckin"),
+    "api-vcheckin-detail": api_detail("vcheckin"),
+    "api-vleave-list": api_list("vleave"),
+    "api-vleave-detail": api_detail("vleave"),
+    "api-vleave-transition": api_action(
+        "vleave", lambda world, leave, key: {"to": "approved", "version": leave.version}
+    ),
+    "api-vreport-list": api_list("vreport"),
+    "api-vreport-detail": api_detail("vreport"),
+    "api-vreport-transition": api_action(
+        "vreport", lambda world, report, key: {"to": "acknowledged", "version": report.version}
+    ),
+    "api-vdecision-list": api_list(("vdecision", "vdecision_big", "vdecision_disclosed")),
+    "api-vdecision-detail": api_detail(("vdecision", "vdecision_big", "vdecision_disclosed")),
+    "api-vdecision-step": api_action(
+        "vdecision",
+        lambda world, d, key: {"step": 1, "held_on": _today().isoformat()},
+        allowed=("village_a1",),
+    ),
+    "api-vdecision-transition": api_action(
+        "vdecision_big", lambda world, d, key: {"to": "township_reviewed", "version": d.version}
+    ),
+    "api-vmatter-list": api_list(("vmatter", "vmatter_late")),
+    "api-vmatter-detail": api_detail(("vmatter", "vmatter_late")),
+    "api-vmatter-transition": api_action(
+        "vmatter", lambda world, m, key: {"to": "handling", "version": m.version}, allowed=("township_a",)
     ),
 }
