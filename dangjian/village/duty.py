@@ -63,6 +63,7 @@ class DutyRow:
     due: bool
     checked_in: object | None  # the CheckIn
     on_leave: object | None  # the Leave
+    post_id: int | None = None  # the cadre's page
 
     @property
     def missing(self) -> bool:

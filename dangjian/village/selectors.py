@@ -49,10 +49,12 @@ def _leave_covers(leave: Leave, day: date) -> bool:
 
 @dataclass
 class VillageDay:
-    """One village's duty on one day."""
+    """One village's duty on one day (and what the viewer may do there)."""
 
     org: Organisation
     rows: list[DutyRow] = field(default_factory=list)
+    can_manage: bool = False
+    can_record: bool = False
 
     @property
     def due(self) -> int:
@@ -93,7 +95,18 @@ def rota_day(user, day: date, villages: list[Organisation]) -> list[VillageDay]:
         if _leave_covers(leave, day):
             leaves[(leave.org_id, leave.person_id)] = leave
     due = due_person_ids(day, list(rota), list(duties))
-    by_org = {v.pk: VillageDay(v) for v in villages}
+    from dangjian.core import scoping
+
+    from .rules import VCap
+
+    by_org = {
+        v.pk: VillageDay(
+            v,
+            can_manage=scoping.can(user, VCap.MANAGE_CADRES, v),
+            can_record=scoping.can(user, VCap.RECORD_DECISION, v),
+        )
+        for v in villages
+    }
     seen: set[tuple[int, int]] = set()
     for post in posts:
         key = (post.org_id, post.person_id)
@@ -102,7 +115,13 @@ def rota_day(user, day: date, villages: list[Organisation]) -> list[VillageDay]:
         seen.add(key)
         by_org[post.org_id].rows.append(
             DutyRow(
-                post.org_id, post.person_id, post.person.name, key in due, checkins.get(key), leaves.get(key)
+                post.org_id,
+                post.person_id,
+                post.person.name,
+                key in due,
+                checkins.get(key),
+                leaves.get(key),
+                post.pk,
             )
         )
     return [by_org[v.pk] for v in villages]
