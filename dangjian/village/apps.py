@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.modules import DemoStep, ItemSource, ModuleConfig, NavEntry
+from dangjian.core.modules import DailyJob, DemoStep, ItemSource, ModuleConfig, NavEntry
 
 MANAGE = "manage_cadres"
 APPROVE = "approve_leave"
@@ -109,4 +109,5 @@ class VillageConfig(ModuleConfig):
     parameters = "dangjian.village.params"
     indicators = "dangjian.village.indicators"
     demo = (DemoStep("village", order=70, build="dangjian.village.demo.build"),)
+    daily = (DailyJob("village", order=70, run="dangjian.village.services.daily_run"),)
     leak_rows = "dangjian.village.tests.leak"

@@ -681,3 +681,79 @@ def matter_to_ledger(*, matter: GridMatter, actor, deadline: date, today: date |
     return door.items_from_source(
         source_record=matter, issuer=issuer, org=matter.org, findings=[finding], actor=actor, today=today
     )[0]
+
+
+def daily_run(*, today: date | None = None) -> dict:
+    """The daily job: tell the county organisation department of first secretaries under the monthly
+    minimum last month, and the approvers of leave not returned from. Safe to run twice (keyed notices)."""
+    from django.urls import reverse
+
+    from dangjian.notices.selectors import recipients_for_org
+    from dangjian.notices.services import notify
+    from dangjian.orgs.models import OrgKind
+
+    from .rules import leave_cap
+    from .selectors import presence, unreturned_q
+
+    today = today or timezone.localdate()
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    month = (last_month_end.year, last_month_end.month)
+    postings = list(
+        FirstSecretaryPosting.objects.filter(started_on__lte=last_month_end.replace(day=1))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=last_month_end))
+        .select_related("org", "person")
+    )
+    short = 0
+    counties: dict[str, Organisation | None] = {}
+    for posting in postings:
+        rows = presence([posting], [month]).get(posting.pk, [])
+        if not rows or not rows[0].short:
+            continue
+        path = posting.org.path
+        if path not in counties:
+            counties[path] = (
+                Organisation.objects.filter(
+                    path__in=posting.org.ancestor_paths(), kind=OrgKind.COUNTY_COMMITTEE
+                )
+                .order_by("-depth")
+                .first()
+            )
+        county = counties[path]
+        if county is None:
+            continue
+        text = _(
+            "First secretary %(name)s (%(village)s) was on post %(days)s days in %(month)s, "
+            "under the minimum of %(min)s."
+        ) % {
+            "name": posting.person.name,
+            "village": posting.org.label,
+            "days": rows[0].days_on_post,
+            "month": f"{month[0]}-{month[1]:02d}",
+            "min": rows[0].required,
+        }
+        short += len(
+            notify(
+                recipients=recipients_for_org(county, VCap.OVERSEE),
+                kind="village_first_secretary",
+                text=text,
+                url=reverse("village:first_secretaries"),
+                key=f"village-fs-{posting.pk}-{month[0]}-{month[1]:02d}",
+            )
+        )
+    unreturned = 0
+    for leave in Leave.objects.filter(unreturned_q(today)).select_related("org", "person"):
+        text = _("%(name)s (%(village)s) has not recorded the return from leave that ended on %(end)s.") % {
+            "name": leave.person.name,
+            "village": leave.org.label,
+            "end": leave.ends_on.isoformat(),
+        }
+        unreturned += len(
+            notify(
+                recipients=recipients_for_org(leave.org, leave_cap(leave)),
+                kind="village_leave_unreturned",
+                text=text,
+                url=reverse("village:leave_detail", args=[leave.pk]),
+                key=f"village-leave-unreturned-{leave.pk}",
+            )
+        )
+    return {"first secretaries under the minimum": short, "unreturned leave": unreturned}

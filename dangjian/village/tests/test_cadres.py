@@ -387,3 +387,45 @@ def test_holiday_duty_is_shared_over_the_years_statutory_holidays(cadres, person
         cadres.first_secretary_a1.person_id,
     }
     assert services.holiday_duty_generate(org=county.village_a1, year=2026, actor=personas.village_a1) == 0
+
+
+def test_the_daily_job_tells_the_county_of_a_short_month_and_the_approver_of_unreturned_leave_once(
+    cadres, personas, county
+):
+    from dangjian.notices.models import Notice
+
+    services.posting_create(
+        post=cadres.first_secretary_a1,
+        sending_unit="县财政局",
+        started_on=date(2026, 9, 1),
+        ends_on=None,
+        actor=personas.township_a,
+    )
+    for d in range(1, 16):  # 15 days on post in October
+        day = date(2026, 10, d)
+        CheckIn.objects.create(
+            org=county.village_a1, person=cadres.first_secretary_a1.person, day=day, at=at(day)
+        )
+    leave = services.leave_request(
+        post=cadres.director_a1,
+        starts_on=date(2026, 10, 20),
+        ends_on=date(2026, 10, 21),
+        reason="事假",
+        actor=personas.village_a1,
+    )
+    services.leave_move(leave=leave, to=Leave.Status.APPROVED, actor=personas.township_a)
+    counts = services.daily_run(today=date(2026, 11, 3))
+    assert counts == {"first secretaries under the minimum": 1, "unreturned leave": 1}
+    assert services.daily_run(today=date(2026, 11, 3)) == {
+        "first secretaries under the minimum": 0,
+        "unreturned leave": 0,
+    }
+    to_county = Notice.objects.get(kind="village_first_secretary")
+    assert to_county.recipient == personas.county_admin
+    assert to_county.text == "第一书记孙第一书记（A1村党支部）2026-10在岗15天，低于每月最低20天。"
+    # A two-day leave of a cadre is the village secretary's to follow.
+    assert set(
+        Notice.objects.filter(kind="village_leave_unreturned").values_list("recipient__username", flat=True)
+    ) == {
+        "a1_sec",
+    }
