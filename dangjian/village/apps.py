@@ -104,6 +104,13 @@ class VillageConfig(ModuleConfig):
             source="daily",
             cap="inspect",
         ),
+        ItemSource(
+            "village.WorkFile",
+            label=_("Village cadre's commitments"),
+            url_name="village:work_file_detail",
+            source="assessment",
+            cap="hand_down",
+        ),
     )
     workflows = "dangjian.village.rules"
     parameters = "dangjian.village.params"

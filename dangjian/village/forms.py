@@ -164,3 +164,7 @@ class MatterMoveForm(TablerFormMixin, forms.Form):
 
 class ToLedgerForm(TablerFormMixin, forms.Form):
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+
+
+class CommitmentsForm(forms.Form):
+    """Nothing to fill: the commitments are read from the work file."""

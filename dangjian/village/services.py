@@ -757,3 +757,46 @@ def daily_run(*, today: date | None = None) -> dict:
             )
         )
     return {"first secretaries under the minimum": short, "unreturned leave": unreturned}
+
+
+@transaction.atomic
+def work_file_commitments_to_ledger(*, work_file: WorkFile, actor, today: date | None = None) -> list:
+    """Track a cadre's commitments (承诺事项, one a line) as ledger items of his village, due at the year's end.
+
+    Handed down by the township above the village through the ledger's door; raising again
+    returns the same items (one key per commitment line).
+    """
+    from dangjian.core.caps import Cap
+    from dangjian.ledger import door
+
+    today = today or timezone.localdate()
+    lines = [line.strip(" 　·-•0123456789.、") for line in (work_file.commitments or "").splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        raise ValidationError(_("The work file records no commitments."))
+    deadline = date(work_file.year, 12, 31)
+    if deadline <= today:
+        raise ValidationError(
+            _("The year of this work file is over; its commitments can no longer be tracked.")
+        )
+    issuer = Organisation.objects.filter(path=work_file.org.path[:-4]).first() or work_file.org
+    if not scoping.can(actor, Cap.HAND_DOWN, issuer):
+        raise PermissionDenied(_("You are not allowed to do this here."))
+    findings = [
+        door.Finding(
+            title=_("Commitment of %(name)s: %(text)s") % {"name": work_file.person.name, "text": line[:150]},
+            key=f"commitment-{n}",
+            deadline=deadline,
+            responsible_person=work_file.person.name,
+        )
+        for n, line in enumerate(lines, start=1)
+    ]
+    return door.items_from_source(
+        source_record=work_file,
+        issuer=issuer,
+        org=work_file.org,
+        findings=findings,
+        actor=actor,
+        kind="task",
+        today=today,
+    )

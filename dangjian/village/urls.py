@@ -30,6 +30,9 @@ urlpatterns = [
     path("cadres/<int:pk>/work-file/", views.WorkFileEdit.as_view(), name="work_file_edit"),
     path("work-files/<int:pk>/", views.WorkFileDetail.as_view(), name="work_file_detail"),
     path("work-files/<int:pk>/xlsx/", views.WorkFileExport.as_view(), name="work_file_export"),
+    path(
+        "work-files/<int:pk>/commitments/", views.WorkFileCommitments.as_view(), name="work_file_commitments"
+    ),
     # 四议两公开
     path("decisions/", views.decision_list, name="decision_list"),
     path("decisions/export/", views.decision_export, name="decision_export"),

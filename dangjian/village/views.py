@@ -31,6 +31,7 @@ from dangjian.orgs.models import Organisation, Post
 from . import columns, selectors, services
 from .forms import (
     CheckInForm,
+    CommitmentsForm,
     DecisionForm,
     GridForm,
     HolidayDutyForm,
@@ -505,7 +506,17 @@ class WorkFileDetail(ObjectView):
             .filter(org=work_file.org, person=work_file.person)
             .first()
         )
-        return {"post": post, "timeline": audit.timeline(work_file, viewer=self.request.user)}
+        user = self.request.user
+        issuer = Organisation.objects.filter(path=work_file.org.path[:-4]).first()
+        return {
+            "post": post,
+            "items": list(door.items_of_source(work_file, user)),
+            "can_track": bool(work_file.commitments.strip())
+            and issuer is not None
+            and scoping.can(user, Cap.HAND_DOWN, issuer)
+            and work_file.year >= timezone.localdate().year,
+            "timeline": audit.timeline(work_file, viewer=user),
+        }
 
 
 class WorkFileExport(ObjectView):
@@ -878,3 +889,14 @@ class MatterToLedger(MoveView):
 
     def perform(self, data, matter, user):
         services.matter_to_ledger(matter=matter, actor=user, deadline=data["deadline"])
+
+
+class WorkFileCommitments(MoveView):
+    """Track the commitments of a work file as ledger items of the village (POST)."""
+
+    queryset = WorkFile.objects.select_related("org", "person")
+    detail_url = "village:work_file_detail"
+    form_class = CommitmentsForm
+
+    def perform(self, data, work_file, user):
+        services.work_file_commitments_to_ledger(work_file=work_file, actor=user)

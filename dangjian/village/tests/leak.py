@@ -71,7 +71,9 @@ def _work_file(world, key):
     from dangjian.village import services
 
     text = f"年度目标·{key}"
-    work_file = services.work_file_save(post=post, year=_today().year, targets=text, actor=world.admin)
+    work_file = services.work_file_save(
+        post=post, year=_today().year, targets=text, commitments="修通组道\n新建便民桥", actor=world.admin
+    )
     return work_file, [text]
 
 
@@ -276,6 +278,7 @@ ROUTES = {
     ),
     "village:work_file_detail": detail("vwork_file"),
     "village:work_file_export": detail("vwork_file"),
+    "village:work_file_commitments": write("vwork_file", lambda world, work_file, key: {}),
     "village:decision_list": page(("vdecision", "vdecision_big", "vdecision_disclosed")),
     "village:decision_export": export(("vdecision", "vdecision_big", "vdecision_disclosed")),
     "village:decision_create": write(

@@ -429,3 +429,38 @@ def test_the_daily_job_tells_the_county_of_a_short_month_and_the_approver_of_unr
     ) == {
         "a1_sec",
     }
+
+
+def test_a_work_files_commitments_become_ledger_items_of_the_village_once(cadres, personas, county):
+    from dangjian.ledger.models import Item
+
+    work_file = services.work_file_save(
+        post=cadres.director_a1,
+        year=2026,
+        actor=personas.village_a1,
+        today=date(2026, 3, 1),
+        commitments="1. 硬化组道1.2公里\n2. 新建便民桥1座\n",
+    )
+    with pytest.raises(PermissionDenied):
+        services.work_file_commitments_to_ledger(
+            work_file=work_file, actor=personas.village_a1, today=date(2026, 3, 2)
+        )
+    items = services.work_file_commitments_to_ledger(
+        work_file=work_file, actor=personas.township_a, today=date(2026, 3, 2)
+    )
+    again = services.work_file_commitments_to_ledger(
+        work_file=work_file, actor=personas.township_a, today=date(2026, 3, 2)
+    )
+    assert [i.pk for i in items] == [i.pk for i in again] and Item.objects.count() == 2
+    assert [(i.title, i.org, i.deadline) for i in items] == [
+        ("钱主任的承诺事项：硬化组道1.2公里", county.village_a1, date(2026, 12, 31)),
+        ("钱主任的承诺事项：新建便民桥1座", county.village_a1, date(2026, 12, 31)),
+    ]
+    empty = services.work_file_save(
+        post=cadres.secretary_a1, year=2026, actor=personas.village_a1, today=date(2026, 3, 1)
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.work_file_commitments_to_ledger(
+            work_file=empty, actor=personas.township_a, today=date(2026, 3, 2)
+        )
+    assert exc.value.messages == ["工作档案中没有承诺事项。"]
