@@ -242,3 +242,33 @@ def run_import_job(ctx: BenchContext) -> str:
 
 
 register(TaskCase(f"import of {IMPORT_ROWS} members as a job (db_worker, then deleted)", run=run_import_job))
+
+
+# --- village governance (issue 12): the day's duty of a township, the grid roll-up of the county ---
+
+
+def _last_working_day() -> date:
+    from dangjian.core import calendar
+
+    day = date.today() - timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+register(
+    PageCase(
+        "village duty of the day, one township",
+        url=lambda ctx, user: (
+            reverse("village:rota_day") + f"?org={ctx.township.pk}&day={_last_working_day()}"
+        ),
+        users=("township",),
+    )
+)
+register(
+    PageCase(
+        "grid matters roll-up, the county",
+        url=lambda ctx, user: reverse("village:grid_rollup") + f"?org={ctx.county.pk}",
+        users=("county",),
+    )
+)
