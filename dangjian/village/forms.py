@@ -26,7 +26,11 @@ class CheckInForm(TablerFormMixin, forms.Form):
     """One tap: where (optional) and a photo (optional)."""
 
     location = forms.CharField(label=_("Location"), max_length=120, required=False)
-    photo = forms.ImageField(label=_("Photo"), required=False)
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
 
 
 class RotaForm(TablerFormMixin, forms.Form):

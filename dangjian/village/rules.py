@@ -58,6 +58,10 @@ def _guard_return(leave: Leave, actor, *, returned_on=None, **fields) -> None:
         raise ValidationError({"returned_on": _("Please give the day the cadre came back.")})
     if returned_on < leave.starts_on:
         raise ValidationError({"returned_on": _("The return cannot be before the leave began.")})
+    from django.utils import timezone
+
+    if returned_on > timezone.localdate():
+        raise ValidationError({"returned_on": _("The return cannot be dated in the future.")})
 
 
 LEAVE = {

@@ -269,3 +269,16 @@ def test_a_work_file_is_one_page_and_a_spreadsheet(client, cadres, personas):
     assert "村集体收入增长10%" in page and "称职" in page
     sheet = load_workbook(io.BytesIO(client.get(response["Location"] + "xlsx/").content)).active
     assert ("考核等次", "称职") in list(sheet.iter_rows(values_only=True))
+
+
+def test_a_check_in_may_carry_a_photo_but_not_a_file_that_is_no_image(client, cadres, personas, open_all_day):
+    from dangjian.core.models import Attachment
+    from dangjian.core.tests.files import upload
+
+    client.force_login(personas.village_a1)
+    url = reverse("village:checkin", args=[cadres.secretary_a1.pk])
+    refused = client.post(url, {"location": "", "photo": upload("现场.pdf")})
+    assert refused.status_code == 200 and not CheckIn.objects.exists() and not Attachment.objects.exists()
+    assert client.post(url, {"location": "", "photo": upload("现场.png")}).status_code == 302
+    checkin = CheckIn.objects.get()
+    assert Attachment.objects.get().owner_id == checkin.pk
