@@ -132,6 +132,13 @@ class ImplementedForm(TablerFormMixin, forms.Form):
 class GridForm(TablerFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     area = forms.CharField(label=_("Area"), max_length=200, required=False)
+    members = forms.ModelMultipleChoiceField(
+        label=_("Grid members"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = people
 
 
 class MatterForm(TablerFormMixin, forms.Form):

@@ -682,8 +682,16 @@ class GridCreate(ServiceFormView):
     context_object_name = "org"
     success_message = gettext_lazy("The grid was created.")
 
+    def get_form_kwargs(self, org):
+        from dangjian.orgs.models import Person
+
+        people = (
+            Person.objects.visible_to(self.request.user).current().filter(org=org).order_by("name_pinyin")
+        )
+        return {"people": people}
+
     def perform(self, form, org, user):
-        return services.grid_create(org=org, actor=user, members=[], **form.cleaned_data)
+        return services.grid_create(org=org, actor=user, **form.cleaned_data)
 
     def get_success_url(self, org, result):
         return reverse("village:matter_list") + f"?org={org.pk}"

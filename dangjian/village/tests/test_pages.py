@@ -282,3 +282,48 @@ def test_a_check_in_may_carry_a_photo_but_not_a_file_that_is_no_image(client, ca
     assert client.post(url, {"location": "", "photo": upload("现场.png")}).status_code == 302
     checkin = CheckIn.objects.get()
     assert Attachment.objects.get().owner_id == checkin.pk
+
+
+@pytest.mark.parametrize("n", [2, 25])
+def test_the_leave_and_report_lists_run_a_fixed_number_of_queries(
+    client, cadres, personas, n, django_assert_num_queries
+):
+    from dangjian.village.models import MajorMatterReport
+
+    for i in range(n):
+        start = date(2026, 1, 1) + timedelta(days=3 * i)
+        Leave.objects.create(
+            org=cadres.director_a1.org,
+            person=cadres.director_a1.person,
+            starts_on=start,
+            ends_on=start,
+            reason=f"事假{i}",
+            level="village",
+        )
+        MajorMatterReport.objects.create(
+            org=cadres.director_a1.org,
+            person=cadres.director_a1.person,
+            kind="travel",
+            description=f"外出{i}",
+            occurs_on=start,
+            filed_on=start,
+        )
+    client.force_login(personas.township_a)
+    client.get(reverse("village:leave_list"))
+    with django_assert_num_queries(9):
+        leave_page = client.get(reverse("village:leave_list")).content.decode()
+    with django_assert_num_queries(9):
+        report_page = client.get(reverse("village:report_list")).content.decode()
+    assert leave_page.count('data-testid="leave-row"') == min(n, 30)
+    assert report_page.count('data-testid="report-row"') == min(n, 30)
+
+
+def test_a_grid_is_drawn_with_members_of_its_village_only(client, cadres, personas, county):
+    from dangjian.village.models import Grid
+
+    client.force_login(personas.village_a1)
+    url = reverse("village:grid_create", args=[county.village_a1.pk])
+    refused = client.post(url, {"name": "三网格", "members": [cadres.secretary_b1.person_id]})
+    assert refused.status_code == 200 and not Grid.objects.exists()
+    assert client.post(url, {"name": "三网格", "members": [cadres.director_a1.person_id]}).status_code == 302
+    assert list(Grid.objects.get().members.all()) == [cadres.director_a1.person]
