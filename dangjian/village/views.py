@@ -100,7 +100,19 @@ def my_duty(request):
     person_id = getattr(request.user, "person_id", None)
     posts, checked, leaves = [], set(), []
     if person_id:
-        posts = list(cadre_posts().visible_to(request.user).filter(person_id=person_id).current(today))
+        # One card per village, even for a secretary who is also the committee director (一肩挑).
+        posts = list(
+            {
+                p.org_id: p
+                for p in reversed(
+                    cadre_posts()
+                    .visible_to(request.user)
+                    .filter(person_id=person_id)
+                    .current(today)
+                    .order_by("kind")
+                )
+            }.values()
+        )
         checked = set(
             CheckIn.objects.visible_to(request.user)
             .filter(person_id=person_id, day=today)

@@ -327,3 +327,17 @@ def test_a_grid_is_drawn_with_members_of_its_village_only(client, cadres, person
     assert refused.status_code == 200 and not Grid.objects.exists()
     assert client.post(url, {"name": "三网格", "members": [cadres.director_a1.person_id]}).status_code == 302
     assert list(Grid.objects.get().members.all()) == [cadres.director_a1.person]
+
+
+def test_a_secretary_who_is_also_the_director_gets_one_card(client, cadres, personas, county):
+    from dangjian.orgs.models import Post
+
+    Post.objects.create(
+        org=county.village_a1,
+        person=cadres.secretary_a1.person,
+        kind=PostKind.VILLAGE_DIRECTOR,
+        started_on=date(2025, 1, 1),
+    )
+    client.force_login(personas.village_a1)
+    body = client.get(reverse("village:my_duty")).content.decode()
+    assert body.count('data-testid="duty-card"') == 1 and f'data-post="{cadres.secretary_a1.pk}"' in body
