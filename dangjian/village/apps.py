@@ -77,9 +77,11 @@ class VillageConfig(ModuleConfig):
         HANDLE: _("Register, route, handle and answer grid matters"),
         SUPERVISE: _("Close or reopen grid matters (督查问效)"),
     }
+    # A role that creates the accounts below it holds at least their rights (accounts refuses otherwise):
+    # the organisation department and the township may also enter a village's steps for it (代录).
     role_capabilities = {
-        "org_dept": {MANAGE, APPROVE, OVERSEE, REVIEW, SUPERVISE},
-        "township": {MANAGE, APPROVE, OVERSEE, REVIEW, HANDLE, SUPERVISE},
+        "org_dept": {MANAGE, APPROVE, OVERSEE, RECORD, REVIEW, HANDLE, SUPERVISE},
+        "township": {MANAGE, APPROVE, OVERSEE, RECORD, REVIEW, HANDLE, SUPERVISE},
         "branch_secretary": {MANAGE, APPROVE, RECORD, HANDLE},
         "inspector": {SUPERVISE},
     }

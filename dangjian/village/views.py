@@ -574,6 +574,11 @@ def decision_list(request):
         .filter(selectors.stuck_q(today))
         .values_list("pk", flat=True)
     )
+    recordable = list(
+        Organisation.objects.where_can(request.user, VCap.RECORD_DECISION)
+        .filter(kind__in=["branch", "general_branch"], sector__in=["rural", "community"])
+        .order_by("path")[:4]
+    )
     return render(
         request,
         "village/decision_list.html",
@@ -583,9 +588,9 @@ def decision_list(request):
             "stuck": stuck,
             "states": Decision.Status.choices,
             "counts": selectors.decisions_by_status(request.user),
-            "recordable": Organisation.objects.where_can(request.user, VCap.RECORD_DECISION)
-            .filter(kind__in=["branch", "general_branch"])
-            .order_by("path")[:50],
+            # A branch secretary gets a button for his village; a township enters decisions from the
+            # village cards of the day's duty page rather than from a wall of buttons.
+            "recordable": recordable if len(recordable) <= 3 else [],
         },
     )
 

@@ -1,8 +1,9 @@
 """Leak-walk rows of village governance (see core/tests/leakwalk.py): every page, export and form.
 
-Cadres exist only in villages; each village gets one cadre (the A1 secretary is the village_a1
-persona's own roster record, so that persona checks in for himself), one leave, one report,
-one work file, one first secretary, decisions in three states, a grid and a grid matter.
+Cadres exist only in villages: each village gets a committee director who is not a party member
+(other rows count the members of a subtree), who is also its first secretary; the A1 one is the
+village_a1 persona's own roster record, so that persona checks in for himself. Each village also
+gets one leave, one report, one work file, decisions in three states, a grid and grid matters.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from dangjian.core.tests.leakwalk import api_action, api_detail, api_list, detai
 
 VILLAGES = ("village_a1", "village_a2", "village_b1")
 NAMES = {"village_a1": "冯村甲一", "village_a2": "陈村甲二", "village_b1": "褚村乙一"}
-FS_NAMES = {"village_a1": "卫驻甲一", "village_a2": "蒋驻甲二", "village_b1": "沈驻乙一"}
 
 
 def _today():
@@ -23,13 +23,22 @@ def _today():
 
 
 def _cadre(world, key):
+    """A village committee director who is not a party member (other rows count the members of a subtree)."""
     if key not in VILLAGES:
         return None
-    from dangjian.orgs.models import PostKind
-    from dangjian.village.tests.builders import make_cadre
+    from dangjian.orgs.models import Post, PostKind
+    from dangjian.orgs.tests.factories import make_person
 
-    user = world.personas["village_a1"] if key == "village_a1" else None
-    post = make_cadre(world.orgs[key], NAMES[key], PostKind.SECRETARY, user=user, birth=date(1975, 4, 4))
+    person = make_person(
+        world.orgs[key], NAMES[key], birth=date(1975, 4, 4), category="non_member", joined_on=None
+    )
+    post = Post.objects.create(
+        org=world.orgs[key], person=person, kind=PostKind.VILLAGE_DIRECTOR, started_on=date(2025, 1, 1)
+    )
+    if key == "village_a1":
+        user = world.personas["village_a1"]
+        user.person = person
+        user.save(update_fields=["person"])
     return post, [NAMES[key]]
 
 
@@ -78,22 +87,24 @@ def _work_file(world, key):
 
 
 def _posting(world, key):
-    if key not in VILLAGES:
+    post = world.get("vcadre", key)
+    if post is None:
         return None
-    from dangjian.orgs.models import PostKind
+    from dangjian.orgs.models import Post, PostKind
     from dangjian.village import services
-    from dangjian.village.tests.builders import make_cadre
 
-    post = make_cadre(world.orgs[key], FS_NAMES[key], PostKind.FIRST_SECRETARY, birth=date(1983, 8, 8))
+    fs_post = Post.objects.create(
+        org=post.org, person=post.person, kind=PostKind.FIRST_SECRETARY, started_on=date(2025, 1, 1)
+    )
     unit = f"派出单位·{key}"
     posting = services.posting_create(
-        post=post,
+        post=fs_post,
         sending_unit=unit,
         started_on=_today() - timedelta(days=90),
         ends_on=None,
         actor=world.admin,
     )
-    return posting, [FS_NAMES[key], unit]
+    return posting, [unit]
 
 
 def _decision(world, key, *, steps: int = 0, amount: int = 10000, label: str = "决策事项"):

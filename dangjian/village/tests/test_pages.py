@@ -142,7 +142,7 @@ def test_the_decision_list_runs_a_fixed_number_of_queries(
         )
     client.force_login(personas.township_a)
     client.get(reverse("village:decision_list"))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("village:decision_list"))
     assert response.content.decode().count('data-testid="decision-row"') == n
 
