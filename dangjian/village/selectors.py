@@ -360,3 +360,20 @@ def grid_rollup(user, orgs: list[Organisation]) -> list[dict]:
 def issuer_of(matter: GridMatter) -> Organisation:
     """The township above a matter's community: it hands the matter to the ledger (督查问效)."""
     return Organisation.objects.filter(path=matter.org.path[:-4]).first() or matter.org
+
+
+def grid_by_category(user, org: Organisation) -> list[tuple[str, int]]:
+    """Matters of the organisation's subtree by category (label, count), most first (one GROUP BY)."""
+    from .models import MatterCategory
+
+    labels = dict(MatterCategory.choices)
+    rows = (
+        GridMatter.objects.visible_to(user)
+        .filter(org__path__subtree=org.path)
+        .order_by()
+        .values("category")
+        .annotate(n=Count("pk"))
+    )
+    return sorted(
+        ((str(labels.get(r["category"], r["category"])), r["n"]) for r in rows), key=lambda r: -r[1]
+    )

@@ -780,12 +780,20 @@ def grid_rollup(request):
     )
     orgs = [org, *children] if scoping.sees_whole_subtree(request.user, org) else []
     rows = selectors.grid_rollup(request.user, orgs) if orgs else []
+    categories = selectors.grid_by_category(request.user, org) if orgs else []
     return render(
         request,
         "village/grid_rollup.html",
         {
             "org": org,
             "total": rows[0] if rows else None,
+            "categories": categories,
+            "category_chart": {
+                "tooltip": {"trigger": "item"},
+                "series": [
+                    {"type": "pie", "radius": "65%", "data": [{"name": n, "value": v} for n, v in categories]}
+                ],
+            },
             "rows": rows[1:],
             "chart": {
                 "tooltip": {"trigger": "axis"},

@@ -341,3 +341,39 @@ def test_a_secretary_who_is_also_the_director_gets_one_card(client, cadres, pers
     client.force_login(personas.village_a1)
     body = client.get(reverse("village:my_duty")).content.decode()
     assert body.count('data-testid="duty-card"') == 1 and f'data-post="{cadres.secretary_a1.pk}"' in body
+
+
+def test_the_grid_roll_up_counts_each_township_and_each_category(client, personas, county):
+    grid = services.grid_create(
+        org=county.village_a1, name="四网格", area="", members=[], actor=personas.village_a1
+    )
+    for category in ("safety", "safety", "dispute"):
+        services.matter_register(
+            grid=grid, actor=personas.village_a1, title="事项", source="patrol", category=category
+        )
+    client.force_login(personas.county_admin)
+    body = client.get(reverse("village:grid_rollup"), {"org": county.county.pk}).content.decode()
+    assert f'data-org="{county.township_a.pk}" data-total="3"' in body
+    assert f'data-org="{county.township_b.pk}" data-total="0"' in body
+    assert 'data-testid="rollup-total" data-total="3"' in body
+    assert "<span>安全隐患</span><b>2</b>" in body and "<span>邻里纠纷</span><b>1</b>" in body
+    client.force_login(personas.township_b)
+    assert client.get(reverse("village:grid_rollup"), {"org": county.township_a.pk}).status_code == 404
+
+
+def test_a_step_carries_its_minutes_file(client, personas, county):
+    from dangjian.core.models import Attachment
+    from dangjian.core.tests.files import upload
+
+    decision = services.decision_create(
+        org=county.village_a1, title="修缮祠堂", category="project", amount=20000, actor=personas.village_a1
+    )
+    client.force_login(personas.village_a1)
+    response = client.post(
+        reverse("village:decision_step", args=[decision.pk]),
+        {"step": "1", "held_on": timezone.localdate().isoformat(), "files": [upload("支委会记录.pdf")]},
+    )
+    assert response.status_code == 302
+    assert Attachment.objects.get().name == "支委会记录.pdf"
+    page = client.get(reverse("village:decision_detail", args=[decision.pk])).content.decode()
+    assert "支委会记录.pdf" in page
