@@ -493,7 +493,8 @@ class WorkFileEdit(PostFormView):
     success_message = gettext_lazy("The work file was saved.")
 
     def get_form(self, post):
-        year = self.request.GET.get("year") or self.request.POST.get("year") or timezone.localdate().year
+        year = str(self.request.POST.get("year") or self.request.GET.get("year") or "")
+        year = int(year) if year.isdigit() and len(year) == 4 else timezone.localdate().year
         instance = WorkFile.objects.filter(org=post.org, person=post.person, year=year).first()
         data = self.request.POST if self.request.method == "POST" else None
         return WorkFileForm(data=data, instance=instance, initial={"year": year})

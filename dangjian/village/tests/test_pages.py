@@ -377,3 +377,10 @@ def test_a_step_carries_its_minutes_file(client, personas, county):
     assert Attachment.objects.get().name == "支委会记录.pdf"
     page = client.get(reverse("village:decision_detail", args=[decision.pk])).content.decode()
     assert "支委会记录.pdf" in page
+
+
+def test_a_work_file_page_with_a_nonsense_year_falls_back_to_this_year(client, cadres, personas):
+    client.force_login(personas.village_a1)
+    response = client.get(reverse("village:work_file_edit", args=[cadres.director_a1.pk]), {"year": "abc"})
+    assert response.status_code == 200
+    assert f'value="{timezone.localdate().year}"' in response.content.decode()
