@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.modules import DailyJob, DemoStep, ItemSource, ModuleConfig, NavEntry
+from dangjian.core.modules import DailyJob, DemoStep, ItemSource, ModuleConfig, NavEntry, Panel
 
 MANAGE = "manage_cadres"
 APPROVE = "approve_leave"
@@ -112,6 +112,15 @@ class VillageConfig(ModuleConfig):
             url_name="village:work_file_detail",
             source="assessment",
             cap="hand_down",
+        ),
+    )
+    panels = (
+        Panel(
+            on="orgs.organisation",
+            key="village",
+            order=60,
+            template="village/partials/org_panel.html",
+            context="dangjian.village.selectors.org_panel",
         ),
     )
     workflows = "dangjian.village.rules"

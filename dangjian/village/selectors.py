@@ -377,3 +377,32 @@ def grid_by_category(user, org: Organisation) -> list[tuple[str, int]]:
     return sorted(
         ((str(labels.get(r["category"], r["category"])), r["n"]) for r in rows), key=lambda r: -r[1]
     )
+
+
+def org_panel(request, org):
+    """The village governance block on a village's organisation page: today's duty and what is open.
+
+    Only for villages and communities, and only what the viewer may see (every count is scoped).
+    """
+    if org.kind not in ("branch", "general_branch") or org.sector not in ("rural", "community"):
+        return None
+    user = request.user
+    today = timezone.localdate()
+    day = rota_day(user, today, [org])[0]
+    if not day.rows:
+        return None
+    return {
+        "village_day": day,
+        "village_leave_open": Leave.objects.visible_to(user)
+        .filter(org=org)
+        .filter(Q(status=Leave.Status.REQUESTED) | unreturned_q(today))
+        .count(),
+        "village_decisions_open": Decision.objects.visible_to(user)
+        .filter(org=org)
+        .exclude(status__in=[Decision.Status.COMPLETED, Decision.Status.REJECTED])
+        .count(),
+        "village_matters_open": GridMatter.objects.visible_to(user)
+        .filter(org=org)
+        .exclude(status=GridMatter.Status.CLOSED)
+        .count(),
+    }

@@ -384,3 +384,18 @@ def test_a_work_file_page_with_a_nonsense_year_falls_back_to_this_year(client, c
     response = client.get(reverse("village:work_file_edit", args=[cadres.director_a1.pk]), {"year": "abc"})
     assert response.status_code == 200
     assert f'value="{timezone.localdate().year}"' in response.content.decode()
+
+
+def test_a_villages_page_shows_its_duty_and_open_work_to_those_who_see_them(client, cadres, personas, county):
+    services.decision_create(
+        org=county.village_a1, title="修路", category="project", amount=1, actor=personas.village_a1
+    )
+    client.force_login(personas.township_a)
+    body = client.get(reverse("orgs:org_detail", args=[county.village_a1.pk])).content.decode()
+    assert 'data-testid="village-panel"' in body and "在办决策事项1项" in body
+    client.force_login(personas.member)  # sees the branch's page, none of its records
+    body = client.get(reverse("orgs:org_detail", args=[county.village_a1.pk])).content.decode()
+    assert 'data-testid="village-panel"' not in body
+    client.force_login(personas.township_a)
+    body = client.get(reverse("orgs:org_detail", args=[county.township_a.pk])).content.decode()
+    assert 'data-testid="village-panel"' not in body
