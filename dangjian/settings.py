@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "dangjian.supervision",
     "dangjian.extract",
     "dangjian.orglife",
+    "dangjian.village",
     "dangjian.indicators",
     "dangjian.devel",
 ]

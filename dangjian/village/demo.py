@@ -1,0 +1,486 @@
+"""Village governance's part of the demo county, dated backwards from the reference day.
+
+In the persona township (高坑镇) and the county seat's communities: office rotas and holiday
+duty, three months of check-ins with realistic gaps (one village keeps its rota on paper only),
+leave in every state (one not back after its end), major-matter reports (two late), work files,
+first secretaries (one under the monthly minimum); 四议两公开 decisions at every step (one stuck,
+one voted down, one large one reviewed by the township); grid matters in every state in the
+communities. Records go through the services; the three months of check-ins are bulk-inserted.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dangjian.core.demo import DemoContext
+from dangjian.orgs.models import Organisation, Post, PostKind
+
+from . import services
+from .duty import due_person_ids
+from .models import CADRE_POSTS, CheckIn, Decision, GridMatter, HolidayDuty, Leave, OfficeRota
+
+DAYS_BACK = 92
+MAX_VILLAGES = 24
+
+
+def _first(rows):
+    return next(iter(rows), None)
+
+
+class VillageDemo:
+    def __init__(self, ctx: DemoContext):
+        self.ctx = ctx
+        self.rng = ctx.rng
+        data = ctx.data
+        self.R: date = data.get("reference_day") or timezone.localdate()
+        self.users = data["users"]
+        self.admin = self.users["admin"]
+        self.secretary_user = self.users["village_a1"]
+        self.township_user = self.users["township_a"]
+        self.county_user = self.users["county_admin"]
+        county = data["county"]
+        villages = [v for v in data["villages"] if v.path.startswith(county.path)]
+        gaokeng = data["gaokeng"]
+        self.home = data["gaokeng_village"]
+        self.gaokeng_villages = [v for v in villages if v.path.startswith(gaokeng.path)][:MAX_VILLAGES]
+        seat = _first(t for t in data["townships"] if t.path.startswith(county.path) and "城关" in t.name)
+        self.communities = [
+            v for v in villages if seat and v.path.startswith(seat.path) and v.sector == "community"
+        ]
+        if not self.communities:
+            self.communities = [v for v in villages if v.sector == "community"][:6] or self.gaokeng_villages[
+                :3
+            ]
+        self.communities = self.communities[:8]
+        self.villages = list(dict.fromkeys([self.home, *self.gaokeng_villages, *self.communities]))
+        self.paper_village = self.gaokeng_villages[-1] if len(self.gaokeng_villages) > 2 else None
+        self.posts = {
+            v.pk: list(
+                Post.objects.filter(org=v, kind__in=CADRE_POSTS)
+                .current(self.R)
+                .select_related("person")
+                .order_by("kind", "pk")
+            )
+            for v in self.villages
+        }
+        self.count = {}
+
+    def day(self, offset: int) -> date:
+        return self.R - timedelta(days=offset)
+
+    def at(self, day: date, hour: int, minute: int = 0) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+    def post_of(self, org, kind) -> Post | None:
+        return _first(p for p in self.posts[org.pk] if p.kind == kind)
+
+    # --- duty ---
+
+    def link_secretary(self) -> None:
+        """The branch-secretary persona signs in as the village's secretary (for "My duty")."""
+        secretary = self.post_of(self.home, PostKind.SECRETARY)
+        if secretary and self.secretary_user.person_id is None:
+            from django.contrib.auth import get_user_model
+
+            if not get_user_model().objects.filter(person=secretary.person).exists():
+                self.secretary_user.person = secretary.person
+                self.secretary_user.save(update_fields=["person"])
+
+    def rotas(self) -> None:
+        since = self.day(DAYS_BACK + 30)
+        rows = []
+        for village in self.villages:
+            people = list(
+                dict.fromkeys(p.person_id for p in self.posts[village.pk] if p.kind != PostKind.GRID_MEMBER)
+            )
+            for i, person_id in enumerate(people):
+                # Each cadre sits two or three weekdays; the secretary and the first secretary more.
+                weekdays = {1 + (i + k) % 5 for k in range(3 if i < 2 else 2)}
+                rows += [
+                    OfficeRota(org=village, person_id=person_id, weekday=w, active_from=since)
+                    for w in sorted(weekdays)
+                ]
+        OfficeRota.objects.bulk_create(rows)
+        years = sorted({self.day(DAYS_BACK).year, self.R.year})
+        for village in self.villages:
+            for year in years:
+                try:
+                    services.holiday_duty_generate(org=village, year=year, actor=self.admin, today=self.R)
+                except ValidationError:  # a village without cadres, or a year the calendar does not know
+                    continue
+        self.count["rota"] = len(rows)
+
+    def checkins(self) -> None:
+        rota = list(OfficeRota.objects.filter(org__in=self.villages))
+        duties = list(HolidayDuty.objects.filter(org__in=self.villages, day__gte=self.day(DAYS_BACK)))
+        first_secretaries = {
+            p.person_id for v in self.villages for p in self.posts[v.pk] if p.kind == PostKind.FIRST_SECRETARY
+        }
+        short = self.short_first_secretary()
+        rows = []
+        for offset in range(DAYS_BACK, 0, -1):
+            day = self.day(offset)
+            for org_id, person_id in sorted(due_person_ids(day, rota, duties)):
+                if person_id in first_secretaries:
+                    continue
+                rate = 0.35 if self.paper_village and org_id == self.paper_village.pk else 0.88
+                if self.rng.random() < rate:
+                    rows.append(self._checkin(org_id, person_id, day))
+            # First secretaries live in the village (住村): most working days and some weekends, whatever
+            # the rota says — except one, who is mostly away.
+            for village in self.villages:
+                for post in self.posts[village.pk]:
+                    if post.kind != PostKind.FIRST_SECRETARY:
+                        continue
+                    away = post.person_id == short
+                    rate = (0.55 if away else 0.98) if day.weekday() < 5 else (0.05 if away else 0.4)
+                    if self.rng.random() < rate:
+                        rows.append(self._checkin(village.pk, post.person_id, day))
+        CheckIn.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        self.count["checkins"] = len(rows)
+
+    def _checkin(self, org_id: int, person_id: int, day: date) -> CheckIn:
+        at = self.at(day, 7 + self.rng.randrange(3), self.rng.randrange(60))
+        return CheckIn(
+            org_id=org_id,
+            person_id=person_id,
+            day=day,
+            at=at,
+            location=self.rng.choice(["", "村委会", "便民服务中心"]),
+        )
+
+    def short_first_secretary(self) -> int | None:
+        for village in self.gaokeng_villages[1:]:
+            post = self.post_of(village, PostKind.FIRST_SECRETARY)
+            if post:
+                return post.person_id
+        return None
+
+    # --- leave and reports ---
+
+    def leave(self) -> None:
+        cadres = [p for v in self.villages[:8] for p in self.posts[v.pk] if p.kind != PostKind.GRID_MEMBER]
+        if len(cadres) < 6:
+            return
+        plans = [
+            (cadres[1], 40, 2, "县委党校村干部培训", [Leave.Status.APPROVED, Leave.Status.RETURNED]),
+            (cadres[0], 20, 1, "赴市里参加招商推介会", [Leave.Status.APPROVED, Leave.Status.RETURNED]),
+            (cadres[2], 9, 5, "家中老人住院陪护", [Leave.Status.APPROVED]),  # not back after its end
+            (cadres[3], -3, 2, "子女婚事", []),  # waiting for approval
+            (cadres[4], 15, 2, "外出务工探亲", [Leave.Status.REFUSED]),
+            (cadres[5], -10, 1, "参加乡镇业务培训", [Leave.Status.APPROVED]),
+        ]
+        for post, offset, days, reason, moves in plans:
+            start = self.day(offset)
+            try:
+                leave = services.leave_request(
+                    post=post,
+                    starts_on=start,
+                    ends_on=start + timedelta(days=days - 1),
+                    reason=reason,
+                    actor=self.admin,
+                )
+            except ValidationError:  # the same person holding two posts, or a post begun after the day
+                continue
+            for to in moves:
+                # The organisation department may decide anywhere; the persona secretary decides his village's own.
+                approver = self.county_user
+                if (
+                    leave.org_id == self.home.pk
+                    and leave.level == Leave.Level.VILLAGE
+                    and to != Leave.Status.RETURNED
+                ):
+                    approver = (
+                        self.secretary_user if self.secretary_user.person_id != leave.person_id else approver
+                    )
+                note = "换届选举期间原则上不准假" if to == Leave.Status.REFUSED else ""
+                services.leave_move(
+                    leave=leave,
+                    to=to,
+                    actor=approver,
+                    note=note,
+                    returned_on=leave.ends_on + timedelta(days=1),
+                )
+        self.count["leave"] = len(plans)
+
+    def reports(self) -> None:
+        plans = [
+            (PostKind.SECRETARY, "travel", 7, 12, "赴广东考察特色产业项目，预计外出5天，工作由副书记主持"),
+            (
+                PostKind.VILLAGE_DIRECTOR,
+                "family_event",
+                30,
+                28,
+                "本人女儿出嫁，拟办酒席10桌，不收受管理服务对象礼金",
+            ),
+            (PostKind.SECRETARY, "collective_funds", 25, 27, "村集体拟出借资金5万元用于合作社周转（补报）"),
+            (PostKind.GRADUATE_OFFICIAL, "emergency", 2, 3, "暴雨致村道塌方两处，已设警示标志并组织抢修"),
+            (PostKind.FIRST_SECRETARY, "emergency", 8, 14, "山林火情一处，已扑灭，无人员伤亡（逾期报告）"),
+        ]
+        n = 0
+        for i, (kind, matter, filed_back, occurs_back, text) in enumerate(plans):
+            village = self.villages[i % min(len(self.villages), 4)]
+            post = self.post_of(village, kind) or self.post_of(village, PostKind.SECRETARY)
+            if post is None:
+                continue
+            report = services.report_file(
+                post=post,
+                kind=matter,
+                occurs_on=self.day(occurs_back)
+                if matter != "travel"
+                else self.day(filed_back) + timedelta(days=5),
+                description=text,
+                actor=self.admin,
+                today=self.day(filed_back),
+            )
+            if i % 2 == 0:
+                services.report_acknowledge(report=report, actor=self.county_user, note="已知悉")
+            n += 1
+        self.count["reports"] = n
+
+    def first_secretaries(self) -> None:
+        n = 0
+        units = ["县农业农村局", "县财政局", "县人民医院", "县供电公司", "县委组织部", "县自然资源局"]
+        for village in self.villages:
+            post = self.post_of(village, PostKind.FIRST_SECRETARY)
+            if post is None:
+                continue
+            services.posting_create(
+                post=post,
+                sending_unit=units[n % len(units)],
+                started_on=max(post.started_on, self.day(400)),
+                ends_on=None,
+                actor=self.admin,
+            )
+            n += 1
+        self.count["first secretaries"] = n
+
+    def work_files(self) -> None:
+        grades = ["excellent", "competent", "competent", "basic"]
+        n = 0
+        for i, post in enumerate(p for p in self.posts[self.home.pk] if p.kind != PostKind.GRID_MEMBER):
+            for year in (self.R.year - 1, self.R.year):
+                done = year < self.R.year
+                services.work_file_save(
+                    post=post,
+                    year=year,
+                    actor=self.admin,
+                    today=self.R,
+                    targets="村集体经济收入增长10%；完成人居环境整治任务；发展党员1名",
+                    commitments="为民办实事三件：硬化组道1.2公里、新建便民桥1座、改造自来水管网",
+                    grade=grades[i % len(grades)] if done else "",
+                    evaluation="群众评议满意率92%" if done else "",
+                    remuneration=24000 + 1200 * (i % 3) if done else None,
+                    remuneration_paid_on=date(year, 12, 28) if done else None,
+                    rewards="获评县级优秀村干部" if done and i == 0 else "",
+                    sanctions="",
+                )
+                n += 1
+        self.count["work files"] = n
+
+    # --- 四议两公开 ---
+
+    def decisions(self) -> None:
+        villages = self.gaokeng_villages[:6] or [self.home]
+        titles = [
+            ("村级道路硬化工程（二期）", "project", 380000, 6),
+            ("2027年村集体经济发展规划", "plan", 0, 5),
+            ("脱贫户产业奖补资金分配方案", "subsidy", 120000, 4),
+            ("村部光伏发电项目", "project", 260000, 3),
+            ("集体林地流转给农业公司", "land", 1800000, 3),  # large: township review before step 4
+            ("村民文化广场改造", "project", 90000, 2),
+            ("村规民约修订", "other", 0, 1),
+            ("新建冷链仓储设施", "project", 450000, 0),
+        ]
+        n = 0
+        for i, (title, category, amount, steps) in enumerate(titles):
+            village = villages[i % len(villages)]
+            d = services.decision_create(
+                org=village, title=title, category=category, amount=amount, actor=self.creator(village)
+            )
+            self.walk(d, steps, start=self.day(80 - 6 * i))
+            n += 1
+        # Voted down at the representatives' meeting: the attempt stays in the history.
+        rejected = services.decision_create(
+            org=villages[0],
+            title="出让村集体荒山开采权",
+            category="land",
+            amount=300000,
+            actor=self.creator(villages[0]),
+        )
+        self.walk(rejected, 3, start=self.day(50))
+        services.decision_record_step(
+            decision=rejected,
+            step=4,
+            held_on=self.day(40),
+            actor=self.admin,
+            today=self.R,
+            minutes="多数代表担心生态破坏，未通过",
+            **self.meeting(35, 30, 9, 19, 2),
+        )
+        # The large decision: reviewed by the township.
+        large = Decision.objects.filter(title="集体林地流转给农业公司").first()
+        if large is not None:
+            services.decision_review(
+                decision=large, actor=self.township_user, note="经镇党委会研究，同意提交村民代表会议"
+            )
+        # Stuck: proposed long ago and nothing since.
+        stuck = services.decision_create(
+            org=villages[-1],
+            title="村集体闲置校舍改建养老服务站",
+            category="project",
+            amount=150000,
+            actor=self.creator(villages[-1]),
+        )
+        self.walk(stuck, 2, start=self.day(75))
+        Decision.objects.filter(pk=stuck.pk).update(status_changed_at=self.at(self.day(74), 10))
+        self.count["decisions"] = n + 2
+
+    def creator(self, village):
+        """The persona secretary registers his own village's decisions; the administrator the others'."""
+        return self.secretary_user if village.pk == self.home.pk else self.admin
+
+    @staticmethod
+    def meeting(expected, present, votes_for, against=0, abstain=0):
+        return {
+            "expected": expected,
+            "present": present,
+            "votes_for": votes_for,
+            "votes_against": against,
+            "votes_abstain": abstain,
+        }
+
+    def walk(self, decision: Decision, steps: int, start: date) -> None:
+        day = start
+        for number in range(1, steps + 1):
+            data: dict = {}
+            if number == 3:
+                data = {**self.meeting(42, 36, 33, 1, 2), "minutes": "党员大会审议，同意提交村民代表会议决议"}
+            elif number == 4:
+                data = {
+                    **self.meeting(35, 28, 24, 2, 2),
+                    "assembly": "representatives",
+                    "minutes": "村民代表会议表决通过",
+                }
+            elif number in (5, 6):
+                data = {
+                    "published_where": "村务公开栏、村微信群",
+                    "published_from": day,
+                    "published_until": day + timedelta(days=7),
+                }
+            if number == 6:
+                implemented = day - timedelta(days=1)
+                services.decision_implemented(
+                    decision=decision, implemented_on=implemented, actor=self.admin, today=self.R
+                )
+            services.decision_record_step(
+                decision=decision, step=number, held_on=day, actor=self.admin, today=self.R, **data
+            )
+            day += timedelta(days=3 if number != 5 else 9)
+
+    # --- grid matters ---
+
+    def grids(self) -> None:
+        S = GridMatter.Status
+        matters = [
+            ("楼道堆放杂物影响消防通道", "patrol", "safety", []),
+            ("小区路灯不亮", "resident", "facilities", [S.HANDLING]),
+            ("垃圾清运不及时", "hotline", "environment", ["route", S.HANDLING]),
+            ("邻里装修噪音纠纷", "resident", "dispute", [S.HANDLING, S.RESOLVED]),
+            ("独居老人申请临时救助", "referral", "livelihood", [S.HANDLING, S.RESOLVED, S.ANSWERED]),
+            ("下水道井盖破损", "patrol", "facilities", [S.HANDLING, S.RESOLVED, S.ANSWERED, S.CLOSED]),
+            ("违规饲养家禽", "resident", "environment", [S.HANDLING, S.RESOLVED, "unsatisfied", "reopen"]),
+            ("广场舞噪音扰民", "hotline", "dispute", ["route"]),
+        ]
+        supervisor = self.county_user  # 督查问效 by somebody who took no part
+        n = 0
+        for c, community in enumerate(self.communities[:4]):
+            grids = [
+                services.grid_create(
+                    org=community,
+                    name=f"第{k}网格",
+                    area=f"{k}号楼至{k + 5}号楼",
+                    members=[],
+                    actor=self.admin,
+                )
+                for k in (1, 2)
+            ]
+            for i, (title, source, category, moves) in enumerate(matters):
+                registered = self.day(3 + 4 * i + c)
+                matter = services.matter_register(
+                    grid=grids[i % 2],
+                    actor=self.admin,
+                    today=self.R,
+                    title=title,
+                    source=source,
+                    category=category,
+                    registered_on=registered,
+                    location=f"{community.short_name or community.name}{grids[i % 2].name}",
+                    reporter_name=self.rng.choice(["王女士", "李先生", "张大爷", "刘阿姨"]),
+                    reporter_phone=f"139{self.rng.randrange(10**8):08d}",
+                )
+                township = Organisation.objects.filter(path=community.path[:-4]).first()
+                for move in moves:
+                    matter.refresh_from_db()
+                    if move == "route" and township is not None:
+                        services.matter_route(
+                            matter=matter, to_org=township, reason="涉及多部门，需镇街协调", actor=self.admin
+                        )
+                    elif move == S.HANDLING:
+                        services.matter_move(matter=matter, to=S.HANDLING, actor=self.admin, today=self.R)
+                    elif move == S.RESOLVED:
+                        late = i % 3 == 0
+                        day = min(self.R, registered + timedelta(days=12 if late else 2))
+                        services.matter_move(
+                            matter=matter,
+                            to=S.RESOLVED,
+                            actor=self.admin,
+                            measures="网格员上门协调处置，已整改到位",
+                            resolved_on=day,
+                            today=self.R,
+                        )
+                    elif move in (S.ANSWERED, "unsatisfied"):
+                        services.matter_move(
+                            matter=matter,
+                            to=S.ANSWERED,
+                            actor=self.admin,
+                            feedback_how="电话回访",
+                            feedback_on=matter.resolved_on,
+                            satisfaction="unsatisfied" if move == "unsatisfied" else "satisfied",
+                            today=self.R,
+                        )
+                    elif move == S.CLOSED:
+                        services.matter_move(
+                            matter=matter, to=S.CLOSED, actor=supervisor, note="回访满意，办结"
+                        )
+                    elif move == "reopen":
+                        services.matter_move(
+                            matter=matter, to=S.HANDLING, actor=supervisor, note="群众不满意，督促重新处置"
+                        )
+                n += 1
+        self.count["grid matters"] = n
+
+    def build(self) -> None:
+        self.link_secretary()
+        self.rotas()
+        self.checkins()
+        self.leave()
+        self.reports()
+        self.first_secretaries()
+        self.work_files()
+        self.decisions()
+        self.grids()
+
+
+def build(ctx: DemoContext) -> None:
+    """Add village governance records to the demo county (needs the orgs and accounts contributors)."""
+    if "users" not in ctx.data or "county" not in ctx.data:
+        return
+    with transaction.atomic():
+        demo = VillageDemo(ctx)
+        demo.build()
+    ctx.out("  village: " + ", ".join(f"{n} {what}" for what, n in demo.count.items()))

@@ -1,0 +1,42 @@
+"""Builders shared by the village tests: cadres holding posts in the small county of conftest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dangjian.orgs.models import Post, PostKind
+from dangjian.orgs.tests.factories import make_person
+
+SINCE = date(2025, 1, 1)
+
+
+def make_cadre(org, name: str, kind: str = PostKind.COMMITTEE, *, user=None, birth=date(1980, 5, 4)) -> Post:
+    """A person of ``org`` holding a cadre's post there (linked to ``user`` when given)."""
+    person = make_person(org, name, birth=birth)
+    post = Post.objects.create(org=org, person=person, kind=kind, started_on=SINCE)
+    if user is not None:
+        user.person = person
+        user.save(update_fields=["person"])
+    return post
+
+
+@dataclass
+class Cadres:
+    secretary_a1: Post  # held by the village_a1 persona
+    director_a1: Post
+    first_secretary_a1: Post
+    secretary_b1: Post
+
+
+def build_cadres(county, personas) -> Cadres:
+    return Cadres(
+        secretary_a1=make_cadre(county.village_a1, "赵书记", PostKind.SECRETARY, user=personas.village_a1),
+        director_a1=make_cadre(
+            county.village_a1, "钱主任", PostKind.VILLAGE_DIRECTOR, birth=date(1982, 3, 3)
+        ),
+        first_secretary_a1=make_cadre(
+            county.village_a1, "孙第一书记", PostKind.FIRST_SECRETARY, birth=date(1985, 6, 6)
+        ),
+        secretary_b1=make_cadre(county.village_b1, "李书记", PostKind.SECRETARY, birth=date(1979, 2, 2)),
+    )

@@ -1,0 +1,60 @@
+"""The village API: scoped like the pages, the same services and the same Chinese refusals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from rest_framework.test import APIClient
+
+from dangjian.village import services
+from dangjian.village.models import Decision, Leave
+
+from .builders import build_cadres
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def test_a_decision_step_is_recorded_and_refused_with_the_same_message(api, personas, county):
+    decision = services.decision_create(
+        org=county.village_a1,
+        title="修建文化广场",
+        category="project",
+        amount=50000,
+        actor=personas.village_a1,
+    )
+    api.force_authenticate(personas.village_a1)
+    url = f"/api/village/decisions/{decision.pk}/step/"
+    refused = api.post(url, {"step": 2, "held_on": "2026-11-01"}, format="json")
+    assert refused.status_code == 400
+    assert refused.json() == {"detail": ["各环节须按顺序登记：下一环节是“党支部提议”，不是“两委商议”。"]}
+    ok = api.post(url, {"step": 1, "held_on": "2026-11-01"}, format="json")
+    assert ok.status_code == 200 and ok.json()["status"] == Decision.Status.PROPOSED
+    assert [s["step"] for s in ok.json()["steps"]] == [1]
+
+
+def test_leave_is_approved_through_the_api_by_the_township_and_hidden_from_another(api, personas, county):
+    cadres = build_cadres(county, personas)
+    leave = services.leave_request(
+        post=cadres.director_a1,
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 2),
+        reason="体检",
+        actor=personas.village_a1,
+    )
+    api.force_authenticate(personas.township_b)
+    assert api.get(f"/api/village/leave/{leave.pk}/").status_code == 404
+    api.force_authenticate(personas.township_a)
+    moves = api.get(f"/api/village/leave/{leave.pk}/transition/").json()
+    assert [m["to"] for m in moves["moves"]] == ["approved", "refused"]
+    response = api.post(
+        f"/api/village/leave/{leave.pk}/transition/",
+        {"to": "approved", "version": leave.version},
+        format="json",
+    )
+    assert response.status_code == 200 and response.json()["status"] == Leave.Status.APPROVED

@@ -1,0 +1,54 @@
+"""The demo county gets village governance records in every state, through the services."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from dangjian.core import demo
+from dangjian.core.indicators import Period
+from dangjian.village import selectors
+from dangjian.village.indicators import duty_compliance
+from dangjian.village.models import (
+    CheckIn,
+    Decision,
+    DecisionStep,
+    GridHop,
+    GridMatter,
+    Leave,
+    MajorMatterReport,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def built(tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path)
+    ctx = demo.DemoContext(scale="tiny", seed=2026, rng=random.Random(2026), out=lambda s: None)
+    for _key, build in demo.contributors():
+        build(ctx)
+    return ctx
+
+
+def test_the_demo_has_duty_leave_reports_decisions_and_grid_matters_in_every_state(built):
+    day = built.data["reference_day"]
+    assert CheckIn.objects.count() > 200
+    assert set(Leave.objects.values_list("status", flat=True)) == set(Leave.Status.values)
+    assert Leave.objects.filter(selectors.unreturned_q(day)).exists()
+    assert set(MajorMatterReport.objects.values_list("status", flat=True)) == set(
+        MajorMatterReport.Status.values
+    )
+    assert MajorMatterReport.objects.filter(late=True).count() >= 2
+    assert set(Decision.objects.values_list("status", flat=True)) == set(Decision.Status.values)
+    assert Decision.objects.filter(selectors.stuck_q(day)).exists()
+    assert DecisionStep.objects.filter(passed=False).exists()
+    assert set(GridMatter.objects.values_list("status", flat=True)) == set(GridMatter.Status.values)
+    assert GridHop.objects.exists() and GridMatter.objects.filter(satisfaction="unsatisfied").exists()
+    postings, months, presence = selectors.first_secretaries(built.data["users"]["admin"], day)
+    flags = [m.short for p in postings for m in presence[p.pk]]
+    assert any(flags) and not all(m.short for p in postings for m in presence[p.pk] if m.required)
+    county = built.data["county"]
+    rate = duty_compliance([county], Period(day.replace(day=1), day, "m"))[county.pk]
+    assert rate is not None and 50 < rate < 100
