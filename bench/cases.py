@@ -313,25 +313,6 @@ register(
         url=lambda ctx, user: reverse("person-list"),
         headers=_token,
         note=lambda c, u: "50 rows",
-# --- village governance (issue 12): the day's duty of a township, the grid roll-up of the county ---
-
-
-def _last_working_day() -> date:
-    from dangjian.core import calendar
-
-    day = date.today() - timedelta(days=1)
-    while not calendar.is_working_day(day):
-        day -= timedelta(days=1)
-    return day
-
-
-register(
-    PageCase(
-        "village duty of the day, one township",
-        url=lambda ctx, user: (
-            reverse("village:rota_day") + f"?org={ctx.township.pk}&day={_last_working_day()}"
-        ),
-        users=("township",),
     )
 )
 register(
@@ -454,6 +435,31 @@ def run_report_compilation(ctx: BenchContext) -> str:
 
 
 register(TaskCase("月报 compilation, every branch of one township", run=run_report_compilation))
+
+
+# --- village governance (issue 12): the day's duty of a township, the grid roll-up of the county ---
+
+
+def _last_working_day() -> date:
+    from dangjian.core import calendar
+
+    day = date.today() - timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+register(
+    PageCase(
+        "village duty of the day, one township",
+        url=lambda ctx, user: (
+            reverse("village:rota_day") + f"?org={ctx.township.pk}&day={_last_working_day()}"
+        ),
+        users=("township",),
+    )
+)
+register(
+    PageCase(
         "grid matters roll-up, the county",
         url=lambda ctx, user: reverse("village:grid_rollup") + f"?org={ctx.county.pk}",
         users=("county",),
