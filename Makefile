@@ -58,10 +58,11 @@ run: demo
 	$(PY) manage.py demo_accounts
 	$(PY) scripts/run_dev.py $(HOST):$(PORT)
 
-## Lint, migration check and the whole suite on SQLite (DATABASE_URL=postgres://... runs it on PostgreSQL).
+## Lint, types of core, migration check and the whole suite on SQLite (DATABASE_URL=postgres://... runs it on PostgreSQL).
 test: venv messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy dangjian/core
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	$(VENV)/bin/pytest -q -n $(WORKERS) --create-db $(PYTEST_ARGS)
 
@@ -76,6 +77,7 @@ browser: venv messages
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy dangjian/core
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

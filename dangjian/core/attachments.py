@@ -50,17 +50,20 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import params, scoping
+from .text import Text
 
 MAX_MB = params.declare(
     "core.attachment_max_mb",
@@ -83,7 +86,7 @@ class FileType:
     """A kind of file the platform accepts: its extension, what its content must look like, how it is served."""
 
     extension: str
-    label: str  # the format's name in messages
+    label: Text  # the format's name in messages
     content_type: str
     signature: str  # "pdf", "png", "jpeg", "gif", "webp", "ole", "zip", "text"
     zip_entry: str = ""  # for zip-based formats: an entry every such file holds
@@ -377,7 +380,7 @@ def attach(
                     sha256=_sha256(item.file),
                     uploaded_by=actor if getattr(actor, "pk", None) else None,
                 )
-                attachment.file.save(item.name, item.file, save=False)
+                attachment.file.save(item.name, cast(File, item.file), save=False)
                 stored.append(attachment)
                 attachment.save()
     except BaseException:

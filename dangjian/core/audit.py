@@ -16,12 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from auditlog.signals import post_log
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db.models import Model
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
@@ -286,12 +288,12 @@ def readable_changes(model, changes: dict | None, names: dict | None = None) -> 
 def with_change_rows(entries) -> list:
     """The entries, each with ``change_rows``: one query per kind of record their foreign keys name."""
     entries = list(entries)
-    wanted: dict[type, set[str]] = {}
+    wanted: dict[type[Model], set[str]] = {}
     for entry in entries:
         model = entry.content_type.model_class()
         for name, pair in (entry.changes_dict or {}).items():
             field = _concrete_field(model, name) if model is not None else None
-            if getattr(field, "many_to_one", False) and isinstance(pair, list | tuple):
+            if field is not None and getattr(field, "many_to_one", False) and isinstance(pair, list | tuple):
                 wanted.setdefault(field.related_model, set()).update(
                     str(v) for v in pair[:2] if str(v).isdigit()
                 )
@@ -345,7 +347,7 @@ def timeline(obj, *, viewer, limit: int = 200) -> list[TimelineEntry]:
         logs = logs.exclude(action=LogEntry.Action.ACCESS)
     logs = logs.select_related("actor", "content_type").order_by("-timestamp")[:limit]
     status_label = _status_field_label(type(obj))
-    saves_of_moves: list[tuple[tuple[str, str], list, object]] = []  # (old, new) labels, other changes, entry
+    saves_of_moves: list[tuple[tuple[str, str], list, Any]] = []  # (old, new) labels, other changes, entry
     for log in reversed(with_change_rows(logs)):
         changes = log.change_rows
         event = (log.additional_data or {}).get("event", "") if isinstance(log.additional_data, dict) else ""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from .text import Text
+
 
 class Cap:
     """The base capabilities (strings, so that checking one needs no import of accounts)."""
@@ -28,7 +30,7 @@ class Cap:
     ADMINISTER = "administer"
 
 
-BASE_CAPABILITIES: dict[str, str] = {
+BASE_CAPABILITIES: dict[str, Text] = {
     Cap.VIEW: _("See the organisations and their records"),
     Cap.MANAGE_ORGS: _("Create, rename, move and dissolve organisations"),
     Cap.MANAGE_PEOPLE: _("Add, edit and transfer members and posts"),
@@ -45,7 +47,7 @@ BASE_CAPABILITIES: dict[str, str] = {
 }
 
 
-def all_capabilities() -> dict[str, str]:
+def all_capabilities() -> dict[str, Text]:
     """Every capability: the base ones and those the installed modules declared."""
     from . import registry
 

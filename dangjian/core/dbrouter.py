@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 _reports = contextvars.ContextVar("dangjian_reports_on_replica", default=False)
-_state = {"ok": None, "checked": 0.0}
+_state: dict = {"ok": None, "checked": 0.0}
 
 
 @contextmanager

@@ -56,6 +56,7 @@ from django.utils.translation import gettext as _
 from . import registry, scoping
 from .attachments import disposition, validate_files
 from .caps import Cap
+from .text import Text
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_TEMPLATE_MB = 5
@@ -66,7 +67,7 @@ class DocField:
     """A value a document kind's context provides; ``required`` ones must appear in every template."""
 
     name: str
-    description: str
+    description: Text
     required: bool = True
 
 
@@ -79,7 +80,7 @@ class DocumentKind:
     """
 
     key: str
-    label: str
+    label: Text
     fields: tuple[DocField, ...]
     template: str = ""
 
@@ -308,7 +309,7 @@ def document_template_revert(*, key: str, actor) -> bool:
     template = DocumentTemplate.objects.select_for_update().filter(key=key).first()
     if template is None:
         return False
-    name, storage = template.file.name, template.file.storage
+    name, storage = str(template.file.name), template.file.storage
     template.delete()
     transaction.on_commit(lambda: storage.delete(name))
     return True

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connections, router, transaction
@@ -27,6 +28,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from . import params
 from .hanzi import clean_cell, to_simplified
 from .spreadsheets import ALLOWED_SUFFIXES, SpreadsheetRefused, check_workbook, unreadable_message
+from .text import Text
 
 __all__ = ["ALLOWED_SUFFIXES"]  # imported from here by the apps' importers
 
@@ -71,7 +73,7 @@ class Column:
     required: bool = False
     parse: Callable[[object], object] | None = None
     render: Callable[[object], object] | None = None
-    help: str = ""
+    help: Text = ""
     width: int = 14
     as_text: bool = False  # the template formats the column as text (ID numbers keep their digits)
 
@@ -189,7 +191,7 @@ def sheet_labels(choices) -> dict[str, str]:
 
 def choice_parser(choices) -> Callable[[object], str]:
     """A parser that accepts a choice's label (in the spreadsheet language or the user's) or its stored value."""
-    maps: dict[str, dict] = {}
+    maps: dict[str, Any] = {}
 
     def lookup() -> dict:
         # Built on first use: labels are lazy translations, not ready when columns are declared.
@@ -220,7 +222,7 @@ def choice_parser(choices) -> Callable[[object], str]:
             % {"value": raw, "allowed": enumerate_names(lookup()["allowed"])}
         )
 
-    parse.allowed = lambda: lookup()["allowed"]  # the template's drop-down (data validation)
+    parse.allowed = lambda: lookup()["allowed"]  # type: ignore[attr-defined]  # the template's drop-down (data validation)
     return parse
 
 
@@ -467,7 +469,7 @@ _PLAIN_TYPES = {
 }
 
 
-def _column_reader(f, connection) -> Callable[[object], object]:
+def _column_reader(f, connection) -> Callable[[object], Any]:
     """How to read one field of an instance as the database driver wants it."""
     ops = connection.ops
     kind = f.get_internal_type()
@@ -532,7 +534,7 @@ def xlsx_bytes(
     columns: list[Column],
     objects: Iterable,
     *,
-    title: str = "Sheet1",
+    title: Text = "Sheet1",
     with_help: bool = False,
     layout: Layout | None = None,
 ) -> bytes:
@@ -607,7 +609,7 @@ def _template_aids(wb, ws, columns: list[Column]) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     lists = [
-        (i, list(col.parse.allowed()))
+        (i, list(getattr(col.parse, "allowed")()))  # noqa: B009 - set by choice_parser
         for i, col in enumerate(columns, start=1)
         if hasattr(col.parse, "allowed")
     ]

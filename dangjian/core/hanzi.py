@@ -12,7 +12,7 @@ from functools import lru_cache
 
 # Full-width digits and Latin letters, and the separators of dates, numbers and codes, as ASCII.
 # Full-width Chinese punctuation （）：，；！？ is left alone: it belongs to names and sentences.
-_HALF = {0x3000: " "}
+_HALF: dict[int, int | str] = {0x3000: " "}
 _HALF.update({c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)})  # ０-９
 _HALF.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _HALF.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ

@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 
 from . import registry
+from .text import Text
 
 # The length of one level of a treebeard materialised path (orgs.Organisation.steplen).
 STEPLEN = 4
@@ -35,7 +36,7 @@ class Period:
 
     start: date
     end: date
-    label: str
+    label: Text
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
@@ -78,8 +79,8 @@ class Indicator:
     """
 
     key: str
-    label: str
-    description: str
+    label: Text
+    description: Text
     unit: str
     module: str
     compute: Callable[[Sequence, Period], dict[int, Value]]

@@ -36,6 +36,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -105,7 +106,7 @@ class Progress:
         self._last = 0.0
         # Transactions opened by the job's own code are deeper than this (a test's own one is not).
         self._depth = len(connection.atomic_blocks)
-        self._side = None
+        self._side: BaseDatabaseWrapper | None = None
         self.writes = 0
 
     @property

@@ -49,6 +49,7 @@ from django.utils.module_loading import import_string
 from . import registry
 from .documents import DocField, DocumentKind
 from .nav import Badge, NavEntry
+from .text import Text
 
 __all__ = [
     "Badge",
@@ -117,7 +118,7 @@ class ItemSource:
     """
 
     model: str
-    label: str
+    label: Text
     url_name: str
     source: str
     cap: str
@@ -145,7 +146,7 @@ class ItemAction:
     escalation list). ``url_name`` takes the host record's pk; shown to users holding ``cap`` there."""
 
     key: str
-    label: str
+    label: Text
     icon: str
     url_name: str
     cap: str
@@ -157,7 +158,7 @@ class SearchProvider:
     """One kind of record in the header search: ``search(user, text, limit)`` → list of hits."""
 
     key: str
-    label: str
+    label: Text
     order: int
     search: Callable | str
 
@@ -166,7 +167,7 @@ class SearchProvider:
 class Declarations:
     """What one module brought (kept for introspection, the docs page and tests)."""
 
-    label: str
+    label: Text
     url_prefix: str | None = None
     api: str | None = None
     leak_rows: str | None = None

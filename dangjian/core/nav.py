@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .text import Text
+
 
 @dataclass(frozen=True)
 class NavEntry:
     """A sidebar entry; ``visible(user)`` hides it from those who cannot use it."""
 
     key: str
-    label: str
+    label: Text
     icon: str  # Tabler icon name without the "ti-" prefix
     url_name: str
     order: int = 100
@@ -24,7 +26,7 @@ class Badge:
     """A number in the header (e.g. unread notifications), computed by ``count(user)``."""
 
     key: str
-    label: str
+    label: Text
     icon: str
     url_name: str
     count: Callable | str

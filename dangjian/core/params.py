@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from .text import Text
+
 _CACHE_KEY = "dangjian:params"
 
 
@@ -18,14 +20,14 @@ _CACHE_KEY = "dangjian:params"
 class ParamSpec:
     key: str
     default: object
-    label: str
+    label: Text
     kind: type = int
 
 
 REGISTRY: dict[str, ParamSpec] = {}
 
 
-def declare(key: str, default, label: str, kind: type = int) -> ParamSpec:
+def declare(key: str, default, label: Text, kind: type = int) -> ParamSpec:
     """Declare a parameter (idempotent)."""
     spec = ParamSpec(key, default, label, kind)
     REGISTRY[key] = spec

@@ -14,7 +14,7 @@ from . import demo, jobs, registry
 from .modules import resolve
 
 
-def build_demo(*, scale: str, seed: int, out: Callable[[str], object], progress=None) -> float:
+def build_demo(*, scale: str, seed: int, out: Callable[[str], None], progress=None) -> float:
     """Run every app's demo contributor in order; returns the seconds it took."""
     started = time.monotonic()
     ctx = demo.DemoContext(scale=scale, seed=seed, rng=random.Random(seed), out=out)

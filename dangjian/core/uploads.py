@@ -89,9 +89,9 @@ def _path(ticket: dict | None, *, purpose: str | None, check_age: bool = True) -
     return path
 
 
-def filename(ticket: dict) -> str:
+def filename(ticket: dict | None) -> str:
     """The original file name, safe to show and to read the file type from."""
-    name = Path(str(ticket.get("filename", ""))).name
+    name = Path(str((ticket or {}).get("filename", ""))).name
     return name if Path(name).suffix.lower() in ALLOWED_SUFFIXES else "upload.xlsx"
 
 
@@ -102,7 +102,8 @@ def open_file(ticket: dict | None, *, purpose: str | None = None) -> File:
 
 def renew(ticket: dict | None, *, purpose: str) -> dict:
     """A fresh ticket for the same file (the confirmation starts the clock again for the waiting job)."""
-    path = _path(ticket, purpose=purpose)
+    path = _path(ticket, purpose=purpose)  # refuses a missing or foreign ticket (UploadGone)
+    assert ticket is not None
     os.utime(path)
     token = signing.loads(ticket["token"], salt=SALT)
     return {**ticket, "token": signing.dumps(token, salt=SALT)}

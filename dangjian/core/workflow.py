@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import scoping
+from .text import Text
 
 STALE_MESSAGE = gettext_lazy("Somebody else has changed this record; refresh the page and try again.")
 
@@ -42,7 +43,7 @@ class Transition:
     ``label``: the verb shown on the button and in the timeline.
     """
 
-    label: str
+    label: Text
     cap: str | Callable | None = None
     guard: Callable | None = None
     note_required: bool = False
@@ -192,7 +193,8 @@ def record_history(rows: Iterable[tuple], *, batch_size: int = 2000) -> int:
     """
     from django.contrib.contenttypes.models import ContentType
 
-    changes, last = [], {}
+    changes: list = []
+    last: dict = {}
     for obj, old, new, actor, at, note in rows:
         model = type(obj)
         if obj.pk is None:
@@ -226,7 +228,8 @@ def _insert_changes(changes: list[tuple], batch_size: int) -> None:
     meta = StatusChange._meta
     connection = connections[router.db_for_write(StatusChange)]
     names = ("content_type", "object_id", "old", "new", "actor", "at", "note")
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(n).column) for n in names)
+    column_of = {f.name: str(f.column) for f in meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(column_of[n]) for n in names)
     placeholders = ", ".join(["%s"] * len(names))
     sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({placeholders})"
     adapt = connection.ops.adapt_datetimefield_value
