@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core import scoping
 from dangjian.core.caps import Cap
@@ -245,10 +246,11 @@ class Briefing(Versioned):
 
 
 class Grade(models.TextChoices):
-    GOOD = "good", _("Good")
-    FAIRLY_GOOD = "fairly_good", _("Fairly good")
-    AVERAGE = "average", _("Average")
-    POOR = "poor", _("Poor")
+    # A context: the evaluation module grades a person's report 好/较好/一般/差, an organisation is 较差.
+    GOOD = "good", pgettext_lazy("organisation grade", "Good")
+    FAIRLY_GOOD = "fairly_good", pgettext_lazy("organisation grade", "Fairly good")
+    AVERAGE = "average", pgettext_lazy("organisation grade", "Average")
+    POOR = "poor", pgettext_lazy("organisation grade", "Poor")
 
 
 class Rating(Versioned):

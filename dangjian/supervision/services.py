@@ -216,8 +216,10 @@ def visit_submit(*, visit: Visit, actor, today: date | None = None) -> Visit:
             org=visit.org,
             actor=actor,
             today=today,
-            title=_("Unannounced inspection: %(theme)s · %(org)s")
-            % {"theme": visit.plan.theme, "org": visit.org.label},
+            # The list's title does not name the visited organisation: whoever sees only the issuing
+            # office's own records must not learn from a title which village was visited.
+            title=_("Unannounced inspection: %(theme)s · visit of %(date)s")
+            % {"theme": visit.plan.theme, "date": timezone.localtime(visit.visited_at).date().isoformat()},
             findings=[
                 door.Finding(title=f["title"], key=f["key"], deadline=visit.deadline) for f in visit.findings
             ],

@@ -13,12 +13,20 @@ from django.utils import timezone
 
 from dangjian.accounts.demo import ACCOUNTS, DEMO_PASSWORD
 from dangjian.accounts.models import User
-from dangjian.core import crypto, demo
+from dangjian.core import crypto, demo, params
+from dangjian.orgs import params as orgs_params
 from dangjian.orgs.models import MemberCategory, Organisation, OrgKind, Person, Post, PostKind, Transfer
 from dangjian.orgs.selectors import warning_list
 from dangjian.orgs.validators import parse_citizen_id, validate_credit_code
 
-WARNING_CODES = ("secretary_vacant", "no_committee", "too_small", "term_expired", "lost_contact")
+WARNING_CODES = (
+    "secretary_vacant",
+    "no_committee",
+    "too_small",
+    "term_expired",
+    "lost_contact",
+    "probation_overdue",
+)
 
 
 def run_demo(seed: int = 7) -> demo.DemoContext:
@@ -106,7 +114,17 @@ def test_each_deliberate_warning_is_found_and_nothing_else(built):
         .filter(lost_contact=True, lost_contact_on__lte=timezone.localdate() - timedelta(days=184))
         .values_list("org_id", flat=True)
     )
-    assert all(expected.values()), expected
+    # The development files' probationers whose year has passed (an extension, a conversion not yet
+    # approved) flag their branches: the rule is the roster's, counted here from the roster directly.
+    year_ago = timezone.localdate().replace(year=timezone.localdate().year - 1) - timedelta(
+        days=params.get(orgs_params.PROBATION_GRACE_DAYS.key)
+    )
+    expected["probation_overdue"] = set(
+        Person.objects.members()
+        .filter(category=MemberCategory.PROBATIONARY, joined_on__lt=year_ago)
+        .values_list("org_id", flat=True)
+    )
+    assert all(v for k, v in expected.items() if k != "probation_overdue"), expected
     assert found == expected
 
 
