@@ -29,7 +29,7 @@ def test_the_main_pages_run_under_the_policy_without_a_single_violation(page, pe
         assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
         page.wait_for_load_state("networkidle")
     page.goto(reverse("orgs:person_list"))
-    search = page.get_by_role("searchbox").first
+    search = page.get_by_test_id("person-filter").get_by_role("searchbox")  # not the header search
     search.fill("zs")
     search.press("Enter")
     expect(page.locator("#person-results")).to_contain_text("张三")
