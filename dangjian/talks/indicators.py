@@ -76,8 +76,10 @@ def _heart_talks(period: Period):
 
 
 def _under(orgs, path_field: str) -> Q:
-    paths = sorted({o.path for o in orgs})
-    outermost = [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
+    outermost: list[str] = []
+    for path in sorted({o.path for o in orgs}):
+        if not outermost or not path.startswith(outermost[-1]):
+            outermost.append(path)
     return reduce(or_, (Q(**{f"{path_field}__subtree": p}) for p in outermost))
 
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 
 from dangjian.accounts.models import User
 from dangjian.core import indicators
@@ -162,3 +163,30 @@ def test_talks_held_and_an_empty_branch(county, personas, a1):
 
     empty = make_org(county.township_b, "中共B2村支部委员会", short_name="B2村党支部")
     assert indicators.compute("talks.heart_to_heart_coverage", [empty], period) == {empty.pk: None}
+
+
+def test_the_coverage_page_shows_each_branch_with_the_rule_in_words(
+    client, county, personas, a1, django_assert_num_queries
+):
+    _heart(personas, county, a1.sec_user, a1.wu)  # members only: committee pairs missing
+    client.force_login(personas.township_a)
+    url = reverse("talks:heart_coverage")
+    client.get(url)
+    with django_assert_num_queries(QUERIES):
+        page = client.get(url).content.decode()
+    assert f'data-org="{county.village_a1.pk}"' in page and "0 / 3" in page and "1 / 1" in page
+    assert "每两名委员之间" in page and "0.0%" in page
+    assert "委员之间尚未全部谈过" in page
+    _heart(personas, county, a1.sec_user, a1.li)
+    _heart(personas, county, a1.sec_user, a1.zhou)
+    _heart(personas, county, a1.zhou_user, a1.li)
+    with django_assert_num_queries(QUERIES):
+        page = client.get(url).content.decode()
+    assert "100.0%" in page and "3 / 3" in page
+    # Last year: nothing held. Another township's secretary sees no row of township A.
+    assert "0 / 3" in client.get(url, {"year": TODAY.year - 1}).content.decode()
+    client.force_login(personas.township_b)
+    assert f'data-org="{county.village_a1.pk}"' not in client.get(url).content.decode()
+
+
+QUERIES = 12
