@@ -60,7 +60,11 @@ class TalksConfig(ModuleConfig):
             on="escalation",
         ),
     )
-    demo = (DemoStep("talks", order=55, build="dangjian.talks.demo.build"),)
+    demo = (
+        DemoStep("talks", order=55, build="dangjian.talks.demo.build"),
+        # After the member-development step has filled the rolls, before the briefings read the figure.
+        DemoStep("talks_heart", order=68, build="dangjian.talks.demo.build_heart_to_heart"),
+    )
     daily = (DailyJob("talks", order=55, run="dangjian.talks.services.daily_run"),)
     indicators = "dangjian.talks.indicators"
     # Filled by talks.selectors.talk_document / campaign_document; default templates in documents/

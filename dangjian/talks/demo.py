@@ -12,10 +12,13 @@ late with its reason, a cancelled talk, and the interview over the ledger's esca
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import combinations
 
+from dangjian.accounts.models import RoleAssignment, User
+from dangjian.accounts.roles import Role
 from dangjian.core.demo import DemoContext
 from dangjian.ledger import door
-from dangjian.orgs.models import COMMITTEE_POSTS, Post
+from dangjian.orgs.models import COMMITTEE_POSTS, Person, Post
 
 from . import services
 from .models import TalkTopic
@@ -58,7 +61,6 @@ def build(ctx: DemoContext) -> None:
         n_talks += _election_campaign(ctx, township, secretaries, township_user, topics, R)
         n_talks += _last_years_campaign(township, secretaries, township_user, topics, R)
         n_talks += _single_talks(township, secretaries, township_user, county_user, R)
-    n_talks += _heart_to_heart(ctx, township, township_user, R)
     n_talks += _interview(ctx, R)
     ctx.out(f"  talks: {n_talks} talk records, 2 campaigns")
 
@@ -299,35 +301,106 @@ def _single_talks(township, secretaries, township_user, county_user, R) -> int:
     return 5
 
 
+def build_heart_to_heart(ctx: DemoContext) -> None:
+    """This year's heart-to-heart talks, after the other steps have filled the rolls (new members count too)."""
+    data = ctx.data
+    township, users = data.get("gaokeng"), data.get("users") or {}
+    if township is None or "township_a" not in users:
+        return
+    R: date = data.get("reference_day") or date(2026, 11, 22)
+    n = _heart_to_heart(ctx, township, users["township_a"], R)
+    ctx.out(f"  talks: {n} heart-to-heart talks")
+
+
 def _heart_to_heart(ctx, township, actor, R) -> int:
-    """Heart-to-heart talks between committee members of a few branches (the coverage indicator counts them)."""
+    """Heart-to-heart talks in three villages of the township, so the coverage shows both sides.
+
+    The first village is covered: every two committee members talked with each other and every
+    other member talked with a committee member. In the second only the secretary talked, with
+    every member but not with the rest of the committee (part (a) is missing). In the third two
+    committee members were talked to by someone named only in words, which counts for nothing.
+    Committee members hold talks with their own sign-in (linked to the roster), or nobody could
+    tell who talked.
+    """
+    villages = [v for v in ctx.data.get("villages", []) if v.path.startswith(township.path)]
+    first = ctx.data.get("gaokeng_village")
+    if first in villages:
+        villages.remove(first)
+        villages.insert(0, first)
     n = 0
-    villages = [v for v in ctx.data.get("villages", []) if v.path.startswith(township.path)][:4]
-    for k, village in enumerate(villages):
-        members = [
-            p.person
-            for p in Post.objects.current(R)
-            .filter(org=village, kind__in=COMMITTEE_POSTS)
-            .select_related("person")
-        ]
-        for m, person in enumerate(members[: 2 + k % 2]):
-            held_on = R - timedelta(days=90 + 7 * m + k)
-            talk = services.talk_plan(
-                organiser=township,
-                kind="heart_to_heart",
-                held_on=held_on,
-                talker=f"{village.label}书记",
-                talkees=[person],
-                actor=actor,
+    start = max(date(R.year, 1, 2), R - timedelta(days=120))
+
+    def talk(talker_user, talker, person) -> None:
+        nonlocal n
+        day = min(start + timedelta(days=n % 90), R - timedelta(days=1))
+        record = services.talk_plan(
+            organiser=township,
+            kind="heart_to_heart",
+            held_on=day,
+            talker=talker,
+            talkers=[talker_user] if talker_user else [],
+            talkees=[person],
+            actor=actor,
+        )
+        services.talk_close(
+            talk=record,
+            actor=actor,
+            content="互相谈思想、谈工作，开诚布公指出对方存在的不足，为组织生活会作准备。",
+            today=day,
+        )
+        n += 1
+
+    roles = [_both_parts, _secretary_with_members, _unlinked_talker]
+    for village in villages:
+        if not roles:
+            break
+        committee = list(
+            dict.fromkeys(
+                p.person
+                for p in Post.objects.current(R)
+                .filter(org=village, kind__in=COMMITTEE_POSTS)
+                .select_related("person")
+                .order_by("kind", "pk")
             )
-            services.talk_close(
-                talk=talk,
-                actor=actor,
-                content="互相谈思想、谈工作，开诚布公指出对方存在的不足，为组织生活会作准备。",
-                today=held_on,
-            )
-            n += 1
+        )
+        ids = {p.pk for p in committee}
+        members = [p for p in Person.objects.members().filter(org=village).order_by("pk") if p.pk not in ids]
+        if len(committee) >= 2 and members:
+            roles.pop(0)(talk, committee, members)
     return n
+
+
+def _both_parts(talk, committee, members) -> None:
+    accounts = [_sign_in(person) for person in committee]
+    for (a, user), (b, _user) in combinations(zip(committee, accounts, strict=True), 2):
+        talk(user, a.name, b)
+    for m, person in enumerate(members):
+        k = m % len(committee)
+        talk(accounts[k], committee[k].name, person)
+
+
+def _secretary_with_members(talk, committee, members) -> None:
+    user = _sign_in(committee[0])
+    for person in members:
+        talk(user, committee[0].name, person)
+
+
+def _unlinked_talker(talk, committee, members) -> None:
+    for person in committee[:2]:
+        talk(None, "村党支部书记", person)
+
+
+def _sign_in(person):
+    """The committee member's own sign-in (a plain member's role at their branch), created on first need."""
+    user = User.objects.filter(person=person).first()
+    if user is None:
+        user = User(
+            username=f"{person.name_initials or 'dy'}{person.pk}", display_name=person.name, person=person
+        )
+        user.set_unusable_password()
+        user.save()
+        RoleAssignment.objects.create(user=user, role=Role.MEMBER, org=person.org, include_subtree=False)
+    return user
 
 
 def _interview(ctx, R) -> int:

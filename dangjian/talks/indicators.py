@@ -1,20 +1,70 @@
 """Talk indicators (see ``core.indicators``): heart-to-heart coverage and talks held.
 
-Heart-to-heart coverage (谈心谈话, DOMAIN.md §2: at least once a year between committee members
-and with members): of the committee members on post at the end of the period in the subtree,
-the share who took part in a closed heart-to-heart talk held in the period, as talkee or as a
-talker with an account.
+Heart-to-heart coverage (谈心谈话, DOMAIN.md §2: at least once a year between committee members,
+between the committee and the members). A branch — any organisation with committee members on
+post at the end of the period — is *covered* for the period when, counting only heart-to-heart
+talks held in the period and closed with their record:
+
+(a) every two of its committee members have talked with each other, and
+(b) every party member on its roll who is not on its committee has talked with at least one of
+    its committee members.
+
+Two people *talked with each other* when one was a talkee of the talk and the other one of its
+talkers picked with a sign-in that is linked to the roster (a talker named only in words cannot
+be told apart). A branch with a single committee member and no other member has nothing to cover
+and is left out. The figure for an organisation is the share of covered branches in its subtree.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import reduce
+from itertools import combinations
+from operator import or_
+
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.indicators import Indicator, Period, rate, register, subtree_rollup
-from dangjian.orgs.models import COMMITTEE_POSTS, Post
+from dangjian.core.indicators import STEPLEN, Indicator, Period, rate, register, subtree_rollup
+from dangjian.orgs.models import COMMITTEE_POSTS, Person, Post
 
 from .models import TalkKind, TalkRecord
+
+HEART_TO_HEART_RULE = _(
+    "A branch is covered for the year when, in heart-to-heart talks held and closed in it, every two "
+    "of its committee members have talked with each other and every other party member of the branch "
+    "has talked with at least one committee member; the figure is the share of covered branches. "
+    "A talker counts only when picked with a sign-in linked to the roster."
+)
+
+
+@dataclass
+class BranchCoverage:
+    """Where one branch stands: committee pairs that talked, members who talked with the committee."""
+
+    org_id: int
+    path: str
+    committee: set[int] = field(default_factory=set)
+    members: set[int] = field(default_factory=set)
+    pairs_required: int = 0
+    pairs_done: int = 0
+    members_reached: int = 0
+
+    @property
+    def counted(self) -> bool:
+        return self.pairs_required > 0 or bool(self.members)
+
+    @property
+    def committee_covered(self) -> bool:
+        return self.pairs_done == self.pairs_required
+
+    @property
+    def members_covered(self) -> bool:
+        return self.members_reached == len(self.members)
+
+    @property
+    def covered(self) -> bool:
+        return self.committee_covered and self.members_covered
 
 
 def _heart_talks(period: Period):
@@ -25,21 +75,75 @@ def _heart_talks(period: Period):
     )
 
 
-def heart_to_heart_coverage(orgs, period: Period) -> dict:
+def _under(orgs, path_field: str) -> Q:
+    outermost: list[str] = []
+    for path in sorted({o.path for o in orgs}):
+        if not outermost or not path.startswith(outermost[-1]):
+            outermost.append(path)
+    return reduce(or_, (Q(**{f"{path_field}__subtree": p}) for p in outermost))
+
+
+def branch_coverage(orgs, period: Period) -> dict[int, BranchCoverage]:
+    """Every branch in the subtrees of ``orgs`` with committee members on post at the period's end.
+
+    Four queries however many organisations: committee posts, members on the roll, and the
+    talkees and linked talkers of the period's closed heart-to-heart talks.
+    """
+    orgs = list(orgs)
+    if not orgs:
+        return {}
+    branches: dict[int, BranchCoverage] = {}
+    on_post = (
+        Post.objects.filter(kind__in=COMMITTEE_POSTS, started_on__lte=period.end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=period.end))
+        .filter(_under(orgs, "org__path"))
+    )
+    for org_id, path, person_id in on_post.values_list("org_id", "org__path", "person_id"):
+        branches.setdefault(org_id, BranchCoverage(org_id, path)).committee.add(person_id)
+    if not branches:
+        return {}
+    for org_id, person_id in (
+        Person.objects.members().filter(org_id__in=list(branches)).values_list("org_id", "pk")
+    ):
+        branches[org_id].members.add(person_id)
     talks = _heart_talks(period)
-    talkee_ids = TalkRecord.talkees.through.objects.filter(talkrecord__in=talks).values("person_id")
-    talker_ids = TalkRecord.talkers.through.objects.filter(talkrecord__in=talks).values("user_id")
-    on_post = Post.objects.filter(kind__in=COMMITTEE_POSTS, started_on__lte=period.end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=period.end)
-    )
-    took_part = Q(person_id__in=talkee_ids) | Q(person__account__in=talker_ids)
-    rows = subtree_rollup(
-        on_post,
-        orgs,
-        members=Count("person", distinct=True),
-        talked=Count("person", distinct=True, filter=took_part),
-    )
-    return {pk: rate(row["talked"], row["members"]) for pk, row in rows.items()}
+    talkees: dict[int, set[int]] = {}
+    for talk_id, person_id in TalkRecord.talkees.through.objects.filter(talkrecord__in=talks).values_list(
+        "talkrecord_id", "person_id"
+    ):
+        talkees.setdefault(talk_id, set()).add(person_id)
+    partners: dict[int, set[int]] = {}
+    for talk_id, talker_id in TalkRecord.talkers.through.objects.filter(
+        talkrecord__in=talks, user__person__isnull=False
+    ).values_list("talkrecord_id", "user__person_id"):
+        for talkee_id in talkees.get(talk_id, ()):
+            if talkee_id != talker_id:
+                partners.setdefault(talker_id, set()).add(talkee_id)
+                partners.setdefault(talkee_id, set()).add(talker_id)
+    for branch in branches.values():
+        branch.members -= branch.committee
+        pairs = list(combinations(sorted(branch.committee), 2))
+        branch.pairs_required = len(pairs)
+        branch.pairs_done = sum(1 for a, b in pairs if b in partners.get(a, ()))
+        branch.members_reached = sum(1 for m in branch.members if partners.get(m, set()) & branch.committee)
+    return branches
+
+
+def heart_to_heart_coverage(orgs, period: Period) -> dict:
+    """The share of covered branches (see the module's docstring) in each organisation's subtree."""
+    orgs = list(orgs)
+    by_path = {o.path: o.pk for o in orgs}
+    counted: dict[int, int] = {}
+    covered: dict[int, int] = {}
+    for branch in branch_coverage(orgs, period).values():
+        if not branch.counted:
+            continue
+        for end in range(STEPLEN, len(branch.path) + 1, STEPLEN):
+            pk = by_path.get(branch.path[:end])
+            if pk is not None:
+                counted[pk] = counted.get(pk, 0) + 1
+                covered[pk] = covered.get(pk, 0) + branch.covered
+    return {o.pk: rate(covered.get(o.pk, 0), counted.get(o.pk, 0)) for o in orgs}
 
 
 def talks_held(orgs, period: Period) -> dict:
@@ -54,10 +158,7 @@ register(
     Indicator(
         key="talks.heart_to_heart_coverage",
         label=_("Heart-to-heart talk coverage"),
-        description=_(
-            "Of the branch committee members on post at the end of the period, the share who took part "
-            "in a heart-to-heart talk held and recorded in the period (as talkee or talker)."
-        ),
+        description=HEART_TO_HEART_RULE,
         unit="%",
         module="talks",
         compute=heart_to_heart_coverage,

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -77,6 +78,44 @@ def _own_talk_ids(user) -> list[int]:
         TalkRecord.talkees.through.objects.filter(person_id=user.person_id).values_list(
             "talkrecord_id", flat=True
         )
+    )
+
+
+# ---------------------------------------------------------------- heart-to-heart coverage
+
+
+@login_required
+@require_GET
+def heart_coverage(request):
+    """Heart-to-heart coverage of a year for the branches where the user holds the talk right."""
+    from dangjian.core.indicators import Period, rate
+
+    from .indicators import HEART_TO_HEART_RULE, branch_coverage
+
+    today = timezone.localdate()
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= today.year else today.year
+    allowed = {o.pk: o for o in Organisation.objects.where_can(request.user, Cap.INSPECT).order_by("path")}
+    branches = [
+        b
+        for b in branch_coverage(list(allowed.values()), Period.year(year)).values()
+        if b.org_id in allowed and b.counted
+    ]
+    branches.sort(key=lambda b: b.path)
+    rows = [{"org": allowed[b.org_id], "b": b} for b in branches]
+    covered = sum(1 for b in branches if b.covered)
+    return render(
+        request,
+        "talks/heart_coverage.html",
+        {
+            "rows": rows,
+            "year": year,
+            "years": list(range(today.year, today.year - 5, -1)),
+            "covered": covered,
+            "figure": rate(covered, len(branches)),
+            "rule": HEART_TO_HEART_RULE,
+            "breadcrumbs": [(_("Talks"), reverse("talks:index")), (_("Heart-to-heart coverage"), None)],
+        },
     )
 
 
@@ -567,6 +606,7 @@ def item_panel(request, item):
 
 urlpatterns = [
     path("", index, name="index"),
+    path("heart-to-heart/", heart_coverage, name="heart_coverage"),
     path("campaigns/new/", CampaignCreate.as_view(), name="campaign_create"),
     path("campaigns/<int:pk>/", CampaignDetail.as_view(), name="campaign_detail"),
     path("campaigns/<int:pk>/talks/new/", CampaignTalkPlan.as_view(), name="campaign_talk_plan"),

@@ -209,6 +209,7 @@ def _report(world, talk, key) -> dict:
 
 ROUTES = {
     "talks:index": page(("campaign", "talk", "planned_talk", "admonition")),
+    "talks:heart_coverage": page("org"),
     "talks:campaign_create": create("org", _new_campaign, obj="org"),
     "talks:campaign_detail": detail("campaign"),
     "talks:campaign_talk_plan": write("campaign", _campaign_talk),

@@ -6,10 +6,12 @@ import random
 
 import pytest
 
-from dangjian.core import demo
+from dangjian.core import demo, indicators
+from dangjian.core.indicators import Period
 from dangjian.ledger.models import Item
 from dangjian.ledger.tests.builders import media  # noqa: F401
 from dangjian.talks import selectors
+from dangjian.talks.indicators import branch_coverage
 from dangjian.talks.models import TalkCampaign, TalkKind, TalkRecord
 
 
@@ -32,3 +34,11 @@ def test_the_tiny_demo_has_talks_of_every_kind_in_every_state(db):
         items = Item.objects.filter(source_type__model="talkrecord", source_id=talk.pk)
         assert items.filter(kind="problem").count() == 2 and items.filter(kind="task").count() == 1
         assert set(items.values_list("org_id", flat=True)) == {talk.org_id}
+    # Heart-to-heart coverage: one village covered on both parts, one whose secretary talked only with members.
+    year = TalkRecord.objects.filter(kind="heart_to_heart").latest("held_on").held_on.year
+    township = TalkRecord.objects.filter(kind="heart_to_heart").first().organiser
+    branches = branch_coverage([township], Period.year(year)).values()
+    assert any(b.covered and b.pairs_required and b.members for b in branches)
+    assert any(b.members_covered and not b.committee_covered for b in branches)
+    value = indicators.compute("talks.heart_to_heart_coverage", [township], Period.year(year))[township.pk]
+    assert 0 < value < 100
