@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core import scoping
 from dangjian.core.caps import Cap
@@ -88,8 +89,9 @@ class TalkCampaign(models.Model):
     """A talk campaign (谈话计划): who talks with whom, in which window; stage 1 one by one, stage 2 together."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        # Contexts: the ledger's "Open"/"Closed" are 未销号/已销号, a campaign is 进行中/已结束.
+        OPEN = "open", pgettext_lazy("talk campaign", "Open")
+        CLOSED = "closed", pgettext_lazy("talk campaign", "Closed")
 
     class TargetMode(models.TextChoices):
         SECRETARIES = "secretaries", _("All branch secretaries of the subtree")

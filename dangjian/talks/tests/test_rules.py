@@ -145,3 +145,14 @@ def test_a_talker_with_an_account_reads_the_talk_without_the_talk_right(county, 
     assert not TalkRecord.objects.visible_to(leader).filter(pk=talk.pk).exists()
     talk.talkers.add(leader)
     assert TalkRecord.objects.visible_to(leader).filter(pk=talk.pk).exists()
+
+
+def test_a_campaigns_state_words_are_its_own_not_the_ledgers():
+    """The ledger's "Open"/"Closed" read 未销号/已销号; a campaign is 进行中/已结束 (a context keeps them apart)."""
+    from django.utils import translation
+
+    from dangjian.talks.models import TalkCampaign
+
+    with translation.override("zh-hans"):
+        assert str(TalkCampaign.Status.OPEN.label) == "进行中"
+        assert str(TalkCampaign.Status.CLOSED.label) == "已结束"
