@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from dangjian.core.exports import FORMULA_TRIGGERS, Column, xlsx_bytes
 
@@ -53,7 +53,7 @@ def briefing_xlsx(content: dict) -> bytes:
             for i, c in enumerate(content["columns"])
         ],
     ]
-    sheets.append((_("Indicators"), columns, content["indicator_rows"]))
+    sheets.append((pgettext("briefing", "Indicators"), columns, content["indicator_rows"]))
     if content["findings"]:
         sheets.append(
             (

@@ -101,6 +101,18 @@ def _briefing(world, key):
     return b, [title]
 
 
+def _briefing_reviewed(world, key):
+    """Compiled by the administrator and reviewed by the county's organisation department."""
+    if key not in CHILD:
+        return None
+    title = f"已审通报·{key}"
+    b = _services().briefing_create(
+        org=world.orgs[key], month=_today(), title=title, summary=f"已审概况·{key}", actor=world.admin
+    )
+    b = _services().briefing_review(briefing=b, actor=world.personas["county_admin"])
+    return b, [title]
+
+
 def _rating(world, key, *, rate: bool):
     s = _services()
     note = f"{'评定' if rate else '自评'}说明·{key}"
@@ -194,6 +206,7 @@ OBJECTS = {
     "sup_visit_draft": lambda world, key: _visit(world, key, submit=False),
     "sup_ranking_set": _ranking_set,
     "sup_briefing": _briefing,
+    "sup_briefing_reviewed": _briefing_reviewed,
     "sup_rating": lambda world, key: _rating(world, key, rate=False),
     "sup_rating_rated": lambda world, key: _rating(world, key, rate=True),
     "sup_weak": _weak,
@@ -307,12 +320,16 @@ ROUTES = {
         "sup_ranking_set",
         lambda w, rs, k: {"name": f"走查改指标组·{k}", "key_0": "ledger.overdue_items", "weight_0": "100"},
     ),
-    "supervision:briefing_list": page("sup_briefing"),
+    "supervision:briefing_list": page(("sup_briefing", "sup_briefing_reviewed")),
     "supervision:briefing_create": create("org", _new_briefing),
-    "supervision:briefing_detail": detail("sup_briefing"),
+    "supervision:briefing_detail": detail(("sup_briefing", "sup_briefing_reviewed")),
     "supervision:briefing_print": detail("sup_briefing"),
     "supervision:briefing_edit": write("sup_briefing", _edit_briefing),
-    "supervision:briefing_publish": write("sup_briefing", _empty),
+    "supervision:briefing_review": write("sup_briefing", _empty),
+    "supervision:briefing_return": write(
+        "sup_briefing_reviewed", lambda w, b, k: {"note": "走查退回：排名表需复核"}
+    ),
+    "supervision:briefing_publish": write("sup_briefing_reviewed", _empty),
     "supervision:briefing_export": detail("sup_briefing"),
     "supervision:briefing_document": detail("sup_briefing"),
     "supervision:rating_list": page(("sup_rating",), query=YEAR),
