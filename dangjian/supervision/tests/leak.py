@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from dangjian.core.tests.leakwalk import create, detail, export, page, write
+from dangjian.core.tests.leakwalk import api_detail, api_list, create, detail, export, page, write
 
 VILLAGES = ("village_a1", "village_a2", "village_b1")
 CHILD = {"county": "township_a", "township_a": "village_a1", "township_b": "village_b1"}
@@ -357,4 +357,15 @@ ROUTES = {
     "supervision:venue_save": create("org", _new_venue),
     "supervision:venue_detail": detail("sup_venue"),
     "supervision:venue_hand_down": write("sup_venue", _empty),
+    "supervision-plan-list": api_list(("sup_plan", "sup_plan_active")),
+    "supervision-plan-detail": api_detail(("sup_plan", "sup_plan_active")),
+    "supervision-visit-list": api_list(("sup_visit", "sup_visit_draft")),
+    "supervision-visit-detail": api_detail(("sup_visit", "sup_visit_draft")),
+    "supervision-briefing-list": api_list(("sup_briefing", "sup_briefing_reviewed")),
+    "supervision-briefing-detail": api_detail(("sup_briefing", "sup_briefing_reviewed")),
+    "supervision-ranking-list": api_list("sup_ranking_set"),
+    "supervision-ranking-detail": api_detail("sup_ranking_set"),
+    "supervision-ranking-results": api_detail("sup_ranking_set"),
+    "supervision-rating-list": api_list(("sup_rating", "sup_rating_rated")),
+    "supervision-rating-detail": api_detail(("sup_rating", "sup_rating_rated")),
 }
