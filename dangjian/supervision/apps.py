@@ -28,6 +28,7 @@ class SupervisionConfig(ModuleConfig):
     verbose_name = _("Supervision and assessment")
 
     url_prefix = "supervision/"
+    api = "dangjian.supervision.api.register"
     parameters = "dangjian.supervision.params"
     workflows = "dangjian.supervision.rules"
     indicators = "dangjian.supervision.indicators"

@@ -1,8 +1,9 @@
 """The supervision contributor to ``manage.py demo``: a year of the county's supervision, through the services.
 
 Twelve months of unannounced inspections (plans sampled from the county's villages, visits with
-scores and findings handed down as ledger items) and a briefing published each month; this month's
-plan under way with a visit still being recorded and a draft briefing; last year's ratings in every
+scores and findings handed down as ledger items) and a briefing issued each month; this month's
+plan under way with a visit still being recorded and a draft briefing (reviewed once and returned
+with a reason), a township's briefing reviewed and waiting to be issued; last year's ratings in every
 state; four weak organisations (flagged, and rectifying with their lists); venues with a few villages
 still at zero (清零), one of them handed down as a ledger item.
 """
@@ -171,7 +172,7 @@ def build_briefings(ctx: DemoContext) -> None:
         ],
         actor=zzb,
     )
-    services.ranking_set_save(
+    village_set = services.ranking_set_save(
         org=data["gaokeng"],
         name="高坑镇村级党建考评",
         items=[
@@ -194,11 +195,12 @@ def build_briefings(ctx: DemoContext) -> None:
             good_practice=rng.choice(GOOD_PRACTICE),
             actor=zzb,
         )
-        services.briefing_publish(
-            briefing=briefing, actor=admin, today=min(_month_back(today, back - 1) + timedelta(days=4), today)
-        )
+        issued_on = min(_month_back(today, back - 1) + timedelta(days=4), today)
+        # Compiled by the organisation department, reviewed and issued by somebody else.
+        services.briefing_review(briefing=briefing, actor=admin, today=issued_on)
+        services.briefing_publish(briefing=briefing, actor=admin, today=issued_on)
     month = today.replace(day=1)
-    services.briefing_create(
+    draft = services.briefing_create(
         org=county,
         month=month,
         title=f"关于{month.year}年{month.month}月基层党建工作情况的通报",
@@ -206,8 +208,24 @@ def build_briefings(ctx: DemoContext) -> None:
         summary="（草稿）本月督查暗访正在进行，数据实时更新。",
         actor=zzb,
     )
+    # Reviewed once, then sent back: the reason stays in its history.
+    services.briefing_review(briefing=draft, actor=admin, today=today)
+    services.briefing_return(
+        briefing=draft, actor=admin, note="本月暗访尚未结束，请补充暗访发现的问题后再送审。"
+    )
+    last = _month_back(today, 1)
+    village_briefing = services.briefing_create(
+        org=data["gaokeng"],
+        month=last,
+        title=f"高坑镇{last.year}年{last.month}月村级党建工作通报",
+        ranking_set=village_set,
+        summary=f"{last.month}月，镇党委对各村党支部重点工作推进情况进行了督查，现将情况通报如下。",
+        good_practice=rng.choice(GOOD_PRACTICE),
+        actor=gaokeng,
+    )
+    services.briefing_review(briefing=village_briefing, actor=zzb, today=today)
     _assessments(ctx, today, county, townships, users)
-    ctx.out("  supervision: 12 briefings published, one draft, two annual assessments")
+    ctx.out("  supervision: 12 briefings issued, one reviewed, one returned to draft, two annual assessments")
 
 
 def _assessments(ctx, today, county, townships, users) -> None:

@@ -171,7 +171,7 @@ class RankingSet(Versioned):
 
 class BriefingQuerySet(ScopedQuerySet):
     def visible_to(self, user, *, ignore_focus: bool = False):
-        """Drafts: who may compile briefings over the whole subtree. Published: the whole subtree's
+        """Drafts and reviewed ones: who may compile briefings over the whole subtree. Issued: the whole subtree's
         readers, and the organisations the briefing names (it is sent to them)."""
         scope = scoping.without_focus(user) if ignore_focus else scoping.get_scope(user)
         if scope.everything and scope.focus_path is None:
@@ -190,12 +190,15 @@ class BriefingQuerySet(ScopedQuerySet):
 class Briefing(Versioned):
     """A monthly briefing (逐月通报): rankings, indicators and inspection findings of one month.
 
-    Published briefings keep the figures of the moment of publication (``snapshot``), never recomputed.
+    Draft → reviewed → issued (the value stays "published"), each move by somebody other than the author;
+    a reviewed briefing may be returned to draft with a reason. Issued briefings keep the figures of the
+    moment of issue (``snapshot``), never recomputed.
     """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+        REVIEWED = "reviewed", _("Reviewed")
+        PUBLISHED = "published", _("Issued")
 
     org = models.ForeignKey(
         "orgs.Organisation",
@@ -216,6 +219,15 @@ class Briefing(Versioned):
     summary = models.TextField(_("opening summary"))
     good_practice = models.TextField(_("good practice"), blank=True)
     number = models.CharField(_("document number"), max_length=40, blank=True)
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
     published_on = models.DateField(_("published on"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

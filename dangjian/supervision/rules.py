@@ -15,9 +15,15 @@ BRIEF, RATE, CONFIRM_RATING = "brief", "rate", "confirm_rating"
 
 
 def _not_the_author(briefing, actor) -> None:
-    """A briefing is published by somebody other than the one who compiled it."""
+    """A briefing is issued by somebody other than the one who compiled it."""
     if briefing.created_by_id == getattr(actor, "pk", None):
         raise ValidationError(_("A briefing is published by somebody other than its author."), code="author")
+
+
+def _not_the_author_reviewing(briefing, actor) -> None:
+    """A briefing is reviewed by somebody other than the one who compiled it."""
+    if briefing.created_by_id == getattr(actor, "pk", None):
+        raise ValidationError(_("A briefing is reviewed by somebody other than its author."), code="author")
 
 
 def _not_the_rater(rating, actor) -> None:
@@ -61,7 +67,13 @@ WORKFLOWS = {
         ),
     },
     Briefing: {
-        ("draft", "published"): Transition(label=gettext_lazy("Publish"), cap=BRIEF, who=_not_the_author),
+        ("draft", "reviewed"): Transition(
+            label=gettext_lazy("Mark as reviewed"), cap=BRIEF, who=_not_the_author_reviewing
+        ),
+        ("reviewed", "published"): Transition(label=gettext_lazy("Issue"), cap=BRIEF, who=_not_the_author),
+        ("reviewed", "draft"): Transition(
+            label=gettext_lazy("Return to draft"), cap=BRIEF, note_required=True
+        ),
     },
     Rating: {
         ("self_assessed", "rated"): Transition(label=gettext_lazy("Rate"), cap=RATE),

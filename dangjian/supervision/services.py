@@ -330,6 +330,8 @@ def briefing_update(
     """Change a draft briefing; a published one is frozen."""
     briefing = Briefing.objects.select_for_update().get(pk=briefing.pk)
     _ensure(actor, BRIEF, briefing.org)
+    if briefing.status == Briefing.Status.REVIEWED:
+        raise ValidationError(_("The briefing has been reviewed: return it to draft before changing it."))
     if briefing.status != Briefing.Status.DRAFT:
         raise ValidationError(_("The briefing has been published and can no longer be changed."))
     _check_briefing(briefing.org, ranking_set, title, summary)
@@ -348,14 +350,38 @@ def next_number(org, year: int) -> str:
     return f"{param(params.BRIEFING_PREFIX.key)}〔{year}〕{count + 1}号"
 
 
+def briefing_review(*, briefing: Briefing, actor, today: date | None = None) -> Briefing:
+    """Review a draft (by somebody other than its author): it can then be issued, and no longer edited."""
+    return workflow.transition(
+        obj=briefing,
+        to=Briefing.Status.REVIEWED,
+        actor=actor,
+        fields={"reviewed_on": today or timezone.localdate(), "reviewed_by": actor},
+    )
+
+
+def briefing_return(*, briefing: Briefing, actor, note: str) -> Briefing:
+    """Send a reviewed briefing back to draft with the reason (kept in its history)."""
+    return workflow.transition(
+        obj=briefing,
+        to=Briefing.Status.DRAFT,
+        actor=actor,
+        note=note,
+        fields={"reviewed_on": None, "reviewed_by": None},
+    )
+
+
 @transaction.atomic
 def briefing_publish(*, briefing: Briefing, actor, today: date | None = None) -> Briefing:
-    """Publish (by somebody other than the author): number it and freeze its figures as they stand now."""
+    """Issue a reviewed briefing (by somebody other than the author): number it and freeze its figures
+    as they stand now."""
     from . import selectors
 
     today = today or timezone.localdate()
     # Refuse before computing anything (the transition checks the same again, under its lock).
-    if briefing.status != Briefing.Status.DRAFT:
+    if briefing.status == Briefing.Status.DRAFT:
+        raise ValidationError(_("The briefing must be reviewed before it is issued."))
+    if briefing.status != Briefing.Status.REVIEWED:
         raise ValidationError(_("The briefing has been published and can no longer be changed."))
     content = selectors.briefing_content(briefing)
     named = [row["org_id"] for row in content["indicator_rows"]]

@@ -372,7 +372,9 @@ class BriefingCreate(CreateView):
 
 
 class BriefingDetail(ObjectView):
-    queryset = Briefing.objects.select_related("org", "ranking_set", "created_by", "published_by")
+    queryset = Briefing.objects.select_related(
+        "org", "ranking_set", "created_by", "reviewed_by", "published_by"
+    )
     template_name = "supervision/briefing_detail.html"
     context_object_name = "briefing"
 
@@ -424,6 +426,42 @@ class BriefingEdit(ServiceFormView):
                 (_("Monthly briefings"), reverse("supervision:briefing_list")),
                 (str(briefing), reverse("supervision:briefing_detail", args=[briefing.pk])),
                 (_("Edit"), None),
+            ),
+        }
+
+
+class BriefingReview(ActionView):
+    queryset = Briefing.objects.select_related("org")
+    capability = BRIEF
+    success_message = gettext_lazy("The briefing was reviewed; it can now be issued.")
+
+    def perform(self, form, briefing, user):
+        return services.briefing_review(briefing=briefing, actor=user)
+
+    def get_success_url(self, briefing, result):
+        return reverse("supervision:briefing_detail", args=[briefing.pk])
+
+
+class BriefingReturn(ServiceFormView):
+    queryset = Briefing.objects.select_related("org")
+    capability = BRIEF
+    form_class = forms.NoteForm
+    template_name = "supervision/form.html"
+    success_message = gettext_lazy("The briefing was returned to draft.")
+
+    def perform(self, form, briefing, user):
+        return services.briefing_return(briefing=briefing, actor=user, note=form.cleaned_data["note"])
+
+    def get_success_url(self, briefing, result):
+        return reverse("supervision:briefing_detail", args=[briefing.pk])
+
+    def get_extra_context(self, briefing):
+        return {
+            "heading": _("Return the briefing to draft"),
+            "breadcrumbs": _crumbs(
+                (_("Monthly briefings"), reverse("supervision:briefing_list")),
+                (str(briefing), reverse("supervision:briefing_detail", args=[briefing.pk])),
+                (_("Return to draft"), None),
             ),
         }
 

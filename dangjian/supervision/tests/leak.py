@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from dangjian.core.tests.leakwalk import create, detail, export, page, write
+from dangjian.core.tests.leakwalk import api_detail, api_list, create, detail, export, page, write
 
 VILLAGES = ("village_a1", "village_a2", "village_b1")
 CHILD = {"county": "township_a", "township_a": "village_a1", "township_b": "village_b1"}
@@ -98,6 +98,18 @@ def _briefing(world, key):
     b = _services().briefing_create(
         org=world.orgs[key], month=_today(), title=title, summary=f"通报概况·{key}", actor=world.admin
     )
+    return b, [title]
+
+
+def _briefing_reviewed(world, key):
+    """Compiled by the administrator and reviewed by the county's organisation department."""
+    if key not in CHILD:
+        return None
+    title = f"已审通报·{key}"
+    b = _services().briefing_create(
+        org=world.orgs[key], month=_today(), title=title, summary=f"已审概况·{key}", actor=world.admin
+    )
+    b = _services().briefing_review(briefing=b, actor=world.personas["county_admin"])
     return b, [title]
 
 
@@ -194,6 +206,7 @@ OBJECTS = {
     "sup_visit_draft": lambda world, key: _visit(world, key, submit=False),
     "sup_ranking_set": _ranking_set,
     "sup_briefing": _briefing,
+    "sup_briefing_reviewed": _briefing_reviewed,
     "sup_rating": lambda world, key: _rating(world, key, rate=False),
     "sup_rating_rated": lambda world, key: _rating(world, key, rate=True),
     "sup_weak": _weak,
@@ -307,12 +320,16 @@ ROUTES = {
         "sup_ranking_set",
         lambda w, rs, k: {"name": f"走查改指标组·{k}", "key_0": "ledger.overdue_items", "weight_0": "100"},
     ),
-    "supervision:briefing_list": page("sup_briefing"),
+    "supervision:briefing_list": page(("sup_briefing", "sup_briefing_reviewed")),
     "supervision:briefing_create": create("org", _new_briefing),
-    "supervision:briefing_detail": detail("sup_briefing"),
+    "supervision:briefing_detail": detail(("sup_briefing", "sup_briefing_reviewed")),
     "supervision:briefing_print": detail("sup_briefing"),
     "supervision:briefing_edit": write("sup_briefing", _edit_briefing),
-    "supervision:briefing_publish": write("sup_briefing", _empty),
+    "supervision:briefing_review": write("sup_briefing", _empty),
+    "supervision:briefing_return": write(
+        "sup_briefing_reviewed", lambda w, b, k: {"note": "走查退回：排名表需复核"}
+    ),
+    "supervision:briefing_publish": write("sup_briefing_reviewed", _empty),
     "supervision:briefing_export": detail("sup_briefing"),
     "supervision:briefing_document": detail("sup_briefing"),
     "supervision:rating_list": page(("sup_rating",), query=YEAR),
@@ -340,4 +357,15 @@ ROUTES = {
     "supervision:venue_save": create("org", _new_venue),
     "supervision:venue_detail": detail("sup_venue"),
     "supervision:venue_hand_down": write("sup_venue", _empty),
+    "supervision-plan-list": api_list(("sup_plan", "sup_plan_active")),
+    "supervision-plan-detail": api_detail(("sup_plan", "sup_plan_active")),
+    "supervision-visit-list": api_list(("sup_visit", "sup_visit_draft")),
+    "supervision-visit-detail": api_detail(("sup_visit", "sup_visit_draft")),
+    "supervision-briefing-list": api_list(("sup_briefing", "sup_briefing_reviewed")),
+    "supervision-briefing-detail": api_detail(("sup_briefing", "sup_briefing_reviewed")),
+    "supervision-ranking-list": api_list("sup_ranking_set"),
+    "supervision-ranking-detail": api_detail("sup_ranking_set"),
+    "supervision-ranking-results": api_detail("sup_ranking_set"),
+    "supervision-rating-list": api_list(("sup_rating", "sup_rating_rated")),
+    "supervision-rating-detail": api_detail(("sup_rating", "sup_rating_rated")),
 }

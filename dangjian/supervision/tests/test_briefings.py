@@ -181,13 +181,95 @@ def _briefing(personas, county, **extra):
     )
 
 
-def test_the_author_may_not_publish_his_own_briefing(client, personas, county):
+def _issue(b, personas):
+    """Reviewed and issued by the administrator (the county's organisation department wrote it)."""
+    services.briefing_review(briefing=b, actor=personas.admin)
+    return services.briefing_publish(briefing=b, actor=personas.admin)
+
+
+def test_the_author_may_not_review_his_own_briefing(client, personas, county):
     b = _briefing(personas, county)
+    client.force_login(personas.county_admin)
+    response = client.post(reverse("supervision:briefing_review", args=[b.pk]), follow=True)
+    assert "通报须由起草人以外的人员审核。" in response.content.decode()
+    b.refresh_from_db()
+    assert b.status == Briefing.Status.DRAFT and b.reviewed_by is None
+    assert 'data-testid="briefing-review"' not in response.content.decode()
+
+
+def test_the_author_may_not_issue_his_own_briefing(client, personas, county):
+    b = _briefing(personas, county)
+    services.briefing_review(briefing=b, actor=personas.admin)
     client.force_login(personas.county_admin)
     response = client.post(reverse("supervision:briefing_publish", args=[b.pk]), follow=True)
     assert "通报须由起草人以外的人员印发。" in response.content.decode()
     b.refresh_from_db()
-    assert b.status == Briefing.Status.DRAFT and not b.number
+    assert b.status == Briefing.Status.REVIEWED and not b.number and b.snapshot is None
+
+
+def test_a_draft_is_not_issued_before_it_is_reviewed(client, personas, county):
+    b = _briefing(personas, county)
+    client.force_login(personas.admin)
+    response = client.post(reverse("supervision:briefing_publish", args=[b.pk]), follow=True)
+    assert "通报须经审核后才能印发。" in response.content.decode()
+    b.refresh_from_db()
+    assert b.status == Briefing.Status.DRAFT and not b.number and b.snapshot is None
+
+
+def test_draft_reviewed_issued_through_the_pages(client, personas, county):
+    b = _briefing(personas, county)
+    client.force_login(personas.admin)
+    detail = reverse("supervision:briefing_detail", args=[b.pk])
+    assert 'data-testid="briefing-publish"' not in client.get(detail).content.decode()
+    client.post(reverse("supervision:briefing_review", args=[b.pk]))
+    b.refresh_from_db()
+    assert b.status == Briefing.Status.REVIEWED and b.reviewed_by == personas.admin
+    assert b.reviewed_on == TODAY and not b.number
+    body = client.get(detail).content.decode()
+    assert 'data-testid="briefing-publish"' in body and 'data-testid="briefing-return"' in body
+    client.post(reverse("supervision:briefing_publish", args=[b.pk]))
+    b.refresh_from_db()
+    assert b.status == Briefing.Status.PUBLISHED and b.number and b.snapshot is not None
+    assert b.published_by == personas.admin
+
+
+def test_a_reviewed_briefing_returns_to_draft_with_a_reason_and_is_edited_only_then(client, personas, county):
+    b = _briefing(personas, county)
+    services.briefing_review(briefing=b, actor=personas.admin)
+    with pytest.raises(ValidationError) as exc:
+        services.briefing_update(briefing=b, title="改", summary="改", actor=personas.county_admin)
+    assert "通报已审核，须退回草稿后才能修改。" in exc.value.messages
+    client.force_login(personas.admin)
+    url = reverse("supervision:briefing_return", args=[b.pk])
+    response = client.post(url, {"note": "  "})
+    assert "请填写理由。" in response.content.decode()
+    assert Briefing.objects.get(pk=b.pk).status == Briefing.Status.REVIEWED
+    client.post(url, {"note": "排名表须补充本月暗访结果"})
+    b.refresh_from_db()
+    assert b.status == Briefing.Status.DRAFT and b.reviewed_by is None and b.reviewed_on is None
+    body = client.get(reverse("supervision:briefing_detail", args=[b.pk])).content.decode()
+    assert "排名表须补充本月暗访结果" in body
+    services.briefing_update(briefing=b, title="改过的标题", summary="改", actor=personas.county_admin)
+    assert Briefing.objects.get(pk=b.pk).title == "改过的标题"
+    # Back in draft, it needs a review again before it is issued.
+    with pytest.raises(ValidationError):
+        services.briefing_publish(briefing=b, actor=personas.admin)
+
+
+def test_a_draft_cannot_be_returned_to_draft(personas, county):
+    b = _briefing(personas, county)
+    with pytest.raises(ValidationError):
+        services.briefing_return(briefing=b, actor=personas.admin, note="退回")
+    assert Briefing.objects.get(pk=b.pk).status == Briefing.Status.DRAFT
+
+
+def test_a_township_may_not_review_a_county_briefing(personas, county):
+    from django.core.exceptions import PermissionDenied
+
+    b = _briefing(personas, county)
+    with pytest.raises(PermissionDenied):
+        services.briefing_review(briefing=b, actor=personas.township_a)
+    assert Briefing.objects.get(pk=b.pk).status == Briefing.Status.DRAFT
 
 
 def test_a_published_briefing_keeps_its_figures_and_cannot_be_edited(
@@ -196,7 +278,7 @@ def test_a_published_briefing_keeps_its_figures_and_cannot_be_edited(
     p = plan(county, personas.inspector)
     visit(p, county.village_a1, personas.inspector, findings=("公开栏内容未更新",))
     b = _briefing(personas, county)
-    services.briefing_publish(briefing=b, actor=personas.admin)
+    _issue(b, personas)
     b.refresh_from_db()
     assert b.status == Briefing.Status.PUBLISHED and b.number == f"萍党建通〔{TODAY.year}〕1号"
     assert set(b.recipients.all()) == {county.township_a, county.township_b}
@@ -221,15 +303,16 @@ def test_a_published_briefing_keeps_its_figures_and_cannot_be_edited(
 
 
 # The shell (session, user, grants, badge, nav: 5), the briefing (1), the timeline and its audit scope
-# (several, fixed), no indicator at all: a published briefing reads its snapshot.
-PUBLISHED_QUERIES = 14
+# (several; core's timeline reads the content type once per status change: reviewed, issued), no
+# indicator at all: an issued briefing reads its snapshot.
+PUBLISHED_QUERIES = 15
 
 
 def test_the_townships_named_read_the_published_briefing_but_not_a_draft(client, personas, county):
     b = _briefing(personas, county)
     client.force_login(personas.township_a)
     assert client.get(reverse("supervision:briefing_detail", args=[b.pk])).status_code == 404
-    services.briefing_publish(briefing=b, actor=personas.admin)
+    _issue(b, personas)
     assert client.get(reverse("supervision:briefing_detail", args=[b.pk])).status_code == 200
     client.force_login(personas.village_a1)
     assert client.get(reverse("supervision:briefing_detail", args=[b.pk])).status_code == 404
@@ -260,7 +343,7 @@ def test_the_word_document_holds_the_ranking_and_the_findings(client, personas, 
     p = plan(county, personas.inspector)
     visit(p, county.village_a1, personas.inspector, findings=("公开栏内容未更新",))
     b = _briefing(personas, county, good_practice="A镇推行“党建+网格”。")
-    services.briefing_publish(briefing=b, actor=personas.admin)
+    _issue(b, personas)
     client.force_login(personas.county_admin)
     response = client.get(reverse("supervision:briefing_document", args=[b.pk]))
     assert response.status_code == 200

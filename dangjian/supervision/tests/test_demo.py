@@ -5,8 +5,10 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from dangjian.core import demo
+from dangjian.core.models import StatusChange
 from dangjian.ledger.tests.builders import media  # noqa: F401
 from dangjian.supervision.models import (
     Assessment,
@@ -28,7 +30,17 @@ def test_the_tiny_demo_has_supervision_records_in_every_state(db):
     assert set(InspectionPlan.objects.values_list("status", flat=True)) == set(InspectionPlan.Status.values)
     assert set(Visit.objects.values_list("status", flat=True)) == set(Visit.Status.values)
     assert Briefing.objects.filter(status=Briefing.Status.PUBLISHED).count() == 12
+    assert set(Briefing.objects.values_list("status", flat=True)) == set(Briefing.Status.values)
     assert Briefing.objects.filter(status=Briefing.Status.DRAFT).count() == 1
+    assert Briefing.objects.filter(status=Briefing.Status.REVIEWED).count() == 1
+    issued = Briefing.objects.filter(status=Briefing.Status.PUBLISHED)
+    assert all(b.reviewed_by_id and b.reviewed_by_id != b.created_by_id for b in issued)
+    returned = StatusChange.objects.get(
+        content_type=ContentType.objects.get_for_model(Briefing),
+        new="draft",
+        object_id=Briefing.objects.get(status="draft").pk,
+    )
+    assert returned.old == "reviewed" and returned.note
     numbers = set(Briefing.objects.exclude(number="").values_list("number", flat=True))
     assert len(numbers) == 12 and all(n.startswith("萍党建通〔") for n in numbers)
     assert set(Rating.objects.values_list("status", flat=True)) == set(Rating.Status.values)

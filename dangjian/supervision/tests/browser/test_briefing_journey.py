@@ -1,4 +1,4 @@
-"""The county publishes a monthly briefing (somebody other than its author) and downloads it as Word."""
+"""The county reviews and issues a monthly briefing (somebody other than its author) and downloads it as Word."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ def test_the_county_publishes_a_monthly_briefing_and_downloads_it(page, personas
     log_in(page, "sysadmin")
     page.goto(reverse("supervision:briefing_detail", args=[briefing.pk]))
     expect(page.get_by_test_id("briefing-status")).to_have_text("草稿")
+    page.get_by_test_id("briefing-review").click()
+    expect(page.get_by_test_id("briefing-status")).to_have_text("已审核")
     page.get_by_test_id("briefing-publish").click()
     expect(page.get_by_test_id("briefing-status")).to_have_text("已印发")
     number = Briefing.objects.get().number
