@@ -465,3 +465,17 @@ register(
         users=("county",),
     )
 )
+
+
+def run_extract_quality(ctx: BenchContext) -> str:
+    """The extractor's precision and recall on the hand-labelled seeds (same table as extract_quality)."""
+    try:
+        from dangjian.extract.tests.scoring import quality_lines
+    except ImportError as exc:
+        raise Skip(f"extract is not installed: {exc}") from exc
+    return "\n".join(quality_lines())
+
+
+register(
+    TaskCase("extraction quality on the hand-labelled seeds (per document, overall)", run=run_extract_quality)
+)

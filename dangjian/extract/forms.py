@@ -30,7 +30,7 @@ class ExtractionForm(TablerFormMixin, forms.Form):
         required=False,
         help_text=_("Paste the speech, or upload it below (simplified or traditional characters)."),
     )
-    file = forms.FileField(label=_("Or a file (.docx or .txt)"), required=False)
+    file = forms.FileField(label=_("Or a file (.docx, .txt or .pdf with a text layer)"), required=False)
 
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,7 +22,7 @@ from .text import simplified
 
 MAX_CHARS = 50_000
 MAX_MB = 5
-EXTENSIONS = ["docx", "txt"]
+EXTENSIONS = ["docx", "txt", "pdf"]
 
 
 def _orgs_in_scope(user, org) -> list[Organisation]:
@@ -51,11 +51,14 @@ def org_refs(orgs) -> list[extractor.OrgRef]:
 
 
 def read_upload(upload) -> str:
-    """The text of an uploaded .docx or .txt, after the attachment checks (type, content, size)."""
+    """The text of an uploaded .docx, .txt or .pdf, after the attachment checks (type, content, size)."""
     attachments.validate_files([upload], extensions=EXTENSIONS, max_mb=MAX_MB, max_count=1, field="file")
     upload.seek(0)
     data = upload.read()
-    if attachments.extension_of(attachments.clean_name(upload.name)) == "docx":
+    extension = attachments.extension_of(attachments.clean_name(upload.name))
+    if extension == "pdf":
+        return _pdf_text(data)
+    if extension == "docx":
         try:
             import docx
 
@@ -75,6 +78,35 @@ def read_upload(upload) -> str:
         except UnicodeDecodeError:
             continue
     raise ValidationError({"file": _("The text file's encoding is not recognised; save it as UTF-8.")})
+
+
+def _pdf_text(data: bytes) -> str:
+    """The text layer of a PDF, page after page; refused when it cannot be read or has no text (a scan)."""
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValueError("encrypted")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except Exception as exc:  # pypdf raises several kinds for a damaged or locked file
+        raise ValidationError(
+            {
+                "file": _(
+                    "The PDF file cannot be read (damaged or password-protected); export it again and upload it."
+                )
+            }
+        ) from exc
+    text = "\n".join(page.strip() for page in pages if page.strip())
+    if not text:
+        raise ValidationError(
+            {
+                "file": _(
+                    "The PDF has no recognisable text (maybe a scan); upload a PDF with a text layer or paste the text."
+                )
+            }
+        )
+    return text
 
 
 @transaction.atomic
@@ -105,7 +137,7 @@ def extraction_create(
     if spoken_on is None or spoken_on > today:
         errors.setdefault("spoken_on", []).append(_("The date of the speech cannot be in the future."))
     if not text:
-        errors.setdefault("text", []).append(_("Please paste the text or upload a .docx or .txt file."))
+        errors.setdefault("text", []).append(_("Please paste the text or upload a .docx, .txt or .pdf file."))
     elif len(text) > MAX_CHARS:
         errors.setdefault("text", []).append(
             _("The text has %(n)s characters; at most %(max)s can be read at once. Split it into parts.")

@@ -314,3 +314,23 @@ def test_the_quality_command_prints_a_table_per_document_and_overall():
     lines = out.getvalue().splitlines()
     assert [line[:3] for line in lines[1:5]] == ["003", "002", "000", "ove"]
     assert "71/71" in lines[1]
+
+
+def test_the_bench_case_prints_the_same_quality_table_as_the_command():
+    import sys
+    from pathlib import Path
+
+    from .scoring import quality_lines
+
+    bench = Path(__file__).resolve().parents[3] / "bench"
+    sys.path.insert(0, str(bench))
+    try:
+        import cases  # noqa: F401  (registers the cases)
+        from harness import CASES
+    finally:
+        sys.path.remove(str(bench))
+    case = next(c for c in CASES if c.name.startswith("extraction quality"))
+    lines = case.run(None).splitlines()
+    # The last column is the time taken, which varies between runs.
+    assert [line[:124] for line in lines] == [line[:124] for line in quality_lines()]
+    assert len(lines) == 5 and lines[-1].startswith("overall") and "71/71" in lines[1]

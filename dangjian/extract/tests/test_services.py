@@ -56,6 +56,46 @@ def docx_file(paragraphs, name="讲话.docx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
+def pdf_bytes(lines):
+    """A one-page PDF whose text layer is ``lines`` (CJK through a Type0 font whose codes are the
+    Unicode code points, mapped back by its ToUnicode CMap); no lines gives a blank page (a scan's layer)."""
+    ops = []
+    for n, line in enumerate(lines):
+        codes = "".join(f"{ord(ch):04X}" for ch in line)
+        ops.append(f"BT /F1 12 Tf 40 {780 - 20 * n} Td <{codes}> Tj ET")
+    content = "\n".join(ops).encode()
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+        b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+        b"1 beginbfrange <0000> <FFFF> <0000> endbfrange\n"
+        b"endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H "
+        b"/DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> >>",
+        b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 # ------------------------------------------------------------------ reading
 
 
@@ -88,6 +128,18 @@ def test_a_docx_upload_is_read_and_kept_as_the_source_file(personas, county, med
     assert Attachment.objects.get().name == "讲话.docx"
 
 
+def test_a_pdf_with_a_text_layer_is_read_and_kept_as_the_source_file(personas, county, media):
+    upload = SimpleUploadedFile(
+        "讲话.pdf", pdf_bytes(["在推进会上的讲话", "一是各乡镇要对照问题清单逐项整改，12月31日前完成。"])
+    )
+    extraction = create(personas, county, text="", upload=upload)
+    draft = extraction.drafts.get()
+    assert draft.title.startswith("对照问题清单逐项整改") and draft.deadline == date(2026, 12, 31)
+    assert set(draft.orgs.all()) == {county.township_a, county.township_b}
+    assert extraction.text.startswith("在推进会上的讲话\n一是各乡镇")
+    assert Attachment.objects.get().name == "讲话.pdf"
+
+
 def test_a_gbk_text_file_is_read(personas, county, media):
     upload = SimpleUploadedFile("讲话.txt", "一是各乡镇要抓好整改落实，年底前完成。".encode("gb18030"))
     extraction = create(personas, county, text="", upload=upload)
@@ -97,7 +149,14 @@ def test_a_gbk_text_file_is_read(personas, county, media):
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("讲话.pdf", b"%PDF-1.4 text"), "不接受该类型的文件"),
+        (
+            SimpleUploadedFile("讲话.pdf", pdf_bytes([])),
+            "PDF 中没有可识别的文字（可能是扫描件），请上传带文字层的 PDF 或粘贴文本",
+        ),
+        (SimpleUploadedFile("讲话.pdf", b"%PDF-1.4 text"), "PDF 文件无法读取"),
+        (SimpleUploadedFile("讲话.pdf", pdf_bytes(["要抓好整改落实。"])[:150]), "PDF 文件无法读取"),
+        (SimpleUploadedFile("讲话.pdf", b"just some words"), "讲话.pdf"),
+        (SimpleUploadedFile("讲话.pptx", b"PK\x03\x04"), "不接受该类型的文件"),
         (SimpleUploadedFile("讲话.docx", b"not a zip at all"), "讲话.docx"),
         (SimpleUploadedFile("讲话.txt", b""), "是空文件"),
         (SimpleUploadedFile("讲话.txt", "要".encode() * (2 * 1024 * 1024)), "5 MB"),
@@ -115,7 +174,7 @@ def test_other_malformed_empty_or_oversized_files_are_refused_and_nothing_is_wri
 @pytest.mark.parametrize(
     ("kw", "field", "message"),
     [
-        ({"text": "   "}, "text", "请粘贴讲话文本，或上传 .docx 或 .txt 文件。"),
+        ({"text": "   "}, "text", "请粘贴讲话文本，或上传 .docx、.txt 或 .pdf 文件。"),
         ({"text": "要" * 50_001}, "text", "最多一次读取 50000 字"),
         (
             {"text": "今年以来，全县基层党建工作取得了明显成效。"},
