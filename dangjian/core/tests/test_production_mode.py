@@ -61,3 +61,22 @@ def test_the_make_targets_for_development_say_so():
     assert "export DEBUG ?= 1" in makefile
     dev_targets = next(line for line in makefile.splitlines() if line.startswith("DEV_TARGETS"))
     assert {"run", "test", "test-pg", "demo", "migrate"} <= set(dev_targets.split(":=")[1].split())
+
+
+def _manage(*args: str) -> subprocess.CompletedProcess:
+    """``manage.py`` in a fresh process with no DEBUG, no secrets and no .env file."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "SECRET_KEY")}
+    env.pop("FIELD_ENCRYPTION_KEY", None)
+    env.update(DANGJIAN_ENV_FILE="/nonexistent")
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_migration_check_runs_on_a_fresh_checkout_and_data_commands_still_refuse():
+    checked = _manage("makemigrations", "--check", "--dry-run")
+    assert checked.returncode == 0, checked.stderr
+    assert "No changes detected" in checked.stdout
+    refused = _manage("migrate", "--plan")
+    assert refused.returncode != 0 and "SECRET_KEY" in refused.stderr
