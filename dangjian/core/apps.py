@@ -39,8 +39,11 @@ class CoreConfig(ModuleConfig):
         ),
     )
     audited = {"Attachment": {}, "DocumentTemplate": {}}
-    parameters = "dangjian.core.attachments"
-    daily = (DailyJob("core", order=1, run="dangjian.core.tasks.sweep_jobs"),)
+    parameters = ("dangjian.core.attachments", "dangjian.core.history")
+    daily = (
+        DailyJob("core", order=1, run="dangjian.core.tasks.sweep_jobs"),
+        DailyJob("history", order=2, run="dangjian.core.history.daily"),
+    )
     leak_rows = "dangjian.core.tests.leak"
 
     def ready(self):

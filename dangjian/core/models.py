@@ -246,3 +246,72 @@ class AuditScope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} → {self.org_id}"
+
+
+class ArchivedLogEntry(models.Model):
+    """An audit entry moved out of the live log by ``core.history.archive`` (kept until the retention ends).
+
+    The same columns as django-auditlog's entry plus the organisation its scope named, so the
+    archive is searched through the same subtree rule without a join. On PostgreSQL the table is
+    partitioned by month of ``timestamp`` (partitions created ahead and dropped whole when their
+    month passes the retention); on SQLite it is one table. Foreign keys carry no database
+    constraint: nothing deleted elsewhere may reach into the archive.
+    """
+
+    id = models.BigIntegerField(primary_key=True)  # the live entry's id, kept
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    object_pk = models.CharField(max_length=255)
+    object_id = models.BigIntegerField(null=True)
+    object_repr = models.TextField()
+    action = models.PositiveSmallIntegerField(choices=LogEntry.Action.choices)
+    changes = models.JSONField(null=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    remote_addr = models.GenericIPAddressField(null=True)
+    timestamp = models.DateTimeField()
+    additional_data = models.JSONField(null=True)
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["content_type", "object_pk"], name="core_archive_object"),
+            models.Index(fields=["timestamp"], name="core_archive_time"),
+            models.Index(fields=["org", "timestamp"], name="core_archive_org_time"),
+        ]
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("archived audit entry")
+        verbose_name_plural = _("archived audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.timestamp:%Y-%m-%d} {self.object_repr}"
+
+    def as_log_entry(self) -> LogEntry:
+        """An unsaved live-log entry with this row's values, for pages that show both alike."""
+        entry = LogEntry(
+            id=self.id,
+            content_type_id=self.content_type_id,
+            object_pk=self.object_pk,
+            object_id=self.object_id,
+            object_repr=self.object_repr,
+            action=self.action,
+            changes=self.changes,
+            actor_id=self.actor_id,
+            remote_addr=self.remote_addr,
+            timestamp=self.timestamp,
+            additional_data=self.additional_data,
+        )
+        # Related rows already fetched with select_related travel along.
+        for name in ("content_type", "actor"):
+            if name in self._state.fields_cache:
+                setattr(entry, name, self._state.fields_cache[name])
+        entry.archived = True
+        return entry

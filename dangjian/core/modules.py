@@ -22,7 +22,7 @@ imports nothing but ``core`` and the declarations stay readable in one place::
         role_capabilities = {"org_dept": {"host_review"}, "township": {"host_review"}}
         audited = {"Session": {}, "Ballot": {"exclude_fields": ["credential"]}}
         workflows = "dangjian.reviews.rules"            # rules.WORKFLOWS = {Model: table}
-        parameters = "dangjian.reviews.params"          # declares rule parameters on import
+        parameters = "dangjian.reviews.params"          # declares rule parameters on import (one or a tuple)
         demo = (DemoStep("reviews", order=60, build="dangjian.reviews.demo.build"),)
         daily = (DailyJob("reviews", order=60, run="dangjian.reviews.services.daily_run"),)
         item_sources = (ItemSource("reviews.Reporter", label=_("Duty-report evaluation"),
@@ -194,7 +194,7 @@ class ModuleConfig(AppConfig):
     role_capabilities: Mapping[str, set[str] | frozenset[str]] = {}
     audited: Mapping[str, dict] = {}
     workflows: str | None = None
-    parameters: str | None = None
+    parameters: str | tuple[str, ...] | None = None
     demo: tuple[DemoStep, ...] = ()
     daily: tuple[DailyJob, ...] = ()
     item_sources: tuple[ItemSource, ...] = ()
@@ -216,8 +216,8 @@ def register_module(config: ModuleConfig) -> None:
     if config.label in registry.modules:
         return
     registry.modules[config.label] = config
-    if config.parameters:
-        import_module(config.parameters)
+    for module in (config.parameters,) if isinstance(config.parameters, str) else config.parameters or ():
+        import_module(module)
     if config.workflows:
         rules = import_module(config.workflows)
         tables = getattr(rules, "WORKFLOWS", None)
