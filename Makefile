@@ -16,7 +16,7 @@ BENCH_ARGS ?=
 DEV_TARGETS := run demo setup migrate messages makemessages test test-pg browser bench
 $(DEV_TARGETS): export DEBUG ?= 1
 
-.PHONY: run test setup venv migrate demo lint format bench test-pg browser clean messages makemessages
+.PHONY: run test setup venv migrate demo lint format bench load test-pg browser clean messages makemessages
 
 # The stamp depends on both requirement files: editing a pin re-installs on the next make.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -86,6 +86,11 @@ format: venv
 ## Benchmarks on the city-scale demo (not part of `make test`).
 bench: venv messages
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+## Sustained load against gunicorn in production settings (bench/load.py; default 50 requests/s for 10 min).
+LOAD_ARGS ?= --pg
+load: venv messages
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

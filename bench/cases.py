@@ -12,6 +12,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import history_cases  # noqa: F401 - two years of a province's audit log (issue 16)
 from django.db import transaction
 from django.urls import reverse
 from harness import BenchContext, PageCase, Skip, TaskCase, register
