@@ -116,6 +116,7 @@ def _plan() -> Plan:
 
     from dangjian.accounts.demo import DEMO_PASSWORD
     from dangjian.accounts.models import ApiToken, User
+    from dangjian.accounts.roles import Role
     from dangjian.ledger.models import Item
     from dangjian.orgs.models import Person
 
@@ -125,10 +126,11 @@ def _plan() -> Plan:
     villages = {}
     for user in User.objects.filter(
         is_active=True,
+        assignments__role=Role.BRANCH_SECRETARY,
         assignments__org__path__startswith=town_org.path,
         assignments__org__depth=town_org.depth + 1,
     ).distinct()[:40]:
-        org_ids = list(user.assignments.values_list("org_id", flat=True))
+        org_ids = list(user.assignments.filter(role=Role.BRANCH_SECRETARY).values_list("org_id", flat=True))
         items = list(
             Item.objects.filter(org_id__in=org_ids, supervisor_org=town_org)
             .exclude(status__in=[Item.Status.DRAFT, Item.Status.CLOSED])
@@ -140,6 +142,11 @@ def _plan() -> Plan:
             break
     if not villages:
         raise SystemExit("The demo has no open items in the township's villages: rebuild the load database.")
+    # Village secretaries without a demo sign-in get the demo password here (this database is the script's own).
+    for user in User.objects.filter(username__in=villages):
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
     race_user, race_items = next(iter(villages.items()))
     race_item = Item.objects.get(pk=race_items[0])
     # The race item starts where a closure can be requested (moved directly: this is the test's own setup).
@@ -219,20 +226,10 @@ def _free_port() -> int:
 
 
 def _start_gunicorn(port: int, workers: int, threads: int, url: str) -> subprocess.Popen:
-    env = os.environ.copy()
-    env.update(
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        FIELD_ENCRYPTION_KEY=_dev_field_key(),
-        ALLOWED_HOSTS="127.0.0.1",
-        SESSION_COOKIE_SECURE="0",  # a plain-HTTP intranet, as the settings document
-        CSRF_COOKIE_SECURE="0",
-        DATABASE_URL=url,
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS=str(workers),
-        GUNICORN_THREADS=str(threads),
-        GUNICORN_MAX_REQUESTS="0",  # no recycling during the run: the memory shown is the code's own
-        LOG_LEVEL="WARNING",
+    env = _production_env(port, workers, threads, url)
+    # Production serves hashed static files (a manifest), as a deployment does after collectstatic.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
     )
     log = open(OUT / "load-gunicorn.log", "w")  # noqa: SIM115 - closed with the process
     server = subprocess.Popen(
@@ -250,6 +247,25 @@ def _start_gunicorn(port: int, workers: int, threads: int, url: str) -> subproce
             time.sleep(0.2)
     server.kill()
     raise SystemExit(f"gunicorn did not start; see {OUT / 'load-gunicorn.log'}")
+
+
+def _production_env(port: int, workers: int, threads: int, url: str) -> dict:
+    env = os.environ.copy()
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        FIELD_ENCRYPTION_KEY=_dev_field_key(),
+        ALLOWED_HOSTS="127.0.0.1",
+        SESSION_COOKIE_SECURE="0",  # a plain-HTTP intranet, as the settings document
+        CSRF_COOKIE_SECURE="0",
+        DATABASE_URL=url,
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS=str(workers),
+        GUNICORN_THREADS=str(threads),
+        GUNICORN_MAX_REQUESTS="0",  # no recycling during the run: the memory shown is the code's own
+        LOG_LEVEL="WARNING",
+    )
+    return env
 
 
 # ------------------------------------------------------------------ a browser without a browser
@@ -327,7 +343,10 @@ class Session:
         status, _page = self.request("GET", path)
         status, _page = self.post_form(path, {"username": self.username, "password": password})
         if status != 302 or "sessionid" not in self.cookies:
-            raise SystemExit(f"{self.username} could not sign in (HTTP {status}).")
+            raise SystemExit(
+                f"{self.username} could not sign in (HTTP {status}; cookies {sorted(self.cookies)}): "
+                + re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", _page.decode(errors="replace")))[:600]
+            )
 
 
 # ------------------------------------------------------------------ the day's mix
@@ -382,6 +401,10 @@ def _mix(plan: Plan, sessions: dict[str, list[Session]]):
 
         return act
 
+    def village_item_page():
+        user = pick(plan.villages)
+        return item_page(user, plan.village_items[user])()
+
     def api(path):
         headers = {"Authorization": f"Token {plan.token}"}
         return lambda: (session(plan.county).request("GET", path, headers=headers)[0], (200,))
@@ -391,11 +414,7 @@ def _mix(plan: Plan, sessions: dict[str, list[Session]]):
 
     return [
         (14, "home (village)", lambda: get(pick(plan.villages), u["home"])()),
-        (
-            10,
-            "item page (village)",
-            lambda: item_page(pick(plan.villages), plan.village_items[pick(plan.villages)])(),
-        ),
+        (10, "item page (village)", village_item_page),
         (8, "home (township)", get(plan.township, u["home"])),
         (8, "item page (township)", item_page(plan.township, plan.township_items)),
         (6, "ledger (township)", get(plan.township, u["ledger"])),
@@ -558,6 +577,9 @@ def main() -> int:
                 failures[name].append(type(exc).__name__)
             results[name].append((time.perf_counter() - start, good))
 
+        from dangjian.ledger.models import Progress
+
+        progress_before = Progress.objects.count()
         total = int(args.rate * args.minutes * 60)
         began = time.monotonic()
         helpers = [
@@ -586,6 +608,8 @@ def main() -> int:
         server.terminate()
         server.wait(30)
 
+    posted = sum(len(rows) for name, rows in results.items() if name.startswith("progress"))
+    written = Progress.objects.count() - progress_before
     done = sum(len(v) for v in results.values())
     errors = sum(1 for v in results.values() for _t, good in v if not good)
     print(
@@ -611,7 +635,8 @@ def main() -> int:
         f"{'all':<{width}}  {len(all_times):>6}  {statistics.median(all_times):>7.0f}  "
         f"{_percentile(all_times, 0.95):>7.0f}  {_percentile(all_times, 0.99):>7.0f}  {errors}"
     )
-    lost = sum(1 for moves, _s in races if moves != 1)
+    print(f"\nProgress posts: {posted} sent, {written} written (each post writes one entry)")
+    lost = sum(1 for moves, _s in races if moves != 1) + abs(posted - written)
     print(
         f"\nTwo writers, one item: {len(races)} rounds; exactly one closure request recorded in "
         f"{len(races) - lost}; lost or doubled {lost}"
