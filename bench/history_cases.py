@@ -65,7 +65,7 @@ def _seed(ctx: BenchContext) -> str:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMPORARY TABLE {org_table} (k integer PRIMARY KEY, org_id bigint)")
             cursor.executemany(f"INSERT INTO {org_table} VALUES (%s, %s)", list(enumerate(orgs)))
-            seconds_back = f"((i * 7919) % {DAYS * 86400})"
+            seconds_back = f"((i * 7919) %% {DAYS * 86400})"  # %% : these statements take parameters
             if connection.vendor == "postgresql":
                 moment = f"(%s::timestamptz - make_interval(secs => {seconds_back}))"
                 json = '\'{"event": "查看完整身份证号"}\'::jsonb'
@@ -82,7 +82,7 @@ def _seed(ctx: BenchContext) -> str:
                 f"changes, actor_id, remote_addr, timestamp, additional_data, org_id) "
                 f"SELECT 1000000000 + i, {person_ct}, CAST(i AS varchar(20)), i, '档案' || i, 3, {changes}, {actor}, "
                 f"{addr}, {moment}, {json}, o.org_id FROM ({_series(total)}) AS s "
-                f"JOIN {org_table} o ON o.k = i % {len(orgs)} WHERE {seconds_back} >= %s",
+                f"JOIN {org_table} o ON o.k = i %% {len(orgs)} WHERE {seconds_back} >= %s",
                 [now, (now - cutoff).total_seconds()],
             )
             archived = cursor.rowcount
@@ -96,9 +96,15 @@ def _seed(ctx: BenchContext) -> str:
                 [now],
             )
             live = cursor.rowcount
+            if connection.vendor == "postgresql":  # new entries continue after the ones written here
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence('auditlog_logentry', 'id'), "
+                    "(SELECT max(id) FROM auditlog_logentry))"
+                )
             cursor.execute(
                 f"INSERT INTO core_auditscope (entry_id, org_id) SELECT {start} + i, o.org_id "
-                f"FROM ({_series(hot)}) AS s JOIN {org_table} o ON o.k = i % {len(orgs)}"
+                f"FROM ({_series(hot)}) AS s JOIN {org_table} o ON o.k = i %% {len(orgs)}",
+                [],
             )
             # One item's own history: 300 entries, half of them archived.
             for n in range(300):
