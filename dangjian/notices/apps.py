@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.modules import Badge, ModuleConfig
+from dangjian.core.modules import Badge, DailyJob, ModuleConfig
 
 
 class NoticesConfig(ModuleConfig):
@@ -20,4 +20,6 @@ class NoticesConfig(ModuleConfig):
             count="dangjian.notices.selectors.unread_count",
         ),
     )
+    parameters = "dangjian.notices.params"
+    daily = (DailyJob("notices", order=900, run="dangjian.notices.services.prune_read"),)
     leak_rows = "dangjian.notices.tests.leak"

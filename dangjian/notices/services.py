@@ -70,3 +70,25 @@ def mark_read(*, user, notice_ids: Iterable[int] | None = None) -> int:
     if notice_ids is not None:
         qs = qs.filter(pk__in=list(notice_ids))
     return qs.update(read_at=timezone.now())
+
+
+def prune_read(*, today) -> dict[str, int]:
+    """The daily job: remove notifications read more than ``notices.read_retention_days`` days ago.
+
+    Unread notifications stay whatever their age (someone still has to act on them). A
+    notification is a message to a person, not a record of what happened: the audit log and the
+    record's own history keep that. Should the same event (key) occur again after its notice was
+    removed, its people are told again, which is what they would want a year later.
+    """
+    from datetime import timedelta
+
+    from dangjian.core import params as core_params
+
+    from .params import RETENTION_DAYS
+
+    days = int(core_params.get(RETENTION_DAYS.key))
+    if days <= 0:
+        return {"read_removed": 0}
+    cutoff = timezone.now() - timedelta(days=days)
+    removed, _kinds = Notice.objects.filter(read_at__isnull=False, read_at__lt=cutoff).delete()
+    return {"read_removed": removed}

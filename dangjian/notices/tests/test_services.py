@@ -71,3 +71,27 @@ def test_recipients_need_the_capability(county, personas):
     assert selectors.recipients_for_org(county.village_a1, "verify") == [personas.township_a]
     RoleAssignment.objects.create(user=personas.inspector, role=Role.INSPECTOR, org=county.village_a1)
     assert selectors.recipients_for_org(county.village_a1, "verify") == [personas.inspector]
+
+
+def test_the_daily_job_removes_only_notifications_read_long_ago(personas):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dangjian.core import params
+    from dangjian.core.tasks import run_daily
+
+    people = [personas.village_a1, personas.township_a, personas.county_admin]
+    notify(recipients=people, kind="k", text="通知", key="p:1")
+    old_read, old_unread, recent_read = (Notice.objects.get(recipient=user).pk for user in people)
+    long_ago = timezone.now() - timedelta(days=400)
+    Notice.objects.filter(pk=old_read).update(created_at=long_ago, read_at=long_ago)
+    Notice.objects.filter(pk=old_unread).update(created_at=long_ago)
+    Notice.objects.filter(pk=recent_read).update(
+        created_at=long_ago, read_at=timezone.now() - timedelta(days=30)
+    )
+    assert run_daily(today=timezone.localdate())["notices.read_removed"] == 1
+    assert set(Notice.objects.values_list("pk", flat=True)) == {old_unread, recent_read}
+    params.set_value("notices.read_retention_days", 0)  # 0 keeps every notification
+    Notice.objects.filter(pk=recent_read).update(read_at=long_ago)
+    assert run_daily(today=timezone.localdate())["notices.read_removed"] == 0
