@@ -78,7 +78,9 @@ LABELS = [
     # 三、4. The development problem of each department and area.
     {"kind": P, "quotes": ["最大的问题就是贯彻新发展理念不够"]},
     # 二、3. The rectification after the talk: claim the problems, close them by list, build rules.
-    {"kind": T, "quotes": ["以“清单制”推进问题销号", "必须带头认领问题"]},
+    # Its lead sentence "3.要加快整改问题、净化政治生态的步伐" states the same task (as in 002 and 003;
+    # it was left out of the first labelling by an oversight and added when the table showed it).
+    {"kind": T, "quotes": ["以“清单制”推进问题销号", "必须带头认领问题", "要加快整改问题"]},
     {"kind": T, "quotes": ["将适时组织开展“回头看”"], "units": {"jiwei", "zuzhibu"}, "words": "适时"},
     # 三、2.
     {"kind": T, "quotes": ["第一时间受理并化解群众的信访诉求"], "words": "第一时间"},
