@@ -41,8 +41,10 @@ ATTITUDE = re.compile(
     r"(?:(?:进一步|一定)?(?:始终|时刻|时时刻刻|在任何时候)|坚定|坚持以人民为中心|(?:充分|深刻|清醒)?认识|深刻(?:剖析|反省|领会)|"
     r"看到|从政治上认识|有[^，。；]{0,14}(?:勇气|意识|精神|情怀|自觉|认识)|敢于|严明|勇于|带头发扬|提高站位|"
     r"排除杂念|锤炼|严肃对待|(?:主动)?(?:乐于)?接受[^，。；]{0,4}监督|更加|冲锋在前|[作做]表率)|"
-    r"^(?:坚决|切实|认真)?(?:克服|改进|改正)(?=[，。；]|$)"
+    r"^(?:坚决|切实|认真)?(?:克服|改进|改正|突出重点)(?=[，。；]|$)"
 )
+# Marks of a sentence that exhorts as a whole, whatever its verbs: "在任何时候，都要…", "…上作表率".
+EXHORTING = re.compile(r"^在任何时候|[作做]好?表率")
 ADVERBIAL_ONLY = re.compile(r"^(?:针对|按照|根据|围绕|对照)[^，。；]*$")
 # The balanced call "既要…又要…" and "始终要…": the obligations it holds are the speaker's exhortation.
 BALANCED = re.compile(r"(?<=[既又])要|(?<=始终)要|(?<=时刻)要")
@@ -61,7 +63,9 @@ PAST = re.compile(
     r"开展了|指出了|提出了|召开了|注入了"
 )
 # What happened before the speech: background, whatever its verbs.
-BACKGROUND_START = re.compile(r"^(?:近年来|截止目前|截至目前|过去|去年|今年以来|前段时间|[^，。；]{2,16}以来，)")
+BACKGROUND_START = re.compile(
+    r"^(?:近年来|截止目前|截至目前|过去|去年|今年以来|前段时间|[^，。；]{2,16}以来，)"
+)
 # A clause that says what a thing is, not what to do: "开展政治谈话，是落实主体责任的重要方式",
 # "政治谈话就是要坚持问题导向", "其本质上都是政治问题" (not 还是 / 但是 / 特别是 / 凡是 / 不是…而是).
 DEFINITION = re.compile(r"(?<![还但别凡其而不若像于总只可即或要一二三四五六七八九十])是(?![否非不])")
@@ -218,7 +222,13 @@ def classify(sentence: Sentence, *, task_context: bool, problem_context: bool) -
     has_cue = bool(cues) or bool(re.match(r"^[一二三四五六七八九十]{1,2}要", text))
     # "要针对政治谈话要求，既要…": a cue before an adverbial alone obliges to nothing by itself.
     weighed = [m for m in cues if not ADVERBIAL_ONLY.match(_clause_after(cue_text, m))]
-    if weighed and (body.startswith("在任何时候") or all(_exhorts(cue_text, m) for m in weighed)):
+    exhorting = bool(EXHORTING.search(body))
+    # Work with a time ("第一时间受理…", "年底前…", "每月…") is handed over, however it is worded.
+    # ("抓紧抓好" is a grip, not a time.)
+    plain = re.sub(r"抓紧抓[好实牢]", "", body)
+    timed = any(w in plain for w in VAGUE_WORDS) or any(p.search(plain) for p, _kind in DEADLINES)
+    timed = timed or any(p.search(plain) for p, _word in RECURRENCE)
+    if not timed and (weighed or exhorting) and (exhorting or all(_exhorts(cue_text, m) for m in weighed)):
         return "problem" if _names_problem(body) else ""
     past = bool(PAST.search(body))
     if past and not (has_cue and re.search(r"了，", body)):

@@ -72,7 +72,10 @@ LABELS = [
     {"kind": P, "quotes": ["一是政治思维和政治站位存在偏差", "旗帜鲜明讲政治的行动不够"]},
     {"kind": P, "quotes": ["二是责任担当不到位", "有的缺乏敬业精神", "有的缺乏责任担当"]},
     # Section 一 names the same shortcoming as the third cause.
-    {"kind": P, "quotes": ["三是压力传导不到位", "对管党治党的重点任务、职责要求不清晰", "与主体责任压得不够严实"]},
+    {
+        "kind": P,
+        "quotes": ["三是压力传导不到位", "对管党治党的重点任务、职责要求不清晰", "与主体责任压得不够严实"],
+    },
     {"kind": P, "quotes": ["四是问题查处不到位", "监督管理有盲区"]},
     {"kind": P, "quotes": ["五是制度执行不到位", "在健全完善制度上差距较大"]},
     # 三、4. The development problem of each department and area.
