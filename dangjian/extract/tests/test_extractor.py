@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -12,7 +11,7 @@ from dangjian.extract.extractor import OrgRef, extract, make_title, parse_deadli
 from dangjian.extract.text import sentences, simplified
 
 from . import seed_labels, seed_labels_000, seed_labels_001, seed_labels_002, seed_labels_004
-from .scoring import score, seed_path, unit_tree
+from .scoring import long_speech, score, seed_path, unit_tree
 
 SPEECH = date(2026, 3, 2)
 
@@ -417,23 +416,17 @@ def test_the_five_seeds_together_meet_the_targets_above_their_measured_floor():
     assert total("deadlines_right") / total("deadlines_labelled") >= 0.97 and total("deadlines_labelled") >= 7
 
 
-def test_a_twenty_thousand_character_speech_is_read_in_under_two_seconds():
-    text = seed_path().read_text(encoding="utf-8")
-    text = (text * (20_000 // len(text) + 1))[:20_000]
-    refs, _ids = tree()
-    villages = [
-        OrgRef(
-            pk=1000 + i,
-            name=f"中共萍川县第{i}村支部委员会",
-            short_name=f"第{i}村党支部",
-            kind="branch",
-            path=f"0001{i:04d}",
-        )
-        for i in range(600)
-    ]
-    started = time.perf_counter()
-    extract(text, speech_date=SPEECH, orgs=refs + villages)
-    assert time.perf_counter() - started < 2.0
+def test_a_twenty_thousand_character_speech_is_read_whole():
+    # Its time (the target: under 2 s) is measured in make bench, not here.
+    text, orgs = long_speech()
+    found = extract(text, speech_date=SPEECH, orgs=orgs)
+    assert len(text) == 20_000 and found[-1].end > 19_000
+    assert sum(c.kind == "task" for c in found) > 100
+
+
+def test_the_bench_times_the_twenty_thousand_character_speech():
+    lines = _bench_case("extraction of a 20 000-character speech").run(None)
+    assert lines.startswith("20000 characters, 609 organisations in scope: ") and "ms" in lines
 
 
 def test_the_quality_command_prints_a_table_per_document_and_overall():
@@ -448,11 +441,9 @@ def test_the_quality_command_prints_a_table_per_document_and_overall():
     assert "71/71" in lines[1]
 
 
-def test_the_bench_case_prints_the_same_quality_table_as_the_command():
+def _bench_case(name: str):
     import sys
     from pathlib import Path
-
-    from .scoring import quality_lines
 
     bench = Path(__file__).resolve().parents[3] / "bench"
     sys.path.insert(0, str(bench))
@@ -461,8 +452,13 @@ def test_the_bench_case_prints_the_same_quality_table_as_the_command():
         from harness import CASES
     finally:
         sys.path.remove(str(bench))
-    case = next(c for c in CASES if c.name.startswith("extraction quality"))
-    lines = case.run(None).splitlines()
+    return next(c for c in CASES if c.name.startswith(name))
+
+
+def test_the_bench_case_prints_the_same_quality_table_as_the_command():
+    from .scoring import quality_lines
+
+    lines = _bench_case("extraction quality").run(None).splitlines()
     # The last column is the time taken, which varies between runs.
     assert [line[:124] for line in lines] == [line[:124] for line in quality_lines()]
     assert len(lines) == 7 and lines[-1].startswith("overall") and "71/71" in lines[1]
