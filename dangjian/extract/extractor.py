@@ -277,14 +277,43 @@ ADVERBIAL = re.compile(
     r"^(?:按照|根据|参照|对于|对照|以|在|通过|为了|为|围绕|结合|针对|凡|关于|从|比如)|[的后时]$"
 )
 TOPIC = re.compile(r"^(?:[\u4e00-\u9fa5]{2,8}方面：|比如，|特别是)")
+# "杨先平认为…", "宋云文指出：…": who said it, which a title leaves out.
+REPORTER = re.compile(r"^[\u4e00-\u9fa5]{2,4}(?:认为|指出|强调)[：，]?")
+# "要以党建述职分级分类为抓手": the lever of the work named after it, not the work.
+LEVER = re.compile(
+    r"^以[^，]{2,20}为(?:抓手|着力点|重点|契机|载体|突破口)$|^(?:针对|按照|根据|对照|围绕)[^，]*要求$"
+)
+# The obligation that opens a clause ("要…", "大家一定要…", "县委将…").
+_OBLIGED = re.compile(rf"^(?:[\u4e00-\u9fa5]{{0,6}}?(?:将|{_YAO}|必须|务必|应当)(?:严格|认真|适时)?)")
 
 
-def make_title(text: str, units: Sequence[str] = ()) -> str:
-    """A ledger title (≤ 30 characters) from a sentence: its main clause, without enumerator, subject or cue."""
+def make_title(text: str, units: Sequence[str] = (), kind: str = "task") -> str:
+    """A ledger title (≤ 30 characters) from a sentence: its main clause, without enumerator, subject or cue.
+
+    For a problem, the first clause that names the shortcoming ("会场上…质询：七项重点工作排名靠后" →
+    "七项重点工作排名靠后"); for a task, the first clause with an obligation that is not an attitude,
+    read past an adverbial ("要以党建述职分级分类为抓手，全面建成…" → "全面建成…").
+    """
     body = TOPIC.sub("", _strip_lead(text)).strip("。；")
+    body = REPORTER.sub("", body)
     clauses = [c for c in re.split(r"[，：]", body) if c]
-    main = [i for i, c in enumerate(clauses) if not ADVERBIAL.search(c)]
-    chosen = next((i for i in main if TASK_CUE.search(clauses[i])), main[0] if main else 0)
+    main = [
+        i for i, c in enumerate(clauses) if not ADVERBIAL.search(c) and not LEVER.match(_OBLIGED.sub("", c))
+    ]
+    if kind == "problem":
+        chosen = next((i for i, c in enumerate(clauses) if _names_problem(c)), main[0] if main else 0)
+    else:
+        chosen = next((i for i in main if TASK_CUE.search(clauses[i])), main[0] if main else 0)
+        cue = TASK_CUE.search(clauses[chosen]) if clauses else None
+        if cue and ATTITUDE.search(clauses[chosen][cue.end() :]):
+            chosen = next(
+                (
+                    i
+                    for i in main
+                    if i > chosen and not _OBLIGED.match(clauses[i]) and not ATTITUDE.search(clauses[i])
+                ),
+                chosen,
+            )
     title = clauses[chosen] if clauses else body
     for extra in clauses[chosen + 1 :]:
         if len(title) >= 8 or len(title) + len(extra) + 1 > TITLE_MAX:
@@ -296,6 +325,7 @@ def make_title(text: str, units: Sequence[str] = ()) -> str:
         if any(subject.startswith(u) for u in units) or UNIT_SUFFIX.search(subject.rstrip("都也还")):
             title = title[cue.start() :]
     title = re.sub(rf"^(?:我们|大家)?(?:也|都|还)?(?:一定)?(?:{_YAO}|必须|务必|应当|应)(?=.{{4}})", "", title)
+    title = re.sub(r"^将(?:适时)?(?=.{4})", "", title)
     title = title.strip("，。；：、 ")
     if len(title) > TITLE_MAX:
         title = title[: TITLE_MAX - 1] + "…"
@@ -601,5 +631,5 @@ def _candidate(
             if pattern.search(text):
                 candidate.recurrence = word
                 break
-    candidate.title = make_title(text, candidate.units)
+    candidate.title = make_title(text, candidate.units, kind)
     return candidate

@@ -231,6 +231,41 @@ def test_a_title_drops_the_enumerator_the_unit_and_the_cue_and_keeps_the_main_cl
     ).startswith("确保社区干部补贴")
 
 
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        # the work after the lever or the manner it is done in (001, 004)
+        ("要以党建述职分级分类为抓手,全面建成乡村两级基层工作制。", "全面建成乡村两级基层工作制"),
+        (
+            "县委将严格按照“三个区分开来”的要求,健全完善容错纠错机制,及时为受到错告诬告的同志澄清正名。",
+            "健全完善容错纠错机制",
+        ),
+        ("县纪委县监委、县委组织部将适时组织开展“回头看”。", "组织开展“回头看”"),
+        # past the attitude to the work (004)
+        (
+            "要有人民情怀,第一时间受理并化解群众的信访诉求,把矛盾纠纷化解在最基层。",
+            "第一时间受理并化解群众的信访诉求",
+        ),
+        # a problem is titled by the clause that names it, without who said it (001, 004)
+        (
+            "会场上,也有党员代表现场质询:七项重点工作排名靠后,乡镇干部有压头情绪,作为党委书记,"
+            "采取什么措施缓解干部压力,扭转落后局面?",
+            "七项重点工作排名靠后",
+        ),
+        (
+            "杨先平认为我县党建工作存在重点欠突出、党建活动创新欠亮点,党员队伍活力不够强的问题。",
+            "我县党建工作存在重点欠突出、党建活动创新欠亮点",
+        ),
+        (
+            "你们同样要看到,本部门、本区域最大的问题就是贯彻新发展理念不够,发展后劲不足,发展质量不高。",
+            "本部门、本区域最大的问题就是贯彻新发展理念不够",
+        ),
+    ],
+)
+def test_a_title_is_the_clause_that_states_the_work_or_the_shortcoming(sentence, title):
+    assert one(sentence).title == title
+
+
 def test_a_title_is_never_longer_than_thirty_characters():
     for c in extract(seed_path().read_text(encoding="utf-8"), speech_date=SPEECH):
         assert 0 < len(c.title) <= extractor.TITLE_MAX, c.title
