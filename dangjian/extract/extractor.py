@@ -2,12 +2,15 @@
 
 Deterministic rules, no network: the text is cut into sentences (``text.sentences``), each is
 judged a task (要 / 必须 / 确保 … or an action verb inside a task section), a problem (存在 /
-不到位 / 流于形式 …) or neither (praise of past work, reasoning, general exhortations,
-announcements); for each task or problem the rules find a short title, the responsible
-organisations named in its subject (full names, short names, "各乡镇（办事处）" …, carried over
-from the previous sentence of the same paragraph), lead or support (牵头 / 配合), the deadline
-(a date relative to the speech, or a word such as 尽快 kept and flagged), the recurrence and
-the quote with its position in the original text.
+不到位 / 流于形式 …, or a question that first states one) or neither: praise of past work,
+reasoning, definitions ("…是…"), quotations of higher leaders, announcements, and general
+exhortations — an obligation whose every object is an attitude, an understanding or a stance
+("要深刻认识到…", "要始终…", "既要…又要…", "务必坚决克服，加以改进"); a sentence that also
+hands over work with a time is a task however it is worded. For each task or problem the rules
+find a short title, the responsible organisations named in its subject (full names, short
+names, "各乡镇（办事处）" …, carried over from the previous sentence of the same paragraph),
+lead or support (牵头 / 配合), the deadline (a date relative to the speech, or a word such as
+尽快 kept and flagged), the recurrence and the quote with its position in the original text.
 """
 
 from __future__ import annotations
