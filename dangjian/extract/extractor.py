@@ -41,7 +41,7 @@ TASK_CUE = re.compile(
 # object: nothing a unit could report done ("要深刻认识到…", "要始终把…摆在首位", "务必坚决克服，加以改进").
 ATTITUDE = re.compile(
     r"^(?:你们|同志们|大家|我们|[^，。；]{0,6}党员(?:干部)?)?"
-    r"(?:(?:进一步|一定)?(?:始终|时刻|时时刻刻|在任何时候)|坚定|坚持以人民为中心|(?:充分|深刻|清醒)?认识|深刻(?:剖析|反省|领会)|"
+    r"(?:(?:进一步|一定)?(?:始终|时刻|时时刻刻|在任何时候)|坚定(?!不移)|坚持以人民为中心|(?:充分|深刻|清醒)?认识|深刻(?:剖析|反省|领会)|"
     r"看到|从政治上认识|有[^，。；]{0,14}(?:勇气|意识|精神|情怀|自觉|认识)|敢于|严明|勇于|带头发扬|提高站位|"
     r"排除杂念|锤炼|严肃对待|(?:主动)?(?:乐于)?接受[^，。；]{0,4}监督|更加|冲锋在前|[作做]表率)|"
     r"^(?:坚决|切实|认真)?(?:克服|改进|改正|突出重点)(?=[，。；]|$)"
@@ -71,9 +71,10 @@ BACKGROUND_START = re.compile(
 )
 # A clause that says what a thing is, not what to do: "开展政治谈话，是落实主体责任的重要方式",
 # "政治谈话就是要坚持问题导向", "其本质上都是政治问题" (not 还是 / 但是 / 特别是 / 凡是 / 不是…而是).
-DEFINITION = re.compile(r"(?<![还但别凡其而不若像于总只可即或要一二三四五六七八九十])是(?![否非不])")
+DEFINITION = re.compile(r"(?<![还但别凡其而不若像于总只可即或要求一二三四五六七八九十])是(?![否非不])")
 # A higher leader quoted ("习近平总书记指出：“…”"): the speech's authority, not its tasks.
-CITATION = re.compile(r"(?:指出|强调|说)：“")
+# (The speaker quoted in minutes — "宋云文强调：“要…”" — is read like the speech itself.)
+CITATION = re.compile(r"(?:总书记|习近平|毛泽东|邓小平|中央|全会)[^，。；“]{0,12}(?:指出|强调|说)：“")
 # Sentences that look like tasks but hand out nothing: reasoning, announcements, exhortations, consequences.
 NOT_A_TASK = re.compile(
     r"^(?:具体讲|下面|我讲|主要讲|主要是|上述问题|因为|也正是因为|希望同志们|同志们，|为什么)|"

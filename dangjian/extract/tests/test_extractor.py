@@ -195,6 +195,21 @@ def test_definitions_quotations_leads_and_maxims_are_left_out(sentence):
 @pytest.mark.parametrize(
     "sentence",
     [
+        # the speaker of minutes quoted is read like the speech itself (001, quoted)
+        "宋云文强调:“要以党建述职分级分类为抓手,全面建成乡村两级基层工作制。”",
+        # a steadfast push is work, not an attitude (003's task, said 坚定不移)
+        "要坚定不移狠抓后进村党组织整顿。",
+        # 实事求是 is no definition (000's 坚持实事求实的原则, said right)
+        "要坚持实事求是的原则,把问题谈到点子上、直指要害处。",
+    ],
+)
+def test_what_the_exhortation_rules_leave_a_task(sentence):
+    assert one(sentence).kind == "task"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
         "会上,各乡镇党委书记依次汇报基层党建和个人履职情况,查摆基层党建和个人履职方面存在的问题。",  # 001
         "*存在这样那样的问题,最大的问题还是发展的问题。",  # 004
         "同志们一定要提高站位,逐一对照,看看这些问题是不是在自身不同程度存在,时刻保持清醒的头脑。",  # 004
