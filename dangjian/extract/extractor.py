@@ -46,6 +46,7 @@ ATTITUDE = re.compile(
     r"排除杂念|锤炼|严肃对待|(?:主动)?(?:乐于)?接受[^，。；]{0,4}监督|更加|冲锋在前|[作做]表率)|"
     r"^(?:坚决|切实|认真)?(?:克服|改进|改正|突出重点)(?=[，。；]|$)"
 )
+TAUTOLOGY = re.compile(r"^该([\u4e00-\u9fa5]{2,4})的[^，。；]{0,8}?(?:必须|要)\1$")
 # Marks of a sentence that exhorts as a whole, whatever its verbs: "在任何时候，都要…", "…上作表率".
 EXHORTING = re.compile(r"^在任何时候|[作做]好?表率")
 ADVERBIAL_ONLY = re.compile(r"^(?:针对|按照|根据|围绕|对照)[^，。；]*$")
@@ -250,6 +251,9 @@ def _exhorts(text: str, cue: re.Match) -> bool:
         return True
     clause_end = cue.end() + len(_clause_after(text, cue))
     clause_start = max(text.rfind(p, 0, cue.start()) for p in "，：；") + 1
+    # "该严肃处理的问题必须严肃处理": the obligation repeats its condition and adds nothing.
+    if TAUTOLOGY.match(text[clause_start:clause_end]):
+        return True
     # A clause obliges to an attitude when any of its cues does ("必须对政治谈话要有深刻的认识").
     return any(
         ATTITUDE.search(text[m.end() : clause_end]) for m in TASK_CUE.finditer(text, clause_start, clause_end)

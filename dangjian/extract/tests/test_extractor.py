@@ -129,6 +129,8 @@ def test_the_background_section_gives_no_tasks_from_its_action_verbs():
         "要敢于担当,敢于负责,敢闯敢干,开创工作新局面。",  # 004
         "大家一定要排除杂念,瞄准目标,担当实干,为推动X高质量发展贡献自己的力量。",  # 004
         "3.要始终保持“严”的主基调。",  # 004
+        # an obligation that repeats its condition
+        "尤其是作为“一把手”,不能总是掖着护着,要敢于斗争,敢于亮剑,该严肃处理的问题必须严肃处理。",  # 004
         # the addressees named between the cue and the attitude
         "通过政治谈话,提醒同志们在政治上、思想上、行动上和个人廉洁自律上还存在哪些问题,"
         "督促你们更加自觉地接受组织监督,更加自觉地履职尽责、担当作为。",  # 004
@@ -430,12 +432,12 @@ def test_traditional_input_gives_the_same_tasks_as_its_simplified_version():
 
 # Floors just under the values measured on each labelled seed (tasks recall, tasks precision,
 # problems recall, problems precision), so that a regression on any one of them fails:
-# 003 71/71 84/84 21/21 21/21; 001 2/2 4/4 4/4 8/8; 004 8/8 10/15 12/12 18/18;
+# 003 71/71 84/84 21/21 21/21; 001 2/2 4/4 4/4 8/8; 004 8/8 10/14 12/12 18/18;
 # 000 4/4 4/6 3/3 7/7; 002 (held out) 15/18 15/18 3/3 3/3.
 FLOORS = [
     (seed_labels, (0.97, 0.97, 0.97, 0.97)),
     (seed_labels_001, (0.97, 0.97, 0.97, 0.97)),
-    (seed_labels_004, (0.97, 0.65, 0.97, 0.97)),
+    (seed_labels_004, (0.97, 0.7, 0.97, 0.97)),
     (seed_labels_000, (0.97, 0.65, 0.97, 0.97)),
     (seed_labels_002, (0.8, 0.8, 0.97, 0.97)),
 ]
@@ -451,7 +453,7 @@ def test_each_labelled_seed_is_extracted_above_its_measured_floor(labels, floors
 
 
 def test_the_five_seeds_together_meet_the_targets_above_their_measured_floor():
-    # Measured on the five seeds: tasks 100/103 found, 117/127 right; problems 43/43, 57/57;
+    # Measured on the five seeds: tasks 100/103 found, 117/126 right; problems 43/43, 57/57;
     # units 14/14; deadlines 7/7. The targets are 85 %, 75 %, 85 % and 90 %.
     scores = [score(labels) for labels, _floors in FLOORS]
 
@@ -459,7 +461,7 @@ def test_the_five_seeds_together_meet_the_targets_above_their_measured_floor():
         return sum(getattr(s, attr) for s in scores)
 
     assert total("tasks_hit") / total("tasks_labelled") >= 0.96
-    assert total("tasks_correct") / total("tasks_predicted") >= 0.91
+    assert total("tasks_correct") / total("tasks_predicted") >= 0.92
     assert total("problems_hit") / total("problems_labelled") >= 0.97
     assert total("problems_correct") / total("problems_predicted") >= 0.97
     assert total("units_right") / total("units_labelled") >= 0.97 and total("units_labelled") >= 14
