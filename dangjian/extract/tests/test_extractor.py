@@ -140,6 +140,10 @@ def test_the_background_section_gives_no_tasks_from_its_action_verbs():
         # the balanced call 既要…又要… and 始终要
         "既要着眼当前工作实际难点困难分析问题、提出解决问题办法 ,又要展望未来谋划发展,"
         "始终要坚持政治观点在发展上抬高、看远、想细、谋划未来。",  # 000
+        # a cue before an adverbial alone ("要针对…要求") weighs nothing; the balanced call after it
+        "要针对政治谈话要求,既要有标准规范内容,又要有谈话质量的体现。",  # 000
+        # reasoning that asks why
+        "为什么全面从严治党推进这么多年,还存在这样那样的问题,同志们要深刻反省,查找问题根源。",  # 004
         # a sentence that exhorts as a whole
         "在任何时候,都要把党的政治建设这个首要任务抓紧抓好。",  # 004
         "把基层党建工作和四个安乡建设统筹起来,在思想引领、项目引领、平台引领上下功夫,做表率。",  # 001
