@@ -480,3 +480,15 @@ def run_extract_quality(ctx: BenchContext) -> str:
 register(
     TaskCase("extraction quality on the hand-labelled seeds (per document, overall)", run=run_extract_quality)
 )
+
+
+def run_extract_long_speech(ctx: BenchContext) -> str:
+    """The offline extractor on a 20 000-character speech (issue #15: under 2 s)."""
+    try:
+        from dangjian.extract.tests.scoring import long_speech_line
+    except ImportError as exc:
+        raise Skip(f"extract is not installed: {exc}") from exc
+    return long_speech_line()
+
+
+register(TaskCase("extraction of a 20 000-character speech (offline rules)", run=run_extract_long_speech))

@@ -1,8 +1,10 @@
-"""Hand labels of seed 000 (minutes of a township's political talks with village secretaries): held out.
+"""Hand labels of seed 000 (minutes of a township's political talks with village secretaries): development.
 
-Labelled before the extractor was run on this seed; the rules were not tuned on it. Minutes of a
-political talk are mostly exhortation, which a clerk does not turn into ledger lines: the set
-measures how much the rules over-generate on such text.
+Labelled before the extractor was run on this seed, and held out until issue #15's second pass:
+minutes of a political talk are mostly exhortation, which a clerk does not turn into ledger lines,
+and the set showed the rules over-generating on such text (4 of 14 task candidates right). The
+rules for exhortations were then written on it together with seeds 001 and 004, so it is now part
+of the development set; the labels were not changed.
 
 Labelled: the three problems the secretary named (each a lead sentence and its explanation),
 and the four requirements that hand over concrete work (the responsibilities to take up, the

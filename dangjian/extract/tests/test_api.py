@@ -33,6 +33,20 @@ def test_a_posted_text_comes_back_as_the_draft_list(client, personas, county):
     assert TEXT[first["start"] : first["end"]] == first["quote"]
 
 
+def test_traditional_characters_give_the_same_draft_list_with_the_original_quotes(client, personas, county):
+    client.force_login(personas.county_admin)
+    traditional = "一是各鄉鎮要對照問題清單逐項整改，年底前完成。\n二是A1村黨支部要儘快補齊活動陣地短板。"
+    plain = post(client, org=county.county.pk).json()["drafts"]
+    drafts = post(client, org=county.county.pk, text=traditional).json()["drafts"]
+
+    def same(d):
+        return (d["kind"], d["title"], [o["id"] for o in d["orgs"]], d["deadline"], d["start"], d["end"])
+
+    assert [same(d) for d in drafts] == [same(d) for d in plain]
+    assert [d["quote"] for d in drafts] == [traditional[d["start"] : d["end"]] for d in drafts]
+    assert "鄉鎮" in drafts[0]["quote"]
+
+
 def test_a_text_without_tasks_is_refused_with_the_pages_message(client, personas, county):
     client.force_login(personas.county_admin)
     response = post(client, org=county.county.pk, text="全县基层党建工作取得了明显成效。")

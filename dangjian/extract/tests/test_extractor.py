@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -11,8 +10,8 @@ from dangjian.extract import extractor
 from dangjian.extract.extractor import OrgRef, extract, make_title, parse_deadline
 from dangjian.extract.text import sentences, simplified
 
-from . import seed_labels, seed_labels_000, seed_labels_002
-from .scoring import score, seed_path, unit_tree
+from . import seed_labels, seed_labels_000, seed_labels_001, seed_labels_002, seed_labels_004
+from .scoring import long_speech, score, seed_path, unit_tree
 
 SPEECH = date(2026, 3, 2)
 
@@ -116,6 +115,132 @@ def test_the_background_section_gives_no_tasks_from_its_action_verbs():
     assert extract(text, speech_date=SPEECH) == []
 
 
+# ------------------------------------------------------------------ exhortations (seeds 000, 001, 004)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # an obligation to understand, to hold a stance, to have a spirit: nothing to report done
+        "1.要深刻認識到,政治談話是督促做到“兩個維護”的深刻警醒。",  # 004
+        "要充分认识“抓好党建是最大政绩”的深刻内涵,进一步强化产出意识。",  # 001
+        "为此,我们必须对政治谈话要有深刻的认识。",  # 004
+        "要始终把担当与责任扛在肩上,大事要事不能卸。",  # 000
+        "要敢于担当,敢于负责,敢闯敢干,开创工作新局面。",  # 004
+        "大家一定要排除杂念,瞄准目标,担当实干,为推动X高质量发展贡献自己的力量。",  # 004
+        "3.要始终保持“严”的主基调。",  # 004
+        # an obligation that repeats its condition
+        "尤其是作为“一把手”,不能总是掖着护着,要敢于斗争,敢于亮剑,该严肃处理的问题必须严肃处理。",  # 004
+        # the addressees named between the cue and the attitude
+        "通过政治谈话,提醒同志们在政治上、思想上、行动上和个人廉洁自律上还存在哪些问题,"
+        "督促你们更加自觉地接受组织监督,更加自觉地履职尽责、担当作为。",  # 004
+        # an obligation with no object of its own
+        "对这些深层次的问题和原因,同志们务必坚决克服,加以改进。",  # 004
+        "他建议在下一步工作中,我县要突出重点,发挥基层党组织一把手领头作用。",  # 001
+        # the balanced call 既要…又要… and 始终要
+        "既要着眼当前工作实际难点困难分析问题、提出解决问题办法 ,又要展望未来谋划发展,"
+        "始终要坚持政治观点在发展上抬高、看远、想细、谋划未来。",  # 000
+        # a cue before an adverbial alone ("要针对…要求") weighs nothing; the balanced call after it
+        "要针对政治谈话要求,既要有标准规范内容,又要有谈话质量的体现。",  # 000
+        # reasoning that asks why
+        "为什么全面从严治党推进这么多年,还存在这样那样的问题,同志们要深刻反省,查找问题根源。",  # 004
+        # a sentence that exhorts as a whole
+        "在任何时候,都要把党的政治建设这个首要任务抓紧抓好。",  # 004
+        "把基层党建工作和四个安乡建设统筹起来,在思想引领、项目引领、平台引领上下功夫,做表率。",  # 001
+    ],
+)
+def test_an_exhortation_of_attitude_is_not_a_task(sentence):
+    assert extract(sentence, speech_date=SPEECH) == []
+
+
+def test_an_exhortation_that_also_hands_over_work_is_a_task():
+    # 004: the attitude (人民情怀) comes with the petitions to take up "第一时间", kept as words.
+    c = one("要有人民情怀,第一时间受理并化解群众的信访诉求,把矛盾纠纷化解在最基层。")
+    assert c.kind == "task" and (c.deadline_words, c.deadline_vague) == ("第一时间", True)
+    # 004: 带头 before work is no attitude; "你们作为领导干部" names people, not a unit (干部 ends in 部).
+    c = one("你們作為領導幹部,必須帶頭認領問題,主動承擔責任。")
+    assert c.kind == "task" and c.unmatched == [] and c.org_ids == []
+    # 000: a definition first, the work after it.
+    c = one(
+        "开展政治谈话就是建设风清气正的政治生态环境,对当前存在的实际问题,要正确对待、迎难而上、妥善安排,"
+        "确保各项整改任务按期完成。"
+    )
+    assert c.kind == "task"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # what a thing is (…是…)
+        "开展政治谈话,是落实主体责任的重要方式,是加强对党员干部日常教育管理监督的有效手段。",  # 004
+        "政治谈话就是要坚持问题导向,什么问题突出就重点指出并督促整改什么问题。",  # 004
+        "我们各项工作的出发点和落脚点都是为了人民,都要坚持以人民为中心。",  # 004
+        "突出问题导向,这次述职述的是问题,谈的是整改,问的是软肋,评的是痛处。",  # 001
+        "发展是第一要务,党建是根本保障。",  # 001 (要务 is no obligation)
+        # a higher leader quoted
+        "习近平总书记指出:“对干部经常开展同志式的谈心谈话,这是个好传统,要注意保持和发扬。”",  # 004
+        # a lead that announces what follows
+        "开展此次政治谈话,主要基于三个方面考虑:",  # 004
+        "镇党委书记刘家水对各社区存在的问题分析指出:",  # 000
+        # what happened before
+        "党的十八大以来,全县各级党组织坚持党要管党、全面从严治党,为全县政治生态注入了正气和清风。",  # 004
+        "前段时间,市纪委书记对我县党政主要负责人开展了政治谈话,严肃指出了我们政治生态存在的问题。",  # 004
+        "19位乡镇党委书记面对与会评议代表开展简要谈成绩,重点谈问题和下一步工作打算的述职。",  # 001 (简要)
+        # maxims and reasoning
+        "从严管党治党,关键在书记。",  # 001
+        "党要管党、从严治党,关键要抓住主体责任这个“牛鼻子”。",  # 004
+        "问题存在并不可怕,可怕的是熟视无睹,依然我行我素。",  # 004
+        "在全面从严治党实践中,我们党深刻认识到,党内存在的很多问题都同政治问题相关联,"
+        "都是因为党的政治建设没有抓紧、没有抓实。",  # 004 (没有抓紧 obliges to nothing)
+    ],
+)
+def test_definitions_quotations_leads_and_maxims_are_left_out(sentence):
+    assert extract(sentence, speech_date=SPEECH) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the speaker of minutes quoted is read like the speech itself (001, quoted)
+        "宋云文强调:“要以党建述职分级分类为抓手,全面建成乡村两级基层工作制。”",
+        # a steadfast push is work, not an attitude (003's task, said 坚定不移)
+        "要坚定不移狠抓后进村党组织整顿。",
+        # 实事求是 is no definition (000's 坚持实事求实的原则, said right)
+        "要坚持实事求是的原则,把问题谈到点子上、直指要害处。",
+    ],
+)
+def test_what_the_exhortation_rules_leave_a_task(sentence):
+    assert one(sentence).kind == "task"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "会上,各乡镇党委书记依次汇报基层党建和个人履职情况,查摆基层党建和个人履职方面存在的问题。",  # 001
+        "*存在这样那样的问题,最大的问题还是发展的问题。",  # 004
+        "同志们一定要提高站位,逐一对照,看看这些问题是不是在自身不同程度存在,时刻保持清醒的头脑。",  # 004
+        "如何保证低限运转经费逐额发放到位?",  # 001: a question that states no shortcoming
+    ],
+)
+def test_problems_referred_to_but_not_named_are_left_out(sentence):
+    assert extract(sentence, speech_date=SPEECH) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "党员冬春训流于形式,缺乏实质谋划,今后如何改进?",  # 001
+        "会场上,也有党员代表现场质询:七项重点工作排名靠后,乡镇干部有压头情绪,作为党委书记,"
+        "采取什么措施缓解干部压力,扭转落后局面?",  # 001
+        "“四风”问题树倒根存,作风建设依然任重道远;",  # 004
+        # an obligation to see, then the shortcoming seen
+        "你们同样要看到,本部门、本区域最大的问题就是贯彻新发展理念不够,发展后劲不足,发展质量不高。",  # 004
+    ],
+)
+def test_a_shortcoming_put_as_a_question_or_to_be_seen_is_a_problem(sentence):
+    assert one(sentence).kind == "problem"
+
+
 # ------------------------------------------------------------------ titles
 
 
@@ -125,6 +250,41 @@ def test_a_title_drops_the_enumerator_the_unit_and_the_cue_and_keeps_the_main_cl
     assert make_title(
         "按照《关于加强城市社区工作的实施意见》精神，确保社区干部补贴按新标准如期拨付。"
     ).startswith("确保社区干部补贴")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        # the work after the lever or the manner it is done in (001, 004)
+        ("要以党建述职分级分类为抓手,全面建成乡村两级基层工作制。", "全面建成乡村两级基层工作制"),
+        (
+            "县委将严格按照“三个区分开来”的要求,健全完善容错纠错机制,及时为受到错告诬告的同志澄清正名。",
+            "健全完善容错纠错机制",
+        ),
+        ("县纪委县监委、县委组织部将适时组织开展“回头看”。", "组织开展“回头看”"),
+        # past the attitude to the work (004)
+        (
+            "要有人民情怀,第一时间受理并化解群众的信访诉求,把矛盾纠纷化解在最基层。",
+            "第一时间受理并化解群众的信访诉求",
+        ),
+        # a problem is titled by the clause that names it, without who said it (001, 004)
+        (
+            "会场上,也有党员代表现场质询:七项重点工作排名靠后,乡镇干部有压头情绪,作为党委书记,"
+            "采取什么措施缓解干部压力,扭转落后局面?",
+            "七项重点工作排名靠后",
+        ),
+        (
+            "杨先平认为我县党建工作存在重点欠突出、党建活动创新欠亮点,党员队伍活力不够强的问题。",
+            "我县党建工作存在重点欠突出、党建活动创新欠亮点",
+        ),
+        (
+            "你们同样要看到,本部门、本区域最大的问题就是贯彻新发展理念不够,发展后劲不足,发展质量不高。",
+            "本部门、本区域最大的问题就是贯彻新发展理念不够",
+        ),
+    ],
+)
+def test_a_title_is_the_clause_that_states_the_work_or_the_shortcoming(sentence, title):
+    assert one(sentence).title == title
 
 
 def test_a_title_is_never_longer_than_thirty_characters():
@@ -231,6 +391,23 @@ def test_a_unit_that_matches_no_organisation_is_kept_as_text():
     assert c.org_ids == [] and c.unmatched == ["编制办"]
 
 
+def test_a_committee_announcing_its_own_work_is_a_task_of_that_committee():
+    refs, ids = unit_tree(seed_labels_004)
+    c = one(
+        "县委将严格按照“三个区分开来”的要求,健全完善容错纠错机制,及时为受到错告诬告的同志澄清正名。",
+        orgs=refs,
+    )
+    assert c.kind == "task" and c.org_ids == [ids["county"]]
+    # Several units named together, and a timing word kept.
+    c = one("县纪委县监委、县委组织部将适时组织开展“回头看”。", orgs=refs)
+    assert set(c.org_ids) == {ids["jiwei"], ids["zuzhibu"]} and c.unmatched == ["县监委"]
+    assert (c.deadline, c.deadline_words, c.deadline_vague) == (None, "适时", True)
+    # "县委" resolves to the county committee only when that committee is in scope.
+    townships = [r for r in refs if r.kind == "township"]
+    c = one("县委将严格按照“三个区分开来”的要求,健全完善容错纠错机制。", orgs=townships)
+    assert c.org_ids == [] and c.unmatched == ["县委"]
+
+
 def test_units_never_resolve_outside_the_organisations_given():
     refs, ids = tree()
     only_gaokeng = [r for r in refs if r.pk == ids["gaokeng"]]
@@ -257,51 +434,55 @@ def test_traditional_input_gives_the_same_tasks_as_its_simplified_version():
     assert len(a) > 50
 
 
-def test_the_hand_labelled_seed_is_extracted_above_the_measured_floor():
-    s = score()
-    # Floors just under the values measured on the development set (seed 003): a regression fails.
-    assert s.task_recall >= 0.97, s.misses
-    assert s.task_precision >= 0.97, s.false
-    assert s.problem_recall >= 0.95, s.misses
-    assert s.problem_precision >= 0.95, s.false
-    assert s.units >= 0.9 and s.units_labelled >= 10
-    assert s.deadlines >= 0.9 and s.deadlines_labelled >= 5
+# Floors just under the values measured on each labelled seed (tasks recall, tasks precision,
+# problems recall, problems precision), so that a regression on any one of them fails:
+# 003 71/71 84/84 21/21 21/21; 001 2/2 4/4 4/4 8/8; 004 8/8 10/14 12/12 18/18;
+# 000 4/4 4/6 3/3 7/7; 002 (held out) 15/18 15/18 3/3 3/3.
+FLOORS = [
+    (seed_labels, (0.97, 0.97, 0.97, 0.97)),
+    (seed_labels_001, (0.97, 0.97, 0.97, 0.97)),
+    (seed_labels_004, (0.97, 0.7, 0.97, 0.97)),
+    (seed_labels_000, (0.97, 0.65, 0.97, 0.97)),
+    (seed_labels_002, (0.8, 0.8, 0.97, 0.97)),
+]
 
 
-def test_the_held_out_seed_is_extracted_above_its_measured_floor():
-    # Seed 002 was labelled before the rules met it and they were not tuned on it: measured
-    # task recall 15/18, precision 15/18, problems 2/3 found and 2 of 3 right.
-    s = score(seed_labels_002)
-    assert s.task_recall >= 0.8, s.misses
-    assert s.task_precision >= 0.8, s.false
-    assert s.problem_recall >= 0.6 and s.problem_precision >= 0.6
+@pytest.mark.parametrize(("labels", "floors"), FLOORS, ids=lambda v: getattr(v, "SEED", "")[:3])
+def test_each_labelled_seed_is_extracted_above_its_measured_floor(labels, floors):
+    s = score(labels)
+    assert s.task_recall >= floors[0], s.misses
+    assert s.task_precision >= floors[1], s.false
+    assert s.problem_recall >= floors[2], s.misses
+    assert s.problem_precision >= floors[3], s.false
 
 
-def test_the_held_out_talk_minutes_show_the_over_generation_on_exhortations():
-    # Seed 000 (minutes of political talks), held out: every labelled line is found (4/4 tasks,
-    # 3/3 problems) but 10 of the 14 task candidates are exhortations a clerk would drop.
-    s = score(seed_labels_000)
-    assert s.task_recall >= 0.95 and s.problem_recall >= 0.95, s.misses
-    assert s.task_precision >= 0.25 and s.problem_precision >= 0.8, s.false
+def test_the_five_seeds_together_meet_the_targets_above_their_measured_floor():
+    # Measured on the five seeds: tasks 100/103 found, 117/126 right; problems 43/43, 57/57;
+    # units 14/14; deadlines 7/7. The issue's targets are 85 %, 75 %, 85 % and 90 %.
+    scores = [score(labels) for labels, _floors in FLOORS]
+
+    def total(attr):
+        return sum(getattr(s, attr) for s in scores)
+
+    assert total("tasks_hit") / total("tasks_labelled") >= 0.96
+    assert total("tasks_correct") / total("tasks_predicted") >= 0.92
+    assert total("problems_hit") / total("problems_labelled") >= 0.97
+    assert total("problems_correct") / total("problems_predicted") >= 0.97
+    assert total("units_right") / total("units_labelled") >= 0.97 and total("units_labelled") >= 14
+    assert total("deadlines_right") / total("deadlines_labelled") >= 0.97 and total("deadlines_labelled") >= 7
 
 
-def test_a_twenty_thousand_character_speech_is_read_in_under_two_seconds():
-    text = seed_path().read_text(encoding="utf-8")
-    text = (text * (20_000 // len(text) + 1))[:20_000]
-    refs, _ids = tree()
-    villages = [
-        OrgRef(
-            pk=1000 + i,
-            name=f"中共萍川县第{i}村支部委员会",
-            short_name=f"第{i}村党支部",
-            kind="branch",
-            path=f"0001{i:04d}",
-        )
-        for i in range(600)
-    ]
-    started = time.perf_counter()
-    extract(text, speech_date=SPEECH, orgs=refs + villages)
-    assert time.perf_counter() - started < 2.0
+def test_a_twenty_thousand_character_speech_is_read_whole():
+    # Its time (the issue's target: under 2 s) is measured in make bench, not here.
+    text, orgs = long_speech()
+    found = extract(text, speech_date=SPEECH, orgs=orgs)
+    assert len(text) == 20_000 and found[-1].end > 19_000
+    assert sum(c.kind == "task" for c in found) > 100
+
+
+def test_the_bench_times_the_twenty_thousand_character_speech():
+    lines = _bench_case("extraction of a 20 000-character speech").run(None)
+    assert lines.startswith("20000 characters, 609 organisations in scope: ") and "ms" in lines
 
 
 def test_the_quality_command_prints_a_table_per_document_and_overall():
@@ -312,15 +493,13 @@ def test_the_quality_command_prints_a_table_per_document_and_overall():
     out = io.StringIO()
     call_command("extract_quality", stdout=out)
     lines = out.getvalue().splitlines()
-    assert [line[:3] for line in lines[1:5]] == ["003", "002", "000", "ove"]
+    assert [line[:3] for line in lines[1:]] == ["003", "001", "004", "000", "002", "ove"]
     assert "71/71" in lines[1]
 
 
-def test_the_bench_case_prints_the_same_quality_table_as_the_command():
+def _bench_case(name: str):
     import sys
     from pathlib import Path
-
-    from .scoring import quality_lines
 
     bench = Path(__file__).resolve().parents[3] / "bench"
     sys.path.insert(0, str(bench))
@@ -329,8 +508,13 @@ def test_the_bench_case_prints_the_same_quality_table_as_the_command():
         from harness import CASES
     finally:
         sys.path.remove(str(bench))
-    case = next(c for c in CASES if c.name.startswith("extraction quality"))
-    lines = case.run(None).splitlines()
+    return next(c for c in CASES if c.name.startswith(name))
+
+
+def test_the_bench_case_prints_the_same_quality_table_as_the_command():
+    from .scoring import quality_lines
+
+    lines = _bench_case("extraction quality").run(None).splitlines()
     # The last column is the time taken, which varies between runs.
     assert [line[:124] for line in lines] == [line[:124] for line in quality_lines()]
-    assert len(lines) == 5 and lines[-1].startswith("overall") and "71/71" in lines[1]
+    assert len(lines) == 7 and lines[-1].startswith("overall") and "71/71" in lines[1]

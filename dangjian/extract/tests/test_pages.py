@@ -66,6 +66,16 @@ def test_pasting_a_speech_opens_the_review_page_with_the_passages_numbered(clien
     assert "识别出 2 条任务和问题" in body
 
 
+def test_a_unit_outside_the_scope_is_shown_flagged_on_the_review_page(client, personas, county):
+    # Bad input of issue #15: a unit that matches no organisation is kept as text and flagged.
+    client.force_login(personas.township_a)
+    text = "一是A1村要抓好整改落实。\n二是B1村要抓好整改落实。"
+    response = client.post(reverse("extract:extraction_create"), form(org=county.township_a.pk, text=text))
+    assert response.status_code == 302
+    body = client.get(response["Location"]).content.decode()
+    assert body.count('data-testid="unmatched"') == 1 and "未匹配：B1村" in body
+
+
 def test_a_speech_with_no_task_is_refused_on_the_form(client, personas, county):
     client.force_login(personas.county_admin)
     response = client.post(
