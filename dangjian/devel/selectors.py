@@ -113,11 +113,13 @@ STATUS_STAGE = {
     **{step.code: step.stage for step in STEPS},
     FileStatus.EXTENDED.value: StageKind.CONVERSION.value,
     FileStatus.CANCELLED.value: 0,
+    FileStatus.STOPPED.value: 0,
 }
+CLOSED = (FileStatus.CANCELLED.value, FileStatus.STOPPED.value)  # shown apart from the five stages
 
 
 def stage_of_status(status: str) -> int:
-    """The stage (1–5) of a file in ``status``, 0 for a cancelled one."""
+    """The stage (1–5) of a file in ``status``, 0 for a cancelled or stopped one."""
     return STATUS_STAGE[status]
 
 
@@ -138,14 +140,15 @@ def pipeline(user, org: Organisation | None, today: date, children: list | None 
     stages = empty()
     by_child = {child.path: {"org": child, "stages": empty(), "overdue": 0} for child in children or []}
     width = len(children[0].path) if children else 0
-    cancelled = overdue = 0
+    closed = {FileStatus.CANCELLED.value: 0, FileStatus.STOPPED.value: 0}
+    overdue = 0
     limits = time_limits()
     rows = files_for(user, org).order_by().values("org__path", *DUE_FIELDS)
     for values in rows.iterator(chunk_size=5000):
         path = values.pop("org__path")
         stage = stage_of_status(values["status"])
         if not stage:
-            cancelled += 1
+            closed[values["status"]] += 1
             continue
         due = due_of(SimpleNamespace(**values), limits)
         late = int(bool(due and due[1] < today))
@@ -166,7 +169,8 @@ def pipeline(user, org: Organisation | None, today: date, children: list | None 
     ]
     return {
         "stages": list(stages.values()),
-        "cancelled": cancelled,
+        "cancelled": closed[FileStatus.CANCELLED],
+        "stopped": closed[FileStatus.STOPPED],
         "overdue": overdue,
         "children": children_rows,
     }
@@ -382,8 +386,11 @@ def reply_document(file: DevelopmentFile, record) -> dict:
         decision = (
             _("it is approved that the comrade is converted to full membership from %(end)s.")
             % {"end": rules.fmt(file.probation_ends_on)}
-            if file.status != FileStatus.CANCELLED
+            if file.status not in (FileStatus.CANCELLED, FileStatus.EXTENDED)
             else _("it is approved that the comrade's probationary membership is cancelled.")
+            if file.status == FileStatus.CANCELLED
+            else _("it is approved that the comrade's probation is extended until %(end)s.")
+            % {"end": rules.fmt(file.probation_ends_on)}
         )
     elif record.number == 17:
         decision = str(decision) % {"end": rules.fmt(file.probation_ends_on)}

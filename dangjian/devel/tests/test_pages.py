@@ -164,7 +164,8 @@ def test_the_export_lists_every_file_of_the_subtree_with_masked_ids(client, coun
     assert names == {"档案00", "档案01"}
     masked = Person.objects.get(pk=files[0].person_id).id_masked
     assert any(r[4] == masked for r in rows[1:]) and "*" in masked
-    assert all(r[-1] == "是" for r in rows[1:])  # the talks are overdue
+    overdue = rows[0].index("已超期")
+    assert all(r[overdue] == "是" for r in rows[1:])  # the talks are overdue
 
 
 def test_the_home_page_lists_talks_about_to_be_missed(client, county, personas):
