@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +18,7 @@ from dangjian.devel import demo, services
 from dangjian.devel.models import DevelopmentFile, FileStatus
 from dangjian.devel.selectors import used_in
 from dangjian.orgs.models import Person
+from dangjian.orgs.tests.factories import make_id
 
 from .helpers import open_file, quotas, sponsors, walk
 
@@ -123,7 +124,15 @@ def test_stopping_gives_back_a_quota_place_taken_at_the_committee_review(world):
 def test_no_step_or_notice_after_the_stop_and_the_applicant_may_apply_again(world):
     county, personas, _people = world
     applied_on = timezone.localdate() - timedelta(days=20)
-    file = open_file(county.village_a1, personas.village_a1, applied_on=applied_on)
+    id_number = make_id(date(1997, 5, 4))
+    application = {
+        "org": county.village_a1,
+        "actor": personas.village_a1,
+        "name": "周重申",
+        "id_number": id_number,
+        "files": [demo.scan("申请书.pdf")],
+    }
+    file = services.file_open(applied_on=applied_on, **application)
     file = _stop(file, personas.village_a1)
     with pytest.raises(ValidationError) as exc:
         services.step_record(
@@ -144,15 +153,7 @@ def test_no_step_or_notice_after_the_stop_and_the_applicant_may_apply_again(worl
             ends_on=applied_on + timedelta(days=10),
         )
     _unchanged(file)
-    person = Person.objects.get(pk=file.person_id)
-    again = services.file_open(
-        org=county.village_a1,
-        actor=personas.village_a1,
-        name=person.name,
-        id_number=person.id_number,
-        applied_on=timezone.localdate(),
-        files=[demo.scan("申请书.pdf")],
-    )
+    again = services.file_open(applied_on=timezone.localdate(), **application)
     assert again.person_id == file.person_id and again.status == FileStatus.S01
 
 
