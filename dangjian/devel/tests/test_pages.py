@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from dangjian.core import registry
 from dangjian.devel import demo
+from dangjian.devel.columns import LEDGER_COLUMNS
 from dangjian.devel.models import DevelopmentFile, FileStatus, StepRecord
 from dangjian.orgs.models import Person
 from dangjian.orgs.tests.factories import make_id
@@ -164,7 +165,7 @@ def test_the_export_lists_every_file_of_the_subtree_with_masked_ids(client, coun
     assert names == {"档案00", "档案01"}
     masked = Person.objects.get(pk=files[0].person_id).id_masked
     assert any(r[4] == masked for r in rows[1:]) and "*" in masked
-    overdue = rows[0].index("已超期")
+    overdue = [c.key for c in LEDGER_COLUMNS].index("overdue")
     assert all(r[overdue] == "是" for r in rows[1:])  # the talks are overdue
 
 
