@@ -12,17 +12,18 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dangjian.core import workflow
+from dangjian.core import scoping, workflow
 from dangjian.core.api import ScopedViewSetMixin
 from dangjian.orgs.models import Person
 
 from . import rules, services
-from .models import STEP_BY_NUMBER, DevelopmentFile
-from .serializers import FileSerializer, StepSerializer
+from .models import STEP_BY_NUMBER, STOPPABLE, DevelopmentFile
+from .serializers import FileSerializer, StepSerializer, StopSerializer
 
 
 class FileViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """Development files of organisations I may see; ``POST /devel-files/{id}/step/`` records the next step."""
+    """Development files of organisations I may see; ``POST /devel-files/{id}/step/`` records the next step,
+    ``POST /devel-files/{id}/stop/`` stops the development (停止发展) with the reason."""
 
     queryset = DevelopmentFile.objects.select_related("org", "person").order_by(
         "org__path", "applied_on", "pk"
@@ -63,6 +64,19 @@ class FileViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             files=request.FILES.getlist("files"),
             **v,
         )
+        return Response(FileSerializer(self.get_queryset().get(pk=file.pk)).data)
+
+    @action(detail=True, methods=["get", "post"], serializer_class=StopSerializer)
+    def stop(self, request, pk=None):
+        """GET: whether I may stop this file's development; POST: stop it (date and reason)."""
+        file = self.get_object()
+        if request.method == "GET":
+            allowed = file.status in STOPPABLE and scoping.can(request.user, rules.DevelCap.DEVELOP, file)
+            return Response({"version": file.version, "status": file.status, "allowed": allowed})
+        data = StopSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        services.file_stop(file=file, actor=request.user, expected_version=v.pop("version"), **v)
         return Response(FileSerializer(self.get_queryset().get(pk=file.pk)).data)
 
 

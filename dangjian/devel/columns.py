@@ -14,7 +14,7 @@ def _date(attr: str):
 def _stage(file) -> str:
     from .models import FileStatus, StageKind
 
-    if file.status == FileStatus.CANCELLED:
+    if file.status in (FileStatus.CANCELLED, FileStatus.STOPPED):
         return str(file.get_status_display())
     return str(StageKind(file.stage or StageKind.CONVERSION).label)
 
@@ -39,4 +39,6 @@ LEDGER_COLUMNS = [
     Column(_("Next rule"), "rule", render=lambda r: r.rule_label, width=24),
     Column(_("Due on"), "due", render=lambda r: render_date(r.due)),
     Column(_("Overdue"), "overdue", render=lambda r: str(_("Yes")) if r.overdue else "", width=8),
+    Column(_("Development stopped on"), "stopped_on", render=_date("stopped_on")),
+    Column(_("Reason for ending"), "end_reason", render=lambda r: r.file.end_reason, width=30),
 ]

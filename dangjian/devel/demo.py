@@ -130,7 +130,7 @@ def advance(
             **particulars(number, sponsors=sponsors, outcome=outcome, extension_months=extension_months),
         )
         file.refresh_from_db()
-        if number == 23 and outcome != ConversionOutcome.CONVERT and file.status == "extended":
+        if number == 24 and file.status == "extended":
             break
     return file
 
@@ -141,6 +141,7 @@ def citizen_id(birth: date, seq: int, *, male: bool, area: str = "360325") -> st
     return first17 + id_check_char(first17)
 
 
+STOP = "stop"  # a PLAN outcome: development stopped after the step reached
 # (step reached, days since that step, outcome): the files of one village, oldest first.
 PLAN = [
     (1, 45, None),  # talk overdue
@@ -152,10 +153,18 @@ PLAN = [
     (15, 70, None),  # approval due soon
     (17, 30, None),
     (21, 40, None),
-    (23, 5, ConversionOutcome.EXTEND),
+    (23, 5, ConversionOutcome.EXTEND),  # extension voted, waiting for the higher committee
+    (24, 20, ConversionOutcome.EXTEND),  # extension approved
     (25, 10, None),
     (24, 3, ConversionOutcome.CANCEL),
+    (6, 25, STOP),  # development stopped while an activist
+    (13, 12, STOP),  # development stopped after the pre-review
 ]
+STOP_REASONS = (
+    "考察期间参与非法宗教活动，政治上不合格，经支部委员会研究停止发展。",
+    "本人表示暂缓入党，经支部委员会研究停止发展。",
+    "政审发现隐瞒重要个人情况，不宜继续发展。",
+)
 
 
 class _People:
@@ -258,15 +267,22 @@ def build(ctx: DemoContext) -> None:
                     )
                     if step == 1 and since > 40 and made == 0:
                         _refused_notice(file, branch)
-                    advance(
+                    file = advance(
                         file,
                         step,
                         branch=branch,
                         higher=higher,
                         sponsors=sponsors,
-                        outcome=outcome or ConversionOutcome.CONVERT,
+                        outcome=outcome if outcome and outcome != STOP else ConversionOutcome.CONVERT,
                         extension_months=extension,
                     )
+                    if outcome == STOP:
+                        services.file_stop(
+                            file=file,
+                            actor=branch,
+                            reason=ctx.rng.choice(STOP_REASONS),
+                            done_on=file.last_step_on + timedelta(days=since // 2),
+                        )
                 except ValidationError as exc:  # a quota used up: the file waits before approval
                     ctx.out(f"  devel: {village.label} stopped: {'；'.join(exc.messages)}")
                 made += 1
@@ -365,8 +381,15 @@ def build_bulk(ctx: DemoContext, *, total: int | None = None, today: date | None
             )
         )
         files = [
-            _bulk_file(branch, by_digest[crypto.digest(number)], step, applied_on, actor)
-            for branch, step, applied_on, _name, number, _data in plans
+            _bulk_file(
+                branch,
+                by_digest[crypto.digest(number)],
+                step,
+                applied_on,
+                actor,
+                stopped=_bulk_stopped(i, step),
+            )
+            for i, (branch, step, applied_on, _name, number, _data) in enumerate(plans)
         ]
         insert_rows(DevelopmentFile, files)
         saved = list(
@@ -376,7 +399,8 @@ def build_bulk(ctx: DemoContext, *, total: int | None = None, today: date | None
         )
         records, history = [], []
         for file in saved:
-            for number in range(1, file.step + 1):
+            reached = file.stopped_step or file.step
+            for number in range(1, reached + 1):
                 done_on = file.applied_on + timedelta(days=OFFSETS[number])
                 records.append(
                     StepRecord(
@@ -386,6 +410,10 @@ def build_bulk(ctx: DemoContext, *, total: int | None = None, today: date | None
                 if number > 1:
                     at = timezone_at(done_on)
                     history.append((file, f"s{number - 1:02d}", f"s{number:02d}", actor, at, ""))
+            if file.stopped_on:
+                history.append(
+                    (file, f"s{reached:02d}", "stopped", actor, timezone_at(file.stopped_on), file.end_reason)
+                )
         insert_rows(StepRecord, records)
         workflow.record_history(history)
         _bulk_quotas(saved, today.year, actor)
@@ -401,7 +429,14 @@ def timezone_at(day: date):
     return timezone.make_aware(datetime.combine(day, time(10)))
 
 
-def _bulk_file(branch, person_id: int, step: int, applied_on: date, actor) -> DevelopmentFile:
+def _bulk_stopped(i: int, step: int) -> bool:
+    """About one file in 25 that had not reached admission was stopped (停止发展) after its last step."""
+    return step <= 16 and i % 25 == 7
+
+
+def _bulk_file(
+    branch, person_id: int, step: int, applied_on: date, actor, *, stopped: bool = False
+) -> DevelopmentFile:
     def on(n: int) -> date | None:
         return applied_on + timedelta(days=OFFSETS[n]) if step >= n else None
 
@@ -412,8 +447,11 @@ def _bulk_file(branch, person_id: int, step: int, applied_on: date, actor) -> De
         org=branch,
         person_id=person_id,
         applied_on=applied_on,
-        status=f"s{step:02d}",
+        status="stopped" if stopped else f"s{step:02d}",
         last_step_on=on(step),
+        stopped_on=on(step) + timedelta(days=1) if stopped else None,  # the last step is a day ago at least
+        stopped_step=step if stopped else None,
+        end_reason=STOP_REASONS[step % len(STOP_REASONS)] if stopped else "",
         talked_on=on(2),
         activist_on=on(3),
         last_assessment_on=on(6),

@@ -145,6 +145,16 @@ class AssessmentForm(TablerFormMixin, forms.Form):
     files = MultipleFileField(label=_("Assessment form (scan)"), required=False, extensions=DOCUMENT_TYPES)
 
 
+class StopForm(TablerFormMixin, forms.Form):
+    """Stop developing an applicant (停止发展): the date of the decision and its reason."""
+
+    done_on = forms.DateField(label=_("Date of the decision"), widget=DateInput(), initial=timezone.localdate)
+    reason = forms.CharField(
+        label=_("Reason for stopping"), max_length=200, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class NoticeForm(TablerFormMixin, forms.Form):
     """A public notice (公示) before steps 7, 12, 15 or 23."""
 

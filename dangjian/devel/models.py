@@ -2,7 +2,8 @@
 
 The steps and stages follow 《中国共产党发展党员工作细则》(2014) (DOMAIN.md §3). A file's
 ``status`` is the last step done (``s01`` … ``s25``), or one of the side states: probation
-extended (延长预备期) or membership cancelled (取消预备党员资格).
+extended (延长预备期, approved by the higher committee), membership cancelled (取消预备党员资格), or
+development stopped (停止发展: the branch ends a file before admission, with its reason).
 """
 
 from __future__ import annotations
@@ -107,13 +108,21 @@ class FileStatus(models.TextChoices):
     S25 = "s25", _("25 Materials archived")
     EXTENDED = "extended", _("Probation extended")
     CANCELLED = "cancelled", _("Probationary membership cancelled")
+    STOPPED = "stopped", _("Development stopped")
 
 
 def step_of(status: str) -> int:
-    """The number of the last step done in ``status`` (an extension counts as after step 23)."""
+    """The number of the last step done in ``status``: an extension and a cancellation follow the higher
+    committee's approval (step 24); a stopped file has no step (the one it reached is ``stopped_step``)."""
     if status.startswith("s") and status[1:].isdigit():
         return int(status[1:])
-    return {"extended": 23, "cancelled": 24}.get(status, 0)
+    return {"extended": 24, "cancelled": 24}.get(status, 0)
+
+
+# Development can be stopped up to the admission vote's approval; a probationary member leaves only by
+# cancellation (the conversion vote and the higher committee's approval).
+STOPPABLE = tuple(f"s{n:02d}" for n in range(1, 17))
+FINISHED = ("s25", "cancelled", "stopped")
 
 
 class ConversionOutcome(models.TextChoices):
@@ -124,8 +133,8 @@ class ConversionOutcome(models.TextChoices):
 
 class DevelopmentFileQuerySet(ScopedQuerySet):
     def active(self):
-        """Files still moving: neither archived nor cancelled."""
-        return self.exclude(status__in=[FileStatus.S25, FileStatus.CANCELLED])
+        """Files still moving: neither archived, cancelled nor stopped."""
+        return self.exclude(status__in=FINISHED)
 
 
 class DevelopmentFile(models.Model):
@@ -159,6 +168,8 @@ class DevelopmentFile(models.Model):
     quota_year = models.PositiveSmallIntegerField(_("quota year"), null=True, blank=True, db_index=True)
     converted_on = models.DateField(_("full member since"), null=True, blank=True)
     end_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    stopped_on = models.DateField(_("development stopped on"), null=True, blank=True)
+    stopped_step = models.PositiveSmallIntegerField(_("step reached when stopped"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -18,7 +18,9 @@ from dangjian.core import calendar, params
 from dangjian.core.workflow import Transition
 
 from .models import (
+    FINISHED,
     STEP_BY_NUMBER,
+    STOPPABLE,
     ConversionOutcome,
     DevelopmentFile,
     FileStatus,
@@ -120,24 +122,27 @@ DEVELOPMENT: dict[tuple[str, str], Transition] = {
 }
 DEVELOPMENT.update(
     {
-        (FileStatus.S22, FileStatus.S23): _move(23),  # the vote: convert or cancel
-        (FileStatus.S22, FileStatus.EXTENDED): _move(23),  # the vote: extend the probation
-        (FileStatus.EXTENDED, FileStatus.S22): _move(22),  # application at the end of the extension
+        (FileStatus.S22, FileStatus.S23): _move(23),  # the vote: convert, extend or cancel
         (FileStatus.S23, FileStatus.S24): _move(24),  # conversion approved
+        (FileStatus.S23, FileStatus.EXTENDED): _move(24),  # extension approved by the higher committee
         (FileStatus.S23, FileStatus.CANCELLED): _move(24),  # cancellation approved
+        (FileStatus.EXTENDED, FileStatus.S22): _move(22),  # application at the end of the extension
     }
 )
+STOP = Transition(label=gettext_lazy("Stop developing"), cap=DevelCap.DEVELOP, note_required=True)
+DEVELOPMENT.update({(status, FileStatus.STOPPED): STOP for status in STOPPABLE})
 DEVELOPMENT = {(str(a), str(b)): rule for (a, b), rule in DEVELOPMENT.items()}
 
 WORKFLOWS = {DevelopmentFile: DEVELOPMENT}
 
 
 def target_status(file: DevelopmentFile, number: int, outcome: str = "") -> str:
-    """The state a file moves to when step ``number`` is recorded (refused when it is not next)."""
-    if number == 23 and outcome == ConversionOutcome.EXTEND:
-        return FileStatus.EXTENDED
+    """The state a file moves to when step ``number`` is recorded: the higher committee's approval of a
+    conversion vote (step 24) converts, extends the probation or cancels it, as the branch voted."""
     if number == 24 and file.outcome == ConversionOutcome.CANCEL:
         return FileStatus.CANCELLED
+    if number == 24 and file.outcome == ConversionOutcome.EXTEND:
+        return FileStatus.EXTENDED
     return f"s{number:02d}"
 
 
@@ -145,7 +150,7 @@ def next_step(file: DevelopmentFile) -> int | None:
     """The number of the step that comes next, None when the file is finished."""
     if file.status == FileStatus.EXTENDED:
         return 22
-    if file.status in (FileStatus.S25, FileStatus.CANCELLED):
+    if file.status in FINISHED:
         return None
     return file.step + 1
 
@@ -153,6 +158,12 @@ def next_step(file: DevelopmentFile) -> int | None:
 def check_order(file: DevelopmentFile, number: int) -> None:
     expected = next_step(file)
     if expected != number:
+        if file.status == FileStatus.STOPPED:
+            raise ValidationError(
+                _("Development of this applicant was stopped on %(date)s; no more steps can be recorded.")
+                % {"date": fmt(file.stopped_on)},
+                code="stopped",
+            )
         if expected is None:
             raise ValidationError(_("This file is finished; no more steps can be recorded."))
         raise ValidationError(
@@ -325,6 +336,11 @@ def check_step(file: DevelopmentFile, number: int, data: dict, *, files=()) -> N
     if number == 24 and file.outcome == ConversionOutcome.CANCEL and not (data.get("note") or "").strip():
         raise ValidationError(
             {"note": _("Please give the reason for cancelling the probationary membership.")}
+        )
+    if number == 24 and file.outcome == ConversionOutcome.EXTEND and file.extensions >= 1:
+        raise ValidationError(
+            _("The probation was extended once already; it can be extended only once."),
+            code="second_extension",
         )
     if number in (17, 24):
         vote_on = file.vote_on if number == 17 else file.conversion_vote_on

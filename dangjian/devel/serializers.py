@@ -24,7 +24,7 @@ class FileSerializer(serializers.ModelSerializer):
         fields = [
             "id", "org", "org_name", "name", "id_masked", "applied_on", "status", "status_label", "step", "stage",
             "next_step", "due", "talked_on", "activist_on", "candidate_on", "vote_on", "admitted_on",
-            "probation_ends_on", "extensions", "converted_on", "version",
+            "probation_ends_on", "extensions", "converted_on", "stopped_on", "stopped_step", "end_reason", "version",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -58,4 +58,12 @@ class StepSerializer(serializers.Serializer):
     )
     extension_months = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
     extended_limit = serializers.BooleanField(required=False, default=False)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class StopSerializer(serializers.Serializer):
+    """Stopping the development of an applicant (停止发展): the date of the decision and the reason."""
+
+    done_on = serializers.DateField()
+    reason = serializers.CharField(allow_blank=True, max_length=200)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)

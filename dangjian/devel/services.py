@@ -16,7 +16,9 @@ from dangjian.orgs.models import MemberCategory, Organisation, Person
 
 from . import rules, selectors
 from .models import (
+    FINISHED,
     NOTICE_STEPS,
+    STOPPABLE,
     ConversionOutcome,
     DevelopmentFile,
     FileStatus,
@@ -72,7 +74,11 @@ def file_open(
             raise ValidationError(
                 {"id_number": org_services.duplicate_refusal(existing=existing, actor=actor, org=org)}
             )
-        if DevelopmentFile.objects.filter(person=existing).exclude(status=FileStatus.CANCELLED).exists():
+        if (
+            DevelopmentFile.objects.filter(person=existing)
+            .exclude(status__in=[FileStatus.CANCELLED, FileStatus.STOPPED])
+            .exists()
+        ):
             raise ValidationError({"id_number": _("This person already has a development file.")})
         person = existing
     else:
@@ -199,13 +205,21 @@ def _file_fields(file: DevelopmentFile, number: int, data: dict) -> dict:
     if number == 17:
         return {"admitted_on": done_on}
     if number == 23:
-        fields = {"conversion_vote_on": done_on, "outcome": data["outcome"]}
-        if data["outcome"] == ConversionOutcome.EXTEND:
-            fields["extensions"] = file.extensions + 1
-            fields["probation_ends_on"] = rules.add_months(file.probation_ends_on, data["extension_months"])
-        return fields
+        return {"conversion_vote_on": done_on, "outcome": data["outcome"]}
     if number == 24 and file.outcome == ConversionOutcome.CONVERT:
         return {"converted_on": file.probation_ends_on}
+    if number == 24 and file.outcome == ConversionOutcome.EXTEND:
+        # The branch voted the length; the extension runs only once the higher committee approves it.
+        months = (
+            StepRecord.objects.filter(file=file, number=23)
+            .order_by("-done_on", "-pk")
+            .values_list("extension_months", flat=True)
+            .first()
+        )
+        return {
+            "extensions": file.extensions + 1,
+            "probation_ends_on": rules.add_months(file.probation_ends_on, months),
+        }
     if number == 24:
         return {"end_reason": data["note"][:200]}
     return {}
@@ -221,6 +235,13 @@ def _roster(file: DevelopmentFile, number: int, to: str, actor) -> None:
             category=MemberCategory.PROBATIONARY,
             joined_on=file.vote_on,
             converted_on=None,
+        )
+    elif number == 24 and to == FileStatus.EXTENDED:
+        audit.log_event(
+            person,
+            event=_("Probation extended until %(date)s (approved by the higher committee)")
+            % {"date": rules.fmt(file.probation_ends_on)},
+            actor=actor,
         )
     elif number == 24 and to == FileStatus.CANCELLED:
         org_services.person_update(
@@ -239,6 +260,57 @@ def _roster(file: DevelopmentFile, number: int, to: str, actor) -> None:
             joined_on=file.vote_on,
             converted_on=file.probation_ends_on,
         )
+
+
+@transaction.atomic
+def file_stop(
+    *, file: DevelopmentFile, actor, reason: str, done_on: date, expected_version: int | None = None
+) -> DevelopmentFile:
+    """Stop developing an applicant (停止发展) at any step before admission, with the reason: the file leaves
+    the pipeline, gives back any quota place it held, and the stop is kept in its history."""
+    file = DevelopmentFile.objects.select_related("org", "person").get(pk=file.pk)
+    if not workflow.has_right(rules.STOP, file, actor):
+        raise PermissionDenied(_("You are not allowed to do this here."))
+    if file.status not in STOPPABLE:
+        if file.status in FINISHED:
+            raise ValidationError(
+                _("This file is already closed (%(status)s); it cannot be stopped.")
+                % {"status": file.get_status_display()},
+                code="finished",
+            )
+        raise ValidationError(
+            _(
+                "%(name)s is already a probationary member: development cannot be stopped any more; the"
+                " probationary membership is cancelled by a vote of the branch and the higher committee's approval."
+            )
+            % {"name": file.person.name},
+            code="admitted",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give the reason for stopping the development.")})
+    if done_on is None or done_on > timezone.localdate() or done_on < file.last_step_on:
+        raise ValidationError(
+            {
+                "done_on": _("The date must lie between the last step (%(date)s) and today.")
+                % {"date": rules.fmt(file.last_step_on)}
+            }
+        )
+    workflow.transition(
+        obj=file,
+        to=FileStatus.STOPPED,
+        actor=actor,
+        note=reason,
+        expected_version=expected_version,
+        fields={
+            "stopped_on": done_on,
+            "stopped_step": file.step,
+            "end_reason": reason[:200],
+            "quota_year": None,  # nobody was admitted: a place taken at the quota step goes back
+        },
+    )
+    file.refresh_from_db()
+    return file
 
 
 @transaction.atomic
@@ -290,6 +362,8 @@ def notice_record(
     file = DevelopmentFile.objects.select_related("org").get(pk=file.pk)
     if not scoping.can(actor, DevelCap.DEVELOP, file):
         raise PermissionDenied(_("You are not allowed to do this here."))
+    if file.status in FINISHED:
+        raise ValidationError(_("This file is finished; no more steps can be recorded."), code="finished")
     upcoming = [n for n in NOTICE_STEPS if n > (file.step if file.status != FileStatus.EXTENDED else 21)]
     if not upcoming or before_step != upcoming[0]:
         raise ValidationError(

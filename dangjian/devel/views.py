@@ -21,8 +21,8 @@ from dangjian.orgs.models import Organisation
 
 from . import rules, selectors, services
 from .columns import LEDGER_COLUMNS
-from .forms import AssessmentForm, FileOpenForm, NoticeForm, QuotaForm, StepForm
-from .models import NOTICE_STEPS, STEP_BY_NUMBER, DevelopmentFile, FileStatus, StageKind
+from .forms import AssessmentForm, FileOpenForm, NoticeForm, QuotaForm, StepForm, StopForm
+from .models import NOTICE_STEPS, STEP_BY_NUMBER, STOPPABLE, DevelopmentFile, FileStatus, StageKind
 from .rules import DevelCap
 
 PER_PAGE = 50
@@ -50,6 +50,8 @@ def pipeline(request):
     files = selectors.files_for(request.user, org).order_by("org__path", "applied_on", "pk")
     if stage.isdigit() and int(stage) in StageKind.values:
         files = files.filter(status__in=selectors.stage_statuses(int(stage)))
+    elif stage in selectors.CLOSED:
+        files = files.filter(status=stage)
     page = Paginator(files, PER_PAGE).get_page(request.GET.get("page"))
     rows = [selectors.file_row(f, today) for f in page.object_list]
     base = org or _top_org(request.user)
@@ -143,6 +145,7 @@ class FileDetail(ObjectView):
             "next_step": STEP_BY_NUMBER.get(number) if number else None,
             "can_record": can_record,
             "can_develop": scoping.can(user, DevelCap.DEVELOP, file),
+            "can_stop": file.status in STOPPABLE and scoping.can(user, DevelCap.DEVELOP, file),
             "notice_due": upcoming[0] if upcoming else None,
             "notices": list(file.public_notices.order_by("before_step", "starts_on")),
             "files": list(attachments.for_owner(file, user)),
@@ -204,6 +207,24 @@ class StepRecordView(_FileForm):
     def get_extra_context(self, file) -> dict:
         step = STEP_BY_NUMBER[self.number(file)]
         return self.crumbs(file, _("Step %(n)s: %(label)s") % {"n": step.number, "label": step.label})
+
+
+class FileStop(_FileForm):
+    """Stop developing the applicant (停止发展) with the reason; refused once they are a probationary member."""
+
+    capability = DevelCap.DEVELOP  # rules.STOP: the branch's right, at the file's organisation
+    form_class = StopForm
+    success_message = gettext_lazy("Development of the applicant was stopped.")
+
+    def get_initial(self, file) -> dict:
+        return {"version": file.version}
+
+    def perform(self, form, file, user):
+        data = dict(form.cleaned_data)
+        return services.file_stop(file=file, actor=user, expected_version=data.pop("version", None), **data)
+
+    def get_extra_context(self, file) -> dict:
+        return self.crumbs(file, _("Stop developing"))
 
 
 class AssessmentAdd(_FileForm):
@@ -361,6 +382,7 @@ urlpatterns = [
     path("<int:pk>/", FileDetail.as_view(), name="file_detail"),
     path("<int:pk>/step/", StepRecordView.as_view(), name="step_record"),
     path("<int:pk>/assessment/", AssessmentAdd.as_view(), name="assessment_add"),
+    path("<int:pk>/stop/", FileStop.as_view(), name="file_stop"),
     path("<int:pk>/notice/", NoticeAdd.as_view(), name="notice_add"),
     path("<int:pk>/index.docx", FileIndexDocument.as_view(), name="index_docx"),
     path("<int:pk>/notice/<int:step>.docx", NoticeDocument.as_view(), name="notice_docx"),

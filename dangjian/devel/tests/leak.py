@@ -115,6 +115,10 @@ def _notice(world, file, key) -> dict:
     }
 
 
+def _stop(world, file, key) -> dict:
+    return {"done_on": _today().isoformat(), "reason": "走查停止发展原因", "version": file.version}
+
+
 def _quota(world, org, key) -> dict:
     return {"org": org.pk, "year": _today().year, "number": 3}
 
@@ -130,9 +134,11 @@ ROUTES = {
     "devel:step_record": write("devel_file", _talk),
     "devel:assessment_add": write("devel_activist", _assessment),
     "devel:notice_add": write("devel_file", _notice),
+    "devel:file_stop": write("devel_file", _stop),
     "api-devel-file-list": api_list(ALL),
     "api-devel-file-detail": api_detail(ALL),
     "api-devel-file-step": api_action("devel_file", lambda w, f, key: {"number": 2, **_talk(w, f, key)}),
+    "api-devel-file-stop": api_action("devel_file", _stop),
     "devel:quotas": page("org", outside_query={"org": "org"}),
     "devel:quota_set": create("org", _quota, obj="org"),
 }

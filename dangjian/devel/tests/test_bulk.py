@@ -31,11 +31,14 @@ def test_bulk_files_follow_the_rules_and_their_quotas_add_up(client, county, per
     assert len({f.status for f in files}) >= 15
     records = dict(StepRecord.objects.values_list("file").annotate(n=Count("pk")).order_by())
     history = dict(StatusChange.objects.values_list("object_id").annotate(n=Count("pk")).order_by())
+    stopped = [f for f in files if f.status == "stopped"]
+    assert stopped and all(f.stopped_step <= 16 and f.end_reason and f.stopped_on <= today for f in stopped)
     for file in files:
-        assert records[file.pk] == file.step
-        assert history.get(file.pk, 0) == file.step - 1
+        reached = file.stopped_step or file.step
+        assert records[file.pk] == reached
+        assert history.get(file.pk, 0) == reached - 1 + (file.status == "stopped")
         assert file.last_step_on <= today
-        if file.step >= 17:
+        if reached >= 17:
             assert file.person.category in ("probationary", "full") and file.person.joined_on == file.vote_on
         else:
             assert file.person.category == "non_member"

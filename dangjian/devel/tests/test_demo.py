@@ -20,7 +20,12 @@ def test_the_tiny_demo_has_files_in_every_stage_and_the_named_cases(db):
     assert all(f.person.birth_date <= add_months(f.applied_on, -23 * 12) for f in files)
     assert {stage_of_status(f.status) for f in files} >= set(StageKind.values)
     statuses = {f.status for f in files}
-    assert {FileStatus.EXTENDED, FileStatus.CANCELLED, FileStatus.S25} <= statuses
+    assert {FileStatus.EXTENDED, FileStatus.CANCELLED, FileStatus.STOPPED, FileStatus.S25} <= statuses
+    # An extension voted and waiting for the higher committee, as well as one approved.
+    assert any(f.status == FileStatus.S23 and f.outcome == "extend" for f in files)
+    stopped = [f for f in files if f.status == FileStatus.STOPPED]
+    assert all(f.end_reason and f.stopped_step < 17 for f in stopped)
+    assert all(f.status.startswith("s") or f.status in ("extended", "cancelled", "stopped") for f in files)
     from dangjian.orgs.demo._common import reference_day
 
     today = reference_day()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from dangjian.core import registry
 from dangjian.devel import demo
+from dangjian.devel.columns import LEDGER_COLUMNS
 from dangjian.devel.models import DevelopmentFile, FileStatus, StepRecord
 from dangjian.orgs.models import Person
 from dangjian.orgs.tests.factories import make_id
@@ -164,7 +165,8 @@ def test_the_export_lists_every_file_of_the_subtree_with_masked_ids(client, coun
     assert names == {"档案00", "档案01"}
     masked = Person.objects.get(pk=files[0].person_id).id_masked
     assert any(r[4] == masked for r in rows[1:]) and "*" in masked
-    assert all(r[-1] == "是" for r in rows[1:])  # the talks are overdue
+    overdue = [c.key for c in LEDGER_COLUMNS].index("overdue")
+    assert all(r[overdue] == "是" for r in rows[1:])  # the talks are overdue
 
 
 def test_the_home_page_lists_talks_about_to_be_missed(client, county, personas):
@@ -207,3 +209,47 @@ def test_every_step_form_and_the_file_page_render_along_a_whole_walk(client, cou
         file = walk(file, number, personas, people)
     page = _text(client.get(reverse("devel:file_detail", args=[file.pk])))
     assert page.count('data-state="done"') == 25
+
+
+def test_the_pipeline_counts_overdue_in_the_database_exactly_as_the_file_rows_do(county):
+    """overdue_q (the pipeline's counts) and due_of (each file's row) agree on every day around month ends."""
+    from datetime import date
+
+    from dangjian.devel.selectors import due_of, overdue_q
+    from dangjian.orgs.tests.factories import make_person
+
+    person = make_person(county.village_a1, "边界", category="non_member", joined_on=None)
+    files = []
+    for i in range(80):
+        day = date(2027, 12, 20) + timedelta(days=i)
+        for status, fields in (
+            ("s01", {}),
+            ("s04", {"activist_on": day}),
+            ("s06", {"activist_on": day - timedelta(days=200), "last_assessment_on": day}),
+            ("s15", {"vote_on": day}),
+            ("s16", {"vote_on": None}),
+            ("s23", {"conversion_vote_on": day}),
+            ("s20", {"probation_ends_on": day}),
+            ("extended", {"probation_ends_on": day}),
+            ("s10", {}),
+            ("stopped", {}),
+        ):
+            files.append(
+                DevelopmentFile(
+                    org=county.village_a1,
+                    person=person,
+                    applied_on=day,
+                    last_step_on=day,
+                    status=status,
+                    **fields,
+                )
+            )
+    DevelopmentFile.objects.bulk_create(files)
+    every = list(DevelopmentFile.objects.all())
+    for today in (
+        date(2028, 2, 29), date(2028, 3, 1), date(2028, 3, 29), date(2028, 3, 30), date(2028, 4, 30),
+        date(2028, 5, 1), date(2028, 5, 30), date(2028, 8, 29), date(2028, 8, 31), date(2028, 9, 1),
+    ):  # fmt: skip
+        by_rows = {f.pk for f in every if (due := due_of(f)) and due[1] < today}
+        by_database = set(DevelopmentFile.objects.filter(overdue_q(today)).values_list("pk", flat=True))
+        assert by_database == by_rows and by_rows, today
