@@ -54,7 +54,7 @@ class LeaveSerializer(serializers.ModelSerializer):
 
 class ReportSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
-    kind_label = _label("kind")
+    kind_label = serializers.CharField(source="kind.name", read_only=True)
 
     class Meta:
         model = MajorMatterReport

@@ -209,17 +209,23 @@ class VillageDemo:
 
     def reports(self) -> None:
         plans = [
-            (PostKind.SECRETARY, "travel", 7, 12, "赴广东考察特色产业项目，预计外出5天，工作由副书记主持"),
+            (
+                PostKind.SECRETARY,
+                "外出（3天以上）",
+                7,
+                12,
+                "赴广东考察特色产业项目，预计外出5天，工作由副书记主持",
+            ),
             (
                 PostKind.VILLAGE_DIRECTOR,
-                "family_event",
+                "婚丧嫁娶",
                 30,
                 28,
                 "本人女儿出嫁，拟办酒席10桌，不收受管理服务对象礼金",
             ),
-            (PostKind.SECRETARY, "collective_funds", 25, 27, "村集体拟出借资金5万元用于合作社周转（补报）"),
-            (PostKind.GRADUATE_OFFICIAL, "emergency", 2, 3, "暴雨致村道塌方两处，已设警示标志并组织抢修"),
-            (PostKind.FIRST_SECRETARY, "emergency", 8, 14, "山林火情一处，已扑灭，无人员伤亡（逾期报告）"),
+            (PostKind.SECRETARY, "涉及集体资金", 25, 27, "村集体拟出借资金5万元用于合作社周转（补报）"),
+            (PostKind.GRADUATE_OFFICIAL, "突发事件", 2, 3, "暴雨致村道塌方两处，已设警示标志并组织抢修"),
+            (PostKind.FIRST_SECRETARY, "突发事件", 8, 14, "山林火情一处，已扑灭，无人员伤亡（逾期报告）"),
         ]
         n = 0
         for i, (kind, matter, filed_back, occurs_back, text) in enumerate(plans):
@@ -229,9 +235,9 @@ class VillageDemo:
                 continue
             report = services.report_file(
                 post=post,
-                kind=matter,
+                kind=self.kinds[matter],
                 occurs_on=self.day(occurs_back)
-                if matter != "travel"
+                if matter != "外出（3天以上）"
                 else self.day(filed_back) + timedelta(days=5),
                 description=text,
                 actor=self.admin,
@@ -387,14 +393,14 @@ class VillageDemo:
     def grids(self) -> None:
         S = GridMatter.Status
         matters = [
-            ("楼道堆放杂物影响消防通道", "patrol", "safety", []),
-            ("小区路灯不亮", "resident", "facilities", [S.HANDLING]),
-            ("垃圾清运不及时", "hotline", "environment", ["route", S.HANDLING]),
-            ("邻里装修噪音纠纷", "resident", "dispute", [S.HANDLING, S.RESOLVED]),
-            ("独居老人申请临时救助", "referral", "livelihood", [S.HANDLING, S.RESOLVED, S.ANSWERED]),
-            ("下水道井盖破损", "patrol", "facilities", [S.HANDLING, S.RESOLVED, S.ANSWERED, S.CLOSED]),
-            ("违规饲养家禽", "resident", "environment", [S.HANDLING, S.RESOLVED, "unsatisfied", "reopen"]),
-            ("广场舞噪音扰民", "hotline", "dispute", ["route"]),
+            ("楼道堆放杂物影响消防通道", "patrol", "安全隐患", []),
+            ("小区路灯不亮", "resident", "公共设施", [S.HANDLING]),
+            ("垃圾清运不及时", "hotline", "环境卫生", ["route", S.HANDLING]),
+            ("邻里装修噪音纠纷", "resident", "邻里纠纷", [S.HANDLING, S.RESOLVED]),
+            ("独居老人申请临时救助", "referral", "民生救助", [S.HANDLING, S.RESOLVED, S.ANSWERED]),
+            ("下水道井盖破损", "patrol", "公共设施", [S.HANDLING, S.RESOLVED, S.ANSWERED, S.CLOSED]),
+            ("违规饲养家禽", "resident", "环境卫生", [S.HANDLING, S.RESOLVED, "unsatisfied", "reopen"]),
+            ("广场舞噪音扰民", "hotline", "邻里纠纷", ["route"]),
         ]
         supervisor = self.county_user  # 督查问效 by somebody who took no part
         n = 0
@@ -417,7 +423,7 @@ class VillageDemo:
                     today=self.R,
                     title=title,
                     source=source,
-                    category=category,
+                    category=self.categories[category],
                     registered_on=registered,
                     location=f"{community.short_name or community.name}{grids[i % 2].name}",
                     reporter_name=self.rng.choice(["王女士", "李先生", "张大爷", "刘阿姨"]),
@@ -464,7 +470,28 @@ class VillageDemo:
                 n += 1
         self.count["grid matters"] = n
 
+    def dictionaries(self) -> None:
+        """The shared entries (installed by the migration), and the county's own: a category of its
+        communities' matters with a longer limit, and one it no longer uses."""
+        from .models import GridCategory, ReportKind
+
+        county = self.ctx.data["county"]
+        for name, days, active in (("物业管理", 10, True), ("违章搭建", 5, False)):
+            services.dictionary_entry_create(
+                model=GridCategory,
+                org=county,
+                actor=self.county_user,
+                name=name,
+                order=60,
+                respond_days=1,
+                resolve_days=days,
+                active=active,
+            )
+        self.categories = {c.name: c for c in GridCategory.objects.applying_to(county)}
+        self.kinds = {k.name: k for k in ReportKind.objects.applying_to(county)}
+
     def build(self) -> None:
+        self.dictionaries()
         self.link_secretary()
         self.rotas()
         self.checkins()

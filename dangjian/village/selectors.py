@@ -363,20 +363,15 @@ def issuer_of(matter: GridMatter) -> Organisation:
 
 
 def grid_by_category(user, org: Organisation) -> list[tuple[str, int]]:
-    """Matters of the organisation's subtree by category (label, count), most first (one GROUP BY)."""
-    from .models import MatterCategory
-
-    labels = dict(MatterCategory.choices)
+    """Matters of the organisation's subtree by category (name, count), most first (one GROUP BY)."""
     rows = (
         GridMatter.objects.visible_to(user)
         .filter(org__path__subtree=org.path)
         .order_by()
-        .values("category")
+        .values("category__name")
         .annotate(n=Count("pk"))
     )
-    return sorted(
-        ((str(labels.get(r["category"], r["category"])), r["n"]) for r in rows), key=lambda r: -r[1]
-    )
+    return sorted(((r["category__name"], r["n"]) for r in rows), key=lambda r: (-r[1], r[0]))
 
 
 def org_panel(request, org):

@@ -51,4 +51,8 @@ urlpatterns = [
     path("grid/<int:pk>/route/", views.MatterRoute.as_view(), name="matter_route"),
     path("grid/<int:pk>/move/", views.MatterMove.as_view(), name="matter_move"),
     path("grid/<int:pk>/to-ledger/", views.MatterToLedger.as_view(), name="matter_to_ledger"),
+    # dictionaries
+    path("categories/", views.dictionaries, name="dictionaries"),
+    path("categories/<slug:kind>/new/", views.DictionaryEntryCreate.as_view(), name="dictionary_create"),
+    path("categories/<slug:kind>/<int:pk>/", views.DictionaryEntryEdit.as_view(), name="dictionary_edit"),
 ]

@@ -40,3 +40,17 @@ def build_cadres(county, personas) -> Cadres:
         ),
         secretary_b1=make_cadre(county.village_b1, "李书记", PostKind.SECRETARY, birth=date(1979, 2, 2)),
     )
+
+
+def grid_category(name: str):
+    """A shared grid-matter category installed by the migration (安全隐患, 公共设施, 环境卫生 …)."""
+    from dangjian.village.models import GridCategory
+
+    return GridCategory.objects.get(org__isnull=True, name=name)
+
+
+def report_kind(name: str):
+    """A shared kind of major matter installed by the migration (外出（3天以上）, 突发事件 …)."""
+    from dangjian.village.models import ReportKind
+
+    return ReportKind.objects.get(org__isnull=True, name=name)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from dangjian.core.tests.leakwalk import api_action, api_detail, api_list, detail, export, page, write
+from dangjian.village.tests.builders import grid_category, report_kind
 
 VILLAGES = ("village_a1", "village_a2", "village_b1")
 NAMES = {"village_a1": "冯村甲一", "village_a2": "陈村甲二", "village_b1": "褚村乙一"}
@@ -68,7 +69,11 @@ def _report(world, key):
 
     text = f"重大事项·{key}"
     report = services.report_file(
-        post=post, kind="travel", occurs_on=_today() + timedelta(days=2), description=text, actor=world.admin
+        post=post,
+        kind=report_kind("外出（3天以上）"),
+        occurs_on=_today() + timedelta(days=2),
+        description=text,
+        actor=world.admin,
     )
     return report, [text]
 
@@ -161,7 +166,7 @@ def _matter(world, key):
         actor=world.admin,
         title=title,
         source="resident",
-        category="environment",
+        category=grid_category("环境卫生"),
         reporter_phone="13800001234",
     )
     return matter, [title]
@@ -179,7 +184,7 @@ def _late_matter(world, key):
         actor=world.admin,
         title=title,
         source="hotline",
-        category="safety",
+        category=grid_category("安全隐患"),
         registered_on=_today() - timedelta(days=30),
     )
     return matter, [title]
@@ -262,7 +267,7 @@ ROUTES = {
     "village:report_create": write(
         "vcadre",
         lambda world, post, key: {
-            "kind": "travel",
+            "kind": report_kind("外出（3天以上）").pk,
             "occurs_on": (_today() + timedelta(days=5)).isoformat(),
             "description": "走查报告",
         },
@@ -323,7 +328,7 @@ ROUTES = {
         lambda world, grid, key: {
             "title": "走查事项",
             "source": "patrol",
-            "category": "safety",
+            "category": grid_category("安全隐患").pk,
             "reporter_phone": "13900002222",
         },
         allowed=("township_a",),
