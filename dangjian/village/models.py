@@ -53,7 +53,9 @@ class DictionaryQuerySet(ScopedQuerySet):
         if scope.is_empty:
             return self.none()
         step = Organisation.steplen
-        above = {g.path[:i] for g in scope.grants for i in range(step, len(g.path) + 1, step)}
+        # A plain member's own-records grant opens no dictionary (he registers nothing).
+        grants = [g for g in scope.grants if not g.self_only]
+        above = {g.path[:i] for g in grants for i in range(step, len(g.path) + 1, step)}
         return self.filter(Q(org__isnull=True) | Q(org__path__in=sorted(above)) | scope.q("org__"))
 
 

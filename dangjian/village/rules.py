@@ -40,12 +40,15 @@ def can_keep(actor, entry_org) -> bool:
 
 
 def keeper_orgs(actor):
-    """The organisations whose own entries ``actor`` may add: those of his grants carrying the right."""
-    from dangjian.orgs.models import Organisation
+    """The party committees (county, township …) whose own entries ``actor`` may keep: where he holds the right."""
+    from dangjian.orgs.models import Organisation, OrgKind
 
-    scope = scoping.without_focus(actor)
-    ids = [g.org_id for g in scope.grants if VCap.KEEP_DICTIONARIES in g.caps and g.subtree]
-    return Organisation.objects.filter(pk__in=ids, dissolved_on__isnull=True).order_by("path")
+    committees = [OrgKind.PROVINCE_COMMITTEE, OrgKind.CITY_COMMITTEE, OrgKind.COUNTY_COMMITTEE]
+    return (
+        Organisation.objects.where_can(actor, VCap.KEEP_DICTIONARIES)
+        .filter(kind__in=[*committees, OrgKind.TOWNSHIP_COMMITTEE], dissolved_on__isnull=True)
+        .order_by("path")
+    )
 
 
 def _is_person(actor, person_id) -> bool:

@@ -70,7 +70,7 @@ def _check_entry(model, org: Organisation | None, values: dict, pk=None) -> None
     errors: dict[str, list] = {}
     name = (values.get("name") or "").strip()
     if not name:
-        errors["name"] = [_("Please give the name.")]
+        errors["name"] = [_("Please name the entry.")]
     else:
         # One name once wherever it can be chosen: above, at and below the keeping organisation.
         clash = model.objects.exclude(pk=pk).filter(name=name)
@@ -121,7 +121,9 @@ def dictionary_entry_update(*, entry, actor, **values):
     entry = model.objects.select_for_update().select_related("org").get(pk=entry.pk)
     if not can_keep(actor, entry.org):
         raise PermissionDenied(_("You are not allowed to do this here."))
-    _check_entry(model, entry.org, values, pk=entry.pk)
+    _check_entry(
+        model, entry.org, {f: getattr(entry, f) for f in DICTIONARY_FIELDS[model]} | values, pk=entry.pk
+    )
     changed = []
     for name in DICTIONARY_FIELDS[model]:
         if name in values:

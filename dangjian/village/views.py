@@ -85,6 +85,17 @@ def _org_param(request):
     return scoping.get_for_user(Organisation, request.user, pk=pk)
 
 
+def _dictionary_param(request, name: str, model):
+    """The dictionary entry named in ?<name>= among those the user sees (None when absent or unknown)."""
+    pk = request.GET.get(name, "")
+    return model.objects.visible_to(request.user).filter(pk=pk).first() if pk.isdigit() else None
+
+
+def _filter_choices(request, model):
+    """Entries to filter a list by: those the user sees, in use or not (older records keep theirs)."""
+    return model.objects.visible_to(request.user).order_by("-active", "order", "name")
+
+
 def _page(request, queryset):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
@@ -305,6 +316,9 @@ def _leave_list(request):
     org = _org_param(request)
     if org is not None:
         qs = qs.filter(org__path__subtree=org.path)
+    category = _dictionary_param(request, "category", GridCategory)
+    if category is not None:
+        qs = qs.filter(category=category)
     return qs, status, org, today
 
 
@@ -422,6 +436,9 @@ def _report_list(request):
         qs = qs.filter(late=True)
     elif status in MajorMatterReport.Status.values:
         qs = qs.filter(status=status)
+    kind = _dictionary_param(request, "kind", ReportKind)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
     return qs, status
 
 
@@ -432,7 +449,13 @@ def report_list(request):
     return render(
         request,
         "village/report_list.html",
-        {"page": _page(request, qs), "status": status, "states": MajorMatterReport.Status.choices},
+        {
+            "page": _page(request, qs),
+            "status": status,
+            "states": MajorMatterReport.Status.choices,
+            "kinds": _filter_choices(request, ReportKind),
+            "kind": request.GET.get("kind", ""),
+        },
     )
 
 
@@ -736,6 +759,9 @@ def _matter_list(request):
     org = _org_param(request)
     if org is not None:
         qs = qs.filter(org__path__subtree=org.path)
+    category = _dictionary_param(request, "category", GridCategory)
+    if category is not None:
+        qs = qs.filter(category=category)
     return qs, status, org, today
 
 
@@ -759,6 +785,8 @@ def matter_list(request):
             "org": org,
             "states": GridMatter.Status.choices,
             "grids": grids[:50],
+            "categories": _filter_choices(request, GridCategory),
+            "category": request.GET.get("category", ""),
         },
     )
 

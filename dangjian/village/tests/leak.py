@@ -12,7 +12,16 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from dangjian.core.tests.leakwalk import api_action, api_detail, api_list, detail, export, page, write
+from dangjian.core.tests.leakwalk import (
+    api_action,
+    api_detail,
+    api_list,
+    create,
+    detail,
+    export,
+    page,
+    write,
+)
 from dangjian.village.tests.builders import grid_category, report_kind
 
 VILLAGES = ("village_a1", "village_a2", "village_b1")
@@ -204,8 +213,41 @@ def _checkin(world, key):
     return checkin, [place]
 
 
+# A dictionary entry kept by a committee is chosen in every organisation below it.
+BELOW = {
+    "county": ("township_a", "township_b", "village_a1", "village_a2", "village_b1"),
+    "township_a": ("village_a1", "village_a2"),
+    "township_b": ("village_b1",),
+}
+
+
+def _grid_category(world, key):
+    if key not in BELOW:
+        return None
+    from dangjian.core.tests.leakwalk import Built
+    from dangjian.village import services
+    from dangjian.village.models import GridCategory
+
+    name = f"网格类别·{key}"
+    entry = services.dictionary_entry_create(
+        model=GridCategory, org=world.orgs[key], actor=world.admin, name=name, respond_days=1, resolve_days=4
+    )
+    return Built(entry, (name,), reach=BELOW[key])
+
+
+def _entry_data(world, entry, key):
+    return {"name": f"改名类别·{key}", "respond_days": 2, "resolve_days": 6, "order": 50, "active": "on"}
+
+
+def _new_entry_data(world, org, key):
+    if key not in BELOW:
+        return None
+    return {"keeper": org.pk, "name": f"新类别·{key}", "respond_days": 1, "resolve_days": 5, "order": 50}
+
+
 OBJECTS = {
     "vcadre": _cadre,
+    "vgrid_category": _grid_category,
     "vcheckin": _checkin,
     "vleave": _leave,
     "vreport": _report,
@@ -240,6 +282,13 @@ def _version(world, obj, key, **extra):
 
 ROUTES = {
     "village:my_duty": page(),
+    "village:dictionaries": page("vgrid_category"),
+    "village:dictionary_create": create(
+        "org", _new_entry_data, fixed={"kind": "grid"}, inside="township_a", allowed=None
+    ),
+    "village:dictionary_edit": write(
+        "vgrid_category", _entry_data, fixed={"kind": "grid"}, kwargs=lambda entry: {"pk": entry.pk}
+    ),
     "village:rota_day": page("vcadre"),
     "village:cadre_detail": detail("vcadre"),
     "village:checkin": write(
