@@ -2,7 +2,10 @@
 
 from django.urls import path
 
+from dangjian.core.imports import ImportConfirmView, ImportTemplateView, ImportUploadView
+
 from . import views
+from .imports import ROTA
 
 urlpatterns = [
     # duty
@@ -12,6 +15,15 @@ urlpatterns = [
     path("cadres/<int:pk>/check-in/", views.CheckInCreate.as_view(), name="checkin"),
     path("cadres/<int:pk>/rota/", views.RotaEdit.as_view(), name="rota_edit"),
     path("orgs/<int:pk>/holiday-duty/", views.HolidayDutyGenerate.as_view(), name="holiday_duty"),
+    path("orgs/<int:pk>/rota/import/", ImportUploadView.as_view(spec=ROTA), name="rota_import"),
+    path(
+        "orgs/<int:pk>/rota/import/confirm/", ImportConfirmView.as_view(spec=ROTA), name="rota_import_confirm"
+    ),
+    path(
+        "orgs/<int:pk>/rota/import/template/",
+        ImportTemplateView.as_view(spec=ROTA),
+        name="rota_import_template",
+    ),
     # leave
     path("cadres/<int:pk>/leave/new/", views.LeaveCreate.as_view(), name="leave_create"),
     path("leave/", views.leave_list, name="leave_list"),

@@ -199,6 +199,7 @@ def rota_day(request):
             "kind": day_kind(day),
             "holiday": holiday_name(day),
             "org": org,
+            "import_org_id": _rota_import_org_id(request.user, org),
             "page": page,
             "villages": villages,
             "totals": {
@@ -206,6 +207,15 @@ def rota_day(request):
             },
         },
     )
+
+
+def _rota_import_org_id(user, org) -> int | None:
+    """Where the rota import leads: the organisation shown, else the top one where the user keeps rotas
+    (read from the user's grants, no query)."""
+    if org is not None:
+        return org.pk if scoping.can(user, VCap.MANAGE_CADRES, org) else None
+    grants = [g for g in scoping.without_focus(user).grants if VCap.MANAGE_CADRES in g.caps and g.subtree]
+    return min(grants, key=lambda g: len(g.path)).org_id if grants else None
 
 
 class CadreDetail(ObjectView):

@@ -54,3 +54,19 @@ def report_kind(name: str):
     from dangjian.village.models import ReportKind
 
     return ReportKind.objects.get(org__isnull=True, name=name)
+
+
+def rota_file(rows) -> dict:
+    """An office rota sheet (the template's columns) of ``(village, name, weekdays)`` rows, as an upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["村（社区）", "姓名", "坐班日"])
+    for row in rows:
+        book.active.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return {"file": SimpleUploadedFile("坐班表.xlsx", buffer.getvalue())}

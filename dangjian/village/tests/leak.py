@@ -20,9 +20,10 @@ from dangjian.core.tests.leakwalk import (
     detail,
     export,
     page,
+    session_holds,
     write,
 )
-from dangjian.village.tests.builders import grid_category, report_kind
+from dangjian.village.tests.builders import grid_category, report_kind, rota_file
 
 VILLAGES = ("village_a1", "village_a2", "village_b1")
 NAMES = {"village_a1": "冯村甲一", "village_a2": "陈村甲二", "village_b1": "褚村乙一"}
@@ -245,6 +246,22 @@ def _new_entry_data(world, org, key):
     return {"keeper": org.pk, "name": f"新类别·{key}", "respond_days": 1, "resolve_days": 5, "order": 50}
 
 
+# The village whose cadre a rota sheet imported into each organisation names.
+ROTA_VILLAGE = {"county": "village_a1", "township_a": "village_a1", "township_b": "village_b1"}
+
+
+def _rota_sheet(world, org, key):
+    village = ROTA_VILLAGE.get(key, key)
+    post = world.get("vcadre", village)
+    return rota_file([(world.orgs[village].name, post.person.name, "周一、周四")])
+
+
+def _upload_rota(client, world, org, key) -> None:
+    from django.urls import reverse
+
+    client.post(reverse("village:rota_import", args=[org.pk]), _rota_sheet(world, org, key))
+
+
 OBJECTS = {
     "vcadre": _cadre,
     "vgrid_category": _grid_category,
@@ -299,6 +316,9 @@ ROUTES = {
     ),
     "village:rota_edit": write("vcadre", lambda world, post, key: {"weekdays": ["1", "3"]}),
     "village:holiday_duty": write("org", lambda world, org, key: {"year": 2026}),
+    "village:rota_import": write("org", _rota_sheet, accepted=session_holds("import_pending")),
+    "village:rota_import_confirm": write("org", lambda world, org, key: {}, prepare=_upload_rota),
+    "village:rota_import_template": detail("org"),
     "village:leave_create": write(
         "vcadre",
         lambda world, post, key: {

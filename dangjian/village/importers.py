@@ -1,0 +1,153 @@
+"""The office rota (坐班表) of a township's or a village's cadres from a spreadsheet, all rows or none,
+through ``core.exports.Importer`` (row and column messages in Chinese)."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangjian.core.exports import CellError, Column, Importer, ParsedRow, RowError, text
+from dangjian.orgs.models import Post, PostKind
+
+from .models import CADRE_POSTS
+
+VILLAGE, NAME, WEEKDAYS = "村（社区）", "姓名", "坐班日"
+WEEKDAY_NAMES = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "1": 1,
+    "2": 2,
+    "3": 3,
+    "4": 4,
+    "5": 5,
+}
+
+
+def parse_weekdays(value) -> list[int]:
+    """ "周一、周三" / "星期一,星期四" / "1 3 5" → [1, 3] …; an empty cell sits no day (坐班 ends)."""
+    raw = text(value)
+    if not raw or raw in ("无", "不坐班"):
+        return []
+    days = []
+    for match in re.finditer(r"(?:周|星期|礼拜)?([^、，,；;/\s])", raw):
+        if match.group(1) not in WEEKDAY_NAMES:
+            raise CellError(
+                _("“%(value)s” is not a weekday from Monday to Friday (write e.g. 周一、周三)")
+                % {"value": match.group(0)}
+            )
+        days.append(WEEKDAY_NAMES[match.group(1)])
+    return sorted(set(days))
+
+
+class RotaImporter(Importer):
+    """Rows name a village (or community) below the organisation imported into, a cadre of it and the
+    weekdays he sits; each named cadre's rota is set from today (``services.rota_set``)."""
+
+    title = gettext_lazy("Office rota")
+    columns = [
+        Column(VILLAGE, "village", help="村（社区）党组织的全称或简称；导入到本村时可留空。", width=24),
+        Column(NAME, "name", required=True, help="村干部姓名（须在该村任职）。"),
+        Column(
+            WEEKDAYS,
+            "weekdays",
+            parse=parse_weekdays,
+            help="周一至周五，用顿号分隔，如：周一、周三；留空表示不再坐班。",
+        ),
+    ]
+
+    def prepare(self, rows: list[ParsedRow]) -> None:
+        from . import selectors
+
+        self.org = self.context["org"]
+        self.today = timezone.localdate()
+        villages = list(selectors.villages_for(self.actor, self.org))
+        by_name: dict[str, list] = {}
+        for v in villages:
+            for name in {v.name, v.short_name}:
+                if name:
+                    by_name.setdefault(name, []).append(v)
+        self.villages = by_name
+        posts = (
+            Post.objects.filter(org__in=villages, kind__in=CADRE_POSTS)
+            .exclude(kind=PostKind.GRID_MEMBER)
+            .current(self.today)
+            .select_related("person", "org")
+            .order_by("kind")
+        )
+        self.posts: dict[tuple[int, str], list[Post]] = {}
+        for post in posts:
+            found = self.posts.setdefault((post.org_id, post.person.name), [])
+            if all(p.person_id != post.person_id for p in found):
+                found.append(post)
+
+    def check_row(self, row: ParsedRow) -> None:
+        values = row.values
+        name = values["village"]
+        if not name:
+            if self.org.pk not in {v.pk for found in self.villages.values() for v in found}:
+                row.errors.append(RowError(row.number, VILLAGE, _("Required; may not be empty")))
+                return
+            village = self.org
+        else:
+            found = self.villages.get(name, [])
+            if len(found) != 1:
+                message = (
+                    _("“%(name)s” names several villages: write the full name")
+                    if found
+                    else _("“%(name)s” is not a village or community under %(org)s")
+                )
+                row.errors.append(
+                    RowError(row.number, VILLAGE, message % {"name": name, "org": self.org.label})
+                )
+                return
+            village = found[0]
+        posts = self.posts.get((village.pk, values["name"]), [])
+        if not posts:
+            row.errors.append(
+                RowError(
+                    row.number,
+                    NAME,
+                    _("%(name)s holds no cadre's post in %(village)s")
+                    % {"name": values["name"], "village": village.label},
+                )
+            )
+            return
+        if len(posts) > 1:
+            row.errors.append(
+                RowError(
+                    row.number,
+                    NAME,
+                    _("%(village)s has %(n)s cadres called %(name)s: set their rota on their own pages")
+                    % {"village": village.label, "n": len(posts), "name": values["name"]},
+                )
+            )
+            return
+        values["post"] = posts[0]
+
+    def check_all(self, rows: list[ParsedRow]) -> None:
+        seen: dict[tuple[int, int], int] = {}
+        for row in rows:
+            post = row.values.get("post")
+            if post is None or row.errors:
+                continue
+            key = (post.org_id, post.person_id)
+            if key in seen:
+                row.errors.append(
+                    RowError(row.number, NAME, _("the same cadre as in row %(row)s") % {"row": seen[key]})
+                )
+            else:
+                seen[key] = row.number
+
+    def write(self, rows: list[ParsedRow]) -> int:
+        from . import services
+
+        for row in rows:
+            services.rota_set(post=row.values["post"], weekdays=row.values["weekdays"], actor=self.actor)
+            self.progress.advance()
+        return len(rows)
