@@ -1,5 +1,9 @@
-"""The office rota (坐班表) of a township's or a village's cadres from a spreadsheet, all rows or none,
-through ``core.exports.Importer`` (row and column messages in Chinese)."""
+"""Spreadsheets a township or a village fills in, imported all rows or none through
+``core.exports.Importer`` (row and column messages in Chinese): the office rota (坐班表) of its cadres,
+and its grids with their grid members (网格划分及网格员).
+
+Both name villages (or communities) below the organisation imported into, by full or short name.
+"""
 
 from __future__ import annotations
 
@@ -45,7 +49,44 @@ def parse_weekdays(value) -> list[int]:
     return sorted(set(days))
 
 
-class RotaImporter(Importer):
+class _VillageRows(Importer):
+    """Rows that name a village below the organisation imported into (empty: that organisation itself)."""
+
+    def load_villages(self):
+        from . import selectors
+
+        self.org = self.context["org"]
+        self.today = timezone.localdate()
+        villages = list(selectors.villages_for(self.actor, self.org))
+        by_name: dict[str, list] = {}
+        for v in villages:
+            for name in {v.name, v.short_name}:
+                if name:
+                    by_name.setdefault(name, []).append(v)
+        self.villages = by_name
+        self.village_ids = {v.pk for v in villages}
+        return villages
+
+    def village_of(self, row: ParsedRow):
+        name = row.values["village"]
+        if not name:
+            if self.org.pk not in self.village_ids:
+                row.errors.append(RowError(row.number, VILLAGE, _("Required; may not be empty")))
+                return None
+            return self.org
+        found = self.villages.get(name, [])
+        if len(found) != 1:
+            message = (
+                _("“%(name)s” names several villages: write the full name")
+                if found
+                else _("“%(name)s” is not a village or community under %(org)s")
+            )
+            row.errors.append(RowError(row.number, VILLAGE, message % {"name": name, "org": self.org.label}))
+            return None
+        return found[0]
+
+
+class RotaImporter(_VillageRows):
     """Rows name a village (or community) below the organisation imported into, a cadre of it and the
     weekdays he sits; each named cadre's rota is set from today (``services.rota_set``)."""
 
@@ -62,17 +103,7 @@ class RotaImporter(Importer):
     ]
 
     def prepare(self, rows: list[ParsedRow]) -> None:
-        from . import selectors
-
-        self.org = self.context["org"]
-        self.today = timezone.localdate()
-        villages = list(selectors.villages_for(self.actor, self.org))
-        by_name: dict[str, list] = {}
-        for v in villages:
-            for name in {v.name, v.short_name}:
-                if name:
-                    by_name.setdefault(name, []).append(v)
-        self.villages = by_name
+        villages = self.load_villages()
         posts = (
             Post.objects.filter(org__in=villages, kind__in=CADRE_POSTS)
             .exclude(kind=PostKind.GRID_MEMBER)
@@ -88,25 +119,9 @@ class RotaImporter(Importer):
 
     def check_row(self, row: ParsedRow) -> None:
         values = row.values
-        name = values["village"]
-        if not name:
-            if self.org.pk not in {v.pk for found in self.villages.values() for v in found}:
-                row.errors.append(RowError(row.number, VILLAGE, _("Required; may not be empty")))
-                return
-            village = self.org
-        else:
-            found = self.villages.get(name, [])
-            if len(found) != 1:
-                message = (
-                    _("“%(name)s” names several villages: write the full name")
-                    if found
-                    else _("“%(name)s” is not a village or community under %(org)s")
-                )
-                row.errors.append(
-                    RowError(row.number, VILLAGE, message % {"name": name, "org": self.org.label})
-                )
-                return
-            village = found[0]
+        village = self.village_of(row)
+        if village is None:
+            return
         posts = self.posts.get((village.pk, values["name"]), [])
         if not posts:
             row.errors.append(
@@ -149,5 +164,103 @@ class RotaImporter(Importer):
 
         for row in rows:
             services.rota_set(post=row.values["post"], weekdays=row.values["weekdays"], actor=self.actor)
+            self.progress.advance()
+        return len(rows)
+
+
+GRID, AREA, MEMBERS = "网格名称", "片区范围", "网格员"
+
+
+def parse_names(value) -> list[str]:
+    """ "张三、李四" → ["张三", "李四"] (顿号, commas, semicolons or spaces between names)."""
+    return [n for n in re.split(r"[、，,；;/\s]+", text(value)) if n]
+
+
+class GridImporter(_VillageRows):
+    """Rows name a grid of a village below the organisation imported into, its area and its grid members
+    (people of that village); a new name draws a grid, a known one gets the area and members given."""
+
+    title = gettext_lazy("Grids and grid members")
+    columns = [
+        Column(VILLAGE, "village", help="村（社区）党组织的全称或简称；导入到本村时可留空。", width=24),
+        Column(GRID, "grid", required=True, help="如：第一网格。已有的网格按名称更新。"),
+        Column(AREA, "area", help="网格覆盖的片区、楼栋或村民小组。", width=24),
+        Column(
+            MEMBERS, "members", parse=parse_names, help="网格员姓名，用顿号分隔（须为本村人员）。", width=24
+        ),
+    ]
+
+    def prepare(self, rows: list[ParsedRow]) -> None:
+        from dangjian.orgs.models import Person
+
+        from .models import Grid
+
+        villages = self.load_villages()
+        self.people: dict[tuple[int, str], list] = {}
+        people = Person.objects.visible_to(self.actor).current().filter(org__in=villages)
+        for person in people.only("id", "name", "org_id"):
+            self.people.setdefault((person.org_id, person.name), []).append(person)
+        self.grids = {(g.org_id, g.name): g for g in Grid.objects.filter(org__in=villages)}
+
+    def check_row(self, row: ParsedRow) -> None:
+        values = row.values
+        village = self.village_of(row)
+        if village is None:
+            return
+        values["org"] = village
+        if len(values["grid"]) > 60:
+            row.errors.append(RowError(row.number, GRID, _("at most 60 characters")))
+        members = []
+        for name in values["members"] or []:
+            found = self.people.get((village.pk, name), [])
+            if len(found) != 1:
+                message = (
+                    _("%(village)s has %(n)s people called %(name)s: the sheet cannot tell them apart")
+                    if found
+                    else _("%(name)s is not a person of %(village)s")
+                )
+                row.errors.append(
+                    RowError(
+                        row.number,
+                        MEMBERS,
+                        message % {"village": village.label, "n": len(found), "name": name},
+                    )
+                )
+                continue
+            members.append(found[0])
+        values["people"] = members
+        values["existing"] = self.grids.get((village.pk, values["grid"]))
+
+    def check_all(self, rows: list[ParsedRow]) -> None:
+        seen: dict[tuple[int, str], int] = {}
+        for row in rows:
+            org = row.values.get("org")
+            if org is None or row.errors:
+                continue
+            key = (org.pk, row.values["grid"])
+            if key in seen:
+                row.errors.append(
+                    RowError(row.number, GRID, _("the same grid as in row %(row)s") % {"row": seen[key]})
+                )
+            else:
+                seen[key] = row.number
+
+    def write(self, rows: list[ParsedRow]) -> int:
+        from . import services
+
+        for row in rows:
+            values = row.values
+            if values["existing"] is not None:
+                services.grid_update(
+                    grid=values["existing"], area=values["area"], members=values["people"], actor=self.actor
+                )
+            else:
+                services.grid_create(
+                    org=values["org"],
+                    name=values["grid"],
+                    area=values["area"],
+                    members=values["people"],
+                    actor=self.actor,
+                )
             self.progress.advance()
         return len(rows)

@@ -1,4 +1,5 @@
-"""The office rota import of a township or a village, through the generic upload → preview → confirm views."""
+"""The office rota and the grid imports of a township or a village, through the generic upload → preview →
+confirm views."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dangjian.core.imports import ImportSpec
 from dangjian.core.scoping import ensure_can, get_for_user
 from dangjian.orgs.models import Organisation
 
-from .importers import RotaImporter
+from .importers import GridImporter, RotaImporter
 from .rules import VCap
 
 
@@ -47,3 +48,25 @@ class RotaImportSpec(ImportSpec):
 
 
 ROTA = RotaImportSpec()
+
+
+class GridImportSpec(RotaImportSpec):
+    """The grids and grid members of the villages below an organisation; the same right as the rota."""
+
+    path = "dangjian.village.imports.GRIDS"
+    importer = GridImporter
+    title = gettext_lazy("Import grids and grid members")
+    url_names = ("village:grid_import", "village:grid_import_confirm", "village:grid_import_template")
+    success_label = gettext_lazy("Open the grid matters")
+
+    def template_filename(self) -> str:
+        return _("grid-members-template.xlsx")
+
+    def success_url(self, scope, **kwargs) -> str:
+        return reverse("village:matter_list") + f"?org={scope.pk}"
+
+    def breadcrumbs(self, scope, **kwargs) -> list:
+        return [(_("Grid matters"), self.success_url(scope)), (self.title, None)]
+
+
+GRIDS = GridImportSpec()

@@ -629,6 +629,19 @@ def grid_create(*, org: Organisation, name: str, area: str, members, actor) -> G
     return grid
 
 
+@transaction.atomic
+def grid_update(*, grid: Grid, area: str, members, actor) -> Grid:
+    """Change a grid's area and its grid members (the whole list)."""
+    _ensure(actor, VCap.MANAGE_CADRES, grid.org)
+    members = list(members or [])
+    if any(not scoping.org_of(m).path.startswith(grid.org.path) for m in members):
+        raise ValidationError({"members": [_("Grid members are people of this village.")]})
+    grid.area = (area or "").strip()[:200]
+    grid.save(update_fields=["area"])
+    grid.members.set(members)
+    return grid
+
+
 def _deadlines(registered_on: date, category: GridCategory, complex_matter: bool) -> tuple[date, date]:
     """The category's time limits; a complex matter has the longer of its category's and the complex limit."""
     resolve_days = category.resolve_days

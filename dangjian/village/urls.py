@@ -5,7 +5,7 @@ from django.urls import path
 from dangjian.core.imports import ImportConfirmView, ImportTemplateView, ImportUploadView
 
 from . import views
-from .imports import ROTA
+from .imports import GRIDS, ROTA
 
 urlpatterns = [
     # duty
@@ -58,6 +58,17 @@ urlpatterns = [
     path("grid/export/", views.matter_export, name="matter_export"),
     path("grid/rollup/", views.grid_rollup, name="grid_rollup"),
     path("orgs/<int:pk>/grids/new/", views.GridCreate.as_view(), name="grid_create"),
+    path("orgs/<int:pk>/grids/import/", ImportUploadView.as_view(spec=GRIDS), name="grid_import"),
+    path(
+        "orgs/<int:pk>/grids/import/confirm/",
+        ImportConfirmView.as_view(spec=GRIDS),
+        name="grid_import_confirm",
+    ),
+    path(
+        "orgs/<int:pk>/grids/import/template/",
+        ImportTemplateView.as_view(spec=GRIDS),
+        name="grid_import_template",
+    ),
     path("grids/<int:pk>/matters/new/", views.MatterCreate.as_view(), name="matter_create"),
     path("grid/<int:pk>/", views.MatterDetail.as_view(), name="matter_detail"),
     path("grid/<int:pk>/route/", views.MatterRoute.as_view(), name="matter_route"),

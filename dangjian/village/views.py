@@ -199,7 +199,7 @@ def rota_day(request):
             "kind": day_kind(day),
             "holiday": holiday_name(day),
             "org": org,
-            "import_org_id": _rota_import_org_id(request.user, org),
+            "import_org_id": _import_org_id(request.user, org),
             "page": page,
             "villages": villages,
             "totals": {
@@ -209,9 +209,9 @@ def rota_day(request):
     )
 
 
-def _rota_import_org_id(user, org) -> int | None:
-    """Where the rota import leads: the organisation shown, else the top one where the user keeps rotas
-    (read from the user's grants, no query)."""
+def _import_org_id(user, org) -> int | None:
+    """Where the rota and grid imports lead: the organisation shown, else the top one where the user keeps
+    the cadres' records (read from the user's grants, no query)."""
     if org is not None:
         return org.pk if scoping.can(user, VCap.MANAGE_CADRES, org) else None
     grants = [g for g in scoping.without_focus(user).grants if VCap.MANAGE_CADRES in g.caps and g.subtree]
@@ -796,6 +796,7 @@ def matter_list(request):
             "states": GridMatter.Status.choices,
             "grids": grids[:50],
             "categories": _filter_choices(request, GridCategory),
+            "import_org_id": _import_org_id(request.user, org),
             "category": request.GET.get("category", ""),
         },
     )

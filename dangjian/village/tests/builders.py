@@ -70,3 +70,19 @@ def rota_file(rows) -> dict:
     buffer = io.BytesIO()
     book.save(buffer)
     return {"file": SimpleUploadedFile("坐班表.xlsx", buffer.getvalue())}
+
+
+def grid_file(rows) -> dict:
+    """A grids sheet (the template's columns) of ``(village, grid, area, members)`` rows, as an upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["村（社区）", "网格名称", "片区范围", "网格员"])
+    for row in rows:
+        book.active.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return {"file": SimpleUploadedFile("网格划分.xlsx", buffer.getvalue())}

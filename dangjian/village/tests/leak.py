@@ -23,7 +23,7 @@ from dangjian.core.tests.leakwalk import (
     session_holds,
     write,
 )
-from dangjian.village.tests.builders import grid_category, report_kind, rota_file
+from dangjian.village.tests.builders import grid_category, grid_file, report_kind, rota_file
 
 VILLAGES = ("village_a1", "village_a2", "village_b1")
 NAMES = {"village_a1": "冯村甲一", "village_a2": "陈村甲二", "village_b1": "褚村乙一"}
@@ -256,6 +256,18 @@ def _rota_sheet(world, org, key):
     return rota_file([(world.orgs[village].name, post.person.name, "周一、周四")])
 
 
+def _grid_sheet(world, org, key):
+    village = ROTA_VILLAGE.get(key, key)
+    post = world.get("vcadre", village)
+    return grid_file([(world.orgs[village].name, f"导入网格·{key}", "一组", post.person.name)])
+
+
+def _upload_grids(client, world, org, key) -> None:
+    from django.urls import reverse
+
+    client.post(reverse("village:grid_import", args=[org.pk]), _grid_sheet(world, org, key))
+
+
 def _upload_rota(client, world, org, key) -> None:
     from django.urls import reverse
 
@@ -319,6 +331,9 @@ ROUTES = {
     "village:rota_import": write("org", _rota_sheet, accepted=session_holds("import_pending")),
     "village:rota_import_confirm": write("org", lambda world, org, key: {}, prepare=_upload_rota),
     "village:rota_import_template": detail("org"),
+    "village:grid_import": write("org", _grid_sheet, accepted=session_holds("import_pending")),
+    "village:grid_import_confirm": write("org", lambda world, org, key: {}, prepare=_upload_grids),
+    "village:grid_import_template": detail("org"),
     "village:leave_create": write(
         "vcadre",
         lambda world, post, key: {
