@@ -67,6 +67,19 @@ class _VillageRows(Importer):
         self.village_ids = {v.pk for v in villages}
         return villages
 
+    @staticmethod
+    def once(rows: list[ParsedRow], key_of, column: str, message: str) -> None:
+        """Refuse a row naming what an earlier row named (``key_of(values)``; None for rows to skip)."""
+        seen: dict = {}
+        for row in rows:
+            key = None if row.errors else key_of(row.values)
+            if not key:
+                continue
+            if key in seen:
+                row.errors.append(RowError(row.number, column, message % {"row": seen[key]}))
+            else:
+                seen[key] = row.number
+
     def village_of(self, row: ParsedRow):
         name = row.values["village"]
         if not name:
@@ -146,18 +159,12 @@ class RotaImporter(_VillageRows):
         values["post"] = posts[0]
 
     def check_all(self, rows: list[ParsedRow]) -> None:
-        seen: dict[tuple[int, int], int] = {}
-        for row in rows:
-            post = row.values.get("post")
-            if post is None or row.errors:
-                continue
-            key = (post.org_id, post.person_id)
-            if key in seen:
-                row.errors.append(
-                    RowError(row.number, NAME, _("the same cadre as in row %(row)s") % {"row": seen[key]})
-                )
-            else:
-                seen[key] = row.number
+        self.once(
+            rows,
+            lambda v: v.get("post") and (v["post"].org_id, v["post"].person_id),
+            NAME,
+            _("the same cadre as in row %(row)s"),
+        )
 
     def write(self, rows: list[ParsedRow]) -> int:
         from . import services
@@ -232,18 +239,12 @@ class GridImporter(_VillageRows):
         values["existing"] = self.grids.get((village.pk, values["grid"]))
 
     def check_all(self, rows: list[ParsedRow]) -> None:
-        seen: dict[tuple[int, str], int] = {}
-        for row in rows:
-            org = row.values.get("org")
-            if org is None or row.errors:
-                continue
-            key = (org.pk, row.values["grid"])
-            if key in seen:
-                row.errors.append(
-                    RowError(row.number, GRID, _("the same grid as in row %(row)s") % {"row": seen[key]})
-                )
-            else:
-                seen[key] = row.number
+        self.once(
+            rows,
+            lambda v: v.get("org") and (v["org"].pk, v["grid"]),
+            GRID,
+            _("the same grid as in row %(row)s"),
+        )
 
     def write(self, rows: list[ParsedRow]) -> int:
         from . import services
