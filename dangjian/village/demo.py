@@ -481,6 +481,7 @@ class VillageDemo:
         from .models import GridCategory, ReportKind
 
         county = self.ctx.data["county"]
+        services.dictionary_defaults_install()  # gone when the database was flushed before the demo
         for name, days, active in (("物业管理", 10, True), ("违章搭建", 5, False)):
             services.dictionary_entry_create(
                 model=GridCategory,

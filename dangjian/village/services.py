@@ -103,6 +103,39 @@ def _check_entry(model, org: Organisation | None, values: dict, pk=None) -> None
         raise ValidationError(errors)
 
 
+# The shared entries a new installation starts with (migration 0002 installs the same).
+SHARED_REPORT_KINDS = [
+    ("外出（3天以上）", 10, None),
+    ("婚丧嫁娶", 20, None),
+    ("涉及集体资金", 30, None),
+    ("突发事件", 40, 3),
+    ("其他重大事项", 90, None),
+]
+SHARED_GRID_CATEGORIES = [
+    ("邻里纠纷", 10, 1, 5),
+    ("环境卫生", 20, 1, 5),
+    ("安全隐患", 30, 1, 3),
+    ("公共设施", 40, 1, 5),
+    ("民生救助", 50, 1, 5),
+    ("其他", 90, 1, 5),
+]
+
+
+@transaction.atomic
+def dictionary_defaults_install() -> int:
+    """Put back the shared entries that are missing (after ``manage.py flush``); returns how many were added."""
+    added = 0
+    for name, order, within in SHARED_REPORT_KINDS:
+        added += ReportKind.objects.get_or_create(
+            org=None, name=name, defaults={"order": order, "report_within_days": within}
+        )[1]
+    for name, order, respond, resolve in SHARED_GRID_CATEGORIES:
+        added += GridCategory.objects.get_or_create(
+            org=None, name=name, defaults={"order": order, "respond_days": respond, "resolve_days": resolve}
+        )[1]
+    return added
+
+
 @transaction.atomic
 def dictionary_entry_create(*, model, org: Organisation | None, actor, **values):
     """Add an entry to a dictionary: an organisation's own (its subtree uses it) or a shared one."""

@@ -315,3 +315,13 @@ def test_lists_filter_by_category_and_kind(client, county, personas, grids):
         )
     body = client.get(reverse("village:report_list"), {"kind": report_kind("突发事件").pk}).content.decode()
     assert "暴雨塌方" in body and "女儿出嫁" not in body
+
+
+def test_the_shared_entries_come_back_after_a_flush_and_are_not_doubled():
+
+    assert services.dictionary_defaults_install() == 0
+    GridCategory.objects.filter(org__isnull=True, name="其他").delete()
+    ReportKind.objects.filter(org__isnull=True, name="突发事件").delete()
+    assert services.dictionary_defaults_install() == 2
+    assert report_kind("突发事件").report_within_days == 3
+    assert GridCategory.objects.filter(org__isnull=True).count() == 6
