@@ -54,7 +54,7 @@ class LeaveSerializer(serializers.ModelSerializer):
 
 class ReportSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name", read_only=True)
-    kind_label = _label("kind")
+    kind_label = serializers.CharField(source="kind.name", read_only=True)
 
     class Meta:
         model = MajorMatterReport
@@ -116,6 +116,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 class MatterSerializer(serializers.ModelSerializer):
     reporter_phone = serializers.CharField(source="reporter_phone_masked", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
     status_label = _label("status")
 
     class Meta:
@@ -127,6 +128,7 @@ class MatterSerializer(serializers.ModelSerializer):
             "handler_org",
             "source",
             "category",
+            "category_name",
             "complex",
             "title",
             "location",
@@ -208,7 +210,7 @@ class LeaveViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class ReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Major-matter reports I may see; ``POST /reports/{id}/transition/`` acknowledges one."""
 
-    queryset = MajorMatterReport.objects.select_related("person").order_by("-filed_on", "-pk")
+    queryset = MajorMatterReport.objects.select_related("person", "kind").order_by("-filed_on", "-pk")
     serializer_class = ReportSerializer
     filterset_fields = ["org", "status", "late"]
 
@@ -261,7 +263,7 @@ class DecisionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class MatterViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Grid matters I may see; ``POST …/transition/`` accepts, handles, answers, closes or reopens one."""
 
-    queryset = GridMatter.objects.order_by("-registered_on", "-pk")
+    queryset = GridMatter.objects.select_related("category").order_by("-registered_on", "-pk")
     serializer_class = MatterSerializer
     filterset_fields = ["org", "status", "category", "handler_org"]
 

@@ -9,6 +9,13 @@ RECORD = "record_decision"
 REVIEW = "review_decision"
 HANDLE = "handle_grid"
 SUPERVISE = "supervise_grid"
+KEEP = "keep_village_dictionaries"
+
+
+def _keeps_dictionaries(user) -> bool:
+    from dangjian.core import scoping
+
+    return scoping.without_focus(user).can(KEEP)
 
 
 class VillageConfig(ModuleConfig):
@@ -61,6 +68,14 @@ class VillageConfig(ModuleConfig):
             order=65,
         ),
         NavEntry(
+            key="village_dictionaries",
+            label=_("Village categories"),
+            icon="list-details",
+            url_name="village:dictionaries",
+            order=67,
+            visible=lambda user: _keeps_dictionaries(user),
+        ),
+        NavEntry(
             key="village_grid",
             label=_("Grid matters"),
             icon="grid-dots",
@@ -76,12 +91,13 @@ class VillageConfig(ModuleConfig):
         REVIEW: _("Review large village decisions before the villagers decide"),
         HANDLE: _("Register, route, handle and answer grid matters"),
         SUPERVISE: _("Close or reopen grid matters (督查问效)"),
+        KEEP: _("Keep the grid-matter categories and the kinds of major matters of one's organisation"),
     }
     # A role that creates the accounts below it holds at least their rights (accounts refuses otherwise):
     # the organisation department and the township may also enter a village's steps for it (代录).
     role_capabilities = {
-        "org_dept": {MANAGE, APPROVE, OVERSEE, RECORD, REVIEW, HANDLE, SUPERVISE},
-        "township": {MANAGE, APPROVE, OVERSEE, RECORD, REVIEW, HANDLE, SUPERVISE},
+        "org_dept": {MANAGE, APPROVE, OVERSEE, RECORD, REVIEW, HANDLE, SUPERVISE, KEEP},
+        "township": {MANAGE, APPROVE, OVERSEE, RECORD, REVIEW, HANDLE, SUPERVISE, KEEP},
         "branch_secretary": {MANAGE, APPROVE, RECORD, HANDLE},
         "inspector": {SUPERVISE},
     }
@@ -97,6 +113,8 @@ class VillageConfig(ModuleConfig):
         "DecisionStep": {},
         "Grid": {},
         "GridMatter": {"exclude_fields": ["reporter_phone"]},
+        "GridCategory": {},
+        "ReportKind": {},
     }
     item_sources = (
         ItemSource(

@@ -40,7 +40,7 @@ def leave_xlsx(queryset) -> bytes:
 REPORT_COLUMNS = [
     Column(_("Village"), "org__label", width=22),
     Column(_("Cadre"), "person__name"),
-    Column(_("Kind"), "kind", render=_display("kind"), width=20),
+    Column(_("Kind"), "kind__name", width=20),
     Column(_("Date of the matter"), "occurs_on"),
     Column(_("Filed on"), "filed_on"),
     Column(_("Filed late"), "late", width=10),
@@ -83,7 +83,7 @@ MATTER_COLUMNS = [
     Column(_("Grid"), "grid__name"),
     Column(_("Matter"), "title", width=30),
     Column(_("Source"), "source", render=_display("source")),
-    Column(_("Category"), "category", render=_display("category")),
+    Column(_("Category"), "category__name"),
     Column(_("Location"), "location"),
     Column(_("Reporter"), "reporter_name"),
     Column(_("Reporter's phone"), "reporter_phone", render=lambda m: m.reporter_phone_masked),

@@ -25,6 +25,11 @@ from .models import CADRE_POSTS, CheckIn, Decision, GridMatter, HolidayDuty, Lea
 
 DAYS_BACK = 92
 MAX_VILLAGES = 24
+# The city and province scales are for the benchmark: every village and community of the demo gets a
+# weekday rota, the last weeks' check-ins (and some leave), and two grids with a year of matters.
+BULK_CHECKIN_DAYS = {"city": 30, "province": 10}
+BULK_MATTERS_PER_VILLAGE = {"city": 40, "province": 8}
+BATCH = 5000
 
 
 def _first(rows):
@@ -209,17 +214,23 @@ class VillageDemo:
 
     def reports(self) -> None:
         plans = [
-            (PostKind.SECRETARY, "travel", 7, 12, "赴广东考察特色产业项目，预计外出5天，工作由副书记主持"),
+            (
+                PostKind.SECRETARY,
+                "外出（3天以上）",
+                7,
+                12,
+                "赴广东考察特色产业项目，预计外出5天，工作由副书记主持",
+            ),
             (
                 PostKind.VILLAGE_DIRECTOR,
-                "family_event",
+                "婚丧嫁娶",
                 30,
                 28,
                 "本人女儿出嫁，拟办酒席10桌，不收受管理服务对象礼金",
             ),
-            (PostKind.SECRETARY, "collective_funds", 25, 27, "村集体拟出借资金5万元用于合作社周转（补报）"),
-            (PostKind.GRADUATE_OFFICIAL, "emergency", 2, 3, "暴雨致村道塌方两处，已设警示标志并组织抢修"),
-            (PostKind.FIRST_SECRETARY, "emergency", 8, 14, "山林火情一处，已扑灭，无人员伤亡（逾期报告）"),
+            (PostKind.SECRETARY, "涉及集体资金", 25, 27, "村集体拟出借资金5万元用于合作社周转（补报）"),
+            (PostKind.GRADUATE_OFFICIAL, "突发事件", 2, 3, "暴雨致村道塌方两处，已设警示标志并组织抢修"),
+            (PostKind.FIRST_SECRETARY, "突发事件", 8, 14, "山林火情一处，已扑灭，无人员伤亡（逾期报告）"),
         ]
         n = 0
         for i, (kind, matter, filed_back, occurs_back, text) in enumerate(plans):
@@ -229,9 +240,9 @@ class VillageDemo:
                 continue
             report = services.report_file(
                 post=post,
-                kind=matter,
+                kind=self.kinds[matter],
                 occurs_on=self.day(occurs_back)
-                if matter != "travel"
+                if matter != "外出（3天以上）"
                 else self.day(filed_back) + timedelta(days=5),
                 description=text,
                 actor=self.admin,
@@ -387,14 +398,14 @@ class VillageDemo:
     def grids(self) -> None:
         S = GridMatter.Status
         matters = [
-            ("楼道堆放杂物影响消防通道", "patrol", "safety", []),
-            ("小区路灯不亮", "resident", "facilities", [S.HANDLING]),
-            ("垃圾清运不及时", "hotline", "environment", ["route", S.HANDLING]),
-            ("邻里装修噪音纠纷", "resident", "dispute", [S.HANDLING, S.RESOLVED]),
-            ("独居老人申请临时救助", "referral", "livelihood", [S.HANDLING, S.RESOLVED, S.ANSWERED]),
-            ("下水道井盖破损", "patrol", "facilities", [S.HANDLING, S.RESOLVED, S.ANSWERED, S.CLOSED]),
-            ("违规饲养家禽", "resident", "environment", [S.HANDLING, S.RESOLVED, "unsatisfied", "reopen"]),
-            ("广场舞噪音扰民", "hotline", "dispute", ["route"]),
+            ("楼道堆放杂物影响消防通道", "patrol", "安全隐患", []),
+            ("小区路灯不亮", "resident", "公共设施", [S.HANDLING]),
+            ("垃圾清运不及时", "hotline", "环境卫生", ["route", S.HANDLING]),
+            ("邻里装修噪音纠纷", "resident", "邻里纠纷", [S.HANDLING, S.RESOLVED]),
+            ("独居老人申请临时救助", "referral", "民生救助", [S.HANDLING, S.RESOLVED, S.ANSWERED]),
+            ("下水道井盖破损", "patrol", "公共设施", [S.HANDLING, S.RESOLVED, S.ANSWERED, S.CLOSED]),
+            ("违规饲养家禽", "resident", "环境卫生", [S.HANDLING, S.RESOLVED, "unsatisfied", "reopen"]),
+            ("广场舞噪音扰民", "hotline", "邻里纠纷", ["route"]),
         ]
         supervisor = self.county_user  # 督查问效 by somebody who took no part
         n = 0
@@ -417,7 +428,7 @@ class VillageDemo:
                     today=self.R,
                     title=title,
                     source=source,
-                    category=category,
+                    category=self.categories[category],
                     registered_on=registered,
                     location=f"{community.short_name or community.name}{grids[i % 2].name}",
                     reporter_name=self.rng.choice(["王女士", "李先生", "张大爷", "刘阿姨"]),
@@ -464,7 +475,29 @@ class VillageDemo:
                 n += 1
         self.count["grid matters"] = n
 
+    def dictionaries(self) -> None:
+        """The shared entries (installed by the migration), and the county's own: a category of its
+        communities' matters with a longer limit, and one it no longer uses."""
+        from .models import GridCategory, ReportKind
+
+        county = self.ctx.data["county"]
+        services.dictionary_defaults_install()  # gone when the database was flushed before the demo
+        for name, days, active in (("物业管理", 10, True), ("违章搭建", 5, False)):
+            services.dictionary_entry_create(
+                model=GridCategory,
+                org=county,
+                actor=self.county_user,
+                name=name,
+                order=60,
+                respond_days=1,
+                resolve_days=days,
+                active=active,
+            )
+        self.categories = {c.name: c for c in GridCategory.objects.applying_to(county)}
+        self.kinds = {k.name: k for k in ReportKind.objects.applying_to(county)}
+
     def build(self) -> None:
+        self.dictionaries()
         self.link_secretary()
         self.rotas()
         self.checkins()
@@ -476,6 +509,151 @@ class VillageDemo:
         self.grids()
 
 
+class VillageBulk:
+    """The bulk records of the benchmark scales, bulk-inserted (their rules are tested on the hand-made ones).
+
+    Villages the hand-made part already covers are left alone, so its stories stay as told.
+    """
+
+    def __init__(self, ctx: DemoContext, done: set[int]):
+        from .models import GridCategory
+
+        self.ctx, self.rng = ctx, ctx.rng
+        self.R: date = ctx.data.get("reference_day") or timezone.localdate()
+        self.villages = [v for v in ctx.data["villages"] if v.pk not in done]
+        self.categories = list(GridCategory.objects.filter(org__isnull=True, active=True))
+        self.count: dict[str, int] = {}
+
+    def _insert(self, model, rows: list, **options) -> int:
+        model.objects.bulk_create(rows, batch_size=BATCH, **options)
+        return len(rows)
+
+    def duty(self, days: int) -> None:
+        from .duty import rota_weekday
+
+        cadres: dict[int, list[int]] = {}
+        for org_id, person_id in (
+            Post.objects.filter(org__in=self.villages, kind__in=CADRE_POSTS)
+            .exclude(kind=PostKind.GRID_MEMBER)
+            .current(self.R)
+            .order_by("org_id", "kind", "pk")
+            .values_list("org_id", "person_id")
+        ):
+            if person_id not in cadres.setdefault(org_id, []):
+                cadres[org_id].append(person_id)
+        since = self.R - timedelta(days=days + 30)
+        weekdays: dict[tuple[int, int], set[int]] = {}
+        rota, leave = [], []
+        for org_id, people in cadres.items():
+            for i, person_id in enumerate(people):
+                weekdays[(org_id, person_id)] = {1 + (i + k) % 5 for k in range(3 if i < 2 else 2)}
+                rota += [
+                    OfficeRota(org_id=org_id, person_id=person_id, weekday=w, active_from=since)
+                    for w in sorted(weekdays[(org_id, person_id)])
+                ]
+                if self.rng.random() < 0.03:  # a few cadres on approved leave in the period
+                    start = self.R - timedelta(days=self.rng.randrange(days))
+                    leave.append(
+                        Leave(
+                            org_id=org_id,
+                            person_id=person_id,
+                            starts_on=start,
+                            ends_on=start + timedelta(days=self.rng.randrange(1, 5)),
+                            reason="外出学习培训",
+                            level=Leave.Level.VILLAGE,
+                            status=Leave.Status.APPROVED,
+                        )
+                    )
+        self.count["bulk rota"] = self._insert(OfficeRota, rota)
+        self.count["bulk leave"] = self._insert(Leave, leave)
+        checkins, inserted = [], 0
+        for offset in range(days, 0, -1):
+            day = self.R - timedelta(days=offset)
+            weekday = rota_weekday(day)
+            if weekday is None:
+                continue
+            for (org_id, person_id), sits in weekdays.items():
+                if weekday in sits and self.rng.random() < 0.85:
+                    at = timezone.make_aware(datetime.combine(day, time(7 + self.rng.randrange(3))))
+                    checkins.append(CheckIn(org_id=org_id, person_id=person_id, day=day, at=at))
+            if len(checkins) >= BATCH * 4:
+                inserted += self._insert(CheckIn, checkins, ignore_conflicts=True)
+                checkins = []
+        self.count["bulk check-ins"] = inserted + self._insert(CheckIn, checkins, ignore_conflicts=True)
+
+    def grids(self, per_village: int) -> None:
+        from dangjian.core import calendar
+
+        from .models import Grid
+
+        S = GridMatter.Status
+        grids = self._insert(
+            Grid, [Grid(org=v, name=f"第{k}片区网格", area=f"{k}组") for v in self.villages for k in (1, 2)]
+        )
+        self.count["bulk grids"] = grids
+        by_org: dict[int, list] = {}
+        for grid in Grid.objects.filter(org__in=self.villages, name__endswith="片区网格"):
+            by_org.setdefault(grid.org_id, []).append(grid)
+        townships = {v.pk: v.path[: -v.steplen] for v in self.villages}
+        township_ids = dict(
+            Organisation.objects.filter(path__in=set(townships.values())).values_list("path", "pk")
+        )
+        limits: dict[tuple[date, int], tuple[date, date]] = {}
+
+        def limit(day: date, category) -> tuple[date, date]:
+            key = (day, category.pk)
+            if key not in limits:
+                limits[key] = (
+                    calendar.add_working_days(day, category.respond_days),
+                    calendar.add_working_days(day, category.resolve_days),
+                )
+            return limits[key]
+
+        titles = ["楼道堆放杂物", "路灯不亮", "垃圾清运不及时", "邻里噪音纠纷", "井盖破损", "违规饲养家禽"]
+        states = (
+            [S.CLOSED] * 12 + [S.ANSWERED] * 2 + [S.RESOLVED, S.HANDLING, S.HANDLING, S.ROUTED, S.REGISTERED]
+        )
+        rows, total = [], 0
+        for village in self.villages:
+            for n in range(per_village):
+                registered = self.R - timedelta(days=self.rng.randrange(365))
+                category = self.rng.choice(self.categories)
+                respond_by, resolve_by = limit(registered, category)
+                status = self.rng.choice(states) if registered < self.R - timedelta(days=20) else S.HANDLING
+                done = status in (S.RESOLVED, S.ANSWERED, S.CLOSED)
+                resolved = (
+                    min(self.R, registered + timedelta(days=self.rng.randrange(1, 12))) if done else None
+                )
+                answered = status in (S.ANSWERED, S.CLOSED)
+                routed = status == S.ROUTED and townships[village.pk] in township_ids
+                rows.append(
+                    GridMatter(
+                        org=village,
+                        grid=by_org[village.pk][n % 2],
+                        handler_org_id=township_ids[townships[village.pk]] if routed else village.pk,
+                        source=self.rng.choice(["resident", "patrol", "hotline", "referral"]),
+                        category=category,
+                        title=self.rng.choice(titles),
+                        registered_on=registered,
+                        respond_by=respond_by,
+                        resolve_by=resolve_by,
+                        responded_on=registered if status != S.REGISTERED and not routed else None,
+                        resolved_on=resolved,
+                        measures="网格员上门协调处置" if done else "",
+                        feedback_how="电话回访" if answered else "",
+                        feedback_on=resolved if answered else None,
+                        satisfaction=self.rng.choice(["satisfied"] * 6 + ["basic"] * 2 + ["unsatisfied"])
+                        if answered
+                        else "",
+                        status=status,
+                    )
+                )
+            if len(rows) >= BATCH * 4:
+                total += self._insert(GridMatter, rows)
+                rows = []
+        self.count["bulk grid matters"] = total + self._insert(GridMatter, rows)
+
+
 def build(ctx: DemoContext) -> None:
     """Add village governance records to the demo county (needs the orgs and accounts contributors)."""
     if "users" not in ctx.data or "county" not in ctx.data:
@@ -484,3 +662,10 @@ def build(ctx: DemoContext) -> None:
         demo = VillageDemo(ctx)
         demo.build()
     ctx.out("  village: " + ", ".join(f"{n} {what}" for what, n in demo.count.items()))
+    days, per_village = BULK_CHECKIN_DAYS.get(ctx.scale, 0), BULK_MATTERS_PER_VILLAGE.get(ctx.scale, 0)
+    if days or per_village:
+        with transaction.atomic():
+            bulk = VillageBulk(ctx, {v.pk for v in demo.villages})
+            bulk.duty(days)
+            bulk.grids(per_village)
+        ctx.out("  village: " + ", ".join(f"{n} {what}" for what, n in bulk.count.items()))

@@ -12,9 +12,9 @@ from dangjian.orgs.forms import DateInput, TablerFormMixin
 from .models import (
     DecisionCategory,
     DecisionStep,
-    MatterCategory,
-    MatterKind,
+    GridCategory,
     MatterSource,
+    ReportKind,
     Satisfaction,
     Step,
     Weekday,
@@ -62,10 +62,25 @@ class MoveForm(TablerFormMixin, forms.Form):
     returned_on = forms.DateField(label=_("Back on"), required=False, widget=DateInput())
 
 
+class DictionaryChoiceField(forms.ModelChoiceField):
+    """A choice among the active entries of a dictionary that apply at one organisation."""
+
+    def __init__(self, model, **kwargs):
+        super().__init__(queryset=model.objects.none(), **kwargs)
+        self.dictionary = model
+
+    def for_org(self, org) -> None:
+        self.queryset = self.dictionary.objects.applying_to(org).filter(active=True)
+
+
 class ReportForm(TablerFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=MatterKind.choices)
+    kind = DictionaryChoiceField(ReportKind, label=_("Kind"))
     occurs_on = forms.DateField(label=_("Date of the matter"), widget=DateInput())
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, org=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].for_org(org)
 
 
 class PostingForm(TablerFormMixin, forms.Form):
@@ -144,7 +159,7 @@ class GridForm(TablerFormMixin, forms.Form):
 class MatterForm(TablerFormMixin, forms.Form):
     title = forms.CharField(label=_("Matter"), max_length=200)
     source = forms.ChoiceField(label=_("Source"), choices=MatterSource.choices)
-    category = forms.ChoiceField(label=_("Category"), choices=MatterCategory.choices)
+    category = DictionaryChoiceField(GridCategory, label=_("Category"))
     complex = forms.BooleanField(label=_("Complex matter"), required=False)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -152,6 +167,10 @@ class MatterForm(TablerFormMixin, forms.Form):
     location = forms.CharField(label=_("Location"), max_length=120, required=False)
     reporter_name = forms.CharField(label=_("Reporter"), max_length=40, required=False)
     reporter_phone = forms.CharField(label=_("Reporter's phone"), max_length=20, required=False)
+
+    def __init__(self, *args, org=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].for_org(org)
 
 
 class RouteForm(TablerFormMixin, forms.Form):
@@ -179,3 +198,30 @@ class ToLedgerForm(TablerFormMixin, forms.Form):
 
 class CommitmentsForm(forms.Form):
     """Nothing to fill: the commitments are read from the work file."""
+
+
+class DictionaryEntryForm(TablerFormMixin, forms.ModelForm):
+    """An entry of a dictionary; on a new entry, also whose it is (one's organisation, or shared)."""
+
+    keeper = forms.ChoiceField(label=_("Kept by"), required=False)
+
+    def __init__(self, *args, keepers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if keepers is None:
+            del self.fields["keeper"]
+        else:
+            self.fields["keeper"].choices = keepers
+            self.fields["keeper"].required = True
+            self.order_fields(["keeper"])
+
+
+class GridCategoryForm(DictionaryEntryForm):
+    class Meta:
+        model = GridCategory
+        fields = ["name", "respond_days", "resolve_days", "order", "active"]
+
+
+class ReportKindForm(DictionaryEntryForm):
+    class Meta:
+        model = ReportKind
+        fields = ["name", "report_within_days", "order", "active"]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import scoping
 from dangjian.core.scoping import ScopedQuerySet
-from dangjian.orgs.models import PostKind
+from dangjian.orgs.models import Organisation, PostKind
 
 # The posts whose holders are the village's cadres (村干部).
 CADRE_POSTS = (
@@ -32,6 +32,97 @@ CADRE_POSTS = (
     PostKind.GRADUATE_OFFICIAL,
     PostKind.GRID_MEMBER,
 )
+
+
+# --- dictionaries an administrator keeps (分类字典) ---
+
+
+class DictionaryQuerySet(ScopedQuerySet):
+    """Entries of a dictionary: shared ones (no organisation) apply everywhere; an organisation's own
+    entries apply to its whole subtree."""
+
+    def applying_to(self, org):
+        """The entries that apply at ``org``: shared ones and those of ``org`` or any organisation above it."""
+        return self.filter(Q(org__isnull=True) | Q(org__path__in=[*org.ancestor_paths(), org.path]))
+
+    def visible_to(self, user, *, ignore_focus: bool = False):
+        """Shared entries, entries of the organisations one sees and of those above them (which apply there)."""
+        scope = scoping.without_focus(user) if ignore_focus else scoping.get_scope(user)
+        if scope.everything and scope.focus_path is None:
+            return self.all()
+        if scope.is_empty:
+            return self.none()
+        step = Organisation.steplen
+        # A plain member's own-records grant opens no dictionary (he registers nothing).
+        grants = [g for g in scope.grants if not g.self_only]
+        above = {g.path[:i] for g in grants for i in range(step, len(g.path) + 1, step)}
+        return self.filter(Q(org__isnull=True) | Q(org__path__in=sorted(above)) | scope.q("org__"))
+
+
+class DictionaryEntry(models.Model):
+    """An entry of an administrator's dictionary: shared (no organisation) or an organisation's own."""
+
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kept by"),
+    )
+    name = models.CharField(_("name"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    active = models.BooleanField(_("in use"), default=True)
+
+    objects = DictionaryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportKind(DictionaryEntry):
+    """A kind of major matter a cadre reports (外出, 婚丧嫁娶, 涉及集体资金, 突发事件 …).
+
+    Most are reported before the matter; a kind with ``report_within_days`` (an emergency) is
+    reported at the latest that many days after it."""
+
+    report_within_days = models.PositiveSmallIntegerField(
+        _("reported within days after the matter"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: reported before the matter happens."),
+    )
+
+    class Meta(DictionaryEntry.Meta):
+        verbose_name = _("kind of major matter")
+        verbose_name_plural = _("kinds of major matters")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "name"], name="village_report_kind_unique"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(org__isnull=True), name="village_report_kind_shared_unique"
+            ),
+        ]
+
+
+class GridCategory(DictionaryEntry):
+    """A category of grid matters with its time limits (respond within, resolve within; working days)."""
+
+    respond_days = models.PositiveSmallIntegerField(_("respond within (working days)"), default=1)
+    resolve_days = models.PositiveSmallIntegerField(_("resolve within (working days)"), default=5)
+
+    class Meta(DictionaryEntry.Meta):
+        verbose_name = _("grid matter category")
+        verbose_name_plural = _("grid matter categories")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "name"], name="village_grid_category_unique"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(org__isnull=True), name="village_grid_category_shared_unique"
+            ),
+        ]
 
 
 class Weekday(models.IntegerChoices):
@@ -183,14 +274,6 @@ class Leave(models.Model):
         return self.status == self.Status.APPROVED and self.ends_on < today
 
 
-class MatterKind(models.TextChoices):
-    TRAVEL = "travel", _("Travel away for several days")
-    FAMILY_EVENT = "family_event", _("Wedding, funeral or other family event")
-    COLLECTIVE_FUNDS = "collective_funds", _("Matter involving collective funds")
-    EMERGENCY = "emergency", _("Emergency")
-    OTHER = "other", _("Other major matter")
-
-
 class MajorMatterReport(models.Model):
     """A cadre's major-matter report (重大事项报告) filed to the township and acknowledged there."""
 
@@ -206,7 +289,7 @@ class MajorMatterReport(models.Model):
     person = models.ForeignKey(
         "orgs.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("cadre")
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=MatterKind.choices)
+    kind = models.ForeignKey(ReportKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind"))
     description = models.TextField(_("description"))
     occurs_on = models.DateField(_("date of the matter"))
     filed_on = models.DateField(_("filed on"))
@@ -226,7 +309,7 @@ class MajorMatterReport(models.Model):
         ordering = ["-filed_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.person.name} {self.get_kind_display()} {self.occurs_on}"
+        return f"{self.person.name} {self.kind} {self.occurs_on}"
 
 
 class FirstSecretaryPosting(models.Model):
@@ -443,15 +526,6 @@ class MatterSource(models.TextChoices):
     REFERRAL = "referral", _("Referred from above")
 
 
-class MatterCategory(models.TextChoices):
-    DISPUTE = "dispute", _("Neighbourhood dispute")
-    ENVIRONMENT = "environment", _("Sanitation and environment")
-    SAFETY = "safety", _("Safety hazard")
-    FACILITIES = "facilities", _("Public facilities")
-    LIVELIHOOD = "livelihood", _("Livelihood and assistance")
-    OTHER = "other", _("Other")
-
-
 class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     BASIC = "basic", _("Basically satisfied")
@@ -489,7 +563,9 @@ class GridMatter(models.Model):
         "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("handled by")
     )
     source = models.CharField(_("source"), max_length=10, choices=MatterSource.choices)
-    category = models.CharField(_("category"), max_length=15, choices=MatterCategory.choices)
+    category = models.ForeignKey(
+        GridCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+    )
     complex = models.BooleanField(_("complex matter"), default=False)
     title = models.CharField(_("matter"), max_length=200)
     description = models.TextField(_("description"), blank=True)

@@ -22,9 +22,6 @@ LEAVE_TOWNSHIP_DAYS = params.declare(
     3,
     _("Leave longer than this many days is approved by the township (a secretary's always)"),
 )
-EMERGENCY_REPORT_DAYS = params.declare(
-    "village.emergency_report_days", 3, _("An emergency is reported within this many days after it")
-)
 FIRST_SECRETARY_MIN_DAYS = params.declare(
     "village.first_secretary_min_days", 20, _("Days a first secretary is on post each month (minimum)")
 )
@@ -44,14 +41,10 @@ DECISION_REVIEW_AMOUNT = params.declare(
     500000,
     _("Decisions above this amount (yuan) need the township's review before the villagers decide"),
 )
-GRID_RESPOND_DAYS = params.declare(
-    "village.grid_respond_working_days", 1, _("Grid matters: first response within (working days)")
-)
-GRID_RESOLVE_DAYS = params.declare(
-    "village.grid_resolve_working_days", 5, _("Grid matters: resolution within (working days)")
-)
 GRID_RESOLVE_COMPLEX_DAYS = params.declare(
     "village.grid_resolve_complex_working_days",
     15,
-    _("Grid matters: resolution of complex matters within (working days)"),
+    _(
+        "Grid matters: resolution of complex matters within at least (working days; each category sets its own limits)"
+    ),
 )

@@ -27,6 +27,28 @@ class VCap:
     REVIEW_DECISION = "review_decision"  # the township's review of large decisions
     HANDLE_GRID = "handle_grid"  # register, route, handle and feed back grid matters
     SUPERVISE_GRID = "supervise_grid"  # 督查问效: close or reopen
+    KEEP_DICTIONARIES = "keep_village_dictionaries"  # grid-matter categories, kinds of major matters
+
+
+def can_keep(actor, entry_org) -> bool:
+    """Who keeps a dictionary entry: at an organisation, whoever holds the right there; a shared
+    entry (no organisation, used everywhere) only an administrator who sees everything."""
+    if entry_org is None:
+        scope = scoping.without_focus(actor)
+        return scope.everything and VCap.KEEP_DICTIONARIES in scope.all_caps
+    return scoping.can(actor, VCap.KEEP_DICTIONARIES, entry_org)
+
+
+def keeper_orgs(actor):
+    """The party committees (county, township …) whose own entries ``actor`` may keep: where he holds the right."""
+    from dangjian.orgs.models import Organisation, OrgKind
+
+    committees = [OrgKind.PROVINCE_COMMITTEE, OrgKind.CITY_COMMITTEE, OrgKind.COUNTY_COMMITTEE]
+    return (
+        Organisation.objects.where_can(actor, VCap.KEEP_DICTIONARIES)
+        .filter(kind__in=[*committees, OrgKind.TOWNSHIP_COMMITTEE], dissolved_on__isnull=True)
+        .order_by("path")
+    )
 
 
 def _is_person(actor, person_id) -> bool:

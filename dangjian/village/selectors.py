@@ -18,7 +18,7 @@ from dangjian.core import params as core_params
 from dangjian.orgs.models import Organisation, Post
 
 from . import params
-from .duty import DutyRow, day_kind, due_person_ids
+from .duty import DutyRow, day_kind, due_person_ids, rota_weekday
 from .models import (
     CADRE_POSTS,
     CheckIn,
@@ -81,9 +81,16 @@ def rota_day(user, day: date, villages: list[Organisation]) -> list[VillageDay]:
         .filter(org_id__in=ids, kind__in=CADRE_POSTS)
         .current(day)
         .select_related("person")
+        .only("id", "org_id", "person_id", "kind", "person__name")
         .order_by("org_id", "kind", "person__name")
     )
-    rota = OfficeRota.objects.visible_to(user).filter(org_id__in=ids)
+    # Only the rota rows that can apply on the day (one weekday, in force), not every village's history.
+    rota = (
+        OfficeRota.objects.visible_to(user)
+        .filter(org_id__in=ids, weekday=rota_weekday(day) or 0, active_from__lte=day)
+        .filter(Q(active_until__isnull=True) | Q(active_until__gte=day))
+        .only("org_id", "person_id", "weekday", "active_from", "active_until")
+    )
     duties = HolidayDuty.objects.visible_to(user).filter(org_id__in=ids, day=day)
     checkins = {
         (c.org_id, c.person_id): c for c in CheckIn.objects.visible_to(user).filter(org_id__in=ids, day=day)
@@ -363,20 +370,15 @@ def issuer_of(matter: GridMatter) -> Organisation:
 
 
 def grid_by_category(user, org: Organisation) -> list[tuple[str, int]]:
-    """Matters of the organisation's subtree by category (label, count), most first (one GROUP BY)."""
-    from .models import MatterCategory
-
-    labels = dict(MatterCategory.choices)
+    """Matters of the organisation's subtree by category (name, count), most first (one GROUP BY)."""
     rows = (
         GridMatter.objects.visible_to(user)
         .filter(org__path__subtree=org.path)
         .order_by()
-        .values("category")
+        .values("category__name")
         .annotate(n=Count("pk"))
     )
-    return sorted(
-        ((str(labels.get(r["category"], r["category"])), r["n"]) for r in rows), key=lambda r: -r[1]
-    )
+    return sorted(((r["category__name"], r["n"]) for r in rows), key=lambda r: (-r[1], r[0]))
 
 
 def org_panel(request, org):

@@ -24,17 +24,25 @@ from .models import (
     DecisionStep,
     FirstSecretaryPosting,
     Grid,
+    GridCategory,
     GridHop,
     GridMatter,
     HolidayDuty,
     Leave,
     MajorMatterReport,
-    MatterKind,
     OfficeRota,
+    ReportKind,
     Step,
     WorkFile,
 )
-from .rules import NEXT_STEP, STATE_AFTER_STEP, VCap, assembly_problems, members_meeting_problems
+from .rules import (
+    NEXT_STEP,
+    STATE_AFTER_STEP,
+    VCap,
+    assembly_problems,
+    can_keep,
+    members_meeting_problems,
+)
 
 
 def _param(spec):
@@ -48,6 +56,114 @@ def _ensure(actor, cap, obj, message=None) -> None:
 
 def _actor(actor):
     return actor if getattr(actor, "pk", None) else None
+
+
+# --- dictionaries: grid-matter categories, kinds of major matters ---
+
+DICTIONARY_FIELDS = {
+    GridCategory: ("name", "order", "active", "respond_days", "resolve_days"),
+    ReportKind: ("name", "order", "active", "report_within_days"),
+}
+
+
+def _check_entry(model, org: Organisation | None, values: dict, pk=None) -> None:
+    errors: dict[str, list] = {}
+    name = (values.get("name") or "").strip()
+    if not name:
+        errors["name"] = [_("Please name the entry.")]
+    else:
+        # One name once wherever it can be chosen: above, at and below the keeping organisation.
+        clash = model.objects.exclude(pk=pk).filter(name=name)
+        if org is not None:
+            clash = clash.filter(
+                Q(org__isnull=True)
+                | Q(org__path__in=[*org.ancestor_paths(), org.path])
+                | Q(org__path__subtree=org.path)
+            )
+        if clash.exists():
+            errors["name"] = [_("“%(name)s” is already in use here.") % {"name": name}]
+    if model is GridCategory:
+        respond, resolve = values.get("respond_days"), values.get("resolve_days")
+        if not respond or respond < 1 or respond > 60:
+            errors["respond_days"] = [_("The response limit is 1 to 60 working days.")]
+        if not resolve or resolve < 1 or resolve > 60:
+            errors["resolve_days"] = [_("The resolution limit is 1 to 60 working days.")]
+        elif respond and resolve < respond:
+            errors["resolve_days"] = [
+                _(
+                    "The resolution limit (%(resolve)s) cannot be shorter than the response limit (%(respond)s)."
+                )
+                % {"resolve": resolve, "respond": respond}
+            ]
+    if model is ReportKind:
+        within = values.get("report_within_days")
+        if within is not None and not 0 <= within <= 30:
+            errors["report_within_days"] = [_("A matter is reported at the latest 30 days after it.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+# The shared entries a new installation starts with (migration 0002 installs the same).
+SHARED_REPORT_KINDS = [
+    ("外出（3天以上）", 10, None),
+    ("婚丧嫁娶", 20, None),
+    ("涉及集体资金", 30, None),
+    ("突发事件", 40, 3),
+    ("其他重大事项", 90, None),
+]
+SHARED_GRID_CATEGORIES = [
+    ("邻里纠纷", 10, 1, 5),
+    ("环境卫生", 20, 1, 5),
+    ("安全隐患", 30, 1, 3),
+    ("公共设施", 40, 1, 5),
+    ("民生救助", 50, 1, 5),
+    ("其他", 90, 1, 5),
+]
+
+
+@transaction.atomic
+def dictionary_defaults_install() -> int:
+    """Put back the shared entries that are missing (after ``manage.py flush``); returns how many were added."""
+    added = 0
+    for name, order, within in SHARED_REPORT_KINDS:
+        added += ReportKind.objects.get_or_create(
+            org=None, name=name, defaults={"order": order, "report_within_days": within}
+        )[1]
+    for name, order, respond, resolve in SHARED_GRID_CATEGORIES:
+        added += GridCategory.objects.get_or_create(
+            org=None, name=name, defaults={"order": order, "respond_days": respond, "resolve_days": resolve}
+        )[1]
+    return added
+
+
+@transaction.atomic
+def dictionary_entry_create(*, model, org: Organisation | None, actor, **values):
+    """Add an entry to a dictionary: an organisation's own (its subtree uses it) or a shared one."""
+    if not can_keep(actor, org):
+        raise PermissionDenied(_("You are not allowed to do this here."))
+    _check_entry(model, org, values)
+    fields = {k: values[k] for k in DICTIONARY_FIELDS[model] if k in values}
+    fields["name"] = fields["name"].strip()
+    return model.objects.create(org=org, **fields)
+
+
+@transaction.atomic
+def dictionary_entry_update(*, entry, actor, **values):
+    """Change an entry (records that use it keep it; an entry no longer in use is only hidden from forms)."""
+    model = type(entry)
+    entry = model.objects.select_for_update().select_related("org").get(pk=entry.pk)
+    if not can_keep(actor, entry.org):
+        raise PermissionDenied(_("You are not allowed to do this here."))
+    _check_entry(
+        model, entry.org, {f: getattr(entry, f) for f in DICTIONARY_FIELDS[model]} | values, pk=entry.pk
+    )
+    changed = []
+    for name in DICTIONARY_FIELDS[model]:
+        if name in values:
+            setattr(entry, name, values[name].strip() if name == "name" else values[name])
+            changed.append(name)
+    entry.save(update_fields=changed)
+    return entry
 
 
 # --- duty: rota, holiday duty, check-in ---
@@ -206,28 +322,35 @@ def leave_move(
 # --- major-matter reports ---
 
 
-def _is_late(kind: str, occurs_on: date, filed_on: date) -> bool:
-    """An emergency is reported within N days after it; every other matter before it happens."""
-    if kind == MatterKind.EMERGENCY:
-        return (filed_on - occurs_on).days > _param(params.EMERGENCY_REPORT_DAYS)
+def _is_late(kind: ReportKind, occurs_on: date, filed_on: date) -> bool:
+    """A kind reported after the fact (an emergency) within its days; every other kind before the matter."""
+    if kind.report_within_days is not None:
+        return (filed_on - occurs_on).days > kind.report_within_days
     return filed_on > occurs_on
+
+
+def _in_dictionary(entry, model, org: Organisation) -> bool:
+    """True when ``entry`` is an active entry of ``model`` that applies at ``org``."""
+    return (
+        isinstance(entry, model) and model.objects.applying_to(org).filter(pk=entry.pk, active=True).exists()
+    )
 
 
 @transaction.atomic
 def report_file(
-    *, post: Post, kind: str, occurs_on: date, description: str, actor, today: date | None = None
+    *, post: Post, kind: ReportKind, occurs_on: date, description: str, actor, today: date | None = None
 ) -> MajorMatterReport:
     """A cadre files a major-matter report (重大事项报告) to the township; a late filing is flagged."""
     if getattr(actor, "person_id", None) != post.person_id:
         _ensure(actor, VCap.MANAGE_CADRES, post, _("You may file reports only for yourself."))
     today = today or timezone.localdate()
     errors: dict[str, list] = {}
-    if kind not in MatterKind.values:
+    if not _in_dictionary(kind, ReportKind, post.org):
         errors["kind"] = [_("Please choose the kind of matter.")]
     if not (description or "").strip():
         errors["description"] = [_("Please describe the matter.")]
-    if kind == MatterKind.EMERGENCY and occurs_on and occurs_on > today:
-        errors["occurs_on"] = [_("An emergency cannot be dated in the future.")]
+    elif kind.report_within_days is not None and occurs_on and occurs_on > today:
+        errors["occurs_on"] = [_("%(kind)s: the matter cannot be dated in the future.") % {"kind": kind.name}]
     if errors:
         raise ValidationError(errors)
     _ensure_cadre_post(post, today)
@@ -539,11 +662,27 @@ def grid_create(*, org: Organisation, name: str, area: str, members, actor) -> G
     return grid
 
 
-def _deadlines(registered_on: date, complex_matter: bool) -> tuple[date, date]:
-    resolve_days = params.GRID_RESOLVE_COMPLEX_DAYS if complex_matter else params.GRID_RESOLVE_DAYS
+@transaction.atomic
+def grid_update(*, grid: Grid, area: str, members, actor) -> Grid:
+    """Change a grid's area and its grid members (the whole list)."""
+    _ensure(actor, VCap.MANAGE_CADRES, grid.org)
+    members = list(members or [])
+    if any(not scoping.org_of(m).path.startswith(grid.org.path) for m in members):
+        raise ValidationError({"members": [_("Grid members are people of this village.")]})
+    grid.area = (area or "").strip()[:200]
+    grid.save(update_fields=["area"])
+    grid.members.set(members)
+    return grid
+
+
+def _deadlines(registered_on: date, category: GridCategory, complex_matter: bool) -> tuple[date, date]:
+    """The category's time limits; a complex matter has the longer of its category's and the complex limit."""
+    resolve_days = category.resolve_days
+    if complex_matter:
+        resolve_days = max(resolve_days, _param(params.GRID_RESOLVE_COMPLEX_DAYS))
     return (
-        calendar.add_working_days(registered_on, _param(params.GRID_RESPOND_DAYS)),
-        calendar.add_working_days(registered_on, _param(resolve_days)),
+        calendar.add_working_days(registered_on, category.respond_days),
+        calendar.add_working_days(registered_on, resolve_days),
     )
 
 
@@ -561,15 +700,18 @@ def matter_register(*, grid: Grid, actor, today: date | None = None, **data) -> 
     phone = (data.get("reporter_phone") or "").strip()
     if phone and not phone.replace("-", "").isdigit():
         errors["reporter_phone"] = [_("A phone number has digits only.")]
+    category = data.get("category")
+    if not _in_dictionary(category, GridCategory, grid.org):
+        errors["category"] = [_("Please choose the category of the matter.")]
     if errors:
         raise ValidationError(errors)
-    respond_by, resolve_by = _deadlines(registered_on, bool(data.get("complex")))
+    respond_by, resolve_by = _deadlines(registered_on, category, bool(data.get("complex")))
     return GridMatter.objects.create(
         org=grid.org,
         grid=grid,
         handler_org=grid.org,
         source=data["source"],
-        category=data["category"],
+        category=category,
         complex=bool(data.get("complex")),
         title=data["title"].strip()[:200],
         description=(data.get("description") or "").strip(),

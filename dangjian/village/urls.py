@@ -2,7 +2,10 @@
 
 from django.urls import path
 
+from dangjian.core.imports import ImportConfirmView, ImportTemplateView, ImportUploadView
+
 from . import views
+from .imports import GRIDS, ROTA
 
 urlpatterns = [
     # duty
@@ -12,6 +15,15 @@ urlpatterns = [
     path("cadres/<int:pk>/check-in/", views.CheckInCreate.as_view(), name="checkin"),
     path("cadres/<int:pk>/rota/", views.RotaEdit.as_view(), name="rota_edit"),
     path("orgs/<int:pk>/holiday-duty/", views.HolidayDutyGenerate.as_view(), name="holiday_duty"),
+    path("orgs/<int:pk>/rota/import/", ImportUploadView.as_view(spec=ROTA), name="rota_import"),
+    path(
+        "orgs/<int:pk>/rota/import/confirm/", ImportConfirmView.as_view(spec=ROTA), name="rota_import_confirm"
+    ),
+    path(
+        "orgs/<int:pk>/rota/import/template/",
+        ImportTemplateView.as_view(spec=ROTA),
+        name="rota_import_template",
+    ),
     # leave
     path("cadres/<int:pk>/leave/new/", views.LeaveCreate.as_view(), name="leave_create"),
     path("leave/", views.leave_list, name="leave_list"),
@@ -46,9 +58,24 @@ urlpatterns = [
     path("grid/export/", views.matter_export, name="matter_export"),
     path("grid/rollup/", views.grid_rollup, name="grid_rollup"),
     path("orgs/<int:pk>/grids/new/", views.GridCreate.as_view(), name="grid_create"),
+    path("orgs/<int:pk>/grids/import/", ImportUploadView.as_view(spec=GRIDS), name="grid_import"),
+    path(
+        "orgs/<int:pk>/grids/import/confirm/",
+        ImportConfirmView.as_view(spec=GRIDS),
+        name="grid_import_confirm",
+    ),
+    path(
+        "orgs/<int:pk>/grids/import/template/",
+        ImportTemplateView.as_view(spec=GRIDS),
+        name="grid_import_template",
+    ),
     path("grids/<int:pk>/matters/new/", views.MatterCreate.as_view(), name="matter_create"),
     path("grid/<int:pk>/", views.MatterDetail.as_view(), name="matter_detail"),
     path("grid/<int:pk>/route/", views.MatterRoute.as_view(), name="matter_route"),
     path("grid/<int:pk>/move/", views.MatterMove.as_view(), name="matter_move"),
     path("grid/<int:pk>/to-ledger/", views.MatterToLedger.as_view(), name="matter_to_ledger"),
+    # dictionaries
+    path("categories/", views.dictionaries, name="dictionaries"),
+    path("categories/<slug:kind>/new/", views.DictionaryEntryCreate.as_view(), name="dictionary_create"),
+    path("categories/<slug:kind>/<int:pk>/", views.DictionaryEntryEdit.as_view(), name="dictionary_edit"),
 ]

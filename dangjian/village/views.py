@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -33,6 +33,7 @@ from .forms import (
     CheckInForm,
     CommitmentsForm,
     DecisionForm,
+    GridCategoryForm,
     GridForm,
     HolidayDutyForm,
     ImplementedForm,
@@ -42,6 +43,7 @@ from .forms import (
     MoveForm,
     PostingForm,
     ReportForm,
+    ReportKindForm,
     RotaForm,
     StepForm,
     ToLedgerForm,
@@ -53,15 +55,17 @@ from .models import (
     Decision,
     FirstSecretaryPosting,
     Grid,
+    GridCategory,
     GridMatter,
     HolidayDuty,
     Leave,
     MajorMatterReport,
     OfficeRota,
+    ReportKind,
     Step,
     WorkFile,
 )
-from .rules import NEXT_STEP, VCap
+from .rules import NEXT_STEP, VCap, can_keep, keeper_orgs
 
 PER_PAGE = 30
 
@@ -79,6 +83,17 @@ def _org_param(request):
     if not pk:
         return None
     return scoping.get_for_user(Organisation, request.user, pk=pk)
+
+
+def _dictionary_param(request, name: str, model):
+    """The dictionary entry named in ?<name>= among those the user sees (None when absent or unknown)."""
+    pk = request.GET.get(name, "")
+    return model.objects.visible_to(request.user).filter(pk=pk).first() if pk.isdigit() else None
+
+
+def _filter_choices(request, model):
+    """Entries to filter a list by: those the user sees, in use or not (older records keep theirs)."""
+    return model.objects.visible_to(request.user).order_by("-active", "order", "name")
 
 
 def _page(request, queryset):
@@ -184,6 +199,7 @@ def rota_day(request):
             "kind": day_kind(day),
             "holiday": holiday_name(day),
             "org": org,
+            "import_org_id": _import_org_id(request.user, org),
             "page": page,
             "villages": villages,
             "totals": {
@@ -191,6 +207,15 @@ def rota_day(request):
             },
         },
     )
+
+
+def _import_org_id(user, org) -> int | None:
+    """Where the rota and grid imports lead: the organisation shown, else the top one where the user keeps
+    the cadres' records (read from the user's grants, no query)."""
+    if org is not None:
+        return org.pk if scoping.can(user, VCap.MANAGE_CADRES, org) else None
+    grants = [g for g in scoping.without_focus(user).grants if VCap.MANAGE_CADRES in g.caps and g.subtree]
+    return min(grants, key=lambda g: len(g.path)).org_id if grants else None
 
 
 class CadreDetail(ObjectView):
@@ -208,7 +233,7 @@ class CadreDetail(ObjectView):
             "checkins": CheckIn.objects.visible_to(user).filter(**mine)[:20],
             "duties": HolidayDuty.objects.visible_to(user).filter(**mine, day__gte=timezone.localdate())[:10],
             "leaves": Leave.objects.visible_to(user).filter(**mine)[:20],
-            "reports": MajorMatterReport.objects.visible_to(user).filter(**mine)[:20],
+            "reports": MajorMatterReport.objects.visible_to(user).filter(**mine).select_related("kind")[:20],
             "postings": FirstSecretaryPosting.objects.visible_to(user).filter(**mine),
             "work_files": WorkFile.objects.visible_to(user).filter(**mine),
             "can_manage": scoping.can(user, VCap.MANAGE_CADRES, post),
@@ -301,6 +326,9 @@ def _leave_list(request):
     org = _org_param(request)
     if org is not None:
         qs = qs.filter(org__path__subtree=org.path)
+    category = _dictionary_param(request, "category", GridCategory)
+    if category is not None:
+        qs = qs.filter(category=category)
     return qs, status, org, today
 
 
@@ -401,6 +429,9 @@ class ReportCreate(PostFormView):
     title = gettext_lazy("File a major-matter report")
     success_message = gettext_lazy("The report was filed with the township.")
 
+    def get_form_kwargs(self, post):
+        return {"org": post.org}
+
     def perform(self, form, post, user):
         return services.report_file(post=post, actor=user, **form.cleaned_data)
 
@@ -409,12 +440,15 @@ class ReportCreate(PostFormView):
 
 
 def _report_list(request):
-    qs = MajorMatterReport.objects.visible_to(request.user).select_related("org", "person")
+    qs = MajorMatterReport.objects.visible_to(request.user).select_related("org", "person", "kind")
     status = request.GET.get("status", "")
     if status == "late":
         qs = qs.filter(late=True)
     elif status in MajorMatterReport.Status.values:
         qs = qs.filter(status=status)
+    kind = _dictionary_param(request, "kind", ReportKind)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
     return qs, status
 
 
@@ -425,7 +459,13 @@ def report_list(request):
     return render(
         request,
         "village/report_list.html",
-        {"page": _page(request, qs), "status": status, "states": MajorMatterReport.Status.choices},
+        {
+            "page": _page(request, qs),
+            "status": status,
+            "states": MajorMatterReport.Status.choices,
+            "kinds": _filter_choices(request, ReportKind),
+            "kind": request.GET.get("kind", ""),
+        },
     )
 
 
@@ -438,7 +478,7 @@ def report_export(request):
 
 
 class ReportDetail(ObjectView):
-    queryset = MajorMatterReport.objects.select_related("org", "person", "filed_by")
+    queryset = MajorMatterReport.objects.select_related("org", "person", "filed_by", "kind")
     template_name = "village/report_detail.html"
     context_object_name = "report"
 
@@ -719,7 +759,7 @@ class GridCreate(ServiceFormView):
 
 
 def _matter_list(request):
-    qs = GridMatter.objects.visible_to(request.user).select_related("org", "grid", "handler_org")
+    qs = GridMatter.objects.visible_to(request.user).select_related("org", "grid", "handler_org", "category")
     status = request.GET.get("status", "")
     today = timezone.localdate()
     if status == "overdue":
@@ -729,6 +769,9 @@ def _matter_list(request):
     org = _org_param(request)
     if org is not None:
         qs = qs.filter(org__path__subtree=org.path)
+    category = _dictionary_param(request, "category", GridCategory)
+    if category is not None:
+        qs = qs.filter(category=category)
     return qs, status, org, today
 
 
@@ -752,6 +795,9 @@ def matter_list(request):
             "org": org,
             "states": GridMatter.Status.choices,
             "grids": grids[:50],
+            "categories": _filter_choices(request, GridCategory),
+            "import_org_id": _import_org_id(request.user, org),
+            "category": request.GET.get("category", ""),
         },
     )
 
@@ -825,6 +871,9 @@ class MatterCreate(ServiceFormView):
     context_object_name = "grid"
     success_message = gettext_lazy("The matter was registered.")
 
+    def get_form_kwargs(self, grid):
+        return {"org": grid.org}
+
     def perform(self, form, grid, user):
         return services.matter_register(grid=grid, actor=user, **form.cleaned_data)
 
@@ -836,7 +885,7 @@ class MatterCreate(ServiceFormView):
 
 
 class MatterDetail(ObjectView):
-    queryset = GridMatter.objects.select_related("org", "grid", "handler_org", "registered_by")
+    queryset = GridMatter.objects.select_related("org", "grid", "handler_org", "registered_by", "category")
     template_name = "village/matter_detail.html"
     context_object_name = "matter"
 
@@ -934,3 +983,113 @@ class WorkFileCommitments(MoveView):
 
     def perform(self, data, work_file, user):
         services.work_file_commitments_to_ledger(work_file=work_file, actor=user)
+
+
+# --- dictionaries ---
+
+DICTIONARIES = {
+    "grid": (GridCategory, GridCategoryForm, gettext_lazy("Grid matter categories")),
+    "report": (ReportKind, ReportKindForm, gettext_lazy("Kinds of major matters")),
+}
+SHARED = "shared"
+
+
+def _dictionary(kind: str):
+    if kind not in DICTIONARIES:
+        raise Http404
+    return DICTIONARIES[kind]
+
+
+@login_required
+@require_GET
+def dictionaries(request):
+    """The grid-matter categories and kinds of major matters that apply in one's scope, and who keeps each."""
+    user = request.user
+    tables = []
+    for kind, (model, _form, label) in DICTIONARIES.items():
+        entries = list(
+            model.objects.visible_to(user).select_related("org").order_by("org__path", "order", "name")
+        )
+        tables.append(
+            {
+                "kind": kind,
+                "label": label,
+                "rows": [(e, can_keep(user, e.org)) for e in entries],
+            }
+        )
+    return render(
+        request,
+        "village/dictionaries.html",
+        {"tables": tables, "can_add": can_keep(user, None) or keeper_orgs(user).exists()},
+    )
+
+
+def _keeper_choices(user) -> list[tuple[str, str]]:
+    choices = [(str(org.pk), org.label) for org in keeper_orgs(user)]
+    if can_keep(user, None):
+        choices.insert(0, (SHARED, _("Shared by all organisations")))
+    return choices
+
+
+class DictionaryEntryCreate(ServiceFormView):
+    """Add an entry to a dictionary, kept by one of one's organisations (or shared, for an administrator)."""
+
+    capability = VCap.KEEP_DICTIONARIES
+    template_name = "village/form.html"
+    success_message = gettext_lazy("The entry was added.")
+
+    def fetch(self):
+        self.dictionary, self.form_class, self.label = _dictionary(self.kwargs["kind"])
+        return super().fetch()
+
+    def get_form_kwargs(self, obj):
+        return {"keepers": _keeper_choices(self.request.user)}
+
+    def perform(self, form, obj, user):
+        data = dict(form.cleaned_data)
+        keeper = data.pop("keeper")
+        org = None
+        if keeper != SHARED:
+            org = keeper_orgs(user).filter(pk=keeper).first()
+            if org is None:
+                raise ValidationError({"keeper": [_("Please choose whose entry this is.")]})
+        return services.dictionary_entry_create(model=self.dictionary, org=org, actor=user, **data)
+
+    def get_success_url(self, obj, result):
+        return reverse("village:dictionaries")
+
+    def get_extra_context(self, obj):
+        return {"title": _("New entry"), "subtitle": self.label, "back": reverse("village:dictionaries")}
+
+
+class DictionaryEntryEdit(ServiceFormView):
+    """Change an entry one keeps (404 for one not seen, 403 for one kept by somebody else)."""
+
+    template_name = "village/form.html"
+    context_object_name = "entry"
+    success_message = gettext_lazy("The entry was saved.")
+
+    def get_queryset(self):
+        self.dictionary, self.form_class, self.label = _dictionary(self.kwargs["kind"])
+        return self.dictionary.objects.select_related("org")
+
+    def check_capability(self, entry) -> None:
+        if not can_keep(self.request.user, entry.org):
+            raise PermissionDenied(self.denied_message)
+
+    def get_form_kwargs(self, entry):
+        return {"instance": self.dictionary.objects.get(pk=entry.pk)}
+
+    def perform(self, form, entry, user):
+        return services.dictionary_entry_update(entry=entry, actor=user, **form.cleaned_data)
+
+    def get_success_url(self, entry, result):
+        return reverse("village:dictionaries")
+
+    def get_extra_context(self, entry):
+        keeper = entry.org.label if entry.org else _("Shared by all organisations")
+        return {
+            "title": entry.name,
+            "subtitle": f"{self.label} · {keeper}",
+            "back": reverse("village:dictionaries"),
+        }

@@ -40,3 +40,49 @@ def build_cadres(county, personas) -> Cadres:
         ),
         secretary_b1=make_cadre(county.village_b1, "李书记", PostKind.SECRETARY, birth=date(1979, 2, 2)),
     )
+
+
+def grid_category(name: str):
+    """A shared grid-matter category installed by the migration (安全隐患, 公共设施, 环境卫生 …)."""
+    from dangjian.village.models import GridCategory
+
+    return GridCategory.objects.get(org__isnull=True, name=name)
+
+
+def report_kind(name: str):
+    """A shared kind of major matter installed by the migration (外出（3天以上）, 突发事件 …)."""
+    from dangjian.village.models import ReportKind
+
+    return ReportKind.objects.get(org__isnull=True, name=name)
+
+
+def rota_file(rows) -> dict:
+    """An office rota sheet (the template's columns) of ``(village, name, weekdays)`` rows, as an upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["村（社区）", "姓名", "坐班日"])
+    for row in rows:
+        book.active.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return {"file": SimpleUploadedFile("坐班表.xlsx", buffer.getvalue())}
+
+
+def grid_file(rows) -> dict:
+    """A grids sheet (the template's columns) of ``(village, grid, area, members)`` rows, as an upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["村（社区）", "网格名称", "片区范围", "网格员"])
+    for row in rows:
+        book.active.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return {"file": SimpleUploadedFile("网格划分.xlsx", buffer.getvalue())}

@@ -12,7 +12,18 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from dangjian.core.tests.leakwalk import api_action, api_detail, api_list, detail, export, page, write
+from dangjian.core.tests.leakwalk import (
+    api_action,
+    api_detail,
+    api_list,
+    create,
+    detail,
+    export,
+    page,
+    session_holds,
+    write,
+)
+from dangjian.village.tests.builders import grid_category, grid_file, report_kind, rota_file
 
 VILLAGES = ("village_a1", "village_a2", "village_b1")
 NAMES = {"village_a1": "冯村甲一", "village_a2": "陈村甲二", "village_b1": "褚村乙一"}
@@ -68,7 +79,11 @@ def _report(world, key):
 
     text = f"重大事项·{key}"
     report = services.report_file(
-        post=post, kind="travel", occurs_on=_today() + timedelta(days=2), description=text, actor=world.admin
+        post=post,
+        kind=report_kind("外出（3天以上）"),
+        occurs_on=_today() + timedelta(days=2),
+        description=text,
+        actor=world.admin,
     )
     return report, [text]
 
@@ -161,7 +176,7 @@ def _matter(world, key):
         actor=world.admin,
         title=title,
         source="resident",
-        category="environment",
+        category=grid_category("环境卫生"),
         reporter_phone="13800001234",
     )
     return matter, [title]
@@ -179,7 +194,7 @@ def _late_matter(world, key):
         actor=world.admin,
         title=title,
         source="hotline",
-        category="safety",
+        category=grid_category("安全隐患"),
         registered_on=_today() - timedelta(days=30),
     )
     return matter, [title]
@@ -199,8 +214,69 @@ def _checkin(world, key):
     return checkin, [place]
 
 
+# A dictionary entry kept by a committee is chosen in every organisation below it.
+BELOW = {
+    "county": ("township_a", "township_b", "village_a1", "village_a2", "village_b1"),
+    "township_a": ("village_a1", "village_a2"),
+    "township_b": ("village_b1",),
+}
+
+
+def _grid_category(world, key):
+    if key not in BELOW:
+        return None
+    from dangjian.core.tests.leakwalk import Built
+    from dangjian.village import services
+    from dangjian.village.models import GridCategory
+
+    name = f"网格类别·{key}"
+    entry = services.dictionary_entry_create(
+        model=GridCategory, org=world.orgs[key], actor=world.admin, name=name, respond_days=1, resolve_days=4
+    )
+    return Built(entry, (name,), reach=BELOW[key])
+
+
+def _entry_data(world, entry, key):
+    return {"name": f"改名类别·{key}", "respond_days": 2, "resolve_days": 6, "order": 50, "active": "on"}
+
+
+def _new_entry_data(world, org, key):
+    if key not in BELOW:
+        return None
+    return {"keeper": org.pk, "name": f"新类别·{key}", "respond_days": 1, "resolve_days": 5, "order": 50}
+
+
+# The village whose cadre a rota sheet imported into each organisation names.
+ROTA_VILLAGE = {"county": "village_a1", "township_a": "village_a1", "township_b": "village_b1"}
+
+
+def _rota_sheet(world, org, key):
+    village = ROTA_VILLAGE.get(key, key)
+    post = world.get("vcadre", village)
+    return rota_file([(world.orgs[village].name, post.person.name, "周一、周四")])
+
+
+def _grid_sheet(world, org, key):
+    village = ROTA_VILLAGE.get(key, key)
+    post = world.get("vcadre", village)
+    return grid_file([(world.orgs[village].name, f"导入网格·{key}", "一组", post.person.name)])
+
+
+def _upload_grids(client, world, org, key) -> None:
+    from django.urls import reverse
+
+    client.post(reverse("village:grid_import", args=[org.pk]), _grid_sheet(world, org, key))
+
+
+def _upload_rota(client, world, org, key) -> None:
+    from django.urls import reverse
+
+    client.post(reverse("village:rota_import", args=[org.pk]), _rota_sheet(world, org, key))
+
+
 OBJECTS = {
     "vcadre": _cadre,
+    "vgrid_category": _grid_category,
     "vcheckin": _checkin,
     "vleave": _leave,
     "vreport": _report,
@@ -235,6 +311,13 @@ def _version(world, obj, key, **extra):
 
 ROUTES = {
     "village:my_duty": page(),
+    "village:dictionaries": page("vgrid_category"),
+    "village:dictionary_create": create(
+        "org", _new_entry_data, fixed={"kind": "grid"}, inside="township_a", allowed=None
+    ),
+    "village:dictionary_edit": write(
+        "vgrid_category", _entry_data, fixed={"kind": "grid"}, kwargs=lambda entry: {"pk": entry.pk}
+    ),
     "village:rota_day": page("vcadre"),
     "village:cadre_detail": detail("vcadre"),
     "village:checkin": write(
@@ -245,6 +328,12 @@ ROUTES = {
     ),
     "village:rota_edit": write("vcadre", lambda world, post, key: {"weekdays": ["1", "3"]}),
     "village:holiday_duty": write("org", lambda world, org, key: {"year": 2026}),
+    "village:rota_import": write("org", _rota_sheet, accepted=session_holds("import_pending")),
+    "village:rota_import_confirm": write("org", lambda world, org, key: {}, prepare=_upload_rota),
+    "village:rota_import_template": detail("org"),
+    "village:grid_import": write("org", _grid_sheet, accepted=session_holds("import_pending")),
+    "village:grid_import_confirm": write("org", lambda world, org, key: {}, prepare=_upload_grids),
+    "village:grid_import_template": detail("org"),
     "village:leave_create": write(
         "vcadre",
         lambda world, post, key: {
@@ -262,7 +351,7 @@ ROUTES = {
     "village:report_create": write(
         "vcadre",
         lambda world, post, key: {
-            "kind": "travel",
+            "kind": report_kind("外出（3天以上）").pk,
             "occurs_on": (_today() + timedelta(days=5)).isoformat(),
             "description": "走查报告",
         },
@@ -323,7 +412,7 @@ ROUTES = {
         lambda world, grid, key: {
             "title": "走查事项",
             "source": "patrol",
-            "category": "safety",
+            "category": grid_category("安全隐患").pk,
             "reporter_phone": "13900002222",
         },
         allowed=("township_a",),

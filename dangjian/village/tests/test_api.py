@@ -58,3 +58,32 @@ def test_leave_is_approved_through_the_api_by_the_township_and_hidden_from_anoth
         format="json",
     )
     assert response.status_code == 200 and response.json()["status"] == Leave.Status.APPROVED
+
+
+def test_grid_matters_and_reports_name_their_category_and_kind(api, personas, county):
+    from .builders import grid_category, report_kind
+
+    cadres = build_cadres(county, personas)
+    grid = services.grid_create(
+        org=county.village_a1, name="一网格", area="", members=[], actor=personas.admin
+    )
+    services.matter_register(
+        grid=grid,
+        actor=personas.village_a1,
+        title="路灯不亮",
+        source="patrol",
+        category=grid_category("公共设施"),
+    )
+    services.report_file(
+        post=cadres.director_a1,
+        kind=report_kind("婚丧嫁娶"),
+        occurs_on=date(2026, 12, 20),
+        description="女儿出嫁",
+        actor=personas.village_a1,
+        today=date(2026, 11, 20),
+    )
+    api.force_authenticate(personas.township_a)
+    matter = api.get("/api/village/grid-matters/").json()["results"][0]
+    assert (matter["category"], matter["category_name"]) == (grid_category("公共设施").pk, "公共设施")
+    report = api.get("/api/village/reports/").json()["results"][0]
+    assert report["kind_label"] == "婚丧嫁娶"

@@ -15,7 +15,7 @@ from dangjian.village import selectors, services
 from dangjian.village.indicators import duty_compliance, first_secretary_short_months, late_reports
 from dangjian.village.models import CheckIn, HolidayDuty, Leave, MajorMatterReport, OfficeRota
 
-from .builders import build_cadres
+from .builders import build_cadres, report_kind
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -275,7 +275,7 @@ def test_reports_are_late_when_filed_after_the_matter_and_emergencies_after_thre
     today = date(2026, 11, 20)
     on_time = services.report_file(
         post=cadres.director_a1,
-        kind="travel",
+        kind=report_kind("外出（3天以上）"),
         occurs_on=date(2026, 11, 25),
         description="赴外省务工考察一周",
         actor=personas.village_a1,
@@ -283,7 +283,7 @@ def test_reports_are_late_when_filed_after_the_matter_and_emergencies_after_thre
     )
     late = services.report_file(
         post=cadres.director_a1,
-        kind="family_event",
+        kind=report_kind("婚丧嫁娶"),
         occurs_on=date(2026, 11, 19),
         description="儿子结婚",
         actor=personas.village_a1,
@@ -291,7 +291,7 @@ def test_reports_are_late_when_filed_after_the_matter_and_emergencies_after_thre
     )
     emergency_ok = services.report_file(
         post=cadres.director_a1,
-        kind="emergency",
+        kind=report_kind("突发事件"),
         occurs_on=date(2026, 11, 17),
         description="山体滑坡",
         actor=personas.village_a1,
@@ -299,7 +299,7 @@ def test_reports_are_late_when_filed_after_the_matter_and_emergencies_after_thre
     )
     emergency_late = services.report_file(
         post=cadres.director_a1,
-        kind="emergency",
+        kind=report_kind("突发事件"),
         occurs_on=date(2026, 11, 16),
         description="火情",
         actor=personas.village_a1,
@@ -314,7 +314,7 @@ def test_an_emergency_dated_in_the_future_is_refused(cadres, personas):
     with pytest.raises(ValidationError) as exc:
         services.report_file(
             post=cadres.director_a1,
-            kind="emergency",
+            kind=report_kind("突发事件"),
             occurs_on=date(2026, 11, 21),
             description="x",
             actor=personas.village_a1,
@@ -327,7 +327,7 @@ def test_an_emergency_dated_in_the_future_is_refused(cadres, personas):
 def test_the_township_acknowledges_a_report_but_not_its_filer(cadres, personas):
     report = services.report_file(
         post=cadres.secretary_a1,
-        kind="collective_funds",
+        kind=report_kind("涉及集体资金"),
         occurs_on=timezone.localdate() + timedelta(days=3),
         description="村集体资金出借",
         actor=personas.village_a1,

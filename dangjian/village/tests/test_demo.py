@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.db.models import F
 
 from dangjian.core import demo
 from dangjian.core.indicators import Period
@@ -52,3 +53,20 @@ def test_the_demo_has_duty_leave_reports_decisions_and_grid_matters_in_every_sta
     county = built.data["county"]
     rate = duty_compliance([county], Period(day.replace(day=1), day, "m"))[county.pk]
     assert rate is not None and 50 < rate < 100
+
+
+def test_the_benchmark_scales_give_every_village_duty_and_a_year_of_grid_matters(built):
+    from dangjian.village.demo import VillageBulk
+    from dangjian.village.models import Grid
+
+    before = GridMatter.objects.count()
+    bulk = VillageBulk(built, done=set())
+    bulk.duty(20)
+    bulk.grids(6)
+    villages = built.data["villages"]
+    assert bulk.count["bulk grid matters"] == 6 * len(villages) == GridMatter.objects.count() - before
+    assert Grid.objects.filter(name__endswith="片区网格").count() == 2 * len(villages)
+    bulk_matters = GridMatter.objects.filter(grid__name__endswith="片区网格")
+    assert not bulk_matters.filter(resolve_by__lt=F("registered_on")).exists()
+    assert not bulk_matters.filter(status="closed", resolved_on__isnull=True).exists()
+    assert bulk.count["bulk check-ins"] > 0 and bulk.count["bulk rota"] > 0

@@ -12,6 +12,8 @@ from dangjian.village import selectors, services
 from dangjian.village.indicators import grid_on_time_rate
 from dangjian.village.models import GridHop, GridMatter
 
+from .builders import grid_category
+
 pytestmark = pytest.mark.django_db
 S = GridMatter.Status
 
@@ -27,7 +29,7 @@ def register(grid, actor, **extra):
     data = {
         "title": "路灯损坏",
         "source": "resident",
-        "category": "facilities",
+        "category": grid_category("公共设施"),
         "reporter_name": "王大爷",
         "reporter_phone": "13812345678",
         "registered_on": date(2026, 9, 30),
@@ -188,7 +190,7 @@ def test_traffic_lights_and_the_on_time_rate(grid, personas, county):
 
 def test_the_roll_up_counts_each_subtree(grid, personas, county):
     register(grid, personas.village_a1)
-    register(grid, personas.village_a1, category="safety")
+    register(grid, personas.village_a1, category=grid_category("安全隐患"))
     rows = {
         r["org"]: r
         for r in selectors.grid_rollup(
