@@ -36,6 +36,7 @@ from .models import (
     Meeting,
     MeetingKind,
     MonthlyReport,
+    MutualRating,
     TrainingRecord,
     rule_label,
 )
@@ -344,6 +345,30 @@ def reports_for(user, month: date):
     )
 
 
+# --------------------------------------------------------------------------- democratic evaluation
+
+
+def mutual_tallies(evaluation_round) -> dict[int, dict[str, int]]:
+    """Member → {grade: how many members gave it} in a branch's mutual assessment (one query)."""
+    result: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        MutualRating.objects.filter(round=evaluation_round)
+        .order_by()
+        .values("ratee_id", "grade")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        result[row["ratee_id"]][row["grade"]] = row["n"]
+    return result
+
+
+def mutual_raters(evaluation_round) -> set[int]:
+    """The members who have handed in their mutual-assessment sheet."""
+    return set(
+        MutualRating.objects.filter(round=evaluation_round).values_list("rater_id", flat=True).distinct()
+    )
+
+
 # --------------------------------------------------------------------------- training
 
 
@@ -390,15 +415,18 @@ class TargetCoverage:
         return round(100.0 * len(self.reached) / len(self.people), 1) if self.people else None
 
 
-def target_coverage(user, org: Organisation, year: int) -> list[TargetCoverage]:
-    """Each active training target for ``org``'s subtree in ``year``: who is concerned, who reached it, who not.
+def target_coverage(user, org: Organisation, year: int, *, targets=None) -> list[TargetCoverage]:
+    """Each active training target (or those given) for ``org``'s subtree in ``year``: who is concerned, who
+    reached it, who not.
 
     One query per target (hours and course counts as subqueries), only people the user may see.
     """
     start, end = date(year, 1, 1), date(year, 12, 31)
     day = min(end, timezone.localdate())
     result = []
-    for target in CoverageTarget.objects.filter(active=True).order_by("pk"):
+    if targets is None:
+        targets = CoverageTarget.objects.filter(active=True).order_by("pk")
+    for target in targets:
         records = TrainingRecord.objects.filter(person=OuterRef("pk"), on__range=(start, end))
         if target.kinds:
             records = records.filter(course__kind__in=target.kinds)
