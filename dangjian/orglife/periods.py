@@ -8,6 +8,7 @@ owed a meeting and held it. Selectors feed it from the database in a fixed numbe
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -53,6 +54,16 @@ def span_containing(kind: str, day: date) -> Span:
 
 def spans_ending_within(kind: str, start: date, end: date) -> list[Span]:
     """Every period of ``kind`` whose last day falls between ``start`` and ``end`` (both included)."""
+    return [span for span, _months in _spans(kind, start, end)]
+
+
+# A roll-up checks the same spans for every branch: they are worked out once per (kind, start, end).
+@functools.lru_cache(maxsize=256)
+def _spans(kind: str, start: date, end: date) -> tuple[tuple[Span, tuple[date, ...]], ...]:
+    return tuple((span, tuple(span.months())) for span in _spans_uncached(kind, start, end))
+
+
+def _spans_uncached(kind: str, start: date, end: date) -> list[Span]:
     spans = []
     span = span_containing(kind, start)
     while span.start <= end:
@@ -107,10 +118,10 @@ def check(
     """
     result = []
     for kind, (period, times) in rules.items():
-        for span in spans_ending_within(period, start, end):
+        for span, months in _spans(period, start, end):
             if not owes(org, span):
                 continue
-            held = sum(counts.get((kind, m), 0) for m in span.months())
+            held = sum(counts.get((kind, m), 0) for m in months)
             if held >= times:
                 state = State.MET
             elif span.end >= today:

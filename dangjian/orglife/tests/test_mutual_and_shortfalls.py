@@ -341,3 +341,29 @@ def test_the_coverage_page_hands_down_the_missing_and_the_ledger_shows_the_sourc
         },
     )
     assert response.status_code == 403 and CoverageCheck.objects.count() == 1
+
+
+def test_the_mutual_page_runs_the_same_queries_for_5_and_30_members(
+    client, county, personas, django_assert_num_queries
+):
+    def sheets(people):
+        for rater in people[:3]:
+            _sheet(county, personas, rater, people)
+
+    client.force_login(personas.village_a1)
+    url = reverse("orglife:evaluation_mutual")
+    query = {"org": county.village_a1.pk, "year": YEAR}
+    sheets(staff_branch(county.village_a1))
+    client.get(url, query)
+    with django_assert_num_queries(MUTUAL_PAGE_QUERIES):
+        client.get(url, query)
+    more = staff_branch(county.village_b1, names=[f"乙{i}" for i in range(30)], committee=0)
+    for person in more:  # moved in: the branch's roll grows to 35
+        person.org = county.village_a1
+        person.save(update_fields=["org"])
+    with django_assert_num_queries(MUTUAL_PAGE_QUERIES):
+        response = client.get(url, query)
+    assert len(response.context["rows"]) == 35
+
+
+MUTUAL_PAGE_QUERIES = 12
