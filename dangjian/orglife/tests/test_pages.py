@@ -436,7 +436,7 @@ def _many(county, personas, n):
         ("orglife:evaluation_list", lambda c: {"year": TODAY.year}, 8),
         ("orglife:course_list", lambda c: {"year": LAST_MONTH.year}, 9),
         ("orglife:meeting_calendar", lambda c: {"month": LAST_MONTH.strftime("%Y-%m")}, 8),
-        ("orglife:training_coverage", lambda c: {"org": c.township_a.pk, "year": LAST_MONTH.year}, 13),
+        ("orglife:training_coverage", lambda c: {"org": c.township_a.pk, "year": LAST_MONTH.year}, 14),
         ("orglife:meeting_export", lambda c: {"year": LAST_MONTH.year}, 7),
         ("orglife:training_export", lambda c: {"year": LAST_MONTH.year}, 7),
         ("orglife:compliance_export", lambda c: {"year": LAST_MONTH.year}, 11),
