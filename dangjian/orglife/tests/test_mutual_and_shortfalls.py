@@ -102,6 +102,20 @@ def test_a_sheet_rates_every_other_member_of_the_branch(county, personas, branch
     assert not MutualRating.objects.exists()
 
 
+def test_a_sheet_needs_a_known_grade_and_somebody_to_rate(county, personas, branch):
+    grades = {p.pk: Grade.QUALIFIED for p in branch[1:]} | {branch[2].pk: "perfect"}
+    with pytest.raises(ValidationError) as exc:
+        services.mutual_sheet(
+            org=county.village_a1, actor=personas.village_a1, year=YEAR, rater=branch[0], grades=grades
+        )
+    assert "请为甲三选择等次" in _msg(exc)
+    alone = make_person(county.village_b1, "独户党员")
+    with pytest.raises(ValidationError) as exc:
+        services.mutual_sheet(org=county.village_b1, actor=personas.admin, year=YEAR, rater=alone, grades={})
+    assert "没有其他党员可供互评" in _msg(exc)
+    assert not MutualRating.objects.exists()
+
+
 def test_grades_wait_for_the_mutual_assessment_and_no_sheet_follows_them(county, personas, branch):
     def grade():
         return services.evaluation_record(
