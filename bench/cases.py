@@ -390,7 +390,7 @@ def _meeting_rows(ctx: BenchContext, user_key: str) -> str:
     return f"{Meeting.objects.filter(org__path__startswith=root.path).count()} meetings"
 
 
-register(PageCase("三会一课 compliance roll-up, one year", url=_compliance_url, note=_meeting_rows))
+register(PageCase("orglife: 三会一课 compliance roll-up, one year", url=_compliance_url, note=_meeting_rows))
 
 
 def run_report_compilation(ctx: BenchContext) -> str:
@@ -435,7 +435,7 @@ def run_report_compilation(ctx: BenchContext) -> str:
     )
 
 
-register(TaskCase("月报 compilation, every branch of one township", run=run_report_compilation))
+register(TaskCase("orglife: 月报 compilation, every branch of one township", run=run_report_compilation))
 
 
 # --- village governance (issue 12): the day's duty of a township, the grid roll-up of the county ---

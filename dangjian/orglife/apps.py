@@ -39,10 +39,13 @@ class OrglifeConfig(ModuleConfig):
         "Attendance": {},
         "MonthlyReport": {},
         "Amendment": {},
+        "EvaluationRound": {},
+        "MutualRating": {},
         "Evaluation": {},
         "Course": {},
         "TrainingRecord": {},
         "FrequencyRule": {},
+        "CoverageCheck": {},
     }
     workflows = "dangjian.orglife.rules"
     parameters = "dangjian.orglife.params"
@@ -53,14 +56,21 @@ class OrglifeConfig(ModuleConfig):
             "orglife.Evaluation",
             label=_("Democratic evaluation of members"),
             url_name="orglife:evaluation_detail",
-            source="meeting",
+            source="orglife",
             cap=RECORD,
         ),
         ItemSource(
             "orglife.MonthlyReport",
             label=_("Monthly report of organisational life"),
             url_name="orglife:report_detail",
-            source="meeting",
+            source="orglife",
+            cap=Cap.INSPECT,
+        ),
+        ItemSource(
+            "orglife.CoverageCheck",
+            label=_("Training coverage check"),
+            url_name="orglife:coverage_check",
+            source="training",
             cap=Cap.INSPECT,
         ),
     )

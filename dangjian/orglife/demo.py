@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dangjian.core.demo import DemoContext
 
 from . import selectors, services
-from .models import Grade, MeetingKind, Presence
+from .models import CoverageTarget, EvaluationRound, Grade, MeetingKind, Presence
 from .services import Mark
 
 TOPICS = {
@@ -117,9 +119,14 @@ def build(ctx: DemoContext) -> None:
             services.report_review(
                 report=report, actor=township, approve=False, opinion="党课记录不完整，请补充后重新报送。"
             )
-    # Democratic evaluation of last year in the home branch.
+    # Democratic evaluation of last year in the home branch: every member's mutual sheet, the step closed,
+    # then the grades; this year's mutual assessment is under way (half the sheets in).
     year = today.year - 1
     roster = selectors.roster_on(home, date(year, 12, 31))
+    _mutual_sheets(ctx, home, admin, year, roster, today=today)
+    services.mutual_close(evaluation_round=EvaluationRound.objects.get(org=home, year=year), actor=admin)
+    current = selectors.roster_on(home, today)
+    _mutual_sheets(ctx, home, admin, today.year, current[: len(current) // 2], roster=current, today=today)
     excellent = 0
     for n, entry in enumerate(roster):
         grade = Grade.QUALIFIED
@@ -160,7 +167,32 @@ def build(ctx: DemoContext) -> None:
     entries = [(p, Decimal("32") if k % 3 else Decimal("24")) for k, p in enumerate(people)]
     if entries:
         services.training_record(course=course, actor=admin, entries=entries)
+    # The township's check of its training coverage: village cadres without a training this year handed down.
+    target = CoverageTarget.objects.filter(active=True, audience="village_cadres").order_by("pk").first()
+    if target is not None:
+        with contextlib.suppress(ValidationError):  # nobody missing: nothing to hand down
+            services.coverage_raise_items(
+                org=gaokeng, target=target, year=today.year, actor=admin, deadline=today + timedelta(days=45)
+            )
     ctx.out(f"  orglife: {meetings} meetings, {len(reports)} monthly reports, {len(roster)} evaluations")
+
+
+def _mutual_sheets(ctx, org, actor, year, raters, *, roster=None, today):
+    """Mutual-assessment sheets (互评) of ``raters``: each grades every other member, mostly 合格."""
+    members = [e.person for e in (roster if roster is not None else raters)]
+    for entry in raters:
+        grades = {}
+        for person in members:
+            if person.pk == entry.person.pk:
+                continue
+            roll = ctx.rng.random()
+            grades[person.pk] = (
+                Grade.EXCELLENT if roll < 0.25 else Grade.BASIC if roll > 0.95 else Grade.QUALIFIED
+            )
+        if grades:
+            services.mutual_sheet(
+                org=org, actor=actor, year=year, rater=entry.person, grades=grades, today=today
+            )
 
 
 def build_history(*, years: int = 2, today: date | None = None, seed: int = 2026) -> int:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.attachments import MultipleFileField
+from dangjian.core.caps import Cap
 from dangjian.orgs.forms import DateInput, TablerFormMixin
 from dangjian.orgs.models import Organisation
 
@@ -154,6 +155,38 @@ class EvaluationForm(TablerFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields = {"org": org_field(user), **self.fields}
+
+
+class MutualSheetForm(TablerFormMixin, forms.Form):
+    """One member's mutual-assessment sheet: the rater, and ``g_<person id>`` = a grade for each other member."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    rater = forms.IntegerField(label=_("Rated by"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {"org": org_field(user), **self.fields}
+
+    def grades(self) -> dict[int, str]:
+        """The grades as posted (an empty choice is left out, so the service names who lacks one)."""
+        return {
+            int(name[2:]): value
+            for name, value in self.data.items()
+            if name.startswith("g_") and name[2:].isdigit() and value
+        }
+
+
+class CoverageItemsForm(TablerFormMixin, forms.Form):
+    """Hand down who is still missing one training target as ledger items."""
+
+    target = forms.ModelChoiceField(queryset=CoverageTarget.objects.all(), widget=forms.HiddenInput)
+    year = forms.IntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {"org": org_field(user, cap=Cap.INSPECT), **self.fields}
+        self.fields["org"].widget = forms.HiddenInput()
 
 
 class CourseForm(TablerFormMixin, forms.Form):

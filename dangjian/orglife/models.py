@@ -3,6 +3,8 @@ against, monthly reports (月报), democratic evaluation of members (民主评�
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -239,6 +241,75 @@ class Handling(models.TextChoices):
     OTHER = "other", _("Other handling")
 
 
+class EvaluationRound(models.Model):
+    """A branch's democratic evaluation (民主评议党员) of one year, step by step (DOMAIN.md §2).
+
+    The members first assess each other (互评, one sheet per member rating every other member); the branch
+    then closes the mutual assessment and enters each member's poll and grade, which carries the member's
+    mutual tallies. No sheet is taken once the round is past the mutual step.
+    """
+
+    class Status(models.TextChoices):
+        MUTUAL = "mutual", _("Mutual assessment")
+        GRADING = "grading", _("Poll and grading")
+
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("step"), max_length=10, choices=Status.choices, default=Status.MUTUAL)
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "org__path"]
+        verbose_name = _("democratic evaluation of a branch")
+        verbose_name_plural = _("democratic evaluations of branches")
+        constraints = [models.UniqueConstraint(fields=["org", "year"], name="orglife_round_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.org.label} {self.year}"
+
+    def closing_day(self, today=None):
+        """The day whose roster takes part: the year's last day, or today while the year runs."""
+        return min(date(self.year, 12, 31), today or timezone.localdate())
+
+
+class MutualRating(models.Model):
+    """One member's grade of another member in their branch's mutual assessment (互评)."""
+
+    scope_org_field = "round__org"
+
+    round = models.ForeignKey(EvaluationRound, on_delete=models.PROTECT, related_name="ratings")
+    rater = models.ForeignKey(
+        "orgs.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("rated by")
+    )
+    ratee = models.ForeignKey(
+        "orgs.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("member rated")
+    )
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("mutual rating")
+        verbose_name_plural = _("mutual ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "rater", "ratee"], name="orglife_rating_unique"),
+            models.CheckConstraint(condition=~Q(rater=models.F("ratee")), name="orglife_rating_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.get_grade_display()}"
+
+
 class Evaluation(models.Model):
     """One member's grade in a year's democratic evaluation (民主评议党员) of their branch."""
 
@@ -256,6 +327,11 @@ class Evaluation(models.Model):
     poll_qualified = models.PositiveSmallIntegerField(_("poll: qualified"), default=0)
     poll_basic = models.PositiveSmallIntegerField(_("poll: basically qualified"), default=0)
     poll_unqualified = models.PositiveSmallIntegerField(_("poll: unqualified"), default=0)
+    # The member's mutual assessment (互评) as the branch closed it: how many members gave each grade.
+    mutual_excellent = models.PositiveSmallIntegerField(_("mutual: excellent"), default=0)
+    mutual_qualified = models.PositiveSmallIntegerField(_("mutual: qualified"), default=0)
+    mutual_basic = models.PositiveSmallIntegerField(_("mutual: basically qualified"), default=0)
+    mutual_unqualified = models.PositiveSmallIntegerField(_("mutual: unqualified"), default=0)
     grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices)
     handling = models.CharField(_("handling"), max_length=10, choices=Handling.choices, blank=True)
     handling_note = models.CharField(_("handling details"), max_length=300, blank=True)
@@ -390,3 +466,34 @@ class CoverageTarget(models.Model):
     @property
     def kinds(self) -> list[str]:
         return [k for k in self.course_kinds.split(",") if k]
+
+
+class CoverageCheck(models.Model):
+    """A checker's look at one training target in an organisation's subtree for a year: who was still missing
+    then was handed down as ledger items (source 教育培训), one per organisation concerned."""
+
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    target = models.ForeignKey(
+        CoverageTarget, on_delete=models.PROTECT, related_name="+", verbose_name=_("target")
+    )
+    missing = models.PositiveIntegerField(_("people still missing"), default=0)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "org__path", "target_id"]
+        verbose_name = _("training coverage check")
+        verbose_name_plural = _("training coverage checks")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year", "target"], name="orglife_coverage_check_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org.label} {self.year} {self.target.label}"

@@ -8,9 +8,11 @@ owed a meeting and held it. Selectors feed it from the database in a fixed numbe
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from .models import PeriodKind
 
@@ -53,6 +55,19 @@ def span_containing(kind: str, day: date) -> Span:
 
 def spans_ending_within(kind: str, start: date, end: date) -> list[Span]:
     """Every period of ``kind`` whose last day falls between ``start`` and ``end`` (both included)."""
+    return _spans_uncached(kind, start, end)
+
+
+# A roll-up checks the same spans for every branch: they are worked out once per rule and span of time,
+# with the keys of the held-meeting counts each period adds up (meeting kind, first day of the month).
+@functools.lru_cache(maxsize=512)
+def _spans(kind: str, period: str, start: date, end: date) -> tuple[tuple[Span, tuple], ...]:
+    return tuple(
+        (span, tuple((kind, m) for m in span.months())) for span in _spans_uncached(period, start, end)
+    )
+
+
+def _spans_uncached(kind: str, start: date, end: date) -> list[Span]:
     spans = []
     span = span_containing(kind, start)
     while span.start <= end:
@@ -69,9 +84,11 @@ class State:
     OPEN = "open"  # the period has not ended and the meeting is still owed
 
 
-@dataclass(frozen=True)
-class Due:
-    """What one organisation owed for one rule in one period, and what it held."""
+class Due(NamedTuple):
+    """What one organisation owed for one rule in one period, and what it held.
+
+    A named tuple: a county's year is tens of thousands of them, made in one pass.
+    """
 
     kind: str
     span: Span
@@ -107,10 +124,12 @@ def check(
     """
     result = []
     for kind, (period, times) in rules.items():
-        for span in spans_ending_within(period, start, end):
+        for span, keys in _spans(kind, period, start, end):
             if not owes(org, span):
                 continue
-            held = sum(counts.get((kind, m), 0) for m in span.months())
+            held = 0
+            for key in keys:
+                held += counts.get(key, 0)
             if held >= times:
                 state = State.MET
             elif span.end >= today:

@@ -1,4 +1,5 @@
-"""Workflow tables of organisational life: a planned meeting is held; a monthly report goes up and is reviewed."""
+"""Workflow tables of organisational life: a planned meeting is held; a monthly report goes up and is reviewed;
+a branch's democratic evaluation moves from the mutual assessment to the poll and grading."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from django.utils.translation import gettext_lazy
 from dangjian.core.workflow import Transition
 
 from .apps import RECORD, REVIEW
-from .models import Meeting, MonthlyReport
+from .models import EvaluationRound, Meeting, MonthlyReport, MutualRating
+from .selectors import roster_on
 
 R = MonthlyReport.Status
 
@@ -51,4 +53,22 @@ REPORT_TABLE = {
     ),
 }
 
-WORKFLOWS = {Meeting: MEETING_TABLE, MonthlyReport: REPORT_TABLE}
+
+def mutual_done(evaluation_round, actor, **fields) -> None:
+    """The mutual assessment closes once somebody has rated (a branch of one member has nobody to rate)."""
+    if MutualRating.objects.filter(round=evaluation_round).exists():
+        return
+    if len(roster_on(evaluation_round.org, evaluation_round.closing_day())) > 1:
+        raise ValidationError(
+            _("No member has handed in a mutual assessment yet: record the sheets before closing the step."),
+            code="no_sheets",
+        )
+
+
+ROUND_TABLE = {
+    (EvaluationRound.Status.MUTUAL, EvaluationRound.Status.GRADING): Transition(
+        label=gettext_lazy("Close the mutual assessment"), cap=RECORD, guard=mutual_done
+    ),
+}
+
+WORKFLOWS = {Meeting: MEETING_TABLE, MonthlyReport: REPORT_TABLE, EvaluationRound: ROUND_TABLE}

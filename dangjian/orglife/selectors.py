@@ -36,6 +36,7 @@ from .models import (
     Meeting,
     MeetingKind,
     MonthlyReport,
+    MutualRating,
     TrainingRecord,
     rule_label,
 )
@@ -159,7 +160,13 @@ def held_counts(org_ids, start: date, end: date) -> dict[int, dict[tuple[str, da
         .order_by()
         .values("org_id", "kind", "month")
         .annotate(
-            n=Count("pk"), by_secretary=Count("pk", filter=Q(kind=MeetingKind.LESSON, by_secretary=True))
+            n=Count("pk"),
+            # The cheap tests first: the database evaluates the post lookup for party lessons with a lecturer
+            # from the roster only, not for every meeting of the year.
+            by_secretary=Count(
+                "pk",
+                filter=Q(kind=MeetingKind.LESSON) & Q(lecturer_person__isnull=False) & Q(by_secretary=True),
+            ),
         )
     )
     result: dict[int, dict] = defaultdict(dict)
@@ -344,6 +351,30 @@ def reports_for(user, month: date):
     )
 
 
+# --------------------------------------------------------------------------- democratic evaluation
+
+
+def mutual_tallies(evaluation_round) -> dict[int, dict[str, int]]:
+    """Member → {grade: how many members gave it} in a branch's mutual assessment (one query)."""
+    result: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        MutualRating.objects.filter(round=evaluation_round)
+        .order_by()
+        .values("ratee_id", "grade")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        result[row["ratee_id"]][row["grade"]] = row["n"]
+    return result
+
+
+def mutual_raters(evaluation_round) -> set[int]:
+    """The members who have handed in their mutual-assessment sheet."""
+    return set(
+        MutualRating.objects.filter(round=evaluation_round).values_list("rater_id", flat=True).distinct()
+    )
+
+
 # --------------------------------------------------------------------------- training
 
 
@@ -390,15 +421,18 @@ class TargetCoverage:
         return round(100.0 * len(self.reached) / len(self.people), 1) if self.people else None
 
 
-def target_coverage(user, org: Organisation, year: int) -> list[TargetCoverage]:
-    """Each active training target for ``org``'s subtree in ``year``: who is concerned, who reached it, who not.
+def target_coverage(user, org: Organisation, year: int, *, targets=None) -> list[TargetCoverage]:
+    """Each active training target (or those given) for ``org``'s subtree in ``year``: who is concerned, who
+    reached it, who not.
 
     One query per target (hours and course counts as subqueries), only people the user may see.
     """
     start, end = date(year, 1, 1), date(year, 12, 31)
     day = min(end, timezone.localdate())
     result = []
-    for target in CoverageTarget.objects.filter(active=True).order_by("pk"):
+    if targets is None:
+        targets = CoverageTarget.objects.filter(active=True).order_by("pk")
+    for target in targets:
         records = TrainingRecord.objects.filter(person=OuterRef("pk"), on__range=(start, end))
         if target.kinds:
             records = records.filter(course__kind__in=target.kinds)

@@ -29,13 +29,16 @@ from .models import (
     Amendment,
     Attendance,
     Course,
+    CoverageCheck,
     CoverageTarget,
     Evaluation,
+    EvaluationRound,
     FrequencyRule,
     Grade,
     Meeting,
     MeetingKind,
     MonthlyReport,
+    MutualRating,
     Presence,
     TrainingRecord,
     rule_label,
@@ -449,6 +452,102 @@ def report_raise_items(*, report: MonthlyReport, actor, deadline: date) -> list:
 
 # --------------------------------------------------------------------------- democratic evaluation
 
+STEPS_IN_ORDER = "自我评价 → 互评 → 民主测评 → 评定等次"
+
+
+def _evaluation_year(year: int, today: date) -> None:
+    if year > today.year:
+        raise ValidationError(_("The evaluation year has not begun."), code="future")
+
+
+@transaction.atomic
+def mutual_sheet(
+    *, org: Organisation, actor, year: int, rater: Person, grades: dict[int, str], today: date | None = None
+) -> list[MutualRating]:
+    """One member's mutual-assessment sheet (互评): a grade for every other member of the branch (all or none)."""
+    scoping.ensure_can(actor, RECORD, org)
+    today = today or timezone.localdate()
+    _evaluation_year(year, today)
+    evaluation_round, _created = EvaluationRound.objects.select_for_update().get_or_create(org=org, year=year)
+    if evaluation_round.status != EvaluationRound.Status.MUTUAL:
+        raise ValidationError(
+            _(
+                "The mutual assessment of %(org)s for %(year)s is closed; the branch is grading now "
+                "(the steps run in order: %(steps)s)."
+            )
+            % {"org": org.label, "year": year, "steps": STEPS_IN_ORDER},
+            code="closed",
+        )
+    roster = {e.person.pk: e.person for e in selectors.roster_on(org, evaluation_round.closing_day(today))}
+    if rater.pk not in roster:
+        raise ValidationError(
+            _("%(name)s was not a member of %(org)s in %(year)s.")
+            % {"name": rater.name, "org": org.label, "year": year},
+            code="not_on_roster",
+        )
+    if rater.pk in grades:
+        raise ValidationError(
+            _("%(name)s cannot rate themself in the mutual assessment.") % {"name": rater.name},
+            code="self",
+        )
+    if MutualRating.objects.filter(round=evaluation_round, rater=rater).exists():
+        raise ValidationError(
+            _("%(name)s has already handed in a mutual assessment for %(year)s; a member rates only once.")
+            % {"name": rater.name, "year": year},
+            code="twice",
+        )
+    strangers = [pk for pk in grades if pk not in roster]
+    if strangers:
+        names = Person.objects.filter(pk__in=strangers).values_list("name", flat=True)
+        raise ValidationError(
+            _("%(names)s was not a member of %(org)s in %(year)s and cannot be rated.")
+            % {"names": enumerate_names(names) or "?", "org": org.label, "year": year},
+            code="ratee_not_on_roster",
+        )
+    bad = [roster[pk].name for pk, grade in grades.items() if grade not in Grade.values]
+    if bad:
+        raise ValidationError(
+            _("Choose a grade for %(names)s.") % {"names": enumerate_names(bad)}, code="grade"
+        )
+    unrated = [p.name for pk, p in roster.items() if pk != rater.pk and pk not in grades]
+    if unrated:
+        raise ValidationError(
+            _("Each member rates every other member: %(names)s still lack a grade from %(rater)s.")
+            % {"names": enumerate_names(unrated), "rater": rater.name},
+            code="incomplete",
+        )
+    if not grades:
+        raise ValidationError(_("%(org)s has nobody else to rate.") % {"org": org.label}, code="nobody")
+    return MutualRating.objects.bulk_create(
+        [
+            MutualRating(
+                round=evaluation_round, rater=rater, ratee=roster[pk], grade=grade, recorded_by=actor
+            )
+            for pk, grade in grades.items()
+        ]
+    )
+
+
+def mutual_close(*, evaluation_round: EvaluationRound, actor) -> EvaluationRound:
+    """Close the branch's mutual assessment: no more sheets; the poll and grades may be entered."""
+    if evaluation_round.status != EvaluationRound.Status.MUTUAL:
+        raise ValidationError(_("The mutual assessment is already closed."), code="closed")
+    return workflow.transition(obj=evaluation_round, to=EvaluationRound.Status.GRADING, actor=actor)
+
+
+def _grading_round(org: Organisation, year: int) -> EvaluationRound:
+    evaluation_round = EvaluationRound.objects.filter(org=org, year=year).first()
+    if evaluation_round is None or evaluation_round.status != EvaluationRound.Status.GRADING:
+        raise ValidationError(
+            _(
+                "%(org)s has not closed its mutual assessment for %(year)s: grades follow it "
+                "(the steps run in order: %(steps)s)."
+            )
+            % {"org": org.label, "year": year, "steps": STEPS_IN_ORDER},
+            code="mutual_open",
+        )
+    return evaluation_round
+
 
 @transaction.atomic
 def evaluation_record(
@@ -467,12 +566,13 @@ def evaluation_record(
     poll_unqualified: int = 0,
     today: date | None = None,
 ) -> Evaluation:
-    """Record one member's grade in the year's democratic evaluation of the branch."""
+    """Record one member's poll and grade in the year's democratic evaluation of the branch, once the branch has
+    closed its mutual assessment; the member's mutual tallies are kept with the grade."""
     scoping.ensure_can(actor, RECORD, org)
     today = today or timezone.localdate()
-    if year > today.year:
-        raise ValidationError(_("The evaluation year has not begun."), code="future")
-    day = min(date(year, 12, 31), today)
+    _evaluation_year(year, today)
+    evaluation_round = _grading_round(org, year)
+    day = evaluation_round.closing_day(today)
     roster = selectors.roster_on(org, day)
     if person.pk not in {e.person.pk for e in roster}:
         raise ValidationError(
@@ -514,7 +614,9 @@ def evaluation_record(
                 % {"percent": percent, "limit": limit, "n": len(roster), "already": already},
                 code="excellent_limit",
             )
+    tallies = selectors.mutual_tallies(evaluation_round).get(person.pk, {})
     evaluation = Evaluation.objects.create(
+        **{f"mutual_{grade}": tallies.get(grade, 0) for grade in Grade.values},
         org=org,
         year=year,
         person=person,
@@ -612,6 +714,58 @@ def training_record(*, course: Course, actor, entries: list[tuple[Person, Decima
         raise ValidationError(problems)
     return TrainingRecord.objects.bulk_create(
         [TrainingRecord(course=course, person=p, hours=h, on=course.ends_on) for p, h in entries]
+    )
+
+
+@transaction.atomic
+def coverage_raise_items(
+    *, org: Organisation, target: CoverageTarget, year: int, actor, deadline: date, today: date | None = None
+) -> list:
+    """Hand down who is still missing a training target in ``org``'s subtree as ledger items (教育培训).
+
+    One item per organisation concerned, naming its people; pressing again adds items only for
+    organisations not handed down yet (the ledger's door is idempotent per organisation).
+    """
+    scoping.ensure_can(actor, Cap.INSPECT, org)
+    today = today or timezone.localdate()
+    if year > today.year:
+        raise ValidationError(_("The year has not begun."), code="future")
+    if not target.active:
+        raise ValidationError(_("This training target is not checked."), code="inactive")
+    if deadline <= today:
+        raise ValidationError(_("The deadline must lie ahead."), code="deadline")
+    coverage = selectors.target_coverage(actor, org, year, targets=[target])[0]
+    if not coverage.missing:
+        raise ValidationError(
+            _("Nobody in %(org)s is missing %(target)s in %(year)s.")
+            % {"org": org.label, "target": target.label, "year": year},
+            code="nothing",
+        )
+    check, _created = CoverageCheck.objects.get_or_create(org=org, year=year, target=target)
+    check.missing, check.checked_by, check.checked_at = len(coverage.missing), actor, timezone.now()
+    check.save(update_fields=["missing", "checked_by", "checked_at"])
+    by_org: dict[int, list[Person]] = {}
+    for person in coverage.missing:
+        by_org.setdefault(person.org_id, []).append(person)
+    findings = [
+        door.Finding(
+            title=_("%(target)s not reached in %(year)s: %(n)s people")
+            % {"target": target.label, "year": year, "n": len(people)},
+            key=f"org:{org_id}",
+            org=people[0].org,
+            description=_("Still missing: %(names)s.") % {"names": enumerate_names([p.name for p in people])},
+            deadline=deadline,
+        )
+        for org_id, people in by_org.items()
+    ]
+    return door.items_from_source(
+        source_record=check,
+        issuer=org,
+        org=org,
+        findings=findings,
+        actor=actor,
+        title=_("Training coverage check: %(check)s") % {"check": check},
+        today=today,
     )
 
 

@@ -27,6 +27,8 @@ urlpatterns = [
     path("reports/<int:pk>/items/", views.report_items, name="report_items"),
     path("evaluations/", views.evaluation_list, name="evaluation_list"),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
+    path("evaluations/mutual/", views.evaluation_mutual, name="evaluation_mutual"),
+    path("evaluations/rounds/<int:pk>/close/", views.evaluation_close, name="evaluation_close"),
     path("training/", views.course_list, name="course_list"),
     path("training/<int:pk>/", views.course_detail, name="course_detail"),
     path("training/<int:pk>/import/", ImportUploadView.as_view(spec=SIGN_IN), name="signin_upload"),
@@ -35,6 +37,8 @@ urlpatterns = [
         "training/<int:pk>/import/template/", ImportTemplateView.as_view(spec=SIGN_IN), name="signin_template"
     ),
     path("training/coverage/", views.training_coverage, name="training_coverage"),
+    path("training/coverage/items/", views.coverage_items, name="coverage_items"),
+    path("training/checks/<int:pk>/", views.coverage_check, name="coverage_check"),
     path("training/export/", views.training_export, name="training_export"),
     path("training/person/<int:pk>/", views.person_training, name="person_training"),
 ]

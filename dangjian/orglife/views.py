@@ -31,9 +31,12 @@ from .models import (
     RULE_KINDS,
     Course,
     CourseKind,
+    CoverageCheck,
     CoverageTarget,
     Evaluation,
+    EvaluationRound,
     FrequencyRule,
+    Grade,
     Meeting,
     MeetingKind,
     MonthlyReport,
@@ -621,7 +624,9 @@ def evaluation_list(request):
         Evaluation.objects.visible_to(request.user).filter(year=year).select_related("org", "person")
     )
     roster = []
+    evaluation_round = None
     if org is not None:
+        evaluation_round = EvaluationRound.objects.filter(org=org, year=year).first()
         evaluations = evaluations.filter(org=org)
         graded = {e.person_id for e in evaluations}
         day = min(date(year, 12, 31), timezone.localdate())
@@ -641,8 +646,81 @@ def evaluation_list(request):
             "roster": roster,
             "form": form,
             "can_record": org is not None and scoping.can(request.user, RECORD, org),
+            "round": evaluation_round,
+            "grading": evaluation_round is not None
+            and evaluation_round.status == EvaluationRound.Status.GRADING,
             "limit": param("orglife.excellent_max_percent"),
         },
+    )
+
+
+@login_required
+def evaluation_mutual(request):
+    """A branch's mutual assessment (互评) for a year: who has handed in a sheet, each member's tallies, and the
+    form entering one member's sheet (a grade for every other member)."""
+    year = _year(request)
+    org = _org_param(request)
+    form = forms.MutualSheetForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        org, year = data["org"], data["year"]
+        rater = Person.objects.visible_to(request.user).filter(pk=data["rater"]).first()
+        try:
+            if rater is None:
+                raise ValidationError(_("Choose a member of the branch."))
+            services.mutual_sheet(org=org, actor=request.user, year=year, rater=rater, grades=form.grades())
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Mutual assessment of %(name)s recorded.") % {"name": rater.name})
+            return redirect(reverse("orglife:evaluation_mutual") + f"?org={org.pk}&year={year}")
+    evaluation_round, members, raters, tallies = None, [], set(), {}
+    if org is not None:
+        evaluation_round = EvaluationRound.objects.filter(org=org, year=year).first()
+        day = min(date(year, 12, 31), timezone.localdate())
+        visible = set(Person.objects.visible_to(request.user).filter(org=org).values_list("pk", flat=True))
+        members = [e.person for e in selectors.roster_on(org, day) if e.person.pk in visible]
+        if evaluation_round is not None:
+            raters = selectors.mutual_raters(evaluation_round)
+            tallies = selectors.mutual_tallies(evaluation_round)
+    can_record = org is not None and scoping.can(request.user, RECORD, org)
+    is_open = evaluation_round is None or evaluation_round.status == EvaluationRound.Status.MUTUAL
+    return render(
+        request,
+        "orglife/evaluation_mutual.html",
+        {
+            "year": year,
+            "org": org,
+            "round": evaluation_round,
+            "rows": [
+                (p, p.pk in raters, [tallies.get(p.pk, {}).get(g, 0) for g in Grade.values]) for p in members
+            ],
+            "grades": Grade.choices,
+            "pending": [p for p in members if p.pk not in raters],
+            "members": members,
+            "form": form,
+            "can_rate": can_record and is_open,
+            "can_close": can_record
+            and evaluation_round is not None
+            and EvaluationRound.Status.GRADING
+            in {new for new, _rule in workflow.allowed_moves(evaluation_round, request.user)},
+        },
+    )
+
+
+@login_required
+@require_POST
+def evaluation_close(request, pk):
+    """Close a branch's mutual assessment: the poll and grades come next."""
+    evaluation_round = get_for_user(EvaluationRound.objects.select_related("org"), request.user, pk=pk)
+    try:
+        services.mutual_close(evaluation_round=evaluation_round, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The mutual assessment is closed; enter the poll and the grades."))
+    return redirect(
+        reverse("orglife:evaluation_mutual") + f"?org={evaluation_round.org_id}&year={evaluation_round.year}"
     )
 
 
@@ -772,7 +850,66 @@ def training_coverage(request):
     year = _year(request)
     org = _org_param(request)
     targets = selectors.target_coverage(request.user, org, year) if org is not None else []
-    return render(request, "orglife/coverage.html", {"year": year, "org": org, "targets": targets})
+    checks = (
+        {c.target_id: c for c in CoverageCheck.objects.visible_to(request.user).filter(org=org, year=year)}
+        if org is not None
+        else {}
+    )
+    can_raise = org is not None and scoping.can(request.user, Cap.INSPECT, org)
+    return render(
+        request,
+        "orglife/coverage.html",
+        {
+            "year": year,
+            "org": org,
+            "targets": [(c, checks.get(c.target.pk)) for c in targets],
+            "can_raise": can_raise,
+            "deadline": timezone.localdate() + timezone.timedelta(days=30),
+        },
+    )
+
+
+@login_required
+@require_POST
+def coverage_items(request):
+    """Hand down who is still missing a training target as ledger items (one action, source 教育培训)."""
+    form = forms.CoverageItemsForm(request.POST, user=request.user)
+    org = _org_param(request)
+    back = reverse("orglife:training_coverage") + (
+        f"?org={org.pk}&year={request.POST.get('year', '')}" if org is not None else ""
+    )
+    if not form.is_valid():
+        if "org" in form.errors:
+            raise PermissionDenied(_("You are not allowed to do this here."))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    try:
+        items = services.coverage_raise_items(actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("%(n)s ledger items handed down for the people still missing.") % {"n": len(items)}
+        )
+    return redirect(back)
+
+
+@login_required
+@require_GET
+def coverage_check(request, pk):
+    """A training coverage check and the ledger items it handed down."""
+    check = get_for_user(
+        CoverageCheck.objects.select_related("org", "target", "checked_by"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "orglife/coverage_check.html",
+        {
+            "check": check,
+            "items": list(door.items_of_source(check, request.user)),
+            "timeline": audit.timeline(check, viewer=request.user),
+        },
+    )
 
 
 @login_required

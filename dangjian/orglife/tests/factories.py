@@ -44,3 +44,19 @@ def held(
     return services.meeting_register(
         org=org, actor=actor, kind=kind, starts_at=at(day), topic=topic, marks=all_present(people), **kw
     )
+
+
+def mutual_done(org, actor, year: int | None = None):
+    """The branch's mutual assessment done and closed: every member rates every other member 合格."""
+    from .. import selectors
+    from ..models import EvaluationRound, Grade
+
+    year = year or timezone.localdate().year
+    day = min(date(year, 12, 31), timezone.localdate())
+    members = [e.person for e in selectors.roster_on(org, day)]
+    for rater in members:
+        grades = {p.pk: Grade.QUALIFIED for p in members if p.pk != rater.pk}
+        if grades:
+            services.mutual_sheet(org=org, actor=actor, year=year, rater=rater, grades=grades)
+    evaluation_round, _created = EvaluationRound.objects.get_or_create(org=org, year=year)
+    return services.mutual_close(evaluation_round=evaluation_round, actor=actor)

@@ -109,7 +109,10 @@ def _approved_report(world, key):
 
 def _evaluation(world, key):
     from dangjian.orglife import services
+    from dangjian.orglife.tests.factories import mutual_done
 
+    world.get("person", key)
+    mutual_done(world.orgs[key], world.admin, timezone.localdate().year)
     text = f"个人自评·{key}"
     evaluation = services.evaluation_record(
         org=world.orgs[key],
@@ -120,6 +123,62 @@ def _evaluation(world, key):
         self_assessment=text,
     )
     return evaluation, [text]
+
+
+def _sheet_data(org, rater, year) -> dict | None:
+    """A complete mutual-assessment sheet of ``rater``: every other member of ``org`` rated 合格."""
+    from datetime import date
+
+    from dangjian.orglife import selectors
+
+    day = min(date(year, 12, 31), timezone.localdate())
+    others = [e.person for e in selectors.roster_on(org, day) if e.person.pk != rater.pk]
+    if not others:
+        return None
+    return {"org": org.pk, "year": year, "rater": rater.pk, **{f"g_{p.pk}": "qualified" for p in others}}
+
+
+def _second_member(client, world, org, key) -> None:
+    """Somebody for the world's member to rate (a branch of one has nobody)."""
+    from dangjian.orgs.tests.factories import make_person
+
+    make_person(org, f"互评党员·{key}")
+
+
+def _round(world, key):
+    """A branch's democratic evaluation three years ago, its mutual assessment under way (one sheet in)."""
+    from dangjian.orglife import services
+
+    year = timezone.localdate().year - 3
+    rater = world.get("person", key)
+    if rater is None:
+        return None
+    _second_member(None, world, world.orgs[key], key)
+    data = _sheet_data(world.orgs[key], rater, year)
+    grades = {int(k[2:]): v for k, v in data.items() if k.startswith("g_")}
+    services.mutual_sheet(org=world.orgs[key], actor=world.admin, year=year, rater=rater, grades=grades)
+    from dangjian.orglife.models import EvaluationRound
+
+    return EvaluationRound.objects.get(org=world.orgs[key], year=year), []
+
+
+def _coverage_check(world, key):
+    """Last year's members still short of the yearly hours, handed down as ledger items."""
+    if key not in VILLAGES:
+        return None
+    from dangjian.orglife import services
+    from dangjian.orglife.models import Audience, CoverageTarget
+
+    world.get("person", key)
+    target = CoverageTarget.objects.filter(audience=Audience.MEMBERS, active=True).first()
+    items = services.coverage_raise_items(
+        org=world.orgs[key],
+        target=target,
+        year=timezone.localdate().year - 1,
+        actor=world.admin,
+        deadline=timezone.localdate() + timedelta(days=30),
+    )
+    return items[0].source_record, []
 
 
 def _course(world, key):
@@ -170,6 +229,8 @@ OBJECTS = {
     "draft_report": _draft_report,
     "approved_report": _approved_report,
     "evaluation": _evaluation,
+    "evaluation_round": _round,
+    "coverage_check": _coverage_check,
     "course": _course,
     "training": _training,
 }
@@ -215,6 +276,32 @@ def _new_evaluation(world, org, key) -> dict | None:
         "poll_qualified": 0,
         "poll_basic": 0,
         "poll_unqualified": 0,
+    }
+
+
+def _close_last_year(client, world, org, key) -> None:
+    """Grades follow the mutual assessment: last year's is done and closed before the grade is posted."""
+    from dangjian.orglife.tests.factories import mutual_done
+
+    mutual_done(org, world.admin, timezone.localdate().year - 1)
+
+
+def _new_sheet(world, org, key) -> dict | None:
+    person = world.get("person", key)
+    if person is None:
+        return None
+    return _sheet_data(org, person, timezone.localdate().year - 2)
+
+
+def _coverage_items(world, org, key) -> dict | None:
+    from dangjian.orglife.models import Audience, CoverageTarget
+
+    target = CoverageTarget.objects.filter(audience=Audience.MEMBERS, active=True).first()
+    return {
+        "org": org.pk,
+        "year": timezone.localdate().year,
+        "target": target.pk,
+        "deadline": (timezone.localdate() + timedelta(days=30)).isoformat(),
     }
 
 
@@ -292,14 +379,22 @@ ROUTES = {
     "orglife:report_items": write(
         "report", lambda w, r, k: {"deadline": (timezone.localdate() + timedelta(days=30)).isoformat()}
     ),
-    "orglife:evaluation_list": create("org", _new_evaluation, obj=("org", "evaluation")),
+    "orglife:evaluation_list": create(
+        "org", _new_evaluation, obj=("org", "evaluation"), prepare=_close_last_year
+    ),
     "orglife:evaluation_detail": detail("evaluation"),
+    "orglife:evaluation_mutual": create(
+        "org", _new_sheet, outside_query={"org": "org"}, prepare=_second_member
+    ),
+    "orglife:evaluation_close": write("evaluation_round", lambda w, r, k: {}),
     "orglife:course_list": create("org", _new_course, obj=("org", "course")),
     "orglife:course_detail": write("course", _hours),
     "orglife:signin_upload": write("course", _signin, accepted=session_holds("import_pending")),
     "orglife:signin_confirm": write("course", lambda w, c, k: {}, prepare=_upload_signin),
     "orglife:signin_template": detail("course"),
     "orglife:training_coverage": page(outside_query={"org": "org"}),
+    "orglife:coverage_items": create("org", _coverage_items),
+    "orglife:coverage_check": detail("coverage_check"),
     "orglife:training_export": export("training"),
     "orglife:person_training": detail("person"),
     "orglife-meeting-list": api_list("meeting"),

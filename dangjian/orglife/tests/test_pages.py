@@ -17,7 +17,7 @@ from dangjian.core.indicators import Period
 from .. import selectors, services
 from ..models import Attendance, Evaluation, Meeting, MeetingKind, MonthlyReport, TrainingRecord
 from ..periods import month_end
-from .factories import held, staff_branch
+from .factories import held, mutual_done, staff_branch
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -271,6 +271,7 @@ def test_the_meeting_ledger_exports_in_the_users_scope(client, county, personas,
 
 def test_the_evaluation_page_grades_a_member_and_refuses_over_the_limit(client, county, personas, branch):
     client.force_login(personas.village_a1)
+    mutual_done(county.village_a1, personas.village_a1, TODAY.year)
     url = reverse("orglife:evaluation_list") + f"?org={county.village_a1.pk}&year={TODAY.year}"
     data = {
         "org": county.village_a1.pk,
@@ -306,7 +307,7 @@ def test_the_coverage_page_lists_who_is_missing_for_each_target(client, county, 
     response = client.get(
         reverse("orglife:training_coverage"), {"org": county.township_a.pk, "year": TODAY.year}
     )
-    by_label = {c.target.label: c for c in response.context["targets"]}
+    by_label = {c.target.label: c for c, _check in response.context["targets"]}
     members = by_label["党员每年集中学习培训不少于32学时"]
     assert [p.name for p in members.reached] == [branch[0].name] and len(members.missing) == 4
     secretaries = by_label["党组织书记每年至少参加1次集中培训"]
@@ -419,6 +420,7 @@ def _many(county, personas, n):
         )
         report = services.report_compile(org=v, month=LAST_MONTH, actor=personas.county_admin)
         services.report_submit(report=report, actor=personas.county_admin)
+        mutual_done(v, personas.county_admin, TODAY.year)
         services.evaluation_record(
             org=v, actor=personas.county_admin, year=TODAY.year, person=people[0], grade="qualified"
         )
@@ -434,7 +436,7 @@ def _many(county, personas, n):
         ("orglife:evaluation_list", lambda c: {"year": TODAY.year}, 8),
         ("orglife:course_list", lambda c: {"year": LAST_MONTH.year}, 9),
         ("orglife:meeting_calendar", lambda c: {"month": LAST_MONTH.strftime("%Y-%m")}, 8),
-        ("orglife:training_coverage", lambda c: {"org": c.township_a.pk, "year": LAST_MONTH.year}, 13),
+        ("orglife:training_coverage", lambda c: {"org": c.township_a.pk, "year": LAST_MONTH.year}, 14),
         ("orglife:meeting_export", lambda c: {"year": LAST_MONTH.year}, 7),
         ("orglife:training_export", lambda c: {"year": LAST_MONTH.year}, 7),
         ("orglife:compliance_export", lambda c: {"year": LAST_MONTH.year}, 11),

@@ -26,7 +26,7 @@ from ..models import (
     TrainingRecord,
 )
 from ..services import Mark
-from .factories import all_present, at, held, staff_branch
+from .factories import all_present, at, held, mutual_done, staff_branch
 
 pytestmark = pytest.mark.django_db
 YESTERDAY = timezone.localdate() - timedelta(days=1)
@@ -308,6 +308,7 @@ def test_a_month_not_ended_cannot_be_submitted(county, personas):
 def test_excellent_grades_are_limited(county, personas):
     people = staff_branch(county.village_a1, names=[f"评{i}" for i in range(10)])
     year = timezone.localdate().year
+    mutual_done(county.village_a1, personas.village_a1, year)
     for p in people[:2]:
         services.evaluation_record(
             org=county.village_a1, actor=personas.village_a1, year=year, person=p, grade=Grade.EXCELLENT
@@ -337,6 +338,7 @@ def test_an_unqualified_member_is_handled_through_a_ledger_item(county, personas
     from dangjian.ledger import door
 
     year = timezone.localdate().year
+    mutual_done(county.village_a1, personas.village_a1, year)
     with pytest.raises(ValidationError):
         services.evaluation_record(
             org=county.village_a1,
@@ -360,6 +362,7 @@ def test_an_unqualified_member_is_handled_through_a_ledger_item(county, personas
 
 def test_a_non_member_cannot_be_evaluated(county, personas, branch):
     outsider = make_person(county.village_a2, "外村党员")
+    mutual_done(county.village_a1, personas.village_a1)
     with pytest.raises(ValidationError) as exc:
         services.evaluation_record(
             org=county.village_a1,
