@@ -113,6 +113,13 @@ ORG_COLUMNS = [
         parse=choice_parser(UnitKind.choices),
         render=choice_renderer(UnitKind.choices, "unit_kind"),
     ),
+    Column(
+        "联合支部覆盖单位",
+        "joint_units",
+        width=30,
+        help="仅联合支部填写：所联合的各单位名称，用顿号“、”分隔。",
+        render=lambda org: "、".join(org.joint_unit_names),
+    ),
     Column("统一社会信用代码", "credit_code", width=22, help="18 位，可不填。"),
     Column("联系人", "contact_name"),
     Column("联系电话", "phone"),

@@ -228,3 +228,53 @@ def test_a_branch_without_a_committee_is_not_named_a_committee(county):
     assert _warnings(org) == {"branch_name": "未设支部委员会，名称应为“中共某某村支部”，而非“……支部委员会”"}
     with_committee = _branch(county.township_a, "中共另一村支部委员会", full=9)
     assert _warnings(with_committee) == {}
+
+
+def test_a_joint_branch_over_five_units_is_flagged_and_the_limit_is_a_parameter(county):
+    five = "、".join(f"第{i}公司" for i in range(1, 6))
+    org = _branch(county.township_a, full=4, kind=OrgKind.JOINT_BRANCH, joint_units=five)
+    assert org.joint_unit_names == [f"第{i}公司" for i in range(1, 6)]
+    assert _warnings(org) == {}
+    org.joint_units += "\n第6公司"
+    org.save()
+    assert _warnings(org) == {
+        "joint_units": "联合支部覆盖 6 个单位（一般不超过 5 个）：应在党员较多的单位单独建立支部"
+    }
+    core_params.set_value(params.JOINT_BRANCH_MAX_UNITS.key, 6)
+    assert _warnings(org) == {}
+
+
+def test_only_a_joint_branch_lists_the_units_it_covers(personas, county):
+    from django.core.exceptions import ValidationError
+
+    from dangjian.orgs import services
+
+    with pytest.raises(ValidationError) as refused:
+        make_org(county.township_a, "中共某村支部委员会", joint_units="甲公司、乙公司")
+    assert refused.value.message_dict == {"joint_units": ["只有联合支部才填写覆盖单位。"]}
+    assert not Organisation.objects.filter(name="中共某村支部委员会").exists()
+    branch = _branch(county.township_a, full=4)
+    with pytest.raises(ValidationError):
+        services.org_update(org=branch, actor=personas.township_a, joint_units="甲公司")
+    branch.refresh_from_db()
+    assert branch.joint_units == ""
+    # Typed as clerks type them: separators of every kind, spaces and repeats are tidied.
+    joint = make_org(
+        county.township_a,
+        "中共园区联合支部",
+        kind=OrgKind.JOINT_BRANCH,
+        joint_units=" 甲公司，乙公司；甲公司\n丙厂 ",
+    )
+    assert joint.joint_units == "甲公司\n乙公司\n丙厂"
+
+
+def test_the_joint_branch_warning_is_listed_and_the_units_shown(client, personas, county):
+    units = "、".join(f"第{i}公司" for i in range(1, 8))
+    org = _branch(
+        county.township_a, "中共园区第二联合支部", full=4, kind=OrgKind.JOINT_BRANCH, joint_units=units
+    )
+    client.force_login(personas.township_a)
+    page = client.get(reverse("orgs:warnings") + "?code=joint_units").content.decode()
+    assert org.name in page and "联合支部覆盖 7 个单位" in page
+    detail = client.get(reverse("orgs:org_detail", args=[org.pk])).content.decode()
+    assert "第1公司、第2公司" in detail and "共 7 个单位" in detail
