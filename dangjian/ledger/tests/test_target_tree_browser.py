@@ -18,7 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_township_picks_targets_in_the_tree_on_a_phone(phone_page, personas, county, shots_dir):
     page = phone_page
-    item_list = services.list_create(org=county.township_a, title="阵地建设问题清单", actor=personas.township_a)
+    item_list = services.list_create(
+        org=county.township_a, title="阵地建设问题清单", actor=personas.township_a
+    )
     log_in(page, "ta_sec")
     page.goto(reverse("ledger:item_add", args=[item_list.pk]))
     tree = page.get_by_test_id("org-tree")
