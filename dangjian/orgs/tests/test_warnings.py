@@ -278,3 +278,54 @@ def test_the_joint_branch_warning_is_listed_and_the_units_shown(client, personas
     assert org.name in page and "联合支部覆盖 7 个单位" in page
     detail = client.get(reverse("orgs:org_detail", args=[org.pk])).content.decode()
     assert "第1公司、第2公司" in detail and "共 7 个单位" in detail
+
+
+def test_the_warnings_export_is_a_filed_list_of_my_subtree_only(client, personas, county):
+    import io
+
+    from openpyxl import load_workbook
+
+    mine = _branch(
+        county.township_a,
+        "中共A镇园区联合支部",
+        full=4,
+        kind=OrgKind.JOINT_BRANCH,
+        joint_units="、".join("甲乙丙丁戊己"),
+    )
+    other = _branch(
+        county.township_b,
+        "中共B镇园区联合支部",
+        full=4,
+        kind=OrgKind.JOINT_BRANCH,
+        joint_units="、".join("甲乙丙丁戊己"),
+    )
+    client.force_login(personas.township_a)
+    page = client.get(reverse("orgs:warnings")).content.decode()
+    assert 'data-testid="warnings-export"' in page
+    response = client.get(reverse("orgs:warnings_export") + "?code=joint_units")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "中共A镇委员会党组织预警清单（联合支部覆盖单位过多）"
+    assert "填报单位：中共A镇委员会" in sheet["A2"].value and "制表人：A镇书记" in sheet["A2"].value
+    header = [c.value for c in sheet[3]]
+    assert header == ["序号", "党组织全称", "组织类别", "预警事项", "具体情况", "程度"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=4) if r[0].value is not None]
+    assert rows == [
+        [
+            1,
+            mine.name,
+            "联合党支部",
+            "联合支部覆盖单位过多",
+            "联合支部覆盖 6 个单位（一般不超过 5 个）：应在党员较多的单位单独建立支部",
+            "黄色",
+        ]
+    ]
+    assert other.name not in str([[c.value for c in r] for r in sheet.iter_rows()])
+    assert sheet.freeze_panes == "A4" and sheet.page_setup.orientation == "landscape"
+
+
+def test_the_warnings_export_is_refused_without_the_export_right(client, personas, county):
+    client.force_login(personas.member)
+    assert client.get(reverse("orgs:warnings_export")).status_code == 403
+    page = client.get(reverse("orgs:warnings")).content.decode()
+    assert 'data-testid="warnings-export"' not in page
