@@ -47,7 +47,8 @@ class OrgTreeSelect(forms.SelectMultiple):
         return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
 
     def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
+        # The plain widget's context: the option groups of a <select> are not drawn (nor queried twice).
+        context = forms.Widget.get_context(self, name, value, attrs)
         chosen = {str(v) for v in (value or [])}
         orgs = [choice.instance for choice, _label in self.choices if hasattr(choice, "instance")]
         orgs = sorted((o for o in orgs if o.dissolved_on is None), key=lambda o: o.path)
