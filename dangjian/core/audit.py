@@ -13,7 +13,9 @@ of fields registered with ``redact`` (a birth date, an ID number) are always sho
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,6 +26,7 @@ from auditlog.signals import post_log
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db.models import Model
+from django.db.models.signals import pre_save
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
@@ -126,6 +129,40 @@ def _on_post_log(sender, instance, log_entry=None, **kwargs):
 
 
 post_log.connect(_on_post_log, dispatch_uid="dangjian.core.audit.scope")
+
+
+# (actor, moment) of the event being recorded, set by ``as_of``.
+_AS_OF: ContextVar[tuple[Any, datetime | None] | None] = ContextVar("dangjian_audit_as_of", default=None)
+
+
+@contextmanager
+def as_of(*, actor=None, at: datetime | None = None) -> Iterator[None]:
+    """Audit entries written inside carry ``actor`` (where no request named one) and the time ``at``.
+
+    A back-dated step — the demo's simulated months, a daily job run for a past day — is then
+    logged by whoever took it, on the day it stands for, not by nobody "now". Nested uses keep
+    what the outer one set unless they name their own.
+    """
+    outer_actor, outer_at = _AS_OF.get() or (None, None)
+    token = _AS_OF.set((actor if getattr(actor, "pk", None) else outer_actor, at or outer_at))
+    try:
+        yield
+    finally:
+        _AS_OF.reset(token)
+
+
+def _fill_entry(sender, instance, **kwargs):
+    state = _AS_OF.get()
+    if state is None or instance.pk is not None:
+        return
+    actor, at = state
+    if actor is not None and instance.actor_id is None:
+        instance.actor = actor
+    if at is not None:
+        instance.timestamp = at
+
+
+pre_save.connect(_fill_entry, sender=LogEntry, dispatch_uid="dangjian.core.audit.as_of")
 
 
 def backfill_scopes(batch: int = 2000) -> int:

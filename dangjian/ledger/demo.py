@@ -410,6 +410,7 @@ class Realistic:
             kind=kind,
             document=document,
             needs_approval=needs_approval,
+            today=issued_on,
         )
 
     def leader_for(self, org):
@@ -468,7 +469,9 @@ class Realistic:
                 problem,
                 deadline=self.day(30),
             )
-        services.list_submit(item_list=pending, actor=self.county_admin, note="请部长审核。")
+        services.list_submit(
+            item_list=pending, actor=self.county_admin, note="请部长审核。", today=self.day(-1)
+        )
 
         # Duty-report evaluation problems, approved and handed down in March: every state.
         start = date(2026, 3, 16)
@@ -519,7 +522,7 @@ class Realistic:
                     late,
                 )
             )
-        services.list_submit(item_list=review, actor=self.county_admin)
+        services.list_submit(item_list=review, actor=self.county_admin, today=start)
         services.list_approve(item_list=review, actor=self.county_admin, note="同意下发。", today=start)
         done = {}
         for item, state, late in items:

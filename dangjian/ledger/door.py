@@ -32,6 +32,7 @@ from dangjian.core.modules import ItemSource
 
 from . import rules, services
 from .models import Item, ItemKind, ItemLink, ItemList
+from .services._common import _at, dated
 
 __all__ = [
     "Finding",
@@ -108,6 +109,7 @@ def _source_list(*, source_record, issuer, source: ItemSource, actor, title, kin
                 source=source.source,
                 issued_on=today,
                 source_record=source_record,
+                today=today,
             )
     except IntegrityError:
         # Somebody raised the same record at the same moment: use their list.
@@ -243,15 +245,23 @@ def item_for_user(user, pk) -> Item:
 
 
 @transaction.atomic
-def link_record(*, item: Item, record, kind: str, actor) -> ItemLink:
-    """Link a record of another module to an item (idempotent); the item page shows it through panels."""
+@dated
+def link_record(*, item: Item, record, kind: str, actor, today: date | None = None) -> ItemLink:
+    """Link a record of another module to an item (idempotent); the item page shows it through panels.
+
+    ``today``: the day of the linking act when it is recorded afterwards (the demo's simulated months).
+    """
     if kind not in ItemLink.Kind.values:
         raise ValueError(f"unknown link kind {kind!r}")
     link, _created = ItemLink.objects.get_or_create(
         item=item,
         record_type=_content_type(record),
         record_id=record.pk,
-        defaults={"kind": kind, "created_by": actor if getattr(actor, "pk", None) else None},
+        defaults={
+            "kind": kind,
+            "created_by": actor if getattr(actor, "pk", None) else None,
+            "created_at": _at(today) or timezone.now(),
+        },
     )
     return link
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.core.forms import add_service_error  # noqa: F401 (the ledger views import it from here)
 from dangjian.orgs.forms import DateInput, TablerFormMixin
 from dangjian.orgs.models import BRANCH_KINDS, COMMITTEE_KINDS, Organisation
+from dangjian.orgs.widgets import OrgTreeSelect, RenderedInTree
 
 from .models import Accountability, Category, Duty, ItemKind, ItemList, Recheck, Source
 
@@ -71,22 +72,78 @@ class ListTransitionForm(VersionedForm):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
-class ItemForm(TablerFormMixin, forms.Form):
-    """One item handed to one or more organisations (several → one group with a roll-up)."""
+class TargetsMixin:
+    """The responsible organisations, picked in the scoped organisation tree (orgs.widgets.OrgTreeSelect).
 
-    orgs = forms.ModelMultipleChoiceField(
+    ``orgs``: single organisations; ``whole``: "<committee id>:<sector>" for every current branch
+    of that sector below a committee (all villages of a township). Both are choices of the scoped
+    queryset the view passes, so an organisation outside it is refused as an invalid choice.
+    """
+
+    def _set_targets(self, orgs) -> None:
+        self.fields["orgs"].queryset = orgs
+        self._orgs = orgs
+        committees = [o for o in orgs.filter(kind__in=[str(k) for k in COMMITTEE_KINDS]).order_by("path")]
+        self.fields["whole"].choices = [
+            (f"{c.pk}:{sector}", f"{c.label}：{label}")
+            for c in committees
+            for sector, label in OrgTreeSelect.WHOLE_SECTORS
+        ]
+        if self.is_bound and hasattr(self.data, "getlist"):
+            self.fields["orgs"].widget.whole_checked = set(self.data.getlist("whole"))
+
+    def _chosen_targets(self, data: dict) -> None:
+        if "whole" in self.errors:  # its boxes are drawn in the tree: say what is wrong there
+            self.add_error("orgs", list(self.errors.pop("whole")))
+        chosen = set(data.get("orgs") or [])
+        for value in data.get("whole") or []:
+            committee_id, _sep, sector = value.partition(":")
+            committee = self._orgs.filter(pk=committee_id).first()
+            if committee is None:
+                continue
+            below = self._orgs.filter(
+                path__subtree=committee.path,
+                depth__gt=committee.depth,
+                kind__in=[str(k) for k in BRANCH_KINDS],
+                dissolved_on__isnull=True,
+            )
+            chosen.update(below.filter(sector=sector) if sector else below)
+        if not chosen and "orgs" not in self.errors:
+            self.add_error("orgs", _("Choose at least one responsible organisation."))
+        data["orgs"] = sorted(chosen, key=lambda o: o.path)
+
+
+# A hand-made post of an organisation outside the tree (another township's village) reads the same for both fields.
+_OUTSIDE = {"invalid_choice": _("A chosen organisation is not one you may hand items down to.")}
+
+
+def _targets_field():
+    return forms.ModelMultipleChoiceField(
+        error_messages=_OUTSIDE,
         queryset=Organisation.objects.none(),
         label=_("Responsible organisations"),
-        help_text=_("Choose several to hand the same item to each of them."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Type a name or its pinyin initials to find it; “all villages” below a township chooses each of them."
+        ),
+        widget=OrgTreeSelect(),
         required=False,
     )
-    whole = forms.MultipleChoiceField(
+
+
+def _whole_field():
+    return forms.MultipleChoiceField(
         label=_("Or every branch of a kind below a committee"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("For example all villages of a township: each of them gets the item."),
+        widget=RenderedInTree,
+        error_messages=_OUTSIDE,
     )
+
+
+class ItemForm(TargetsMixin, TablerFormMixin, forms.Form):
+    """One item handed to one or more organisations (several → one group with a roll-up)."""
+
+    orgs = _targets_field()
+    whole = _whole_field()
     title = forms.CharField(label=_("Problem / task"), max_length=300)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -148,24 +205,9 @@ class ItemForm(TablerFormMixin, forms.Form):
         "remarks",
     ]
 
-    # "<committee id>:<sector>": every current branch of that sector below the committee.
-    WHOLE_SECTORS = (
-        ("rural", _("all villages")),
-        ("community", _("all communities")),
-        ("", _("all branches")),
-    )
-
     def __init__(self, *args, orgs, roster=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["orgs"].queryset = orgs
-        self.fields["orgs"].label_from_instance = org_label
-        self._orgs = orgs
-        committees = [o for o in orgs.filter(kind__in=[str(k) for k in COMMITTEE_KINDS]).order_by("path")]
-        self.fields["whole"].choices = [
-            (f"{c.pk}:{sector}", f"{c.label}：{label}")
-            for c in committees
-            for sector, label in self.WHOLE_SECTORS
-        ]
+        self._set_targets(orgs)
         # ``roster``: (person, label) of the current posts the user may see (ledger.selectors.roster_choices).
         self._people = {person.pk: person for person, _label in roster}
         choices = [("", "—"), *((person.pk, label) for person, label in roster)]
@@ -174,22 +216,7 @@ class ItemForm(TablerFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        chosen = set(data.get("orgs") or [])
-        for value in data.get("whole") or []:
-            committee_id, _sep, sector = value.partition(":")
-            committee = self._orgs.filter(pk=committee_id).first()
-            if committee is None:
-                continue
-            below = self._orgs.filter(
-                path__subtree=committee.path,
-                depth__gt=committee.depth,
-                kind__in=[str(k) for k in BRANCH_KINDS],
-                dissolved_on__isnull=True,
-            )
-            chosen.update(below.filter(sector=sector) if sector else below)
-        if not chosen:
-            self.add_error("orgs", _("Choose at least one responsible organisation."))
-        data["orgs"] = sorted(chosen, key=lambda o: o.path)
+        self._chosen_targets(data)
         return data
 
     def item_fields(self) -> dict:
@@ -203,14 +230,11 @@ class ItemForm(TablerFormMixin, forms.Form):
         return data
 
 
-class PasteItemsForm(TablerFormMixin, forms.Form):
+class PasteItemsForm(TargetsMixin, TablerFormMixin, forms.Form):
     """Many items at once: one per line, each to every chosen organisation, with one deadline."""
 
-    orgs = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.none(),
-        label=_("Responsible organisations"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
+    orgs = _targets_field()
+    whole = _whole_field()
     text = forms.CharField(
         label=_("Items, one per line"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -221,8 +245,12 @@ class PasteItemsForm(TablerFormMixin, forms.Form):
 
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["orgs"].queryset = orgs
-        self.fields["orgs"].label_from_instance = org_label
+        self._set_targets(orgs)
+
+    def clean(self):
+        data = super().clean()
+        self._chosen_targets(data)
+        return data
 
     def item_fields(self) -> dict:
         return {"deadline": self.cleaned_data["deadline"], "long_term": self.cleaned_data["long_term"]}

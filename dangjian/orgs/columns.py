@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
+from types import SimpleNamespace
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from dangjian.core import audit
 from dangjian.core.exports import (
     Column,
+    Layout,
     choice_parser,
     choice_renderer,
     parse_date,
@@ -43,6 +45,7 @@ from .models import (
     UnitKind,
     UnitRelation,
 )
+from .selectors import WARNING_LABELS
 from .services import reveal_id_number
 
 ETHNICITY_CHOICES = [(e, e) for e in ETHNICITIES]
@@ -112,6 +115,13 @@ ORG_COLUMNS = [
         "unit_kind",
         parse=choice_parser(UnitKind.choices),
         render=choice_renderer(UnitKind.choices, "unit_kind"),
+    ),
+    Column(
+        "联合支部覆盖单位",
+        "joint_units",
+        width=30,
+        help="仅联合支部填写：所联合的各单位名称，用顿号“、”分隔。",
+        render=lambda org: "、".join(org.joint_unit_names),
     ),
     Column("统一社会信用代码", "credit_code", width=22, help="18 位，可不填。"),
     Column("联系人", "contact_name"),
@@ -300,3 +310,51 @@ def export_people(queryset, *, user, unmask: bool, note: str = "", progress=None
         target = user if user is not None else Organisation.objects.order_by("path").first()
         audit.log_access(target, what=event)
     return content
+
+
+WARNING_COLUMNS = [
+    Column("序号", "number", width=6),
+    Column("党组织全称", "org_name", width=36),
+    Column("组织类别", "kind", width=14),
+    Column("预警事项", "rule", width=22),
+    Column("具体情况", "text", width=60),
+    Column("程度", "severity", width=8),
+]
+
+
+def export_warnings(rows, *, user, code_label: str = "") -> bytes:
+    """The warnings page as an office files it (党组织预警清单): one line per warning, one running 序号.
+
+    ``rows``: (organisation, [Warning]) as ``selectors.warning_list`` gives them (already scoped).
+    """
+
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [
+            SimpleNamespace(
+                org_name=org.name,
+                kind=str(org.get_kind_display()),
+                rule=str(WARNING_LABELS.get(w.code, w.code)),
+                text=str(w.text),
+                severity="红色" if w.severity == "danger" else "黄色",
+            )
+            for org, found in rows
+            for w in found
+        ]
+        for number, line in enumerate(lines, start=1):
+            line.number = number
+        scope = get_scope(user)
+        top = (
+            Organisation.objects.visible_to(user).current().order_by("depth", "path").first()
+            if scope.focus_path is None
+            else Organisation.objects.filter(path=scope.focus_path).first()
+        )
+        layout = Layout(
+            title=f"{top.name if top else ''}党组织预警清单" + (f"（{code_label}）" if code_label else ""),
+            facts=(
+                ("填报单位", top.name if top else ""),
+                ("截至日期", timezone.localdate().isoformat()),
+                ("制表人", str(user)),
+                ("审核人", "　" * 6),
+            ),
+        )
+        return xlsx_bytes(WARNING_COLUMNS, lines, title="党组织预警清单", layout=layout)

@@ -48,7 +48,11 @@ class OrganisationForm(TablerFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ORG_FIELDS
-        widgets = {"founded_on": DateInput(), "committee_elected_on": DateInput()}
+        widgets = {
+            "founded_on": DateInput(),
+            "committee_elected_on": DateInput(),
+            "joint_units": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class OrganisationMoveForm(TablerFormMixin, forms.Form):

@@ -344,6 +344,7 @@ class OrganisationImporter(_ScopedImporter):
         "name": ORG_NAME,
         "credit_code": "统一社会信用代码",
         "committee_elected_on": "本届委员会选举日期",
+        "joint_units": "联合支部覆盖单位",
     }
 
     def prepare(self, rows: list[ParsedRow]) -> None:

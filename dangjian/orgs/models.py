@@ -99,6 +99,12 @@ class Organisation(MP_Node):
     )
     unit_name = models.CharField(_("unit name"), max_length=120, blank=True)
     unit_kind = models.CharField(_("unit kind"), max_length=20, choices=UnitKind.choices, blank=True)
+    # 联合支部: the units whose members it joins, one name a line (DOMAIN.md §1: usually five at most).
+    joint_units = models.TextField(
+        _("units covered"),
+        blank=True,
+        help_text=_("Joint branches only: the units whose members the branch joins, one a line."),
+    )
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code]
     )
@@ -139,6 +145,11 @@ class Organisation(MP_Node):
     @property
     def is_branch(self) -> bool:
         return self.kind in BRANCH_KINDS
+
+    @property
+    def joint_unit_names(self) -> list[str]:
+        """The units a joint branch covers (empty for every other kind)."""
+        return [name for name in self.joint_units.splitlines() if name.strip()]
 
     def effective_term_years(self) -> int:
         from dangjian.core.params import get

@@ -34,6 +34,11 @@ PROBATION_GRACE_DAYS = declare(
 LOST_CONTACT_MONTHS = declare(
     "orgs.lost_contact_months", 6, _("Months out of contact after which a member is flagged")
 )
+JOINT_BRANCH_MAX_UNITS = declare(
+    "orgs.joint_branch_max_units",
+    5,
+    _("Most units a joint branch covers (more: set up branches of their own)"),
+)
 SECRETARY_VACANT_DAYS = declare(
     "orgs.secretary_vacant_days", 90, _("Days a secretary post may stay vacant before the warning turns red")
 )

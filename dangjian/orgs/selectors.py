@@ -169,6 +169,7 @@ WARNING_LABELS = {
     "lost_contact": gettext_lazy("Members out of contact"),
     "mobile_unplaced": gettext_lazy("Mobile members without a destination"),
     "branch_name": gettext_lazy("Name of a branch without a committee"),
+    "joint_units": gettext_lazy("Joint branch over too many units"),
 }
 # Branches whose name says whether they have a committee: "中共……支部委员会" only with one.
 NAMED_BRANCH_KINDS = (OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.TEMPORARY_BRANCH)
@@ -326,6 +327,13 @@ def _size_warnings(org: Organisation) -> list[Warning]:
             "max": branch_max,
         }
         found.append(Warning("too_big", text))
+    units = len(org.joint_unit_names) if org.kind == OrgKind.JOINT_BRANCH else 0
+    if units > (most := param(params.JOINT_BRANCH_MAX_UNITS.key)):
+        text = _("A joint branch over %(n)s units (at most %(max)s): set up branches in the larger ones") % {
+            "n": units,
+            "max": most,
+        }
+        found.append(Warning("joint_units", text))
     if org.kind in BRANCH_KINDS and org.kind != OrgKind.GENERAL_BRANCH and org.committee_elected_on:
         committee_min = param(params.COMMITTEE_MIN_FULL_MEMBERS.key)
         if org.full_members < committee_min:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 
@@ -16,7 +17,7 @@ from pypinyin import Style, lazy_pinyin
 from dangjian.core import audit, crypto, workflow
 from dangjian.core.scoping import ensure_can
 
-from .models import Organisation, Person, Post, PostKind, Transfer
+from .models import Organisation, OrgKind, Person, Post, PostKind, Transfer
 from .rules import MANAGE_PEOPLE
 from .validators import mask_id, parse_citizen_id, validate_credit_code
 
@@ -54,6 +55,7 @@ ORG_FIELDS = (
     "unit_relation",
     "unit_name",
     "unit_kind",
+    "joint_units",
     "credit_code",
     "contact_name",
     "phone",
@@ -61,6 +63,15 @@ ORG_FIELDS = (
     "committee_elected_on",
     "term_years",
 )
+
+
+_UNIT_SEPARATORS = re.compile(r"[\n、，,；;]+")
+
+
+def split_units(text) -> list[str]:
+    """Unit names as clerks type them — one a line or separated by 、，；— trimmed, each once."""
+    names = (name.strip() for name in _UNIT_SEPARATORS.split(text or ""))
+    return list(dict.fromkeys(name[:120] for name in names if name))
 
 
 def org_fields_clean(fields: dict) -> dict:
@@ -75,6 +86,12 @@ def org_fields_clean(fields: dict) -> dict:
     if fields.get("credit_code"):
         fields["credit_code"] = fields["credit_code"].strip().upper()
         validate_credit_code(fields["credit_code"])
+    if "joint_units" in fields:
+        fields["joint_units"] = "\n".join(split_units(fields["joint_units"]))
+        if fields["joint_units"] and fields.get("kind", OrgKind.JOINT_BRANCH) != OrgKind.JOINT_BRANCH:
+            raise ValidationError(
+                {"joint_units": _("Only a joint branch lists the units it covers.")}, code="not_joint"
+            )
     founded, elected = fields.get("founded_on"), fields.get("committee_elected_on")
     if founded and elected and elected < founded:
         raise ValidationError(
@@ -103,6 +120,8 @@ def org_create(*, parent: Organisation | None, actor=None, check: bool = True, *
 def org_update(*, org: Organisation, actor, **fields) -> Organisation:
     """Change an organisation's details (renaming keeps its history in the audit log)."""
     ensure_can(actor, MANAGE_ORGS, org)
+    if "joint_units" in fields:
+        fields.setdefault("kind", org.kind)  # whether the units may be listed depends on the kind
     fields = org_fields_clean(fields)
     for name, value in fields.items():
         setattr(org, name, value)

@@ -496,7 +496,9 @@ def hand_over(*, talk: TalkRecord, actor, today: date | None = None) -> list:
         )
     for p in problems:
         if p.item_id is not None:
-            door.link_record(item=p.item, record=talk, kind=door.ItemLink.Kind.OTHER, actor=actor)
+            door.link_record(
+                item=p.item, record=talk, kind=door.ItemLink.Kind.OTHER, actor=actor, today=today
+            )
     return items
 
 
@@ -612,5 +614,5 @@ def talk_record_interview(
         actor=actor,
         fields={"content": _clean(content), "commitments": _clean(commitments), "closed_by": actor},
     )
-    door.link_record(item=item, record=talk, kind=door.ItemLink.Kind.INTERVIEW, actor=actor)
+    door.link_record(item=item, record=talk, kind=door.ItemLink.Kind.INTERVIEW, actor=actor, today=today)
     return talk

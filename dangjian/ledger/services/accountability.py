@@ -17,6 +17,7 @@ from ..rules import INSPECT, SUPERVISOR, ensure_can_act
 from ._common import (
     _clean_text,
     _today,
+    dated,
 )
 
 A = Accountability
@@ -90,6 +91,7 @@ def _check(
         raise ValidationError(errors)
 
 
+@dated
 @transaction.atomic
 def accountability_record(
     *,

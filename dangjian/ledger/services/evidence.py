@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import attachments
@@ -31,8 +32,9 @@ def validate_files(files: Sequence) -> None:
 
 
 def _write_evidence(
-    *, item: Item, files: Sequence, actor, purpose: str, progress=None, recheck=None
+    *, item: Item, files: Sequence, actor, purpose: str, progress=None, recheck=None, at=None
 ) -> list[Evidence]:
+    """Save ``files`` as evidence of ``item``, uploaded at ``at`` (a back-dated step) or now."""
     rows = []
     for f in files:
         ev = Evidence(
@@ -44,6 +46,7 @@ def _write_evidence(
             name=(getattr(f, "name", "") or "")[-200:],
             size=f.size,
             uploaded_by=actor if getattr(actor, "pk", None) else None,
+            uploaded_at=at or timezone.now(),
         )
         ev.file.save(ev.name, f, save=False)
         ev.save()

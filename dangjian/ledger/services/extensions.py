@@ -24,6 +24,7 @@ from ._common import (
     _lock,
     _notify_org,
     _today,
+    dated,
     mark_proxy,
 )
 from .jobs import reminders_cancel
@@ -31,6 +32,7 @@ from .jobs import reminders_cancel
 EXTENSION_STATES = (S.HANDED_DOWN, S.ACKNOWLEDGED, S.RECTIFYING, S.RETURNED)
 
 
+@dated
 @transaction.atomic
 def extension_request(
     *, item: Item, actor, requested_to: date, reason: str, today: date | None = None
@@ -78,6 +80,7 @@ def extension_request(
     return ext
 
 
+@dated
 @transaction.atomic
 def extension_decide(
     *,

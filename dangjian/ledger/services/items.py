@@ -26,6 +26,7 @@ from ._common import (
     _lock,
     _notify_org,
     _today,
+    dated,
     proxy_fields,
 )
 from .evidence import _write_evidence, validate_files
@@ -35,6 +36,7 @@ from .lists import ITEM_FIELDS, _clean_item
 EDITABLE_STATES = (S.DRAFT, S.HANDED_DOWN)
 
 
+@dated
 @transaction.atomic
 def item_update(
     *, item: Item, actor, expected_version: int | None = None, today: date | None = None, **changes
@@ -110,6 +112,7 @@ def _rectifying_move(*, item: Item, to: str, actor, note, expected_version, toda
     )
 
 
+@dated
 def item_acknowledge(
     *, item: Item, actor, note: str = "", expected_version: int | None = None, today: date | None = None
 ) -> Item:
@@ -119,6 +122,7 @@ def item_acknowledge(
     )
 
 
+@dated
 def item_file_measures(
     *,
     item: Item,
@@ -140,6 +144,7 @@ def item_file_measures(
     )
 
 
+@dated
 def item_resume(
     *, item: Item, actor, note: str = "", expected_version: int | None = None, today: date | None = None
 ) -> Item:
@@ -153,6 +158,7 @@ def item_resume(
 ON_THE_SPOT_STATES = (S.HANDED_DOWN, S.ACKNOWLEDGED)
 
 
+@dated
 @transaction.atomic
 def item_request_closure(
     *,
@@ -177,7 +183,7 @@ def item_request_closure(
         ensure_can_act(actor, RECTIFY, locked, RECTIFIER)
         validate_files(files)
         if (locked.status, S.CLOSURE_REQUESTED) in workflow.rules_for(Item):
-            _write_evidence(item=locked, files=files, actor=actor, purpose="closure")
+            _write_evidence(item=locked, files=files, actor=actor, purpose="closure", at=_at(today))
     fields = {"closure_requested_on": today, **proxy_fields(locked, actor, today)}
     if locked.status in ON_THE_SPOT_STATES:
         fields.update(measures=_clean_text(measures), fixed_on_the_spot=True)
@@ -202,6 +208,7 @@ def item_request_closure(
     return item
 
 
+@dated
 @transaction.atomic
 def item_verify(
     *, item: Item, actor, note: str = "", expected_version: int | None = None, today: date | None = None
@@ -235,6 +242,7 @@ def item_verify(
     return item
 
 
+@dated
 @transaction.atomic
 def item_return(
     *, item: Item, actor, note: str, expected_version: int | None = None, today: date | None = None
@@ -261,6 +269,7 @@ def item_return(
     return item
 
 
+@dated
 def item_move(
     *,
     item: Item,
@@ -301,6 +310,7 @@ def item_move(
 PROGRESS_STATES = (S.ACKNOWLEDGED, S.RECTIFYING, S.RETURNED)
 
 
+@dated
 @transaction.atomic
 def progress_add(
     *, item: Item, actor, on: date, text: str, percent: int, files: Sequence = (), today: date | None = None
@@ -340,7 +350,9 @@ def progress_add(
         created_at=_at(today) or timezone.now(),
     )
     if files:
-        _write_evidence(item=locked, files=files, actor=actor, purpose="progress", progress=entry)
+        _write_evidence(
+            item=locked, files=files, actor=actor, purpose="progress", progress=entry, at=_at(today)
+        )
     changed = {"percent": int(percent), **proxy_fields(locked, actor, today)}
     if locked.long_term and locked.review_cycle_days:
         # A standing duty's entry is its periodic review (年度检视): the next one falls a cycle later.

@@ -27,6 +27,7 @@ from ._common import (
     S,
     _notify_org,
     _today,
+    dated,
     item_url,
 )
 
@@ -259,6 +260,7 @@ def snapshot_month(*, month: date, today: date | None = None) -> int:
     return len(figures)
 
 
+@dated
 def daily_run(*, today: date) -> dict[str, int]:
     """Everything ``manage.py daily`` does for ``today``; safe to run twice.
 

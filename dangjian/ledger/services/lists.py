@@ -35,10 +35,12 @@ from ._common import (
     _lock,
     _notify_org,
     _today,
+    dated,
 )
 from .evidence import validate_files
 
 
+@dated
 @transaction.atomic
 def list_create(
     *,
@@ -52,8 +54,9 @@ def list_create(
     document_file=None,
     needs_approval: bool = False,
     source_record=None,
+    today: date | None = None,
 ) -> ItemList:
-    """Create a draft list (清单) issued by ``org``.
+    """Create a draft list (清单) issued by ``org`` (``today``: the day it is recorded, for back-dated steps).
 
     ``source_record``: the record of another module the list is raised from (only through
     ``ledger.door``); the right to create it is then the source's capability, not "hand_down".
@@ -88,22 +91,37 @@ def list_create(
     return item_list
 
 
+@dated
 def list_submit(
-    *, item_list: ItemList, actor, note: str = "", expected_version: int | None = None
+    *,
+    item_list: ItemList,
+    actor,
+    note: str = "",
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> ItemList:
     """Submit a draft list for the leader's approval (草稿 → 待审核)."""
     return workflow.transition(
-        obj=item_list, to=_LS.PENDING_APPROVAL, actor=actor, note=note, expected_version=expected_version
+        obj=item_list,
+        to=_LS.PENDING_APPROVAL,
+        actor=actor,
+        note=note,
+        expected_version=expected_version,
+        at=_at(today),
     )
 
 
-def list_send_back(*, item_list: ItemList, actor, note: str, expected_version: int | None = None) -> ItemList:
+@dated
+def list_send_back(
+    *, item_list: ItemList, actor, note: str, expected_version: int | None = None, today: date | None = None
+) -> ItemList:
     """The leader sends a list back to draft with a reason."""
     return workflow.transition(
-        obj=item_list, to=_LS.DRAFT, actor=actor, note=note, expected_version=expected_version
+        obj=item_list, to=_LS.DRAFT, actor=actor, note=note, expected_version=expected_version, at=_at(today)
     )
 
 
+@dated
 @transaction.atomic
 def list_approve(
     *,
@@ -121,6 +139,7 @@ def list_approve(
     return item_list
 
 
+@dated
 @transaction.atomic
 def list_issue(
     *,
@@ -352,6 +371,7 @@ def _create_items(
     return items
 
 
+@dated
 @transaction.atomic
 def item_create(
     *,
@@ -382,6 +402,7 @@ def item_create(
     )[0]
 
 
+@dated
 @transaction.atomic
 def item_hand_down_many(
     *,
@@ -430,6 +451,7 @@ def parse_lines(text: str) -> list[str]:
     return titles
 
 
+@dated
 @transaction.atomic
 def items_from_lines(
     *, item_list: ItemList, text: str, orgs: Sequence, actor, today: date | None = None, **fields

@@ -25,11 +25,13 @@ from ._common import (
     _lock,
     _notify_org,
     _today,
+    dated,
 )
 from .evidence import _write_evidence, validate_files
 from .jobs import reminders_cancel
 
 
+@dated
 @transaction.atomic
 def recheck_schedule(
     *,
@@ -91,6 +93,7 @@ def recheck_schedule(
     ]
 
 
+@dated
 @transaction.atomic
 def recheck_record(
     *,
@@ -136,7 +139,9 @@ def recheck_record(
     recheck.checker = actor if getattr(actor, "pk", None) else None
     recheck.save(update_fields=["result", "note", "done_on", "checker"])
     if files:
-        _write_evidence(item=item, files=files, actor=actor, purpose="recheck", recheck=recheck)
+        _write_evidence(
+            item=item, files=files, actor=actor, purpose="recheck", recheck=recheck, at=_at(today)
+        )
     if result == Recheck.Result.RELAPSED:
         item = workflow.transition(
             obj=item,

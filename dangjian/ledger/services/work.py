@@ -13,7 +13,7 @@ from dangjian.core import audit
 
 from ..models import Item
 from ..rules import RECTIFY, SUPERVISOR, VERIFY, ensure_can_act
-from ._common import S, _clean_text, _notify_org, _today
+from ._common import S, _clean_text, _notify_org, _today, dated
 from .items import item_acknowledge, item_return, item_verify
 
 MAX_BULK = 200
@@ -40,16 +40,19 @@ def _each(items: Sequence[Item], act) -> list[Item]:
     return done
 
 
+@dated
 def items_acknowledge(*, items: Sequence[Item], actor, today: date | None = None) -> list[Item]:
     """签收 several items handed to the actor's organisation at once (all or none)."""
     return _each(items, lambda item: item_acknowledge(item=item, actor=actor, today=today))
 
 
+@dated
 def items_verify(*, items: Sequence[Item], actor, note: str = "", today: date | None = None) -> list[Item]:
     """核验销号 several closure requests at once (all or none; each checked as if verified alone)."""
     return _each(items, lambda item: item_verify(item=item, actor=actor, note=note, today=today))
 
 
+@dated
 def items_return(*, items: Sequence[Item], actor, note: str, today: date | None = None) -> list[Item]:
     """退回 several closure requests with one reason (all or none)."""
     if not _clean_text(note):
@@ -57,6 +60,7 @@ def items_return(*, items: Sequence[Item], actor, note: str, today: date | None 
     return _each(items, lambda item: item_return(item=item, actor=actor, note=note, today=today))
 
 
+@dated
 def item_urge(*, item: Item, actor, note: str = "", today: date | None = None) -> None:
     """催办: the supervising side hurries the responsible organisation; recorded on the item and notified."""
     ensure_can_act(actor, VERIFY, item, SUPERVISOR)

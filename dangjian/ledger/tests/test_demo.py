@@ -50,6 +50,55 @@ def test_the_tiny_demo_has_lists_and_items_in_every_state(db):
     assert lights == {"green", "yellow", "red", "none"}
     _assert_the_demo_follows_the_rules(ctx.data["reference_day"])
     _assert_the_demo_reads_like_a_county()
+    _assert_the_audit_records_the_simulated_acts(ctx.data["reference_day"])
+
+
+def _assert_the_audit_records_the_simulated_acts(day):
+    """Audit entries carry the actor and the day of the simulated step, not the demo runner and now (point 18)."""
+    from datetime import datetime, time, timedelta
+
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from dangjian.core.models import StatusChange
+    from dangjian.ledger.models import Evidence
+    from dangjian.orgs.models import Organisation, OrgKind
+
+    entries = LogEntry.objects.filter(content_type__app_label="ledger")
+    assert entries.exists()
+    after = timezone.make_aware(datetime.combine(day + timedelta(days=1), time()))
+    late = entries.filter(timestamp__gte=after)
+    assert [(e.content_type.model, e.object_repr, e.changes) for e in late] == []
+    # Every person's step is in the audit log under that person's name, at the step's own time.
+    item_type = ContentType.objects.get_for_model(Item)
+    logged = {
+        (int(e.object_pk), e.actor_id, e.timestamp)
+        for e in entries.filter(content_type=item_type, action=LogEntry.Action.UPDATE)
+    }
+    steps = StatusChange.objects.filter(content_type=item_type, actor__isnull=False).exclude(old="draft")
+    assert steps.exists()
+    missing = [
+        (c.object_id, c.actor_id, c.at) for c in steps if (c.object_id, c.actor_id, c.at) not in logged
+    ]
+    assert missing == []
+    # Progress, evidence, extensions, rechecks and accountability are logged by their author.
+    assert not entries.exclude(content_type=item_type).filter(actor__isnull=True).exists()
+    # Evidence is uploaded in the month its name gives, on the day of the step that carried it.
+    for ev in Evidence.objects.select_related("item"):
+        uploaded = timezone.localdate(ev.uploaded_at)
+        assert uploaded <= day, ev.name
+        if "年" in ev.name:
+            assert f"{uploaded.year}年{uploaded.month}月" in ev.name, (ev.name, uploaded)
+        if ev.purpose == "closure":
+            assert uploaded == ev.item.closure_requested_on or ev.item.round > ev.round, ev.name
+    # Tens of items per township a year, not hundreds.
+    for township in Organisation.objects.filter(kind=OrgKind.TOWNSHIP_COMMITTEE):
+        per_year = (
+            Item.objects.filter(org__path__startswith=township.path, issued_on__isnull=False)
+            .values("issued_on__year")
+            .annotate(n=Count("pk"))
+        )
+        assert all(row["n"] < 100 for row in per_year), (township.name, list(per_year))
 
 
 def _assert_the_demo_reads_like_a_county():

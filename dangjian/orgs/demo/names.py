@@ -275,3 +275,28 @@ def credit_code(rng, prefix: str, area: str) -> str:
     """A valid unified social credit code: authority+category, area, organisation code, check character."""
     first17 = prefix + area + _gb11714_org_code(rng)
     return first17 + credit_code_check_char(first17)
+
+
+# Small firms of the county's industrial park, joined into its joint branches (联合支部).
+PARK_FIRMS = (
+    "宏达陶瓷有限公司",
+    "兴业机械制造厂",
+    "恒通物流有限公司",
+    "瑞丰食品有限公司",
+    "金源电子科技有限公司",
+    "华联包装材料厂",
+    "顺昌建材有限公司",
+    "鑫盛五金制品厂",
+    "天成服饰有限公司",
+    "绿源农业开发有限公司",
+    "博远新材料有限公司",
+    "明辉印务有限公司",
+    "永信汽配有限公司",
+    "嘉和家具厂",
+    "康泰医疗器械有限公司",
+    "润泽竹木制品厂",
+    "聚力电气设备有限公司",
+    "佳美日化有限公司",
+    "腾飞塑业有限公司",
+    "安泰消防器材有限公司",
+)

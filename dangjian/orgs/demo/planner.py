@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -27,6 +28,7 @@ from .names import (
     GENERAL_INSTITUTION,
     GENERAL_SCHOOL,
     INDUSTRIES,
+    PARK_FIRMS,
     PLACE_FIRST,
     PLACE_SECOND,
     SOCIAL_ORGS,
@@ -304,23 +306,29 @@ class CountyPlanner:
         )
         for _ in range(s.enterprises):
             two_new.children.append(self._enterprise(None))
+        park_firms = iter(PARK_FIRMS)
         for i in range(s.joint_branches):
             ordinal = "一二三四五六七八九"[i]
-            two_new.children.append(
-                self.org(
-                    f"中共{n}县工业园区非公企业第{ordinal}联合支部委员会",
-                    f"工业园区第{ordinal}联合党支部",
-                    OrgKind.JOINT_BRANCH,
-                    Sector.NON_PUBLIC,
-                    "joint",
-                    unit_name=f"{n}县工业园区{rng.randint(3, 5)}家企业",
-                    unit_kind=UnitKind.NON_PUBLIC,
-                    relation=UnitRelation.JOINT,
-                    founded=(2015, 2022),
-                    size=self.tri(5, 14, 8),
-                    profile="enterprise",
-                )
+            units = rng.randint(3, 5)
+            if i == s.joint_branches - 1 and i:
+                units = 7  # the park's last joint branch has grown past five units: the orgs warning shows it
+            node = self.org(
+                f"中共{n}县工业园区非公企业第{ordinal}联合支部委员会",
+                f"工业园区第{ordinal}联合党支部",
+                OrgKind.JOINT_BRANCH,
+                Sector.NON_PUBLIC,
+                "joint",
+                unit_name=f"{n}县工业园区{units}家企业",
+                unit_kind=UnitKind.NON_PUBLIC,
+                relation=UnitRelation.JOINT,
+                founded=(2015, 2022),
+                size=self.tri(5, 14, 8),
+                profile="enterprise",
             )
+            node.fields["joint_units"] = "\n".join(
+                f"{n}{firm}" for firm in itertools.islice(park_firms, units)
+            )
+            two_new.children.append(node)
         for name, prefix in SOCIAL_ORGS[: s.social]:
             unit = f"{n}{name}"
             two_new.children.append(

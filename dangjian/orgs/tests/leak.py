@@ -239,6 +239,7 @@ ROUTES = {
     "orgs:import_confirm": create("org", _no_fields, fixed={"kind": "members"}, prepare=_upload_members),
     "orgs:person_export": export("person"),
     "orgs:org_export": export("org"),
+    "orgs:warnings_export": export("org"),
     "organisation-list": api_list("org"),
     "organisation-detail": api_detail("org"),
     "person-list": api_list("person"),

@@ -679,3 +679,23 @@ def test_an_organisation_export_imports_again_into_a_tree_without_those_organisa
         date(1990, 1, 1),
     )
     assert (village.credit_code, village.term_years) == ("91350100M000100Y43", 5)
+
+
+def test_a_joint_branch_imports_the_units_it_covers_and_a_plain_branch_may_not_list_any(personas, county):
+    row = org_row(
+        "中共A镇园区联合支部", "中共A镇委员会", 组织类别="联合党支部", 联合支部覆盖单位="甲公司、乙公司，丙厂"
+    )
+    importer = OrganisationImporter(actor=personas.township_a, context={"filename": "组织.xlsx"})
+    _preview, count = importer.run(orgs_file([row]))
+    joint = Organisation.objects.get(name="中共A镇园区联合支部")
+    assert count == 1 and joint.joint_unit_names == ["甲公司", "乙公司", "丙厂"]
+    # The export writes them back in the same column, so the file imports again.
+    sheet = load_workbook(io.BytesIO(export_organisations(Organisation.objects.filter(pk=joint.pk)))).active
+    header = [c.value for c in sheet[1]]
+    values = dict(zip(header, [c.value for c in sheet[2]], strict=False))
+    assert values["联合支部覆盖单位"] == "甲公司、乙公司、丙厂"
+    errors = refused(
+        OrganisationImporter(actor=personas.township_a),
+        orgs_file([org_row("中共A9村支部委员会", "中共A镇委员会", 联合支部覆盖单位="甲公司")]),
+    )
+    assert errors == ["第 2 行“联合支部覆盖单位”列：只有联合支部才填写覆盖单位。"]

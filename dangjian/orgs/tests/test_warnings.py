@@ -228,3 +228,104 @@ def test_a_branch_without_a_committee_is_not_named_a_committee(county):
     assert _warnings(org) == {"branch_name": "未设支部委员会，名称应为“中共某某村支部”，而非“……支部委员会”"}
     with_committee = _branch(county.township_a, "中共另一村支部委员会", full=9)
     assert _warnings(with_committee) == {}
+
+
+def test_a_joint_branch_over_five_units_is_flagged_and_the_limit_is_a_parameter(county):
+    five = "、".join(f"第{i}公司" for i in range(1, 6))
+    org = _branch(county.township_a, full=4, kind=OrgKind.JOINT_BRANCH, joint_units=five)
+    assert org.joint_unit_names == [f"第{i}公司" for i in range(1, 6)]
+    assert _warnings(org) == {}
+    org.joint_units += "\n第6公司"
+    org.save()
+    assert _warnings(org) == {
+        "joint_units": "联合支部覆盖 6 个单位（一般不超过 5 个）：应在党员较多的单位单独建立支部"
+    }
+    core_params.set_value(params.JOINT_BRANCH_MAX_UNITS.key, 6)
+    assert _warnings(org) == {}
+
+
+def test_only_a_joint_branch_lists_the_units_it_covers(personas, county):
+    from django.core.exceptions import ValidationError
+
+    from dangjian.orgs import services
+
+    with pytest.raises(ValidationError) as refused:
+        make_org(county.township_a, "中共某村支部委员会", joint_units="甲公司、乙公司")
+    assert refused.value.message_dict == {"joint_units": ["只有联合支部才填写覆盖单位。"]}
+    assert not Organisation.objects.filter(name="中共某村支部委员会").exists()
+    branch = _branch(county.township_a, full=4)
+    with pytest.raises(ValidationError):
+        services.org_update(org=branch, actor=personas.township_a, joint_units="甲公司")
+    branch.refresh_from_db()
+    assert branch.joint_units == ""
+    # Typed as clerks type them: separators of every kind, spaces and repeats are tidied.
+    joint = make_org(
+        county.township_a,
+        "中共园区联合支部",
+        kind=OrgKind.JOINT_BRANCH,
+        joint_units=" 甲公司，乙公司；甲公司\n丙厂 ",
+    )
+    assert joint.joint_units == "甲公司\n乙公司\n丙厂"
+
+
+def test_the_joint_branch_warning_is_listed_and_the_units_shown(client, personas, county):
+    units = "、".join(f"第{i}公司" for i in range(1, 8))
+    org = _branch(
+        county.township_a, "中共园区第二联合支部", full=4, kind=OrgKind.JOINT_BRANCH, joint_units=units
+    )
+    client.force_login(personas.township_a)
+    page = client.get(reverse("orgs:warnings") + "?code=joint_units").content.decode()
+    assert org.name in page and "联合支部覆盖 7 个单位" in page
+    detail = client.get(reverse("orgs:org_detail", args=[org.pk])).content.decode()
+    assert "第1公司、第2公司" in detail and "共 7 个单位" in detail
+
+
+def test_the_warnings_export_is_a_filed_list_of_my_subtree_only(client, personas, county):
+    import io
+
+    from openpyxl import load_workbook
+
+    mine = _branch(
+        county.township_a,
+        "中共A镇园区联合支部",
+        full=4,
+        kind=OrgKind.JOINT_BRANCH,
+        joint_units="、".join("甲乙丙丁戊己"),
+    )
+    other = _branch(
+        county.township_b,
+        "中共B镇园区联合支部",
+        full=4,
+        kind=OrgKind.JOINT_BRANCH,
+        joint_units="、".join("甲乙丙丁戊己"),
+    )
+    client.force_login(personas.township_a)
+    page = client.get(reverse("orgs:warnings")).content.decode()
+    assert 'data-testid="warnings-export"' in page
+    response = client.get(reverse("orgs:warnings_export") + "?code=joint_units")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "中共A镇委员会党组织预警清单（联合支部覆盖单位过多）"
+    assert "填报单位：中共A镇委员会" in sheet["A2"].value and "制表人：A镇书记" in sheet["A2"].value
+    header = [c.value for c in sheet[3]]
+    assert header == ["序号", "党组织全称", "组织类别", "预警事项", "具体情况", "程度"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=4) if r[0].value is not None]
+    assert rows == [
+        [
+            1,
+            mine.name,
+            "联合党支部",
+            "联合支部覆盖单位过多",
+            "联合支部覆盖 6 个单位（一般不超过 5 个）：应在党员较多的单位单独建立支部",
+            "黄色",
+        ]
+    ]
+    assert other.name not in str([[c.value for c in r] for r in sheet.iter_rows()])
+    assert sheet.freeze_panes == "A4" and sheet.page_setup.orientation == "landscape"
+
+
+def test_the_warnings_export_is_refused_without_the_export_right(client, personas, county):
+    client.force_login(personas.member)
+    assert client.get(reverse("orgs:warnings_export")).status_code == 403
+    page = client.get(reverse("orgs:warnings")).content.decode()
+    assert 'data-testid="warnings-export"' not in page

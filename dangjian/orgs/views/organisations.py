@@ -12,22 +12,25 @@ import copy
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from dangjian.core import audit
+from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import add_service_error
 from dangjian.core.middleware import FOCUS_SESSION_KEY
 from dangjian.core.scoping import can, ensure_can, get_for_user, get_scope, reset_scope, without_focus
 
 from .. import selectors, services
+from ..columns import export_warnings
 from ..filters import OrganisationFilter
 from ..forms import (
     OrganisationDissolveForm,
@@ -202,8 +205,29 @@ def warnings(request):
             "page": page,
             "code": code,
             "codes": list(selectors.WARNING_LABELS.items()),
+            "export_url": (
+                reverse("orgs:warnings_export") + (f"?code={code}" if code else "")
+                if can(request.user, "export")
+                else None
+            ),
             "breadcrumbs": [(_("Organisations"), reverse("orgs:tree")), (_("Warnings"), None)],
         },
+    )
+
+
+@login_required
+@require_GET
+def warnings_export(request):
+    """The warnings page as shown (the same rule filter), every row, in .xlsx with a title block."""
+    if not can(request.user, "export"):
+        raise PermissionDenied(_("You are not allowed to export rosters."))
+    code = request.GET.get("code", "")
+    if code not in selectors.WARNING_LABELS:
+        code = ""
+    rows = selectors.warning_list(request.user, code=code or None)
+    return xlsx_response(
+        export_warnings(rows, user=request.user, code_label=str(selectors.WARNING_LABELS.get(code, ""))),
+        _("organisation-warnings-%(date)s.xlsx") % {"date": timezone.localdate().isoformat()},
     )
 
 
@@ -374,6 +398,7 @@ urlpatterns = [
     path("", tree, name="tree"),
     path("list/", org_list, name="org_list"),
     path("warnings/", warnings, name="warnings"),
+    path("warnings/export/", warnings_export, name="warnings_export"),
     path("<int:pk>/", org_detail, name="org_detail"),
     path("<int:pk>/children/", tree_children, name="tree_children"),
     path("<int:pk>/new/", org_create, name="org_create"),

@@ -59,7 +59,7 @@ def test_an_item_goes_from_hand_down_through_return_and_verification_to_a_relaps
     page.get_by_role("button", name="创建").click()
     expect(page.get_by_role("heading", name="2026年党建述职问题清单")).to_be_visible()
     page.get_by_role("link", name="添加事项").click()
-    page.locator("#id_orgs").select_option([str(county.village_a1.pk)])
+    page.get_by_test_id("org-tree").locator(f'input[name=orgs][value="{county.village_a1.pk}"]').check()
     page.locator("#id_title").fill("村级活动场所标识不统一")
     page.locator("#id_deadline").fill((today + timedelta(days=20)).isoformat())
     page.get_by_role("button", name="添加该事项").click()
