@@ -44,6 +44,8 @@ class PageCase:
     note: Callable[[BenchContext, str], str] | None = None  # e.g. how many rows the page shows
     # Request headers (e.g. an API token) instead of a signed-in session: (context, user key) → headers.
     headers: Callable[[BenchContext, str], dict] | None = None
+    # The page/SQL ratio the page is held to (every list page: 3×), shown against the measured one.
+    target: float | None = None
 
 
 @dataclass
@@ -80,10 +82,20 @@ class PageResult:
     page_ms: float
     sql_ms: float
     note: str = ""
+    target: float | None = None
 
     @property
     def ratio(self) -> float:
         return self.page_ms / self.sql_ms if self.sql_ms else float("nan")
+
+    @property
+    def verdict(self) -> str:
+        """Against the target ratio: "ok ≤3×" or "over 3× (+4.2 ms)" (the time beyond target × SQL)."""
+        if self.target is None:
+            return ""
+        if self.ratio <= self.target:
+            return f"ok ≤{self.target:g}×"
+        return f"over {self.target:g}× (+{self.page_ms - self.target * self.sql_ms:.1f} ms)"
 
 
 def measure_page(case: PageCase, ctx: BenchContext, user_key: str) -> PageResult:
@@ -127,6 +139,7 @@ def measure_page(case: PageCase, ctx: BenchContext, user_key: str) -> PageResult
         statistics.median(page_times) * 1000,
         statistics.median(sql_times) * 1000,
         note,
+        case.target,
     )
 
 
@@ -153,7 +166,7 @@ def run_all(ctx: BenchContext, out: Callable[[str], None] = print, only: str | N
             rows.append(result)
             out(
                 f"page  {result.case} as {user_key}: {result.page_ms:.1f} ms, raw SQL {result.sql_ms:.1f} ms "
-                f"({result.queries} queries)"
+                f"({result.queries} queries), ratio {result.ratio:.1f}×"
             )
     if rows:
         out("")
@@ -161,7 +174,17 @@ def run_all(ctx: BenchContext, out: Callable[[str], None] = print, only: str | N
 
 
 def table(rows: list[PageResult], runs: int) -> str:
-    header = ("case", "user", "rows", "queries", f"page ms (median of {runs})", "raw SQL ms", "page/SQL")
+    header = (
+        "case",
+        "user",
+        "rows",
+        "queries",
+        f"page ms (median of {runs})",
+        "raw SQL ms",
+        "page/SQL",
+        "page − SQL ms",
+        "target",
+    )
     body = [
         (
             r.case,
@@ -171,6 +194,8 @@ def table(rows: list[PageResult], runs: int) -> str:
             f"{r.page_ms:.1f}",
             f"{r.sql_ms:.1f}",
             f"{r.ratio:.1f}×",
+            f"{r.page_ms - r.sql_ms:.1f}",
+            r.verdict,
         )
         for r in rows
     ]
