@@ -35,7 +35,12 @@ class ModelSerializer(serializers.ModelSerializer):
 
     DRF introspects the model (field classes, arguments, validators) each time a serializer is made;
     that is most of an API detail request's time. The fields do not depend on the request here, so they
-    are built once and each serializer gets a fresh copy (fields are bound to their serializer).
+    are built once and each serializer gets its own copies (fields are bound to their serializer).
+
+    A plain field is copied shallowly: binding sets only the copy's own attributes, and what it shares
+    with the built field (choices, validators, error messages) is read, never changed. DRF's deep copy
+    would call every field's ``__init__`` again. A field holding other fields (a nested serializer, a
+    many-related or list field) is deep-copied, since those have their own parent.
     """
 
     def get_fields(self):
@@ -44,4 +49,13 @@ class ModelSerializer(serializers.ModelSerializer):
         if built is None:
             built = super().get_fields()
             cls._dangjian_fields = built
-        return copy.deepcopy(built)
+        return {
+            name: copy.deepcopy(field) if _holds_fields(field) else copy.copy(field)
+            for name, field in built.items()
+        }
+
+
+def _holds_fields(field) -> bool:
+    return isinstance(field, serializers.BaseSerializer) or any(
+        hasattr(field, name) for name in ("child", "child_relation")
+    )
