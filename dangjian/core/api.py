@@ -1,9 +1,12 @@
 """REST glue shared by every app's API: the scoping base view, the serializer base and the error format."""
 
 import copy
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.fields import Field, SkipField
+from rest_framework.relations import PKOnlyObject
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -53,6 +56,58 @@ class ModelSerializer(serializers.ModelSerializer):
             name: copy.deepcopy(field) if _holds_fields(field) else copy.copy(field)
             for name, field in built.items()
         }
+
+    def to_representation(self, instance):
+        """DRF's ``Serializer.to_representation``, with plain attribute sources read directly.
+
+        A field whose value is a chain of attributes (``name``, ``org.name``, ``birth_date.year``) is
+        read with ``getattr``; anything else (a method, a mapping, a missing attribute, a related
+        field's own lookup) goes through the field's ``get_attribute`` as in DRF, so the result and
+        its errors are DRF's. What each field needs is worked out once per serializer, not per row.
+        """
+        plan = self.__dict__.get("_dangjian_plan")
+        if plan is None:
+            plan = self._dangjian_plan = [
+                (
+                    field,
+                    field.field_name,
+                    tuple(field.source_attrs) if type(field).get_attribute is Field.get_attribute else None,
+                )
+                for field in self._readable_fields
+            ]
+        ret = {}
+        for field, name, attrs in plan:
+            attribute = _plain_attribute(instance, attrs) if attrs is not None else _SLOW
+            if attribute is _SLOW:
+                try:
+                    attribute = field.get_attribute(instance)
+                except SkipField:
+                    continue
+            check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            ret[name] = None if check_for_none is None else field.to_representation(attribute)
+        return ret
+
+
+_SLOW = object()  # "ask the field": the plain attribute walk does not apply
+_PLAIN_TYPES: set = set()  # classes known not to be mappings (DRF reads mappings by key)
+
+
+def _plain_attribute(instance, attrs):
+    """The value at ``attrs`` by getattr, or _SLOW where DRF's ``get_attribute`` would do more."""
+    value = instance
+    for attr in attrs:
+        kind = type(value)
+        if kind not in _PLAIN_TYPES:
+            if isinstance(value, Mapping):
+                return _SLOW
+            _PLAIN_TYPES.add(kind)
+        try:
+            value = getattr(value, attr)
+        except Exception:
+            return _SLOW
+        if callable(value):
+            return _SLOW
+    return value
 
 
 def _holds_fields(field) -> bool:

@@ -229,3 +229,24 @@ def test_copied_fields_holding_fields_get_their_own_children():
     assert first.fields["tags"].child is not second.fields["tags"].child
     assert first.fields["tags"].child.parent is first.fields["tags"]
     assert first.fields["name"] is not second.fields["name"]
+
+
+def test_rows_are_serialised_exactly_as_drf_does(people, county):
+    """core.api reads plain attribute sources directly; every field still comes out as DRF writes it."""
+    from rest_framework import serializers
+
+    from dangjian.orgs.api import _with_parent_id
+    from dangjian.orgs.models import Organisation, Person
+    from dangjian.orgs.serializers import OrganisationSerializer, PersonSerializer
+
+    Person.objects.filter(pk=people["a1"].pk).update(phone="", converted_on=None)
+    cases = [
+        (PersonSerializer, list(Person.objects.select_related("org").order_by("pk"))),
+        (OrganisationSerializer, list(_with_parent_id(Organisation.objects.order_by("path")))),
+    ]
+    for serializer_class, rows in cases:
+        ours = serializer_class(rows, many=True).data
+        child = serializer_class(rows, many=True).child
+        drf = [serializers.Serializer.to_representation(child, row) for row in rows]
+        assert [dict(row) for row in ours] == [dict(row) for row in drf]
+    assert dict(PersonSerializer({"name": "字典", "birth_date": date(1990, 1, 1)}).data)["name"] == "字典"
