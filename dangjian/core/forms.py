@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
@@ -45,6 +47,8 @@ class FormRenderer(DjangoTemplates):
 
 def _stringformat(value) -> str:
     """``{{ value|stringformat:'s' }}`` under autoescape."""
+    if type(value) is str:  # the common case, as Django's escape() writes it without its wrappers
+        return html.escape(value)
     text = "%s" % (str(value) if isinstance(value, tuple) else value)
     return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)
 
@@ -68,10 +72,11 @@ def _select_html(widget) -> str | None:
         for option in group_choices:
             if option["template_name"] != OPTION_TEMPLATE:
                 return None
-            parts.append(
-                f'\n  <option value="{_stringformat(option["value"])}"{_attrs_html(option["attrs"])}>'
-                f"{render_value_in_context(option['label'], _AUTOESCAPE)}</option>\n"  # the file's last line end
-            )
+            label = option["label"]
+            label = html.escape(label) if type(label) is str else render_value_in_context(label, _AUTOESCAPE)
+            attrs = _attrs_html(option["attrs"]) if option["attrs"] else ""
+            # The option template's file ends with a line end, which Django's output keeps.
+            parts.append(f'\n  <option value="{_stringformat(option["value"])}"{attrs}>{label}</option>\n')
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
