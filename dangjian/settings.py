@@ -130,6 +130,9 @@ ROOT_URLCONF = "dangjian.urls"
 WSGI_APPLICATION = "dangjian.wsgi.application"
 ASGI_APPLICATION = "dangjian.asgi.application"
 
+# <select> written in Python, every other form template by Django (dangjian.core.forms.FormRenderer).
+FORM_RENDERER = "dangjian.core.forms.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

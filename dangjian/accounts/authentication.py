@@ -2,17 +2,47 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
+from django.db import router
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
-from .models import ApiToken
+from dangjian.core.prepared import PreparedQuery
+
+from .models import ApiToken, User
 
 # Remember the last use at most this often: one write per minute and token, not one per request.
 TOUCH_EVERY = timedelta(minutes=1)
+
+
+_TOKEN_FIELDS = [f.attname for f in ApiToken._meta.concrete_fields]
+_USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
+# Asked on every API request: compiled once, run fresh each time (a revoked token is refused at once).
+_LIVE_TOKEN = PreparedQuery(
+    lambda digest, now: (
+        ApiToken.objects.live(now)
+        .filter(digest=digest)
+        .values_list(*_TOKEN_FIELDS, *(f"user__{name}" for name in _USER_FIELDS))
+    ),
+    "0" * 64,
+    datetime(2000, 1, 1, tzinfo=dt_timezone.utc),
+)
+
+
+def _live_token(digest: str, now) -> ApiToken | None:
+    """The live token with this digest and its user (``ApiToken.objects.live()``, user joined), or None."""
+    alias = router.db_for_read(ApiToken)
+    rows = _LIVE_TOKEN.rows(digest, now, using=alias)
+    if not rows:
+        return None
+    values = rows[0]
+    token = ApiToken.from_db(alias, _TOKEN_FIELDS, values[: len(_TOKEN_FIELDS)])
+    token.user = User.from_db(alias, _USER_FIELDS, values[len(_TOKEN_FIELDS) :])
+    return token
 
 
 class ApiTokenAuthentication(BaseAuthentication):
@@ -27,7 +57,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         if len(parts) != 2:
             raise AuthenticationFailed(_("Invalid token header."))
         key = parts[1].decode("ascii", "replace")
-        token = ApiToken.objects.live().select_related("user").filter(digest=ApiToken.digest_of(key)).first()
+        token = _live_token(ApiToken.digest_of(key), timezone.now())
         if token is None:
             raise AuthenticationFailed(_("The token is invalid, expired or revoked."))
         now = timezone.now()

@@ -99,10 +99,10 @@ class RoleAssignment(models.Model):
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def live(self):
+    def live(self, now=None):
         """Tokens that still open the API: not expired, the account active, issued after the last password change."""
         return self.filter(
-            expires_at__gt=timezone.now(),
+            expires_at__gt=now or timezone.now(),
             user__is_active=True,
             created_at__gte=F("user__password_changed_at"),
         )

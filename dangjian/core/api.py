@@ -1,9 +1,12 @@
 """REST glue shared by every app's API: the scoping base view, the serializer base and the error format."""
 
 import copy
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.fields import Field, SkipField
+from rest_framework.relations import PKOnlyObject
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -35,7 +38,12 @@ class ModelSerializer(serializers.ModelSerializer):
 
     DRF introspects the model (field classes, arguments, validators) each time a serializer is made;
     that is most of an API detail request's time. The fields do not depend on the request here, so they
-    are built once and each serializer gets a fresh copy (fields are bound to their serializer).
+    are built once and each serializer gets its own copies (fields are bound to their serializer).
+
+    A plain field is copied shallowly: binding sets only the copy's own attributes, and what it shares
+    with the built field (choices, validators, error messages) is read, never changed. DRF's deep copy
+    would call every field's ``__init__`` again. A field holding other fields (a nested serializer, a
+    many-related or list field) is deep-copied, since those have their own parent.
     """
 
     def get_fields(self):
@@ -44,4 +52,65 @@ class ModelSerializer(serializers.ModelSerializer):
         if built is None:
             built = super().get_fields()
             cls._dangjian_fields = built
-        return copy.deepcopy(built)
+        return {
+            name: copy.deepcopy(field) if _holds_fields(field) else copy.copy(field)
+            for name, field in built.items()
+        }
+
+    def to_representation(self, instance):
+        """DRF's ``Serializer.to_representation``, with plain attribute sources read directly.
+
+        A field whose value is a chain of attributes (``name``, ``org.name``, ``birth_date.year``) is
+        read with ``getattr``; anything else (a method, a mapping, a missing attribute, a related
+        field's own lookup) goes through the field's ``get_attribute`` as in DRF, so the result and
+        its errors are DRF's. What each field needs is worked out once per serializer, not per row.
+        """
+        plan = self.__dict__.get("_dangjian_plan")
+        if plan is None:
+            plan = self._dangjian_plan = [
+                (
+                    field,
+                    field.field_name,
+                    tuple(field.source_attrs) if type(field).get_attribute is Field.get_attribute else None,
+                )
+                for field in self._readable_fields
+            ]
+        ret = {}
+        for field, name, attrs in plan:
+            attribute = _plain_attribute(instance, attrs) if attrs is not None else _SLOW
+            if attribute is _SLOW:
+                try:
+                    attribute = field.get_attribute(instance)
+                except SkipField:
+                    continue
+            check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            ret[name] = None if check_for_none is None else field.to_representation(attribute)
+        return ret
+
+
+_SLOW = object()  # "ask the field": the plain attribute walk does not apply
+_PLAIN_TYPES: set = set()  # classes known not to be mappings (DRF reads mappings by key)
+
+
+def _plain_attribute(instance, attrs):
+    """The value at ``attrs`` by getattr, or _SLOW where DRF's ``get_attribute`` would do more."""
+    value = instance
+    for attr in attrs:
+        kind = type(value)
+        if kind not in _PLAIN_TYPES:
+            if isinstance(value, Mapping):
+                return _SLOW
+            _PLAIN_TYPES.add(kind)
+        try:
+            value = getattr(value, attr)
+        except Exception:
+            return _SLOW
+        if callable(value):
+            return _SLOW
+    return value
+
+
+def _holds_fields(field) -> bool:
+    return isinstance(field, serializers.BaseSerializer) or any(
+        hasattr(field, name) for name in ("child", "child_relation")
+    )

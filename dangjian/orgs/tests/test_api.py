@@ -180,3 +180,73 @@ def test_serializer_fields_are_built_once_per_class_and_fresh_for_every_serializ
     assert "_dangjian_fields" in PersonSerializer.__dict__
     assert first.fields["name"] is not second.fields["name"]  # each bound to its own serializer
     assert first.fields["name"].parent is first and second.fields["name"].parent is second
+
+
+def test_a_token_callers_scope_follows_their_roles_and_organisations_at_once(personas, people, county):
+    """Every request reads the caller's grants afresh (compiled once, never cached): a role given, a role
+    taken away, a moved organisation and a disabled account count from the next request."""
+    from dangjian.accounts import services as account_services
+
+    user = User.objects.get(pk=personas.township_a.pk)
+    _token_row, key = account_services.token_issue(user=user)
+    caller = APIClient()
+    caller.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    outside = f"/api/people/{people['b1'].pk}/"
+    inside = f"/api/people/{people['a1'].pk}/"
+    assert caller.get(outside).status_code == 404 and caller.get(inside).status_code == 200
+
+    given = account_services.assignment_add(
+        actor=personas.county_admin, user=user, role="township", org=county.township_b
+    )
+    assert caller.get(outside).status_code == 200
+    account_services.assignment_remove(actor=personas.county_admin, assignment=given)
+    assert caller.get(outside).status_code == 404
+
+    # The caller's own township moves under B镇: its grant now has another tree path, and is read with it.
+    services.org_move(org=county.township_a, new_parent=county.township_b, actor=personas.county_admin)
+    assert _names(caller.get("/api/people/")) == {"张三", "李四"}
+    assert caller.get(outside).status_code == 404
+
+    account_services.user_set_active(actor=personas.county_admin, user=user, active=False)
+    assert caller.get(inside).status_code == 401
+
+
+def test_copied_fields_holding_fields_get_their_own_children():
+    """A many-related field's child must point to the copy, not to the field built once (the schema reads it)."""
+    from rest_framework import serializers
+
+    from dangjian.core.api import ModelSerializer
+    from dangjian.orgs.models import Organisation
+
+    class WithMany(ModelSerializer):
+        tags = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+        class Meta:
+            model = Organisation
+            fields = ["id", "name", "tags"]
+
+    first, second = WithMany(), WithMany()
+    assert first.fields["tags"].child is not second.fields["tags"].child
+    assert first.fields["tags"].child.parent is first.fields["tags"]
+    assert first.fields["name"] is not second.fields["name"]
+
+
+def test_rows_are_serialised_exactly_as_drf_does(people, county):
+    """core.api reads plain attribute sources directly; every field still comes out as DRF writes it."""
+    from rest_framework import serializers
+
+    from dangjian.orgs.api import _with_parent_id
+    from dangjian.orgs.models import Organisation, Person
+    from dangjian.orgs.serializers import OrganisationSerializer, PersonSerializer
+
+    Person.objects.filter(pk=people["a1"].pk).update(phone="", converted_on=None)
+    cases = [
+        (PersonSerializer, list(Person.objects.select_related("org").order_by("pk"))),
+        (OrganisationSerializer, list(_with_parent_id(Organisation.objects.order_by("path")))),
+    ]
+    for serializer_class, rows in cases:
+        ours = serializer_class(rows, many=True).data
+        child = serializer_class(rows, many=True).child
+        drf = [serializers.Serializer.to_representation(child, row) for row in rows]
+        assert [dict(row) for row in ours] == [dict(row) for row in drf]
+    assert dict(PersonSerializer({"name": "字典", "birth_date": date(1990, 1, 1)}).data)["name"] == "字典"

@@ -1,0 +1,64 @@
+"""core.prepared: a queryset compiled once gives, on every call, what the ORM gives, read afresh."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+from dangjian.accounts.models import RoleAssignment
+from dangjian.core.prepared import PreparedQuery
+
+pytestmark = pytest.mark.django_db
+
+GRANTS = PreparedQuery(
+    lambda user_id, since: (
+        RoleAssignment.objects.filter(user_id=user_id, created_at__gte=since)
+        .order_by("pk")
+        .values_list("role", "org__path", "include_subtree", "created_at")
+    ),
+    -1,
+    datetime(2000, 1, 1, tzinfo=dt_timezone.utc),
+)
+
+
+def _orm(user_id, since):
+    return list(
+        RoleAssignment.objects.filter(user_id=user_id, created_at__gte=since)
+        .order_by("pk")
+        .values_list("role", "org__path", "include_subtree", "created_at")
+    )
+
+
+def test_rows_are_what_the_orm_gives_with_its_converters(personas, county, django_assert_num_queries):
+    long_ago = timezone.now() - timedelta(days=1)
+    for user in (personas.county_admin, personas.township_a, personas.village_a1):
+        with django_assert_num_queries(1):
+            rows = GRANTS.rows(user.pk, long_ago, model=RoleAssignment)
+        assert rows == _orm(user.pk, long_ago) and rows
+        assert isinstance(rows[0][2], bool) and isinstance(rows[0][3], datetime)  # converted, not 0/1 or text
+    assert (
+        GRANTS.rows(personas.county_admin.pk, timezone.now() + timedelta(days=1), model=RoleAssignment) == []
+    )
+
+
+def test_nothing_is_cached_but_the_sql(personas, county):
+    user = personas.township_a
+    before = GRANTS.rows(user.pk, timezone.now() - timedelta(days=1), model=RoleAssignment)
+    RoleAssignment.objects.create(user=user, role="township", org=county.township_b)
+    after = GRANTS.rows(user.pk, timezone.now() - timedelta(days=1), model=RoleAssignment)
+    assert len(after) == len(before) + 1 and after[-1][1] == county.township_b.path
+
+
+def test_a_placeholder_the_sql_does_not_carry_once_is_refused(personas):
+    twice = PreparedQuery(
+        lambda pk: RoleAssignment.objects.filter(user_id=pk, org_id=pk).values_list("pk"), 7
+    )
+    with pytest.raises(ImproperlyConfigured):
+        twice.rows(personas.county_admin.pk, model=RoleAssignment)
+    never = PreparedQuery(lambda pk: RoleAssignment.objects.values_list("pk"), 7)
+    with pytest.raises(ImproperlyConfigured):
+        never.rows(personas.county_admin.pk, model=RoleAssignment)
