@@ -3,44 +3,109 @@
 from __future__ import annotations
 
 import random
+import resource
 import time
+from collections import deque
 from collections.abc import Callable
 from datetime import date
 
 from django.conf import settings
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone, translation
 
 from . import demo, jobs, registry
 from .modules import resolve
 
 
-def build_demo(*, scale: str, seed: int, out: Callable[[str], None], progress=None) -> float:
-    """Run every app's demo contributor in order; returns the seconds it took."""
+def peak_rss_mb() -> float:
+    """The most memory this process has held so far, in MB (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def build_demo(
+    *, scale: str, seed: int, out: Callable[[str], None], progress=None, counties: int | None = None
+) -> float:
+    """Build the demo, or go on with the one a killed build left; returns the seconds it took.
+
+    First every app's contributor in order, in one transaction: the demo county (and the province
+    and cities above it). Then county after county, each in its own transaction that also records
+    it in ``DemoCounty``: a build cut off anywhere resumes after the last county committed, and a
+    county is never built twice (its number is the key). ``counties`` stops once that many are
+    finished (``demo --counties N``; a later run goes on).
+    """
+    from .models import DemoBuild, DemoCounty
+
     started = time.monotonic()
-    ctx = demo.DemoContext(scale=scale, seed=seed, rng=random.Random(seed), out=out)
-    contributors = list(demo.contributors())
+    state = DemoBuild.objects.filter(finished_at__isnull=True).first()
+    if state is None:
+        ctx = demo.DemoContext(scale=scale, seed=seed, rng=random.Random(seed), out=out)
+        contributors = list(demo.contributors())
+        if progress is not None:
+            progress.total = len(contributors)
+        with transaction.atomic():
+            for key, build in contributors:
+                if progress is not None:
+                    progress.message = key
+                t0 = time.monotonic()
+                build(ctx)
+                out(f"  {key}: done in {time.monotonic() - t0:.1f} s")
+                if progress is not None:
+                    progress.advance()
+            state = DemoBuild.objects.create(scale=scale, seed=seed, counties=ctx.data.get("county_count", 1))
+            DemoCounty.objects.create(
+                number=0,
+                name=ctx.data["county"].name,
+                people=ctx.data.get("people", 0),
+                seconds=time.monotonic() - started,
+            )
+        del ctx
+    elif (state.scale, state.seed) != (scale, seed):
+        raise ValueError(
+            f"The database holds an unfinished {state.scale} build (seed {state.seed}); "
+            f"resume it with --scale {state.scale} --seed {state.seed}."
+        )
+    done = DemoCounty.objects.count()
+    steps = demo.county_contributors()
     if progress is not None:
-        progress.total = len(contributors)
-    for key, build in contributors:
-        if progress is not None:
-            progress.message = key
+        progress.total = state.counties
+        progress.done = done
+        progress.flush()
+    for number in range(done, state.counties):
+        if counties is not None and number >= counties:
+            break
         t0 = time.monotonic()
-        build(ctx)
-        out(f"  {key}: done in {time.monotonic() - t0:.1f} s")
+        ctx = demo.county_context(scale=scale, seed=seed, number=number, out=out)
+        with transaction.atomic():
+            for _key, build in steps:
+                build(ctx)
+            DemoCounty.objects.create(
+                number=number,
+                name=ctx.data["county"].name,
+                people=ctx.data.get("people", 0),
+                seconds=time.monotonic() - t0,
+            )
+        reset_queries()
+        out(
+            f"county {number + 1}/{state.counties} {ctx.data['county'].name}: {ctx.data.get('people', 0)} people "
+            f"in {time.monotonic() - t0:.1f} s; peak memory {peak_rss_mb():.0f} MB"
+        )
         if progress is not None:
+            progress.message = ctx.data["county"].name
             progress.advance()
+    if DemoCounty.objects.count() == state.counties:
+        DemoBuild.objects.filter(pk=state.pk).update(finished_at=timezone.now())
+    out(f"Peak memory {peak_rss_mb():.0f} MB.")
     return time.monotonic() - started
 
 
 @jobs.job_task
 def demo_job(job, progress, *, scale: str, seed: int) -> jobs.Outcome:
     """``manage.py demo --background``: the demo built by a worker, its log kept as the job's message."""
-    filled = demo.present_step()
-    if filled is not None:
-        raise jobs.JobFailed(
-            f"The database already has demo records ({filled}); the demo is built only into an empty one."
-        )
-    lines: list[str] = []
+    try:
+        demo.check_start(scale=scale, seed=seed, vendor=connection.vendor)
+    except demo.Refused as exc:
+        raise jobs.JobFailed(str(exc)) from None
+    lines: deque[str] = deque(maxlen=20)  # a province logs thousands of lines: the job keeps the last ones
     seconds = build_demo(scale=scale, seed=seed, out=lines.append, progress=progress)
     return jobs.Outcome(message=f"Demo ({scale}, seed {seed}) built in {seconds:.1f} s: " + "; ".join(lines))
 
