@@ -74,6 +74,8 @@ def build_demo(
         if counties is not None and number >= counties:
             break
         t0 = time.monotonic()
+        if progress is not None:
+            progress.message = f"county {number + 1}"
         ctx = demo.county_context(scale=scale, seed=seed, number=number, out=out)
         with transaction.atomic():
             for _key, build in steps:
@@ -90,7 +92,6 @@ def build_demo(
             f"in {time.monotonic() - t0:.1f} s; peak memory {peak_rss_mb():.0f} MB"
         )
         if progress is not None:
-            progress.message = ctx.data["county"].name
             progress.advance()
     if DemoCounty.objects.count() == state.counties:
         DemoBuild.objects.filter(pk=state.pk).update(finished_at=timezone.now())
