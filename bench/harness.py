@@ -28,19 +28,28 @@ class Skip(Exception):
 class BenchContext:
     """What cases need: the users to log in as and organisations to filter on."""
 
-    users: dict  # "county", "township" → User
+    users: dict  # persona ("province", "city", "county", "township") → User
     county: object
     township: object
     runs: int = 5
     out_dir: object = None
     extra: dict = field(default_factory=dict)
+    tops: dict = field(default_factory=dict)  # persona → the organisation its role is held at
+
+    @property
+    def personas(self) -> tuple[str, ...]:
+        """Every persona of the run, widest first (a province run adds the province and a city)."""
+        return tuple(key for key in ("province", "city", "county", "township") if key in self.users)
+
+    def top(self, persona: str):
+        return self.tops.get(persona) or (self.township if persona == "township" else self.county)
 
 
 @dataclass
 class PageCase:
     name: str
     url: Callable[[BenchContext, str], str]  # (context, user key) → URL; raise Skip or NoReverseMatch
-    users: tuple[str, ...] = ("county", "township")
+    users: tuple[str, ...] | None = None  # None: every persona of the run (``BenchContext.personas``)
     note: Callable[[BenchContext, str], str] | None = None  # e.g. how many rows the page shows
     # Request headers (e.g. an API token) instead of a signed-in session: (context, user key) → headers.
     headers: Callable[[BenchContext, str], dict] | None = None
@@ -144,7 +153,7 @@ def run_all(ctx: BenchContext, out: Callable[[str], None] = print, only: str | N
                 continue
             out(f"TASK  {case.name}: {line} ({time.perf_counter() - t0:.1f} s in all)")
             continue
-        for user_key in case.users:
+        for user_key in [key for key in case.users or ctx.personas if key in ctx.users]:
             try:
                 result = measure_page(case, ctx, user_key)
             except Skip as exc:

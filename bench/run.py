@@ -72,6 +72,42 @@ def _ensure_demo(scale: str) -> None:
     print(f"Demo built in {time.monotonic() - t0:.0f} s.")
 
 
+def _wider_users() -> dict:
+    """A province and a city organisation-department user, when the demo has a province above its cities."""
+    from dangjian.accounts.models import RoleAssignment, User
+    from dangjian.accounts.roles import Role
+    from dangjian.orgs.models import Organisation, OrgKind
+
+    users = {}
+    province = Organisation.objects.filter(kind=OrgKind.PROVINCE_COMMITTEE).first()
+    if province is None:
+        return users
+    city = Organisation.objects.filter(kind=OrgKind.CITY_COMMITTEE).order_by("path").first()
+    for key, username, org in (("province", "bench_province", province), ("city", "bench_city", city)):
+        user, made = User.objects.get_or_create(
+            username=username, defaults={"display_name": f"{org.name}组织部"}
+        )
+        if made:
+            RoleAssignment.objects.create(user=user, role=Role.ORG_DEPT, org=org, include_subtree=True)
+        users[key] = user
+    return users
+
+
+def _built() -> str:
+    """How much of the demo the database holds (a province build may still be going on)."""
+    from dangjian.core.models import DemoBuild, DemoCounty
+    from dangjian.orgs.models import Person
+
+    state = DemoBuild.objects.first()
+    if state is None:
+        return "Demo built before builds were recorded county by county."
+    people = Person.objects.current().count()
+    return (
+        f"Demo {state.scale}: {DemoCounty.objects.count()} of {state.counties} counties built"
+        f"{'' if state.finished_at else ' (unfinished)'}, {people} current people."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -93,12 +129,14 @@ def main() -> None:
     county_user = User.objects.get(username="zzb")
     township_user = User.objects.get(username="gaokeng")
     ctx = BenchContext(
-        users={"county": county_user, "township": township_user},
+        users={"county": county_user, "township": township_user, **_wider_users()},
         county=county_user.assignments.get().org,
         township=township_user.assignments.get().org,
         runs=args.runs,
         out_dir=OUT,
     )
+    ctx.tops = {key: user.assignments.get().org for key, user in ctx.users.items()}
+    print(_built())
     print(f"{Organisation.objects.count()} organisations; {len(CASES)} cases; {args.runs} runs each.\n")
     run_all(ctx, only=args.only)
 
