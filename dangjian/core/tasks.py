@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import resource
 import time
@@ -15,6 +16,8 @@ from django.utils import timezone, translation
 
 from . import demo, jobs, registry
 from .modules import resolve
+
+logger = logging.getLogger(__name__)
 
 
 def peak_rss_mb() -> float:
@@ -73,13 +76,16 @@ def build_demo(
     for number in range(done, state.counties):
         if counties is not None and number >= counties:
             break
-        t0 = time.monotonic()
+        t0, cpu0 = time.monotonic(), time.process_time()
         if progress is not None:
             progress.message = f"county {number + 1}"
         ctx = demo.county_context(scale=scale, seed=seed, number=number, out=out)
+        took = []
         with transaction.atomic():
-            for _key, build in steps:
+            for key, build in steps:
+                t1 = time.monotonic()
                 build(ctx)
+                took.append(f"{key} {time.monotonic() - t1:.1f}")
             DemoCounty.objects.create(
                 number=number,
                 name=ctx.data["county"].name,
@@ -89,7 +95,11 @@ def build_demo(
         reset_queries()
         out(
             f"county {number + 1}/{state.counties} {ctx.data['county'].name}: {ctx.data.get('people', 0)} people "
-            f"in {time.monotonic() - t0:.1f} s; peak memory {peak_rss_mb():.0f} MB"
+            f"in {time.monotonic() - t0:.1f} s ({time.process_time() - cpu0:.1f} s of this process's CPU; "
+            f"{', '.join(took)}); peak memory {peak_rss_mb():.0f} MB"
+        )
+        logger.info(
+            "demo: %s", f"county {number + 1}/{state.counties} done, peak memory {peak_rss_mb():.0f} MB"
         )
         if progress is not None:
             progress.advance()
@@ -107,7 +117,12 @@ def demo_job(job, progress, *, scale: str, seed: int) -> jobs.Outcome:
     except demo.Refused as exc:
         raise jobs.JobFailed(str(exc)) from None
     lines: deque[str] = deque(maxlen=20)  # a province logs thousands of lines: the job keeps the last ones
-    seconds = build_demo(scale=scale, seed=seed, out=lines.append, progress=progress)
+
+    def out(line: str) -> None:
+        lines.append(line)
+        logger.info("demo: %s", line.strip())  # the worker's log follows the build county by county
+
+    seconds = build_demo(scale=scale, seed=seed, out=out, progress=progress)
     return jobs.Outcome(message=f"Demo ({scale}, seed {seed}) built in {seconds:.1f} s: " + "; ".join(lines))
 
 
