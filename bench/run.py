@@ -1,11 +1,13 @@
-"""`make bench`: time the main pages and the roster import on the city-scale demo.
+"""`make bench`: time the main pages and the roster import on the city-scale demo (or the province).
 
-    python bench/run.py [--pg] [--runs N] [--scale city] [--only TEXT]
+    python bench/run.py [--pg] [--runs N] [--scale city] [--only TEXT[|TEXT…]]
 
 The demo is built once into bench/out/bench.sqlite3 (or the PostgreSQL database
 dangjian_bench with --pg, created when missing) and reused by later runs. Each page is
-timed as a county-level user and as a township user; the median of N requests is shown
-next to the median of replaying the same SELECTs directly on a cursor.
+timed as a county-level user and as a township user — on a province, also as a province and a city
+organisation-department user; the median of N requests is shown next to the median of replaying the
+same SELECTs directly on a cursor. A province database may be only partly built (the build goes
+county by county): the first line says how many counties and people it holds.
 """
 
 from __future__ import annotations
@@ -115,7 +117,9 @@ def main() -> None:
     parser.add_argument("--pg", action="store_true", help=f"use PostgreSQL ({PG_URL})")
     parser.add_argument("--runs", type=int, default=5, help="requests per page (median reported)")
     parser.add_argument("--scale", default="city", help="demo scale to build when the database is empty")
-    parser.add_argument("--only", help="run only the cases whose name contains this text")
+    parser.add_argument(
+        "--only", help="run only the cases whose name contains this text (alternatives separated by |)"
+    )
     args = parser.parse_args()
     _setup(args)
     _ensure_demo(args.scale)
