@@ -117,9 +117,6 @@ def build_demo(
             f"in {time.monotonic() - t0:.1f} s ({time.process_time() - cpu0:.1f} s of this process's CPU; "
             f"{', '.join(took)}); peak memory {peak_rss_mb():.0f} MB"
         )
-        logger.info(
-            "demo: %s", f"county {number + 1}/{state.counties} done, peak memory {peak_rss_mb():.0f} MB"
-        )
         if progress is not None:
             progress.advance()
         if (number + 1) % ANALYZE_EVERY == 0:
