@@ -28,7 +28,7 @@ class Skip(Exception):
 class BenchContext:
     """What cases need: the users to log in as and organisations to filter on."""
 
-    users: dict  # "county", "township" → User
+    users: dict  # persona ("province", "city", "county", "township") → User
     county: object
     township: object
     runs: int = 5
@@ -37,13 +37,22 @@ class BenchContext:
     # which other work on a shared machine does not inflate (SQLite only: its SQL runs in-process).
     clock: Callable[[], float] = time.perf_counter
     extra: dict = field(default_factory=dict)
+    tops: dict = field(default_factory=dict)  # persona → the organisation its role is held at
+
+    @property
+    def personas(self) -> tuple[str, ...]:
+        """Every persona of the run, widest first (a province run adds the province and a city)."""
+        return tuple(key for key in ("province", "city", "county", "township") if key in self.users)
+
+    def top(self, persona: str):
+        return self.tops.get(persona) or (self.township if persona == "township" else self.county)
 
 
 @dataclass
 class PageCase:
     name: str
     url: Callable[[BenchContext, str], str]  # (context, user key) → URL; raise Skip or NoReverseMatch
-    users: tuple[str, ...] = ("county", "township")
+    users: tuple[str, ...] | None = None  # None: every persona of the run (``BenchContext.personas``)
     note: Callable[[BenchContext, str], str] | None = None  # e.g. how many rows the page shows
     # Request headers (e.g. an API token) instead of a signed-in session: (context, user key) → headers.
     headers: Callable[[BenchContext, str], dict] | None = None
@@ -149,7 +158,7 @@ def measure_page(case: PageCase, ctx: BenchContext, user_key: str) -> PageResult
 def run_all(ctx: BenchContext, out: Callable[[str], None] = print, only: str | None = None) -> None:
     rows: list[PageResult] = []
     for case in CASES:
-        if only and only not in case.name:
+        if only and not any(part in case.name for part in only.split("|")):
             continue
         if isinstance(case, TaskCase):
             t0 = time.perf_counter()
@@ -160,7 +169,7 @@ def run_all(ctx: BenchContext, out: Callable[[str], None] = print, only: str | N
                 continue
             out(f"TASK  {case.name}: {line} ({time.perf_counter() - t0:.1f} s in all)")
             continue
-        for user_key in case.users:
+        for user_key in [key for key in case.users or ctx.personas if key in ctx.users]:
             try:
                 result = measure_page(case, ctx, user_key)
             except Skip as exc:

@@ -1,11 +1,13 @@
-"""`make bench`: time the main pages and the roster import on the city-scale demo.
+"""`make bench`: time the main pages and the roster import on the city-scale demo (or the province).
 
-    python bench/run.py [--pg] [--runs N] [--scale city] [--only TEXT] [--cpu]
+    python bench/run.py [--pg] [--runs N] [--scale city] [--only TEXT[|TEXT…]] [--cpu]
 
 The demo is built once into bench/out/bench.sqlite3 (or the PostgreSQL database
 dangjian_bench with --pg, created when missing) and reused by later runs. Each page is
-timed as a county-level user and as a township user; the median of N requests is shown
-next to the median of replaying the same SELECTs directly on a cursor.
+timed as a county-level user and as a township user — on a province, also as a province and a city
+organisation-department user; the median of N requests is shown next to the median of replaying the
+same SELECTs directly on a cursor. A province database may be only partly built (the build goes
+county by county): the first line says how many counties and people it holds.
 """
 
 from __future__ import annotations
@@ -72,6 +74,42 @@ def _ensure_demo(scale: str) -> None:
     print(f"Demo built in {time.monotonic() - t0:.0f} s.")
 
 
+def _wider_users() -> dict:
+    """A province and a city organisation-department user, when the demo has a province above its cities."""
+    from dangjian.accounts.models import RoleAssignment, User
+    from dangjian.accounts.roles import Role
+    from dangjian.orgs.models import Organisation, OrgKind
+
+    users = {}
+    province = Organisation.objects.filter(kind=OrgKind.PROVINCE_COMMITTEE).first()
+    if province is None:
+        return users
+    city = Organisation.objects.filter(kind=OrgKind.CITY_COMMITTEE).order_by("path").first()
+    for key, username, org in (("province", "bench_province", province), ("city", "bench_city", city)):
+        user, made = User.objects.get_or_create(
+            username=username, defaults={"display_name": f"{org.name}组织部"}
+        )
+        if made:
+            RoleAssignment.objects.create(user=user, role=Role.ORG_DEPT, org=org, include_subtree=True)
+        users[key] = user
+    return users
+
+
+def _built() -> str:
+    """How much of the demo the database holds (a province build may still be going on)."""
+    from dangjian.core.models import DemoBuild, DemoCounty
+    from dangjian.orgs.models import Person
+
+    state = DemoBuild.objects.first()
+    if state is None:
+        return "Demo built before builds were recorded county by county."
+    people = Person.objects.current().count()
+    return (
+        f"Demo {state.scale}: {DemoCounty.objects.count()} of {state.counties} counties built"
+        f"{'' if state.finished_at else ' (unfinished)'}, {people} current people."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -79,7 +117,9 @@ def main() -> None:
     parser.add_argument("--pg", action="store_true", help=f"use PostgreSQL ({PG_URL})")
     parser.add_argument("--runs", type=int, default=5, help="requests per page (median reported)")
     parser.add_argument("--scale", default="city", help="demo scale to build when the database is empty")
-    parser.add_argument("--only", help="run only the cases whose name contains this text")
+    parser.add_argument(
+        "--only", help="run only the cases whose name contains this text (alternatives separated by |)"
+    )
     parser.add_argument(
         "--cpu",
         action="store_true",
@@ -100,13 +140,15 @@ def main() -> None:
     county_user = User.objects.get(username="zzb")
     township_user = User.objects.get(username="gaokeng")
     ctx = BenchContext(
-        users={"county": county_user, "township": township_user},
+        users={"county": county_user, "township": township_user, **_wider_users()},
         county=county_user.assignments.get().org,
         township=township_user.assignments.get().org,
         runs=args.runs,
         out_dir=OUT,
         clock=time.process_time if args.cpu else time.perf_counter,
     )
+    ctx.tops = {key: user.assignments.get().org for key, user in ctx.users.items()}
+    print(_built())
     print(f"{Organisation.objects.count()} organisations; {len(CASES)} cases; {args.runs} runs each.\n")
     run_all(ctx, only=args.only)
 

@@ -43,5 +43,12 @@ class AccountsConfig(ModuleConfig):
             visible=lambda user: can(user, Cap.MANAGE_USERS),
         ),
     )
-    demo = (DemoStep("accounts", order=20, build="dangjian.accounts.demo.build"),)
+    demo = (
+        DemoStep(
+            "accounts",
+            order=20,
+            build="dangjian.accounts.demo.build",
+            county="dangjian.accounts.demo.county_users",
+        ),
+    )
     leak_rows = "dangjian.accounts.tests.leak"

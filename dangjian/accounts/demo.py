@@ -86,6 +86,12 @@ def build(ctx: DemoContext) -> None:
     ctx.out(f"  accounts: {len(users)} demo sign-ins, password {DEMO_PASSWORD}")
 
 
+def county_users(ctx: DemoContext) -> None:
+    """The ``county`` step: the demo sign-ins in ``ctx.data["users"]`` (authors of other steps' bulk records)."""
+    by_name = User.objects.in_bulk(USERNAMES, field_name="username")
+    ctx.data["users"] = {a.persona: by_name[a.username] for a in ACCOUNTS if a.username in by_name}
+
+
 def account_rows() -> list[tuple[str, str, str, str]]:
     """(username, role, organisation, password) of the demo accounts that exist, for ``manage.py demo_accounts``."""
     users = {

@@ -315,3 +315,34 @@ class ArchivedLogEntry(models.Model):
                 setattr(entry, name, self._state.fields_cache[name])
         entry.archived = True
         return entry
+class DemoBuild(models.Model):
+    """A ``manage.py demo`` build that goes county by county (city and province): where it stands.
+
+    One row per database. A killed build is resumed from it: the demo county and every county
+    listed in ``DemoCounty`` were committed whole, the rest are built again from their own seeds.
+    """
+
+    scale = models.CharField(max_length=20)
+    seed = models.IntegerField()
+    counties = models.PositiveIntegerField()  # how many the scale has
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.scale} {self.seed}"
+
+
+class DemoCounty(models.Model):
+    """A county of a ``DemoBuild`` committed whole (the demo county is number 0); the key makes it once only."""
+
+    number = models.PositiveIntegerField(primary_key=True)
+    name = models.CharField(max_length=50)
+    people = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+    finished_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"

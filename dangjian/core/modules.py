@@ -90,13 +90,18 @@ class DemoStep:
     """A contributor to ``manage.py demo``: ``build(ctx)`` adds the module's records (runs in ``order``).
 
     ``present()``, when given, answers whether the database already holds such records
-    (``demo --if-empty`` then leaves it alone).
+    (``demo --if-empty`` then leaves it alone). ``county(ctx)``, when given, adds the module's
+    records for one further county of a city or province: after ``build`` has filled the demo
+    county, the build goes county by county, running every step's ``county`` in ``order``
+    inside that county's one transaction (``ctx.data`` then holds only that county, see
+    ``core.demo.county_context``), so a county is finished whole or not at all.
     """
 
     key: str
     order: int
     build: Callable | str
     present: Callable | str | None = None
+    county: Callable | str | None = None
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,11 @@ class DevelConfig(ModuleConfig):
             context="dangjian.devel.views.home_block",
         ),
     )
-    demo = (DemoStep("devel", order=65, build="dangjian.devel.demo.build"),)
+    demo = (
+        DemoStep(
+            "devel", order=65, build="dangjian.devel.demo.build", county="dangjian.devel.demo.build_county"
+        ),
+    )
     daily = (DailyJob("devel", order=65, run="dangjian.devel.services.daily_run"),)
     indicators = "dangjian.devel.indicators"
     # Filled by devel.selectors.*_document; default templates: devel/documents/*.docx

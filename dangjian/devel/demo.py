@@ -306,16 +306,30 @@ def _refused_notice(file: DevelopmentFile, actor) -> None:
 
 # ------------------------------------------------------------------ city scale: files in bulk
 
-BULK_FILES = {"city": 20_000, "province": 60_000}
+BULK_FILES = {"tiny_province": 20, "city": 20_000, "province": 60_000}
 BULK_AREA = "360398"  # an area code no other demo step uses, so the applicants' ID numbers are all new
 # How often a file stands at each step (many applicants and activists, fewer further on).
 STEP_WEIGHTS = {1: 8, 2: 6, 3: 4, 4: 3, 5: 3, 6: 12, 7: 3, 8: 2, 9: 2, 10: 2, 11: 2, 12: 2, 13: 2, 14: 1, 15: 2,
                 16: 1, 17: 3, 18: 2, 19: 2, 20: 2, 21: 6, 22: 2, 23: 1, 24: 2, 25: 12}  # fmt: skip
 
 
-def build_bulk(ctx: DemoContext, *, total: int | None = None, today: date | None = None) -> int:
-    """Files in every step spread over the branches (city scale: ~20 000), written in bulk with their step
-    records and workflow history, dated as ``advance`` would have; the quotas of this year cover them."""
+def build_county(ctx: DemoContext) -> None:
+    """The ``county`` step: a further county's share of the bulk files. Their applicants' IDs carry the
+    county's own area code in sequence numbers its members never reach, so no county needs another's."""
+    build_bulk(ctx, area=ctx.data["area"], seq_from=300)
+
+
+def build_bulk(
+    ctx: DemoContext,
+    *,
+    total: int | None = None,
+    today: date | None = None,
+    area: str = BULK_AREA,
+    seq_from: int = 0,
+) -> int:
+    """Files in every step spread over the county's branches (``BULK_FILES`` shared out among the counties),
+    written in bulk with their step records and workflow history, dated as ``advance`` would have; the
+    quotas of this year cover them."""
     from django.db import transaction
 
     from dangjian.core import workflow
@@ -324,7 +338,8 @@ def build_bulk(ctx: DemoContext, *, total: int | None = None, today: date | None
     from dangjian.orgs.demo._common import reference_day
     from dangjian.orgs.models import Organisation
 
-    total = total if total is not None else BULK_FILES.get(ctx.scale, 0)
+    if total is None:
+        total = BULK_FILES.get(ctx.scale, 0) // ctx.data.get("county_count", 1)
     branch_ids = ctx.data.get("branch_ids") or []
     if not total or not branch_ids:
         return 0
@@ -343,7 +358,7 @@ def build_bulk(ctx: DemoContext, *, total: int | None = None, today: date | None
         data = people.one(applied_on)
         birth = applied_on - timedelta(days=rng.randrange(APPLICANT_MIN_AGE_DAYS, 45 * 365))
         while True:
-            number = citizen_id(birth, rng.randrange(500), male=rng.random() < 0.55, area=BULK_AREA)
+            number = citizen_id(birth, rng.randrange(seq_from, 500), male=rng.random() < 0.55, area=area)
             if number not in used_ids:
                 used_ids.add(number)
                 break

@@ -41,5 +41,12 @@ class ExtractConfig(ModuleConfig):
             cap=Cap.HAND_DOWN,
         ),
     )
-    demo = (DemoStep("extract", order=58, build="dangjian.extract.demo.build"),)
+    demo = (
+        DemoStep(
+            "extract",
+            order=58,
+            build="dangjian.extract.demo.build",
+            county="dangjian.extract.demo.build_county",
+        ),
+    )
     leak_rows = "dangjian.extract.tests.leak"

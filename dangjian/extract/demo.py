@@ -91,3 +91,25 @@ def build(ctx: DemoContext) -> None:
         today=today,
     )
     ctx.out("  extract: 2 speeches (1 handed down, 1 in review)")
+
+
+def build_county(ctx: DemoContext) -> None:
+    """The ``county`` step: a further county's two speeches extracted and waiting in review (entered by the
+    system administrator: the demo county's officer holds no role there)."""
+    county, author = ctx.data["county"], ctx.data.get("users", {}).get("admin")
+    if author is None:
+        return
+    today = ctx.data["reference_day"]
+    for title, text, days in (
+        ("在全县基层党建工作推进会上的讲话", HANDED_SPEECH, 20),
+        ("在乡镇党委书记抓基层党建述职评议会上的讲话", REVIEW_SPEECH, 2),
+    ):
+        services.extraction_create(
+            actor=author,
+            org=county,
+            title=title,
+            spoken_on=today - timedelta(days=days),
+            text=text,
+            today=today,
+        )
+    ctx.out("  extract: 2 speeches in review")

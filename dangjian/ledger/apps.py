@@ -80,7 +80,11 @@ class LedgerConfig(ModuleConfig):
         SearchProvider("ledger_items", _("Items"), 30, "dangjian.ledger.selectors.search_items"),
         SearchProvider("ledger_lists", _("Lists"), 31, "dangjian.ledger.selectors.search_lists"),
     )
-    demo = (DemoStep("ledger", order=50, build="dangjian.ledger.demo.build"),)
+    demo = (
+        DemoStep(
+            "ledger", order=50, build="dangjian.ledger.demo.build", county="dangjian.ledger.demo.build_county"
+        ),
+    )
     daily = (DailyJob("ledger", order=50, run="dangjian.ledger.services.daily_run"),)
     indicators = "dangjian.ledger.indicators"
     # Filled by ledger.selectors.item_closure_record; default template: documents/item_closure.docx

@@ -256,7 +256,7 @@ PDF = b"%PDF-1.4\n% dangjian demo evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EO
 
 # The county demo: about 4 items a village a year, tens per township (what an office really handles);
 # the city and province scales are for the benchmark.
-BULK_TARGET = {"tiny": 0, "county": 1000, "city": 210_000, "province": 1_000_000}
+BULK_TARGET = {"tiny": 0, "tiny_province": 40, "county": 1000, "city": 210_000, "province": 1_000_000}
 BATCH = 5000
 
 
@@ -268,18 +268,37 @@ def build(ctx: DemoContext) -> None:
             realistic = Realistic(ctx)
             realistic.build()
         ctx.out(f"  ledger: {realistic.count} realistic items in every state")
-    target = BULK_TARGET.get(ctx.scale, 0)
-    if target:
-        n = build_bulk(ctx, target)
-        ctx.out(f"  ledger: {n} items bulk-inserted for the statistics")
+    _bulk_for_county(ctx)
     day = data.get("reference_day") or date(2026, 11, 22)
     # Reminders, notices and escalations as the daily job leaves them this morning — over every
     # item, bulk ones included, so every figure is one the rules would produce.
     services.daily_run(today=day)
-    # Past months' figures, as the month-end job would have saved them.
+    _past_snapshots(day)
+
+
+def build_county(ctx: DemoContext) -> None:
+    """The ``county`` step: a further county's share of the bulk items and its past months' figures.
+
+    Reminders and escalations over them are left to the daily job (``manage.py daily``), which
+    would otherwise go over the whole province once per county.
+    """
+    _bulk_for_county(ctx)
+    _past_snapshots(ctx.data["reference_day"], under=ctx.data["county"].path)
+
+
+def _bulk_for_county(ctx: DemoContext) -> None:
+    """``BULK_TARGET`` is for the whole scale; each county gets its share."""
+    target = BULK_TARGET.get(ctx.scale, 0) // ctx.data.get("county_count", 1)
+    if target:
+        n = build_bulk(ctx, target)
+        ctx.out(f"  ledger: {n} items bulk-inserted for the statistics")
+
+
+def _past_snapshots(day: date, under: str = "") -> None:
+    """Past months' figures, as the month-end job would have saved them."""
     for months_back in (2, 1):
         month = services.month_start(services.month_start(day) - timedelta(days=28 * months_back))
-        services.snapshot_month(month=month, today=services.month_end(month))
+        services.snapshot_month(month=month, today=services.month_end(month), under=under)
 
 
 def evidence(name: str = "整改佐证材料.pdf") -> ContentFile:

@@ -49,7 +49,14 @@ class OrglifeConfig(ModuleConfig):
     }
     workflows = "dangjian.orglife.rules"
     parameters = "dangjian.orglife.params"
-    demo = (DemoStep("orglife", order=60, build="dangjian.orglife.demo.build"),)
+    demo = (
+        DemoStep(
+            "orglife",
+            order=60,
+            build="dangjian.orglife.demo.build",
+            county="dangjian.orglife.demo.build_county",
+        ),
+    )
     daily = (DailyJob("orglife", order=60, run="dangjian.orglife.services.daily_run"),)
     item_sources = (
         ItemSource(

@@ -195,12 +195,21 @@ def _mutual_sheets(ctx, org, actor, year, raters, *, roster=None, today):
             )
 
 
-def build_history(*, years: int = 2, today: date | None = None, seed: int = 2026) -> int:
+def build_county(ctx: DemoContext) -> None:
+    """The ``county`` step: two years of meetings in every branch of a further county, and its courses."""
+    n = build_history(
+        years=2, today=ctx.data["reference_day"], seed=ctx.rng.randrange(10**9), under=ctx.data["county"].path
+    )
+    ctx.out(f"  orglife: {n} meetings in two years")
+
+
+def build_history(*, years: int = 2, today: date | None = None, seed: int = 2026, under: str = "") -> int:
     """Bulk history for benchmarks: ``years`` of meetings in every current branch (most rules met, some
     missed) and a yearly course per township with hours for most members. Returns the meetings written.
 
     Written with ``bulk_create`` (no attendance rows; the meeting's counts are filled in), so a city-scale
-    county gets two years in seconds; run once on a database without such history.
+    county gets two years in seconds; run once on a database without such history. ``under`` limits it
+    to one subtree (the path of its top).
     """
     import random
 
@@ -211,7 +220,8 @@ def build_history(*, years: int = 2, today: date | None = None, seed: int = 2026
     rng = random.Random(seed)
     today = today or timezone.localdate()
     first = date(today.year - years, today.month, 1)
-    branches = list(Organisation.objects.current().filter(kind__in=selectors.BRANCH_KIND_VALUES).only("id"))
+    current = Organisation.objects.current().filter(path__startswith=under)
+    branches = list(current.filter(kind__in=selectors.BRANCH_KIND_VALUES).only("id"))
     rows, n = [], 0
     month = first
     while month < today.replace(day=1):
@@ -246,7 +256,7 @@ def build_history(*, years: int = 2, today: date | None = None, seed: int = 2026
         month = (month + timedelta(days=32)).replace(day=1)
     n += len(Meeting.objects.bulk_create(rows, ignore_conflicts=True))
     for year in range(first.year, today.year + 1):
-        for township in Organisation.objects.current().filter(kind=OrgKind.TOWNSHIP_COMMITTEE):
+        for township in current.filter(kind=OrgKind.TOWNSHIP_COMMITTEE):
             course = Course.objects.create(
                 org=township,
                 title=f"{year}年农村党员冬春训",

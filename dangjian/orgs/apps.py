@@ -47,7 +47,13 @@ class OrgsConfig(ModuleConfig):
         ),
     )
     demo = (
-        DemoStep("orgs", order=10, build="dangjian.orgs.demo.build", present="dangjian.orgs.demo.present"),
+        DemoStep(
+            "orgs",
+            order=10,
+            build="dangjian.orgs.demo.build",
+            present="dangjian.orgs.demo.present",
+            county="dangjian.orgs.demo.build_county",
+        ),
         DemoStep("orgs_history", order=30, build="dangjian.orgs.demo.build_history"),
     )
     leak_rows = "dangjian.orgs.tests.leak"

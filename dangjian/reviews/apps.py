@@ -40,7 +40,14 @@ class ReviewsConfig(ModuleConfig):
     }
     workflows = "dangjian.reviews.rules"
     parameters = "dangjian.reviews.params"
-    demo = (DemoStep("reviews", order=60, build="dangjian.reviews.demo.build"),)
+    demo = (
+        DemoStep(
+            "reviews",
+            order=60,
+            build="dangjian.reviews.demo.build",
+            county="dangjian.reviews.demo.build_county",
+        ),
+    )
     item_sources = (
         ItemSource(
             "reviews.Reporter",

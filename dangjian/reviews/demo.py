@@ -252,5 +252,37 @@ class _Builder:
             )
 
 
+class _FurtherCounty(_Builder):
+    """A further county: its townships and administrator stand where the demo county's personas stand."""
+
+    def __init__(self, ctx: DemoContext):
+        data = ctx.data
+        ctx = DemoContext(
+            scale=ctx.scale,
+            seed=ctx.seed,
+            rng=ctx.rng,
+            out=ctx.out,
+            data={**data, "gaokeng": data["townships"][0]},
+        )
+        super().__init__(ctx)
+
+    def host(self):
+        # The demo county's officer holds no role in another county: the system administrator hosts.
+        return self.users["admin"]
+
+    def filer(self, org):
+        return self.host()
+
+
+def build_county(ctx: DemoContext) -> None:
+    """The ``county`` step: a further county's evaluation of last year, held and closed with its ballots and
+    its problems handed over to the ledger (one session a year; this year's is not held yet there)."""
+    if not ctx.data.get("townships") or "admin" not in ctx.data.get("users", {}):
+        return
+    builder = _FurtherCounty(ctx)
+    builder.closed_last_year()
+    ctx.out(f"  reviews: 1 evaluation session, {builder.ballots} anonymous ballots")
+
+
 def present() -> bool:
     return ReviewSession.objects.exists()

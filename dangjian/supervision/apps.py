@@ -143,7 +143,12 @@ class SupervisionConfig(ModuleConfig):
     # Inspections, ratings, weak organisations and venues raise items: before the ledger's demo, whose
     # daily run then escalates their overdue items; briefings and assessments show the ledger's figures.
     demo = (
-        DemoStep("supervision", order=45, build="dangjian.supervision.demo.build"),
+        DemoStep(
+            "supervision",
+            order=45,
+            build="dangjian.supervision.demo.build",
+            county="dangjian.supervision.demo.build_county",
+        ),
         DemoStep("supervision_briefings", order=70, build="dangjian.supervision.demo.build_briefings"),
     )
     leak_rows = "dangjian.supervision.tests.leak"

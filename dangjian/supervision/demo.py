@@ -352,3 +352,55 @@ def _venues(ctx, today, villages, users) -> None:
             checked=met,
             actor=users["admin"],
         )
+
+
+def build_county(ctx: DemoContext) -> None:
+    """The ``county`` step: the last two years' classification of a further county's villages, all confirmed,
+    scored as ``rating_rate`` scores (weights, grades and stars from the rule parameters), with their history."""
+    from decimal import Decimal
+
+    from dangjian.core import workflow
+
+    from .models import Rating
+
+    data, rng = ctx.data, ctx.rng
+    R: date = data["reference_day"]
+    users = data.get("users", {})
+    township_user, county_user = users.get("township_a"), users.get("county_admin")
+    rows = []
+    for year in (R.year - 2, R.year - 1):
+        rated_at = timezone.make_aware(datetime.combine(date(year + 1, 1, 20), time(10)))
+        for village in data["villages"]:
+            self_score = Decimal(rng.randint(72, 94))
+            poll, town = Decimal(rng.randint(65, 93)), Decimal(rng.randint(55, 92))
+            score = services.overall(self_score, poll, town)
+            stars = min(services.stars_for(score), 4)  # five stars are the township's quota, given by hand
+            rows.append(
+                Rating(
+                    org=village,
+                    year=year,
+                    self_score=self_score,
+                    self_note="对照年度党建工作责任清单逐项自评。",
+                    poll_score=poll,
+                    township_score=town,
+                    score=score,
+                    grade=services.grade_for(score),
+                    stars=stars,
+                    rated_by=township_user,
+                    status=Rating.Status.CONFIRMED,
+                    created_by=township_user,
+                    created_at=rated_at - timedelta(days=10),
+                    status_changed_at=rated_at + timedelta(days=5),
+                )
+            )
+    Rating.objects.bulk_create(rows, batch_size=2000)
+    S = Rating.Status
+    workflow.record_history(
+        step
+        for r in rows
+        for step in (
+            (r, S.SELF_ASSESSED, S.RATED, township_user, r.status_changed_at - timedelta(days=5), ""),
+            (r, S.RATED, S.CONFIRMED, county_user, r.status_changed_at, ""),
+        )
+    )
+    ctx.out(f"  supervision: {len(rows)} ratings in two years")

@@ -61,7 +61,9 @@ class TalksConfig(ModuleConfig):
         ),
     )
     demo = (
-        DemoStep("talks", order=55, build="dangjian.talks.demo.build"),
+        DemoStep(
+            "talks", order=55, build="dangjian.talks.demo.build", county="dangjian.talks.demo.build_county"
+        ),
         # After the member-development step has filled the rolls, before the briefings read the figure.
         DemoStep("talks_heart", order=68, build="dangjian.talks.demo.build_heart_to_heart"),
     )

@@ -420,3 +420,77 @@ def _interview(ctx, R) -> int:
         today=today,
     )
     return 1
+
+
+# ------------------------------------------------------------------ a further county (city and province scale)
+
+HEART_TO_HEART_NOTES = (
+    "谈班子团结和换届后工作思路，提醒其带头落实“四议两公开”。",
+    "谈村级集体经济发展和党员队伍建设，指出发展党员偏少的问题。",
+    "谈个人思想和家庭情况，勉励其履职尽责、廉洁自律。",
+)
+REMINDER_NOTES = (
+    "提醒其注意村级工程项目管理中的苗头性问题，严格执行“四议两公开”。",
+    "提醒其及时公开村级财务，回应群众关切。",
+)
+
+
+def build_county(ctx: DemoContext) -> None:
+    """The ``county`` step: two years of a further county's talks, written in bulk with their history.
+
+    Each township talks heart to heart with every village secretary once a year and reminds one in
+    five; every talk is held and closed (PLANNED → CLOSED), recorded by the county's demo officer.
+    """
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from dangjian.core import workflow
+
+    from .models import TalkKind, TalkRecord
+
+    data, rng = ctx.data, ctx.rng
+    R: date = data["reference_day"]
+    secretaries = data["secretaries"]
+    names = dict(Person.objects.filter(pk__in=list(secretaries.values())).values_list("pk", "name"))
+    townships = {t.path: t for t in data["townships"]}
+    actor = data.get("users", {}).get("county_admin")
+    talks: list[tuple[TalkRecord, int]] = []
+    for village in data["villages"]:
+        person_id = secretaries.get(village.pk)
+        township = townships.get(village.path[: -village.steplen])
+        if person_id not in names or township is None:
+            continue
+        for years_back in (1, 0):
+            kinds = [TalkKind.HEART_TO_HEART] + ([TalkKind.REMINDER] if rng.random() < 0.2 else [])
+            for kind in kinds:
+                held = R - timedelta(days=365 * years_back + rng.randrange(5, 340))
+                at = timezone.make_aware(datetime.combine(held, time(15, rng.randrange(60))))
+                heart = kind == TalkKind.HEART_TO_HEART
+                talk = TalkRecord(
+                    org=village,
+                    organiser=township,
+                    kind=kind,
+                    status=TalkRecord.Status.CLOSED,
+                    held_on=held,
+                    place="镇党委会议室",
+                    talker="镇党委书记" if heart else "镇纪委书记",
+                    talkee=names[person_id],
+                    content=rng.choice(HEART_TO_HEART_NOTES if heart else REMINDER_NOTES),
+                    statement="接受组织谈话，按要求抓好落实。",
+                    recorded_by=actor,
+                    closed_by=actor,
+                    created_at=at - timedelta(days=3),
+                    status_changed_at=at,
+                )
+                talks.append((talk, person_id))
+    TalkRecord.objects.bulk_create([talk for talk, _ in talks], batch_size=2000)
+    through = TalkRecord.talkees.through
+    through.objects.bulk_create(
+        [through(talkrecord_id=talk.pk, person_id=person_id) for talk, person_id in talks], batch_size=5000
+    )
+    S = TalkRecord.Status
+    workflow.record_history(
+        (talk, S.PLANNED, S.CLOSED, actor, talk.status_changed_at, "") for talk, _ in talks
+    )
+    ctx.out(f"  talks: {len(talks)} talks in two years")

@@ -144,6 +144,13 @@ class VillageConfig(ModuleConfig):
     workflows = "dangjian.village.rules"
     parameters = "dangjian.village.params"
     indicators = "dangjian.village.indicators"
-    demo = (DemoStep("village", order=70, build="dangjian.village.demo.build"),)
+    demo = (
+        DemoStep(
+            "village",
+            order=70,
+            build="dangjian.village.demo.build",
+            county="dangjian.village.demo.build_county",
+        ),
+    )
     daily = (DailyJob("village", order=70, run="dangjian.village.services.daily_run"),)
     leak_rows = "dangjian.village.tests.leak"

@@ -669,3 +669,41 @@ def build(ctx: DemoContext) -> None:
             bulk.duty(days)
             bulk.grids(per_village)
         ctx.out("  village: " + ", ".join(f"{n} {what}" for what, n in bulk.count.items()))
+
+
+def build_county(ctx: DemoContext) -> None:
+    """The ``county`` step: two years of a further county's office duty — every village secretary on the rota
+    one weekday a week since two years ago, checked in on almost every such working day."""
+    from dangjian.core import calendar
+
+    data, rng = ctx.data, ctx.rng
+    R: date = data["reference_day"]
+    start = R - timedelta(days=730)
+    secretaries = data["secretaries"]
+    working: dict[date, bool] = {}
+    rota, checkins = [], []
+    for village in data["villages"]:
+        person_id = secretaries.get(village.pk)
+        if person_id is None:
+            continue
+        weekday = rng.randint(1, 5)
+        rota.append(OfficeRota(org=village, person_id=person_id, weekday=weekday, active_from=start))
+        day = start + timedelta(days=(weekday - 1 - start.weekday()) % 7)
+        while day <= R:
+            if day not in working:
+                working[day] = calendar.is_working_day(day)
+            if working[day] and rng.random() < 0.95:
+                at = timezone.make_aware(datetime.combine(day, time(7 + rng.randrange(3), rng.randrange(60))))
+                checkins.append(
+                    CheckIn(
+                        org=village,
+                        person_id=person_id,
+                        day=day,
+                        at=at,
+                        location=rng.choice(["", "村委会", "便民服务中心"]),
+                    )
+                )
+            day += timedelta(days=7)
+    OfficeRota.objects.bulk_create(rota, batch_size=2000)
+    CheckIn.objects.bulk_create(checkins, batch_size=5000, ignore_conflicts=True)
+    ctx.out(f"  village: {len(rota)} rota days, {len(checkins)} check-ins in two years")

@@ -188,8 +188,10 @@ def month_end(day: date) -> date:
 
 
 @transaction.atomic
-def snapshot_month(*, month: date, today: date | None = None) -> int:
+def snapshot_month(*, month: date, today: date | None = None, under: str = "") -> int:
     """Save the month's roll-up figures for every organisation with items; idempotent (updates in place).
+
+    ``under`` limits it to one subtree (the path of its top), as the demo saves county after county.
 
     Figures are per responsible organisation (its own items, not its subtree — sum the
     snapshots of a subtree by path for a roll-up). They describe the items as they stand
@@ -201,6 +203,8 @@ def snapshot_month(*, month: date, today: date | None = None) -> int:
     month = month_start(month)
     as_of = min(_today(today), month_end(month))
     handed = Item.objects.handed_down()
+    if under:
+        handed = handed.filter(org__path__startswith=under)
     figures = {row["org_id"]: row for row in handed.order_by().values("org_id").annotate(**aggregates(as_of))}
     by_status: dict[int, dict[str, int]] = {}
     for org_id, status, n in handed.values_list("org_id", "status").annotate(n=Count("pk")).order_by():
@@ -212,7 +216,10 @@ def snapshot_month(*, month: date, today: date | None = None) -> int:
             "path", "pk"
         )
     )
-    existing = {s.org_id: s for s in RollupSnapshot.objects.filter(month=month)}
+    saved = RollupSnapshot.objects.filter(month=month)
+    if under:
+        saved = saved.filter(org__path__startswith=under)
+    existing = {s.org_id: s for s in saved}
     now = timezone.now()
     to_create, to_update = [], []
     for org_id, row in figures.items():

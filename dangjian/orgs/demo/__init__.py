@@ -11,22 +11,23 @@ through ``orgs.services`` afterwards (contributor ``orgs_history``, after the de
 What later contributors find in ``ctx.data``:
 
 ``root``            the top organisation (the county, or the city/province at larger scales)
-``county``          萍川县委, the demo county the personas work in
-``counties``        every county-level committee
-``townships``       every current township committee (Organisation objects)
-``villages``        every current village and community branch or general branch
-``branch_ids``      ids of every current branch-level organisation
-``secretaries``     {organisation id: person id} of current secretaries
+``county``          萍川县委, the demo county the personas work in (in a ``county`` step: that county)
+``county_count``    how many counties the scale has (built one by one after the demo county)
+``townships``       the county's current township committees (Organisation objects)
+``villages``        the county's current village and community branches or general branches
+``branch_ids``      ids of the county's current branch-level organisations
+``secretaries``     {organisation id: person id} of the county's current secretaries
+``area``            the county's area code (its members' citizen IDs mostly begin with it)
 ``gaokeng``         高坑镇党委; ``gaokeng_village`` the village branch of the branch-secretary persona
 ``warnings``        {warning code: [organisation ids]} built deliberately wrong
 ``reference_day``   the day the demo is dated to
 ``users``           (accounts contributor) persona name → User, as in conftest's ``personas``
 """
 
-from .builder import build
+from .builder import build, build_county
 from .history import build_history
 
-__all__ = ["build", "build_history", "present"]
+__all__ = ["build", "build_county", "build_history", "present"]
 
 
 def present() -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import time
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.db import reset_queries, transaction
 
@@ -302,6 +304,7 @@ class CountyBuilder:
             node.org = Organisation(path=node.path, depth=node.depth, numchild=len(node.children), **f)
             rows.append(node.org)
         Organisation.objects.bulk_create(rows, batch_size=500)
+        self.people.reissue_taken()
         batch: list[Person] = []
         for node in nodes:
             for person in node.people:
@@ -350,96 +353,132 @@ def _township_names(rng, count: int) -> list[str]:
     return names
 
 
-def build(ctx: DemoContext) -> None:
-    """Build the organisation tree, the members and their posts for ``ctx.scale``."""
-    scale = SCALES[ctx.scale]
-    rng = ctx.rng
-    today = reference_day()
-    counties = scale.cities * scale.counties_per_city if scale.cities else 1
-    county_names = _county_names(rng, counties)
-    foreign: dict = {}
-    data = ctx.data
-    data.update(reference_day=today, counties=[], warnings={}, branch_ids=[], secretaries={})
-    started = time.monotonic()
-    totals = {"orgs": 0, "people": 0}
+def _county_count(scale) -> int:
+    return scale.cities * scale.counties_per_city if scale.cities else 1
 
+
+@lru_cache(maxsize=4)
+def _all_county_names(seed: int, count: int) -> tuple[tuple[str, str], ...]:
+    """The names of a build's counties, from the seed alone (a resumed build finds the same ones)."""
+    return tuple(_county_names(random.Random(f"{seed}/counties"), count))
+
+
+def _city_paths(scale) -> tuple[str, list[str]]:
+    """The province's path ("" without one) and each city's, as ``build`` gives them."""
+    if not scale.cities:
+        return "", []
+    top = Organisation._get_path("", 1, 1) if scale.cities > 1 else ""
+    depth = len(top) // Organisation.steplen + 1
+    return top, [Organisation._get_path(top, depth, i + 1) for i in range(scale.cities)]
+
+
+def build(ctx: DemoContext) -> None:
+    """Build the province and cities (at those scales) and the demo county: its tree, members and posts.
+
+    The other counties of a city or province follow one by one through ``build_county``.
+    """
+    scale = SCALES[ctx.scale]
+    today = reference_day()
+    data = ctx.data
+    data.update(
+        reference_day=today,
+        counties=[],
+        warnings={},
+        branch_ids=[],
+        secretaries={},
+        county_count=_county_count(scale),
+    )
     top_rows = []
-    if scale.cities > 1:
-        province = Organisation(
-            path=Organisation._get_path("", 1, 1),
-            depth=1,
-            numchild=scale.cities,
-            name="中共江右省委员会",
-            short_name="江右省委",
-            kind=OrgKind.PROVINCE_COMMITTEE,
-            sector=Sector.MIXED,
-            sort_key=services.pinyin_key("江右省委"),
+    top, city_paths = _city_paths(scale)
+    if top:
+        top_rows.append(
+            Organisation(
+                path=top,
+                depth=1,
+                numchild=scale.cities,
+                name="中共江右省委员会",
+                short_name="江右省委",
+                kind=OrgKind.PROVINCE_COMMITTEE,
+                sector=Sector.MIXED,
+                sort_key=services.pinyin_key("江右省委"),
+            )
         )
-        top_rows.append(province)
-        city_parent = province.path
-    else:
-        city_parent = ""
-    cities = []
-    for i in range(scale.cities):
+    for i, path in enumerate(city_paths):
         name = CITY_NAMES[i % len(CITY_NAMES)] + ("" if i < len(CITY_NAMES) else str(i))
-        depth = len(city_parent) // Organisation.steplen + 1
-        city = Organisation(
-            path=Organisation._get_path(city_parent, depth, i + 1),
-            depth=depth,
-            numchild=scale.counties_per_city,
-            name=f"中共{name}市委员会",
-            short_name=f"{name}市委",
-            kind=OrgKind.CITY_COMMITTEE,
-            sector=Sector.MIXED,
-            sort_key=services.pinyin_key(f"{name}市委"),
+        top_rows.append(
+            Organisation(
+                path=path,
+                depth=len(path) // Organisation.steplen,
+                numchild=scale.counties_per_city,
+                name=f"中共{name}市委员会",
+                short_name=f"{name}市委",
+                kind=OrgKind.CITY_COMMITTEE,
+                sector=Sector.MIXED,
+                sort_key=services.pinyin_key(f"{name}市委"),
+            )
         )
-        top_rows.append(city)
-        cities.append(city)
     if top_rows:
         Organisation.objects.bulk_create(top_rows)
-        totals["orgs"] += len(top_rows)
         data["root"] = top_rows[0]
-
-    for index, (name, area) in enumerate(county_names):
-        city_index, county_step = divmod(index, scale.counties_per_city)
-        if not area:
-            area = f"36{(3 if city_index == 0 else 10 + city_index):02d}{25 + county_step:02d}"
-        parent_path = cities[city_index].path if cities else ""
-        townships = DEMO_TOWNSHIPS if index == 0 else _township_names(rng, scale.townships)
-        planner = CountyPlanner(ctx, scale, name=name, area=area, townships=townships)
-        plan = planner.plan()
-        for t in plan.children:
-            for child in walk(t):
-                child.township_short = getattr(t, "short", "")
-        builder = CountyBuilder(ctx, planner, PeopleMaker(ctx, area, foreign))
-        with transaction.atomic():
-            builder.build(plan, parent_path, county_step + 1)
-        _record(ctx, plan, builder, first=index == 0)
-        reset_queries()  # with DEBUG on, the logged bulk inserts would otherwise pile up county after county
-        nodes = list(walk(plan))
-        totals["orgs"] += len(nodes)
-        totals["people"] += sum(len(n.people) for n in nodes)
-        if index == 0 and not top_rows:
-            data["root"] = plan.org
-        if index == 0 or (index + 1) % 10 == 0 or index + 1 == len(county_names):
-            ctx.out(
-                f"  orgs: {index + 1}/{len(county_names)} counties, {totals['orgs']} organisations, "
-                f"{totals['people']} people ({time.monotonic() - started:.1f} s)"
-            )
+    _build_county(ctx, 0, foreign={})
+    if not top_rows:
+        data["root"] = data["county"]
     _collect(ctx)
+
+
+def build_county(ctx: DemoContext) -> None:
+    """The ``county`` step: county number ``ctx.data["county_number"]`` of a city or province, with its own seed."""
+    _build_county(ctx, ctx.data["county_number"], foreign={})
+    _collect(ctx)
+
+
+def _build_county(ctx: DemoContext, number: int, *, foreign: dict) -> None:
+    scale = SCALES[ctx.scale]
+    started = time.monotonic()
+    name, area = _all_county_names(ctx.seed, _county_count(scale))[number]
+    city_index, county_step = divmod(number, scale.counties_per_city)
+    if not area:
+        area = f"36{(3 if city_index == 0 else 10 + city_index):02d}{25 + county_step:02d}"
+    _top, city_paths = _city_paths(scale)
+    parent_path = city_paths[city_index] if city_paths else ""
+    townships = DEMO_TOWNSHIPS if number == 0 else _township_names(ctx.rng, scale.townships)
+    planner = CountyPlanner(ctx, scale, name=name, area=area, townships=townships)
+    plan = planner.plan()
+    for t in plan.children:
+        for child in walk(t):
+            child.township_short = getattr(t, "short", "")
+    people = PeopleMaker(ctx, area, foreign)
+    builder = CountyBuilder(ctx, planner, people)
+    with transaction.atomic():
+        builder.build(plan, parent_path, county_step + 1)
+    _record(ctx, plan, builder, first=number == 0)
+    reset_queries()  # with DEBUG on, the logged bulk inserts would otherwise pile up county after county
+    nodes = list(walk(plan))
+    ctx.data.update(
+        area=area,
+        people=sum(len(n.people) for n in nodes),
+        county_count=_county_count(scale),
+        reference_day=planner.today,
+    )
+    ctx.out(
+        f"  orgs: county {number + 1} {name}: {len(nodes)} organisations, {ctx.data['people']} people "
+        f"({time.monotonic() - started:.1f} s)"
+    )
 
 
 def _record(ctx: DemoContext, plan: Node, builder: CountyBuilder, *, first: bool) -> None:
     """Keep what later contributors need (ids for everything; objects only for small lists)."""
     data = ctx.data
-    data["counties"].append(plan.org)
+    data["county"] = plan.org
+    data.setdefault("counties", []).append(plan.org)
+    data.setdefault("warnings", {})
+    data.setdefault("secretaries", {})
     for node in walk(plan):
         secretary = builder.secretary_of.get(id(node))
         if secretary is not None:
             data["secretaries"][node.org.pk] = secretary.pk
     if not first:
         return
-    data["county"] = plan.org
     data["gaokeng"] = plan.children[0].org
     data["gaokeng_village"] = plan.first_village.org
     data["_maker"] = builder.people
@@ -467,14 +506,15 @@ def _record(ctx: DemoContext, plan: Node, builder: CountyBuilder, *, first: bool
 
 
 def _collect(ctx: DemoContext) -> None:
-    """The organisation lists later contributors use, loaded once after everything is written."""
-    current = Organisation.objects.current()
+    """The organisation lists of the county just built that later contributors use, loaded once written."""
+    county = ctx.data["county"]
+    current = Organisation.objects.current().filter(path__startswith=county.path)
     ctx.data["townships"] = list(current.filter(kind=OrgKind.TOWNSHIP_COMMITTEE).order_by("path"))
     ctx.data["villages"] = list(
         current.filter(
             sector__in=[Sector.RURAL, Sector.COMMUNITY], kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH]
         )
-        .filter(depth=ctx.data["gaokeng"].depth + 1)  # sub-branches of a village are not villages
+        .filter(depth=county.depth + 2)  # sub-branches of a village are not villages
         .order_by("path")
     )
     ctx.data["branch_ids"] = list(

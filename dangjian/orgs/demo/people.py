@@ -44,6 +44,9 @@ class PeopleMaker:
         self.counters: dict = {}
         self.foreign = foreign_counters
         self.today = reference_day()
+        self.born_elsewhere: list[
+            tuple[Person, str, bool]
+        ] = []  # (person, area, male) with another area's ID
 
     def name(self, male: bool) -> str:
         rng = self.rng
@@ -54,9 +57,9 @@ class PeopleMaker:
         first = rng.choice(NEUTRAL_CHARS) if rng.random() < 0.25 else rng.choice(pool)
         return surname + first + rng.choice(pool)
 
-    def id_number(self, birth: date, male: bool) -> str:
+    def id_number(self, birth: date, male: bool, area: str | None = None) -> str:
         rng = self.rng
-        area = self.area if rng.random() < 0.93 else rng.choice(FOREIGN_AREAS)
+        area = area or (self.area if rng.random() < 0.93 else rng.choice(FOREIGN_AREAS))
         counters = self.counters if area == self.area else self.foreign
         key = (area, birth, male)
         index = counters.get(key)
@@ -107,6 +110,7 @@ class PeopleMaker:
                 )
             converted = joined + timedelta(days=365 + rng.randrange(45))
         number = self.id_number(birth, male)
+        area = number[:6]
         name = self.name(male)
         pinyin, initials = _pinyin(name)
         job = rng.choices(list(profile.jobs), weights=list(profile.jobs.values()))[0]
@@ -134,4 +138,27 @@ class PeopleMaker:
             mobile_destination=rng.choice(MOBILE_DESTINATIONS) if mobile else "",
             **services.id_fields(number),
         )
+        if area != self.area:
+            self.born_elsewhere.append((person, area, male))
         return person
+
+    def reissue_taken(self) -> int:
+        """Give a new number to anybody born in another area whose ID another county's member already holds.
+
+        Counties are built one by one (each from its own seed, resumable), so the areas they share
+        are checked against the database rather than against counters kept across counties.
+        """
+        from dangjian.core import crypto
+
+        digests = [p.id_digest for p, _area, _male in self.born_elsewhere]
+        taken = set(Person.objects.filter(id_digest__in=digests).values_list("id_digest", flat=True))
+        changed = 0
+        for person, area, male in self.born_elsewhere:
+            while person.id_digest in taken:
+                number = self.id_number(person.birth_date, male, area)
+                digest = crypto.digest(number)
+                if digest not in taken and not Person.objects.filter(id_digest=digest).exists():
+                    for name, value in services.id_fields(number).items():
+                        setattr(person, name, value)
+                    changed += 1
+        return changed

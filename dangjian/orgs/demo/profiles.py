@@ -36,25 +36,28 @@ class Scale:
     size_factor: float = 1.0  # multiplies every planned branch size
 
 
+TINY = dict(
+    townships=2,
+    villages=5,
+    agencies=2,
+    county_schools=1,
+    county_institutions=1,
+    enterprises=3,
+    joint_branches=0,
+    social=1,
+    township_units=False,
+    vacancies=1,
+    no_committee=1,
+    too_small=1,
+    expired=1,
+    first_secretaries=1,
+    graduates=1,
+    size_factor=0.4,
+)
+
 SCALES = {
-    "tiny": Scale(
-        townships=2,
-        villages=5,
-        agencies=2,
-        county_schools=1,
-        county_institutions=1,
-        enterprises=3,
-        joint_branches=0,
-        social=1,
-        township_units=False,
-        vacancies=1,
-        no_committee=1,
-        too_small=1,
-        expired=1,
-        first_secretaries=1,
-        graduates=1,
-        size_factor=0.4,
-    ),
+    "tiny": Scale(**TINY),
+    "tiny_province": Scale(cities=2, counties_per_city=2, **TINY),  # resumable builds in tests
     "county": Scale(),
     "city": Scale(cities=1, counties_per_city=10),
     "province": Scale(cities=13, counties_per_city=20),

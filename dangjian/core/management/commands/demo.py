@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from dangjian.core import demo, jobs
 from dangjian.core.tasks import build_demo, demo_job
 
 SCALES = ("county", "city", "province")
-HIDDEN_SCALES = ("tiny",)  # a few branches and ~200 people, for the test suite
+HIDDEN_SCALES = ("tiny", "tiny_province")  # a few branches and ~200 people a county, for the test suite
 
 
 class Command(BaseCommand):
@@ -25,23 +26,38 @@ class Command(BaseCommand):
             help="only queue the build as a background job (run by `manage.py db_worker`)",
         )
         parser.add_argument(
+            "--counties",
+            type=int,
+            default=None,
+            help="stop once this many counties are finished (run again to go on)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing when organisations already exist (for `make run`)",
         )
 
-    def handle(self, *args, scale: str, seed: int, if_empty: bool, background: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        scale: str,
+        seed: int,
+        if_empty: bool,
+        background: bool = False,
+        counties: int | None = None,
+        **options,
+    ):
         if scale not in SCALES + HIDDEN_SCALES:
             raise CommandError(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}.")
-        filled = demo.present_step()
-        if filled is not None:
+        try:
+            how = demo.check_start(scale=scale, seed=seed, vendor=connection.vendor)
+        except demo.Filled as exc:
             if if_empty:
-                self.stdout.write(f"Demo data not built: the database already has records ({filled}).")
+                self.stdout.write(f"Demo data not built: {exc}")
                 return
-            raise CommandError(
-                f"The database already has records ({filled}). The demo is built only into an empty database "
-                "(run `manage.py flush` first, or pass --if-empty to skip)."
-            )
+            raise CommandError(str(exc)) from None
+        except demo.Refused as exc:
+            raise CommandError(str(exc)) from None
         if background:
             job = jobs.start(
                 task=demo_job,
@@ -52,7 +68,12 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"Demo build queued as job {job.pk}; `manage.py db_worker` runs it.")
             return
-        self.stdout.write(f"Building the {scale} demo (seed {seed})…")
-        seconds = build_demo(scale=scale, seed=seed, out=self.stdout.write)
+        if how == "resume":
+            self.stdout.write(
+                f"Resuming the unfinished {scale} demo (seed {seed}) after its last finished county…"
+            )
+        else:
+            self.stdout.write(f"Building the {scale} demo (seed {seed})…")
+        seconds = build_demo(scale=scale, seed=seed, out=self.stdout.write, counties=counties)
         self.stdout.write(self.style.SUCCESS(f"Demo built in {seconds:.1f} s."))
         self.stdout.write("Sign in with: manage.py demo_accounts")

@@ -44,7 +44,7 @@ def drop_table(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("core", "0004_audit_scope"),
+        ("core", "0005_demo_build"),
         ("orgs", "0004_org_kinds_party_group_and_small_group"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,120 @@
+"""The demo built county by county: an interrupted build resumes without duplicates; a province needs PostgreSQL."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import translation
+
+from dangjian.core import demo
+from dangjian.core.models import DemoBuild, DemoCounty, Job
+from dangjian.devel.models import DevelopmentFile
+from dangjian.ledger.models import Item, RollupSnapshot
+from dangjian.orglife.models import Meeting
+from dangjian.orgs.models import Organisation, Person
+
+
+class Interrupted(Exception):
+    pass
+
+
+def county_records() -> dict:
+    """What the build wrote, county by county (by path), with the people's ID digests."""
+    counties = Organisation.objects.filter(kind="county").order_by("path")
+    result = {}
+    for county in counties:
+        under = {"org__path__startswith": county.path}
+        result[county.name] = {
+            "organisations": list(
+                Organisation.objects.filter(path__startswith=county.path)
+                .order_by("path")
+                .values_list("path", "name")
+            ),
+            "people": list(
+                Person.objects.filter(**under).order_by("id_digest").values_list("id_digest", "name")
+            ),
+            "items": Item.objects.filter(**under).count(),
+            "meetings": Meeting.objects.filter(**under).count(),
+            "files": DevelopmentFile.objects.filter(**under).count(),
+            "snapshots": RollupSnapshot.objects.filter(**under).count(),
+        }
+    return result
+
+
+def build(**kwargs) -> str:
+    out = StringIO()
+    call_command("demo", scale="tiny_province", seed=11, stdout=out, **kwargs)
+    return out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupted_build_resumes_after_its_last_county_and_ends_as_an_uninterrupted_one(monkeypatch):
+    build()
+    whole = county_records()
+    assert len(whole) == 4 and DemoCounty.objects.count() == 4
+    assert DemoBuild.objects.get().finished_at is not None
+    assert all(c["people"] and c["items"] and c["meetings"] and c["files"] for c in list(whole.values())[1:])
+    call_command("flush", interactive=False, verbosity=0)
+
+    # Stopped after two counties (the demo county and one more), as `demo --counties 2` does.
+    build(counties=2)
+    assert list(DemoCounty.objects.values_list("number", flat=True)) == [0, 1]
+    assert DemoBuild.objects.get().finished_at is None
+    first_two = county_records()
+    assert len(first_two) == 2
+    for other in ({"scale": "tiny_province", "seed": 12}, {"scale": "tiny", "seed": 11}):
+        with pytest.raises(CommandError, match="unfinished tiny_province demo build"):
+            call_command("demo", stdout=StringIO(), **other)
+    assert county_records() == first_two
+
+    # Killed in the middle of the third county, after its tree was written: the county is rolled back whole.
+    steps = demo.county_contributors()
+
+    def breaking_steps():
+        def crash(ctx):
+            if ctx.data["county_number"] == 2:
+                raise Interrupted
+
+        return [steps[0], ("crash", crash), *steps[1:]]
+
+    monkeypatch.setattr(demo, "county_contributors", breaking_steps)
+    with pytest.raises(Interrupted):
+        build()
+    assert county_records() == first_two
+    assert DemoCounty.objects.count() == 2
+
+    # Run again: the build goes on from the third county and ends with what one run built.
+    monkeypatch.setattr(demo, "county_contributors", lambda: steps)
+    out = build()
+    assert "Resuming" in out
+    assert county_records() == whole
+    assert list(DemoCounty.objects.values_list("number", flat=True)) == [0, 1, 2, 3]
+    assert Person.objects.count() == Person.objects.values("id_digest").distinct().count()
+    assert DemoBuild.objects.get().finished_at is not None
+    with pytest.raises(CommandError, match="already has records"):
+        build()
+
+
+def test_the_province_needs_postgresql_with_a_message_in_chinese_naming_it():
+    with translation.override("zh-hans"):
+        message = demo.refusal("province", "sqlite")
+    assert "PostgreSQL" in message and "省级演示数据" in message
+    with translation.override("en"):
+        assert "PostgreSQL" in demo.refusal("province", "sqlite")
+    assert demo.refusal("province", "postgresql") is None
+    assert demo.refusal("city", "sqlite") is None
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the refusal is for SQLite")
+@pytest.mark.django_db
+def test_a_province_build_on_sqlite_is_refused_and_writes_nothing():
+    with pytest.raises(CommandError, match="PostgreSQL"):
+        call_command("demo", scale="province", stdout=StringIO())
+    with pytest.raises(CommandError, match="PostgreSQL"):
+        call_command("demo", "--background", scale="province", stdout=StringIO())
+    assert not Organisation.objects.exists()
+    assert not Job.objects.exists()
+    assert not DemoBuild.objects.exists()
