@@ -315,6 +315,8 @@ class ArchivedLogEntry(models.Model):
                 setattr(entry, name, self._state.fields_cache[name])
         entry.archived = True
         return entry
+
+
 class DemoBuild(models.Model):
     """A ``manage.py demo`` build that goes county by county (city and province): where it stands.
 

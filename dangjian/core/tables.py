@@ -112,7 +112,9 @@ def render(table, request, template_name: str | None = None, context: Context | 
 def _section_attrs(table, key: str) -> str:
     """``{{ table.attrs.thead.as_html }}``: only an AttributeDict given for the section renders."""
     value = table.attrs.get(key) if table.attrs is not None else None
-    return value.as_html() if hasattr(value, "as_html") else ""
+    if value is None or not hasattr(value, "as_html"):
+        return ""
+    return value.as_html()
 
 
 def _query(request, key: str, value) -> str:

@@ -37,7 +37,9 @@ def aged(county, personas):
         person = make_person(getattr(county, key), f"归档{key}")
         made[key] = audit.log_access(person, what=f"旧查看·{key}", actor=personas.admin)
         _age(made[key], 120)
-    made["fresh"] = audit.log_access(make_person(county.village_a1, "新近"), what="新查看", actor=personas.admin)
+    made["fresh"] = audit.log_access(
+        make_person(county.village_a1, "新近"), what="新查看", actor=personas.admin
+    )
     return made
 
 
@@ -72,7 +74,9 @@ def test_the_hot_window_is_a_parameter(aged):
 def test_archiving_in_small_batches_leaves_every_entry_in_exactly_one_place(county, personas):
     people = [make_person(county.village_a1, f"批{i}") for i in range(7)]
     entries = [audit.log_access(p, what="查看", actor=personas.admin) for p in people]
-    LogEntry.objects.filter(pk__in=[e.pk for e in entries]).update(timestamp=timezone.now() - timedelta(days=95))
+    LogEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+        timestamp=timezone.now() - timedelta(days=95)
+    )
     assert history.archive(batch=3) == 7
     live = set(LogEntry.objects.filter(pk__in=[e.pk for e in entries]).values_list("pk", flat=True))
     archived = set(ArchivedLogEntry.objects.values_list("pk", flat=True))
@@ -110,7 +114,9 @@ def test_the_audit_page_goes_back_page_by_page_without_repeating_a_row(client, c
     first = client.get(reverse("audit_log"), {"q": "翻页", "action": "3"})
     page1 = [e.additional_data["event"] for e in first.context["page"]]
     assert len(page1) == 50 and first.context["page"].next_cursor
-    second = client.get(reverse("audit_log"), {"q": "翻页", "action": "3", "before": first.context["page"].next_cursor})
+    second = client.get(
+        reverse("audit_log"), {"q": "翻页", "action": "3", "before": first.context["page"].next_cursor}
+    )
     page2 = [e.additional_data["event"] for e in second.context["page"]]
     assert not second.context["page"].next_cursor
     assert sorted(page1 + page2) == sorted(f"第{i:02d}次" for i in range(60))
@@ -134,7 +140,9 @@ def test_the_audit_page_costs_the_same_queries_on_either_side(client, personas, 
     client.get(reverse("audit_log"))  # warm the session and permission caches
     live = _count(client, {"action": "3"})
     history.archive()
-    assert live == _count(client, {"archive": "1", "action": "3"}) == 7  # pinned: no count(*), no query per row
+    assert (
+        live == _count(client, {"archive": "1", "action": "3"}) == 7
+    )  # pinned: no count(*), no query per row
 
 
 def _count(client, query) -> int:
@@ -155,7 +163,9 @@ def test_retention_below_180_days_is_refused_and_deletes_nothing(county, aged):
 
 def test_retention_deletes_live_and_archived_entries_older_than_the_days_given(county, personas, aged):
     history.archive()
-    ArchivedLogEntry.objects.filter(pk=aged["village_a1"].pk).update(timestamp=timezone.now() - timedelta(days=500))
+    ArchivedLogEntry.objects.filter(pk=aged["village_a1"].pk).update(
+        timestamp=timezone.now() - timedelta(days=500)
+    )
     very_old_live = audit.log_access(county.village_a2, what="更旧", actor=personas.admin)
     _age(very_old_live, 400)
     live, archived = history.prune(older_than_days=365, dry_run=True)
