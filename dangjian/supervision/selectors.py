@@ -20,7 +20,18 @@ from dangjian.core.params import get as param
 from dangjian.orgs.models import Organisation, OrgKind, Sector
 
 from . import params
-from .models import Assessment, Briefing, Grade, RankingSet, Rating, Venue, VenueKind, Visit, WeakOrg
+from .models import (
+    Assessment,
+    Briefing,
+    Grade,
+    RankingSet,
+    Rating,
+    Scoresheet,
+    Venue,
+    VenueKind,
+    Visit,
+    WeakOrg,
+)
 
 # Branches the venue standard and the 清零 target apply to: villages and enterprises.
 VENUE_SECTORS = (Sector.RURAL, Sector.NON_PUBLIC, Sector.STATE_ENTERPRISE)
@@ -139,14 +150,15 @@ def method_text(ranking_set) -> str:
     ) % {"n": param(params.BOTTOM_N.key), "parts": "；".join(parts)}
 
 
-def ranking(ranking_set: RankingSet, root, month: date) -> Ranking:
-    """The ranking of ``root``'s children for a month, with places moved since the month before."""
-    period = period_of(month)
+def ranking(ranking_set: RankingSet, root, month: date | Period, bottom: int | None = None) -> Ranking:
+    """The ranking of ``root``'s children for a month (or a year), with places moved since the period
+    before; the last ``bottom`` places (the rule parameter by default, ties included) are flagged."""
+    period = month if isinstance(month, Period) else period_of(month)
     orgs = children_of(root)
     rows = compute_ranking(ranking_set.items, orgs, period)
     before = {r.org.pk: r.rank for r in compute_ranking(ranking_set.items, orgs, period.previous())}
     ranked = [r for r in rows if r.rank is not None]
-    bottom = param(params.BOTTOM_N.key)
+    bottom = param(params.BOTTOM_N.key) if bottom is None else bottom
     for row in rows:
         if row.rank is not None and before.get(row.org.pk) is not None:
             row.move = before[row.org.pk] - row.rank
@@ -489,6 +501,56 @@ def weak_suggestions(user, limit: int = 20) -> list[Suggestion]:
                 entry.reasons.append(WeakReason.OVERDUE)
                 entry.texts.append(_("%(n)s overdue items") % {"n": n})
     return sorted(found.values(), key=lambda s: s.org.path)[:limit]
+
+
+# ------------------------------------------------------------------ rating scoresheets
+
+
+def sheet_for(org, year: int) -> Scoresheet | None:
+    """The scoresheet that applies to ``org`` in ``year``: the one of its nearest ancestor that set one."""
+    return (
+        Scoresheet.objects.filter(year=year, org__path__in=_ancestor_paths(org))
+        .exclude(org=org)
+        .select_related("org")
+        .order_by("-org__depth")
+        .first()
+    )
+
+
+def indicator_points(value, full: float, higher_is_better: bool) -> float | None:
+    """An indicator's figure as 0–100 points: higher is better, full marks at ``full`` and above; lower is
+    better, full marks at 0 and none at ``full`` or above."""
+    if value is None:
+        return None
+    share = min(max(float(value) / full, 0.0), 1.0)
+    return round(100 * (share if higher_is_better else 1 - share), 1)
+
+
+def sheet_prefill(sheet: Scoresheet, org) -> list[dict]:
+    """The scoresheet's rows for ``org``: an item bound to an indicator carries its figure for the year and
+    the points it earns; the others (and indicators without a figure) are left for the organisation to score."""
+    period = Period.year(sheet.year)
+    rows = []
+    for item in sheet.items:
+        value = points = None
+        label = ""
+        if item.get("indicator"):
+            indicator = indicators.get(item["indicator"])
+            label = str(indicator.label)
+            value = indicators.compute(indicator.key, [org], period).get(org.pk)
+            points = indicator_points(value, item["full"], indicator.higher_is_better)
+        rows.append(
+            {
+                "name": item["name"],
+                "weight": item["weight"],
+                "indicator": item.get("indicator") or "",
+                "indicator_label": label,
+                "value": value,
+                "points": points,
+                "note": "",
+            }
+        )
+    return rows
 
 
 # ------------------------------------------------------------------ annual assessment

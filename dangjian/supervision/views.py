@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,11 +21,24 @@ from dangjian.core.caps import Cap
 from dangjian.core.exports import xlsx_response
 from dangjian.core.filters import int_param
 from dangjian.core.generic import ObjectView, ServiceFormView
+from dangjian.core.params import get as param
 from dangjian.ledger import door
 from dangjian.orgs.models import Organisation, OrgKind
 
-from . import exports, forms, selectors, services
-from .models import Assessment, Briefing, InspectionPlan, RankingSet, Rating, Venue, VenueKind, Visit, WeakOrg
+from . import exports, forms, params, selectors, services
+from .models import (
+    Assessment,
+    Briefing,
+    InspectionPlan,
+    RankingCall,
+    RankingSet,
+    Rating,
+    Scoresheet,
+    Venue,
+    VenueKind,
+    Visit,
+    WeakOrg,
+)
 
 BRIEF, RATE, CONFIRM_RATING, SELF_ASSESS = "brief", "rate", "confirm_rating", "self_assess"
 
@@ -263,6 +276,13 @@ def ranking_page(request):
             "trend": selectors.trend(chosen, root, month) if result else None,
             "can_edit": scoping.can(user, BRIEF),
             "can_edit_chosen": chosen is not None and scoping.can(user, BRIEF, chosen),
+            "can_call": result is not None and scoping.can(user, BRIEF, root),
+            "bottom": param(params.BOTTOM_N.key),
+            "calls": list(
+                RankingCall.objects.visible_to(user).filter(ranking_set=chosen, org=root, month=month)
+            )
+            if result
+            else [],
             "breadcrumbs": _crumbs((_("Rankings"), None)),
         },
     )
@@ -326,6 +346,58 @@ class RankingSetEdit(ServiceFormView):
         return {
             "heading": ranking_set.name,
             "breadcrumbs": _crumbs((_("Rankings"), reverse("supervision:ranking")), (ranking_set.name, None)),
+        }
+
+
+class RankingCallCreate(CreateView):
+    """One action: the last places of a month's ranking become ledger items (约谈、整改) of their organisations."""
+
+    capability = BRIEF
+    form_class = forms.RankingCallForm
+    template_name = "supervision/form.html"
+    success_message = gettext_lazy("The last places were called in: each has an item in its ledger.")
+
+    def get_initial(self, obj):
+        get = self.request.GET
+        return {
+            "ranking_set": int_param(get.get("set")),
+            "root": int_param(get.get("org")),
+            "month": _month(self.request).strftime("%Y-%m"),
+            "deadline": timezone.localdate() + timedelta(days=30),
+        }
+
+    def perform(self, form, obj, user):
+        data = form.cleaned_data
+        return services.ranking_call(
+            ranking_set=data["ranking_set"],
+            root=data["root"],
+            month=data["month"],
+            bottom=data["bottom"],
+            deadline=data["deadline"],
+            actor=user,
+        )
+
+    def get_success_url(self, obj, call):
+        return reverse("supervision:ranking_call_detail", args=[call.pk])
+
+    def get_extra_context(self, obj):
+        return {
+            "heading": _("Call in the last of the ranking"),
+            "breadcrumbs": _crumbs((_("Rankings"), reverse("supervision:ranking")), (_("Call in"), None)),
+        }
+
+
+class RankingCallDetail(ObjectView):
+    queryset = RankingCall.objects.select_related("ranking_set", "org", "created_by")
+    template_name = "supervision/ranking_call_detail.html"
+    context_object_name = "call"
+
+    def get_extra_context(self, call):
+        user = self.request.user
+        return {
+            "items": list(door.items_of_source(call, user)),
+            "timeline": audit.timeline(call, viewer=user),
+            "breadcrumbs": _crumbs((_("Rankings"), reverse("supervision:ranking")), (str(call), None)),
         }
 
 
@@ -550,16 +622,36 @@ def rating_export(request):
 
 
 class RatingCreate(CreateView):
+    """The self-assessment; once the organisation and year are chosen, on the scoresheet that applies."""
+
     capability = SELF_ASSESS
     form_class = forms.RatingSelfForm
-    template_name = "supervision/form.html"
+    template_name = "supervision/rating_form.html"
     success_message = gettext_lazy("Self-assessment saved.")
 
+    def _chosen(self):
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        org_id, year = int_param(data.get("org")), int_param(data.get("year"))
+        if org_id is None or year is None:
+            return None, None
+        org = Organisation.objects.where_can(self.request.user, SELF_ASSESS).filter(pk=org_id).first()
+        sheet = selectors.sheet_for(org, year) if org is not None else None
+        return org, sheet
+
+    def get_form_kwargs(self, obj):
+        org, sheet = self._chosen()
+        self.sheet_rows = selectors.sheet_prefill(sheet, org) if sheet is not None else None
+        self.sheet = sheet
+        return {"user": self.request.user, "sheet_rows": self.sheet_rows}
+
     def get_initial(self, obj):
-        return {"year": timezone.localdate().year}
+        return {
+            "org": int_param(self.request.GET.get("org")),
+            "year": int_param(self.request.GET.get("year")) or timezone.localdate().year,
+        }
 
     def perform(self, form, obj, user):
-        return services.rating_self_assess(actor=user, **form.cleaned_data)
+        return services.rating_self_assess(actor=user, **form.service_kwargs())
 
     def get_success_url(self, obj, rating):
         return reverse("supervision:rating_detail", args=[rating.pk])
@@ -567,14 +659,127 @@ class RatingCreate(CreateView):
     def get_extra_context(self, obj):
         return {
             "heading": _("Self-assessment"),
+            "sheet": getattr(self, "sheet", None),
+            "sheet_rows": getattr(self, "sheet_rows", None),
             "breadcrumbs": _crumbs(
                 (_("Classification and stars"), reverse("supervision:rating_list")), (_("New"), None)
             ),
         }
 
 
+# ------------------------------------------------------------------ rating scoresheets
+
+
+@login_required
+@require_GET
+def scoresheet_list(request):
+    """The rating scoresheets of the organisations the user may see, and whether ratings have used them."""
+    sheets = list(
+        Scoresheet.objects.visible_to(request.user)
+        .select_related("org")
+        .annotate(n_ratings=Count("ratings"))[:200]
+    )
+    return render(
+        request,
+        "supervision/scoresheet_list.html",
+        {
+            "sheets": sheets,
+            "can_rate": scoping.can(request.user, RATE),
+            "breadcrumbs": _crumbs(
+                (_("Classification and stars"), reverse("supervision:rating_list")), (_("Scoresheets"), None)
+            ),
+        },
+    )
+
+
+def _sheet_initial() -> dict:
+    return {
+        "grade_thresholds": ",".join(
+            str(param(k.key)) for k in (params.GRADE_GOOD, params.GRADE_FAIRLY_GOOD, params.GRADE_AVERAGE)
+        ),
+        "star_thresholds": ",".join(params.split(params.STAR_THRESHOLDS.key)),
+    }
+
+
+class ScoresheetCreate(CreateView):
+    capability = RATE
+    form_class = forms.ScoresheetForm
+    template_name = "supervision/scoresheet_form.html"
+    success_message = gettext_lazy("Scoresheet saved.")
+
+    def get_initial(self, obj):
+        return {"year": timezone.localdate().year, **_sheet_initial()}
+
+    def perform(self, form, obj, user):
+        return services.scoresheet_save(actor=user, **form.service_kwargs())
+
+    def get_success_url(self, obj, sheet):
+        return reverse("supervision:scoresheet_edit", args=[sheet.pk])
+
+    def get_extra_context(self, obj):
+        return {
+            "heading": _("New scoresheet"),
+            "breadcrumbs": _crumbs(
+                (_("Scoresheets"), reverse("supervision:scoresheet_list")), (_("New"), None)
+            ),
+        }
+
+
+class ScoresheetEdit(ServiceFormView):
+    """A scoresheet's page: its items and thresholds, changed until a rating has used it."""
+
+    queryset = Scoresheet.objects.select_related("org", "created_by")
+    template_name = "supervision/scoresheet_form.html"
+    form_class = forms.ScoresheetForm
+    context_object_name = "sheet"
+    success_message = gettext_lazy("Scoresheet saved.")
+
+    capability = RATE
+
+    def get_form_kwargs(self, sheet):
+        return {"user": self.request.user, "editing": True}
+
+    def get_initial(self, sheet):
+        initial = {
+            "name": sheet.name,
+            "grade_thresholds": ",".join(f"{v:g}" for v in sheet.grade_thresholds),
+            "star_thresholds": ",".join(f"{v:g}" for v in sheet.star_thresholds),
+        }
+        for n, item in enumerate(sheet.items):
+            initial.update(
+                {
+                    f"name_{n}": item["name"],
+                    f"weight_{n}": item["weight"],
+                    f"indicator_{n}": item["indicator"],
+                    f"full_{n}": item["full"],
+                }
+            )
+        return initial
+
+    def perform(self, form, sheet, user):
+        return services.scoresheet_save(
+            org=sheet.org, year=sheet.year, actor=user, sheet=sheet, **form.service_kwargs()
+        )
+
+    def get_success_url(self, sheet, result):
+        return reverse("supervision:scoresheet_edit", args=[sheet.pk])
+
+    def get_extra_context(self, sheet):
+        user = self.request.user
+        return {
+            "heading": str(sheet),
+            "subtitle": sheet.org.label,
+            "frozen": sheet.ratings.exists(),
+            "can_edit": scoping.can(user, RATE, sheet),
+            "timeline": audit.timeline(sheet, viewer=user),
+            "breadcrumbs": _crumbs(
+                (_("Scoresheets"), reverse("supervision:scoresheet_list")), (str(sheet), None)
+            ),
+        }
+
+
 class RatingDetail(ObjectView):
-    queryset = Rating.objects.select_related("org", "rated_by", "created_by")
+    queryset = Rating.objects.select_related("org", "rated_by", "created_by", "sheet")
     template_name = "supervision/rating_detail.html"
     context_object_name = "rating"
 
