@@ -336,12 +336,26 @@ def _ranking_url(ctx: BenchContext, user_key: str) -> str:
     return reverse("supervision:ranking") + f"?set={ranking_set.pk}&org={ctx.county.pk}"
 
 
+def _year_ranking_url(ctx: BenchContext, user_key: str) -> str:
+    """Last year's ranking of the county's townships: every indicator over twelve months."""
+    from django.utils import timezone
+
+    return _ranking_url(ctx, user_key) + f"&year={timezone.localdate().year - 1}"
+
+
 register(PageCase("county dashboard (home page)", url=lambda ctx, user: reverse("home"), users=("county",)))
 register(PageCase("ranking of all townships, last month", url=_ranking_url, users=("county",)))
+register(PageCase("ranking of all townships, a whole year", url=_year_ranking_url, users=("county",)))
 
 
 def run_briefing(ctx: BenchContext) -> str:
-    """Generate one monthly briefing as published: its figures, ranking, findings and the Word document."""
+    """Generate one monthly briefing as published (its figures, ranking, findings and the Word document),
+    next to replaying the same SELECTs on a cursor."""
+    import statistics
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from dangjian.core import documents
     from dangjian.supervision import selectors
     from dangjian.supervision.models import Briefing
@@ -349,13 +363,38 @@ def run_briefing(ctx: BenchContext) -> str:
     briefing = Briefing.objects.filter(org=ctx.county, status=Briefing.Status.DRAFT).first()
     if briefing is None:
         raise Skip("the demo has no draft briefing for the county")
-    start = time.perf_counter()
-    content = selectors.briefing_content(briefing)
-    data = documents.render("supervision.briefing", selectors.briefing_document_context(briefing, content))
-    took = time.perf_counter() - start
+
+    def generate():
+        content = selectors.briefing_content(briefing)
+        data = documents.render(
+            "supervision.briefing", selectors.briefing_document_context(briefing, content)
+        )
+        return content, data
+
+    with CaptureQueriesContext(connection) as captured:
+        content, data = generate()
+    selects = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
+    runs, sql_runs = [], []
+    for _ in range(ctx.runs):
+        start = time.perf_counter()
+        generate()
+        runs.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql in selects:
+                cursor.execute(sql)
+                cursor.fetchall()
+        sql_runs.append(time.perf_counter() - start)
+    took, sql = statistics.median(runs), statistics.median(sql_runs)
     rows = len(content["indicator_rows"])
     return (
-        f"{took * 1000:.0f} ms for {rows} townships × {len(content['columns'])} indicators, {len(data)} bytes"
+        f"{took * 1000:.0f} ms, raw SQL {sql * 1000:.0f} ms ({len(captured.captured_queries)} queries, "
+        f"page/SQL {took / sql:.1f}×) for {rows} townships × {len(content['columns'])} indicators, "
+        f"{len(data)} bytes (median of {ctx.runs})"
     )
 
 

@@ -334,10 +334,6 @@ class NoteForm(TablerFormMixin, forms.Form):
     note = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class EmptyForm(forms.Form):
-    """A button: the form carries nothing but the CSRF token."""
-
-
 class WeakFlagForm(TablerFormMixin, forms.Form):
     org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     year = forms.IntegerField(

@@ -111,8 +111,9 @@ def test_the_ranking_page_shows_places_moves_and_the_bottom_flag(
 
 
 # Session and user (2), ranking sets (1), the root (1), the children (1), the scope check (0: cached),
-# each month's children (2) and the trend's six months' children (6); the fake indicator runs no query.
-RANKING_QUERIES = 11
+# each month's children (2), the trend's six months' children (6) and the month's call-ins (1); the fake
+# indicator runs no query.
+RANKING_QUERIES = 12
 
 
 def test_weights_must_total_one_hundred(personas, county):

@@ -132,3 +132,24 @@ def test_the_ranking_page_calls_in_the_configured_last_places_with_one_action(
     assert client.get(reverse("supervision:ranking_call_detail", args=[call.pk])).status_code == 404
     response = client.post(form_url, {**data, "month": "2026-09"})
     assert response.status_code == 200 and RankingCall.objects.count() == 1
+
+
+def test_a_whole_year_is_ranked_on_the_same_page_without_the_monthly_trend_or_call_in(
+    client, personas, county, ranking_set, monkeypatch
+):
+    periods = []
+    compute = registry.indicators["t.done"].compute
+
+    def spy(orgs, period):
+        periods.append(period.label)
+        return compute(orgs, period)
+
+    monkeypatch.setitem(
+        registry.indicators, "t.done", Indicator("t.done", "重点工作完成数", "测试", "个", "test", spy)
+    )
+    client.force_login(personas.county_admin)
+    url = f"{reverse('supervision:ranking')}?set={ranking_set.pk}&org={county.county.pk}&year=2025"
+    body = client.get(url).content.decode()
+    assert f'data-org="{county.township_b.pk}" data-rank="2"' in body and "较上年" in body
+    assert periods == ["2025", "2024"]  # the year and the year before, no month
+    assert 'data-testid="ranking-call"' not in body and 'data-chart="chart-trend"' not in body
