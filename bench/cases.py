@@ -343,19 +343,48 @@ def _year_ranking_url(ctx: BenchContext, user_key: str) -> str:
     return _ranking_url(ctx, user_key) + f"&year={timezone.localdate().year - 1}"
 
 
-register(PageCase("county dashboard (home page)", url=lambda ctx, user: reverse("home"), users=("county",)))
-register(PageCase("ranking of all townships, last month", url=_ranking_url, users=("county",)))
-register(PageCase("ranking of all townships, a whole year", url=_year_ranking_url, users=("county",)))
+register(
+    PageCase(
+        "supervision: county dashboard (home page)", url=lambda ctx, user: reverse("home"), users=("county",)
+    )
+)
+register(PageCase("supervision: ranking of all townships, last month", url=_ranking_url, users=("county",)))
+register(
+    PageCase("supervision: ranking of all townships, a whole year", url=_year_ranking_url, users=("county",))
+)
 
 
-def run_briefing(ctx: BenchContext) -> str:
-    """Generate one monthly briefing as published (its figures, ranking, findings and the Word document),
-    next to replaying the same SELECTs on a cursor."""
+def _timed_next_to_sql(ctx: BenchContext, work) -> tuple[float, float, int, object]:
+    """Median time of ``work()`` and of replaying its SELECTs on a cursor, its query count and its result."""
     import statistics
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    with CaptureQueriesContext(connection) as captured:
+        result = work()
+    selects = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
+    runs, sql_runs = [], []
+    for _ in range(ctx.runs):
+        start = time.perf_counter()
+        work()
+        runs.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql in selects:
+                cursor.execute(sql)
+                cursor.fetchall()
+        sql_runs.append(time.perf_counter() - start)
+    return statistics.median(runs), statistics.median(sql_runs), len(captured.captured_queries), result
+
+
+def run_briefing(ctx: BenchContext) -> str:
+    """Generate one monthly briefing as published (its figures, ranking, findings and the Word document),
+    next to replaying the same SELECTs on a cursor."""
     from dangjian.core import documents
     from dangjian.supervision import selectors
     from dangjian.supervision.models import Briefing
@@ -371,34 +400,35 @@ def run_briefing(ctx: BenchContext) -> str:
         )
         return content, data
 
-    with CaptureQueriesContext(connection) as captured:
-        content, data = generate()
-    selects = [
-        q["sql"]
-        for q in captured.captured_queries
-        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
-    ]
-    runs, sql_runs = [], []
-    for _ in range(ctx.runs):
-        start = time.perf_counter()
-        generate()
-        runs.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        with connection.cursor() as cursor:
-            for sql in selects:
-                cursor.execute(sql)
-                cursor.fetchall()
-        sql_runs.append(time.perf_counter() - start)
-    took, sql = statistics.median(runs), statistics.median(sql_runs)
+    took, sql, queries, (content, data) = _timed_next_to_sql(ctx, generate)
     rows = len(content["indicator_rows"])
     return (
-        f"{took * 1000:.0f} ms, raw SQL {sql * 1000:.0f} ms ({len(captured.captured_queries)} queries, "
-        f"page/SQL {took / sql:.1f}×) for {rows} townships × {len(content['columns'])} indicators, "
-        f"{len(data)} bytes (median of {ctx.runs})"
+        f"{took * 1000:.0f} ms, raw SQL {sql * 1000:.0f} ms ({queries} queries, page/SQL {took / sql:.1f}×) "
+        f"for {rows} townships × {len(content['columns'])} indicators, {len(data)} bytes (median of {ctx.runs})"
     )
 
 
-register(TaskCase("monthly briefing generated (figures, ranking, Word)", run=run_briefing))
+def run_dashboard_block(ctx: BenchContext) -> str:
+    """The supervision block of the county's home page alone (the page holds other modules' blocks too)."""
+    from django.test import RequestFactory
+
+    from dangjian.supervision import selectors
+
+    def block():
+        request = RequestFactory().get("/")
+        request.user = type(ctx.users["county"]).objects.get(pk=ctx.users["county"].pk)
+        return selectors.home_block(request)
+
+    took, sql, queries, result = _timed_next_to_sql(ctx, block)
+    return (
+        f"{took * 1000:.0f} ms, raw SQL {sql * 1000:.0f} ms ({queries} queries, page/SQL {took / sql:.1f}×), "
+        f"{len(result['figures'])} indicators, {len(result['ranking'].rows) if result['ranking'] else 0} townships "
+        f"ranked (median of {ctx.runs})"
+    )
+
+
+register(TaskCase("supervision: dashboard block alone (county)", run=run_dashboard_block))
+register(TaskCase("supervision: monthly briefing generated (figures, ranking, Word)", run=run_briefing))
 # ------------------------------------------------------------------ organisational life (issue 11)
 
 

@@ -6,7 +6,7 @@ one query per depth of the organisations ranked, so a ranking costs the same for
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -150,13 +150,28 @@ def method_text(ranking_set) -> str:
     ) % {"n": param(params.BOTTOM_N.key), "parts": "；".join(parts)}
 
 
-def ranking(ranking_set: RankingSet, root, month: date | Period, bottom: int | None = None) -> Ranking:
+def ranking(
+    ranking_set: RankingSet,
+    root,
+    month: date | Period,
+    bottom: int | None = None,
+    moves: bool = True,
+    computed: dict | None = None,
+) -> Ranking:
     """The ranking of ``root``'s children for a month (or a year), with places moved since the period
-    before; the last ``bottom`` places (the rule parameter by default, ties included) are flagged."""
+    before (unless ``moves`` is false); the last ``bottom`` places (the rule parameter by default, ties
+    included) are flagged. ``computed`` holds rows already computed by period (the trend's)."""
     period = month if isinstance(month, Period) else period_of(month)
-    orgs = children_of(root)
-    rows = compute_ranking(ranking_set.items, orgs, period)
-    before = {r.org.pk: r.rank for r in compute_ranking(ranking_set.items, orgs, period.previous())}
+    computed = computed or {}
+    orgs = children_of(root) if period not in computed else None
+
+    def rows_of(p):
+        return (
+            computed[p] if p in computed else compute_ranking(ranking_set.items, orgs or children_of(root), p)
+        )
+
+    rows = [replace(r) for r in rows_of(period)]
+    before = {r.org.pk: r.rank for r in rows_of(period.previous())} if moves else {}
     ranked = [r for r in rows if r.rank is not None]
     bottom = param(params.BOTTOM_N.key) if bottom is None else bottom
     for row in rows:
@@ -171,19 +186,21 @@ def ranking(ranking_set: RankingSet, root, month: date | Period, bottom: int | N
     return Ranking(ranking_set=ranking_set, root=root, period=period, columns=columns, rows=rows)
 
 
-def trend(ranking_set: RankingSet, root, month: date, months: int = 6) -> dict:
-    """Each child's score over the last months (an ECharts line chart)."""
+def ranking_with_trend(ranking_set: RankingSet, root, month: date, months: int = 6) -> tuple[Ranking, dict]:
+    """The month's ranking and each child's score over the last months (an ECharts line chart), the months
+    computed once: the ranking's month and the month before are the trend's last two."""
     orgs = children_of(root)
     periods = []
     period = period_of(month)
     for _i in range(months):
         periods.insert(0, period)
         period = period.previous()
+    computed = {p: compute_ranking(ranking_set.items, orgs, p) for p in periods}
     series = {o.pk: [] for o in orgs}
     for p in periods:
-        for row in compute_ranking(ranking_set.items, orgs, p):
+        for row in computed[p]:
             series[row.org.pk].append(row.score)
-    return {
+    chart = {
         "tooltip": {"trigger": "axis"},
         "legend": {"type": "scroll"},
         "grid": {"left": 40, "right": 20, "bottom": 40, "containLabel": True},
@@ -191,6 +208,7 @@ def trend(ranking_set: RankingSet, root, month: date, months: int = 6) -> dict:
         "yAxis": {"type": "value", "max": 100},
         "series": [{"name": o.label, "type": "line", "data": series[o.pk]} for o in orgs],
     }
+    return ranking(ranking_set, root, periods[-1], computed=computed), chart
 
 
 def ranking_chart(result: Ranking) -> dict:
@@ -397,14 +415,18 @@ def home_block(request):
         .order_by("-org__depth", "pk")
         .first()
     )
-    result = ranking(ranking_set, root, ranked_month) if ranking_set else None
+    # The block shows places and scores, not moves: the month before is not computed.
+    result = ranking(ranking_set, root, ranked_month, moves=False) if ranking_set else None
     visits = Visit.objects.visible_to(user).filter(
         org__path__subtree=root.path, status=Visit.Status.SUBMITTED
     )
     period = period_of(ranked_month)
+    # The figures that matter (a rule parameter), not every registered one: each costs a query over its data.
+    registered = {i.key for i in indicators.all_indicators()}
     figures = [
-        (indicator, indicators.compute(indicator.key, [root], period).get(root.pk))
-        for indicator in indicators.all_indicators()
+        (indicators.get(key), indicators.compute(key, [root], period).get(root.pk))
+        for key in params.split(params.DASHBOARD_INDICATORS.key)
+        if key in registered
     ]
     return {
         "root": root,

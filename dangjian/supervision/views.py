@@ -242,7 +242,11 @@ def ranking_page(request):
     year = int_param(request.GET.get("year"))
     year = year if year and 2000 <= year <= 2100 else None
     period = Period.year(year) if year else selectors.period_of(month)
-    result = selectors.ranking(chosen, root, period) if chosen and root else None
+    trend = None
+    if chosen and root and year is None:
+        result, trend = selectors.ranking_with_trend(chosen, root, month)
+    else:
+        result = selectors.ranking(chosen, root, period) if chosen and root else None
     monthly = result is not None and year is None
     return render(
         request,
@@ -255,7 +259,7 @@ def ranking_page(request):
             "year": year,
             "result": result,
             "chart": selectors.ranking_chart(result) if result else None,
-            "trend": selectors.trend(chosen, root, month) if monthly else None,
+            "trend": trend,
             "can_edit": scoping.can(user, BRIEF),
             "can_edit_chosen": chosen is not None and scoping.can(user, BRIEF, chosen),
             "can_call": monthly and scoping.can(user, BRIEF, root),

@@ -110,10 +110,10 @@ def test_the_ranking_page_shows_places_moves_and_the_bottom_flag(
     assert flagged_row.index('data-testid="flagged"') < flagged_row.index("</tr>")
 
 
-# Session and user (2), ranking sets (1), the root (1), the children (1), the scope check (0: cached),
-# each month's children (2), the trend's six months' children (6) and the month's call-ins (1); the fake
+# Session, user and grants, the ranking sets, the root, the children ONCE (the month's ranking and its
+# six-month trend share their computed months), the month's call-ins and the shell's badges; the fake
 # indicator runs no query.
-RANKING_QUERIES = 12
+RANKING_QUERIES = 11
 
 
 def test_weights_must_total_one_hundred(personas, county):
