@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.urls import reverse
-from harness import BenchContext, PageCase, Skip, TaskCase, register
+from harness import BenchContext, PageCase, Skip, TaskCase, register, time_task
 
 from dangjian.core.exports import ImportRefused
 
@@ -354,34 +354,6 @@ register(
 )
 
 
-def _timed_next_to_sql(ctx: BenchContext, work) -> tuple[float, float, int, object]:
-    """Median time of ``work()`` and of replaying its SELECTs on a cursor, its query count and its result."""
-    import statistics
-
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        result = work()
-    selects = [
-        q["sql"]
-        for q in captured.captured_queries
-        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
-    ]
-    runs, sql_runs = [], []
-    for _ in range(ctx.runs):
-        start = time.perf_counter()
-        work()
-        runs.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        with connection.cursor() as cursor:
-            for sql in selects:
-                cursor.execute(sql)
-                cursor.fetchall()
-        sql_runs.append(time.perf_counter() - start)
-    return statistics.median(runs), statistics.median(sql_runs), len(captured.captured_queries), result
-
-
 def run_briefing(ctx: BenchContext) -> str:
     """Generate one monthly briefing as published (its figures, ranking, findings and the Word document),
     next to replaying the same SELECTs on a cursor."""
@@ -400,7 +372,7 @@ def run_briefing(ctx: BenchContext) -> str:
         )
         return content, data
 
-    took, sql, queries, (content, data) = _timed_next_to_sql(ctx, generate)
+    took, sql, queries, (content, data) = time_task(ctx, generate)
     rows = len(content["indicator_rows"])
     return (
         f"{took * 1000:.0f} ms, raw SQL {sql * 1000:.0f} ms ({queries} queries, page/SQL {took / sql:.1f}×) "
@@ -419,7 +391,7 @@ def run_dashboard_block(ctx: BenchContext) -> str:
         request.user = type(ctx.users["county"]).objects.get(pk=ctx.users["county"].pk)
         return selectors.home_block(request)
 
-    took, sql, queries, result = _timed_next_to_sql(ctx, block)
+    took, sql, queries, result = time_task(ctx, block)
     return (
         f"{took * 1000:.0f} ms, raw SQL {sql * 1000:.0f} ms ({queries} queries, page/SQL {took / sql:.1f}×), "
         f"{len(result['figures'])} indicators, {len(result['ranking'].rows) if result['ranking'] else 0} townships "

@@ -86,6 +86,31 @@ class PageResult:
         return self.page_ms / self.sql_ms if self.sql_ms else float("nan")
 
 
+def replay(selects: list[str]) -> float:
+    """Seconds to run the captured SELECTs once more, straight on a cursor."""
+    t0 = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql in selects:
+            cursor.execute(sql)
+            cursor.fetchall()
+    return time.perf_counter() - t0
+
+
+def time_task(ctx: BenchContext, work: Callable[[], object]) -> tuple[float, float, int, object]:
+    """A task timed next to its raw SQL: the medians of ``work()`` and of replaying its SELECTs (seconds),
+    its query count and its result."""
+    with CaptureQueriesContext(connection) as captured:
+        result = work()
+    selects = [q["sql"] for q in captured.captured_queries if _replayable(q["sql"])]
+    runs, sql_runs = [], []
+    for _ in range(ctx.runs):
+        t0 = time.perf_counter()
+        work()
+        runs.append(time.perf_counter() - t0)
+        sql_runs.append(replay(selects))
+    return statistics.median(runs), statistics.median(sql_runs), len(captured.captured_queries), result
+
+
 def measure_page(case: PageCase, ctx: BenchContext, user_key: str) -> PageResult:
     try:
         url = case.url(ctx, user_key)
@@ -109,14 +134,7 @@ def measure_page(case: PageCase, ctx: BenchContext, user_key: str) -> PageResult
         t0 = time.perf_counter()
         _consume(client.get(url))
         page_times.append(time.perf_counter() - t0)
-    sql_times = []
-    for _ in range(ctx.runs):
-        t0 = time.perf_counter()
-        with connection.cursor() as cursor:
-            for sql in selects:
-                cursor.execute(sql)
-                cursor.fetchall()
-        sql_times.append(time.perf_counter() - t0)
+    sql_times = [replay(selects) for _ in range(ctx.runs)]
     note = case.note(ctx, user_key) if case.note else ""
     return PageResult(
         case.name,
