@@ -84,12 +84,13 @@ def build(ctx: DemoContext) -> None:
         )
         services.plan_start(plan=plan, actor=inspector)
         for i, org in enumerate(plan.targets.order_by("path")):
-            day = month + timedelta(days=min(5 + 5 * i, 25))
+            # Visits spread over the month's working hours, however many villages are sampled.
+            day = month + timedelta(days=min(5 + (5 * i) % 21, 25))
             picked = rng.sample(PROBLEMS, rng.randint(0, 2))
             visit = services.visit_record(
                 plan=plan,
                 org=org,
-                visited_at=_at(day, 9 + i),
+                visited_at=_at(day, 9 + i % 9),
                 inspectors="王明、李华",
                 scores={c: rng.randint(4, 10) for c in plan.checks},
                 notes="随机抽取，未提前通知。",
