@@ -245,6 +245,18 @@ def test_the_scoresheet_pages_create_refuse_and_freeze(client, personas, county,
         "full": 100.0,
     }
     assert "星级评定表" in client.get(reverse("supervision:scoresheet_list")).content.decode()
+    services.rating_self_assess(
+        org=county.village_a1,
+        year=YEAR,
+        item_scores={"三会一课": {"score": 80}, "阵地建设": {"score": 80}},
+        actor=personas.admin,
+    )
+    edit = reverse("supervision:scoresheet_edit", args=[sheet.pk])
+    assert 'data-testid="sheet-frozen"' in client.get(edit).content.decode()
+    edited = {k: v for k, v in data.items() if k not in ("org", "year")}
+    response = client.post(edit, {**edited, "name": "改过的评分表", "weight_1": "40"})
+    assert "已有评定使用此评分表，评分表已冻结。" in response.content.decode()
+    assert Scoresheet.objects.get().name == "星级评定表"
     client.force_login(personas.village_a1)
     assert client.get(reverse("supervision:scoresheet_edit", args=[sheet.pk])).status_code == 404
     assert client.get(reverse("supervision:scoresheet_create")).status_code == 403
