@@ -308,6 +308,9 @@ def ranking_call(
     from . import selectors
 
     _ensure(actor, BRIEF, root)
+    # The call names the children's places: only for whoever may see the whole subtree ranked.
+    if not scoping.sees_whole_subtree(actor, root):
+        raise PermissionDenied(_("You are not allowed to do this here."))
     today = today or timezone.localdate()
     month = month.replace(day=1)
     bottom = param(params.BOTTOM_N.key) if bottom is None else bottom
