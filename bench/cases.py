@@ -15,7 +15,7 @@ from pathlib import Path
 import history_cases  # noqa: F401 - two years of a province's audit log (issue 16)
 from django.db import transaction
 from django.urls import reverse
-from harness import BenchContext, PageCase, Skip, TaskCase, register
+from harness import BenchContext, PageCase, Skip, TaskCase, register, time_task
 
 from dangjian.core.exports import ImportRefused
 
@@ -459,8 +459,23 @@ def run_export_jobs(ctx: BenchContext) -> str:
 register(TaskCase("ledger export as a background job, each persona", run=run_export_jobs))
 
 
+def _year_ranking_url(ctx: BenchContext, user_key: str) -> str:
+    """Last year's ranking of the county's townships: every indicator over twelve months."""
+    from django.utils import timezone
+
+    return _ranking_url(ctx, user_key) + f"&year={timezone.localdate().year - 1}"
+
+
+# The county's home page and last month's ranking are the "home dashboard" and "ranking of my
+# organisation's children" cases above (every persona).
+register(
+    PageCase("supervision: ranking of all townships, a whole year", url=_year_ranking_url, users=("county",))
+)
+
+
 def run_briefing(ctx: BenchContext) -> str:
-    """Generate one monthly briefing as published: its figures, ranking, findings and the Word document."""
+    """Generate one monthly briefing as published (its figures, ranking, findings and the Word document),
+    next to replaying the same SELECTs on a cursor."""
     from dangjian.core import documents
     from dangjian.supervision import selectors
     from dangjian.supervision.models import Briefing
@@ -468,17 +483,43 @@ def run_briefing(ctx: BenchContext) -> str:
     briefing = Briefing.objects.filter(org=ctx.county, status=Briefing.Status.DRAFT).first()
     if briefing is None:
         raise Skip("the demo has no draft briefing for the county")
-    start = time.perf_counter()
-    content = selectors.briefing_content(briefing)
-    data = documents.render("supervision.briefing", selectors.briefing_document_context(briefing, content))
-    took = time.perf_counter() - start
+
+    def generate():
+        content = selectors.briefing_content(briefing)
+        data = documents.render(
+            "supervision.briefing", selectors.briefing_document_context(briefing, content)
+        )
+        return content, data
+
+    took, sql, queries, (content, data) = time_task(ctx, generate)
     rows = len(content["indicator_rows"])
     return (
-        f"{took * 1000:.0f} ms for {rows} townships × {len(content['columns'])} indicators, {len(data)} bytes"
+        f"{took * 1000:.0f} ms, raw SQL {sql * 1000:.0f} ms ({queries} queries, page/SQL {took / sql:.1f}×) "
+        f"for {rows} townships × {len(content['columns'])} indicators, {len(data)} bytes (median of {ctx.runs})"
     )
 
 
-register(TaskCase("monthly briefing generated (figures, ranking, Word)", run=run_briefing))
+def run_dashboard_block(ctx: BenchContext) -> str:
+    """The supervision block of the county's home page alone (the page holds other modules' blocks too)."""
+    from django.test import RequestFactory
+
+    from dangjian.supervision import selectors
+
+    def block():
+        request = RequestFactory().get("/")
+        request.user = type(ctx.users["county"]).objects.get(pk=ctx.users["county"].pk)
+        return selectors.home_block(request)
+
+    took, sql, queries, result = time_task(ctx, block)
+    return (
+        f"{took * 1000:.0f} ms, raw SQL {sql * 1000:.0f} ms ({queries} queries, page/SQL {took / sql:.1f}×), "
+        f"{len(result['figures'])} indicators, {len(result['ranking'].rows) if result['ranking'] else 0} townships "
+        f"ranked (median of {ctx.runs})"
+    )
+
+
+register(TaskCase("supervision: dashboard block alone (county)", run=run_dashboard_block))
+register(TaskCase("supervision: monthly briefing generated (figures, ranking, Word)", run=run_briefing))
 # ------------------------------------------------------------------ organisational life (issue 11)
 
 

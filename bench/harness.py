@@ -110,6 +110,31 @@ class PageResult:
         return f"over {self.target:g}× (+{self.page_ms - self.target * self.sql_ms:.1f} ms)"
 
 
+def replay(selects: list[str], clock: Callable[[], float] = time.perf_counter) -> float:
+    """Seconds to run the captured SELECTs once more, straight on a cursor."""
+    t0 = clock()
+    with connection.cursor() as cursor:
+        for sql in selects:
+            cursor.execute(sql)
+            cursor.fetchall()
+    return clock() - t0
+
+
+def time_task(ctx: BenchContext, work: Callable[[], object]) -> tuple[float, float, int, object]:
+    """A task timed next to its raw SQL: the medians of ``work()`` and of replaying its SELECTs (seconds),
+    its query count and its result."""
+    with CaptureQueriesContext(connection) as captured:
+        result = work()
+    selects = [q["sql"] for q in captured.captured_queries if _replayable(q["sql"])]
+    runs, sql_runs = [], []
+    for _ in range(ctx.runs):
+        t0 = time.perf_counter()
+        work()
+        runs.append(time.perf_counter() - t0)
+        sql_runs.append(replay(selects))
+    return statistics.median(runs), statistics.median(sql_runs), len(captured.captured_queries), result
+
+
 def measure_page(case: PageCase, ctx: BenchContext, user_key: str) -> PageResult:
     try:
         url = case.url(ctx, user_key)
@@ -133,14 +158,7 @@ def measure_page(case: PageCase, ctx: BenchContext, user_key: str) -> PageResult
         t0 = ctx.clock()
         _consume(client.get(url))
         page_times.append(ctx.clock() - t0)
-    sql_times = []
-    for _ in range(ctx.runs):
-        t0 = ctx.clock()
-        with connection.cursor() as cursor:
-            for sql in selects:
-                cursor.execute(sql)
-                cursor.fetchall()
-        sql_times.append(ctx.clock() - t0)
+    sql_times = [replay(selects, ctx.clock) for _ in range(ctx.runs)]
     note = case.note(ctx, user_key) if case.note else ""
     return PageResult(
         case.name,

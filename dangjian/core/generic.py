@@ -34,6 +34,21 @@ Usage::
 
     urlpatterns = [path("posts/<int:pk>/end/", PostEnd.as_view(), name="post_end")]
 
+A button on a record (start, close, confirm, issue…) is an ``ActionView``: POST only, no form
+fields; the service's refusal is flashed on the page it redirects to, with nothing changed::
+
+    class PlanStart(ActionView):
+        queryset = InspectionPlan.objects.all()
+        capability = Cap.INSPECT
+        success_url_name = "supervision:plan_detail"      # reversed with the record's pk
+        success_message = _("The inspection is under way.")
+
+        def perform(self, form, plan, user):
+            return services.plan_start(plan=plan, actor=user)
+
+``success_url_name`` (any ``ServiceFormView``) is reversed with the record's pk, or with the
+service's result's pk on a view without a record (a create page).
+
 Hooks to override when needed: ``get_object`` (a record fetched another way, e.g. through
 the ledger's door), ``get_initial`` / ``get_form_kwargs`` (the form's arguments),
 ``get_success_message``, ``get_extra_context``. With neither ``queryset`` nor ``model`` the
@@ -42,10 +57,12 @@ view has no record and ``capability`` is checked anywhere in the user's scope.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -115,6 +132,7 @@ class ServiceFormView(ObjectView):
     form_class = None
     success_message = ""
     success_url: str | None = None
+    success_url_name: str | None = None  # reversed with the record's pk (the result's without a record)
     http_method_names = ["get", "post", "head"]
 
     def get_initial(self, obj) -> dict:
@@ -137,6 +155,8 @@ class ServiceFormView(ObjectView):
         return str(self.success_message)
 
     def get_success_url(self, obj, result) -> str:
+        if self.success_url_name:
+            return reverse(self.success_url_name, args=[(obj if obj is not None else result).pk])
         if self.success_url is None:
             raise ImproperlyConfigured(f"{type(self).__name__} needs a success_url or get_success_url().")
         return str(self.success_url)
@@ -159,3 +179,23 @@ class ServiceFormView(ObjectView):
                     messages.success(request, message)
                 return redirect(self.get_success_url(obj, result))
         return self.render(obj, form=form)
+
+
+class ActionView(ServiceFormView):
+    """A button on a record (POST only): ONE service; its refusal is flashed where the view redirects."""
+
+    form_class = forms.Form
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        obj = self.fetch()
+        try:
+            result = self.perform(None, obj, request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            message = self.get_success_message(obj, result)
+            if message:
+                messages.success(request, message)
+        return redirect(self.get_success_url(obj, None))

@@ -95,6 +95,7 @@ class RatingSerializer(ModelSerializer):
             "year",
             "self_score",
             "self_note",
+            "sheet_scores",
             "poll_score",
             "township_score",
             "score",

@@ -54,6 +54,8 @@ class SupervisionConfig(ModuleConfig):
             "WeakOrg",
             "Venue",
             "Assessment",
+            "Scoresheet",
+            "RankingCall",
         )
     }
     nav = (
@@ -87,6 +89,13 @@ class SupervisionConfig(ModuleConfig):
             url_name="supervision:visit_detail",
             source="inspection",
             cap=Cap.INSPECT,
+        ),
+        ItemSource(
+            "supervision.RankingCall",
+            label=_("Interview of the last in a ranking"),
+            url_name="supervision:ranking_call_detail",
+            source="interview",
+            cap=BRIEF,
         ),
         ItemSource(
             "supervision.WeakOrg",

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from dangjian.core.demo import DemoContext
 
-from . import params, services
+from . import params, selectors, services
 
 PROBLEMS = [
     "村干部坐班值班制度落实不到位，督查时无人在岗",
@@ -48,6 +48,10 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=timezone.get_current_timezone())
 
 
+# Villages sampled each month: a city's county has hundreds, so its inspectors visit more of them.
+SAMPLE_SIZE = {"tiny": 8, "county": 8, "city": 24, "province": 24}
+
+
 def build(ctx: DemoContext) -> None:
     """Before the ledger's demo: inspections with their findings, ratings, weak organisations and venues."""
     data = ctx.data
@@ -74,18 +78,19 @@ def build(ctx: DemoContext) -> None:
             team="王明（县委组织部）\n李华（县纪委监委）\n赵敏（县委两办督查室）",
             checklist="\n".join(params.split(params.INSPECTION_CHECKLIST.key)),
             sample_within=county,
-            sample_size=min(8, len(villages)),
+            sample_size=min(SAMPLE_SIZE.get(ctx.scale, 8), len(villages)),
             seed=f"demo-{month:%Y%m}",
             actor=inspector,
         )
         services.plan_start(plan=plan, actor=inspector)
         for i, org in enumerate(plan.targets.order_by("path")):
-            day = month + timedelta(days=min(5 + 5 * i, 25))
+            # Visits spread over the month's working hours, however many villages are sampled.
+            day = month + timedelta(days=min(5 + (5 * i) % 21, 25))
             picked = rng.sample(PROBLEMS, rng.randint(0, 2))
             visit = services.visit_record(
                 plan=plan,
                 org=org,
-                visited_at=_at(day, 9 + i),
+                visited_at=_at(day, 9 + i % 9),
                 inspectors="王明、李华",
                 scores={c: rng.randint(4, 10) for c in plan.checks},
                 notes="随机抽取，未提前通知。",
@@ -224,6 +229,18 @@ def build_briefings(ctx: DemoContext) -> None:
         actor=gaokeng,
     )
     services.briefing_review(briefing=village_briefing, actor=zzb, today=today)
+    # Last month's last townships called in for an interview, each with an item in its ledger.
+    ranked = sum(1 for r in selectors.ranking(ranking_set, county, last).rows if r.rank is not None)
+    if ranked > 1:
+        services.ranking_call(
+            ranking_set=ranking_set,
+            root=county,
+            month=last,
+            bottom=min(params.numbers(params.BOTTOM_N.key)[0], ranked - 1),
+            deadline=today + timedelta(days=30),
+            actor=zzb,
+            today=today,
+        )
     _assessments(ctx, today, county, townships, users)
     ctx.out("  supervision: 12 briefings issued, one reviewed, one returned to draft, two annual assessments")
 
@@ -265,12 +282,37 @@ def _ratings(ctx, today, villages, townships, users) -> None:
     rng, year = ctx.rng, today.year - 1
     gaokeng = ctx.data["gaokeng"]
     own = [v for v in villages if v.path.startswith(gaokeng.path)]
+    # The county's scoresheet: two items filled from the registry's figures, two scored by the village.
+    sheet = services.scoresheet_save(
+        org=ctx.data["county"],
+        year=year,
+        name=f"{year}年度村党组织分类定级评星评分表",
+        items=[
+            {
+                "name": "“三会一课”落实",
+                "weight": 40,
+                "indicator": "orglife.meeting_completion_rate",
+                "full": 100,
+            },
+            {"name": "问题整改", "weight": 20, "indicator": "ledger.overdue_items", "full": 10},
+            {"name": "阵地建设", "weight": 20},
+            {"name": "群众满意度", "weight": 20},
+        ],
+        grade_thresholds=params.split(params.GRADE_GOOD.key)
+        + params.split(params.GRADE_FAIRLY_GOOD.key)
+        + params.split(params.GRADE_AVERAGE.key),
+        star_thresholds=params.split(params.STAR_THRESHOLDS.key),
+        actor=users["county_admin"],
+    )
     for i, org in enumerate(own):
-        top = 97 if i == 0 else 92
+        top = 100 if i == 0 else 92
+        # Every item scored: those the registry fills are taken from their figures instead.
         rating = services.rating_self_assess(
             org=org,
             year=year,
-            self_score=rng.randint(75, top),
+            item_scores={
+                item["name"]: {"score": rng.randint(75, top), "note": "对照台账自评"} for item in sheet.items
+            },
             self_note="对照年度党建工作责任清单逐项自评。",
             actor=users["admin"],
         )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core import indicators
 from dangjian.core.attachments import MultipleFileField
+from dangjian.core.params import get as param
 from dangjian.orgs.forms import DateInput, TablerFormMixin, style_widgets
 from dangjian.orgs.models import Organisation
 
@@ -188,16 +189,140 @@ class BriefingForm(TablerFormMixin, forms.Form):
 
 
 class RatingSelfForm(TablerFormMixin, forms.Form):
+    """The self-assessment: one score, or the items of the scoresheet that applies (``sheet_rows``) that are not
+    filled from an indicator."""
+
     org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    self_score = forms.DecimalField(label=_("Self-assessment score"), max_digits=5, decimal_places=1)
+    self_score = forms.DecimalField(
+        label=_("Self-assessment score"), max_digits=5, decimal_places=1, required=False
+    )
     self_note = forms.CharField(
         label=_("Self-assessment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, sheet_rows=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = _orgs(user, "self_assess")
+        self.sheet_rows = sheet_rows
+        self.item_names = {}
+        if sheet_rows is not None:
+            del self.fields["self_score"]
+            for i, row in enumerate(sheet_rows):
+                if row["points"] is not None:
+                    continue
+                self.item_names[i] = row["name"]
+                self.fields[f"item_{i}"] = forms.DecimalField(
+                    label=_("%(item)s (weight %(weight)s%%, 0–100)")
+                    % {"item": row["name"], "weight": row["weight"]},
+                    max_digits=5,
+                    decimal_places=1,
+                    required=False,
+                )
+                self.fields[f"note_{i}"] = forms.CharField(
+                    label=_("Based on"), max_length=200, required=False
+                )
+            self.order_fields(
+                ["org", "year", *(f for i in self.item_names for f in (f"item_{i}", f"note_{i}"))]
+            )
+            style_widgets(self)
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        scores = {}
+        for i, name in self.item_names.items():
+            scores[name] = {"score": data.pop(f"item_{i}", None), "note": data.pop(f"note_{i}", "")}
+        if self.sheet_rows is not None:
+            data["item_scores"] = scores
+        return data
+
+
+MAX_SHEET_ITEMS = 10
+
+
+class ScoresheetForm(TablerFormMixin, forms.Form):
+    """A rating scoresheet: up to ten items (name, weight, optionally an indicator and its full-marks value)
+    and the thresholds of the classification and the stars."""
+
+    org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("Name"), max_length=80)
+    grade_thresholds = forms.CharField(
+        label=_("Classification thresholds"),
+        help_text=_("The lowest score graded 好, 较好 and 一般, e.g. 90,80,60."),
+    )
+    star_thresholds = forms.CharField(
+        label=_("Star thresholds"),
+        help_text=_("The lowest score for one to five stars, e.g. 60,65,75,85,95."),
+    )
+
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["org"], self.fields["year"]
+        else:
+            self.fields["org"].queryset = _orgs(user, "rate")
+        choices = [("", _("Scored by hand"))] + [
+            (i.key, f"{i.label}（{i.key}）") for i in indicators.all_indicators()
+        ]
+        for n in range(MAX_SHEET_ITEMS):
+            self.fields[f"name_{n}"] = forms.CharField(
+                label=_("Item %(n)s") % {"n": n + 1}, max_length=60, required=False
+            )
+            self.fields[f"weight_{n}"] = forms.IntegerField(label=_("Weight (%)"), required=False)
+            # A free key (not a choice list) so that an unknown indicator gets the service's message.
+            self.fields[f"indicator_{n}"] = forms.CharField(
+                label=_("Filled from"), required=False, widget=forms.Select(choices=choices)
+            )
+            self.fields[f"full_{n}"] = forms.DecimalField(
+                label=_("Full marks at"), max_digits=10, decimal_places=2, required=False
+            )
+        style_widgets(self)
+
+    def rows(self):
+        return [
+            (self[f"name_{n}"], self[f"weight_{n}"], self[f"indicator_{n}"], self[f"full_{n}"])
+            for n in range(MAX_SHEET_ITEMS)
+        ]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        out = {
+            "name": data["name"],
+            "grade_thresholds": data["grade_thresholds"].replace("，", ",").split(","),
+            "star_thresholds": data["star_thresholds"].replace("，", ",").split(","),
+            "items": [
+                {
+                    "name": data.get(f"name_{n}") or "",
+                    "weight": data.get(f"weight_{n}"),
+                    "indicator": data.get(f"indicator_{n}") or "",
+                    "full": data.get(f"full_{n}"),
+                }
+                for n in range(MAX_SHEET_ITEMS)
+            ],
+        }
+        if "org" in data:
+            out.update(org=data["org"], year=data["year"])
+        return out
+
+
+class RankingCallForm(TablerFormMixin, forms.Form):
+    """Call in the last places of a month's ranking: how many, and the deadline of their rectification."""
+
+    ranking_set = forms.ModelChoiceField(label=_("Ranking"), queryset=RankingSet.objects.none())
+    root = forms.ModelChoiceField(label=_("Organisations ranked under"), queryset=Organisation.objects.none())
+    month = MonthField(label=_("Month"))
+    bottom = forms.IntegerField(
+        label=_("Last places called in"),
+        min_value=1,
+        initial=lambda: param(params.BOTTOM_N.key),
+    )
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=DateInput())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ranking_set"].queryset = RankingSet.objects.visible_to(user).select_related("org")
+        self.fields["root"].queryset = _orgs(user, "brief")
 
 
 class RatingRateForm(TablerFormMixin, forms.Form):
@@ -207,10 +332,6 @@ class RatingRateForm(TablerFormMixin, forms.Form):
 
 class NoteForm(TablerFormMixin, forms.Form):
     note = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class EmptyForm(forms.Form):
-    """A button: the form carries nothing but the CSRF token."""
 
 
 class WeakFlagForm(TablerFormMixin, forms.Form):

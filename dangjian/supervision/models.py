@@ -169,6 +169,44 @@ class RankingSet(Versioned):
         return self.name
 
 
+class RankingCallQuerySet(ScopedQuerySet):
+    def visible_to(self, user, *, ignore_focus: bool = False):
+        """Like the ranking it comes from: only through grants covering the whole subtree ranked."""
+        qs = super().visible_to(user, ignore_focus=ignore_focus)
+        return qs.filter(whole_subtree_q(user))
+
+
+class RankingCall(Versioned):
+    """The last N of a month's ranking called in (排名靠后约谈): each becomes a ledger item of that
+    organisation, handed down by the ranking organisation through the ledger's door."""
+
+    ranking_set = models.ForeignKey(
+        RankingSet, on_delete=models.PROTECT, related_name="calls", verbose_name=_("ranking set")
+    )
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation ranked")
+    )
+    month = models.DateField(_("month"))
+    bottom = models.PositiveSmallIntegerField(_("last places called in"))
+    deadline = models.DateField(_("rectification deadline"))
+    rows = models.JSONField(_("organisations called in"), default=list)  # [{"org_id","org","rank","score"}]
+
+    objects = RankingCallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "-pk"]
+        verbose_name = _("interview of the last in a ranking")
+        verbose_name_plural = _("interviews of the last in rankings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ranking_set", "org", "month"], name="supervision_rankingcall_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ranking_set.name} {self.month:%Y-%m}"
+
+
 class BriefingQuerySet(ScopedQuerySet):
     def visible_to(self, user, *, ignore_focus: bool = False):
         """Drafts and reviewed ones: who may compile briefings over the whole subtree. Issued: the whole subtree's
@@ -265,6 +303,33 @@ class Grade(models.TextChoices):
     POOR = "poor", pgettext_lazy("organisation grade", "Poor")
 
 
+class Scoresheet(Versioned):
+    """The rating scoresheet (分类定级、评星) a county or township sets for a year: items and their weights
+    (total 100 %), each scored by hand or filled from a registered indicator, and the grade and star
+    thresholds. It applies to every organisation below its owner; frozen once a rating has used it."""
+
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    name = models.CharField(_("name"), max_length=80)
+    # [{"name", "weight", "indicator": key or "", "full": value earning full marks (lower is better: none)}]
+    items = models.JSONField(_("items"), default=list)
+    grade_thresholds = models.JSONField(_("classification thresholds"), default=list)  # [好, 较好, 一般]
+    star_thresholds = models.JSONField(_("star thresholds"), default=list)  # lowest score of 1…5 stars
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "org__path"]
+        verbose_name = _("rating scoresheet")
+        verbose_name_plural = _("rating scoresheets")
+        constraints = [models.UniqueConstraint(fields=["org", "year"], name="supervision_scoresheet_year")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.year}）"
+
+
 class Rating(Versioned):
     """One organisation's yearly classification and star rating: self → poll → township → county."""
 
@@ -279,6 +344,16 @@ class Rating(Versioned):
     year = models.PositiveSmallIntegerField(_("year"))
     self_score = models.DecimalField(_("self-assessment score"), max_digits=4, decimal_places=1)
     self_note = models.TextField(_("self-assessment"), blank=True)
+    sheet = models.ForeignKey(
+        Scoresheet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ratings",
+        verbose_name=_("scoresheet"),
+    )
+    # The scoresheet's items as scored at self-assessment (indicator values as they stood then).
+    sheet_scores = models.JSONField(_("scoresheet scores"), default=list, blank=True)
     poll_score = models.DecimalField(
         _("member and public poll"), max_digits=4, decimal_places=1, null=True, blank=True
     )

@@ -29,6 +29,15 @@ RATING_WEIGHTS = declare(
 BOTTOM_N = declare(
     "supervision.bottom_n", 3, _("Ranking: the last N organisations are flagged for an interview (约谈)")
 )
+DASHBOARD_INDICATORS = declare(
+    "supervision.dashboard_indicators",
+    "ledger.open_items,ledger.overdue_items,ledger.closed_on_time_rate,supervision.inspection_score,"
+    "supervision.inspection_findings,supervision.weak_orgs,supervision.venues_missing",
+    _(
+        "Dashboard: the registered indicators shown on the county's and townships' home page (keys, by commas)"
+    ),
+    kind=str,
+)
 BRIEFING_PREFIX = declare(
     "supervision.briefing_prefix", "萍党建通", _("Monthly briefing: document number prefix"), kind=str
 )

@@ -6,7 +6,7 @@ one query per depth of the organisations ranked, so a ranking costs the same for
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -20,7 +20,18 @@ from dangjian.core.params import get as param
 from dangjian.orgs.models import Organisation, OrgKind, Sector
 
 from . import params
-from .models import Assessment, Briefing, Grade, RankingSet, Rating, Venue, VenueKind, Visit, WeakOrg
+from .models import (
+    Assessment,
+    Briefing,
+    Grade,
+    RankingSet,
+    Rating,
+    Scoresheet,
+    Venue,
+    VenueKind,
+    Visit,
+    WeakOrg,
+)
 
 # Branches the venue standard and the 清零 target apply to: villages and enterprises.
 VENUE_SECTORS = (Sector.RURAL, Sector.NON_PUBLIC, Sector.STATE_ENTERPRISE)
@@ -139,14 +150,30 @@ def method_text(ranking_set) -> str:
     ) % {"n": param(params.BOTTOM_N.key), "parts": "；".join(parts)}
 
 
-def ranking(ranking_set: RankingSet, root, month: date) -> Ranking:
-    """The ranking of ``root``'s children for a month, with places moved since the month before."""
-    period = period_of(month)
-    orgs = children_of(root)
-    rows = compute_ranking(ranking_set.items, orgs, period)
-    before = {r.org.pk: r.rank for r in compute_ranking(ranking_set.items, orgs, period.previous())}
+def ranking(
+    ranking_set: RankingSet,
+    root,
+    month: date | Period,
+    bottom: int | None = None,
+    moves: bool = True,
+    computed: dict | None = None,
+) -> Ranking:
+    """The ranking of ``root``'s children for a month (or a year), with places moved since the period
+    before (unless ``moves`` is false); the last ``bottom`` places (the rule parameter by default, ties
+    included) are flagged. ``computed`` holds rows already computed by period (the trend's)."""
+    period = month if isinstance(month, Period) else period_of(month)
+    computed = computed or {}
+    orgs = children_of(root) if period not in computed else None
+
+    def rows_of(p):
+        return (
+            computed[p] if p in computed else compute_ranking(ranking_set.items, orgs or children_of(root), p)
+        )
+
+    rows = [replace(r) for r in rows_of(period)]
+    before = {r.org.pk: r.rank for r in rows_of(period.previous())} if moves else {}
     ranked = [r for r in rows if r.rank is not None]
-    bottom = param(params.BOTTOM_N.key)
+    bottom = param(params.BOTTOM_N.key) if bottom is None else bottom
     for row in rows:
         if row.rank is not None and before.get(row.org.pk) is not None:
             row.move = before[row.org.pk] - row.rank
@@ -159,19 +186,21 @@ def ranking(ranking_set: RankingSet, root, month: date) -> Ranking:
     return Ranking(ranking_set=ranking_set, root=root, period=period, columns=columns, rows=rows)
 
 
-def trend(ranking_set: RankingSet, root, month: date, months: int = 6) -> dict:
-    """Each child's score over the last months (an ECharts line chart)."""
+def ranking_with_trend(ranking_set: RankingSet, root, month: date, months: int = 6) -> tuple[Ranking, dict]:
+    """The month's ranking and each child's score over the last months (an ECharts line chart), the months
+    computed once: the ranking's month and the month before are the trend's last two."""
     orgs = children_of(root)
     periods = []
     period = period_of(month)
     for _i in range(months):
         periods.insert(0, period)
         period = period.previous()
+    computed = {p: compute_ranking(ranking_set.items, orgs, p) for p in periods}
     series = {o.pk: [] for o in orgs}
     for p in periods:
-        for row in compute_ranking(ranking_set.items, orgs, p):
+        for row in computed[p]:
             series[row.org.pk].append(row.score)
-    return {
+    chart = {
         "tooltip": {"trigger": "axis"},
         "legend": {"type": "scroll"},
         "grid": {"left": 40, "right": 20, "bottom": 40, "containLabel": True},
@@ -179,6 +208,7 @@ def trend(ranking_set: RankingSet, root, month: date, months: int = 6) -> dict:
         "yAxis": {"type": "value", "max": 100},
         "series": [{"name": o.label, "type": "line", "data": series[o.pk]} for o in orgs],
     }
+    return ranking(ranking_set, root, periods[-1], computed=computed), chart
 
 
 def ranking_chart(result: Ranking) -> dict:
@@ -385,14 +415,18 @@ def home_block(request):
         .order_by("-org__depth", "pk")
         .first()
     )
-    result = ranking(ranking_set, root, ranked_month) if ranking_set else None
+    # The block shows places and scores, not moves: the month before is not computed.
+    result = ranking(ranking_set, root, ranked_month, moves=False) if ranking_set else None
     visits = Visit.objects.visible_to(user).filter(
         org__path__subtree=root.path, status=Visit.Status.SUBMITTED
     )
     period = period_of(ranked_month)
+    # The figures that matter (a rule parameter), not every registered one: each costs a query over its data.
+    registered = {i.key for i in indicators.all_indicators()}
     figures = [
-        (indicator, indicators.compute(indicator.key, [root], period).get(root.pk))
-        for indicator in indicators.all_indicators()
+        (indicators.get(key), indicators.compute(key, [root], period).get(root.pk))
+        for key in params.split(params.DASHBOARD_INDICATORS.key)
+        if key in registered
     ]
     return {
         "root": root,
@@ -489,6 +523,56 @@ def weak_suggestions(user, limit: int = 20) -> list[Suggestion]:
                 entry.reasons.append(WeakReason.OVERDUE)
                 entry.texts.append(_("%(n)s overdue items") % {"n": n})
     return sorted(found.values(), key=lambda s: s.org.path)[:limit]
+
+
+# ------------------------------------------------------------------ rating scoresheets
+
+
+def sheet_for(org, year: int) -> Scoresheet | None:
+    """The scoresheet that applies to ``org`` in ``year``: the one of its nearest ancestor that set one."""
+    return (
+        Scoresheet.objects.filter(year=year, org__path__in=_ancestor_paths(org))
+        .exclude(org=org)
+        .select_related("org")
+        .order_by("-org__depth")
+        .first()
+    )
+
+
+def indicator_points(value, full: float, higher_is_better: bool) -> float | None:
+    """An indicator's figure as 0–100 points: higher is better, full marks at ``full`` and above; lower is
+    better, full marks at 0 and none at ``full`` or above."""
+    if value is None:
+        return None
+    share = min(max(float(value) / full, 0.0), 1.0)
+    return round(100 * (share if higher_is_better else 1 - share), 1)
+
+
+def sheet_prefill(sheet: Scoresheet, org) -> list[dict]:
+    """The scoresheet's rows for ``org``: an item bound to an indicator carries its figure for the year and
+    the points it earns; the others (and indicators without a figure) are left for the organisation to score."""
+    period = Period.year(sheet.year)
+    rows = []
+    for item in sheet.items:
+        value = points = None
+        label = ""
+        if item.get("indicator"):
+            indicator = indicators.get(item["indicator"])
+            label = str(indicator.label)
+            value = indicators.compute(indicator.key, [org], period).get(org.pk)
+            points = indicator_points(value, item["full"], indicator.higher_is_better)
+        rows.append(
+            {
+                "name": item["name"],
+                "weight": item["weight"],
+                "indicator": item.get("indicator") or "",
+                "indicator_label": label,
+                "value": value,
+                "points": points,
+                "note": "",
+            }
+        )
+    return rows
 
 
 # ------------------------------------------------------------------ annual assessment

@@ -27,8 +27,10 @@ from .models import (
     Briefing,
     Grade,
     InspectionPlan,
+    RankingCall,
     RankingSet,
     Rating,
+    Scoresheet,
     Venue,
     VenueKind,
     Visit,
@@ -290,6 +292,82 @@ def ranking_set_save(*, org, name: str, items: Sequence[dict], actor, ranking_se
     return ranking_set
 
 
+@transaction.atomic
+def ranking_call(
+    *,
+    ranking_set: RankingSet,
+    root,
+    month: date,
+    actor,
+    deadline: date,
+    bottom: int | None = None,
+    today: date | None = None,
+) -> RankingCall:
+    """Call in the last ``bottom`` of a month's ranking (排名靠后约谈): one ledger item each, handed down by
+    the ranking organisation through the ledger's door (source 约谈), listed once per ranking and month."""
+    from . import selectors
+
+    _ensure(actor, BRIEF, root)
+    # The call names the children's places: only for whoever may see the whole subtree ranked.
+    if not scoping.sees_whole_subtree(actor, root):
+        raise PermissionDenied(_("You are not allowed to do this here."))
+    today = today or timezone.localdate()
+    month = month.replace(day=1)
+    bottom = param(params.BOTTOM_N.key) if bottom is None else bottom
+    errors: dict[str, list] = {}
+    if not root.path.startswith(ranking_set.org.path):
+        errors.setdefault("__all__", []).append(_("This ranking set belongs to another organisation."))
+    if deadline is None or deadline < today:
+        errors.setdefault("deadline", []).append(_("The deadline cannot be in the past."))
+    if RankingCall.objects.filter(ranking_set=ranking_set, org=root, month=month).exists():
+        errors.setdefault("__all__", []).append(
+            _("The last of this ranking for %(month)s have already been called in.")
+            % {"month": f"{month:%Y-%m}"}
+        )
+    if errors:
+        raise ValidationError(errors)
+    result = selectors.ranking(ranking_set, root, month, bottom=bottom)
+    ranked = sum(1 for r in result.rows if r.rank is not None)
+    if not 1 <= bottom < ranked:
+        raise ValidationError(
+            {
+                "bottom": [
+                    _("Call in between 1 and %(most)s of the last places.") % {"most": max(ranked - 1, 0)}
+                ]
+            }
+        )
+    flagged = [r for r in result.rows if r.flagged]
+    call = RankingCall.objects.create(
+        ranking_set=ranking_set,
+        org=root,
+        month=month,
+        bottom=bottom,
+        deadline=deadline,
+        rows=[{"org_id": r.org.pk, "org": r.org.label, "rank": r.rank, "score": r.score} for r in flagged],
+        created_by=actor,
+    )
+    door.items_from_source(
+        source_record=call,
+        issuer=root,
+        org=root,
+        actor=actor,
+        today=today,
+        title=_("%(set)s %(month)s: the last places called in")
+        % {"set": ranking_set.name, "month": f"{month:%Y-%m}"},
+        findings=[
+            door.Finding(
+                title=_("Ranked %(rank)s of %(n)s in “%(set)s” (%(month)s): interview and rectification")
+                % {"rank": r.rank, "n": ranked, "set": ranking_set.name, "month": f"{month:%Y-%m}"},
+                key=f"o{r.org.pk}",
+                org=r.org,
+                deadline=deadline,
+            )
+            for r in flagged
+        ],
+    )
+    return call
+
+
 # ------------------------------------------------------------------ briefings
 
 
@@ -414,21 +492,35 @@ def _score(value, field: str, errors: dict) -> Decimal | None:
     return value
 
 
-def grade_for(score: Decimal) -> str:
-    """好 / 较好 / 一般 / 较差 by the thresholds of DOMAIN.md §5 (rule parameters)."""
-    if score >= param(params.GRADE_GOOD.key):
+def grade_thresholds(sheet: Scoresheet | None = None) -> list:
+    """The lowest scores graded 好, 较好 and 一般: the scoresheet's, else the rule parameters (DOMAIN.md §5)."""
+    if sheet is not None and sheet.grade_thresholds:
+        return [Decimal(str(v)) for v in sheet.grade_thresholds]
+    return [param(k.key) for k in (params.GRADE_GOOD, params.GRADE_FAIRLY_GOOD, params.GRADE_AVERAGE)]
+
+
+def star_thresholds(sheet: Scoresheet | None = None) -> list:
+    """The lowest scores of one to five stars: the scoresheet's, else the rule parameter."""
+    if sheet is not None and sheet.star_thresholds:
+        return [Decimal(str(v)) for v in sheet.star_thresholds]
+    return params.numbers(params.STAR_THRESHOLDS.key)
+
+
+def grade_for(score: Decimal, sheet: Scoresheet | None = None) -> str:
+    """好 / 较好 / 一般 / 较差 by the thresholds of the scoresheet or of DOMAIN.md §5 (rule parameters)."""
+    good, fairly_good, average = grade_thresholds(sheet)
+    if score >= good:
         return Grade.GOOD
-    if score >= param(params.GRADE_FAIRLY_GOOD.key):
+    if score >= fairly_good:
         return Grade.FAIRLY_GOOD
-    if score >= param(params.GRADE_AVERAGE.key):
+    if score >= average:
         return Grade.AVERAGE
     return Grade.POOR
 
 
-def stars_for(score: Decimal) -> int:
+def stars_for(score: Decimal, sheet: Scoresheet | None = None) -> int:
     """One to five stars by the thresholds (lowest score for 1…5 stars), 0 below one star."""
-    thresholds = params.numbers(params.STAR_THRESHOLDS.key)
-    return sum(1 for t in thresholds if score >= t)
+    return sum(1 for t in star_thresholds(sheet) if score >= t)
 
 
 def overall(self_score, poll_score, township_score) -> Decimal:
@@ -446,12 +538,50 @@ def five_star_quota(parent) -> int:
     return math.floor(n * param(params.FIVE_STAR_QUOTA.key) / 100)
 
 
+def _sheet_scores(sheet: Scoresheet, org, item_scores: dict, errors: dict) -> list[dict]:
+    """The scoresheet's rows for ``org``: indicator items filled from their figures, the others as entered."""
+    from . import selectors
+
+    rows = []
+    for row in selectors.sheet_prefill(sheet, org):
+        if row["points"] is None:
+            entry = item_scores.get(row["name"]) or {}
+            value = entry.get("score")
+            if value is None:
+                errors.setdefault("__all__", []).append(
+                    _("Please score “%(item)s” (0 to 100).") % {"item": row["name"]}
+                )
+                continue
+            value = Decimal(str(value))
+            if not Decimal(0) <= value <= Decimal(100):
+                errors.setdefault("__all__", []).append(
+                    _("“%(item)s”: a score lies between 0 and 100.") % {"item": row["name"]}
+                )
+                continue
+            row["points"] = float(value)
+            row["note"] = (entry.get("note") or "").strip()
+        rows.append(row)
+    return rows
+
+
 @transaction.atomic
-def rating_self_assess(*, org, year: int, self_score, actor, self_note: str = "") -> Rating:
-    """The organisation's own assessment opens its rating for the year."""
+def rating_self_assess(
+    *, org, year: int, actor, self_score=None, self_note: str = "", item_scores: dict | None = None
+) -> Rating:
+    """The organisation's own assessment opens its rating for the year: on the scoresheet that applies to it
+    (indicator items filled from their figures, the others scored), else as one score."""
+    from . import selectors
+
     _ensure(actor, SELF_ASSESS, org)
     errors: dict[str, list] = {}
-    score = _score(self_score, "self_score", errors)
+    sheet = selectors.sheet_for(org, year)
+    rows: list[dict] = []
+    if sheet is not None:
+        rows = _sheet_scores(sheet, org, item_scores or {}, errors)
+        score = None if errors else Decimal(str(sum(r["points"] * r["weight"] for r in rows) / 100))
+        score = None if score is None else score.quantize(Decimal("0.1"))
+    else:
+        score = _score(self_score, "self_score", errors)
     if Rating.objects.filter(org=org, year=year).exists():
         errors.setdefault("year", []).append(
             _("%(org)s already has a rating for %(year)s.") % {"org": org.label, "year": year}
@@ -459,8 +589,116 @@ def rating_self_assess(*, org, year: int, self_score, actor, self_note: str = ""
     if errors:
         raise ValidationError(errors)
     return Rating.objects.create(
-        org=org, year=year, self_score=score, self_note=(self_note or "").strip(), created_by=actor
+        org=org,
+        year=year,
+        self_score=score,
+        self_note=(self_note or "").strip(),
+        sheet=sheet,
+        sheet_scores=rows,
+        created_by=actor,
     )
+
+
+# ------------------------------------------------------------------ rating scoresheets
+
+
+def _thresholds(values, count: int, field: str, errors: dict, *, ascending: bool) -> list[float]:
+    try:
+        numbers = [float(Decimal(str(v).strip())) for v in values if str(v).strip()]
+    except (ArithmeticError, ValueError):
+        numbers = []
+    ordered = all((a < b) if ascending else (a > b) for a, b in zip(numbers, numbers[1:], strict=False))
+    if len(numbers) != count or not ordered or not all(0 <= n <= 100 for n in numbers):
+        if ascending:
+            message = _("Give five scores between 0 and 100, rising: the lowest for one to five stars.")
+        else:
+            message = _("Give three scores between 0 and 100, falling: the lowest graded 好, 较好 and 一般.")
+        errors.setdefault(field, []).append(message)
+    return numbers
+
+
+@transaction.atomic
+def scoresheet_save(
+    *,
+    org,
+    year: int,
+    name: str,
+    items: Sequence[dict],
+    grade_thresholds: Sequence,
+    star_thresholds: Sequence,
+    actor,
+    sheet: Scoresheet | None = None,
+) -> Scoresheet:
+    """Create or change a rating scoresheet: items weighing 100 % in all, indicators registered, thresholds in
+    order. A scoresheet a rating has used is frozen."""
+    owner = sheet.org if sheet else org
+    _ensure(actor, RATE, owner)
+    if sheet is not None:
+        sheet = Scoresheet.objects.select_for_update().get(pk=sheet.pk)
+        if sheet.ratings.exists():
+            raise ValidationError(_("Ratings have been made on this scoresheet: it is frozen."))
+        year = sheet.year
+    errors: dict[str, list] = {}
+    name = (name or "").strip()
+    if not name:
+        errors.setdefault("name", []).append(_("Please name the scoresheet."))
+    known = {i.key for i in indicators.all_indicators()}
+    cleaned, problems = [], []
+    for item in items:
+        title = (item.get("name") or "").strip()
+        key = (item.get("indicator") or "").strip()
+        if not title and not key:
+            continue
+        if not title:
+            title = str(indicators.get(key).label) if key in known else key
+        if title in {c["name"] for c in cleaned}:
+            problems.append(_("The item “%(name)s” is listed twice.") % {"name": title})
+            continue
+        if key and key not in known:
+            problems.append(_("Unknown indicator “%(key)s”.") % {"key": key})
+            continue
+        weight = item.get("weight")
+        if weight is None or int(weight) <= 0:
+            problems.append(_("Give “%(key)s” a weight above 0.") % {"key": title})
+            continue
+        full = item.get("full")
+        if key and full is not None and Decimal(str(full)) <= 0:
+            problems.append(_("“%(name)s”: the value for full marks must be above 0.") % {"name": title})
+            continue
+        cleaned.append(
+            {
+                "name": title[:60],
+                "weight": int(weight),
+                "indicator": key,
+                "full": (float(full) if full is not None else 100.0) if key else None,
+            }
+        )
+    if not problems and not cleaned:
+        problems.append(_("A scoresheet needs at least one item."))
+    total = sum(c["weight"] for c in cleaned)
+    if not problems and total != 100:
+        problems.append(_("The weights must total 100%%; they total %(total)s%%.") % {"total": total})
+    if problems:
+        errors.setdefault("__all__", []).extend(problems)
+    grades = _thresholds(grade_thresholds, 3, "grade_thresholds", errors, ascending=False)
+    stars = _thresholds(star_thresholds, 5, "star_thresholds", errors, ascending=True)
+    clash = Scoresheet.objects.filter(org=owner, year=year)
+    if sheet is not None:
+        clash = clash.exclude(pk=sheet.pk)
+    if clash.exists():
+        errors.setdefault("year", []).append(
+            _("%(org)s already has a scoresheet for %(year)s.") % {"org": owner.label, "year": year}
+        )
+    if errors:
+        raise ValidationError(errors)
+    values = {"name": name, "items": cleaned, "grade_thresholds": grades, "star_thresholds": stars}
+    if sheet is None:
+        return Scoresheet.objects.create(org=org, year=year, created_by=actor, **values)
+    for field, value in values.items():
+        setattr(sheet, field, value)
+    sheet.version += 1
+    sheet.save(update_fields=[*values, "version"])
+    return sheet
 
 
 @transaction.atomic
@@ -472,7 +710,7 @@ def rating_rate(*, rating: Rating, poll_score, township_score, actor) -> Rating:
     if errors:
         raise ValidationError(errors)
     score = overall(rating.self_score, poll, town)
-    stars = stars_for(score)
+    stars = stars_for(score, rating.sheet)
     parent = Organisation.objects.get_parent(rating.org)
     if stars == 5 and parent is not None:
         taken = (
@@ -504,7 +742,7 @@ def rating_rate(*, rating: Rating, poll_score, township_score, actor) -> Rating:
             "poll_score": poll,
             "township_score": town,
             "score": score,
-            "grade": grade_for(score),
+            "grade": grade_for(score, rating.sheet),
             "stars": stars,
             "rated_by": actor,
         },

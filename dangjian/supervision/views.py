@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,12 +19,26 @@ from dangjian.core import attachments, audit, documents, scoping, workflow
 from dangjian.core.caps import Cap
 from dangjian.core.exports import xlsx_response
 from dangjian.core.filters import int_param
-from dangjian.core.generic import ObjectView, ServiceFormView
+from dangjian.core.generic import ActionView, ObjectView, ServiceFormView
+from dangjian.core.indicators import Period
+from dangjian.core.params import get as param
 from dangjian.ledger import door
 from dangjian.orgs.models import Organisation, OrgKind
 
-from . import exports, forms, selectors, services
-from .models import Assessment, Briefing, InspectionPlan, RankingSet, Rating, Venue, VenueKind, Visit, WeakOrg
+from . import exports, forms, params, selectors, services
+from .models import (
+    Assessment,
+    Briefing,
+    InspectionPlan,
+    RankingCall,
+    RankingSet,
+    Rating,
+    Scoresheet,
+    Venue,
+    VenueKind,
+    Visit,
+    WeakOrg,
+)
 
 BRIEF, RATE, CONFIRM_RATING, SELF_ASSESS = "brief", "rate", "confirm_rating", "self_assess"
 
@@ -48,24 +61,6 @@ class CreateView(ServiceFormView):
 
     def get_form_kwargs(self, obj) -> dict:
         return {"user": self.request.user}
-
-
-class ActionView(ServiceFormView):
-    """A button on a record (POST only): the service's refusal is shown on the record's page."""
-
-    form_class = forms.EmptyForm
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        obj = self.fetch()
-        try:
-            result = self.perform(None, obj, request.user)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, self.get_success_message(obj, result))
-        return redirect(self.get_success_url(obj, None))
 
 
 # ------------------------------------------------------------------ inspections
@@ -104,12 +99,10 @@ class PlanCreate(CreateView):
     form_class = forms.PlanForm
     template_name = "supervision/form.html"
     success_message = gettext_lazy("Inspection planned.")
+    success_url_name = "supervision:plan_detail"
 
     def perform(self, form, obj, user):
         return services.plan_create(actor=user, **form.cleaned_data)
-
-    def get_success_url(self, obj, plan):
-        return reverse("supervision:plan_detail", args=[plan.pk])
 
     def get_extra_context(self, obj):
         return {
@@ -141,12 +134,10 @@ class PlanStart(ActionView):
     queryset = InspectionPlan.objects.all()
     capability = Cap.INSPECT
     success_message = gettext_lazy("The inspection is under way: visits may be recorded.")
+    success_url_name = "supervision:plan_detail"
 
     def perform(self, form, plan, user):
         return services.plan_start(plan=plan, actor=user)
-
-    def get_success_url(self, plan, result):
-        return reverse("supervision:plan_detail", args=[plan.pk])
 
 
 class PlanClose(PlanStart):
@@ -217,6 +208,7 @@ class VisitDetail(ObjectView):
 class VisitSubmit(ActionView):
     queryset = Visit.objects.select_related("plan", "plan__org", "org")
     success_message = gettext_lazy("The findings were handed down to the organisation's ledger.")
+    success_url_name = "supervision:visit_detail"
 
     def check_capability(self, visit):
         if not scoping.can(self.request.user, Cap.INSPECT, visit.plan.org):
@@ -224,9 +216,6 @@ class VisitSubmit(ActionView):
 
     def perform(self, form, visit, user):
         return services.visit_submit(visit=visit, actor=user)
-
-    def get_success_url(self, visit, result):
-        return reverse("supervision:visit_detail", args=[visit.pk])
 
 
 # ------------------------------------------------------------------ rankings
@@ -249,7 +238,16 @@ def ranking_page(request):
     if root is not None and not scoping.sees_whole_subtree(user, root):
         raise Http404
     month = _month(request)
-    result = selectors.ranking(chosen, root, month) if chosen and root else None
+    # A whole year's ranking (?year=2025) instead of a month's: no monthly trend and no call-in there.
+    year = int_param(request.GET.get("year"))
+    year = year if year and 2000 <= year <= 2100 else None
+    period = Period.year(year) if year else selectors.period_of(month)
+    trend = None
+    if chosen and root and year is None:
+        result, trend = selectors.ranking_with_trend(chosen, root, month)
+    else:
+        result = selectors.ranking(chosen, root, period) if chosen and root else None
+    monthly = result is not None and year is None
     return render(
         request,
         "supervision/ranking.html",
@@ -258,11 +256,19 @@ def ranking_page(request):
             "chosen": chosen,
             "root": root,
             "month": month,
+            "year": year,
             "result": result,
             "chart": selectors.ranking_chart(result) if result else None,
-            "trend": selectors.trend(chosen, root, month) if result else None,
+            "trend": trend,
             "can_edit": scoping.can(user, BRIEF),
             "can_edit_chosen": chosen is not None and scoping.can(user, BRIEF, chosen),
+            "can_call": monthly and scoping.can(user, BRIEF, root),
+            "bottom": param(params.BOTTOM_N.key),
+            "calls": list(
+                RankingCall.objects.visible_to(user).filter(ranking_set=chosen, org=root, month=month)
+            )
+            if monthly
+            else [],
             "breadcrumbs": _crumbs((_("Rankings"), None)),
         },
     )
@@ -329,6 +335,56 @@ class RankingSetEdit(ServiceFormView):
         }
 
 
+class RankingCallCreate(CreateView):
+    """One action: the last places of a month's ranking become ledger items (约谈、整改) of their organisations."""
+
+    capability = BRIEF
+    form_class = forms.RankingCallForm
+    template_name = "supervision/form.html"
+    success_message = gettext_lazy("The last places were called in: each has an item in its ledger.")
+    success_url_name = "supervision:ranking_call_detail"
+
+    def get_initial(self, obj):
+        get = self.request.GET
+        return {
+            "ranking_set": int_param(get.get("set")),
+            "root": int_param(get.get("org")),
+            "month": _month(self.request).strftime("%Y-%m"),
+            "deadline": timezone.localdate() + timedelta(days=30),
+        }
+
+    def perform(self, form, obj, user):
+        data = form.cleaned_data
+        return services.ranking_call(
+            ranking_set=data["ranking_set"],
+            root=data["root"],
+            month=data["month"],
+            bottom=data["bottom"],
+            deadline=data["deadline"],
+            actor=user,
+        )
+
+    def get_extra_context(self, obj):
+        return {
+            "heading": _("Call in the last of the ranking"),
+            "breadcrumbs": _crumbs((_("Rankings"), reverse("supervision:ranking")), (_("Call in"), None)),
+        }
+
+
+class RankingCallDetail(ObjectView):
+    queryset = RankingCall.objects.select_related("ranking_set", "org", "created_by")
+    template_name = "supervision/ranking_call_detail.html"
+    context_object_name = "call"
+
+    def get_extra_context(self, call):
+        user = self.request.user
+        return {
+            "items": list(door.items_of_source(call, user)),
+            "timeline": audit.timeline(call, viewer=user),
+            "breadcrumbs": _crumbs((_("Rankings"), reverse("supervision:ranking")), (str(call), None)),
+        }
+
+
 # ------------------------------------------------------------------ briefings
 
 
@@ -352,15 +408,13 @@ class BriefingCreate(CreateView):
     form_class = forms.BriefingForm
     template_name = "supervision/form.html"
     success_message = gettext_lazy("Draft briefing saved.")
+    success_url_name = "supervision:briefing_detail"
 
     def get_initial(self, obj):
         return {"month": selectors.month_start(timezone.localdate()).strftime("%Y-%m")}
 
     def perform(self, form, obj, user):
         return services.briefing_create(actor=user, **form.cleaned_data)
-
-    def get_success_url(self, obj, briefing):
-        return reverse("supervision:briefing_detail", args=[briefing.pk])
 
     def get_extra_context(self, obj):
         return {
@@ -401,6 +455,7 @@ class BriefingEdit(ServiceFormView):
     form_class = forms.BriefingForm
     template_name = "supervision/form.html"
     success_message = gettext_lazy("Briefing saved.")
+    success_url_name = "supervision:briefing_detail"
 
     def get_form_kwargs(self, briefing):
         return {"user": self.request.user, "editing": True}
@@ -415,9 +470,6 @@ class BriefingEdit(ServiceFormView):
 
     def perform(self, form, briefing, user):
         return services.briefing_update(briefing=briefing, actor=user, **form.cleaned_data)
-
-    def get_success_url(self, briefing, result):
-        return reverse("supervision:briefing_detail", args=[briefing.pk])
 
     def get_extra_context(self, briefing):
         return {
@@ -434,12 +486,10 @@ class BriefingReview(ActionView):
     queryset = Briefing.objects.select_related("org")
     capability = BRIEF
     success_message = gettext_lazy("The briefing was reviewed; it can now be issued.")
+    success_url_name = "supervision:briefing_detail"
 
     def perform(self, form, briefing, user):
         return services.briefing_review(briefing=briefing, actor=user)
-
-    def get_success_url(self, briefing, result):
-        return reverse("supervision:briefing_detail", args=[briefing.pk])
 
 
 class BriefingReturn(ServiceFormView):
@@ -448,12 +498,10 @@ class BriefingReturn(ServiceFormView):
     form_class = forms.NoteForm
     template_name = "supervision/form.html"
     success_message = gettext_lazy("The briefing was returned to draft.")
+    success_url_name = "supervision:briefing_detail"
 
     def perform(self, form, briefing, user):
         return services.briefing_return(briefing=briefing, actor=user, note=form.cleaned_data["note"])
-
-    def get_success_url(self, briefing, result):
-        return reverse("supervision:briefing_detail", args=[briefing.pk])
 
     def get_extra_context(self, briefing):
         return {
@@ -470,12 +518,10 @@ class BriefingPublish(ActionView):
     queryset = Briefing.objects.select_related("org", "ranking_set")
     capability = BRIEF
     success_message = gettext_lazy("The briefing was published; its figures are now frozen.")
+    success_url_name = "supervision:briefing_detail"
 
     def perform(self, form, briefing, user):
         return services.briefing_publish(briefing=briefing, actor=user)
-
-    def get_success_url(self, briefing, result):
-        return reverse("supervision:briefing_detail", args=[briefing.pk])
 
 
 class BriefingExport(ObjectView):
@@ -550,31 +596,158 @@ def rating_export(request):
 
 
 class RatingCreate(CreateView):
+    """The self-assessment; once the organisation and year are chosen, on the scoresheet that applies."""
+
     capability = SELF_ASSESS
     form_class = forms.RatingSelfForm
-    template_name = "supervision/form.html"
+    template_name = "supervision/rating_form.html"
     success_message = gettext_lazy("Self-assessment saved.")
+    success_url_name = "supervision:rating_detail"
+
+    def _chosen(self):
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        org_id, year = int_param(data.get("org")), int_param(data.get("year"))
+        if org_id is None or year is None:
+            return None, None
+        org = Organisation.objects.where_can(self.request.user, SELF_ASSESS).filter(pk=org_id).first()
+        sheet = selectors.sheet_for(org, year) if org is not None else None
+        return org, sheet
+
+    def get_form_kwargs(self, obj):
+        org, sheet = self._chosen()
+        self.sheet_rows = selectors.sheet_prefill(sheet, org) if sheet is not None else None
+        self.sheet = sheet
+        return {"user": self.request.user, "sheet_rows": self.sheet_rows}
 
     def get_initial(self, obj):
-        return {"year": timezone.localdate().year}
+        return {
+            "org": int_param(self.request.GET.get("org")),
+            "year": int_param(self.request.GET.get("year")) or timezone.localdate().year,
+        }
 
     def perform(self, form, obj, user):
-        return services.rating_self_assess(actor=user, **form.cleaned_data)
-
-    def get_success_url(self, obj, rating):
-        return reverse("supervision:rating_detail", args=[rating.pk])
+        return services.rating_self_assess(actor=user, **form.service_kwargs())
 
     def get_extra_context(self, obj):
         return {
             "heading": _("Self-assessment"),
+            "sheet": getattr(self, "sheet", None),
+            "sheet_rows": getattr(self, "sheet_rows", None),
             "breadcrumbs": _crumbs(
                 (_("Classification and stars"), reverse("supervision:rating_list")), (_("New"), None)
             ),
         }
 
 
+# ------------------------------------------------------------------ rating scoresheets
+
+
+@login_required
+@require_GET
+def scoresheet_list(request):
+    """The rating scoresheets of the organisations the user may see, and whether ratings have used them."""
+    sheets = list(
+        Scoresheet.objects.visible_to(request.user)
+        .select_related("org")
+        .annotate(n_ratings=Count("ratings"))[:200]
+    )
+    return render(
+        request,
+        "supervision/scoresheet_list.html",
+        {
+            "sheets": sheets,
+            "can_rate": scoping.can(request.user, RATE),
+            "breadcrumbs": _crumbs(
+                (_("Classification and stars"), reverse("supervision:rating_list")), (_("Scoresheets"), None)
+            ),
+        },
+    )
+
+
+def _sheet_initial() -> dict:
+    return {
+        "grade_thresholds": ",".join(
+            str(param(k.key)) for k in (params.GRADE_GOOD, params.GRADE_FAIRLY_GOOD, params.GRADE_AVERAGE)
+        ),
+        "star_thresholds": ",".join(params.split(params.STAR_THRESHOLDS.key)),
+    }
+
+
+class ScoresheetCreate(CreateView):
+    capability = RATE
+    form_class = forms.ScoresheetForm
+    template_name = "supervision/scoresheet_form.html"
+    success_message = gettext_lazy("Scoresheet saved.")
+    success_url_name = "supervision:scoresheet_edit"
+
+    def get_initial(self, obj):
+        return {"year": timezone.localdate().year, **_sheet_initial()}
+
+    def perform(self, form, obj, user):
+        return services.scoresheet_save(actor=user, **form.service_kwargs())
+
+    def get_extra_context(self, obj):
+        return {
+            "heading": _("New scoresheet"),
+            "breadcrumbs": _crumbs(
+                (_("Scoresheets"), reverse("supervision:scoresheet_list")), (_("New"), None)
+            ),
+        }
+
+
+class ScoresheetEdit(ServiceFormView):
+    """A scoresheet's page: its items and thresholds, changed until a rating has used it."""
+
+    queryset = Scoresheet.objects.select_related("org", "created_by")
+    template_name = "supervision/scoresheet_form.html"
+    form_class = forms.ScoresheetForm
+    context_object_name = "sheet"
+    success_message = gettext_lazy("Scoresheet saved.")
+    success_url_name = "supervision:scoresheet_edit"
+
+    capability = RATE
+
+    def get_form_kwargs(self, sheet):
+        return {"user": self.request.user, "editing": True}
+
+    def get_initial(self, sheet):
+        initial = {
+            "name": sheet.name,
+            "grade_thresholds": ",".join(f"{v:g}" for v in sheet.grade_thresholds),
+            "star_thresholds": ",".join(f"{v:g}" for v in sheet.star_thresholds),
+        }
+        for n, item in enumerate(sheet.items):
+            initial.update(
+                {
+                    f"name_{n}": item["name"],
+                    f"weight_{n}": item["weight"],
+                    f"indicator_{n}": item["indicator"],
+                    f"full_{n}": item["full"],
+                }
+            )
+        return initial
+
+    def perform(self, form, sheet, user):
+        return services.scoresheet_save(
+            org=sheet.org, year=sheet.year, actor=user, sheet=sheet, **form.service_kwargs()
+        )
+
+    def get_extra_context(self, sheet):
+        user = self.request.user
+        return {
+            "heading": str(sheet),
+            "subtitle": sheet.org.label,
+            "frozen": sheet.ratings.exists(),
+            "can_edit": scoping.can(user, RATE, sheet),
+            "timeline": audit.timeline(sheet, viewer=user),
+            "breadcrumbs": _crumbs(
+                (_("Scoresheets"), reverse("supervision:scoresheet_list")), (str(sheet), None)
+            ),
+        }
+
+
 class RatingDetail(ObjectView):
-    queryset = Rating.objects.select_related("org", "rated_by", "created_by")
+    queryset = Rating.objects.select_related("org", "rated_by", "created_by", "sheet")
     template_name = "supervision/rating_detail.html"
     context_object_name = "rating"
 
@@ -599,12 +772,10 @@ class RatingRate(ServiceFormView):
     form_class = forms.RatingRateForm
     template_name = "supervision/form.html"
     success_message = gettext_lazy("Rating saved.")
+    success_url_name = "supervision:rating_detail"
 
     def perform(self, form, rating, user):
         return services.rating_rate(rating=rating, actor=user, **form.cleaned_data)
-
-    def get_success_url(self, rating, result):
-        return reverse("supervision:rating_detail", args=[rating.pk])
 
     def get_extra_context(self, rating):
         return {
@@ -621,12 +792,10 @@ class RatingConfirm(ActionView):
     queryset = Rating.objects.select_related("org")
     capability = CONFIRM_RATING
     success_message = gettext_lazy("Rating confirmed.")
+    success_url_name = "supervision:rating_detail"
 
     def perform(self, form, rating, user):
         return services.rating_confirm(rating=rating, actor=user)
-
-    def get_success_url(self, rating, result):
-        return reverse("supervision:rating_detail", args=[rating.pk])
 
 
 class RatingReturn(ServiceFormView):
@@ -635,12 +804,10 @@ class RatingReturn(ServiceFormView):
     form_class = forms.NoteForm
     template_name = "supervision/form.html"
     success_message = gettext_lazy("Rating returned to the township.")
+    success_url_name = "supervision:rating_detail"
 
     def perform(self, form, rating, user):
         return services.rating_return(rating=rating, actor=user, note=form.cleaned_data["note"])
-
-    def get_success_url(self, rating, result):
-        return reverse("supervision:rating_detail", args=[rating.pk])
 
     def get_extra_context(self, rating):
         return {"heading": _("Return the rating"), "breadcrumbs": []}
@@ -672,6 +839,7 @@ class WeakCreate(CreateView):
     form_class = forms.WeakFlagForm
     template_name = "supervision/form.html"
     success_message = gettext_lazy("Organisation flagged weak and lax.")
+    success_url_name = "supervision:weak_detail"
 
     def get_initial(self, obj):
         org = int_param(self.request.GET.get("org"))
@@ -680,9 +848,6 @@ class WeakCreate(CreateView):
 
     def perform(self, form, obj, user):
         return services.weak_flag(actor=user, **form.cleaned_data)
-
-    def get_success_url(self, obj, weak):
-        return reverse("supervision:weak_detail", args=[weak.pk])
 
     def get_extra_context(self, obj):
         return {
@@ -718,12 +883,10 @@ class WeakHandDown(ServiceFormView):
     form_class = forms.WeakPlanForm
     template_name = "supervision/form.html"
     success_message = gettext_lazy("The rectification list was handed down.")
+    success_url_name = "supervision:weak_detail"
 
     def perform(self, form, weak, user):
         return services.weak_hand_down(weak=weak, actor=user, **form.service_kwargs())
-
-    def get_success_url(self, weak, result):
-        return reverse("supervision:weak_detail", args=[weak.pk])
 
     def get_extra_context(self, weak):
         return {"heading": _("Rectification list of %(org)s") % {"org": weak.org.label}, "breadcrumbs": []}
@@ -733,12 +896,10 @@ class WeakLift(ActionView):
     queryset = WeakOrg.objects.select_related("org")
     capability = CONFIRM_RATING
     success_message = gettext_lazy("The flag was lifted.")
+    success_url_name = "supervision:weak_detail"
 
     def perform(self, form, weak, user):
         return services.weak_lift(weak=weak, actor=user)
-
-    def get_success_url(self, weak, result):
-        return reverse("supervision:weak_detail", args=[weak.pk])
 
 
 # ------------------------------------------------------------------ venues
@@ -777,15 +938,13 @@ class VenueSave(CreateView):
     form_class = forms.VenueForm
     template_name = "supervision/form.html"
     success_message = gettext_lazy("Venue saved.")
+    success_url_name = "supervision:venue_detail"
 
     def get_initial(self, obj):
         return {"org": int_param(self.request.GET.get("org"))}
 
     def perform(self, form, obj, user):
         return services.venue_save(actor=user, **form.cleaned_data)
-
-    def get_success_url(self, obj, venue):
-        return reverse("supervision:venue_detail", args=[venue.pk])
 
     def get_extra_context(self, obj):
         return {
@@ -822,6 +981,7 @@ class VenueDetail(ObjectView):
 class VenueHandDown(ActionView):
     queryset = Venue.objects.select_related("org")
     success_message = gettext_lazy("The venue plan was handed down as a ledger item.")
+    success_url_name = "supervision:venue_detail"
 
     def check_capability(self, venue):
         parent = Organisation.objects.get_parent(venue.org)
@@ -830,9 +990,6 @@ class VenueHandDown(ActionView):
 
     def perform(self, form, venue, user):
         return services.venue_hand_down(venue=venue, actor=user)
-
-    def get_success_url(self, venue, result):
-        return reverse("supervision:venue_detail", args=[venue.pk])
 
 
 # ------------------------------------------------------------------ annual assessment
@@ -858,6 +1015,7 @@ class AssessmentCreate(CreateView):
     form_class = forms.AssessmentForm
     template_name = "supervision/ranking_set_form.html"
     success_message = gettext_lazy("Assessment set up.")
+    success_url_name = "supervision:assessment_detail"
 
     def get_initial(self, obj):
         return {"year": timezone.localdate().year, "manual_items": "述职评议 20\n党员教育培训 10"}
@@ -872,9 +1030,6 @@ class AssessmentCreate(CreateView):
             manual_items=data["manual_items"],
             actor=user,
         )
-
-    def get_success_url(self, obj, assessment):
-        return reverse("supervision:assessment_detail", args=[assessment.pk])
 
     def get_extra_context(self, obj):
         return {
@@ -913,15 +1068,13 @@ class AssessmentScore(ServiceFormView):
     form_class = forms.AssessmentScoreForm
     template_name = "supervision/form.html"
     success_message = gettext_lazy("Score saved.")
+    success_url_name = "supervision:assessment_detail"
 
     def get_form_kwargs(self, assessment):
         return {"assessment": assessment}
 
     def perform(self, form, assessment, user):
         return services.assessment_score(assessment=assessment, actor=user, **form.cleaned_data)
-
-    def get_success_url(self, assessment, result):
-        return reverse("supervision:assessment_detail", args=[assessment.pk])
 
     def get_extra_context(self, assessment):
         return {"heading": _("Score an item"), "subtitle": str(assessment), "breadcrumbs": []}
@@ -931,9 +1084,7 @@ class AssessmentConfirm(ActionView):
     queryset = Assessment.objects.select_related("org")
     capability = BRIEF
     success_message = gettext_lazy("The results are confirmed and frozen.")
+    success_url_name = "supervision:assessment_detail"
 
     def perform(self, form, assessment, user):
         return services.assessment_confirm(assessment=assessment, actor=user)
-
-    def get_success_url(self, assessment, result):
-        return reverse("supervision:assessment_detail", args=[assessment.pk])

@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from dangjian.core.caps import Cap
-from dangjian.core.generic import ObjectView, ServiceFormView
+from dangjian.core.generic import ActionView, ObjectView, ServiceFormView
 from dangjian.orgs.models import Organisation, Post, PostKind
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +105,40 @@ def test_an_invalid_form_never_reaches_the_service(county, personas):
     _, response = call(Rename, personas.county_admin, "post", {"short_name": ""}, pk=county.village_a1.pk)
     assert "short_name" in json.loads(response.content)["errors"]
     assert Organisation.objects.get(pk=county.village_a1.pk).short_name == "A1村党支部"
+
+
+class Freeze(ActionView):
+    """A pretend button: a 'service' that refuses a frozen organisation, else renames it."""
+
+    queryset = Organisation.objects.all()
+    capability = Cap.MANAGE_ORGS
+    success_url_name = "orgs:org_detail"
+    success_message = "已处理。"
+
+    def perform(self, form, org, user):
+        if org.short_name == "A1村党支部":
+            raise ValidationError("该组织已冻结。")
+        Organisation.objects.filter(pk=org.pk).update(short_name="已处理")
+
+
+def test_an_action_flashes_the_refusal_or_the_success_and_returns_to_the_record(county, personas):
+    request, response = call(Freeze, personas.county_admin, "post", pk=county.village_a1.pk)
+    assert response["Location"] == reverse("orgs:org_detail", args=[county.village_a1.pk])
+    assert [str(m) for m in get_messages(request)] == ["该组织已冻结。"]
+    assert Organisation.objects.get(pk=county.village_a1.pk).short_name == "A1村党支部"
+    request, response = call(Freeze, personas.county_admin, "post", pk=county.village_a2.pk)
+    assert [str(m) for m in get_messages(request)] == ["已处理。"]
+    assert Organisation.objects.get(pk=county.village_a2.pk).short_name == "已处理"
+
+
+def test_an_action_answers_only_post_and_checks_scope_and_right(county, personas):
+    _, response = call(Freeze, personas.county_admin, "get", pk=county.village_a1.pk)
+    assert response.status_code == 405
+    with pytest.raises(Http404):
+        call(Freeze, personas.township_a, "post", pk=county.village_b1.pk)
+    with pytest.raises(PermissionDenied):
+        call(Freeze, personas.inspector, "post", pk=county.village_a2.pk)
+    assert Organisation.objects.get(pk=county.village_a2.pk).short_name == "A2村党支部"
 
 
 class Overview(ObjectView):

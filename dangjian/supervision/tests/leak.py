@@ -198,6 +198,46 @@ def _assessment(world, key):
     return a, [title]
 
 
+def _scoresheet(world, key):
+    if key not in CHILD:
+        return None
+    name = f"评分表·{key}"
+    sheet = _services().scoresheet_save(
+        org=world.orgs[key],
+        year=_today().year - 3,  # no rating of the walk falls in that year
+        name=name,
+        items=[{"name": f"评分项·{key}", "weight": 100}],
+        grade_thresholds=["90", "80", "60"],
+        star_thresholds=["60", "65", "75", "85", "95"],
+        actor=world.admin,
+    )
+    return sheet, [name, f"评分项·{key}"]
+
+
+def _ranking_call(world, key):
+    """The last place of the organisation's ranking called in (township B ranks one village: nothing to call)."""
+    if key not in ("county", "township_a"):
+        return None
+    from dangjian.supervision.models import RankingSet
+
+    rs = _services().ranking_set_save(
+        org=world.orgs[key],
+        name=f"约谈指标组·{key}",
+        items=[{"key": "ledger.open_items", "weight": 100}],
+        actor=world.admin,
+    )
+    call = _services().ranking_call(
+        ranking_set=RankingSet.objects.get(pk=rs.pk),
+        root=world.orgs[key],
+        month=_today().replace(day=1) - timedelta(days=1),
+        bottom=1,
+        deadline=_today() + timedelta(days=30),
+        actor=world.admin,
+    )
+    # The call shows only its ranking set's name and organisation labels: nothing distinctive of its own.
+    return call, []
+
+
 OBJECTS = {
     "sup_assessment": _assessment,
     "sup_plan": _draft_plan,
@@ -212,6 +252,8 @@ OBJECTS = {
     "sup_weak": _weak,
     "sup_weak_done": _weak_done,
     "sup_venue": _venue,
+    "sup_scoresheet": _scoresheet,
+    "sup_ranking_call": _ranking_call,
 }
 
 
@@ -296,6 +338,38 @@ def _score(world, a, key):
     return {"org": world.orgs[CHILD[key]].pk, "item": "述职评议", "score": "85", "note": "走查评分依据"}
 
 
+def _new_sheet(world, org, key):
+    return {
+        "org": org.pk,
+        "year": str(_today().year - 4),
+        "name": f"走查评分表·{key}",
+        "grade_thresholds": "90,80,60",
+        "star_thresholds": "60,65,75,85,95",
+        "name_0": "走查评分项",
+        "weight_0": "100",
+    }
+
+
+def _edit_sheet(world, sheet, key):
+    return {
+        "name": f"走查改评分表·{key}",
+        "grade_thresholds": "90,80,60",
+        "star_thresholds": "60,65,75,85,95",
+        "name_0": "走查改评分项",
+        "weight_0": "100",
+    }
+
+
+def _new_call(world, rs, key):
+    return {
+        "ranking_set": rs.pk,
+        "root": rs.org.pk,
+        "month": (_today().replace(day=1) - timedelta(days=40)).strftime("%Y-%m"),
+        "bottom": "1",
+        "deadline": (_today() + timedelta(days=20)).isoformat(),
+    }
+
+
 YEAR = {"year": str(timezone.localdate().year - 1)}
 
 ROUTES = {
@@ -320,6 +394,11 @@ ROUTES = {
         "sup_ranking_set",
         lambda w, rs, k: {"name": f"走查改指标组·{k}", "key_0": "ledger.overdue_items", "weight_0": "100"},
     ),
+    "supervision:ranking_call_create": create("sup_ranking_set", _new_call),
+    "supervision:ranking_call_detail": detail("sup_ranking_call"),
+    "supervision:scoresheet_list": page("sup_scoresheet"),
+    "supervision:scoresheet_create": create("org", _new_sheet),
+    "supervision:scoresheet_edit": write("sup_scoresheet", _edit_sheet),
     "supervision:briefing_list": page(("sup_briefing", "sup_briefing_reviewed")),
     "supervision:briefing_create": create("org", _new_briefing),
     "supervision:briefing_detail": detail(("sup_briefing", "sup_briefing_reviewed")),

@@ -9,11 +9,13 @@ from django.contrib.contenttypes.models import ContentType
 
 from dangjian.core import demo
 from dangjian.core.models import StatusChange
+from dangjian.ledger import door
 from dangjian.ledger.tests.builders import media  # noqa: F401
 from dangjian.supervision.models import (
     Assessment,
     Briefing,
     InspectionPlan,
+    RankingCall,
     Rating,
     Venue,
     VenueKind,
@@ -51,3 +53,7 @@ def test_the_tiny_demo_has_supervision_records_in_every_state(db):
     confirmed = Assessment.objects.get(status=Assessment.Status.CONFIRMED)
     assert confirmed.results["rows"] and confirmed.recipients.exists()
     assert Venue.objects.exclude(kind=VenueKind.NONE).exists()
+    on_sheet = Rating.objects.exclude(sheet=None)
+    assert on_sheet.count() == Rating.objects.count() and all(len(r.sheet_scores) == 4 for r in on_sheet)
+    call = RankingCall.objects.get()
+    assert call.rows and door.items_of_source(call, call.created_by).count() == len(call.rows)

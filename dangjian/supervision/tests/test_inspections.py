@@ -233,35 +233,43 @@ def test_the_dashboard_block_runs_a_fixed_number_of_queries(
     request.user = personas.county_admin
     period = selectors.home_block(request)["period"]
     request.user = type(personas.county_admin).objects.get(pk=personas.county_admin.pk)
-    # Each registered indicator costs its own fixed number of queries (modules register theirs).
+    # Each dashboard indicator costs its own fixed number of queries (the modules' own).
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from dangjian.supervision import params
+
+    shown = params.split(params.DASHBOARD_INDICATORS.key)
     with CaptureQueriesContext(connection) as per_indicator:
-        for indicator in registry_indicators.all_indicators():
-            registry_indicators.compute(indicator.key, [county.county], period)
+        for key in shown:
+            registry_indicators.compute(key, [county.county], period)
     with django_assert_num_queries(DASHBOARD_QUERIES + len(per_indicator)):
         block = selectors.home_block(request)
     assert block["root"] == county.county and len(block["ranking"].rows) == 2 + extra
-    assert len(block["figures"]) == len(registry_indicators.all_indicators())
+    assert [indicator.key for indicator, _value in block["figures"]] == shown
 
 
-def _figure_queries(root) -> int:
-    """What the registered indicators (of every module) cost for one organisation: each module's own."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from dangjian.core import indicators as registry_indicators
+def test_the_dashboard_shows_the_indicators_the_parameter_names(rf, client, personas, county):
+    from dangjian.core import params as core_params
     from dangjian.supervision import selectors
 
-    period = selectors.period_of(selectors.last_complete_month())
-    with CaptureQueriesContext(connection) as captured:
-        for indicator in registry_indicators.all_indicators():
-            registry_indicators.compute(indicator.key, [root], period)
-    return len(captured)
+    core_params.set_value(
+        "supervision.dashboard_indicators", "supervision.weak_orgs,no.such,ledger.open_items"
+    )
+    request = rf.get("/")
+    request.user = personas.county_admin
+    block = selectors.home_block(request)
+    assert [indicator.key for indicator, _value in block["figures"]] == [
+        "supervision.weak_orgs",
+        "ledger.open_items",
+    ]
+    client.force_login(personas.county_admin)
+    body = client.get(reverse("home")).content.decode()
+    assert f"key=supervision.weak_orgs&org={county.county.pk}" in body
+    assert f"key=supervision.inspection_score&org={county.county.pk}" not in body
 
 
-# Grants, roots, the ranking set and the children (4); the set's one indicator for the month and the month
-# before (2); findings, weak organisations and venues (3); then whatever the registered indicators of every
-# module cost for the root (their own, fixed, measured above).
-DASHBOARD_QUERIES = 9
+# Grants, roots, the ranking set and the children (4); the set's one indicator for the month (1: the block shows
+# no moves, so not the month before); findings, weak organisations and venues (3); then whatever the
+# dashboard's indicators cost for the root (their own, fixed, measured above).
+DASHBOARD_QUERIES = 8

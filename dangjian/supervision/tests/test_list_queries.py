@@ -72,6 +72,19 @@ def _assessments(personas, county, n):
         )
 
 
+def _scoresheets(personas, county, n):
+    for i in range(n):
+        services.scoresheet_save(
+            org=county.county,
+            year=2000 + i,
+            name=f"{2000 + i}年度评分表",
+            items=[{"name": "综合", "weight": 100}],
+            grade_thresholds=["90", "80", "60"],
+            star_thresholds=["60", "65", "75", "85", "95"],
+            actor=personas.admin,
+        )
+
+
 # (URL name, builder, persona, queries): the persona's shell (session, user, grants, badges, nav)
 # plus the page's own queries, the same whatever the number of rows.
 PAGES = [
@@ -80,6 +93,7 @@ PAGES = [
     ("supervision:weak_list", _weak, "county_admin", 11),
     ("supervision:venue_list", _venues, "county_admin", 12),
     ("supervision:assessment_list", _assessments, "county_admin", 8),
+    ("supervision:scoresheet_list", _scoresheets, "county_admin", 8),
 ]
 
 
