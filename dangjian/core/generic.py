@@ -129,7 +129,7 @@ class ObjectView(LoginRequiredMixin, View):
 class ServiceFormView(ObjectView):
     """A form on a record whose valid submission calls one service (``perform``)."""
 
-    form_class = None
+    form_class: type[forms.BaseForm] | None = None
     success_message = ""
     success_url: str | None = None
     success_url_name: str | None = None  # reversed with the record's pk (the result's without a record)
