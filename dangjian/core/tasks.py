@@ -89,8 +89,10 @@ def build_demo(
     done = DemoCounty.objects.count()
     steps = demo.county_contributors()
     if progress is not None:
-        progress.total = state.counties
-        progress.done = done
+        # One step per app for the first county (above), then one per further county.
+        first = len(list(demo.contributors()))
+        progress.total = first + state.counties - 1
+        progress.done = first + done - 1
         progress.flush()
     for number in range(done, state.counties):
         if counties is not None and number >= counties:

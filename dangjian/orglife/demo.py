@@ -172,7 +172,12 @@ def build(ctx: DemoContext) -> None:
     if target is not None:
         with contextlib.suppress(ValidationError):  # nobody missing: nothing to hand down
             services.coverage_raise_items(
-                org=gaokeng, target=target, year=today.year, actor=admin, deadline=today + timedelta(days=45)
+                org=gaokeng,
+                target=target,
+                year=today.year,
+                actor=admin,
+                deadline=today + timedelta(days=45),
+                today=today,  # the simulated day: items and their audit entries are dated then
             )
     ctx.out(f"  orglife: {meetings} meetings, {len(reports)} monthly reports, {len(roster)} evaluations")
 
