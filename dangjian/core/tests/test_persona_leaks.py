@@ -144,7 +144,7 @@ def _unscoped_summary(user, org):
             "dangjian.orgs.selectors",
             "member_summary",
             _unscoped_summary,
-            "township_a_own: 中共A镇委员会 shows ('1', ",  # here 1, and the whole subtree's count
+            "township_a_own: 中共A镇委员会 shows (",  # here and the whole subtree's count, not the persona's
         ),
         (
             "indicators:index",
