@@ -222,7 +222,7 @@ def _ranking_call(world, key):
 
     rs = _services().ranking_set_save(
         org=world.orgs[key],
-        name=f"约谈指标组·{key}",
+        name=f"排名约谈·{key}",  # not containing another record's marker ("指标组·county")
         items=[{"key": "ledger.open_items", "weight": 100}],
         actor=world.admin,
     )
