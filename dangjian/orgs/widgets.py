@@ -79,7 +79,7 @@ class OrgTreeSelect(forms.SelectMultiple):
                     "name": org.name,
                     "path": org.path,
                     "level": org.depth - top,
-                    "level": min(org.depth - top, 8),  # indentation by a class (CSP: no style attributes)
+                    "indent": min(org.depth - top, 8),  # indentation by a class (CSP: no style attributes)
                     "sector": org.sector or "",
                     "branch": org.kind in _BRANCHES,
                     "keys": f"{pinyin_initials(org.label)} {pinyin_initials(org.name)}",
