@@ -30,7 +30,9 @@ def sample_module(settings):
     # module may have created already (orgs.organisation), which a shallow copy would share; a role's
     # capabilities are a set that registering updates in place.
     saved = {
-        name: {k: copy.copy(v) if isinstance(v, dict | set) else v for k, v in getattr(registry, name).items()}
+        name: {
+            k: copy.copy(v) if isinstance(v, dict | set) else v for k, v in getattr(registry, name).items()
+        }
         for name in STORES
     }
     with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, SAMPLE]):
