@@ -151,7 +151,7 @@ def dictionary_entry_create(*, model, org: Organisation | None, actor, **values)
 def dictionary_entry_update(*, entry, actor, **values):
     """Change an entry (records that use it keep it; an entry no longer in use is only hidden from forms)."""
     model = type(entry)
-    entry = model.objects.select_for_update().select_related("org").get(pk=entry.pk)
+    entry = model.objects.select_for_update(of=("self",)).select_related("org").get(pk=entry.pk)
     if not can_keep(actor, entry.org):
         raise PermissionDenied(_("You are not allowed to do this here."))
     _check_entry(
