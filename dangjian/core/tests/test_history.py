@@ -192,3 +192,10 @@ def test_on_postgresql_months_are_partitions_created_ahead_and_dropped_whole(cou
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM core_archivedlogentry_default")
         assert cursor.fetchone()[0] == 0  # no row ever fell into the catch-all partition
+
+
+def test_a_malformed_date_is_refused_with_a_message_and_shows_nothing(client, personas, aged):
+    client.force_login(personas.admin)
+    response = client.get(reverse("audit_log"), {"since": "2026-13-45"})
+    assert "请按 2026-11-30 的格式填写日期" in response.content.decode()
+    assert len(response.context["page"]) == 0
