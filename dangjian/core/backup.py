@@ -10,6 +10,7 @@ The key itself is never in a backup: keep the .env apart, as the README says.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -95,6 +96,65 @@ def _run(command: list[str]) -> None:
     result = subprocess.run(command, env=_pg_environment(), capture_output=True, text=True)
     if result.returncode != 0:
         raise BackupError(f"{Path(command[0]).name} failed: {result.stderr.strip()}")
+
+
+# Empties the schema the dump restores into, in the restore's own transaction. pg_restore's --clean cannot
+# do it: it drops a partition's inherited primary key before the partitioned table and fails (the audit
+# archive is partitioned by month), and it leaves tables the backup does not know.
+_EMPTY_SCHEMA = """
+DO $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT c.oid::regclass::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition LOOP
+    EXECUTE 'DROP TABLE IF EXISTS ' || r.name || ' CASCADE';
+  END LOOP;
+  FOR r IN SELECT c.oid::regclass::text AS name, CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                  ELSE 'SEQUENCE' END AS kind
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm', 'S') LOOP
+    EXECUTE 'DROP ' || r.kind || ' IF EXISTS ' || r.name || ' CASCADE';
+  END LOOP;
+END $$;
+"""
+
+
+def _pg_restore(dump: Path) -> None:
+    """Replace the database's tables by the dump's, all or nothing: pg_restore's script in one psql transaction."""
+    env = _pg_environment()
+    psql = subprocess.Popen(
+        [_pg_tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", "-"],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    script = subprocess.Popen(
+        [_pg_tool("pg_restore"), "--no-owner", "--no-privileges", "-f", "-", str(dump)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert psql.stdin is not None and script.stdout is not None and script.stderr is not None
+    psql_stopped = False
+    try:
+        psql.stdin.write(_EMPTY_SCHEMA.encode())
+        shutil.copyfileobj(script.stdout, psql.stdin, 1 << 20)
+    except BrokenPipeError:  # psql stopped at an error (its message follows): the script is not needed
+        psql_stopped = True
+        script.kill()
+    script_errors = script.stderr.read().decode(errors="replace")
+    if script.wait() != 0 and not psql_stopped:
+        # A damaged dump: psql must not reach the end of its input, where it would commit half a database.
+        psql.kill()
+        psql.wait()
+        raise BackupError(f"pg_restore failed (nothing was changed): {script_errors.strip()}")
+    with contextlib.suppress(BrokenPipeError):
+        psql.stdin.close()
+    psql_errors = psql.stderr.read().decode(errors="replace") if psql.stderr else ""
+    psql.wait()
+    if psql.returncode != 0:
+        raise BackupError(f"psql failed while restoring (nothing was changed): {psql_errors.strip()}")
 
 
 def _media_files(root: Path) -> int:
@@ -194,24 +254,24 @@ def restore(directory: Path, *, force: bool = False) -> RestoreReport:
         connection.ensure_connection()
         source = sqlite3.connect(directory / manifest["database_file"])
         try:
+            # Check the whole copy before a page of it reaches the database: a damaged file changes nothing.
+            problems = [row[0] for row in source.execute("PRAGMA quick_check")]
+            if problems != ["ok"]:
+                raise BackupError(
+                    f"The backup's database file is damaged ({problems[0]}); nothing was changed. "
+                    "备份的数据库文件已损坏，未做任何更改。"
+                )
             source.backup(connection.connection)
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(
+                f"The backup's database file is not a database ({exc}); nothing was changed. "
+                "备份的数据库文件已损坏，未做任何更改。"
+            ) from exc
         finally:
             source.close()
     else:
         connection.close()
-        _run(
-            [
-                _pg_tool("pg_restore"),
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--no-privileges",
-                "--single-transaction",
-                "-d",
-                connection.settings_dict["NAME"],
-                str(directory / manifest["database_file"]),
-            ]
-        )
+        _pg_restore(directory / manifest["database_file"])
     media = directory / MEDIA_DIR
     if media.is_dir():
         shutil.copytree(media, Path(settings.MEDIA_ROOT), dirs_exist_ok=True)

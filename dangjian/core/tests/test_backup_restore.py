@@ -31,8 +31,10 @@ REPO = Path(__file__).resolve().parents[3]
 
 @pytest.fixture(autouse=True)
 def _tools_for_this_database():
-    if connection.vendor == "postgresql" and not (shutil.which("pg_dump") and shutil.which("pg_restore")):
-        pytest.skip("pg_dump/pg_restore are not on PATH")
+    if connection.vendor == "postgresql" and not all(
+        shutil.which(t) for t in ("pg_dump", "pg_restore", "psql")
+    ):
+        pytest.skip("pg_dump, pg_restore or psql is not on PATH")
 
 
 @pytest.fixture
@@ -133,3 +135,17 @@ def test_a_backup_never_overwrites_an_earlier_one(installation, tmp_path):
 def test_the_version_in_backups_is_the_projects():
     pyproject = (REPO / "pyproject.toml").read_text()
     assert re.search(r'^version = "([^"]+)"', pyproject, re.M)[1] == dangjian.__version__
+
+
+def test_a_damaged_backup_is_refused_and_the_database_keeps_every_row(installation, tmp_path):
+    call_command("backup", str(tmp_path / "backup"))
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    database_file = tmp_path / "backup" / manifest["database_file"]
+    data = database_file.read_bytes()
+    database_file.write_bytes(data[: len(data) // 2])  # a copy cut off halfway
+    make_person(Organisation.objects.order_by("path").last(), "后来者")
+    before = table_counts()
+    with pytest.raises(CommandError, match="nothing was changed|not a database|malformed"):
+        call_command("restore", str(tmp_path / "backup"), "--force")
+    assert table_counts() == before
+    assert Person.objects.filter(name="后来者").exists()
