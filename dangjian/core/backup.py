@@ -148,13 +148,17 @@ def _pg_restore(dump: Path) -> None:
         # A damaged dump: psql must not reach the end of its input, where it would commit half a database.
         psql.kill()
         psql.wait()
-        raise BackupError(f"pg_restore failed (nothing was changed): {script_errors.strip()}")
+        raise BackupError(
+            f"pg_restore failed (nothing was changed): {script_errors.strip()} 备份文件无法读取，未做任何更改。"
+        )
     with contextlib.suppress(BrokenPipeError):
         psql.stdin.close()
     psql_errors = psql.stderr.read().decode(errors="replace") if psql.stderr else ""
     psql.wait()
     if psql.returncode != 0:
-        raise BackupError(f"psql failed while restoring (nothing was changed): {psql_errors.strip()}")
+        raise BackupError(
+            f"psql failed while restoring (nothing was changed): {psql_errors.strip()} 恢复失败，未做任何更改。"
+        )
 
 
 def _media_files(root: Path) -> int:

@@ -145,7 +145,7 @@ def test_a_damaged_backup_is_refused_and_the_database_keeps_every_row(installati
     database_file.write_bytes(data[: len(data) // 2])  # a copy cut off halfway
     make_person(Organisation.objects.order_by("path").last(), "后来者")
     before = table_counts()
-    with pytest.raises(CommandError, match="nothing was changed|not a database|malformed"):
+    with pytest.raises(CommandError, match="未做任何更改"):
         call_command("restore", str(tmp_path / "backup"), "--force")
     assert table_counts() == before
     assert Person.objects.filter(name="后来者").exists()
