@@ -166,11 +166,19 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # Persistent connections (checked before reuse): no new PostgreSQL connection on every request.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0 if DEBUG else 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No JIT: the roll-ups' and dashboards' grouped queries cross PostgreSQL's JIT cost threshold at city
+    # and province scale, and compiling them cost seconds per page (8 s of a province home page's 8.4 s)
+    # for queries that then run in milliseconds. DB_PG_OPTIONS may set other session parameters.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = env.str("DB_PG_OPTIONS", default="-c jit=off")
 # Heavy read-only reports on a replica when one is configured (core.dbrouter; docs/operations.md).
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.sqlite3":
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = env.str(
+            "DB_PG_OPTIONS", default="-c jit=off"
+        )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["dangjian.core.dbrouter.ReplicaRouter"]
 REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=30)
