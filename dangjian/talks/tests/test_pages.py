@@ -47,6 +47,17 @@ def test_the_township_records_an_interview_over_an_item(client, personas, world)
     assert "A1村书记" in item_page
 
 
+def test_the_interview_record_prints_with_room_for_signatures_and_the_seal(client, personas, world):
+    """Issue #8 point 9: a 约谈 record prints like the item and the ledger (the print stylesheet shows the block)."""
+    client.force_login(personas.township_a)
+    client.post(reverse("talks:interview_create", args=[world.item_a1.pk]), form())
+    talk = TalkRecord.objects.get()
+    body = client.get(reverse("talks:talk_detail", args=[talk.pk])).content.decode()
+    block = body.split('data-testid="talk-signatures"', 1)[1].split("</div></div>", 1)[0]
+    assert 'class="signature-block"' in body
+    assert "谈话人（签字）" in block and "谈话对象（签字）" in block and "单位（盖章）" in block
+
+
 def test_an_interview_dated_in_the_future_is_refused(client, personas, world):
     from datetime import timedelta
 
