@@ -499,6 +499,25 @@ def test_renaming_keeps_the_old_name_in_the_timeline(client, personas, county):
     assert "A镇书记" in timeline  # the actor
 
 
+def test_an_organisations_history_lists_its_own_fields_never_its_reverse_relations(client, personas, county):
+    """Issue #8 point 4: a change of an organisation reads as its fields, not "ledger.Item.None"."""
+    from dangjian.core import audit
+
+    a1 = county.village_a1
+    reverse_names = [
+        f.name for f in Organisation._meta.get_fields() if f.is_relation and f.auto_created and not f.concrete
+    ]
+    assert reverse_names  # posts, people, items … point at organisations
+    stale = {name: [f"x.{name}.None", f"x.{name}.None"] for name in reverse_names}
+    rows = audit.readable_changes(Organisation, {**stale, "name": ["甲", "乙"]})
+    assert rows == [(str(Organisation._meta.get_field("name").verbose_name), "甲", "乙")]
+    client.force_login(personas.township_a)
+    client.post(_url("org_edit", a1.pk), _org_post(name="中共A1村委员会", short_name="A1村党委"))
+    timeline = _text(client.get(_url("org_detail", a1.pk))).split('data-testid="timeline"')[1]
+    for code in ("None", ".None", "ledger.", "orgs."):
+        assert code not in timeline, code
+
+
 def test_a_refused_edit_keeps_the_saved_name_in_the_header(client, personas, county):
     client.force_login(personas.township_a)
     response = client.post(_url("org_edit", county.village_a1.pk), _org_post(name="   "))
