@@ -214,6 +214,26 @@ def test_an_activist_not_assessed_for_over_six_months_cannot_become_a_candidate(
     )
 
 
+def test_the_next_assessment_due_exactly_six_months_on_passes_and_one_day_later_fails(county, personas):
+    people = sponsors(county.village_a1)
+    file = _activist(county, personas, people)
+    last = max(file.steps.filter(number=6).values_list("done_on", flat=True))
+    due = add_months(last, 6)
+    assert due >= add_months(file.activist_on, 12)  # only the assessment rule is at stake here
+    msg = refused(
+        step,
+        "每6个月对入党积极分子进行一次考察",
+        file=file,
+        number=7,
+        actor=personas.village_a1,
+        day=due + timedelta(days=1),
+    )
+    assert str(due) in msg
+    assert DevelopmentFile.objects.get(pk=file.pk).status == FileStatus.S06
+    step(file, 7, personas.village_a1, due)
+    assert DevelopmentFile.objects.get(pk=file.pk).candidate_on == due
+
+
 # ---------------------------------------------------------------- notices
 
 
@@ -404,6 +424,14 @@ def test_approval_later_than_three_months_needs_an_extension(personas, at_step_1
     )
     assert str(due) in msg
     step(file, 17, personas.township_a, due + timedelta(days=1), extended_limit=True)
+    assert DevelopmentFile.objects.get(pk=file.pk).status == FileStatus.S17
+
+
+def test_approval_exactly_three_months_after_the_vote_passes_without_an_extension(personas, at_step_14):
+    file, people = at_step_14
+    walk(file, 16, personas, people)
+    file.refresh_from_db()
+    step(file, 17, personas.township_a, add_months(file.vote_on, 3))
     assert DevelopmentFile.objects.get(pk=file.pk).status == FileStatus.S17
 
 
