@@ -6,6 +6,7 @@ so a move the UI refuses is refused here with the same Chinese message.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -13,9 +14,19 @@ from rest_framework.response import Response
 
 from dangjian.core import workflow
 from dangjian.core.api import ScopedViewSetMixin
+from dangjian.orgs.models import Organisation
 
 from . import services
-from .models import CheckIn, Decision, DecisionStep, GridMatter, Leave, MajorMatterReport
+from .models import (
+    CheckIn,
+    Decision,
+    DecisionStep,
+    FirstSecretaryPosting,
+    GridMatter,
+    Leave,
+    MajorMatterReport,
+    WorkFile,
+)
 
 
 def _label(field):
@@ -72,6 +83,38 @@ class ReportSerializer(serializers.ModelSerializer):
             "status",
             "version",
         ]
+
+
+class WorkFileSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    grade_label = _label("grade")
+
+    class Meta:
+        model = WorkFile
+        fields = [
+            "id",
+            "org",
+            "person",
+            "person_name",
+            "year",
+            "targets",
+            "commitments",
+            "grade",
+            "grade_label",
+            "evaluation",
+            "remuneration",
+            "remuneration_paid_on",
+            "rewards",
+            "sanctions",
+        ]
+
+
+class PostingSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = FirstSecretaryPosting
+        fields = ["id", "org", "person", "person_name", "sending_unit", "started_on", "ends_on"]
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -161,6 +204,12 @@ class MoveSerializer(serializers.Serializer):
     satisfaction = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class RouteSerializer(serializers.Serializer):
+    to_org = serializers.IntegerField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
 class StepInputSerializer(StepSerializer):
     class Meta(StepSerializer.Meta):
         extra_kwargs = {"passed": {"read_only": True}}
@@ -228,6 +277,22 @@ class ReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(ReportSerializer(self.get_queryset().get(pk=report.pk)).data)
 
 
+class WorkFileViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Cadres' work files (村干部工作档案) I may see, one a cadre and year."""
+
+    queryset = WorkFile.objects.select_related("person").order_by("-year", "pk")
+    serializer_class = WorkFileSerializer
+    filterset_fields = ["org", "year", "grade"]
+
+
+class PostingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """First secretaries' postings (第一书记) I may see: the sending unit and the period."""
+
+    queryset = FirstSecretaryPosting.objects.select_related("person").order_by("-started_on", "-pk")
+    serializer_class = PostingSerializer
+    filterset_fields = ["org"]
+
+
 class DecisionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """四议两公开 decisions I may see, with their steps; ``POST …/step/`` records the next step,
     ``POST …/transition/`` gives the township's review."""
@@ -261,7 +326,8 @@ class DecisionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class MatterViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """Grid matters I may see; ``POST …/transition/`` accepts, handles, answers, closes or reopens one."""
+    """Grid matters I may see; ``POST …/route/`` routes one (流转交办) to an organisation in my scope or up
+    its chain, ``POST …/transition/`` accepts, handles, answers, closes or reopens one."""
 
     queryset = GridMatter.objects.select_related("category").order_by("-registered_on", "-pk")
     serializer_class = MatterSerializer
@@ -286,10 +352,28 @@ class MatterViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(MatterSerializer(self.get_queryset().get(pk=matter.pk)).data)
 
+    @action(detail=True, methods=["post"], serializer_class=RouteSerializer)
+    def route(self, request, pk=None):
+        matter = self.get_object()
+        data = RouteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        to_org = Organisation.objects.filter(pk=v["to_org"]).first()
+        if to_org is None:  # reads like an organisation outside the scope, as on the page
+            raise ValidationError(
+                {"to_org": [_("You can route a matter only to an organisation in your scope.")]}
+            )
+        services.matter_route(
+            matter=matter, to_org=to_org, reason=v["reason"], actor=request.user, version=v["version"]
+        )
+        return Response(MatterSerializer(self.get_queryset().get(pk=matter.pk)).data)
+
 
 def register(router) -> None:
     router.register("village/checkins", CheckInViewSet, basename="api-vcheckin")
     router.register("village/leave", LeaveViewSet, basename="api-vleave")
     router.register("village/reports", ReportViewSet, basename="api-vreport")
+    router.register("village/work-files", WorkFileViewSet, basename="api-vworkfile")
+    router.register("village/first-secretaries", PostingViewSet, basename="api-vposting")
     router.register("village/decisions", DecisionViewSet, basename="api-vdecision")
     router.register("village/grid-matters", MatterViewSet, basename="api-vmatter")

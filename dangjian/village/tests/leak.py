@@ -442,6 +442,10 @@ ROUTES = {
     "api-vreport-transition": api_action(
         "vreport", lambda world, report, key: {"to": "acknowledged", "version": report.version}
     ),
+    "api-vworkfile-list": api_list("vwork_file"),
+    "api-vworkfile-detail": api_detail("vwork_file"),
+    "api-vposting-list": api_list("vposting"),
+    "api-vposting-detail": api_detail("vposting"),
     "api-vdecision-list": api_list(("vdecision", "vdecision_big", "vdecision_disclosed")),
     "api-vdecision-detail": api_detail(("vdecision", "vdecision_big", "vdecision_disclosed")),
     "api-vdecision-step": api_action(
@@ -456,5 +460,14 @@ ROUTES = {
     "api-vmatter-detail": api_detail(("vmatter", "vmatter_late")),
     "api-vmatter-transition": api_action(
         "vmatter", lambda world, m, key: {"to": "handling", "version": m.version}, allowed=("township_a",)
+    ),
+    "api-vmatter-route": api_action(
+        "vmatter",
+        lambda world, m, key: {
+            "to_org": world.orgs["township_a"].pk,
+            "reason": "走查流转",
+            "version": m.version,
+        },
+        allowed=("township_a",),
     ),
 }

@@ -87,3 +87,76 @@ def test_grid_matters_and_reports_name_their_category_and_kind(api, personas, co
     assert (matter["category"], matter["category_name"]) == (grid_category("公共设施").pk, "公共设施")
     report = api.get("/api/village/reports/").json()["results"][0]
     assert report["kind_label"] == "婚丧嫁娶"
+
+
+def test_a_grid_matter_is_routed_through_the_api_within_scope_only(api, personas, county):
+    from dangjian.village.models import GridHop, GridMatter
+
+    from .builders import grid_category
+
+    grid = services.grid_create(
+        org=county.village_a1, name="一网格", area="", members=[], actor=personas.admin
+    )
+    matter = services.matter_register(
+        grid=grid,
+        actor=personas.village_a1,
+        title="路灯不亮",
+        source="patrol",
+        category=grid_category("公共设施"),
+    )
+    url = f"/api/village/grid-matters/{matter.pk}/route/"
+    api.force_authenticate(personas.village_a1)
+    for to_org in (county.township_b.pk, 999_999):  # another township's, and none at all: the same words
+        refused = api.post(
+            url, {"to_org": to_org, "reason": "转办", "version": matter.version}, format="json"
+        )
+        assert refused.status_code == 400
+        assert refused.json() == {"detail": ["只能将事项流转至您管辖范围内的组织。"]}
+    assert not GridHop.objects.exists()
+    ok = api.post(
+        url,
+        {"to_org": county.township_a.pk, "reason": "需镇里协调", "version": matter.version},
+        format="json",
+    )
+    assert ok.status_code == 200
+    assert (
+        ok.json()["status"] == GridMatter.Status.ROUTED and ok.json()["handler_org"] == county.township_a.pk
+    )
+    hop = GridHop.objects.get()
+    assert (hop.to_org, hop.reason, hop.actor) == (county.township_a, "需镇里协调", personas.village_a1)
+    api.force_authenticate(personas.township_b)
+    assert api.post(url, {"to_org": county.township_b.pk, "reason": "x"}, format="json").status_code == 404
+
+
+def test_work_files_and_first_secretaries_are_records_of_the_api_in_scope(api, personas, county):
+    cadres = build_cadres(county, personas)
+    services.work_file_save(
+        post=cadres.director_a1,
+        year=2026,
+        targets="修通组道",
+        grade="excellent",
+        remuneration="36000.00",
+        remuneration_paid_on=date(2026, 11, 10),
+        actor=personas.township_a,
+        today=date(2026, 11, 20),
+    )
+    services.posting_create(
+        post=cadres.first_secretary_a1,
+        sending_unit="县财政局",
+        started_on=date(2026, 3, 1),
+        ends_on=None,
+        actor=personas.county_admin,
+    )
+    api.force_authenticate(personas.township_a)
+    work_file = api.get("/api/village/work-files/").json()["results"][0]
+    assert (work_file["person_name"], work_file["grade_label"], work_file["remuneration"]) == (
+        cadres.director_a1.person.name,
+        "优秀",
+        "36000.00",
+    )
+    posting = api.get("/api/village/first-secretaries/").json()["results"][0]
+    assert (posting["sending_unit"], posting["started_on"]) == ("县财政局", "2026-03-01")
+    api.force_authenticate(personas.township_b)
+    assert api.get("/api/village/work-files/").json()["results"] == []
+    assert api.get(f"/api/village/work-files/{work_file['id']}/").status_code == 404
+    assert api.get(f"/api/village/first-secretaries/{posting['id']}/").status_code == 404
