@@ -173,3 +173,42 @@ def test_approval_beyond_the_quota_is_refused_and_nothing_changes(county, person
     second.refresh_from_db()
     assert second.status == FileStatus.S16
     assert Person.objects.get(pk=second.person_id).category == "non_member"
+
+
+@pytest.mark.parametrize("months", [5, 13])
+def test_an_extension_outside_six_to_twelve_months_is_refused_and_twelve_passes(world, months):
+    county, personas, people = world
+    applied_on = timezone.localdate() - timedelta(days=1300)
+    file = walk(
+        open_file(county.village_a1, personas.village_a1, applied_on=applied_on), 22, personas, people
+    )
+    start, end = demo.NOTICES[23]
+    services.notice_record(
+        file=file,
+        actor=personas.village_a1,
+        before_step=23,
+        place=demo.NOTICE_PLACE,
+        starts_on=applied_on + timedelta(days=start),
+        ends_on=applied_on + timedelta(days=end),
+    )
+    day = applied_on + timedelta(days=demo.OFFSETS[23])
+    with pytest.raises(ValidationError) as exc:
+        services.step_record(
+            file=file,
+            number=23,
+            actor=personas.village_a1,
+            done_on=day,
+            **demo.particulars(23, outcome="extend", extension_months=months),
+        )
+    assert "延长预备期的时间为6至12个月" in " ".join(exc.value.messages)
+    file.refresh_from_db()
+    assert file.status == FileStatus.S22 and not file.steps.filter(number=23).exists()
+    services.step_record(
+        file=file,
+        number=23,
+        actor=personas.village_a1,
+        done_on=day,
+        **demo.particulars(23, outcome="extend", extension_months=12),
+    )
+    file.refresh_from_db()
+    assert (file.status, file.outcome) == (FileStatus.S23, "extend")
