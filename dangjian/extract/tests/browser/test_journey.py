@@ -54,3 +54,43 @@ def test_a_clerk_turns_a_speech_into_a_handed_down_list(phone_page, personas, co
     extraction = Extraction.objects.get()
     link = page.locator(f"a[href='{reverse('extract:extraction_detail', args=[extraction.pk])}']").first
     expect(link).to_be_visible()
+
+
+SELECT_PASSAGE = """(wanted) => {
+    const text = document.querySelector('[data-testid="speech-text"]');
+    const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.data.indexOf(wanted);
+        if (at >= 0) {
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + wanted.length);
+            const selection = window.getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+            return true;
+        }
+    }
+    return false;
+}"""
+
+
+def test_selecting_a_passage_in_the_text_fills_the_field_and_adds_it_as_a_task(phone_page, personas, county):
+    page = phone_page
+    page.goto(reverse("login"))
+    page.get_by_label("用户名").fill("zzb")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(reverse("extract:extraction_create"))
+    page.locator("#id_title").fill("推进会讲话")
+    page.locator("#id_text").fill(SPEECH)
+    page.get_by_role("button", name="提取任务").click()
+    expect(page.get_by_text("识别出 2 条任务和问题")).to_be_visible()
+
+    wanted = "全县基层党建工作取得了明显成效"
+    assert page.evaluate(SELECT_PASSAGE, wanted)
+    field = page.get_by_test_id("passage-form").locator("textarea[name=quote]")
+    expect(field).to_have_value(wanted)
+    page.get_by_test_id("passage-form").locator("button").click()
+    expect(page.get_by_text("已添加第 3 条。")).to_be_visible()
+    assert Extraction.objects.get().drafts.filter(number=3, quote=wanted).exists()
