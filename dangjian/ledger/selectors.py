@@ -53,7 +53,12 @@ def ledger_rows(qs, *, today: date | None = None):
 
 
 def item_for_page(user, pk: int) -> Item:
-    """One item for its page, or 404 (missing and not yours alike)."""
+    """One item for its page, or 404 (missing and not yours alike).
+
+    A fixed number of queries however many entries it has: each related set is fetched once
+    (scoped), progress entries with their author, and each entry's files (``progress.evidence_files``)
+    are taken from the item's evidence list rather than fetched entry by entry.
+    """
     qs = Item.objects.select_related(
         "org",
         "supervisor_org",
@@ -69,8 +74,7 @@ def item_for_page(user, pk: int) -> Item:
         *(
             scoping.restricted_prefetch(lookup, user, queryset)
             for lookup, queryset in (
-                ("progress_entries", Progress.objects.all()),
-                ("progress_entries__files", Evidence.objects.all()),
+                ("progress_entries", Progress.objects.select_related("actor")),
                 ("evidence", Evidence.objects.all()),
                 ("extensions", ExtensionRequest.objects.all()),
                 ("rechecks", Recheck.objects.all()),
@@ -78,7 +82,14 @@ def item_for_page(user, pk: int) -> Item:
             )
         )
     )
-    return scoping.get_for_user(qs, user, pk=pk)
+    item = scoping.get_for_user(qs, user, pk=pk)
+    files: dict[int, list[Evidence]] = {}
+    for evidence in item.evidence.all():
+        if evidence.progress_id is not None:
+            files.setdefault(evidence.progress_id, []).append(evidence)
+    for entry in item.progress_entries.all():
+        entry.evidence_files = files.get(entry.pk, [])
+    return item
 
 
 def item_moves(item: Item, user) -> list[tuple[str, workflow.Transition]]:
