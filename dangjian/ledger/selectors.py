@@ -339,10 +339,21 @@ def ranking_method(minimum: int | None = None) -> str:
     ) % {"n": minimum}
 
 
-def ranking(user, parent_org: Organisation, today: date | None = None) -> tuple[list[RankingRow], str]:
-    """Child organisations ranked by on-time completion; those with too few items left out. Returns (rows, method)."""
+def ranking(
+    user,
+    parent_org: Organisation,
+    today: date | None = None,
+    *,
+    rollup_rows: list[RollupRow] | None = None,
+) -> tuple[list[RankingRow], str]:
+    """Child organisations ranked by on-time completion; those with too few items left out. Returns (rows, method).
+
+    ``rollup_rows``: the live roll-up of the same organisation already on the page, ranked
+    without querying it again.
+    """
     minimum = int(param(params.RANKING_MIN_ITEMS.key))
-    rows = [r for r in rollup(user, parent_org, today) if r.due >= max(minimum, 1)]
+    source = rollup(user, parent_org, today) if rollup_rows is None else rollup_rows
+    rows = [r for r in source if r.due >= max(minimum, 1)]
     rows.sort(key=lambda r: (-(r.on_time_rate or 0.0), r.overdue, r.closed_late, r.org.path))
     ranked: list[RankingRow] = []
     for i, row in enumerate(rows):
