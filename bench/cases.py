@@ -139,6 +139,65 @@ register(
         note=_item_rows,
     )
 )
+ITEM_PROGRESS_ENTRIES = 40
+
+
+def _item_with_progress(ctx: BenchContext, user_key: str) -> str:
+    """The page of an item of the township with 40 progress entries, each with an evidence file (issue 16).
+
+    The entries are recorded once through the service, by whoever may rectify the item, into the
+    benchmark database; later runs find the item again.
+    """
+    if "item_with_progress" not in ctx.extra:
+        ctx.extra["item_with_progress"] = _progress_item(ctx).pk
+    return reverse("ledger:item_detail", args=[ctx.extra["item_with_progress"]])
+
+
+def _progress_item(ctx: BenchContext):
+    from django.db.models import Count
+
+    from dangjian.accounts.models import User
+    from dangjian.ledger import services
+    from dangjian.ledger.demo import evidence
+    from dangjian.ledger.models import Item
+    from dangjian.ledger.rules import RECTIFIER, can_act
+    from dangjian.ledger.views.common import RECTIFY
+
+    under = Item.objects.filter(org__path__startswith=ctx.township.path).annotate(n=Count("progress_entries"))
+    done = under.filter(n__gte=ITEM_PROGRESS_ENTRIES).order_by("pk").first()
+    if done is not None:
+        return done
+    candidates = under.filter(status__in=services.PROGRESS_STATES, long_term=False).order_by("-n", "pk")
+    users = [ctx.users["township"], ctx.users["county"], *User.objects.filter(is_active=True).order_by("pk")]
+    for item in candidates[:20]:
+        actor = next((u for u in users if can_act(u, RECTIFY, item, RECTIFIER)), None)
+        if actor is None:
+            continue
+        today = date.today()
+        with transaction.atomic():
+            for i in range(ITEM_PROGRESS_ENTRIES - item.n):
+                item.refresh_from_db()
+                services.progress_add(
+                    item=item,
+                    actor=actor,
+                    on=max(item.issued_on, today - timedelta(days=ITEM_PROGRESS_ENTRIES - i)),
+                    text=f"第{i + 1}次整改进展：召开专题会议，逐项推进整改。",
+                    percent=max(item.percent, min(99, 2 * (i + 1))),
+                    files=[evidence(f"整改佐证材料{i + 1}.pdf")],
+                    today=today,
+                )
+        return item
+    raise Skip("no item of the township is being rectified by someone the demo can sign in as")
+
+
+register(
+    PageCase(
+        f"item page with {ITEM_PROGRESS_ENTRIES} progress entries",
+        url=_item_with_progress,
+        users=("county", "township"),
+        note=lambda ctx, user: f"{ITEM_PROGRESS_ENTRIES} entries, {ITEM_PROGRESS_ENTRIES} files",
+    )
+)
 register(
     PageCase(
         "list: ledger page, everything I see",

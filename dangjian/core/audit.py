@@ -434,6 +434,7 @@ def timeline(obj, *, viewer, limit: int = 200) -> list[TimelineEntry]:
         )
     steps = StatusChange.objects.filter(content_type=ct, object_id=obj.pk).select_related("actor")
     for step in reversed(list(steps.order_by("-at", "-pk")[:limit])):
+        step.content_type = ct  # resolved once above: its labels need no query per step
         old, new = step.old_label(), step.new_label()
         changes = []
         for i, (pair, rest, _log) in enumerate(saves_of_moves):

@@ -100,6 +100,8 @@ class Scope:
     focus_id: int | None = None
     user_id: int | None = field(default=None, compare=False)
     person_id: int | None = None  # the user's own roster record, for self-only grants
+    # Filters derived from this scope (``derived_filter``), compiled once; a copy with another focus starts empty.
+    derived: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def is_empty(self) -> bool:
@@ -233,6 +235,32 @@ class ScopedQuerySet(models.QuerySet):
     def where_can(self, user, cap: str):
         """Records (in the focus) whose organisation is covered by a grant of the user carrying ``cap``."""
         return self.filter(self._scope_q(get_scope(user), cap))
+
+
+def derived_filter(user, key: str, field_name: str, rows) -> Q:
+    """``field_name IN (rows)``: records named by rows a query of their own finds (derived from the scope).
+
+    ``rows()`` returns a one-column queryset built from the user's scope (the draft items a user
+    may see through the lists they wrote or approve). It stays a subquery of the statement, never
+    a second query, so the answer is never stale; but Django resolving a nested queryset into
+    every scoped query costs milliseconds each time, so its SQL is compiled once per scope (per
+    request) under ``key`` and written in as it is. ``key`` must name everything ``rows`` depends
+    on besides the user.
+    """
+    from django.db import router
+    from django.db.models.expressions import RawSQL
+
+    scope = get_scope(user)
+    compiled = scope.derived.get(key) if scope is not EMPTY else None  # EMPTY is shared by everyone
+    if compiled is None:
+        query = rows().query.clone()
+        query.clear_ordering(force=True)  # as Django does for a subquery
+        query.bump_prefix(query)  # aliases of its own (U0, U1 …), apart from the outer query's
+        compiled = query.get_compiler(using=router.db_for_read(query.model)).as_sql()
+        if scope is not EMPTY:
+            scope.derived[key] = compiled
+    sql, params = compiled
+    return Q(**{f"{field_name}__in": RawSQL(sql, params)})
 
 
 def get_for_user(queryset_or_model, user, **lookup):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.core.caps import Cap
-from dangjian.core.scoping import ScopedQuerySet, get_scope, without_focus
+from dangjian.core.scoping import ScopedQuerySet, derived_filter, get_scope, without_focus
 
 
 class ItemKind(models.TextChoices):
@@ -106,12 +106,19 @@ def drafts_visible_q(user, *, item_path: str | None = None, list_path: str = "")
     # An item leaves the draft state exactly when its list is handed down. The draft items the
     # user may see are named by id, so that the test reads only the item's status and id (both
     # in the item indexes, which keeps counts over many items index-only).
+    # The draft items are a filter derived from the scope (core.scoping), compiled once a request.
     handed_down = ~Q(**{f"{item_path}status": "draft"})
     if not authenticated:
         return handed_down
-    drafts = ItemList.objects.exclude(status="issued").filter(_approver_or_author_q(user))
-    draft_items = Item.objects.filter(status="draft", item_list__in=drafts.values("pk")).values("pk")
-    return handed_down | Q(**{f"{item_path}pk__in": draft_items})
+    return handed_down | derived_filter(user, "ledger.draft_items", f"{item_path}pk", _draft_items_of(user))
+
+
+def _draft_items_of(user):
+    def rows():
+        drafts = ItemList.objects.exclude(status="issued").filter(_approver_or_author_q(user))
+        return Item.objects.filter(status="draft", item_list__in=drafts.values("pk")).values("pk")
+
+    return rows
 
 
 class ItemListQuerySet(ScopedQuerySet):

@@ -53,7 +53,12 @@ def ledger_rows(qs, *, today: date | None = None):
 
 
 def item_for_page(user, pk: int) -> Item:
-    """One item for its page, or 404 (missing and not yours alike)."""
+    """One item for its page, or 404 (missing and not yours alike).
+
+    A fixed number of queries however many entries it has: each related set is fetched once
+    (scoped), progress entries with their author, and each entry's files (``progress.evidence_files``)
+    are taken from the item's evidence list rather than fetched entry by entry.
+    """
     qs = Item.objects.select_related(
         "org",
         "supervisor_org",
@@ -69,8 +74,7 @@ def item_for_page(user, pk: int) -> Item:
         *(
             scoping.restricted_prefetch(lookup, user, queryset)
             for lookup, queryset in (
-                ("progress_entries", Progress.objects.all()),
-                ("progress_entries__files", Evidence.objects.all()),
+                ("progress_entries", Progress.objects.select_related("actor")),
                 ("evidence", Evidence.objects.all()),
                 ("extensions", ExtensionRequest.objects.all()),
                 ("rechecks", Recheck.objects.all()),
@@ -78,7 +82,14 @@ def item_for_page(user, pk: int) -> Item:
             )
         )
     )
-    return scoping.get_for_user(qs, user, pk=pk)
+    item = scoping.get_for_user(qs, user, pk=pk)
+    files: dict[int, list[Evidence]] = {}
+    for evidence in item.evidence.all():
+        if evidence.progress_id is not None:
+            files.setdefault(evidence.progress_id, []).append(evidence)
+    for entry in item.progress_entries.all():
+        entry.evidence_files = files.get(entry.pk, [])
+    return item
 
 
 def item_moves(item: Item, user) -> list[tuple[str, workflow.Transition]]:
@@ -328,10 +339,21 @@ def ranking_method(minimum: int | None = None) -> str:
     ) % {"n": minimum}
 
 
-def ranking(user, parent_org: Organisation, today: date | None = None) -> tuple[list[RankingRow], str]:
-    """Child organisations ranked by on-time completion; those with too few items left out. Returns (rows, method)."""
+def ranking(
+    user,
+    parent_org: Organisation,
+    today: date | None = None,
+    *,
+    rollup_rows: list[RollupRow] | None = None,
+) -> tuple[list[RankingRow], str]:
+    """Child organisations ranked by on-time completion; those with too few items left out. Returns (rows, method).
+
+    ``rollup_rows``: the live roll-up of the same organisation already on the page, ranked
+    without querying it again.
+    """
     minimum = int(param(params.RANKING_MIN_ITEMS.key))
-    rows = [r for r in rollup(user, parent_org, today) if r.due >= max(minimum, 1)]
+    source = rollup(user, parent_org, today) if rollup_rows is None else rollup_rows
+    rows = [r for r in source if r.due >= max(minimum, 1)]
     rows.sort(key=lambda r: (-(r.on_time_rate or 0.0), r.overdue, r.closed_late, r.org.path))
     ranked: list[RankingRow] = []
     for i, row in enumerate(rows):

@@ -318,6 +318,38 @@ def test_the_village_records_progress_with_evidence_and_downloads_it(client, per
     assert download.status_code == 200 and b"".join(download.streaming_content) == JPEG
 
 
+ITEM_PAGE_QUERIES = 22  # as the supervising township sees it; before issue 16: 30 + one per entry
+
+
+@pytest.mark.parametrize("n", [3, 40])
+def test_the_item_page_runs_the_same_number_of_queries_for_3_and_40_progress_entries(
+    client, personas, world, n, django_assert_num_queries
+):
+    """Issue 16: entries' authors joined, their files taken from the item's evidence list."""
+    item = world.item_a1
+    village = personas.village_a1
+    services.item_acknowledge(item=item, actor=village)
+    for i in range(n):
+        services.progress_add(
+            item=item,
+            actor=village,
+            on=TODAY,
+            text=f"第{i + 1}次进展",
+            percent=i + 1,
+            files=[upload(f"照片{i + 1}.jpg", JPEG)],
+        )
+    url = reverse("ledger:item_detail", args=[item.pk])
+    login(client, personas.township_a)
+    client.get(url)  # warms the rule-parameter and content-type caches
+    with django_assert_num_queries(ITEM_PAGE_QUERIES):
+        page = text(client.get(url))
+    assert page.count('data-testid="evidence-link"') == n and f"第{n}次进展" in page
+    assert str(village) in page  # each entry names its author
+    last = Evidence.objects.get(item=item, name=f"照片{n}.jpg")
+    entry_html = page.split(f"第{n}次进展", 1)[1].split("list-group-item", 1)[0]
+    assert reverse("ledger:evidence_download", args=[last.pk]) in entry_html  # under its own entry
+
+
 def test_evidence_of_another_subtree_cannot_be_downloaded(client, personas, world):
     item = world.item_b1
     services.item_acknowledge(item=item, actor=personas.township_b)

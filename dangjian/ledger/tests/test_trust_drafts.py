@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from dangjian.core import workflow
 from dangjian.core.models import StatusChange
+from dangjian.core.scoping import get_scope
 from dangjian.ledger import selectors, services
 from dangjian.ledger.models import Item, ItemGroup, ItemList
 
@@ -131,3 +132,23 @@ def test_once_approved_the_township_sees_its_items(client, personas, pending):
     assert client.get(reverse("ledger:item_detail", args=[item.pk])).status_code == 200
     assert client.get(reverse("ledger:list_detail", args=[item_list.pk])).status_code == 200
     assert Item.objects.visible_to(personas.township_a).count() == 2  # its item and its part of the group
+
+
+def test_the_draft_filter_is_compiled_once_a_request_and_never_stale(county, personas, pending):
+    """The draft items stay a subquery (core.scoping.derived_filter): one compiled per scope, so a draft
+    written after the first scoped query of the request is seen by its author, and by nobody below."""
+    item_list, item, _group = pending
+    author, township = personas.county_admin, personas.township_a
+    assert item in Item.objects.visible_to(author)
+    compiled = get_scope(author).derived["ledger.draft_items"]
+    later = services.item_create(
+        item_list=item_list,
+        org=county.township_a,
+        title="后来补充的待审核事项",
+        actor=author,
+        deadline=TODAY + timedelta(days=30),
+        today=TODAY,
+    )
+    assert later in Item.objects.visible_to(author)
+    assert get_scope(author).derived["ledger.draft_items"] is compiled
+    assert not Item.objects.visible_to(township).filter(pk__in=[item.pk, later.pk]).exists()

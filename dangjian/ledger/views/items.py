@@ -25,7 +25,7 @@ from ..forms import (
     TransitionForm,
     add_service_error,
 )
-from ..models import Accountability, Evidence, ExtensionRequest, Item, ItemGroup, Recheck
+from ..models import Evidence, ExtensionRequest, Item, ItemGroup, Recheck
 from ..rules import RECTIFIER, RECTIFYING_MOVES, SUPERVISOR, can_act, is_proxy, separation_violated
 from .common import INSPECT, RECTIFY, VERIFY, flash_error, flash_form_errors
 
@@ -138,8 +138,8 @@ def item_detail(request, pk: int):
             "proxy_mode": proxy_mode,
             "extensions": list(item.extensions.all()),
             "rechecks": list(item.rechecks.all()),
-            # Decisions name people: scoped, so a member sees only those about themselves.
-            "accountabilities": list(Accountability.objects.visible_to(user).filter(item=item)),
+            # Decisions name people: prefetched through visible_to, so a member sees only those about themselves.
+            "accountabilities": list(item.accountabilities.all()),
             "progress_form": ProgressForm(initial={"version": item.version}) if can_rectify else None,
             "extension_form": ExtensionRequestForm(initial={"version": item.version})
             if can_rectify

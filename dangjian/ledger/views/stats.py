@@ -72,7 +72,11 @@ def rollup(request):
     totals = selectors.rollup_totals(rows)
     for row in [*rows, totals] if totals else rows:
         row.status_counts = [row.by_word.get(w, 0) for w in selectors.COMPLETION_WORDS]
-    ranked, method = selectors.ranking(request.user, root) if root is not None and month is None else ([], "")
+    ranked, method = (
+        selectors.ranking(request.user, root, rollup_rows=rows)
+        if root is not None and month is None
+        else ([], "")
+    )
     ancestors = (
         Organisation.objects.visible_to(request.user)
         .filter(path__in=root.ancestor_paths())
