@@ -11,6 +11,12 @@ find a short title, the responsible organisations named in its subject (full nam
 names, "各乡镇（办事处）" …, carried over from the previous sentence of the same paragraph),
 lead or support (牵头 / 配合), the deadline (a date relative to the speech, or a word such as
 尽快 kept and flagged), the recurrence and the quote with its position in the original text.
+
+Libraries where they solve the part: OpenCC for traditional characters (``text``), cn2an for numerals
+in deadlines. The rules read characters, not words, so no segmenter is loaded (jieba's dictionary would
+cost ~1 s at start-up and changed no result on the seeds); deadline phrases are the closed list below
+rather than jionlp's general time parser, whose relative expressions ("年底前") need the speech date and
+working-day calendar anyway, and whose dependencies are an order of magnitude larger than this app.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+import cn2an
 
 from dangjian.core import calendar as working_calendar
 
@@ -106,8 +114,7 @@ SOLUTION = re.compile(r"解决|破解|防止|克服|整改|避免|杜绝")
 
 # --- deadlines and recurrence -------------------------------------------------------------
 
-_NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
+_NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
 VAGUE_WORDS = ("尽快", "立即", "马上", "抓紧", "即刻", "第一时间", "适时")
 LONG_TERM = re.compile(r"长期坚持|常抓不懈|长期保持")
 RECURRENCE = (
@@ -344,18 +351,11 @@ def make_title(text: str, units: Sequence[str] = (), kind: str = "task") -> str:
 
 
 def _number(word: str) -> int:
-    if word.isdigit():
-        return int(word)
-    if word == "十":
-        return 10
-    if word.startswith("十"):
-        return 10 + _CN_DIGITS[word[1]]
-    if word.endswith("十"):
-        return _CN_DIGITS[word[0]] * 10
-    if "十" in word:
-        tens, ones = word.split("十")
-        return _CN_DIGITS[tens] * 10 + _CN_DIGITS[ones]
-    return _CN_DIGITS.get(word, 0)
+    """The value of a numeral as a speech writes it (12, 十二, 两); 0 for what is not a numeral (cn2an)."""
+    try:
+        return int(cn2an.cn2an(word, "smart"))
+    except ValueError:
+        return 0
 
 
 def _month_end(year: int, month: int) -> date:

@@ -307,6 +307,10 @@ def test_a_title_is_never_longer_than_thirty_characters():
         ("本季度完成专项检查", date(2026, 3, 31)),
         ("上半年完成换届", date(2026, 6, 30)),
         ("一个月内形成盘活利用方案", date(2026, 4, 2)),
+        # Numerals as speeches write them, read by cn2an: 两, 十二, 二十五.
+        ("两个月内完成整改", date(2026, 5, 2)),
+        ("十二月二十五日前报送", date(2026, 12, 25)),
+        ("二十天内整改到位", date(2026, 3, 22)),
         ("15天内整改到位", date(2026, 3, 17)),
         ("国庆节前完成", date(2026, 9, 30)),
         # 2026-03-02 is a Monday: five working days later is Monday 9 March.
@@ -315,6 +319,11 @@ def test_a_title_is_never_longer_than_thirty_characters():
 )
 def test_deadlines_are_dates_relative_to_the_speech(words, expected):
     assert parse_deadline(words, SPEECH)[0] == expected
+
+
+def test_a_day_that_is_no_date_gives_no_deadline():
+    assert parse_deadline("二月三十日前完成", SPEECH) == (None, "")
+    assert parse_deadline("十三月五日前完成", SPEECH) == (None, "")
 
 
 def test_a_deadline_word_without_a_date_is_kept_and_flagged():
