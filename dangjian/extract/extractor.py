@@ -13,8 +13,8 @@ lead or support (牵头 / 配合), the deadline (a date relative to the speech, 
 尽快 kept and flagged), the recurrence and the quote with its position in the original text.
 
 Libraries where they solve the part: OpenCC for traditional characters (``text``), cn2an for numerals
-in deadlines. The rules read characters, not words, so no segmenter is loaded (jieba's dictionary would
-cost ~1 s at start-up and changed no result on the seeds); deadline phrases are the closed list below
+in deadlines. The rules read characters, not words, so no segmenter is loaded (jieba loads a dictionary
+of some hundred thousand words for nothing the rules would read); deadline phrases are the closed list below
 rather than jionlp's general time parser, whose relative expressions ("年底前") need the speech date and
 working-day calendar anyway, and whose dependencies are an order of magnitude larger than this app.
 """
