@@ -67,7 +67,7 @@ class DeadlineBasis(models.TextChoices):
 class Category(models.Model):
     """A configurable category of items (政治建设, 组织建设 …); some require evidence to close."""
 
-    name = models.CharField(_("name"), max_length=40, unique=True)
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=40, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     requires_evidence = models.BooleanField(_("closure requires evidence"), default=True)
     active = models.BooleanField(_("active"), default=True)
