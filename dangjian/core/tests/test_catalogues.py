@@ -63,3 +63,35 @@ def test_every_catalogue_entry_is_translated_and_not_fuzzy():
             elif not _translation(entry).strip(" |"):
                 problems.append(f"{_label(path)}: untranslated {entry.msgid!r}")
     assert not problems, "\n".join(problems)
+
+
+def test_no_catalogue_of_an_app_installed_before_ours_overrides_our_word():
+    """django.contrib.admin, auth, humanize, rest_framework… come before our apps in INSTALLED_APPS, so
+    their Chinese wins over an app's catalogue (“name” read 名称 for a person, “History” 历史). Only the
+    shell's catalogue (LOCALE_PATHS) comes before them: put a shared word there, or give ours a context."""
+    from django.apps import apps
+    from django.conf import settings
+
+    shell = {
+        (e.msgctxt, e.msgid)
+        for locale in settings.LOCALE_PATHS
+        for path in Path(locale).glob("zh_Hans/LC_MESSAGES/django.po")
+        for e in polib.pofile(str(path))
+    }
+    ours: dict[tuple[str | None, str], dict[str, str]] = defaultdict(dict)
+    for path in _catalogues():
+        for entry in polib.pofile(str(path)):
+            if not entry.obsolete and _translation(entry) and (entry.msgctxt, entry.msgid) not in shell:
+                ours[(entry.msgctxt, entry.msgid)][_label(path)] = _translation(entry)
+    overridden = []
+    for app in apps.get_app_configs():
+        if app.name.startswith("dangjian."):
+            break
+        mo = Path(app.path) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo"
+        if not mo.exists():
+            continue
+        for entry in polib.mofile(str(mo)):
+            key = (entry.msgctxt, entry.msgid)
+            if key in ours and entry.msgstr and set(ours[key].values()) != {entry.msgstr}:
+                overridden.append(f"{app.label} says {entry.msgstr} for {entry.msgid!r}, we say {ours[key]}")
+    assert not overridden, "\n".join(overridden)
