@@ -316,7 +316,7 @@ class Person(models.Model):
     org = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="people", verbose_name=_("branch")
     )
-    name = models.CharField(_("name"), max_length=40)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=40)
     name_pinyin = models.CharField(max_length=160, editable=False, db_index=True)
     name_initials = models.CharField(max_length=40, editable=False, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
@@ -332,7 +332,7 @@ class Person(models.Model):
     category = models.CharField(
         _("member category"), max_length=20, choices=MemberCategory.choices, default=MemberCategory.FULL
     )
-    joined_on = models.DateField(_("date joined"), null=True, blank=True)
+    joined_on = models.DateField(pgettext_lazy("party", "date joined"), null=True, blank=True)
     converted_on = models.DateField(_("date converted"), null=True, blank=True)
     job = models.CharField(_("job"), max_length=20, choices=Job.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
