@@ -71,7 +71,7 @@ class DictionaryEntry(models.Model):
         related_name="+",
         verbose_name=_("kept by"),
     )
-    name = models.CharField(_("name"), max_length=40)
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=40)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     active = models.BooleanField(_("in use"), default=True)
 
@@ -504,7 +504,7 @@ class Grid(models.Model):
         related_name="+",
         verbose_name=_("community or village"),
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=60)
     area = models.CharField(_("area"), max_length=200, blank=True)
     members = models.ManyToManyField(
         "orgs.Person", blank=True, related_name="+", verbose_name=_("grid members")
