@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.scoping import ScopedQuerySet
 
@@ -37,7 +38,7 @@ class User(AbstractUser):
 
     objects = AccountManager()
 
-    display_name = models.CharField(_("name"), max_length=40, blank=True)
+    display_name = models.CharField(pgettext_lazy("person", "name"), max_length=40, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     # The account holder's own roster record: what a plain member's self-only grants show.
     person = models.OneToOneField(

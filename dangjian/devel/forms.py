@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.attachments import MultipleFileField
 from dangjian.orgs.forms import DateInput, TablerFormMixin, style_widgets
@@ -95,7 +96,9 @@ class StepForm(TablerFormMixin, forms.Form):
     present = forms.IntegerField(label=_("Voting members present"), min_value=0, required=False)
     votes_for = forms.IntegerField(label=_("Votes for"), min_value=0, required=False)
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=[("", "—"), *ConversionOutcome.choices], required=False
+        label=pgettext_lazy("vote", "Outcome"),
+        choices=[("", "—"), *ConversionOutcome.choices],
+        required=False,
     )
     extension_months = forms.IntegerField(label=_("Extension (months)"), min_value=0, required=False)
     extended_limit = forms.BooleanField(
@@ -140,8 +143,10 @@ class AssessmentForm(TablerFormMixin, forms.Form):
     """A further half-yearly assessment of an activist by the branch."""
 
     done_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
-    people = forms.CharField(label=_("Contacts"), max_length=200, required=False)
-    note = forms.CharField(label=_("Assessment"), widget=forms.Textarea(attrs={"rows": 3}))
+    people = forms.CharField(label=pgettext_lazy("candidate", "Contacts"), max_length=200, required=False)
+    note = forms.CharField(
+        label=pgettext_lazy("candidate", "Assessment"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     files = MultipleFileField(label=_("Assessment form (scan)"), required=False, extensions=DOCUMENT_TYPES)
 
 
@@ -164,8 +169,8 @@ class NoticeForm(TablerFormMixin, forms.Form):
         choices=[(n, f"{n} {STEP_BY_NUMBER[n].label}") for n in NOTICE_STEPS],
     )
     place = forms.CharField(label=_("Published where"), max_length=120)
-    starts_on = forms.DateField(label=_("From"), widget=DateInput())
-    ends_on = forms.DateField(label=_("Until"), widget=DateInput())
+    starts_on = forms.DateField(label=pgettext_lazy("publicity", "From"), widget=DateInput())
+    ends_on = forms.DateField(label=pgettext_lazy("publicity", "Until"), widget=DateInput())
     outcome = forms.CharField(label=_("Feedback received"), max_length=200, required=False)
 
 

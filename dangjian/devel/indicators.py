@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.indicators import Indicator, Period, rate, register, subtree_rollup
 from dangjian.orgs.models import Education, Job, Sex
@@ -56,7 +57,7 @@ register(
         "devel.admitted",
         _("Members admitted"),
         _("Applicants admitted as probationary members (step 17 approved) in the period."),
-        _("people"),
+        pgettext_lazy("unit", "people"),
         M,
         admitted,
     )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.scoping import ScopedQuerySet
 
@@ -232,7 +233,9 @@ class StepRecord(models.Model):
     entitled = models.PositiveSmallIntegerField(_("members entitled to vote"), null=True, blank=True)
     present = models.PositiveSmallIntegerField(_("voting members present"), null=True, blank=True)
     votes_for = models.PositiveSmallIntegerField(_("votes for"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=ConversionOutcome.choices, blank=True)
+    outcome = models.CharField(
+        pgettext_lazy("vote", "outcome"), max_length=10, choices=ConversionOutcome.choices, blank=True
+    )
     extension_months = models.PositiveSmallIntegerField(_("extension (months)"), null=True, blank=True)
     extended_limit = models.BooleanField(_("approval limit extended"), default=False)
     recorded_by = models.ForeignKey(
@@ -259,8 +262,8 @@ class PublicNotice(models.Model):
     file = models.ForeignKey(DevelopmentFile, on_delete=models.CASCADE, related_name="public_notices")
     before_step = models.PositiveSmallIntegerField(_("before step"))
     place = models.CharField(_("published where"), max_length=120)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
+    starts_on = models.DateField(pgettext_lazy("publicity", "from"))
+    ends_on = models.DateField(pgettext_lazy("publicity", "until"))
     outcome = models.CharField(_("feedback"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET
 
 from dangjian.core import attachments, audit, documents, scoping, workflow
@@ -357,7 +357,7 @@ class ReplyDocument(_FileDocument):
         if record is None:
             raise Http404
         data = documents.render("devel.approval_reply", selectors.reply_document(file, record))
-        label = _("reply")
+        label = pgettext("approval", "reply")
         return documents.response(data, filename=f"{file.person.name}-{label}-{step}.docx")
 
 

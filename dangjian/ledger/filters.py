@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters as filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.filters import IdFilter, StrictFilterSet
 from dangjian.core.scoping import get_scope
@@ -44,7 +45,7 @@ class ItemFilter(StrictFilterSet):
     completion = filters.ChoiceFilter(
         choices=[(w, w) for w in COMPLETION_WORDS], method="filter_completion", label=_("Completion")
     )
-    source = filters.ChoiceFilter(choices=Source.choices, label=_("Source"))
+    source = filters.ChoiceFilter(choices=Source.choices, label=pgettext_lazy("problem", "Source"))
     category = filters.ModelChoiceFilter(queryset=Category.objects.all(), label=_("Category"))
     deadline_from = filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("Deadline from"))
     deadline_to = filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("Deadline to"))
@@ -53,7 +54,7 @@ class ItemFilter(StrictFilterSet):
         method="filter_org",
         label=_("Responsible organisation (and below)"),
     )
-    item_list = IdFilter(field_name="item_list_id", label=_("List"))
+    item_list = IdFilter(field_name="item_list_id", label=pgettext_lazy("ledger", "List"))
     closed_late = filters.BooleanFilter(label=_("Closed late"))
 
     # Pages offer a short select; the API accepts any visible organisation.

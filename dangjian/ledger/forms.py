@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.forms import add_service_error  # noqa: F401 (the ledger views import it from here)
 from dangjian.orgs.forms import DateInput, TablerFormMixin
@@ -51,7 +52,9 @@ class ItemListForm(TablerFormMixin, forms.Form):
     org = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Issuing organisation"))
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices, initial=ItemKind.PROBLEM)
-    source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.ASSIGNED)
+    source = forms.ChoiceField(
+        label=pgettext_lazy("problem", "Source"), choices=Source.choices, initial=Source.ASSIGNED
+    )
     issued_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     document = forms.CharField(label=_("Source document"), max_length=200, required=False)
     document_file = forms.FileField(label=_("Document file"), required=False)
@@ -151,7 +154,9 @@ class ItemForm(TargetsMixin, TablerFormMixin, forms.Form):
     category = forms.ModelChoiceField(
         queryset=Category.objects.filter(active=True), label=_("Category"), required=False
     )
-    source = forms.ChoiceField(label=_("Source"), choices=Source.choices, required=False)
+    source = forms.ChoiceField(
+        label=pgettext_lazy("problem", "Source"), choices=Source.choices, required=False
+    )
     target = forms.CharField(label=_("Target"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     leader = forms.TypedChoiceField(
         label=_("Responsible leader"),

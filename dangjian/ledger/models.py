@@ -67,10 +67,10 @@ class DeadlineBasis(models.TextChoices):
 class Category(models.Model):
     """A configurable category of items (政治建设, 组织建设 …); some require evidence to close."""
 
-    name = models.CharField(_("name"), max_length=40, unique=True)
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=40, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     requires_evidence = models.BooleanField(_("closure requires evidence"), default=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     class Meta:
         ordering = ["order", "name"]
@@ -275,7 +275,7 @@ class Item(models.Model):
         related_name="items",
         null=True,
         blank=True,
-        verbose_name=_("group"),
+        verbose_name=pgettext_lazy("ledger", "group"),
     )
     number = models.PositiveIntegerField(_("number"))
     kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.PROBLEM)

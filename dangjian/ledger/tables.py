@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Item
 
@@ -31,7 +32,7 @@ class ItemTable(tables.Table):
     )
     status = tables.Column(verbose_name=_("Completion"))
     deadline = tables.Column(verbose_name=_("Deadline"), empty_values=())
-    source = tables.Column(verbose_name=_("Source"))
+    source = tables.Column(verbose_name=pgettext_lazy("problem", "Source"))
     percent = tables.Column(verbose_name=_("Progress %"), attrs={"td": {"class": "text-end"}})
 
     class Meta:

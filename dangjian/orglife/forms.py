@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.attachments import MultipleFileField
 from dangjian.core.caps import Cap
@@ -190,7 +191,7 @@ class CoverageItemsForm(TablerFormMixin, forms.Form):
 
 
 class CourseForm(TablerFormMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("object", "Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=CourseKind.choices)
     starts_on = forms.DateField(label=_("First day"), widget=DateInput())
     ends_on = forms.DateField(label=_("Last day"), widget=DateInput())

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.scoping import ScopedQuerySet
 
@@ -373,7 +374,7 @@ class Course(models.Model):
     org = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("object", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=CourseKind.choices)
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
@@ -447,7 +448,7 @@ class CoverageTarget(models.Model):
     """
 
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
-    label = models.CharField(_("target"), max_length=120)
+    label = models.CharField(pgettext_lazy("training", "target"), max_length=120)
     min_courses = models.PositiveSmallIntegerField(_("courses at least"), default=0)
     min_hours = models.DecimalField(_("hours at least"), max_digits=5, decimal_places=1, default=0)
     course_kinds = models.CharField(
@@ -477,7 +478,10 @@ class CoverageCheck(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     target = models.ForeignKey(
-        CoverageTarget, on_delete=models.PROTECT, related_name="+", verbose_name=_("target")
+        CoverageTarget,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("training", "target"),
     )
     missing = models.PositiveIntegerField(_("people still missing"), default=0)
     checked_by = models.ForeignKey(

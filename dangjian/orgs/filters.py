@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.filters import IdFilter, StrictFilterSet
 
@@ -19,7 +20,7 @@ def yes_no_any():
 
 
 class OrganisationFilter(StrictFilterSet):
-    q = filters.CharFilter(method="filter_q", label=_("Name"))
+    q = filters.CharFilter(method="filter_q", label=pgettext_lazy("object", "Name"))
     kind = filters.ChoiceFilter(choices=OrgKind.choices, label=_("Organisation kind"), empty_label=ALL)
     sector = filters.ChoiceFilter(choices=Sector.choices, label=_("Sector"), empty_label=ALL)
     within = IdFilter(method="filter_within", label=_("Within organisation"))

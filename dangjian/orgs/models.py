@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from dangjian.core.scoping import ScopedQuerySet
@@ -315,7 +316,7 @@ class Person(models.Model):
     org = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="people", verbose_name=_("branch")
     )
-    name = models.CharField(_("name"), max_length=40)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=40)
     name_pinyin = models.CharField(max_length=160, editable=False, db_index=True)
     name_initials = models.CharField(max_length=40, editable=False, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
@@ -331,11 +332,11 @@ class Person(models.Model):
     category = models.CharField(
         _("member category"), max_length=20, choices=MemberCategory.choices, default=MemberCategory.FULL
     )
-    joined_on = models.DateField(_("date joined"), null=True, blank=True)
+    joined_on = models.DateField(pgettext_lazy("party", "date joined"), null=True, blank=True)
     converted_on = models.DateField(_("date converted"), null=True, blank=True)
     job = models.CharField(_("job"), max_length=20, choices=Job.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(pgettext_lazy("person", "address"), max_length=200, blank=True)
     standing = models.CharField(
         _("standing"), max_length=10, choices=Standing.choices, default=Standing.NORMAL
     )
@@ -445,9 +446,14 @@ class Transfer(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transfers")
     from_org = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("transfer", "from"),
     )
-    to_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
+    to_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("transfer", "to")
+    )
     on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Organisation
 from .selectors import warnings_for
@@ -16,7 +17,9 @@ class OrganisationTable(tables.Table):
     """The organisation list; rows come from ``selectors.annotate_list``."""
 
     name = tables.Column(
-        linkify=("orgs:org_detail", [tables.A("pk")]), verbose_name=_("Name"), order_by=("sort_key", "path")
+        linkify=("orgs:org_detail", [tables.A("pk")]),
+        verbose_name=pgettext_lazy("object", "Name"),
+        order_by=("sort_key", "path"),
     )
     kind = tables.Column(verbose_name=_("Organisation kind"))
     sector = tables.Column(verbose_name=_("Sector"))

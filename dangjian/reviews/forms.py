@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.attachments import MultipleFileField
 from dangjian.orgs.forms import DateInput, TablerFormMixin
@@ -21,7 +22,7 @@ class SessionForm(TablerFormMixin, forms.Form):
 
     org = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Host organisation"))
     year = forms.IntegerField(label=_("Year evaluated"), min_value=2000, max_value=2100)
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("object", "Title"), max_length=120)
     held_on = forms.DateField(label=_("Date"), widget=DateInput())
     venue = forms.CharField(label=_("Venue"), max_length=120, required=False)
     sheet_kind = forms.ChoiceField(label=_("Score sheet"), choices=ReviewSession.SheetKind.choices)
@@ -36,7 +37,7 @@ class SessionForm(TablerFormMixin, forms.Form):
 class SessionEditForm(TablerFormMixin, forms.Form):
     """The session's title, date, venue and whether raters may add a comment."""
 
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("object", "Title"), max_length=120)
     held_on = forms.DateField(label=_("Date"), widget=DateInput())
     venue = forms.CharField(label=_("Venue"), max_length=120, required=False)
     with_comment = forms.BooleanField(label=_("Raters may add a comment"), required=False)

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core import scoping
 from dangjian.core.scoping import ScopedQuerySet
@@ -78,7 +79,7 @@ class ReviewSession(models.Model):
         "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("host organisation")
     )
     year = models.PositiveSmallIntegerField(_("year evaluated"))
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(pgettext_lazy("object", "title"), max_length=120)
     held_on = models.DateField(_("date"))
     venue = models.CharField(_("venue"), max_length=120, blank=True)
     sheet_kind = models.CharField(

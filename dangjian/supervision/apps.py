@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.caps import Cap
 from dangjian.core.modules import (
@@ -136,7 +137,7 @@ class SupervisionConfig(ModuleConfig):
             fields=(
                 DocField("title", _("Title of the briefing")),
                 DocField("number", _("Document number, e.g. 萍党建通〔2026〕11号")),
-                DocField("org", _("Issuing organisation")),
+                DocField("org", pgettext_lazy("briefing", "Issuing organisation")),
                 DocField("period", _("Month covered, e.g. 2026-11")),
                 DocField("summary", _("Opening summary")),
                 DocField("ranking_title", _("Name of the ranking set")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core import indicators
 from dangjian.core.attachments import MultipleFileField
@@ -77,7 +78,7 @@ class VisitForm(TablerFormMixin, forms.Form):
     inspectors = forms.CharField(label=_("Inspectors"), max_length=200)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     findings = forms.CharField(
-        label=_("Problems found"),
+        label=pgettext_lazy("inspection", "Problems found"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One problem a line; each becomes an item of the organisation's ledger."),
@@ -119,7 +120,7 @@ class RankingSetForm(TablerFormMixin, forms.Form):
     """A weighted set of indicators: up to eight rows of indicator, weight and direction."""
 
     org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=pgettext_lazy("object", "Name"), max_length=80)
 
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,7 +170,9 @@ class RankingSetForm(TablerFormMixin, forms.Form):
 
 
 class BriefingForm(TablerFormMixin, forms.Form):
-    org = forms.ModelChoiceField(label=_("Issuing organisation"), queryset=Organisation.objects.none())
+    org = forms.ModelChoiceField(
+        label=pgettext_lazy("briefing", "Issuing organisation"), queryset=Organisation.objects.none()
+    )
     month = MonthField(label=_("Month"))
     title = forms.CharField(label=_("Title"), max_length=120)
     ranking_set = forms.ModelChoiceField(
@@ -246,7 +249,7 @@ class ScoresheetForm(TablerFormMixin, forms.Form):
 
     org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=pgettext_lazy("object", "Name"), max_length=80)
     grade_thresholds = forms.CharField(
         label=_("Classification thresholds"),
         help_text=_("The lowest score graded 好, 较好 and 一般, e.g. 90,80,60."),
@@ -363,7 +366,7 @@ class WeakPlanForm(TablerFormMixin, forms.Form):
 
 class VenueForm(TablerFormMixin, forms.Form):
     org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
-    kind = forms.ChoiceField(label=_("Venue"), choices=VenueKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("activity venue", "Venue"), choices=VenueKind.choices)
     area = forms.IntegerField(label=_("Area (m²)"), min_value=0, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     checked = forms.MultipleChoiceField(
@@ -404,7 +407,7 @@ class AssessmentScoreForm(TablerFormMixin, forms.Form):
     """One manual score: the organisation, the item, 0–100 and what it is based on."""
 
     org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
-    item = forms.ChoiceField(label=_("Item"))
+    item = forms.ChoiceField(label=pgettext_lazy("scoresheet", "Item"))
     score = forms.DecimalField(label=_("Score (0–100)"), max_digits=5, decimal_places=1)
     note = forms.CharField(label=_("Based on"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 

@@ -7,6 +7,7 @@ from datetime import datetime, time
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.indicators import Indicator, Period, register, subtree_rollup
 
@@ -70,7 +71,7 @@ INSPECTION_FINDINGS = register(
             "Problems found by the unannounced inspection visits handed down in the period, in the "
             "organisation and every organisation below it."
         ),
-        unit=_("problems"),
+        unit=pgettext_lazy("unit", "problems"),
         module="supervision",
         compute=inspection_findings,
         higher_is_better=False,
@@ -84,7 +85,7 @@ WEAK_ORGS = register(
             "Organisations flagged weak and lax (软弱涣散) by the end of the period whose flag was not "
             "lifted by then, in the subtree."
         ),
-        unit=_("organisations"),
+        unit=pgettext_lazy("unit", "organisations"),
         module="supervision",
         compute=weak_orgs,
         higher_is_better=False,
@@ -98,7 +99,7 @@ VENUES_MISSING = register(
             "Village and enterprise branches recorded with no activity venue of their own or shared "
             "(the 清零 target), in the subtree, as recorded now."
         ),
-        unit=_("organisations"),
+        unit=pgettext_lazy("unit", "organisations"),
         module="supervision",
         compute=venues_missing,
         higher_is_better=False,

@@ -69,7 +69,7 @@ class InspectionPlan(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being prepared")
         ACTIVE = "active", _("Under way")
-        CLOSED = "closed", _("Finished")
+        CLOSED = "closed", pgettext_lazy("supervision plan", "Finished")
 
     org = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organising body")
@@ -78,7 +78,9 @@ class InspectionPlan(Versioned):
     theme = models.CharField(_("theme"), max_length=120)
     team = models.TextField(_("team"), help_text=_("One inspector a line, with his or her department."))
     checklist = models.TextField(_("checklist"), help_text=_("One point checked a line."))
-    targets = models.ManyToManyField("orgs.Organisation", related_name="+", verbose_name=_("targets"))
+    targets = models.ManyToManyField(
+        "orgs.Organisation", related_name="+", verbose_name=pgettext_lazy("inspection", "targets")
+    )
     sample_seed = models.CharField(_("sample seed"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
 
@@ -130,7 +132,9 @@ class Visit(Versioned):
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True)
     notes = models.TextField(_("notes"), blank=True)
     findings = models.JSONField(_("findings"), default=list)  # [{"key": str, "title": str}]
-    finding_count = models.PositiveSmallIntegerField(_("problems found"), default=0, editable=False)
+    finding_count = models.PositiveSmallIntegerField(
+        pgettext_lazy("inspection", "problems found"), default=0, editable=False
+    )
     deadline = models.DateField(_("rectification deadline"), null=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
 
@@ -154,7 +158,7 @@ class RankingSet(Versioned):
     org = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=80)
     items = models.JSONField(_("indicators"), default=list)  # [{"key", "weight", "higher_is_better"}]
 
     objects = ScopedQuerySet.as_manager()
@@ -242,7 +246,7 @@ class Briefing(Versioned):
         "orgs.Organisation",
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("issuing organisation"),
+        verbose_name=pgettext_lazy("briefing", "issuing organisation"),
     )
     month = models.DateField(_("month"))
     title = models.CharField(_("title"), max_length=120)
@@ -312,9 +316,9 @@ class Scoresheet(Versioned):
         "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=80)
     # [{"name", "weight", "indicator": key or "", "full": value earning full marks (lower is better: none)}]
-    items = models.JSONField(_("items"), default=list)
+    items = models.JSONField(pgettext_lazy("scoresheet", "items"), default=list)
     grade_thresholds = models.JSONField(_("classification thresholds"), default=list)  # [好, 较好, 一般]
     star_thresholds = models.JSONField(_("star thresholds"), default=list)  # lowest score of 1…5 stars
 
@@ -405,7 +409,7 @@ class WeakOrg(Versioned):
 
     class Status(models.TextChoices):
         FLAGGED = "flagged", _("Flagged")
-        RECTIFYING = "rectifying", _("Being rectified")
+        RECTIFYING = "rectifying", pgettext_lazy("consolidation", "Being rectified")
         LIFTED = "lifted", _("Flag lifted")
 
     org = models.ForeignKey(
@@ -455,7 +459,9 @@ class Venue(Versioned):
     org = models.OneToOneField(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
-    kind = models.CharField(_("venue"), max_length=10, choices=VenueKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("activity venue", "venue"), max_length=10, choices=VenueKind.choices
+    )
     area = models.PositiveIntegerField(_("area (m²)"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     checked = models.JSONField(_("六有 items met"), default=list)
@@ -501,7 +507,7 @@ class Assessment(Versioned):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being scored")
-        CONFIRMED = "confirmed", _("Confirmed")
+        CONFIRMED = "confirmed", pgettext_lazy("assessment", "Confirmed")
 
     org = models.ForeignKey(
         "orgs.Organisation",

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET
 
 from dangjian.core import attachments, audit, documents, scoping, workflow
@@ -951,7 +951,8 @@ class VenueSave(CreateView):
             "heading": _("Record a venue"),
             "multipart": True,
             "breadcrumbs": _crumbs(
-                (_("Activity venues"), reverse("supervision:venue_list")), (_("Record"), None)
+                (_("Activity venues"), reverse("supervision:venue_list")),
+                (pgettext("action", "Record"), None),
             ),
         }
 

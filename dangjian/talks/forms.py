@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core import params
 from dangjian.core.attachments import MultipleFileField
@@ -83,7 +84,7 @@ class CampaignForm(TablerFormMixin, forms.Form):
     """A talk campaign: title, kind, window, organiser, talkers, targets."""
 
     org = forms.ModelChoiceField(label=_("Organising organisation"), queryset=Organisation.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("object", "Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of talk"), choices=TalkKind.choices, initial=TalkKind.POLITICAL)
     starts_on = forms.DateField(label=_("Window starts"), widget=DateInput())
     ends_on = forms.DateField(label=_("Window ends"), widget=DateInput())
@@ -178,7 +179,7 @@ class ProblemForm(TablerFormMixin, forms.Form):
     source = forms.ChoiceField(label=_("Found in"), choices=ProblemSource.choices)
     title = forms.CharField(label=_("New problem"), max_length=300, required=False)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("talk", "Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), required=False)
 

@@ -55,7 +55,7 @@ class ProblemSource(models.TextChoices):
 class TalkTopic(models.Model):
     """A topic a talk may cover (configurable; seed 000's four are installed by the migration)."""
 
-    name = models.CharField(_("name"), max_length=60, unique=True)
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=60, unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("in use"), default=True)
 
@@ -107,7 +107,7 @@ class TalkCampaign(models.Model):
         related_name="+",
         verbose_name=_("organising organisation"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("object", "title"), max_length=200)
     kind = models.CharField(
         _("kind of talk"), max_length=20, choices=TalkKind.choices, default=TalkKind.POLITICAL
     )
@@ -304,7 +304,7 @@ class NotifiedProblem(models.Model):
     talk = models.ForeignKey(TalkRecord, on_delete=models.CASCADE, related_name="problems")
     source = models.CharField(_("found in"), max_length=10, choices=ProblemSource.choices)
     title = models.CharField(_("problem"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("talk", "description"), blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     item = models.ForeignKey(
         "ledger.Item",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core.attachments import MultipleFileField
 from dangjian.orgs.forms import DateInput, TablerFormMixin
@@ -129,11 +130,15 @@ class StepForm(TablerFormMixin, forms.Form):
         label=_("Meeting (step 4)"), choices=[("", "—"), *DecisionStep.Assembly.choices], required=False
     )
     expected = forms.IntegerField(label=_("Entitled to attend"), min_value=1, required=False)
-    present = forms.IntegerField(label=_("Present"), min_value=0, required=False)
+    present = forms.IntegerField(label=pgettext_lazy("count", "Present"), min_value=0, required=False)
     votes_for = forms.IntegerField(label=_("For"), min_value=0, required=False)
     votes_against = forms.IntegerField(label=_("Against"), min_value=0, required=False)
     votes_abstain = forms.IntegerField(label=_("Abstained"), min_value=0, required=False)
-    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    minutes = forms.CharField(
+        label=pgettext_lazy("village meeting", "Minutes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     published_where = forms.CharField(label=_("Published at"), max_length=120, required=False)
     published_from = forms.DateField(label=_("Published from"), required=False, widget=DateInput())
     published_until = forms.DateField(label=_("Published until"), required=False, widget=DateInput())
@@ -145,7 +150,7 @@ class ImplementedForm(TablerFormMixin, forms.Form):
 
 
 class GridForm(TablerFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("object", "Name"), max_length=60)
     area = forms.CharField(label=_("Area"), max_length=200, required=False)
     members = forms.ModelMultipleChoiceField(
         label=_("Grid members"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.core import scoping
 from dangjian.core.scoping import ScopedQuerySet
@@ -70,7 +71,7 @@ class DictionaryEntry(models.Model):
         related_name="+",
         verbose_name=_("kept by"),
     )
-    name = models.CharField(_("name"), max_length=40)
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=40)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     active = models.BooleanField(_("in use"), default=True)
 
@@ -145,8 +146,8 @@ class OfficeRota(models.Model):
         "orgs.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("cadre")
     )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
-    active_from = models.DateField(_("from"))
-    active_until = models.DateField(_("until"), null=True, blank=True)
+    active_from = models.DateField(pgettext_lazy("period", "from"))
+    active_until = models.DateField(pgettext_lazy("period", "until"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -237,8 +238,8 @@ class Leave(models.Model):
     person = models.ForeignKey(
         "orgs.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("cadre")
     )
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
+    starts_on = models.DateField(pgettext_lazy("period", "from"))
+    ends_on = models.DateField(pgettext_lazy("period", "until"))
     reason = models.CharField(_("reason"), max_length=200)
     level = models.CharField(_("approved by"), max_length=10, choices=Level.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
@@ -278,7 +279,7 @@ class MajorMatterReport(models.Model):
     """A cadre's major-matter report (重大事项报告) filed to the township and acknowledged there."""
 
     class Status(models.TextChoices):
-        FILED = "filed", _("Filed")
+        FILED = "filed", pgettext_lazy("village report", "Filed")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
     scope_person_field = "person"
@@ -324,8 +325,8 @@ class FirstSecretaryPosting(models.Model):
         "orgs.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("first secretary")
     )
     sending_unit = models.CharField(_("sending unit"), max_length=120)
-    started_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(pgettext_lazy("period", "from"))
+    ends_on = models.DateField(pgettext_lazy("period", "until"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -462,7 +463,9 @@ class DecisionStep(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="steps")
     step = models.PositiveSmallIntegerField(_("step"), choices=Step.choices)
     held_on = models.DateField(_("date"))
-    assembly = models.CharField(_("meeting"), max_length=20, choices=Assembly.choices, blank=True)
+    assembly = models.CharField(
+        pgettext_lazy("village meeting", "meeting"), max_length=20, choices=Assembly.choices, blank=True
+    )
     expected = models.PositiveIntegerField(_("entitled to attend"), null=True, blank=True)
     present = models.PositiveIntegerField(_("present"), null=True, blank=True)
     votes_for = models.PositiveIntegerField(_("for"), null=True, blank=True)
@@ -501,7 +504,7 @@ class Grid(models.Model):
         related_name="+",
         verbose_name=_("community or village"),
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("object", "name"), max_length=60)
     area = models.CharField(_("area"), max_length=200, blank=True)
     members = models.ManyToManyField(
         "orgs.Person", blank=True, related_name="+", verbose_name=_("grid members")
@@ -570,7 +573,7 @@ class GridMatter(models.Model):
     title = models.CharField(_("matter"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     location = models.CharField(_("location"), max_length=120, blank=True)
-    reporter_name = models.CharField(_("reporter"), max_length=40, blank=True)
+    reporter_name = models.CharField(pgettext_lazy("village report", "reporter"), max_length=40, blank=True)
     reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
     registered_on = models.DateField(_("registered on"))
     respond_by = models.DateField(_("respond by"))

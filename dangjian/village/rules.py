@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from dangjian.core import scoping
 from dangjian.core.workflow import Transition
@@ -278,7 +278,9 @@ GRID_MATTER = {
     (G.RESOLVED, G.ANSWERED): Transition(
         gettext_lazy("Record the feedback"), cap=VCap.HANDLE_GRID, at=_at_handler, guard=_guard_feedback
     ),
-    (G.ANSWERED, G.CLOSED): Transition(gettext_lazy("Close"), cap=VCap.SUPERVISE_GRID, who=not_a_handler),
+    (G.ANSWERED, G.CLOSED): Transition(
+        pgettext_lazy("matter", "Close"), cap=VCap.SUPERVISE_GRID, who=not_a_handler
+    ),
     (G.ANSWERED, G.HANDLING): Transition(
         gettext_lazy("Reopen"), cap=VCap.SUPERVISE_GRID, who=not_a_handler, note_required=True
     ),

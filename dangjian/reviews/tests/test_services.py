@@ -471,7 +471,7 @@ def test_a_deadline_in_the_past_is_refused(county, personas):
         services.problems_hand_over(
             reporter=a, actor=personas.county_admin, titles=["x"], deadline=date.today()
         )
-    assert "整改期限必须晚于今天" in messages(exc.value)
+    assert "整改时限必须晚于今天" in messages(exc.value)
     assert not door.items_of_source(a, personas.county_admin).exists()
 
 
