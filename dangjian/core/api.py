@@ -1,6 +1,7 @@
 """REST glue shared by every app's API: the scoping base view, the serializer base and the error format."""
 
 import copy
+import functools
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -28,15 +29,23 @@ class ScopedViewSetMixin:
     Filters (``filterset_class``) narrow lists only: a detail or an action on one record is found in
     the caller's scope by its id, without building and validating the list's filter form.
 
-    That lookup is a ``core.prepared.PreparedQuery``: the queryset (``get_queryset()`` narrowed to the
-    id) is compiled once per viewset, action and caller's scope, and a detail request runs its SQL
-    with the id put in, read fresh from the database each time. The queryset must therefore depend
-    on nothing but the caller's scope; a viewset whose queryset depends on more names it in
-    ``prepared_detail_key()`` (e.g. today's date), and one that cannot sets ``prepared_detail = False``
-    to build it per request as DRF does.
+    Building the queryset (the scope's conditions, annotations such as the ledger's traffic light)
+    and compiling it cost more than running it. Both are therefore done once per viewset, action
+    and caller's scope: ``get_queryset()`` (the viewset's own, whatever it adds) is kept and each
+    request gets a fresh copy of it to filter and page, and a detail request runs a
+    ``core.prepared.PreparedQuery`` of it with the id put in. Rows are read from the database every
+    time; only the query is kept. The queryset must therefore depend on nothing but the caller's
+    scope and the action; a viewset whose queryset depends on more names it in ``prepared_key()``
+    (e.g. today's date), and one that cannot sets ``prepared = False`` to build it per request.
     """
 
-    prepared_detail = True
+    prepared = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("get_queryset")
+        if own is not None and not getattr(own, "_dangjian_kept", False):
+            cls.get_queryset = _kept_queryset(own)
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
@@ -46,15 +55,18 @@ class ScopedViewSetMixin:
             return queryset
         return super().filter_queryset(queryset)
 
-    def prepared_detail_key(self) -> tuple:
-        """What the queryset depends on besides the caller's scope (values that compare and hash)."""
+    def prepared_key(self) -> tuple:
+        """What the queryset depends on besides the caller's scope and the action (hashable values)."""
         return ()
+
+    def _prepared_key(self):
+        return (type(self), getattr(self, "action", None), get_scope(self.request.user), self.prepared_key())
 
     def get_object(self):
         """DRF's ``get_object`` (same 404s, same permission check) through a compiled query."""
         lookup_field = self.lookup_field
         model = self.queryset.model if self.queryset is not None else None
-        field = _integer_field(model, lookup_field) if self.prepared_detail and model is not None else None
+        field = _integer_field(model, lookup_field) if self.prepared and model is not None else None
         if field is None:
             return super().get_object()
         raw = self.kwargs[self.lookup_url_kwarg or lookup_field]
@@ -66,12 +78,10 @@ class ScopedViewSetMixin:
         low, high = connections[alias].ops.integer_field_range(field.get_internal_type())
         obj = None
         if (low is None or value >= low) and (high is None or value <= high):
-            key = (type(self), self.action, get_scope(self.request.user), self.prepared_detail_key(), alias)
-            prepared = _DETAIL_QUERIES.get(key)
+            key = (*self._prepared_key(), lookup_field, alias)
+            prepared = _kept(_DETAIL_QUERIES, key)
             if prepared is None:
-                prepared = _DETAIL_QUERIES[key] = _detail_query(self.get_queryset(), lookup_field)
-                if len(_DETAIL_QUERIES) > _DETAIL_QUERIES_KEPT:
-                    _DETAIL_QUERIES.pop(next(iter(_DETAIL_QUERIES)))
+                prepared = _keep(_DETAIL_QUERIES, key, _detail_query(self.get_queryset(), lookup_field))
             found = prepared.objects(value, using=alias)
             if len(found) > 1:
                 raise model.MultipleObjectsReturned(f"get() returned more than one {model.__name__}.")
@@ -82,10 +92,53 @@ class ScopedViewSetMixin:
         return obj
 
 
-# (viewset, action, scope, extra key, alias) → the detail query; the oldest are dropped beyond the limit.
+# (viewset, action, scope, prepared_key()) → its queryset; with the lookup field and the database alias
+# → its detail query. The oldest are dropped beyond _KEPT.
+_QUERYSETS: dict = {}
 _DETAIL_QUERIES: dict = {}
-_DETAIL_QUERIES_KEPT = 1000
+_KEPT = 1000
 _LOOKUP_PLACEHOLDER = -7_304_182  # an id no record has, found once among the compiled SQL's parameters
+
+
+def _kept(store: dict, key):
+    return store.get(key)
+
+
+def _keep(store: dict, key, value):
+    store[key] = value
+    while len(store) > _KEPT:
+        try:
+            store.pop(next(iter(store)))
+        except (KeyError, RuntimeError, StopIteration):  # another thread emptied it first
+            break
+    return value
+
+
+def _kept_queryset(get_queryset):
+    """``get_queryset`` built once per viewset, action and scope; each call gets its own copy.
+
+    Only the outermost call keeps its result: a subclass's ``super().get_queryset()`` is built on.
+    """
+
+    @functools.wraps(get_queryset)
+    def kept(self):
+        if not self.prepared or self.__dict__.get("_dangjian_building"):
+            return get_queryset(self)
+        key = self._prepared_key()
+        queryset = _kept(_QUERYSETS, key)
+        if queryset is None:
+            self._dangjian_building = True
+            try:
+                queryset = _keep(_QUERYSETS, key, get_queryset(self))
+            finally:
+                self._dangjian_building = False
+        return queryset.all()  # a copy: the kept queryset itself is never evaluated
+
+    kept._dangjian_kept = True
+    return kept
+
+
+ScopedViewSetMixin.get_queryset = _kept_queryset(ScopedViewSetMixin.get_queryset)  # type: ignore[method-assign]
 
 
 def _integer_field(model, lookup_field: str):

@@ -38,7 +38,7 @@ class ItemViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return super().get_queryset().with_light()
 
-    def prepared_detail_key(self) -> tuple:
+    def prepared_key(self) -> tuple:
         return (timezone.localdate(),)  # the traffic light is worked out for today
 
     @action(detail=True, methods=["get", "post"], serializer_class=TransitionSerializer)
