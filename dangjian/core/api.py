@@ -9,7 +9,7 @@ from django.db import connections, models, router
 from django.http import Http404
 from rest_framework import serializers
 from rest_framework.fields import Field, SkipField
-from rest_framework.relations import PKOnlyObject
+from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .prepared import PreparedQuery
@@ -195,11 +195,18 @@ class ModelSerializer(serializers.ModelSerializer):
                     field,
                     field.field_name,
                     tuple(field.source_attrs) if type(field).get_attribute is Field.get_attribute else None,
+                    _foreign_key_attname(self, field),
                 )
                 for field in self._readable_fields
             ]
         ret = {}
-        for field, name, attrs in plan:
+        for field, name, attrs, fk_attname in plan:
+            if fk_attname is not None:
+                # A related record's id, as PrimaryKeyRelatedField gives it: the foreign key's column.
+                value = getattr(instance, "__dict__", _NO_DICT).get(fk_attname, _SLOW)
+                if value is not _SLOW:
+                    ret[name] = value
+                    continue
             attribute = _plain_attribute(instance, attrs) if attrs is not None else _SLOW
             if attribute is _SLOW:
                 try:
@@ -212,6 +219,27 @@ class ModelSerializer(serializers.ModelSerializer):
 
 
 _SLOW = object()  # "ask the field": the plain attribute walk does not apply
+_NO_DICT: dict = {}
+
+
+def _foreign_key_attname(serializer, field) -> str | None:
+    """The column holding the id a plain ``PrimaryKeyRelatedField`` shows (``org`` → ``org_id``), else None."""
+    if (
+        type(field) is not PrimaryKeyRelatedField
+        or field.pk_field is not None
+        or len(field.source_attrs) != 1
+    ):
+        return None
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    try:
+        model_field = model._meta.get_field(field.source_attrs[0]) if model is not None else None
+    except Exception:
+        return None
+    if model_field is None or not (model_field.many_to_one and model_field.concrete):
+        return None
+    return model_field.attname
+
+
 _PLAIN_TYPES: set = set()  # classes known not to be mappings (DRF reads mappings by key)
 
 

@@ -6,6 +6,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core.tables import choice_label
+
 from .models import Organisation
 from .selectors import warnings_for
 
@@ -87,7 +89,7 @@ class PersonTable(tables.Table):
     def render_name(self, record, value):
         if record.status != record.Status.ACTIVE:
             return format_html(
-                '{} <span class="badge bg-secondary-lt">{}</span>', value, record.get_status_display()
+                '{} <span class="badge bg-secondary-lt">{}</span>', value, choice_label(record, "status")
             )
         return value
 
@@ -101,5 +103,5 @@ class PersonTable(tables.Table):
         return format_html_join(
             "",
             '<span class="badge bg-red-lt me-1 mb-1 text-nowrap" data-post>{} · {}</span>',
-            ((p.org.label, p.get_kind_display()) for p in posts),
+            ((p.org.label, choice_label(p, "kind")) for p in posts),
         )
