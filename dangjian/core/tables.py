@@ -29,6 +29,7 @@ import inspect
 import re
 from datetime import date
 from functools import partialmethod
+from html import escape as html_escape
 
 from django.db import models
 from django.template import Context, Template
@@ -39,7 +40,7 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django_tables2.columns.base import Column, LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
@@ -393,7 +394,15 @@ class _CellWriter:
             from django.templatetags.l10n import localize, unlocalize
 
             cell = localize(cell) if self.localize else unlocalize(cell)
-        html = render_value_in_context(cell, _AUTOESCAPE)  # as {{ cell }}: localised, escaped unless safe
+        # As {{ cell }}: localised, escaped unless safe. Text and safe text (most cells) directly: a string
+        # is not localised, and Django's escape() is html.escape() behind a lazy-argument check.
+        kind = type(cell)
+        if kind is str:
+            html = html_escape(cell)
+        elif kind is SafeString:
+            html = cell
+        else:
+            html = render_value_in_context(cell, _AUTOESCAPE)
         td = self.td
         if td is None:
             self.bound_column.current_value, self.bound_column.current_record = cell, row.record
