@@ -6,7 +6,6 @@ so a move the UI refuses is refused here with the same Chinese message.
 
 from __future__ import annotations
 
-from django.utils import timezone
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -34,12 +33,6 @@ class ItemViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Item.objects.handed_down().select_related("org").order_by("item_list_id", "number")
     serializer_class = ItemSerializer
     filterset_class = ApiItemFilter
-
-    def get_queryset(self):
-        return super().get_queryset().with_light()
-
-    def prepared_key(self) -> tuple:
-        return (timezone.localdate(),)  # the traffic light is worked out for today
 
     @action(detail=True, methods=["get", "post"], serializer_class=TransitionSerializer)
     def transition(self, request, pk=None):
