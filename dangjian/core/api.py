@@ -29,12 +29,12 @@ class ScopedViewSetMixin:
     Filters (``filterset_class``) narrow lists only: a detail or an action on one record is found in
     the caller's scope by its id, without building and validating the list's filter form.
 
-    Building the queryset (the scope's conditions, annotations such as the ledger's traffic light)
-    and compiling it cost more than running it. Both are therefore done once per viewset, action
-    and caller's scope: ``get_queryset()`` (the viewset's own, whatever it adds) is kept and each
-    request gets a fresh copy of it to filter and page, and a detail request runs a
+    Building the queryset (the scope's conditions, its annotations) and compiling it cost more than
+    running it. Both are therefore done once per viewset, action, caller and caller's scope (a role
+    or focus changed is another scope): ``get_queryset()`` (the viewset's own, whatever it adds) is
+    kept and each request gets a fresh copy of it to filter and page, and a detail request runs a
     ``core.prepared.PreparedQuery`` of it with the id put in. Rows are read from the database every
-    time; only the query is kept. The queryset must therefore depend on nothing but the caller's
+    time; only the query is kept. The queryset must therefore depend on nothing but the caller, their
     scope and the action; a viewset whose queryset depends on more names it in ``prepared_key()``
     (e.g. today's date), and one that cannot sets ``prepared = False`` to build it per request.
     """
@@ -60,7 +60,9 @@ class ScopedViewSetMixin:
         return ()
 
     def _prepared_key(self):
-        return (type(self), getattr(self, "action", None), get_scope(self.request.user), self.prepared_key())
+        # The caller too, not only the scope: a visible_to may read the user (talks: what they recorded).
+        user = self.request.user
+        return (type(self), getattr(self, "action", None), user.pk, get_scope(user), self.prepared_key())
 
     def get_object(self):
         """DRF's ``get_object`` (same 404s, same permission check) through a compiled query."""
@@ -92,8 +94,8 @@ class ScopedViewSetMixin:
         return obj
 
 
-# (viewset, action, scope, prepared_key()) → its queryset; with the lookup field and the database alias
-# → its detail query. The oldest are dropped beyond _KEPT.
+# (viewset, action, caller's id, scope, prepared_key()) → its queryset; with the lookup field and the
+# database alias → its detail query. The oldest are dropped beyond _KEPT.
 _QUERYSETS: dict = {}
 _DETAIL_QUERIES: dict = {}
 _KEPT = 1000
@@ -115,7 +117,7 @@ def _keep(store: dict, key, value):
 
 
 def _kept_queryset(get_queryset):
-    """``get_queryset`` built once per viewset, action and scope; each call gets its own copy.
+    """``get_queryset`` built once per viewset, action, caller and scope; each call gets its own copy.
 
     Only the outermost call keeps its result: a subclass's ``super().get_queryset()`` is built on.
     """

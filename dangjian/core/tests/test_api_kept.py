@@ -139,3 +139,33 @@ def test_strict_filter_sets_do_not_share_what_a_request_writes_into_their_filter
     assert first.filters["q"].filter.f is first.filters["q"] and first.filters["q"].parent is first
     first.filters["q"].extra["marker"] = 1
     assert "marker" not in second.filters["q"].extra and "marker" not in PersonFilter.base_filters["q"].extra
+
+
+def test_callers_of_the_same_scope_do_not_share_a_queryset_that_reads_the_caller(county, people):
+    """A visible_to may read the user itself (talks: what they recorded); two callers holding the same
+    grants therefore never get each other's kept query."""
+    from rest_framework import viewsets
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from dangjian.accounts.models import RoleAssignment, User
+    from dangjian.core.api import ScopedViewSetMixin
+    from dangjian.orgs.serializers import PersonSerializer
+
+    class MineOnly(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+        queryset = Person.objects.select_related("org").order_by("pk")
+        serializer_class = PersonSerializer
+
+        def get_queryset(self):
+            return super().get_queryset().filter(name=self.request.user.display_name)
+
+    names = {}
+    for username, display in (("one", "张三"), ("two", "李四")):
+        user = User.objects.create_user(username=username, password="x" * 12, display_name=display)
+        RoleAssignment.objects.create(user=user, role="township", org=county.township_a, include_subtree=True)
+        names[display] = user
+    view = MineOnly.as_view({"get": "list"})
+    for _ in range(2):
+        for display, user in names.items():
+            request = APIRequestFactory().get("/")
+            force_authenticate(request, user)
+            assert [r["name"] for r in view(request).data["results"]] == [display]
