@@ -34,7 +34,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import QuerySet, prefetch_related_objects
 from django.db.models.query import ModelIterable, get_related_populators
@@ -53,7 +53,11 @@ class PreparedQuery:
             connection = connections[alias]
             queryset = self.build(*self.placeholders).using(alias)
             compiler = queryset.query.get_compiler(alias)
-            sql, params = compiler.as_sql()
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:  # a condition no row can meet (e.g. a scope that shows nothing)
+                found = store[alias] = (None, [], [], compiler, queryset)
+                return found
             params = list(params)
             positions = []
             for placeholder in self.placeholders:
@@ -69,6 +73,8 @@ class PreparedQuery:
 
     def _fetch(self, alias: str, values) -> tuple[list, Any, Any]:
         sql, params, positions, compiler, queryset = self._compiled(alias)
+        if sql is None:
+            return [], compiler, queryset  # as Django answers it: no rows, no query
         params = list(params)
         connection = connections[alias]
         for position, value in zip(positions, values, strict=True):
@@ -92,6 +98,8 @@ class PreparedQuery:
         """
         alias = using if using is not None else router.db_for_read(model) if model is not None else "default"
         fetched, compiler, queryset = self._fetch(alias, values)
+        if not fetched:
+            return []
         plan = self._local.__dict__.setdefault("plans", {}).get(alias)
         if plan is None:
             if queryset._iterable_class is not ModelIterable or queryset._known_related_objects:

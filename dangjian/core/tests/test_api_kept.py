@@ -169,3 +169,16 @@ def test_callers_of_the_same_scope_do_not_share_a_queryset_that_reads_the_caller
             request = APIRequestFactory().get("/")
             force_authenticate(request, user)
             assert [r["name"] for r in view(request).data["results"]] == [display]
+
+
+def test_a_scope_that_shows_nothing_finds_nothing(county, people, django_assert_num_queries):
+    """A condition no row can meet is not SQL (Django raises EmptyResultSet): no rows, no query, no error."""
+    nothing = PreparedQuery(lambda pk: Person.objects.filter(pk__in=[]).filter(pk=pk), -7)
+    with django_assert_num_queries(0):
+        assert nothing.objects(people["a1"].pk, model=Person) == []
+        assert (
+            PreparedQuery(lambda pk: Person.objects.filter(pk__in=[], org_id=pk).values_list("pk"), -7).rows(
+                people["a1"].org_id, model=Person
+            )
+            == []
+        )
