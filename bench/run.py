@@ -130,12 +130,23 @@ def main() -> None:
         parser.error("--cpu measures SQLite only: PostgreSQL's work is done in another process")
     _setup(args)
     _ensure_demo(args.scale)
+    ctx = bench_context(args)
 
+    from harness import CASES, run_all
+
+    from dangjian.orgs.models import Organisation
+
+    print(_built())
+    print(f"{Organisation.objects.count()} organisations; {len(CASES)} cases; {args.runs} runs each.\n")
+    run_all(ctx, only=args.only)
+
+
+def bench_context(args):
+    """The personas and settings every case is measured with (also used by bench/profile_case.py)."""
     import cases  # noqa: F401 - registers the cases
-    from harness import CASES, BenchContext, run_all
+    from harness import BenchContext
 
     from dangjian.accounts.models import User
-    from dangjian.orgs.models import Organisation
 
     county_user = User.objects.get(username="zzb")
     township_user = User.objects.get(username="gaokeng")
@@ -148,9 +159,7 @@ def main() -> None:
         clock=time.process_time if args.cpu else time.perf_counter,
     )
     ctx.tops = {key: user.assignments.get().org for key, user in ctx.users.items()}
-    print(_built())
-    print(f"{Organisation.objects.count()} organisations; {len(CASES)} cases; {args.runs} runs each.\n")
-    run_all(ctx, only=args.only)
+    return ctx
 
 
 if __name__ == "__main__":

@@ -1,13 +1,19 @@
 """REST glue shared by every app's API: the scoping base view, the serializer base and the error format."""
 
 import copy
+import functools
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connections, models, router
+from django.http import Http404
 from rest_framework import serializers
 from rest_framework.fields import Field, SkipField
-from rest_framework.relations import PKOnlyObject
+from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .prepared import PreparedQuery
+from .scoping import get_scope
 
 
 def exception_handler(exc, context):
@@ -22,7 +28,24 @@ class ScopedViewSetMixin:
 
     Filters (``filterset_class``) narrow lists only: a detail or an action on one record is found in
     the caller's scope by its id, without building and validating the list's filter form.
+
+    Building the queryset (the scope's conditions, its annotations) and compiling it cost more than
+    running it. Both are therefore done once per viewset, action, caller and caller's scope (a role
+    or focus changed is another scope): ``get_queryset()`` (the viewset's own, whatever it adds) is
+    kept and each request gets a fresh copy of it to filter and page, and a detail request runs a
+    ``core.prepared.PreparedQuery`` of it with the id put in. Rows are read from the database every
+    time; only the query is kept. The queryset must therefore depend on nothing but the caller, their
+    scope and the action; a viewset whose queryset depends on more names it in ``prepared_key()``
+    (e.g. today's date), and one that cannot sets ``prepared = False`` to build it per request.
     """
+
+    prepared = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("get_queryset")
+        if own is not None and not getattr(own, "_dangjian_kept", False):
+            cls.get_queryset = _kept_queryset(own)
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
@@ -31,6 +54,108 @@ class ScopedViewSetMixin:
         if getattr(self, "action", None) != "list":
             return queryset
         return super().filter_queryset(queryset)
+
+    def prepared_key(self) -> tuple:
+        """What the queryset depends on besides the caller's scope and the action (hashable values)."""
+        return ()
+
+    def _prepared_key(self):
+        # The caller too, not only the scope: a visible_to may read the user (talks: what they recorded).
+        user = self.request.user
+        return (type(self), getattr(self, "action", None), user.pk, get_scope(user), self.prepared_key())
+
+    def get_object(self):
+        """DRF's ``get_object`` (same 404s, same permission check) through a compiled query."""
+        lookup_field = self.lookup_field
+        model = self.queryset.model if self.queryset is not None else None
+        field = _integer_field(model, lookup_field) if self.prepared and model is not None else None
+        if field is None:
+            return super().get_object()
+        raw = self.kwargs[self.lookup_url_kwarg or lookup_field]
+        alias = router.db_for_read(model)
+        try:
+            value = field.get_prep_value(raw)
+        except (TypeError, ValueError) as exc:
+            raise Http404 from exc  # as DRF's get_object_or_404: "Not found."
+        low, high = connections[alias].ops.integer_field_range(field.get_internal_type())
+        obj = None
+        if (low is None or value >= low) and (high is None or value <= high):
+            key = (*self._prepared_key(), lookup_field, alias)
+            prepared = _kept(_DETAIL_QUERIES, key)
+            if prepared is None:
+                prepared = _keep(_DETAIL_QUERIES, key, _detail_query(self.get_queryset(), lookup_field))
+            found = prepared.objects(value, using=alias)
+            if len(found) > 1:
+                raise model.MultipleObjectsReturned(f"get() returned more than one {model.__name__}.")
+            obj = found[0] if found else None
+        if obj is None:
+            raise Http404(f"No {model._meta.object_name} matches the given query.")
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+
+# (viewset, action, caller's id, scope, prepared_key()) → its queryset; with the lookup field and the
+# database alias → its detail query. The oldest are dropped beyond _KEPT.
+_QUERYSETS: dict = {}
+_DETAIL_QUERIES: dict = {}
+_KEPT = 1000
+_LOOKUP_PLACEHOLDER = -7_304_182  # an id no record has, found once among the compiled SQL's parameters
+
+
+def _kept(store: dict, key):
+    return store.get(key)
+
+
+def _keep(store: dict, key, value):
+    store[key] = value
+    while len(store) > _KEPT:
+        try:
+            store.pop(next(iter(store)))
+        except (KeyError, RuntimeError, StopIteration):  # another thread emptied it first
+            break
+    return value
+
+
+def _kept_queryset(get_queryset):
+    """``get_queryset`` built once per viewset, action, caller and scope; each call gets its own copy.
+
+    Only the outermost call keeps its result: a subclass's ``super().get_queryset()`` is built on.
+    """
+
+    @functools.wraps(get_queryset)
+    def kept(self):
+        if not self.prepared or self.__dict__.get("_dangjian_building"):
+            return get_queryset(self)
+        key = self._prepared_key()
+        queryset = _kept(_QUERYSETS, key)
+        if queryset is None:
+            self._dangjian_building = True
+            try:
+                queryset = _keep(_QUERYSETS, key, get_queryset(self))
+            finally:
+                self._dangjian_building = False
+        return queryset.all()  # a copy: the kept queryset itself is never evaluated
+
+    kept._dangjian_kept = True
+    return kept
+
+
+ScopedViewSetMixin.get_queryset = _kept_queryset(ScopedViewSetMixin.get_queryset)  # type: ignore[method-assign]
+
+
+def _integer_field(model, lookup_field: str):
+    """The model's field behind ``lookup_field`` when it holds whole numbers (ids), else None."""
+    try:
+        field = model._meta.pk if lookup_field == "pk" else model._meta.get_field(lookup_field)
+    except Exception:
+        return None
+    return field if isinstance(field, models.IntegerField) and field.concrete else None
+
+
+def _detail_query(queryset, lookup_field: str) -> PreparedQuery:
+    """One record of ``queryset`` by ``lookup_field``, as Django's ``get()`` asks for it (at most 21 rows)."""
+    queryset = queryset.order_by()
+    return PreparedQuery(lambda value: queryset.filter(**{lookup_field: value})[:21], _LOOKUP_PLACEHOLDER)
 
 
 class ModelSerializer(serializers.ModelSerializer):
@@ -72,11 +197,18 @@ class ModelSerializer(serializers.ModelSerializer):
                     field,
                     field.field_name,
                     tuple(field.source_attrs) if type(field).get_attribute is Field.get_attribute else None,
+                    _foreign_key_attname(self, field),
                 )
                 for field in self._readable_fields
             ]
         ret = {}
-        for field, name, attrs in plan:
+        for field, name, attrs, fk_attname in plan:
+            if fk_attname is not None:
+                # A related record's id, as PrimaryKeyRelatedField gives it: the foreign key's column.
+                value = getattr(instance, "__dict__", _NO_DICT).get(fk_attname, _SLOW)
+                if value is not _SLOW:
+                    ret[name] = value
+                    continue
             attribute = _plain_attribute(instance, attrs) if attrs is not None else _SLOW
             if attribute is _SLOW:
                 try:
@@ -89,6 +221,27 @@ class ModelSerializer(serializers.ModelSerializer):
 
 
 _SLOW = object()  # "ask the field": the plain attribute walk does not apply
+_NO_DICT: dict = {}
+
+
+def _foreign_key_attname(serializer, field) -> str | None:
+    """The column holding the id a plain ``PrimaryKeyRelatedField`` shows (``org`` → ``org_id``), else None."""
+    if (
+        type(field) is not PrimaryKeyRelatedField
+        or field.pk_field is not None
+        or len(field.source_attrs) != 1
+    ):
+        return None
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    try:
+        model_field = model._meta.get_field(field.source_attrs[0]) if model is not None else None
+    except Exception:
+        return None
+    if model_field is None or not (model_field.many_to_one and model_field.concrete):
+        return None
+    return model_field.attname
+
+
 _PLAIN_TYPES: set = set()  # classes known not to be mappings (DRF reads mappings by key)
 
 

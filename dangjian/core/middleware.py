@@ -1,9 +1,14 @@
 """Request glue: the client's address, the focus (one subtree a user chose to look at), the language."""
 
 import ipaddress
+from functools import partial
 
+from auditlog import get_logentry_model
+from auditlog.cid import set_cid
+from auditlog.context import _set_extra_data, auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
+from django.db.models.signals import pre_save
 from django.utils.cache import patch_vary_headers
 
 from .scoping import FOCUS_ATTR
@@ -41,8 +46,38 @@ def _without_port(address: str) -> str:
     return address
 
 
+# django-auditlog's receiver that fills each entry's actor and address from the request being served.
+_REQUEST_DUID = ("dangjian.core.middleware.AuditMiddleware", 0)
+
+
 class AuditMiddleware(AuditlogMiddleware):
-    """django-auditlog's middleware, with the address from ``client_address`` and no client-supplied port."""
+    """django-auditlog's middleware, with the address from ``client_address`` and no client-supplied port.
+
+    django-auditlog connects a ``pre_save`` receiver for every request and disconnects it afterwards
+    (each time taking the signal's lock and emptying its receiver cache, which every model's
+    ``pre_save`` then rebuilds). Here the same receiver is connected once, when the middleware is
+    loaded, and each request only sets the context it reads (actor, address, correlation id) and
+    resets it afterwards, so nothing of one request is left for the next.
+    """
+
+    def __init__(self, get_response=None):
+        super().__init__(get_response)
+        pre_save.connect(
+            partial(_set_extra_data, signal_duid=_REQUEST_DUID),
+            sender=get_logentry_model(),
+            dispatch_uid=_REQUEST_DUID,
+            weak=False,
+        )
+
+    def __call__(self, request):
+        set_cid(request)
+        context = self.get_extra_data(request)
+        context["signal_duid"] = _REQUEST_DUID
+        token = auditlog_value.set(context)
+        try:
+            return self.get_response(request)
+        finally:
+            auditlog_value.reset(token)
 
     @staticmethod
     def _get_remote_addr(request):

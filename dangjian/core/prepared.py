@@ -15,9 +15,16 @@ Usage::
     )
     rows = GRANTS.rows(user.pk, model=RoleAssignment)
 
-Only ``values_list`` querysets (tuples out) and parameters the lookup passes on unchanged (ids,
-strings compared with ``=``) or as the backend stores a datetime (``adapt_datetimefield_value``)
-are supported; a placeholder not found exactly once among the SQL's parameters is refused.
+``rows`` reads a ``values_list`` queryset (tuples out); ``objects`` reads a model queryset
+(``select_related``, ``defer``/``only``, annotations; its ``prefetch_related`` lookups are then
+fetched as Django fetches them) into model instances exactly as iterating the queryset would.
+Parameters must be passed on by the lookup unchanged (ids, strings compared with ``=``) or as
+the backend stores a datetime (``adapt_datetimefield_value``); a placeholder not found exactly
+once among the SQL's parameters is refused.
+
+A queryset that depends on more than its parameters (a user's scope, today's date) is prepared
+once per value of what it depends on: ``core.api.ScopedViewSetMixin`` keeps one ``PreparedQuery``
+per viewset and scope for its detail requests.
 """
 
 from __future__ import annotations
@@ -25,10 +32,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models.query import ModelIterable, get_related_populators
 
 
 class PreparedQuery:
@@ -44,7 +53,11 @@ class PreparedQuery:
             connection = connections[alias]
             queryset = self.build(*self.placeholders).using(alias)
             compiler = queryset.query.get_compiler(alias)
-            sql, params = compiler.as_sql()
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:  # a condition no row can meet (e.g. a scope that shows nothing)
+                found = store[alias] = (None, [], [], compiler, queryset)
+                return found
             params = list(params)
             positions = []
             for placeholder in self.placeholders:
@@ -55,13 +68,13 @@ class PreparedQuery:
                         f"PreparedQuery: placeholder {placeholder!r} appears {len(at)} times in {params!r}."
                     )
                 positions.append(at[0])
-            found = store[alias] = (sql, params, positions, compiler)
+            found = store[alias] = (sql, params, positions, compiler, queryset)
         return found
 
-    def rows(self, *values, model=None, using: str | None = None) -> list[tuple]:
-        """The rows for these parameter values (in the order of the placeholders)."""
-        alias = using if using is not None else router.db_for_read(model) if model is not None else "default"
-        sql, params, positions, compiler = self._compiled(alias)
+    def _fetch(self, alias: str, values) -> tuple[list, Any, Any]:
+        sql, params, positions, compiler, queryset = self._compiled(alias)
+        if sql is None:
+            return [], compiler, queryset  # as Django answers it: no rows, no query
         params = list(params)
         connection = connections[alias]
         for position, value in zip(positions, values, strict=True):
@@ -69,7 +82,52 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
+        return fetched, compiler, queryset
+
+    def rows(self, *values, model=None, using: str | None = None) -> list[tuple]:
+        """The rows for these parameter values (in the order of the placeholders)."""
+        alias = using if using is not None else router.db_for_read(model) if model is not None else "default"
+        fetched, compiler, _queryset = self._fetch(alias, values)
         return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+
+    def objects(self, *values, model=None, using: str | None = None) -> list:
+        """The model instances for these parameter values, as ``list(queryset)`` would make them.
+
+        Django's ``ModelIterable`` without the per-query set-up: the instance's fields, the
+        ``select_related`` populators and the annotations' columns are worked out once.
+        """
+        alias = using if using is not None else router.db_for_read(model) if model is not None else "default"
+        fetched, compiler, queryset = self._fetch(alias, values)
+        if not fetched:
+            return []
+        plan = self._local.__dict__.setdefault("plans", {}).get(alias)
+        if plan is None:
+            if queryset._iterable_class is not ModelIterable or queryset._known_related_objects:
+                raise ImproperlyConfigured(
+                    "PreparedQuery.objects: a plain model queryset only (no values())."
+                )
+            select, klass_info = compiler.select, compiler.klass_info
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            plan = self._local.plans[alias] = (
+                klass_info["model"],
+                [f[0].target.attname for f in select[start:end]],
+                start,
+                end,
+                get_related_populators(klass_info, select, alias),  # type: ignore[call-arg]
+                tuple(compiler.annotation_col_map.items()),
+            )
+        model_cls, init_list, start, end, populators, annotations = plan
+        found = []
+        for row in compiler.results_iter(results=[fetched]):
+            obj = model_cls.from_db(alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
+            found.append(obj)
+        if found and queryset._prefetch_related_lookups:
+            prefetch_related_objects(found, *queryset._prefetch_related_lookups)
+        return found
 
 
 def _adapt(connection, value):

@@ -26,18 +26,22 @@ rows, a footer) is rendered by django-tables2's template, so nothing renders dif
 from __future__ import annotations
 
 import inspect
+import re
+from datetime import date
 from functools import partialmethod
+from html import escape as html_escape
 
 from django.db import models
 from django.template import Context, Template
 from django.template.base import render_value_in_context
 from django.urls import NoReverseMatch, reverse
+from django.utils import formats
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 from django_tables2.columns.base import Column, LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
@@ -58,6 +62,26 @@ _templates: dict = {}  # a TemplateColumn's code → its compiled Template
 _AUTOESCAPE = Context(autoescape=True)
 _PLAIN_TYPES: set = set()  # classes whose attributes an accessor reads directly (no item lookup)
 _SENTINELS = (7_304_182_956, 1)  # how {{ cell }} is written into the table's template
+_choice_labels: dict = {}  # (model field, language) → {value: label}
+# A DateColumn's template (django-tables2 writes it from the column's format).
+_DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
+
+
+def choice_label(record, name: str):
+    """``record.get_<name>_display()`` for a field with choices, its labels translated once per language.
+
+    Django's ``get_FOO_display`` builds the field's whole choice dictionary and translates every label
+    on each call; a render method showing one label per row (a post's kind) calls it fifty times a page.
+    """
+    field = record._meta.get_field(name)
+    key = (field, get_language())
+    labels = _choice_labels.get(key)
+    if labels is None:
+        choices = dict(make_hashable(field.flatchoices))
+        labels = _choice_labels[key] = {k: force_str(v, strings_only=True) for k, v in choices.items()}
+    value = getattr(record, field.attname)
+    found = labels.get(make_hashable(value), value)
+    return found if isinstance(found, str) else force_str(found, strings_only=True)
 
 
 def supports(table, template_name: str) -> bool:
@@ -206,9 +230,13 @@ class _CellWriter:
         self.render_args = _CELL_ARGS if keywords else args
         self.render_never = not keywords and any(a not in _CELL_ARGS for a in args)
         self.template = None
+        self.date_format = None  # a DateColumn's format: its dates are written without the template
         if getattr(self.render_fn, "__func__", None) is TemplateColumn.render and column.template_code:
             code = column.template_code
             self.template = _templates.get(code) or _templates.setdefault(code, Template(code))
+            date_template = _DATE_TEMPLATE.fullmatch(code)
+            if date_template and type(column).get_context_data is TemplateColumn.get_context_data:
+                self.date_format = date_template.group(1)
         self.link = bound_column.link
         self.link_view, self.link_args, self.link_kwargs = _plain_reverse(self.link)
         cell_attrs = {**dict(table.attrs or {}), **dict(column.attrs)}
@@ -306,6 +334,8 @@ class _CellWriter:
         record = row.record
         if self.plain_render:
             content = value
+        elif self.date_format is not None and (value is None or value == "" or type(value) is date):
+            content = self._date(value)
         elif self.template is None and self.render_args == ("record",):
             content = self.render_fn(record=record)
         elif self.template is None and self.render_args in (("record", "value"), ("value", "record")):
@@ -345,6 +375,11 @@ class _CellWriter:
                 return f"{self.url_parts[0]}{args[0]}{self.url_parts[1]}"
         return reverse(self.link_view, args=args or None, kwargs=kwargs or None)
 
+    def _date(self, value) -> str:
+        """``{{ value|date:"FORMAT"|default:default }}`` (a DateColumn's template) for a date or nothing."""
+        text = "" if value in (None, "") else formats.date_format(value, self.date_format)
+        return render_value_in_context(text or self.default, _AUTOESCAPE)
+
     def _render_template(self, kwargs) -> str:
         """TemplateColumn.render with its template compiled once, not once per cell."""
         parent = getattr(self.table, "context", None) or self.context or Context()
@@ -359,7 +394,15 @@ class _CellWriter:
             from django.templatetags.l10n import localize, unlocalize
 
             cell = localize(cell) if self.localize else unlocalize(cell)
-        html = render_value_in_context(cell, _AUTOESCAPE)  # as {{ cell }}: localised, escaped unless safe
+        # As {{ cell }}: localised, escaped unless safe. Text and safe text (most cells) directly: a string
+        # is not localised, and Django's escape() is html.escape() behind a lazy-argument check.
+        kind = type(cell)
+        if kind is str:
+            html = html_escape(cell)
+        elif kind is SafeString:
+            html = cell
+        else:
+            html = render_value_in_context(cell, _AUTOESCAPE)
         td = self.td
         if td is None:
             self.bound_column.current_value, self.bound_column.current_record = cell, row.record

@@ -34,9 +34,6 @@ class ItemViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ItemSerializer
     filterset_class = ApiItemFilter
 
-    def get_queryset(self):
-        return super().get_queryset().with_light()
-
     @action(detail=True, methods=["get", "post"], serializer_class=TransitionSerializer)
     def transition(self, request, pk=None):
         """GET: the moves this user may try now; POST: make one (``to``, ``note``, ``version``)."""

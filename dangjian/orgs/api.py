@@ -37,6 +37,12 @@ class OrganisationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return _with_parent_id(super().get_queryset()).order_by("path")
 
 
+def _shown_columns() -> list[str]:
+    """The person's columns PersonSerializer shows (the birth year from the date), with the branch's name."""
+    columns = {f.name for f in Person._meta.concrete_fields} - {"id_cipher", "id_digest"}
+    return [name for name in PersonSerializer.Meta.fields if name in columns] + ["birth_date", "org__name"]
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="People visible to the caller (on the roll unless status is given)", tags=["people"]
@@ -46,8 +52,9 @@ class OrganisationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class PersonViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """People in the caller's subtree, filtered like the member list; ID numbers masked."""
 
-    # The ciphertext and digest never leave the database for the API.
-    queryset = Person.objects.select_related("org").defer("id_cipher", "id_digest")
+    # Only the columns the serializer shows: the ciphertext and digest never leave the database for the
+    # API, and of the organisation only its name is read.
+    queryset = Person.objects.select_related("org").only(*_shown_columns())
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
 

@@ -7,6 +7,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dangjian.core.tables import choice_label
+
 from .models import Organisation
 from .selectors import warnings_for
 
@@ -90,7 +92,7 @@ class PersonTable(tables.Table):
     def render_name(self, record, value):
         if record.status != record.Status.ACTIVE:
             return format_html(
-                '{} <span class="badge bg-secondary-lt">{}</span>', value, record.get_status_display()
+                '{} <span class="badge bg-secondary-lt">{}</span>', value, choice_label(record, "status")
             )
         return value
 
@@ -104,5 +106,5 @@ class PersonTable(tables.Table):
         return format_html_join(
             "",
             '<span class="badge bg-red-lt me-1 mb-1 text-nowrap" data-post>{} · {}</span>',
-            ((p.org.label, p.get_kind_display()) for p in posts),
+            ((p.org.label, choice_label(p, "kind")) for p in posts),
         )

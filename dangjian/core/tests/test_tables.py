@@ -182,7 +182,13 @@ class _Everything(dt.Table):
 
 def _rows(n):
     return [
-        {"n": i, "name": f"<i>{i}</i>", "kind": "a&b", "score": 1234.5 + i, "day": date(2026, 1, 1 + i % 28)}
+        {
+            "n": i,
+            "name": f"<i>{i}</i>",
+            "kind": "a&b",
+            "score": 1234.5 + i,
+            "day": None if i % 5 == 3 else date(2026, 1, 1 + i % 28),  # no date: the column's default
+        }
         for i in range(n)
     ]
 
@@ -231,3 +237,21 @@ def test_the_list_pages_never_use_the_library_template(client, personas, people,
     client.force_login(personas.county_admin)
     for name in ("orgs:person_list", "orgs:org_list", "ledger:ledger"):
         assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_choice_labels_are_get_foo_display_in_every_language(county, people):
+    from django.utils import translation
+
+    from dangjian.orgs.models import Post, PostKind
+
+    person = people["a1"]
+    posts = [
+        Post(person=person, org=person.org, kind=kind, started_on=date(2020, 1, 1))
+        for kind in PostKind.values
+    ]
+    posts.append(Post(person=person, org=person.org, kind="not-a-kind", started_on=date(2020, 1, 1)))
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for post in posts:
+                assert tables.choice_label(post, "kind") == post.get_kind_display()
+            assert tables.choice_label(person, "status") == person.get_status_display()
