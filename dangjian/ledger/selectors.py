@@ -164,8 +164,9 @@ def _figures(today: date) -> dict:
 
 def _fill(row: RollupRow, values: dict, today: date) -> RollupRow:
     row.total = values["total"]
-    row.by_status = {status: values[f"s_{status}"] for status in STATUS_ORDER}
-    row.by_word = {word: values[f"w_{i}"] for i, word in enumerate(COMPLETION_WORDS)}
+    if "s_" + STATUS_ORDER[0] in values:  # a roll-up without detail counts no statuses nor words
+        row.by_status = {status: values[f"s_{status}"] for status in STATUS_ORDER}
+        row.by_word = {word: values[f"w_{i}"] for i, word in enumerate(COMPLETION_WORDS)}
     row.closed = values["closed"]
     row.closed_late = values["closed_late"]
     row.due = values["due"]
@@ -186,11 +187,15 @@ def rollup_root(user, org_id=None) -> Organisation | None:
     return Organisation.objects.visible_to(user).current().order_by("depth", "path").first()
 
 
-def rollup(user, parent_org: Organisation, today: date | None = None) -> list[RollupRow]:
+def rollup(
+    user, parent_org: Organisation, today: date | None = None, *, detail: bool = True
+) -> list[RollupRow]:
     """Per child organisation of ``parent_org`` (that the user may see): the subtree's figures.
 
     Two queries: one GROUP BY over the items by the path prefix of the child, one for the
     children themselves. Drafts are not counted. Children without items appear with zeros.
+    Without ``detail`` the rows count no statuses nor status words (``by_status`` and ``by_word``
+    stay empty): the home page's figures need only the counted figures, a third of the aggregates.
     """
     today = today or timezone.localdate()
     child_depth = parent_org.depth + 1
@@ -202,7 +207,7 @@ def rollup(user, parent_org: Organisation, today: date | None = None) -> list[Ro
         .annotate(branch=Substr("org__path", 1, prefix_len))
         .order_by()
         .values("branch")
-        .annotate(**_figures(today))
+        .annotate(**(_figures(today) if detail else figures.aggregates(today)))
     )
     by_branch = {row["branch"]: row for row in grouped}
     children = Organisation.objects.visible_to(user).filter(path__subtree=parent_org.path, depth=child_depth)
@@ -212,7 +217,7 @@ def rollup(user, parent_org: Organisation, today: date | None = None) -> list[Ro
         if values is None:
             if child.dissolved_on:
                 continue
-            rows.append(RollupRow(org=child, by_status=dict.fromkeys(STATUS_ORDER, 0)))
+            rows.append(RollupRow(org=child, by_status=dict.fromkeys(STATUS_ORDER, 0) if detail else {}))
         else:
             rows.append(_fill(RollupRow(org=child), values, today))
     return rows
@@ -357,12 +362,13 @@ class HomeFigures:
 
 def home_figures(user, today: date | None = None) -> HomeFigures | None:
     """Open, overdue, closed on time this month and 按期销号率 of the user's top organisation, by child
-    (four queries); None for someone without an organisation above others to compare."""
+    (four queries); None for someone without an organisation above others to compare (a village
+    branch without organisations below it: two queries, nothing rolled up)."""
     today = today or timezone.localdate()
     root = rollup_root(user)
-    if root is None or not scoping.sees_whole_subtree(user, root):
+    if root is None or not root.numchild or not scoping.sees_whole_subtree(user, root):
         return None
-    rows = rollup(user, root, today)
+    rows = rollup(user, root, today, detail=False)
     if not rows:
         return None
     month_closed = (
