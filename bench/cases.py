@@ -454,7 +454,13 @@ def _ranking_url(ctx: BenchContext, user_key: str) -> str:
     return reverse("supervision:ranking") + f"?set={ranking_set.pk}&org={ctx.top(user_key).pk}"
 
 
-register(PageCase("home dashboard", url=lambda ctx, user: reverse("home")))
+register(
+    PageCase(
+        "home dashboard",
+        url=lambda ctx, user: reverse("home"),
+        users=("province", "city", "county", "township", "village"),  # a village branch's secretary too
+    )
+)
 register(
     PageCase(
         "ranking of my organisation's children, last month",

@@ -28,7 +28,7 @@ class Skip(Exception):
 class BenchContext:
     """What cases need: the users to log in as and organisations to filter on."""
 
-    users: dict  # persona ("province", "city", "county", "township") → User
+    users: dict  # persona ("province", "city", "county", "township", "village") → User
     county: object
     township: object
     runs: int = 5

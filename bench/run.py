@@ -150,8 +150,11 @@ def bench_context(args):
 
     county_user = User.objects.get(username="zzb")
     township_user = User.objects.get(username="gaokeng")
+    # A village branch's secretary: only the cases that name the persona run as it (the home page).
+    village_user = User.objects.filter(username="gkcun").first()
+    village = {"village": village_user} if village_user else {}
     ctx = BenchContext(
-        users={"county": county_user, "township": township_user, **_wider_users()},
+        users={"county": county_user, "township": township_user, **village, **_wider_users()},
         county=county_user.assignments.get().org,
         township=township_user.assignments.get().org,
         runs=args.runs,

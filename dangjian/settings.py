@@ -106,6 +106,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "dangjian.core.ops.RequestIdMiddleware",
+    "dangjian.core.params.ParamsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dangjian.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

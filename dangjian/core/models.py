@@ -78,6 +78,22 @@ class Parameter(models.Model):
     def __str__(self) -> str:
         return self.key
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _parameters_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _parameters_changed()
+        return result
+
+
+def _parameters_changed() -> None:
+    """An override saved anywhere (the parameter page, the admin) is read afresh by the next request."""
+    from . import params
+
+    params.clear_cache()
+
 
 def _attachment_path(instance, filename: str) -> str:
     """A random name under the month: the user's file name never reaches the file system."""

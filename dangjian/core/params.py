@@ -3,10 +3,15 @@
 Each parameter is declared once with its default and description; an override is a
 ``core.Parameter`` row, editable on the administrator's parameter page. Apps declare
 their own parameters at import time with ``declare``.
+
+The overrides are kept in the shared cache (at most one read of the table per minute), and within a
+request in a request-scoped memo (``ParamsMiddleware``): a page that reads parameters for every one of
+thousands of organisations (the warning rules) reads them once, and the next request starts afresh.
 """
 
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -34,14 +39,39 @@ def declare(key: str, default, label: Text, kind: type = int) -> ParamSpec:
     return spec
 
 
+# The current request's memo of the overrides (a dict filled on first read), or None outside a request.
+_request_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "dangjian_params_memo", default=None
+)
+
+
 def _overrides() -> dict:
+    memo = _request_memo.get()
+    if memo is not None and "values" in memo:
+        return memo["values"]
     values = cache.get(_CACHE_KEY)
     if values is None:
         from .models import Parameter
 
         values = dict(Parameter.objects.values_list("key", "value"))
         cache.set(_CACHE_KEY, values, 60)
+    if memo is not None:
+        memo["values"] = values
     return values
+
+
+class ParamsMiddleware:
+    """Scope the parameters' memo to the request: read once per request, afresh on the next one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_memo.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_memo.reset(token)
 
 
 def get(key: str):
@@ -57,8 +87,11 @@ def set_value(key: str, value) -> None:
 
     spec = REGISTRY[key]
     Parameter.objects.update_or_create(key=key, defaults={"value": spec.kind(value)})
-    cache.delete(_CACHE_KEY)
+    clear_cache()
 
 
 def clear_cache() -> None:
     cache.delete(_CACHE_KEY)
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.pop("values", None)

@@ -211,7 +211,12 @@ def branches_under(orgs) -> list[Organisation]:
             paths.append(path)
     for path in paths:
         q |= Q(path__subtree=path)
-    return list(Organisation.objects.filter(q, kind__in=BRANCH_KIND_VALUES).order_by("path"))
+    # What the roll-up and ``periods.owes`` read of a branch: a county's thousand branches, not their every column.
+    return list(
+        Organisation.objects.filter(q, kind__in=BRANCH_KIND_VALUES)
+        .only("pk", "path", "depth", "kind", "founded_on", "dissolved_on")
+        .order_by("path")
+    )
 
 
 @dataclass
@@ -306,7 +311,9 @@ def report_figures(org: Organisation, month: date, *, today: date | None = None)
     held = list(
         Meeting.objects.filter(
             org=org, status=Meeting.Status.HELD, starts_at__range=(aware(start), aware(end, True))
-        ).order_by("starts_at")
+        )
+        .only("pk", "kind", "expected", "present", "lesson_title", "topic", "lecturer", "starts_at")
+        .order_by("starts_at")
     )
     by_kind = {str(k): 0 for k in MeetingKind.values}
     expected = present = 0

@@ -24,15 +24,13 @@ QUEUE_ROWS = 100  # rows a queue page shows (and a bulk action takes) at once
 
 
 def my_work_block(request):
-    """Context of the home block (five queries whatever the number of items), or None when empty."""
+    """Context of the home block (two queries whatever the number of items), or None when empty."""
     user = request.user
-    counts = selectors.my_work_counts(user)
+    counts, found = selectors.my_work_summary(user, SHOWN)
     if not any(counts.values()):
         # A member with nothing to act on still sees the items they are responsible for.
         own = list(selectors.own_items(user)[:SHOWN])
         return {"sections": [], "queues": [], "own": own} if own else None
-    work = selectors.my_work(user)
-    today = timezone.localdate()
     sections = []
     for key, label, query in (
         ("waiting", _("Waiting for my action"), ""),
@@ -40,7 +38,7 @@ def my_work_block(request):
         ("overdue", _("Overdue"), "light=red"),
         ("returned", _("Returned"), "status=returned"),
     ):
-        rows = list(getattr(work, key).with_light(today)[:SHOWN]) if counts[key] else []
+        rows = found.get(key, [])
         more = f"{reverse('ledger:ledger')}?{query}" if counts[key] > len(rows) else ""
         sections.append((key, label, rows, counts[key], more))
     queues = [

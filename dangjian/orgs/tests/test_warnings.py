@@ -19,8 +19,13 @@ TODAY = date(2026, 11, 22)
 
 
 def _warnings(org: Organisation) -> dict[str, str]:
+    """The organisation's warnings, the same whether its figures come from subqueries (one organisation's
+    page) or from the grouped queries of the warnings list and the home page."""
     annotated = selectors.annotate_health(Organisation.objects.filter(pk=org.pk)).get()
-    return {w.code: w.text for w in selectors.warnings_for(annotated, today=TODAY)}
+    found = {w.code: w.text for w in selectors.warnings_for(annotated, today=TODAY)}
+    (grouped,) = selectors.with_health(Organisation.objects.filter(pk=org.pk))
+    assert {w.code: w.text for w in selectors.warnings_for(grouped, today=TODAY)} == found
+    return found
 
 
 def _branch(parent, name="测试党支部", *, full=3, secretary=True, **fields) -> Organisation:
