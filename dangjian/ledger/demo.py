@@ -263,24 +263,31 @@ BATCH = 5000
 
 
 def build(ctx: DemoContext) -> None:
-    """Build the realistic lists, then the bulk items for the statistics."""
+    """Build the realistic lists, then the bulk items for the statistics.
+
+    The daily job runs over the simulated months in a later step (``build_daily``), once every
+    module has raised its items (inspections, talks, meetings … through ``ledger.door``).
+    """
     data = ctx.data
-    realistic = None
     if "users" in data and "county" in data:
         with transaction.atomic():
             realistic = Realistic(ctx)
             realistic.build()
+            realistic.hold_to_account()
         ctx.out(f"  ledger: {realistic.count} realistic items in every state")
     _bulk_for_county(ctx)
-    day = data.get("reference_day") or date(2026, 11, 22)
-    # Reminders, notices, escalations and month-end figures as the daily job left them over the
-    # simulated months — over every item, bulk ones included, so every figure is one the rules
-    # would produce, dated the day the rules give it.
+
+
+def build_daily(ctx: DemoContext) -> None:
+    """The ``ledger_daily`` step, after every module's items: the daily job over the simulated months.
+
+    Reminders, notices, escalations and month-end figures as ``manage.py daily`` would have left
+    them — over every item, bulk ones and other modules' included, so every figure is one the
+    rules would produce, dated the day the rules give it.
+    """
+    day = ctx.data.get("reference_day") or date(2026, 11, 22)
     runs = run_daily_over_the_months(until=day)
     ctx.out(f"  ledger: the daily job run on {runs} days of the simulated months")
-    if realistic is not None:
-        with transaction.atomic():
-            realistic.hold_to_account()
 
 
 def build_county(ctx: DemoContext) -> None:
@@ -674,9 +681,9 @@ class Realistic:
         self.review_items = list(done.values())
 
     def hold_to_account(self) -> None:
-        """After the daily job has run over the months: of the escalated items, one gets an
-        accountability decision (the talks module's demo records the interview held over it),
-        another an honest mistake tolerated."""
+        """Of the items overdue beyond N days on the reference day (the daily job lists them on the
+        escalation list, see ``build_daily``), one gets an accountability decision (the talks
+        module's demo records the interview held over it), another an honest mistake tolerated."""
         overdue = [i for i in self.review_items if i.status != S.CLOSED and is_overdue(i, self.R, beyond=7)]
         if overdue:
             item = overdue[0]
