@@ -191,8 +191,10 @@ def _assert_the_daily_job_ran_over_the_months(day):
         on = timezone.localdate(r.sent_at)
         assert r.due_on <= on <= r.deadline + timedelta(days=REMINDER_WINDOWS[r.kind][1]), r
         assert r.item.issued_on <= on <= day, r
-        assert r.item.closure_requested_on is None or r.item.closure_requested_on > on or (
-            r.item.status not in (S.CLOSURE_REQUESTED, S.CLOSED)
+        assert (
+            r.item.closure_requested_on is None
+            or r.item.closure_requested_on > on
+            or (r.item.status not in (S.CLOSURE_REQUESTED, S.CLOSED))
         ), r
     assert len({timezone.localdate(r.sent_at).month for r in sent}) >= 3
     # Their notices are dated the day the job sent them.
