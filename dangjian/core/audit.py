@@ -27,6 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db.models import Model
 from django.db.models.signals import pre_save
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
@@ -149,6 +150,15 @@ def as_of(*, actor=None, at: datetime | None = None) -> Iterator[None]:
         yield
     finally:
         _AS_OF.reset(token)
+
+
+def now() -> datetime:
+    """The time of the event being recorded: the back-dated moment inside ``as_of``, else now.
+
+    For records a back-dated step writes besides its audit entries (the notices it sends).
+    """
+    state = _AS_OF.get()
+    return (state[1] if state is not None else None) or timezone.now()
 
 
 def _fill_entry(sender, instance, **kwargs):

@@ -84,6 +84,8 @@ class LedgerConfig(ModuleConfig):
         DemoStep(
             "ledger", order=50, build="dangjian.ledger.demo.build", county="dangjian.ledger.demo.build_county"
         ),
+        # Last: the daily job over the simulated months, once every module has raised its items.
+        DemoStep("ledger_daily", order=90, build="dangjian.ledger.demo.build_daily"),
     )
     daily = (DailyJob("ledger", order=50, run="dangjian.ledger.services.daily_run"),)
     indicators = "dangjian.ledger.indicators"

@@ -132,6 +132,19 @@ def overdue_q(on: date, *, beyond: int = 0, prefix: str = "") -> Q:
     return base & (late_request | still_working)
 
 
+def working_on_q(on: date, *, prefix: str = "") -> Q:
+    """Items the rectifying side was working on, on ``on``: handed down by then, neither closed nor
+    waiting on a closure request by then.
+
+    Today it is the working states; for a past day (the daily job run for it, the demo's simulated
+    months) a closure requested or verified later still counts as work in hand on that day.
+    """
+    p = prefix
+    working = ("handed_down", "acknowledged", "rectifying", "returned")  # services.WORKING_STATES
+    later = Q(**{f"{p}status__in": _REQUEST_STANDS, f"{p}closure_requested_on__gt": on})
+    return (Q(**{f"{p}status__in": working}) | later) & Q(**{f"{p}issued_on__lte": on})
+
+
 def days_overdue_expr(on: date, *, prefix: str = ""):
     """Days late as an SQL expression (a duration; meaningful for overdue items only)."""
     p = prefix

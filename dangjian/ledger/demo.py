@@ -263,19 +263,31 @@ BATCH = 5000
 
 
 def build(ctx: DemoContext) -> None:
-    """Build the realistic lists, then the bulk items for the statistics."""
+    """Build the realistic lists, then the bulk items for the statistics.
+
+    The daily job runs over the simulated months in a later step (``build_daily``), once every
+    module has raised its items (inspections, talks, meetings … through ``ledger.door``).
+    """
     data = ctx.data
     if "users" in data and "county" in data:
         with transaction.atomic():
             realistic = Realistic(ctx)
             realistic.build()
+            realistic.hold_to_account()
         ctx.out(f"  ledger: {realistic.count} realistic items in every state")
     _bulk_for_county(ctx)
-    day = data.get("reference_day") or date(2026, 11, 22)
-    # Reminders, notices and escalations as the daily job leaves them this morning — over every
-    # item, bulk ones included, so every figure is one the rules would produce.
-    services.daily_run(today=day)
-    _past_snapshots(day)
+
+
+def build_daily(ctx: DemoContext) -> None:
+    """The ``ledger_daily`` step, after every module's items: the daily job over the simulated months.
+
+    Reminders, notices, escalations and month-end figures as ``manage.py daily`` would have left
+    them — over every item, bulk ones and other modules' included, so every figure is one the
+    rules would produce, dated the day the rules give it.
+    """
+    day = ctx.data.get("reference_day") or date(2026, 11, 22)
+    runs = run_daily_over_the_months(until=day)
+    ctx.out(f"  ledger: the daily job run on {runs} days of the simulated months")
 
 
 def build_county(ctx: DemoContext) -> None:
@@ -294,6 +306,56 @@ def _bulk_for_county(ctx: DemoContext) -> None:
     if target:
         n = build_bulk(ctx, target)
         ctx.out(f"  ledger: {n} items bulk-inserted for the statistics")
+
+
+def event_days(until: date) -> list[date]:
+    """The days on which the daily job has something to do for the items now in the ledger, up to ``until``.
+
+    Each item's reminders (7 days and 1 day before its deadline, the day after), its escalation
+    (the first day it is overdue beyond the parameter), the days its closure was requested and
+    verified (an escalation is resolved), its standing-duty review, and every month end (the
+    roll-up snapshot) — so the cost follows the events, not the length of the period.
+    """
+    from dangjian.core.params import get as param
+
+    from . import params
+
+    beyond = int(param(params.ESCALATE_AFTER_DAYS.key))
+    items = Item.objects.handed_down().values_list(
+        "issued_on", "deadline", "long_term", "closure_requested_on", "closed_on", "next_review_on"
+    )
+    days: set[date] = set()
+    first = until
+    for issued, deadline, long_term, requested, closed, review in items:
+        first = min(first, issued)
+        if deadline is not None and not long_term:
+            days.update(deadline + timedelta(days=n) for n in (-7, -1, 1, beyond + 1))
+        days.update(d for d in (requested, closed, review) if d is not None)
+    month = services.month_start(first)
+    while month <= until:
+        days.add(services.month_end(month))
+        month = services.month_end(month) + timedelta(days=1)
+    days.add(until)
+    return sorted(d for d in days if first <= d <= until)
+
+
+def run_daily_over_the_months(until: date) -> int:
+    """Run the ledger's daily job, as ``manage.py daily`` would have, on every event day up to ``until``.
+
+    The items are built first (the hand-made ones through the services, back-dated; the bulk ones
+    inserted in their final state) and the job is run afterwards, day after day: interleaving it
+    with the steps would mean replaying the bulk items' histories row by row. It judges each item
+    as it stood on the day it runs for from the dates the item carries — handed down
+    (``issued_on``), closure requested, verified (``deadlines.working_on_q`` and ``overdue_q``) —
+    so a reminder or escalation is dated the day the rules give it. Known gaps: a deadline moved
+    by an extension is judged at its new date only, and a returned item counts as in hand also
+    while its returned request was waiting.
+    """
+    days = event_days(until)
+    with transaction.atomic():
+        for day in days:
+            services.daily_run(today=day)
+    return len(days)
 
 
 def _past_snapshots(day: date, under: str = "") -> None:
@@ -333,6 +395,7 @@ class Realistic:
         self.categories = {c.name: c for c in Category.objects.all()}
         self.secretaries = _roster_people(data.get("secretaries", {}))
         self.count = 0
+        self.review_items: list[Item] = []
 
     def day(self, offset: int) -> date:
         return self.R + timedelta(days=offset)
@@ -615,10 +678,13 @@ class Realistic:
                 new_deadline=self.day(40),
                 today=self.day(-14),
             )
-        # Escalation: overdue items go on the list; one gets an accountability decision (the talks
-        # module's demo records the interview held over it), another an honest mistake tolerated.
-        services.escalations_run(today=self.R)
-        overdue = [i for i in done.values() if i.status != S.CLOSED and is_overdue(i, self.R, beyond=7)]
+        self.review_items = list(done.values())
+
+    def hold_to_account(self) -> None:
+        """Of the items overdue beyond N days on the reference day (the daily job lists them on the
+        escalation list, see ``build_daily``), one gets an accountability decision (the talks
+        module's demo records the interview held over it), another an honest mistake tolerated."""
+        overdue = [i for i in self.review_items if i.status != S.CLOSED and is_overdue(i, self.R, beyond=7)]
         if overdue:
             item = overdue[0]
             item.refresh_from_db()

@@ -14,6 +14,7 @@ from dangjian.notices.selectors import recipients_for_org
 from dangjian.notices.services import notify
 
 from .. import params
+from ..deadlines import working_on_q
 from ..figures import aggregates
 from ..models import (
     Escalation,
@@ -23,8 +24,8 @@ from ..models import (
 )
 from ..rules import RECTIFY, VERIFY
 from ._common import (
-    WORKING_STATES,
     S,
+    _at,
     _notify_org,
     _today,
     dated,
@@ -52,15 +53,16 @@ SCHEDULE_AHEAD_DAYS = 30
 def reminders_run(*, today: date) -> dict[str, int]:
     """Schedule and send deadline reminders (7 and 1 days before, the day after); idempotent.
 
-    Only items the rectifying side is working on get reminders: once it has asked for closure
-    the deadline is no longer its to meet (see ``deadlines.overdue_q``). Reminder rows are
+    Only items the rectifying side is working on, on ``today``, get reminders: once it has asked
+    for closure the deadline is no longer its to meet (see ``deadlines.working_on_q``); run for a
+    past day (the demo's simulated months) it judges each item as it stood that day. Reminder rows are
     scheduled for those items whose deadline is within the next 30 days,
     one per (item, kind, deadline, organisation), so a second run creates nothing. A row is
     sent once (``sent_at``), skipped when cancelled, and skipped when its window has passed
     (a job that did not run for a week does not send stale "due in 7 days" messages).
     """
     items = (
-        Item.objects.filter(status__in=WORKING_STATES)
+        Item.objects.filter(working_on_q(today))
         .filter(long_term=False, deadline__gte=today - timedelta(days=7))
         .filter(deadline__lte=today + timedelta(days=SCHEDULE_AHEAD_DAYS))
         .values_list("pk", "deadline", "org_id")
@@ -74,7 +76,7 @@ def reminders_run(*, today: date) -> dict[str, int]:
     due = (
         Reminder.objects.filter(sent_at__isnull=True, cancelled=False, due_on__lte=today)
         .filter(due_on__gte=today - timedelta(days=7), item__deadline=F("deadline"), item__org_id=F("org_id"))
-        .filter(item__status__in=WORKING_STATES)
+        .filter(working_on_q(today, prefix="item__"))
         .select_related("item", "item__org", "item__supervisor_org")
         .order_by("pk")
     )
@@ -117,7 +119,7 @@ def reminders_run(*, today: date) -> dict[str, int]:
         notify(recipients=people, kind=kind, text=text, url=item_url(item), key=f"reminder:{reminder.pk}")
         sent.append(reminder.pk)
     if sent:
-        Reminder.objects.filter(pk__in=sent).update(sent_at=timezone.now())
+        Reminder.objects.filter(pk__in=sent).update(sent_at=_at(today) or timezone.now())
     return {"scheduled": len(rows), "sent": len(sent), "skipped": skipped}
 
 
@@ -202,7 +204,8 @@ def snapshot_month(*, month: date, today: date | None = None, under: str = "") -
 
     month = month_start(month)
     as_of = min(_today(today), month_end(month))
-    handed = Item.objects.handed_down()
+    # Items handed down by then (the same as all of them when the job runs on the day).
+    handed = Item.objects.handed_down().filter(issued_on__lte=as_of)
     if under:
         handed = handed.filter(org__path__startswith=under)
     figures = {row["org_id"]: row for row in handed.order_by().values("org_id").annotate(**aggregates(as_of))}
@@ -220,7 +223,7 @@ def snapshot_month(*, month: date, today: date | None = None, under: str = "") -
     if under:
         saved = saved.filter(org__path__startswith=under)
     existing = {s.org_id: s for s in saved}
-    now = timezone.now()
+    now = _at(today) or timezone.now()
     to_create, to_update = [], []
     for org_id, row in figures.items():
         values = {

@@ -87,10 +87,12 @@ def test_reassigning_the_item_cancels_the_old_organisations_reminders(county, pe
 
 
 def test_cancelled_reminders_are_skipped(county, personas):
-    item = handed_item(county, personas, deadline=TODAY + timedelta(days=7))
-    daily(TODAY - timedelta(days=1))
-    Reminder.objects.filter(item=item).update(cancelled=True)
+    # Scheduled today (the item was handed down today), due tomorrow, cancelled in between.
+    item = handed_item(county, personas, deadline=TODAY + timedelta(days=8))
     daily(TODAY)
+    assert Reminder.objects.filter(item=item).exists()
+    Reminder.objects.filter(item=item).update(cancelled=True)
+    daily(TODAY + timedelta(days=1))
     assert reminder_texts(personas.village_a1) == []
 
 
@@ -152,3 +154,28 @@ def test_a_bad_date_is_refused():
 
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("daily", "--date", "2026-13-01")
+
+
+def test_a_job_run_for_a_past_day_judges_the_items_as_they_stood_that_day(county, personas):
+    """The demo runs the job over its simulated months after building the items (issue 8 point 3)."""
+    from django.utils import timezone
+
+    start = TODAY - timedelta(days=60)
+    # Closed later, with a closure requested 10 days after its deadline: in hand until then.
+    late = handed_item(county, personas, deadline=start + timedelta(days=20), today=start)
+    walk(late, S.CLOSED, personas, today=start + timedelta(days=30))
+    for day in (start + timedelta(days=13), start + timedelta(days=21), start + timedelta(days=28)):
+        daily(day)
+    sent = {r.kind: timezone.localdate(r.sent_at) for r in Reminder.objects.filter(sent_at__isnull=False)}
+    assert sent == {"before_7": start + timedelta(days=13), "overdue": start + timedelta(days=21)}
+    escalation = Escalation.objects.get(item=late)
+    assert escalation.listed_on == start + timedelta(days=28) and escalation.resolved_on is None
+    notice = Notice.objects.get(kind="item_escalated")
+    assert timezone.localdate(notice.created_at) == start + timedelta(days=28)
+    daily(start + timedelta(days=30))
+    escalation.refresh_from_db()
+    assert escalation.resolved_on == start + timedelta(days=30)
+    # Not yet handed down on a past day: nothing for it then.
+    handed_item(county, personas, deadline=TODAY + timedelta(days=5))
+    daily(TODAY - timedelta(days=2))
+    assert Reminder.objects.count() == 3

@@ -156,12 +156,75 @@ def _assert_the_demo_follows_the_rules(day):
         and set(Escalation.objects.filter(resolved_on__isnull=True).values_list("item_id", flat=True))
         == overdue
     )
+    _assert_the_daily_job_ran_over_the_months(day)
     outcomes = set(Accountability.objects.values_list("outcome", flat=True))
     assert {Accountability.Outcome.ACCOUNTABLE, Accountability.Outcome.TOLERATED} <= outcomes
     # Extensions were asked before the deadline they wanted to move.
     assert all(
         timezone.localdate(e.requested_at) <= e.current_deadline for e in ExtensionRequest.objects.all()
     )
+
+
+def _assert_the_daily_job_ran_over_the_months(day):
+    """Reminders, escalations, their notices and the month-end figures carry the days the rules give
+    them, and running the job again on the reference day adds nothing (issue 8 point 3)."""
+    from datetime import timedelta
+
+    from dangjian.core.params import get as param
+    from dangjian.ledger import params, services
+    from dangjian.ledger.models import Reminder
+    from dangjian.ledger.services.jobs import REMINDER_WINDOWS
+    from dangjian.notices.models import Notice
+
+    beyond = int(param(params.ESCALATE_AFTER_DAYS.key))
+    escalations = list(Escalation.objects.select_related("item"))
+    # Listed the first day the item was overdue beyond N days, not all on the reference day.
+    assert escalations and all(e.listed_on == e.deadline + timedelta(days=beyond + 1) for e in escalations)
+    assert any(e.listed_on < day - timedelta(days=30) for e in escalations)
+    # Resolved the day the closure was verified (a late request leaves the item overdue until then).
+    resolved = [e for e in escalations if e.resolved_on is not None]
+    assert resolved and all(e.resolved_on == e.item.closed_on for e in resolved if e.item.status == S.CLOSED)
+    # Reminders were sent in their windows, on days the item was being worked on, in past months.
+    sent = list(Reminder.objects.filter(sent_at__isnull=False).select_related("item"))
+    assert {r.kind for r in sent} == set(Reminder.Kind.values)
+    for r in sent:
+        on = timezone.localdate(r.sent_at)
+        assert r.due_on <= on <= r.deadline + timedelta(days=REMINDER_WINDOWS[r.kind][1]), r
+        assert r.item.issued_on <= on <= day, r
+        assert (
+            r.item.closure_requested_on is None
+            or r.item.closure_requested_on > on
+            or (r.item.status not in (S.CLOSURE_REQUESTED, S.CLOSED))
+        ), r
+    assert len({timezone.localdate(r.sent_at).month for r in sent}) >= 3
+    # Their notices are dated the day the job sent them.
+    listed = {(e.item_id, e.listed_on) for e in escalations}
+    notices = Notice.objects.filter(kind="item_escalated")
+    assert notices.exists() and all(
+        (int(n.key.split(":")[1]), timezone.localdate(n.created_at)) in listed for n in notices
+    )
+    # Each past month's figures were saved at its end.
+    months = {s.month: timezone.localdate(s.taken_at) for s in RollupSnapshot.objects.all()}
+    assert len(months) >= 3 and all(taken == services.month_end(m) for m, taken in months.items())
+    # The job has run for the reference day: running it again adds nothing.
+    before = (
+        Reminder.objects.count(),
+        Reminder.objects.filter(sent_at__isnull=False).count(),
+        Escalation.objects.count(),
+        Escalation.objects.filter(resolved_on__isnull=True).count(),
+        Notice.objects.count(),
+        RollupSnapshot.objects.count(),
+    )
+    services.daily_run(today=day)
+    after = (
+        Reminder.objects.count(),
+        Reminder.objects.filter(sent_at__isnull=False).count(),
+        Escalation.objects.count(),
+        Escalation.objects.filter(resolved_on__isnull=True).count(),
+        Notice.objects.count(),
+        RollupSnapshot.objects.count(),
+    )
+    assert after == before
 
 
 @pytest.mark.usefixtures("media")
