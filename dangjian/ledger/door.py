@@ -53,6 +53,8 @@ __all__ = [
     "open_items_of",
     "link_record",
     "links_of_record",
+    "list_of_source",
+    "move_list",
     "source_for",
 ]
 
@@ -220,6 +222,25 @@ def items_from_source(
         for item in result:
             item.refresh_from_db()
     return result
+
+
+def list_of_source(source_record, user) -> ItemList | None:
+    """The list raised from ``source_record`` at its issuing organisation, if ``user`` may see it."""
+    return (
+        ItemList.objects.visible_to(user)
+        .filter(source_type=_content_type(source_record), source_id=source_record.pk)
+        .select_related("org")
+        .first()
+    )
+
+
+def move_list(*, item_list: ItemList, to: str, actor, note: str = "", today: date | None = None) -> ItemList:
+    """Move a list through the lists engine's steps, as its page's buttons do (submit, approve …).
+
+    For a module that walks a list it raised with ``needs_approval=True`` through its approval
+    without the page (the demo); every rule of the list's workflow applies (``ledger.rules``).
+    """
+    return services.list_move(item_list=item_list, to=to, actor=actor, note=note, today=today)
 
 
 def items_of_source(source_record, user) -> QuerySet:
