@@ -39,9 +39,9 @@ imports nothing but ``core`` and the declarations stay readable in one place::
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 from dataclasses import dataclass, field
 from importlib import import_module
+from typing import Any
 
 from django.apps import AppConfig
 from django.core.exceptions import ImproperlyConfigured
