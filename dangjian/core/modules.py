@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
+from typing import Any
 
 from django.apps import AppConfig
 from django.core.exceptions import ImproperlyConfigured
@@ -118,14 +119,15 @@ class ItemSource:
     """A kind of record that raises list items through the ledger's door (see ``ledger.door``).
 
     ``model``: "app_label.ModelName" of the record; ``url_name``: its page (one pk argument);
-    ``source``: the ledger's source word for these items (``ledger.models.Source`` value);
+    ``source``: the ledger's source word for these items (a ``ledger.models.Source`` value), or a
+    callable ``source(record)`` giving it when the record's own kind decides (a speech or minutes);
     ``cap``: the capability the actor needs at the issuing organisation to raise items from it.
     """
 
     model: str
     label: Text
     url_name: str
-    source: str
+    source: str | Callable[[Any], str]
     cap: str
 
 

@@ -4,6 +4,11 @@ from dangjian.core.caps import Cap
 from dangjian.core.modules import DemoStep, ItemSource, ModuleConfig, NavEntry
 
 
+def _ledger_source(extraction) -> str:
+    """A speech's list has the source 讲话, minutes' lists 会议纪要 (the ledger's ``Source`` values)."""
+    return extraction.kind
+
+
 def _may_extract(user) -> bool:
     """The entry is shown to those who may hand down somewhere."""
     from dangjian.core import scoping
@@ -12,7 +17,8 @@ def _may_extract(user) -> bool:
 
 
 class ExtractConfig(ModuleConfig):
-    """Task extraction (任务分解): from a speech or minutes to a draft task list, reviewed and handed down."""
+    """Task extraction (任务分解): from a speech or minutes to a draft task list, reviewed, saved as a
+    ledger list and handed down through the ledger's approval."""
 
     name = "dangjian.extract"
     label = "extract"
@@ -37,7 +43,7 @@ class ExtractConfig(ModuleConfig):
             "extract.Extraction",
             label=_("Speech or minutes"),
             url_name="extract:extraction_detail",
-            source="meeting",
+            source=_ledger_source,
             cap=Cap.HAND_DOWN,
         ),
     )

@@ -1,10 +1,11 @@
-"""The extraction module's part of the demo county: one speech handed down, one in review."""
+"""The extraction module's part of the demo county: one speech saved as a list and handed down, one in review."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from dangjian.core.demo import DemoContext
+from dangjian.ledger import door
 
 from . import services
 from .models import Draft
@@ -38,10 +39,15 @@ REVIEW_SPEECH = """在乡镇党委书记抓基层党建述职评议会上的讲�
 
 
 def build(ctx: DemoContext) -> None:
-    """Extract two speeches of the county: one corrected and handed down, one left in review."""
+    """Extract two speeches of the county: one corrected, saved and handed down, one left in review.
+
+    The organisation department's officer saves the list and submits it; the system
+    administrator — another person who may hand down at the county — approves it.
+    """
     county = ctx.data.get("county")
     author = ctx.data.get("users", {}).get("county_admin")
-    if county is None or author is None:
+    approver = ctx.data.get("users", {}).get("admin")
+    if county is None or author is None or approver is None:
         return
     today = ctx.data.get("reference_day")
     from django.utils import timezone
@@ -81,7 +87,10 @@ def build(ctx: DemoContext) -> None:
             deadline=None if draft.long_term else deadline,
             long_term=draft.long_term,
         )
-    services.extraction_hand_down(extraction=handed, actor=author, today=today)
+    services.extraction_save(extraction=handed, actor=author, today=today)
+    item_list = door.list_of_source(handed, author)
+    door.move_list(item_list=item_list, to="pending_approval", actor=author, note="请审核。", today=today)
+    door.move_list(item_list=item_list, to="issued", actor=approver, note="同意下发。", today=today)
     services.extraction_create(
         actor=author,
         org=county,
@@ -90,7 +99,7 @@ def build(ctx: DemoContext) -> None:
         text=REVIEW_SPEECH,
         today=today,
     )
-    ctx.out("  extract: 2 speeches (1 handed down, 1 in review)")
+    ctx.out("  extract: 2 speeches (1 saved as a list, approved and handed down; 1 in review)")
 
 
 def build_county(ctx: DemoContext) -> None:

@@ -1,7 +1,8 @@
 """Extractions (任务分解): a speech or minutes, the draft tasks found in it, and their hand-down.
 
 An extraction belongs to the speaker's organisation, which issues the list when it is handed
-down. Drafts are the rows of the review page; each keeps its quote and its position in the text.
+down. Saving makes it a draft list of the ledger, which follows the ledger's approval. Drafts are
+the rows of the review page; each keeps its quote and its position in the text.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ class Extraction(models.Model):
 
     class Status(models.TextChoices):
         REVIEW = "review", _("In review")
-        HANDED_DOWN = "handed_down", pgettext_lazy("extraction", "Handed down")
+        # Saved as a draft ledger list: the list's own approval hands it down (see ``services``).
+        SAVED = "saved", _("Saved as a list")
 
     org = models.ForeignKey(
         "orgs.Organisation",

@@ -1,4 +1,4 @@
-"""The extraction's workflow: reviewed, then handed down once through the ledger's door."""
+"""The extraction's workflow: reviewed, then saved once as a draft list through the ledger's door."""
 
 from __future__ import annotations
 
@@ -13,6 +13,6 @@ S = Extraction.Status
 
 WORKFLOWS = {
     Extraction: {
-        (S.REVIEW, S.HANDED_DOWN): Transition(label=_("Hand down"), cap=Cap.HAND_DOWN),
+        (S.REVIEW, S.SAVED): Transition(label=_("Save as a list"), cap=Cap.HAND_DOWN),
     }
 }

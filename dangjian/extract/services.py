@@ -1,4 +1,4 @@
-"""Writes of extractions: read a speech into drafts, edit and merge them, hand them down as ledger items."""
+"""Writes of extractions: read a speech into drafts, edit and merge them, save them as a draft ledger list."""
 
 from __future__ import annotations
 
@@ -194,7 +194,7 @@ def extraction_create(
 def _ensure_in_review(extraction: Extraction, actor) -> None:
     scoping.ensure_can(actor, Cap.HAND_DOWN, extraction)
     if extraction.status != Extraction.Status.REVIEW:
-        raise ValidationError(_("This list has been handed down; its drafts can no longer be changed."))
+        raise ValidationError(_("This speech has been saved as a list; its drafts can no longer be changed."))
 
 
 def _check_orgs(extraction: Extraction, orgs, actor) -> None:
@@ -370,18 +370,24 @@ def _finding_remarks(draft: Draft) -> str:
 
 
 @transaction.atomic
-def extraction_hand_down(*, extraction: Extraction, actor, today: date | None = None) -> list:
-    """Hand the kept drafts down as items of one list through the ledger's door (idempotent).
+def extraction_save(*, extraction: Extraction, actor, today: date | None = None) -> list:
+    """Save the kept drafts as items of one draft ledger list through the ledger's door (once).
+
+    The list is not handed down: it needs approval, and follows the lists engine's own steps
+    (submitted on the list page, approved and handed down by somebody other than its author).
+    Its source is the extraction's kind (讲话 or 会议纪要, see ``ExtractConfig.item_sources``);
+    each item keeps its draft's kind (task or problem) and quote, and links back to the
+    extraction. The list is a task list when any row is a task, else a problem list.
 
     Every kept draft needs a responsible organisation and a date (or long-term); a draft with
-    only a word such as 尽快 must be given a date first. Nothing is handed down unless all can be.
+    only a word such as 尽快 must be given a date first. Nothing is saved unless all can be.
     """
     if not scoping.can(actor, Cap.HAND_DOWN, extraction):
         raise PermissionDenied(_("You are not allowed to do this here."))
     today = today or timezone.localdate()
     drafts = list(extraction.drafts.filter(dropped=False).prefetch_related("orgs").order_by("number"))
     if not drafts:
-        raise ValidationError(_("No task is left to hand down; add one or restore a dropped one."))
+        raise ValidationError(_("No task is left to save; add one or restore a dropped one."))
     problems = []
     for d in drafts:
         if not d.orgs.all():
@@ -409,6 +415,7 @@ def extraction_hand_down(*, extraction: Extraction, actor, today: date | None = 
         for d in drafts
         for org in d.orgs.all()
     ]
+    any_task = any(d.kind == Draft.Kind.TASK for d in drafts)
     items = door.items_from_source(
         source_record=extraction,
         issuer=extraction.org,
@@ -416,9 +423,10 @@ def extraction_hand_down(*, extraction: Extraction, actor, today: date | None = 
         findings=findings,
         actor=actor,
         title=extraction.title,
-        kind="task",
+        kind=Draft.Kind.TASK if any_task else Draft.Kind.PROBLEM,
+        needs_approval=True,
         today=today,
     )
     if extraction.status == Extraction.Status.REVIEW:
-        workflow.transition(obj=extraction, to=Extraction.Status.HANDED_DOWN, actor=actor)
+        workflow.transition(obj=extraction, to=Extraction.Status.SAVED, actor=actor)
     return items

@@ -95,7 +95,7 @@ def extraction_detail(request, pk: int):
         passage_form=PassageForm(),
         attachments=attachments.for_owner(extraction, request.user),
         items=list(door.items_of_source(extraction, request.user))
-        if extraction.status == Extraction.Status.HANDED_DOWN
+        if extraction.status == Extraction.Status.SAVED
         else [],
         timeline=audit.timeline(extraction, viewer=request.user),
         breadcrumbs=_crumbs((extraction.title, None)),
@@ -224,17 +224,20 @@ def draft_add(request, pk: int):
 
 @login_required
 @require_POST
-def extraction_hand_down(request, pk: int):
-    """Hand the kept drafts down as ledger items of one list."""
+def extraction_save(request, pk: int):
+    """Save the kept drafts as a draft ledger list and open it there, for submission and approval."""
     extraction = _extraction(request, pk)
     try:
-        items = services.extraction_hand_down(extraction=extraction, actor=request.user)
+        items = services.extraction_save(extraction=extraction, actor=request.user)
     except ValidationError as exc:
         for message in _messages(exc):
             messages.error(request, message)
         return _back(extraction)
-    messages.success(request, _("%(n)s items handed down.") % {"n": len(items)})
-    return _back(extraction)
+    messages.success(
+        request,
+        _("%(n)s items saved as a draft list; submit it for approval here.") % {"n": len(items)},
+    )
+    return redirect("ledger:list_detail", items[0].item_list_id)
 
 
 urlpatterns = [
@@ -242,7 +245,7 @@ urlpatterns = [
     path("new/", extraction_create, name="extraction_create"),
     path("<int:pk>/", extraction_detail, name="extraction_detail"),
     path("<int:pk>/add/", draft_add, name="draft_add"),
-    path("<int:pk>/hand-down/", extraction_hand_down, name="extraction_hand_down"),
+    path("<int:pk>/save/", extraction_save, name="extraction_save"),
     path("drafts/<int:pk>/", draft_update, name="draft_update"),
     path("drafts/<int:pk>/merge/", draft_merge, name="draft_merge"),
     path("drafts/<int:pk>/split/", draft_split, name="draft_split"),

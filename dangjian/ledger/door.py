@@ -9,9 +9,17 @@ and the ledger never imports them: it knows their records through the registry
 
 Who may raise items from a source: whoever holds the capability the source declares
 (``ItemSource.cap``: e.g. "inspect" for inspections and talks, "hand_down" for duty-report
-evaluations) at the issuing organisation. The list is handed down at once, without a draft
+evaluations) at the issuing organisation. By default the list is handed down at once, without a draft
 or an approval step: the talk, the visit or the session that found the problems is itself the
 act of handing them over, and it has its own record and author.
+
+``needs_approval=True`` is the exception for a record that is only raw material — a speech or
+minutes read into a task list (``extract``): the list is created as a draft that needs approval
+and nothing is handed down; it then follows the lists engine's own approval (submitted, approved
+by somebody other than its author, handed down; see ``ledger.rules``).
+
+The list's source (问题来源) is the one the record's model declares (``ItemSource.source``), or
+what its callable gives for this record (a speech → 讲话, minutes → 会议纪要).
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from dangjian.core import registry, scoping
 from dangjian.core.modules import ItemSource
 
 from . import rules, services
-from .models import Item, ItemKind, ItemLink, ItemList
+from .models import Item, ItemKind, ItemLink, ItemList, Source
 from .services._common import _at, dated
 
 __all__ = [
@@ -45,6 +53,8 @@ __all__ = [
     "open_items_of",
     "link_record",
     "links_of_record",
+    "list_of_source",
+    "move_list",
     "source_for",
 ]
 
@@ -86,12 +96,24 @@ def source_for(model_or_record) -> ItemSource:
     return source
 
 
+def _source_word(source: ItemSource, record) -> str:
+    """The ledger's source word for ``record``: the declared one, or what the declared callable gives."""
+    word = source.source(record) if callable(source.source) else source.source
+    if word not in Source.values:
+        raise ImproperlyConfigured(
+            f"{source.model}'s item source gives {word!r}, which is not a ledger.models.Source value."
+        )
+    return word
+
+
 def _content_type(record) -> ContentType:
     return ContentType.objects.get_for_model(type(record))
 
 
-def _source_list(*, source_record, issuer, source: ItemSource, actor, title, kind, today: date) -> ItemList:
-    """The list of this record at the issuing organisation, created (and handed down) once."""
+def _source_list(
+    *, source_record, issuer, source: ItemSource, actor, title, kind, needs_approval: bool, today: date
+) -> ItemList:
+    """The list of this record at the issuing organisation, created once."""
     ct = _content_type(source_record)
     existing = ItemList.objects.select_for_update().filter(
         source_type=ct, source_id=source_record.pk, org=issuer
@@ -106,8 +128,9 @@ def _source_list(*, source_record, issuer, source: ItemSource, actor, title, kin
                 title=title or f"{source.label}：{source_record}",
                 actor=actor,
                 kind=kind,
-                source=source.source,
+                source=_source_word(source, source_record),
                 issued_on=today,
+                needs_approval=needs_approval,
                 source_record=source_record,
                 today=today,
             )
@@ -127,10 +150,13 @@ def items_from_source(
     actor,
     title: str = "",
     kind: str = ItemKind.PROBLEM,
+    needs_approval: bool = False,
     today: date | None = None,
 ) -> list[Item]:
     """Turn ``findings`` of ``source_record`` into items handed from ``issuer`` to ``org`` (or each finding's org).
 
+    ``needs_approval``: leave the list a draft that needs approval instead of handing it down
+    (the items stay drafts until an approver other than ``actor`` hands the list down).
     Idempotent: a finding whose key was already raised for that organisation returns the
     existing item. All or nothing: a finding that cannot become an item refuses the whole
     call with the ledger's message.
@@ -150,6 +176,7 @@ def items_from_source(
         actor=actor,
         title=title,
         kind=kind,
+        needs_approval=needs_approval,
         today=today,
     )
     ct = _content_type(source_record)
@@ -190,11 +217,30 @@ def items_from_source(
                 **fields,
             )
         result.append(item)
-    if item_list.status != ItemList.Status.ISSUED:
+    if item_list.status != ItemList.Status.ISSUED and not item_list.needs_approval:
         services.list_issue(item_list=item_list, actor=actor, today=today)
         for item in result:
             item.refresh_from_db()
     return result
+
+
+def list_of_source(source_record, user) -> ItemList | None:
+    """The list raised from ``source_record`` at its issuing organisation, if ``user`` may see it."""
+    return (
+        ItemList.objects.visible_to(user)
+        .filter(source_type=_content_type(source_record), source_id=source_record.pk)
+        .select_related("org")
+        .first()
+    )
+
+
+def move_list(*, item_list: ItemList, to: str, actor, note: str = "", today: date | None = None) -> ItemList:
+    """Move a list through the lists engine's steps, as its page's buttons do (submit, approve …).
+
+    For a module that walks a list it raised with ``needs_approval=True`` through its approval
+    without the page (the demo); every rule of the list's workflow applies (``ledger.rules``).
+    """
+    return services.list_move(item_list=item_list, to=to, actor=actor, note=note, today=today)
 
 
 def items_of_source(source_record, user) -> QuerySet:

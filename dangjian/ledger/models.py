@@ -47,6 +47,8 @@ class Source(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned by higher level")
     PUBLIC = "public", _("Reported by the public")
     MEETING = "meeting", _("Meeting")
+    SPEECH = "speech", _("Speech")
+    MINUTES = "minutes", _("Meeting minutes")
     ORGLIFE = "orglife", _("Organisational life")
     TRAINING = "training", _("Education and training")
     OTHER = "other", _("Other")

@@ -17,6 +17,9 @@ organisation that holds that side for this item — never only at the item's org
 there (services), ``Transition(at=Side.X)`` makes ``core.workflow`` check it there (moves and
 ``allowed_moves``), and ``ItemQuerySet.on_side`` is the same check in SQL (``SIDE_PATHS``).
 
+**Approval.** A list that needs the leader's approval goes draft → awaiting approval →
+handed down, and whoever drew it up (``created_by``) never approves it (``_not_the_author``).
+
 **Independence.** Whoever did a rectifying step on an item in its current round — or entered
 one on the responsible organisation's behalf (代录) — never verifies, returns, looks back on or
 decides on it (``rectifier_ids``, SQL twin ``rectified_by_q``); staff of the responsible
@@ -356,6 +359,18 @@ def _guard_list_direct_issue(item_list, actor, **fields) -> None:
     _guard_list_has_items(item_list, actor, **fields)
 
 
+def _not_the_author(item_list, actor) -> None:
+    """A list awaiting approval is approved by somebody other than the person who drew it up."""
+    if item_list.created_by_id is not None and item_list.created_by_id == getattr(actor, "pk", None):
+        raise ValidationError(
+            _(
+                "You drew up this list, so you cannot approve it yourself: "
+                "another person who may hand down lists here approves it."
+            ),
+            code="author_approves",
+        )
+
+
 # ------------------------------------------------------------------ tables
 
 LIST_TRANSITIONS = {
@@ -366,7 +381,11 @@ LIST_TRANSITIONS = {
         label=gettext_lazy("Send back to draft"), cap=HAND_DOWN, at=ISSUER, note_required=True
     ),
     (_LS.PENDING_APPROVAL, _LS.ISSUED): Transition(
-        label=gettext_lazy("Approve and hand down"), cap=HAND_DOWN, at=ISSUER, guard=_guard_list_has_items
+        label=gettext_lazy("Approve and hand down"),
+        cap=HAND_DOWN,
+        at=ISSUER,
+        guard=_guard_list_has_items,
+        who=_not_the_author,
     ),
     (_LS.DRAFT, _LS.ISSUED): Transition(
         label=gettext_lazy("Hand down"), cap=hand_down_cap, at=ISSUER, guard=_guard_list_direct_issue

@@ -24,7 +24,7 @@ def _extraction(world, key):
     extraction = services.extraction_create(
         actor=world.admin, org=org, title=f"走查讲话·{key}", spoken_on=_today(), text=_text(key)
     )
-    # Every kept row gets an organisation and a date, so that the hand-down can really write.
+    # Every kept row gets an organisation and a date, so that saving the list can really write.
     for draft in extraction.drafts.all():
         services.draft_update(
             draft=draft,
@@ -70,7 +70,7 @@ ROUTES = {
     "extract:extraction_create": create("org", _new, obj="org"),
     "extract:extraction_detail": detail("extraction"),
     "extract:draft_add": write("extraction", lambda world, e, key: {"quote": f"二是要规范走查台账·{key}"}),
-    "extract:extraction_hand_down": write("extraction", lambda world, e, key: {"confirm": "1"}),
+    "extract:extraction_save": write("extraction", lambda world, e, key: {"confirm": "1"}),
     "extract:draft_update": write("draft", _edit, second=("township_a", "village_a1")),
     "extract:draft_merge": write("draft", lambda world, d, key: {"confirm": "1"}),
     "extract:draft_split": write("draft", lambda world, d, key: {"at": "规范走查台账"}),

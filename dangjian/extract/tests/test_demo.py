@@ -1,4 +1,4 @@
-"""The demo county gets two extracted speeches: one handed down as a list, one in review."""
+"""The demo county gets two extracted speeches: one saved as a list, approved and handed down, one in review."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import random
 import pytest
 
 from dangjian.core import demo
+from dangjian.core.models import StatusChange
 from dangjian.extract.models import Extraction
 from dangjian.ledger import door
 
@@ -21,11 +22,20 @@ def test_the_demo_has_a_speech_handed_down_and_one_in_review(db):
     ctx = demo.DemoContext(scale="tiny", seed=2026, rng=random.Random(2026), out=lambda s: None)
     for _key, build in demo.contributors():
         build(ctx)
-    handed = Extraction.objects.get(status=Extraction.Status.HANDED_DOWN)
+    handed = Extraction.objects.get(status=Extraction.Status.SAVED)
     review = Extraction.objects.get(status=Extraction.Status.REVIEW)
     admin = ctx.data["users"]["county_admin"]
     items = list(door.items_of_source(handed, admin))
     assert len(items) >= 4 and {i.org.kind for i in items} >= {"township"}
+    assert all(i.status != "draft" for i in items)
+    item_list = door.list_of_source(handed, admin)
+    assert item_list.status == "issued" and item_list.source == "speech"
+    # Saved and submitted by the officer, approved by somebody else.
+    changes = StatusChange.objects.filter(
+        content_type__app_label="ledger", content_type__model="itemlist", object_id=item_list.pk
+    )
+    moves = {c.new: c.actor_id for c in changes}
+    assert moves["pending_approval"] == admin.pk and moves["issued"] not in (None, admin.pk)
     assert handed.drafts.filter(dropped=True, kind="problem").exists()
     drafts = review.drafts.all()
     assert drafts.filter(kind="problem").exists() and drafts.filter(kind="task").exists()

@@ -106,12 +106,12 @@ def test_another_subtrees_extraction_is_not_found(client, personas, county):
         reverse("extract:draft_update", args=[draft.pk]), {"title": "改", "kind": "task", "orgs": []}
     )
     assert response.status_code == 404
-    assert client.post(reverse("extract:extraction_hand_down", args=[extraction.pk])).status_code == 404
+    assert client.post(reverse("extract:extraction_save", args=[extraction.pk])).status_code == 404
     draft.refresh_from_db()
     assert draft.title != "改"
 
 
-def test_the_clerk_corrects_a_unit_and_a_deadline_then_hands_down_and_the_items_link_back(
+def test_the_clerk_corrects_a_unit_and_a_deadline_then_saves_a_draft_list_whose_items_link_back(
     client, personas, county
 ):
     (extraction,) = make(personas, county)
@@ -133,10 +133,14 @@ def test_the_clerk_corrects_a_unit_and_a_deadline_then_hands_down_and_the_items_
             "deadline": first.deadline.isoformat(),
         },
     )
-    response = client.post(reverse("extract:extraction_hand_down", args=[extraction.pk]), follow=True)
+    response = client.post(reverse("extract:extraction_save", args=[extraction.pk]), follow=True)
     body = response.content.decode()
-    assert "已下发 2 项。" in body
+    assert "已将 2 项存为清单草稿，请在本页提交审核。" in body
     item = Item.objects.get(org=county.village_a2)
+    # The clerk lands on the list page: a draft to submit for approval, nothing handed down yet.
+    assert response.redirect_chain[-1][0] == reverse("ledger:list_detail", args=[item.item_list_id])
+    assert 'data-testid="list-move-pending_approval"' in body
+    assert item.status == Item.Status.DRAFT and item.item_list.get_source_display() == "讲话"
     assert item.title == "补齐活动阵地短板" and item.deadline.isoformat() == deadline
     assert "尽快补齐活动阵地短板" in item.description
     item_page = client.get(reverse("ledger:item_detail", args=[item.pk])).content.decode()
@@ -157,10 +161,10 @@ def test_a_deadline_before_the_speech_is_refused_on_the_review_page(client, pers
     assert draft.title != "x"
 
 
-def test_hand_down_with_a_vague_deadline_is_refused_and_nothing_is_written(client, personas, county):
+def test_saving_with_a_vague_deadline_is_refused_and_nothing_is_written(client, personas, county):
     (extraction,) = make(personas, county)
     client.force_login(personas.county_admin)
-    response = client.post(reverse("extract:extraction_hand_down", args=[extraction.pk]), follow=True)
+    response = client.post(reverse("extract:extraction_save", args=[extraction.pk]), follow=True)
     assert "第 2 条没有截止日期。" in response.content.decode()
     assert not Item.objects.exists()
 

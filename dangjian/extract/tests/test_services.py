@@ -1,4 +1,4 @@
-"""Reading a speech into drafts, correcting them, and handing them down through the ledger's door."""
+"""Reading a speech into drafts, correcting them, and saving them as a draft list through the ledger's door."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dangjian.core.models import Attachment
 from dangjian.extract import services
 from dangjian.extract.models import Draft, Extraction
-from dangjian.ledger.models import Item, ItemList
+from dangjian.ledger import door
+from dangjian.ledger.models import Item, ItemList, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -271,7 +272,7 @@ def test_a_passage_the_extractor_missed_is_added_and_one_not_in_the_text_is_refu
     assert extraction.drafts.count() == 5
 
 
-# ------------------------------------------------------------------ hand-down
+# ------------------------------------------------------------------ saving as a list, then its approval
 
 
 def ready(extraction, personas, county):
@@ -307,38 +308,88 @@ def ready(extraction, personas, county):
     )
 
 
-def test_hand_down_refuses_rows_without_a_date_or_organisation_and_writes_nothing(personas, county):
+def test_saving_refuses_rows_without_a_date_or_organisation_and_writes_nothing(personas, county):
     extraction = create(personas, county)
     with pytest.raises(ValidationError) as exc:
-        services.extraction_hand_down(extraction=extraction, actor=personas.county_admin, today=TODAY)
+        services.extraction_save(extraction=extraction, actor=personas.county_admin, today=TODAY)
     assert "第 1 条没有责任单位。" in exc.value.messages
     assert "第 3 条没有截止日期。" in exc.value.messages
     assert not ItemList.objects.exists()
 
 
-def test_hand_down_creates_one_list_of_items_with_their_quotes_once(personas, county):
+def test_saving_leaves_one_draft_list_needing_approval_with_the_quotes_once(personas, county):
     extraction = create(personas, county)
     ready(extraction, personas, county)
-    items = services.extraction_hand_down(extraction=extraction, actor=personas.county_admin, today=TODAY)
+    items = services.extraction_save(extraction=extraction, actor=personas.county_admin, today=TODAY)
     assert sorted(i.org.short_name for i in items) == ["A1村党支部", "A镇党委", "B镇党委", "县委"]
     item_list = ItemList.objects.get()
     assert item_list.title == "推进会讲话" and item_list.org == county.county
+    # Nothing is handed down: the list waits for the lists engine's approval.
+    assert item_list.status == ItemList.Status.DRAFT and item_list.needs_approval
+    assert set(Item.objects.values_list("status", flat=True)) == {Item.Status.DRAFT}
+    assert item_list.source == Source.SPEECH and item_list.get_source_display() == "讲话"
+    assert item_list.kind == "task" and item_list.source_record == extraction
     rectify = Item.objects.get(org=county.township_a)
     assert rectify.deadline == date(2026, 12, 31) and "逐项整改" in rectify.description
+    assert rectify.source_record == extraction and rectify.source_key.startswith("d")
     assert Item.objects.get(org=county.county).long_term
     extraction.refresh_from_db()
-    assert extraction.status == Extraction.Status.HANDED_DOWN
-    again = services.extraction_hand_down(extraction=extraction, actor=personas.county_admin, today=TODAY)
+    assert extraction.status == Extraction.Status.SAVED
+    again = services.extraction_save(extraction=extraction, actor=personas.county_admin, today=TODAY)
     assert [i.pk for i in again] == [i.pk for i in items] and Item.objects.count() == 4
     with pytest.raises(ValidationError):
         services.draft_merge(draft=extraction.drafts.get(number=3), actor=personas.county_admin)
 
 
-def test_the_inspector_may_not_hand_down(personas, county):
+def test_minutes_with_a_problem_and_tasks_make_one_list_whose_items_keep_their_kinds(personas, county):
+    extraction = create(personas, county, kind=Extraction.Kind.MINUTES)
+    ready(extraction, personas, county)
+    problem = extraction.drafts.get(number=1)
+    services.draft_update(
+        draft=problem,
+        actor=personas.county_admin,
+        title="三会一课流于形式",
+        kind="problem",
+        orgs=[county.township_a],
+        deadline=date(2026, 12, 15),
+    )
+    services.extraction_save(extraction=extraction, actor=personas.county_admin, today=TODAY)
+    item_list = ItemList.objects.get()
+    assert item_list.source == Source.MINUTES and item_list.get_source_display() == "会议纪要"
+    kinds = {i.title: i.kind for i in item_list.items.all()}
+    assert kinds["三会一课流于形式"] == "problem"
+    assert {k for t, k in kinds.items() if t != "三会一课流于形式"} == {"task"}
+    quote = item_list.items.get(title="三会一课流于形式").description
+    assert quote == problem.quote and "流于形式" in quote
+
+
+def test_the_saved_list_is_approved_by_somebody_other_than_its_author_then_handed_down(personas, county):
+    extraction = create(personas, county)
+    ready(extraction, personas, county)
+    author, approver = personas.county_admin, personas.admin
+    services.extraction_save(extraction=extraction, actor=author, today=TODAY)
+    item_list = door.list_of_source(extraction, author)
+    with pytest.raises(ValidationError) as exc:  # a list needing approval is not handed down directly
+        door.move_list(item_list=item_list, to="issued", actor=author, today=TODAY)
+    assert exc.value.messages == ["该清单须经领导审核，请先提交审核。"]
+    door.move_list(item_list=item_list, to="pending_approval", actor=author, today=TODAY)
+    with pytest.raises(ValidationError) as exc:
+        door.move_list(item_list=item_list, to="issued", actor=author, today=TODAY)
+    assert exc.value.messages == ["该清单由您起草，不能由您本人审核，须由本单位其他有下发权限的人员审核。"]
+    item_list.refresh_from_db()
+    assert item_list.status == ItemList.Status.PENDING_APPROVAL
+    door.move_list(item_list=item_list, to="issued", actor=approver, note="同意", today=TODAY)
+    item_list.refresh_from_db()
+    assert item_list.status == ItemList.Status.ISSUED
+    assert set(item_list.items.values_list("status", flat=True)) == {Item.Status.HANDED_DOWN}
+    assert item_list.items.get(org=county.township_a).source_record == extraction
+
+
+def test_the_inspector_may_not_save(personas, county):
     extraction = create(personas, county)
     ready(extraction, personas, county)
     with pytest.raises(PermissionDenied):
-        services.extraction_hand_down(extraction=extraction, actor=personas.inspector, today=TODAY)
+        services.extraction_save(extraction=extraction, actor=personas.inspector, today=TODAY)
     assert not Item.objects.exists()
 
 

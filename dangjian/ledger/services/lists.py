@@ -158,9 +158,18 @@ def list_issue(
 
 
 def list_move(
-    *, item_list: ItemList, to: str, actor, note: str = "", expected_version: int | None = None
+    *,
+    item_list: ItemList,
+    to: str,
+    actor,
+    note: str = "",
+    expected_version: int | None = None,
+    today: date | None = None,
 ) -> ItemList:
-    """Perform the list transition to ``to`` through the service that owns it (the list page's buttons)."""
+    """Perform the list transition to ``to`` through the service that owns it (the list page's buttons).
+
+    ``today``: the day of the step when it is recorded afterwards (the demo's simulated months).
+    """
     service = {
         (_LS.DRAFT, _LS.PENDING_APPROVAL): list_submit,
         (_LS.PENDING_APPROVAL, _LS.DRAFT): list_send_back,
@@ -170,7 +179,9 @@ def list_move(
     if service is None:
         # Not a move from this state: the workflow refuses it and words the refusal.
         return workflow.transition(obj=item_list, to=to, actor=actor)
-    return service(item_list=item_list, actor=actor, note=note, expected_version=expected_version)
+    return service(
+        item_list=item_list, actor=actor, note=note, expected_version=expected_version, today=today
+    )
 
 
 def _hand_down_drafts(item_list: ItemList, actor, today: date) -> None:

@@ -233,6 +233,10 @@ def test_a_list_needing_approval_is_submitted_then_approved(client, personas, co
     )
     item_list.refresh_from_db()
     assert item_list.status == ItemList.Status.PENDING_APPROVAL
+    # Its author is not offered the approval; the county's officer approves.
+    page = text(client.get(reverse("ledger:list_detail", args=[item_list.pk])))
+    assert 'data-testid="list-move-issued"' not in page
+    login(client, personas.county_admin)
     client.post(
         reverse("ledger:list_transition", args=[item_list.pk]),
         {"to": "issued", "version": item_list.version, "confirmed": "1"},

@@ -1,4 +1,5 @@
-"""Paste a speech, correct one unit and one deadline, hand down: the list appears with its quotes linked."""
+"""Paste a speech, correct one unit and one deadline, save it as a list, submit it; another officer approves
+and hands it down: the list appears with its quotes linked."""
 
 from __future__ import annotations
 
@@ -23,12 +24,17 @@ SPEECH = (
 )
 
 
-def test_a_clerk_turns_a_speech_into_a_handed_down_list(phone_page, personas, county, shots_dir):
-    page = phone_page
+def log_in(page, username: str) -> None:
     page.goto(reverse("login"))
-    page.get_by_label("用户名").fill("zzb")
+    page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="我的工作")).to_be_visible()
+
+
+def test_a_clerk_turns_a_speech_into_a_list_that_another_approves(phone_page, personas, county, shots_dir):
+    page = phone_page
+    log_in(page, "zzb")
     page.goto(reverse("extract:extraction_create"))
     page.locator("#id_title").fill("推进会讲话")
     page.locator("#id_text").fill(SPEECH)
@@ -44,14 +50,34 @@ def test_a_clerk_turns_a_speech_into_a_handed_down_list(phone_page, personas, co
     row.get_by_role("button", name="保存").click()
     expect(page.get_by_text("第 2 条已保存。")).to_be_visible()
 
-    page.get_by_test_id("hand-down").click()
-    expect(page.get_by_text("已下发 3 项。")).to_be_visible()
-    expect(page.get_by_test_id("extraction-status")).to_have_text("已下发")
+    # Saving makes a draft list on the list page: submitted for approval, never approved by its author.
+    page.get_by_test_id("save-list").click()
+    expect(page.get_by_text("已将 3 项存为清单草稿，请在本页提交审核。")).to_be_visible()
+    page.get_by_test_id("list-move-pending_approval").click()
+    expect(page.get_by_text("已提交审核。")).to_be_visible()
+    expect(page.get_by_test_id("list-move-issued")).to_have_count(0)
     item = Item.objects.get(org=county.village_a2)
+    assert item.status == Item.Status.DRAFT and item.item_list.get_source_display() == "讲话"
+    extraction = Extraction.objects.get()
+    page.goto(reverse("extract:extraction_detail", args=[extraction.pk]))
+    expect(page.get_by_test_id("extraction-status")).to_have_text("已存为清单")
+    expect(page.get_by_test_id("list-status")).to_have_text("待审核")
+
+    # Another officer who may hand down at the county approves it.
+    page.context.clear_cookies()
+    log_in(page, "sysadmin")
+    page.goto(reverse("ledger:list_detail", args=[item.item_list_id]))
+    page.get_by_test_id("list-move-issued").click()
+    expect(page.get_by_test_id("issue-question")).to_have_text("向 3 个单位下发 3 项？")
+    page.get_by_test_id("issue-confirm-button").click()
+    expect(page.get_by_text("已向 3 个单位下发 3 项。")).to_be_visible()
+    item.refresh_from_db()
+    assert item.status == Item.Status.HANDED_DOWN
     assert item.deadline.isoformat() == deadline and "尽快补齐活动阵地短板" in item.description
 
-    page.get_by_test_id("handed-items").get_by_role("link", name="A2村党支部").click()
-    extraction = Extraction.objects.get()
+    page.goto(reverse("extract:extraction_detail", args=[extraction.pk]))
+    expect(page.get_by_test_id("list-status")).to_have_text("已下发")
+    page.get_by_test_id("list-items").get_by_role("link", name="A2村党支部").click()
     link = page.locator(f"a[href='{reverse('extract:extraction_detail', args=[extraction.pk])}']").first
     expect(link).to_be_visible()
 
