@@ -60,3 +60,18 @@ def mutual_done(org, actor, year: int | None = None):
             services.mutual_sheet(org=org, actor=actor, year=year, rater=rater, grades=grades)
     evaluation_round, _created = EvaluationRound.objects.get_or_create(org=org, year=year)
     return services.mutual_close(evaluation_round=evaluation_round, actor=actor)
+
+
+def write_default_rules() -> None:
+    """The frequency rules and training targets that data migrations write, written again (idempotent):
+    a transactional test (or a flush) empties every table, those rows included."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for name in (
+        "0002_default_frequency_rules",
+        "0004_default_coverage_targets",
+        "0006_default_secretary_lesson_rule",
+    ):
+        import_module(f"dangjian.orglife.migrations.{name}").forwards(apps, None)

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from dangjian.orglife.models import MeetingKind, MonthlyReport
-from dangjian.orglife.tests.factories import held, staff_branch
+from dangjian.orglife.tests.factories import held, staff_branch, write_default_rules
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,16 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def default_rules(db):
     """The frequency rules and training targets are rows written by data migrations; an earlier
     transactional test in the same process flushes them, so they are written again (idempotent)."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for name in (
-        "0002_default_frequency_rules",
-        "0004_default_coverage_targets",
-        "0006_default_secretary_lesson_rule",
-    ):
-        import_module(f"dangjian.orglife.migrations.{name}").forwards(apps, None)
+    write_default_rules()
 
 
 def log_in(page, username: str) -> None:
