@@ -119,6 +119,10 @@ def test_the_audit_receiver_is_connected_once_and_the_actor_ends_with_the_reques
     client.force_login(personas.county_admin)
     client.get(reverse("orgs:person_list"))  # the middleware is loaded (its receiver connected) by now
     before = len(pre_save._live_receivers(LogEntry)[0])
+    # What the context held before the request (django-auditlog's own set_actor, used by commands and
+    # the demo, leaves its value behind; the request must put back whatever was there).
+    missing = object()
+    outside = auditlog_value.get(missing)
     person = people["a1"]
     response = client.post(reverse("orgs:person_unmask", args=[person.pk]), REMOTE_ADDR="203.0.113.7")
     assert response.status_code == 200
@@ -126,8 +130,9 @@ def test_the_audit_receiver_is_connected_once_and_the_actor_ends_with_the_reques
     assert entry.actor_id == personas.county_admin.pk and entry.remote_addr == "203.0.113.7"
     client.get(reverse("orgs:person_list"))
     assert len(pre_save._live_receivers(LogEntry)[0]) == before  # nothing connected per request
-    with pytest.raises(LookupError):
-        auditlog_value.get()  # the request's actor and address are gone with it
+    after = auditlog_value.get(missing)  # the request's actor and address are gone with it
+    assert after is outside
+    assert after is missing or after.get("actor") != personas.county_admin
 
 
 def test_strict_filter_sets_do_not_share_what_a_request_writes_into_their_filters(county, personas):
