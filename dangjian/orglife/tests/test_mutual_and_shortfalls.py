@@ -295,7 +295,7 @@ def test_training_shortfalls_are_refused_when_there_is_nothing_or_no_right(count
         services.coverage_raise_items(
             org=county.township_a, target=target, year=YEAR, actor=personas.township_a, deadline=TODAY
         )
-    assert "期限" in _msg(exc)
+    assert "整改时限" in _msg(exc)  # the word of the form's field
     with pytest.raises(ValidationError) as exc:
         services.coverage_raise_items(
             org=county.township_a, target=target, year=YEAR + 1, actor=personas.township_a, deadline=deadline
