@@ -594,9 +594,11 @@ def _orglife_history(ctx: BenchContext) -> None:
     from dangjian.orglife.models import Meeting
 
     if "orglife" not in ctx.extra:
-        if Meeting.objects.count() < 10_000:
+        # The personas' county: on a city or a province the first county is built by the full demo
+        # (a year of detailed records), the others by the county builder with two years of history.
+        if Meeting.objects.filter(org__path__startswith=ctx.county.path).count() < 10_000:
             with transaction.atomic():
-                build_history(years=2)
+                build_history(years=2, under=ctx.county.path)
         ctx.extra["orglife"] = True
 
 
