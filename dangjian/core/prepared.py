@@ -23,8 +23,12 @@ the backend stores a datetime (``adapt_datetimefield_value``); a placeholder not
 once among the SQL's parameters is refused.
 
 A queryset that depends on more than its parameters (a user's scope, today's date) is prepared
-once per value of what it depends on: ``core.api.ScopedViewSetMixin`` keeps one ``PreparedQuery``
-per viewset and scope for its detail requests.
+once per value of what it depends on and kept in a ``Kept`` store under a key naming all of it:
+``core.api.ScopedViewSetMixin`` keeps one ``PreparedQuery`` per viewset and scope for its detail
+requests, the home page's "my work" one per user, scope, day and rule parameters (``kept``)::
+
+    counts = kept(("ledger.my_work", user.pk, get_scope(user), today, params.version()), lambda: ...)
+    rows = counts.rows(model=Item)
 """
 
 from __future__ import annotations
@@ -128,6 +132,42 @@ class PreparedQuery:
         if found and queryset._prefetch_related_lookups:
             prefetch_related_objects(found, *queryset._prefetch_related_lookups)
         return found
+
+
+class Kept:
+    """A bounded store of prepared things by key (the oldest dropped beyond ``size``), shared by threads."""
+
+    def __init__(self, size: int = 1000):
+        self.size = size
+        self.store: dict = {}
+
+    def get(self, key):
+        return self.store.get(key)
+
+    def keep(self, key, value):
+        self.store[key] = value
+        while len(self.store) > self.size:
+            try:
+                self.store.pop(next(iter(self.store)))
+            except (KeyError, RuntimeError, StopIteration):  # another thread emptied it first
+                break
+        return value
+
+
+_KEPT = Kept()
+
+
+def kept(key: tuple, build: Callable[..., QuerySet], *placeholders) -> PreparedQuery:
+    """The ``PreparedQuery(build, *placeholders)`` kept under ``key``, made on first use.
+
+    ``key`` must name everything the queryset depends on besides its placeholders (the user, their
+    scope, the day, the rule parameters' ``core.params.version()``): a query is compiled once per
+    key, its rows are read afresh on every call.
+    """
+    found = _KEPT.get(key)
+    if found is None:
+        found = _KEPT.keep(key, PreparedQuery(build, *placeholders))
+    return found
 
 
 def _adapt(connection, value):

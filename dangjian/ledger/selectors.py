@@ -33,6 +33,8 @@ from dangjian.core import scoping, workflow
 from dangjian.core.caps import Cap
 from dangjian.core.indicators import rate
 from dangjian.core.params import get as param
+from dangjian.core.params import version as params_version
+from dangjian.core.prepared import kept
 from dangjian.orgs.models import Organisation
 
 from . import deadlines, figures, params
@@ -505,13 +507,49 @@ def my_work_summary(user, shown: int, today: date | None = None) -> tuple[dict[s
 
     The rows of the sections come in one query: each item is numbered within each section it belongs to
     (a window over the section's flag), and only the first ``shown`` of each are read.
+
+    Building and compiling the two queries (the scope's and the sections' conditions, each several
+    times) cost many times what running them does, so both are compiled once per user, scope, day and
+    rule parameters (``core.prepared.kept``) and run afresh on every call: nothing read is kept.
     """
     today = today or timezone.localdate()
-    filters = _my_work_filters(user, today)
-    counts = my_work_counts(user, today, filters=filters)
-    wanted = [key for key in MY_WORK_SECTIONS if counts[key]]
+    key = ("ledger.my_work", user.pk, scoping.get_scope(user), today, params_version(), shown)
+    counts_query = kept((*key, "counts"), lambda: _my_work_counts_query(user, today))
+    found = counts_query.rows(model=Item)  # no row when the scope shows nothing (no query is run)
+    counts = dict(zip(MY_WORK_KEYS, found[0], strict=True)) if found else dict.fromkeys(MY_WORK_KEYS, 0)
+    wanted = tuple(key for key in MY_WORK_SECTIONS if counts[key])
     if not wanted:
         return counts, {}
+    rows = kept((*key, wanted), lambda: _my_work_rows_query(user, today, wanted, shown)).objects(model=Item)
+    sections = {
+        key: sorted(
+            (item for item in rows if getattr(item, f"in_{key}") and getattr(item, f"n_{key}") <= shown),
+            key=lambda item, key=key: getattr(item, f"n_{key}"),
+        )
+        for key in wanted
+    }
+    return counts, sections
+
+
+MY_WORK_KEYS = ("waiting", "due_soon", "overdue", "returned", "to_acknowledge", "to_verify")
+
+
+def _my_work_counts_query(user, today: date):
+    """``my_work_counts`` as a one-row queryset (a query that can be prepared, unlike ``aggregate``)."""
+    filters = _my_work_filters(user, today)
+    return (
+        Item.objects.visible_to(user)
+        .order_by()
+        .annotate(_all=Value(1))  # grouped by a constant: no GROUP BY, one row even without items
+        .values("_all")
+        .annotate(**{key: Count("pk", filter=filters[key]) for key in MY_WORK_KEYS})
+        .values_list(*MY_WORK_KEYS)
+    )
+
+
+def _my_work_rows_query(user, today: date, wanted: tuple[str, ...], shown: int):
+    """The first ``shown`` items of each section in ``wanted``, flagged and numbered per section."""
+    filters = _my_work_filters(user, today)
     flags = {
         f"in_{key}": Case(When(filters[key], then=Value(1)), default=Value(0), output_field=IntegerField())
         for key in wanted
@@ -528,7 +566,7 @@ def my_work_summary(user, shown: int, today: date | None = None) -> tuple[dict[s
     any_section = Q()
     for key in wanted:
         any_section |= filters[key]
-    rows = list(
+    return (
         Item.objects.visible_to(user)
         .filter(any_section)
         .select_related("org")
@@ -538,14 +576,6 @@ def my_work_summary(user, shown: int, today: date | None = None) -> tuple[dict[s
         .filter(first)
         .order_by("deadline", "pk")
     )
-    sections = {
-        key: sorted(
-            (item for item in rows if getattr(item, f"in_{key}") and getattr(item, f"n_{key}") <= shown),
-            key=lambda item, key=key: getattr(item, f"n_{key}"),
-        )
-        for key in wanted
-    }
-    return counts, sections
 
 
 # ------------------------------------------------------------------ ageing, escalation, snapshots
