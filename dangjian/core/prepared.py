@@ -15,7 +15,8 @@ Usage::
     )
     rows = GRANTS.rows(user.pk, model=RoleAssignment)
 
-``rows`` reads a ``values_list`` queryset (tuples out); ``objects`` reads a model queryset
+``rows`` reads a ``values_list`` queryset (tuples out), ``values`` a ``values()`` one (dicts out) and
+``aggregate`` an ``aggregated(...)`` one (``QuerySet.aggregate``'s dict); ``objects`` reads a model queryset
 (``select_related``, ``defer``/``only``, annotations; its ``prefetch_related`` lookups are then
 fetched as Django fetches them) into model instances exactly as iterating the queryset would.
 Parameters must be passed on by the lookup unchanged (ids, strings compared with ``=``) or as
@@ -40,7 +41,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet, Value, prefetch_related_objects
 from django.db.models.query import ModelIterable, get_related_populators
 
 
@@ -94,6 +95,28 @@ class PreparedQuery:
         fetched, compiler, _queryset = self._fetch(alias, values)
         return list(compiler.results_iter(results=[fetched], tuple_expected=True))
 
+    def values(self, *values, model=None, using: str | None = None) -> list[dict]:
+        """The rows of a ``values()`` queryset as dicts, as iterating it would give them."""
+        alias = using if using is not None else router.db_for_read(model) if model is not None else "default"
+        fetched, compiler, queryset = self._fetch(alias, values)
+        query = queryset.query
+        names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
+        return [
+            dict(zip(names, row, strict=True))
+            for row in compiler.results_iter(results=[fetched], tuple_expected=True)
+        ]
+
+    def aggregate(self, *values, model=None, using: str | None = None) -> dict:
+        """The aggregates of an ``aggregated(...)`` queryset, as ``QuerySet.aggregate`` answers them
+        (a query that shows nothing gives each aggregate's empty value, 0 for a count)."""
+        alias = using if using is not None else router.db_for_read(model) if model is not None else "default"
+        fetched, compiler, queryset = self._fetch(alias, values)
+        names = queryset._fields
+        if not fetched:
+            return {name: queryset.query.annotations[name].empty_result_set_value for name in names}
+        row = next(iter(compiler.results_iter(results=[fetched], tuple_expected=True)))
+        return dict(zip(names, row, strict=True))
+
     def objects(self, *values, model=None, using: str | None = None) -> list:
         """The model instances for these parameter values, as ``list(queryset)`` would make them.
 
@@ -132,6 +155,19 @@ class PreparedQuery:
         if found and queryset._prefetch_related_lookups:
             prefetch_related_objects(found, *queryset._prefetch_related_lookups)
         return found
+
+
+def aggregated(queryset: QuerySet, **aggregates) -> QuerySet:
+    """``queryset.aggregate(**aggregates)`` as a queryset of one row that a ``PreparedQuery`` can run
+    (``aggregate`` runs at once): grouped by a constant, so without GROUP BY and one row even when no
+    record matches. Read it with ``PreparedQuery.aggregate``."""
+    return (
+        queryset.order_by()
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(**aggregates)
+        .values_list(*aggregates)
+    )
 
 
 class Kept:

@@ -34,7 +34,7 @@ from dangjian.core.caps import Cap
 from dangjian.core.indicators import rate
 from dangjian.core.params import get as param
 from dangjian.core.params import version as params_version
-from dangjian.core.prepared import kept
+from dangjian.core.prepared import aggregated, kept
 from dangjian.orgs.models import Organisation
 
 from . import deadlines, figures, params
@@ -227,16 +227,29 @@ def rollup(
     today = today or timezone.localdate()
     child_depth = parent_org.depth + 1
     prefix_len = child_depth * Organisation.steplen
-    grouped = (
-        Item.objects.visible_to(user)
-        .handed_down()
-        .filter(org__path__subtree=parent_org.path, org__depth__gte=child_depth)
-        .annotate(branch=Substr("org__path", 1, prefix_len))
-        .order_by()
-        .values("branch")
-        .annotate(**(_figures(today) if detail else figures.aggregates(today)))
+
+    def grouped():
+        return (
+            Item.objects.visible_to(user)
+            .handed_down()
+            .filter(org__path__subtree=parent_org.path, org__depth__gte=child_depth)
+            .annotate(branch=Substr("org__path", 1, prefix_len))
+            .order_by()
+            .values("branch")
+            .annotate(**(_figures(today) if detail else figures.aggregates(today)))
+        )
+
+    # Its thirty-odd aggregates cost more to build and compile than to run: compiled once per key.
+    key = (
+        "ledger.rollup",
+        user.pk,
+        scoping.get_scope(user),
+        parent_org.path,
+        today,
+        params_version(),
+        detail,
     )
-    by_branch = {row["branch"]: row for row in grouped}
+    by_branch = {row["branch"]: row for row in kept(key, grouped).values(model=Item)}
     children = Organisation.objects.visible_to(user).filter(path__subtree=parent_org.path, depth=child_depth)
     rows = []
     for child in children.order_by("path"):
@@ -514,9 +527,7 @@ def my_work_summary(user, shown: int, today: date | None = None) -> tuple[dict[s
     """
     today = today or timezone.localdate()
     key = ("ledger.my_work", user.pk, scoping.get_scope(user), today, params_version(), shown)
-    counts_query = kept((*key, "counts"), lambda: _my_work_counts_query(user, today))
-    found = counts_query.rows(model=Item)  # no row when the scope shows nothing (no query is run)
-    counts = dict(zip(MY_WORK_KEYS, found[0], strict=True)) if found else dict.fromkeys(MY_WORK_KEYS, 0)
+    counts = kept((*key, "counts"), lambda: _my_work_counts_query(user, today)).aggregate(model=Item)
     wanted = tuple(key for key in MY_WORK_SECTIONS if counts[key])
     if not wanted:
         return counts, {}
@@ -535,15 +546,10 @@ MY_WORK_KEYS = ("waiting", "due_soon", "overdue", "returned", "to_acknowledge", 
 
 
 def _my_work_counts_query(user, today: date):
-    """``my_work_counts`` as a one-row queryset (a query that can be prepared, unlike ``aggregate``)."""
+    """``my_work_counts`` as a queryset a ``PreparedQuery`` can run."""
     filters = _my_work_filters(user, today)
-    return (
-        Item.objects.visible_to(user)
-        .order_by()
-        .annotate(_all=Value(1))  # grouped by a constant: no GROUP BY, one row even without items
-        .values("_all")
-        .annotate(**{key: Count("pk", filter=filters[key]) for key in MY_WORK_KEYS})
-        .values_list(*MY_WORK_KEYS)
+    return aggregated(
+        Item.objects.visible_to(user), **{key: Count("pk", filter=filters[key]) for key in MY_WORK_KEYS}
     )
 
 
@@ -598,7 +604,10 @@ def ageing(user, today: date | None = None) -> list[tuple[str, int]]:
         if high is not None:
             q &= ~overdue_q(today, beyond=high)
         counts[f"b{low}"] = Count("pk", filter=q)
-    values = Item.objects.visible_to(user).overdue(today).aggregate(**counts)
+    key = ("ledger.ageing", user.pk, scoping.get_scope(user), today, params_version())
+    values = kept(key, lambda: aggregated(Item.objects.visible_to(user).overdue(today), **counts)).aggregate(
+        model=Item
+    )
     return [(ageing_label(low, high), values[f"b{low}"]) for low, high in AGEING_BUCKETS]
 
 
