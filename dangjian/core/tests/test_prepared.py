@@ -70,13 +70,19 @@ def test_values_and_aggregate_answer_as_the_orm_does(personas, county, django_as
     from dangjian.core.prepared import aggregated
 
     def grouped():
-        return RoleAssignment.objects.order_by().values("role").annotate(n=Count("pk"), last=Max("created_at"))
+        return (
+            RoleAssignment.objects.order_by().values("role").annotate(n=Count("pk"), last=Max("created_at"))
+        )
 
     by_role = PreparedQuery(grouped)
     with django_assert_num_queries(1):
         rows = by_role.values(model=RoleAssignment)
     assert sorted(rows, key=lambda r: r["role"]) == sorted(grouped(), key=lambda r: r["role"]) and rows
-    counts = {"all": Count("pk"), "township": Count("pk", filter=Q(role="township")), "last": Max("created_at")}
+    counts = {
+        "all": Count("pk"),
+        "township": Count("pk", filter=Q(role="township")),
+        "last": Max("created_at"),
+    }
     totals = PreparedQuery(lambda: aggregated(RoleAssignment.objects.all(), **counts))
     with django_assert_num_queries(1):
         found = totals.aggregate(model=RoleAssignment)
