@@ -237,6 +237,19 @@ def _compile(queryset: Any, alias: str, placeholders: tuple) -> _Compiled:
     )
 
 
+def prefetched(instance, accessor: str, rows: list) -> None:
+    """Hand ``rows`` (read by a ``PreparedQuery``) to ``instance.<accessor>.all()`` as ``prefetch_related``
+    would: the reverse foreign key's set answers from them without a query, each row knows its instance."""
+    manager = getattr(instance, accessor)
+    field = manager.field
+    queryset = manager.get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    for row in rows:
+        field.set_cached_value(row, instance)
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[field.remote_field.cache_name] = queryset
+
+
 def aggregated(queryset: QuerySet, **aggregates) -> QuerySet:
     """``queryset.aggregate(**aggregates)`` as a queryset of one row that a ``PreparedQuery`` can run
     (``aggregate`` runs at once): grouped by a constant, so without GROUP BY and one row even when no

@@ -36,7 +36,7 @@ from dangjian.core.caps import Cap
 from dangjian.core.indicators import rate
 from dangjian.core.params import get as param
 from dangjian.core.params import version as params_version
-from dangjian.core.prepared import aggregated, kept
+from dangjian.core.prepared import aggregated, kept, prefetched
 from dangjian.orgs.models import Organisation
 
 from . import deadlines, figures, params
@@ -70,6 +70,13 @@ def ledger_rows(qs, *, today: date | None = None):
     ).with_light(today or timezone.localdate())
 
 
+_ITEM_PAGE_SETS = (
+    ("progress_entries", Progress, ("actor",)),
+    ("evidence", Evidence, ()),
+    ("extensions", ExtensionRequest, ()),
+    ("rechecks", Recheck, ()),
+    ("accountabilities", Accountability, ("target_org",)),
+)
 _ITEM_PLACEHOLDER = -7_304_184  # an id no item has, found once among the compiled SQL's parameters
 
 
@@ -87,18 +94,6 @@ def _item_page_query(user, pk: int):
             "created_by",
             "proxy_by",
         )
-        .prefetch_related(
-            *(
-                scoping.restricted_prefetch(lookup, user, queryset)
-                for lookup, queryset in (
-                    ("progress_entries", Progress.objects.select_related("actor")),
-                    ("evidence", Evidence.objects.all()),
-                    ("extensions", ExtensionRequest.objects.all()),
-                    ("rechecks", Recheck.objects.all()),
-                    ("accountabilities", Accountability.objects.select_related("target_org")),
-                )
-            )
-        )
         .visible_to(user)
         .filter(pk=pk)
     )
@@ -111,8 +106,8 @@ def item_for_page(user, pk: int) -> Item:
     (scoped), progress entries with their author, and each entry's files (``progress.evidence_files``)
     are taken from the item's evidence list rather than fetched entry by entry.
     """
-    # The item with ten related records and five scoped related sets costs more to build and compile than
-    # to run: compiled once per user and scope (``kept``), the id put in; the rows are read afresh.
+    # The item with ten related records and its five scoped related sets cost more to build and compile
+    # than to run: compiled once per user and scope (``kept``), the id put in; the rows are read afresh.
     item_query = kept(
         ("ledger.item_page", user.pk, scoping.get_scope(user)),
         lambda item_pk: _item_page_query(user, item_pk),
@@ -128,6 +123,17 @@ def item_for_page(user, pk: int) -> Item:
     if not found:
         raise Http404  # missing and not yours alike
     item = found[0]
+    # Each related set as the user may see it (scoped as ``restricted_prefetch`` would), compiled once too.
+    scope = scoping.get_scope(user)
+    for name, model, related in _ITEM_PAGE_SETS:
+        rows = kept(
+            ("ledger.item_page", name, user.pk, scope),
+            lambda item_pk, model=model, related=related: (
+                model.objects.select_related(*related).visible_to(user).filter(item_id=item_pk)
+            ),
+            _ITEM_PLACEHOLDER,
+        ).objects(item.pk, using=alias)
+        prefetched(item, name, rows)
     files: dict[int, list[Evidence]] = {}
     for evidence in item.evidence.all():
         if evidence.progress_id is not None:
