@@ -28,21 +28,6 @@ def peak_rss_mb() -> float:
 ANALYZE_EVERY = 10  # counties between two refreshes of PostgreSQL's planner statistics
 
 
-def _analyze(out: Callable[[str], None]) -> None:
-    """Refresh PostgreSQL's planner statistics after bulk inserts.
-
-    Autovacuum catches up only later; until then the planner believes a subtree holds a handful of
-    rows and picks nested loops over hundreds of thousands (the member list of a province took 1.3 s
-    of SQL before, 0.1 ms after).
-    """
-    if connection.vendor != "postgresql":
-        return
-    t0 = time.monotonic()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    out(f"  planner statistics refreshed in {time.monotonic() - t0:.1f} s")
-
-
 def build_demo(
     *, scale: str, seed: int, out: Callable[[str], None], progress=None, counties: int | None = None
 ) -> float:
@@ -80,7 +65,7 @@ def build_demo(
                 seconds=time.monotonic() - started,
             )
         del ctx
-        _analyze(out)
+        demo.refresh_planner_statistics(out)
     elif (state.scale, state.seed) != (scale, seed):
         raise ValueError(
             f"The database holds an unfinished {state.scale} build (seed {state.seed}); "
@@ -122,9 +107,9 @@ def build_demo(
         if progress is not None:
             progress.advance()
         if (number + 1) % ANALYZE_EVERY == 0:
-            _analyze(out)
+            demo.refresh_planner_statistics(out)
     if DemoCounty.objects.count() == state.counties:
-        _analyze(out)
+        demo.refresh_planner_statistics(out)
         DemoBuild.objects.filter(pk=state.pk).update(finished_at=timezone.now())
     out(f"Peak memory {peak_rss_mb():.0f} MB.")
     return time.monotonic() - started

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import workflow
-from dangjian.core.demo import DemoContext
+from dangjian.core.demo import DemoContext, refresh_planner_statistics
 
 from . import services
 from .deadlines import is_closed_late, is_overdue
@@ -285,6 +285,7 @@ def build_daily(ctx: DemoContext) -> None:
     them — over every item, bulk ones and other modules' included, so every figure is one the
     rules would produce, dated the day the rules give it.
     """
+    refresh_planner_statistics(ctx.out)  # the year's rows are all new: without, PostgreSQL guesses badly
     day = ctx.data.get("reference_day") or date(2026, 11, 22)
     runs = run_daily_over_the_months(until=day)
     ctx.out(f"  ledger: the daily job run on {runs} days of the simulated months")

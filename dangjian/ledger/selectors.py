@@ -567,13 +567,9 @@ def my_work_summary(user, shown: int, today: date | None = None) -> tuple[dict[s
     if not wanted:
         return counts, {}
     rows = kept((*key, wanted), lambda: _my_work_rows_query(user, today, wanted, shown)).objects(model=Item)
-    sections = {
-        key: sorted(
-            (item for item in rows if getattr(item, f"in_{key}") and getattr(item, f"n_{key}") <= shown),
-            key=lambda item, key=key: getattr(item, f"n_{key}"),
-        )
-        for key in wanted
-    }
+    # Rows come in the windows' order (deadline, id): the first ``shown`` flagged rows of a section
+    # are its first ``shown`` items (a row chosen for another section may follow them).
+    sections = {key: [item for item in rows if getattr(item, f"in_{key}")][:shown] for key in wanted}
     return counts, sections
 
 
@@ -607,14 +603,22 @@ def _my_work_rows_query(user, today: date, wanted: tuple[str, ...], shown: int):
     any_section = Q()
     for key in wanted:
         any_section |= filters[key]
-    return (
+    # The window runs over narrow rows (the id, the flags and the deadline) and only the chosen ids'
+    # full rows are read: windowing whole item rows made PostgreSQL sort ~9 000 wide rows to disk five
+    # times for a county user of a city (425 ms against ~50 ms).
+    first_ids = (
         Item.objects.visible_to(user)
         .filter(any_section)
-        .select_related("org")
-        .with_light(today)
         .annotate(**flags)
         .annotate(**numbers)
         .filter(first)
+        .values("pk")
+    )
+    return (
+        Item.objects.filter(pk__in=first_ids)
+        .select_related("org")
+        .with_light(today)
+        .annotate(**flags)
         .order_by("deadline", "pk")
     )
 
@@ -854,19 +858,35 @@ def ledger_export_rows(qs, *, user=None):
     )
 
 
-def list_rows(qs, *, user):
-    """Lists with the counts of their items visible to ``user`` (handed down, closed, overdue), in one query.
+def list_rows(lists, *, user) -> list:
+    """A page of lists, each with the counts of its items visible to ``user`` (handed down, closed,
+    overdue) as ``item_count``, ``closed_count`` and ``overdue_count``, in one query.
 
     Counted over the visible items only: a receiver learns nothing of its siblings' items, a plain
-    member nothing of the branch's (docs/personal-data.md).
+    member nothing of the branch's (docs/personal-data.md). Counted for the page's lists alone, by
+    one GROUP BY on their items: annotating the whole list query joined every list with every item
+    in the subtree, for the page and again for the paginator's count (a county of a city: 340 ms).
     """
+    lists = list(lists)
     today = timezone.localdate()
-    handed = ~Q(items__status=S.DRAFT) & Q(items__in=Item.objects.visible_to(user).values("pk"))
-    return qs.annotate(
-        item_count=Count("items", filter=handed, distinct=True),
-        closed_count=Count("items", filter=handed & Q(items__status=S.CLOSED), distinct=True),
-        overdue_count=Count("items", filter=handed & overdue_q(today, prefix="items__"), distinct=True),
-    )
+    counts = {
+        row["item_list"]: row
+        for row in Item.objects.visible_to(user)
+        .filter(item_list__in=[item_list.pk for item_list in lists])
+        .exclude(status=S.DRAFT)
+        .order_by()
+        .values("item_list")
+        .annotate(
+            item_count=Count("pk"),
+            closed_count=Count("pk", filter=Q(status=S.CLOSED)),
+            overdue_count=Count("pk", filter=overdue_q(today)),
+        )
+    }
+    for item_list in lists:
+        row = counts.get(item_list.pk, {})
+        for name in ("item_count", "closed_count", "overdue_count"):
+            setattr(item_list, name, row.get(name, 0))
+    return lists
 
 
 @dataclass

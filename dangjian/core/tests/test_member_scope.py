@@ -116,8 +116,8 @@ def test_the_list_counts_only_the_members_own_items(personas, branch):
     from dangjian.ledger.models import ItemList
 
     lists = ItemList.objects.filter(pk=branch["mine"].item_list_id)
-    assert selectors.list_rows(lists, user=personas.member).get().item_count == 1
-    assert selectors.list_rows(lists, user=personas.township_a).get().item_count == 3
+    assert selectors.list_rows(lists, user=personas.member)[0].item_count == 1
+    assert selectors.list_rows(lists, user=personas.township_a)[0].item_count == 3
 
 
 def test_the_ledger_export_is_refused_to_a_member(member, branch):

@@ -73,3 +73,23 @@ def test_a_member_is_not_shown_the_organisations_warning_count(client, county, p
     assert 'data-testid="home-warning-total"' not in client.get(reverse("home")).content.decode()
     client.force_login(personas.township_a)
     assert 'data-testid="home-warning-total"' in client.get(reverse("home")).content.decode()
+
+
+def test_my_work_summary_shows_the_first_items_of_each_section_as_my_work_lists_them(county, personas):
+    """Sections overlap (an overdue item is also waiting): the home block's rows, chosen by a window over
+    narrow rows, are each section's first ``shown`` items in deadline order, never another section's."""
+    days = (-9, -5, -2, 1, 3, 20, 40)
+    for n in days:
+        item = handed_item(county, personas, deadline=TODAY + timedelta(days=30))
+        Item.objects.filter(pk=item.pk).update(deadline=TODAY + timedelta(days=n))
+    user = personas.village_a1
+    counts, sections = selectors.my_work_summary(user, 2, today=TODAY)
+    full = selectors.my_work(user, TODAY)
+    assert counts["waiting"] == len(days) and counts["overdue"] == 3
+    for key in ("waiting", "due_soon", "overdue"):
+        assert [i.pk for i in sections[key]] == [i.pk for i in getattr(full, key)[:2]], key
+    assert [i.deadline for i in sections["overdue"]] == [TODAY - timedelta(days=9), TODAY - timedelta(days=5)]
+    assert [i.deadline for i in sections["due_soon"]] == [
+        TODAY + timedelta(days=1),
+        TODAY + timedelta(days=3),
+    ]

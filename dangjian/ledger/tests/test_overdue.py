@@ -197,7 +197,7 @@ def test_every_overdue_figure_counts_the_same_items(client, county, personas, hi
     ]
     assert (row.overdue, row.overdue_days_max) == (4, 85)
     assert [r.overdue for r in selectors.rollup_by_level(user, NOW)] == [4]
-    listed = selectors.list_rows(ItemList.objects.filter(pk=history["3"].item_list_id), user=user).get()
+    (listed,) = selectors.list_rows(ItemList.objects.filter(pk=history["3"].item_list_id), user=user)
     assert listed.overdue_count == 4
     end = Period(NOW - timedelta(days=30), NOW, "本期")
     assert core_indicators.compute("ledger.overdue_items", [county.township_a], end) == {

@@ -69,9 +69,8 @@ def list_index(request):
     q = request.GET.get("q", "").strip()
     if q:
         lists = lists.filter(title__contains=q)
-    page = Paginator(selectors.list_rows(lists, user=request.user), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(lists, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.list_rows(page.object_list, user=request.user)
     return render(
         request,
         "ledger/list_index.html",
