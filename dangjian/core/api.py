@@ -12,7 +12,7 @@ from rest_framework.fields import Field, SkipField
 from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .prepared import PreparedQuery
+from .prepared import Kept, PreparedQuery
 from .scoping import get_scope
 
 
@@ -81,9 +81,9 @@ class ScopedViewSetMixin:
         obj = None
         if (low is None or value >= low) and (high is None or value <= high):
             key = (*self._prepared_key(), lookup_field, alias)
-            prepared = _kept(_DETAIL_QUERIES, key)
+            prepared = _DETAIL_QUERIES.get(key)
             if prepared is None:
-                prepared = _keep(_DETAIL_QUERIES, key, _detail_query(self.get_queryset(), lookup_field))
+                prepared = _DETAIL_QUERIES.keep(key, _detail_query(self.get_queryset(), lookup_field))
             found = prepared.objects(value, using=alias)
             if len(found) > 1:
                 raise model.MultipleObjectsReturned(f"get() returned more than one {model.__name__}.")
@@ -95,25 +95,10 @@ class ScopedViewSetMixin:
 
 
 # (viewset, action, caller's id, scope, prepared_key()) → its queryset; with the lookup field and the
-# database alias → its detail query. The oldest are dropped beyond _KEPT.
-_QUERYSETS: dict = {}
-_DETAIL_QUERIES: dict = {}
-_KEPT = 1000
+# database alias → its detail query (each store drops its oldest beyond 1000).
+_QUERYSETS = Kept()
+_DETAIL_QUERIES = Kept()
 _LOOKUP_PLACEHOLDER = -7_304_182  # an id no record has, found once among the compiled SQL's parameters
-
-
-def _kept(store: dict, key):
-    return store.get(key)
-
-
-def _keep(store: dict, key, value):
-    store[key] = value
-    while len(store) > _KEPT:
-        try:
-            store.pop(next(iter(store)))
-        except (KeyError, RuntimeError, StopIteration):  # another thread emptied it first
-            break
-    return value
 
 
 def _kept_queryset(get_queryset):
@@ -127,11 +112,11 @@ def _kept_queryset(get_queryset):
         if not self.prepared or self.__dict__.get("_dangjian_building"):
             return get_queryset(self)
         key = self._prepared_key()
-        queryset = _kept(_QUERYSETS, key)
+        queryset = _QUERYSETS.get(key)
         if queryset is None:
             self._dangjian_building = True
             try:
-                queryset = _keep(_QUERYSETS, key, get_queryset(self))
+                queryset = _QUERYSETS.keep(key, get_queryset(self))
             finally:
                 self._dangjian_building = False
         return queryset.all()  # a copy: the kept queryset itself is never evaluated

@@ -15,11 +15,13 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from . import registry
 from .text import Text
@@ -117,6 +119,38 @@ def compute(key: str, orgs: Iterable, period: Period) -> dict[int, Value]:
         return {}
     values = get(key).compute(orgs, period)
     return {org.pk: values.get(org.pk) for org in orgs}
+
+
+# How old a figure on a dashboard may be (seconds): the pages that show them say as of when.
+RECENT_SECONDS = 60
+
+
+def compute_recent(
+    key: str, orgs: Iterable, period: Period, *, max_age: int = RECENT_SECONDS
+) -> tuple[dict[int, Value], datetime | None]:
+    """``compute``, reusing figures computed at most ``max_age`` seconds ago; and as of when (the oldest).
+
+    For pages asked all day whose figures may be a minute old (the home page's dashboard): a figure
+    counts an organisation's whole subtree whoever asks, so one computation serves every user allowed to
+    see it (callers check that, as for ``compute``). Kept in the cache by indicator, period and
+    organisation (its path too: a moved organisation is another subtree). None as of: nothing asked.
+    """
+    orgs = list(orgs)
+    if not orgs:
+        return {}, None
+    keys = {
+        org.pk: f"dangjian:indicator:{key}:{period.start}:{period.end}:{org.pk}:{org.path}" for org in orgs
+    }
+    found = cache.get_many(list(keys.values()))
+    missing = [org for org in orgs if keys[org.pk] not in found]
+    if missing:
+        now = timezone.now()
+        computed = compute(key, missing, period)
+        fresh = {keys[org.pk]: (computed[org.pk], now) for org in missing}
+        cache.set_many(fresh, max_age)
+        found.update(fresh)
+    values = {org.pk: found[keys[org.pk]][0] for org in orgs}
+    return values, min(found[keys[org.pk]][1] for org in orgs)
 
 
 # ------------------------------------------------------------------ the subtree roll-up helper

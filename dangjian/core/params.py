@@ -81,6 +81,11 @@ def get(key: str):
     return spec.kind(value)
 
 
+def version() -> frozenset:
+    """The overrides in force, as a key: what was prepared with other values (``core.prepared.kept``) is not used."""
+    return frozenset(_overrides().items())
+
+
 def set_value(key: str, value) -> None:
     """Store an override (administrators only; the view checks the right)."""
     from .models import Parameter

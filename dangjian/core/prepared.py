@@ -15,7 +15,8 @@ Usage::
     )
     rows = GRANTS.rows(user.pk, model=RoleAssignment)
 
-``rows`` reads a ``values_list`` queryset (tuples out); ``objects`` reads a model queryset
+``rows`` reads a ``values_list`` queryset (tuples out), ``values`` a ``values()`` one (dicts out) and
+``aggregate`` an ``aggregated(...)`` one (``QuerySet.aggregate``'s dict); ``objects`` reads a model queryset
 (``select_related``, ``defer``/``only``, annotations; its ``prefetch_related`` lookups are then
 fetched as Django fetches them) into model instances exactly as iterating the queryset would.
 Parameters must be passed on by the lookup unchanged (ids, strings compared with ``=``) or as
@@ -23,20 +24,25 @@ the backend stores a datetime (``adapt_datetimefield_value``); a placeholder not
 once among the SQL's parameters is refused.
 
 A queryset that depends on more than its parameters (a user's scope, today's date) is prepared
-once per value of what it depends on: ``core.api.ScopedViewSetMixin`` keeps one ``PreparedQuery``
-per viewset and scope for its detail requests.
+once per value of what it depends on and kept in a ``Kept`` store under a key naming all of it:
+``core.api.ScopedViewSetMixin`` keeps one ``PreparedQuery`` per viewset and scope for its detail
+requests, the home page's "my work" one per user, scope, day and rule parameters (``kept``)::
+
+    counts = kept(("ledger.my_work", user.pk, get_scope(user), today, params.version()), lambda: ...)
+    rows = counts.rows(model=Item)
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet, Value, prefetch_related_objects
 from django.db.models.query import ModelIterable, get_related_populators
 
 
@@ -46,49 +52,48 @@ class PreparedQuery:
         self.placeholders = placeholders
         self._local = threading.local()  # a compiler belongs to its thread's connection
 
-    def _compiled(self, alias: str):
+    def _compiled(self, alias: str) -> _Compiled:
         store = self._local.__dict__.setdefault("by_alias", {})
         found = store.get(alias)
         if found is None:
-            connection = connections[alias]
-            queryset = self.build(*self.placeholders).using(alias)
-            compiler = queryset.query.get_compiler(alias)
-            try:
-                sql, params = compiler.as_sql()
-            except EmptyResultSet:  # a condition no row can meet (e.g. a scope that shows nothing)
-                found = store[alias] = (None, [], [], compiler, queryset)
-                return found
-            params = list(params)
-            positions = []
-            for placeholder in self.placeholders:
-                wanted = _adapt(connection, placeholder)
-                at = [i for i, p in enumerate(params) if type(p) is type(wanted) and p == wanted]
-                if len(at) != 1:
-                    raise ImproperlyConfigured(
-                        f"PreparedQuery: placeholder {placeholder!r} appears {len(at)} times in {params!r}."
-                    )
-                positions.append(at[0])
-            found = store[alias] = (sql, params, positions, compiler, queryset)
+            found = store[alias] = _compile(
+                self.build(*self.placeholders).using(alias), alias, self.placeholders
+            )
         return found
 
-    def _fetch(self, alias: str, values) -> tuple[list, Any, Any]:
-        sql, params, positions, compiler, queryset = self._compiled(alias)
-        if sql is None:
-            return [], compiler, queryset  # as Django answers it: no rows, no query
-        params = list(params)
+    def _fetch(self, alias: str, values) -> tuple[list, _Compiled]:
+        compiled = self._compiled(alias)
+        if compiled.sql is None:
+            return [], compiled  # as Django answers it: no rows, no query
+        params = list(compiled.params)
         connection = connections[alias]
-        for position, value in zip(positions, values, strict=True):
+        for position, value in zip(compiled.positions, values, strict=True):
             params[position] = _adapt(connection, value)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
-        return fetched, compiler, queryset
+        return compiled.converted(fetched, connection), compiled
 
     def rows(self, *values, model=None, using: str | None = None) -> list[tuple]:
         """The rows for these parameter values (in the order of the placeholders)."""
         alias = using if using is not None else router.db_for_read(model) if model is not None else "default"
-        fetched, compiler, _queryset = self._fetch(alias, values)
-        return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+        fetched, _compiled = self._fetch(alias, values)
+        return [tuple(row) for row in fetched]
+
+    def values(self, *values, model=None, using: str | None = None) -> list[dict]:
+        """The rows of a ``values()`` queryset as dicts, as iterating it would give them."""
+        alias = using if using is not None else router.db_for_read(model) if model is not None else "default"
+        fetched, compiled = self._fetch(alias, values)
+        return [dict(zip(compiled.names, row, strict=True)) for row in fetched]
+
+    def aggregate(self, *values, model=None, using: str | None = None) -> dict:
+        """The aggregates of an ``aggregated(...)`` queryset, as ``QuerySet.aggregate`` answers them
+        (a query that shows nothing gives each aggregate's empty value, 0 for a count)."""
+        alias = using if using is not None else router.db_for_read(model) if model is not None else "default"
+        fetched, compiled = self._fetch(alias, values)
+        if not fetched:
+            return dict(compiled.empty)
+        return dict(zip(compiled.names, fetched[0], strict=True))
 
     def objects(self, *values, model=None, using: str | None = None) -> list:
         """The model instances for these parameter values, as ``list(queryset)`` would make them.
@@ -97,37 +102,201 @@ class PreparedQuery:
         ``select_related`` populators and the annotations' columns are worked out once.
         """
         alias = using if using is not None else router.db_for_read(model) if model is not None else "default"
-        fetched, compiler, queryset = self._fetch(alias, values)
+        fetched, compiled = self._fetch(alias, values)
         if not fetched:
             return []
-        plan = self._local.__dict__.setdefault("plans", {}).get(alias)
-        if plan is None:
-            if queryset._iterable_class is not ModelIterable or queryset._known_related_objects:
-                raise ImproperlyConfigured(
-                    "PreparedQuery.objects: a plain model queryset only (no values())."
-                )
-            select, klass_info = compiler.select, compiler.klass_info
-            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-            plan = self._local.plans[alias] = (
-                klass_info["model"],
-                [f[0].target.attname for f in select[start:end]],
-                start,
-                end,
-                get_related_populators(klass_info, select, alias),  # type: ignore[call-arg]
-                tuple(compiler.annotation_col_map.items()),
-            )
-        model_cls, init_list, start, end, populators, annotations = plan
+        if compiled.plan is None:
+            raise ImproperlyConfigured("PreparedQuery.objects: a plain model queryset only (no values()).")
+        model_cls, init_list, start, end, populators, annotations = compiled.plan
         found = []
-        for row in compiler.results_iter(results=[fetched]):
+        for row in fetched:
             obj = model_cls.from_db(alias, init_list, row[start:end])
             for populator in populators:
                 populator.populate(row, obj)
             for name, position in annotations:
                 setattr(obj, name, row[position])
             found.append(obj)
-        if found and queryset._prefetch_related_lookups:
-            prefetch_related_objects(found, *queryset._prefetch_related_lookups)
+        if compiled.prefetch:
+            prefetch_related_objects(found, *compiled.prefetch)
         return found
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """What running and reading a compiled query needs, and nothing more: the queryset and its compiler
+    (the whole tree of its conditions, hundreds of kilobytes for a scoped query) are not kept."""
+
+    sql: str | None  # None: a condition no row can meet
+    params: tuple
+    positions: tuple[int, ...]
+    col_count: int
+    converters: tuple  # ((position, (converters, expression)), …) as the compiler's get_converters
+    names: tuple[str, ...]  # a values() or values_list() query's names
+    empty: tuple  # an aggregated(...) query's (name, empty value) pairs
+    plan: tuple | None  # a model query's (model, attnames, start, end, related populators, annotations)
+    prefetch: tuple
+
+    def converted(self, fetched: list, connection) -> list:
+        """The rows with the ORM's value converters applied (as ``SQLCompiler.apply_converters``)."""
+        if not self.converters and all(len(row) == self.col_count for row in fetched[:1]):
+            return fetched
+        rows = []
+        for raw in fetched:
+            row = list(raw[: self.col_count])
+            for pos, (convs, expression) in self.converters:
+                value = row[pos]
+                for converter in convs:
+                    value = converter(value, expression, connection)
+                row[pos] = value
+            rows.append(row)
+        return rows
+
+
+@dataclass(frozen=True)
+class _Output:
+    """An expression as a number's converters read it (its output field): a counted or flagged
+    annotation would otherwise keep its whole tree of conditions alive with the compiled query."""
+
+    output_field: Any
+
+
+_PLAIN_NUMBERS = {
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+    "FloatField",
+    "BooleanField",
+}
+
+
+def _slim(expression):
+    output = getattr(expression, "output_field", None)
+    if (
+        output is not None
+        and expression.get_source_expressions()
+        and output.get_internal_type() in _PLAIN_NUMBERS
+    ):
+        return _Output(output)
+    return expression
+
+
+def _compile(queryset: Any, alias: str, placeholders: tuple) -> _Compiled:
+    connection = connections[alias]
+    query = queryset.query
+    compiler = query.get_compiler(alias)
+    names = tuple(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
+    empty = tuple(
+        (name, query.annotations[name].empty_result_set_value) for name in names if name in query.annotations
+    )
+    prefetch = tuple(queryset._prefetch_related_lookups)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # a condition no row can meet (e.g. a scope that shows nothing)
+        return _Compiled(None, (), (), 0, (), names, empty, None, prefetch)
+    params = list(params)
+    positions = []
+    for placeholder in placeholders:
+        wanted = _adapt(connection, placeholder)
+        at = [i for i, p in enumerate(params) if type(p) is type(wanted) and p == wanted]
+        if len(at) != 1:
+            raise ImproperlyConfigured(
+                f"PreparedQuery: placeholder {placeholder!r} appears {len(at)} times in {params!r}."
+            )
+        positions.append(at[0])
+    fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    if compiler.has_composite_fields(fields):
+        raise ImproperlyConfigured("PreparedQuery: composite fields are not supported.")
+    plan = None
+    if queryset._iterable_class is ModelIterable and not queryset._known_related_objects:
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        plan = (
+            klass_info["model"],
+            [f[0].target.attname for f in select[start:end]],
+            start,
+            end,
+            get_related_populators(klass_info, select, alias),  # type: ignore[call-arg]
+            tuple(compiler.annotation_col_map.items()),
+        )
+    return _Compiled(
+        sql,
+        tuple(params),
+        tuple(positions),
+        compiler.col_count,
+        tuple(
+            (pos, (convs, _slim(expression)))
+            for pos, (convs, expression) in compiler.get_converters(fields).items()
+        ),
+        names,
+        empty,
+        plan,
+        prefetch,
+    )
+
+
+def prefetched(instance, accessor: str, rows: list) -> None:
+    """Hand ``rows`` (read by a ``PreparedQuery``) to ``instance.<accessor>.all()`` as ``prefetch_related``
+    would: the reverse foreign key's set answers from them without a query, each row knows its instance."""
+    manager = getattr(instance, accessor)
+    field = manager.field
+    queryset = manager.get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    for row in rows:
+        field.set_cached_value(row, instance)
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[field.remote_field.cache_name] = queryset
+
+
+def aggregated(queryset: QuerySet, **aggregates) -> QuerySet:
+    """``queryset.aggregate(**aggregates)`` as a queryset of one row that a ``PreparedQuery`` can run
+    (``aggregate`` runs at once): grouped by a constant, so without GROUP BY and one row even when no
+    record matches. Read it with ``PreparedQuery.aggregate``."""
+    return (
+        queryset.order_by()
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(**aggregates)
+        .values_list(*aggregates)
+    )
+
+
+class Kept:
+    """A bounded store of prepared things by key (the oldest dropped beyond ``size``), shared by threads."""
+
+    def __init__(self, size: int = 1000):
+        self.size = size
+        self.store: dict = {}
+
+    def get(self, key):
+        return self.store.get(key)
+
+    def keep(self, key, value):
+        self.store[key] = value
+        while len(self.store) > self.size:
+            try:
+                self.store.pop(next(iter(self.store)))
+            except (KeyError, RuntimeError, StopIteration):  # another thread emptied it first
+                break
+        return value
+
+
+_KEPT = Kept()
+
+
+def kept(key: tuple, build: Callable[..., QuerySet], *placeholders) -> PreparedQuery:
+    """The ``PreparedQuery(build, *placeholders)`` kept under ``key``, made on first use.
+
+    ``key`` must name everything the queryset depends on besides its placeholders (the user, their
+    scope, the day, the rule parameters' ``core.params.version()``): a query is compiled once per
+    key, its rows are read afresh on every call.
+    """
+    found = _KEPT.get(key)
+    if found is None:
+        found = _KEPT.keep(key, PreparedQuery(build, *placeholders))
+    return found
 
 
 def _adapt(connection, value):

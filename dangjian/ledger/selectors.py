@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connections, router
 from django.db.models import (
     Case,
     Count,
@@ -26,6 +27,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber, Substr
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +35,8 @@ from dangjian.core import scoping, workflow
 from dangjian.core.caps import Cap
 from dangjian.core.indicators import rate
 from dangjian.core.params import get as param
+from dangjian.core.params import version as params_version
+from dangjian.core.prepared import aggregated, kept, prefetched
 from dangjian.orgs.models import Organisation
 
 from . import deadlines, figures, params
@@ -66,6 +70,35 @@ def ledger_rows(qs, *, today: date | None = None):
     ).with_light(today or timezone.localdate())
 
 
+_ITEM_PAGE_SETS = (
+    ("progress_entries", Progress, ("actor",)),
+    ("evidence", Evidence, ()),
+    ("extensions", ExtensionRequest, ()),
+    ("rechecks", Recheck, ()),
+    ("accountabilities", Accountability, ("target_org",)),
+)
+_ITEM_PLACEHOLDER = -7_304_184  # an id no item has, found once among the compiled SQL's parameters
+
+
+def _item_page_query(user, pk: int):
+    return (
+        Item.objects.select_related(
+            "org",
+            "supervisor_org",
+            "category",
+            "item_list",
+            "item_list__org",
+            "group",
+            "person",
+            "closed_by",
+            "created_by",
+            "proxy_by",
+        )
+        .visible_to(user)
+        .filter(pk=pk)
+    )
+
+
 def item_for_page(user, pk: int) -> Item:
     """One item for its page, or 404 (missing and not yours alike).
 
@@ -73,30 +106,34 @@ def item_for_page(user, pk: int) -> Item:
     (scoped), progress entries with their author, and each entry's files (``progress.evidence_files``)
     are taken from the item's evidence list rather than fetched entry by entry.
     """
-    qs = Item.objects.select_related(
-        "org",
-        "supervisor_org",
-        "category",
-        "item_list",
-        "item_list__org",
-        "group",
-        "person",
-        "closed_by",
-        "created_by",
-        "proxy_by",
-    ).prefetch_related(
-        *(
-            scoping.restricted_prefetch(lookup, user, queryset)
-            for lookup, queryset in (
-                ("progress_entries", Progress.objects.select_related("actor")),
-                ("evidence", Evidence.objects.all()),
-                ("extensions", ExtensionRequest.objects.all()),
-                ("rechecks", Recheck.objects.all()),
-                ("accountabilities", Accountability.objects.select_related("target_org")),
-            )
-        )
+    # The item with ten related records and its five scoped related sets cost more to build and compile
+    # than to run: compiled once per user and scope (``kept``), the id put in; the rows are read afresh.
+    item_query = kept(
+        ("ledger.item_page", user.pk, scoping.get_scope(user)),
+        lambda item_pk: _item_page_query(user, item_pk),
+        _ITEM_PLACEHOLDER,
     )
-    item = scoping.get_for_user(qs, user, pk=pk)
+    alias = router.db_for_read(Item)
+    low, high = connections[alias].ops.integer_field_range(Item._meta.pk.get_internal_type())
+    found = (
+        item_query.objects(pk, using=alias)
+        if (low is None or pk >= low) and (high is None or pk <= high)
+        else []
+    )
+    if not found:
+        raise Http404  # missing and not yours alike
+    item = found[0]
+    # Each related set as the user may see it (scoped as ``restricted_prefetch`` would), compiled once too.
+    scope = scoping.get_scope(user)
+    for name, model, related in _ITEM_PAGE_SETS:
+        rows = kept(
+            ("ledger.item_page", name, user.pk, scope),
+            lambda item_pk, model=model, related=related: (
+                model.objects.select_related(*related).visible_to(user).filter(item_id=item_pk)
+            ),
+            _ITEM_PLACEHOLDER,
+        ).objects(item.pk, using=alias)
+        prefetched(item, name, rows)
     files: dict[int, list[Evidence]] = {}
     for evidence in item.evidence.all():
         if evidence.progress_id is not None:
@@ -225,16 +262,29 @@ def rollup(
     today = today or timezone.localdate()
     child_depth = parent_org.depth + 1
     prefix_len = child_depth * Organisation.steplen
-    grouped = (
-        Item.objects.visible_to(user)
-        .handed_down()
-        .filter(org__path__subtree=parent_org.path, org__depth__gte=child_depth)
-        .annotate(branch=Substr("org__path", 1, prefix_len))
-        .order_by()
-        .values("branch")
-        .annotate(**(_figures(today) if detail else figures.aggregates(today)))
+
+    def grouped():
+        return (
+            Item.objects.visible_to(user)
+            .handed_down()
+            .filter(org__path__subtree=parent_org.path, org__depth__gte=child_depth)
+            .annotate(branch=Substr("org__path", 1, prefix_len))
+            .order_by()
+            .values("branch")
+            .annotate(**(_figures(today) if detail else figures.aggregates(today)))
+        )
+
+    # Its thirty-odd aggregates cost more to build and compile than to run: compiled once per key.
+    key = (
+        "ledger.rollup",
+        user.pk,
+        scoping.get_scope(user),
+        parent_org.path,
+        today,
+        params_version(),
+        detail,
     )
-    by_branch = {row["branch"]: row for row in grouped}
+    by_branch = {row["branch"]: row for row in kept(key, grouped).values(model=Item)}
     children = Organisation.objects.visible_to(user).filter(path__subtree=parent_org.path, depth=child_depth)
     rows = []
     for child in children.order_by("path"):
@@ -505,13 +555,38 @@ def my_work_summary(user, shown: int, today: date | None = None) -> tuple[dict[s
 
     The rows of the sections come in one query: each item is numbered within each section it belongs to
     (a window over the section's flag), and only the first ``shown`` of each are read.
+
+    Building and compiling the two queries (the scope's and the sections' conditions, each several
+    times) cost many times what running them does, so both are compiled once per user, scope, day and
+    rule parameters (``core.prepared.kept``) and run afresh on every call: nothing read is kept.
     """
     today = today or timezone.localdate()
-    filters = _my_work_filters(user, today)
-    counts = my_work_counts(user, today, filters=filters)
-    wanted = [key for key in MY_WORK_SECTIONS if counts[key]]
+    key = ("ledger.my_work", user.pk, scoping.get_scope(user), today, params_version(), shown)
+    counts = kept((*key, "counts"), lambda: _my_work_counts_query(user, today)).aggregate(model=Item)
+    wanted = tuple(key for key in MY_WORK_SECTIONS if counts[key])
     if not wanted:
         return counts, {}
+    rows = kept((*key, wanted), lambda: _my_work_rows_query(user, today, wanted, shown)).objects(model=Item)
+    # Rows come in the windows' order (deadline, id): the first ``shown`` flagged rows of a section
+    # are its first ``shown`` items (a row chosen for another section may follow them).
+    sections = {key: [item for item in rows if getattr(item, f"in_{key}")][:shown] for key in wanted}
+    return counts, sections
+
+
+MY_WORK_KEYS = ("waiting", "due_soon", "overdue", "returned", "to_acknowledge", "to_verify")
+
+
+def _my_work_counts_query(user, today: date):
+    """``my_work_counts`` as a queryset a ``PreparedQuery`` can run."""
+    filters = _my_work_filters(user, today)
+    return aggregated(
+        Item.objects.visible_to(user), **{key: Count("pk", filter=filters[key]) for key in MY_WORK_KEYS}
+    )
+
+
+def _my_work_rows_query(user, today: date, wanted: tuple[str, ...], shown: int):
+    """The first ``shown`` items of each section in ``wanted``, flagged and numbered per section."""
+    filters = _my_work_filters(user, today)
     flags = {
         f"in_{key}": Case(When(filters[key], then=Value(1)), default=Value(0), output_field=IntegerField())
         for key in wanted
@@ -539,17 +614,13 @@ def my_work_summary(user, shown: int, today: date | None = None) -> tuple[dict[s
         .filter(first)
         .values("pk")
     )
-    rows = list(
+    return (
         Item.objects.filter(pk__in=first_ids)
         .select_related("org")
         .with_light(today)
         .annotate(**flags)
         .order_by("deadline", "pk")
     )
-    # Rows come in the windows' order (deadline, id): the first ``shown`` flagged rows of a section
-    # are its first ``shown`` items (a row chosen for another section may follow them).
-    sections = {key: [item for item in rows if getattr(item, f"in_{key}")][:shown] for key in wanted}
-    return counts, sections
 
 
 # ------------------------------------------------------------------ ageing, escalation, snapshots
@@ -572,7 +643,10 @@ def ageing(user, today: date | None = None) -> list[tuple[str, int]]:
         if high is not None:
             q &= ~overdue_q(today, beyond=high)
         counts[f"b{low}"] = Count("pk", filter=q)
-    values = Item.objects.visible_to(user).overdue(today).aggregate(**counts)
+    key = ("ledger.ageing", user.pk, scoping.get_scope(user), today, params_version())
+    values = kept(key, lambda: aggregated(Item.objects.visible_to(user).overdue(today), **counts)).aggregate(
+        model=Item
+    )
     return [(ageing_label(low, high), values[f"b{low}"]) for low, high in AGEING_BUCKETS]
 
 

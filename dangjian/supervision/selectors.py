@@ -7,7 +7,7 @@ one query per depth of the organisations ranked, so a ranking costs the same for
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -103,11 +103,17 @@ def _rank(rows: list[RankRow]) -> None:
         row.rank = place
 
 
-def compute_ranking(items: list[dict], orgs: list, period: Period) -> list[RankRow]:
-    """Weighted score per organisation: Σ weight × points ÷ Σ weight over the indicators it has figures for."""
+def compute_ranking(
+    items: list[dict], orgs: list, period: Period, *, figures: dict[str, dict] | None = None
+) -> list[RankRow]:
+    """Weighted score per organisation: Σ weight × points ÷ Σ weight over the indicators it has figures for.
+
+    ``figures``: each indicator's values already computed (by key), instead of computing them here."""
     rows = [RankRow(org=o) for o in orgs]
     for item in items:
-        values = indicators.compute(item["key"], orgs, period)
+        values = (
+            figures[item["key"]] if figures is not None else indicators.compute(item["key"], orgs, period)
+        )
         column = [values.get(o.pk) for o in orgs]
         for row, value, pts in zip(rows, column, _points(column, item["higher_is_better"]), strict=True):
             row.values.append(value)
@@ -129,6 +135,7 @@ class Ranking:
     period: Period
     columns: list
     rows: list[RankRow]
+    as_of: datetime | None = None  # when its figures were computed, if they may be a minute old
 
     @property
     def method(self) -> str:
@@ -157,13 +164,24 @@ def ranking(
     bottom: int | None = None,
     moves: bool = True,
     computed: dict | None = None,
+    max_age: int = 0,
 ) -> Ranking:
     """The ranking of ``root``'s children for a month (or a year), with places moved since the period
     before (unless ``moves`` is false); the last ``bottom`` places (the rule parameter by default, ties
-    included) are flagged. ``computed`` holds rows already computed by period (the trend's)."""
+    included) are flagged. ``computed`` holds rows already computed by period (the trend's). With
+    ``max_age``, figures computed at most that many seconds ago are reused (``indicators.compute_recent``,
+    for the home page) and ``as_of`` says when the oldest was."""
     period = month if isinstance(month, Period) else period_of(month)
     computed = computed or {}
     orgs = children_of(root) if period not in computed else None
+    as_of = None
+    if max_age and period not in computed:
+        orgs = orgs or children_of(root)
+        figures = {}
+        for item in ranking_set.items:
+            figures[item["key"]], at = indicators.compute_recent(item["key"], orgs, period, max_age=max_age)
+            as_of = min(filter(None, (as_of, at)), default=None)
+        computed = {**computed, period: compute_ranking(ranking_set.items, orgs, period, figures=figures)}
 
     def rows_of(p):
         return (
@@ -183,7 +201,7 @@ def ranking(
             row.flagged = row.rank >= cut
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.org.path))
     columns = [indicators.get(i["key"]) for i in ranking_set.items]
-    return Ranking(ranking_set=ranking_set, root=root, period=period, columns=columns, rows=rows)
+    return Ranking(ranking_set=ranking_set, root=root, period=period, columns=columns, rows=rows, as_of=as_of)
 
 
 def ranking_with_trend(ranking_set: RankingSet, root, month: date, months: int = 6) -> tuple[Ranking, dict]:
@@ -415,23 +433,28 @@ def home_block(request):
         .order_by("-org__depth", "pk")
         .first()
     )
-    # The block shows places and scores, not moves: the month before is not computed.
-    result = ranking(ranking_set, root, ranked_month, moves=False) if ranking_set else None
+    # The block shows places and scores, not moves: the month before is not computed. Its figures (the
+    # last complete month's, for whole subtrees) may be a minute old: the block says as of when.
+    recent = indicators.RECENT_SECONDS
+    result = ranking(ranking_set, root, ranked_month, moves=False, max_age=recent) if ranking_set else None
     visits = Visit.objects.visible_to(user).filter(
         org__path__subtree=root.path, status=Visit.Status.SUBMITTED
     )
     period = period_of(ranked_month)
     # The figures that matter (a rule parameter), not every registered one: each costs a query over its data.
     registered = {i.key for i in indicators.all_indicators()}
-    figures = [
-        (indicators.get(key), indicators.compute(key, [root], period).get(root.pk))
-        for key in params.split(params.DASHBOARD_INDICATORS.key)
-        if key in registered
-    ]
+    figures = []
+    as_of = result.as_of if result else None
+    for key in params.split(params.DASHBOARD_INDICATORS.key):
+        if key in registered:
+            values, at = indicators.compute_recent(key, [root], period, max_age=recent)
+            figures.append((indicators.get(key), values.get(root.pk)))
+            as_of = min(filter(None, (as_of, at)), default=None)
     return {
         "root": root,
         "period": period,
         "figures": figures,
+        "as_of": as_of,
         "chart": ranking_chart(result) if result else None,
         "ranking": result,
         "findings": visits.filter(visited_at__date__gte=month).aggregate(f=Sum("finding_count"))["f"] or 0,

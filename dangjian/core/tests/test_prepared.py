@@ -62,3 +62,53 @@ def test_a_placeholder_the_sql_does_not_carry_once_is_refused(personas):
     never = PreparedQuery(lambda pk: RoleAssignment.objects.values_list("pk"), 7)
     with pytest.raises(ImproperlyConfigured):
         never.rows(personas.county_admin.pk, model=RoleAssignment)
+
+
+def test_values_and_aggregate_answer_as_the_orm_does(personas, county, django_assert_num_queries):
+    from django.db.models import Count, Max, Q
+
+    from dangjian.core.prepared import aggregated
+
+    def grouped():
+        return (
+            RoleAssignment.objects.order_by().values("role").annotate(n=Count("pk"), last=Max("created_at"))
+        )
+
+    by_role = PreparedQuery(grouped)
+    with django_assert_num_queries(1):
+        rows = by_role.values(model=RoleAssignment)
+    assert sorted(rows, key=lambda r: r["role"]) == sorted(grouped(), key=lambda r: r["role"]) and rows
+    counts = {
+        "all": Count("pk"),
+        "township": Count("pk", filter=Q(role="township")),
+        "last": Max("created_at"),
+    }
+    totals = PreparedQuery(lambda: aggregated(RoleAssignment.objects.all(), **counts))
+    with django_assert_num_queries(1):
+        found = totals.aggregate(model=RoleAssignment)
+    assert found == RoleAssignment.objects.aggregate(**counts) and found["all"]
+    # No record: one row all the same, as aggregate() answers; a condition nothing meets: no query at all.
+    none = PreparedQuery(lambda: aggregated(RoleAssignment.objects.filter(role="nobody"), **counts))
+    assert none.aggregate(model=RoleAssignment) == {"all": 0, "township": 0, "last": None}
+    empty = PreparedQuery(lambda: aggregated(RoleAssignment.objects.filter(pk__in=[]), **counts))
+    with django_assert_num_queries(0):
+        assert empty.aggregate(model=RoleAssignment) == {"all": 0, "township": 0, "last": None}
+
+
+def test_kept_compiles_once_per_key_and_reads_afresh(personas, county):
+    from dangjian.core.prepared import kept
+
+    user = personas.township_a
+    built = []
+
+    def build():
+        built.append(1)
+        return RoleAssignment.objects.filter(user_id=user.pk).values_list("org_id")
+
+    key = ("test.kept", user.pk)
+    before = kept(key, build).rows(model=RoleAssignment)
+    RoleAssignment.objects.create(user=user, role="township", org=county.township_b)
+    after = kept(key, build).rows(model=RoleAssignment)
+    assert len(built) == 1 and after == [*before, (county.township_b.pk,)]
+    kept(("test.kept", "another"), build).rows(model=RoleAssignment)
+    assert len(built) == 2
