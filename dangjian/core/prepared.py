@@ -283,7 +283,10 @@ class Kept:
         return value
 
 
-_KEPT = Kept()
+# Keyed by user, scope and day, each entry compiled once per server thread (~70 KB for "my work"):
+# 256 entries bound a worker at ~256 × 70 KB × its threads (~70 MB with 4) on a server with many users,
+# and a user beyond them only has their query compiled again, as before.
+_KEPT = Kept(size=256)
 
 
 def kept(key: tuple, build: Callable[..., QuerySet], *placeholders) -> PreparedQuery:
