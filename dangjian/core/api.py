@@ -176,6 +176,7 @@ class ModelSerializer(serializers.ModelSerializer):
         built = cls.__dict__.get("_dangjian_fields")
         if built is None:
             built = super().get_fields()
+            cls._dangjian_as_is = {name: (field, _shown_as_is(field)) for name, field in built.items()}
             cls._dangjian_fields = built
         return {
             name: copy.deepcopy(field) if _holds_fields(field) else copy.copy(field)
@@ -192,17 +193,19 @@ class ModelSerializer(serializers.ModelSerializer):
         """
         plan = self.__dict__.get("_dangjian_plan")
         if plan is None:
+            as_is = type(self).__dict__.get("_dangjian_as_is", {})
             plan = self._dangjian_plan = [
                 (
                     field,
                     field.field_name,
                     tuple(field.source_attrs) if type(field).get_attribute is Field.get_attribute else None,
                     _foreign_key_attname(self, field),
+                    _as_is_of(field, as_is.get(field.field_name)),
                 )
                 for field in self._readable_fields
             ]
         ret = {}
-        for field, name, attrs, fk_attname in plan:
+        for field, name, attrs, fk_attname, as_is in plan:
             if fk_attname is not None:
                 # A related record's id, as PrimaryKeyRelatedField gives it: the foreign key's column.
                 value = getattr(instance, "__dict__", _NO_DICT).get(fk_attname, _SLOW)
@@ -215,12 +218,48 @@ class ModelSerializer(serializers.ModelSerializer):
                     attribute = field.get_attribute(instance)
                 except SkipField:
                     continue
+            if type(attribute) is as_is:  # what the field's to_representation would give back unchanged
+                ret[name] = attribute
+                continue
             check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
             ret[name] = None if check_for_none is None else field.to_representation(attribute)
         return ret
 
 
 _SLOW = object()  # "ask the field": the plain attribute walk does not apply
+
+
+def _as_is_of(field, built) -> type | None:
+    """``_shown_as_is(field)``, worked out once per class for the copies of a built field (same choices)."""
+    if built is not None:
+        built_field, as_is = built
+        if type(field) is type(built_field) and getattr(field, "choice_strings_to_values", None) is getattr(
+            built_field, "choice_strings_to_values", None
+        ):
+            return as_is
+    return _shown_as_is(field)
+
+
+def _shown_as_is(field) -> type | None:
+    """The type of value that DRF's ``to_representation`` of this field returns unchanged, else None.
+
+    ``str(text)``, ``int(number)``, a boolean looked up in ``TRUE_VALUES``: a value already of the type
+    the field shows is shown as it is (exactly that type: not a subclass, such as an enum member).
+    """
+    kind = type(field).to_representation
+    if kind is serializers.CharField.to_representation:
+        return str
+    if kind is serializers.IntegerField.to_representation:
+        return int
+    if kind is serializers.BooleanField.to_representation:
+        return bool
+    if kind is serializers.ChoiceField.to_representation and all(
+        type(key) is str and value == key for key, value in field.choice_strings_to_values.items()
+    ):
+        return str  # choice_strings_to_values maps every text key to itself; other text is shown as it is
+    return None
+
+
 _NO_DICT: dict = {}
 
 
