@@ -31,14 +31,16 @@ from datetime import date
 from functools import partialmethod
 from html import escape as html_escape
 
+from django.conf import settings
 from django.db import models
 from django.template import Context, Template
 from django.template.base import render_value_in_context
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
+from django.utils.dateformat import re_formatchars
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape, escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
@@ -65,6 +67,14 @@ _SENTINELS = (7_304_182_956, 1)  # how {{ cell }} is written into the table's te
 _choice_labels: dict = {}  # (model field, language) → {value: label}
 # A DateColumn's template (django-tables2 writes it from the column's format).
 _DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
+# Date format characters that read only the year, month and day (no language): as str.format fields.
+_DATE_FIELDS = {
+    "Y": "{0.year:04d}",
+    "m": "{0.month:02d}",
+    "d": "{0.day:02d}",
+    "j": "{0.day}",
+    "n": "{0.month}",
+}
 
 
 def choice_label(record, name: str):
@@ -231,12 +241,14 @@ class _CellWriter:
         self.render_never = not keywords and any(a not in _CELL_ARGS for a in args)
         self.template = None
         self.date_format = None  # a DateColumn's format: its dates are written without the template
+        self.date_pattern = None  # that format as a str.format pattern, when it is only numbers
         if getattr(self.render_fn, "__func__", None) is TemplateColumn.render and column.template_code:
             code = column.template_code
             self.template = _templates.get(code) or _templates.setdefault(code, Template(code))
             date_template = _DATE_TEMPLATE.fullmatch(code)
             if date_template and type(column).get_context_data is TemplateColumn.get_context_data:
                 self.date_format = date_template.group(1)
+                self.date_pattern = _date_pattern(self.date_format)
         self.link = bound_column.link
         self.link_view, self.link_args, self.link_kwargs = _plain_reverse(self.link)
         cell_attrs = {**dict(table.attrs or {}), **dict(column.attrs)}
@@ -305,7 +317,7 @@ class _CellWriter:
         record = row.record
         value = None
         remainder = self.remainder
-        penultimate = record if self.penultimate is None else self.penultimate.resolve(record, quiet=True)
+        penultimate = record if self.penultimate is None else _resolved(self.penultimate, record, quiet=True)
         if isinstance(penultimate, models.Model) and self._uses_display(record):
             labels = self._labels(type(penultimate))
             if labels is not None:  # Django's own get_FOO_display(), its labels translated once a page
@@ -352,7 +364,8 @@ class _CellWriter:
             return content
         if self.link_view is None:
             return self.link(content, **self._kwargs(row, value))
-        return format_html('<a href="{}">{}</a>', self._url(record), content)
+        # format_html('<a href="{}">{}</a>', url, content), its two conditional_escape()s written out.
+        return SafeString(f'<a href="{html_escape(self._url(record))}">{_escaped(content)}</a>')
 
     def _kwargs(self, row, value) -> dict:
         return {
@@ -366,8 +379,10 @@ class _CellWriter:
 
     def _url(self, record) -> str:
         """``reverse(view, args)``; with one whole-number id, the URL reversed once and the id put in."""
-        args = [a.resolve(record) if isinstance(a, Accessor) else a for a in self.link_args]
-        kwargs = {k: v.resolve(record) if isinstance(v, Accessor) else v for k, v in self.link_kwargs.items()}
+        args = [_resolved(a, record) if isinstance(a, Accessor) else a for a in self.link_args]
+        kwargs = {
+            k: _resolved(v, record) if isinstance(v, Accessor) else v for k, v in self.link_kwargs.items()
+        }
         if len(args) == 1 and not kwargs and type(args[0]) is int and args[0] >= 0:
             if self.url_parts is None:
                 self.url_parts = _id_url_parts(self.link_view)
@@ -377,8 +392,15 @@ class _CellWriter:
 
     def _date(self, value) -> str:
         """``{{ value|date:"FORMAT"|default:default }}`` (a DateColumn's template) for a date or nothing."""
-        text = "" if value in (None, "") else formats.date_format(value, self.date_format)
-        return render_value_in_context(text or self.default, _AUTOESCAPE)
+        if value in (None, ""):
+            text = ""
+        elif self.date_pattern is not None:
+            text = self.date_pattern.format(value)
+        else:
+            text = formats.date_format(value, self.date_format)
+        if text:
+            return SafeString(html_escape(text))  # escape(), as {{ }} writes text
+        return render_value_in_context(self.default, _AUTOESCAPE)
 
     def _render_template(self, kwargs) -> str:
         """TemplateColumn.render with its template compiled once, not once per cell."""
@@ -401,6 +423,8 @@ class _CellWriter:
             html = html_escape(cell)
         elif kind is SafeString:
             html = cell
+        elif kind is int and not settings.USE_THOUSAND_SEPARATOR:
+            html = str(cell)  # localize(): number_format() gives a whole number without grouping as it is
         else:
             html = render_value_in_context(cell, _AUTOESCAPE)
         td = self.td
@@ -408,6 +432,52 @@ class _CellWriter:
             self.bound_column.current_value, self.bound_column.current_record = cell, row.record
             td = self.bound_column.attrs["td"].as_html()
         return f"<td {td}>{html}</td>"
+
+
+def _date_pattern(date_format: str) -> str | None:
+    """``date_format`` as a ``str.format`` pattern giving what Django's ``date`` filter gives, when it
+    uses only numeric year, month and day characters (``Y-m-d``); None for anything else (a format
+    setting's name, names of months or days, escapes), which Django formats itself."""
+    if date_format in formats.FORMAT_SETTINGS or "\\" in date_format:
+        return None
+    pattern = []
+    for i, piece in enumerate(re_formatchars.split(date_format)):
+        if i % 2:
+            if piece not in _DATE_FIELDS:
+                return None
+            pattern.append(_DATE_FIELDS[piece])
+        else:
+            pattern.append(piece.replace("{", "{{").replace("}", "}}"))
+    return "".join(pattern)
+
+
+def _escaped(value) -> str:
+    """``conditional_escape(value)``, text and safe text without its checks."""
+    kind = type(value)
+    if kind is SafeString:
+        return value
+    if kind is str:
+        return html_escape(value)
+    return conditional_escape(value)
+
+
+def _resolved(accessor, record, quiet: bool = False):
+    """``accessor.resolve(record, quiet=quiet)``: by plain attribute access on objects that have no items
+    (no item lookup to try first), else by the accessor itself (a mapping, a method, a missing step)."""
+    current = record
+    for bit in accessor.bits:
+        kind = type(current)
+        if kind not in _PLAIN_TYPES:
+            if issubclass(kind, dict) or hasattr(kind, "__getitem__"):
+                return accessor.resolve(record, quiet=quiet)
+            _PLAIN_TYPES.add(kind)
+        try:
+            current = getattr(current, bit)
+        except AttributeError:
+            return accessor.resolve(record, quiet=quiet)
+        if callable(current):
+            return accessor.resolve(record, quiet=quiet)
+    return current
 
 
 def _id_url_parts(view: str) -> tuple[str, str] | tuple[()]:
