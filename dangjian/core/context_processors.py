@@ -1,6 +1,6 @@
 """What every page's shell needs: sidebar, focus, badges."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
 from . import nav, registry
 from .modules import resolve
@@ -18,7 +18,7 @@ def shell(request):
     entries = []
     for entry in nav.entries_for(user):
         try:
-            url = reverse(entry.url_name)
+            url = nav.fixed_url(entry.url_name)
         except NoReverseMatch:
             continue
         entries.append({"entry": entry, "url": url, "active": False})
@@ -29,6 +29,6 @@ def shell(request):
     scope = get_scope(user)
     badges = []
     for badge in registry.badges.values():
-        badges.append({"badge": badge, "url": reverse(badge.url_name), "count": resolve(badge.count)(user)})
+        badges.append({"badge": badge, "url": nav.fixed_url(badge.url_name), "count": resolve(badge.count)(user)})
     request._dangjian_shell = {"nav_entries": entries, "scope": scope, "header_badges": badges}
     return request._dangjian_shell
