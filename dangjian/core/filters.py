@@ -14,7 +14,7 @@ import django_filters as filters
 from django import forms
 from django.http import QueryDict
 from django_filters.constants import EMPTY_VALUES
-from django_filters.filters import FilterMethod
+from django_filters.filters import FilterMethod, QuerySetRequestMixin
 
 # The largest value of a 64-bit signed column (BigAutoField, the project's primary keys).
 MAX_ID = 2**63 - 1
@@ -75,6 +75,17 @@ class StrictFilterSet(filters.FilterSet):
         for filter_ in self.filters.values():
             filter_.model = model
             filter_.parent = self
+
+    def get_form_class(self):
+        """django-filter's form class, made once per filter set class when no filter's field depends on the
+        request (a choice queryset does); each form still gets its own copies of the fields, as always."""
+        cls = type(self)
+        found = cls.__dict__.get("_form_class")
+        if found is None:
+            found = super().get_form_class()
+            if not any(isinstance(f, QuerySetRequestMixin) for f in self.filters.values()):
+                cls._form_class = found
+        return found
 
     def _names_no_filter(self) -> bool:
         """True when the data names no filter and an empty submission is known to filter nothing."""
