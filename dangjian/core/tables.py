@@ -62,6 +62,7 @@ _signatures: dict = {}  # function → (argument names, name of its **kwargs or 
 _choice_fields: dict = {}  # (record class, accessor) → True when the last field has choices
 _templates: dict = {}  # a TemplateColumn's code → its compiled Template
 _AUTOESCAPE = Context(autoescape=True)
+_HASHABLE = (str, int)  # values make_hashable() gives back as they are
 _PLAIN_TYPES: set = set()  # classes whose attributes an accessor reads directly (no item lookup)
 _SENTINELS = (7_304_182_956, 1)  # how {{ cell }} is written into the table's template
 _choice_labels: dict = {}  # (model field, language) → {value: label}
@@ -313,17 +314,20 @@ class _CellWriter:
         self.labels_by_type[kind] = found
         return found
 
-    def content(self, row):
-        record = row.record
+    def content(self, row, record):
+        """The cell's value, rendered (``row.record`` is ``record``, read once by the caller)."""
         value = None
         remainder = self.remainder
         penultimate = record if self.penultimate is None else _resolved(self.penultimate, record, quiet=True)
-        if isinstance(penultimate, models.Model) and self._uses_display(record):
+        uses_display = self.display_by_type.get(type(record))
+        if uses_display is None:
+            uses_display = self._uses_display(record)
+        if uses_display and isinstance(penultimate, models.Model):
             labels = self._labels(type(penultimate))
             if labels is not None:  # Django's own get_FOO_display(), its labels translated once a page
                 attname, labels = labels
                 raw = getattr(penultimate, attname)
-                value = labels.get(make_hashable(raw), raw)
+                value = labels.get(raw if type(raw) in _HASHABLE else make_hashable(raw), raw)
                 if not isinstance(value, str):
                     value = force_str(value, strings_only=True)
                 remainder = None
@@ -337,13 +341,14 @@ class _CellWriter:
                 value = self._resolve(record)
             except Exception:
                 if self.text_link:
-                    return self._render(row, None)
+                    return self._render(row, record, None)
         if value in self.empty_values or (self.many_to_many and not value.exists()):
             return self.default
-        return self._render(row, value)
+        if self.plain_render and not self.link:
+            return value
+        return self._render(row, record, value)
 
-    def _render(self, row, value):
-        record = row.record
+    def _render(self, row, record, value):
         if self.plain_render:
             content = value
         elif self.date_format is not None and (value is None or value == "" or type(value) is date):
@@ -411,7 +416,8 @@ class _CellWriter:
             return self.template.render(parent)
 
     def write(self, row) -> str:
-        cell = self.content(row)
+        record = row.record
+        cell = self.content(row, record)
         if self.localize is not None:
             from django.templatetags.l10n import localize, unlocalize
 
@@ -429,7 +435,7 @@ class _CellWriter:
             html = render_value_in_context(cell, _AUTOESCAPE)
         td = self.td
         if td is None:
-            self.bound_column.current_value, self.bound_column.current_record = cell, row.record
+            self.bound_column.current_value, self.bound_column.current_record = cell, record
             td = self.bound_column.attrs["td"].as_html()
         return f"<td {td}>{html}</td>"
 
