@@ -39,6 +39,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.dateformat import re_formatchars
 from django.utils.encoding import force_str
+from django.utils.functional import Promise
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, escape
 from django.utils.http import urlencode
@@ -50,6 +51,8 @@ from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.columns.templatecolumn import TemplateColumn
 from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import A, Accessor, AttributeDict
+
+from .text import text_of
 
 # The templates whose markup this module writes, and the class of the wrapping <div>.
 LAYOUTS = {
@@ -161,7 +164,10 @@ def _query(request, key: str, value) -> str:
 
 
 def _header_cell(table, column, request) -> str:
-    header = render_value_in_context(column.header, _AUTOESCAPE)
+    header = column.header
+    if isinstance(header, Promise):
+        header = text_of(header)  # a verbose name, translated once per language
+    header = html_escape(header) if type(header) is str else render_value_in_context(header, _AUTOESCAPE)
     if column.orderable:
         href = _query(request, table.prefixed_order_by_field, column.order_by_alias.next)
         header = f'<a href="{href}">{header}</a>'
