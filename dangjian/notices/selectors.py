@@ -72,12 +72,14 @@ def notices_for(user):
 
 # The bell's number, asked on every page: compiled once, counted fresh each time (one row, or none for 0).
 _UNREAD = PreparedQuery(
-    lambda user_id: Notice.objects.filter(recipient_id=user_id)
-    .unread()
-    .order_by()
-    .values("recipient_id")
-    .annotate(n=Count("pk"))
-    .values_list("n"),
+    lambda user_id: (
+        Notice.objects.filter(recipient_id=user_id)
+        .unread()
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    ),
     -1,
 )
 
