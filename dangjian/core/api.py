@@ -6,9 +6,11 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections, models, router
+from django.db.models.query import ModelIterable
 from django.http import Http404
 from rest_framework import serializers
 from rest_framework.fields import Field, SkipField
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -53,7 +55,21 @@ class ScopedViewSetMixin:
     def filter_queryset(self, queryset):
         if getattr(self, "action", None) != "list":
             return queryset
-        return super().filter_queryset(queryset)
+        filtered = super().filter_queryset(queryset)
+        if filtered is queryset:  # no filter narrowed it: the kept queryset itself is paged
+            self._dangjian_unfiltered = queryset
+        return filtered
+
+    def paginate_queryset(self, queryset):
+        """DRF's paging; a list that no filter narrowed is counted and paged by queries compiled once."""
+        if (
+            self.prepared
+            and queryset is self.__dict__.get("_dangjian_unfiltered")
+            and type(self.paginator) is PageNumberPagination
+            and _pageable(queryset)
+        ):
+            queryset = _PreparedList(queryset, self._prepared_key())
+        return super().paginate_queryset(queryset)
 
     def prepared_key(self) -> tuple:
         """What the queryset depends on besides the caller's scope and the action (hashable values)."""
@@ -141,6 +157,75 @@ def _kept_queryset(get_queryset):
 
 
 ScopedViewSetMixin.get_queryset = _kept_queryset(ScopedViewSetMixin.get_queryset)  # type: ignore[method-assign]
+
+
+class _PreparedList:
+    """A kept list queryset as DRF's paginator reads it: its count and its pages (a slice of it) run by SQL
+    compiled once per viewset, action, caller, scope and page; the rows are read afresh on every call."""
+
+    def __init__(self, queryset, key):
+        self.queryset = queryset
+        self.alias = queryset.db
+        self.key = (*key, self.alias)
+        self.ordered = queryset.ordered  # as Django's Paginator asks (a warning for an unordered list)
+
+    def count(self) -> int:
+        key = (*self.key, "count")
+        found = _kept(_LIST_QUERIES, key)
+        connection = connections[self.alias]
+        if found is None:
+            captured: list = []
+
+            def capture(execute, sql, params, many, context):
+                captured.append((sql, params))
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(capture):
+                number = self.queryset.count()
+            # Django asked nothing (a condition no row meets: 0) or one COUNT query; kept only then.
+            if len(captured) <= 1:
+                _keep(_LIST_QUERIES, key, captured[0] if captured else ())
+            return number
+        if not found:
+            return 0
+        sql, params = found
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
+    def __getitem__(self, index):
+        if not (
+            isinstance(index, slice)
+            and index.step is None
+            and type(index.start) is int
+            and type(index.stop) is int
+            and 0 <= index.start <= index.stop
+        ):
+            return self.queryset[index]
+        key = (*self.key, "page", index.start, index.stop)
+        prepared = _kept(_LIST_QUERIES, key)
+        if prepared is None:
+            page = self.queryset.all()[index]
+            prepared = _keep(_LIST_QUERIES, key, PreparedQuery(lambda: page))
+        return prepared.objects(using=self.alias)
+
+    def __len__(self) -> int:
+        return self.count()
+
+
+# (viewset, action, caller's id, scope, prepared_key(), alias) with "count" or ("page", start, stop) → the
+# list's count (its SQL and parameters) or the page's PreparedQuery.
+_LIST_QUERIES: dict = {}
+
+
+def _pageable(queryset) -> bool:
+    """A plain model queryset (what ``PreparedQuery.objects`` reads), not yet sliced."""
+    return (
+        queryset._iterable_class is ModelIterable
+        and not queryset._known_related_objects
+        and not queryset.query.is_sliced
+        and queryset._result_cache is None
+    )
 
 
 def _integer_field(model, lookup_field: str):

@@ -48,12 +48,13 @@ class StrictFilterSet(filters.FilterSet):
     ``extra`` (a request's choice queryset is written there), its own method binding and no field
     built before; what it shares with the class's filter is only read.
 
-    A request that names none of the filters (an API list's first page, ``?page_size=50``) filters
-    nothing, so its form is not built to find that out: ``qs`` is the queryset and ``is_valid()`` is
-    true. That holds when an empty submission of the form is valid and every value it cleans is empty
-    (no required field, no checkbox that reads "unchecked" as False); it is checked once per class, on
-    the first such request, with the form itself. A data key names a filter when it is the form
-    field's name or starts with it (a widget reads its name, a multi-widget its name and a suffix).
+    A request that names none of the filters (an API list's first page, ``?page=2``) filters nothing,
+    so its form is not built to find that out: ``qs`` is the queryset given, the same object (an API
+    list then pages it with queries compiled once), and ``is_valid()`` is true. That holds when an
+    empty submission of the form is valid and every value it cleans is empty (no required field, no
+    checkbox that reads "unchecked" as False); it is checked once per class, on the first such
+    request, with the form itself. A data key names a filter when it is the form field's name or
+    starts with it (a widget reads its name, a multi-widget its name and a suffix).
     A filter set overriding ``filter_queryset`` always builds its form.
     """
 
@@ -111,7 +112,7 @@ class StrictFilterSet(filters.FilterSet):
     @property
     def qs(self):
         if not hasattr(self, "_qs") and "_form" not in self.__dict__ and self._names_no_filter():
-            self._qs = self.queryset.all()
+            self._qs = self.queryset  # unchanged: the caller sees that nothing narrowed it
         if self.is_bound and not self.is_valid():
             return self.queryset.none()
         return super().qs
