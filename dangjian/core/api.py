@@ -68,7 +68,9 @@ class ScopedViewSetMixin:
             and type(self.paginator) is PageNumberPagination
             and _pageable(queryset)
         ):
-            queryset = _PreparedList(queryset, self._prepared_key())
+            queryset = _PreparedList(
+                queryset, self._prepared_key(), self.paginator.get_page_size(self.request)
+            )
         return super().paginate_queryset(queryset)
 
     def prepared_key(self) -> tuple:
@@ -163,8 +165,9 @@ class _PreparedList:
     """A kept list queryset as DRF's paginator reads it: its count and its pages (a slice of it) run by SQL
     compiled once per viewset, action, caller, scope and page; the rows are read afresh on every call."""
 
-    def __init__(self, queryset, key):
+    def __init__(self, queryset, key, page_size: int | None):
         self.queryset = queryset
+        self.page_size = page_size or 0
         self.alias = queryset.db
         self.key = (*key, self.alias)
         self.ordered = queryset.ordered  # as Django's Paginator asks (a warning for an unordered list)
@@ -202,12 +205,15 @@ class _PreparedList:
             and 0 <= index.start <= index.stop
         ):
             return self.queryset[index]
-        key = (*self.key, "page", index.start, index.stop)
+        # The last page is asked up to the list's count: a whole page is read and cut, so that its query
+        # does not change with the count.
+        start, stop = index.start, max(index.stop, index.start + self.page_size)
+        key = (*self.key, "page", start, stop)
         prepared = _kept(_LIST_QUERIES, key)
         if prepared is None:
-            page = self.queryset.all()[index]
+            page = self.queryset.all()[start:stop]
             prepared = _keep(_LIST_QUERIES, key, PreparedQuery(lambda: page))
-        return prepared.objects(using=self.alias)
+        return prepared.objects(using=self.alias)[: index.stop - start]
 
     def __len__(self) -> int:
         return self.count()
