@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db import models
 from django.template import Context, Template
 from django.template.base import render_value_in_context
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import formats
 from django.utils.dateformat import re_formatchars
 from django.utils.encoding import force_str
@@ -270,6 +270,7 @@ class _CellWriter:
         # Column.render returns the value as it is: no call needed.
         self.plain_render = getattr(self.render_fn, "__func__", None) is Column.render
         self.url_parts = None  # (before, after) the id in the link's URL, once reversed
+        self.group_thousands = settings.USE_THOUSAND_SEPARATOR
 
     # --- the value, as BoundRow._get_and_render_with finds it
 
@@ -435,7 +436,7 @@ class _CellWriter:
             html = html_escape(cell)
         elif kind is SafeString:
             html = cell
-        elif kind is int and not settings.USE_THOUSAND_SEPARATOR:
+        elif kind is int and not self.group_thousands:
             html = str(cell)  # localize(): number_format() gives a whole number without grouping as it is
         else:
             html = render_value_in_context(cell, _AUTOESCAPE)
@@ -493,16 +494,28 @@ def _resolved(accessor, record, quiet: bool = False):
 
 
 def _id_url_parts(view: str) -> tuple[str, str] | tuple[()]:
-    """The URL of ``view`` around its one id argument, when putting any id in gives what reverse() gives."""
+    """The URL of ``view`` around its one id argument, when putting any id in gives what reverse() gives
+    (worked out once per URLconf, script prefix and language, like ``core.nav.fixed_url``)."""
+    key = (view, get_resolver(get_urlconf()), get_script_prefix(), get_language())
+    found = _url_parts.get(key)
+    if found is not None:
+        return found
     try:
         urls = [reverse(view, args=[n]) for n in _SENTINELS]
     except NoReverseMatch:
         return ()
     marker = str(_SENTINELS[0])
-    if urls[0].count(marker) != 1:
-        return ()
-    before, after = urls[0].split(marker)
-    return (before, after) if urls[1] == f"{before}1{after}" else ()
+    found = ()
+    if urls[0].count(marker) == 1:
+        before, after = urls[0].split(marker)
+        found = (before, after) if urls[1] == f"{before}1{after}" else ()
+    if len(_url_parts) >= 1000:
+        _url_parts.clear()
+    _url_parts[key] = found
+    return found
+
+
+_url_parts: dict = {}  # (view, resolver, script prefix, language) → _id_url_parts(view)
 
 
 def _plain_reverse(link) -> tuple:
