@@ -6,9 +6,11 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections, models, router
+from django.db.models.query import ModelIterable
 from django.http import Http404
 from rest_framework import serializers
 from rest_framework.fields import Field, SkipField
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -53,7 +55,23 @@ class ScopedViewSetMixin:
     def filter_queryset(self, queryset):
         if getattr(self, "action", None) != "list":
             return queryset
-        return super().filter_queryset(queryset)
+        filtered = super().filter_queryset(queryset)
+        if filtered is queryset:  # no filter narrowed it: the kept queryset itself is paged
+            self._dangjian_unfiltered = queryset
+        return filtered
+
+    def paginate_queryset(self, queryset):
+        """DRF's paging; a list that no filter narrowed is counted and paged by queries compiled once."""
+        if (
+            self.prepared
+            and queryset is self.__dict__.get("_dangjian_unfiltered")
+            and type(self.paginator) is PageNumberPagination
+            and _pageable(queryset)
+        ):
+            queryset = _PreparedList(
+                queryset, self._prepared_key(), self.paginator.get_page_size(self.request)
+            )
+        return super().paginate_queryset(queryset)
 
     def prepared_key(self) -> tuple:
         """What the queryset depends on besides the caller's scope and the action (hashable values)."""
@@ -128,6 +146,79 @@ def _kept_queryset(get_queryset):
 ScopedViewSetMixin.get_queryset = _kept_queryset(ScopedViewSetMixin.get_queryset)  # type: ignore[method-assign]
 
 
+class _PreparedList:
+    """A kept list queryset as DRF's paginator reads it: its count and its pages (a slice of it) run by SQL
+    compiled once per viewset, action, caller, scope and page; the rows are read afresh on every call."""
+
+    def __init__(self, queryset, key, page_size: int | None):
+        self.queryset = queryset
+        self.page_size = page_size or 0
+        self.alias = queryset.db
+        self.key = (*key, self.alias)
+        self.ordered = queryset.ordered  # as Django's Paginator asks (a warning for an unordered list)
+
+    def count(self) -> int:
+        key = (*self.key, "count")
+        found = _kept(_LIST_QUERIES, key)
+        connection = connections[self.alias]
+        if found is None:
+            captured: list = []
+
+            def capture(execute, sql, params, many, context):
+                captured.append((sql, params))
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(capture):
+                number = self.queryset.count()
+            # Django asked nothing (a condition no row meets: 0) or one COUNT query; kept only then.
+            if len(captured) <= 1:
+                _keep(_LIST_QUERIES, key, captured[0] if captured else ())
+            return number
+        if not found:
+            return 0
+        sql, params = found
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
+    def __getitem__(self, index):
+        if not (
+            isinstance(index, slice)
+            and index.step is None
+            and type(index.start) is int
+            and type(index.stop) is int
+            and 0 <= index.start <= index.stop
+        ):
+            return self.queryset[index]
+        # The last page is asked up to the list's count: a whole page is read and cut, so that its query
+        # does not change with the count.
+        start, stop = index.start, max(index.stop, index.start + self.page_size)
+        key = (*self.key, "page", start, stop)
+        prepared = _kept(_LIST_QUERIES, key)
+        if prepared is None:
+            page = self.queryset.all()[start:stop]
+            prepared = _keep(_LIST_QUERIES, key, PreparedQuery(lambda: page))
+        return prepared.objects(using=self.alias)[: index.stop - start]
+
+    def __len__(self) -> int:
+        return self.count()
+
+
+# (viewset, action, caller's id, scope, prepared_key(), alias) with "count" or ("page", start, stop) → the
+# list's count (its SQL and parameters) or the page's PreparedQuery.
+_LIST_QUERIES: dict = {}
+
+
+def _pageable(queryset) -> bool:
+    """A plain model queryset (what ``PreparedQuery.objects`` reads), not yet sliced."""
+    return (
+        queryset._iterable_class is ModelIterable
+        and not queryset._known_related_objects
+        and not queryset.query.is_sliced
+        and queryset._result_cache is None
+    )
+
+
 def _integer_field(model, lookup_field: str):
     """The model's field behind ``lookup_field`` when it holds whole numbers (ids), else None."""
     try:
@@ -161,6 +252,7 @@ class ModelSerializer(serializers.ModelSerializer):
         built = cls.__dict__.get("_dangjian_fields")
         if built is None:
             built = super().get_fields()
+            cls._dangjian_as_is = {name: (field, _shown_as_is(field)) for name, field in built.items()}
             cls._dangjian_fields = built
         return {
             name: copy.deepcopy(field) if _holds_fields(field) else copy.copy(field)
@@ -177,17 +269,19 @@ class ModelSerializer(serializers.ModelSerializer):
         """
         plan = self.__dict__.get("_dangjian_plan")
         if plan is None:
+            as_is = type(self).__dict__.get("_dangjian_as_is", {})
             plan = self._dangjian_plan = [
                 (
                     field,
                     field.field_name,
                     tuple(field.source_attrs) if type(field).get_attribute is Field.get_attribute else None,
                     _foreign_key_attname(self, field),
+                    _as_is_of(field, as_is.get(field.field_name)),
                 )
                 for field in self._readable_fields
             ]
         ret = {}
-        for field, name, attrs, fk_attname in plan:
+        for field, name, attrs, fk_attname, as_is in plan:
             if fk_attname is not None:
                 # A related record's id, as PrimaryKeyRelatedField gives it: the foreign key's column.
                 value = getattr(instance, "__dict__", _NO_DICT).get(fk_attname, _SLOW)
@@ -200,12 +294,48 @@ class ModelSerializer(serializers.ModelSerializer):
                     attribute = field.get_attribute(instance)
                 except SkipField:
                     continue
+            if type(attribute) is as_is:  # what the field's to_representation would give back unchanged
+                ret[name] = attribute
+                continue
             check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
             ret[name] = None if check_for_none is None else field.to_representation(attribute)
         return ret
 
 
 _SLOW = object()  # "ask the field": the plain attribute walk does not apply
+
+
+def _as_is_of(field, built) -> type | None:
+    """``_shown_as_is(field)``, worked out once per class for the copies of a built field (same choices)."""
+    if built is not None:
+        built_field, as_is = built
+        if type(field) is type(built_field) and getattr(field, "choice_strings_to_values", None) is getattr(
+            built_field, "choice_strings_to_values", None
+        ):
+            return as_is
+    return _shown_as_is(field)
+
+
+def _shown_as_is(field) -> type | None:
+    """The type of value that DRF's ``to_representation`` of this field returns unchanged, else None.
+
+    ``str(text)``, ``int(number)``, a boolean looked up in ``TRUE_VALUES``: a value already of the type
+    the field shows is shown as it is (exactly that type: not a subclass, such as an enum member).
+    """
+    kind = type(field).to_representation
+    if kind is serializers.CharField.to_representation:
+        return str
+    if kind is serializers.IntegerField.to_representation:
+        return int
+    if kind is serializers.BooleanField.to_representation:
+        return bool
+    if kind is serializers.ChoiceField.to_representation and all(
+        type(key) is str and value == key for key, value in field.choice_strings_to_values.items()
+    ):
+        return str  # choice_strings_to_values maps every text key to itself; other text is shown as it is
+    return None
+
+
 _NO_DICT: dict = {}
 
 

@@ -1,10 +1,11 @@
 """What every page's shell needs: sidebar, focus, badges."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
 from . import nav, registry
 from .modules import resolve
 from .scoping import get_scope
+from .text import text_of
 
 
 def shell(request):
@@ -18,10 +19,10 @@ def shell(request):
     entries = []
     for entry in nav.entries_for(user):
         try:
-            url = reverse(entry.url_name)
+            url = nav.fixed_url(entry.url_name)
         except NoReverseMatch:
             continue
-        entries.append({"entry": entry, "url": url, "active": False})
+        entries.append({"entry": entry, "label": text_of(entry.label), "url": url, "active": False})
     # Only the entry whose URL is the longest prefix of this page is highlighted (/orgs/ vs /orgs/warnings/).
     matches = [e for e in entries if e["url"] != "/" and request.path.startswith(e["url"])]
     if matches:
@@ -29,6 +30,13 @@ def shell(request):
     scope = get_scope(user)
     badges = []
     for badge in registry.badges.values():
-        badges.append({"badge": badge, "url": reverse(badge.url_name), "count": resolve(badge.count)(user)})
+        badges.append(
+            {
+                "badge": badge,
+                "label": text_of(badge.label),
+                "url": nav.fixed_url(badge.url_name),
+                "count": resolve(badge.count)(user),
+            }
+        )
     request._dangjian_shell = {"nav_entries": entries, "scope": scope, "header_badges": badges}
     return request._dangjian_shell

@@ -9,8 +9,11 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.base import render_value_in_context
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
+
+from .text import text_of
 
 
 def add_service_error(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -73,6 +76,8 @@ def _select_html(widget) -> str | None:
             if option["template_name"] != OPTION_TEMPLATE:
                 return None
             label = option["label"]
+            if isinstance(label, Promise):
+                label = text_of(label)  # a choice's lazy label, translated once per language
             label = html.escape(label) if type(label) is str else render_value_in_context(label, _AUTOESCAPE)
             attrs = _attrs_html(option["attrs"]) if option["attrs"] else ""
             # The option template's file ends with a line end, which Django's output keeps.

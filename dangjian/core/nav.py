@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
+
 from .text import Text
 
 
@@ -40,3 +43,21 @@ def entries_for(user) -> list[NavEntry]:
         (e for e in registry.nav.values() if e.visible is None or e.visible(user)),
         key=lambda e: (e.order, e.key),
     )
+
+
+# (URL name, resolver, script prefix, language) → the URL; emptied beyond _FIXED_URLS_KEPT.
+_fixed_urls: dict = {}
+_FIXED_URLS_KEPT = 2000
+
+
+def fixed_url(url_name: str) -> str:
+    """``reverse(url_name)`` for a view without arguments (the sidebar's, the header's links), reversed
+    once per URLconf, script prefix and language instead of on every page (NoReverseMatch as reverse)."""
+    key = (url_name, get_resolver(get_urlconf()), get_script_prefix(), get_language())
+    url = _fixed_urls.get(key)
+    if url is None:
+        url = reverse(url_name)
+        if len(_fixed_urls) >= _FIXED_URLS_KEPT:
+            _fixed_urls.clear()
+        _fixed_urls[key] = url
+    return url

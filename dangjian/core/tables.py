@@ -31,14 +31,17 @@ from datetime import date
 from functools import partialmethod
 from html import escape as html_escape
 
+from django.conf import settings
 from django.db import models
 from django.template import Context, Template
 from django.template.base import render_value_in_context
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import formats
+from django.utils.dateformat import re_formatchars
 from django.utils.encoding import force_str
+from django.utils.functional import Promise
 from django.utils.hashable import make_hashable
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape, escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
@@ -48,6 +51,8 @@ from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.columns.templatecolumn import TemplateColumn
 from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import A, Accessor, AttributeDict
+
+from .text import text_of
 
 # The templates whose markup this module writes, and the class of the wrapping <div>.
 LAYOUTS = {
@@ -60,11 +65,20 @@ _signatures: dict = {}  # function → (argument names, name of its **kwargs or 
 _choice_fields: dict = {}  # (record class, accessor) → True when the last field has choices
 _templates: dict = {}  # a TemplateColumn's code → its compiled Template
 _AUTOESCAPE = Context(autoescape=True)
+_HASHABLE = (str, int)  # values make_hashable() gives back as they are
 _PLAIN_TYPES: set = set()  # classes whose attributes an accessor reads directly (no item lookup)
 _SENTINELS = (7_304_182_956, 1)  # how {{ cell }} is written into the table's template
 _choice_labels: dict = {}  # (model field, language) → {value: label}
 # A DateColumn's template (django-tables2 writes it from the column's format).
 _DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
+# Date format characters that read only the year, month and day (no language): as str.format fields.
+_DATE_FIELDS = {
+    "Y": "{0.year:04d}",
+    "m": "{0.month:02d}",
+    "d": "{0.day:02d}",
+    "j": "{0.day}",
+    "n": "{0.month}",
+}
 
 
 def choice_label(record, name: str):
@@ -150,7 +164,10 @@ def _query(request, key: str, value) -> str:
 
 
 def _header_cell(table, column, request) -> str:
-    header = render_value_in_context(column.header, _AUTOESCAPE)
+    header = column.header
+    if isinstance(header, Promise):
+        header = text_of(header)  # a verbose name, translated once per language
+    header = html_escape(header) if type(header) is str else render_value_in_context(header, _AUTOESCAPE)
     if column.orderable:
         href = _query(request, table.prefixed_order_by_field, column.order_by_alias.next)
         header = f'<a href="{href}">{header}</a>'
@@ -231,12 +248,14 @@ class _CellWriter:
         self.render_never = not keywords and any(a not in _CELL_ARGS for a in args)
         self.template = None
         self.date_format = None  # a DateColumn's format: its dates are written without the template
+        self.date_pattern = None  # that format as a str.format pattern, when it is only numbers
         if getattr(self.render_fn, "__func__", None) is TemplateColumn.render and column.template_code:
             code = column.template_code
             self.template = _templates.get(code) or _templates.setdefault(code, Template(code))
             date_template = _DATE_TEMPLATE.fullmatch(code)
             if date_template and type(column).get_context_data is TemplateColumn.get_context_data:
                 self.date_format = date_template.group(1)
+                self.date_pattern = _date_pattern(self.date_format)
         self.link = bound_column.link
         self.link_view, self.link_args, self.link_kwargs = _plain_reverse(self.link)
         cell_attrs = {**dict(table.attrs or {}), **dict(column.attrs)}
@@ -251,6 +270,7 @@ class _CellWriter:
         # Column.render returns the value as it is: no call needed.
         self.plain_render = getattr(self.render_fn, "__func__", None) is Column.render
         self.url_parts = None  # (before, after) the id in the link's URL, once reversed
+        self.group_thousands = settings.USE_THOUSAND_SEPARATOR
 
     # --- the value, as BoundRow._get_and_render_with finds it
 
@@ -301,17 +321,20 @@ class _CellWriter:
         self.labels_by_type[kind] = found
         return found
 
-    def content(self, row):
-        record = row.record
+    def content(self, row, record):
+        """The cell's value, rendered (``row.record`` is ``record``, read once by the caller)."""
         value = None
         remainder = self.remainder
-        penultimate = record if self.penultimate is None else self.penultimate.resolve(record, quiet=True)
-        if isinstance(penultimate, models.Model) and self._uses_display(record):
+        penultimate = record if self.penultimate is None else _resolved(self.penultimate, record, quiet=True)
+        uses_display = self.display_by_type.get(type(record))
+        if uses_display is None:
+            uses_display = self._uses_display(record)
+        if uses_display and isinstance(penultimate, models.Model):
             labels = self._labels(type(penultimate))
             if labels is not None:  # Django's own get_FOO_display(), its labels translated once a page
                 attname, labels = labels
                 raw = getattr(penultimate, attname)
-                value = labels.get(make_hashable(raw), raw)
+                value = labels.get(raw if type(raw) in _HASHABLE else make_hashable(raw), raw)
                 if not isinstance(value, str):
                     value = force_str(value, strings_only=True)
                 remainder = None
@@ -325,13 +348,14 @@ class _CellWriter:
                 value = self._resolve(record)
             except Exception:
                 if self.text_link:
-                    return self._render(row, None)
+                    return self._render(row, record, None)
         if value in self.empty_values or (self.many_to_many and not value.exists()):
             return self.default
-        return self._render(row, value)
+        if self.plain_render and not self.link:
+            return value
+        return self._render(row, record, value)
 
-    def _render(self, row, value):
-        record = row.record
+    def _render(self, row, record, value):
         if self.plain_render:
             content = value
         elif self.date_format is not None and (value is None or value == "" or type(value) is date):
@@ -352,7 +376,8 @@ class _CellWriter:
             return content
         if self.link_view is None:
             return self.link(content, **self._kwargs(row, value))
-        return format_html('<a href="{}">{}</a>', self._url(record), content)
+        # format_html('<a href="{}">{}</a>', url, content), its two conditional_escape()s written out.
+        return SafeString(f'<a href="{html_escape(self._url(record))}">{_escaped(content)}</a>')
 
     def _kwargs(self, row, value) -> dict:
         return {
@@ -366,8 +391,10 @@ class _CellWriter:
 
     def _url(self, record) -> str:
         """``reverse(view, args)``; with one whole-number id, the URL reversed once and the id put in."""
-        args = [a.resolve(record) if isinstance(a, Accessor) else a for a in self.link_args]
-        kwargs = {k: v.resolve(record) if isinstance(v, Accessor) else v for k, v in self.link_kwargs.items()}
+        args = [_resolved(a, record) if isinstance(a, Accessor) else a for a in self.link_args]
+        kwargs = {
+            k: _resolved(v, record) if isinstance(v, Accessor) else v for k, v in self.link_kwargs.items()
+        }
         if len(args) == 1 and not kwargs and type(args[0]) is int and args[0] >= 0:
             if self.url_parts is None:
                 self.url_parts = _id_url_parts(self.link_view)
@@ -377,8 +404,15 @@ class _CellWriter:
 
     def _date(self, value) -> str:
         """``{{ value|date:"FORMAT"|default:default }}`` (a DateColumn's template) for a date or nothing."""
-        text = "" if value in (None, "") else formats.date_format(value, self.date_format)
-        return render_value_in_context(text or self.default, _AUTOESCAPE)
+        if value in (None, ""):
+            text = ""
+        elif self.date_pattern is not None:
+            text = self.date_pattern.format(value)
+        else:
+            text = formats.date_format(value, self.date_format)
+        if text:
+            return SafeString(html_escape(text))  # escape(), as {{ }} writes text
+        return render_value_in_context(self.default, _AUTOESCAPE)
 
     def _render_template(self, kwargs) -> str:
         """TemplateColumn.render with its template compiled once, not once per cell."""
@@ -389,7 +423,8 @@ class _CellWriter:
             return self.template.render(parent)
 
     def write(self, row) -> str:
-        cell = self.content(row)
+        record = row.record
+        cell = self.content(row, record)
         if self.localize is not None:
             from django.templatetags.l10n import localize, unlocalize
 
@@ -401,26 +436,86 @@ class _CellWriter:
             html = html_escape(cell)
         elif kind is SafeString:
             html = cell
+        elif kind is int and not self.group_thousands:
+            html = str(cell)  # localize(): number_format() gives a whole number without grouping as it is
         else:
             html = render_value_in_context(cell, _AUTOESCAPE)
         td = self.td
         if td is None:
-            self.bound_column.current_value, self.bound_column.current_record = cell, row.record
+            self.bound_column.current_value, self.bound_column.current_record = cell, record
             td = self.bound_column.attrs["td"].as_html()
         return f"<td {td}>{html}</td>"
 
 
+def _date_pattern(date_format: str) -> str | None:
+    """``date_format`` as a ``str.format`` pattern giving what Django's ``date`` filter gives, when it
+    uses only numeric year, month and day characters (``Y-m-d``); None for anything else (a format
+    setting's name, names of months or days, escapes), which Django formats itself."""
+    if date_format in formats.FORMAT_SETTINGS or "\\" in date_format:
+        return None
+    pattern = []
+    for i, piece in enumerate(re_formatchars.split(date_format)):
+        if i % 2:
+            if piece not in _DATE_FIELDS:
+                return None
+            pattern.append(_DATE_FIELDS[piece])
+        else:
+            pattern.append(piece.replace("{", "{{").replace("}", "}}"))
+    return "".join(pattern)
+
+
+def _escaped(value) -> str:
+    """``conditional_escape(value)``, text and safe text without its checks."""
+    kind = type(value)
+    if kind is SafeString:
+        return value
+    if kind is str:
+        return html_escape(value)
+    return conditional_escape(value)
+
+
+def _resolved(accessor, record, quiet: bool = False):
+    """``accessor.resolve(record, quiet=quiet)``: by plain attribute access on objects that have no items
+    (no item lookup to try first), else by the accessor itself (a mapping, a method, a missing step)."""
+    current = record
+    for bit in accessor.bits:
+        kind = type(current)
+        if kind not in _PLAIN_TYPES:
+            if issubclass(kind, dict) or hasattr(kind, "__getitem__"):
+                return accessor.resolve(record, quiet=quiet)
+            _PLAIN_TYPES.add(kind)
+        try:
+            current = getattr(current, bit)
+        except AttributeError:
+            return accessor.resolve(record, quiet=quiet)
+        if callable(current):
+            return accessor.resolve(record, quiet=quiet)
+    return current
+
+
 def _id_url_parts(view: str) -> tuple[str, str] | tuple[()]:
-    """The URL of ``view`` around its one id argument, when putting any id in gives what reverse() gives."""
+    """The URL of ``view`` around its one id argument, when putting any id in gives what reverse() gives
+    (worked out once per URLconf, script prefix and language, like ``core.nav.fixed_url``)."""
+    key = (view, get_resolver(get_urlconf()), get_script_prefix(), get_language())
+    found = _url_parts.get(key)
+    if found is not None:
+        return found
     try:
         urls = [reverse(view, args=[n]) for n in _SENTINELS]
     except NoReverseMatch:
         return ()
     marker = str(_SENTINELS[0])
-    if urls[0].count(marker) != 1:
-        return ()
-    before, after = urls[0].split(marker)
-    return (before, after) if urls[1] == f"{before}1{after}" else ()
+    found = ()
+    if urls[0].count(marker) == 1:
+        before, after = urls[0].split(marker)
+        found = (before, after) if urls[1] == f"{before}1{after}" else ()
+    if len(_url_parts) >= 1000:
+        _url_parts.clear()
+    _url_parts[key] = found
+    return found
+
+
+_url_parts: dict = {}  # (view, resolver, script prefix, language) → _id_url_parts(view)
 
 
 def _plain_reverse(link) -> tuple:

@@ -76,9 +76,16 @@ class ItemFilter(StrictFilterSet):
             "closed_late",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        fields = self.form.fields
+    @property
+    def form(self):
+        """The filter form with the page's styling and the user's organisations, set up when first asked for
+        (an API request that names no filter never builds it)."""
+        if "_form" not in self.__dict__:
+            self._set_up(super().form)
+        return self._form
+
+    def _set_up(self, form) -> None:
+        fields = form.fields
         for name, f in fields.items():
             if name in ("deadline_from", "deadline_to"):
                 f.widget.input_type = "date"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count
+
+from dangjian.core.prepared import PreparedQuery
 
 from .models import Notice
 
@@ -67,8 +70,23 @@ def notices_for(user):
     return Notice.objects.for_user(user)
 
 
+# The bell's number, asked on every page: compiled once, counted fresh each time (one row, or none for 0).
+_UNREAD = PreparedQuery(
+    lambda user_id: (
+        Notice.objects.filter(recipient_id=user_id)
+        .unread()
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    ),
+    -1,
+)
+
+
 def unread_count(user) -> int:
     """The number shown on the bell in the header (one query)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notice.objects.for_user(user).unread().count()
+    rows = _UNREAD.rows(user.pk, model=Notice)
+    return rows[0][0] if rows else 0

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -97,14 +98,15 @@ class PersonTable(tables.Table):
         return value
 
     def render_current_posts(self, record):
-        from django.utils.html import format_html_join
-
         posts = getattr(record, "current_posts", [])
         if not posts:
             return "—"
-        # One badge per post, the organisation and the post apart, on lines of their own when narrow.
-        return format_html_join(
-            "",
-            '<span class="badge bg-red-lt me-1 mb-1 text-nowrap" data-post>{} · {}</span>',
-            ((p.org.label, choice_label(p, "kind")) for p in posts),
+        # One badge per post, the organisation and the post apart, on lines of their own when narrow
+        # (format_html_join's markup, each text escaped as it would escape it).
+        return mark_safe(
+            "".join(
+                '<span class="badge bg-red-lt me-1 mb-1 text-nowrap" data-post>'
+                f"{conditional_escape(p.org.label)} · {conditional_escape(choice_label(p, 'kind'))}</span>"
+                for p in posts
+            )
         )

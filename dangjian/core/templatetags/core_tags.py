@@ -3,6 +3,8 @@
 from django import template
 from django.utils.translation import get_language
 
+from dangjian.core import nav
+
 register = template.Library()
 
 
@@ -13,6 +15,12 @@ def query_replace(context, **kwargs):
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag
+def fixed_url(url_name):
+    """``{% url 'name' %}`` for a view without arguments, reversed once (``core.nav.fixed_url``)."""
+    return nav.fixed_url(url_name)
 
 
 @register.filter

@@ -187,3 +187,29 @@ def test_a_scope_that_shows_nothing_finds_nothing(county, people, django_assert_
             )
             == []
         )
+
+
+def test_an_unfiltered_list_is_paged_by_kept_queries_and_read_afresh(personas, county, monkeypatch):
+    """A list no filter narrows is counted and paged by SQL compiled once: what the ORM gives, read afresh."""
+    from dangjian.core import api as core_api
+    from dangjian.ledger.api import ItemViewSet
+    from dangjian.ledger.models import Item
+    from dangjian.ledger.tests.test_pages import build_world
+
+    build_world(personas, county)
+    client = APIClient()
+    client.force_authenticate(personas.county_admin)
+    url = reverse("api-item-list")
+    first, kept = client.get(url).json(), client.get(url).json()
+    monkeypatch.setattr(ItemViewSet, "prepared", False)
+    built = client.get(url).json()
+    monkeypatch.undo()
+    assert first == kept == built and first["count"] == len(first["results"]) > 1
+    assert {key[-1] for key in core_api._LIST_QUERIES if key[0] is ItemViewSet} == {"count", 50}  # kept
+    changed, removed = first["results"][0]["id"], first["results"][-1]["id"]
+    Item.objects.filter(pk=changed).update(title="改过的标题")
+    Item.objects.filter(pk=removed).delete()
+    again = client.get(url).json()
+    assert again["count"] == first["count"] - 1 and removed not in {r["id"] for r in again["results"]}
+    assert again["results"][0]["title"] == "改过的标题"
+    assert [r["id"] for r in client.get(url, {"q": "改过"}).json()["results"]] == [changed]  # filtered

@@ -116,3 +116,23 @@ def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, p
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "My work" in page
+
+
+def test_text_of_a_lazy_translation_follows_the_active_language():
+    from django.utils.functional import lazy
+    from django.utils.translation import gettext_lazy
+
+    from dangjian.core.text import text_of
+
+    label = gettext_lazy("Members")
+    with translation.override("zh-hans"):
+        assert text_of(label) == "党员" == text_of(label)
+    with translation.override("en"):
+        assert text_of(label) == "Members"
+    with translation.override("zh-hans"):
+        assert text_of(label) == "党员"
+    # Another lazy value may read anything: it is asked each time, never kept.
+    calls = []
+    counted = lazy(lambda: str(len(calls.append(1) or calls)), str)()
+    assert [text_of(counted), text_of(counted)] == ["1", "2"]
+    assert text_of("plain") == "plain"

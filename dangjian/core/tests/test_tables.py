@@ -16,6 +16,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.html import parse_html
 from django.urls import reverse
+from django.utils import translation
 from django_tables2 import RequestConfig
 from django_tables2.templatetags import django_tables2 as library_tags
 
@@ -255,3 +256,33 @@ def test_choice_labels_are_get_foo_display_in_every_language(county, people):
             for post in posts:
                 assert tables.choice_label(post, "kind") == post.get_kind_display()
             assert tables.choice_label(person, "status") == person.get_status_display()
+
+
+class _Numbers(dt.Table):
+    """Dates in formats written without Django's formatter (numbers only) and with it; whole numbers."""
+
+    iso = dt.DateColumn(format="Y-m-d", accessor="day")
+    loose = dt.DateColumn(format="j/n/Y {x}", accessor="day")
+    chinese = dt.DateColumn(format="Y年n月j日", accessor="day")
+    named = dt.DateColumn(format="N j, Y", accessor="day")  # a month's name: Django's formatter
+    escaped = dt.DateColumn(format=r"\Y Y-m", accessor="day")
+    setting = dt.DateColumn(format="SHORT_DATE_FORMAT", accessor="day")
+    count = dt.Column()
+    negative = dt.Column()
+
+
+@pytest.mark.parametrize("grouping", [False, True])
+def test_dates_and_whole_numbers_are_written_as_the_template_writes_them(settings, grouping):
+    settings.USE_THOUSAND_SEPARATOR = grouping
+    request = _request(None)
+    rows = [
+        {"day": date(2026, 3, 7), "count": 1234567, "negative": -45678},
+        {"day": date(987, 11, 30), "count": 0, "negative": True},
+        {"day": None, "count": None, "negative": 12},
+    ]
+    with translation.override("en"):  # English groups thousands with commas when asked to
+        _library, ours = both(lambda: _Numbers(rows), request, "django_tables2/bootstrap5.html")
+    assert "2026-03-07" in ours and "7/3/2026 {x}" in ours and "2026年3月7日" in ours
+    assert "0987-11-30" in ours
+    assert ("<td >1,234,567</td>" in ours) is grouping
+    assert ("<td >1234567</td>" in ours) is not grouping

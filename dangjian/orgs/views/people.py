@@ -20,6 +20,7 @@ from django_tables2 import RequestConfig
 from dangjian.core import audit, workflow
 from dangjian.core.forms import add_service_error
 from dangjian.core.generic import ServiceFormView
+from dangjian.core.nav import fixed_url
 from dangjian.core.scoping import can, ensure_can, get_for_user, get_scope
 
 from .. import services
@@ -81,7 +82,7 @@ def _org_filter_choices(user, selected: str | None) -> list[tuple[str, str]]:
 def _export_url(request) -> str | None:
     """The export of exactly this filtered list (the export view belongs to the roster pages)."""
     try:
-        url = reverse("orgs:person_export")
+        url = fixed_url("orgs:person_export")
     except NoReverseMatch:
         return None
     query = request.GET.copy()
