@@ -159,7 +159,7 @@ class _PreparedList:
 
     def count(self) -> int:
         key = (*self.key, "count")
-        found = _kept(_LIST_QUERIES, key)
+        found = _LIST_QUERIES.get(key)
         connection = connections[self.alias]
         if found is None:
             captured: list = []
@@ -172,7 +172,7 @@ class _PreparedList:
                 number = self.queryset.count()
             # Django asked nothing (a condition no row meets: 0) or one COUNT query; kept only then.
             if len(captured) <= 1:
-                _keep(_LIST_QUERIES, key, captured[0] if captured else ())
+                _LIST_QUERIES.keep(key, captured[0] if captured else ())
             return number
         if not found:
             return 0
@@ -194,10 +194,10 @@ class _PreparedList:
         # does not change with the count.
         start, stop = index.start, max(index.stop, index.start + self.page_size)
         key = (*self.key, "page", start, stop)
-        prepared = _kept(_LIST_QUERIES, key)
+        prepared = _LIST_QUERIES.get(key)
         if prepared is None:
             page = self.queryset.all()[start:stop]
-            prepared = _keep(_LIST_QUERIES, key, PreparedQuery(lambda: page))
+            prepared = _LIST_QUERIES.keep(key, PreparedQuery(lambda: page))
         return prepared.objects(using=self.alias)[: index.stop - start]
 
     def __len__(self) -> int:
@@ -206,7 +206,7 @@ class _PreparedList:
 
 # (viewset, action, caller's id, scope, prepared_key(), alias) with "count" or ("page", start, stop) → the
 # list's count (its SQL and parameters) or the page's PreparedQuery.
-_LIST_QUERIES: dict = {}
+_LIST_QUERIES = Kept()
 
 
 def _pageable(queryset) -> bool:
