@@ -205,7 +205,7 @@ def test_an_unfiltered_list_is_paged_by_kept_queries_and_read_afresh(personas, c
     built = client.get(url).json()
     monkeypatch.undo()
     assert first == kept == built and first["count"] == len(first["results"]) > 1
-    assert {key[-1] for key in core_api._LIST_QUERIES if key[0] is ItemViewSet} == {"count", 50}  # kept
+    assert {key[-1] for key in core_api._LIST_QUERIES.store if key[0] is ItemViewSet} == {"count", 50}  # kept
     changed, removed = first["results"][0]["id"], first["results"][-1]["id"]
     Item.objects.filter(pk=changed).update(title="改过的标题")
     Item.objects.filter(pk=removed).delete()
