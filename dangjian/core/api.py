@@ -14,7 +14,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .prepared import Kept, PreparedQuery
+from .prepared import Kept, PreparedQuery, fits_column
 from .scoping import get_scope
 
 
@@ -95,9 +95,8 @@ class ScopedViewSetMixin:
             value = field.get_prep_value(raw)
         except (TypeError, ValueError) as exc:
             raise Http404 from exc  # as DRF's get_object_or_404: "Not found."
-        low, high = connections[alias].ops.integer_field_range(field.get_internal_type())
         obj = None
-        if (low is None or value >= low) and (high is None or value <= high):
+        if fits_column(field, value, alias):
             key = (*self._prepared_key(), lookup_field, alias)
             prepared = _DETAIL_QUERIES.get(key)
             if prepared is None:

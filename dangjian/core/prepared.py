@@ -289,6 +289,14 @@ class Kept:
 _KEPT = Kept(size=256)
 
 
+def fits_column(field, value, alias: str) -> bool:
+    """True when ``value`` fits ``field``'s integer column on ``alias``. A prepared query is run with the
+    value as a bound parameter; one beyond the column's range is an error there, where the ORM's own
+    lookup finds nothing: callers answer "not found" without running the query, as the ORM would."""
+    low, high = connections[alias].ops.integer_field_range(field.get_internal_type())
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
 def kept(key: tuple, build: Callable[..., QuerySet], *placeholders) -> PreparedQuery:
     """The ``PreparedQuery(build, *placeholders)`` kept under ``key``, made on first use.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connections, router
+from django.db import router
 from django.db.models import (
     Case,
     Count,
@@ -36,7 +36,7 @@ from dangjian.core.caps import Cap
 from dangjian.core.indicators import rate
 from dangjian.core.params import get as param
 from dangjian.core.params import version as params_version
-from dangjian.core.prepared import aggregated, kept, prefetched
+from dangjian.core.prepared import aggregated, fits_column, kept, prefetched
 from dangjian.orgs.models import Organisation
 
 from . import deadlines, figures, params
@@ -114,12 +114,7 @@ def item_for_page(user, pk: int) -> Item:
         _ITEM_PLACEHOLDER,
     )
     alias = router.db_for_read(Item)
-    low, high = connections[alias].ops.integer_field_range(Item._meta.pk.get_internal_type())
-    found = (
-        item_query.objects(pk, using=alias)
-        if (low is None or pk >= low) and (high is None or pk <= high)
-        else []
-    )
+    found = item_query.objects(pk, using=alias) if fits_column(Item._meta.pk, pk, alias) else []
     if not found:
         raise Http404  # missing and not yours alike
     item = found[0]
