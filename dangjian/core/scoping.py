@@ -155,6 +155,18 @@ class Scope:
             visible &= Q(**{f"{path_field}__subtree": self.focus_path})
         return visible
 
+    def own_q(self, prefix: str = "", *, cap: str) -> Q:
+        """A filter for records whose organisation (reached through ``prefix``) is itself one that a grant
+        carrying ``cap`` names, not one below it: the work that is the user's own organisation's (the
+        ledger's "my work"), where ``q`` is everything the user may see or act on. Someone who sees
+        everything by role, and self-only grants, name no organisation of their own. The focus applies.
+        """
+        ids = sorted({g.org_id for g in self.grants if cap in g.caps and not g.self_only})
+        own = Q(**{f"{prefix}id__in" if prefix else "id__in": ids}) if ids else Q(pk__in=[])
+        if self.focus_path is not None:
+            own &= Q(**{f"{prefix}path__subtree": self.focus_path})
+        return own
+
 
 def _grants_q(grants: list[Grant], id_field: str, path_field: str) -> Q:
     """Records in the organisations of ``grants`` (each alone or with its subtree)."""

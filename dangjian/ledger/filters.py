@@ -12,7 +12,17 @@ from dangjian.core.scoping import get_scope
 from dangjian.orgs.models import Organisation
 
 from .models import Category, Item, Source
-from .selectors import COMPLETION_WORDS, completion_q
+from .selectors import COMPLETION_WORDS, completion_q, my_work_q
+
+# The sections and queues of "my work" (home page), each the filter its count uses (selectors.my_work_q).
+WORK_CHOICES = [
+    ("waiting", _("Waiting for my action")),
+    ("due_soon", _("Due soon")),
+    ("overdue", _("Overdue")),
+    ("returned", _("Returned")),
+    ("to_acknowledge", _("New items to acknowledge")),
+    ("to_verify", _("Closures to verify")),
+]
 
 LIGHT_CHOICES = [
     ("green", _("Green: on track")),
@@ -56,6 +66,9 @@ class ItemFilter(StrictFilterSet):
     )
     item_list = IdFilter(field_name="item_list_id", label=pgettext_lazy("ledger", "List"))
     closed_late = filters.BooleanFilter(label=_("Closed late"))
+    work = filters.ChoiceFilter(
+        choices=WORK_CHOICES, method="filter_work", label=pgettext_lazy("ledger filter", "My work")
+    )
 
     # Pages offer a short select; the API accepts any visible organisation.
     shallow_org_choices = True
@@ -74,6 +87,7 @@ class ItemFilter(StrictFilterSet):
             "org",
             "item_list",
             "closed_late",
+            "work",
         ]
 
     @property
@@ -104,6 +118,13 @@ class ItemFilter(StrictFilterSet):
     def filter_completion(self, qs, name, value):
         """The published status word (DOMAIN.md §8), as the ledger column and the export show it."""
         return qs.filter(completion_q(value)) if value else qs
+
+    def filter_work(self, qs, name, value):
+        """One section of the user's "my work", as its count on the home page counts it."""
+        user = getattr(self.request, "user", None)
+        if not value or user is None:
+            return qs
+        return qs.filter(my_work_q(user, value))
 
     def filter_light(self, qs, name, value):
         return qs.light(value) if value else qs

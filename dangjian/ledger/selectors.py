@@ -478,14 +478,23 @@ class MyWork:
     to_verify: object
 
 
+# "My work" is the work of the user's own organisation: items it must rectify (its own items, not those of
+# the organisations below it, which are theirs) and closures of items it handed down. The right to act
+# reaches the whole subtree (a township may act for a village, the county may verify anywhere below it),
+# but a county organisation department's to-do list is not every open item of the county: the organisations
+# below are followed in the key figures and the roll-up.
+
+
 def _rectify_q(user) -> Q:
-    return scoping.get_scope(user).q(SIDE_PATHS[RECTIFIER], cap=Cap.RECTIFY)
+    """Items of the user's own organisation(s) with the right to rectify."""
+    return scoping.get_scope(user).own_q(SIDE_PATHS[RECTIFIER], cap=Cap.RECTIFY)
 
 
 def _verify_q(user) -> Q:
-    """Closures this user may verify: supervising side, and not on the item's rectifying side."""
+    """Closures this user is to verify: items their own organisation handed down (supervising side, with the
+    right to verify), and not on the item's rectifying side."""
     scope = scoping.get_scope(user)
-    q = scope.q(SIDE_PATHS[SUPERVISOR], cap=Cap.VERIFY) & ~rectified_by_q(user)
+    q = scope.own_q(SIDE_PATHS[SUPERVISOR], cap=Cap.VERIFY) & ~rectified_by_q(user)
     if int(param(params.SEPARATION_OF_DUTIES.key)):
         own = [g.org_id for g in scope.grants]
         if own:
@@ -516,6 +525,12 @@ def _my_work_filters_with_parts(user, today: date) -> tuple[dict[str, Q], Q]:
     }, to_rectify
 
 
+def my_work_q(user, key: str, today: date | None = None) -> Q:
+    """One section or queue of "my work" as a filter (the ledger's ``work`` filter: a section's "more" link
+    lists exactly the items its count counts)."""
+    return _my_work_filters(user, today or timezone.localdate())[key]
+
+
 def my_work(user, today: date | None = None) -> MyWork:
     """What needs the user: items to act on, due soon (yellow), overdue (red), returned."""
     today = today or timezone.localdate()
@@ -543,9 +558,17 @@ def own_items(user, today: date | None = None):
 def my_work_counts(user, today: date | None = None) -> dict[str, int]:
     """The counts of ``my_work`` (its four sections and two queues) in one query."""
     filters, to_rectify = _my_work_filters_with_parts(user, today or timezone.localdate())
-    return _whole_waiting(
-        Item.objects.visible_to(user).aggregate(**_my_work_count_exprs(filters, to_rectify))
+    return _whole_waiting(_my_work_items(user).aggregate(**_my_work_count_exprs(filters, to_rectify)))
+
+
+def _my_work_items(user):
+    """The items any section of "my work" can hold: the own organisations' and those they handed down
+    (the counts then read those, by the indexes on both, not every item the user may see)."""
+    scope = scoping.get_scope(user)
+    own = scope.own_q(SIDE_PATHS[RECTIFIER], cap=Cap.RECTIFY) | scope.own_q(
+        SIDE_PATHS[SUPERVISOR], cap=Cap.VERIFY
     )
+    return Item.objects.visible_to(user).filter(own)
 
 
 def _my_work_count_exprs(filters: dict[str, Q], to_rectify: Q) -> dict:
@@ -596,7 +619,7 @@ MY_WORK_KEYS = ("waiting", "due_soon", "overdue", "returned", "to_acknowledge", 
 def _my_work_counts_query(user, today: date):
     """``my_work_counts`` as a queryset a ``PreparedQuery`` can run."""
     filters, to_rectify = _my_work_filters_with_parts(user, today)
-    return aggregated(Item.objects.visible_to(user), **_my_work_count_exprs(filters, to_rectify))
+    return aggregated(_my_work_items(user), **_my_work_count_exprs(filters, to_rectify))
 
 
 def _my_work_rows_query(user, today: date, wanted: tuple[str, ...], shown: int):
@@ -622,7 +645,7 @@ def _my_work_rows_query(user, today: date, wanted: tuple[str, ...], shown: int):
     # full rows are read: windowing whole item rows made PostgreSQL sort ~9 000 wide rows to disk five
     # times for a county user of a city (425 ms against ~50 ms).
     first_ids = (
-        Item.objects.visible_to(user)
+        _my_work_items(user)
         .filter(any_section)
         .annotate(**flags)
         .annotate(**numbers)

@@ -155,10 +155,22 @@ def _new_handed_item(world, key):
     return item, [title]
 
 
+def _parent_key(world, key):
+    """The key of the organisation above ``key``'s in the walk's world (None for the top)."""
+    org = world.orgs[key]
+    return next((k for k, o in world.orgs.items() if o.path == org.path[: -org.steplen]), None)
+
+
 def _requested_item(world, key):
-    """Closure requested by the organisation's own secretary (待核验): verifying it in bulk is a write."""
+    """Closure requested by the organisation's own secretary (待核验) of an item handed down by the organisation
+    above (whose closures are its to verify: "my work"): verifying it in bulk is a write."""
     services = _services()
-    item, title = _new_item(world, key, "待核验事项")
+    parent = _parent_key(world, key)
+    item_list = None
+    if parent:
+        # A list of its own at the organisation above (the world's lists stay each in its own subtree).
+        item_list = services.list_create(org=world.orgs[parent], title=f"核验清单·{key}", actor=world.admin)
+    item, title = _new_item(world, key, "待核验事项", item_list=item_list)
     rectifier = world.get("account", key)
     services.item_acknowledge(item=item, actor=rectifier)
     services.item_file_measures(item=item, actor=rectifier, measures="措施")
@@ -380,9 +392,15 @@ ROUTES = {
     "ledger:item_closure_document": detail("item"),
     "ledger:item_transition": write("item", lambda w, item, key: _move(item)),
     "ledger:item_urge": write("item", lambda w, item, key: {"note": "走查催办"}),
-    "ledger:queue_to_acknowledge": create("new_item", lambda w, item, key: {"items": [item.pk]}),
+    # The queues are the persona's own organisation's work: the county's new item, a closure of A镇's item
+    # that the county handed down (the county admin writes both).
+    "ledger:queue_to_acknowledge": create(
+        "new_item", lambda w, item, key: {"items": [item.pk]}, inside="county"
+    ),
     "ledger:queue_to_verify": create(
-        "requested_item", lambda w, item, key: {"items": [item.pk], "action": "verify", "note": ""}
+        "requested_item",
+        lambda w, item, key: {"items": [item.pk], "action": "verify", "note": ""},
+        inside="township_a",
     ),
     "ledger:progress_add": write("item", lambda w, item, key: _progress_data(item)),
     "ledger:extension_request": write(
@@ -489,28 +507,23 @@ def _list_counts(world, persona, client) -> list[str]:
     return problems
 
 
-def _orgs_with(world, persona, cap: str) -> list:
-    """Organisations the persona may see (oracle) where one of its roles carries ``cap`` (by the role table)."""
+def _own_orgs_with(world, persona, cap: str) -> list:
+    """The organisations the persona's own roles carrying ``cap`` name (not those below them; a superuser has
+    none): whose work is the persona's own work (oracle of "my work")."""
     from dangjian.accounts.roles import role_caps
 
     user = world.personas[persona]
-    allowed = world.allowed_orgs(persona)
     if user.is_superuser:
-        return allowed
-    result = []
-    for assignment in user.assignments.select_related("org"):
-        if cap not in role_caps().get(assignment.role, ()):
-            continue
-        for org in allowed:
-            if org.pk == assignment.org_id or (
-                assignment.include_subtree and org.path.startswith(assignment.org.path)
-            ):
-                result.append(org)
-    return result
+        return []
+    allowed = {org.pk for org in world.allowed_orgs(persona)}
+    return [
+        a.org_id for a in user.assignments.all() if cap in role_caps().get(a.role, ()) and a.org_id in allowed
+    ]
 
 
 def _my_work_counts(world, persona, client) -> list[str]:
-    """The home page's "my items" counts: only items of organisations the persona may see and act for."""
+    """The home page's "my items" counts: only items of the persona's own organisations (to rectify) and of
+    the organisations they handed items down from (to verify), each one the persona may see and act for."""
     from dangjian.core import params as core_params
     from dangjian.ledger import params
     from dangjian.ledger.models import Item
@@ -518,8 +531,8 @@ def _my_work_counts(world, persona, client) -> list[str]:
     today = _today()
     soon = today + timedelta(days=int(core_params.get(params.YELLOW_DAYS.key)))
     items = _visible_items(world, persona)
-    mine = Q(org__in=_orgs_with(world, persona, "rectify"))
-    verify = Q(supervisor_org__in=_orgs_with(world, persona, "verify"))
+    mine = Q(org__in=_own_orgs_with(world, persona, "rectify"))
+    verify = Q(supervisor_org__in=_own_orgs_with(world, persona, "verify"))
     if int(core_params.get(params.SEPARATION_OF_DUTIES.key)):
         verify &= ~Q(org__in=[a.org_id for a in world.personas[persona].assignments.all()])
     open_mine = mine & Q(long_term=False) & ~Q(status__in=["draft", "closed"])

@@ -93,3 +93,27 @@ def test_my_work_summary_shows_the_first_items_of_each_section_as_my_work_lists_
         TODAY + timedelta(days=1),
         TODAY + timedelta(days=3),
     ]
+
+
+def test_a_sections_more_link_lists_exactly_the_items_its_count_counts(client, county, personas):
+    """The "more" link of a section opens the ledger filtered by that section (``work``), the same filter
+    its count uses: the village's seven overdue items, none for the township that handed them down (it
+    follows them as a figure, and its own ledger filters by light)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for n in range(7):
+        item = handed_item(county, personas, today=today)
+        Item.objects.filter(pk=item.pk).update(deadline=today - timedelta(days=n + 1), title=f"逾期事项{n}")
+    client.force_login(personas.village_a1)
+    body = client.get(reverse("home")).content.decode()
+    assert 'data-testid="work-overdue" data-count="7"' in body
+    assert f'href="{reverse("ledger:ledger")}?work=overdue"' in body
+    page = client.get(reverse("ledger:ledger") + "?work=overdue").content.decode()
+    assert all(f"逾期事项{n}" in page for n in range(7))
+    assert client.get(reverse("api-item-list") + "?work=overdue").json()["count"] == 7
+    assert client.get(reverse("api-item-list") + "?work=returned").json()["count"] == 0
+    client.force_login(personas.township_a)
+    assert client.get(reverse("api-item-list") + "?work=overdue").json()["count"] == 0
+    assert client.get(reverse("api-item-list") + "?light=red").json()["count"] == 7
+    assert client.get(reverse("api-item-list") + "?work=anything").status_code == 400

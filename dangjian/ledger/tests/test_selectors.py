@@ -175,17 +175,57 @@ def test_my_work_lists_what_waits_for_the_village_and_the_township(county, perso
     assert set(village.waiting) == {tree_items["a1_new"]}
     assert set(village.overdue) == {tree_items["a1_red"]}
     township = selectors.my_work(personas.township_a, TODAY)
-    # The township rectifies too (its own subtree), and verifies the A1 closure request.
-    assert tree_items["a1_request"] in set(township.waiting)
-    assert set(township.overdue) == {tree_items["a1_red"], tree_items["a2_red"]}
+    # The township verifies the closure its village asks for (it handed the item down); the villages'
+    # items to rectify are theirs, not the township's own work, though the township may act on them.
+    assert set(township.waiting) == {tree_items["a1_request"]}
+    assert set(township.to_verify) == {tree_items["a1_request"]}
+    assert set(township.overdue) == set(township.to_acknowledge) == set()
     counts = selectors.my_work_counts(personas.township_b, TODAY)
     assert counts == {
-        "waiting": 1,
+        "waiting": 0,
         "due_soon": 0,
         "overdue": 0,
-        "returned": 1,
+        "returned": 0,
         "to_acknowledge": 0,
         "to_verify": 0,
+    }
+    # B1's returned item is the village's to do again.
+    b1 = Item.objects.filter(pk=tree_items["b1_returned"].pk)
+    b1.update(org=county.township_b, supervisor_org=county.county)
+    counts = selectors.my_work_counts(personas.township_b, TODAY)
+    assert (counts["waiting"], counts["returned"]) == (1, 1)
+
+
+def test_the_county_works_on_its_own_items_and_the_closures_it_handed_down_not_every_item_below(
+    county, personas, tree_items
+):
+    """The county's organisation department may act anywhere in the county, but its to-do list is the county's
+    own: items handed to the county, closures of what the county handed down. Everything else in the county
+    is a figure of the roll-up, not a task of the department (a city's county had ~6 600 "waiting")."""
+    user = personas.county_admin
+    assert selectors.my_work_counts(user, TODAY) == dict.fromkeys(selectors.MY_WORK_KEYS, 0)
+    Item.objects.filter(pk=tree_items["ta_closed"].pk).update(status=S.CLOSURE_REQUESTED)
+    own = Item.objects.create(
+        item_list=tree_items["ta_closed"].item_list,
+        number=900,
+        title="县委自身问题",
+        org=county.county,
+        supervisor_org=county.county,
+        issued_on=TODAY - timedelta(days=60),
+        deadline=TODAY - timedelta(days=1),
+        status=S.HANDED_DOWN,
+    )
+    work = selectors.my_work(user, TODAY)
+    assert set(work.to_verify) == {tree_items["ta_closed"]}  # handed down by the county to A镇
+    assert set(work.to_acknowledge) == set(work.overdue) == {own}
+    assert set(work.waiting) == {own, tree_items["ta_closed"]}
+    assert selectors.my_work_counts(user, TODAY) == {
+        "waiting": 2,
+        "due_soon": 0,
+        "overdue": 1,
+        "returned": 0,
+        "to_acknowledge": 1,
+        "to_verify": 1,
     }
 
 
@@ -196,9 +236,8 @@ def test_a_closure_request_of_my_own_organisation_is_not_waiting_for_my_verifica
         status=S.CLOSURE_REQUESTED
     )
     counts = selectors.my_work_counts(personas.inspector, TODAY)
-    assert (
-        counts["waiting"] == 2
-    )  # A镇's own request (supervised by the county) and A1's — the inspector has no rectify
+    # A镇's own request, supervised by the county where the inspector is: A1's is the township's to verify.
+    assert counts["waiting"] == counts["to_verify"] == 1
     waiting = set(selectors.my_work(personas.township_a, TODAY).waiting)
     assert tree_items["ta_closed"] not in waiting
 

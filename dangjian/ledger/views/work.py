@@ -32,14 +32,15 @@ def my_work_block(request):
         own = list(selectors.own_items(user)[:SHOWN])
         return {"sections": [], "queues": [], "own": own} if own else None
     sections = []
-    for key, label, query in (
-        ("waiting", _("Waiting for my action"), ""),
-        ("due_soon", _("Due soon"), "light=yellow"),
-        ("overdue", _("Overdue"), "light=red"),
-        ("returned", _("Returned"), "status=returned"),
+    for key, label in (
+        ("waiting", _("Waiting for my action")),
+        ("due_soon", _("Due soon")),
+        ("overdue", _("Overdue")),
+        ("returned", _("Returned")),
     ):
         rows = found.get(key, [])
-        more = f"{reverse('ledger:ledger')}?{query}" if counts[key] > len(rows) else ""
+        # The ledger filtered by the section itself: the page lists exactly what the count counts.
+        more = f"{reverse('ledger:ledger')}?work={key}" if counts[key] > len(rows) else ""
         sections.append((key, label, rows, counts[key], more))
     queues = [
         (key, label, counts[key], reverse(f"ledger:queue_{key}"))
