@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from dangjian.core import params, scoping
+from dangjian.core.prepared import as_date, plain_rows
 from dangjian.orgs.models import (
     BRANCH_KINDS,
     COMMITTEE_POSTS,
@@ -170,13 +171,16 @@ def held_counts(org_ids, start: date, end: date) -> dict[int, dict[tuple[str, da
                 filter=Q(kind=MeetingKind.LESSON) & Q(lecturer_person__isnull=False) & Q(by_secretary=True),
             ),
         )
+        .values_list("org_id", "kind", "month", "n", "by_secretary")
     )
     result: dict[int, dict] = defaultdict(dict)
-    for row in rows:
-        month = row["month"]
-        result[row["org_id"]][(row["kind"], month)] = row["n"]
-        if row["by_secretary"]:
-            result[row["org_id"]][(SECRETARY_LESSON, month)] = row["by_secretary"]
+    # Read as the driver gives the rows (numbers, text and the month): no per-value conversion.
+    for org_id, kind, month, n, by_secretary in plain_rows(rows):
+        month = as_date(month)
+        counts = result[org_id]
+        counts[(kind, month)] = n
+        if by_secretary:
+            counts[(SECRETARY_LESSON, month)] = by_secretary
     return result
 
 

@@ -112,3 +112,24 @@ def test_kept_compiles_once_per_key_and_reads_afresh(personas, county):
     assert len(built) == 1 and after == [*before, (county.township_b.pk,)]
     kept(("test.kept", "another"), build).rows(model=RoleAssignment)
     assert len(built) == 2
+
+
+def test_plain_rows_give_a_grouped_reads_values_as_the_orm_does_and_dates_through_as_date(personas, county):
+    """``plain_rows`` skips the ORM's converters: numbers and text as they are, a truncated date column read
+    by ``as_date`` on both databases; no organisation to read is no query and no row."""
+    from django.db.models import Count, DateField
+    from django.db.models.functions import TruncMonth
+
+    from dangjian.core.prepared import as_date, plain_rows
+
+    grouped = (
+        RoleAssignment.objects.annotate(month=TruncMonth("created_at", output_field=DateField()))
+        .order_by()
+        .values("org_id", "role", "month")
+        .annotate(n=Count("pk"))
+        .values_list("org_id", "role", "month", "n")
+    )
+    plain = sorted((org, role, as_date(month), n) for org, role, month, n in plain_rows(grouped))
+    assert plain == sorted(grouped) and len(plain) >= 3
+    assert all(type(month).__name__ == "date" for _org, _role, month, _n in plain)
+    assert plain_rows(grouped.filter(org_id__in=[])) == []
