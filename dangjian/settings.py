@@ -109,7 +109,7 @@ MIDDLEWARE = [
     "dangjian.core.params.ParamsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dangjian.core.middleware.SecurityHeadersMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "dangjian.core.middleware.SlidingSessionMiddleware",
     "dangjian.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -207,9 +207,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after SESSION_IDLE_MINUTES without a request (sliding window).
+# Sessions end after SESSION_IDLE_MINUTES without a request (sliding window, moved at most once a minute:
+# core.middleware.SlidingSessionMiddleware, with core.sessions knowing the stored expiry).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "dangjian.core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Lockout after repeated failed logins (django-axes).

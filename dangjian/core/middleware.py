@@ -1,6 +1,7 @@
 """Request glue: the client's address, the focus (one subtree a user chose to look at), the language."""
 
 import ipaddress
+from datetime import timedelta
 from functools import partial
 
 from auditlog import get_logentry_model
@@ -8,7 +9,9 @@ from auditlog.cid import set_cid
 from auditlog.context import _set_extra_data, auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.db.models.signals import pre_save
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from .scoping import FOCUS_ATTR
@@ -44,6 +47,27 @@ def _without_port(address: str) -> str:
     if address.count(":") == 1:  # 203.0.113.9:51234
         return address.split(":", 1)[0]
     return address
+
+
+class SlidingSessionMiddleware(SessionMiddleware):
+    """Django's session middleware with the idle timeout's sliding window written at most once a minute.
+
+    Saving every request's session (``SESSION_SAVE_EVERY_REQUEST``) wrote the session row on every page
+    (an UPDATE per read, and the write traffic of a busy server). The window now moves when the stored
+    expiry is more than ``SLIDE_SECONDS`` short of a full one: a session ends between
+    ``SESSION_COOKIE_AGE - SLIDE_SECONDS`` and ``SESSION_COOKIE_AGE`` after its last request.
+    """
+
+    SLIDE_SECONDS = 60
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        stored = getattr(session, "stored_expiry", None)
+        if stored is not None and not session.modified:
+            full = timedelta(seconds=session.get_expiry_age() - self.SLIDE_SECONDS)
+            if stored - timezone.now() < full:
+                session.modified = True
+        return super().process_response(request, response)
 
 
 # django-auditlog's receiver that fills each entry's actor and address from the request being served.

@@ -158,8 +158,8 @@ def test_the_export_runs_the_same_number_of_queries_for_3_and_30_items(
 # session, user, grants, count (too big for a request?), the title block's organisation, items,
 # evidence and accountability prefetches, session save (3: savepoint, update, release); the ledger
 # page adds: organisations offered by the filter, categories (filter form), the header badge
-EXPORT_QUERIES = 11
-LEDGER_QUERIES = 11
+EXPORT_QUERIES = 8
+LEDGER_QUERIES = 8
 
 
 def test_the_ledger_page_shows_my_items_with_lights_and_filters(client, personas, county, world):

@@ -193,7 +193,7 @@ def _list_queries(client, user) -> list[str]:
 
 # session, user, grants, organisation filter choices, count, page of people (branch joined), their posts,
 # and the session save (savepoint, update, release)
-LIST_QUERIES = 10
+LIST_QUERIES = 7
 
 
 def test_the_list_runs_a_fixed_number_of_queries_for_3_and_30_people(

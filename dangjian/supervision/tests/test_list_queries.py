@@ -88,12 +88,12 @@ def _scoresheets(personas, county, n):
 # (URL name, builder, persona, queries): the persona's shell (session, user, grants, badges, nav)
 # plus the page's own queries, the same whatever the number of rows.
 PAGES = [
-    ("supervision:plan_list", _plans, "inspector", 9),
-    ("supervision:rating_list", _ratings, "county_admin", 8),
-    ("supervision:weak_list", _weak, "county_admin", 11),
-    ("supervision:venue_list", _venues, "county_admin", 12),
-    ("supervision:assessment_list", _assessments, "county_admin", 8),
-    ("supervision:scoresheet_list", _scoresheets, "county_admin", 8),
+    ("supervision:plan_list", _plans, "inspector", 6),
+    ("supervision:rating_list", _ratings, "county_admin", 5),
+    ("supervision:weak_list", _weak, "county_admin", 8),
+    ("supervision:venue_list", _venues, "county_admin", 9),
+    ("supervision:assessment_list", _assessments, "county_admin", 5),
+    ("supervision:scoresheet_list", _scoresheets, "county_admin", 5),
 ]
 
 
