@@ -35,7 +35,8 @@ def shell(request):
                 "badge": badge,
                 "label": text_of(badge.label),
                 "url": nav.fixed_url(badge.url_name),
-                "count": resolve(badge.count)(user),
+                "count": min(resolve(badge.count)(user), nav.BADGE_MAX + 1),
+                "max": nav.BADGE_MAX,
             }
         )
     request._dangjian_shell = {"nav_entries": entries, "scope": scope, "header_badges": badges}

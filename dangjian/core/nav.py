@@ -24,9 +24,16 @@ class NavEntry:
     children: tuple[NavEntry, ...] = ()
 
 
+BADGE_MAX = 99  # the header shows more as "99+"
+
+
 @dataclass(frozen=True)
 class Badge:
-    """A number in the header (e.g. unread notifications), computed by ``count(user)``."""
+    """A number in the header (e.g. unread notifications), computed by ``count(user)``.
+
+    The header shows a number above ``BADGE_MAX`` as "99+", so ``count`` may stop counting at
+    ``BADGE_MAX + 1`` (a county user's 23 000 unread notices need not be counted on every page).
+    """
 
     key: str
     label: Text

@@ -17,7 +17,7 @@ class NoticesConfig(ModuleConfig):
             label=_("Notifications"),
             icon="bell",
             url_name="notices:list",
-            count="dangjian.notices.selectors.unread_count",
+            count="dangjian.notices.selectors.unread_badge",
         ),
     )
     parameters = "dangjian.notices.params"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 
+from dangjian.core.nav import BADGE_MAX
 from dangjian.core.prepared import PreparedQuery
 
 from .models import Notice
@@ -85,8 +86,25 @@ _UNREAD = PreparedQuery(
 
 
 def unread_count(user) -> int:
-    """The number shown on the bell in the header (one query)."""
+    """The number of the user's unread notices (the notices page; one query)."""
     if not getattr(user, "is_authenticated", False):
         return 0
     rows = _UNREAD.rows(user.pk, model=Notice)
     return rows[0][0] if rows else 0
+
+
+# The bell counts no further than the header shows ("99+"): the first unread ids, by the (recipient, read_at)
+# index, however many thousands a user has left unread.
+_UNREAD_FIRST = PreparedQuery(
+    lambda user_id: (
+        Notice.objects.filter(recipient_id=user_id).unread().order_by().values_list("pk")[: BADGE_MAX + 1]
+    ),
+    -1,
+)
+
+
+def unread_badge(user) -> int:
+    """The bell's number in the header: the unread notices, counted up to ``BADGE_MAX + 1`` (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return len(_UNREAD_FIRST.rows(user.pk, model=Notice))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dangjian.notices.models import Notice
 from dangjian.notices.services import notify
@@ -58,3 +59,23 @@ def test_mark_all_read(client, personas, notices):
     assert Notice.objects.filter(text="B镇的秘密通知", read_at__isnull=True).exists()
     body = client.get(reverse("notices:list")).content.decode()
     assert 'data-testid="badge-notices"' not in body
+
+
+def test_the_bell_shows_99_plus_beyond_99_and_counts_no_further_while_the_page_says_how_many(
+    client, personas, django_assert_num_queries
+):
+    """The header's bell stops counting at 100 (a county user had 23 000 unread notices, counted on every
+    page); the notices page still says exactly how many are unread."""
+    from dangjian.notices import selectors
+
+    Notice.objects.bulk_create(Notice(recipient=personas.village_a1, text=f"通知{n}") for n in range(150))
+    assert selectors.unread_badge(personas.village_a1) == 100
+    with django_assert_num_queries(1):
+        selectors.unread_badge(personas.village_a1)
+    client.force_login(personas.village_a1)
+    body = client.get(reverse("notices:list")).content.decode()
+    assert 'data-testid="badge-notices">99+<' in body
+    assert "150" in body.split('data-testid="unread-count">', 1)[1].split("<", 1)[0]
+    Notice.objects.filter(text__in=[f"通知{n}" for n in range(52)]).update(read_at=timezone.now())
+    body = client.get(reverse("notices:list")).content.decode()
+    assert 'data-testid="badge-notices">98<' in body
