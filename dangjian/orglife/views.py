@@ -426,6 +426,9 @@ def _month(request, *, default_current: bool = False) -> date:
         return (today.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
 
 
+MISSING_SHOWN = 200  # branches named on the monthly reports page as not having submitted
+
+
 @login_required
 @require_GET
 def report_list(request):
@@ -434,15 +437,16 @@ def report_list(request):
     reports = list(selectors.reports_for(request.user, month))
     submitted = {r.org_id for r in reports if r.status != MonthlyReport.Status.DRAFT}
     # Branches that owe the month's report and have not submitted it (existing during the month).
-    missing = [
-        b
-        for b in Organisation.objects.visible_to(request.user)
+    owing = (
+        Organisation.objects.visible_to(request.user)
         .filter(kind__in=selectors.BRANCH_KIND_VALUES, depth__gt=1)
         .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=periods.month_end(month)))
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=month))
-        .only("id", "name", "short_name", "path")[:500]
-        if b.pk not in submitted
-    ]
+        .exclude(pk__in=submitted)
+    )
+    # A county owes ~700 reports: the first names in tree order are shown, and how many more there are.
+    missing = list(owing.only("id", "name", "short_name", "path").order_by("path")[:MISSING_SHOWN])
+    missing_total = len(missing) if len(missing) < MISSING_SHOWN else owing.count()
     counts = {s: sum(1 for r in reports if r.status == s) for s in MonthlyReport.Status.values}
     return render(
         request,
@@ -451,6 +455,8 @@ def report_list(request):
             "month": month,
             "reports": reports,
             "missing": missing,
+            "missing_total": missing_total,
+            "missing_more": missing_total - len(missing),
             "counts": [(label, counts[value]) for value, label in MonthlyReport.Status.choices],
             "late": sum(1 for r in reports if r.late),
             "due_on": selectors.report_due_on(month),

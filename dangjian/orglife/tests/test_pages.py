@@ -382,6 +382,25 @@ def test_the_report_list_names_the_branches_that_have_not_submitted(client, coun
     assert sorted(b.label for b in response.context["missing"]) == ["A2村党支部", "B1村党支部"]
 
 
+def test_the_report_list_counts_every_branch_not_submitted_names_the_first_and_keeps_its_title_plain(
+    client, county, personas, monkeypatch
+):
+    """The page names the first branches (a county owes ~700 reports) and says how many more; the count
+    is every branch, not the names shown; the browser title and the heading are words, not the list."""
+    from .. import views
+
+    monkeypatch.setattr(views, "MISSING_SHOWN", 1)
+    client.force_login(personas.county_admin)
+    response = client.get(reverse("orglife:report_list"), {"month": LAST_MONTH.strftime("%Y-%m")})
+    body = text(response)
+    assert [b.label for b in response.context["missing"]] == ["A1村党支部"]
+    assert response.context["missing_total"] == 3 and "未报送 <b>3</b>" in body
+    assert "另有 2 个" in response.content.decode()
+    title = response.content.decode().split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "尚未报送" not in title and "<div" not in title
+    assert response.content.decode().count('data-testid="report-missing"') == 1
+
+
 def test_an_administrator_adds_a_rule_for_one_organisation_kind(client, county, personas):
     from ..models import FrequencyRule
 
