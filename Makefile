@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= county
 # pytest workers: two cores on the reference machine (CI and developers alike).
+# --dist loadgroup keeps a module sharing one tiny demo build (conftest.tiny_demo) on one worker.
 WORKERS ?= 2
 PYTEST_ARGS ?=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dangjian
@@ -64,11 +65,11 @@ test: venv messages
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy dangjian/core
 	$(PY) manage.py makemigrations --check --dry-run -v 1
-	$(VENV)/bin/pytest -q -n $(WORKERS) --create-db $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -n $(WORKERS) --dist loadgroup --create-db $(PYTEST_ARGS)
 
 ## The same suite on PostgreSQL (PG_URL, default postgres://postgres@127.0.0.1:5432/dangjian).
 test-pg: venv messages
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -n $(WORKERS) --create-db $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -n $(WORKERS) --dist loadgroup --create-db $(PYTEST_ARGS)
 
 ## Only the browser journeys (headless Chromium at /usr/bin/chromium).
 browser: venv messages

@@ -153,6 +153,58 @@ def module_county(django_db_setup, django_db_blocker):
             atomic.__exit__(None, None, None)
 
 
+def build_tiny_demo(seed: int = 2026, *, only: tuple[str, ...] | None = None):
+    """The hidden "tiny" demo county, built by every app's contributor in order as ``manage.py demo`` does
+    (or only by the steps named in ``only``); returns the context the contributors shared."""
+    import random
+
+    from dangjian.core import demo
+
+    steps = demo.contributors()
+    unknown = set(only or ()) - {key for key, _build in steps}
+    assert not unknown, f"no demo step {unknown}"
+    ctx = demo.DemoContext(scale="tiny", seed=seed, rng=random.Random(seed), out=lambda line: None)
+    for key, build in steps:
+        if only is None or key in only:
+            build(ctx)
+    return ctx
+
+
+@pytest.fixture(scope="module")
+def module_tiny_demo(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The tiny demo built ONCE for a whole test module, rolled back after its last test.
+
+    A build costs 10–20 s; every test of a module that reads it shares one. The seed is 2026 unless the
+    module sets ``TINY_DEMO_SEED``. Files the build writes go to a temporary folder. Tests use
+    ``tiny_demo`` (below), never this fixture itself.
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("tiny-demo-media")),
+    ):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_tiny_demo(getattr(request.module, "TINY_DEMO_SEED", 2026))
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def tiny_demo(module_tiny_demo, db):
+    """The module's tiny demo in this test's savepoint (what the test writes is undone after it), with a
+    context of its own: a copy of the one the build left, random generator included, whatever earlier
+    tests did with theirs. Every database test of a module that uses it must use it (the demo is there
+    from the first such test to the module's end); such a module runs on one xdist worker (below)."""
+    import copy
+
+    return copy.deepcopy(module_tiny_demo)
+
+
 @pytest.fixture
 def people(county):
     """One member in every village, with distinct names."""
@@ -163,8 +215,14 @@ def people(county):
     }
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (``--dist loadgroup``)
 def pytest_collection_modifyitems(config, items):
-    """Browser journeys need Chromium; without it they skip, except under CI where that is a failure."""
+    """The tests of a module sharing the tiny demo run on one worker, which builds it once.
+
+    Browser journeys need Chromium; without it they skip, except under CI where that is a failure."""
+    for item in items:
+        if "module_tiny_demo" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(f"tiny_demo:{item.module.__name__}"))
     has_browser = os.path.exists(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
     if has_browser or os.environ.get("CI") == "true":
         return

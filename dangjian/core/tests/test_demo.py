@@ -1,8 +1,10 @@
-"""manage.py demo at the hidden "tiny" scale: deterministic, valid, with its deliberate warnings and personas."""
+"""manage.py demo at the hidden "tiny" scale: valid, with its deliberate warnings and personas.
+
+Every test reads the one tiny demo the module shares (conftest ``tiny_demo``); what needs an empty
+database (the seeds, an unknown scale, no accounts) is in test_demo_command.py."""
 
 from __future__ import annotations
 
-import random
 from datetime import date, timedelta
 from io import StringIO
 
@@ -13,12 +15,15 @@ from django.utils import timezone
 
 from dangjian.accounts.demo import ACCOUNTS, DEMO_PASSWORD
 from dangjian.accounts.models import User
-from dangjian.core import crypto, demo, params
+from dangjian.core import crypto, params
 from dangjian.orgs import params as orgs_params
 from dangjian.orgs.models import MemberCategory, Organisation, OrgKind, Person, Post, PostKind, Transfer
 from dangjian.orgs.selectors import warning_list
 from dangjian.orgs.validators import parse_citizen_id, validate_credit_code
 
+# With seed 2026 the orgs step leaves one tiny village committee (西坊村) without a discipline member: its
+# candidates run out before that seat (orgs.demo.builder), a warning no step plans. Seed 7 has none.
+TINY_DEMO_SEED = 7
 WARNING_CODES = (
     "secretary_vacant",
     "no_committee",
@@ -29,42 +34,7 @@ WARNING_CODES = (
 )
 
 
-def run_demo(seed: int = 7) -> demo.DemoContext:
-    """Run every contributor as the command does, keeping the context to compare against."""
-    ctx = demo.DemoContext(scale="tiny", seed=seed, rng=random.Random(seed), out=lambda line: None)
-    for _key, build in demo.contributors():
-        build(ctx)
-    return ctx
-
-
-def snapshot() -> list[tuple]:
-    return list(
-        Person.objects.order_by("org__path", "name_pinyin", "birth_date").values_list(
-            "name", "id_digest", "org__name", "category", "joined_on"
-        )
-    )
-
-
-@pytest.fixture
-def built(db) -> demo.DemoContext:
-    return run_demo()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_same_seed_builds_the_same_people_and_another_seed_does_not():
-    call_command("demo", scale="tiny", seed=7, stdout=StringIO())
-    first = snapshot()
-    orgs = list(Organisation.objects.order_by("path").values_list("path", "name", "credit_code"))
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("demo", scale="tiny", seed=7, stdout=StringIO())
-    assert snapshot() == first
-    assert list(Organisation.objects.order_by("path").values_list("path", "name", "credit_code")) == orgs
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("demo", scale="tiny", seed=8, stdout=StringIO())
-    assert [row[0] for row in snapshot()] != [row[0] for row in first]
-
-
-def test_every_citizen_id_is_valid_and_agrees_with_sex_birth_and_membership_dates(built):
+def test_every_citizen_id_is_valid_and_agrees_with_sex_birth_and_membership_dates(tiny_demo):
     people = list(Person.objects.all())
     assert 150 <= len(people) <= 400
     for person in people:
@@ -83,31 +53,31 @@ def test_every_citizen_id_is_valid_and_agrees_with_sex_birth_and_membership_date
     assert 0 < probationary < len(people) * 0.12
 
 
-def test_unit_credit_codes_are_valid_where_units_have_one(built):
+def test_unit_credit_codes_are_valid_where_units_have_one(tiny_demo):
     codes = list(Organisation.objects.exclude(credit_code="").values_list("credit_code", flat=True))
     assert len(codes) >= 5
     for code in codes:
         validate_credit_code(code)
 
 
-def test_the_bulk_built_tree_has_no_structural_problems(built):
+def test_the_bulk_built_tree_has_no_structural_problems(tiny_demo):
     assert Organisation.objects.find_problems() == ([], [], [], [], [])
-    county = built.data["county"]
+    county = tiny_demo.data["county"]
     assert county.name == "中共萍川县委员会"
-    assert [t.short_name for t in built.data["townships"]][:2] == ["高坑镇党委", "青山镇党委"]
-    township_paths = {t.path for t in built.data["townships"]}
-    assert built.data["villages"]
-    assert all(v.path[: -Organisation.steplen] in township_paths for v in built.data["villages"])
-    assert all(t.kind == OrgKind.TOWNSHIP_COMMITTEE for t in built.data["townships"])
+    assert [t.short_name for t in tiny_demo.data["townships"]][:2] == ["高坑镇党委", "青山镇党委"]
+    township_paths = {t.path for t in tiny_demo.data["townships"]}
+    assert tiny_demo.data["villages"]
+    assert all(v.path[: -Organisation.steplen] in township_paths for v in tiny_demo.data["villages"])
+    assert all(t.kind == OrgKind.TOWNSHIP_COMMITTEE for t in tiny_demo.data["townships"])
 
 
-def test_each_deliberate_warning_is_found_and_nothing_else(built):
-    admin = built.data["users"]["admin"]
+def test_each_deliberate_warning_is_found_and_nothing_else(tiny_demo):
+    admin = tiny_demo.data["users"]["admin"]
     found: dict[str, set[int]] = {code: set() for code in WARNING_CODES}
     for org, warnings in warning_list(admin):
         for warning in warnings:
             found[warning.code].add(org.pk)
-    expected = {code: set(built.data["warnings"].get(code, [])) for code in WARNING_CODES}
+    expected = {code: set(tiny_demo.data["warnings"].get(code, [])) for code in WARNING_CODES}
     # The demo's few members out of contact (for 200 days and more) flag their branches.
     expected["lost_contact"] = set(
         Person.objects.members()
@@ -128,14 +98,14 @@ def test_each_deliberate_warning_is_found_and_nothing_else(built):
     assert found == expected
 
 
-def test_a_vacant_secretary_post_has_a_predecessor_who_left_on_a_date(built):
-    for org_id in built.data["warnings"]["secretary_vacant"]:
+def test_a_vacant_secretary_post_has_a_predecessor_who_left_on_a_date(tiny_demo):
+    for org_id in tiny_demo.data["warnings"]["secretary_vacant"]:
         past = Post.objects.filter(org_id=org_id, kind=PostKind.SECRETARY)
         assert past.count() == 1
         assert past.get().ended_on is not None
 
 
-def test_history_goes_through_the_services_with_a_dissolved_merged_village(built):
+def test_history_goes_through_the_services_with_a_dissolved_merged_village(tiny_demo):
     assert Transfer.objects.exists()
     assert Person.objects.filter(status=Person.Status.DECEASED).exists()
     assert Person.objects.filter(status=Person.Status.LEFT).exclude(left_reason="").exists()
@@ -144,8 +114,8 @@ def test_history_goes_through_the_services_with_a_dissolved_merged_village(built
     assert not Person.objects.current().filter(org=dissolved).exists()
 
 
-def test_demo_personas_sign_in_and_see_only_their_subtree(built, client):
-    users = built.data["users"]
+def test_demo_personas_sign_in_and_see_only_their_subtree(tiny_demo, client):
+    users = tiny_demo.data["users"]
     assert set(users) == {
         "admin",
         "county_admin",
@@ -155,7 +125,7 @@ def test_demo_personas_sign_in_and_see_only_their_subtree(built, client):
         "inspector",
         "member",
     }
-    gaokeng = built.data["gaokeng"]
+    gaokeng = tiny_demo.data["gaokeng"]
     for account in ACCOUNTS:
         response = client.post(reverse("login"), {"username": account.username, "password": DEMO_PASSWORD})
         assert response.status_code == 302, account.username
@@ -164,32 +134,26 @@ def test_demo_personas_sign_in_and_see_only_their_subtree(built, client):
     township = Organisation.objects.visible_to(users["township_a"])
     assert township.count() == Organisation.objects.filter(path__startswith=gaokeng.path).count() > 3
     assert all(path.startswith(gaokeng.path) for path in township.values_list("path", flat=True))
-    village = built.data["gaokeng_village"]
+    village = tiny_demo.data["gaokeng_village"]
     assert village.path.startswith(gaokeng.path)
     assert list(Organisation.objects.visible_to(users["member"])) == [village]
     assert Organisation.objects.visible_to(users["county_admin"]).count() == Organisation.objects.count()
     assert users["township_a"].display_name == gaokeng.contact_name
 
 
-def test_if_empty_leaves_an_existing_database_alone(db):
-    out = StringIO()
-    call_command("demo", scale="tiny", seed=3, stdout=out)
+def test_if_empty_leaves_an_existing_database_alone(tiny_demo):
     counts = (Organisation.objects.count(), Person.objects.count(), User.objects.count())
+    assert counts[0] and counts[1] and counts[2]
     out = StringIO()
-    call_command("demo", scale="tiny", seed=3, if_empty=True, stdout=out)
+    call_command("demo", scale="tiny", seed=TINY_DEMO_SEED, if_empty=True, stdout=out)
     assert "already has" in out.getvalue()
     assert (Organisation.objects.count(), Person.objects.count(), User.objects.count()) == counts
     with pytest.raises(CommandError, match="already has"):
-        call_command("demo", scale="tiny", seed=3, stdout=StringIO())
+        call_command("demo", scale="tiny", seed=TINY_DEMO_SEED, stdout=StringIO())
+    assert (Organisation.objects.count(), Person.objects.count(), User.objects.count()) == counts
 
 
-def test_it_refuses_an_unknown_scale(db):
-    with pytest.raises(CommandError, match="Unknown scale"):
-        call_command("demo", scale="planet", stdout=StringIO())
-    assert not Organisation.objects.exists()
-
-
-def test_demo_accounts_lists_each_sign_in_with_its_password(built):
+def test_demo_accounts_lists_each_sign_in_with_its_password(tiny_demo):
     out = StringIO()
     call_command("demo_accounts", stdout=out)
     text = out.getvalue()
@@ -204,9 +168,3 @@ def test_demo_accounts_lists_each_sign_in_with_its_password(built):
     call_command("demo_accounts", stdout=out)
     assert out.getvalue().count(DEMO_PASSWORD) == len(ACCOUNTS) - 1
     assert "（已修改）" in out.getvalue()
-
-
-def test_demo_accounts_says_so_when_there_are_none(db):
-    out = StringIO()
-    call_command("demo_accounts", stdout=out)
-    assert "No demo accounts" in out.getvalue()

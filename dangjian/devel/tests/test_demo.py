@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import random
-
 from auditlog.models import LogEntry
 
-from dangjian.core import demo
 from dangjian.devel.models import DevelopmentFile, FileStatus, Quota, StageKind
 from dangjian.devel.rules import add_months
 from dangjian.devel.selectors import due_of, quota_rows, stage_of_status
 
 
-def test_the_tiny_demo_has_files_in_every_stage_and_the_named_cases(db):
-    ctx = demo.DemoContext(scale="tiny", seed=2026, rng=random.Random(2026), out=lambda s: None)
-    for _key, build in demo.contributors():
-        build(ctx)
+def test_the_tiny_demo_has_files_in_every_stage_and_the_named_cases(tiny_demo):
     files = list(DevelopmentFile.objects.select_related("org", "person"))
     assert all(f.person.birth_date <= add_months(f.applied_on, -23 * 12) for f in files)
     assert {stage_of_status(f.status) for f in files} >= set(StageKind.values)
@@ -35,10 +29,10 @@ def test_the_tiny_demo_has_files_in_every_stage_and_the_named_cases(db):
         for e in LogEntry.objects.filter(content_type__model="developmentfile", additional_data__isnull=False)
     ]
     assert any("拒绝记录" in e for e in refused)
-    township = ctx.data["gaokeng"]
-    rows = quota_rows(ctx.data["users"]["county_admin"], township, today.year)
+    township = tiny_demo.data["gaokeng"]
+    rows = quota_rows(tiny_demo.data["users"]["county_admin"], township, today.year)
     own = rows[0]
     assert own["allocated"] and own["used"] and own["left"] == 1  # nearly used up
-    assert Quota.objects.filter(org=ctx.data["township_b"]).exists()
-    mine = DevelopmentFile.objects.visible_to(ctx.data["users"]["village_a1"])
+    assert Quota.objects.filter(org=tiny_demo.data["township_b"]).exists()
+    mine = DevelopmentFile.objects.visible_to(tiny_demo.data["users"]["village_a1"])
     assert mine.exists() and mine.count() < len(files)

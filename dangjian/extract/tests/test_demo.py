@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import random
-
-import pytest
-
-from dangjian.core import demo
 from dangjian.core.models import StatusChange
 from dangjian.extract.models import Extraction
 from dangjian.ledger import door
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.mark.usefixtures("media")
-def test_the_demo_has_a_speech_handed_down_and_one_in_review(db):
-    ctx = demo.DemoContext(scale="tiny", seed=2026, rng=random.Random(2026), out=lambda s: None)
-    for _key, build in demo.contributors():
-        build(ctx)
+def test_the_demo_has_a_speech_handed_down_and_one_in_review(tiny_demo):
     handed = Extraction.objects.get(status=Extraction.Status.SAVED)
     review = Extraction.objects.get(status=Extraction.Status.REVIEW)
-    admin = ctx.data["users"]["county_admin"]
+    admin = tiny_demo.data["users"]["county_admin"]
     items = list(door.items_of_source(handed, admin))
     assert len(items) >= 4 and {i.org.kind for i in items} >= {"township"}
     assert all(i.status != "draft" for i in items)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import random
-
-import pytest
 from django.db.models import Count
 from django.utils import timezone
 
-from dangjian.core import demo
 from dangjian.ledger import demo as ledger_demo
 from dangjian.ledger.models import (
     Accountability,
@@ -21,16 +17,11 @@ from dangjian.ledger.models import (
 )
 from dangjian.talks.models import TalkRecord
 
-from .builders import media  # noqa: F401
-
 S = Item.Status
 
 
-@pytest.mark.usefixtures("media")
-def test_the_tiny_demo_has_lists_and_items_in_every_state(db):
-    ctx = demo.DemoContext(scale="tiny", seed=2026, rng=random.Random(2026), out=lambda s: None)
-    for _key, build in demo.contributors():
-        build(ctx)
+def test_the_tiny_demo_has_lists_and_items_in_every_state(tiny_demo):
+    day = tiny_demo.data["reference_day"]
     assert set(ItemList.objects.values_list("status", flat=True)) == set(ItemList.Status.values)
     statuses = dict(Item.objects.values_list("status").annotate(n=Count("pk")).order_by())
     assert set(statuses) == set(S.values)
@@ -46,11 +37,11 @@ def test_the_tiny_demo_has_lists_and_items_in_every_state(db):
     assert TalkRecord.objects.filter(kind="interview", item__isnull=False).exists()
     assert Accountability.objects.exists()
     assert RollupSnapshot.objects.exists()
-    lights = set(Item.objects.with_light(ctx.data["reference_day"]).values_list("light", flat=True))
+    lights = set(Item.objects.with_light(day).values_list("light", flat=True))
     assert lights == {"green", "yellow", "red", "none"}
-    _assert_the_demo_follows_the_rules(ctx.data["reference_day"])
+    _assert_the_demo_follows_the_rules(day)
     _assert_the_demo_reads_like_a_county()
-    _assert_the_audit_records_the_simulated_acts(ctx.data["reference_day"])
+    _assert_the_audit_records_the_simulated_acts(day)
 
 
 def _assert_the_audit_records_the_simulated_acts(day):
@@ -227,20 +218,14 @@ def _assert_the_daily_job_ran_over_the_months(day):
     assert after == before
 
 
-@pytest.mark.usefixtures("media")
-def test_bulk_items_are_inserted_with_a_history_that_ends_in_their_state(db):
+def test_bulk_items_are_inserted_with_a_history_that_ends_in_their_state(tiny_demo):
     from dangjian.core.models import StatusChange
 
-    ctx = demo.DemoContext(scale="tiny", seed=7, rng=random.Random(7), out=lambda s: None)
-    for key, build in demo.contributors():
-        if key == "ledger":
-            break  # what the bulk items need (organisations, accounts); later modules may raise items of their own
-        build(ctx)
     before = set(StatusChange.objects.values_list("pk", flat=True))
-    # Other modules' demos raise items through the ledger's door (the talks' problem lists): not bulk ones.
+    # The whole demo's items (every module raises some through the ledger's door): not bulk ones.
     raised = set(Item.objects.values_list("pk", flat=True))
     raised_lists = set(ItemList.objects.values_list("pk", flat=True))
-    written = ledger_demo.build_bulk(ctx, 40)
+    written = ledger_demo.build_bulk(tiny_demo, 40)
     assert written == 40
     bulk = Item.objects.exclude(pk__in=raised)
     assert bulk.count() == written
@@ -276,14 +261,10 @@ def test_bulk_items_are_inserted_with_a_history_that_ends_in_their_state(db):
         assert item.closure_requested_on <= item.closed_on
 
 
-@pytest.mark.usefixtures("media")
-def test_every_item_of_the_tiny_demo_shows_a_history_on_its_page(db):
+def test_every_item_of_the_tiny_demo_shows_a_history_on_its_page(tiny_demo):
     from dangjian.core import audit
 
-    ctx = demo.DemoContext(scale="tiny", seed=2026, rng=random.Random(2026), out=lambda s: None)
-    for _key, build in demo.contributors():
-        build(ctx)
-    ledger_demo.build_bulk(ctx, 30)
+    ledger_demo.build_bulk(tiny_demo, 30)
     empty = [item.pk for item in Item.objects.all() if not audit.timeline(item, viewer=None)]
     assert empty == []
     moved = Item.objects.exclude(status=S.DRAFT)

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import random
-
-import pytest
-
-from dangjian.core import demo
 from dangjian.ledger import door
-from dangjian.ledger.tests.builders import media  # noqa: F401
 from dangjian.reviews import scoring, selectors
 from dangjian.reviews.models import Ballot, Question, Reporter, Result, ReviewSession
 
 
-@pytest.mark.usefixtures("media")
-def test_the_tiny_demo_has_sessions_and_reporters_in_every_state(db):
-    ctx = demo.DemoContext(scale="tiny", seed=2026, rng=random.Random(2026), out=lambda s: None)
-    for _key, build in demo.contributors():
-        build(ctx)
+def test_the_tiny_demo_has_sessions_and_reporters_in_every_state(tiny_demo):
     assert set(ReviewSession.objects.values_list("status", flat=True)) == set(ReviewSession.Status.values)
     assert set(Reporter.objects.values_list("status", flat=True)) == set(Reporter.Status.values)
     closed = ReviewSession.objects.get(status="closed")
@@ -31,6 +21,8 @@ def test_the_tiny_demo_has_sessions_and_reporters_in_every_state(db):
     assert Question.objects.filter(reporter__session=live).exists()
     assert live.reporters.filter(filed_at__isnull=True).exists()
     handed = [
-        r for r in closed.reporters.all() if door.items_of_source(r, ctx.data["users"]["admin"]).exists()
+        r
+        for r in closed.reporters.all()
+        if door.items_of_source(r, tiny_demo.data["users"]["admin"]).exists()
     ]
     assert handed

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import random
-
-import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from dangjian.core import demo
 from dangjian.core.models import StatusChange
 from dangjian.ledger import door
-from dangjian.ledger.tests.builders import media  # noqa: F401
 from dangjian.supervision.models import (
     Assessment,
     Briefing,
@@ -24,11 +19,7 @@ from dangjian.supervision.models import (
 )
 
 
-@pytest.mark.usefixtures("media")
-def test_the_tiny_demo_has_supervision_records_in_every_state(db):
-    ctx = demo.DemoContext(scale="tiny", seed=2026, rng=random.Random(2026), out=lambda s: None)
-    for _key, build in demo.contributors():
-        build(ctx)
+def test_the_tiny_demo_has_supervision_records_in_every_state(tiny_demo):
     assert set(InspectionPlan.objects.values_list("status", flat=True)) == set(InspectionPlan.Status.values)
     assert set(Visit.objects.values_list("status", flat=True)) == set(Visit.Status.values)
     assert Briefing.objects.filter(status=Briefing.Status.PUBLISHED).count() == 12

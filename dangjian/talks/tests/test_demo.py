@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import random
-
-import pytest
-
-from dangjian.core import demo, indicators
+from dangjian.core import indicators
 from dangjian.core.indicators import Period
 from dangjian.ledger.models import Item
-from dangjian.ledger.tests.builders import media  # noqa: F401
 from dangjian.talks import selectors
 from dangjian.talks.indicators import branch_coverage
 from dangjian.talks.models import TalkCampaign, TalkKind, TalkRecord
 
 
-@pytest.mark.usefixtures("media")
-def test_the_tiny_demo_has_talks_of_every_kind_in_every_state(db):
-    ctx = demo.DemoContext(scale="tiny", seed=2026, rng=random.Random(2026), out=lambda s: None)
-    for _key, build in demo.contributors():
-        build(ctx)
+def test_the_tiny_demo_has_talks_of_every_kind_in_every_state(tiny_demo):
     assert set(TalkRecord.objects.values_list("kind", flat=True)) == set(TalkKind.values)
     assert set(TalkRecord.objects.values_list("status", flat=True)) == {"planned", "closed", "cancelled"}
     assert set(TalkCampaign.objects.values_list("status", flat=True)) == {"open", "closed"}

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import random
-
-import pytest
 from django.db.models import F
 
-from dangjian.core import demo
 from dangjian.core.indicators import Period
 from dangjian.village import selectors
 from dangjian.village.indicators import duty_compliance
@@ -21,20 +17,9 @@ from dangjian.village.models import (
     MajorMatterReport,
 )
 
-pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def built(tmp_path, settings):
-    settings.MEDIA_ROOT = str(tmp_path)
-    ctx = demo.DemoContext(scale="tiny", seed=2026, rng=random.Random(2026), out=lambda s: None)
-    for _key, build in demo.contributors():
-        build(ctx)
-    return ctx
-
-
-def test_the_demo_has_duty_leave_reports_decisions_and_grid_matters_in_every_state(built):
-    day = built.data["reference_day"]
+def test_the_demo_has_duty_leave_reports_decisions_and_grid_matters_in_every_state(tiny_demo):
+    day = tiny_demo.data["reference_day"]
     assert CheckIn.objects.count() > 200
     assert set(Leave.objects.values_list("status", flat=True)) == set(Leave.Status.values)
     assert Leave.objects.filter(selectors.unreturned_q(day)).exists()
@@ -47,23 +32,23 @@ def test_the_demo_has_duty_leave_reports_decisions_and_grid_matters_in_every_sta
     assert DecisionStep.objects.filter(passed=False).exists()
     assert set(GridMatter.objects.values_list("status", flat=True)) == set(GridMatter.Status.values)
     assert GridHop.objects.exists() and GridMatter.objects.filter(satisfaction="unsatisfied").exists()
-    postings, months, presence = selectors.first_secretaries(built.data["users"]["admin"], day)
+    postings, months, presence = selectors.first_secretaries(tiny_demo.data["users"]["admin"], day)
     flags = [m.short for p in postings for m in presence[p.pk]]
     assert any(flags) and not all(m.short for p in postings for m in presence[p.pk] if m.required)
-    county = built.data["county"]
+    county = tiny_demo.data["county"]
     rate = duty_compliance([county], Period(day.replace(day=1), day, "m"))[county.pk]
     assert rate is not None and 50 < rate < 100
 
 
-def test_the_benchmark_scales_give_every_village_duty_and_a_year_of_grid_matters(built):
+def test_the_benchmark_scales_give_every_village_duty_and_a_year_of_grid_matters(tiny_demo):
     from dangjian.village.demo import VillageBulk
     from dangjian.village.models import Grid
 
     before = GridMatter.objects.count()
-    bulk = VillageBulk(built, done=set())
+    bulk = VillageBulk(tiny_demo, done=set())
     bulk.duty(20)
     bulk.grids(6)
-    villages = built.data["villages"]
+    villages = tiny_demo.data["villages"]
     assert bulk.count["bulk grid matters"] == 6 * len(villages) == GridMatter.objects.count() - before
     assert Grid.objects.filter(name__endswith="片区网格").count() == 2 * len(villages)
     bulk_matters = GridMatter.objects.filter(grid__name__endswith="片区网格")
