@@ -23,6 +23,7 @@ from ..models import (
     PostKind,
     Sector,
 )
+from ..selectors import REQUIRED_COMMITTEE_POSTS
 from ._common import BATCH, _add_years, _between, reference_day
 from .names import (
     CITY_NAMES,
@@ -207,7 +208,16 @@ class CountyBuilder:
             seats = [PostKind.DEPUTY_SECRETARY, *seats]
             if full_count >= 30:
                 seats.append(PostKind.COMMITTEE)
-        for seat in seats:
+        # The posts a committee must have (组织、宣传、纪检) are filled first: a small branch that runs out of
+        # candidates leaves a deputy or ordinary seat empty, never a required one (that would be a warning
+        # no step of the demo planned).
+        required = [seat for seat in seats if seat in REQUIRED_COMMITTEE_POSTS]
+        if len(ranks) < len(required):
+            # Too few members of the preferred ages: older full members take the remaining required seats.
+            spare = [p for p in self._full(members_of) if id(p) not in self.holders and p not in ranks]
+            rng.shuffle(spare)
+            ranks = spare + ranks  # seats are taken from the end: the preferred candidates first
+        for seat in required + [seat for seat in seats if seat not in REQUIRED_COMMITTEE_POSTS]:
             if not ranks:
                 break
             self._post(node, ranks.pop(), seat, elected)
