@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from dangjian.core import demo, jobs
+from dangjian.core import dbsize, demo, jobs
 from dangjian.core.tasks import build_demo, demo_job
 
 SCALES = ("county", "city", "province")
@@ -76,4 +76,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Building the {scale} demo (seed {seed})…")
         seconds = build_demo(scale=scale, seed=seed, out=self.stdout.write, counties=counties)
         self.stdout.write(self.style.SUCCESS(f"Demo built in {seconds:.1f} s."))
+        if counties is None and scale in SCALES:
+            # What the build left on disk (manage.py table_sizes lists every table).
+            for line in dbsize.report(dbsize.table_sizes(), top=12):
+                self.stdout.write(f"  {line}")
         self.stdout.write("Sign in with: manage.py demo_accounts")

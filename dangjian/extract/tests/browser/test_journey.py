@@ -113,6 +113,8 @@ def test_selecting_a_passage_in_the_text_fills_the_field_and_adds_it_as_a_task(p
     page.get_by_role("button", name="提取任务").click()
     expect(page.get_by_text("识别出 2 条任务和问题")).to_be_visible()
 
+    # The page's script listens from DOMContentLoaded: the text can be visible before (a loaded machine).
+    page.wait_for_load_state("load")
     wanted = "全县基层党建工作取得了明显成效"
     assert page.evaluate(SELECT_PASSAGE, wanted)
     field = page.get_by_test_id("passage-form").locator("textarea[name=quote]")
