@@ -534,9 +534,22 @@ def my_work_q(user, key: str, today: date | None = None) -> Q:
 def my_work(user, today: date | None = None) -> MyWork:
     """What needs the user: items to act on, due soon (yellow), overdue (red), returned."""
     today = today or timezone.localdate()
-    base = Item.objects.visible_to(user).select_related("org", "supervisor_org", "item_list")
     filters = _my_work_filters(user, today)
-    return MyWork(**{key: base.filter(q).order_by("deadline", "pk") for key, q in filters.items()})
+    return MyWork(**{key: _my_work_section(user, q) for key, q in filters.items()})
+
+
+def my_work_section(user, key: str, today: date | None = None):
+    """One section or queue of ``my_work`` alone (the queue pages: one filter built, not six)."""
+    return _my_work_section(user, my_work_q(user, key, today))
+
+
+def _my_work_section(user, q: Q):
+    return (
+        _my_work_items(user)
+        .filter(q)
+        .select_related("org", "supervisor_org", "item_list")
+        .order_by("deadline", "pk")
+    )
 
 
 def own_items(user, today: date | None = None):

@@ -106,7 +106,7 @@ def _queue_page(request, *, key: str, title: str, queue, template_context: dict)
 @require_http_methods(["GET", "POST"])
 def queue_to_acknowledge(request):
     """New items handed to my organisations (待签收), acknowledged one by one or several at once."""
-    queue = selectors.my_work(request.user).to_acknowledge
+    queue = selectors.my_work_section(request.user, "to_acknowledge")
     if request.method == "POST":
         try:
             done = services.items_acknowledge(items=_chosen(request, queue), actor=request.user)
@@ -128,7 +128,7 @@ def queue_to_acknowledge(request):
 @require_http_methods(["GET", "POST"])
 def queue_to_verify(request):
     """Closure requests waiting for my verification (待核验): verify or return several at once."""
-    queue = selectors.my_work(request.user).to_verify
+    queue = selectors.my_work_section(request.user, "to_verify")
     if request.method == "POST":
         action = request.POST.get("action")
         note = request.POST.get("note", "")
