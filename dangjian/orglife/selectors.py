@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 from django.db.models import Count, DateField, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
@@ -13,7 +14,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from dangjian.core import params, scoping
-from dangjian.core.prepared import as_date, plain_rows
+from dangjian.core.prepared import PreparedQuery, as_date, plain_rows
 from dangjian.orgs.models import (
     BRANCH_KINDS,
     COMMITTEE_POSTS,
@@ -138,23 +139,18 @@ def aware(day: date, end: bool = False) -> datetime:
     return timezone.make_aware(datetime.combine(day, moment))
 
 
-def held_counts(org_ids, start: date, end: date) -> dict[int, dict[tuple[str, date], int]]:
-    """Meetings held per organisation, kind and calendar month between two days (one query).
-
-    Party lessons given by the organisation's secretary of the day are counted besides under the rule
-    kind ``SECRETARY_LESSON`` (each secretary gives at least one a year).
-    """
+def _held_query(org_ids, since: datetime, until: datetime):
+    """Meetings held per organisation, kind and month between two moments, as (org, kind, month, held,
+    lessons by the secretary of the day) rows."""
     secretary_then = Post.objects.filter(
         org=OuterRef("org"),
         person=OuterRef("lecturer_person"),
         kind=PostKind.SECRETARY,
         started_on__lte=OuterRef("day"),
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=OuterRef("day")))
-    rows = (
+    return (
         Meeting.objects.filter(
-            org_id__in=org_ids,
-            status=Meeting.Status.HELD,
-            starts_at__range=(aware(start), aware(end, True)),
+            org_id__in=org_ids, status=Meeting.Status.HELD, starts_at__range=(since, until)
         )
         # The month as a date in the site's time zone, computed by the database: a county's year is ~20 000
         # rows, and converting each as an aware datetime cost more than the query.
@@ -173,9 +169,31 @@ def held_counts(org_ids, start: date, end: date) -> dict[int, dict[tuple[str, da
         )
         .values_list("org_id", "kind", "month", "n", "by_secretary")
     )
+
+
+# Placeholder moments for the prepared single-branch queries (never real meeting times).
+_SINCE, _UNTIL = (datetime(1901, 1, d, tzinfo=dt_timezone.utc) for d in (1, 2))
+# One branch's counts (its monthly report, its page): compiled once, run afresh on every call.
+_HELD_ONE = PreparedQuery(
+    lambda org_id, since, until: _held_query([org_id], since, until), -1, _SINCE, _UNTIL
+)
+
+
+def held_counts(org_ids, start: date, end: date) -> dict[int, dict[tuple[str, date], int]]:
+    """Meetings held per organisation, kind and calendar month between two days (one query).
+
+    Party lessons given by the organisation's secretary of the day are counted besides under the rule
+    kind ``SECRETARY_LESSON`` (each secretary gives at least one a year).
+    """
+    org_ids = list(org_ids)
+    since, until = aware(start), aware(end, True)
+    if len(org_ids) == 1:
+        rows = _HELD_ONE.rows(org_ids[0], since, until, model=Meeting)
+    else:
+        # Read as the driver gives the rows (numbers, text and the month): no per-value conversion.
+        rows = plain_rows(_held_query(org_ids, since, until))
     result: dict[int, dict] = defaultdict(dict)
-    # Read as the driver gives the rows (numbers, text and the month): no per-value conversion.
-    for org_id, kind, month, n, by_secretary in plain_rows(rows):
+    for org_id, kind, month, n, by_secretary in rows:
         month = as_date(month)
         counts = result[org_id]
         counts[(kind, month)] = n
@@ -310,16 +328,22 @@ def monthly_trend(dues: dict[int, list[Due]]) -> list[float | None]:
 # --------------------------------------------------------------------------- monthly report figures
 
 
+_HELD_MEETINGS = PreparedQuery(
+    lambda org_id, since, until: (
+        Meeting.objects.filter(org_id=org_id, status=Meeting.Status.HELD, starts_at__range=(since, until))
+        .only("pk", "kind", "expected", "present", "lesson_title", "topic", "lecturer", "starts_at")
+        .order_by("starts_at")
+    ),
+    -1,
+    _SINCE,
+    _UNTIL,
+)
+
+
 def report_figures(org: Organisation, month: date, *, today: date | None = None) -> dict:
     """The monthly report's figures, compiled from the records (frozen into the report when submitted)."""
     start, end = month, periods.month_end(month)
-    held = list(
-        Meeting.objects.filter(
-            org=org, status=Meeting.Status.HELD, starts_at__range=(aware(start), aware(end, True))
-        )
-        .only("pk", "kind", "expected", "present", "lesson_title", "topic", "lecturer", "starts_at")
-        .order_by("starts_at")
-    )
+    held = _HELD_MEETINGS.objects(org.pk, aware(start), aware(end, True), model=Meeting)
     by_kind = {str(k): 0 for k in MeetingKind.values}
     expected = present = 0
     for m in held:

@@ -14,6 +14,10 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2]  # dangjian/
 
+# The probes below write a file into the source tree that the other tests here read: one worker runs them
+# all, one after another (make test's --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("layers_source_tree")
+
 # Layer → the dangjian packages its non-test code may import (besides itself).
 BASE = {
     "core": set(),
@@ -92,12 +96,13 @@ def test_the_checker_finds_a_workflow_module_reaching_into_ledger_internals(tmp_
 
 
 def test_the_checker_sees_through_get_model():
-    bad = PACKAGE / "core" / "_layer_probe.py"
+    # A probe file of its own: the tests of this module may run at once on two workers.
+    bad = PACKAGE / "core" / "_layer_probe_get_model.py"
     bad.write_text(
         "from django.apps import apps\nOrg = apps.get_model('orgs', 'Organisation')\n", encoding="utf-8"
     )
     try:
-        assert "core/_layer_probe.py imports dangjian.orgs.models" in _violations("core")
+        assert "core/_layer_probe_get_model.py imports dangjian.orgs.models" in _violations("core")
     finally:
         bad.unlink()
 
