@@ -38,6 +38,7 @@ import sys
 import threading
 import time
 import uuid
+import zlib
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -287,6 +288,10 @@ def _production_env(port: int, workers: int, threads: int, url: str) -> dict:
 # ------------------------------------------------------------------ a browser without a browser
 
 
+# Progress posts the server refused with a message (list.append is atomic across the client threads).
+REFUSED_POSTS: list[int] = []
+
+
 class Session:
     """One signed-in user: cookies, the CSRF token, one keep-alive connection per thread."""
 
@@ -302,10 +307,13 @@ class Session:
             conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         return conn
 
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None, without=()
+    ):
         headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        sent = {k: v for k, v in list(self.cookies.items()) if k not in without}
+        if sent:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in sent.items())
         for attempt in (1, 2):
             conn = self._conn()
             try:
@@ -318,16 +326,29 @@ class Session:
                 self.local.conn = None  # the server closed an idle keep-alive connection: reconnect once
                 if attempt == 2:
                     raise
+        self.local.set_cookies = {}  # this response's own cookies (the thread's last answer)
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _sep, rest = value.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
+                self.cookies[name.strip()] = self.local.set_cookies[name.strip()] = rest.split(";", 1)[0]
         return response.status, data
+
+    def refused(self) -> bool:
+        """Whether the thread's last answer carried an error message (a post refused and sent back to the
+        page, e.g. by the version check): Django's message cookie, read without its signature."""
+        value = getattr(self.local, "set_cookies", {}).get("messages", "").strip('"')
+        if not value:
+            return False
+        payload = value.split(":", 1)[0]
+        compressed = payload.startswith(".")
+        raw = base64.urlsafe_b64decode(payload.lstrip(".") + "=" * (-len(payload.lstrip(".")) % 4))
+        text = (zlib.decompress(raw) if compressed else raw).decode("utf-8", "replace")
+        return ",40," in text.replace(" ", "")  # messages.ERROR
 
     def csrf(self) -> str:
         return self.cookies.get("csrftoken", "")
 
-    def post_form(self, path: str, fields: dict, files: dict | None = None):
+    def post_form(self, path: str, fields: dict, files: dict | None = None, without=()):
         fields = {"csrfmiddlewaretoken": self.csrf(), **fields}
         if not files:
             body = urlencode(fields).encode()
@@ -353,6 +374,7 @@ class Session:
             path,
             body,
             {"Content-Type": content_type, "Referer": f"http://127.0.0.1:{self.port}{path}"},
+            without=without,
         )
 
     def login(self, path: str, password: str) -> None:
@@ -410,7 +432,8 @@ def _mix(plan: Plan, sessions: dict[str, list[Session]]):
             user = pick(list(plan.village_items))
             item = pick(plan.village_items[user])
             files = {"files": (f"整改照片{item}.png", PNG, "image/png")} if with_file else None
-            status, _body = session(user).post_form(
+            poster = session(user)
+            status, _body = poster.post_form(
                 _of(u["progress"], item),
                 {
                     "on": time.strftime("%Y-%m-%d"),
@@ -419,7 +442,10 @@ def _mix(plan: Plan, sessions: dict[str, list[Session]]):
                     "version": str(_version(item)),
                 },
                 files,
+                without=("messages",),  # this answer's message alone (earlier ones are the pages' to show)
             )
+            if status == 302 and poster.refused():
+                REFUSED_POSTS.append(item)
             return status, (302,)
 
         return act
@@ -677,8 +703,12 @@ def main() -> int:
         f"{'all':<{width}}  {len(all_times):>6}  {statistics.median(all_times):>7.0f}  "
         f"{_percentile(all_times, 0.95):>7.0f}  {_percentile(all_times, 0.99):>7.0f}  {dropped:>8}  {errors}"
     )
-    print(f"\nProgress posts: {posted} sent, {written} written (each post writes one entry)")
-    lost = sum(1 for moves, _s in races if moves != 1) + abs(posted - written)
+    refused = len(REFUSED_POSTS)
+    print(
+        f"\nProgress posts: {posted} answered, {refused} refused with a message (a stale version: two posts "
+        f"on one item at once), {written} written (each accepted post writes one entry)"
+    )
+    lost = sum(1 for moves, _s in races if moves != 1) + abs(posted - refused - written)
     print(
         f"\nTwo writers, one item: {len(races)} rounds; exactly one closure request recorded in "
         f"{len(races) - lost}; lost or doubled {lost}"
