@@ -60,12 +60,14 @@ def _sqlite_sizes(cursor, tables: list[str]) -> list[TableSize]:
         pages = dict(cursor.fetchall())
     except DatabaseError:  # a library built without dbstat: rows only
         pages = None
-    result = []
-    for table in tables:
-        cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
-        (rows,) = cursor.fetchone()
-        result.append(TableSize(table, rows, None if pages is None else pages.get(table, 0)))
-    return result
+    if not tables:
+        return []
+    # Every table's count in one statement (table names from the database's own catalogue).
+    cursor.execute(" UNION ALL ".join(f'SELECT %s, COUNT(*) FROM "{table}"' for table in tables), tables)
+    return [
+        TableSize(table, rows, None if pages is None else pages.get(table, 0))
+        for table, rows in cursor.fetchall()
+    ]
 
 
 def report(sizes: list[TableSize], top: int | None = None) -> list[str]:

@@ -264,20 +264,14 @@ def plain_rows(queryset: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
-def as_date(value, _seen: dict = {}) -> date:  # noqa: B006 - a cache of the few distinct values read
+def as_date(value) -> date:
     """A date column of ``plain_rows`` as a ``date`` on every database: a truncated timestamp comes as a
-    ``datetime`` from PostgreSQL and as ISO text from SQLite (each distinct value converted once)."""
-    found = _seen.get(value)
-    if found is None:
-        if isinstance(value, datetime):
-            found = value.date()
-        elif isinstance(value, date):
-            found = value
-        else:
-            found = date.fromisoformat(value[:10])
-        if len(_seen) < 4096:
-            _seen[value] = found
-    return found
+    ``datetime`` from PostgreSQL and as ISO text from SQLite."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])
 
 
 def aggregated(queryset: QuerySet, **aggregates) -> QuerySet:

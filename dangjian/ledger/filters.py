@@ -12,17 +12,10 @@ from dangjian.core.scoping import get_scope
 from dangjian.orgs.models import Organisation
 
 from .models import Category, Item, Source
-from .selectors import COMPLETION_WORDS, completion_q, my_work_q
+from .selectors import COMPLETION_WORDS, MY_WORK_LABELS, completion_q, my_work_q
 
 # The sections and queues of "my work" (home page), each the filter its count uses (selectors.my_work_q).
-WORK_CHOICES = [
-    ("waiting", _("Waiting for my action")),
-    ("due_soon", _("Due soon")),
-    ("overdue", _("Overdue")),
-    ("returned", _("Returned")),
-    ("to_acknowledge", _("New items to acknowledge")),
-    ("to_verify", _("Closures to verify")),
-]
+WORK_CHOICES = list(MY_WORK_LABELS.items())
 
 LIGHT_CHOICES = [
     ("green", _("Green: on track")),

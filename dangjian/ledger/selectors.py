@@ -30,6 +30,7 @@ from django.db.models.functions import RowNumber, Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from dangjian.core import scoping, workflow
 from dangjian.core.caps import Cap
@@ -627,6 +628,15 @@ def my_work_summary(user, shown: int, today: date | None = None) -> tuple[dict[s
 
 
 MY_WORK_KEYS = ("waiting", "due_soon", "overdue", "returned", "to_acknowledge", "to_verify")
+# Each section's and queue's name: the home block, its queue buttons and the ledger's ``work`` filter.
+MY_WORK_LABELS = {
+    "waiting": _lazy("Waiting for my action"),
+    "due_soon": _lazy("Due soon"),
+    "overdue": _lazy("Overdue"),
+    "returned": _lazy("Returned"),
+    "to_acknowledge": _lazy("New items to acknowledge"),
+    "to_verify": _lazy("Closures to verify"),
+}
 
 
 def _my_work_counts_query(user, today: date):

@@ -193,8 +193,11 @@ def held_counts(org_ids, start: date, end: date) -> dict[int, dict[tuple[str, da
         # Read as the driver gives the rows (numbers, text and the month): no per-value conversion.
         rows = plain_rows(_held_query(org_ids, since, until))
     result: dict[int, dict] = defaultdict(dict)
-    for org_id, kind, month, n, by_secretary in rows:
-        month = as_date(month)
+    months: dict = {}  # a year has twelve: each converted once, not once per row
+    for org_id, kind, raw, n, by_secretary in rows:
+        month = months.get(raw)
+        if month is None:
+            month = months[raw] = as_date(raw)
         counts = result[org_id]
         counts[(kind, month)] = n
         if by_secretary:

@@ -32,22 +32,15 @@ def my_work_block(request):
         own = list(selectors.own_items(user)[:SHOWN])
         return {"sections": [], "queues": [], "own": own} if own else None
     sections = []
-    for key, label in (
-        ("waiting", _("Waiting for my action")),
-        ("due_soon", _("Due soon")),
-        ("overdue", _("Overdue")),
-        ("returned", _("Returned")),
-    ):
+    for key in selectors.MY_WORK_SECTIONS:
+        label = selectors.MY_WORK_LABELS[key]
         rows = found.get(key, [])
         # The ledger filtered by the section itself: the page lists exactly what the count counts.
         more = f"{reverse('ledger:ledger')}?work={key}" if counts[key] > len(rows) else ""
         sections.append((key, label, rows, counts[key], more))
     queues = [
-        (key, label, counts[key], reverse(f"ledger:queue_{key}"))
-        for key, label in (
-            ("to_acknowledge", _("New items to acknowledge")),
-            ("to_verify", _("Closures to verify")),
-        )
+        (key, selectors.MY_WORK_LABELS[key], counts[key], reverse(f"ledger:queue_{key}"))
+        for key in ("to_acknowledge", "to_verify")
         if counts[key]
     ]
     return {"sections": sections, "queues": queues}
@@ -120,7 +113,11 @@ def queue_to_acknowledge(request):
             )
         return redirect("ledger:queue_to_acknowledge")
     return _queue_page(
-        request, key="to_acknowledge", title=_("New items to acknowledge"), queue=queue, template_context={}
+        request,
+        key="to_acknowledge",
+        title=selectors.MY_WORK_LABELS["to_acknowledge"],
+        queue=queue,
+        template_context={},
     )
 
 
@@ -154,7 +151,11 @@ def queue_to_verify(request):
             messages.success(request, text % {"n": len(done)})
         return redirect("ledger:queue_to_verify")
     return _queue_page(
-        request, key="to_verify", title=_("Closures to verify"), queue=queue, template_context={}
+        request,
+        key="to_verify",
+        title=selectors.MY_WORK_LABELS["to_verify"],
+        queue=queue,
+        template_context={},
     )
 
 
