@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.core.attachments import MultipleFileField
-from dangjian.orgs.forms import DateInput, TablerFormMixin, style_widgets
+from dangjian.orgs.forms import DateInput, OrgChoiceField, TablerFormMixin, style_widgets
 from dangjian.orgs.models import ETHNICITIES, Education, Job, Organisation, OrgKind, Person
 
 from .models import NOTICE_STEPS, STEP_BY_NUMBER, ConversionOutcome
@@ -21,7 +21,7 @@ BRANCH_KINDS = [OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.GENERAL_BRANCH]
 class FileOpenForm(TablerFormMixin, forms.Form):
     """An application for Party membership received by a branch (step 1)."""
 
-    org = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Branch"))
+    org = OrgChoiceField(label=_("Branch"))
     name = forms.CharField(label=_("Name"), max_length=40)
     id_number = forms.CharField(label=_("Citizen ID number"), max_length=18)
     applied_on = forms.DateField(
@@ -177,7 +177,7 @@ class NoticeForm(TablerFormMixin, forms.Form):
 class QuotaForm(TablerFormMixin, forms.Form):
     """An organisation's development quota for a year."""
 
-    org = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Organisation"))
+    org = OrgChoiceField(label=_("Organisation"))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     number = forms.IntegerField(label=_("Quota (people)"), min_value=0)
 

@@ -7,20 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dangjian.orgs.forms import DateInput, TablerFormMixin
-from dangjian.orgs.models import Organisation
+from dangjian.orgs.forms import DateInput, OrgChoiceField, OrgMultipleChoiceField, TablerFormMixin
 
 from .models import Draft, Extraction
-
-
-def org_label(org) -> str:
-    return org.label
 
 
 class ExtractionForm(TablerFormMixin, forms.Form):
     """A speech or minutes: whose, when, and its text (pasted or as a .docx / .txt file)."""
 
-    org = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Speaker's organisation"))
+    org = OrgChoiceField(label=_("Speaker's organisation"))
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Extraction.Kind.choices, initial=Extraction.Kind.SPEECH)
     spoken_on = forms.DateField(label=_("Date of the speech"), widget=DateInput(), initial=timezone.localdate)
@@ -35,7 +30,6 @@ class ExtractionForm(TablerFormMixin, forms.Form):
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs
-        self.fields["org"].label_from_instance = org_label
 
 
 class DraftForm(TablerFormMixin, forms.Form):
@@ -43,9 +37,7 @@ class DraftForm(TablerFormMixin, forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=Draft.Kind.choices)
-    orgs = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.none(), label=_("Responsible organisations"), required=False
-    )
+    orgs = OrgMultipleChoiceField(label=_("Responsible organisations"), required=False)
     deadline = forms.DateField(
         label=pgettext_lazy("extraction", "Deadline"), widget=DateInput(), required=False
     )
@@ -55,7 +47,6 @@ class DraftForm(TablerFormMixin, forms.Form):
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["orgs"].queryset = orgs
-        self.fields["orgs"].label_from_instance = org_label
 
 
 class PassageForm(TablerFormMixin, forms.Form):

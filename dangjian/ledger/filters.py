@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from dangjian.core.filters import IdFilter, StrictFilterSet
 from dangjian.core.scoping import get_scope
+from dangjian.orgs.forms import OrgChoiceField
 from dangjian.orgs.models import Organisation
 
 from .models import Category, Item, Source
@@ -38,7 +39,13 @@ def org_choices(user, *, shallow: bool = True):
         top = 1
     else:
         top = min((len(g.path) for g in scope.grants), default=Organisation.steplen) // Organisation.steplen
-    return qs.filter(depth__lte=top + 2).only("id", "name", "short_name", "depth", "path").order_by("path")
+    return qs.filter(depth__lte=top + 2).order_by("path")
+
+
+class OrgChoiceFilter(filters.ModelChoiceFilter):
+    """An organisation filter offered as every organisation field is (orgs.forms.OrgChoiceField)."""
+
+    field_class = OrgChoiceField
 
 
 class ItemFilter(StrictFilterSet):
@@ -52,7 +59,7 @@ class ItemFilter(StrictFilterSet):
     category = filters.ModelChoiceFilter(queryset=Category.objects.all(), label=_("Category"))
     deadline_from = filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("Deadline from"))
     deadline_to = filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("Deadline to"))
-    org = filters.ModelChoiceFilter(
+    org = OrgChoiceFilter(
         queryset=Organisation.objects.none(),
         method="filter_org",
         label=_("Responsible organisation (and below)"),
@@ -104,9 +111,9 @@ class ItemFilter(StrictFilterSet):
             f.widget.attrs.setdefault("class", css)
         fields["item_list"].widget = forms.HiddenInput()
         fields["closed_late"].widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
-        field = fields["org"]
-        field.queryset = org_choices(getattr(self.request, "user", None), shallow=self.shallow_org_choices)
-        field.label_from_instance = lambda org: f"{'　' * (org.depth - 1)}{org.label}"
+        fields["org"].queryset = org_choices(
+            getattr(self.request, "user", None), shallow=self.shallow_org_choices
+        )
 
     def filter_completion(self, qs, name, value):
         """The published status word (DOMAIN.md §8), as the ledger column and the export show it."""

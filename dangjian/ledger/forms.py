@@ -8,15 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.core.forms import add_service_error  # noqa: F401 (the ledger views import it from here)
-from dangjian.orgs.forms import DateInput, TablerFormMixin
+from dangjian.orgs.forms import DateInput, OrgChoiceField, TablerFormMixin
 from dangjian.orgs.models import BRANCH_KINDS, COMMITTEE_KINDS, Organisation
 from dangjian.orgs.widgets import OrgTreeSelect, RenderedInTree
 
 from .models import Accountability, Category, Duty, ItemKind, ItemList, Recheck, Source
-
-
-def org_label(org) -> str:
-    return f"{'　' * max(org.depth - 1, 0)}{org.name}"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -49,7 +45,7 @@ class VersionedForm(TablerFormMixin, forms.Form):
 class ItemListForm(TablerFormMixin, forms.Form):
     """A new list (清单): issuing organisation, title, kind, source, date, document, approval."""
 
-    org = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Issuing organisation"))
+    org = OrgChoiceField(label=_("Issuing organisation"))
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices, initial=ItemKind.PROBLEM)
     source = forms.ChoiceField(
@@ -65,7 +61,6 @@ class ItemListForm(TablerFormMixin, forms.Form):
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs
-        self.fields["org"].label_from_instance = org_label
 
 
 class ListTransitionForm(VersionedForm):
@@ -339,9 +334,7 @@ class AccountabilityForm(TablerFormMixin, forms.Form):
         initial=Accountability.Target.CADRE,
     )
     person_name = forms.CharField(label=_("Leading cadre held accountable"), max_length=60, required=False)
-    target_org = forms.ModelChoiceField(
-        label=_("Party organisation held accountable"), queryset=Organisation.objects.none(), required=False
-    )
+    target_org = OrgChoiceField(label=_("Party organisation held accountable"), required=False)
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Accountability.Outcome.choices, initial=Accountability.Outcome.ACCOUNTABLE
     )

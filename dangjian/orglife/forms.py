@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from dangjian.core.attachments import MultipleFileField
 from dangjian.core.caps import Cap
-from dangjian.orgs.forms import DateInput, TablerFormMixin
+from dangjian.orgs.forms import DateInput, OrgChoiceField, TablerFormMixin
 from dangjian.orgs.models import Organisation
 
 from .apps import RECORD
@@ -27,13 +27,10 @@ from .models import (
 from .services import Mark
 
 
-def org_field(user, cap=RECORD, label=None) -> forms.ModelChoiceField:
-    field = forms.ModelChoiceField(
-        queryset=Organisation.objects.where_can(user, cap).current().only("id", "name", "depth", "path"),
-        label=label or _("Organisation"),
+def org_field(user, cap=RECORD, label=None) -> OrgChoiceField:
+    return OrgChoiceField(
+        Organisation.objects.where_can(user, cap).current(), label=label or _("Organisation")
     )
-    field.label_from_instance = lambda org: f"{'　' * (org.depth - 1)}{org.name}"
-    return field
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -7,20 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.core.attachments import MultipleFileField
-from dangjian.orgs.forms import DateInput, TablerFormMixin
-from dangjian.orgs.models import Organisation
+from dangjian.orgs.forms import DateInput, OrgChoiceField, TablerFormMixin
 
 from .models import Grade, ReviewSession
-
-
-def org_label(org) -> str:
-    return f"{'　' * max(org.depth - 1, 0)}{org.name}"
 
 
 class SessionForm(TablerFormMixin, forms.Form):
     """A new session: host organisation, year, title, date, venue, kind of score sheet."""
 
-    org = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Host organisation"))
+    org = OrgChoiceField(label=_("Host organisation"))
     year = forms.IntegerField(label=_("Year evaluated"), min_value=2000, max_value=2100)
     title = forms.CharField(label=pgettext_lazy("object", "Title"), max_length=120)
     held_on = forms.DateField(label=_("Date"), widget=DateInput())
@@ -31,7 +26,6 @@ class SessionForm(TablerFormMixin, forms.Form):
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs
-        self.fields["org"].label_from_instance = org_label
 
 
 class SessionEditForm(TablerFormMixin, forms.Form):
@@ -78,13 +72,12 @@ class SheetForm(TablerFormMixin, forms.Form):
 class ReporterForm(TablerFormMixin, forms.Form):
     """Add an organisation below the host and its secretary to the reporters."""
 
-    org = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Organisation"))
+    org = OrgChoiceField(label=_("Organisation"))
     secretary = forms.CharField(label=_("Secretary reporting"), max_length=40)
 
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs
-        self.fields["org"].label_from_instance = org_label
 
 
 class MoveForm(forms.Form):

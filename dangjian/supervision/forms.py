@@ -10,7 +10,13 @@ from django.utils.translation import pgettext_lazy
 from dangjian.core import indicators
 from dangjian.core.attachments import MultipleFileField
 from dangjian.core.params import get as param
-from dangjian.orgs.forms import DateInput, TablerFormMixin, style_widgets
+from dangjian.orgs.forms import (
+    DateInput,
+    OrgChoiceField,
+    OrgMultipleChoiceField,
+    TablerFormMixin,
+    style_widgets,
+)
 from dangjian.orgs.models import Organisation
 
 from . import params
@@ -37,7 +43,7 @@ def _lines(text: str) -> list[str]:
 class PlanForm(TablerFormMixin, forms.Form):
     """An unannounced inspection: the targets picked by name, or sampled at random from a subtree."""
 
-    org = forms.ModelChoiceField(label=_("Organising body"), queryset=Organisation.objects.none())
+    org = OrgChoiceField(label=_("Organising body"))
     month = MonthField(label=_("Month"), initial=lambda: timezone.localdate().strftime("%Y-%m"))
     theme = forms.CharField(label=_("Theme"), max_length=120)
     team = forms.CharField(
@@ -46,12 +52,8 @@ class PlanForm(TablerFormMixin, forms.Form):
         help_text=_("One inspector a line, with his or her department, e.g. 王明（县委组织部）."),
     )
     checklist = forms.CharField(label=_("Checklist"), widget=forms.Textarea(attrs={"rows": 5}))
-    targets = forms.ModelMultipleChoiceField(
-        label=_("Organisations picked"), queryset=Organisation.objects.none(), required=False
-    )
-    sample_within = forms.ModelChoiceField(
-        label=_("Or sample at random from"), queryset=Organisation.objects.none(), required=False
-    )
+    targets = OrgMultipleChoiceField(label=_("Organisations picked"), required=False)
+    sample_within = OrgChoiceField(label=_("Or sample at random from"), required=False)
     sample_size = forms.IntegerField(label=_("How many to sample"), min_value=1, required=False)
     seed = forms.CharField(
         label=_("Sample seed"), max_length=40, required=False, help_text=_("Empty: a new random seed.")
@@ -69,7 +71,7 @@ class PlanForm(TablerFormMixin, forms.Form):
 class VisitForm(TablerFormMixin, forms.Form):
     """A visit recorded on the spot: organisation, time, inspectors, a score per check, findings, photos."""
 
-    org = forms.ModelChoiceField(label=_("Organisation visited"), queryset=Organisation.objects.none())
+    org = OrgChoiceField(label=_("Organisation visited"))
     visited_at = forms.DateTimeField(
         label=_("Time of the visit"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -119,7 +121,7 @@ class VisitForm(TablerFormMixin, forms.Form):
 class RankingSetForm(TablerFormMixin, forms.Form):
     """A weighted set of indicators: up to eight rows of indicator, weight and direction."""
 
-    org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    org = OrgChoiceField(label=_("Organisation"))
     name = forms.CharField(label=pgettext_lazy("object", "Name"), max_length=80)
 
     def __init__(self, *args, user, editing: bool = False, **kwargs):
@@ -170,9 +172,7 @@ class RankingSetForm(TablerFormMixin, forms.Form):
 
 
 class BriefingForm(TablerFormMixin, forms.Form):
-    org = forms.ModelChoiceField(
-        label=pgettext_lazy("briefing", "Issuing organisation"), queryset=Organisation.objects.none()
-    )
+    org = OrgChoiceField(label=pgettext_lazy("briefing", "Issuing organisation"))
     month = MonthField(label=_("Month"))
     title = forms.CharField(label=_("Title"), max_length=120)
     ranking_set = forms.ModelChoiceField(
@@ -195,7 +195,7 @@ class RatingSelfForm(TablerFormMixin, forms.Form):
     """The self-assessment: one score, or the items of the scoresheet that applies (``sheet_rows``) that are not
     filled from an indicator."""
 
-    org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    org = OrgChoiceField(label=_("Organisation"))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     self_score = forms.DecimalField(
         label=_("Self-assessment score"), max_digits=5, decimal_places=1, required=False
@@ -247,7 +247,7 @@ class ScoresheetForm(TablerFormMixin, forms.Form):
     """A rating scoresheet: up to ten items (name, weight, optionally an indicator and its full-marks value)
     and the thresholds of the classification and the stars."""
 
-    org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    org = OrgChoiceField(label=_("Organisation"))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     name = forms.CharField(label=pgettext_lazy("object", "Name"), max_length=80)
     grade_thresholds = forms.CharField(
@@ -313,7 +313,7 @@ class RankingCallForm(TablerFormMixin, forms.Form):
     """Call in the last places of a month's ranking: how many, and the deadline of their rectification."""
 
     ranking_set = forms.ModelChoiceField(label=_("Ranking"), queryset=RankingSet.objects.none())
-    root = forms.ModelChoiceField(label=_("Organisations ranked under"), queryset=Organisation.objects.none())
+    root = OrgChoiceField(label=_("Organisations ranked under"))
     month = MonthField(label=_("Month"))
     bottom = forms.IntegerField(
         label=_("Last places called in"),
@@ -338,7 +338,7 @@ class NoteForm(TablerFormMixin, forms.Form):
 
 
 class WeakFlagForm(TablerFormMixin, forms.Form):
-    org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    org = OrgChoiceField(label=_("Organisation"))
     year = forms.IntegerField(
         label=_("Year"), min_value=2000, max_value=2100, initial=lambda: timezone.localdate().year
     )
@@ -365,7 +365,7 @@ class WeakPlanForm(TablerFormMixin, forms.Form):
 
 
 class VenueForm(TablerFormMixin, forms.Form):
-    org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    org = OrgChoiceField(label=_("Organisation"))
     kind = forms.ChoiceField(label=pgettext_lazy("activity venue", "Venue"), choices=VenueKind.choices)
     area = forms.IntegerField(label=_("Area (m²)"), min_value=0, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
@@ -406,7 +406,7 @@ class AssessmentForm(RankingSetForm):
 class AssessmentScoreForm(TablerFormMixin, forms.Form):
     """One manual score: the organisation, the item, 0–100 and what it is based on."""
 
-    org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    org = OrgChoiceField(label=_("Organisation"))
     item = forms.ChoiceField(label=pgettext_lazy("scoresheet", "Item"))
     score = forms.DecimalField(label=_("Score (0–100)"), max_digits=5, decimal_places=1)
     note = forms.CharField(label=_("Based on"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

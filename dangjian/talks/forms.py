@@ -15,7 +15,7 @@ from dangjian.core import params
 from dangjian.core.attachments import MultipleFileField
 from dangjian.core.caps import Cap
 from dangjian.ledger import door
-from dangjian.orgs.forms import DateInput, TablerFormMixin
+from dangjian.orgs.forms import DateInput, OrgChoiceField, TablerFormMixin
 from dangjian.orgs.models import Organisation, Person, Post
 
 from .models import ProblemSource, TalkCampaign, TalkKind, TalkTopic
@@ -83,7 +83,7 @@ class InterviewForm(TablerFormMixin, forms.Form):
 class CampaignForm(TablerFormMixin, forms.Form):
     """A talk campaign: title, kind, window, organiser, talkers, targets."""
 
-    org = forms.ModelChoiceField(label=_("Organising organisation"), queryset=Organisation.objects.none())
+    org = OrgChoiceField(label=_("Organising organisation"))
     title = forms.CharField(label=pgettext_lazy("object", "Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of talk"), choices=TalkKind.choices, initial=TalkKind.POLITICAL)
     starts_on = forms.DateField(label=_("Window starts"), widget=DateInput())
@@ -115,9 +115,7 @@ class CampaignForm(TablerFormMixin, forms.Form):
 class TalkPlanForm(TablerFormMixin, forms.Form):
     """The preparation of a talk: kind, individual or collective, date, place, talkers, talkees, topics."""
 
-    organiser = forms.ModelChoiceField(
-        label=_("Organising organisation"), queryset=Organisation.objects.none()
-    )
+    organiser = OrgChoiceField(label=_("Organising organisation"))
     kind = forms.ChoiceField(label=_("Kind of talk"), choices=TalkKind.choices)
     collective = forms.BooleanField(label=_("Collective talk (several talkees together)"), required=False)
     held_on = forms.DateField(label=_("Date"), widget=DateInput())

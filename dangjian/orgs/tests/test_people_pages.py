@@ -383,8 +383,8 @@ def test_a_township_secretary_adds_a_person_with_the_id_number(client, personas,
 def test_the_add_form_offers_only_organisations_the_user_manages(client, personas, county):
     text = _text(_as(client, personas.township_a).get(reverse("orgs:person_create")))
     assert '<label class="form-label required" for="id_name">姓名</label>' in text
-    assert "中共A1村支部委员会" in text
-    assert "中共B1村支部委员会" not in text
+    assert "A1村党支部" in text  # offered by its short name, as lists show it
+    assert "B1村党支部" not in text and "中共B1村支部委员会" not in text
 
 
 def test_adding_into_an_organisation_outside_the_scope_is_refused(client, personas, county):
@@ -562,7 +562,8 @@ def test_a_transfer_to_an_organisation_outside_the_scope_is_refused(client, pers
 def test_a_branch_secretary_cannot_transfer_to_a_sibling_branch(client, personas, people, county):
     person = people["a1"]
     text = _text(_as(client, personas.village_a1).get(reverse("orgs:person_transfer", args=[person.pk])))
-    assert "中共A2村支部委员会" not in text
+    assert 'name="to_org"' in text  # the form is shown, offering none of the sibling's names
+    assert "中共A2村支部委员会" not in text and "A2村党支部" not in text
     client.post(
         reverse("orgs:person_transfer", args=[person.pk]),
         {"to_org": county.village_a2.pk, "on": "2026-11-01"},

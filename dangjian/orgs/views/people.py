@@ -185,7 +185,7 @@ def person_unmask(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     """Add a person to the roster of an organisation the user manages."""
-    orgs = orgs_where(request.user, MANAGE_PEOPLE).only("id", "name", "depth", "path")
+    orgs = orgs_where(request.user, MANAGE_PEOPLE)
     if not orgs.exists():
         raise PermissionDenied(_("You may not add people anywhere."))
     initial = {"org": request.GET.get("org")} if request.GET.get("org", "").isdigit() else {}
@@ -254,9 +254,7 @@ def person_transfer(request, pk: int):
     """Transfer a person's membership (组织关系转接) to another organisation the user manages."""
     person = get_for_user(Person.objects.select_related("org"), request.user, pk=pk)
     ensure_can(request.user, MANAGE_PEOPLE, person)
-    orgs = (
-        orgs_where(request.user, MANAGE_PEOPLE).exclude(pk=person.org_id).only("id", "name", "depth", "path")
-    )
+    orgs = orgs_where(request.user, MANAGE_PEOPLE).exclude(pk=person.org_id)
     form = PersonTransferForm(request.POST or None, orgs=orgs)
     if request.method == "POST" and form.is_valid():
         try:
