@@ -31,6 +31,7 @@ from dangjian.orgs.models import (
 from . import params as orglife_params
 from . import periods
 from .models import (
+    RULE_KINDS,
     SECRETARY_LESSON,
     Audience,
     CoverageTarget,
@@ -258,6 +259,11 @@ class RollupRow:
     def rate(self) -> float | None:
         return round(100.0 * self.met / self.decided, 1) if self.decided else None
 
+    @property
+    def missed_by_kind(self) -> list[tuple[str, int]]:
+        """(label, periods missed) of each kind with any, in the order of RULE_KINDS."""
+        return [(label, self.missed[kind]) for kind, label in RULE_KINDS if kind in self.missed]
+
 
 def rollup(
     orgs, start: date, end: date, *, today: date | None = None, branches=None, dues=None
@@ -318,13 +324,15 @@ def monthly_trend(dues: dict[int, list[Due]]) -> list[float | None]:
     """Completion rate of the monthly rules, month by month, from a year's ``compliance`` dues."""
     met = [0] * 12
     decided = [0] * 12
+    monthly, still_open, was_met = periods.PeriodKind.MONTH, State.OPEN, State.MET
     for branch_dues in dues.values():
-        for due in branch_dues:
-            if due.span.kind != periods.PeriodKind.MONTH or due.state == State.OPEN:
+        for _kind, span, _required, _held, state in branch_dues:
+            if state == still_open or span.kind != monthly:
                 continue
-            i = due.span.start.month - 1
+            i = span.start.month - 1
             decided[i] += 1
-            met[i] += due.met
+            if state == was_met:
+                met[i] += 1
     return [round(100.0 * m / d, 1) if d else None for m, d in zip(met, decided, strict=True)]
 
 

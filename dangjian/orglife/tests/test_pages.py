@@ -15,7 +15,7 @@ from dangjian.core import indicators
 from dangjian.core.indicators import Period
 
 from .. import selectors, services
-from ..models import Attendance, Evaluation, Meeting, MeetingKind, MonthlyReport, TrainingRecord
+from ..models import RULE_KINDS, Attendance, Evaluation, Meeting, MeetingKind, MonthlyReport, TrainingRecord
 from ..periods import month_end
 from .factories import held, mutual_done, staff_branch
 
@@ -170,6 +170,26 @@ def test_the_roll_up_counts_met_and_missed_periods_per_subtree(county, personas)
     assert by_org[county.county.pk].branches == 4  # B1 too
     assert by_org[county.township_b.pk].met == 0
     assert len(villages) == 2
+    # The page's "missed" badges: each kind with any, in the order of the rules, with its number.
+    labels = dict(RULE_KINDS)
+    assert {(labels["committee"], 3), (labels["theme_day"], 1)} <= set(a.missed_by_kind)
+
+
+def test_the_roll_up_page_shows_each_missed_kind_once_with_its_number(client, county, personas):
+    _county_with_meetings(county, personas, 2)
+    client.force_login(personas.county_admin)
+    month = f"{LAST_MONTH:%Y-%m}"
+    html = client.get(
+        reverse("orglife:compliance") + f"?org={county.county.pk}&month={month}"
+    ).content.decode()
+    row = html.split(f'data-org="{county.township_a.pk}"', 1)[1].split("</tr>", 1)[0]
+    committee = str(dict(RULE_KINDS)["committee"])
+    theme_day = str(dict(RULE_KINDS)["theme_day"])
+    assert f"{committee} 3</span>" in row and f"{theme_day} 1</span>" in row
+    assert row.count(f"{committee} ") == 1 and row.count(f"{theme_day} ") == 1
+    kinds = [k for k, _label in RULE_KINDS]
+    first, second = sorted(["committee", "theme_day"], key=kinds.index)
+    assert row.index(str(dict(RULE_KINDS)[first])) < row.index(str(dict(RULE_KINDS)[second]))
 
 
 def test_the_indicator_reads_the_same_roll_up(county, personas):
