@@ -27,7 +27,9 @@ def test_options_are_the_scoped_organisations_by_label_in_tree_order_indented_be
         (str(county.village_a1.pk), f"{INDENT}A1村党支部"),
         (str(county.village_a2.pk), f"{INDENT}A2村党支部"),
     ]
-    everything = [label for _value, label in _Form(queryset=Organisation.objects.all()).fields["orgs"].choices]
+    everything = [
+        label for _value, label in _Form(queryset=Organisation.objects.all()).fields["orgs"].choices
+    ]
     assert everything[0] == "县委"
     assert everything[1:3] == [f"{INDENT}A镇党委", f"{INDENT * 2}A1村党支部"]
 
