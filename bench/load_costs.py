@@ -17,6 +17,7 @@ import argparse
 import statistics
 import sys
 import time
+import types
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -45,8 +46,13 @@ class ClientSession:
         self.port = 0  # load.Session's Referer names it
         self.cookies: dict[str, str] = {}
         self.costs = costs
+        self.local = types.SimpleNamespace(
+            set_cookies={}
+        )  # the last answer's cookies, as load.Session keeps them
 
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None, without=()
+    ):
         from django.test import Client
 
         headers = dict(headers or {})
@@ -54,6 +60,8 @@ class ClientSession:
         headers.pop("Referer", None)
         # The API's token signs the request in, not the session.
         client = Client() if "Authorization" in headers else self.client
+        for name in without:  # as load.Session sends it: without these cookies
+            client.cookies.pop(name, None)
         from django.db import connection
 
         queries: list[str] = []
@@ -73,12 +81,14 @@ class ClientSession:
         app, db = time.process_time() - t0, _backend_cpu(pid) - b0
         if _pg_pid() == pid:  # the same connection answered the whole request
             self.costs.append((app, db, len(queries)))
+        self.local.set_cookies = {name: morsel.value for name, morsel in response.cookies.items()}
         return response.status_code, data
 
     def csrf(self) -> str:
         return ""
 
     post_form = load.Session.post_form
+    refused = load.Session.refused
 
 
 def _pg_pid() -> int | None:
