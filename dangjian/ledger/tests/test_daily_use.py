@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.ledger import services
@@ -31,7 +32,7 @@ def _two_items(county, personas):
             org=county.village_a1,
             title=title,
             actor=personas.township_a,
-            deadline=TODAY + timedelta(days=30),
+            deadline=timezone.localdate() + timedelta(days=30),
         )
         for title in ("阵地标识不规范", "党员活动室管理混乱")
     ]
@@ -40,7 +41,7 @@ def _two_items(county, personas):
         org=county.village_a2,
         title="会议记录缺失",
         actor=personas.township_a,
-        deadline=TODAY + timedelta(days=30),
+        deadline=timezone.localdate() + timedelta(days=30),
     )
     return item_list, items
 

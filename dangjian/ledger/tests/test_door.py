@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.utils import timezone
 
 from dangjian.core import registry
 from dangjian.core.caps import Cap
@@ -27,11 +28,12 @@ def source(monkeypatch):
     return kind
 
 
+# Later than both the tests' fixed day and the real one (a list raised without ``today`` is handed down today).
+_LATER = max(TODAY, timezone.localdate()) + timedelta(days=30)
+
+
 def findings(n=2, **extra):
-    return [
-        door.Finding(title=f"问题{i}", key=f"p{i}", deadline=TODAY + timedelta(days=30), **extra)
-        for i in range(1, n + 1)
-    ]
+    return [door.Finding(title=f"问题{i}", key=f"p{i}", deadline=_LATER, **extra) for i in range(1, n + 1)]
 
 
 def test_findings_become_handed_down_items_of_a_list_linked_to_the_record(county, personas, source):
@@ -132,8 +134,8 @@ def test_an_unregistered_record_kind_cannot_raise_items(county, personas):
 def test_the_source_sees_only_the_items_the_viewer_may_see(county, personas, source):
     record = make_person(county.township_a, "集体谈话")
     per_village = [
-        door.Finding(title="A1的问题", key="a1", org=county.village_a1, deadline=TODAY + timedelta(days=9)),
-        door.Finding(title="A2的问题", key="a2", org=county.village_a2, deadline=TODAY + timedelta(days=9)),
+        door.Finding(title="A1的问题", key="a1", org=county.village_a1, deadline=_LATER),
+        door.Finding(title="A2的问题", key="a2", org=county.village_a2, deadline=_LATER),
     ]
     door.items_from_source(
         source_record=record,

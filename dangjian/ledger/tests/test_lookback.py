@@ -123,7 +123,7 @@ def test_a_whole_list_can_be_sampled_or_checked_entirely(county, personas):
         )
         for i in range(5)
     ]
-    services.list_issue(item_list=item_list, actor=personas.township_a)
+    services.list_issue(item_list=item_list, actor=personas.township_a, today=TODAY)
     for item in items[:4]:
         item.refresh_from_db()
         walk(item, S.CLOSED, personas)
