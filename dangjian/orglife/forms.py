@@ -28,9 +28,12 @@ from .services import Mark
 
 
 def org_field(user, cap=RECORD, label=None) -> OrgChoiceField:
-    return OrgChoiceField(
+    """The organisation a record belongs to, put first in a form after the form styled its own fields."""
+    field = OrgChoiceField(
         Organisation.objects.where_can(user, cap).current(), label=label or _("Organisation")
     )
+    field.widget.attrs["class"] = "form-select"
+    return field
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -74,8 +77,6 @@ class MeetingForm(TablerFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if with_org:
             self.fields = {"org": org_field(user), **self.fields}
-            style = self.fields["kind"].widget.attrs.get("class", "form-select")
-            self.fields["org"].widget.attrs["class"] = style
 
     def marks(self) -> dict[int, Mark]:
         """Attendance as posted: ``p_<person id>`` = present/absent/leave, ``r_<person id>`` = reason."""

@@ -335,6 +335,17 @@ def test_the_coverage_page_lists_who_is_missing_for_each_target(client, county, 
     assert "5 人中 1 人达标" in text(response)
 
 
+@pytest.mark.parametrize(
+    "name", ["MeetingForm", "ReportCompileForm", "EvaluationForm", "MutualSheetForm", "CourseForm"]
+)
+def test_the_organisation_select_of_each_form_is_styled_like_its_other_fields(county, personas, name):
+    from .. import forms as orglife_forms
+
+    form = getattr(orglife_forms, name)(user=personas.township_a)
+    assert form.fields["org"].widget.attrs.get("class") == "form-select"
+    assert 'class="form-select"' in str(form["org"])
+
+
 def test_the_course_page_records_hours_for_a_branch(client, county, personas, branch):
     course = services.course_create(
         org=county.township_a,
