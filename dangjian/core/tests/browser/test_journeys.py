@@ -75,3 +75,25 @@ def test_the_member_list_and_tree_work_on_a_phone(phone_page, personas, county, 
     menu.click()
     expect(page.locator("#sidebar-menu")).to_be_visible()
     page.screenshot(path=shots_dir / "menu-phone.png")
+
+
+@pytest.mark.parametrize("fixture", ["page", "phone_page"])
+def test_the_unread_badge_sits_inside_the_header_and_reads_99_plus(request, fixture, personas):
+    from dangjian.core.nav import BADGE_MAX
+    from dangjian.notices.models import Notice
+    from dangjian.notices.services import notify
+
+    page = request.getfixturevalue(fixture)
+    for n in range(BADGE_MAX + 5):
+        notify(recipients=[personas.township_a], kind="item_escalated", text=f"待阅通知{n}", key=f"badge-{n}")
+    assert Notice.objects.filter(recipient=personas.township_a, read_at__isnull=True).count() > BADGE_MAX
+    log_in(page, "ta_sec")
+    badge = page.get_by_test_id("badge-notices")
+    expect(badge).to_have_text(f"{BADGE_MAX}+")
+    box, header = badge.bounding_box(), page.locator("header.navbar").first.bounding_box()
+    # Whole inside the header bar (it was half above the page's top edge).
+    assert box["y"] >= header["y"] and box["y"] + box["height"] <= header["y"] + header["height"]
+    # Light text on the red pill (it was the body's dark grey).
+    colour = page.evaluate("el => getComputedStyle(el).color", badge.element_handle())
+    channels = [float(c) for c in re.findall(r"[\d.]+", colour)[:3]]
+    assert min(channels) > 200 or (colour.startswith("oklch") and channels[0] > 0.9), colour
