@@ -37,7 +37,7 @@ INDENT = "\u3000"  # an ideographic space per level below the shallowest organis
 
 
 class _OrgChoiceIterator(ModelChoiceIterator):
-    """The options of an organisation field, read as (id, name, depth) rows in tree order.
+    """The options of an organisation field, read as (id, short name, name, depth) rows in tree order.
 
     A county offers 370–750 organisations: building a model instance for each took more time than
     the rest of a create form. Labels are ``Organisation.label`` (the short name, else the name)
