@@ -46,9 +46,8 @@ class ClientSession:
         self.port = 0  # load.Session's Referer names it
         self.cookies: dict[str, str] = {}
         self.costs = costs
-        self.local = types.SimpleNamespace(
-            set_cookies={}
-        )  # the last answer's cookies, as load.Session keeps them
+        # The last answer's cookies, kept as load.Session keeps them (its ``refused`` reads them).
+        self.local = types.SimpleNamespace(set_cookies={})
 
     def request(
         self, method: str, path: str, body: bytes | None = None, headers: dict | None = None, without=()

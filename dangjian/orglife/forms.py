@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from dangjian.core.attachments import MultipleFileField
 from dangjian.core.caps import Cap
-from dangjian.orgs.forms import DateInput, OrgChoiceField, TablerFormMixin
+from dangjian.orgs.forms import DateInput, OrgChoiceField, TablerFormMixin, style_widget
 from dangjian.orgs.models import Organisation
 
 from .apps import RECORD
@@ -32,8 +32,7 @@ def org_field(user, cap=RECORD, label=None) -> OrgChoiceField:
     field = OrgChoiceField(
         Organisation.objects.where_can(user, cap).current(), label=label or _("Organisation")
     )
-    field.widget.attrs["class"] = "form-select"
-    return field
+    return style_widget(field)
 
 
 class DateTimeInput(forms.DateTimeInput):

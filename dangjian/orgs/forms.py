@@ -11,17 +11,23 @@ from .models import Organisation
 from .services import ORG_FIELDS
 
 
+def style_widget(field: forms.Field) -> forms.Field:
+    """Give ``field``'s widget the Tabler (Bootstrap 5) class it needs, unless it has one."""
+    widget = field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    widget.attrs.setdefault("class", css)
+    return field
+
+
 def style_widgets(form: forms.BaseForm) -> forms.BaseForm:
     """Give every widget of ``form`` the Tabler (Bootstrap 5) class it needs (also for filter forms)."""
     for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
+        style_widget(field)
     return form
 
 
