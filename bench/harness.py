@@ -74,6 +74,24 @@ def register(case: PageCase | TaskCase) -> PageCase | TaskCase:
     return case
 
 
+def as_served() -> None:
+    """From here on, requests run as the served app runs them: production settings (DEBUG=0) on one
+    connection kept across requests.
+
+    The bench process starts in development mode (it builds the demo, whose ID numbers are encrypted with
+    the development key, which the process keeps). Under DEBUG=1 every query is also formatted and kept in
+    ``connection.queries`` and every signal receiver's signature is inspected as it connects: work a served
+    request does not do, and which would be counted in the page's time and in its SQL's. Queries are still
+    captured where the harness asks for them (``CaptureQueriesContext`` records them whatever DEBUG says).
+    """
+    from django.conf import settings
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    connection.settings_dict["CONN_MAX_AGE"] = 60  # as in production (deploy/): no new connection per request
+
+
 def _consume(response) -> int:
     if getattr(response, "streaming", False):
         return sum(len(chunk) for chunk in response.streaming_content)

@@ -25,6 +25,7 @@ ROOT = BENCH.parent
 sys.path[:0] = [str(BENCH)]
 
 import load  # noqa: E402 - the mix, its plan and its database
+from harness import as_served  # noqa: E402
 
 
 def _backend_cpu(pid: int | None) -> float:
@@ -113,17 +114,7 @@ def main() -> int:
     url = load._database(args.pg)
     load._django(url)  # builds the demo when the database is empty (in development mode)
     plan = load._plan()
-    field_key = load._dev_field_key()
-    # From here on the requests run as the served app does: production settings.
-    from django.conf import settings
-
-    settings.DEBUG = False
-    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    settings.FIELD_ENCRYPTION_KEY = field_key
-    from django.db import connection
-
-    connection.settings_dict["CONN_MAX_AGE"] = 60  # as in production: one connection across requests
+    as_served()  # from here on the requests run as the served app does: production settings
 
     from dangjian.accounts.models import User
 

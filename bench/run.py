@@ -1,13 +1,14 @@
 """`make bench`: time the main pages and the roster import on the city-scale demo (or the province).
 
-    python bench/run.py [--pg] [--runs N] [--scale city] [--only TEXT[|TEXT…]] [--cpu]
+    python bench/run.py [--pg] [--runs N] [--scale city] [--only TEXT[|TEXT…]] [--cpu] [--development]
 
 The demo is built once into bench/out/bench.sqlite3 (or the PostgreSQL database
 dangjian_bench with --pg, created when missing) and reused by later runs. Each page is
 timed as a county-level user and as a township user — on a province, also as a province and a city
 organisation-department user; the median of N requests is shown next to the median of replaying the
-same SELECTs directly on a cursor. A province database may be only partly built (the build goes
-county by county): the first line says how many counties and people it holds.
+same SELECTs directly on a cursor. Requests run in the deployed settings (DEBUG=0, one connection kept
+across requests; --development times them as `make run` serves them). A province database may be only
+partly built (the build goes county by county): the first line says how many counties and people it holds.
 """
 
 from __future__ import annotations
@@ -125,6 +126,11 @@ def main() -> None:
         action="store_true",
         help="time with this process's CPU time, not wall time (a busy shared machine; SQLite only)",
     )
+    parser.add_argument(
+        "--development",
+        action="store_true",
+        help="time the pages as `make run` serves them (DEBUG=1) instead of as deployed (DEBUG=0)",
+    )
     args = parser.parse_args()
     if args.cpu and args.pg:
         parser.error("--cpu measures SQLite only: PostgreSQL's work is done in another process")
@@ -137,14 +143,18 @@ def main() -> None:
     from dangjian.orgs.models import Organisation
 
     print(_built())
-    print(f"{Organisation.objects.count()} organisations; {len(CASES)} cases; {args.runs} runs each.\n")
+    print(
+        f"{Organisation.objects.count()} organisations; {len(CASES)} cases; {args.runs} runs each; "
+        + ("development settings (DEBUG=1).\n" if args.development else "production settings (DEBUG=0).\n")
+    )
     run_all(ctx, only=args.only)
 
 
 def bench_context(args):
-    """The personas and settings every case is measured with (also used by bench/profile_case.py)."""
+    """The personas and settings every case is measured with (also used by bench/profile_case.py): the
+    served app's production settings unless ``args.development``."""
     import cases  # noqa: F401 - registers the cases
-    from harness import BenchContext
+    from harness import BenchContext, as_served
 
     from dangjian.accounts.models import User
 
@@ -162,6 +172,8 @@ def bench_context(args):
         clock=time.process_time if args.cpu else time.perf_counter,
     )
     ctx.tops = {key: user.assignments.get().org for key, user in ctx.users.items()}
+    if not getattr(args, "development", False):
+        as_served()
     return ctx
 
 

@@ -26,7 +26,7 @@ class DemoContext:
     data: dict = field(default_factory=dict)  # shared between contributors, e.g. data["townships"]
 
 
-def refresh_planner_statistics(out: Callable[[str], None]) -> None:
+def refresh_planner_statistics(out: Callable[[str], None], *, vacuum: bool = False) -> None:
     """Refresh PostgreSQL's planner statistics after bulk inserts (nothing to do on SQLite).
 
     Autovacuum catches up only later, and never inside the build's open transaction; until then the
@@ -34,13 +34,19 @@ def refresh_planner_statistics(out: Callable[[str], None]) -> None:
     thousands (the member list of a province took 1.3 s of SQL before, 0.1 ms after; the first
     county's daily-job step took 559 s instead of ~15 s). ANALYZE inside a transaction counts the
     transaction's own rows.
+
+    With ``vacuum`` (the finished build, outside any transaction) it is ``VACUUM (ANALYZE)``: the
+    visibility map is then set as on a database autovacuum has caught up with, and counts are read from
+    an index alone (a county's 15 767 members counted in 5 ms instead of a 19 ms scan of the table).
     """
     if connection.vendor != "postgresql":
         return
+    vacuum = vacuum and not connection.in_atomic_block  # VACUUM cannot run inside a transaction
     t0 = time.monotonic()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    out(f"  planner statistics refreshed in {time.monotonic() - t0:.1f} s")
+        cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
+    what = "vacuumed and planner statistics refreshed" if vacuum else "planner statistics refreshed"
+    out(f"  {what} in {time.monotonic() - t0:.1f} s")
 
 
 def contributors() -> list[tuple[str, Callable[[DemoContext], None]]]:

@@ -144,3 +144,24 @@ def test_the_daily_job_step_refreshes_postgresqls_statistics_first(monkeypatch):
         assert analyzed and "planner statistics refreshed" in lines[0]
     else:
         assert not analyzed and not any("planner" in line for line in lines)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_finished_build_is_vacuumed_so_that_counts_read_an_index_alone():
+    """VACUUM sets PostgreSQL's visibility map (a county's member count: an index-only scan, 5 ms instead of
+    19 ms); it cannot run inside a transaction, where the refresh stays an ANALYZE."""
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    lines: list[str] = []
+    with CaptureQueriesContext(connection) as outside:
+        demo.refresh_planner_statistics(lines.append, vacuum=True)
+    with transaction.atomic(), CaptureQueriesContext(connection) as inside:
+        demo.refresh_planner_statistics(lines.append, vacuum=True)
+    asked = [[q["sql"] for q in captured.captured_queries] for captured in (outside, inside)]
+    if connection.vendor == "postgresql":
+        assert asked == [["VACUUM (ANALYZE)"], ["ANALYZE"]]
+        assert lines[0].startswith("  vacuumed and planner statistics refreshed in ")
+        assert lines[1].startswith("  planner statistics refreshed in ")
+    else:
+        assert asked == [[], []] and lines == []
