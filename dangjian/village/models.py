@@ -599,7 +599,11 @@ class GridMatter(models.Model):
         verbose_name = _("grid matter")
         verbose_name_plural = _("grid matters")
         ordering = ["-registered_on", "-pk"]
-        indexes = [models.Index(fields=["org", "status"])]
+        indexes = [
+            models.Index(fields=["org", "status"]),
+            # The list's order: a county's first page without sorting its 8 800 matters.
+            models.Index(fields=["registered_on", "id"], name="village_matter_by_date"),
+        ]
 
     def __str__(self) -> str:
         return self.title
