@@ -218,7 +218,7 @@ class ModuleConfig(AppConfig):
 
 def register_module(config: ModuleConfig) -> None:
     """Put every declaration of ``config`` into the registry (idempotent)."""
-    from . import audit, documents, workflow
+    from . import audit, choices, documents, workflow
 
     if config.label in registry.modules:
         return
@@ -260,3 +260,4 @@ def register_module(config: ModuleConfig) -> None:
         documents.register(kind, app_label=config.label, app_path=config.path)
     if config.indicators:
         import_module(config.indicators)
+    choices.install(config.get_models())

@@ -28,7 +28,6 @@ from __future__ import annotations
 import inspect
 import re
 from datetime import date
-from functools import partialmethod
 from html import escape as html_escape
 
 from django.conf import settings
@@ -52,6 +51,7 @@ from django_tables2.columns.templatecolumn import TemplateColumn
 from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import A, Accessor, AttributeDict
 
+from . import choices
 from .text import text_of
 
 # The templates whose markup this module writes, and the class of the wrapping <div>.
@@ -68,7 +68,6 @@ _AUTOESCAPE = Context(autoescape=True)
 _HASHABLE = (str, int)  # values make_hashable() gives back as they are
 _PLAIN_TYPES: set = set()  # classes whose attributes an accessor reads directly (no item lookup)
 _SENTINELS = (7_304_182_956, 1)  # how {{ cell }} is written into the table's template
-_choice_labels: dict = {}  # (model field, language) → {value: label}
 # A DateColumn's template (django-tables2 writes it from the column's format).
 _DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
 # Date format characters that read only the year, month and day (no language): as str.format fields.
@@ -79,23 +78,6 @@ _DATE_FIELDS = {
     "j": "{0.day}",
     "n": "{0.month}",
 }
-
-
-def choice_label(record, name: str):
-    """``record.get_<name>_display()`` for a field with choices, its labels translated once per language.
-
-    Django's ``get_FOO_display`` builds the field's whole choice dictionary and translates every label
-    on each call; a render method showing one label per row (a post's kind) calls it fifty times a page.
-    """
-    field = record._meta.get_field(name)
-    key = (field, get_language())
-    labels = _choice_labels.get(key)
-    if labels is None:
-        choices = dict(make_hashable(field.flatchoices))
-        labels = _choice_labels[key] = {k: force_str(v, strings_only=True) for k, v in choices.items()}
-    value = getattr(record, field.attname)
-    found = labels.get(make_hashable(value), value)
-    return found if isinstance(found, str) else force_str(found, strings_only=True)
 
 
 def supports(table, template_name: str) -> bool:
@@ -312,12 +294,8 @@ class _CellWriter:
             return self.labels_by_type[kind]
         except KeyError:
             pass
-        found = None
-        method = inspect.getattr_static(kind, self.display_method, None)
-        if isinstance(method, partialmethod) and method.func is models.Model._get_FIELD_display:
-            field = method.keywords["field"]
-            choices = dict(make_hashable(field.flatchoices))
-            found = (field.attname, {k: force_str(v, strings_only=True) for k, v in choices.items()})
+        field = choices.display_field(kind, self.display_method)
+        found = None if field is None else (field.attname, choices.labels_for(field))
         self.labels_by_type[kind] = found
         return found
 

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dangjian.core.tables import choice_label
+from dangjian.core.choices import choice_label
 
 from .models import Organisation
 from .selectors import warnings_for

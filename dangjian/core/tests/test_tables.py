@@ -240,24 +240,6 @@ def test_the_list_pages_never_use_the_library_template(client, personas, people,
         assert client.get(reverse(name)).status_code == 200, name
 
 
-def test_choice_labels_are_get_foo_display_in_every_language(county, people):
-    from django.utils import translation
-
-    from dangjian.orgs.models import Post, PostKind
-
-    person = people["a1"]
-    posts = [
-        Post(person=person, org=person.org, kind=kind, started_on=date(2020, 1, 1))
-        for kind in PostKind.values
-    ]
-    posts.append(Post(person=person, org=person.org, kind="not-a-kind", started_on=date(2020, 1, 1)))
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            for post in posts:
-                assert tables.choice_label(post, "kind") == post.get_kind_display()
-            assert tables.choice_label(person, "status") == person.get_status_display()
-
-
 class _Numbers(dt.Table):
     """Dates in formats written without Django's formatter (numbers only) and with it; whole numbers."""
 
