@@ -188,7 +188,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "dangjian.accounts.backends.ModelBackend",  # Django's, the signed-in user read by a compiled query
 ]
 # MLPS 2.0 level 3 (等保三级) password complexity; docs/security.md lists every control.
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,7 +1,28 @@
 """Sessions in the database, knowing when the stored row expires (the sliding idle timeout's write is
-made only when the window has moved: ``core.middleware.SlidingSessionMiddleware``)."""
+made only when the window has moved: ``core.middleware.SlidingSessionMiddleware``).
+
+The session is read on every signed-in request: its query is compiled once (``core.prepared``), not
+built by the ORM each time (about half of the Python time a request spends before its view).
+"""
+
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import router
+from django.utils import timezone
+
+from .prepared import PreparedQuery
+
+
+def _live_session(key: str, now: datetime):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.filter(session_key=key, expire_date__gt=now)
+
+
+# Django's own question (``Session.objects.get(session_key=…, expire_date__gt=now)``), compiled once.
+_LIVE_SESSION = PreparedQuery(_live_session, "-" * 40, datetime(2000, 1, 1, tzinfo=dt_timezone.utc))
 
 
 class SessionStore(DatabaseSessionStore):
@@ -11,6 +32,10 @@ class SessionStore(DatabaseSessionStore):
     stored_expiry = None
 
     def _get_session_from_db(self):
-        found = super()._get_session_from_db()
-        self.stored_expiry = found.expire_date if found is not None else None
-        return found
+        found = _LIVE_SESSION.objects(self.session_key, timezone.now(), using=router.db_for_read(self.model))
+        if not found:
+            self._session_key = None  # as Django's store: a key not (or no longer) in the database
+            self.stored_expiry = None
+            return None
+        self.stored_expiry = found[0].expire_date
+        return found[0]
