@@ -553,6 +553,37 @@ def _my_work_section(user, q: Q):
     )
 
 
+QUEUE_ROWS = 100  # rows a queue page shows (and a bulk action takes) at once
+# What a queue row shows: not three whole records (an item, its list, two organisations) for each of 100 rows.
+QUEUE_FIELDS = ("title", "deadline", "long_term", "closure_requested_on", "org__name", "org__short_name")
+
+
+def queue_page(user, key: str, today: date | None = None) -> tuple[list[Item], int]:
+    """A queue page (待签收 or 待核验): its first ``QUEUE_ROWS`` items by deadline, with their light and
+    what a row shows, and how many the queue holds.
+
+    As "my work": both queries are compiled once per user, scope, day and rule parameters
+    (``core.prepared.kept``) and run afresh on every call (building the queue's conditions cost more
+    than running them).
+    """
+    today = today or timezone.localdate()
+    base = ("ledger.queue", key, user.pk, scoping.get_scope(user), today, params_version())
+    total = kept(
+        (*base, "count"), lambda: aggregated(my_work_section(user, key, today), n=Count("pk"))
+    ).aggregate(model=Item)["n"]
+    rows = kept(
+        (*base, "rows"),
+        lambda: (
+            my_work_section(user, key, today)
+            .with_light(today)
+            .select_related(None)
+            .select_related("org")
+            .only(*QUEUE_FIELDS)[:QUEUE_ROWS]
+        ),
+    ).objects(model=Item)
+    return rows, total
+
+
 def own_items(user, today: date | None = None):
     """Open items the user is the responsible person of (their roster record), with their light."""
     person_id = scoping.get_scope(user).person_id

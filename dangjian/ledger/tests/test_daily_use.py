@@ -233,3 +233,27 @@ def test_the_supervising_side_sees_no_rectifying_forms_unless_it_enters_them_on_
     client.force_login(personas.village_a1)
     body = client.get(url).content.decode()
     assert 'data-testid="move-rectifying"' in body and 'data-testid="proxy-link"' not in body
+
+
+def test_the_queue_page_is_read_afresh_in_the_same_number_of_queries_whatever_it_holds(
+    client, county, personas
+):
+    """Its two queries are compiled once and kept (per user, scope, day): what they read is never kept."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("ledger:queue_to_verify")
+    items = _requested(county, personas, n=1)
+    client.force_login(personas.township_a)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(url).content.decode()
+    assert page.count('data-testid="queue-row"') == 1 and 'data-count="1"' in page
+    items += _requested(county, personas, n=2)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(url).content.decode()
+    assert page.count('data-testid="queue-row"') == 3 and 'data-count="3"' in page
+    assert len(three.captured_queries) == len(one.captured_queries)
+    client.post(url, {"items": [i.pk for i in items], "action": "verify"})
+    page = client.get(url).content.decode()
+    assert 'data-testid="queue-row"' not in page and 'data-count="0"' in page

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -20,8 +19,6 @@ from ..models import Item
 from .common import flash_error
 
 SHOWN = 5  # rows per section; the ledger has the rest
-QUEUE_ROWS = 100  # rows a queue page shows (and a bulk action takes) at once
-QUEUE_FIELDS = ("title", "deadline", "long_term", "closure_requested_on", "org__name", "org__short_name")
 
 
 def my_work_block(request):
@@ -80,14 +77,8 @@ def _chosen(request, queue) -> list[Item]:
     return items
 
 
-def _queue_page(request, *, key: str, title: str, queue, template_context: dict):
-    # What a row shows, not three whole records (an item, its list, two organisations) for each of 100 rows.
-    rows = list(
-        queue.with_light(timezone.localdate())
-        .select_related(None)
-        .select_related("org")
-        .only(*QUEUE_FIELDS)[:QUEUE_ROWS]
-    )
+def _queue_page(request, *, key: str, title: str):
+    rows, total = selectors.queue_page(request.user, key)
     return render(
         request,
         "ledger/queue.html",
@@ -95,9 +86,8 @@ def _queue_page(request, *, key: str, title: str, queue, template_context: dict)
             "key": key,
             "title": title,
             "rows": rows,
-            "total": queue.count(),
+            "total": total,
             "breadcrumbs": [(_("Lists"), reverse("ledger:list_index")), (title, None)],
-            **template_context,
         },
     )
 
@@ -106,8 +96,8 @@ def _queue_page(request, *, key: str, title: str, queue, template_context: dict)
 @require_http_methods(["GET", "POST"])
 def queue_to_acknowledge(request):
     """New items handed to my organisations (待签收), acknowledged one by one or several at once."""
-    queue = selectors.my_work_section(request.user, "to_acknowledge")
     if request.method == "POST":
+        queue = selectors.my_work_section(request.user, "to_acknowledge")
         try:
             done = services.items_acknowledge(items=_chosen(request, queue), actor=request.user)
         except ValidationError as exc:
@@ -119,21 +109,15 @@ def queue_to_acknowledge(request):
                 % {"n": len(done)},
             )
         return redirect("ledger:queue_to_acknowledge")
-    return _queue_page(
-        request,
-        key="to_acknowledge",
-        title=selectors.MY_WORK_LABELS["to_acknowledge"],
-        queue=queue,
-        template_context={},
-    )
+    return _queue_page(request, key="to_acknowledge", title=selectors.MY_WORK_LABELS["to_acknowledge"])
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def queue_to_verify(request):
     """Closure requests waiting for my verification (待核验): verify or return several at once."""
-    queue = selectors.my_work_section(request.user, "to_verify")
     if request.method == "POST":
+        queue = selectors.my_work_section(request.user, "to_verify")
         action = request.POST.get("action")
         note = request.POST.get("note", "")
         try:
@@ -157,13 +141,7 @@ def queue_to_verify(request):
         else:
             messages.success(request, text % {"n": len(done)})
         return redirect("ledger:queue_to_verify")
-    return _queue_page(
-        request,
-        key="to_verify",
-        title=selectors.MY_WORK_LABELS["to_verify"],
-        queue=queue,
-        template_context={},
-    )
+    return _queue_page(request, key="to_verify", title=selectors.MY_WORK_LABELS["to_verify"])
 
 
 urlpatterns = [
