@@ -143,7 +143,7 @@ def org_move(*, org: Organisation, new_parent: Organisation, actor) -> Organisat
         )
     if new_parent.is_dissolved:
         raise ValidationError(_("The new parent organisation is dissolved."))
-    old_parent = org.get_parent()
+    old_parent = Organisation.objects.get_parent(org)
     if old_parent and old_parent.pk == new_parent.pk:
         raise ValidationError(_("The organisation is already under this parent."))
     with transaction.atomic():
