@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db import models
 from django.template import Context, Template
 from django.template.base import render_value_in_context
-from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import formats
 from django.utils.dateformat import re_formatchars
 from django.utils.encoding import force_str
@@ -43,7 +43,7 @@ from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django_tables2.columns.base import Column, LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
@@ -51,7 +51,7 @@ from django_tables2.columns.templatecolumn import TemplateColumn
 from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import A, Accessor, AttributeDict
 
-from . import choices
+from . import choices, nav
 from .text import text_of
 
 # The templates whose markup this module writes, and the class of the wrapping <div>.
@@ -67,7 +67,6 @@ _templates: dict = {}  # a TemplateColumn's code → its compiled Template
 _AUTOESCAPE = Context(autoescape=True)
 _HASHABLE = (str, int)  # values make_hashable() gives back as they are
 _PLAIN_TYPES: set = set()  # classes whose attributes an accessor reads directly (no item lookup)
-_SENTINELS = (7_304_182_956, 1)  # how {{ cell }} is written into the table's template
 # A DateColumn's template (django-tables2 writes it from the column's format).
 _DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
 # Date format characters that read only the year, month and day (no language): as str.format fields.
@@ -375,7 +374,7 @@ class _CellWriter:
         }
         if len(args) == 1 and not kwargs and type(args[0]) is int and args[0] >= 0:
             if self.url_parts is None:
-                self.url_parts = _id_url_parts(self.link_view)
+                self.url_parts = nav.id_url_parts(self.link_view)
             if self.url_parts:
                 return f"{self.url_parts[0]}{args[0]}{self.url_parts[1]}"
         return reverse(self.link_view, args=args or None, kwargs=kwargs or None)
@@ -469,31 +468,6 @@ def _resolved(accessor, record, quiet: bool = False):
         if callable(current):
             return accessor.resolve(record, quiet=quiet)
     return current
-
-
-def _id_url_parts(view: str) -> tuple[str, str] | tuple[()]:
-    """The URL of ``view`` around its one id argument, when putting any id in gives what reverse() gives
-    (worked out once per URLconf, script prefix and language, like ``core.nav.fixed_url``)."""
-    key = (view, get_resolver(get_urlconf()), get_script_prefix(), get_language())
-    found = _url_parts.get(key)
-    if found is not None:
-        return found
-    try:
-        urls = [reverse(view, args=[n]) for n in _SENTINELS]
-    except NoReverseMatch:
-        return ()
-    marker = str(_SENTINELS[0])
-    found = ()
-    if urls[0].count(marker) == 1:
-        before, after = urls[0].split(marker)
-        found = (before, after) if urls[1] == f"{before}1{after}" else ()
-    if len(_url_parts) >= 1000:
-        _url_parts.clear()
-    _url_parts[key] = found
-    return found
-
-
-_url_parts: dict = {}  # (view, resolver, script prefix, language) → _id_url_parts(view)
 
 
 def _plain_reverse(link) -> tuple:

@@ -268,3 +268,14 @@ def test_dates_and_whole_numbers_are_written_as_the_template_writes_them(setting
     assert "0987-11-30" in ours
     assert ("<td >1,234,567</td>" in ours) is grouping
     assert ("<td >1234567</td>" in ours) is not grouping
+
+
+def test_a_rows_link_is_the_url_reverse_gives_for_its_id():
+    """``core.nav.id_url`` (the tables' links and the queue rows): reversed once, the id put in."""
+    from django.urls import reverse
+
+    from dangjian.core import nav
+
+    for pk in (1, 9, 7_304_182_956, 123456789):
+        assert nav.id_url("ledger:item_detail", pk) == reverse("ledger:item_detail", args=[pk])
+    assert nav.id_url_parts("home") == ()  # a view without an id: reverse() decides (and refuses)

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from dangjian.core.nav import id_url
+
 from ..tables import light_dot as _light_dot
 
 register = template.Library()
-
-_PK = (
-    7_304_182_956  # an id no item has, replaced in the reversed item URL (reversed once a page, not per row)
-)
 
 
 @register.filter
@@ -35,7 +32,6 @@ def queue_rows(rows, key: str) -> SafeString:
         return mark_safe(
             f'<div class="list-group-item text-secondary">{conditional_escape(_("Nothing is waiting here."))}</div>'
         )
-    url = reverse("ledger:item_detail", args=[_PK])
     long_term, deadline = conditional_escape(_("Long-term")), conditional_escape(_("Deadline"))
     requested = conditional_escape(_("Closure requested on"))
     parts = []
@@ -49,7 +45,7 @@ def queue_rows(rows, key: str) -> SafeString:
             f'<input class="form-check-input mt-1 flex-shrink-0" type="checkbox" name="items" value="{pk}"'
             f' aria-label="{title}"><span class="flex-grow-1">'
             f'<span class="d-block item-line-title">{light_dot(item.light)} '
-            f'<a href="{url.replace(str(_PK), str(pk))}">{title}</a></span>'
+            f'<a href="{id_url("ledger:item_detail", pk)}">{title}</a></span>'
             f'<span class="d-block small text-secondary">{conditional_escape(item.org.label)} · {when}</span>'
             "</span></label>"
         )
