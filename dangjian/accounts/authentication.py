@@ -14,6 +14,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from dangjian.core.prepared import PreparedQuery
 
 from .models import ApiToken, User
+from .scoping import grant_columns, with_grant_rows
 
 # Remember the last use at most this often: one write per minute and token, not one per request.
 TOUCH_EVERY = timedelta(minutes=1)
@@ -21,12 +22,20 @@ TOUCH_EVERY = timedelta(minutes=1)
 
 _TOKEN_FIELDS = [f.attname for f in ApiToken._meta.concrete_fields]
 _USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
+_ROW_USER = len(_TOKEN_FIELDS)
+_ROW_GRANTS = _ROW_USER + len(_USER_FIELDS)
 # Asked on every API request: compiled once, run fresh each time (a revoked token is refused at once).
+# The token, its user and, joined, each of the user's role assignments (one row per assignment).
 _LIVE_TOKEN = PreparedQuery(
     lambda digest, now: (
         ApiToken.objects.live(now)
         .filter(digest=digest)
-        .values_list(*_TOKEN_FIELDS, *(f"user__{name}" for name in _USER_FIELDS))
+        .order_by("user__assignments__pk")
+        .values_list(
+            *_TOKEN_FIELDS,
+            *(f"user__{name}" for name in _USER_FIELDS),
+            *grant_columns("user__assignments__"),
+        )
     ),
     "0" * 64,
     datetime(2000, 1, 1, tzinfo=dt_timezone.utc),
@@ -34,14 +43,16 @@ _LIVE_TOKEN = PreparedQuery(
 
 
 def _live_token(digest: str, now) -> ApiToken | None:
-    """The live token with this digest and its user (``ApiToken.objects.live()``, user joined), or None."""
+    """The live token with this digest and its user (``ApiToken.objects.live()``, user joined, with the
+    user's grants), or None."""
     alias = router.db_for_read(ApiToken)
     rows = _LIVE_TOKEN.rows(digest, now, using=alias)
     if not rows:
         return None
     values = rows[0]
-    token = ApiToken.from_db(alias, _TOKEN_FIELDS, values[: len(_TOKEN_FIELDS)])
-    token.user = User.from_db(alias, _USER_FIELDS, values[len(_TOKEN_FIELDS) :])
+    token = ApiToken.from_db(alias, _TOKEN_FIELDS, values[:_ROW_USER])
+    token.user = User.from_db(alias, _USER_FIELDS, values[_ROW_USER:_ROW_GRANTS])
+    with_grant_rows(token.user, [row[_ROW_GRANTS:] for row in rows])
     return token
 
 

@@ -55,14 +55,14 @@ def _pipeline_queries(client, user, django_assert_num_queries, n):
     return response
 
 
-# session, user, grants, the organisation on top and the ones below it, the stage summary (one query over the
-# due fields), the page count, the page of files (branch and person joined), the session save (savepoint,
+# session, the user with its grants, the organisation on top and the ones below it, the stage summary (one
+# query over the due fields), the page count, the page of files (branch and person joined), the session save (savepoint,
 # update, release)
-PIPELINE_QUERIES = 8
-# session, user, grants, the organisation asked for, its children, their quotas, the roll-up of the files at
+PIPELINE_QUERIES = 7
+# session, the user with its grants, the organisation asked for, its children, their quotas, the roll-up of the files at
 # each of the two depths, the five structure figures (one query each), the session save (savepoint, update,
 # release)
-QUOTA_QUERIES = 13
+QUOTA_QUERIES = 12
 
 
 def test_the_pipeline_runs_a_fixed_number_of_queries_for_3_and_30_files(

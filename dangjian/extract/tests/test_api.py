@@ -11,7 +11,7 @@ from dangjian.extract.models import Extraction
 pytestmark = pytest.mark.django_db
 
 TEXT = "一是各乡镇要对照问题清单逐项整改，年底前完成。\n二是A1村党支部要尽快补齐活动阵地短板。"
-API_LIST_QUERIES = 5
+API_LIST_QUERIES = 4
 
 
 def post(client, **extra):

@@ -15,8 +15,8 @@ from dangjian.ledger.models import Item
 pytestmark = pytest.mark.django_db
 
 TEXT = "一是各乡镇要对照问题清单逐项整改，年底前完成。\n二是A1村党支部要尽快补齐活动阵地短板。"
-LIST_QUERIES = 6
-REVIEW_QUERIES = 14
+LIST_QUERIES = 5
+REVIEW_QUERIES = 13
 
 
 def today():

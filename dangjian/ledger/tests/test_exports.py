@@ -155,11 +155,11 @@ def test_the_export_runs_the_same_number_of_queries_for_3_and_30_items(
     assert len(rows_of(small)) == 1 + 2 + 3 and len(rows_of(large)) == 1 + 2 + 33
 
 
-# session, user, grants, count (too big for a request?), the title block's organisation, items,
+# session, the user with its grants, count (too big for a request?), the title block's organisation, items,
 # evidence and accountability prefetches, session save (3: savepoint, update, release); the ledger
 # page adds: organisations offered by the filter, categories (filter form), the header badge
-EXPORT_QUERIES = 8
-LEDGER_QUERIES = 8
+EXPORT_QUERIES = 7
+LEDGER_QUERIES = 7
 
 
 def test_the_ledger_page_shows_my_items_with_lights_and_filters(client, personas, county, world):

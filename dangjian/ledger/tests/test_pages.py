@@ -322,7 +322,7 @@ def test_the_village_records_progress_with_evidence_and_downloads_it(client, per
     assert download.status_code == 200 and b"".join(download.streaming_content) == JPEG
 
 
-ITEM_PAGE_QUERIES = 19  # as the supervising township sees it; before issue 16: 30 + one per entry
+ITEM_PAGE_QUERIES = 18  # as the supervising township sees it; before issue 16: 30 + one per entry
 
 
 @pytest.mark.parametrize("n", [3, 40])

@@ -380,4 +380,4 @@ def test_the_mutual_page_runs_the_same_queries_for_5_and_30_members(
     assert len(response.context["rows"]) == 35
 
 
-MUTUAL_PAGE_QUERIES = 11
+MUTUAL_PAGE_QUERIES = 10

@@ -127,16 +127,16 @@ def test_the_member_export_runs_a_fixed_number_of_queries(
     client.force_login(personas.county_admin)
     url = reverse("orgs:person_export")
     client.get(url)  # warm caches (content types, translations)
-    # session, user, role assignments, count (too big for a request?), people; then the session's sliding
+    # session, the user with its role assignments, count (too big for a request?), people; then the session's sliding
     # expiry (savepoint, update, release)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert len(sheet_rows(client.get(url))) == 3
     for n in range(20):
         make_person(county.village_b1 if n % 2 else county.village_a2, f"党员{n}")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert len(sheet_rows(client.get(url))) == 23
     # unmasked: plus the audit entry and its organisation (core.AuditScope, issue 7 finding 4)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert len(sheet_rows(client.get(url, {"unmask": "1"}))) == 23
 
 
@@ -171,8 +171,8 @@ def test_the_organisation_export_runs_a_fixed_number_of_queries(
     client.force_login(personas.county_admin)
     url = reverse("orgs:org_export")
     client.get(url)
-    # session, user, role assignments, organisations, parent names; the session's sliding expiry (3)
-    with django_assert_num_queries(5):
+    # session, the user with its role assignments, organisations, parent names; the session's sliding expiry (3)
+    with django_assert_num_queries(4):
         assert len(sheet_rows(client.get(url))) == 6 + extra
 
 

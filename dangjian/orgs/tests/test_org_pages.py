@@ -186,7 +186,7 @@ def test_dissolved_organisations_are_hidden_in_the_tree_unless_asked_for(client,
 
 def _tree_queries(client, django_assert_num_queries, url):
     _warm(client, url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url)
     return response
 
@@ -210,10 +210,10 @@ def test_expanding_a_node_runs_a_fixed_number_of_queries(client, personas, count
     url = _url("tree_children", county.township_a.pk)
     _warm(client, url)
     # session, user, scope, parent, children, one GROUP BY of members, session save (3)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(url, HTTP_HX_REQUEST="true")
     _grow(county, 30)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url, HTTP_HX_REQUEST="true")
     assert "扩充党支部29" in _text(response)
 
@@ -275,10 +275,10 @@ def test_the_organisation_page_runs_a_fixed_number_of_queries(
     _warm(client, url)
     # session, user, scope, org, posts, members, children, child counts, log entries, status changes
     # (content type cached), ancestors, session save (3)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(url)
     _grow(county, 30)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["children"]) == 17
 
@@ -363,10 +363,10 @@ def test_the_list_runs_a_fixed_number_of_queries(client, personas, county, peopl
     url = _url("org_list")
     _warm(client, url)
     # session, user, scope, count, page, session save (3)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(url)
     _grow(county, 30)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(url)
     assert response.context["table"].page.paginator.count == 36
 
@@ -403,10 +403,10 @@ def test_the_warnings_page_runs_a_fixed_number_of_queries(
     url = _url("warnings")
     _warm(client, url)
     # session, user, scope, organisations, their members and posts grouped, session save (3)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(url)
     _grow(county, 30)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert (
         response.context["page"].paginator.count == 35
@@ -424,10 +424,10 @@ def test_the_home_page_counts_the_warnings_in_scope_with_a_link(
     assert "书记空缺" in html
     _warm(client, reverse("home"))
     # The warnings: the organisations, their members and their posts (two GROUP BYs, however many).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(reverse("home"))
     _grow(county, 30)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("home"))
     assert 'data-testid="home-warning-total">17<' in _text(response)
 

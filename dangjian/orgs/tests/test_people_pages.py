@@ -191,9 +191,9 @@ def _list_queries(client, user) -> list[str]:
     return [q["sql"] for q in ctx.captured_queries]
 
 
-# session, user, grants, organisation filter choices, count, page of people (branch joined), their posts,
+# session, the user with its grants, organisation filter choices, count, page of people (branch joined), their posts,
 # and the session save (savepoint, update, release)
-LIST_QUERIES = 7
+LIST_QUERIES = 6
 
 
 def test_the_list_runs_a_fixed_number_of_queries_for_3_and_30_people(

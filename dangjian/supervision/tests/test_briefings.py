@@ -110,10 +110,10 @@ def test_the_ranking_page_shows_places_moves_and_the_bottom_flag(
     assert flagged_row.index('data-testid="flagged"') < flagged_row.index("</tr>")
 
 
-# Session, user and grants, the ranking sets, the root, the children ONCE (the month's ranking and its
+# Session, the user with its grants, the ranking sets, the root, the children ONCE (the month's ranking and its
 # six-month trend share their computed months), the month's call-ins and the shell's badges; the fake
 # indicator runs no query.
-RANKING_QUERIES = 8
+RANKING_QUERIES = 7
 
 
 def test_weights_must_total_one_hundred(personas, county):
@@ -303,10 +303,10 @@ def test_a_published_briefing_keeps_its_figures_and_cannot_be_edited(
     assert Briefing.objects.get(pk=b.pk).title != "改过的标题"
 
 
-# The shell (session, user, grants, badge, nav: 5), the briefing (1), the timeline and its audit scope
+# The shell (session, the user with its grants, badge, nav: 4), the briefing (1), the timeline and its audit scope
 # (several; core's timeline resolves the content type once for all its status changes — it was once
 # per change, 15 queries), no indicator at all: an issued briefing reads its snapshot.
-PUBLISHED_QUERIES = 10
+PUBLISHED_QUERIES = 9
 
 
 def test_the_townships_named_read_the_published_briefing_but_not_a_draft(client, personas, county):
@@ -334,8 +334,8 @@ def test_the_briefing_list_runs_a_fixed_number_of_queries(
     assert body.count('data-testid="briefing-row"') == n
 
 
-# The shell (session, user, grants, badge, session save…) and one query for the briefings.
-LIST_QUERIES = 5
+# The shell (session, the user with its grants, badge, session save…) and one query for the briefings.
+LIST_QUERIES = 4
 
 
 def test_the_word_document_holds_the_ranking_and_the_findings(client, personas, county):

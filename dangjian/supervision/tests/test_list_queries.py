@@ -85,15 +85,15 @@ def _scoresheets(personas, county, n):
         )
 
 
-# (URL name, builder, persona, queries): the persona's shell (session, user, grants, badges, nav)
+# (URL name, builder, persona, queries): the persona's shell (session, the user with its grants, badges, nav)
 # plus the page's own queries, the same whatever the number of rows.
 PAGES = [
-    ("supervision:plan_list", _plans, "inspector", 6),
-    ("supervision:rating_list", _ratings, "county_admin", 5),
-    ("supervision:weak_list", _weak, "county_admin", 8),
-    ("supervision:venue_list", _venues, "county_admin", 9),
-    ("supervision:assessment_list", _assessments, "county_admin", 5),
-    ("supervision:scoresheet_list", _scoresheets, "county_admin", 5),
+    ("supervision:plan_list", _plans, "inspector", 5),
+    ("supervision:rating_list", _ratings, "county_admin", 4),
+    ("supervision:weak_list", _weak, "county_admin", 7),
+    ("supervision:venue_list", _venues, "county_admin", 8),
+    ("supervision:assessment_list", _assessments, "county_admin", 4),
+    ("supervision:scoresheet_list", _scoresheets, "county_admin", 4),
 ]
 
 

@@ -218,11 +218,11 @@ def test_the_campaign_page_runs_a_fixed_number_of_queries(client, personas, talk
     client.get(url)
     talk = plan(talks, personas)
     services.talk_close(talk=talk, actor=personas.township_a, content="谈话")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url)
     plan(talks, personas, person=talks.sec_a2)
     plan(talks, personas, talkees=[talks.sec_a1, talks.sec_a2], collective=True)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url)
 
 

@@ -189,4 +189,4 @@ def test_the_coverage_page_shows_each_branch_with_the_rule_in_words(
     assert f'data-org="{county.village_a1.pk}"' not in client.get(url).content.decode()
 
 
-QUERIES = 9
+QUERIES = 8

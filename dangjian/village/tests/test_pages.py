@@ -126,7 +126,7 @@ def test_the_rota_day_page_runs_a_fixed_number_of_queries(
         OfficeRota.objects.create(org=village, person=post.person, weekday=1, active_from=date(2026, 1, 1))
     client.force_login(personas.township_a)
     client.get(reverse("village:rota_day"))  # warm the session and the caches
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(reverse("village:rota_day"), {"day": "2026-11-02"})
     # Township A's villages: A1, A2 and the new ones, each with its own card.
     assert response.content.decode().count('data-testid="village-day"') == villages + 1
@@ -142,7 +142,7 @@ def test_the_decision_list_runs_a_fixed_number_of_queries(
         )
     client.force_login(personas.township_a)
     client.get(reverse("village:decision_list"))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("village:decision_list"))
     assert response.content.decode().count('data-testid="decision-row"') == n
 
@@ -162,7 +162,7 @@ def test_the_grid_list_runs_a_fixed_number_of_queries(client, personas, county, 
         )
     client.force_login(personas.township_a)
     client.get(reverse("village:matter_list"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("village:matter_list"))
     assert response.content.decode().count('data-testid="matter-row"') == n
 
@@ -314,9 +314,9 @@ def test_the_leave_and_report_lists_run_a_fixed_number_of_queries(
         )
     client.force_login(personas.township_a)
     client.get(reverse("village:leave_list"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         leave_page = client.get(reverse("village:leave_list")).content.decode()
-    with django_assert_num_queries(7):  # the leave list's and the kinds to filter by
+    with django_assert_num_queries(6):  # the leave list's and the kinds to filter by
         report_page = client.get(reverse("village:report_list")).content.decode()
     assert leave_page.count('data-testid="leave-row"') == min(n, 30)
     assert report_page.count('data-testid="report-row"') == min(n, 30)
