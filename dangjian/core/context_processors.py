@@ -1,11 +1,33 @@
 """What every page's shell needs: sidebar, focus, badges."""
 
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
+from django.utils.translation import get_language
 
 from . import nav, registry
 from .modules import resolve
-from .scoping import get_scope
+from .prepared import Kept
+from .scoping import get_scope, without_focus
 from .text import text_of
+
+# (scope without its focus, the registered entries, language, URLconf, script prefix) → the sidebar's rows.
+_SIDEBARS = Kept(size=512)
+
+
+def _sidebar(user) -> tuple[dict, ...]:
+    """The sidebar entries this user may see, each with its label and URL, worked out once per scope: an
+    entry's ``visible(user)`` reads only the user's scope (``nav.NavEntry``)."""
+    key = (without_focus(user), tuple(registry.nav), get_language(), get_urlconf(), get_script_prefix())
+    rows = _SIDEBARS.get(key)
+    if rows is None:
+        found = []
+        for entry in nav.entries_for(user):
+            try:
+                url = nav.fixed_url(entry.url_name)
+            except NoReverseMatch:
+                continue
+            found.append({"entry": entry, "label": text_of(entry.label), "url": url})
+        rows = _SIDEBARS.keep(key, tuple(found))
+    return rows
 
 
 def shell(request):
@@ -16,17 +38,11 @@ def shell(request):
     cached = getattr(request, "_dangjian_shell", None)
     if cached is not None:
         return cached
-    entries = []
-    for entry in nav.entries_for(user):
-        try:
-            url = nav.fixed_url(entry.url_name)
-        except NoReverseMatch:
-            continue
-        entries.append({"entry": entry, "label": text_of(entry.label), "url": url, "active": False})
+    rows = _sidebar(user)
     # Only the entry whose URL is the longest prefix of this page is highlighted (/orgs/ vs /orgs/warnings/).
-    matches = [e for e in entries if e["url"] != "/" and request.path.startswith(e["url"])]
-    if matches:
-        max(matches, key=lambda e: len(e["url"]))["active"] = True
+    matches = [row for row in rows if row["url"] != "/" and request.path.startswith(row["url"])]
+    active = max(matches, key=lambda row: len(row["url"])) if matches else None
+    entries = [{**row, "active": row is active} for row in rows]
     scope = get_scope(user)
     badges = []
     for badge in registry.badges.values():

@@ -13,7 +13,12 @@ from .text import Text
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A sidebar entry; ``visible(user)`` hides it from those who cannot use it."""
+    """A sidebar entry; ``visible(user)`` hides it from those who cannot use it.
+
+    ``visible`` must answer from the user's scope alone (``scoping.can``, ``scoping.without_focus``): the
+    shell works the sidebar out once per scope and language (``context_processors.shell``), so an answer
+    that read anything else (the day, the user's own fields) would be kept for everyone of that scope.
+    """
 
     key: str
     label: Text

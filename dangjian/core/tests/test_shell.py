@@ -377,3 +377,50 @@ def test_env_example_documents_every_setting_read_from_the_environment():
     assert {"DEBUG", "SECRET_KEY", "DATABASE_URL"} <= read
     documented = set(re.findall(r"^#?\s*([A-Z_][A-Z0-9_]*)=", (REPO / ".env.example").read_text(), re.M))
     assert read - documented == set()
+
+
+# --- the sidebar ------------------------------------------------------------------------------
+
+
+def test_the_sidebar_follows_the_users_scope_at_the_next_request(client, personas, county):
+    from dangjian.accounts.models import RoleAssignment
+    from dangjian.accounts.roles import Role
+
+    audit = f'href="{reverse("audit_log")}"'
+    _login(client, "ta_sec")
+    assert audit not in _text(client.get(reverse("home")))
+    given = RoleAssignment.objects.create(user=personas.township_a, role=Role.ORG_DEPT, org=county.county)
+    assert audit in _text(client.get(reverse("home")))
+    given.delete()
+    assert audit not in _text(client.get(reverse("home")))
+
+
+def test_the_sidebar_is_worked_out_once_per_scope_not_per_page(client, personas, county):
+    from unittest import mock
+
+    from dangjian.accounts.models import RoleAssignment, User
+    from dangjian.accounts.roles import Role
+    from dangjian.core import context_processors, nav
+
+    context_processors._SIDEBARS.store.clear()  # a scope of an earlier test may have the same ids
+    twin = User.objects.create_user(username="zzb2", password=PASSWORD, display_name="组织部干事二")
+    RoleAssignment.objects.create(user=twin, role=Role.ORG_DEPT, org=county.county)
+    _login(client, "zzb")
+    first = _text(client.get(reverse("home")))
+    with mock.patch.object(nav, "entries_for", wraps=nav.entries_for) as worked_out:
+        again = _text(client.get(reverse("home")))
+        client.get(reverse("audit_log"))
+        client.logout()
+        _login(client, "zzb2")  # another user with the same grants: the same sidebar
+        twin_page = _text(client.get(reverse("home")))
+        assert worked_out.call_count == 0
+        client.logout()
+        _login(client, "ta_sec")  # another scope: its own
+        client.get(reverse("home"))
+        assert worked_out.call_count == 1
+
+    def sidebar(page: str) -> str:
+        return page[page.index('id="sidebar-menu"') : page.index("</aside>")]
+
+    assert sidebar(first) == sidebar(again) == sidebar(twin_page)
+    assert f'href="{reverse("audit_log")}"' in sidebar(first)
