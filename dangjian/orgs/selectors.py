@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core import params as core_params
 from dangjian.core.params import get as param
+from dangjian.core.prepared import kept
 from dangjian.core.scoping import get_scope, restricted_prefetch
 
 from . import params
@@ -237,38 +239,60 @@ def annotate_health(qs):
     return qs.annotate(**annotations)
 
 
-def with_health(qs) -> list[Organisation]:
+def with_health(qs, *, key: tuple | None = None) -> list[Organisation]:
     """The organisations of ``qs`` with the attributes of ``annotate_health``, in three queries whatever
     their number: the organisations, then one GROUP BY over their members and one over their posts.
 
     Correlated subqueries cost seven lookups per organisation (a county's thousand organisations:
     most of its home page); grouped once over the subtree they cost one pass over its people and posts.
+
+    With ``key`` (naming all that ``qs`` depends on: the user, their scope), the three queries are compiled
+    once per key, day and rule parameters (``core.prepared.kept``) and read afresh on every call, as the
+    home page asks them on every visit.
     """
     today = timezone.localdate()
-    orgs = list(qs)
+    member_counts = _member_counts(today)
+
+    def members_query():
+        return (
+            Person.objects.members()
+            .filter(org__in=qs.order_by().values("pk"))
+            .order_by()
+            .values("org")
+            .annotate(**{name: Count("pk", filter=q) for name, q in member_counts.items()})
+        )
+
+    def posts_query():
+        now = _post_now(today)
+        figures = {
+            "secretaries": Count("pk", filter=now & Q(kind=PostKind.SECRETARY)),
+            "secretary_vacant_since": Max("ended_on", filter=Q(kind=PostKind.SECRETARY, ended_on__lte=today)),
+            "committee_size": Count("person", distinct=True, filter=now & Q(kind__in=COMMITTEE_POSTS)),
+            **{f"n_{kind}": Count("pk", filter=now & Q(kind=kind)) for kind in REQUIRED_COMMITTEE_POSTS},
+        }
+        return (
+            Post.objects.filter(org__in=qs.order_by().values("pk"))
+            .order_by()
+            .values("org")
+            .annotate(**figures)
+        )
+
+    if key is None:
+        orgs = list(qs)
+
+        def rows(_name, build, _model) -> list[dict]:
+            return list(build())
+    else:
+        key = (*key, today, core_params.version())
+        orgs = kept((*key, "organisations"), lambda: qs).objects(model=Organisation)
+
+        def rows(name, build, model) -> list[dict]:
+            return kept((*key, name), build).values(model=model)
+
     if not orgs:
         return orgs
-    ids = qs.order_by().values("pk")
-    member_counts = _member_counts(today)
-    members = {
-        row["org"]: row
-        for row in Person.objects.members()
-        .filter(org__in=ids)
-        .order_by()
-        .values("org")
-        .annotate(**{name: Count("pk", filter=q) for name, q in member_counts.items()})
-    }
-    now = _post_now(today)
-    post_figures = {
-        "secretaries": Count("pk", filter=now & Q(kind=PostKind.SECRETARY)),
-        "secretary_vacant_since": Max("ended_on", filter=Q(kind=PostKind.SECRETARY, ended_on__lte=today)),
-        "committee_size": Count("person", distinct=True, filter=now & Q(kind__in=COMMITTEE_POSTS)),
-        **{f"n_{kind}": Count("pk", filter=now & Q(kind=kind)) for kind in REQUIRED_COMMITTEE_POSTS},
-    }
-    posts = {
-        row["org"]: row
-        for row in Post.objects.filter(org__in=ids).order_by().values("org").annotate(**post_figures)
-    }
+    members = {row["org"]: row for row in rows("members", members_query, Person)}
+    posts = {row["org"]: row for row in rows("posts", posts_query, Post)}
     for org in orgs:
         counted = members.get(org.pk, {})
         for name in member_counts:
@@ -437,8 +461,12 @@ def _member_warnings(org: Organisation) -> list[Warning]:
 
 
 def warning_list(user, *, code: str | None = None) -> list[tuple[Organisation, list[Warning]]]:
-    """Every visible current organisation with at least one warning (three queries)."""
-    orgs = with_health(Organisation.objects.visible_to(user).current().order_by("path"))
+    """Every visible current organisation with at least one warning (three queries, compiled once per
+    user, scope, day and rule parameters)."""
+    orgs = with_health(
+        Organisation.objects.visible_to(user).current().order_by("path"),
+        key=("orgs.warning_list", user.pk, get_scope(user)),
+    )
     result = []
     today = timezone.localdate()
     for org in orgs:

@@ -334,3 +334,41 @@ def test_the_warnings_export_is_refused_without_the_export_right(client, persona
     assert client.get(reverse("orgs:warnings_export")).status_code == 403
     page = client.get(reverse("orgs:warnings")).content.decode()
     assert 'data-testid="warnings-export"' not in page
+
+
+def test_the_home_pages_warning_list_is_compiled_once_and_read_afresh(county, personas):
+    """The home page asks the warning list on every visit: its three queries are compiled once per user,
+    scope, day and rule parameters, and what changed since shows at once (a member lost, a rule changed)."""
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    org = _branch(county.township_a, "新建党支部", full=3)
+
+    def codes() -> list[str]:
+        return [
+            w.code
+            for o, found in selectors.warning_list(personas.township_a)
+            if o.pk == org.pk
+            for w in found
+        ]
+
+    assert codes() == []
+    compiled: list[str] = []
+    real = SQLCompiler.as_sql
+
+    def spy(self, *args, **kwargs):
+        compiled.append(self.query.model._meta.db_table)
+        return real(self, *args, **kwargs)
+
+    with mock.patch.object(SQLCompiler, "as_sql", spy):
+        make_person(
+            org, "失联党员", lost_contact=True, lost_contact_on=timezone.localdate() - timedelta(days=400)
+        )
+        compiled.clear()  # the person's insert
+        assert codes() == ["lost_contact"]
+        assert compiled == []
+        core_params.set_value(params.LOST_CONTACT_MONTHS.key, 24)  # another rule: compiled again
+        compiled.clear()
+        assert codes() == []
+        assert compiled
