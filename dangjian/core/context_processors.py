@@ -1,6 +1,8 @@
 """What every page's shell needs: sidebar, focus, badges."""
 
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from . import nav, registry
@@ -11,6 +13,13 @@ from .text import text_of
 
 # (scope without its focus, the registered entries, language, URLconf, script prefix) → the sidebar's rows.
 _SIDEBARS = Kept(size=512)
+
+# One sidebar entry, as base.html wrote it with a loop over the entries (the markup is checked against that
+# loop in core/tests/test_shell.py); written once per scope instead of once per page.
+_ENTRY_HTML = (
+    '\n          <li class="nav-item{}">\n            <a class="nav-link" href="{}"><span class="nav-link-icon">'
+    '<i class="ti ti-{}"></i></span><span class="nav-link-title">{}</span></a>\n          </li>\n          '
+)
 
 
 def _sidebar(user) -> tuple[dict, ...]:
@@ -25,7 +34,16 @@ def _sidebar(user) -> tuple[dict, ...]:
                 url = nav.fixed_url(entry.url_name)
             except NoReverseMatch:
                 continue
-            found.append({"entry": entry, "label": text_of(entry.label), "url": url})
+            label = text_of(entry.label)
+            found.append(
+                {
+                    "entry": entry,
+                    "label": label,
+                    "url": url,
+                    "html": format_html(_ENTRY_HTML, "", url, entry.icon, label),
+                    "html_active": format_html(_ENTRY_HTML, " active", url, entry.icon, label),
+                }
+            )
         rows = _SIDEBARS.keep(key, tuple(found))
     return rows
 
@@ -42,7 +60,7 @@ def shell(request):
     # Only the entry whose URL is the longest prefix of this page is highlighted (/orgs/ vs /orgs/warnings/).
     matches = [row for row in rows if row["url"] != "/" and request.path.startswith(row["url"])]
     active = max(matches, key=lambda row: len(row["url"])) if matches else None
-    entries = [{**row, "active": row is active} for row in rows]
+    sidebar = SafeString("".join(row["html_active"] if row is active else row["html"] for row in rows))
     scope = get_scope(user)
     badges = []
     for badge in registry.badges.values():
@@ -55,5 +73,5 @@ def shell(request):
                 "max": nav.BADGE_MAX,
             }
         )
-    request._dangjian_shell = {"nav_entries": entries, "scope": scope, "header_badges": badges}
+    request._dangjian_shell = {"sidebar": sidebar, "scope": scope, "header_badges": badges}
     return request._dangjian_shell

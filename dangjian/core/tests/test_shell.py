@@ -424,3 +424,41 @@ def test_the_sidebar_is_worked_out_once_per_scope_not_per_page(client, personas,
 
     assert sidebar(first) == sidebar(again) == sidebar(twin_page)
     assert f'href="{reverse("audit_log")}"' in sidebar(first)
+
+
+# The sidebar's loop as base.html wrote it before the entries were written once per scope.
+_SIDEBAR_LOOP = """          </li>
+          {% for item in nav_entries %}
+          <li class="nav-item{% if item.active %} active{% endif %}">
+            <a class="nav-link" href="{{ item.url }}"><span class="nav-link-icon"><i class="ti ti-{{ item.entry.icon }}"></i></span><span class="nav-link-title">{{ item.label }}</span></a>
+          </li>
+          {% endfor %}
+        </ul>"""  # noqa: E501 - the template's line as it was
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_sidebar_is_the_markup_of_the_loop_it_replaced(client, personas, county, monkeypatch, language):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from dangjian.core import registry
+    from dangjian.core.context_processors import _sidebar
+    from dangjian.core.nav import NavEntry
+
+    # An entry whose label and icon need escaping, as any module's might.
+    odd = NavEntry(key="zz_odd", label="A&B <i>", icon='x" onclick="y', url_name="audit_log", order=999)
+    monkeypatch.setitem(registry.nav, "zz_odd", odd)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    _login(client, "zzb")
+    for url in (reverse("home"), reverse("audit_log"), reverse("orgs:warnings")):
+        page = _text(client.get(url))
+        start = page.index("          </li>\n          ", page.index('id="sidebar-menu"'))
+        shown = page[start : page.index("</ul>", start) + 5]
+        with translation.override(language):
+            rows = _sidebar(personas.county_admin)
+        matches = [r for r in rows if r["url"] != "/" and url.startswith(r["url"])]
+        active = max(matches, key=lambda r: len(r["url"])) if matches else None
+        entries = [{**r, "active": r is active} for r in rows]
+        assert shown == Template(_SIDEBAR_LOOP).render(Context({"nav_entries": entries}))
+        assert "A&amp;B &lt;i&gt;" in shown and 'ti-x&quot; onclick=&quot;y"' in shown
+    assert shown.count(" active") == 1  # the warnings page: its own entry, not the organisations' above it
