@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dangjian.core import attachments, audit, documents, exports, scoping
 from dangjian.core.caps import Cap
 from dangjian.core.generic import ObjectView, ServiceFormView
+from dangjian.core.prepared import kept
 from dangjian.ledger import door
 from dangjian.orgs.models import Organisation
 
@@ -593,14 +594,22 @@ class InterviewCreate(ServiceFormView):
 
 
 def item_panel(request, item):
-    """The talks held over an item or that notified it, for the item page (shown without the ledger importing talks)."""
-    talks = list(
-        TalkRecord.objects.visible_to(request.user)
-        .filter(Q(item=item) | Q(problems__item=item))
-        .distinct()
-        .select_related("recorded_by")
-        .order_by("held_on")
-    )
+    """The talks held over an item or that notified it, for the item page (shown without the ledger importing
+    talks). Asked on every item page: compiled once per user and scope (the readers' rules are the scope's
+    and the user's), read afresh."""
+    user = request.user
+
+    def talks_of(item_id, notified_item_id):
+        return (
+            TalkRecord.objects.visible_to(user)
+            .filter(Q(item_id=item_id) | Q(problems__item_id=notified_item_id))
+            .distinct()
+            .select_related("recorded_by")
+            .order_by("held_on")
+        )
+
+    query = kept(("talks.item_panel", user.pk, scoping.get_scope(user)), talks_of, -7_304_181, -7_304_182)
+    talks = query.objects(item.pk, item.pk, model=TalkRecord)
     return {"talks": talks} if talks else None
 
 

@@ -88,3 +88,39 @@ def test_a_talk_record_of_another_subtree_is_not_found(client, personas, world):
     talk = TalkRecord.objects.get()
     client.force_login(personas.township_b)
     assert client.get(reverse("talks:talk_detail", args=[talk.pk])).status_code == 404
+
+
+def test_the_item_page_lists_the_talks_held_over_it_read_afresh_on_each_visit(client, personas, world):
+    """The talks panel the talks module adds to an item's page (its query is compiled once per user and scope,
+    its rows read on every visit)."""
+    client.force_login(personas.township_a)
+
+    def panel(item) -> str:
+        page = client.get(reverse("ledger:item_detail", args=[item.pk])).content.decode()
+        return (
+            page.split('data-testid="talks-list"', 1)[1].split("</div>", 1)[0] if "talks-list" in page else ""
+        )
+
+    assert panel(world.item_a1) == ""  # no talk yet: no panel
+    client.post(reverse("talks:interview_create", args=[world.item_a1.pk]), form())
+    first = TalkRecord.objects.get()
+    assert reverse("talks:talk_detail", args=[first.pk]) in panel(world.item_a1)
+    client.post(reverse("talks:interview_create", args=[world.item_a1.pk]), form(place="村委会"))
+    second = TalkRecord.objects.exclude(pk=first.pk).get()
+    shown = panel(world.item_a1)
+    assert shown.count("<a ") == 2 and reverse("talks:talk_detail", args=[second.pk]) in shown
+    assert panel(world.item_a2) == ""  # another item of the same list: not its talks
+    # Asked on every item page: the second time nothing is compiled, the rows are read.
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+    from django.test import RequestFactory
+
+    from dangjian.talks.views import item_panel
+
+    request = RequestFactory().get("/")
+    request.user = personas.township_a
+    item_panel(request, world.item_a1)
+    with mock.patch.object(SQLCompiler, "as_sql", side_effect=AssertionError("compiled again")):
+        assert {t.pk for t in item_panel(request, world.item_a1)["talks"]} == {first.pk, second.pk}
+        assert item_panel(request, world.item_a2) is None
