@@ -33,6 +33,7 @@ from django.utils.translation import gettext
 
 from .caps import Cap
 from .models import AuditScope, StatusChange
+from .prepared import PreparedQuery, kept
 
 # Model → path from a record to its organisation, where it is not the model's own scope_org_field.
 SCOPE_PATHS: dict[type, str | None] = {}
@@ -406,6 +407,37 @@ def _step_name(model, old: str, new: str) -> str:
     return str(rule.label) if rule is not None and rule.label else ""
 
 
+# Placeholders of the prepared queries below: ids no record has, within every id column's range (a value
+# outside a column's range compiles to "no rows": the object id is a positive big integer).
+_NO_TYPE, _NO_ID = 2_047_304_181, 2_047_304_182
+
+
+def _timeline_logs(auditor: bool, limit: int) -> PreparedQuery:
+    """A record's audit entries, newest first (access events only for an auditor): every record page asks
+    it, so it is compiled once and read afresh (``core.prepared``)."""
+
+    def build(content_type_id, object_pk):
+        logs = LogEntry.objects.filter(content_type_id=content_type_id, object_pk=object_pk)
+        if not auditor:
+            logs = logs.exclude(action=LogEntry.Action.ACCESS)
+        return logs.select_related("actor", "content_type").order_by("-timestamp")[:limit]
+
+    return kept(("core.timeline.logs", auditor, limit), build, _NO_TYPE, str(_NO_ID))
+
+
+def _timeline_steps(limit: int) -> PreparedQuery:
+    """A record's workflow steps, newest first (compiled once, read afresh)."""
+
+    def build(content_type_id, object_id):
+        return (
+            StatusChange.objects.filter(content_type_id=content_type_id, object_id=object_id)
+            .select_related("actor")
+            .order_by("-at", "-pk")[:limit]
+        )
+
+    return kept(("core.timeline.steps", limit), build, _NO_TYPE, _NO_ID)
+
+
 def timeline(obj, *, viewer, limit: int = 200) -> list[TimelineEntry]:
     """Field changes and status changes of ``obj`` as ``viewer`` may see them, newest first.
 
@@ -415,10 +447,7 @@ def timeline(obj, *, viewer, limit: int = 200) -> list[TimelineEntry]:
     ct = ContentType.objects.get_for_model(type(obj))
     auditor = _may_read_audit(viewer, obj)
     entries: list[TimelineEntry] = []
-    logs = LogEntry.objects.filter(content_type=ct, object_pk=str(obj.pk))
-    if not auditor:
-        logs = logs.exclude(action=LogEntry.Action.ACCESS)
-    logs = list(logs.select_related("actor", "content_type").order_by("-timestamp")[:limit])
+    logs = _timeline_logs(auditor, limit).objects(ct.pk, str(obj.pk), model=LogEntry)
     if len(logs) < limit and not any(log.action == LogEntry.Action.CREATE for log in logs):
         # Its creation is not in the live log: the older part of its history was archived (core.history).
         logs += archived_entries(ct, obj.pk, auditor=auditor, limit=limit - len(logs))
@@ -442,8 +471,7 @@ def timeline(obj, *, viewer, limit: int = 200) -> list[TimelineEntry]:
                 address=log.remote_addr if auditor else None,
             )
         )
-    steps = StatusChange.objects.filter(content_type=ct, object_id=obj.pk).select_related("actor")
-    for step in reversed(list(steps.order_by("-at", "-pk")[:limit])):
+    for step in reversed(_timeline_steps(limit).objects(ct.pk, obj.pk, model=StatusChange)):
         step.content_type = ct  # resolved once above: its labels need no query per step
         old, new = step.old_label(), step.new_label()
         changes = []

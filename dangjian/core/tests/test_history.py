@@ -199,3 +199,33 @@ def test_a_malformed_date_is_refused_with_a_message_and_shows_nothing(client, pe
     response = client.get(reverse("audit_log"), {"since": "2026-13-45"})
     assert "请按 2026-11-30 的格式填写日期" in response.content.decode()
     assert len(response.context["page"]) == 0
+
+
+def test_a_records_history_is_compiled_once_and_read_afresh(county, personas):
+    """Every record page asks its history: the audit entries and the workflow steps are read by queries
+    compiled once (core.prepared), the entries of the moment each time, the access events for auditors only."""
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    person = make_person(county.village_a1, "历史党员")
+    audit.timeline(person, viewer=personas.admin)
+    audit.timeline(person, viewer=personas.village_a1)
+    before = len(audit.timeline(person, viewer=personas.admin))
+    person.name = "改名党员"
+    person.save()
+    audit.log_access(person, what="查看身份证号", actor=personas.admin)
+    compiled: list[str] = []
+    real = SQLCompiler.as_sql
+
+    def spy(self, *args, **kwargs):
+        compiled.append(self.query.model._meta.db_table)
+        return real(self, *args, **kwargs)
+
+    with mock.patch.object(SQLCompiler, "as_sql", spy):
+        after = audit.timeline(person, viewer=personas.admin)
+        shown_to_branch = audit.timeline(person, viewer=personas.village_a1)
+    # (the names of the records its changes point to, its organisation here, are still looked up)
+    assert "auditlog_logentry" not in compiled and "core_statuschange" not in compiled, compiled
+    assert len(after) == before + 2 and {e.kind for e in after[:2]} == {"update", "access"}
+    assert len(shown_to_branch) == before + 1 and all(e.kind != "access" for e in shown_to_branch)
