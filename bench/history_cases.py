@@ -65,7 +65,10 @@ def _seed(ctx: BenchContext) -> str:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMPORARY TABLE {org_table} (k integer PRIMARY KEY, org_id bigint)")
             cursor.executemany(f"INSERT INTO {org_table} VALUES (%s, %s)", list(enumerate(orgs)))
-            seconds_back = f"((i * 7919) %% {DAYS * 86400})"  # %% : these statements take parameters
+            # i × 7919 passes 2³¹ from the 271 189th entry: computed in 64 bits (PostgreSQL's series is 32-bit).
+            seconds_back = (
+                f"((CAST(i AS bigint) * 7919) %% {DAYS * 86400})"  # %% : these statements take parameters
+            )
             if connection.vendor == "postgresql":
                 moment = f"(%s::timestamptz - make_interval(secs => {seconds_back}))"
                 json = '\'{"event": "查看完整身份证号"}\'::jsonb'
