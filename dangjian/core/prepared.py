@@ -68,7 +68,11 @@ class PreparedQuery:
         params = list(compiled.params)
         connection = connections[alias]
         for position, value in zip(compiled.positions, values, strict=True):
-            params[position] = _adapt(connection, value)
+            value = _adapt(connection, value)
+            kind = type(
+                params[position]
+            )  # as the ORM passed the placeholder (psycopg's Int8 for a big integer)
+            params[position] = value if type(value) is kind or type(value) is not int else kind(value)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
@@ -183,6 +187,15 @@ def _slim(expression):
     return expression
 
 
+def _same_kind(param, wanted) -> bool:
+    """Whether a compiled parameter can be the placeholder ``wanted``: of its type (True is not 1), or for a
+    whole number the driver's wrapper of it (the ORM passes a big integer column's value as psycopg's Int8)."""
+    kind = type(param)
+    if kind is type(wanted):
+        return True
+    return type(wanted) is int and kind is not bool and isinstance(param, int)
+
+
 def _compile(queryset: Any, alias: str, placeholders: tuple) -> _Compiled:
     connection = connections[alias]
     query = queryset.query
@@ -200,7 +213,7 @@ def _compile(queryset: Any, alias: str, placeholders: tuple) -> _Compiled:
     positions = []
     for placeholder in placeholders:
         wanted = _adapt(connection, placeholder)
-        at = [i for i, p in enumerate(params) if type(p) is type(wanted) and p == wanted]
+        at = [i for i, p in enumerate(params) if _same_kind(p, wanted) and p == wanted]
         if len(at) != 1:
             raise ImproperlyConfigured(
                 f"PreparedQuery: placeholder {placeholder!r} appears {len(at)} times in {params!r}."

@@ -133,3 +133,25 @@ def test_plain_rows_give_a_grouped_reads_values_as_the_orm_does_and_dates_throug
     assert plain == sorted(grouped) and len(plain) >= 3
     assert all(type(month).__name__ == "date" for _org, _role, month, _n in plain)
     assert plain_rows(grouped.filter(org_id__in=[])) == []
+
+
+def test_a_big_integer_column_takes_its_placeholder_as_the_driver_wraps_it(personas, county):
+    """The ORM passes a big integer column's value wrapped (psycopg's Int8 on PostgreSQL): the placeholder is
+    still found, and each call's id goes in wrapped the same way."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from dangjian.core.models import StatusChange
+
+    ct = ContentType.objects.get_for_model(RoleAssignment)
+    for n, org in enumerate((county.township_a, county.township_b), start=1):
+        StatusChange.objects.create(
+            content_type=ct, object_id=org.pk, old="a", new="b", actor=personas.admin, note=f"第{n}步"
+        )
+    steps = PreparedQuery(
+        lambda ct_id, object_id: StatusChange.objects.filter(content_type_id=ct_id, object_id=object_id),
+        2_047_304_181,
+        2_047_304_182,
+    )
+    for org, note in ((county.township_a, "第1步"), (county.township_b, "第2步")):
+        assert [s.note for s in steps.objects(ct.pk, org.pk, model=StatusChange)] == [note]
+    assert steps.objects(ct.pk, 2_000_000_000, model=StatusChange) == []
