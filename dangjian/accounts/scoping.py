@@ -2,7 +2,7 @@
 
 The grants are read afresh on every request. The two lookups that make a request's user (the session's
 ``backends.ModelBackend.get_user`` and the API's ``authentication.ApiTokenAuthentication``) read them in
-the same query as the user (``GRANT_COLUMNS`` joined to it) and leave them on the user they make
+the same query as the user (``grant_columns`` of its role assignments, joined) and leave them on the user they make
 (``with_grant_rows``), so a signed-in request asks one query fewer; any other user (one loaded by a job,
 a form, a test) has them read here by their own query.
 """
@@ -23,7 +23,6 @@ def grant_columns(via: str = "") -> tuple[str, ...]:
     return tuple(f"{via}{name}" for name in _GRANT_FIELDS)
 
 
-GRANT_COLUMN_COUNT = len(_GRANT_FIELDS)
 _READ_ATTR = "_dangjian_grant_rows"
 
 # Asked for users made elsewhere: compiled once, run fresh each time (a role change shows on the next request).

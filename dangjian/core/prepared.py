@@ -69,9 +69,8 @@ class PreparedQuery:
         connection = connections[alias]
         for position, value in zip(compiled.positions, values, strict=True):
             value = _adapt(connection, value)
-            kind = type(
-                params[position]
-            )  # as the ORM passed the placeholder (psycopg's Int8 for a big integer)
+            # Wrapped as the ORM passed the placeholder (psycopg's Int8 for a big integer column).
+            kind = type(params[position])
             params[position] = value if type(value) is kind or type(value) is not int else kind(value)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
