@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
 from django.contrib.sessions.models import Session
-from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 
 from conftest import PASSWORD
 from dangjian.accounts.models import User
+from dangjian.core.tests.spies import compiled_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +23,7 @@ def _sign_in(client, username: str = "ta_sec"):
 def test_the_session_and_the_user_are_not_compiled_by_the_orm_on_each_request(client, personas):
     _sign_in(client)
     assert client.get(reverse("jobs:list")).status_code == 200
-    compiled: list[str] = []
-    real = SQLCompiler.as_sql
-
-    def spy(self, *args, **kwargs):
-        compiled.append(self.query.model._meta.db_table)
-        return real(self, *args, **kwargs)
-
-    with mock.patch.object(SQLCompiler, "as_sql", spy):
+    with compiled_tables() as compiled:
         assert client.get(reverse("jobs:list")).status_code == 200
     assert compiled  # the page's own queries are still built by the ORM: the spy sees them
     assert "django_session" not in compiled and "accounts_user" not in compiled

@@ -204,9 +204,7 @@ def test_a_malformed_date_is_refused_with_a_message_and_shows_nothing(client, pe
 def test_a_records_history_is_compiled_once_and_read_afresh(county, personas):
     """Every record page asks its history: the audit entries and the workflow steps are read by queries
     compiled once (core.prepared), the entries of the moment each time, the access events for auditors only."""
-    from unittest import mock
-
-    from django.db.models.sql.compiler import SQLCompiler
+    from dangjian.core.tests.spies import compiled_tables
 
     person = make_person(county.village_a1, "历史党员")
     audit.timeline(person, viewer=personas.admin)
@@ -215,14 +213,7 @@ def test_a_records_history_is_compiled_once_and_read_afresh(county, personas):
     person.name = "改名党员"
     person.save()
     audit.log_access(person, what="查看身份证号", actor=personas.admin)
-    compiled: list[str] = []
-    real = SQLCompiler.as_sql
-
-    def spy(self, *args, **kwargs):
-        compiled.append(self.query.model._meta.db_table)
-        return real(self, *args, **kwargs)
-
-    with mock.patch.object(SQLCompiler, "as_sql", spy):
+    with compiled_tables() as compiled:
         after = audit.timeline(person, viewer=personas.admin)
         shown_to_branch = audit.timeline(person, viewer=personas.village_a1)
     # (the names of the records its changes point to, its organisation here, are still looked up)

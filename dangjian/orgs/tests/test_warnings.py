@@ -339,9 +339,7 @@ def test_the_warnings_export_is_refused_without_the_export_right(client, persona
 def test_the_home_pages_warning_list_is_compiled_once_and_read_afresh(county, personas):
     """The home page asks the warning list on every visit: its three queries are compiled once per user,
     scope, day and rule parameters, and what changed since shows at once (a member lost, a rule changed)."""
-    from unittest import mock
-
-    from django.db.models.sql.compiler import SQLCompiler
+    from dangjian.core.tests.spies import compiled_tables
 
     org = _branch(county.township_a, "新建党支部", full=3)
 
@@ -354,14 +352,7 @@ def test_the_home_pages_warning_list_is_compiled_once_and_read_afresh(county, pe
         ]
 
     assert codes() == []
-    compiled: list[str] = []
-    real = SQLCompiler.as_sql
-
-    def spy(self, *args, **kwargs):
-        compiled.append(self.query.model._meta.db_table)
-        return real(self, *args, **kwargs)
-
-    with mock.patch.object(SQLCompiler, "as_sql", spy):
+    with compiled_tables() as compiled:
         make_person(
             org, "失联党员", lost_contact=True, lost_contact_on=timezone.localdate() - timedelta(days=400)
         )

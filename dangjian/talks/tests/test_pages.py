@@ -111,16 +111,15 @@ def test_the_item_page_lists_the_talks_held_over_it_read_afresh_on_each_visit(cl
     assert shown.count("<a ") == 2 and reverse("talks:talk_detail", args=[second.pk]) in shown
     assert panel(world.item_a2) == ""  # another item of the same list: not its talks
     # Asked on every item page: the second time nothing is compiled, the rows are read.
-    from unittest import mock
-
-    from django.db.models.sql.compiler import SQLCompiler
     from django.test import RequestFactory
 
+    from dangjian.core.tests.spies import compiled_tables
     from dangjian.talks.views import item_panel
 
     request = RequestFactory().get("/")
     request.user = personas.township_a
     item_panel(request, world.item_a1)
-    with mock.patch.object(SQLCompiler, "as_sql", side_effect=AssertionError("compiled again")):
+    with compiled_tables() as compiled:
         assert {t.pk for t in item_panel(request, world.item_a1)["talks"]} == {first.pk, second.pk}
         assert item_panel(request, world.item_a2) is None
+    assert compiled == []
