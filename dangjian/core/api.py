@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections, models, router
 from django.db.models.query import ModelIterable
 from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.fields import Field, SkipField
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .filters import StrictFilterSet
 from .prepared import Kept, PreparedQuery, fits_column
 from .scoping import get_scope
 
@@ -55,10 +57,34 @@ class ScopedViewSetMixin:
     def filter_queryset(self, queryset):
         if getattr(self, "action", None) != "list":
             return queryset
-        filtered = super().filter_queryset(queryset)
-        if filtered is queryset:  # no filter narrowed it: the kept queryset itself is paged
-            self._dangjian_unfiltered = queryset
-        return filtered
+        if self.prepared:
+            unnamed = self._as_no_filter_narrows_it(queryset)
+            if unnamed is not None:
+                # The list as a request naming no filter sees it (the first page an API client asks
+                # for): built once per caller and scope like the queryset, then paged by kept queries.
+                key = (*self._prepared_key(), "as no filter narrows it")
+                kept = _QUERYSETS.get(key)
+                if kept is None:
+                    kept = _QUERYSETS.keep(key, unnamed())
+                self._dangjian_unfiltered = found = kept.all()
+                return found
+        return super().filter_queryset(queryset)
+
+    def _as_no_filter_narrows_it(self, queryset):
+        """When the request names none of the list's filters, a function giving the list it then shows;
+        else None (the filters run as DRF runs them). Only django-filter's backend and strict filter sets
+        are known to depend on nothing else (``core.filters.StrictFilterSet``)."""
+        backends = self.filter_backends
+        if not backends:
+            return lambda: queryset
+        if len(backends) != 1 or backends[0] is not DjangoFilterBackend:
+            return None
+        filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
+        if filterset is None:
+            return lambda: queryset
+        if isinstance(filterset, StrictFilterSet) and filterset.names_no_filter():
+            return lambda: filterset.qs
+        return None
 
     def paginate_queryset(self, queryset):
         """DRF's paging; a list that no filter narrowed is counted and paged by queries compiled once."""

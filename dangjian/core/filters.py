@@ -56,6 +56,10 @@ class StrictFilterSet(filters.FilterSet):
     request, with the form itself. A data key names a filter when it is the form field's name or
     starts with it (a widget reads its name, a multi-widget its name and a suffix).
     A filter set overriding ``filter_queryset`` always builds its form.
+
+    What a request naming no filter gets (the queryset given, or narrowed by the set's defaults:
+    ``PersonFilter`` shows those on the roll) must depend on that queryset alone, never on the date or
+    the database: an API list keeps it per caller and scope (``core.api.ScopedViewSetMixin``).
     """
 
     _empty_filters_nothing: bool | None = None  # per class: does an empty submission filter nothing?
@@ -88,7 +92,7 @@ class StrictFilterSet(filters.FilterSet):
                 cls._form_class = found
         return found
 
-    def _names_no_filter(self) -> bool:
+    def names_no_filter(self) -> bool:
         """True when the data names no filter and an empty submission is known to filter nothing."""
         if not self.is_bound or type(self).filter_queryset is not filters.FilterSet.filter_queryset:
             return False
@@ -105,13 +109,13 @@ class StrictFilterSet(filters.FilterSet):
         return known
 
     def is_valid(self):
-        if "_form" not in self.__dict__ and self._names_no_filter():
+        if "_form" not in self.__dict__ and self.names_no_filter():
             return True
         return super().is_valid()
 
     @property
     def qs(self):
-        if not hasattr(self, "_qs") and "_form" not in self.__dict__ and self._names_no_filter():
+        if not hasattr(self, "_qs") and "_form" not in self.__dict__ and self.names_no_filter():
             self._qs = self.queryset  # unchanged: the caller sees that nothing narrowed it
         if self.is_bound and not self.is_valid():
             return self.queryset.none()

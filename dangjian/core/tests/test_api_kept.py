@@ -217,3 +217,31 @@ def test_an_unfiltered_list_is_paged_by_kept_queries_and_read_afresh(personas, c
     assert again["count"] == first["count"] - 1 and removed not in {r["id"] for r in again["results"]}
     assert again["results"][0]["title"] == "改过的标题"
     assert [r["id"] for r in client.get(url, {"q": "改过"}).json()["results"]] == [changed]  # filtered
+
+
+def test_a_list_narrowed_only_by_its_defaults_is_kept_too(personas, county, people, monkeypatch):
+    """The members API shows those on the roll when no status is asked for: that first page, the one an API
+    client asks for, is built and compiled once per caller and scope like an unfiltered list, its rows
+    read afresh; a request naming a filter still filters, and the kept list never answers it."""
+    from dangjian.core.tests.spies import compiled_tables
+    from dangjian.orgs.api import PersonViewSet
+
+    client = APIClient()
+    client.force_authenticate(personas.county_admin)
+    url = reverse("person-list")
+    Person.objects.filter(pk=people["b1"].pk).update(status=Person.Status.LEFT, left_on=date(2026, 1, 5))
+    first = client.get(url).json()
+    with compiled_tables() as compiled:
+        kept = client.get(url).json()
+    assert compiled == []  # nothing built, nothing compiled: not the filter form, not the count, not the page
+    monkeypatch.setattr(PersonViewSet, "prepared", False)
+    built = client.get(url).json()
+    monkeypatch.undo()
+    assert first == kept == built
+    assert {r["name"] for r in first["results"]} == {"张三", "李四"} and first["count"] == 2  # 王五 has left
+    assert [r["name"] for r in client.get(url, {"status": "left"}).json()["results"]] == ["王五"]
+    assert [r["name"] for r in client.get(url, {"q": "李"}).json()["results"]] == ["李四"]
+    assert client.get(url, {"status": "nonsense"}).status_code == 400  # an invalid filter is still refused
+    Person.objects.filter(pk=people["b1"].pk).update(status=Person.Status.ACTIVE, left_on=None)
+    again = client.get(url, {"page": 1, "unknown": "x"}).json()  # names no filter: the kept list, read afresh
+    assert again["count"] == 3 and {r["name"] for r in again["results"]} == {"张三", "李四", "王五"}
