@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
-from dangjian.core.prepared import PreparedQuery
+from dangjian.core.prepared import PreparedQuery, instance_maker
 
 from .models import ApiToken, User
 from .scoping import grant_columns, with_grant_rows
@@ -50,8 +50,8 @@ def _live_token(digest: str, now) -> ApiToken | None:
     if not rows:
         return None
     values = rows[0]
-    token = ApiToken.from_db(alias, _TOKEN_FIELDS, values[:_ROW_USER])
-    token.user = User.from_db(alias, _USER_FIELDS, values[_ROW_USER:_ROW_GRANTS])
+    token = instance_maker(ApiToken)(alias, _TOKEN_FIELDS, values[:_ROW_USER])
+    token.user = instance_maker(User)(alias, _USER_FIELDS, values[_ROW_USER:_ROW_GRANTS])
     with_grant_rows(token.user, [row[_ROW_GRANTS:] for row in rows])
     return token
 

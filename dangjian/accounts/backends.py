@@ -5,7 +5,7 @@ the same query (``scoping.with_grant_rows``)."""
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.db import router
 
-from dangjian.core.prepared import PreparedQuery
+from dangjian.core.prepared import PreparedQuery, instance_maker
 
 from .models import User
 from .scoping import grant_columns, with_grant_rows
@@ -33,6 +33,6 @@ class ModelBackend(DjangoModelBackend):
         rows = _USER.rows(user_id, using=alias)
         if not rows:
             return None
-        user = User.from_db(alias, _USER_FIELDS, rows[0][: len(_USER_FIELDS)])
+        user = instance_maker(User)(alias, _USER_FIELDS, rows[0][: len(_USER_FIELDS)])
         with_grant_rows(user, [row[len(_USER_FIELDS) :] for row in rows])
         return user if self.user_can_authenticate(user) else None

@@ -155,3 +155,61 @@ def test_a_big_integer_column_takes_its_placeholder_as_the_driver_wraps_it(perso
     for org, note in ((county.township_a, "第1步"), (county.township_b, "第2步")):
         assert [s.note for s in steps.objects(ct.pk, org.pk, model=StatusChange)] == [note]
     assert steps.objects(ct.pk, 2_000_000_000, model=StatusChange) == []
+
+
+def _same_instance(made, orm) -> None:
+    """Made as ``from_db`` makes it: same class, values, deferred columns and state."""
+    assert type(made) is type(orm)
+    assert {k: v for k, v in made.__dict__.items() if k != "_state"} == {
+        k: v for k, v in orm.__dict__.items() if k not in ("_state", "_prefetched_objects_cache")
+    }
+    assert made.get_deferred_fields() == orm.get_deferred_fields()
+    assert (made._state.adding, made._state.db) == (orm._state.adding, orm._state.db) == (False, "default")
+
+
+def test_instances_are_made_without_init_as_from_db_makes_them(county, people):
+    """A page of records is made without ``Model.__init__`` (most of its time) and is what the ORM makes:
+    the columns read, the columns deferred, the select_related records and their links both ways."""
+    from dangjian.core.prepared import instance_maker
+    from dangjian.orgs.models import Organisation, Person
+
+    assert instance_maker(Person) is not Person.from_db  # the plain way applies to a plain model
+    query = PreparedQuery(
+        lambda: Person.objects.select_related("org").only("name", "birth_date", "org__name").order_by("pk")
+    )
+    made, orm = query.objects(model=Person), list(query.build())
+    assert [p.pk for p in made] == [p.pk for p in orm] and len(made) == 3
+    for one, other in zip(made, orm, strict=True):
+        _same_instance(one, other)
+        assert one.get_deferred_fields() >= {"id_cipher", "sex"}
+        _same_instance(one.org, other.org)
+        assert isinstance(one.org, Organisation) and one._state.fields_cache["org"] is one.org
+    made[0].sex  # a deferred column is read on demand, as from an ORM instance  # noqa: B018
+    made[0].name = "改名"
+    made[0].save(update_fields=["name"])  # an instance read this way saves as any other
+    assert Person.objects.get(pk=made[0].pk).name == "改名"
+
+
+def test_a_model_someone_listens_to_is_made_by_from_db(county, people):
+    """A receiver of ``post_init`` (connected at any time) or a column with its own descriptor (a file)
+    makes the maker fall back to Django's ``from_db``: nothing that ``__init__`` does is skipped."""
+    from django.db.models.signals import post_init
+
+    from dangjian.core.models import Attachment
+    from dangjian.core.prepared import instance_maker
+    from dangjian.orgs.models import Person
+
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=Person)
+    try:
+        assert instance_maker(Person) == Person.from_db
+        made = PreparedQuery(lambda: Person.objects.order_by("pk")).objects(model=Person)
+        assert len(seen) == len(made) == 3 and seen == made
+    finally:
+        post_init.disconnect(receiver, sender=Person)
+    assert instance_maker(Person) != Person.from_db
+    assert instance_maker(Attachment) == Attachment.from_db  # its file column has Django's FileDescriptor
