@@ -155,7 +155,7 @@ def _made_plainly(model):
         state = obj._state = ModelState()
         state.adding = False
         state.db = alias
-        obj.__dict__.update(zip(attnames, values))
+        obj.__dict__.update(zip(attnames, values, strict=True))
         return obj
 
     new = object.__new__
@@ -193,10 +193,8 @@ class _Populator:
 
     def populate(self, row, from_obj):
         django = self.django
-        if django.reorder_for_init:
-            values = django.reorder_for_init(row)
-        else:
-            values = row[django.cols_start : django.cols_end]
+        reorder = django.reorder_for_init
+        values = reorder(row) if reorder else row[django.cols_start : django.cols_end]
         if values[django.pk_idx] is None:
             obj = None
         else:
