@@ -171,7 +171,7 @@ def _plain_model(model) -> bool:
     if found is None:
         found = _PLAIN_MODELS[model] = (
             model.__init__ is Model.__init__
-            and getattr(model.from_db, "__func__", None) is Model.from_db.__func__
+            and inspect.getattr_static(model, "from_db") is inspect.getattr_static(Model, "from_db")
             and model.__setattr__ is Model.__setattr__
             and type(model).__call__ is type.__call__
             and all(
