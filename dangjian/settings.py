@@ -171,6 +171,12 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # and province scale, and compiling them cost seconds per page (8 s of a province home page's 8.4 s)
     # for queries that then run in milliseconds. DB_PG_OPTIONS may set other session parameters.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = env.str("DB_PG_OPTIONS", default="-c jit=off")
+    # The lookups asked on every request (core.prepared, plan_once: the session, the user, a token…) as
+    # server-side prepared statements, planned once per connection. Off (DB_PREPARED_STATEMENTS=0) behind a
+    # pooler in transaction mode that does not keep prepared statements (PgBouncer before 1.21, or without
+    # max_prepared_statements).
+    if env.bool("DB_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2
 # Heavy read-only reports on a replica when one is configured (core.dbrouter; docs/operations.md).
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
@@ -180,6 +186,8 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         DATABASES["replica"].setdefault("OPTIONS", {})["options"] = env.str(
             "DB_PG_OPTIONS", default="-c jit=off"
         )
+        if env.bool("DB_PREPARED_STATEMENTS", default=True):
+            DATABASES["replica"]["OPTIONS"]["prepare_threshold"] = 2
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["dangjian.core.dbrouter.ReplicaRouter"]
 REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=30)

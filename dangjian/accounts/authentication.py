@@ -39,6 +39,7 @@ _LIVE_TOKEN = PreparedQuery(
     ),
     "0" * 64,
     datetime(2000, 1, 1, tzinfo=dt_timezone.utc),
+    plan_once=True,  # by the token's digest (unique)
 )
 
 

@@ -19,6 +19,7 @@ _USER = PreparedQuery(
         .values_list(*_USER_FIELDS, *grant_columns("assignments__"))
     ),
     0,
+    plan_once=True,  # by the user's id
 )
 
 

@@ -31,6 +31,7 @@ _GRANT_ROWS = PreparedQuery(
         RoleAssignment.objects.filter(user_id=user_id).order_by("pk").values_list(*grant_columns())
     ),
     -1,
+    plan_once=True,  # by the user's id
 )
 
 

@@ -126,7 +126,9 @@ class ScopedViewSetMixin:
             key = (*self._prepared_key(), lookup_field, alias)
             prepared = _DETAIL_QUERIES.get(key)
             if prepared is None:
-                prepared = _DETAIL_QUERIES.keep(key, _detail_query(self.get_queryset(), lookup_field))
+                prepared = _DETAIL_QUERIES.keep(
+                    key, _detail_query(self.get_queryset(), lookup_field, field.unique)
+                )
             found = prepared.objects(value, using=alias)
             if len(found) > 1:
                 raise model.MultipleObjectsReturned(f"get() returned more than one {model.__name__}.")
@@ -253,10 +255,14 @@ def _integer_field(model, lookup_field: str):
     return field if isinstance(field, models.IntegerField) and field.concrete else None
 
 
-def _detail_query(queryset, lookup_field: str) -> PreparedQuery:
+def _detail_query(queryset, lookup_field: str, unique: bool) -> PreparedQuery:
     """One record of ``queryset`` by ``lookup_field``, as Django's ``get()`` asks for it (at most 21 rows)."""
     queryset = queryset.order_by()
-    return PreparedQuery(lambda value: queryset.filter(**{lookup_field: value})[:21], _LOOKUP_PLACEHOLDER)
+    # Found by a unique column (the id), the record is looked up by its index whatever the scope's conditions
+    # beside it: planned once.
+    return PreparedQuery(
+        lambda value: queryset.filter(**{lookup_field: value})[:21], _LOOKUP_PLACEHOLDER, plan_once=unique
+    )
 
 
 class ModelSerializer(serializers.ModelSerializer):

@@ -52,9 +52,14 @@ from django.db.models.signals import post_init, pre_init
 
 
 class PreparedQuery:
-    def __init__(self, build: Callable[..., QuerySet], *placeholders):
+    def __init__(self, build: Callable[..., QuerySet], *placeholders, plan_once: bool = False):
         self.build = build
         self.placeholders = placeholders
+        # The best plan whatever the values (a lookup by a unique key, by one user's id): on PostgreSQL the
+        # SQL is then prepared on the server and planned once per connection (``_server_cursor``). Not for a
+        # query whose plan depends on the values (a scope's path range: the people of a village or of a
+        # whole county), where PostgreSQL's one plan for every value can be many times slower.
+        self.plan_once = plan_once
         self._local = threading.local()  # a compiler belongs to its thread's connection
 
     def _compiled(self, alias: str) -> _Compiled:
@@ -77,9 +82,16 @@ class PreparedQuery:
             # Wrapped as the ORM passed the placeholder (psycopg's Int8 for a big integer column).
             kind = type(params[position])
             params[position] = value if type(value) is kind or type(value) is not int else kind(value)
-        with connection.cursor() as cursor:
+        on_server = self.plan_once and _prepares(connection)
+        with _server_cursor(connection) if on_server else connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
+        if on_server and connection.queries_logged:
+            # Django logs a query bound on the server as PostgreSQL got it ("$1"); the log shows it as
+            # every other query, with its values in it (a query log or a benchmark runs it again).
+            from django.db.backends.postgresql.psycopg_any import mogrify
+
+            connection.queries_log[-1]["sql"] = mogrify(compiled.sql, params, connection)
         return compiled.converted(fetched, connection), compiled
 
     def rows(self, *values, model=None, using: str | None = None) -> list[tuple]:
@@ -129,6 +141,27 @@ class PreparedQuery:
         if compiled.prefetch:
             prefetch_related_objects(found, *compiled.prefetch)
         return found
+
+
+def _prepares(connection) -> bool:
+    """Are statements prepared on this connection (PostgreSQL, ``prepare_threshold`` set in settings.py)?"""
+    return (
+        connection.vendor == "postgresql"
+        and connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
+    )
+
+
+def _server_cursor(connection):
+    """For a query planned once: a cursor binding the parameters on the server, so that psycopg prepares
+    the statement and PostgreSQL parses and plans it once per connection (Django's own cursor sends each
+    query as text with its values in it, which is never prepared). Wrapped as Django wraps its cursors:
+    the query is counted and seen by ``execute_wrapper`` as any other."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = ServerBindingCursor(connection.connection)
+    return connection._prepare_cursor(cursor)
 
 
 def instance_maker(model) -> Callable[[str, list, Any], Any]:

@@ -22,7 +22,9 @@ def _live_session(key: str, now: datetime):
 
 
 # Django's own question (``Session.objects.get(session_key=…, expire_date__gt=now)``), compiled once.
-_LIVE_SESSION = PreparedQuery(_live_session, "-" * 40, datetime(2000, 1, 1, tzinfo=dt_timezone.utc))
+_LIVE_SESSION = PreparedQuery(
+    _live_session, "-" * 40, datetime(2000, 1, 1, tzinfo=dt_timezone.utc), plan_once=True
+)
 
 
 class SessionStore(DatabaseSessionStore):

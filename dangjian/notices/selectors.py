@@ -82,6 +82,7 @@ _UNREAD = PreparedQuery(
         .values_list("n")
     ),
     -1,
+    plan_once=True,  # one recipient's, by the (recipient, read_at) index
 )
 
 
@@ -100,6 +101,7 @@ _UNREAD_FIRST = PreparedQuery(
         Notice.objects.filter(recipient_id=user_id).unread().order_by().values_list("pk")[: BADGE_MAX + 1]
     ),
     -1,
+    plan_once=True,
 )
 
 

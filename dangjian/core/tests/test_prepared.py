@@ -7,6 +7,7 @@ from datetime import timezone as dt_timezone
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.utils import timezone
 
 from dangjian.accounts.models import RoleAssignment
@@ -213,3 +214,28 @@ def test_a_model_someone_listens_to_is_made_by_from_db(county, people):
         post_init.disconnect(receiver, sender=Person)
     assert instance_maker(Person) != Person.from_db
     assert instance_maker(Attachment) == Attachment.from_db  # its file column has Django's FileDescriptor
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_query_planned_once_is_prepared_on_the_server_and_logged_with_its_values(personas):
+    """On PostgreSQL a query marked ``plan_once`` (the session's user, by id) is sent bound on the server and
+    prepared there, planned once per connection; the query log still shows it with its values in it. A
+    kept query whose best plan depends on its values (a scope's range) is sent as text, never prepared."""
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.accounts.backends import _USER
+    from dangjian.accounts.models import User
+
+    user = personas.township_a
+    with CaptureQueriesContext(connection) as seen:
+        found = [_USER.rows(user.pk, model=User) for _n in range(3)]
+        GRANTS.rows(user.pk, timezone.now() - timedelta(days=1), model=RoleAssignment)
+        GRANTS.rows(user.pk, timezone.now() - timedelta(days=1), model=RoleAssignment)
+    assert found[0] == found[1] == found[2] and found[0][0][0] == user.pk
+    assert len(seen) == 5 and not any("$1" in q["sql"] for q in seen)
+    assert all(f"= {user.pk}" in q["sql"] for q in seen[:3])  # the values, as Django logs a text query
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "accounts_user"' in sql and "$1" in sql for sql in prepared)
+    assert not any('"accounts_roleassignment"."created_at" >=' in sql for sql in prepared)
