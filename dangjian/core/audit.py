@@ -412,6 +412,15 @@ def _step_name(model, old: str, new: str) -> str:
 _NO_TYPE, _NO_ID = 2_047_304_181, 2_047_304_182
 
 
+# Of the person who acted, a history shows the name (``User.__str__``): not the password hash, the dates and
+# the rest of the account, read and converted for each of hundreds of entries.
+_ACTOR_NAME = ("actor__display_name", "actor__username")
+
+
+def _own_columns(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields]
+
+
 def _timeline_logs(auditor: bool, limit: int) -> PreparedQuery:
     """A record's audit entries, newest first (access events only for an auditor): every record page asks
     it, so it is compiled once and read afresh (``core.prepared``)."""
@@ -420,7 +429,11 @@ def _timeline_logs(auditor: bool, limit: int) -> PreparedQuery:
         logs = LogEntry.objects.filter(content_type_id=content_type_id, object_pk=object_pk)
         if not auditor:
             logs = logs.exclude(action=LogEntry.Action.ACCESS)
-        return logs.select_related("actor", "content_type").order_by("-timestamp")[:limit]
+        return (
+            logs.select_related("actor", "content_type")
+            .only(*_own_columns(LogEntry), *_ACTOR_NAME)
+            .order_by("-timestamp")[:limit]
+        )
 
     return kept(("core.timeline.logs", auditor, limit), build, _NO_TYPE, str(_NO_ID))
 
@@ -432,6 +445,7 @@ def _timeline_steps(limit: int) -> PreparedQuery:
         return (
             StatusChange.objects.filter(content_type_id=content_type_id, object_id=object_id)
             .select_related("actor")
+            .only(*_own_columns(StatusChange), *_ACTOR_NAME)
             .order_by("-at", "-pk")[:limit]
         )
 
@@ -453,8 +467,11 @@ def timeline(obj, *, viewer, limit: int = 200) -> list[TimelineEntry]:
         logs += archived_entries(ct, obj.pk, auditor=auditor, limit=limit - len(logs))
     status_label = _status_field_label(type(obj))
     saves_of_moves: list[tuple[tuple[str, str], list, Any]] = []  # (old, new) labels, other changes, entry
-    for log in reversed(with_change_rows(logs)):
-        changes = log.change_rows
+    # A creation's values are the record's own, which its page shows: the history tells that it was created,
+    # not its values again (partials/timeline.html), so the records they name are not looked up.
+    with_change_rows([log for log in logs if log.action != LogEntry.Action.CREATE])
+    for log in reversed(logs):
+        changes = [] if log.action == LogEntry.Action.CREATE else log.change_rows
         event = (log.additional_data or {}).get("event", "") if isinstance(log.additional_data, dict) else ""
         moved = [c for c in changes if status_label and c[0] == status_label]
         if moved and log.action == LogEntry.Action.UPDATE:

@@ -1,7 +1,12 @@
 """Template helpers shared by all apps."""
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.dateformat import format as date_format
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import get_language, gettext
 
 from dangjian.core import nav
 
@@ -49,3 +54,70 @@ def record_panels(context, obj):
         if ctx is not None:
             parts.append(render_to_string(panel.template, {"object": obj, **ctx}, request=request))
     return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def timeline_entries(entries):
+    """A record's history (``core.audit.timeline``'s entries), newest first: when, who, from where, what.
+
+    Written in Python, not with the template language: a record worked on for months has hundreds of
+    entries, and the template cost about 80 µs for each (a date filter, a default, four branches, a
+    loop over the changes). Every value is escaped where it is written; the markup is the template's
+    that it replaced, character for character (``core/tests/test_timeline_markup.py`` renders both).
+    """
+    if not entries:
+        empty = conditional_escape(gettext("No history yet."))
+        return mark_safe(  # noqa: S308 - escaped above
+            f'\n<ul class="list-unstyled mb-0" data-testid="timeline">\n<li class="text-secondary">{empty}</li>\n</ul>\n'
+        )
+    words = {
+        "system": conditional_escape(gettext("system")),
+        "created": conditional_escape(gettext("created")),
+        "deleted": conditional_escape(gettext("deleted")),
+        "viewed": conditional_escape(gettext("viewed")),
+        "changed": conditional_escape(gettext("changed")),
+    }
+    rows = "".join(_timeline_entry(entry, words) for entry in entries)
+    return mark_safe(f'\n<ul class="list-unstyled mb-0" data-testid="timeline">\n{rows}\n</ul>\n')  # noqa: S308
+
+
+def _shown(value) -> str:
+    """A value as ``{{ value }}`` writes it: localised, escaped."""
+    return conditional_escape(localize(value))
+
+
+def _or_dash(value) -> str:
+    """``{{ value|default:"—" }}``."""
+    return _shown(value) if value else "—"
+
+
+def _timeline_entry(entry, words: dict) -> str:
+    at = entry.at
+    when = date_format(template_localtime(at), "Y-m-d H:i") if at else ""
+    who = _shown(entry.actor) if entry.actor else words["system"]
+    where = f"<span>{_shown(entry.address)}</span>" if entry.address else ""
+    kind = entry.kind
+    if kind == "status":
+        action = f"<b>{_shown(entry.action)}</b> " if entry.action else ""
+        note = f' <span class="timeline-note">{_shown(entry.note)}</span>' if entry.note else ""
+        what = f'{action}<span class="badge bg-blue-lt">{_shown(entry.text)}</span>{note}\n      '
+    elif kind == "create":
+        what = f'<span class="badge bg-green-lt">{words["created"]}</span>\n      '
+    elif kind == "delete":
+        what = f'<span class="badge bg-red-lt">{words["deleted"]}</span>\n      '
+    elif kind == "access":
+        what = f'<span class="badge bg-yellow-lt">{words["viewed"]}</span> {_shown(entry.text)}\n      '
+    else:
+        what = f'<span class="badge bg-secondary-lt">{words["changed"]}</span> {_shown(entry.text)}'
+    diff = ""
+    if entry.changes and kind != "create":
+        lines = "".join(
+            f"<div><b>{_shown(label)}</b>：{_or_dash(old)} → {_or_dash(new)}</div>"
+            for label, old, new in entry.changes
+        )
+        diff = f'<div class="timeline-diff">{lines}</div>'
+    return (
+        '\n  <li class="mb-2 pb-2 border-bottom">\n'
+        f'    <div class="d-flex gap-2 small text-secondary"><span>{when}</span><span>{who}</span>{where}</div>\n'
+        f"    <div>\n      {what}\n      {diff}\n    </div>\n  </li>\n"
+    )
