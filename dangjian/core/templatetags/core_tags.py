@@ -5,7 +5,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import is_aware, localtime
 from django.utils.translation import get_language, gettext
 
 from dangjian.core import nav
@@ -67,9 +67,7 @@ def timeline_entries(entries):
     """
     if not entries:
         empty = conditional_escape(gettext("No history yet."))
-        return mark_safe(  # noqa: S308 - escaped above
-            f'\n<ul class="list-unstyled mb-0" data-testid="timeline">\n<li class="text-secondary">{empty}</li>\n</ul>\n'
-        )
+        return mark_safe(f'{_TIMELINE_OPEN}<li class="text-secondary">{empty}</li>\n</ul>\n')  # escaped above
     words = {
         "system": conditional_escape(gettext("system")),
         "created": conditional_escape(gettext("created")),
@@ -78,7 +76,10 @@ def timeline_entries(entries):
         "changed": conditional_escape(gettext("changed")),
     }
     rows = "".join(_timeline_entry(entry, words) for entry in entries)
-    return mark_safe(f'\n<ul class="list-unstyled mb-0" data-testid="timeline">\n{rows}\n</ul>\n')  # noqa: S308
+    return mark_safe(f"{_TIMELINE_OPEN}{rows}\n</ul>\n")  # every value escaped where it is written
+
+
+_TIMELINE_OPEN = '\n<ul class="list-unstyled mb-0" data-testid="timeline">\n'
 
 
 def _shown(value) -> str:
@@ -93,7 +94,7 @@ def _or_dash(value) -> str:
 
 def _timeline_entry(entry, words: dict) -> str:
     at = entry.at
-    when = date_format(template_localtime(at), "Y-m-d H:i") if at else ""
+    when = date_format(localtime(at) if is_aware(at) else at, "Y-m-d H:i") if at else ""  # as |date shows it
     who = _shown(entry.actor) if entry.actor else words["system"]
     where = f"<span>{_shown(entry.address)}</span>" if entry.address else ""
     kind = entry.kind
