@@ -16,7 +16,7 @@ from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .filters import StrictFilterSet
-from .prepared import Kept, PreparedQuery, fits_column
+from .prepared import Kept, PreparedQuery, fits_column, prepares, server_cursor, values_written
 from .scoping import get_scope
 
 
@@ -197,15 +197,19 @@ class _PreparedList:
 
             with connection.execute_wrapper(capture):
                 number = self.queryset.count()
-            # Django asked nothing (a condition no row meets: 0) or one COUNT query; kept only then.
+            # Django asked nothing (a condition no row meets: 0) or one COUNT query; kept only then, with its
+            # values written into it where statements are prepared (planned once, for those values).
             if len(captured) <= 1:
-                _LIST_QUERIES.keep(key, captured[0] if captured else ())
+                kept_count = captured[0] if captured else ()
+                if kept_count and prepares(connection):
+                    kept_count = (values_written(connection, *kept_count), None)
+                _LIST_QUERIES.keep(key, kept_count)
             return number
         if not found:
             return 0
         sql, params = found
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        with connection.cursor() if params is not None else server_cursor(connection) as cursor:
+            cursor.execute(sql, params if params is not None else [])
             return cursor.fetchone()[0]
 
     def __getitem__(self, index):

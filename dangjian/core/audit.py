@@ -435,7 +435,8 @@ def _timeline_logs(auditor: bool, limit: int) -> PreparedQuery:
             .order_by("-timestamp")[:limit]
         )
 
-    return kept(("core.timeline.logs", auditor, limit), build, _NO_TYPE, str(_NO_ID))
+    # By the record's kind and id (an index on both): the same plan for every record, planned once.
+    return kept(("core.timeline.logs", auditor, limit), build, _NO_TYPE, str(_NO_ID), plan_once=True)
 
 
 def _timeline_steps(limit: int) -> PreparedQuery:
@@ -449,7 +450,7 @@ def _timeline_steps(limit: int) -> PreparedQuery:
             .order_by("-at", "-pk")[:limit]
         )
 
-    return kept(("core.timeline.steps", limit), build, _NO_TYPE, _NO_ID)
+    return kept(("core.timeline.steps", limit), build, _NO_TYPE, _NO_ID, plan_once=True)
 
 
 def timeline(obj, *, viewer, limit: int = 200) -> list[TimelineEntry]:

@@ -35,6 +35,7 @@ requests, the home page's "my work" one per user, scope, day and rule parameters
 from __future__ import annotations
 
 import inspect
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,10 +56,11 @@ class PreparedQuery:
     def __init__(self, build: Callable[..., QuerySet], *placeholders, plan_once: bool = False):
         self.build = build
         self.placeholders = placeholders
-        # The best plan whatever the values (a lookup by a unique key, by one user's id): on PostgreSQL the
-        # SQL is then prepared on the server and planned once per connection (``_server_cursor``). Not for a
-        # query whose plan depends on the values (a scope's path range: the people of a village or of a
-        # whole county), where PostgreSQL's one plan for every value can be many times slower.
+        # The best plan whatever the placeholders' values (a lookup by a unique key, by one record's or user's
+        # id): on PostgreSQL the SQL is then prepared on the server and planned once per connection
+        # (``server_cursor``). Not for a query whose plan depends on them (a scope's path range: the people of
+        # a village or of a whole county), where PostgreSQL's one plan for every value can be many times
+        # slower. A query without placeholders is planned once anyway, with its values in its SQL.
         self.plan_once = plan_once
         self._local = threading.local()  # a compiler belongs to its thread's connection
 
@@ -82,10 +84,17 @@ class PreparedQuery:
             # Wrapped as the ORM passed the placeholder (psycopg's Int8 for a big integer column).
             kind = type(params[position])
             params[position] = value if type(value) is kind or type(value) is not int else kind(value)
-        on_server = self.plan_once and _prepares(connection)
-        with _server_cursor(connection) if on_server else connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            fetched = cursor.fetchall()
+        # Planned once: a lookup marked so, and every query whose values are all written into its SQL (no
+        # placeholder: PostgreSQL has no value to guess, its one plan is the plan for these values).
+        on_server = compiled.server_sql is not None and (self.plan_once or not compiled.positions)
+        if on_server:
+            with server_cursor(connection) as cursor:
+                cursor.execute(compiled.server_sql, [params[position] for position in compiled.bound])
+                fetched = cursor.fetchall()
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(compiled.sql, params)
+                fetched = cursor.fetchall()
         if on_server and connection.queries_logged:
             # Django logs a query bound on the server as PostgreSQL got it ("$1"); the log shows it as
             # every other query, with its values in it (a query log or a benchmark runs it again).
@@ -143,7 +152,7 @@ class PreparedQuery:
         return found
 
 
-def _prepares(connection) -> bool:
+def prepares(connection) -> bool:
     """Are statements prepared on this connection (PostgreSQL, ``prepare_threshold`` set in settings.py)?"""
     return (
         connection.vendor == "postgresql"
@@ -151,7 +160,7 @@ def _prepares(connection) -> bool:
     )
 
 
-def _server_cursor(connection):
+def server_cursor(connection):
     """For a query planned once: a cursor binding the parameters on the server, so that psycopg prepares
     the statement and PostgreSQL parses and plans it once per connection (Django's own cursor sends each
     query as text with its values in it, which is never prepared). Wrapped as Django wraps its cursors:
@@ -162,6 +171,45 @@ def _server_cursor(connection):
     with connection.wrap_database_errors:
         cursor = ServerBindingCursor(connection.connection)
     return connection._prepare_cursor(cursor)
+
+
+_PARAMETER = re.compile(r"%[%s]")
+
+
+def values_written(connection, sql: str, params, keep: tuple[int, ...] = ()) -> str:
+    """``sql`` with its parameters written into it as the literals Django's own cursor sends (psycopg's
+    client-side binding), but for those at the positions ``keep``, left as ``%s`` to be bound on the server.
+
+    Sent through ``server_cursor``, a query without parameters is prepared with its values in it: planned
+    once per connection with the plan for those values, never PostgreSQL's one plan for any value (which
+    for a scope's range of paths can be many times slower). Run it with the kept positions' values, an
+    empty list when none (``%%`` stays the escape of ``%``, in the values written too).
+    """
+    from django.db.backends.postgresql.psycopg_any import mogrify
+
+    parts = []
+    index = 0
+    last = 0
+    for match in _PARAMETER.finditer(sql):
+        parts.append(sql[last : match.start()])
+        last = match.end()
+        if match.group() == "%%":
+            parts.append("%%")
+            continue
+        if index >= len(params):
+            index += 1  # more parameters than values: refused below
+            continue
+        if index in keep:
+            parts.append("%s")
+        else:
+            parts.append(str(mogrify("%s", [params[index]], connection)).replace("%", "%%"))
+        index += 1
+    if index != len(params):
+        raise ImproperlyConfigured(
+            f"PreparedQuery: the SQL's parameters and its {len(params)} values disagree."
+        )
+    parts.append(sql[last:])
+    return "".join(parts)
 
 
 def instance_maker(model) -> Callable[[str, list, Any], Any]:
@@ -247,6 +295,10 @@ class _Compiled:
     sql: str | None  # None: a condition no row can meet
     params: tuple
     positions: tuple[int, ...]
+    # Where statements are prepared (``prepares``): the SQL with every value but the placeholders' written
+    # into it, and the placeholders' positions in the order of the ``%s`` left in it.
+    server_sql: str | None
+    bound: tuple[int, ...]
     col_count: int
     converters: tuple  # ((position, (converters, expression)), …) as the compiler's get_converters
     names: tuple[str, ...]  # a values() or values_list() query's names
@@ -322,7 +374,7 @@ def _compile(queryset: Any, alias: str, placeholders: tuple) -> _Compiled:
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:  # a condition no row can meet (e.g. a scope that shows nothing)
-        return _Compiled(None, (), (), 0, (), names, empty, None, prefetch)
+        return _Compiled(None, (), (), None, (), 0, (), names, empty, None, prefetch)
     params = list(params)
     positions = []
     for placeholder in placeholders:
@@ -348,10 +400,13 @@ def _compile(queryset: Any, alias: str, placeholders: tuple) -> _Compiled:
             get_related_populators(klass_info, select, alias),  # type: ignore[call-arg]
             tuple(compiler.annotation_col_map.items()),
         )
+    bound = tuple(sorted(positions))
     return _Compiled(
         sql,
         tuple(params),
         tuple(positions),
+        values_written(connection, sql, params, keep=bound) if prepares(connection) else None,
+        bound,
         compiler.col_count,
         tuple(
             (pos, (convs, _slim(expression)))
@@ -448,8 +503,8 @@ def fits_column(field, value, alias: str) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
-def kept(key: tuple, build: Callable[..., QuerySet], *placeholders) -> PreparedQuery:
-    """The ``PreparedQuery(build, *placeholders)`` kept under ``key``, made on first use.
+def kept(key: tuple, build: Callable[..., QuerySet], *placeholders, plan_once: bool = False) -> PreparedQuery:
+    """The ``PreparedQuery(build, *placeholders, plan_once=plan_once)`` kept under ``key``, made on first use.
 
     ``key`` must name everything the queryset depends on besides its placeholders (the user, their
     scope, the day, the rule parameters' ``core.params.version()``): a query is compiled once per
@@ -457,7 +512,7 @@ def kept(key: tuple, build: Callable[..., QuerySet], *placeholders) -> PreparedQ
     """
     found = _KEPT.get(key)
     if found is None:
-        found = _KEPT.keep(key, PreparedQuery(build, *placeholders))
+        found = _KEPT.keep(key, PreparedQuery(build, *placeholders, plan_once=plan_once))
     return found
 
 

@@ -113,6 +113,7 @@ def item_for_page(user, pk: int) -> Item:
         ("ledger.item_page", user.pk, scoping.get_scope(user)),
         lambda item_pk: _item_page_query(user, item_pk),
         _ITEM_PLACEHOLDER,
+        plan_once=True,  # by the item's id (the scope written into the SQL): one plan for every item
     )
     alias = router.db_for_read(Item)
     found = item_query.objects(pk, using=alias) if fits_column(Item._meta.pk, pk, alias) else []
@@ -128,6 +129,7 @@ def item_for_page(user, pk: int) -> Item:
                 model.objects.select_related(*related).visible_to(user).filter(item_id=item_pk)
             ),
             _ITEM_PLACEHOLDER,
+            plan_once=True,
         ).objects(item.pk, using=alias)
         prefetched(item, name, rows)
     files: dict[int, list[Evidence]] = {}

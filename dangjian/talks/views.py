@@ -608,7 +608,13 @@ def item_panel(request, item):
             .order_by("held_on")
         )
 
-    query = kept(("talks.item_panel", user.pk, scoping.get_scope(user)), talks_of, -7_304_181, -7_304_182)
+    query = kept(
+        ("talks.item_panel", user.pk, scoping.get_scope(user)),
+        talks_of,
+        -7_304_181,
+        -7_304_182,
+        plan_once=True,  # by the item's id, the scope written into it
+    )
     talks = query.objects(item.pk, item.pk, model=TalkRecord)
     return {"talks": talks} if talks else None
 

@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
+from django.db import connection
 from django.db.models import F, Prefetch, Value
 from django.db.models.functions import Concat
 from django.db.models.signals import pre_save
@@ -245,3 +246,21 @@ def test_a_list_narrowed_only_by_its_defaults_is_kept_too(personas, county, peop
     Person.objects.filter(pk=people["b1"].pk).update(status=Person.Status.ACTIVE, left_on=None)
     again = client.get(url, {"page": 1, "unknown": "x"}).json()  # names no filter: the kept list, read afresh
     assert again["count"] == 3 and {r["name"] for r in again["results"]} == {"张三", "李四", "王五"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_kept_list_and_its_count_are_planned_once_with_their_values_in_them(api, people):
+    """The first page an API client asks is counted and read by statements prepared on the server with the
+    caller's scope written into them (no parameters: planned for that scope, once per connection); a
+    record added afterwards is counted and listed."""
+    for _n in range(3):
+        first = api.get("/api/people/").json()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, parameter_types::text FROM pg_prepared_statements")
+        prepared = [row for row in cursor.fetchall() if 'FROM "orgs_person"' in row[0]]
+    count = [types for sql, types in prepared if sql.startswith("SELECT COUNT(*)")]
+    page = [types for sql, types in prepared if "ORDER BY" in sql and "LIMIT" in sql]
+    assert count == ["{}"] and page == ["{}"], prepared
+    make_person(people["a1"].org, "赵六")
+    again = api.get("/api/people/").json()
+    assert again["count"] == first["count"] + 1 and "赵六" in {r["name"] for r in again["results"]}

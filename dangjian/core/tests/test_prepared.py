@@ -239,3 +239,52 @@ def test_a_query_planned_once_is_prepared_on_the_server_and_logged_with_its_valu
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('FROM "accounts_user"' in sql and "$1" in sql for sql in prepared)
     assert not any('"accounts_roleassignment"."created_at" >=' in sql for sql in prepared)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_kept_query_with_its_values_in_it_is_planned_once_for_those_values(personas, county):
+    """A kept query without placeholders (a scope's list, "my work") is prepared with every value written
+    into its SQL: PostgreSQL plans it once per connection, and its one plan is the plan for these values
+    (no parameter to guess: a path range as a parameter once made a county's page 3× dearer). The rows
+    are the ORM's, a value with "%" in it (a LIKE pattern) stays a value, the log shows the SQL run."""
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.orgs.models import Organisation
+
+    township = county.township_a
+    build = lambda: (  # noqa: E731 - the queryset, once for the ORM and once prepared
+        Organisation.objects.filter(path__startswith=township.path, name__contains="%村")
+        .exclude(name="100%")
+        .order_by("path")
+    )
+    query = PreparedQuery(build)
+    with CaptureQueriesContext(connection) as seen:
+        found = [query.objects(model=Organisation) for _n in range(3)]
+    assert found[0] == found[1] == found[2] == list(build()) == []
+    Organisation.objects.filter(pk=county.village_a1.pk).update(name="A1%村党支部")  # read afresh
+    assert [o.name for o in query.objects(model=Organisation)] == [o.name for o in build()] == ["A1%村党支部"]
+    assert not any("$1" in q["sql"] for q in seen) and f"'{township.path}%'" in seen[0]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, parameter_types::text, generic_plans FROM pg_prepared_statements")
+        prepared = [
+            row for row in cursor.fetchall() if 'FROM "orgs_organisation"' in row[0] and "100%" in row[0]
+        ]
+    assert len(prepared) == 1, prepared
+    statement, types, generic_plans = prepared[0]
+    assert types == "{}" and f"'{township.path}%'" in statement and "村" in statement, statement
+    assert generic_plans >= 1  # planned once (no parameter: its plan is kept and used again)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_values_written_keeps_the_placeholders_and_the_escapes():
+    """The SQL as Django's cursor would send it, the placeholders' ``%s`` left in order; ``%%`` kept."""
+    from dangjian.core.prepared import values_written
+
+    sql = "SELECT %s, '50%%', %s, %s"
+    written = values_written(connection, sql, ["a'b", 7, datetime(2026, 1, 2).date()], keep=(1,))
+    assert written == "SELECT 'a''b', '50%%', %s, '2026-01-02'::date"
+    with connection.cursor() as cursor:
+        cursor.execute(written, [8])
+        assert cursor.fetchone() == ("a'b", "50%", 8, datetime(2026, 1, 2).date())
+    with pytest.raises(ImproperlyConfigured):
+        values_written(connection, sql, [1, 2])
