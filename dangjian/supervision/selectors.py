@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from dangjian.core import indicators, scoping
 from dangjian.core.indicators import Period
 from dangjian.core.params import get as param
+from dangjian.core.prepared import aggregated, kept
 from dangjian.orgs.models import Organisation, OrgKind, Sector
 
 from . import params
@@ -414,32 +415,47 @@ def home_block(request):
     """County and township users' dashboard: this month's ranking, open findings, weak organisations, 清零."""
     user = request.user
     scope = scoping.get_scope(user)
+    if not (scope.everything or scope.can("brief")):
+        return None
+    # Every home page asks the same five queries of a user: compiled once per user, scope and month
+    # (``core.prepared.kept``), their rows read afresh.
+    key = ("supervision.home", user.pk, scope)
     roots = [
         o
-        for o in Organisation.objects.visible_to(user)
-        .filter(kind__in=[OrgKind.COUNTY_COMMITTEE, OrgKind.TOWNSHIP_COMMITTEE])
-        .order_by("path")[:50]
+        for o in kept(
+            key,
+            lambda: (
+                Organisation.objects.visible_to(user)
+                .filter(kind__in=[OrgKind.COUNTY_COMMITTEE, OrgKind.TOWNSHIP_COMMITTEE])
+                .order_by("path")[:50]
+            ),
+        ).objects(model=Organisation)
         if scoping.sees_whole_subtree(user, o)
     ]
-    if not roots or not (scope.everything or scope.can("brief")):
+    if not roots:
         return None
     root = roots[0]
     today = timezone.localdate()
     month = month_start(today)
     ranked_month = last_complete_month(today)
-    ranking_set = (
-        RankingSet.objects.visible_to(user)
-        .filter(org__path__in=_ancestor_paths(root))
-        .order_by("-org__depth", "pk")
-        .first()
+    key = (*key, root.pk, root.path, month)
+    ranking_set = next(
+        iter(
+            kept(
+                (*key, "ranking set"),
+                lambda: (
+                    RankingSet.objects.visible_to(user)
+                    .filter(org__path__in=_ancestor_paths(root))
+                    .order_by("-org__depth", "pk")[:1]
+                ),
+            ).objects(model=RankingSet)
+        ),
+        None,
     )
     # The block shows places and scores, not moves: the month before is not computed. Its figures (the
     # last complete month's, for whole subtrees) may be a minute old: the block says as of when.
     recent = indicators.RECENT_SECONDS
     result = ranking(ranking_set, root, ranked_month, moves=False, max_age=recent) if ranking_set else None
-    visits = Visit.objects.visible_to(user).filter(
-        org__path__subtree=root.path, status=Visit.Status.SUBMITTED
-    )
     period = period_of(ranked_month)
     # The figures that matter (a rule parameter), not every registered one: each costs a query over its data.
     registered = {i.key for i in indicators.all_indicators()}
@@ -457,14 +473,34 @@ def home_block(request):
         "as_of": as_of,
         "chart": ranking_chart(result) if result else None,
         "ranking": result,
-        "findings": visits.filter(visited_at__date__gte=month).aggregate(f=Sum("finding_count"))["f"] or 0,
-        "weak": WeakOrg.objects.visible_to(user)
-        .filter(org__path__subtree=root.path)
-        .exclude(status=WeakOrg.Status.LIFTED)
-        .count(),
-        "zero": Venue.objects.visible_to(user)
-        .filter(org__path__subtree=root.path, kind=VenueKind.NONE)
-        .count(),
+        "findings": kept(
+            (*key, "findings"),
+            lambda: aggregated(
+                Visit.objects.visible_to(user).filter(
+                    org__path__subtree=root.path,
+                    status=Visit.Status.SUBMITTED,
+                    visited_at__date__gte=month,
+                ),
+                f=Sum("finding_count"),
+            ),
+        ).aggregate(model=Visit)["f"]
+        or 0,
+        "weak": kept(
+            (*key, "weak"),
+            lambda: aggregated(
+                WeakOrg.objects.visible_to(user)
+                .filter(org__path__subtree=root.path)
+                .exclude(status=WeakOrg.Status.LIFTED),
+                n=Count("pk"),
+            ),
+        ).aggregate(model=WeakOrg)["n"],
+        "zero": kept(
+            (*key, "zero"),
+            lambda: aggregated(
+                Venue.objects.visible_to(user).filter(org__path__subtree=root.path, kind=VenueKind.NONE),
+                n=Count("pk"),
+            ),
+        ).aggregate(model=Venue)["n"],
     }
 
 

@@ -1,4 +1,5 @@
-"""PostgreSQL connections are opened with the session parameters the settings name (JIT off)."""
+"""PostgreSQL connections are opened with the session parameters the settings name (JIT off, random reads
+priced for an SSD)."""
 
 import pytest
 from django.db import connection
@@ -10,3 +11,5 @@ def test_postgresql_sessions_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
