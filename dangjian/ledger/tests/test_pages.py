@@ -331,7 +331,10 @@ ITEM_PAGE_QUERIES = 15
 def test_the_item_page_runs_the_same_number_of_queries_for_3_and_40_progress_entries(
     client, personas, world, n, django_assert_num_queries
 ):
-    """Issue 16: entries' authors joined, their files taken from the item's evidence list."""
+    """Issue 16: entries' authors joined, their files taken from the item's evidence list. The latest 20
+    entries and files are shown, a line says how many there are; "show all" shows every one (same queries)."""
+    from dangjian.ledger.views.items import PROGRESS_SHOWN
+
     item = world.item_a1
     village = personas.village_a1
     services.item_acknowledge(item=item, actor=village)
@@ -349,7 +352,22 @@ def test_the_item_page_runs_the_same_number_of_queries_for_3_and_40_progress_ent
     client.get(url)  # warms the rule-parameter and content-type caches
     with django_assert_num_queries(ITEM_PAGE_QUERIES):
         page = text(client.get(url))
-    assert page.count('data-testid="evidence-link"') == n and f"第{n}次进展" in page
+    shown = min(n, PROGRESS_SHOWN)
+    assert page.count('data-testid="evidence-link"') == page.count('data-testid="evidence-file"') == shown
+    assert (
+        f"第{n}次进展" in page and f"第{n - shown + 1}次进展" in page and f"第{n - shown}次进展" not in page
+    )
+    assert ('data-testid="progress-more"' in page) == ('data-testid="evidence-more"' in page) == (n > shown)
+    if n > shown:
+        assert (
+            f"显示最近 {shown} 条，共 {n} 条。" in page
+            and f"佐证材料：显示最近 {shown} 份，共 {n} 份" in page
+        )
+        with django_assert_num_queries(ITEM_PAGE_QUERIES):
+            every = text(client.get(url + "?progress=all"))
+        assert every.count('data-testid="evidence-link"') == every.count('data-testid="evidence-file"') == n
+        assert "第1次进展" in every and 'data-testid="progress-more"' not in every
+        assert every.index(f"第{n}次进展") < every.index("第1次进展")  # the latest first
     assert str(village) in page  # each entry names its author
     last = Evidence.objects.get(item=item, name=f"照片{n}.jpg")
     entry_html = page.split(f"第{n}次进展", 1)[1].split("list-group-item", 1)[0]

@@ -102,6 +102,11 @@ def _move_done(item: Item, to: str) -> str:
     return words % {"title": item.title, "org": item.org.label, "supervisor": item.supervisor_org.label}
 
 
+# Progress entries and evidence files shown on an item's page before "show all": the page of an item
+# followed for months stays quick to open and to print (the latest first; ?progress=all shows every one).
+PROGRESS_SHOWN = 20
+
+
 @login_required
 @require_GET
 def item_detail(request, pk: int):
@@ -111,7 +116,8 @@ def item_detail(request, pk: int):
     user = request.user
     item = selectors.item_for_page(user, pk)
     evidence = list(item.evidence.all())
-    progress = list(item.progress_entries.all())
+    progress = list(item.progress_entries.all())  # the latest first
+    show_all = request.GET.get("progress") == "all"
     supervising = can_act(user, VERIFY, item, SUPERVISOR)
     # The supervising side does not see the rectifying side's forms; it may enter them on the
     # village's behalf (代录, marked on the item) by asking for them with ?proxy=1.
@@ -129,8 +135,11 @@ def item_detail(request, pk: int):
             "source_link": sources.link_for(item),
             "group_visible": bool(item.group_id)
             and ItemGroup.objects.visible_to(user).filter(pk=item.group_id).exists(),
-            "progress": progress,
-            "evidence": evidence,
+            "progress": progress if show_all else progress[:PROGRESS_SHOWN],
+            "progress_total": len(progress),
+            # Files in the order they came, the latest ones when not all are shown.
+            "evidence": evidence if show_all else evidence[-PROGRESS_SHOWN:],
+            "evidence_total": len(evidence),
             "moves": _move_forms(item, user, rectifying=not proxy or proxy_mode),
             "can_proxy": proxy
             and not proxy_mode
