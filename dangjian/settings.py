@@ -163,17 +163,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["TEST"] = {"NAME": env.str("SQLITE_TEST_NAME", default="") or None}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-PG_OPTIONS = "-c jit=off -c random_page_cost=1.1"
+PG_OPTIONS = "-c jit=off"
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # Persistent connections (checked before reuse): no new PostgreSQL connection on every request.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0 if DEBUG else 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # No JIT: the roll-ups' and dashboards' grouped queries cross PostgreSQL's JIT cost threshold at city
     # and province scale, and compiling them cost seconds per page (8 s of a province home page's 8.4 s)
-    # for queries that then run in milliseconds. Random reads priced as on an SSD or in memory (1.1, as
-    # PostgreSQL's documentation advises for them, not 4 for a spinning disk): priced at 4, joining a
-    # county's 632 items to their persons read all 15 786 persons (13 ms instead of 1). DB_PG_OPTIONS may
-    # set other session parameters (put back 4 for a database on spinning disks).
+    # for queries that then run in milliseconds. DB_PG_OPTIONS may set other session parameters. (Random
+    # reads priced as on an SSD, random_page_cost 1.1, was tried: at city scale it made the county's member
+    # list, organisation tree and ranking 1.4–6× dearer in SQL, for one roll-up query it sped up.)
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = env.str("DB_PG_OPTIONS", default=PG_OPTIONS)
     # The queries asked on every request (core.prepared: the session, the user, a token, kept queries…) as
     # server-side prepared statements, planned once per connection. Off (DB_PREPARED_STATEMENTS=0) behind a

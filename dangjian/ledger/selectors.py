@@ -1032,22 +1032,39 @@ def roster_choices(user, org, limit: int = 400) -> list[tuple]:
 
 
 def items_by_person(user, org, today: date | None = None, limit: int = 30) -> list[dict]:
-    """Items per responsible person (from the roster) in ``org``'s subtree: the figures of ``figures`` (one query)."""
+    """Items per responsible person (from the roster) in ``org``'s subtree: the figures of ``figures``, the
+    most overdue first, then the most items, then by name in pinyin order (two queries).
+
+    The items are counted by person alone and only the ``limit`` persons shown are read with their names:
+    grouped by name in the same query, PostgreSQL hashed every member of the county (15 786) to name 445
+    persons (13 ms of the county roll-up's 17). Among persons tied at the limit, those with the lower ids
+    are shown.
+    """
+    from dangjian.orgs.models import Person
+
     today = today or timezone.localdate()
-    rows = (
+    rows = list(
         Item.objects.visible_to(user)
         .handed_down()
         .filter(org__path__subtree=org.path, person__isnull=False)
         .order_by()
-        .values("person_id", "person__name", "person__org__name")
+        .values("person_id")
         .annotate(**figures.aggregates(today))
-        .order_by("-overdue", "-total", "person__name")[:limit]
+        .order_by("-overdue", "-total", "person_id")[:limit]
     )
-    result = []
+    # The persons responsible for items the user sees, named as those items' pages name them.
+    names = {
+        pk: (name, pinyin, org_name)
+        for pk, name, pinyin, org_name in Person.objects.filter(pk__in=[r["person_id"] for r in rows])
+        .order_by()
+        .values_list("pk", "name", "name_pinyin", "org__name")
+    }
     for row in rows:
+        name, pinyin, org_name = names.get(row["person_id"], ("", "", ""))
+        row.update(person__name=name, person__org__name=org_name, pinyin=pinyin)
         row["on_time_rate"] = figures.on_time_rate(row["due_on_time"], row["due"])
-        result.append(row)
-    return result
+    rows.sort(key=lambda r: (-r["overdue"], -r["total"], r["pinyin"], r["person__name"]))
+    return rows
 
 
 def search_items(user, text: str, limit: int) -> list[dict]:

@@ -277,3 +277,43 @@ def test_the_escalation_list_shows_interviews_and_accountability(county, persona
     (row,) = selectors.escalation_rows(personas.township_a, TODAY)
     assert (row.pk, row.interview_count, row.accountability_count, row.listed_on) == (item.pk, 1, 1, TODAY)
     assert list(selectors.escalation_rows(personas.township_b, TODAY)) == []
+
+
+def test_items_by_person_the_most_overdue_first_then_the_most_items_then_in_pinyin_order(
+    county, personas, tree_items, django_assert_num_queries
+):
+    """The roll-up's table of responsible persons: counted in the subtree asked, named with their branch."""
+    from dangjian.orgs.tests.factories import make_person
+
+    zhang, li, an = (
+        make_person(county.village_a1, "张三"),
+        make_person(county.village_a1, "李明"),
+        make_person(county.village_a2, "安娜"),
+    )
+    wang = make_person(county.village_b1, "王五")
+    for key, person in (
+        ("a1_closed", zhang),
+        ("a1_new", zhang),
+        ("a1_request", li),
+        ("a1_late", li),
+        ("a2_red", an),
+        ("b1_returned", wang),
+        ("b1_long", wang),
+    ):
+        Item.objects.filter(pk=tree_items[key].pk).update(person=person)
+    user = personas.county_admin
+    get_scope(user)
+    with django_assert_num_queries(2):
+        rows = selectors.items_by_person(user, county.township_a, TODAY)
+    assert [(r["person__name"], r["person__org__name"], r["total"], r["overdue"]) for r in rows] == [
+        ("安娜", county.village_a2.name, 1, 1),  # overdue first
+        ("李明", county.village_a1.name, 2, 0),  # then two items each: li before zhang (张 comes first
+        ("张三", county.village_a1.name, 2, 0),  # in the character table)
+    ]
+    assert [r["person__name"] for r in selectors.items_by_person(user, county.county, TODAY)][-1] == "张三"
+    assert (
+        selectors.items_by_person(personas.township_b, county.township_b, TODAY)[0]["person__name"] == "王五"
+    )
+    assert [r["person__name"] for r in selectors.items_by_person(user, county.county, TODAY, limit=1)] == [
+        "安娜"
+    ]
