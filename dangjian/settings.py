@@ -170,9 +170,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # No JIT: the roll-ups' and dashboards' grouped queries cross PostgreSQL's JIT cost threshold at city
     # and province scale, and compiling them cost seconds per page (8 s of a province home page's 8.4 s)
-    # for queries that then run in milliseconds. DB_PG_OPTIONS may set other session parameters. (Random
-    # reads priced as on an SSD, random_page_cost 1.1, was tried: at city scale it made the county's member
-    # list, organisation tree and ranking 1.4–6× dearer in SQL, for one roll-up query it sped up.)
+    # for queries that then run in milliseconds. DB_PG_OPTIONS may set other session parameters.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = env.str("DB_PG_OPTIONS", default=PG_OPTIONS)
     # The queries asked on every request (core.prepared: the session, the user, a token, kept queries…) as
     # server-side prepared statements, planned once per connection. Off (DB_PREPARED_STATEMENTS=0) behind a
