@@ -72,13 +72,49 @@ def ledger_rows(qs, *, today: date | None = None):
 
 
 _ITEM_PAGE_SETS = (
-    ("progress_entries", Progress, ("actor",)),
-    ("evidence", Evidence, ()),
     ("extensions", ExtensionRequest, ()),
     ("rechecks", Recheck, ()),
     ("accountabilities", Accountability, ("target_org",)),
 )
 _ITEM_PLACEHOLDER = -7_304_184  # an id no item has, found once among the compiled SQL's parameters
+_ITEM_PLACEHOLDERS = (-7_304_184, -7_304_185, -7_304_186, -7_304_187)  # one item's id, asked four times
+
+# Progress entries and evidence files an item's page shows before "show all" (the latest first): an item
+# followed for months, hundreds of entries long, opens as quickly as a new one.
+PROGRESS_SHOWN = 20
+
+
+def _progress_query(user, shown: int | None):
+    """The item's entries the user may see, the latest first, with their authors; with ``shown``, the
+    latest ``shown`` and, on each, how many there are in all."""
+
+    def build(item_pk):
+        entries = Progress.objects.select_related("actor").visible_to(user).filter(item_id=item_pk)
+        if shown is None:
+            return entries
+        return entries.annotate(total=Window(Count("pk"))).order_by("-on", "-pk")[:shown]
+
+    return build
+
+
+def _evidence_query(user, shown: int | None):
+    """The item's files the user may see; with ``shown``, only those of the latest ``shown`` entries and the
+    latest ``shown`` files, each with how many files there are in all."""
+
+    def build(item_pk, entries_of=None, files_of=None, counted_of=None):
+        files = Evidence.objects.visible_to(user)
+        if shown is None:
+            return files.filter(item_id=item_pk)
+        entries = Progress.objects.visible_to(user).filter(item_id=entries_of).order_by("-on", "-pk")
+        latest = files.filter(item_id=files_of).order_by("-uploaded_at", "-pk")
+        counted = files.filter(item_id=counted_of).order_by().values("item_id").annotate(n=Count("pk"))
+        return (
+            files.filter(item_id=item_pk)
+            .filter(Q(progress_id__in=entries.values("pk")[:shown]) | Q(pk__in=latest.values("pk")[:shown]))
+            .annotate(total=Subquery(counted.values("n")))
+        )
+
+    return build
 
 
 def _item_page_query(user, pk: int):
@@ -100,12 +136,14 @@ def _item_page_query(user, pk: int):
     )
 
 
-def item_for_page(user, pk: int) -> Item:
+def item_for_page(user, pk: int, *, show_all: bool = False) -> Item:
     """One item for its page, or 404 (missing and not yours alike).
 
     A fixed number of queries however many entries it has: each related set is fetched once
     (scoped), progress entries with their author, and each entry's files (``progress.evidence_files``)
-    are taken from the item's evidence list rather than fetched entry by entry.
+    are taken from the item's evidence list rather than fetched entry by entry. Unless ``show_all``, only
+    the latest ``PROGRESS_SHOWN`` entries are read, with their files and the latest ``PROGRESS_SHOWN``
+    files; ``item.progress_total`` and ``item.evidence_total`` say how many there are.
     """
     # The item with ten related records and its five scoped related sets cost more to build and compile
     # than to run: compiled once per user and scope (``kept``), the id put in; the rows are read afresh.
@@ -132,6 +170,26 @@ def item_for_page(user, pk: int) -> Item:
             plan_once=True,
         ).objects(item.pk, using=alias)
         prefetched(item, name, rows)
+    shown = None if show_all else PROGRESS_SHOWN
+    entries = kept(
+        ("ledger.item_page", "progress", shown, user.pk, scope),
+        _progress_query(user, shown),
+        _ITEM_PLACEHOLDER,
+        plan_once=True,
+    ).objects(item.pk, using=alias)
+    asked = (
+        _ITEM_PLACEHOLDERS if shown else _ITEM_PLACEHOLDERS[:1]
+    )  # the item's id, once per time it is asked
+    evidence = kept(
+        ("ledger.item_page", "evidence", shown, user.pk, scope),
+        _evidence_query(user, shown),
+        *asked,
+        plan_once=True,
+    ).objects(*[item.pk] * len(asked), using=alias)
+    prefetched(item, "progress_entries", entries)
+    prefetched(item, "evidence", evidence)
+    item.progress_total = entries[0].total if shown and entries else len(entries)
+    item.evidence_total = evidence[0].total if shown and evidence else len(evidence)
     files: dict[int, list[Evidence]] = {}
     for evidence in item.evidence.all():
         if evidence.progress_id is not None:

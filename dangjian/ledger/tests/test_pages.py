@@ -327,16 +327,8 @@ def test_the_village_records_progress_with_evidence_and_downloads_it(client, per
 ITEM_PAGE_QUERIES = 15
 
 
-@pytest.mark.parametrize("n", [3, 40])
-def test_the_item_page_runs_the_same_number_of_queries_for_3_and_40_progress_entries(
-    client, personas, world, n, django_assert_num_queries
-):
-    """Issue 16: entries' authors joined, their files taken from the item's evidence list. The latest 20
-    entries and files are shown, a line says how many there are; "show all" shows every one (same queries)."""
-    from dangjian.ledger.views.items import PROGRESS_SHOWN
-
-    item = world.item_a1
-    village = personas.village_a1
+def _entries_with_photos(item, village, n: int) -> None:
+    """The item acknowledged, then n progress entries 第1次进展… each with its photo 照片1.jpg…"""
     services.item_acknowledge(item=item, actor=village)
     for i in range(n):
         services.progress_add(
@@ -347,6 +339,18 @@ def test_the_item_page_runs_the_same_number_of_queries_for_3_and_40_progress_ent
             percent=i + 1,
             files=[upload(f"照片{i + 1}.jpg", JPEG)],
         )
+
+
+@pytest.mark.parametrize("n", [3, 40])
+def test_the_item_page_runs_the_same_number_of_queries_for_3_and_40_progress_entries(
+    client, personas, world, n, django_assert_num_queries
+):
+    """Issue 16: entries' authors joined, their files taken from the item's evidence list. The latest 20
+    entries and files are shown, a line says how many there are; "show all" shows every one (same queries)."""
+    from dangjian.ledger.selectors import PROGRESS_SHOWN
+
+    item, village = world.item_a1, personas.village_a1
+    _entries_with_photos(item, village, n)
     url = reverse("ledger:item_detail", args=[item.pk])
     login(client, personas.township_a)
     client.get(url)  # warms the rule-parameter and content-type caches
@@ -576,3 +580,44 @@ def test_the_village_does_not_get_a_link_to_the_issuers_group_page(client, perso
         client.get(reverse("ledger:item_detail", args=[item.pk]))
     )
     assert client.get(reverse("ledger:group_detail", args=[group.pk])).status_code == 404
+
+
+def test_the_item_page_shows_each_shown_entrys_files_and_the_latest_files_however_old_or_new(
+    client, personas, world
+):
+    """Bounded in SQL: the files of the latest entries are read even when 20 newer files (a closure's, not
+    on any entry) push them out of the latest files; "show all" reads every entry and every file."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from dangjian.ledger.selectors import PROGRESS_SHOWN
+
+    item, village = world.item_a1, personas.village_a1
+    _entries_with_photos(item, village, PROGRESS_SHOWN + 2)
+    later = timezone.now() + timedelta(minutes=5)
+    for i in range(PROGRESS_SHOWN):
+        Evidence.objects.create(
+            item=item,
+            purpose="closure",
+            file=ContentFile(b"%PDF-1", name="c.pdf"),
+            name=f"销号材料{i + 1}.pdf",
+            size=6,
+            uploaded_by=village,
+            uploaded_at=later + timedelta(seconds=i),
+        )
+    login(client, personas.township_a)
+    url = reverse("ledger:item_detail", args=[item.pk])
+    page = text(client.get(url))
+    oldest_shown = Evidence.objects.get(item=item, name="照片3.jpg")  # the 20th latest entry's file
+    entry_html = page.split("第3次进展", 1)[1].split("list-group-item", 1)[0]
+    assert reverse("ledger:evidence_download", args=[oldest_shown.pk]) in entry_html
+    assert "第2次进展" not in page and "照片2.jpg" not in page
+    files_block = page.split('data-testid="evidence-more"', 1)[1]
+    assert (
+        files_block.count('data-testid="evidence-file"') == PROGRESS_SHOWN and "照片22.jpg" not in files_block
+    )
+    assert f"佐证材料：显示最近 {PROGRESS_SHOWN} 份，共 {2 * PROGRESS_SHOWN + 2} 份" in page
+    every = text(client.get(url + "?progress=all"))
+    assert every.count('data-testid="evidence-file"') == 2 * PROGRESS_SHOWN + 2 and "第1次进展" in every

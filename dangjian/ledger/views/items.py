@@ -102,11 +102,6 @@ def _move_done(item: Item, to: str) -> str:
     return words % {"title": item.title, "org": item.org.label, "supervisor": item.supervisor_org.label}
 
 
-# Progress entries and evidence files shown on an item's page before "show all": the page of an item
-# followed for months stays quick to open and to print (the latest first; ?progress=all shows every one).
-PROGRESS_SHOWN = 20
-
-
 @login_required
 @require_GET
 def item_detail(request, pk: int):
@@ -114,10 +109,11 @@ def item_detail(request, pk: int):
     from django.utils import timezone
 
     user = request.user
-    item = selectors.item_for_page(user, pk)
-    evidence = list(item.evidence.all())
-    progress = list(item.progress_entries.all())  # the latest first
-    show_all = request.GET.get("progress") == "all"
+    # The latest entries and files (selectors.PROGRESS_SHOWN), or every one with ?progress=all.
+    item = selectors.item_for_page(user, pk, show_all=request.GET.get("progress") == "all")
+    # Files in the order they came; the latest ones when not all are read (those of the entries shown are
+    # read too, and shown under their entries).
+    evidence = sorted(item.evidence.all(), key=lambda f: (f.uploaded_at, f.pk))
     supervising = can_act(user, VERIFY, item, SUPERVISOR)
     # The supervising side does not see the rectifying side's forms; it may enter them on the
     # village's behalf (代录, marked on the item) by asking for them with ?proxy=1.
@@ -135,11 +131,12 @@ def item_detail(request, pk: int):
             "source_link": sources.link_for(item),
             "group_visible": bool(item.group_id)
             and ItemGroup.objects.visible_to(user).filter(pk=item.group_id).exists(),
-            "progress": progress if show_all else progress[:PROGRESS_SHOWN],
-            "progress_total": len(progress),
-            # Files in the order they came, the latest ones when not all are shown.
-            "evidence": evidence if show_all else evidence[-PROGRESS_SHOWN:],
-            "evidence_total": len(evidence),
+            "progress": list(item.progress_entries.all()),  # the latest first
+            "progress_total": item.progress_total,
+            "evidence": evidence
+            if len(evidence) == item.evidence_total
+            else evidence[-selectors.PROGRESS_SHOWN :],
+            "evidence_total": item.evidence_total,
             "moves": _move_forms(item, user, rectifying=not proxy or proxy_mode),
             "can_proxy": proxy
             and not proxy_mode
