@@ -77,7 +77,12 @@ _ITEM_PAGE_SETS = (
     ("accountabilities", Accountability, ("target_org",)),
 )
 _ITEM_PLACEHOLDER = -7_304_184  # an id no item has, found once among the compiled SQL's parameters
-_ITEM_PLACEHOLDERS = (-7_304_184, -7_304_185, -7_304_186, -7_304_187)  # one item's id, asked four times
+_ITEM_PLACEHOLDERS = (
+    _ITEM_PLACEHOLDER,
+    -7_304_185,
+    -7_304_186,
+    -7_304_187,
+)  # one item's id, asked four times
 
 # Progress entries and evidence files an item's page shows before "show all" (the latest first): an item
 # followed for months, hundreds of entries long, opens as quickly as a new one.
@@ -143,7 +148,8 @@ def item_for_page(user, pk: int, *, show_all: bool = False) -> Item:
     (scoped), progress entries with their author, and each entry's files (``progress.evidence_files``)
     are taken from the item's evidence list rather than fetched entry by entry. Unless ``show_all``, only
     the latest ``PROGRESS_SHOWN`` entries are read, with their files and the latest ``PROGRESS_SHOWN``
-    files; ``item.progress_total`` and ``item.evidence_total`` say how many there are.
+    files; ``item.progress_total`` and ``item.evidence_total`` say how many there are, ``item.files_shown``
+    is the files block (in the order they came).
     """
     # The item with ten related records and its five scoped related sets cost more to build and compile
     # than to run: compiled once per user and scope (``kept``), the id put in; the rows are read afresh.
@@ -177,9 +183,7 @@ def item_for_page(user, pk: int, *, show_all: bool = False) -> Item:
         _ITEM_PLACEHOLDER,
         plan_once=True,
     ).objects(item.pk, using=alias)
-    asked = (
-        _ITEM_PLACEHOLDERS if shown else _ITEM_PLACEHOLDERS[:1]
-    )  # the item's id, once per time it is asked
+    asked = _ITEM_PLACEHOLDERS if shown else _ITEM_PLACEHOLDERS[:1]  # the item's id, once per time asked
     evidence = kept(
         ("ledger.item_page", "evidence", shown, user.pk, scope),
         _evidence_query(user, shown),
@@ -190,11 +194,15 @@ def item_for_page(user, pk: int, *, show_all: bool = False) -> Item:
     prefetched(item, "evidence", evidence)
     item.progress_total = entries[0].total if shown and entries else len(entries)
     item.evidence_total = evidence[0].total if shown and evidence else len(evidence)
+    # The files block: in the order they came, the latest ``shown`` (the files of the entries shown may be
+    # older; they are shown under their entries).
+    in_order = sorted(evidence, key=lambda f: (f.uploaded_at, f.pk))
+    item.files_shown = in_order if shown is None else in_order[-shown:]
     files: dict[int, list[Evidence]] = {}
-    for evidence in item.evidence.all():
-        if evidence.progress_id is not None:
-            files.setdefault(evidence.progress_id, []).append(evidence)
-    for entry in item.progress_entries.all():
+    for file in evidence:
+        if file.progress_id is not None:
+            files.setdefault(file.progress_id, []).append(file)
+    for entry in entries:
         entry.evidence_files = files.get(entry.pk, [])
     return item
 

@@ -111,9 +111,6 @@ def item_detail(request, pk: int):
     user = request.user
     # The latest entries and files (selectors.PROGRESS_SHOWN), or every one with ?progress=all.
     item = selectors.item_for_page(user, pk, show_all=request.GET.get("progress") == "all")
-    # Files in the order they came; the latest ones when not all are read (those of the entries shown are
-    # read too, and shown under their entries).
-    evidence = sorted(item.evidence.all(), key=lambda f: (f.uploaded_at, f.pk))
     supervising = can_act(user, VERIFY, item, SUPERVISOR)
     # The supervising side does not see the rectifying side's forms; it may enter them on the
     # village's behalf (代录, marked on the item) by asking for them with ?proxy=1.
@@ -133,9 +130,7 @@ def item_detail(request, pk: int):
             and ItemGroup.objects.visible_to(user).filter(pk=item.group_id).exists(),
             "progress": list(item.progress_entries.all()),  # the latest first
             "progress_total": item.progress_total,
-            "evidence": evidence
-            if len(evidence) == item.evidence_total
-            else evidence[-selectors.PROGRESS_SHOWN :],
+            "evidence": item.files_shown,
             "evidence_total": item.evidence_total,
             "moves": _move_forms(item, user, rectifying=not proxy or proxy_mode),
             "can_proxy": proxy
