@@ -192,6 +192,9 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["dangjian.core.dbrouter.ReplicaRouter"]
 REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=30)
+# Scopes of more organisations than this count and list their health warnings from the daily run's record
+# (orgs.OrgWarning); narrower ones reckon them live on every visit.
+WARNINGS_LIVE_MAX_ORGS = env.int("WARNINGS_LIVE_MAX_ORGS", default=3000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

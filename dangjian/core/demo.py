@@ -57,6 +57,18 @@ def contributors() -> list[tuple[str, Callable[[DemoContext], None]]]:
     return [(step.key, resolve(step.build)) for step in registry.ordered(registry.demo_steps)]
 
 
+def finishers() -> list[tuple[str, Callable[[], None]]]:
+    """(key, finish) of every module's step with work to do once the whole build is done, in order."""
+    from . import registry
+    from .modules import resolve
+
+    return [
+        (step.key, resolve(step.finish))
+        for step in registry.ordered(registry.demo_steps)
+        if step.finish is not None
+    ]
+
+
 def county_contributors() -> list[tuple[str, Callable[[DemoContext], None]]]:
     """(key, county) of every module's step that adds records to each further county, in order."""
     from . import registry

@@ -95,7 +95,9 @@ class DemoStep:
     records for one further county of a city or province: after ``build`` has filled the demo
     county, the build goes county by county, running every step's ``county`` in ``order``
     inside that county's one transaction (``ctx.data`` then holds only that county, see
-    ``core.demo.county_context``), so a county is finished whole or not at all.
+    ``core.demo.county_context``), so a county is finished whole or not at all. ``finish()``, when
+    given, runs once the last county is built (what the daily run would leave, such as a record reckoned
+    over the whole tree).
     """
 
     key: str
@@ -103,6 +105,7 @@ class DemoStep:
     build: Callable | str
     present: Callable | str | None = None
     county: Callable | str | None = None
+    finish: Callable | str | None = None
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,10 @@ def build_demo(
         if (number + 1) % ANALYZE_EVERY == 0:
             demo.refresh_planner_statistics(out)
     if DemoCounty.objects.count() == state.counties:
+        for key, finish in demo.finishers():
+            t0 = time.monotonic()
+            finish()
+            out(f"  {key}: finished in {time.monotonic() - t0:.1f} s")
         demo.refresh_planner_statistics(out, vacuum=True)
         DemoBuild.objects.filter(pk=state.pk).update(finished_at=timezone.now())
     out(f"Peak memory {peak_rss_mb():.0f} MB.")

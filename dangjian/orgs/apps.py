@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.modules import DemoStep, HomeBlock, ModuleConfig, NavEntry, SearchProvider
+from dangjian.core.modules import DailyJob, DemoStep, HomeBlock, ModuleConfig, NavEntry, SearchProvider
 
 
 class OrgsConfig(ModuleConfig):
@@ -54,6 +54,12 @@ class OrgsConfig(ModuleConfig):
             present="dangjian.orgs.demo.present",
             county="dangjian.orgs.demo.build_county",
         ),
-        DemoStep("orgs_history", order=30, build="dangjian.orgs.demo.build_history"),
+        DemoStep(
+            "orgs_history",
+            order=30,
+            build="dangjian.orgs.demo.build_history",
+            finish="dangjian.orgs.services.record_warnings_now",
+        ),
     )
+    daily = (DailyJob("orgs", order=40, run="dangjian.orgs.services.record_warnings"),)
     leak_rows = "dangjian.orgs.tests.leak"

@@ -489,3 +489,23 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} ({self.rows})"
+
+
+class OrgWarning(models.Model):
+    """A health warning (``selectors.warnings_for``) the daily run found on an organisation.
+
+    Scopes wider than ``settings.WARNINGS_LIVE_MAX_ORGS`` organisations (a city, a province) count and
+    list their warnings from these rows, replaced whole by each run (``services.record_warnings``):
+    reckoning every rule for a province's 130 000 organisations takes seconds, too long for a home page.
+    Narrower scopes reckon them live. The texts shown are always reckoned live, for the rows on the page.
+    """
+
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=32)
+    found_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "code"], name="orgs_orgwarning_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.code} {self.found_on}"

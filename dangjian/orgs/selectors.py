@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
@@ -23,6 +25,7 @@ from .models import (
     MemberCategory,
     Organisation,
     OrgKind,
+    OrgWarning,
     Person,
     Post,
     PostKind,
@@ -239,7 +242,9 @@ def annotate_health(qs):
     return qs.annotate(**annotations)
 
 
-def with_health(qs, *, key: tuple | None = None) -> list[Organisation]:
+def with_health(
+    qs, *, key: tuple | None = None, today: date | None = None, at_most: int | None = None
+) -> list[Organisation] | None:
     """The organisations of ``qs`` with the attributes of ``annotate_health``, in three queries whatever
     their number: the organisations, then one GROUP BY over their members and one over their posts.
 
@@ -249,8 +254,11 @@ def with_health(qs, *, key: tuple | None = None) -> list[Organisation]:
     With ``key`` (naming all that ``qs`` depends on: the user, their scope), the three queries are compiled
     once per key, day and rule parameters (``core.prepared.kept``) and read afresh on every call, as the
     home page asks them on every visit.
+
+    With ``at_most``, more organisations than that in ``qs`` give ``None`` after the first query, which
+    reads no more than one beyond them (the other two are not asked).
     """
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     member_counts = _member_counts(today)
 
     def members_query():
@@ -277,18 +285,21 @@ def with_health(qs, *, key: tuple | None = None) -> list[Organisation]:
             .annotate(**figures)
         )
 
+    first = qs if at_most is None else qs[: at_most + 1]
     if key is None:
-        orgs = list(qs)
+        orgs = list(first)
 
         def rows(_name, build, _model) -> list[dict]:
             return list(build())
     else:
         key = (*key, today, core_params.version())
-        orgs = kept((*key, "organisations"), lambda: qs).objects(model=Organisation)
+        orgs = kept((*key, "organisations", at_most), lambda: first).objects(model=Organisation)
 
         def rows(name, build, model) -> list[dict]:
             return kept((*key, name), build).values(model=model)
 
+    if at_most is not None and len(orgs) > at_most:
+        return None
     if not orgs:
         return orgs
     members = {row["org"]: row for row in rows("members", members_query, Person)}
@@ -460,22 +471,98 @@ def _member_warnings(org: Organisation) -> list[Warning]:
     return found
 
 
-def warning_list(user, *, code: str | None = None) -> list[tuple[Organisation, list[Warning]]]:
-    """Every visible current organisation with at least one warning (three queries, compiled once per
-    user, scope, day and rule parameters)."""
-    orgs = with_health(
+def _health_in_scope(user, *, at_most: int | None = None) -> list[Organisation] | None:
+    return with_health(
         Organisation.objects.visible_to(user).current().order_by("path"),
         key=("orgs.warning_list", user.pk, get_scope(user)),
+        at_most=at_most,
     )
+
+
+def _found(orgs, *, code: str | None) -> list[tuple[Organisation, list[Warning]]]:
+    """Each organisation of ``orgs`` (annotated by ``with_health``) with its warnings (of rule ``code``)."""
     result = []
     today = timezone.localdate()
     for org in orgs:
         found = warnings_for(org, today=today)
         if code:
             found = [w for w in found if w.code == code]
-        if found:
-            result.append((org, found))
+        result.append((org, found))
     return result
+
+
+def warning_list(user, *, code: str | None = None) -> list[tuple[Organisation, list[Warning]]]:
+    """Every visible current organisation with at least one warning, reckoned now (three queries, compiled
+    once per user, scope, day and rule parameters)."""
+    return [(org, found) for org, found in _found(_health_in_scope(user) or [], code=code) if found]
+
+
+def warnings_recorded_on() -> date | None:
+    """The day of the daily run's record of warnings (``services.record_warnings``), None before the first."""
+    return OrgWarning.objects.aggregate(day=Max("found_on"))["day"]
+
+
+def _recorded_in_scope(user, code: str | None = None):
+    """The recorded warnings of the organisations ``user`` sees (of rule ``code``)."""
+    recorded = OrgWarning.objects.filter(org__in=Organisation.objects.visible_to(user).current().values("pk"))
+    return recorded.filter(code=code) if code else recorded
+
+
+@dataclass(frozen=True)
+class WarningSummary:
+    total: int  # organisations with at least one warning
+    by_code: dict[str, int]  # organisations with a warning of each rule
+    recorded_on: date | None  # the day of the daily run's record counted, None when reckoned now
+
+
+def warning_summary(user) -> WarningSummary:
+    """The organisations with warnings in ``user``'s (focused) scope, in all and by rule.
+
+    Reckoned now where the scope holds at most ``settings.WARNINGS_LIVE_MAX_ORGS`` organisations (the
+    three queries of ``warning_list``); counted from the daily run's record in a wider one (a city, a
+    province: reckoning every rule for all its organisations takes seconds), three queries whatever its size.
+    """
+    orgs = _health_in_scope(user, at_most=settings.WARNINGS_LIVE_MAX_ORGS)
+    recorded_on = None if orgs is not None else warnings_recorded_on()
+    by_code = dict.fromkeys(WARNING_LABELS, 0)
+    if recorded_on is None:  # narrow, or wide before the first daily run: reckoned now
+        total = 0
+        for _org, found in _found(orgs if orgs is not None else _health_in_scope(user) or [], code=None):
+            total += bool(found)
+            for w in found:
+                by_code[w.code] = by_code.get(w.code, 0) + 1
+        return WarningSummary(total, by_code, None)
+    recorded = _recorded_in_scope(user)
+    for row in recorded.order_by().values("code").annotate(n=Count("pk")):
+        by_code[row["code"]] = row["n"]
+    total = recorded.order_by().aggregate(n=Count("org", distinct=True))["n"]
+    return WarningSummary(total, by_code, recorded_on)
+
+
+def warning_page(user, *, code: str | None, number, per_page: int) -> tuple[Page, date | None]:
+    """One page of the organisations with warnings in ``user``'s scope, each with its warnings reckoned now,
+    and the day of the record it was chosen from (None: chosen now).
+
+    As ``warning_summary``: a narrow scope is reckoned whole; in a wide one the daily run's record chooses
+    the page's organisations (counted and cut in SQL) and only those are reckoned now, so a warning settled
+    since the run shows as settled on its row.
+    """
+    orgs = _health_in_scope(user, at_most=settings.WARNINGS_LIVE_MAX_ORGS)
+    recorded_on = None if orgs is not None else warnings_recorded_on()
+    if recorded_on is None:
+        found = _found(orgs if orgs is not None else _health_in_scope(user) or [], code=code)
+        return Paginator([row for row in found if row[1]], per_page).get_page(number), None
+    chosen = (
+        Organisation.objects.visible_to(user)
+        .current()
+        .filter(pk__in=(OrgWarning.objects.filter(code=code) if code else OrgWarning.objects).values("org"))
+        .order_by("path")
+        .values_list("pk", flat=True)
+    )
+    page = Paginator(chosen, per_page).get_page(number)
+    shown = with_health(Organisation.objects.filter(pk__in=list(page.object_list)).order_by("path"))
+    page.object_list = _found(shown or [], code=code)
+    return page, recorded_on
 
 
 # ------------------------------------------------------------------ organisation pages

@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -195,14 +194,16 @@ def warnings(request):
     code = request.GET.get("code", "")
     if code not in selectors.WARNING_LABELS:
         code = ""
-    rows = selectors.warning_list(request.user, code=code or None)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, recorded_on = selectors.warning_page(
+        request.user, code=code or None, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     template = "orgs/partials/org_warning_rows.html" if request.htmx else "orgs/org_warnings.html"
     return render(
         request,
         template,
         {
             "page": page,
+            "recorded_on": recorded_on,
             "code": code,
             "codes": list(selectors.WARNING_LABELS.items()),
             "export_url": (
@@ -409,17 +410,14 @@ urlpatterns = [
 
 
 def home_warnings_block(request) -> dict | None:
-    """The home page's count of warnings in the user's (focused) scope, by rule (one query)."""
+    """The home page's count of warnings in the user's (focused) scope, by rule (``selectors.warning_summary``)."""
     scope = get_scope(request.user)
     # A member sees only their own record: organisations' warnings are not theirs to read (no "0").
     if scope.is_empty or (not scope.everything and all(g.self_only for g in scope.grants)):
         return None
-    rows = selectors.warning_list(request.user)
-    by_code = dict.fromkeys(selectors.WARNING_LABELS, 0)
-    for _org, found in rows:
-        for w in found:
-            by_code[w.code] = by_code.get(w.code, 0) + 1
+    summary = selectors.warning_summary(request.user)
     return {
-        "total": len(rows),
-        "by_code": [(code, label, by_code[code]) for code, label in selectors.WARNING_LABELS.items()],
+        "total": summary.total,
+        "by_code": [(code, label, summary.by_code[code]) for code, label in selectors.WARNING_LABELS.items()],
+        "recorded_on": summary.recorded_on,
     }
