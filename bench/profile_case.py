@@ -1,6 +1,6 @@
 """Profile one bench page case with cProfile: where a request's time goes beyond its SQL.
 
-    python bench/profile_case.py "API: one member" [--user county] [--requests 200] [--pg]
+    python bench/profile_case.py "API: one member" [--user county] [--requests 200] [--pg] [--scale county]
                                  [--sort tottime|cumtime] [--limit 40] [--out bench/out/case.prof]
 
 The case is chosen by a piece of its name, as ``bench/run.py --only`` does (the first match),
@@ -30,11 +30,12 @@ def main() -> None:
     parser.add_argument("--user", default="county", help="persona: county, township (province, city)")
     parser.add_argument("--requests", type=int, default=200, help="requests made under the profiler")
     parser.add_argument("--pg", action="store_true", help="use PostgreSQL, as bench/run.py --pg")
+    parser.add_argument("--scale", default="city", help="the demo's scale, as bench/run.py --scale")
     parser.add_argument("--sort", default="tottime", help="pstats sort key (tottime, cumtime, ncalls…)")
     parser.add_argument("--limit", type=int, default=40, help="lines of statistics printed")
     parser.add_argument("--out", help="also write the raw statistics to this file")
     args = parser.parse_args()
-    args.runs, args.cpu, args.scale = 1, False, "city"
+    args.runs, args.cpu = 1, False
     run._setup(args)
     run._ensure_demo(args.scale)
     ctx = run.bench_context(args)
