@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,17 +54,73 @@ class _OrgChoiceIterator(ModelChoiceIterator):
 
     def __iter__(self):
         if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        rows = list(self.queryset.order_by("path").values_list("pk", "short_name", "name", "depth"))
-        top = min((row[3] for row in rows), default=0)
-        for pk, short_name, name, depth in rows:  # the label lists use: the short name, else the name
-            yield ModelChoiceIteratorValue(pk, None), f"{INDENT * (depth - top)}{short_name or name}"
+            yield (
+                "",
+                self.field.empty_label,
+            )  # before the query: the widget's required check reads only this
+        yield from _labelled(list(_option_rows(self.queryset)), None)
+
+
+def _option_rows(queryset):
+    return queryset.order_by("path").values_list("pk", "short_name", "name", "depth")
+
+
+def _labelled(rows, empty_label) -> list:
+    """(value, label) of each organisation row, indented below the shallowest, after the empty choice."""
+    choices: list = [("", empty_label)] if empty_label is not None else []
+    top = min((row[3] for row in rows), default=0)
+    for pk, short_name, name, depth in rows:  # the label lists use: the short name, else the name
+        choices.append((ModelChoiceIteratorValue(pk, None), f"{INDENT * (depth - top)}{short_name or name}"))
+    return choices
+
+
+# A select lists at most this many organisations. A county offers up to ~750; a city's or a province's
+# thousands would make a page of megabytes that no one can choose from: such a field becomes a search box.
+OPTIONS_MAX = 1000
+
+
+class _OrgSearchMixin:
+    """An organisation select that, over ``OPTIONS_MAX`` choices, holds only its chosen organisation(s) and
+    names the search its script asks as the user types (``static/js/org-picker.js``, Tom Select, over
+    ``orgs:org_search``). What is posted is checked against the field's queryset as before."""
+
+    def get_context(self, name, value, attrs):
+        choices = self.choices
+        queryset = getattr(choices, "queryset", None)
+        if queryset is None:
+            return super().get_context(name, value, attrs)
+        empty = choices.field.empty_label
+        rows = list(_option_rows(queryset)[: OPTIONS_MAX + 1])  # one query, whichever way it goes
+        if len(rows) <= OPTIONS_MAX:
+            self.choices = _labelled(rows, empty)
+        else:
+            ids = [int(v) for v in self.format_value(value) if str(v).isdigit()]
+            self.choices = _labelled(list(_option_rows(queryset.filter(pk__in=ids))) if ids else [], empty)
+            attrs = {
+                **(attrs or {}),
+                "data-org-search": reverse("orgs:org_search"),
+                "data-placeholder": str(_("Type part of an organisation's name")),
+                "data-no-results": str(_("No organisation of yours has that in its name.")),
+            }
+        try:
+            return super().get_context(name, value, attrs)
+        finally:
+            self.choices = choices
+
+
+class OrgSelect(_OrgSearchMixin, forms.Select):
+    pass
+
+
+class OrgSelectMultiple(_OrgSearchMixin, forms.SelectMultiple):
+    pass
 
 
 class OrgChoiceField(forms.ModelChoiceField):
     """Choose one organisation of a scoped queryset (the form sets ``queryset`` for its user)."""
 
     iterator = _OrgChoiceIterator
+    widget = OrgSelect
 
     def __init__(self, queryset=None, **kwargs):
         super().__init__(Organisation.objects.none() if queryset is None else queryset, **kwargs)
@@ -73,6 +130,7 @@ class OrgMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Choose several organisations of a scoped queryset, offered as :class:`OrgChoiceField` offers them."""
 
     iterator = _OrgChoiceIterator
+    widget = OrgSelectMultiple
 
     def __init__(self, queryset=None, **kwargs):
         super().__init__(Organisation.objects.none() if queryset is None else queryset, **kwargs)

@@ -193,6 +193,8 @@ ROUTES = {
     "orgs:tree": page("org"),
     "orgs:org_list": page("org"),
     "orgs:warnings": page(),
+    # The organisation picker's search: every organisation's name holds "委员会".
+    "orgs:org_search": page("org", query={"q": "委员会"}),
     # Focusing names an organisation: one the persona may not see is a 404 and the session stays as it was.
     "orgs:focus": create("org", _focus, accepted=_focused, obj="org"),
     "orgs:org_detail": detail("org"),

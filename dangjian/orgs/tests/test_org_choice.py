@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 
 from dangjian.orgs.forms import INDENT, OrgChoiceField, OrgMultipleChoiceField
 from dangjian.orgs.models import Organisation
@@ -58,3 +59,56 @@ def test_the_chosen_option_is_selected_when_the_form_is_shown_again(county):
     form = _Form({"org": county.village_a1.pk}, queryset=Organisation.objects.all())
     html = str(form["org"])
     assert f'<option value="{county.village_a1.pk}" selected>' in html
+
+
+# ------------------------------------------------------------------ wide scopes: a search box
+
+
+def test_over_the_limit_a_field_holds_only_its_chosen_organisation_and_names_the_search(
+    county, monkeypatch, django_assert_num_queries
+):
+    from dangjian.orgs import forms as org_forms
+
+    monkeypatch.setattr(org_forms, "OPTIONS_MAX", 2)
+    township_a = Organisation.objects.filter(path__startswith=county.township_a.path)  # three
+    empty = _Form(queryset=township_a)
+    with django_assert_num_queries(1):
+        html = str(empty["org"])
+    assert html.count("<option") == 1  # the empty choice
+    assert f'data-org-search="{reverse("orgs:org_search")}"' in html
+    assert 'data-placeholder="输入组织名称中的字词"' in html
+    chosen = _Form({"org": county.village_a2.pk, "orgs": [county.village_a1.pk]}, queryset=township_a)
+    assert chosen.is_valid(), chosen.errors
+    assert f'<option value="{county.village_a2.pk}" selected>A2村党支部</option>' in str(chosen["org"])
+    assert f'<option value="{county.village_a1.pk}" selected>A1村党支部</option>' in str(chosen["orgs"])
+    assert "A1村党支部" not in str(chosen["org"])  # nothing but the chosen one
+    # An organisation outside the field's queryset is refused, and its name is not written back.
+    outside = _Form({"org": county.village_b1.pk}, queryset=township_a)
+    assert not outside.is_valid()
+    assert "B1村党支部" not in str(outside["org"])
+    # At the limit, every organisation is listed as before.
+    monkeypatch.setattr(org_forms, "OPTIONS_MAX", 3)
+    html = str(_Form(queryset=township_a)["org"])
+    assert html.count("<option") == 4 and "data-org-search" not in html
+
+
+def test_the_search_finds_only_current_organisations_the_user_may_see(client, personas, county):
+    from django.utils import timezone
+
+    url = reverse("orgs:org_search")
+    client.force_login(personas.township_a)
+    found = client.get(url, {"q": "委员会"}).json()["results"]
+    assert [row["id"] for row in found] == [county.township_a.pk, county.village_a1.pk, county.village_a2.pk]
+    assert found[1] == {
+        "id": county.village_a1.pk,
+        "label": "A1村党支部",
+        "name": "中共A1村支部委员会",
+        "context": "中共A1村支部委员会",
+    }
+    assert client.get(url, {"q": "b1"}).json() == {"results": []}  # B1 is township B's
+    assert client.get(url, {"q": "  "}).json() == {"results": []}
+    Organisation.objects.filter(pk=county.village_a2.pk).update(dissolved_on=timezone.localdate())
+    assert [row["id"] for row in client.get(url, {"q": "a2"}).json()["results"]] == []
+    assert client.post(url, {"q": "委员会"}).status_code == 405
+    client.logout()
+    assert client.get(url, {"q": "委员会"}).status_code == 302

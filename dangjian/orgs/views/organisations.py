@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -394,8 +394,40 @@ def focus(request):
     )
 
 
+SEARCH_SHOWN = 20
+
+
+@login_required
+@require_GET
+def org_search(request):
+    """The organisation picker's search (``orgs.forms.OrgSelect``): current organisations the user may see
+    whose full or short name holds ``q``, the shallowest first, as JSON (one query)."""
+    text = request.GET.get("q", "").strip()[:50]
+    rows = (
+        Organisation.objects.visible_to(request.user)
+        .current()
+        .filter(Q(name__icontains=text) | Q(short_name__icontains=text))
+        .order_by("depth", "path")
+        .values_list("pk", "short_name", "name", "kind")[:SEARCH_SHOWN]
+        if text
+        else []
+    )
+    kinds = dict(OrgKind.choices)
+    results = [
+        {
+            "id": pk,
+            "label": short_name or name,
+            "name": name,
+            "context": name if short_name and short_name != name else str(kinds.get(kind, "")),
+        }
+        for pk, short_name, name, kind in rows
+    ]
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
+
+
 urlpatterns = [
     path("focus/", focus, name="focus"),
+    path("search/", org_search, name="org_search"),
     path("", tree, name="tree"),
     path("list/", org_list, name="org_list"),
     path("warnings/", warnings, name="warnings"),
