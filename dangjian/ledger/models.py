@@ -349,7 +349,8 @@ class Item(models.Model):
     )
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     closure_requested_on = models.DateField(_("closure requested on"), null=True, blank=True)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Indexed: "closed on time this month" on the home page reads a month's closures, not every item.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, db_index=True)
     # The verifier (审核人) who confirmed the closure.
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -130,7 +130,12 @@ class Organisation(MP_Node):
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        indexes = [models.Index(fields=["kind", "sector"])]
+        indexes = [
+            models.Index(fields=["kind", "sector"]),
+            # The top organisation a user sees (ordered by depth, then path, the first): read from the index,
+            # not by sorting a province's 130 000 organisations (52 ms at a fifth of the province).
+            models.Index(fields=["depth", "path"], name="orgs_org_depth_path"),
+        ]
 
     def __str__(self) -> str:
         return self.name
