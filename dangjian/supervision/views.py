@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -942,7 +942,10 @@ class WeakLift(ActionView):
 def venue_list(request):
     """Venues (六有) and the 清零 progress by township: branches still without a venue."""
     user = request.user
-    venues = list(Venue.objects.visible_to(user).select_related("org")[:500])
+    venues = Venue.objects.visible_to(user)
+    # The pager's total and the figure above the list in one query, both over every venue the user sees.
+    counts = venues.aggregate(total=Count("pk"), missing=Count("pk", filter=Q(kind=VenueKind.NONE)))
+    page = _page(request, venues.select_related("org").order_by("org__path", "pk"), count=counts["total"])
     roots = [
         o
         for o in Organisation.objects.visible_to(user)
@@ -955,9 +958,9 @@ def venue_list(request):
         request,
         "supervision/venue_list.html",
         {
-            "venues": venues,
+            "page": page,
             "zero": zero,
-            "missing": sum(1 for v in venues if v.kind == VenueKind.NONE),
+            "missing": counts["missing"],
             "chart": selectors.zero_chart(zero) if zero else None,
             "can_edit": scoping.can(user, SELF_ASSESS),
             "breadcrumbs": _crumbs((_("Activity venues"), None)),

@@ -16,6 +16,8 @@ from dangjian.supervision.models import (
     InspectionPlan,
     Rating,
     Scoresheet,
+    Venue,
+    VenueKind,
     Visit,
     WeakOrg,
 )
@@ -85,6 +87,13 @@ def weak(county, mine, theirs):
     return build(mine), build(theirs)
 
 
+def venues(county, mine, theirs):
+    def build(orgs):
+        return Venue.objects.bulk_create(Venue(org=o, kind=VenueKind.NONE, plan="new_build") for o in orgs)
+
+    return build(mine), build(theirs)
+
+
 def assessments(county, mine, theirs):
     def build(org, n):
         return Assessment.objects.bulk_create(
@@ -111,6 +120,7 @@ LISTS = [
     ("supervision:briefing_list", briefings, "page", "page", {}),
     ("supervision:rating_list", ratings, "page", "page", {"year": YEAR}),
     ("supervision:weak_list", weak, "page", "page", {}),
+    ("supervision:venue_list", venues, "page", "page", {}),
     ("supervision:assessment_list", assessments, "page", "page", {}),
     ("supervision:scoresheet_list", scoresheets, "page", "page", {}),
 ]
@@ -158,3 +168,20 @@ def test_another_subtrees_records_are_on_no_page(client, county, personas, name,
     page = client.get(reverse(name), extra).context[key]
     assert {r.pk for r in page.object_list} == {r.pk for r in theirs}
     assert page.paginator.count == THEIRS
+
+
+def test_the_venues_without_a_venue_are_counted_over_every_page(client, county, personas):
+    """The figure above the list counts all the subtree's venues of kind "none", not the page's."""
+    orgs = _villages(county.township_a, 80, "甲")
+    Venue.objects.bulk_create(
+        Venue(org=o, kind=VenueKind.NONE if i % 4 else VenueKind.OWN, plan="new_build" if i % 4 else "")
+        for i, o in enumerate(orgs)
+    )
+    Venue.objects.create(org=county.village_b1, kind=VenueKind.NONE, plan="new_build")  # B镇's: not counted
+    Venue.objects.create(org=county.village_a1, kind=VenueKind.OWN)
+    client.force_login(personas.township_a)
+    for number in (1, 2):
+        response = client.get(reverse("supervision:venue_list"), {"page": number})
+        assert response.context["missing"] == 60
+        assert response.context["page"].paginator.count == 81
+        assert "60个党组织无活动场所" in response.content.decode()
