@@ -648,7 +648,9 @@ def evaluation_list(request):
         {
             "year": year,
             "org": org,
-            "evaluations": list(evaluations.order_by("org__path", "grade", "person__name_pinyin")[:500]),
+            "page": Paginator(
+                evaluations.order_by("org__path", "grade", "person__name_pinyin", "pk"), 50
+            ).get_page(request.GET.get("page")),
             "roster": roster,
             "form": form,
             "can_record": org is not None and scoping.can(request.user, RECORD, org),
@@ -767,7 +769,7 @@ def course_list(request):
         request,
         "orglife/course_list.html",
         {
-            "courses": list(courses[:300]),
+            "page": Paginator(courses.order_by("-starts_on", "-pk"), 50).get_page(request.GET.get("page")),
             "year": year,
             "form": form,
             "can_record": scoping.can(request.user, RECORD),

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -41,10 +42,25 @@ from .models import (
 )
 
 BRIEF, RATE, CONFIRM_RATING, SELF_ASSESS = "brief", "rate", "confirm_rating", "self_assess"
+PER_PAGE = 50
+# The inspections page has two lists: the plans page with ``page``, the visits with this parameter.
+VISIT_PAGE = "visit_page"
 
 
 def _crumbs(*pairs):
     return [(label, url) for label, url in pairs]
+
+
+def _page(request, queryset, name: str = "page", count: int | None = None):
+    """One page of a list (a count and the page's rows); the queryset's order ends on the primary key.
+
+    ``count``: the list's length when it is cheaper counted apart (rows annotated with counts over joins,
+    which a count of the queryset itself would join and group too).
+    """
+    paginator = Paginator(queryset, PER_PAGE)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get(name))
 
 
 def _month(request) -> date:
@@ -71,22 +87,27 @@ class CreateView(ServiceFormView):
 def plan_list(request):
     """Inspection plans (seen only by the inspecting side) and the visits handed down to my organisations."""
     user = request.user
-    plans = list(
-        InspectionPlan.objects.visible_to(user)
-        .select_related("org")
-        .annotate(n_targets=Count("targets", distinct=True), n_visits=Count("visits", distinct=True))[:100]
+    plans = InspectionPlan.objects.visible_to(user)
+    page = _page(
+        request,
+        plans.select_related("org")
+        .annotate(n_targets=Count("targets", distinct=True), n_visits=Count("visits", distinct=True))
+        .order_by("-month", "-pk"),
+        count=plans.count(),
     )
-    visits = list(
+    visits = _page(
+        request,
         Visit.objects.visible_to(user)
         .filter(status=Visit.Status.SUBMITTED)
         .select_related("org", "plan")
-        .order_by("-visited_at")[:50]
+        .order_by("-visited_at", "-pk"),
+        VISIT_PAGE,
     )
     return render(
         request,
         "supervision/plan_list.html",
         {
-            "plans": plans,
+            "page": page,
             "visits": visits,
             "can_plan": scoping.can(user, Cap.INSPECT),
             "breadcrumbs": _crumbs((_("Unannounced inspections"), None)),
@@ -391,12 +412,17 @@ class RankingCallDetail(ObjectView):
 @login_required
 @require_GET
 def briefing_list(request):
-    briefings = list(Briefing.objects.visible_to(request.user).select_related("org", "created_by")[:100])
+    page = _page(
+        request,
+        Briefing.objects.visible_to(request.user)
+        .select_related("org", "created_by")
+        .order_by("-month", "-pk"),
+    )
     return render(
         request,
         "supervision/briefing_list.html",
         {
-            "briefings": briefings,
+            "page": page,
             "can_brief": scoping.can(request.user, BRIEF),
             "breadcrumbs": _crumbs((_("Monthly briefings"), None)),
         },
@@ -562,11 +588,12 @@ def _year(request) -> int:
 def rating_list(request):
     """Ratings of one year (分类定级 and stars), with the star plaques list for download."""
     year = _year(request)
-    ratings = list(
+    page = _page(
+        request,
         Rating.objects.visible_to(request.user)
         .filter(year=year)
         .select_related("org")
-        .order_by("org__path")[:500]
+        .order_by("org__path", "pk"),
     )
     return render(
         request,
@@ -574,7 +601,7 @@ def rating_list(request):
         {
             "year": year,
             "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
-            "ratings": ratings,
+            "page": page,
             "can_self": scoping.can(request.user, SELF_ASSESS),
             "breadcrumbs": _crumbs((_("Classification and stars"), None)),
         },
@@ -646,16 +673,19 @@ class RatingCreate(CreateView):
 @require_GET
 def scoresheet_list(request):
     """The rating scoresheets of the organisations the user may see, and whether ratings have used them."""
-    sheets = list(
-        Scoresheet.objects.visible_to(request.user)
-        .select_related("org")
-        .annotate(n_ratings=Count("ratings"))[:200]
+    sheets = Scoresheet.objects.visible_to(request.user)
+    page = _page(
+        request,
+        sheets.select_related("org")
+        .annotate(n_ratings=Count("ratings"))
+        .order_by("-year", "org__path", "pk"),
+        count=sheets.count(),
     )
     return render(
         request,
         "supervision/scoresheet_list.html",
         {
-            "sheets": sheets,
+            "page": page,
             "can_rate": scoping.can(request.user, RATE),
             "breadcrumbs": _crumbs(
                 (_("Classification and stars"), reverse("supervision:rating_list")), (_("Scoresheets"), None)
@@ -821,12 +851,14 @@ class RatingReturn(ServiceFormView):
 def weak_list(request):
     """Weak organisations (软弱涣散) and the organisations the data suggest flagging."""
     user = request.user
-    weak = list(WeakOrg.objects.visible_to(user).select_related("org")[:200])
+    page = _page(
+        request, WeakOrg.objects.visible_to(user).select_related("org").order_by("-year", "org__path", "pk")
+    )
     return render(
         request,
         "supervision/weak_list.html",
         {
-            "weak": weak,
+            "page": page,
             "suggestions": selectors.weak_suggestions(user),
             "can_flag": scoping.can(user, RATE),
             "breadcrumbs": _crumbs((_("Weak organisations"), None)),
@@ -910,7 +942,10 @@ class WeakLift(ActionView):
 def venue_list(request):
     """Venues (六有) and the 清零 progress by township: branches still without a venue."""
     user = request.user
-    venues = list(Venue.objects.visible_to(user).select_related("org")[:500])
+    venues = Venue.objects.visible_to(user)
+    # The pager's total and the figure above the list in one query, both over every venue the user sees.
+    counts = venues.aggregate(total=Count("pk"), missing=Count("pk", filter=Q(kind=VenueKind.NONE)))
+    page = _page(request, venues.select_related("org").order_by("org__path", "pk"), count=counts["total"])
     roots = [
         o
         for o in Organisation.objects.visible_to(user)
@@ -923,9 +958,9 @@ def venue_list(request):
         request,
         "supervision/venue_list.html",
         {
-            "venues": venues,
+            "page": page,
             "zero": zero,
-            "missing": sum(1 for v in venues if v.kind == VenueKind.NONE),
+            "missing": counts["missing"],
             "chart": selectors.zero_chart(zero) if zero else None,
             "can_edit": scoping.can(user, SELF_ASSESS),
             "breadcrumbs": _crumbs((_("Activity venues"), None)),
@@ -999,12 +1034,14 @@ class VenueHandDown(ActionView):
 @login_required
 @require_GET
 def assessment_list(request):
-    assessments = list(Assessment.objects.visible_to(request.user).select_related("org")[:100])
+    page = _page(
+        request, Assessment.objects.visible_to(request.user).select_related("org").order_by("-year", "-pk")
+    )
     return render(
         request,
         "supervision/assessment_list.html",
         {
-            "assessments": assessments,
+            "page": page,
             "can_brief": scoping.can(request.user, BRIEF),
             "breadcrumbs": _crumbs((_("Annual assessment"), None)),
         },

@@ -483,8 +483,9 @@ def _many(county, personas, n):
     ("name", "query", "expected"),
     [
         ("orglife:report_list", lambda c: {"month": LAST_MONTH.strftime("%Y-%m")}, 6),
-        ("orglife:evaluation_list", lambda c: {"year": TODAY.year}, 4),
-        ("orglife:course_list", lambda c: {"year": LAST_MONTH.year}, 5),
+        # The evaluations and the courses are paged: a count and the page's rows.
+        ("orglife:evaluation_list", lambda c: {"year": TODAY.year}, 5),
+        ("orglife:course_list", lambda c: {"year": LAST_MONTH.year}, 6),
         ("orglife:meeting_calendar", lambda c: {"month": LAST_MONTH.strftime("%Y-%m")}, 4),
         ("orglife:training_coverage", lambda c: {"org": c.township_a.pk, "year": LAST_MONTH.year}, 10),
         ("orglife:meeting_export", lambda c: {"year": LAST_MONTH.year}, 3),

@@ -335,8 +335,8 @@ def test_the_briefing_list_runs_a_fixed_number_of_queries(
     assert body.count('data-testid="briefing-row"') == n
 
 
-# The shell (session, the user with its grants, badge, session save…) and one query for the briefings.
-LIST_QUERIES = 4
+# The shell (session, the user with its grants, badge, session save…) and the briefings: a count and a page.
+LIST_QUERIES = 5
 
 
 def test_the_word_document_holds_the_ranking_and_the_findings(client, personas, county):
