@@ -35,4 +35,4 @@ def test_the_county_moves_a_branch_by_typing_part_of_the_new_parents_name(
     form.get_by_role("button", name="调整隶属关系").click()
     expect(page.get_by_text("已调整隶属关系。")).to_be_visible()
     branch.refresh_from_db()
-    assert Organisation.objects.get(pk=branch.pk).get_parent() == county.township_b
+    assert branch.path[: -Organisation.steplen] == county.township_b.path  # now under township B
