@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -565,14 +566,21 @@ def weak_suggestions(user, limit: int = 20) -> list[Suggestion]:
         .exclude(pk__in=WeakOrg.objects.exclude(status=WeakOrg.Status.LIFTED).values("org_id"))
     )
     found: dict[int, Suggestion] = {}
-    vacant_days = param(params.VACANT_DAYS_SUGGESTS_WEAK.key)
-    for org in annotate_health(branches).filter(has_secretary=False).order_by("path")[:limit]:
-        since = org.secretary_vacant_since or org.founded_on
-        if since is None or (today - since).days > vacant_days:
-            found[org.pk] = Suggestion(org, [WeakReason.SECRETARY], [_("Secretary post vacant")])
+    # Vacant longer than the rule's days (or since ever), chosen in SQL before the first ``limit`` are taken:
+    # cut first and judged after, twenty recent vacancies hid a branch vacant for years behind them.
+    vacant_before = today - timedelta(days=param(params.VACANT_DAYS_SUGGESTS_WEAK.key))
+    vacant = (
+        annotate_health(branches)
+        .filter(has_secretary=False)
+        .annotate(vacant_since=Coalesce("secretary_vacant_since", "founded_on"))
+        .filter(Q(vacant_since__isnull=True) | Q(vacant_since__lt=vacant_before))
+    )
+    for org in vacant.order_by("path")[:limit]:
+        found[org.pk] = Suggestion(org, [WeakReason.SECRETARY], [_("Secretary post vacant")])
     key = "ledger.overdue_items"
     if key in {i.key for i in indicators.all_indicators()}:
-        candidates = list(branches.order_by("path")[:500])
+        # Every branch in scope (once only the first 500 by path were looked at: a city's others never).
+        candidates = list(branches.order_by("path"))
         values = indicators.compute(key, candidates, period_of(month_start(today)))
         threshold = param(params.OVERDUE_SUGGESTS_WEAK.key)
         for org in candidates:

@@ -162,6 +162,22 @@ def test_a_vacant_secretary_is_suggested(client, personas, county):
     assert 'data-testid="weak-suggestions"' in body and "书记空缺" in body
 
 
+def test_a_long_vacancy_is_suggested_even_behind_twenty_recent_ones(personas, county):
+    """The rule's days are applied before the first twenty are taken, not after."""
+    from django.utils import timezone
+
+    from dangjian.orgs.tests.factories import make_org
+    from dangjian.supervision.selectors import weak_suggestions
+
+    recent = timezone.localdate() - timedelta(days=10)
+    for i in range(21):
+        make_org(county.township_a, f"新建党支部{i:02d}", founded_on=recent)
+    old = make_org(county.township_a, "久缺书记党支部", founded_on=timezone.localdate() - timedelta(days=700))
+    suggested = {s.org.pk for s in weak_suggestions(personas.township_a)}
+    assert old.pk in suggested
+    assert suggested == {county.village_a1.pk, county.village_a2.pk, old.pk}  # no founding date: since ever
+
+
 def test_a_branch_without_a_venue_needs_a_plan_and_counts_towards_zero(client, personas, county):
     with pytest.raises(ValidationError) as exc:
         services.venue_save(org=county.village_a1, kind="none", actor=personas.village_a1)
