@@ -520,7 +520,8 @@ def warning_summary(user) -> WarningSummary:
 
     Reckoned now where the scope holds at most ``settings.WARNINGS_LIVE_MAX_ORGS`` organisations (the
     three queries of ``warning_list``); counted from the daily run's record in a wider one (a city, a
-    province: reckoning every rule for all its organisations takes seconds), three queries whatever its size.
+    province: reckoning every rule for all its organisations takes seconds), three queries whatever its size
+    (the organisations up to the limit, the record's day, one count of each rule's).
     """
     orgs = _health_in_scope(user, at_most=settings.WARNINGS_LIVE_MAX_ORGS)
     recorded_on = None if orgs is not None else warnings_recorded_on()
@@ -532,11 +533,11 @@ def warning_summary(user) -> WarningSummary:
             for w in found:
                 by_code[w.code] = by_code.get(w.code, 0) + 1
         return WarningSummary(total, by_code, None)
-    recorded = _recorded_in_scope(user)
-    for row in recorded.order_by().values("code").annotate(n=Count("pk")):
-        by_code[row["code"]] = row["n"]
-    total = recorded.order_by().aggregate(n=Count("org", distinct=True))["n"]
-    return WarningSummary(total, by_code, recorded_on)
+    counted = _recorded_in_scope(user).aggregate(
+        total=Count("org", distinct=True), **{code: Count("pk", filter=Q(code=code)) for code in by_code}
+    )
+    total = counted.pop("total")
+    return WarningSummary(total, by_code | counted, recorded_on)
 
 
 def warning_page(user, *, code: str | None, number, per_page: int) -> tuple[Page, date | None]:

@@ -144,6 +144,11 @@ def test_the_wide_warnings_page_and_home_block_run_a_fixed_number_of_queries(
     with django_assert_num_queries(10):
         response = client.get(reverse("orgs:warnings"))
     assert response.context["page"].paginator.count == 23
+    # The home block: the organisations up to the limit, the record's day, one count of every rule's.
+    selectors.warning_summary(personas.township_a)
+    with django_assert_num_queries(3):
+        summary = selectors.warning_summary(personas.township_a)
+    assert summary.total == 23 and summary.by_code["secretary_vacant"] == 23
 
 
 def test_the_demo_build_leaves_the_record_a_wide_scope_counts_from():
