@@ -22,6 +22,13 @@ def query_replace(context, **kwargs):
     return query.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def query_page(context, number, param=""):
+    """The current query string with the page number ``param`` (default "page") set to ``number``: one pager
+    for every list, two lists on a page each paged by a parameter of its own."""
+    return query_replace(context, **{param or "page": number})
+
+
 @register.simple_tag
 def fixed_url(url_name):
     """``{% url 'name' %}`` for a view without arguments, reversed once (``core.nav.fixed_url``)."""
