@@ -197,6 +197,12 @@ REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=30)
 # Scopes of more organisations than this count and list their health warnings from the daily run's record
 # (orgs.OrgWarning); narrower ones reckon them live on every visit.
 WARNINGS_LIVE_MAX_ORGS = env.int("WARNINGS_LIVE_MAX_ORGS", default=3000)
+# Indicators of months that have ended, kept by the daily run (core.IndicatorRecord) for the organisations
+# whose subtree holds at least INDICATOR_RECORD_MIN_ORGS organisations, over the last INDICATOR_RECORD_MONTHS
+# months; a month is worked out again each night for INDICATOR_SETTLE_DAYS days after its end, then kept.
+INDICATOR_RECORD_MIN_ORGS = env.int("INDICATOR_RECORD_MIN_ORGS", default=100)
+INDICATOR_RECORD_MONTHS = env.int("INDICATOR_RECORD_MONTHS", default=13)
+INDICATOR_SETTLE_DAYS = env.int("INDICATOR_SETTLE_DAYS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

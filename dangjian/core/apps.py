@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from .caps import Cap
-from .modules import DailyJob, ModuleConfig, NavEntry
+from .modules import DailyJob, DemoStep, ModuleConfig, NavEntry
 from .scoping import can
 
 
@@ -43,7 +43,10 @@ class CoreConfig(ModuleConfig):
     daily = (
         DailyJob("core", order=1, run="dangjian.core.tasks.sweep_jobs"),
         DailyJob("history", order=2, run="dangjian.core.history.daily"),
+        # After every module's own daily work (escalations listed, records settled) that the figures count.
+        DailyJob("indicators", order=800, run="dangjian.core.indicators.record"),
     )
+    demo = (DemoStep("indicators", order=990, finish="dangjian.core.indicators.record_now"),)
     leak_rows = "dangjian.core.tests.leak"
 
     def ready(self):

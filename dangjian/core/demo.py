@@ -54,7 +54,11 @@ def contributors() -> list[tuple[str, Callable[[DemoContext], None]]]:
     from . import registry
     from .modules import resolve
 
-    return [(step.key, resolve(step.build)) for step in registry.ordered(registry.demo_steps)]
+    return [
+        (step.key, resolve(step.build))
+        for step in registry.ordered(registry.demo_steps)
+        if step.build is not None
+    ]
 
 
 def finishers() -> list[tuple[str, Callable[[], None]]]:

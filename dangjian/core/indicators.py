@@ -15,11 +15,14 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q, QuerySet
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -113,12 +116,31 @@ def get(key: str) -> Indicator:
 
 
 def compute(key: str, orgs: Iterable, period: Period) -> dict[int, Value]:
-    """The figure ``key`` for each organisation of ``orgs`` (its subtree) over ``period``."""
+    """The figure ``key`` for each organisation of ``orgs`` (its subtree) over ``period``.
+
+    A month that has ended is read from the daily run's record where it holds the organisation
+    (``IndicatorRecord``: one query), and worked out for the others."""
+    return compute_many([key], orgs, [period])[key, period]
+
+
+def compute_many(
+    keys: Sequence[str], orgs: Iterable, periods: Sequence[Period]
+) -> dict[tuple[str, Period], dict[int, Value]]:
+    """``compute`` for several indicators and periods at once (a ranking's months): the records of the
+    months that have ended are read in one query, whatever is not recorded is worked out by each
+    indicator (one query per depth of the organisations left)."""
     orgs = list(orgs)
-    if not orgs:
-        return {}
-    values = get(key).compute(orgs, period)
-    return {org.pk: values.get(org.pk) for org in orgs}
+    found = _read_records(keys, orgs, [p for p in periods if is_recorded_period(p)]) if orgs else {}
+    result = {}
+    for key in keys:
+        indicator = get(key)
+        for period in periods:
+            values = dict(found.get((key, period.start, period.end), {}))
+            missing = [org for org in orgs if org.pk not in values]
+            if missing:
+                values.update(indicator.compute(missing, period))
+            result[key, period] = {org.pk: values.get(org.pk) for org in orgs}
+    return result
 
 
 # How old a figure on a dashboard may be (seconds): the pages that show them say as of when.
@@ -194,6 +216,115 @@ def subtree_rollup(
         for org in group:
             result[org.pk] = by_branch.get(org.path) or dict.fromkeys(aggregates)
     return result
+
+
+# ------------------------------------------------------------------ the record of months that have ended
+
+
+def is_recorded_period(period: Period) -> bool:
+    """Whether the daily run records ``period``'s figures once it has ended: a whole calendar month.
+
+    The record is read for any month (the current one simply has none yet), so what a page costs does
+    not depend on the day it is asked."""
+    last_day = calendar.monthrange(period.start.year, period.start.month)[1]
+    return period.start.day == 1 and period.end == period.start.replace(day=last_day)
+
+
+def _as_recorded(indicator: Indicator, value: float | None) -> Value:
+    """A stored figure as the indicator gives it: counts as whole numbers."""
+    if value is not None and not indicator.decimals and float(value).is_integer():
+        return int(value)
+    return value
+
+
+def _read_records(keys: Sequence[str], orgs: list, periods: list[Period]) -> dict:
+    """{(key, start, end): {org_id: value}} of the records of ``orgs`` at their present path (one query)."""
+    candidates = {org.pk: org.path for org in orgs}
+    if not periods or not candidates:
+        return {}
+    from .models import IndicatorRecord
+
+    spans = {(p.start, p.end) for p in periods}
+    rows = IndicatorRecord.objects.filter(
+        key__in=list(keys),
+        start__in={s for s, _e in spans},
+        org_id__in=list(candidates),
+    ).values_list("key", "start", "end", "org_id", "path", "value")
+    found: dict[tuple, dict[int, Value]] = {}
+    for key, start, end, org_id, path, value in rows:
+        if (start, end) in spans and candidates[org_id] == path:
+            found.setdefault((key, start, end), {})[org_id] = _as_recorded(get(key), value)
+    return found
+
+
+def recorded_orgs() -> list:
+    """The current organisations whose figures the daily run records: a subtree of at least
+    ``INDICATOR_RECORD_MIN_ORGS`` current organisations (one GROUP BY per depth of those with children)."""
+    from .models import IndicatorRecord
+
+    # The organisation model through the record's key: this module imports no app.
+    organisations: Any = IndicatorRecord._meta.get_field("org").related_model._default_manager
+    parents = list(organisations.current().filter(numchild__gt=0).only("pk", "path", "depth", "numchild"))
+    if not parents:
+        return []
+    sizes = subtree_rollup(organisations.current(), parents, path_field="path", n=Count("pk"))
+    return [org for org in parents if (sizes[org.pk]["n"] or 0) >= settings.INDICATOR_RECORD_MIN_ORGS]
+
+
+def months_to_record(today: date) -> list[Period]:
+    """The last ``INDICATOR_RECORD_MONTHS`` months that have ended, oldest first."""
+    months: list[Period] = []
+    first = today.replace(day=1)
+    for _i in range(settings.INDICATOR_RECORD_MONTHS):
+        first = (first - timedelta(days=1)).replace(day=1)
+        months.insert(0, Period.month(first.year, first.month))
+    return months
+
+
+def record(*, today: date) -> dict[str, int]:
+    """``manage.py daily``: every indicator's figures of the months that have ended, for the organisations
+    of ``recorded_orgs``. A month within ``INDICATOR_SETTLE_DAYS`` of its end is worked out again (late
+    registrations count); an older one only when it has no record yet (a first run, a new indicator), and
+    then kept as it stood. Each indicator's month is replaced whole in its own transaction: safe to run twice.
+    """
+    from .models import IndicatorRecord
+
+    months = months_to_record(today)
+    orgs = recorded_orgs()
+    if not months or not orgs:
+        return {"indicator_figures": 0}
+    have = set(
+        IndicatorRecord.objects.filter(start__gte=months[0].start).values_list("key", "start").distinct()
+    )
+    written = 0
+    for indicator in all_indicators():
+        for period in months:
+            settled = today > period.end + timedelta(days=settings.INDICATOR_SETTLE_DAYS)
+            if settled and (indicator.key, period.start) in have:
+                continue
+            values = indicator.compute(orgs, period)
+            rows = [
+                IndicatorRecord(
+                    key=indicator.key,
+                    org_id=org.pk,
+                    path=org.path,
+                    start=period.start,
+                    end=period.end,
+                    value=values.get(org.pk),
+                    recorded_on=today,
+                )
+                for org in orgs
+            ]
+            with transaction.atomic():
+                IndicatorRecord.objects.filter(key=indicator.key, start=period.start, end=period.end).delete()
+                IndicatorRecord.objects.bulk_create(rows, batch_size=2000)
+            written += len(rows)
+    return {"indicator_figures": written}
+
+
+def record_now() -> None:
+    """The demo's last step: past months' figures recorded as the daily run leaves them."""
+    record(today=timezone.localdate())
 
 
 def rate(numerator: Value, denominator: Value, decimals: int = 1) -> float | None:

@@ -365,3 +365,30 @@ class DemoCounty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
+
+
+class IndicatorRecord(models.Model):
+    """An indicator's figure for one organisation's subtree over one month that has ended (``core.indicators``).
+
+    Written by the daily run for the organisations with large subtrees, so that rankings and trends
+    of past months read a row instead of counting every record of a city or a province again. A
+    month's figures are worked out again every night while it is within the settle window after its
+    end (late registrations still count), then kept as they are. ``path`` is the organisation's path
+    when the figure was recorded: once it moves, the figure is of another subtree and is not used.
+    """
+
+    key = models.CharField(max_length=80)
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=255)
+    start = models.DateField()
+    end = models.DateField()
+    value = models.FloatField(null=True)
+    recorded_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "start", "end", "org"], name="core_indicator_record_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.start}–{self.end} {self.org_id}: {self.value}"

@@ -102,7 +102,7 @@ class DemoStep:
 
     key: str
     order: int
-    build: Callable | str
+    build: Callable | str | None = None
     present: Callable | str | None = None
     county: Callable | str | None = None
     finish: Callable | str | None = None

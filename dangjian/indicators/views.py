@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -72,6 +73,9 @@ def index(request):
             "catalogue": catalogue,
             "chosen": chosen,
             "period": period,
+            # A month's figures come from the daily run's record once it has ended (see core.indicators.record).
+            "settle_days": settings.INDICATOR_SETTLE_DAYS if indicators.is_recorded_period(period) else None,
+            "record_min_orgs": settings.INDICATOR_RECORD_MIN_ORGS,
             "parent": parent,
             "ancestors": ancestors or [],
             "total": total,

@@ -130,6 +130,18 @@ def compute_ranking(
     return rows
 
 
+def _rankings(ranking_set: RankingSet, orgs: list, periods: list[Period]) -> dict[Period, list[RankRow]]:
+    """The rows of each period, the figures of all of them asked at once (past months' records read in one query)."""
+    if not periods:
+        return {}
+    keys = [item["key"] for item in ranking_set.items]
+    values = indicators.compute_many(keys, orgs, periods)
+    return {
+        p: compute_ranking(ranking_set.items, orgs, p, figures={k: values[k, p] for k in keys})
+        for p in periods
+    }
+
+
 @dataclass
 class Ranking:
     ranking_set: RankingSet
@@ -174,24 +186,22 @@ def ranking(
     ``max_age``, figures computed at most that many seconds ago are reused (``indicators.compute_recent``,
     for the home page) and ``as_of`` says when the oldest was."""
     period = month if isinstance(month, Period) else period_of(month)
-    computed = computed or {}
-    orgs = children_of(root) if period not in computed else None
+    computed = dict(computed or {})
+    wanted = [p for p in ((period, period.previous()) if moves else (period,)) if p not in computed]
     as_of = None
-    if max_age and period not in computed:
-        orgs = orgs or children_of(root)
-        figures = {}
-        for item in ranking_set.items:
-            figures[item["key"]], at = indicators.compute_recent(item["key"], orgs, period, max_age=max_age)
-            as_of = min(filter(None, (as_of, at)), default=None)
-        computed = {**computed, period: compute_ranking(ranking_set.items, orgs, period, figures=figures)}
-
-    def rows_of(p):
-        return (
-            computed[p] if p in computed else compute_ranking(ranking_set.items, orgs or children_of(root), p)
-        )
-
-    rows = [replace(r) for r in rows_of(period)]
-    before = {r.org.pk: r.rank for r in rows_of(period.previous())} if moves else {}
+    if wanted:
+        orgs = children_of(root)
+        keys = [item["key"] for item in ranking_set.items]
+        if max_age and period in wanted:
+            figures = {}
+            for key in keys:
+                figures[key], at = indicators.compute_recent(key, orgs, period, max_age=max_age)
+                as_of = min(filter(None, (as_of, at)), default=None)
+            computed[period] = compute_ranking(ranking_set.items, orgs, period, figures=figures)
+            wanted.remove(period)
+        computed.update(_rankings(ranking_set, orgs, wanted))
+    rows = [replace(r) for r in computed[period]]
+    before = {r.org.pk: r.rank for r in computed[period.previous()]} if moves else {}
     ranked = [r for r in rows if r.rank is not None]
     bottom = param(params.BOTTOM_N.key) if bottom is None else bottom
     for row in rows:
@@ -215,7 +225,7 @@ def ranking_with_trend(ranking_set: RankingSet, root, month: date, months: int =
     for _i in range(months):
         periods.insert(0, period)
         period = period.previous()
-    computed = {p: compute_ranking(ranking_set.items, orgs, p) for p in periods}
+    computed = _rankings(ranking_set, orgs, periods)
     series = {o.pk: [] for o in orgs}
     for p in periods:
         for row in computed[p]:

@@ -111,9 +111,9 @@ def test_the_ranking_page_shows_places_moves_and_the_bottom_flag(
 
 
 # Session, the user with its grants, the ranking sets, the root, the children ONCE (the month's ranking and its
-# six-month trend share their computed months), the month's call-ins and the shell's badges; the fake
-# indicator runs no query.
-RANKING_QUERIES = 7
+# six-month trend share their computed months), the recorded figures of the months that have ended (one query
+# for all of them), the month's call-ins and the shell's badges; the fake indicator runs no query.
+RANKING_QUERIES = 8
 
 
 def test_weights_must_total_one_hundred(personas, county):
