@@ -197,6 +197,9 @@ REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=30)
 # Scopes of more organisations than this count and list their health warnings from the daily run's record
 # (orgs.OrgWarning); narrower ones reckon them live on every visit.
 WARNINGS_LIVE_MAX_ORGS = env.int("WARNINGS_LIVE_MAX_ORGS", default=3000)
+# A roll-up whose subtree holds more organisations than this (a city, a province) shows the month so far as
+# the daily run saved it (ledger.RollupSnapshot) instead of counting every item on each visit.
+ROLLUP_LIVE_MAX_ORGS = env.int("ROLLUP_LIVE_MAX_ORGS", default=3000)
 # Indicators of months that have ended, kept by the daily run (core.IndicatorRecord) for the organisations
 # whose subtree holds at least INDICATOR_RECORD_MIN_ORGS organisations, over the last INDICATOR_RECORD_MONTHS
 # months; a month is worked out again each night for INDICATOR_SETTLE_DAYS days after its end, then kept.

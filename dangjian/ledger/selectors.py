@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.db import router
 from django.db.models import (
     Case,
@@ -890,6 +891,24 @@ def snapshot_rollup(user, parent_org: Organisation, month: date) -> list[RollupR
     return rows
 
 
+def rollup_is_wide(root: Organisation) -> bool:
+    """Whether ``root``'s subtree holds more than ``ROLLUP_LIVE_MAX_ORGS`` organisations (a city, a province):
+    its live roll-up would count every item of it on each visit (one query, counting up to the limit)."""
+    limit = settings.ROLLUP_LIVE_MAX_ORGS
+    return Organisation.objects.filter(path__subtree=root.path)[: limit + 1].count() > limit
+
+
+def nightly_rollup(user, parent_org: Organisation, today: date | None = None):
+    """A wide scope's roll-up: the current month so far as the daily run saved it last (``snapshot_month``
+    every night), per child, and when it was saved; None before the first run (then it is counted live).
+    Three queries."""
+    month = (today or timezone.localdate()).replace(day=1)
+    taken_at = RollupSnapshot.objects.filter(month=month).values_list("taken_at", flat=True).first()
+    if taken_at is None:
+        return None
+    return snapshot_rollup(user, parent_org, month), taken_at
+
+
 # ------------------------------------------------------------------ ledger pages and export
 
 # The status words offices publish in the 完成情况 column (DOMAIN.md §8).
@@ -1198,10 +1217,12 @@ def group_figures(items) -> list[tuple[str, int]]:
     ]
 
 
-def snapshot_months(user) -> list[date]:
-    """Months with saved figures the user may see, newest first (one query)."""
+def snapshot_months(user, today: date | None = None) -> list[date]:
+    """Months with saved figures the user may see, newest first, the current one not (its figures are only
+    the month so far, saved each night for wide scopes' roll-ups); one query."""
     return list(
         RollupSnapshot.objects.visible_to(user)
+        .filter(month__lt=(today or timezone.localdate()).replace(day=1))
         .order_by("-month")
         .values_list("month", flat=True)
         .distinct()[:36]

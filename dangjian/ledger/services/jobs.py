@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -275,8 +275,10 @@ def daily_run(*, today: date) -> dict[str, int]:
     """Everything ``manage.py daily`` does for ``today``; safe to run twice.
 
     Month-end snapshots: on the last day of a month the month is saved. When the job did
-    not run that day, the run on the 1st saves the previous month if it has no snapshot yet
-    (overdue figures reckoned at that month's last day).
+    not run that day, the run on the 1st saves the previous month if it was not saved on its last
+    day (overdue figures reckoned at that day). A run for the present day also saves the month so
+    far: a wide scope's roll-up (a city, a province) shows it instead of counting every item on each
+    visit. A back-dated run (the demo's replay) cannot, for the items' figures are as they stand now.
     """
     with transaction.atomic():
         result = {
@@ -285,10 +287,14 @@ def daily_run(*, today: date) -> dict[str, int]:
             **duty_reviews_run(today=today),
         }
     result["snapshot"] = 0
-    if (today + timedelta(days=1)).day == 1:
+    if (today + timedelta(days=1)).day == 1 or today == timezone.localdate():
         result["snapshot"] = snapshot_month(month=today, today=today)
-    elif today.day == 1:
-        previous = month_start(today - timedelta(days=1))
-        if not RollupSnapshot.objects.filter(month=previous).exists():
-            result["snapshot"] = snapshot_month(month=previous, today=today - timedelta(days=1))
+    if today.day == 1:
+        last_day = today - timedelta(days=1)
+        previous = month_start(last_day)
+        saved_then = RollupSnapshot.objects.filter(
+            month=previous, taken_at__gte=timezone.make_aware(datetime.combine(last_day, time.min))
+        )
+        if not saved_then.exists():
+            result["snapshot"] += snapshot_month(month=previous, today=last_day)
     return result

@@ -7,6 +7,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -76,7 +77,90 @@ def test_the_roll_up_runs_the_same_number_of_queries_for_3_and_30_items(
         client.get(reverse("ledger:rollup"))
 
 
-ROLLUP_QUERIES = 9  # the ranking reuses the roll-up's rows (two queries fewer)
+# Whether the subtree is wide (one count up to the limit), then the live roll-up; the ranking reuses the
+# roll-up's rows (two queries fewer).
+ROLLUP_QUERIES = 10
+
+
+# ------------------------------------------------------------------ a wide scope's roll-up from the daily run
+
+# The county fixture holds six organisations: with five as the limit the county is wide, a township is not.
+WIDE_COUNTY = override_settings(ROLLUP_LIVE_MAX_ORGS=5)
+
+
+def _rows(response) -> dict[int, tuple]:
+    return {r.org.pk: (r.total, r.closed, r.overdue) for r in response.context["rows"]}
+
+
+@WIDE_COUNTY
+def test_a_wide_roll_up_shows_the_month_so_far_as_the_daily_run_saved_it(client, personas, county, world):
+    login(client, personas.county_admin)
+    live = _rows(client.get(reverse("ledger:rollup")))  # before the first run: counted live
+    assert live == {county.township_a.pk: (2, 0, 0), county.township_b.pk: (1, 0, 0)}
+    assert services.daily_run(today=timezone.localdate())["snapshot"] == 3  # the three villages with items
+    response = client.get(reverse("ledger:rollup"))
+    assert _rows(response) == live and response.context["saved_at"] is not None
+    body = text(response)
+    assert 'data-testid="nightly-figures"' in body and "每日核查" in body and "进入县级可查看实时数字" in body
+    assert "by_person" not in body and 'data-testid="by-person"' not in body and "chart-ageing" not in body
+    # Saved figures: status words are not counted, open and closed are (as for a stored month).
+    assert ">已整改销号<" not in body
+    # An item closed since stays out of the saved figures until the next run; a township is counted live.
+    Item.objects.filter(org=county.village_b1).update(status=Item.Status.CLOSED, closed_on=TODAY)
+    assert _rows(client.get(reverse("ledger:rollup")))[county.township_b.pk] == (1, 0, 0)
+    township = client.get(reverse("ledger:rollup") + f"?org={county.township_b.pk}")
+    assert township.context["saved_at"] is None and _rows(township) == {county.village_b1.pk: (1, 1, 0)}
+    services.daily_run(today=timezone.localdate())
+    assert _rows(client.get(reverse("ledger:rollup")))[county.township_b.pk] == (1, 1, 0)
+    # The export is the page's figures, its heading says from when.
+    export = client.get(reverse("ledger:rollup_export"))
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    assert any("每日核查数字" in str(c.value) for row in sheet.iter_rows(max_row=4) for c in row if c.value)
+
+
+@WIDE_COUNTY
+def test_the_month_so_far_is_not_offered_as_a_stored_month_and_a_past_day_saves_nothing(
+    client, personas, county, world
+):
+    today = timezone.localdate()
+    services.daily_run(today=today)
+    assert set(RollupSnapshot.objects.values_list("month", flat=True)) == {today.replace(day=1)}
+    login(client, personas.county_admin)
+    assert client.get(reverse("ledger:rollup")).context["months"] == []
+    RollupSnapshot.objects.all().delete()
+    # A run back-dated to a day that is not a month's last (the demo's replay) cannot know the month so far.
+    past = today.replace(day=1) - timedelta(days=20)
+    assert services.daily_run(today=past)["snapshot"] == 0
+
+
+def test_the_first_of_the_month_saves_a_month_only_saved_before_its_last_day(personas, county, world):
+    november = date(2026, 11, 1)
+    Item.objects.exclude(status=Item.Status.DRAFT).update(issued_on=date(2026, 11, 10))
+    services.snapshot_month(month=november, today=date(2026, 11, 20))  # a night's month so far
+    Item.objects.filter(org=county.village_b1).update(status=Item.Status.CLOSED, closed_on=date(2026, 11, 25))
+    services.daily_run(today=date(2026, 12, 1))
+    saved = RollupSnapshot.objects.get(month=november, org=county.village_b1)
+    assert saved.closed == 1 and timezone.localtime(saved.taken_at).date() == date(2026, 11, 30)
+
+
+@WIDE_COUNTY
+def test_a_wide_roll_up_runs_a_fixed_number_of_queries(
+    client, personas, county, world, django_assert_num_queries
+):
+    services.daily_run(today=timezone.localdate())
+    login(client, personas.county_admin)
+    client.get(reverse("ledger:rollup"))
+    with django_assert_num_queries(WIDE_ROLLUP_QUERIES):
+        client.get(reverse("ledger:rollup"))
+    _make_items(personas, county, 30)
+    services.daily_run(today=timezone.localdate())
+    with django_assert_num_queries(WIDE_ROLLUP_QUERIES):
+        client.get(reverse("ledger:rollup"))
+
+
+# The live page's queries without the two GROUP BYs over the items (the roll-up, the table by person, the ageing
+# chart: three fewer), with the saved month's day and its two queries (one more).
+WIDE_ROLLUP_QUERIES = ROLLUP_QUERIES - 1
 
 
 def test_a_past_month_is_shown_and_exported_exactly_as_stored(client, personas, county, world):

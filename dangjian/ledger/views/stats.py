@@ -51,11 +51,19 @@ def _crumbs(root, *tail) -> list:
 
 
 def _rows(request, root, month):
+    """The roll-up's rows, and when they were saved if they are the daily run's (None: counted now).
+
+    A stored month as saved at its end; a wide scope (a city, a province) as the daily run saved the month
+    so far, for counting all its items on every visit takes seconds; anything else live."""
     if root is None:
-        return []
+        return [], None
     if month is not None:
-        return selectors.snapshot_rollup(request.user, root, month)
-    return selectors.rollup(request.user, root)
+        return selectors.snapshot_rollup(request.user, root, month), None
+    if selectors.rollup_is_wide(root):
+        saved = selectors.nightly_rollup(request.user, root)
+        if saved is not None:
+            return saved
+    return selectors.rollup(request.user, root), None
 
 
 @reports_on_replica
@@ -68,7 +76,8 @@ def rollup(request):
     """
     root = _root(request)
     month = _month(request)
-    rows = _rows(request, root, month)
+    rows, saved_at = _rows(request, root, month)
+    live = month is None and saved_at is None
     totals = selectors.rollup_totals(rows)
     for row in [*rows, totals] if totals else rows:
         row.status_counts = [row.by_word.get(w, 0) for w in selectors.COMPLETION_WORDS]
@@ -98,14 +107,16 @@ def rollup(request):
             "month_form": MonthForm(initial={"month": month}),
             "months": selectors.snapshot_months(request.user),
             "ranking": ranked,
-            "by_person": selectors.items_by_person(request.user, root)
-            if root is not None and month is None
-            else [],
+            # Saved figures (a month, a wide scope's night) have no table by person nor ageing: both count
+            # every item now.
+            "saved_at": saved_at,
+            "saved": not live,
+            "by_person": selectors.items_by_person(request.user, root) if root is not None and live else [],
             "definitions": FIGURES,
             "ranking_method": method,
             "ancestors": ancestors,
             "chart_orgs": charts.by_org(rows),
-            "chart_ageing": charts.ageing(selectors.ageing(request.user)) if month is None else None,
+            "chart_ageing": charts.ageing(selectors.ageing(request.user)) if live else None,
             "can_export": can(request.user, EXPORT),
             "query": request.GET.urlencode(),
             "breadcrumbs": _crumbs(root),
@@ -122,7 +133,7 @@ def rollup_export(request):
         raise PermissionDenied(_("You are not allowed to export ledgers."))
     root = _root(request)
     month = _month(request)
-    rows = _rows(request, root, month)
+    rows, saved_at = _rows(request, root, month)
     label = month.strftime("%Y-%m") if month else timezone.localdate().isoformat()
     filename = _("rectification-statistics-%(org)s-%(period)s.xlsx") % {
         "org": root.label if root else "",
@@ -132,16 +143,17 @@ def rollup_export(request):
         _("%(org)s rectification statistics") % {"org": root.name if root else ""},
         root=root,
         user=request.user,
-        period=_period_words(month),
+        period=_period_words(month, saved_at),
     )
     return xlsx_response(charts.rollup_xlsx(rows, selectors.rollup_totals(rows), heading=heading), filename)
 
 
-def _period_words(month: date | None) -> str:
+def _period_words(month: date | None, saved_at=None) -> str:
     if month is not None:
         return _("end of %(year)s-%(month)02d") % {"year": month.year, "month": month.month}
-    today = timezone.localdate()
-    return f"{today.year}年{today.month}月{today.day}日"
+    day = timezone.localtime(saved_at).date() if saved_at is not None else timezone.localdate()
+    words = f"{day.year}年{day.month}月{day.day}日"
+    return _("%(day)s, the daily run's figures") % {"day": words} if saved_at is not None else words
 
 
 @login_required
