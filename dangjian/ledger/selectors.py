@@ -8,7 +8,7 @@ whatever the number of items: counts are SQL GROUP BYs over the organisation pat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import router
@@ -509,17 +509,20 @@ class HomeFigures:
     rows: list
     totals: RollupRow
     closed_on_time_this_month: int
+    saved_at: datetime | None = None  # a wide scope's figures: when the daily run saved them
 
 
 def home_figures(user, today: date | None = None) -> HomeFigures | None:
     """Open, overdue, closed on time this month and 按期销号率 of the user's top organisation, by child
-    (four queries); None for someone without an organisation above others to compare (a village
-    branch without organisations below it: two queries, nothing rolled up)."""
+    (five queries; a wide scope's by child as the roll-up page shows them, from the daily run); None for
+    someone without an organisation above others to compare (a village branch without organisations below
+    it: two queries, nothing rolled up)."""
     today = today or timezone.localdate()
     root = rollup_root(user)
     if root is None or not root.numchild or not scoping.sees_whole_subtree(user, root):
         return None
-    rows = rollup(user, root, today, detail=False)
+    saved = nightly_rollup(user, root, today) if rollup_is_wide(root) else None
+    rows, saved_at = saved if saved is not None else (rollup(user, root, today, detail=False), None)
     if not rows:
         return None
     month_closed = (
@@ -529,7 +532,11 @@ def home_figures(user, today: date | None = None) -> HomeFigures | None:
         .count()
     )
     return HomeFigures(
-        root=root, rows=rows, totals=rollup_totals(rows), closed_on_time_this_month=month_closed
+        root=root,
+        rows=rows,
+        totals=rollup_totals(rows),
+        closed_on_time_this_month=month_closed,
+        saved_at=saved_at,
     )
 
 

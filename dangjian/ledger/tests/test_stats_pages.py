@@ -219,3 +219,18 @@ def test_the_escalation_list_links_to_interview_and_accountability(client, perso
 def test_a_village_secretary_has_no_escalation_list(client, personas, world):
     login(client, personas.village_a1)
     assert client.get(reverse("ledger:escalations")).status_code == 403
+
+
+@WIDE_COUNTY
+def test_a_wide_scopes_home_figures_are_the_roll_up_pages(client, personas, county, world):
+    login(client, personas.county_admin)
+    live = text(client.get(reverse("home")))
+    assert 'data-testid="figure-open" data-value="3"' in live and "figures-saved-at" not in live
+    services.daily_run(today=timezone.localdate())
+    Item.objects.filter(org=county.village_b1).update(status=Item.Status.CLOSED, closed_on=TODAY)
+    body = text(client.get(reverse("home")))
+    # The closure since the run shows on the page as on the roll-up: after the next run.
+    assert 'data-testid="figure-open" data-value="3"' in body and 'data-testid="figures-saved-at"' in body
+    assert "每日核查的数字" in body
+    services.daily_run(today=timezone.localdate())
+    assert 'data-testid="figure-open" data-value="2"' in text(client.get(reverse("home")))
