@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -297,12 +298,15 @@ def record(*, today: date) -> dict[str, int]:
         IndicatorRecord.objects.filter(start__gte=months[0].start).values_list("key", "start").distinct()
     )
     written = 0
-    for indicator in all_indicators():
-        for period in months:
-            settled = today > period.end + timedelta(days=settings.INDICATOR_SETTLE_DAYS)
-            if settled and (indicator.key, period.start) in have:
-                continue
-            values = indicator.compute(orgs, period)
+    for period in months:
+        settled = today > period.end + timedelta(days=settings.INDICATOR_SETTLE_DAYS)
+        todo = [i for i in all_indicators() if not (settled and (i.key, period.start) in have)]
+        memo = _shared.set({})  # work two indicators share is done once for the month
+        try:
+            figures = [(indicator, indicator.compute(orgs, period)) for indicator in todo]
+        finally:
+            _shared.reset(memo)
+        for indicator, values in figures:
             rows = [
                 IndicatorRecord(
                     key=indicator.key,
@@ -320,6 +324,21 @@ def record(*, today: date) -> dict[str, int]:
                 IndicatorRecord.objects.bulk_create(rows, batch_size=2000)
             written += len(rows)
     return {"indicator_figures": written}
+
+
+# Work shared by several indicators of one record run (a month), by key; outside a run there is none.
+_shared: ContextVar[dict | None] = ContextVar("dangjian_indicator_shared", default=None)
+
+
+def shared(key: tuple, work: Callable[[], Any]) -> Any:
+    """``work()``, done once per month of a record run for the same ``key`` (two figures from one roll-up of
+    a whole province); outside a record run it is simply done."""
+    memo = _shared.get()
+    if memo is None:
+        return work()
+    if key not in memo:
+        memo[key] = work()
+    return memo[key]
 
 
 def record_now() -> None:

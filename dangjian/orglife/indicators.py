@@ -6,21 +6,25 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.indicators import Indicator, Period, rate, register, subtree_rollup
+from dangjian.core.indicators import Indicator, Period, rate, register, shared, subtree_rollup
 from dangjian.orgs.models import Person
 
 from . import selectors
 
 
+def _rollup(orgs, period: Period):
+    """The meetings' roll-up both figures read, worked out once for both in the daily run's record."""
+    key = ("orglife.rollup", tuple(o.pk for o in orgs), period.start, period.end)
+    return shared(key, lambda: selectors.rollup(orgs, period.start, period.end))
+
+
 def meeting_completion_rate(orgs, period: Period) -> dict:
     """Periods met ÷ periods decided, over every branch in each subtree (two queries in all)."""
-    rows = selectors.rollup(orgs, period.start, period.end)
-    return {row.org.pk: row.rate for row in rows}
+    return {row.org.pk: row.rate for row in _rollup(orgs, period)}
 
 
 def compliant_branches(orgs, period: Period) -> dict:
-    rows = selectors.rollup(orgs, period.start, period.end)
-    return {row.org.pk: rate(row.compliant_branches, row.branches) for row in rows}
+    return {row.org.pk: rate(row.compliant_branches, row.branches) for row in _rollup(orgs, period)}
 
 
 def training_coverage_rate(orgs, period: Period) -> dict:

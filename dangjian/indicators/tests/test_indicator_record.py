@@ -132,3 +132,23 @@ def test_the_page_says_how_a_months_figures_are_kept(client, county, personas):
     assert "每晚核查为下辖组织不少于 3 个的组织记录该月数字：月末后 10 天内每晚重算" in month
     year = client.get(url, {"key": "ledger.open_items", "period": "2026"}).content.decode()
     assert 'data-testid="record-note"' not in year
+
+
+@SMALL_COUNTY
+def test_a_record_run_works_out_the_meetings_roll_up_once_for_its_two_figures(county, personas, monkeypatch):
+    from dangjian.orglife import selectors as orglife_selectors
+
+    calls = []
+    real = orglife_selectors.rollup
+
+    def counted(*args, **kwargs):
+        calls.append(args[1:])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(orglife_selectors, "rollup", counted)
+    indicators.record(today=NOV_5)
+    assert len(calls) == 3  # one a month for 会议完成率 and 达标支部, not two
+    calls.clear()
+    keys = ["orglife.meeting_completion_rate", "orglife.compliant_branches"]
+    indicators.compute_many(keys, [county.township_b], [Period.year(2026)])
+    assert len(calls) == 2  # outside a record run nothing is kept between figures
