@@ -85,7 +85,12 @@ class LedgerConfig(ModuleConfig):
             "ledger", order=50, build="dangjian.ledger.demo.build", county="dangjian.ledger.demo.build_county"
         ),
         # Last: the daily job over the simulated months, once every module has raised its items.
-        DemoStep("ledger_daily", order=90, build="dangjian.ledger.demo.build_daily"),
+        DemoStep(
+            "ledger_daily",
+            order=90,
+            build="dangjian.ledger.demo.build_daily",
+            finish="dangjian.ledger.demo.save_month_so_far",
+        ),
     )
     daily = (DailyJob("ledger", order=50, run="dangjian.ledger.services.daily_run"),)
     indicators = "dangjian.ledger.indicators"

@@ -291,6 +291,13 @@ def build_daily(ctx: DemoContext) -> None:
     ctx.out(f"  ledger: the daily job run on {runs} days of the simulated months")
 
 
+def save_month_so_far() -> None:
+    """The demo's last step: the roll-up's month so far, as ``manage.py daily`` run today leaves it for the
+    wide scopes (a city, a province) whose roll-up and home figures read it."""
+    today = timezone.localdate()
+    services.snapshot_month(month=today, today=today)
+
+
 def build_county(ctx: DemoContext) -> None:
     """The ``county`` step: a further county's share of the bulk items and its past months' figures.
 

@@ -234,3 +234,13 @@ def test_a_wide_scopes_home_figures_are_the_roll_up_pages(client, personas, coun
     assert "每日核查的数字" in body
     services.daily_run(today=timezone.localdate())
     assert 'data-testid="figure-open" data-value="2"' in text(client.get(reverse("home")))
+
+
+def test_the_demo_finishes_with_the_month_so_far(personas, county, world):
+    from dangjian.core import demo as core_demo
+    from dangjian.ledger import demo
+
+    assert ("ledger_daily", demo.save_month_so_far) in core_demo.finishers()
+    demo.save_month_so_far()
+    month = timezone.localdate().replace(day=1)
+    assert RollupSnapshot.objects.filter(month=month).count() == 3  # the villages with items
