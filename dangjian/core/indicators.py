@@ -188,6 +188,10 @@ def _common_prefix(paths: list[str]) -> str:
     return first[: n - n % STEPLEN]
 
 
+# Up to this many organisations of one depth are filtered subtree by subtree, more by their common prefix.
+FEW_SUBTREES = 50
+
+
 def subtree_rollup(
     queryset: QuerySet, orgs: Iterable, *, path_field: str = "org__path", **aggregates
 ) -> dict[int, dict]:
@@ -203,9 +207,15 @@ def subtree_rollup(
     result: dict[int, dict] = {}
     for depth, group in by_depth.items():
         prefix_len = depth * STEPLEN
-        common = _common_prefix([o.path for o in group])
         qs = queryset
-        if common:
+        if len(group) <= FEW_SUBTREES:
+            # Each subtree's own range: the three cities a ranking still has to count live are not the
+            # whole province their common prefix would be.
+            within = Q(pk__in=[])
+            for org in group:
+                within |= Q(**{f"{path_field}__subtree": org.path})
+            qs = qs.filter(within)
+        elif common := _common_prefix([o.path for o in group]):
             qs = qs.filter(Q(**{f"{path_field}__subtree": common}))
         rows = (
             qs.annotate(_branch=Substr(path_field, 1, prefix_len))
