@@ -521,8 +521,7 @@ def home_figures(user, today: date | None = None) -> HomeFigures | None:
     root = rollup_root(user)
     if root is None or not root.numchild or not scoping.sees_whole_subtree(user, root):
         return None
-    saved = nightly_rollup(user, root, today) if rollup_is_wide(root) else None
-    rows, saved_at = saved if saved is not None else (rollup(user, root, today, detail=False), None)
+    rows, saved_at = rollup_now(user, root, today, detail=False)
     if not rows:
         return None
     month_closed = (
@@ -903,6 +902,17 @@ def rollup_is_wide(root: Organisation) -> bool:
     its live roll-up would count every item of it on each visit (one query, counting up to the limit)."""
     limit = settings.ROLLUP_LIVE_MAX_ORGS
     return Organisation.objects.filter(path__subtree=root.path)[: limit + 1].count() > limit
+
+
+def rollup_now(user, parent_org: Organisation, today: date | None = None, *, detail: bool = True):
+    """The roll-up as it stands, and when it was saved if it is the daily run's (None: counted now): a wide
+    scope's from last night's month so far (``nightly_rollup``), once the daily run has saved one; any other
+    counted live (``rollup``). The roll-up page and the home page's key figures both read it."""
+    if rollup_is_wide(parent_org):
+        saved = nightly_rollup(user, parent_org, today)
+        if saved is not None:
+            return saved
+    return rollup(user, parent_org, today, detail=detail), None
 
 
 def nightly_rollup(user, parent_org: Organisation, today: date | None = None):

@@ -59,11 +59,7 @@ def _rows(request, root, month):
         return [], None
     if month is not None:
         return selectors.snapshot_rollup(request.user, root, month), None
-    if selectors.rollup_is_wide(root):
-        saved = selectors.nightly_rollup(request.user, root)
-        if saved is not None:
-            return saved
-    return selectors.rollup(request.user, root), None
+    return selectors.rollup_now(request.user, root)
 
 
 @reports_on_replica
