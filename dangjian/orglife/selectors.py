@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from datetime import timezone as dt_timezone
 from decimal import Decimal
+from itertools import islice
 
 from django.db.models import Count, DateField, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
@@ -228,9 +229,14 @@ def compliance(branches, start: date, end: date, *, today: date | None = None) -
 
 def branches_under(orgs) -> list[Organisation]:
     """Every branch in the subtrees of ``orgs`` (one query)."""
+    return list(_branches_under(orgs))
+
+
+def _branches_under(orgs):
+    """The query of ``branches_under``, by path (none when ``orgs`` is empty)."""
     orgs = list(orgs)
     if not orgs:
-        return []
+        return Organisation.objects.none()
     q = Q(pk__in=[])
     paths: list[str] = []
     for path in sorted({o.path for o in orgs}, key=len):  # an organisation inside another adds nothing
@@ -239,11 +245,22 @@ def branches_under(orgs) -> list[Organisation]:
     for path in paths:
         q |= Q(path__subtree=path)
     # What the roll-up and ``periods.owes`` read of a branch: a county's thousand branches, not their every column.
-    return list(
+    return (
         Organisation.objects.filter(q, kind__in=BRANCH_KIND_VALUES)
         .only("pk", "path", "depth", "kind", "founded_on", "dissolved_on")
         .order_by("path")
     )
+
+
+# Branches whose meetings a roll-up reads and judges at a time: a county's fit in one round, a province's
+# 100 000 are streamed in rounds, so its memory does not grow with the province.
+BRANCH_CHUNK = 5000
+
+
+def _branch_chunks(orgs):
+    rows = _branches_under(orgs).iterator(chunk_size=BRANCH_CHUNK)
+    while chunk := list(islice(rows, BRANCH_CHUNK)):
+        yield chunk
 
 
 @dataclass
@@ -274,12 +291,21 @@ def rollup(
     caller already has them, so a page showing a year's trend and a month's roll-up reads the meetings once.
     """
     orgs = list(orgs)
-    if branches is None:
-        branches = branches_under(orgs)
-    if dues is None:
-        dues = compliance(branches, start, end, today=today)
     rows = {o.path: RollupRow(o) for o in orgs}
     lengths = sorted({len(p) for p in rows})
+    if branches is None:
+        # Read and judged round by round (two queries a round): what is kept is the rows' sums.
+        for chunk in _branch_chunks(orgs):
+            _add_up(rows, lengths, chunk, compliance(chunk, start, end, today=today), start, end)
+    else:
+        if dues is None:
+            dues = compliance(branches, start, end, today=today)
+        _add_up(rows, lengths, branches, dues, start, end)
+    return [rows[o.path] for o in orgs]
+
+
+def _add_up(rows: dict, lengths: list[int], branches, dues, start: date, end: date) -> None:
+    """Add each branch's periods ending in [start, end] to the rows of the subtrees it is in."""
     for branch in branches:
         branch_dues = [d for d in dues.get(branch.pk, []) if start <= d.span.end <= end]
         met, decided = periods.completion(branch_dues)
@@ -294,7 +320,6 @@ def rollup(
             for due in branch_dues:
                 if due.state == State.MISSED:
                     row.missed[due.kind] = row.missed.get(due.kind, 0) + 1
-    return [rows[o.path] for o in orgs]
 
 
 def sees_figures(user, org: Organisation) -> bool:

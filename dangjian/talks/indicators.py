@@ -45,14 +45,14 @@ class BranchCoverage:
     org_id: int
     path: str
     committee: set[int] = field(default_factory=set)
-    members: set[int] = field(default_factory=set)
+    members: int = 0  # party members on its roll who are not on its committee
     pairs_required: int = 0
     pairs_done: int = 0
     members_reached: int = 0
 
     @property
     def counted(self) -> bool:
-        return self.pairs_required > 0 or bool(self.members)
+        return self.pairs_required > 0 or self.members > 0
 
     @property
     def committee_covered(self) -> bool:
@@ -60,11 +60,14 @@ class BranchCoverage:
 
     @property
     def members_covered(self) -> bool:
-        return self.members_reached == len(self.members)
+        return self.members_reached == self.members
 
     @property
     def covered(self) -> bool:
         return self.committee_covered and self.members_covered
+
+
+MEMBER_CHUNK = 20_000  # members read per round trip when counting who talked with their committee
 
 
 def _heart_talks(period: Period):
@@ -86,8 +89,8 @@ def _under(orgs, path_field: str) -> Q:
 def branch_coverage(orgs, period: Period) -> dict[int, BranchCoverage]:
     """Every branch in the subtrees of ``orgs`` with committee members on post at the period's end.
 
-    Four queries however many organisations: committee posts, members on the roll, and the
-    talkees and linked talkers of the period's closed heart-to-heart talks.
+    Four queries however many organisations: committee posts, the talkees and linked talkers of the
+    period's closed heart-to-heart talks, and the members on the rolls (streamed, counted, not kept).
     """
     orgs = list(orgs)
     if not orgs:
@@ -102,10 +105,6 @@ def branch_coverage(orgs, period: Period) -> dict[int, BranchCoverage]:
         branches.setdefault(org_id, BranchCoverage(org_id, path)).committee.add(person_id)
     if not branches:
         return {}
-    for org_id, person_id in (
-        Person.objects.members().filter(org_id__in=list(branches)).values_list("org_id", "pk")
-    ):
-        branches[org_id].members.add(person_id)
     talks = _heart_talks(period)
     talkees: dict[int, set[int]] = {}
     for talk_id, person_id in TalkRecord.talkees.through.objects.filter(talkrecord__in=talks).values_list(
@@ -121,11 +120,19 @@ def branch_coverage(orgs, period: Period) -> dict[int, BranchCoverage]:
                 partners.setdefault(talker_id, set()).add(talkee_id)
                 partners.setdefault(talkee_id, set()).add(talker_id)
     for branch in branches.values():
-        branch.members -= branch.committee
         pairs = list(combinations(sorted(branch.committee), 2))
         branch.pairs_required = len(pairs)
         branch.pairs_done = sum(1 for a, b in pairs if b in partners.get(a, ()))
-        branch.members_reached = sum(1 for m in branch.members if partners.get(m, set()) & branch.committee)
+    # The members are streamed and only counted: a province's 3 million are never held at once.
+    no_one: set[int] = set()
+    members = Person.objects.members().filter(_under(orgs, "org__path")).values_list("org_id", "pk")
+    for org_id, person_id in members.iterator(chunk_size=MEMBER_CHUNK):
+        branch = branches.get(org_id)
+        if branch is None or person_id in branch.committee:
+            continue
+        branch.members += 1
+        if not partners.get(person_id, no_one).isdisjoint(branch.committee):
+            branch.members_reached += 1
     return branches
 
 
