@@ -47,5 +47,6 @@ for model in (
     models.Escalation,
     models.Accountability,
     models.RollupSnapshot,
+    models.RollupSubtree,
 ):
     admin.site.register(model, ReadOnlyAdmin)

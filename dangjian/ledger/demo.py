@@ -293,9 +293,18 @@ def build_daily(ctx: DemoContext) -> None:
 
 def save_month_so_far() -> None:
     """The demo's last step: the roll-up's month so far, as ``manage.py daily`` run today leaves it for the
-    wide scopes (a city, a province) whose roll-up and home figures read it."""
+    wide scopes (a city, a province) whose roll-up and home figures read it; and the subtree sums of the
+    past months, saved county by county while the demo was built (as the daily run saves them each month)."""
+    from .models import RollupSnapshot
+
     today = timezone.localdate()
     services.snapshot_month(month=today, today=today)
+    for month in (
+        RollupSnapshot.objects.filter(month__lt=today.replace(day=1))
+        .values_list("month", flat=True)
+        .distinct()
+    ):
+        services.save_subtrees(month=month)
 
 
 def build_county(ctx: DemoContext) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +74,19 @@ class Figure:
     key: str
     label: str | Promise
     definition: str | Promise
+
+
+# Saved month figures (``RollupSnapshot``) summed over a subtree: the nightly ``RollupSubtree`` rows and a
+# roll-up read from the saved rows (``selectors.snapshot_rollup``) both sum them so.
+SAVED_SUMS = {
+    "total": Sum("total"),
+    "closed": Sum("closed"),
+    "closed_late": Sum("closed_late"),
+    "due": Sum("due"),
+    "due_on_time": Sum("due_on_time"),
+    "overdue": Sum("overdue"),
+    "overdue_days_max": Max("overdue_days_max"),
+}
 
 
 FIGURES = (

@@ -751,3 +751,33 @@ class RollupSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.month:%Y-%m}"
+
+
+class RollupSubtree(models.Model):
+    """A month's saved figures summed over one organisation's whole subtree, for the children of a wide scope.
+
+    Saved with the month's ``RollupSnapshot`` rows and from them, for each child of an organisation whose
+    subtree is wide (``ROLLUP_LIVE_MAX_ORGS``): the province's roll-up reads its cities' thirteen rows, not
+    the 140 000 rows of every organisation below. ``path`` is the organisation's when saved; a moved
+    organisation's row is not read.
+    """
+
+    month = models.DateField(_("month"))  # first day of the month
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="rollup_subtrees")
+    path = models.CharField(max_length=255)
+    total = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    closed_late = models.PositiveIntegerField(default=0)
+    due = models.PositiveIntegerField(default=0)
+    due_on_time = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    overdue_days_max = models.PositiveIntegerField(default=0)
+    taken_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "org"], name="unique_subtree_rollup_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.month:%Y-%m} (subtree)"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.db import router
@@ -17,12 +19,11 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
     Window,
@@ -855,46 +856,54 @@ def snapshot_rows(user, month: date):
     )
 
 
+# The figures a saved roll-up row carries, as ``RollupRow`` names them.
+SAVED_FIGURES = tuple(figures.SAVED_SUMS)
+
+
 def snapshot_rollup(user, parent_org: Organisation, month: date) -> list[RollupRow]:
-    """A past month's roll-up per child organisation, summed from the saved snapshots (two queries)."""
+    """A month's roll-up per child organisation from the saved figures (one or two queries).
+
+    A child of a wide scope has its subtree's sums saved (``RollupSubtree``): read with the children when
+    the user sees the whole subtree. Any other child's are summed from the saved rows of the organisations
+    below it that the user may see.
+    """
+    month = month.replace(day=1)
     child_depth = parent_org.depth + 1
-    grouped = (
-        RollupSnapshot.objects.visible_to(user)
-        .filter(month=month.replace(day=1), org__path__subtree=parent_org.path, org__depth__gte=child_depth)
-        .annotate(branch=Substr("org__path", 1, child_depth * Organisation.steplen))
-        .order_by()
-        .values("branch")
+    children = list(
+        Organisation.objects.visible_to(user)
+        .filter(path__subtree=parent_org.path, depth=child_depth)
+        .annotate(saved=FilteredRelation("rollup_subtrees", condition=Q(rollup_subtrees__month=month)))
         .annotate(
-            total=Sum("total"),
-            closed=Sum("closed"),
-            closed_late=Sum("closed_late"),
-            due=Sum("due"),
-            due_on_time=Sum("due_on_time"),
-            overdue=Sum("overdue"),
-            days=Max("overdue_days_max"),
+            saved_path=F("saved__path"), **{f"saved_{name}": F(f"saved__{name}") for name in SAVED_FIGURES}
         )
     )
-    by_branch = {row["branch"]: row for row in grouped}
-    rows = []
-    for child in Organisation.objects.visible_to(user).filter(
-        path__subtree=parent_org.path, depth=child_depth
-    ):
-        v = by_branch.get(child.path)
-        if v is None:
-            continue
-        rows.append(
-            RollupRow(
-                org=child,
-                total=v["total"],
-                closed=v["closed"],
-                closed_late=v["closed_late"],
-                due=v["due"] or 0,
-                due_on_time=v["due_on_time"] or 0,
-                overdue=v["overdue"],
-                overdue_days_max=v["days"] or 0,
-            )
+    sums: dict[int, dict] = {}
+    rest = []
+    for child in children:
+        if child.saved_path == child.path and scoping.sees_whole_subtree(user, child):
+            sums[child.pk] = {name: getattr(child, f"saved_{name}") for name in SAVED_FIGURES}
+        else:
+            rest.append(child)
+    if rest:
+        grouped = RollupSnapshot.objects.visible_to(user).filter(
+            month=month, org__path__subtree=parent_org.path, org__depth__gte=child_depth
         )
-    return rows
+        if len(rest) < len(children):
+            grouped = grouped.filter(reduce(or_, (Q(org__path__subtree=child.path) for child in rest)))
+        by_branch = {
+            row.pop("branch"): row
+            for row in grouped.annotate(branch=Substr("org__path", 1, child_depth * Organisation.steplen))
+            .order_by()
+            .values("branch")
+            .annotate(**figures.SAVED_SUMS)
+        }
+        for child in rest:
+            if child.path in by_branch:
+                sums[child.pk] = {name: value or 0 for name, value in by_branch[child.path].items()}
+    # A child with nothing saved below it (no items) has no row, as it has no row in a live roll-up.
+    return [
+        RollupRow(org=child, **sums[child.pk]) for child in children if sums.get(child.pk, {}).get("total")
+    ]
 
 
 def rollup_is_wide(root: Organisation) -> bool:

@@ -39,6 +39,7 @@ from .jobs import (
     month_start,
     reminders_cancel,
     reminders_run,
+    save_subtrees,
     snapshot_month,
 )
 from .lists import (
@@ -108,6 +109,7 @@ __all__ = [
     "escalations_run",
     "month_start",
     "month_end",
+    "save_subtrees",
     "snapshot_month",
     "daily_run",
 ]
