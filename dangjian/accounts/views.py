@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core.audit import timeline
 from dangjian.core.filters import int_param
+from dangjian.core.pagination import page_of
 from dangjian.core.scoping import can, get_for_user, restricted_prefetch
 
 from . import services
@@ -54,7 +54,7 @@ def user_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         users = users.filter(Q(username__icontains=q) | Q(display_name__contains=q))
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    page = page_of(users, request, 50)
     return render(
         request,
         "accounts/user_list.html",

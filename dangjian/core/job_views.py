@@ -7,7 +7,6 @@ outside their scope.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET
 from . import jobs
 from .exports import RowError
 from .models import Job
+from .pagination import page_of
 from .scoping import get_for_user
 
 PER_PAGE = 30
@@ -43,7 +43,7 @@ def _job_context(request, pk: int) -> dict:
 @require_GET
 def job_list(request):
     """The jobs I started, newest first, each with its state and progress."""
-    page = Paginator(Job.objects.visible_to(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(Job.objects.visible_to(request.user), request, PER_PAGE)
     return render(request, "core/job_list.html", {"page": page, "breadcrumbs": _crumbs()})
 
 

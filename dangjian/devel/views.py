@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -17,6 +16,7 @@ from dangjian.core import attachments, audit, documents, scoping, workflow
 from dangjian.core.caps import Cap
 from dangjian.core.exports import xlsx_bytes, xlsx_response
 from dangjian.core.generic import ObjectView, ServiceFormView
+from dangjian.core.pagination import page_of
 from dangjian.orgs.models import Organisation
 
 from . import rules, selectors, services
@@ -52,7 +52,7 @@ def pipeline(request):
         files = files.filter(status__in=selectors.stage_statuses(int(stage)))
     elif stage in selectors.CLOSED:
         files = files.filter(status=stage)
-    page = Paginator(files, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(files, request, PER_PAGE)
     rows = [selectors.file_row(f, today) for f in page.object_list]
     base = org or _top_org(request.user)
     children = (

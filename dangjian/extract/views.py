@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dangjian.core import attachments, audit
 from dangjian.core.caps import Cap
 from dangjian.core.forms import add_service_error
+from dangjian.core.pagination import page_of
 from dangjian.core.scoping import can, get_for_user
 from dangjian.ledger import door
 from dangjian.orgs.models import Organisation
@@ -46,7 +46,7 @@ def extraction_list(request):
         .annotate(kept=Count("drafts", filter=Q(drafts__dropped=False)))
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(rows, request, PER_PAGE)
     return render(
         request,
         "extract/extraction_list.html",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from dangjian.core.pagination import page_of
 
 from . import selectors, services
 
@@ -24,7 +25,7 @@ def notice_list(request):
     unread_only = request.GET.get("unread") == "1"
     if unread_only:
         notices = notices.unread()
-    page = Paginator(notices, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(notices, request, PER_PAGE)
     template = "notices/partials/notice_rows.html" if request.htmx else "notices/notice_list.html"
     return render(
         request,

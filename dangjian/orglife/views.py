@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from dangjian.core import attachments, audit, scoping, workflow
 from dangjian.core.caps import Cap
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import add_service_error
+from dangjian.core.pagination import page_of
 from dangjian.core.params import get as param
 from dangjian.core.scoping import get_for_user
 from dangjian.ledger import door
@@ -77,7 +77,7 @@ def meeting_list(request):
     status = request.GET.get("status")
     if status in Meeting.Status.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("-starts_at", "-pk"), 50).get_page(request.GET.get("page"))
+    page = page_of(qs.order_by("-starts_at", "-pk"), request, 50)
     return render(
         request,
         "orglife/meeting_list.html",
@@ -648,9 +648,9 @@ def evaluation_list(request):
         {
             "year": year,
             "org": org,
-            "page": Paginator(
-                evaluations.order_by("org__path", "grade", "person__name_pinyin", "pk"), 50
-            ).get_page(request.GET.get("page")),
+            "page": page_of(
+                evaluations.order_by("org__path", "grade", "person__name_pinyin", "pk"), request, 50
+            ),
             "roster": roster,
             "form": form,
             "can_record": org is not None and scoping.can(request.user, RECORD, org),
@@ -769,7 +769,7 @@ def course_list(request):
         request,
         "orglife/course_list.html",
         {
-            "page": Paginator(courses.order_by("-starts_on", "-pk"), 50).get_page(request.GET.get("page")),
+            "page": page_of(courses.order_by("-starts_on", "-pk"), request, 50),
             "year": year,
             "form": form,
             "can_record": scoping.can(request.user, RECORD),

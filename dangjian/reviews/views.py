@@ -10,7 +10,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from dangjian.core.caps import Cap
 from dangjian.core.exports import Column, xlsx_bytes, xlsx_response
 from dangjian.core.forms import add_service_error
 from dangjian.core.generic import ServiceFormView
+from dangjian.core.pagination import page_of
 from dangjian.core.scoping import can, get_for_user, sees_whole_subtree
 from dangjian.ledger import door
 from dangjian.orgs.models import Organisation
@@ -98,7 +98,7 @@ def _flash_refusal(request, exc: ValidationError) -> None:
 def session_list(request):
     """The sessions I host or report in, newest first, with how many reports have been filed."""
     sessions = ReviewSession.objects.visible_to(request.user).select_related("org")
-    page = Paginator(sessions, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(sessions, request, PER_PAGE)
     counts = {
         row["session_id"]: row
         for row in Reporter.objects.visible_to(request.user)

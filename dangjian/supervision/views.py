@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
@@ -22,6 +21,7 @@ from dangjian.core.exports import xlsx_response
 from dangjian.core.filters import int_param
 from dangjian.core.generic import ActionView, ObjectView, ServiceFormView
 from dangjian.core.indicators import Period
+from dangjian.core.pagination import CappedPaginator
 from dangjian.core.params import get as param
 from dangjian.ledger import door
 from dangjian.orgs.models import Organisation, OrgKind
@@ -57,7 +57,7 @@ def _page(request, queryset, name: str = "page", count: int | None = None):
     ``count``: the list's length when it is cheaper counted apart (rows annotated with counts over joins,
     which a count of the queryset itself would join and group too).
     """
-    paginator = Paginator(queryset, PER_PAGE)
+    paginator = CappedPaginator(queryset, PER_PAGE)
     if count is not None:
         paginator.count = count
     return paginator.get_page(request.GET.get(name))

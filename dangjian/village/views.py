@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from dangjian.core import attachments, audit, scoping, workflow
 from dangjian.core.caps import Cap
 from dangjian.core.exports import xlsx_response
 from dangjian.core.generic import ObjectView, ServiceFormView
+from dangjian.core.pagination import page_of
 from dangjian.ledger import door
 from dangjian.orgs.models import Organisation, Post
 
@@ -97,7 +97,7 @@ def _filter_choices(request, model):
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    return page_of(queryset, request, PER_PAGE)
 
 
 def cadre_posts():

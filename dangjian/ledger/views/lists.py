@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core import audit, workflow
 from dangjian.core.imports import ImportConfirmView, ImportTemplateView, ImportUploadView
+from dangjian.core.pagination import page_of
 from dangjian.core.scoping import can, ensure_can, get_for_user
 
 from .. import selectors, services
@@ -69,7 +69,7 @@ def list_index(request):
     q = request.GET.get("q", "").strip()
     if q:
         lists = lists.filter(title__contains=q)
-    page = Paginator(lists, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(lists, request, PER_PAGE)
     page.object_list = selectors.list_rows(page.object_list, user=request.user)
     return render(
         request,
@@ -111,7 +111,7 @@ def list_detail(request, pk: int):
     """A list: its facts, its workflow buttons and its items as a ledger."""
     item_list = _get_list(request.user, pk)
     items = selectors.ledger_rows(Item.objects.visible_to(request.user).filter(item_list=item_list))
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(items, request, PER_PAGE)
     can_hand_down = can(request.user, HAND_DOWN, item_list)
     return render(
         request,

@@ -7,7 +7,6 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET
 from dangjian.core import registry
 from dangjian.core.dbrouter import reports_on_replica
 from dangjian.core.exports import xlsx_response
+from dangjian.core.pagination import page_of
 from dangjian.core.scoping import can
 from dangjian.orgs.models import Organisation
 
@@ -202,9 +202,7 @@ def escalations(request):
     if not (can(request.user, VERIFY) or can(request.user, INSPECT)):
         raise PermissionDenied(_("Only supervisors see the escalation list."))
     today = timezone.localdate()
-    page = Paginator(selectors.escalation_rows(request.user, today), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(selectors.escalation_rows(request.user, today), request, PER_PAGE)
     actions = registry.actions_for("escalation")
     for item in page:
         item.days_overdue = days_overdue(item, today)
