@@ -197,6 +197,9 @@ REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=30)
 # Scopes of more organisations than this count and list their health warnings from the daily run's record
 # (orgs.OrgWarning); narrower ones reckon them live on every visit.
 WARNINGS_LIVE_MAX_ORGS = env.int("WARNINGS_LIVE_MAX_ORGS", default=3000)
+# The organisation tree of a subtree of more organisations than this (a city, a province) shows its members
+# as the daily run counted them (orgs.MemberTally) instead of counting millions of members on each visit.
+MEMBERS_LIVE_MAX_ORGS = env.int("MEMBERS_LIVE_MAX_ORGS", default=3000)
 # A list counts its rows exactly up to this many; beyond, it says "more than" (core.pagination).
 LIST_COUNT_MAX = env.int("LIST_COUNT_MAX", default=100_000)
 # A roll-up whose subtree holds more organisations than this (a city, a province) shows the month so far as

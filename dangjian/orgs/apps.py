@@ -60,6 +60,10 @@ class OrgsConfig(ModuleConfig):
             build="dangjian.orgs.demo.build_history",
             finish="dangjian.orgs.services.record_warnings_now",
         ),
+        DemoStep("orgs_members", order=31, finish="dangjian.orgs.services.record_member_tallies_now"),
     )
-    daily = (DailyJob("orgs", order=40, run="dangjian.orgs.services.record_warnings"),)
+    daily = (
+        DailyJob("orgs", order=40, run="dangjian.orgs.services.record_warnings"),
+        DailyJob("orgs_members", order=41, run="dangjian.orgs.services.record_member_tallies"),
+    )
     leak_rows = "dangjian.orgs.tests.leak"

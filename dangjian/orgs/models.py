@@ -514,3 +514,22 @@ class OrgWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.code} {self.found_on}"
+
+
+class MemberTally(models.Model):
+    """The party members in an organisation's whole subtree, as the daily run counted them.
+
+    Kept for every organisation whose subtree holds more than ``settings.MEMBERS_LIVE_MAX_ORGS``
+    organisations (a city, a province) and for each of its children, replaced whole by each run
+    (``services.record_member_tallies``): the tree of a province reads its cities' thirteen figures instead
+    of counting 4 million members on each visit. ``path`` is the organisation's when counted; a moved
+    organisation's figure is not read.
+    """
+
+    org = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="member_tally")
+    path = models.CharField(max_length=255)
+    members = models.PositiveIntegerField()
+    counted_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.members} {self.counted_on}"

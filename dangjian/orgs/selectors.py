@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page
 from django.db import connections
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from dangjian.core import params as core_params
 from dangjian.core.pagination import CappedPaginator
 from dangjian.core.params import get as param
 from dangjian.core.prepared import kept
-from dangjian.core.scoping import get_scope, restricted_prefetch
+from dangjian.core.scoping import get_scope, restricted_prefetch, sees_whole_subtree
 
 from . import params
 from .models import (
@@ -63,6 +63,31 @@ def members_by_prefix(people, prefix_len: int) -> dict[str, int]:
         return {prefix: int(n) for prefix, n in cursor.fetchall()}
 
 
+def wide_paths(limit: int) -> dict[int, list[str]]:
+    """The paths of the organisations whose subtree holds more than ``limit`` organisations (dissolved ones
+    included), by depth: one query per depth, from the top down to the first depth that has none.
+
+    The daily run's records for wide scopes (the tree's member tallies, the roll-up's subtree sums) are
+    kept for these and their children.
+    """
+    found: dict[int, list[str]] = {}
+    depth = 1
+    while True:
+        paths = list(
+            Organisation.objects.filter(depth__gte=depth)
+            .annotate(top=Substr("path", 1, depth * Organisation.steplen))
+            .order_by()
+            .values("top")
+            .annotate(n=Count("*"))
+            .filter(n__gt=limit)
+            .values_list("top", flat=True)
+        )
+        if not paths:
+            return found
+        found[depth] = sorted(paths)
+        depth += 1
+
+
 def member_counts_below(
     user, parent_path: str, child_depth: int, *, steplen: int = Organisation.steplen
 ) -> dict[str, int]:
@@ -83,6 +108,18 @@ class TreeNode:
     members: int
     children: list[TreeNode]
     expanded: bool
+    counted_on: date | None = None  # the daily run's day when ``members`` is its tally (a wide scope)
+
+
+# The daily run's member tally of each organisation, read with it (a LEFT JOIN, no further query).
+TALLY = {"tally": F("member_tally__members"), "tally_path": F("member_tally__path")}
+TALLY_ON = F("member_tally__counted_on")
+
+
+def _tallied(user, nodes) -> bool:
+    """Whether every node has a tally the user may read: counted at its present place, and the user sees
+    its whole subtree (the tally counts every member below it)."""
+    return all(n.tally is not None and n.tally_path == n.path and sees_whole_subtree(user, n) for n in nodes)
 
 
 def tree_children(user, parent: Organisation | None, *, include_dissolved: bool = False) -> list[TreeNode]:
@@ -90,7 +127,7 @@ def tree_children(user, parent: Organisation | None, *, include_dissolved: bool 
 
     Two queries: the organisations, and one GROUP BY for the counts of all their subtrees.
     """
-    qs = Organisation.objects.visible_to(user)
+    qs = Organisation.objects.visible_to(user).annotate(**TALLY, tally_on=TALLY_ON)
     if not include_dissolved:
         qs = qs.current()
     if parent is not None:
@@ -101,6 +138,8 @@ def tree_children(user, parent: Organisation | None, *, include_dissolved: bool 
         nodes = _top_nodes(qs, user)
     if not nodes:
         return []
+    if _tallied(user, nodes):
+        return [TreeNode(node, node.tally, [], False, node.tally_on) for node in nodes]
     by_depth: dict[tuple[str, int], dict[str, int]] = {}
     result = []
     for node in nodes:
@@ -141,7 +180,7 @@ def tree_for_user(user, *, expand_depth: int = 2, include_dissolved: bool = Fals
     Three queries: top nodes, their children, and one GROUP BY of members over both levels
     (one more for each further depth at which the user holds a grant).
     """
-    qs = Organisation.objects.visible_to(user)
+    qs = Organisation.objects.visible_to(user).annotate(**TALLY, tally_on=TALLY_ON)
     if not include_dissolved:
         qs = qs.current()
     tops = _top_nodes(qs, user)
@@ -154,6 +193,14 @@ def tree_for_user(user, *, expand_depth: int = 2, include_dissolved: bool = Fals
         for t in tops:
             q |= Q(path__subtree=t.path, depth=t.depth + 1)
         children = list(qs.filter(q).order_by("sort_key", "path"))
+    if _tallied(user, [*tops, *children]):
+        # A wide scope whose members the daily run counted: its figures, no count of millions of members.
+        kids: dict[str, list[TreeNode]] = {}
+        for c in children:
+            kids.setdefault(c.path[: (c.depth - 1) * steplen], []).append(
+                TreeNode(c, c.tally, [], False, c.tally_on)
+            )
+        return [TreeNode(t, t.tally, kids.get(t.path, []), True, t.tally_on) for t in tops]
     # Per depth of the tops, one GROUP BY: count by the child-level prefix, then roll up to the tops.
     counts: dict[str, int] = {}
     top_counts: dict[str, int] = {}

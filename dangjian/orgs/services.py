@@ -17,7 +17,7 @@ from pypinyin import Style, lazy_pinyin
 from dangjian.core import audit, crypto, workflow
 from dangjian.core.scoping import ensure_can
 
-from .models import Organisation, OrgKind, OrgWarning, Person, Post, PostKind, Transfer
+from .models import MemberTally, Organisation, OrgKind, OrgWarning, Person, Post, PostKind, Transfer
 from .rules import MANAGE_PEOPLE
 from .validators import mask_id, parse_citizen_id, validate_credit_code
 
@@ -549,6 +549,50 @@ def record_warnings(*, today: date) -> dict[str, int]:
         OrgWarning.objects.all().delete()
         OrgWarning.objects.bulk_create(found, batch_size=2000)
     return {"org_warnings": len(found)}
+
+
+def record_member_tallies(*, today: date) -> dict[str, int]:
+    """``manage.py daily``: the party members in the subtree of every wide organisation (more than
+    ``MEMBERS_LIVE_MAX_ORGS`` below it) and of each of its children, counted and recorded (``MemberTally``),
+    replacing the last run's in one transaction; one count of the members per depth of wide organisations.
+
+    The tree of a wide scope shows these (``selectors.tree_for_user``, ``tree_children``).
+    """
+    from functools import reduce
+    from operator import or_
+
+    from django.db.models import Q
+
+    from .selectors import members_by_prefix, wide_paths
+
+    step = Organisation.steplen
+    totals: dict[str, int] = {}
+    for depth, paths in wide_paths(settings.MEMBERS_LIVE_MAX_ORGS).items():
+        under = reduce(or_, (Q(org__path__startswith=path) for path in paths))
+        # By child: a key as long as a child's path is its subtree; the wide organisation's own path, its own roll.
+        by_child = members_by_prefix(Person.objects.filter(under), (depth + 1) * step)
+        for path in paths:
+            totals[path] = sum(n for prefix, n in by_child.items() if prefix.startswith(path))
+        totals.update((prefix, n) for prefix, n in by_child.items() if len(prefix) > depth * step)
+        children = Organisation.objects.filter(
+            reduce(or_, (Q(path__startswith=path) for path in paths)), depth=depth + 1
+        )
+        totals.update((path, totals.get(path, 0)) for path in children.values_list("path", flat=True))
+    orgs = dict(Organisation.objects.filter(path__in=list(totals)).values_list("path", "pk"))
+    tallies = [
+        MemberTally(org_id=orgs[path], path=path, members=n, counted_on=today)
+        for path, n in totals.items()
+        if path in orgs
+    ]
+    with transaction.atomic():
+        MemberTally.objects.all().delete()
+        MemberTally.objects.bulk_create(tallies, batch_size=2000)
+    return {"member_tallies": len(tallies)}
+
+
+def record_member_tallies_now() -> None:
+    """The demo's last step: the member tallies a wide scope's tree reads, as the daily run leaves them."""
+    record_member_tallies(today=timezone.localdate())
 
 
 def record_warnings_now() -> None:

@@ -286,24 +286,13 @@ def save_subtrees(*, month: date, now: datetime | None = None) -> int:
     organisations. Returns the number of rows saved.
     """
     from dangjian.orgs.models import Organisation
+    from dangjian.orgs.selectors import wide_paths
 
     month = month_start(month)
     step = Organisation.steplen
     now = now or timezone.now()
     rows: list[RollupSubtree] = []
-    depth = 1
-    while True:
-        wide = list(
-            Organisation.objects.filter(depth__gte=depth)
-            .annotate(top=Substr("path", 1, depth * step))
-            .order_by()
-            .values("top")
-            .annotate(n=Count("*"))
-            .filter(n__gt=settings.ROLLUP_LIVE_MAX_ORGS)
-            .values_list("top", flat=True)
-        )
-        if not wide:
-            break
+    for depth, wide in wide_paths(settings.ROLLUP_LIVE_MAX_ORGS).items():
         under = reduce(or_, (Q(path__startswith=top) for top in wide))
         saved_under = reduce(or_, (Q(org__path__startswith=top) for top in wide))
         sums = {
@@ -317,7 +306,6 @@ def save_subtrees(*, month: date, now: datetime | None = None) -> int:
         for pk, path in Organisation.objects.filter(under, depth=depth + 1).values_list("pk", "path"):
             figures = {name: value or 0 for name, value in sums.get(path, {}).items()}
             rows.append(RollupSubtree(month=month, org_id=pk, path=path, taken_at=now, **figures))
-        depth += 1
     RollupSubtree.objects.filter(month=month).delete()
     RollupSubtree.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
