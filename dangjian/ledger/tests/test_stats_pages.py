@@ -299,14 +299,24 @@ def test_a_saved_sum_is_read_only_for_an_unmoved_child_whose_whole_subtree_the_u
     assert totals(personas.county_admin) == {county.township_a.pk: 2, county.township_b.pk: 1}
 
 
-def test_the_demo_saves_the_past_months_sums_it_built_county_by_county(personas, county, world):
+def test_the_demo_saves_the_past_months_sums_it_built_county_by_county(personas, county, world, monkeypatch):
     from dangjian.ledger import demo
 
     last_month = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
     Item.objects.exclude(status=Item.Status.DRAFT).update(issued_on=last_month)
     services.snapshot_month(month=last_month, today=services.month_end(last_month), under=county.county.path)
+    saved = []
+    real_save = services.save_subtrees
+
+    def save_subtrees(*, month, **kwargs):
+        saved.append(month)
+        return real_save(month=month, **kwargs)
+
+    monkeypatch.setattr(services, "save_subtrees", save_subtrees)
     with override_settings(ROLLUP_LIVE_MAX_ORGS=5):
         demo.save_month_so_far()
+    # Each past month once, however many organisations saved rows in it.
+    assert saved == [last_month]
     assert set(RollupSubtree.objects.filter(month=last_month).values_list("org_id", "total")) == {
         (county.township_a.pk, 2),
         (county.township_b.pk, 1),
