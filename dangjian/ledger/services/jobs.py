@@ -196,7 +196,7 @@ def month_end(day: date) -> date:
 
 @transaction.atomic
 def snapshot_month(*, month: date, today: date | None = None, under: str = "") -> int:
-    """Save the month's roll-up figures for every organisation with items; idempotent (updates in place).
+    """Save the month's roll-up figures for every organisation with items; idempotent (replaces the month's).
 
     ``under`` limits it to one subtree (the path of its top), as the demo saves county after county.
 
@@ -224,54 +224,33 @@ def snapshot_month(*, month: date, today: date | None = None, under: str = "") -
             "path", "pk"
         )
     )
+    now = _at(today) or timezone.now()
+    rows = [
+        RollupSnapshot(
+            month=month,
+            org_id=org_id,
+            parent_id=parents.get(orgs[org_id][:-step]),
+            total=row["total"],
+            open=row["total"] - row["closed"],
+            closed=row["closed"],
+            closed_on_time=row["closed"] - row["closed_late"],
+            closed_late=row["closed_late"],
+            due=row["due"],
+            due_on_time=row["due_on_time"],
+            overdue=row["overdue"],
+            overdue_days_max=row["days_max"].days if row["days_max"] else 0,
+            by_status=by_status.get(org_id, {}),
+            taken_at=now,
+        )
+        for org_id, row in figures.items()
+    ]
+    # Replaced whole, in this transaction: updating a province's 140 000 rows one CASE at a time took 500 s and
+    # 2.6 GB each night. An organisation with no items left has no row, as it has none in a live roll-up.
     saved = RollupSnapshot.objects.filter(month=month)
     if under:
         saved = saved.filter(org__path__startswith=under)
-    existing = {s.org_id: s for s in saved}
-    now = _at(today) or timezone.now()
-    to_create, to_update = [], []
-    for org_id, row in figures.items():
-        values = {
-            "parent_id": parents.get(orgs[org_id][:-step]),
-            "total": row["total"],
-            "open": row["total"] - row["closed"],
-            "closed": row["closed"],
-            "closed_on_time": row["closed"] - row["closed_late"],
-            "closed_late": row["closed_late"],
-            "due": row["due"],
-            "due_on_time": row["due_on_time"],
-            "overdue": row["overdue"],
-            "overdue_days_max": row["days_max"].days if row["days_max"] else 0,
-            "by_status": by_status.get(org_id, {}),
-            "taken_at": now,
-        }
-        snap = existing.get(org_id)
-        if snap is None:
-            to_create.append(RollupSnapshot(month=month, org_id=org_id, **values))
-        else:
-            for name, value in values.items():
-                setattr(snap, name, value)
-            to_update.append(snap)
-    RollupSnapshot.objects.bulk_create(to_create, batch_size=1000)
-    if to_update:
-        RollupSnapshot.objects.bulk_update(
-            to_update,
-            [
-                "parent_id",
-                "total",
-                "open",
-                "closed",
-                "closed_on_time",
-                "closed_late",
-                "due",
-                "due_on_time",
-                "overdue",
-                "overdue_days_max",
-                "by_status",
-                "taken_at",
-            ],
-            batch_size=1000,
-        )
+    saved.delete()
+    RollupSnapshot.objects.bulk_create(rows, batch_size=1000)
     if not under:
         save_subtrees(month=month, now=now)
     return len(figures)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from dangjian.core import params as core_params
 from dangjian.core import registry
@@ -33,7 +34,7 @@ def test_a_list_needing_approval_cannot_be_handed_down_directly(county, personas
         org=county.village_a1,
         title="台账不规范",
         actor=personas.township_a,
-        deadline=TODAY + timedelta(days=10),
+        deadline=timezone.localdate() + timedelta(days=10),  # after the day it is written down
     )
     with pytest.raises(ValidationError) as exc:
         services.list_issue(item_list=item_list, actor=personas.township_a)
@@ -316,17 +317,22 @@ def test_progress_with_files_keeps_them_as_progress_evidence(county, personas):
 
 
 def test_an_extension_to_a_date_before_the_current_deadline_is_refused(county, personas):
-    item = walk(handed_item(county, personas, deadline=TODAY + timedelta(days=10)), S.RECTIFYING, personas)
+    # Dated from the real day: an extension is asked for before the deadline, and the item is issued today.
+    deadline = timezone.localdate() + timedelta(days=10)
+    item = walk(handed_item(county, personas, deadline=deadline), S.RECTIFYING, personas)
     with pytest.raises(ValidationError) as exc:
         services.extension_request(
-            item=item, actor=personas.village_a1, requested_to=TODAY + timedelta(days=5), reason="施工周期长"
+            item=item,
+            actor=personas.village_a1,
+            requested_to=deadline - timedelta(days=5),
+            reason="施工周期长",
         )
-    assert exc.value.message_dict == {"requested_to": ["申请的新时限必须晚于当前整改时限（2026-12-02）。"]}
+    assert exc.value.message_dict == {"requested_to": [f"申请的新时限必须晚于当前整改时限（{deadline}）。"]}
     assert not ExtensionRequest.objects.exists()
 
 
 def test_an_approved_extension_moves_the_deadline_and_keeps_the_first_one(county, personas):
-    first = TODAY + timedelta(days=10)
+    first = timezone.localdate() + timedelta(days=10)  # asked for before it, from the real day
     item = walk(handed_item(county, personas, deadline=first), S.RECTIFYING, personas)
     ext = services.extension_request(
         item=item, actor=personas.village_a1, requested_to=first + timedelta(days=20), reason="施工周期长"
