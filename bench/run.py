@@ -82,17 +82,18 @@ def _ensure_demo(scale: str) -> None:
 
 
 def _wider_users() -> dict:
-    """A province and a city organisation-department user, when the demo has a province above its cities."""
+    """A province and a city organisation-department user, where the demo has a province or a city above its
+    counties (the city scale has a city persona too)."""
     from dangjian.accounts.models import RoleAssignment, User
     from dangjian.accounts.roles import Role
     from dangjian.orgs.models import Organisation, OrgKind
 
     users = {}
     province = Organisation.objects.filter(kind=OrgKind.PROVINCE_COMMITTEE).first()
-    if province is None:
-        return users
     city = Organisation.objects.filter(kind=OrgKind.CITY_COMMITTEE).order_by("path").first()
     for key, username, org in (("province", "bench_province", province), ("city", "bench_city", city)):
+        if org is None:
+            continue
         user, made = User.objects.get_or_create(
             username=username, defaults={"display_name": f"{org.name}组织部"}
         )

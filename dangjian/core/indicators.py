@@ -50,6 +50,12 @@ class Period:
         return cls(date(year, month, 1), date(year, month, last), f"{year}-{month:02d}")
 
     @classmethod
+    def so_far(cls, today: date) -> Period:
+        """This month up to and including ``today``: figures as they stand today (a whole month's figure
+        of the month in progress is as it will stand at the month's end, so counts what falls due later)."""
+        return cls(today.replace(day=1), today, f"{today:%Y-%m}")
+
+    @classmethod
     def year(cls, year: int) -> Period:
         return cls(date(year, 1, 1), date(year, 12, 31), str(year))
 
@@ -131,7 +137,9 @@ def compute_many(
     months that have ended are read in one query, whatever is not recorded is worked out by each
     indicator (one query per depth of the organisations left)."""
     orgs = list(orgs)
-    found = _read_records(keys, orgs, [p for p in periods if is_recorded_period(p)]) if orgs else {}
+    today = timezone.localdate()
+    ended = [p for p in periods if is_recorded_period(p) and p.end < today]
+    found = _read_records(keys, orgs, ended) if orgs else {}
     result = {}
     for key in keys:
         indicator = get(key)
@@ -235,8 +243,9 @@ def subtree_rollup(
 def is_recorded_period(period: Period) -> bool:
     """Whether the daily run records ``period``'s figures once it has ended: a whole calendar month.
 
-    The record is read for any month (the current one simply has none yet), so what a page costs does
-    not depend on the day it is asked."""
+    The record is read for any month that has ended by today (the last one may have none yet); a month in
+    progress, or a part of one (``Period.so_far``), is always worked out. So what a page costs depends on
+    the period it asks for, not on the day it is asked."""
     last_day = calendar.monthrange(period.start.year, period.start.month)[1]
     return period.start.day == 1 and period.end == period.start.replace(day=last_day)
 

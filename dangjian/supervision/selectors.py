@@ -553,6 +553,14 @@ def zero_chart(rows: list[dict]) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """A branch as an indicator reads it: its id and path."""
+
+    pk: int
+    path: str
+
+
 @dataclass
 class Suggestion:
     org: object
@@ -589,16 +597,21 @@ def weak_suggestions(user, limit: int = 20) -> list[Suggestion]:
         found[org.pk] = Suggestion(org, [WeakReason.SECRETARY], [_("Secretary post vacant")])
     key = "ledger.overdue_items"
     if key in {i.key for i in indicators.all_indicators()}:
-        # Every branch in scope (once only the first 500 by path were looked at: a city's others never).
-        candidates = list(branches.order_by("path"))
-        values = indicators.compute(key, candidates, period_of(month_start(today)))
+        # Every branch in scope (once only the first 500 by path were looked at: a city's others never),
+        # as the indicator needs them (id and path): a province's hundred thousand branches are not loaded
+        # whole to name the few suggested. Overdue as of today, not at the month's end.
+        candidates = [
+            _Candidate(pk, path) for pk, path in branches.order_by("path").values_list("pk", "path")
+        ]
+        values = indicators.compute(key, candidates, Period.so_far(today))
         threshold = param(params.OVERDUE_SUGGESTS_WEAK.key)
-        for org in candidates:
-            n = values.get(org.pk) or 0
-            if n >= threshold:
-                entry = found.setdefault(org.pk, Suggestion(org, [], []))
-                entry.reasons.append(WeakReason.OVERDUE)
-                entry.texts.append(_("%(n)s overdue items") % {"n": n})
+        overdue = [(c, n) for c in candidates if (n := values.get(c.pk) or 0) >= threshold]
+        named = Organisation.objects.in_bulk([c.pk for c, _n in overdue[:limit] if c.pk not in found])
+        for candidate, n in overdue[:limit]:
+            if candidate.pk not in found:
+                found[candidate.pk] = Suggestion(named[candidate.pk], [], [])
+            found[candidate.pk].reasons.append(WeakReason.OVERDUE)
+            found[candidate.pk].texts.append(_("%(n)s overdue items") % {"n": n})
     return sorted(found.values(), key=lambda s: s.org.path)[:limit]
 
 

@@ -88,12 +88,12 @@ def _scoresheets(personas, county, n):
 # (URL name, builder, persona, queries): the persona's shell (session, the user with its grants, badges, nav)
 # plus the page's own queries, the same whatever the number of rows. Each paged list costs a count and its
 # page's rows (the inspections page has two: the plans and the visits; the venues' count also gives the
-# figure of branches without a venue; the weak list's suggestions read the overdue indicator, its month's
-# record first).
+# figure of branches without a venue; the weak list's suggestions read the overdue indicator as of today,
+# which no record holds).
 PAGES = [
     ("supervision:plan_list", _plans, "inspector", 7),
     ("supervision:rating_list", _ratings, "county_admin", 5),
-    ("supervision:weak_list", _weak, "county_admin", 9),
+    ("supervision:weak_list", _weak, "county_admin", 8),
     ("supervision:venue_list", _venues, "county_admin", 9),
     ("supervision:assessment_list", _assessments, "county_admin", 5),
     ("supervision:scoresheet_list", _scoresheets, "county_admin", 5),

@@ -250,3 +250,29 @@ def test_the_organisation_panel_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(4):
         panel = selectors.org_panel(request, county.village_a1)
     assert len(panel["ratings"]) == years and panel["venue"] is not None
+
+
+def test_overdue_items_suggest_a_branch_as_of_today_not_the_months_end(monkeypatch, personas, county):
+    """Three items overdue today suggest A2; three falling due later this month do not suggest A1 (a whole
+    month's figure counts them as they will stand at its end)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from dangjian.ledger.tests.builders import handed_item
+    from dangjian.supervision.models import WeakReason
+    from dangjian.supervision.selectors import weak_suggestions
+
+    today = date(2026, 11, 22)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today)
+    for _i in range(3):
+        handed_item(
+            county, personas, org=county.village_a2, today=date(2026, 10, 8), deadline=date(2026, 11, 20)
+        )
+        handed_item(
+            county, personas, org=county.village_a1, today=date(2026, 10, 8), deadline=date(2026, 11, 25)
+        )
+    reasons = {s.org.pk: (s.reasons, s.texts) for s in weak_suggestions(personas.township_a)}
+    assert WeakReason.OVERDUE in reasons[county.village_a2.pk][0]
+    assert "逾期事项3个" in reasons[county.village_a2.pk][1]
+    assert WeakReason.OVERDUE not in reasons[county.village_a1.pk][0]
