@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -568,14 +569,35 @@ class Suggestion:
     texts: list
 
 
-def weak_suggestions(user, limit: int = 20) -> list[Suggestion]:
-    """Branches the data suggest flagging: secretary vacant too long, too many overdue items (not yet flagged)."""
+@dataclass
+class Suggestions:
+    """The branches the data suggest flagging; none are judged when the scope holds more than
+    ``WEAK_SUGGEST_MAX_BRANCHES`` branches (``too_many``: that number), until the user focuses on part of it."""
+
+    rows: list[Suggestion] = field(default_factory=list)
+    too_many: int | None = None
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def weak_suggestions(user, limit: int = 20) -> Suggestions:
+    """Branches the data suggest flagging: secretary vacant too long, too many overdue items (not yet flagged).
+
+    Every branch in scope is judged (once only the first 500 by path were: a city's others never), as
+    long as they are at most ``WEAK_SUGGEST_MAX_BRANCHES``: a province's hundred thousand would cost
+    seconds on every visit, and its first twenty by path would all lie in one county. Wider, nothing is
+    judged until the user focuses on a city, county or township (the page says so).
+    """
     from dangjian.orgs.selectors import annotate_health
 
     from .models import WeakReason
 
     if not scoping.can(user, "rate"):
-        return []
+        return Suggestions()
     today = timezone.localdate()
     branches = (
         Organisation.objects.where_can(user, "rate")
@@ -583,6 +605,13 @@ def weak_suggestions(user, limit: int = 20) -> list[Suggestion]:
         .filter(kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.JOINT_BRANCH])
         .exclude(pk__in=WeakOrg.objects.exclude(status=WeakOrg.Status.LIFTED).values("org_id"))
     )
+    # As the overdue indicator reads them (id and path), at most one more than are judged.
+    most = settings.WEAK_SUGGEST_MAX_BRANCHES
+    candidates = [
+        _Candidate(pk, path) for pk, path in branches.order_by("path").values_list("pk", "path")[: most + 1]
+    ]
+    if len(candidates) > most:
+        return Suggestions(too_many=most)
     found: dict[int, Suggestion] = {}
     # Vacant longer than the rule's days (or since ever), chosen in SQL before the first ``limit`` are taken:
     # cut first and judged after, twenty recent vacancies hid a branch vacant for years behind them.
@@ -597,22 +626,17 @@ def weak_suggestions(user, limit: int = 20) -> list[Suggestion]:
         found[org.pk] = Suggestion(org, [WeakReason.SECRETARY], [_("Secretary post vacant")])
     key = "ledger.overdue_items"
     if key in {i.key for i in indicators.all_indicators()}:
-        # Every branch in scope (once only the first 500 by path were looked at: a city's others never),
-        # as the indicator needs them (id and path): a province's hundred thousand branches are not loaded
-        # whole to name the few suggested. Overdue as of today, not at the month's end.
-        candidates = [
-            _Candidate(pk, path) for pk, path in branches.order_by("path").values_list("pk", "path")
-        ]
+        # Overdue as of today, not at the month's end (which counts what falls due later this month).
         values = indicators.compute(key, candidates, Period.so_far(today))
         threshold = param(params.OVERDUE_SUGGESTS_WEAK.key)
-        overdue = [(c, n) for c in candidates if (n := values.get(c.pk) or 0) >= threshold]
-        named = Organisation.objects.in_bulk([c.pk for c, _n in overdue[:limit] if c.pk not in found])
-        for candidate, n in overdue[:limit]:
+        overdue = [(c, n) for c in candidates if (n := values.get(c.pk) or 0) >= threshold][:limit]
+        named = Organisation.objects.in_bulk([c.pk for c, _n in overdue if c.pk not in found])
+        for candidate, n in overdue:
             if candidate.pk not in found:
                 found[candidate.pk] = Suggestion(named[candidate.pk], [], [])
             found[candidate.pk].reasons.append(WeakReason.OVERDUE)
             found[candidate.pk].texts.append(_("%(n)s overdue items") % {"n": n})
-    return sorted(found.values(), key=lambda s: s.org.path)[:limit]
+    return Suggestions(sorted(found.values(), key=lambda s: s.org.path)[:limit])
 
 
 # ------------------------------------------------------------------ rating scoresheets

@@ -276,3 +276,21 @@ def test_overdue_items_suggest_a_branch_as_of_today_not_the_months_end(monkeypat
     assert WeakReason.OVERDUE in reasons[county.village_a2.pk][0]
     assert "逾期事项3个" in reasons[county.village_a2.pk][1]
     assert WeakReason.OVERDUE not in reasons[county.village_a1.pk][0]
+
+
+def test_a_scope_wider_than_the_limit_is_asked_to_focus_before_suggestions(
+    client, settings, personas, county
+):
+    """More branches than ``WEAK_SUGGEST_MAX_BRANCHES``: nothing judged, the page says to choose a scope;
+    focused on one village, its vacancy is suggested again."""
+    settings.WEAK_SUGGEST_MAX_BRANCHES = 1
+    client.force_login(personas.township_a)
+    body = client.get(reverse("supervision:weak_list")).content.decode()
+    assert 'data-testid="weak-suggestions-too-wide"' in body and "超过 1 个党支部" in body
+    assert 'data-testid="weak-suggestions"' not in body
+    client.post(reverse("orgs:focus"), {"org": county.village_a1.pk})
+    body = client.get(reverse("supervision:weak_list")).content.decode()
+    assert 'data-testid="weak-suggestions-too-wide"' not in body
+    assert (
+        'data-testid="weak-suggestions"' in body and "书记空缺" in body and county.village_a2.name not in body
+    )
