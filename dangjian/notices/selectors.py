@@ -95,13 +95,14 @@ def unread_count(user) -> int:
 
 
 # The bell counts no further than the header shows ("99+"): the first unread ids, by the (recipient, read_at)
-# index, however many thousands a user has left unread.
+# index, however many thousands a user has left unread. Planned for each user, not once: PostgreSQL's one plan
+# for every recipient reckons an average recipient's thousands of notices and reads the table in order until
+# it has found a hundred, so a user with none read all of it on every page (a city user: 6 ms of a 9 ms page).
 _UNREAD_FIRST = PreparedQuery(
     lambda user_id: (
         Notice.objects.filter(recipient_id=user_id).unread().order_by().values_list("pk")[: BADGE_MAX + 1]
     ),
     -1,
-    plan_once=True,
 )
 
 

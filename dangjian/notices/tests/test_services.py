@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.db import connection
 
 from dangjian.accounts.models import RoleAssignment
 from dangjian.accounts.roles import Role
@@ -95,3 +96,21 @@ def test_the_daily_job_removes_only_notifications_read_long_ago(personas):
     params.set_value("notices.read_retention_days", 0)  # 0 keeps every notification
     Notice.objects.filter(pk=recent_read).update(read_at=long_ago)
     assert run_daily(today=timezone.localdate())["notices.read_removed"] == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are PostgreSQL's")
+def test_the_bell_of_a_user_with_no_notices_is_never_run_under_one_plan_for_every_user(personas):
+    """One plan for every recipient reckons an average recipient's thousands of notices and reads the table
+    until it finds a hundred: a user with none read all of it on every page. The bell is planned per user."""
+    busy, quiet = personas.county_admin, personas.village_a1
+    Notice.objects.bulk_create(
+        Notice(recipient=busy, kind="item_due_soon", text="还有 7 天到期", key=f"k:{n}") for n in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE notices_notice")
+    assert [selectors.unread_badge(quiet) for _n in range(8)] == [0] * 8
+    assert selectors.unread_badge(busy) == 100
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans FROM pg_prepared_statements")
+        generic = [row for row in cursor.fetchall() if 'FROM "notices_notice"' in row[0] and row[1]]
+    assert generic == []
