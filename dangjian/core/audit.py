@@ -373,7 +373,9 @@ def with_change_rows(entries) -> list:
                 )
     names = {}
     for related, ids in wanted.items():
-        for obj in related._base_manager.filter(pk__in=ids):
+        # With the records their names are made of (a reporter is named by its organisation): one query per
+        # kind, not one more per record named.
+        for obj in related._base_manager.filter(pk__in=ids).select_related():
             names[(related, str(obj.pk))] = str(obj)
     for entry in entries:
         entry.change_rows = readable_changes(entry.content_type.model_class(), entry.changes_dict, names)

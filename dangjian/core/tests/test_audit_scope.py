@@ -134,3 +134,28 @@ def test_history_lines_show_labels_not_codes(client, county, personas):
     assert "<b>性别</b>: 男 → 女" in rows
     assert "<b>所在党支部</b>: — → 中共A1村支部委员会" in rows  # a name, not the organisation's id
     assert "None" not in rows and "orgs.Post" not in rows
+
+
+def test_records_named_by_their_organisation_cost_one_query_per_kind(county, django_assert_num_queries):
+    """History lines name the records their keys point to; a monthly report is named by its organisation,
+    read with it (one query for five reports, not one more per report)."""
+    from datetime import date
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from dangjian.orglife.models import Amendment, MonthlyReport
+
+    villages = [county.village_a1, county.village_a2, county.village_b1]
+    reports = [
+        MonthlyReport.objects.create(org=org, month=date(2026, month, 1))
+        for org in villages
+        for month in (9, 10)
+    ]
+    kind = ContentType.objects.get_for_model(Amendment)
+    entries = [
+        LogEntry(content_type=kind, object_pk="1", changes={"report": ["None", str(r.pk)]}) for r in reports
+    ]
+    with django_assert_num_queries(1):
+        rows = audit.with_change_rows(entries)
+    lines = [str(row.change_rows) for row in rows]
+    assert all(str(r) in line for r, line in zip(reports, lines, strict=True)), lines
