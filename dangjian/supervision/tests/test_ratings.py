@@ -294,3 +294,12 @@ def test_a_scope_wider_than_the_limit_is_asked_to_focus_before_suggestions(
     assert (
         'data-testid="weak-suggestions"' in body and "书记空缺" in body and county.village_a2.name not in body
     )
+
+
+def test_the_rating_list_and_page_show_the_stars(client, personas, county):
+    r = _rated(personas, county.village_a1, self_score=100, poll=80, town=70)  # 79: three stars
+    client.force_login(personas.township_a)
+    body = client.get(reverse("supervision:rating_list"), {"year": 2025}).content.decode()
+    assert '<span title="3★" data-stars="3">★★★</span>' in body
+    detail = client.get(reverse("supervision:rating_detail", args=[r.pk])).content.decode()
+    assert 'data-stars="3">★★★</span>' in detail
