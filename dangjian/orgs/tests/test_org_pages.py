@@ -664,3 +664,25 @@ def test_the_secretary_vacancy_counts_days_on_the_organisation_page(client, pers
     client.force_login(personas.township_a)
     html = _text(client.get(_url("org_detail", county.village_a1.pk)))
     assert f"书记空缺 40 天（自 {ended.isoformat()} 起）" in html
+
+
+def test_the_list_asks_post_flags_row_by_row_with_the_same_answers(county, personas):
+    """The list's rows ask each post flag for themselves: as ``EXISTS`` PostgreSQL hashed every current post
+    of the scope for each flag before the first of fifty rows. The flags say what ``EXISTS`` says."""
+    from dangjian.orgs import selectors
+
+    Post.objects.create(
+        org=county.village_a1,
+        person=make_person(county.village_a1, "书记甲"),
+        kind=PostKind.SECRETARY,
+        started_on=date(2024, 1, 1),
+    )
+    base = Organisation.objects.current().order_by("path")
+    flags = ["has_secretary", *(f"has_{kind}" for kind in selectors.REQUIRED_COMMITTEE_POSTS)]
+    listed = list(selectors.annotate_list(base, user=personas.admin).values("pk", *flags))
+    exists = list(selectors.annotate_health(base).values("pk", *flags))
+    assert listed == exists and any(row["has_secretary"] for row in listed)
+    assert not all(row["has_secretary"] for row in listed)
+    # Scalar subqueries, which PostgreSQL runs for the rows shown; not EXISTS, which it may hash whole.
+    sql = str(selectors.annotate_list(base, user=personas.admin)[:50].query)
+    assert "EXISTS" not in sql and sql.count('FROM "orgs_post"') >= len(flags)
