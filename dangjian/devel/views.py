@@ -22,7 +22,7 @@ from dangjian.orgs.models import Organisation
 from . import rules, selectors, services
 from .columns import LEDGER_COLUMNS
 from .forms import AssessmentForm, FileOpenForm, NoticeForm, QuotaForm, StepForm, StopForm
-from .models import NOTICE_STEPS, STEP_BY_NUMBER, STOPPABLE, DevelopmentFile, FileStatus, StageKind
+from .models import NOTICE_STEPS, STEP_BY_NUMBER, STOPPABLE, DevelopmentFile, StageKind
 from .rules import DevelCap
 
 PER_PAGE = 50
@@ -366,13 +366,10 @@ def home_block(request):
     user = request.user
     if not (scoping.can(user, DevelCap.DEVELOP) or scoping.can(user, DevelCap.APPROVE)):
         return None
-    today = timezone.localdate()
-    statuses = [FileStatus.S01, FileStatus.S15, FileStatus.S16, FileStatus.S23]
-    rows = [selectors.file_row(f, today) for f in selectors.files_for(user).filter(status__in=statuses)[:500]]
-    rows = sorted((r for r in rows if r.soon or r.overdue), key=lambda r: r.due)
+    rows, count = selectors.due_soon(user, timezone.localdate())
     if not rows:
         return None
-    return {"rows": rows[:10], "count": len(rows)}
+    return {"rows": rows, "count": count}
 
 
 urlpatterns = [
