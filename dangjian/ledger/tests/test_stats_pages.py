@@ -119,6 +119,30 @@ def test_a_wide_roll_up_shows_the_month_so_far_as_the_daily_run_saved_it(client,
 
 
 @WIDE_COUNTY
+def test_a_wide_scopes_ranking_export_is_the_ranking_on_its_roll_up_page(client, personas, county, world):
+    """The export ranks the figures the page ranks: a wide scope's as the daily run saved them, which its
+    heading says (it once counted every item live, seconds at a province, and disagreed with the page)."""
+    from dangjian.core import params as core_params
+
+    core_params.set_value("ledger.ranking_min_items", 1)
+    Item.objects.exclude(status=Item.Status.DRAFT).update(deadline=timezone.localdate() - timedelta(days=3))
+    services.daily_run(today=timezone.localdate())
+    Item.objects.filter(org=county.village_b1).update(status=Item.Status.CLOSED, closed_on=TODAY)
+    login(client, personas.county_admin)
+    page = client.get(reverse("ledger:rollup"))
+    assert page.context["saved_at"] is not None
+    shown = [(r.rank, r.row.org.name, r.row.on_time_rate, r.row.overdue) for r in page.context["ranking"]]
+    sheet = load_workbook(io.BytesIO(client.get(reverse("ledger:ranking_export")).content)).active
+    header = [c.value for c in sheet[3]]
+    exported = [
+        (r[0], r[1], r[header.index("按期销号率（%）")], r[header.index("已逾期")])
+        for r in sheet.iter_rows(min_row=4, values_only=True)
+    ]
+    assert exported == shown and shown
+    assert any("每日核查数字" in str(c.value) for row in sheet.iter_rows(max_row=2) for c in row if c.value)
+
+
+@WIDE_COUNTY
 def test_the_month_so_far_is_not_offered_as_a_stored_month_and_a_past_day_saves_nothing(
     client, personas, county, world
 ):

@@ -155,16 +155,18 @@ def _period_words(month: date | None, saved_at=None) -> str:
 @login_required
 @require_GET
 def ranking_export(request):
-    """The ranking of the roll-up's organisations (live figures) in .xlsx, its method in the title block."""
+    """The ranking on the roll-up page in .xlsx, from the same figures (a wide scope's as the daily run saved
+    them, as of when in the title block, with the method)."""
     if not can(request.user, EXPORT):
         raise PermissionDenied(_("You are not allowed to export ledgers."))
     root = _root(request)
-    ranked, method = selectors.ranking(request.user, root) if root is not None else ([], "")
+    rows, saved_at = _rows(request, root, None)
+    ranked, method = selectors.ranking(request.user, root, rollup_rows=rows) if root is not None else ([], "")
     heading = charts.statistics_heading(
         _("%(org)s on-time closure ranking") % {"org": root.name if root else ""},
         root=root,
         user=request.user,
-        period=_period_words(None),
+        period=_period_words(None, saved_at),
         extra=[(_("Method"), method)],
     )
     filename = _("ranking-%(org)s-%(date)s.xlsx") % {
