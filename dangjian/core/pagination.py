@@ -16,13 +16,18 @@ from django.utils.functional import cached_property
 
 
 class CappedPaginator(Paginator):
-    """A ``Paginator`` whose ``count`` stops at ``LIST_COUNT_MAX`` (``capped`` says whether it did)."""
+    """A ``Paginator`` whose ``count`` stops at ``LIST_COUNT_MAX``, or at ``count_max`` for a list whose rows
+    cost more to find (``capped`` says whether it did)."""
 
     capped = False
 
+    def __init__(self, object_list, per_page, *args, count_max: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.count_max = count_max
+
     @cached_property
     def count(self) -> int:
-        limit = settings.LIST_COUNT_MAX
+        limit = self.count_max or settings.LIST_COUNT_MAX
         table_data = getattr(
             self.object_list, "data", None
         )  # a django-tables2 table's rows hold their queryset
@@ -39,9 +44,9 @@ class CappedPaginator(Paginator):
         return n
 
 
-def page_of(object_list, request, per_page: int, *, param: str = "page"):
+def page_of(object_list, request, per_page: int, *, param: str = "page", count_max: int | None = None):
     """The page of ``object_list`` asked for in ``request`` (the last one when past it)."""
-    return CappedPaginator(object_list, per_page).get_page(request.GET.get(param))
+    return CappedPaginator(object_list, per_page, count_max=count_max).get_page(request.GET.get(param))
 
 
 def table_pagination(per_page: int) -> dict:

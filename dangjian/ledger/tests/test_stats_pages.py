@@ -240,6 +240,23 @@ def test_the_escalation_list_links_to_interview_and_accountability(client, perso
     assert "A1村阵地标识不规范" not in text(client.get(reverse("ledger:escalations")))
 
 
+def test_the_escalation_list_counts_no_further_than_its_own_limit(
+    client, personas, county, world, monkeypatch
+):
+    from dangjian.ledger.views import stats
+
+    Item.objects.exclude(status=Item.Status.DRAFT).update(
+        issued_on=TODAY - timedelta(days=60), deadline=TODAY - timedelta(days=30)
+    )
+    monkeypatch.setattr(stats, "PER_PAGE", 1)
+    login(client, personas.county_admin)
+    body = text(client.get(reverse("ledger:escalations")))
+    assert 'data-testid="count-capped"' not in body and "3" in body.split('class="card-footer')[1][:300]
+    monkeypatch.setattr(stats, "ESCALATIONS_COUNT_MAX", 2)
+    body = text(client.get(reverse("ledger:escalations")))
+    assert 'data-testid="count-capped"' in body and "超过 2" in body
+
+
 def test_a_village_secretary_has_no_escalation_list(client, personas, world):
     login(client, personas.village_a1)
     assert client.get(reverse("ledger:escalations")).status_code == 403
