@@ -100,6 +100,25 @@ def test_a_township_sees_its_own_list_and_not_the_other_townships(client, person
     assert "A镇党建问题清单" in body and "B镇党建问题清单" not in body
 
 
+def test_the_list_index_runs_the_same_number_of_queries_for_2_and_20_lists(
+    client, personas, county, world, django_assert_num_queries
+):
+    """Session, user, shell; the count and the page; the page's organisations by id (joined, PostgreSQL
+    hashed a province's every organisation to name thirty lists); the lists' item counts; can-create."""
+    login(client, personas.county_admin)
+    client.get(reverse("ledger:list_index"))
+    with django_assert_num_queries(LIST_INDEX_QUERIES):
+        body = text(client.get(reverse("ledger:list_index")))
+    assert "A镇党建问题清单" in body and f"<td>{county.township_a.label}</td>" in body
+    for n in range(18):
+        _make_items(personas, county, 1 + n % 2)
+    with django_assert_num_queries(LIST_INDEX_QUERIES):
+        client.get(reverse("ledger:list_index"))
+
+
+LIST_INDEX_QUERIES = 8
+
+
 def test_a_village_sees_the_list_that_holds_its_item(client, personas, world):
     login(client, personas.village_a1)
     body = text(client.get(reverse("ledger:list_index")))

@@ -65,7 +65,9 @@ def _crumbs(item_list: ItemList | None = None, *tail) -> list:
 @require_GET
 def list_index(request):
     """Every list I may see, newest first, with its item counts."""
-    lists = visible_lists(request.user).select_related("org").order_by("-issued_on", "-pk")
+    # The page's organisations read by id after the page is chosen: joined, PostgreSQL hashed every organisation of
+    # a province (60 of 86 ms) to name thirty lists.
+    lists = visible_lists(request.user).prefetch_related("org").order_by("-issued_on", "-pk")
     q = request.GET.get("q", "").strip()
     if q:
         lists = lists.filter(title__contains=q)
