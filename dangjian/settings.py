@@ -202,9 +202,9 @@ WARNINGS_LIVE_MAX_ORGS = env.int("WARNINGS_LIVE_MAX_ORGS", default=3000)
 MEMBERS_LIVE_MAX_ORGS = env.int("MEMBERS_LIVE_MAX_ORGS", default=3000)
 # A list counts its rows exactly up to this many; beyond, it says "more than" (core.pagination).
 LIST_COUNT_MAX = env.int("LIST_COUNT_MAX", default=100_000)
-# Weak-organisation suggestions judge every branch of the user's scope up to this many; a wider scope
-# (a province) is asked to focus on part of it first.
-WEAK_SUGGEST_MAX_BRANCHES = env.int("WEAK_SUGGEST_MAX_BRANCHES", default=20_000)
+# Weak-organisation suggestions judge every branch of the user's scope up to this many (a county has ≈ 700);
+# a wider scope (a city, a province) is asked to focus on part of it first.
+WEAK_SUGGEST_MAX_BRANCHES = env.int("WEAK_SUGGEST_MAX_BRANCHES", default=3000)
 # A roll-up whose subtree holds more organisations than this (a city, a province) shows the month so far as
 # the daily run saved it (ledger.RollupSnapshot) instead of counting every item on each visit.
 ROLLUP_LIVE_MAX_ORGS = env.int("ROLLUP_LIVE_MAX_ORGS", default=3000)
