@@ -47,6 +47,7 @@ from django_tasks import task
 
 from . import ops
 from .models import Job
+from .pagination import count_up_to
 from .scoping import FOCUS_ATTR
 
 logger = logging.getLogger(__name__)
@@ -334,7 +335,7 @@ def too_big_for_a_request(queryset) -> bool:
     Counted no further than one past the threshold, unsorted: the request that starts a city's export
     counted its 78 000 items in full (a second) only to learn that they were more than a few thousand."""
     limit = settings.EXPORT_TASK_THRESHOLD
-    return queryset.order_by()[: limit + 1].count() > limit
+    return count_up_to(queryset, limit) > limit
 
 
 def wait_hint() -> str:

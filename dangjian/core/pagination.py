@@ -15,6 +15,12 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
+def count_up_to(queryset: QuerySet, limit: int) -> int:
+    """How many rows ``queryset`` has, counted no further than ``limit + 1``: unsorted, so the database stops
+    there (more than ``limit`` is all a caller needs to know past it)."""
+    return queryset.order_by()[: limit + 1].count()
+
+
 class CappedPaginator(Paginator):
     """A ``Paginator`` whose ``count`` stops at ``LIST_COUNT_MAX``, or at ``count_max`` for a list whose rows
     cost more to find (``capped`` says whether it did)."""
@@ -34,8 +40,7 @@ class CappedPaginator(Paginator):
         rows = table_data.data if table_data is not None else self.object_list
         if not isinstance(rows, QuerySet):
             return len(self.object_list)
-        # The order does not change a count; without it the database stops at the limit without sorting.
-        n = rows.order_by()[: limit + 1].count()
+        n = count_up_to(rows, limit)
         if n > limit:
             self.capped = True
             n = limit

@@ -44,9 +44,10 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
-from django.db.models import Model, QuerySet, Value, prefetch_related_objects
+from django.db.models import Count, IntegerField, Model, QuerySet, Subquery, Value, prefetch_related_objects
 from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.functions import Coalesce
 from django.db.models.query import ModelIterable, get_related_populators
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
@@ -454,6 +455,14 @@ def as_date(value) -> date:
     if isinstance(value, date):
         return value
     return date.fromisoformat(value[:10])
+
+
+def counted(queryset: QuerySet, per: str) -> Coalesce:
+    """How many rows of ``queryset`` each outer row has, as an annotation: ``queryset`` is filtered on
+    ``per=OuterRef(...)``, and the count is a correlated subquery (0 for none). Unlike ``Count`` over a join
+    it adds no GROUP BY to the outer query, so a page's LIMIT applies first and only its rows are counted."""
+    rows = queryset.order_by().values(per).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
 def aggregated(queryset: QuerySet, **aggregates) -> QuerySet:

@@ -39,7 +39,7 @@ from dangjian.core.caps import Cap
 from dangjian.core.indicators import rate
 from dangjian.core.params import get as param
 from dangjian.core.params import version as params_version
-from dangjian.core.prepared import aggregated, fits_column, kept, prefetched
+from dangjian.core.prepared import aggregated, counted, fits_column, kept, prefetched
 from dangjian.orgs.models import Organisation
 
 from . import deadlines, figures, params
@@ -822,6 +822,11 @@ def escalate_after_days() -> int:
     return int(param(params.ESCALATE_AFTER_DAYS.key))
 
 
+def _interviews():
+    """The interviews (约谈) recorded about the outer item."""
+    return ItemLink.objects.filter(item=OuterRef("pk"), kind=ItemLink.Kind.INTERVIEW)
+
+
 def escalation_rows(user, today: date | None = None):
     """The escalation list (督办): every visible item overdue beyond ``ledger.escalate_after_days``.
 
@@ -841,19 +846,11 @@ def escalation_rows(user, today: date | None = None):
         .select_related("org", "supervisor_org", "item_list")
         .annotate(
             listed_on=Subquery(listed.values("listed_on")[:1]),
-            interview_count=_count_per_item(ItemLink.objects.filter(kind=ItemLink.Kind.INTERVIEW)),
-            accountability_count=_count_per_item(Accountability.objects.all()),
+            interview_count=counted(_interviews(), "item"),
+            accountability_count=counted(Accountability.objects.filter(item=OuterRef("pk")), "item"),
         )
         .order_by("deadline", "pk")
     )
-
-
-def _count_per_item(related) -> Coalesce:
-    """How many rows of ``related`` (a model with an ``item`` key) each item has, as a subquery (0 for none)."""
-    counted = (
-        related.filter(item=OuterRef("pk")).order_by().values("item").annotate(n=Count("pk")).values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def snapshot_rows(user, month: date):
@@ -1053,7 +1050,7 @@ def ledger_export_rows(qs, *, user=None):
             extension_count=Coalesce(Subquery(granted, output_field=IntegerField()), 0),
             recheck_on=Subquery(recheck.values("done_on")[:1]),
             recheck_result=Subquery(recheck.values("result")[:1]),
-            interview_count=_count_per_item(ItemLink.objects.filter(kind=ItemLink.Kind.INTERVIEW)),
+            interview_count=counted(_interviews(), "item"),
         )
         .prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.only("id", "item_id", "name").order_by("pk")),

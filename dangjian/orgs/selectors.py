@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from dangjian.core import params as core_params
 from dangjian.core.pagination import CappedPaginator
 from dangjian.core.params import get as param
-from dangjian.core.prepared import kept
+from dangjian.core.prepared import counted, kept
 from dangjian.core.scoping import get_scope, restricted_prefetch, sees_whole_subtree
 
 from . import params
@@ -241,12 +241,6 @@ class Warning:
     severity: str = "warning"  # "danger" or "warning"
 
 
-def _count(qs) -> Subquery:
-    """A count of ``qs`` (filtered on ``org=OuterRef("pk")``) as a subquery, 0 when empty."""
-    counted = qs.order_by().values("org").annotate(n=Count("id")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def _member_counts(today: date) -> dict[str, Q]:
     """The members the warning rules count, by annotation name: each a filter on an organisation's members."""
     probation_end = _add_years(today, -1) - timedelta(days=param(params.PROBATION_GRACE_DAYS.key))
@@ -286,7 +280,7 @@ def annotate_health(qs, *, per_row: bool = False):
     )
     committee = posts_now.filter(kind__in=COMMITTEE_POSTS)
     committee_size = committee.order_by().values("org").annotate(n=Count("person", distinct=True)).values("n")
-    annotations = {name: _count(members.filter(q)) for name, q in _member_counts(today).items()}
+    annotations = {name: counted(members.filter(q), "org") for name, q in _member_counts(today).items()}
 
     def held(posts):
         if not per_row:

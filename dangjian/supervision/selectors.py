@@ -631,7 +631,7 @@ def weak_suggestions(user, limit: int = 20) -> Suggestions:
         values = indicators.compute(key, candidates, Period.so_far(today))
         threshold = param(params.OVERDUE_SUGGESTS_WEAK.key)
         overdue = [(c, n) for c in candidates if (n := values.get(c.pk) or 0) >= threshold][:limit]
-        named = Organisation.objects.in_bulk([c.pk for c, _n in overdue if c.pk not in found])
+        named = branches.in_bulk([c.pk for c, _n in overdue if c.pk not in found])
         for candidate, n in overdue:
             if candidate.pk not in found:
                 found[candidate.pk] = Suggestion(named[candidate.pk], [], [])
