@@ -67,8 +67,34 @@ def _attrs_html(attrs) -> str:
     return "".join(parts)
 
 
+def options_html(choices, chosen, *, many: bool) -> str:
+    """The ``<option>`` elements of flat (value, label) choices, character for character as Django's
+    ``select.html`` writes them (``select_option.html``; a single select marks only the first match of
+    ``chosen``, the widget's formatted value). For a widget with thousands of options that makes them
+    itself instead of through ``ChoiceWidget.optgroups`` (``orgs.forms.OrgSelect``); it hands them to this
+    renderer as the widget's ``options_html``."""
+    chosen = set(chosen)
+    parts = []
+    has_selected = False
+    for value, label in choices:
+        text = "" if value is None else value if type(value) is str else str(value)
+        selected = (many or not has_selected) and text in chosen
+        has_selected |= selected
+        if isinstance(label, Promise):
+            label = text_of(label)
+        label = html.escape(label) if type(label) is str else render_value_in_context(label, _AUTOESCAPE)
+        parts.append(
+            f'\n  <option value="{html.escape(text)}"{" selected" if selected else ""}>{label}</option>\n'
+        )
+    return "".join(parts)
+
+
 def _select_html(widget) -> str | None:
     parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+    if "options_html" in widget:  # a widget that writes its own options (``orgs.forms.OrgSelect``)
+        parts.append(widget["options_html"])
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # the widget escapes its options
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
             parts.append(f'\n  <optgroup label="{render_value_in_context(group_name, _AUTOESCAPE)}">')
