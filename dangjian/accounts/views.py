@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core.audit import timeline
 from dangjian.core.filters import int_param
-from dangjian.core.pagination import page_of
+from dangjian.core.pagination import list_key, page_of
 from dangjian.core.scoping import can, get_for_user, restricted_prefetch
 
 from . import services
@@ -54,7 +54,7 @@ def user_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         users = users.filter(Q(username__icontains=q) | Q(display_name__contains=q))
-    page = page_of(users, request, 50)
+    page = page_of(users, request, 50, key=list_key(request))
     return render(
         request,
         "accounts/user_list.html",

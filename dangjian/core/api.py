@@ -5,8 +5,7 @@ import functools
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connections, models, router
-from django.db.models.query import ModelIterable
+from django.db import models, router
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
@@ -16,7 +15,8 @@ from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .filters import StrictFilterSet
-from .prepared import Kept, PreparedQuery, fits_column, prepares, server_cursor, values_written
+from .pagination import LIST_QUERIES, KeptList
+from .prepared import Kept, PreparedQuery, fits_column
 from .scoping import get_scope
 
 
@@ -175,42 +175,16 @@ ScopedViewSetMixin.get_queryset = _kept_queryset(ScopedViewSetMixin.get_queryset
 
 class _PreparedList:
     """A kept list queryset as DRF's paginator reads it: its count and its pages (a slice of it) run by SQL
-    compiled once per viewset, action, caller, scope and page; the rows are read afresh on every call."""
+    compiled once per viewset, action, caller, scope and page (``core.pagination.KeptList``); the rows are
+    read afresh on every call."""
 
     def __init__(self, queryset, key, page_size: int | None):
         self.queryset = queryset
-        self.page_size = page_size or 0
-        self.alias = queryset.db
-        self.key = (*key, self.alias)
+        self.kept = KeptList(queryset, key, page_size or 0, store=_LIST_QUERIES)
         self.ordered = queryset.ordered  # as Django's Paginator asks (a warning for an unordered list)
 
     def count(self) -> int:
-        key = (*self.key, "count")
-        found = _LIST_QUERIES.get(key)
-        connection = connections[self.alias]
-        if found is None:
-            captured: list = []
-
-            def capture(execute, sql, params, many, context):
-                captured.append((sql, params))
-                return execute(sql, params, many, context)
-
-            with connection.execute_wrapper(capture):
-                number = self.queryset.count()
-            # Django asked nothing (a condition no row meets: 0) or one COUNT query; kept only then, with its
-            # values written into it where statements are prepared (planned once, for those values).
-            if len(captured) <= 1:
-                kept_count = captured[0] if captured else ()
-                if kept_count and prepares(connection):
-                    kept_count = (values_written(connection, *kept_count), None)
-                _LIST_QUERIES.keep(key, kept_count)
-            return number
-        if not found:
-            return 0
-        sql, params = found
-        with connection.cursor() if params is not None else server_cursor(connection) as cursor:
-            cursor.execute(sql, params if params is not None else [])
-            return cursor.fetchone()[0]
+        return self.kept.count()
 
     def __getitem__(self, index):
         if not (
@@ -221,33 +195,20 @@ class _PreparedList:
             and 0 <= index.start <= index.stop
         ):
             return self.queryset[index]
-        # The last page is asked up to the list's count: a whole page is read and cut, so that its query
-        # does not change with the count.
-        start, stop = index.start, max(index.stop, index.start + self.page_size)
-        key = (*self.key, "page", start, stop)
-        prepared = _LIST_QUERIES.get(key)
-        if prepared is None:
-            page = self.queryset.all()[start:stop]
-            prepared = _LIST_QUERIES.keep(key, PreparedQuery(lambda: page))
-        return prepared.objects(using=self.alias)[: index.stop - start]
+        return self.kept.rows(index.start, index.stop)
 
     def __len__(self) -> int:
         return self.count()
 
 
 # (viewset, action, caller's id, scope, prepared_key(), alias) with "count" or ("page", start, stop) → the
-# list's count (its SQL and parameters) or the page's PreparedQuery.
-_LIST_QUERIES = Kept()
+# list's count (its SQL and parameters) or the page's PreparedQuery (the store every kept list shares).
+_LIST_QUERIES = LIST_QUERIES
 
 
 def _pageable(queryset) -> bool:
     """A plain model queryset (what ``PreparedQuery.objects`` reads), not yet sliced."""
-    return (
-        queryset._iterable_class is ModelIterable
-        and not queryset._known_related_objects
-        and not queryset.query.is_sliced
-        and queryset._result_cache is None
-    )
+    return KeptList.suits(queryset)
 
 
 def _integer_field(model, lookup_field: str):

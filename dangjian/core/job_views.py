@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from . import jobs
 from .exports import RowError
 from .models import Job
-from .pagination import page_of
+from .pagination import list_key, page_of
 from .scoping import get_for_user
 
 PER_PAGE = 30
@@ -43,7 +43,7 @@ def _job_context(request, pk: int) -> dict:
 @require_GET
 def job_list(request):
     """The jobs I started, newest first, each with its state and progress."""
-    page = page_of(Job.objects.visible_to(request.user), request, PER_PAGE)
+    page = page_of(Job.objects.visible_to(request.user), request, PER_PAGE, key=list_key(request))
     return render(request, "core/job_list.html", {"page": page, "breadcrumbs": _crumbs()})
 
 

@@ -16,7 +16,7 @@ from dangjian.core import attachments, audit, documents, scoping, workflow
 from dangjian.core.caps import Cap
 from dangjian.core.exports import xlsx_bytes, xlsx_response
 from dangjian.core.generic import ObjectView, ServiceFormView
-from dangjian.core.pagination import page_of
+from dangjian.core.pagination import list_key, page_of
 from dangjian.orgs.models import Organisation
 
 from . import rules, selectors, services
@@ -52,7 +52,7 @@ def pipeline(request):
         files = files.filter(status__in=selectors.stage_statuses(int(stage)))
     elif stage in selectors.CLOSED:
         files = files.filter(status=stage)
-    page = page_of(files, request, PER_PAGE)
+    page = page_of(files, request, PER_PAGE, key=list_key(request, naming=("org",)))
     rows = [selectors.file_row(f, today) for f in page.object_list]
     base = org or _top_org(request.user)
     children = (

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dangjian.core import attachments, audit
 from dangjian.core.caps import Cap
 from dangjian.core.forms import add_service_error
-from dangjian.core.pagination import page_of
+from dangjian.core.pagination import list_key, page_of
 from dangjian.core.scoping import can, get_for_user
 from dangjian.ledger import door
 from dangjian.orgs.models import Organisation
@@ -46,7 +46,7 @@ def extraction_list(request):
         .annotate(kept=Count("drafts", filter=Q(drafts__dropped=False)))
         .order_by("-created_at", "-pk")
     )
-    page = page_of(rows, request, PER_PAGE)
+    page = page_of(rows, request, PER_PAGE, key=list_key(request))
     return render(
         request,
         "extract/extraction_list.html",

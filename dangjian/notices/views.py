@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core.pagination import page_of
+from dangjian.core.pagination import list_key, page_of
 
 from . import selectors, services
 
@@ -25,7 +25,7 @@ def notice_list(request):
     unread_only = request.GET.get("unread") == "1"
     if unread_only:
         notices = notices.unread()
-    page = page_of(notices, request, PER_PAGE)
+    page = page_of(notices, request, PER_PAGE, key=list_key(request))
     template = "notices/partials/notice_rows.html" if request.htmx else "notices/notice_list.html"
     return render(
         request,

@@ -19,7 +19,7 @@ from dangjian.core import attachments, audit, scoping, workflow
 from dangjian.core.caps import Cap
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import add_service_error
-from dangjian.core.pagination import page_of
+from dangjian.core.pagination import list_key, page_of
 from dangjian.core.params import get as param
 from dangjian.core.scoping import get_for_user
 from dangjian.ledger import door
@@ -77,7 +77,7 @@ def meeting_list(request):
     status = request.GET.get("status")
     if status in Meeting.Status.values:
         qs = qs.filter(status=status)
-    page = page_of(qs.order_by("-starts_at", "-pk"), request, 50)
+    page = page_of(qs.order_by("-starts_at", "-pk"), request, 50, key=list_key(request, naming=("org",)))
     return render(
         request,
         "orglife/meeting_list.html",
@@ -649,7 +649,10 @@ def evaluation_list(request):
             "year": year,
             "org": org,
             "page": page_of(
-                evaluations.order_by("org__path", "grade", "person__name_pinyin", "pk"), request, 50
+                evaluations.order_by("org__path", "grade", "person__name_pinyin", "pk"),
+                request,
+                50,
+                key=list_key(request),
             ),
             "roster": roster,
             "form": form,
@@ -769,7 +772,7 @@ def course_list(request):
         request,
         "orglife/course_list.html",
         {
-            "page": page_of(courses.order_by("-starts_on", "-pk"), request, 50),
+            "page": page_of(courses.order_by("-starts_on", "-pk"), request, 50, key=list_key(request)),
             "year": year,
             "form": form,
             "can_record": scoping.can(request.user, RECORD),

@@ -24,7 +24,7 @@ from dangjian.core.caps import Cap
 from dangjian.core.exports import Column, xlsx_bytes, xlsx_response
 from dangjian.core.forms import add_service_error
 from dangjian.core.generic import ServiceFormView
-from dangjian.core.pagination import page_of
+from dangjian.core.pagination import list_key, page_of
 from dangjian.core.scoping import can, get_for_user, sees_whole_subtree
 from dangjian.ledger import door
 from dangjian.orgs.models import Organisation
@@ -98,7 +98,7 @@ def _flash_refusal(request, exc: ValidationError) -> None:
 def session_list(request):
     """The sessions I host or report in, newest first, with how many reports have been filed."""
     sessions = ReviewSession.objects.visible_to(request.user).select_related("org")
-    page = page_of(sessions, request, PER_PAGE)
+    page = page_of(sessions, request, PER_PAGE, key=list_key(request))
     counts = {
         row["session_id"]: row
         for row in Reporter.objects.visible_to(request.user)

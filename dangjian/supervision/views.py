@@ -21,7 +21,7 @@ from dangjian.core.exports import xlsx_response
 from dangjian.core.filters import int_param
 from dangjian.core.generic import ActionView, ObjectView, ServiceFormView
 from dangjian.core.indicators import Period
-from dangjian.core.pagination import CappedPaginator
+from dangjian.core.pagination import CappedPaginator, list_key
 from dangjian.core.params import get as param
 from dangjian.ledger import door
 from dangjian.orgs.models import Organisation, OrgKind
@@ -57,7 +57,7 @@ def _page(request, queryset, name: str = "page", count: int | None = None):
     ``count``: the list's length when it is cheaper counted apart (rows annotated with counts over joins,
     which a count of the queryset itself would join and group too).
     """
-    paginator = CappedPaginator(queryset, PER_PAGE)
+    paginator = CappedPaginator(queryset, PER_PAGE, key=list_key(request, name))
     if count is not None:
         paginator.count = count
     return paginator.get_page(request.GET.get(name))

@@ -24,7 +24,7 @@ from dangjian.core import attachments, audit, scoping, workflow
 from dangjian.core.caps import Cap
 from dangjian.core.exports import xlsx_response
 from dangjian.core.generic import ObjectView, ServiceFormView
-from dangjian.core.pagination import page_of
+from dangjian.core.pagination import list_key, page_of
 from dangjian.ledger import door
 from dangjian.orgs.models import Organisation, Post
 
@@ -97,7 +97,7 @@ def _filter_choices(request, model):
 
 
 def _page(request, queryset):
-    return page_of(queryset, request, PER_PAGE)
+    return page_of(queryset, request, PER_PAGE, key=list_key(request, naming=("org",)))
 
 
 def cadre_posts():

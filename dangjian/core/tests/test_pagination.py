@@ -58,3 +58,112 @@ def test_a_plain_list_says_more_than_the_limit(client, county, personas):
     with override_settings(LIST_COUNT_MAX=40):
         body = client.get(reverse("notices:list")).content.decode()
     assert 'data-testid="count-capped"' in body and "超过 40 条" in body
+
+
+# ------------------------------------------------------------------ lists compiled once (KeptList, list_key)
+
+
+def _page_html(client, url, **query) -> str:
+    response = client.get(url, query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url_name, table",
+    [
+        ("orgs:org_list", "orgs_organisation"),  # a django-tables2 table
+        ("orgs:person_list", "orgs_person"),  # the member table, with its posts prefetched
+        ("accounts:user_list", "accounts_user"),  # a plain list (page_of) with a prefetch
+    ],
+)
+def test_a_list_page_is_compiled_once_and_its_rows_read_afresh(client, county, personas, url_name, table):
+    """The count and the page of a list that a request builds from itself alone are compiled on the first
+    visit and only run afterwards: the same page, character for character, as the one Django builds; a row
+    changed or added since shows at once."""
+    from dangjian.core import pagination
+    from dangjian.core.tests.spies import compiled_tables
+
+    for i in range(3):
+        make_person(county.village_a1, f"党员{i}")
+    client.force_login(personas.admin)
+    url = reverse(url_name)
+    pagination.LIST_QUERIES.store.clear()
+    with compiled_tables() as first:
+        built = _page_html(client, url)
+    assert table in first
+    with compiled_tables() as again:
+        kept = _page_html(client, url)
+    assert table not in again, again  # neither the count nor the page (nor its rows' own prefetch query)
+    assert _normalised(kept) == _normalised(built)
+    # Read afresh: a renamed organisation, a new member, a new account show on the next visit.
+    from dangjian.accounts.models import User
+    from dangjian.orgs.models import Organisation
+
+    Organisation.objects.filter(pk=county.village_a1.pk).update(name="新改名村党支部", short_name="新改名村")
+    make_person(county.village_a1, "新来的党员")
+    User.objects.create_user(username="newcomer", password="x" * 12, display_name="新账号")
+    with compiled_tables() as after:
+        fresh = _page_html(client, url)
+    assert table not in after
+    if url_name == "orgs:person_list":
+        assert "新来的党员" in fresh and "新改名村" in fresh
+    elif url_name == "orgs:org_list":
+        assert "新改名村" in fresh
+    else:
+        assert "newcomer" in fresh
+
+
+def _normalised(html: str) -> str:
+    """The page without its per-request token (CSRF)."""
+    import re
+
+    return re.sub(r"\b[A-Za-z0-9]{64}\b", "<token>", html)
+
+
+def test_each_user_scope_query_and_day_has_its_own_kept_list(client, county, personas, people):
+    """Another user, another filter, another page number (the same kept page query with another slice), and
+    a filter that reads an organisation's path while the query is built (not kept): each answers its own."""
+    from dangjian.core import pagination
+    from dangjian.core.tests.spies import compiled_tables
+
+    url = reverse("orgs:person_list")
+    pagination.LIST_QUERIES.store.clear()
+    client.force_login(personas.township_a)
+    township_a = _page_html(client, url)
+    assert "张三" in township_a and "王五" not in township_a  # a1's member, not b1's
+    client.force_login(personas.township_b)
+    township_b = _page_html(client, url)
+    assert "张三" not in township_b
+    client.force_login(personas.county_admin)
+    everyone = _page_html(client, url)
+    assert "张三" in everyone and len({k[1] for k in pagination.LIST_QUERIES.store}) == 3  # three users
+    # A filter is part of the key: another query, another kept list.
+    assert "张三" not in _page_html(client, url, q="李")
+    # "This organisation and below" reads the organisation's path as the query is built: never kept.
+    with compiled_tables() as compiled:
+        one_village = _page_html(client, url, org=county.village_a1.pk)
+    assert "orgs_person" in compiled and "张三" in one_village
+    with compiled_tables() as compiled:
+        _page_html(client, url, org=county.village_a1.pk)
+    assert "orgs_person" in compiled
+
+
+def test_the_key_names_what_the_query_is_built_from(rf, county, personas):
+    from django.urls import resolve
+
+    from dangjian.core.pagination import list_key
+
+    def key(user, path="/orgs/list/", **query):
+        request = rf.get(path, query)
+        request.user = user
+        request.resolver_match = resolve(path)
+        return list_key(request, naming=("within",))
+
+    assert key(personas.county_admin) == key(personas.county_admin, page="3")  # the page is not the query
+    assert key(personas.county_admin) != key(personas.township_a)
+    assert key(personas.county_admin) != key(personas.county_admin, kind="branch")
+    assert key(personas.county_admin, within=str(county.village_a1.pk)) is None
+    detail = f"/ledger/lists/{county.village_a1.pk}/"
+    other = f"/ledger/lists/{county.village_a2.pk}/"
+    assert key(personas.county_admin, detail) != key(personas.county_admin, other)  # the URL's own arguments

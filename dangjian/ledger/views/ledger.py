@@ -14,7 +14,7 @@ from django_tables2 import RequestConfig
 from dangjian.core import documents, jobs
 from dangjian.core.dbrouter import reports_on_replica
 from dangjian.core.exports import xlsx_response
-from dangjian.core.pagination import table_pagination
+from dangjian.core.pagination import list_key, table_pagination
 from dangjian.core.scoping import can
 
 from .. import selectors
@@ -38,7 +38,9 @@ def ledger(request):
     """The filtered ledger as a sortable table; htmx asks for the table only."""
     filterset, items = filtered_items(request)
     table = ItemTable(selectors.ledger_rows(items))
-    RequestConfig(request, paginate=table_pagination(PER_PAGE)).configure(table)
+    RequestConfig(
+        request, paginate=table_pagination(PER_PAGE, key=list_key(request, naming=("org",)))
+    ).configure(table)
     template = "ledger/partials/ledger_table.html" if request.htmx else "ledger/ledger.html"
     return render(
         request,

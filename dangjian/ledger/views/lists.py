@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core import audit, workflow
 from dangjian.core.imports import ImportConfirmView, ImportTemplateView, ImportUploadView
-from dangjian.core.pagination import page_of
+from dangjian.core.pagination import list_key, page_of
 from dangjian.core.scoping import can, ensure_can, get_for_user
 
 from .. import selectors, services
@@ -71,7 +71,7 @@ def list_index(request):
     q = request.GET.get("q", "").strip()
     if q:
         lists = lists.filter(title__contains=q)
-    page = page_of(lists, request, PER_PAGE)
+    page = page_of(lists, request, PER_PAGE, key=list_key(request))
     page.object_list = selectors.list_rows(page.object_list, user=request.user)
     return render(
         request,
@@ -113,7 +113,7 @@ def list_detail(request, pk: int):
     """A list: its facts, its workflow buttons and its items as a ledger."""
     item_list = _get_list(request.user, pk)
     items = selectors.ledger_rows(Item.objects.visible_to(request.user).filter(item_list=item_list))
-    page = page_of(items, request, PER_PAGE)
+    page = page_of(items, request, PER_PAGE, key=list_key(request))
     can_hand_down = can(request.user, HAND_DOWN, item_list)
     return render(
         request,

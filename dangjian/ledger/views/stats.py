@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from dangjian.core import registry
 from dangjian.core.dbrouter import reports_on_replica
 from dangjian.core.exports import xlsx_response
-from dangjian.core.pagination import page_of
+from dangjian.core.pagination import list_key, page_of
 from dangjian.core.scoping import can
 from dangjian.orgs.models import Organisation
 
@@ -210,7 +210,11 @@ def escalations(request):
         raise PermissionDenied(_("Only supervisors see the escalation list."))
     today = timezone.localdate()
     page = page_of(
-        selectors.escalation_rows(request.user, today), request, PER_PAGE, count_max=ESCALATIONS_COUNT_MAX
+        selectors.escalation_rows(request.user, today),
+        request,
+        PER_PAGE,
+        count_max=ESCALATIONS_COUNT_MAX,
+        key=list_key(request),
     )
     actions = registry.actions_for("escalation")
     for item in page:

@@ -183,7 +183,11 @@ def test_the_list_is_paginated(client, personas, county):
 
 
 def _list_queries(client, user) -> list[str]:
-    """The SQL of one list page, for a user fetched afresh (no cached grants)."""
+    """The SQL of one list page, for a user fetched afresh (no cached grants). The rule parameters are read
+    from the shared cache, filled at most once a minute (here before the page)."""
+    from dangjian.core import params
+
+    params.version()
     client.force_login(User.objects.get(pk=user.pk))
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("orgs:person_list"))

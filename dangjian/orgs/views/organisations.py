@@ -26,7 +26,7 @@ from dangjian.core import audit
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import add_service_error
 from dangjian.core.middleware import FOCUS_SESSION_KEY
-from dangjian.core.pagination import table_pagination
+from dangjian.core.pagination import list_key, table_pagination
 from dangjian.core.scoping import can, ensure_can, get_for_user, get_scope, reset_scope, without_focus
 
 from .. import selectors, services
@@ -170,7 +170,9 @@ def org_list(request):
         within = base.filter(pk=cleaned["within"]).only("id", "name").first()
     form.fields["within"].widget = forms.HiddenInput()
     table = OrganisationTable(selectors.annotate_list(qs, user=request.user))
-    RequestConfig(request, paginate=table_pagination(PAGE_SIZE)).configure(table)
+    RequestConfig(
+        request, paginate=table_pagination(PAGE_SIZE, key=list_key(request, naming=("within",)))
+    ).configure(table)
     template = "orgs/partials/org_table.html" if request.htmx else "orgs/org_list.html"
     return render(
         request,

@@ -21,7 +21,7 @@ from dangjian.core import audit, workflow
 from dangjian.core.forms import add_service_error
 from dangjian.core.generic import ServiceFormView
 from dangjian.core.nav import fixed_url
-from dangjian.core.pagination import table_pagination
+from dangjian.core.pagination import list_key, table_pagination
 from dangjian.core.scoping import can, ensure_can, get_for_user, get_scope
 
 from .. import services
@@ -117,7 +117,9 @@ def person_list(request):
     filterset = PersonFilter(request.GET or None, queryset=person_rows(request.user), request=request)
     _style_filter_form(filterset.form, _org_filter_choices(request.user, request.GET.get("org")))
     table = PersonTable(filterset.qs)
-    RequestConfig(request, paginate=table_pagination(PER_PAGE)).configure(table)
+    RequestConfig(
+        request, paginate=table_pagination(PER_PAGE, key=list_key(request, naming=("org",)))
+    ).configure(table)
     context = {
         "filter": filterset,
         "table": table,
