@@ -52,7 +52,7 @@ class KeptList:
         return (
             isinstance(queryset, QuerySet)
             and queryset._iterable_class is ModelIterable
-            and not queryset._known_related_objects
+            and not getattr(queryset, "_known_related_objects", None)
             and not queryset.query.is_sliced
             and queryset._result_cache is None
         )
