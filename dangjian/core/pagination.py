@@ -82,9 +82,17 @@ class KeptList:
         if not found:
             return 0
         sql, sql_params = found
-        with connection.cursor() if sql_params is not None else server_cursor(connection) as cursor:
-            cursor.execute(sql, sql_params if sql_params is not None else [])
-            return cursor.fetchone()[0]
+        if sql_params is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, sql_params)
+                return cursor.fetchone()[0]
+        with server_cursor(connection) as cursor:
+            cursor.execute(sql, [])
+            number = cursor.fetchone()[0]
+        if connection.queries_logged:
+            # Logged as every other query, with its values in it (a query log or a benchmark runs it again).
+            connection.queries_log[-1]["sql"] = sql.replace("%%", "%")
+        return number
 
     def rows(self, start: int, stop: int) -> list:
         """The model instances from ``start`` to ``stop``. The last page is asked as a whole page and cut,

@@ -167,3 +167,20 @@ def test_the_key_names_what_the_query_is_built_from(rf, county, personas):
     detail = f"/ledger/lists/{county.village_a1.pk}/"
     other = f"/ledger/lists/{county.village_a2.pk}/"
     assert key(personas.county_admin, detail) != key(personas.county_admin, other)  # the URL's own arguments
+
+
+def test_a_kept_count_is_logged_with_its_sql(client, county, personas):
+    """Run on the server as a prepared statement (PostgreSQL), the kept count is logged as Django logs every
+    query, with its SQL and values: the bench replays the log, and a log line of None broke it."""
+    from dangjian.core import pagination
+
+    pagination.LIST_QUERIES.store.clear()
+    client.force_login(personas.admin)
+    url = reverse("accounts:user_list")
+    for _visit in range(3):  # psycopg prepares a statement on its second run: the third runs it prepared
+        _page_html(client, url)
+    with CaptureQueriesContext(connection) as captured:
+        _page_html(client, url)
+    logged = [q["sql"] for q in captured.captured_queries]
+    assert all(isinstance(sql, str) for sql in logged), logged
+    assert any("COUNT(" in sql and "accounts_user" in sql for sql in logged), logged
