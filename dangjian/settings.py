@@ -147,6 +147,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "dangjian.core.context_processors.shell",
             ],
+            # {% url %} with the URLs of list rows reversed once (core/templatetags/core_urls.py).
+            "builtins": ["dangjian.core.templatetags.core_urls"],
         },
     }
 ]
