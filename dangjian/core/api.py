@@ -16,7 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .filters import StrictFilterSet
 from .pagination import LIST_QUERIES, KeptList
-from .prepared import Kept, PreparedQuery, fits_column
+from .prepared import Kept, PreparedQuery, fits_column, kept_queryset
 from .scoping import get_scope
 
 
@@ -156,15 +156,15 @@ def _kept_queryset(get_queryset):
     def kept(self):
         if not self.prepared or self.__dict__.get("_dangjian_building"):
             return get_queryset(self)
-        key = self._prepared_key()
-        queryset = _QUERYSETS.get(key)
-        if queryset is None:
+
+        def build():
             self._dangjian_building = True
             try:
-                queryset = _QUERYSETS.keep(key, get_queryset(self))
+                return get_queryset(self)
             finally:
                 self._dangjian_building = False
-        return queryset.all()  # a copy: the kept queryset itself is never evaluated
+
+        return kept_queryset(self._prepared_key(), build, _QUERYSETS)  # a copy, never the kept one itself
 
     kept._dangjian_kept = True
     return kept

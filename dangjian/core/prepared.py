@@ -504,6 +504,23 @@ class Kept:
 _KEPT = Kept(size=256)
 
 
+_QUERYSETS = Kept(size=1000)
+
+
+def kept_queryset(key: tuple, build: Callable[[], QuerySet], store: Kept | None = None) -> QuerySet:
+    """A fresh copy (``.all()``) of the queryset ``build()`` made once per ``key``: building a queryset with
+    many annotations (the organisation list's ten health figures) costs more than running it, on every visit.
+
+    ``key`` must name everything the queryset is built from (the user, their scope, the day, the rule
+    parameters' ``core.params.version()``); the kept queryset itself is never evaluated, each copy is
+    filtered and read afresh. ``core.api.ScopedViewSetMixin`` keeps its viewsets' querysets so."""
+    store = _QUERYSETS if store is None else store
+    found = store.get(key)
+    if found is None:
+        found = store.keep(key, build())
+    return found.all()
+
+
 def fits_column(field, value, alias: str) -> bool:
     """True when ``value`` fits ``field``'s integer column on ``alias``. A prepared query is run with the
     value as a bound parameter; one beyond the column's range is an error there, where the ORM's own

@@ -371,6 +371,36 @@ def test_the_list_runs_a_fixed_number_of_queries(client, personas, county, peopl
     assert response.context["table"].page.paginator.count == 36
 
 
+def test_the_list_figures_are_built_once_per_user_and_day_and_read_afresh(
+    client, personas, county, people, monkeypatch
+):
+    """The ten health figures, parent and secretary of the list are built into a queryset once per user,
+    scope, day and rule parameters (``core.prepared.kept_queryset``), not on every visit; each visit filters
+    a copy and reads the rows afresh: a secretary appointed since shows at once."""
+    from dangjian.core import prepared
+    from dangjian.orgs import selectors
+
+    prepared._QUERYSETS.store.clear()
+    built = []
+    real = selectors.annotate_list
+    monkeypatch.setattr(
+        selectors, "annotate_list", lambda qs, *, user: built.append(user.pk) or real(qs, user=user)
+    )
+    client.force_login(personas.township_a)
+    url = _url("org_list")
+    first = _text(client.get(url))
+    assert "张三" not in first
+    Post.objects.create(
+        org=county.village_a1, person=people["a1"], kind=PostKind.SECRETARY, started_on=date(2024, 1, 1)
+    )
+    assert "张三" in _text(client.get(url))
+    assert "张三" in _text(client.get(url + "?q=A1"))  # a filtered copy of the same queryset
+    assert built == [personas.township_a.pk]
+    client.force_login(personas.township_b)
+    assert "张三" not in _text(client.get(url))  # another user: another queryset, their own rows
+    assert built == [personas.township_a.pk, personas.township_b.pk]
+
+
 # ------------------------------------------------------------------ warnings page and home block
 
 

@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
-from dangjian.core import audit
+from dangjian.core import audit, params
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import add_service_error
 from dangjian.core.middleware import FOCUS_SESSION_KEY
 from dangjian.core.pagination import list_key, table_pagination
+from dangjian.core.prepared import kept_queryset
 from dangjian.core.scoping import can, ensure_can, get_for_user, get_scope, reset_scope, without_focus
 
 from .. import selectors, services
@@ -155,8 +156,14 @@ def _org_export_url(request) -> str:
 @require_GET
 def org_list(request):
     """Every visible organisation, filtered and sortable; dissolved ones only when asked for."""
-    base = Organisation.objects.visible_to(request.user)
-    filterset = OrganisationFilter(request.GET or None, queryset=base)
+    user = request.user
+    base = Organisation.objects.visible_to(user)
+    # The rows' health figures, parent and secretary: built once per user, scope, day and rule parameters.
+    annotated = kept_queryset(
+        ("orgs.org_list", user.pk, get_scope(user), timezone.localdate(), params.version()),
+        lambda: selectors.annotate_list(base, user=user),
+    )
+    filterset = OrganisationFilter(request.GET or None, queryset=annotated)
     form = style_widgets(filterset.form)
     # No choice means current organisations only; "Dissolved" shows the dissolved ones.
     form.fields["dissolved"].widget.choices = [("unknown", _("Current")), ("true", _("Dissolved"))]
@@ -169,7 +176,7 @@ def org_list(request):
         # Shown by name instead of an id box; an invisible id names nothing (and matches nothing).
         within = base.filter(pk=cleaned["within"]).only("id", "name").first()
     form.fields["within"].widget = forms.HiddenInput()
-    table = OrganisationTable(selectors.annotate_list(qs, user=request.user))
+    table = OrganisationTable(qs)
     RequestConfig(
         request, paginate=table_pagination(PAGE_SIZE, key=list_key(request, naming=("within",)))
     ).configure(table)
