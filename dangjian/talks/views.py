@@ -39,26 +39,37 @@ def _manages(user, talk: TalkRecord) -> bool:
 def index(request):
     """Campaigns the user organises or talks in, the talks they may read, and their own talks."""
     user = request.user
-    talked = (
-        TalkRecord.talkees.through.objects.filter(
-            talkrecord__campaign=OuterRef("pk"),
-            talkrecord__collective=False,
-            talkrecord__status=TalkRecord.Status.CLOSED,
+
+    def newest_campaigns():
+        talked = (
+            TalkRecord.talkees.through.objects.filter(
+                talkrecord__campaign=OuterRef("pk"),
+                talkrecord__collective=False,
+                talkrecord__status=TalkRecord.Status.CLOSED,
+            )
+            .order_by()
+            .values("talkrecord__campaign")
+            .annotate(n=Count("person", distinct=True))
+            .values("n")
         )
-        .order_by()
-        .values("talkrecord__campaign")
-        .annotate(n=Count("person", distinct=True))
-        .values("n")
-    )
-    campaigns = list(
-        TalkCampaign.objects.visible_to(user)
-        .select_related("org")
-        .annotate(n_targets=Count("targets", distinct=True), n_talked=Coalesce(Subquery(talked), 0))
-        .order_by("-starts_on", "-pk")[:50]
-    )
-    talks = list(
-        TalkRecord.objects.visible_to(user).select_related("org", "campaign").order_by("-held_on", "-pk")[:50]
-    )
+        return (
+            TalkCampaign.objects.visible_to(user)
+            .select_related("org")
+            .annotate(n_targets=Count("targets", distinct=True), n_talked=Coalesce(Subquery(talked), 0))
+            .order_by("-starts_on", "-pk")[:50]
+        )
+
+    def newest_talks():
+        return (
+            TalkRecord.objects.visible_to(user)
+            .select_related("org", "campaign")
+            .order_by("-held_on", "-pk")[:50]
+        )
+
+    # Both built from the user and their scope alone: compiled once per user and scope, read on every visit.
+    key = ("talks.index", user.pk, scoping.get_scope(user))
+    campaigns = kept((*key, "campaigns"), newest_campaigns).objects(model=TalkCampaign)
+    talks = kept((*key, "talks"), newest_talks).objects(model=TalkRecord)
     own = set(_own_talk_ids(user)) if user.person_id else set()
     mine = [t for t in talks if t.pk in own]
     return render(

@@ -210,6 +210,35 @@ def test_the_index_runs_a_fixed_number_of_queries(
         client.get(reverse("talks:index"))
 
 
+def test_the_index_lists_are_compiled_once_and_read_afresh(client, personas, talks):
+    """The newest campaigns and talks are compiled once per user and scope (``core.prepared.kept``): a later
+    visit compiles neither, and a talk or campaign added since is on it."""
+    from dangjian.core.tests.spies import compiled_tables
+    from dangjian.talks import services
+
+    client.force_login(personas.township_a)
+    client.get(reverse("talks:index"))
+    talk = plan(talks, personas)
+    services.campaign_create(
+        org=talks.campaign.org,
+        title="新的谈话计划",
+        starts_on=TODAY,
+        ends_on=TODAY,
+        talker="x",
+        target_mode="secretaries",
+        actor=personas.township_a,
+    )
+    with compiled_tables() as compiled:
+        body = client.get(reverse("talks:index")).content.decode()
+    assert "talks_talkcampaign" not in compiled and "talks_talkrecord" not in compiled, compiled
+    assert "新的谈话计划" in body and reverse("talks:talk_detail", args=[talk.pk]) in body
+    client.force_login(personas.township_b)  # another user: their own lists
+    assert (
+        reverse("talks:talk_detail", args=[talk.pk])
+        not in client.get(reverse("talks:index")).content.decode()
+    )
+
+
 def test_the_campaign_page_runs_a_fixed_number_of_queries(client, personas, talks, django_assert_num_queries):
     from dangjian.talks import services
 
