@@ -56,3 +56,10 @@ class CoreConfig(ModuleConfig):
         from .ops import observe_login_failure
 
         user_login_failed.connect(observe_login_failure, dispatch_uid="dangjian.core.ops.login_failure")
+        # The audit log's entries are django-auditlog's: their action labels translated once per language too
+        # (the audit page showed fifty, each building the choice dictionary and translating it).
+        from auditlog.models import LogEntry
+
+        from . import choices
+
+        choices.install([LogEntry])

@@ -13,11 +13,13 @@ from dangjian.core import choices, registry
 
 
 def _choice_fields():
-    for config in registry.modules.values():
-        for model in config.get_models():
-            for field in model._meta.fields:
-                if field.choices:
-                    yield model, field
+    from auditlog.models import LogEntry  # the audit log's entries (django-auditlog), shown by core's page
+
+    module_models = [model for config in registry.modules.values() for model in config.get_models()]
+    for model in [*module_models, LogEntry]:
+        for field in model._meta.fields:
+            if field.choices:
+                yield model, field
 
 
 def test_every_module_models_choice_fields_answer_as_django_in_every_language():
