@@ -32,8 +32,10 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
 from .caps import Cap
+from .choices import labels_by_text
 from .models import AuditScope, StatusChange
 from .prepared import PreparedQuery, kept
+from .text import text_of
 
 # Model → path from a record to its organisation, where it is not the model's own scope_org_field.
 SCOPE_PATHS: dict[type, str | None] = {}
@@ -322,9 +324,10 @@ def _value_label(field, value, names: dict) -> str:
         return "—"
     if field.many_to_one:
         return names.get((field.related_model, str(value)), str(value))
-    choices = {str(k): v for k, v in getattr(field, "flatchoices", None) or []}
-    if str(value) in choices:
-        return str(choices[str(value)])
+    if field.choices:
+        label = labels_by_text(field).get(str(value))
+        if label is not None:
+            return label
     if field.get_internal_type() == "BooleanField" and str(value) in ("True", "False"):
         return gettext("Yes") if str(value) == "True" else gettext("No")
     if field.get_internal_type() == "DateTimeField":
@@ -355,7 +358,7 @@ def readable_changes(model, changes: dict | None, names: dict | None = None) -> 
             rows.append((name, *("—" if v in (None, "None", "") else str(v) for v in pair[:2])))
             continue
         old, new = (_value_label(field, value, names or {}) for value in pair[:2])
-        rows.append((str(field.verbose_name), old, new))
+        rows.append((text_of(field.verbose_name), old, new))
     return rows
 
 

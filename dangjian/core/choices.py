@@ -38,6 +38,19 @@ def labels_for(field: models.Field) -> dict:
     return labels
 
 
+_text_labels: dict = {}  # (model field, language) → {str(value): label}
+
+
+def labels_by_text(field: models.Field) -> dict:
+    """{value as text: label} of a choice field in the current language (a value read back from text, as
+    the audit log stores it)."""
+    key = (field, get_language())
+    labels = _text_labels.get(key)
+    if labels is None:
+        labels = _text_labels[key] = {str(k): str(v) for k, v in labels_for(field).items()}
+    return labels
+
+
 def label_of(record, field: models.Field):
     """What ``record.get_<field>_display()`` answers in Django, from labels translated once per language."""
     value = getattr(record, field.attname)
