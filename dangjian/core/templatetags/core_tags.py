@@ -8,8 +8,6 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import is_aware, localtime
 from django.utils.translation import get_language, gettext
 
-from dangjian.core import nav
-
 register = template.Library()
 
 
@@ -27,12 +25,6 @@ def query_page(context, number, param=""):
     """The current query string with the page number ``param`` (default "page") set to ``number``: one pager
     for every list, two lists on a page each paged by a parameter of its own."""
     return query_replace(context, **{param or "page": number})
-
-
-@register.simple_tag
-def fixed_url(url_name):
-    """``{% url 'name' %}`` for a view without arguments, reversed once (``core.nav.fixed_url``)."""
-    return nav.fixed_url(url_name)
 
 
 @register.filter
