@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from dangjian.core import params as core_params
 from dangjian.core.pagination import CappedPaginator
 from dangjian.core.params import get as param
-from dangjian.core.prepared import counted, kept
-from dangjian.core.scoping import get_scope, restricted_prefetch, sees_whole_subtree
+from dangjian.core.prepared import counted, kept, kept_related
+from dangjian.core.scoping import get_scope, sees_whole_subtree
 
 from . import params
 from .models import (
@@ -665,13 +665,20 @@ def member_summary(user, org: Organisation) -> dict[str, int]:
 
 
 def person_rows(user):
-    """The visible people with their branch and current posts (three queries per page: count, rows, posts)."""
-    current_posts = Post.objects.current().select_related("org").order_by("started_on", "pk")
-    return (
-        Person.objects.visible_to(user)
-        .select_related("org")
-        .prefetch_related(restricted_prefetch("posts", user, current_posts, to_attr="current_posts"))
-        .order_by("org__path", "name_pinyin", "pk")
+    """The visible people with their branch (two queries per page: count, rows); their current posts are
+    read for the page by ``with_current_posts``."""
+    return Person.objects.visible_to(user).select_related("org").order_by("org__path", "name_pinyin", "pk")
+
+
+def with_current_posts(people: list, user) -> None:
+    """Each person's current posts at organisations ``user`` may see, as ``current_posts`` (one query, compiled
+    once per user, scope and day: ``core.prepared.kept_related``)."""
+    kept_related(
+        ("orgs.current_posts", user.pk, get_scope(user), timezone.localdate()),
+        people,
+        lambda: Post.objects.visible_to(user).current().select_related("org").order_by("started_on", "pk"),
+        field="person_id",
+        to_attr="current_posts",
     )
 
 

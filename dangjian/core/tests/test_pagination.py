@@ -95,6 +95,7 @@ def test_a_list_page_is_compiled_once_and_its_rows_read_afresh(client, county, p
     with compiled_tables() as again:
         kept = _page_html(client, url)
     assert table not in again, again  # neither the count nor the page (nor its rows' own prefetch query)
+    assert "orgs_post" not in again  # the member list's current posts: core.prepared.kept_related
     assert _normalised(kept) == _normalised(built)
     # Read afresh: a renamed organisation, a new member, a new account show on the next visit.
     from dangjian.accounts.models import User
@@ -184,3 +185,42 @@ def test_a_kept_count_is_logged_with_its_sql(client, county, personas):
     logged = [q["sql"] for q in captured.captured_queries]
     assert all(isinstance(sql, str) for sql in logged), logged
     assert any("COUNT(" in sql and "accounts_user" in sql for sql in logged), logged
+
+
+def test_related_rows_are_read_for_a_page_by_a_query_compiled_once(county, personas):
+    """``kept_related``: each record gets its own rows in the queryset's order, only those the queryset lets
+    through (a restricted set stays restricted), for pages longer and shorter than its placeholders."""
+    from datetime import date
+
+    from dangjian.core.prepared import kept_related
+    from dangjian.core.tests.spies import compiled_tables
+    from dangjian.orgs.models import Post, PostKind
+
+    people = [make_person(county.village_a1, f"党员{i}") for i in range(3)]
+    outsider = make_person(county.village_b1, "外镇党员")
+    for i, person in enumerate(people[:2]):
+        for kind in (PostKind.SECRETARY, PostKind.COMMITTEE):
+            Post.objects.create(org=person.org, person=person, kind=kind, started_on=date(2020 + i, 1, 1))
+    Post.objects.create(
+        org=county.village_b1, person=people[2], kind=PostKind.COMMITTEE, started_on=date(2024, 1, 1)
+    )
+    Post.objects.create(
+        org=outsider.org, person=outsider, kind=PostKind.SECRETARY, started_on=date(2024, 1, 1)
+    )
+
+    def build():
+        return Post.objects.visible_to(personas.township_a).order_by("kind", "pk")
+
+    key = ("test.posts", personas.township_a.pk)
+    kept_related(
+        key, people, build, field="person_id", to_attr="shown", size=2
+    )  # two queries: 2 + 1 (padded)
+    assert [[(p.person_id, p.kind) for p in person.shown] for person in people] == [
+        [(people[0].pk, PostKind.COMMITTEE), (people[0].pk, PostKind.SECRETARY)],
+        [(people[1].pk, PostKind.COMMITTEE), (people[1].pk, PostKind.SECRETARY)],
+        [],  # a post at B1, which township A does not see
+    ]
+    with compiled_tables() as compiled:
+        kept_related(key, [people[1]], build, field="person_id", to_attr="shown", size=2)
+    assert compiled == [] and len(people[1].shown) == 2
+    kept_related(key, [], build, field="person_id", to_attr="shown", size=2)  # nothing to read: no query

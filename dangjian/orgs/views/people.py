@@ -35,7 +35,7 @@ from ..forms import (
     PostForm,
 )
 from ..models import Organisation, Person, Post
-from ..selectors import person_rows
+from ..selectors import person_rows, with_current_posts
 from ..tables import PersonTable
 
 MANAGE_PEOPLE = services.MANAGE_PEOPLE
@@ -120,6 +120,7 @@ def person_list(request):
     RequestConfig(
         request, paginate=table_pagination(PER_PAGE, key=list_key(request, naming=("org",)))
     ).configure(table)
+    with_current_posts(list(table.page.object_list.data), request.user)
     context = {
         "filter": filterset,
         "table": table,
