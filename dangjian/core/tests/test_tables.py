@@ -73,10 +73,13 @@ def roster(county, people):
 
 
 def _person_table(user, request, per_page=25):
-    from dangjian.orgs.selectors import person_rows
+    """The member table as the member list makes it: a page of people, then their current posts."""
+    from dangjian.orgs.selectors import person_rows, with_current_posts
     from dangjian.orgs.tables import PersonTable
 
-    return _configured(PersonTable(person_rows(user).order_by("name_pinyin", "pk")), request, per_page)
+    table = _configured(PersonTable(person_rows(user).order_by("name_pinyin", "pk")), request, per_page)
+    with_current_posts(list(table.page.object_list.data), user)
+    return table
 
 
 def test_a_member_row_is_what_the_template_writes(personas, roster):
