@@ -547,7 +547,7 @@ def kept_related(
             lambda *pks: build().filter(**{f"{field}__in": pks}),
             *placeholders,
         )
-        model = build().model
+        model = type(records[0])  # read where the records were read (the router reads no model)
         for start in range(0, len(ids), size):
             chunk = ids[start : start + size]
             for row in query.objects(*chunk, *[chunk[-1]] * (size - len(chunk)), model=model):

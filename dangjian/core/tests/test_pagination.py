@@ -223,4 +223,6 @@ def test_related_rows_are_read_for_a_page_by_a_query_compiled_once(county, perso
     with compiled_tables() as compiled:
         kept_related(key, [people[1]], build, field="person_id", to_attr="shown", size=2)
     assert compiled == [] and len(people[1].shown) == 2
-    kept_related(key, [], build, field="person_id", to_attr="shown", size=2)  # nothing to read: no query
+    with CaptureQueriesContext(connection) as nothing:
+        kept_related(key, [], build, field="person_id", to_attr="shown", size=2)  # nothing to read
+    assert nothing.captured_queries == []
