@@ -569,8 +569,12 @@ def kept(key: tuple, build: Callable[..., QuerySet], *placeholders, plan_once: b
 
     ``key`` must name everything the queryset depends on besides its placeholders (the user, their
     scope, the day, the rule parameters' ``core.params.version()``): a query is compiled once per
-    key, its rows are read afresh on every call.
+    key, its rows are read afresh on every call. It starts with a dotted name (``"ledger.my_work"``):
+    a key that does not (a string unpacked where a tuple was meant) would share one query among all
+    users, and is refused.
     """
+    if not (isinstance(key, tuple) and key and isinstance(key[0], str) and "." in key[0]):
+        raise TypeError(f"A kept query's key starts with a dotted name, not {key[:3]!r}…")
     found = _KEPT.get(key)
     if found is None:
         found = _KEPT.keep(key, PreparedQuery(build, *placeholders, plan_once=plan_once))

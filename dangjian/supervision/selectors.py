@@ -473,10 +473,10 @@ def home_block(request):
     registered = {i.key for i in indicators.all_indicators()}
     figures = []
     as_of = result.as_of if result else None
-    for key in params.split(params.DASHBOARD_INDICATORS.key):
-        if key in registered:
-            values, at = indicators.compute_recent(key, [root], period, max_age=recent)
-            figures.append((indicators.get(key), values.get(root.pk)))
+    for name in params.split(params.DASHBOARD_INDICATORS.key):
+        if name in registered:
+            values, at = indicators.compute_recent(name, [root], period, max_age=recent)
+            figures.append((indicators.get(name), values.get(root.pk)))
             as_of = min(filter(None, (as_of, at)), default=None)
     return {
         "root": root,

@@ -115,6 +115,15 @@ def test_kept_compiles_once_per_key_and_reads_afresh(personas, county):
     assert len(built) == 2
 
 
+@pytest.mark.parametrize("key", [tuple("ledger.open_items"), (), ("nodots", 1), "test.kept", [("test.kept")]])
+def test_a_kept_key_without_a_dotted_name_first_is_refused(key):
+    """A string unpacked where a tuple was meant (``(*name, "count")``) would share one query among users."""
+    from dangjian.core.prepared import kept
+
+    with pytest.raises(TypeError, match="dotted name"):
+        kept(key, lambda: RoleAssignment.objects.all())
+
+
 def test_plain_rows_give_a_grouped_reads_values_as_the_orm_does_and_dates_through_as_date(personas, county):
     """``plain_rows`` skips the ORM's converters: numbers and text as they are, a truncated date column read
     by ``as_date`` on both databases; no organisation to read is no query and no row."""

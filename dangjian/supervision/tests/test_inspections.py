@@ -211,6 +211,26 @@ def test_the_county_home_page_shows_findings_weak_organisations_and_venues(clien
     assert 'data-testid="supervision-home"' not in client.get(reverse("home")).content.decode()
 
 
+def test_each_user_s_home_block_counts_their_own_subtree(client, personas, county):
+    """The block's queries are kept per user, scope, root and month: a second user never gets the first's."""
+    p = plan(county, personas.inspector)
+    visit(p, county.village_a1, personas.inspector)
+    services.venue_save(
+        org=county.village_a2, kind="none", plan="new_build", plan_deadline=TODAY, actor=personas.admin
+    )
+    for user, findings, zero in (
+        (personas.county_admin, 2, 1),
+        (personas.township_b, 0, 0),
+        (personas.township_a, 2, 1),
+        (personas.township_b, 0, 0),
+    ):
+        client.force_login(user)
+        body = client.get(reverse("home")).content.decode()
+        assert 'data-testid="supervision-home"' in body, user
+        assert f'data-testid="home-findings">{findings}<' in body, user
+        assert f'data-testid="home-zero">{zero}<' in body, user
+
+
 @pytest.mark.parametrize("extra", [0, 30])
 def test_the_dashboard_block_runs_a_fixed_number_of_queries(
     rf, personas, county, django_assert_num_queries, extra
