@@ -147,8 +147,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "dangjian.core.context_processors.shell",
             ],
-            # {% url %} with the URLs of list rows reversed once (core/templatetags/core_urls.py).
-            "builtins": ["dangjian.core.templatetags.core_urls"],
+            # {% url %} with the URLs of list rows reversed once (core/templatetags/core_urls.py), and the
+            # date and truncatechars filters without their per-row work (core/templatetags/core_filters.py).
+            "builtins": ["dangjian.core.templatetags.core_urls", "dangjian.core.templatetags.core_filters"],
         },
     }
 ]

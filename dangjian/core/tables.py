@@ -35,14 +35,13 @@ from django.db import models
 from django.template import Context, Template
 from django.template.base import render_value_in_context
 from django.urls import reverse
-from django.utils import formats
-from django.utils.dateformat import re_formatchars
 from django.utils.encoding import force_str
 from django.utils.functional import Promise
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in the stubs
 from django.utils.translation import gettext
 from django_tables2.columns.base import Column, LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
@@ -52,6 +51,7 @@ from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import A, Accessor, AttributeDict
 
 from . import choices, nav
+from .templatetags.core_filters import date as date_filter
 from .text import text_of
 
 # The templates whose markup this module writes, and the class of the wrapping <div>.
@@ -69,14 +69,6 @@ _HASHABLE = (str, int)  # values make_hashable() gives back as they are
 _PLAIN_TYPES: set = set()  # classes whose attributes an accessor reads directly (no item lookup)
 # A DateColumn's template (django-tables2 writes it from the column's format).
 _DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
-# Date format characters that read only the year, month and day (no language): as str.format fields.
-_DATE_FIELDS = {
-    "Y": "{0.year:04d}",
-    "m": "{0.month:02d}",
-    "d": "{0.day:02d}",
-    "j": "{0.day}",
-    "n": "{0.month}",
-}
 
 
 def supports(table, template_name: str) -> bool:
@@ -229,14 +221,12 @@ class _CellWriter:
         self.render_never = not keywords and any(a not in _CELL_ARGS for a in args)
         self.template = None
         self.date_format = None  # a DateColumn's format: its dates are written without the template
-        self.date_pattern = None  # that format as a str.format pattern, when it is only numbers
         if getattr(self.render_fn, "__func__", None) is TemplateColumn.render and column.template_code:
             code = column.template_code
             self.template = _templates.get(code) or _templates.setdefault(code, Template(code))
             date_template = _DATE_TEMPLATE.fullmatch(code)
             if date_template and type(column).get_context_data is TemplateColumn.get_context_data:
                 self.date_format = date_template.group(1)
-                self.date_pattern = _date_pattern(self.date_format)
         self.link = bound_column.link
         self.link_view, self.link_args, self.link_kwargs = _plain_reverse(self.link)
         cell_attrs = {**dict(table.attrs or {}), **dict(column.attrs)}
@@ -381,12 +371,7 @@ class _CellWriter:
 
     def _date(self, value) -> str:
         """``{{ value|date:"FORMAT"|default:default }}`` (a DateColumn's template) for a date or nothing."""
-        if value in (None, ""):
-            text = ""
-        elif self.date_pattern is not None:
-            text = self.date_pattern.format(value)
-        else:
-            text = formats.date_format(value, self.date_format)
+        text = date_filter(template_localtime(value), self.date_format)
         if text:
             return SafeString(html_escape(text))  # escape(), as {{ }} writes text
         return render_value_in_context(self.default, _AUTOESCAPE)
@@ -422,23 +407,6 @@ class _CellWriter:
             self.bound_column.current_value, self.bound_column.current_record = cell, record
             td = self.bound_column.attrs["td"].as_html()
         return f"<td {td}>{html}</td>"
-
-
-def _date_pattern(date_format: str) -> str | None:
-    """``date_format`` as a ``str.format`` pattern giving what Django's ``date`` filter gives, when it
-    uses only numeric year, month and day characters (``Y-m-d``); None for anything else (a format
-    setting's name, names of months or days, escapes), which Django formats itself."""
-    if date_format in formats.FORMAT_SETTINGS or "\\" in date_format:
-        return None
-    pattern = []
-    for i, piece in enumerate(re_formatchars.split(date_format)):
-        if i % 2:
-            if piece not in _DATE_FIELDS:
-                return None
-            pattern.append(_DATE_FIELDS[piece])
-        else:
-            pattern.append(piece.replace("{", "{{").replace("}", "}}"))
-    return "".join(pattern)
 
 
 def _escaped(value) -> str:

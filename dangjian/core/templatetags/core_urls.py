@@ -33,29 +33,41 @@ def _current_app_is_irrelevant() -> bool:
 
 class URLNode(defaulttags.URLNode):
     def render(self, context):
-        if not self.kwargs and len(self.args) <= 1 and _current_app_is_irrelevant():
-            view_name = self.view_name.resolve(context)
-            url = None
-            if isinstance(view_name, str):
-                if not self.args:
+        if self.kwargs or len(self.args) > 1:
+            return super().render(context)
+        # What this tag's view names give, kept for the rest of this rendering (a list's rows): the
+        # URLconf, script prefix and language, read through thread-and-task locals, do not change in it.
+        known = context.render_context.get(self)
+        if known is None:
+            known = context.render_context[self] = {} if _current_app_is_irrelevant() else None
+        if known is None:
+            return super().render(context)
+        view_name = self.view_name.resolve(context)
+        url = None
+        if isinstance(view_name, str):
+            if not self.args:
+                url = known.get(view_name)
+                if url is None:
                     try:
-                        url = nav.fixed_url(view_name)
+                        url = known[view_name] = nav.fixed_url(view_name)
                     except NoReverseMatch:
                         if self.asvar is None:
                             raise
                         url = ""
-                else:
-                    value = self.args[0].resolve(context)
-                    if type(value) is int and value >= 0:
-                        parts = nav.id_url_parts(view_name)
-                        if parts:
-                            url = f"{parts[0]}{value}{parts[1]}"
-            if url is not None:
-                if self.asvar:
-                    context[self.asvar] = url
-                    return ""
-                return conditional_escape(url) if context.autoescape else url
-        return super().render(context)
+            else:
+                value = self.args[0].resolve(context)
+                if type(value) is int and value >= 0:
+                    parts = known.get(view_name)
+                    if parts is None:
+                        parts = known[view_name] = nav.id_url_parts(view_name)
+                    if parts:
+                        url = f"{parts[0]}{value}{parts[1]}"
+        if url is None:
+            return super().render(context)
+        if self.asvar:
+            context[self.asvar] = url
+            return ""
+        return conditional_escape(url) if context.autoescape else url
 
 
 @register.tag

@@ -10,6 +10,7 @@ from django.template import Context, Engine, engines
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, resolve, reverse
 
+from dangjian.core import nav
 from dangjian.core.tests.leakwalk import url_routes
 
 
@@ -62,3 +63,22 @@ def test_the_rows_of_a_list_are_linked_without_reversing_each():
         html = _ours(code, ids=list(range(50)))
     assert django_reverse.call_count == nav_reverse.call_count == 0
     assert html.split() == [reverse("orgs:org_detail", args=[i]) for i in range(50)]
+
+
+def test_a_rendering_asks_for_each_view_s_url_once_and_rows_naming_other_views_get_their_own():
+    code = (
+        "{% for name, pk in rows %}{% url name pk %} {% url 'orgs:org_list' %} "
+        "{% url 'orgs:no_such_view' as nothing %}{% endfor %}"
+    )
+    rows = [("orgs:org_detail", 1), ("orglife:meeting_detail", 2), ("orgs:org_detail", 3)] * 10
+    _ours(code, rows=rows[:2])
+    with (
+        mock.patch("dangjian.core.nav.id_url_parts", wraps=nav.id_url_parts) as parts,
+        mock.patch("dangjian.core.nav.fixed_url", wraps=nav.fixed_url) as fixed,
+    ):
+        html = _ours(code, rows=rows)
+    assert html.split() == [
+        link for name, pk in rows for link in (reverse(name, args=[pk]), reverse("orgs:org_list"))
+    ]
+    assert parts.call_count == 2  # org_detail and meeting_detail, not 30 rows
+    assert fixed.call_count == 1 + 30  # org_list once; the unknown view is asked again (it is not kept)
