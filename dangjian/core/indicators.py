@@ -201,40 +201,75 @@ FEW_SUBTREES = 50
 
 
 def subtree_rollup(
-    queryset: QuerySet, orgs: Iterable, *, path_field: str = "org__path", **aggregates
+    queryset: QuerySet,
+    orgs: Iterable,
+    *,
+    path_field: str = "org__path",
+    key: tuple | None = None,
+    **aggregates,
 ) -> dict[int, dict]:
     """Aggregates of ``queryset`` over each organisation's subtree: ``{org_id: {name: value}}``.
 
     One GROUP BY per distinct depth among ``orgs`` (so 3 or 300 townships cost one query):
     rows are grouped by the prefix of their organisation path at that depth. Organisations
     with no rows get None for each aggregate (the caller decides what an empty subtree means).
+
+    With ``key`` (a dotted name and everything ``queryset`` depends on: the user, their scope, the day, as
+    for ``core.prepared.kept``) each query is compiled once per key and set of subtrees and its rows read
+    afresh: a page showing the same roll-up on every visit does not compile it each time.
     """
+    if key is None:
+        return _subtree_rollup(queryset, orgs, path_field, aggregates)
+    from .prepared import kept  # core.prepared reads the database router: imported when used
+
     by_depth: dict[int, list] = {}
     for org in orgs:
         by_depth.setdefault(len(org.path) // STEPLEN, []).append(org)
     result: dict[int, dict] = {}
-    for depth, group in by_depth.items():
-        prefix_len = depth * STEPLEN
-        qs = queryset
-        if len(group) <= FEW_SUBTREES:
-            # Each subtree's own range: the three cities a ranking still has to count live are not the
-            # whole province their common prefix would be.
-            within = Q(pk__in=[])
-            for org in group:
-                within |= Q(**{f"{path_field}__subtree": org.path})
-            qs = qs.filter(within)
-        elif common := _common_prefix([o.path for o in group]):
-            qs = qs.filter(Q(**{f"{path_field}__subtree": common}))
-        rows = (
-            qs.annotate(_branch=Substr(path_field, 1, prefix_len))
-            .order_by()
-            .values("_branch")
-            .annotate(**aggregates)
+    for group in by_depth.values():
+        query = kept(
+            (*key, "subtree_rollup", path_field, tuple(o.path for o in group), tuple(aggregates)),
+            lambda group=group: _rollup_query(queryset, group, path_field, aggregates),
         )
-        by_branch = {row.pop("_branch"): row for row in rows}
+        by_branch = {row.pop("_branch"): row for row in query.values(model=queryset.model)}
         for org in group:
             result[org.pk] = by_branch.get(org.path) or dict.fromkeys(aggregates)
     return result
+
+
+def _subtree_rollup(queryset: QuerySet, orgs: Iterable, path_field: str, aggregates: dict) -> dict[int, dict]:
+    by_depth: dict[int, list] = {}
+    for org in orgs:
+        by_depth.setdefault(len(org.path) // STEPLEN, []).append(org)
+    result: dict[int, dict] = {}
+    for group in by_depth.values():
+        by_branch = {
+            row.pop("_branch"): row for row in _rollup_query(queryset, group, path_field, aggregates)
+        }
+        for org in group:
+            result[org.pk] = by_branch.get(org.path) or dict.fromkeys(aggregates)
+    return result
+
+
+def _rollup_query(queryset: QuerySet, group: list, path_field: str, aggregates: dict) -> QuerySet:
+    """The GROUP BY of ``queryset`` by the path prefix of ``group``'s depth (organisations of one depth)."""
+    prefix_len = len(group[0].path)
+    qs = queryset
+    if len(group) <= FEW_SUBTREES:
+        # Each subtree's own range: the three cities a ranking still has to count live are not the
+        # whole province their common prefix would be.
+        within = Q(pk__in=[])
+        for org in group:
+            within |= Q(**{f"{path_field}__subtree": org.path})
+        qs = qs.filter(within)
+    elif common := _common_prefix([o.path for o in group]):
+        qs = qs.filter(Q(**{f"{path_field}__subtree": common}))
+    return (
+        qs.annotate(_branch=Substr(path_field, 1, prefix_len))
+        .order_by()
+        .values("_branch")
+        .annotate(**aggregates)
+    )
 
 
 # ------------------------------------------------------------------ the record of months that have ended

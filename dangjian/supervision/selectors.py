@@ -374,9 +374,24 @@ def move_text(move) -> str:
 # ------------------------------------------------------------------ venues
 
 
-def zero_by_township(user, root) -> list[dict]:
-    """Per child of ``root``: its village and enterprise branches, with venue recorded, and those without (清零)."""
-    orgs = children_of(root)
+def zero_by_township(user, root, key: tuple | None = None) -> list[dict]:
+    """Per child of ``root``: its village and enterprise branches, with venue recorded, and those without (清零).
+
+    With ``key`` (the user, their scope and the day, as for ``core.prepared.kept``) the three queries are
+    compiled once per key and root, their rows read afresh."""
+    if key is None:
+        orgs = children_of(root)
+    else:
+        key = (*key, root.pk, root.path)
+        orgs = kept(
+            (*key, "children"),
+            lambda: (
+                Organisation.objects.current()
+                .filter(path__subtree=root.path, depth=root.depth + 1)
+                .order_by("path")
+            ),
+        ).objects(model=Organisation)
+        orgs = [c for c in orgs if c.kind == OrgKind.TOWNSHIP_COMMITTEE] or orgs  # as children_of
     branches = (
         Organisation.objects.visible_to(user)
         .current()
@@ -385,10 +400,11 @@ def zero_by_township(user, root) -> list[dict]:
             kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.JOINT_BRANCH],
         )
     )
-    counts = indicators.subtree_rollup(branches, orgs, path_field="path", n=Count("pk"))
+    counts = indicators.subtree_rollup(branches, orgs, path_field="path", key=key, n=Count("pk"))
     venues = indicators.subtree_rollup(
         Venue.objects.visible_to(user).filter(org__in=branches),
         orgs,
+        key=key,
         recorded=Count("pk"),
         missing=Count("pk", filter=Q(kind=VenueKind.NONE)),
     )
@@ -401,6 +417,31 @@ def zero_by_township(user, root) -> list[dict]:
         }
         for o in orgs
     ]
+
+
+def venue_overview(user) -> tuple[dict, list[dict]]:
+    """The venue page's figures over every venue the user sees (``total``, ``missing``) and its 清零 table
+    (by child of the user's first committee when they see its whole subtree; else none). Its queries are
+    the same on every visit: compiled once per user, scope and day, their rows read afresh."""
+    key = ("supervision.venues", user.pk, scoping.get_scope(user), timezone.localdate())
+    counts = kept(
+        (*key, "counts"),
+        lambda: aggregated(
+            Venue.objects.visible_to(user),
+            total=Count("pk"),
+            missing=Count("pk", filter=Q(kind=VenueKind.NONE)),
+        ),
+    ).aggregate(model=Venue)
+    roots = kept(
+        (*key, "root"),
+        lambda: (
+            Organisation.objects.visible_to(user)
+            .filter(kind__in=[OrgKind.COUNTY_COMMITTEE, OrgKind.TOWNSHIP_COMMITTEE])
+            .order_by("path")[:1]
+        ),
+    ).objects(model=Organisation)
+    roots = [o for o in roots if scoping.sees_whole_subtree(user, o)]
+    return counts, zero_by_township(user, roots[0], key=key) if roots else []
 
 
 # ------------------------------------------------------------------ panels and the dashboard

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from dangjian.core.indicators import Period
 from dangjian.core.pagination import CappedPaginator, list_key
 from dangjian.core.params import get as param
 from dangjian.ledger import door
-from dangjian.orgs.models import Organisation, OrgKind
+from dangjian.orgs.models import Organisation
 
 from . import exports, forms, params, selectors, services
 from .models import (
@@ -942,18 +942,10 @@ class WeakLift(ActionView):
 def venue_list(request):
     """Venues (六有) and the 清零 progress by township: branches still without a venue."""
     user = request.user
-    venues = Venue.objects.visible_to(user)
     # The pager's total and the figure above the list in one query, both over every venue the user sees.
-    counts = venues.aggregate(total=Count("pk"), missing=Count("pk", filter=Q(kind=VenueKind.NONE)))
+    counts, zero = selectors.venue_overview(user)
+    venues = Venue.objects.visible_to(user)
     page = _page(request, venues.select_related("org").order_by("org__path", "pk"), count=counts["total"])
-    roots = [
-        o
-        for o in Organisation.objects.visible_to(user)
-        .filter(kind__in=[OrgKind.COUNTY_COMMITTEE, OrgKind.TOWNSHIP_COMMITTEE])
-        .order_by("path")[:1]
-        if scoping.sees_whole_subtree(user, o)
-    ]
-    zero = selectors.zero_by_township(user, roots[0]) if roots else []
     return render(
         request,
         "supervision/venue_list.html",

@@ -98,6 +98,13 @@ def test_the_roll_up_helper_groups_rows_by_the_organisation_at_each_depth(county
     assert rows[county.township_a.pk]["n"] == 2
     assert rows[county.village_a2.pk]["n"] == 1
     assert rows[county.township_b.pk]["n"] is None
+    # Kept (compiled once per key and set of subtrees): the same answers, and the rows read afresh.
+    orgs = [county.township_a, county.village_a2, county.township_b]
+    kept = subtree_rollup(Item.objects.all(), orgs, key=("test.rollup", 1), n=Count("pk"))
+    assert kept == rows
+    handed_item(county, personas, org=county.village_a1)
+    again = subtree_rollup(Item.objects.none(), orgs, key=("test.rollup", 1), n=Count("pk"))  # the kept query
+    assert again[county.township_a.pk]["n"] == 3 and again[county.village_a2.pk]["n"] == 1
 
 
 def _page(client, user, **params):

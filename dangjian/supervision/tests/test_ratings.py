@@ -214,6 +214,32 @@ def test_a_branch_without_a_venue_needs_a_plan_and_counts_towards_zero(client, p
     assert [i.title for i in items] == ["解决活动场所：新建"] and items[0].org == county.village_a1
 
 
+def test_the_venue_page_compiles_its_figures_once_and_shows_each_visit_s_records(client, personas, county):
+    """The figures and the 清零 table are kept queries (per user, scope, day and root): a second visit
+    compiles none of them, yet a new venue and a new township are on it, and another user sees their own."""
+    from dangjian.core.tests.spies import compiled_tables
+    from dangjian.orgs.models import OrgKind, Sector
+    from dangjian.orgs.tests.factories import make_org
+
+    row = '<td>%s</td><td class="text-end">%s</td><td class="text-end%s">%s</td><td class="text-end">%s</td>'
+    client.force_login(personas.county_admin)
+    assert row % ("A镇党委", 2, "", 0, 2) in client.get(reverse("supervision:venue_list")).content.decode()
+    services.venue_save(
+        org=county.village_a1, kind="none", plan="new_build", plan_deadline=TODAY, actor=personas.village_a1
+    )
+    with compiled_tables() as compiled:
+        body = client.get(reverse("supervision:venue_list")).content.decode()
+    assert "1个党组织无活动场所" in body and row % ("A镇党委", 2, " text-red", 1, 1) in body
+    assert "orgs_organisation" not in compiled, compiled  # the root, the townships, the roll-ups
+    assert compiled.count("supervision_venue") == 1, compiled  # the page of venues alone (a kept list's rows)
+    township = make_org(county.county, "中共C镇委员会", kind=OrgKind.TOWNSHIP_COMMITTEE, short_name="C镇党委")
+    make_org(township, "中共C1村支部委员会", sector=Sector.RURAL)
+    assert row % ("C镇党委", 1, "", 0, 1) in client.get(reverse("supervision:venue_list")).content.decode()
+    client.force_login(personas.township_b)
+    body = client.get(reverse("supervision:venue_list")).content.decode()
+    assert "A镇党委" not in body and "0个党组织无活动场所" in body
+
+
 def test_venue_photos_are_checked_by_content_and_shown_on_its_page(client, personas, county):
     from dangjian.core.tests.files import upload
 
