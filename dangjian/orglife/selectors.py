@@ -423,6 +423,21 @@ def reports_for(user, month: date):
     )
 
 
+def owing_reports(user, month: date):
+    """The branches the user sees that owe ``month``'s report (existing during the month) and have not
+    submitted it: a report past its draft, whoever may read it, settles the branch's duty."""
+    submitted = MonthlyReport.objects.filter(org=OuterRef("pk"), month=month).exclude(
+        status=MonthlyReport.Status.DRAFT
+    )
+    return (
+        Organisation.objects.visible_to(user)
+        .filter(kind__in=BRANCH_KIND_VALUES, depth__gt=1)
+        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=periods.month_end(month)))
+        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=month))
+        .exclude(Exists(submitted))
+    )
+
+
 # --------------------------------------------------------------------------- democratic evaluation
 
 

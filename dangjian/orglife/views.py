@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import add_service_error
 from dangjian.core.pagination import list_key, page_of
 from dangjian.core.params import get as param
+from dangjian.core.prepared import aggregated, kept
 from dangjian.core.scoping import get_for_user
 from dangjian.ledger import door
 from dangjian.orgs.models import Organisation, Person
@@ -434,23 +435,28 @@ MISSING_SHOWN = 200  # branches named on the monthly reports page as not having 
 def report_list(request):
     """The month's reports the user may see, with their state; late ones flagged."""
     month = _month(request)
-    reports = list(selectors.reports_for(request.user, month))
-    submitted = {r.org_id for r in reports if r.status != MonthlyReport.Status.DRAFT}
-    # Branches that owe the month's report and have not submitted it (existing during the month).
-    owing = (
-        Organisation.objects.visible_to(request.user)
-        .filter(kind__in=selectors.BRANCH_KIND_VALUES, depth__gt=1)
-        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=periods.month_end(month)))
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=month))
-        .exclude(pk__in=submitted)
-    )
+    user = request.user
+    # The page asks the same queries of a user each visit: compiled once per user, scope and month
+    # (``core.prepared.kept``), their rows read afresh.
+    key = ("orglife.report_list", user.pk, scoping.get_scope(user), month)
+    reports = kept((*key, "reports"), lambda: selectors.reports_for(user, month)).objects(model=MonthlyReport)
+    owing = selectors.owing_reports(user, month)
     # A county owes ~700 reports: the first names in tree order are shown, and how many more there are (as
     # the names lists use, ``Organisation.label``: read as two columns, not 200 organisations).
     missing = [
         short_name or name
-        for short_name, name in owing.order_by("path").values_list("short_name", "name")[:MISSING_SHOWN]
+        for short_name, name in kept(
+            (*key, "missing", MISSING_SHOWN),
+            lambda: owing.order_by("path").values_list("short_name", "name")[:MISSING_SHOWN],
+        ).rows(model=Organisation)
     ]
-    missing_total = len(missing) if len(missing) < MISSING_SHOWN else owing.count()
+    missing_total = (
+        len(missing)
+        if len(missing) < MISSING_SHOWN
+        else kept((*key, "owing"), lambda: aggregated(owing, n=Count("pk"))).aggregate(model=Organisation)[
+            "n"
+        ]
+    )
     counts = {s: sum(1 for r in reports if r.status == s) for s in MonthlyReport.Status.values}
     return render(
         request,

@@ -413,6 +413,30 @@ def test_the_report_list_names_the_branches_that_have_not_submitted(client, coun
     assert sorted(response.context["missing"]) == ["A2村党支部", "B1村党支部"]
 
 
+def test_the_report_list_compiles_its_queries_once_and_reads_each_visit_s_reports(client, county, personas):
+    """The reports, the branches owing theirs and their number are kept queries (per user, scope and month):
+    a second visit compiles only the form's organisation choices, yet shows a report submitted since."""
+    from dangjian.core.tests.spies import compiled_tables
+
+    month = {"month": LAST_MONTH.strftime("%Y-%m")}
+    client.force_login(personas.township_a)
+    assert client.get(reverse("orglife:report_list"), month).context["missing"] == [
+        "A1村党支部",
+        "A2村党支部",
+    ]
+    report = services.report_compile(org=county.village_a1, month=LAST_MONTH, actor=personas.village_a1)
+    services.report_submit(report=report, actor=personas.village_a1)
+    with compiled_tables() as compiled:
+        response = client.get(reverse("orglife:report_list"), month)
+    assert response.context["missing"] == ["A2村党支部"] and [r.pk for r in response.context["reports"]] == [
+        report.pk
+    ]
+    assert "orglife_monthlyreport" not in compiled and compiled.count("orgs_organisation") == 1, compiled
+    client.force_login(personas.township_b)
+    response = client.get(reverse("orglife:report_list"), month)
+    assert response.context["missing"] == ["B1村党支部"] and response.context["reports"] == []
+
+
 def test_the_report_list_counts_every_branch_not_submitted_names_the_first_and_keeps_its_title_plain(
     client, county, personas, monkeypatch
 ):
