@@ -99,6 +99,30 @@ def test_the_account_list_shows_only_accounts_in_my_subtree(client, personas):
     assert "sysadmin" not in body
 
 
+def test_the_account_list_shows_each_account_s_roles_i_may_see_and_a_role_given_since(
+    client, county, personas
+):
+    """An account shared across subtrees shows, to a township, only its roles in the township's subtree."""
+    from dangjian.accounts.models import RoleAssignment
+
+    shared = personas.village_a1
+    RoleAssignment.objects.create(user=shared, role=Role.TOWNSHIP, org=county.township_b)
+    client.force_login(personas.township_a)
+    body = client.get(reverse("accounts:user_list")).content.decode()
+    row = body.split("a1_sec", 1)[1].split("</tr>", 1)[0]
+    assert "A1村党支部" in row and "B镇党委" not in row
+    RoleAssignment.objects.create(user=shared, role=Role.MEMBER, org=county.village_a2)
+    row = (
+        client.get(reverse("accounts:user_list")).content.decode().split("a1_sec", 1)[1].split("</tr>", 1)[0]
+    )
+    assert "A2村党支部" in row and "B镇党委" not in row
+    client.force_login(personas.county_admin)
+    row = (
+        client.get(reverse("accounts:user_list")).content.decode().split("a1_sec", 1)[1].split("</tr>", 1)[0]
+    )
+    assert "B镇党委" in row
+
+
 def test_an_account_outside_my_subtree_is_not_found(client, personas):
     client.force_login(personas.township_a)
     assert client.get(reverse("accounts:user_detail", args=[personas.township_b.pk])).status_code == 404

@@ -74,7 +74,7 @@ def _page_html(client, url, **query) -> str:
     [
         ("orgs:org_list", "orgs_organisation"),  # a django-tables2 table
         ("orgs:person_list", "orgs_person"),  # the member table, with its posts prefetched
-        ("accounts:user_list", "accounts_user"),  # a plain list (page_of) with a prefetch
+        ("accounts:user_list", "accounts_user"),  # a plain list (page_of) with its rows' roles
     ],
 )
 def test_a_list_page_is_compiled_once_and_its_rows_read_afresh(client, county, personas, url_name, table):
@@ -96,6 +96,7 @@ def test_a_list_page_is_compiled_once_and_its_rows_read_afresh(client, county, p
         kept = _page_html(client, url)
     assert table not in again, again  # neither the count nor the page (nor its rows' own prefetch query)
     assert "orgs_post" not in again  # the member list's current posts: core.prepared.kept_related
+    assert "accounts_roleassignment" not in again  # the accounts' roles: the same
     assert _normalised(kept) == _normalised(built)
     # Read afresh: a renamed organisation, a new member, a new account show on the next visit.
     from dangjian.accounts.models import User
