@@ -15,6 +15,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from dangjian.core import params as core_params
+from dangjian.core.prepared import kept
 from dangjian.orgs.models import Organisation, Post
 
 from . import params
@@ -306,8 +307,14 @@ def results_missing_q(today: date) -> Q:
     return Q(status=Decision.Status.DISCLOSED, implemented_on__lt=limit)
 
 
-def decisions_by_status(user) -> dict[str, int]:
-    rows = Decision.objects.visible_to(user).order_by().values("status").annotate(n=Count("pk"))
+def decisions_by_status(user, key: tuple | None = None) -> dict[str, int]:
+    """How many decisions the user sees in each state; with ``key`` (the user, their scope, as for
+    ``core.prepared.kept``) by a query compiled once per key."""
+
+    def build():
+        return Decision.objects.visible_to(user).order_by().values("status").annotate(n=Count("pk"))
+
+    rows = build() if key is None else kept((*key, "by_status"), build).values(model=Decision)
     return {row["status"]: row["n"] for row in rows}
 
 

@@ -25,6 +25,7 @@ from dangjian.core.caps import Cap
 from dangjian.core.exports import xlsx_response
 from dangjian.core.generic import ObjectView, ServiceFormView
 from dangjian.core.pagination import list_key, page_of
+from dangjian.core.prepared import kept, kept_related
 from dangjian.ledger import door
 from dangjian.orgs.models import Organisation, Post
 
@@ -609,17 +610,27 @@ def _decision_list(request):
 def decision_list(request):
     qs, status, today = _decision_list(request)
     page = _page(request, qs)
-    stuck = set(
-        Decision.objects.visible_to(request.user)
-        .filter(pk__in=[d.pk for d in page])
-        .filter(selectors.stuck_q(today))
-        .values_list("pk", flat=True)
+    user = request.user
+    # The page's own queries are the same on every visit: compiled once per user, scope and day
+    # (``core.prepared``), their rows read afresh.
+    key = ("village.decision_list", user.pk, scoping.get_scope(user), today)
+    decisions = list(page)
+    kept_related(  # which of the page's decisions are stuck at a step: each gets itself, or nothing
+        key,
+        decisions,
+        lambda: Decision.objects.visible_to(user).filter(selectors.stuck_q(today)).only("pk"),
+        field="id",
+        to_attr="stuck_rows",
     )
-    recordable = list(
-        Organisation.objects.where_can(request.user, VCap.RECORD_DECISION)
-        .filter(kind__in=["branch", "general_branch"], sector__in=["rural", "community"])
-        .order_by("path")[:4]
-    )
+    stuck = {d.pk for d in decisions if d.stuck_rows}
+    recordable = kept(
+        (*key, "recordable"),
+        lambda: (
+            Organisation.objects.where_can(user, VCap.RECORD_DECISION)
+            .filter(kind__in=["branch", "general_branch"], sector__in=["rural", "community"])
+            .order_by("path")[:4]
+        ),
+    ).objects(model=Organisation)
     return render(
         request,
         "village/decision_list.html",
@@ -628,7 +639,7 @@ def decision_list(request):
             "status": status,
             "stuck": stuck,
             "states": Decision.Status.choices,
-            "counts": selectors.decisions_by_status(request.user),
+            "counts": selectors.decisions_by_status(user, key=key),
             # A branch secretary gets a button for his village; a township enters decisions from the
             # village cards of the day's duty page rather than from a wall of buttons.
             "recordable": recordable if len(recordable) <= 3 else [],
