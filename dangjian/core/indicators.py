@@ -218,34 +218,22 @@ def subtree_rollup(
     for ``core.prepared.kept``) each query is compiled once per key and set of subtrees and its rows read
     afresh: a page showing the same roll-up on every visit does not compile it each time.
     """
-    if key is None:
-        return _subtree_rollup(queryset, orgs, path_field, aggregates)
-    from .prepared import kept  # core.prepared reads the database router: imported when used
-
+    if key is not None:
+        from .prepared import kept  # core.prepared reads the database router: imported when used
     by_depth: dict[int, list] = {}
     for org in orgs:
         by_depth.setdefault(len(org.path) // STEPLEN, []).append(org)
     result: dict[int, dict] = {}
     for group in by_depth.values():
-        query = kept(
-            (*key, "subtree_rollup", path_field, tuple(o.path for o in group), tuple(aggregates)),
-            lambda group=group: _rollup_query(queryset, group, path_field, aggregates),
-        )
-        by_branch = {row.pop("_branch"): row for row in query.values(model=queryset.model)}
-        for org in group:
-            result[org.pk] = by_branch.get(org.path) or dict.fromkeys(aggregates)
-    return result
-
-
-def _subtree_rollup(queryset: QuerySet, orgs: Iterable, path_field: str, aggregates: dict) -> dict[int, dict]:
-    by_depth: dict[int, list] = {}
-    for org in orgs:
-        by_depth.setdefault(len(org.path) // STEPLEN, []).append(org)
-    result: dict[int, dict] = {}
-    for group in by_depth.values():
-        by_branch = {
-            row.pop("_branch"): row for row in _rollup_query(queryset, group, path_field, aggregates)
-        }
+        rows: Iterable[dict]
+        if key is None:
+            rows = _rollup_query(queryset, group, path_field, aggregates)
+        else:
+            rows = kept(
+                (*key, "subtree_rollup", path_field, tuple(o.path for o in group), tuple(aggregates)),
+                lambda group=group: _rollup_query(queryset, group, path_field, aggregates),
+            ).values(model=queryset.model)
+        by_branch = {row.pop("_branch"): row for row in rows}
         for org in group:
             result[org.pk] = by_branch.get(org.path) or dict.fromkeys(aggregates)
     return result

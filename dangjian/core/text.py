@@ -79,9 +79,8 @@ def date_text(value, date_format: str | None) -> str:
     """``formats.date_format(value, date_format)``: a date or datetime in a numeric format (``Y-m-d H:i``,
     ``Y年n月j日``) is written by one ``str.format``; anything else, and every error, is Django's."""
     kind = type(value)
-    if (
-        (kind is datetime or kind is date) and date_format and isinstance(date_format, str)
-    ):  # no format: the setting
+    # No format is the DATE_FORMAT setting's: Django's.
+    if (kind is datetime or kind is date) and date_format and isinstance(date_format, str):
         pattern, timed = date_pattern(date_format)
         if pattern is not None and (kind is datetime or not timed):
             return pattern.format(value)

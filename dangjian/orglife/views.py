@@ -450,13 +450,10 @@ def report_list(request):
             lambda: owing.order_by("path").values_list("short_name", "name")[:MISSING_SHOWN],
         ).rows(model=Organisation)
     ]
-    missing_total = (
-        len(missing)
-        if len(missing) < MISSING_SHOWN
-        else kept((*key, "owing"), lambda: aggregated(owing, n=Count("pk"))).aggregate(model=Organisation)[
-            "n"
-        ]
-    )
+    missing_total = len(missing)
+    if missing_total == MISSING_SHOWN:  # as many as shown: count them all
+        owing_count = kept((*key, "owing"), lambda: aggregated(owing, n=Count("pk")))
+        missing_total = owing_count.aggregate(model=Organisation)["n"]
     counts = {s: sum(1 for r in reports if r.status == s) for s in MonthlyReport.Status.values}
     return render(
         request,

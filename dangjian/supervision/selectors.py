@@ -40,15 +40,25 @@ from .models import (
 VENUE_SECTORS = (Sector.RURAL, Sector.NON_PUBLIC, Sector.STATE_ENTERPRISE)
 
 
-def children_of(root) -> list:
+def children_of(root, key: tuple | None = None) -> list:
     """The organisations ranked under ``root``: its current direct children, in tree order.
 
     Under a county the townships are ranked among themselves: the committees of agencies, schools
-    and enterprises beside them are not compared with townships.
+    and enterprises beside them are not compared with townships. With ``key`` (a dotted name, the day)
+    the query is compiled once per key and root (``core.prepared.kept``), its rows read afresh.
     """
-    children = list(
-        Organisation.objects.current().filter(path__subtree=root.path, depth=root.depth + 1).order_by("path")
-    )
+
+    def build():
+        return (
+            Organisation.objects.current()
+            .filter(path__subtree=root.path, depth=root.depth + 1)
+            .order_by("path")
+        )
+
+    if key is None:
+        children = list(build())
+    else:
+        children = kept((*key, "children", root.pk, root.path), build).objects(model=Organisation)
     townships = [c for c in children if c.kind == OrgKind.TOWNSHIP_COMMITTEE]
     return townships or children
 
@@ -374,24 +384,13 @@ def move_text(move) -> str:
 # ------------------------------------------------------------------ venues
 
 
-def zero_by_township(user, root, key: tuple | None = None) -> list[dict]:
+def zero_by_township(user, root, key: tuple) -> list[dict]:
     """Per child of ``root``: its village and enterprise branches, with venue recorded, and those without (清零).
 
-    With ``key`` (the user, their scope and the day, as for ``core.prepared.kept``) the three queries are
+    ``key`` names the user, their scope and the day (as for ``core.prepared.kept``): the three queries are
     compiled once per key and root, their rows read afresh."""
-    if key is None:
-        orgs = children_of(root)
-    else:
-        key = (*key, root.pk, root.path)
-        orgs = kept(
-            (*key, "children"),
-            lambda: (
-                Organisation.objects.current()
-                .filter(path__subtree=root.path, depth=root.depth + 1)
-                .order_by("path")
-            ),
-        ).objects(model=Organisation)
-        orgs = [c for c in orgs if c.kind == OrgKind.TOWNSHIP_COMMITTEE] or orgs  # as children_of
+    key = (*key, root.pk, root.path)
+    orgs = children_of(root, key=key)
     branches = (
         Organisation.objects.visible_to(user)
         .current()

@@ -307,14 +307,13 @@ def results_missing_q(today: date) -> Q:
     return Q(status=Decision.Status.DISCLOSED, implemented_on__lt=limit)
 
 
-def decisions_by_status(user, key: tuple | None = None) -> dict[str, int]:
-    """How many decisions the user sees in each state; with ``key`` (the user, their scope, as for
-    ``core.prepared.kept``) by a query compiled once per key."""
-
-    def build():
-        return Decision.objects.visible_to(user).order_by().values("status").annotate(n=Count("pk"))
-
-    rows = build() if key is None else kept((*key, "by_status"), build).values(model=Decision)
+def decisions_by_status(user, key: tuple) -> dict[str, int]:
+    """How many decisions the user sees in each state, by a query compiled once per ``key`` (the user,
+    their scope, as for ``core.prepared.kept``)."""
+    rows = kept(
+        (*key, "by_status"),
+        lambda: Decision.objects.visible_to(user).order_by().values("status").annotate(n=Count("pk")),
+    ).values(model=Decision)
     return {row["status"]: row["n"] for row in rows}
 
 
