@@ -131,7 +131,7 @@ ROOT_URLCONF = "dangjian.urls"
 WSGI_APPLICATION = "dangjian.wsgi.application"
 ASGI_APPLICATION = "dangjian.asgi.application"
 
-# <select> written in Python, every other form template by Django (dangjian.core.forms.FormRenderer).
+# <select> and <input> written in Python, every other form template by Django (dangjian.core.forms.FormRenderer).
 FORM_RENDERER = "dangjian.core.forms.FormRenderer"
 
 TEMPLATES = [
@@ -150,6 +150,12 @@ TEMPLATES = [
             # {% url %} with the URLs of list rows reversed once (core/templatetags/core_urls.py), and the
             # date and truncatechars filters without their per-row work (core/templatetags/core_filters.py).
             "builtins": ["dangjian.core.templatetags.core_urls", "dangjian.core.templatetags.core_filters"],
+            # {% load i18n %} and {% load static %} load Django's libraries with a quoted {% translate %} and
+            # {% static %} written once instead of on every page (core_i18n.py, core_static.py).
+            "libraries": {
+                "i18n": "dangjian.core.templatetags.core_i18n",
+                "static": "dangjian.core.templatetags.core_static",
+            },
         },
     }
 ]

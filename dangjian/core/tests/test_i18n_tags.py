@@ -1,0 +1,143 @@
+"""``{% load i18n %}`` and ``{% load static %}`` (core/templatetags/core_i18n.py, core_static.py): Django's
+output, with a quoted ``{% translate %}`` and ``{% static %}`` worked out once instead of on every page."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.template import Context, Engine, TemplateSyntaxError, engines
+from django.test import override_settings
+from django.utils import translation
+
+from dangjian.core.templatetags import core_i18n, core_static
+
+DJANGOS = Engine(libraries={"i18n": "django.templatetags.i18n", "static": "django.templatetags.static"})
+
+TRANSLATIONS = [
+    '{% translate "Log out" %}',
+    "{% translate 'My jobs' %}",
+    '{% trans "Log out" %}',
+    '{% translate "Log out" as label %}[{{ label }}]',
+    '{% translate "Log out" noop %}',
+    '{% translate "Fish & <chips>" %}',
+    '{% translate "50%% done" %}',
+    '{% translate "Fish & <chips>" as label %}{{ label }}',
+    '{% autoescape off %}{% translate "Fish & <chips>" %}{% endautoescape %}',
+    '{% translate "May" context "month name" %}',
+    '{% translate "Log out"|upper %}',
+    "{% translate word %}",
+    '{% translate "12" %}',
+    '{% blocktranslate %}Log out{% endblocktranslate %}',
+    "{% get_current_language as L %}{{ L }}",
+    "{{ 'en'|language_name_local }}",
+]
+
+STATICS = [
+    '{% static "css/dangjian.css" %}',
+    "{% static 'vendor/htmx/htmx.min.js' %}",
+    '{% static "css/dangjian.css" as css %}<{{ css }}>',
+    '{% static "a b&c.css" %}',
+    '{% autoescape off %}{% static "a b&c.css" %}{% endautoescape %}',
+    "{% static path %}",
+    '{% static "css/"|add:"dangjian.css" %}',
+    "{% get_static_prefix %}",
+    "{% get_media_prefix %}",
+]
+
+
+def _ours(code: str, library: str, **context) -> str:
+    return engines["django"].from_string(f"{{% load {library} %}}{code}").render(context)
+
+
+def _djangos(code: str, library: str, **context) -> str:
+    return DJANGOS.from_string(f"{{% load {library} %}}{code}").render(Context(context))
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_translation_is_written_as_django_writes_it(language):
+    values = {"word": "Log out"}
+    with translation.override(language):
+        for code in TRANSLATIONS:
+            template = engines["django"].from_string("{% load i18n %}" + code)
+            for _twice in range(2):  # the second time from what the first kept
+                assert template.render(values) == _djangos(code, "i18n", **values), code
+
+
+def test_a_kept_translation_follows_the_language_and_the_escaping():
+    code = (
+        '{% translate "Log out" %}|{% autoescape off %}{% translate "Fish & <chips>" as f %}{{ f }}'
+        '{% endautoescape %}|{% translate "Fish & <chips>" as f %}{{ f }}'
+    )
+    template = engines["django"].from_string("{% load i18n %}" + code)
+    written = {}
+    for language in ("zh-hans", "en", "zh-hans", "en"):
+        with translation.override(language):
+            written.setdefault(language, set()).add(template.render({}))
+            assert template.render({}) == _djangos(code, "i18n"), language
+    assert {len(texts) for texts in written.values()} == {1}
+    assert written["zh-hans"].pop().startswith("退出登录|") and written["en"].pop().startswith("Log out|")
+
+
+def test_a_quoted_translation_is_looked_up_once_and_any_other_every_time():
+    from django.template import base
+
+    template = engines["django"].from_string(
+        "{% load i18n %}" + "".join(['{% translate "Log out" %}', '{% translate "My jobs" as j %}{{ j }}']) * 5
+    )
+    variable = engines["django"].from_string("{% load i18n %}{% translate word %}")
+    with translation.override("zh-hans"):
+        template.render({})
+        variable.render({"word": "Log out"})
+        with mock.patch.object(base, "gettext_lazy", wraps=base.gettext_lazy) as looked_up:
+            for _n in range(3):
+                template.render({})
+            assert looked_up.call_count == 0
+            variable.render({"word": "Log out"})
+            assert looked_up.call_count == 1
+
+
+def test_kept_translations_are_dropped_when_the_catalogues_change():
+    template = engines["django"].from_string('{% load i18n %}{% translate "Log out" %}')
+    with translation.override("zh-hans"):
+        template.render({})
+        (node,) = [n for n in template.template.nodelist if isinstance(n, core_i18n.LiteralTranslateNode)]
+        assert node.written
+        with override_settings(LANGUAGES=[("zh-hans", "简体中文"), ("en", "English")]):
+            assert node.written == {}
+
+
+def test_translate_keeps_django_s_errors():
+    for code in ("{% translate %}", '{% translate "x" as %}', '{% translate "x" context %}'):
+        with pytest.raises(TemplateSyntaxError):
+            engines["django"].from_string("{% load i18n %}" + code)
+
+
+def test_every_static_url_is_written_as_django_writes_it():
+    for code in STATICS:
+        for _twice in range(2):
+            assert _ours(code, "static", path="img/favicon.svg") == _djangos(
+                code, "static", path="img/favicon.svg"
+            ), code
+
+
+def test_a_quoted_static_path_is_asked_of_the_storage_once():
+    template = engines["django"].from_string(
+        '{% load static %}{% static "css/dangjian.css" %}{% static "js/progress.js" as p %}{% static path %}'
+    )
+    template.render({"path": "img/favicon.svg"})
+    with mock.patch.object(type(staticfiles_storage._wrapped), "url", autospec=True, return_value="/x") as url:
+        for _n in range(3):
+            out = template.render({"path": "img/favicon.svg"})
+        assert [call.args[1] for call in url.call_args_list] == ["img/favicon.svg"] * 3
+    assert out.startswith("/static/css/dangjian.css")
+
+
+def test_kept_static_urls_follow_a_changed_static_url():
+    template = engines["django"].from_string('{% load static %}{% static "css/dangjian.css" %}')
+    assert template.render({}) == "/static/css/dangjian.css"
+    with override_settings(STATIC_URL="/assets/"):
+        assert template.render({}) == "/assets/css/dangjian.css"
+    assert template.render({}) == "/static/css/dangjian.css"
+    assert any(isinstance(n, core_static.LiteralStaticNode) for n in template.template.nodelist)
