@@ -136,7 +136,10 @@ FORM_RENDERER = "dangjian.core.forms.FormRenderer"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's backend, with {% load i18n %} and {% load static %} loading Django's tags with a quoted
+        # {% translate %} and {% static %} written once instead of on every page (dangjian/core/templating.py).
+        "BACKEND": "dangjian.core.templating.Templates",
+        "NAME": "django",
         "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -150,12 +153,6 @@ TEMPLATES = [
             # {% url %} with the URLs of list rows reversed once (core/templatetags/core_urls.py), and the
             # date and truncatechars filters without their per-row work (core/templatetags/core_filters.py).
             "builtins": ["dangjian.core.templatetags.core_urls", "dangjian.core.templatetags.core_filters"],
-            # {% load i18n %} and {% load static %} load Django's libraries with a quoted {% translate %} and
-            # {% static %} written once instead of on every page (core_i18n.py, core_static.py).
-            "libraries": {
-                "i18n": "dangjian.core.templatetags.core_i18n",
-                "static": "dangjian.core.templatetags.core_static",
-            },
         },
     }
 ]

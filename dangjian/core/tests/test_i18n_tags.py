@@ -29,7 +29,7 @@ TRANSLATIONS = [
     '{% translate "Log out"|upper %}',
     "{% translate word %}",
     '{% translate "12" %}',
-    '{% blocktranslate %}Log out{% endblocktranslate %}',
+    "{% blocktranslate %}Log out{% endblocktranslate %}",
     "{% get_current_language as L %}{{ L }}",
     "{{ 'en'|language_name_local }}",
 ]
@@ -84,7 +84,8 @@ def test_a_quoted_translation_is_looked_up_once_and_any_other_every_time():
     from django.template import base
 
     template = engines["django"].from_string(
-        "{% load i18n %}" + "".join(['{% translate "Log out" %}', '{% translate "My jobs" as j %}{{ j }}']) * 5
+        "{% load i18n %}"
+        + "".join(['{% translate "Log out" %}', '{% translate "My jobs" as j %}{{ j }}']) * 5
     )
     variable = engines["django"].from_string("{% load i18n %}{% translate word %}")
     with translation.override("zh-hans"):
@@ -127,7 +128,9 @@ def test_a_quoted_static_path_is_asked_of_the_storage_once():
         '{% load static %}{% static "css/dangjian.css" %}{% static "js/progress.js" as p %}{% static path %}'
     )
     template.render({"path": "img/favicon.svg"})
-    with mock.patch.object(type(staticfiles_storage._wrapped), "url", autospec=True, return_value="/x") as url:
+    with mock.patch.object(
+        type(staticfiles_storage._wrapped), "url", autospec=True, return_value="/x"
+    ) as url:
         for _n in range(3):
             out = template.render({"path": "img/favicon.svg"})
         assert [call.args[1] for call in url.call_args_list] == ["img/favicon.svg"] * 3
@@ -141,3 +144,25 @@ def test_kept_static_urls_follow_a_changed_static_url():
         assert template.render({}) == "/assets/css/dangjian.css"
     assert template.render({}) == "/static/css/dangjian.css"
     assert any(isinstance(n, core_static.LiteralStaticNode) for n in template.template.nodelist)
+
+
+def test_the_replaced_libraries_raise_no_warning_and_any_other_name_used_twice_still_does():
+    from django.core import checks
+
+    from dangjian.core.templating import Templates
+
+    assert [m for m in checks.run_checks(tags=[checks.Tags.templates]) if m.id == "templates.W003"] == []
+    assert set(engines["django"].engine.libraries.items()) >= {
+        ("i18n", "dangjian.core.templatetags.core_i18n"),
+        ("static", "dangjian.core.templatetags.core_static"),
+    }
+    clash = Templates(
+        {
+            "NAME": "clash",
+            "DIRS": [],
+            "APP_DIRS": True,
+            "OPTIONS": {"libraries": {"core_tags": "dangjian.core.templatetags.core_urls"}},
+        }
+    )
+    (warning,) = clash.check()
+    assert warning.id == "templates.W003" and "'core_tags'" in warning.msg
