@@ -150,9 +150,14 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "dangjian.core.context_processors.shell",
             ],
-            # {% url %} with the URLs of list rows reversed once (core/templatetags/core_urls.py), and the
-            # date and truncatechars filters without their per-row work (core/templatetags/core_filters.py).
-            "builtins": ["dangjian.core.templatetags.core_urls", "dangjian.core.templatetags.core_filters"],
+            # {% url %} with the URLs of list rows reversed once (core/templatetags/core_urls.py), the date and
+            # truncatechars filters without their per-row work (core/templatetags/core_filters.py) and
+            # {% csrf_token %} written once per rendering (core/templatetags/core_csrf.py).
+            "builtins": [
+                "dangjian.core.templatetags.core_urls",
+                "dangjian.core.templatetags.core_filters",
+                "dangjian.core.templatetags.core_csrf",
+            ],
         },
     }
 ]

@@ -8,7 +8,7 @@ loads it: every tag and filter is Django's, except that ``translate`` (and ``tra
 text without filters or ``context`` keeps what it wrote for each language and escaping mode. The
 catalogues are read once per process as Django reads them (``trans_real``), and the kept texts are
 dropped when a setting that changes them changes (tests). Anything else is Django's node;
-``core/tests/test_i18n_tags.py`` compares both.
+``core/tests/test_frame_tags.py`` compares both.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ every render. ``settings.TEMPLATES`` maps the library name ``static`` to this mo
 ``{% load static %}`` loads it: ``{% static "path" %}`` with a quoted path keeps the URL the storage
 gave (the manifest is read once per process, so the URL cannot change while it runs); a path from a
 variable, and ``{% get_static_prefix %}`` and friends, are Django's. The kept URLs are dropped when
-a static-files setting changes (tests). ``core/tests/test_i18n_tags.py`` compares both.
+a static-files setting changes (tests). ``core/tests/test_frame_tags.py`` compares both.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""``{% load i18n %}`` and ``{% load static %}`` (core/templatetags/core_i18n.py, core_static.py): Django's
-output, with a quoted ``{% translate %}`` and ``{% static %}`` worked out once instead of on every page."""
+"""The tags of every page's frame: ``{% load i18n %}``, ``{% load static %}`` (core/templatetags/core_i18n.py,
+core_static.py) and ``{% csrf_token %}`` (core_csrf.py). Django's output, with a quoted ``{% translate %}`` and
+``{% static %}`` worked out once instead of on every page and a token's input once per rendering."""
 
 from __future__ import annotations
 
@@ -166,3 +167,22 @@ def test_the_replaced_libraries_raise_no_warning_and_any_other_name_used_twice_s
     )
     (warning,) = clash.check()
     assert warning.id == "templates.W003" and "'core_tags'" in warning.msg
+
+
+@pytest.mark.parametrize("token", ["a1b2c3&<", "NOTPROVIDED", ""])
+def test_csrf_token_is_written_as_django_writes_it(token):
+    code = "{% for i in rows %}<form>{% csrf_token %}</form>{% endfor %}"
+    values = {"rows": range(3), "csrf_token": token}
+    assert _ours(code, "i18n", **values) == _djangos(code, "i18n", **values)
+
+
+def test_a_list_of_forms_writes_its_token_once():
+    from django.template import defaulttags
+
+    template = engines["django"].from_string("{% for i in rows %}<form>{% csrf_token %}</form>{% endfor %}")
+    with mock.patch.object(defaulttags, "format_html", wraps=defaulttags.format_html) as written:
+        out = template.render({"rows": range(30), "csrf_token": "t0k3n"})
+    assert out.count('value="t0k3n"') == 30 and written.call_count == 1
+    with mock.patch.object(defaulttags, "format_html", wraps=defaulttags.format_html) as written:
+        template.render({"rows": range(2), "csrf_token": "other"})
+    assert written.call_count == 1
