@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from dangjian.core import indicators, scoping
 from dangjian.core.indicators import Period
 from dangjian.core.params import get as param
+from dangjian.core.params import version as params_version
 from dangjian.core.prepared import aggregated, kept
 from dangjian.orgs.models import Organisation, OrgKind, Sector
 
@@ -646,10 +647,24 @@ def weak_suggestions(user, limit: int = 20) -> Suggestions:
         .filter(kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.JOINT_BRANCH])
         .exclude(pk__in=WeakOrg.objects.exclude(status=WeakOrg.Status.LIFTED).values("org_id"))
     )
-    # As the overdue indicator reads them (id and path), at most one more than are judged.
+    # The same two queries on every visit: compiled once per user, scope, day and rule parameters (their rows
+    # read afresh, so a branch flagged or given a secretary since drops out at once).
     most = settings.WEAK_SUGGEST_MAX_BRANCHES
+    key = (
+        "supervision.weak_suggestions",
+        user.pk,
+        scoping.get_scope(user),
+        today,
+        params_version(),
+        limit,
+        most,
+    )
+    # As the overdue indicator reads them (id and path), at most one more than are judged.
     candidates = [
-        _Candidate(pk, path) for pk, path in branches.order_by("path").values_list("pk", "path")[: most + 1]
+        _Candidate(pk, path)
+        for pk, path in kept(
+            (*key, "candidates"), lambda: branches.order_by("path").values_list("pk", "path")[: most + 1]
+        ).rows(model=Organisation)
     ]
     if len(candidates) > most:
         return Suggestions(too_many=most)
@@ -663,7 +678,7 @@ def weak_suggestions(user, limit: int = 20) -> Suggestions:
         .annotate(vacant_since=Coalesce("secretary_vacant_since", "founded_on"))
         .filter(Q(vacant_since__isnull=True) | Q(vacant_since__lt=vacant_before))
     )
-    for org in vacant.order_by("path")[:limit]:
+    for org in kept((*key, "vacant"), lambda: vacant.order_by("path")[:limit]).objects(model=Organisation):
         found[org.pk] = Suggestion(org, [WeakReason.SECRETARY], [_("Secretary post vacant")])
     key = "ledger.overdue_items"
     if key in {i.key for i in indicators.all_indicators()}:

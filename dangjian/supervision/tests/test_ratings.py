@@ -178,6 +178,26 @@ def test_a_long_vacancy_is_suggested_even_behind_twenty_recent_ones(personas, co
     assert suggested == {county.village_a1.pk, county.village_a2.pk, old.pk}  # no founding date: since ever
 
 
+def test_the_suggestions_are_compiled_once_and_read_afresh(personas, county):
+    """The branches judged and the vacant ones are kept queries (per user, scope, day and rule parameters):
+    asked again they compile nothing, yet a secretary appointed since takes a branch off the list."""
+    from dangjian.core.tests.spies import compiled_tables
+    from dangjian.orgs.models import Post, PostKind
+    from dangjian.orgs.tests.factories import make_person
+    from dangjian.supervision.selectors import weak_suggestions
+
+    def suggested(user):
+        return {s.org.pk for s in weak_suggestions(user)}
+
+    assert suggested(personas.township_a) == {county.village_a1.pk, county.village_a2.pk}
+    secretary = make_person(county.village_a1, "王书记")
+    Post.objects.create(org=county.village_a1, person=secretary, kind=PostKind.SECRETARY, started_on=TODAY)
+    with compiled_tables() as compiled:
+        assert suggested(personas.township_a) == {county.village_a2.pk}
+    assert "orgs_organisation" not in compiled, compiled
+    assert suggested(personas.township_b) == {county.village_b1.pk}  # another user: their own branches
+
+
 def test_a_branch_without_a_venue_needs_a_plan_and_counts_towards_zero(client, personas, county):
     with pytest.raises(ValidationError) as exc:
         services.venue_save(org=county.village_a1, kind="none", actor=personas.village_a1)
