@@ -680,10 +680,10 @@ def weak_suggestions(user, limit: int = 20) -> Suggestions:
     )
     for org in kept((*key, "vacant"), lambda: vacant.order_by("path")[:limit]).objects(model=Organisation):
         found[org.pk] = Suggestion(org, [WeakReason.SECRETARY], [_("Secretary post vacant")])
-    key = "ledger.overdue_items"
-    if key in {i.key for i in indicators.all_indicators()}:
+    overdue_key = "ledger.overdue_items"  # not ``key``: that names the kept queries above
+    if overdue_key in {i.key for i in indicators.all_indicators()}:
         # Overdue as of today, not at the month's end (which counts what falls due later this month).
-        values = indicators.compute(key, candidates, Period.so_far(today))
+        values = indicators.compute(overdue_key, candidates, Period.so_far(today))
         threshold = param(params.OVERDUE_SUGGESTS_WEAK.key)
         overdue = [(c, n) for c in candidates if (n := values.get(c.pk) or 0) >= threshold][:limit]
         named = branches.in_bulk([c.pk for c, _n in overdue if c.pk not in found])
