@@ -5,7 +5,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.timezone import is_aware, localtime
+from django.utils.timezone import is_aware, localtime, template_localtime
 from django.utils.translation import get_language, gettext
 
 register = template.Library()
@@ -76,6 +76,42 @@ def timeline_entries(entries):
     }
     rows = "".join(_timeline_entry(entry, words) for entry in entries)
     return mark_safe(f"{_TIMELINE_OPEN}{rows}\n</ul>\n")  # every value escaped where it is written
+
+
+@register.simple_tag
+def audit_log_rows(entries):
+    """The audit page's rows (entries with ``change_rows``, ``core.audit.with_change_rows``): when, who, from
+    where, what, which record, and each change.
+
+    Written in Python for the reason ``timeline_entries`` is: fifty entries of seven changes each were
+    about 1 500 template variables, 10 ms of the page. The markup is the template loop's it replaced,
+    character for character (``core/tests/test_timeline_markup.py`` renders both)."""
+    if not entries:
+        return mark_safe(  # escaped here
+            f'<tr><td colspan="6" class="text-secondary">{conditional_escape(gettext("No entries."))}</td></tr>'
+        )
+    return mark_safe(
+        "".join(_audit_log_row(log) for log in entries)
+    )  # every value escaped where it is written
+
+
+def _audit_log_row(log) -> str:
+    from .core_filters import date
+
+    when = date(template_localtime(log.timestamp), "Y-m-d H:i:s")
+    data = log.additional_data
+    event = data.get("event") if isinstance(data, dict) else None
+    changes = "".join(
+        f"<div><b>{_shown(field)}</b>: {_shown(old)} → {_shown(new)}</div>"
+        for field, old, new in log.change_rows
+    )
+    return (
+        f'\n      <tr><td class="text-nowrap">{when}</td><td>{_or_dash(log.actor)}</td>'
+        f"<td>{_shown(log.remote_addr) if log.remote_addr else ''}</td>\n"
+        f"        <td>{_shown(log.get_action_display())}{f' · {_shown(event)}' if event else ''}</td>\n"
+        f"        <td>{_shown(log.content_type.name)}：{_shown(log.object_repr)}</td>\n"
+        f'        <td class="timeline-diff">{changes}</td></tr>\n      '
+    )
 
 
 _TIMELINE_OPEN = '\n<ul class="list-unstyled mb-0" data-testid="timeline">\n'

@@ -60,3 +60,56 @@ def test_a_record_page_shows_its_history_through_the_tag(client, personas, count
     client.force_login(personas.county_admin)
     html = client.get(reverse("orgs:person_detail", args=[people["a1"].pk])).content.decode()
     assert 'data-testid="timeline"' in html and 'class="mb-2 pb-2 border-bottom"' in html
+
+
+AUDIT_ROWS = (Path(__file__).parent / "replaced_templates" / "audit_log_rows.html").read_text()
+
+
+class _Entry:
+    """What the audit page's rows read of an entry."""
+
+    def __init__(self, *, actor, address, action, data, kind, record, changes, at):
+        self.timestamp, self.actor, self.remote_addr, self.additional_data = at, actor, address, data
+        self._action, self.object_repr, self.change_rows = action, record, changes
+        self.content_type = type("CT", (), {"name": kind})()
+
+    def get_action_display(self):
+        return self._action
+
+
+def _audit_entries() -> list[_Entry]:
+    at = datetime(2026, 11, 30, 23, 5, 9, tzinfo=UTC)
+    return [
+        _Entry(actor=_Actor("张三 <b>"), address="203.0.113.7", action="更新", data={"event": "导入 <x>.xlsx"},
+               kind="问题", record='整改 "台账" & 复查', at=at,
+               changes=[("标题", "旧<i>", "新&"), ("期限", "—", "2026-12-31")]),
+        _Entry(actor=None, address=None, action="创建", data=None, kind="党员", record="李四", changes=[], at=at),
+        _Entry(actor=_Actor(""), address="", action="查看", data={"other": 1}, kind="党员", record="王五",
+               changes=[("身份证号", None, "3603**********1234")], at=at),
+        _Entry(actor=_Actor("赵六"), address="10.0.0.1", action="删除", data={"event": ""}, kind="组织",
+               record="", changes=[], at=at),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_audit_rows_are_the_markup_of_the_template_they_replaced(language, settings):
+    from dangjian.core.templatetags.core_tags import audit_log_rows
+
+    settings.TIME_ZONE = "Asia/Shanghai"
+    with translation.override(language):
+        for entries in (_audit_entries(), _audit_entries()[1:2], []):
+            old = _ENGINE.from_string(AUDIT_ROWS).render(Context({"page": entries}))
+            assert audit_log_rows(entries) == old
+    written = audit_log_rows(_audit_entries())
+    assert "2026-12-01 07:05:09" in written and "张三 &lt;b&gt;" in written and "<i>" not in written
+
+
+def test_the_audit_page_writes_its_rows_through_the_tag(client, personas, county, monkeypatch):
+    from dangjian.core.templatetags import core_tags
+
+    written = []
+    real = core_tags._audit_log_row
+    monkeypatch.setattr(core_tags, "_audit_log_row", lambda log: written.append(log) or real(log))
+    client.force_login(personas.county_admin)
+    html = client.get(reverse("audit_log")).content.decode()
+    assert written and html.count('<td class="timeline-diff">') == len(written)
