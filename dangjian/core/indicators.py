@@ -13,6 +13,7 @@ path, and on any organisation-like objects with ``pk``, ``path`` and ``depth``.
 from __future__ import annotations
 
 import calendar
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -147,9 +148,36 @@ def compute_many(
             values = dict(found.get((key, period.start, period.end), {}))
             missing = [org for org in orgs if org.pk not in values]
             if missing:
-                values.update(indicator.compute(missing, period))
+                values.update(_computed_kept(indicator, missing, period, today))
             result[key, period] = {org.pk: values.get(org.pk) for org in orgs}
     return result
+
+
+# An indicator's roll-ups asked by a page (a ranking's six months, the weak suggestions' overdue count) are
+# the same queries on every visit: ``compute_many`` has them compiled once per indicator, period, day,
+# organisations and rule parameters (``subtree_rollup`` reads the key from here and adds the parameters),
+# their rows read afresh. The daily record calls the indicators itself, once per month and subtree: nothing
+# of it is kept.
+_KEEPING: ContextVar[list | None] = ContextVar("dangjian_indicator_keeping", default=None)
+
+
+def _computed_kept(indicator: Indicator, orgs: list, period: Period, today: date) -> dict[int, Value]:
+    key = (
+        "core.indicators",
+        indicator.key,
+        period.start,
+        period.end,
+        today,
+        tuple((o.pk, o.path) for o in orgs),
+    )
+    # [key, {call site: roll-ups asked there so far}]: the n-th roll-up asked at one line of an indicator is
+    # the same query whenever the key is the same. An indicator whose roll-ups depend on rows it read
+    # first (none does) would pass ``subtree_rollup`` a key of its own.
+    token = _KEEPING.set([key, {}])
+    try:
+        return indicator.compute(orgs, period)
+    finally:
+        _KEEPING.reset(token)
 
 
 # How old a figure on a dashboard may be (seconds): the pages that show them say as of when.
@@ -216,8 +244,17 @@ def subtree_rollup(
 
     With ``key`` (a dotted name and everything ``queryset`` depends on: the user, their scope, the day, as
     for ``core.prepared.kept``) each query is compiled once per key and set of subtrees and its rows read
-    afresh: a page showing the same roll-up on every visit does not compile it each time.
+    afresh: a page showing the same roll-up on every visit does not compile it each time. Called by an
+    indicator inside ``compute_many`` (every page's figures), the key is the indicator's, the period, the
+    day, the rule parameters and the organisations asked, with the line it is called from.
     """
+    if key is None and (keeping := _KEEPING.get()) is not None:
+        caller = sys._getframe(1)  # inside ``compute_many``: the n-th roll-up asked at the indicator's line
+        site = (caller.f_code.co_filename, caller.f_lineno)
+        keeping[1][site] = n = keeping[1].get(site, 0) + 1
+        from .params import version  # core.params reads the database: imported when used
+
+        key = (*keeping[0], version(), *site, n)  # and the rule parameters in force
     if key is not None:
         from .prepared import kept  # core.prepared reads the database router: imported when used
     by_depth: dict[int, list] = {}

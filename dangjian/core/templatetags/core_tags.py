@@ -5,7 +5,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.timezone import is_aware, localtime, template_localtime
+from django.utils.timezone import is_aware, localtime, template_localtime  # type: ignore[attr-defined]  # not in the stubs
 from django.utils.translation import get_language, gettext
 
 register = template.Library()

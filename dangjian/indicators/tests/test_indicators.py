@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from dangjian.core import indicators
+from dangjian.core import params as core_params
 from dangjian.core.indicators import Indicator, Period, subtree_rollup
 from dangjian.ledger.models import Item
 from dangjian.ledger.tests.builders import TODAY, handed_item, media, walk  # noqa: F401
@@ -78,6 +79,7 @@ def test_a_figure_for_many_organisations_costs_one_query_per_depth(county, djang
         make_org(parent, f"中共测试{i}村支部委员会", short_name=f"测试{i}村")
     orgs = list(Organisation.objects.filter(path__subtree=parent.path, depth=parent.depth + 1))
     assert len(orgs) == n
+    core_params.version()  # the rule parameters, read once and kept in the cache (part of a kept query's key)
     # A month's figure: the daily run's record read (one query), the rest worked out (one per depth).
     with django_assert_num_queries(2):
         indicators.compute("ledger.open_items", orgs, NOVEMBER)
@@ -105,6 +107,62 @@ def test_the_roll_up_helper_groups_rows_by_the_organisation_at_each_depth(county
     handed_item(county, personas, org=county.village_a1)
     again = subtree_rollup(Item.objects.none(), orgs, key=("test.rollup", 1), n=Count("pk"))  # the kept query
     assert again[county.township_a.pk]["n"] == 3 and again[county.village_a2.pk]["n"] == 1
+
+
+def test_an_indicator_asked_again_compiles_nothing_and_reads_its_rows_afresh(county, personas):
+    """``compute_many`` keeps each indicator's roll-ups per indicator, period, day, rule parameters and
+    organisations: a ranking's six months are not compiled again on every visit, yet a new item counts."""
+    from dangjian.core.tests.spies import compiled_tables
+
+    orgs = [county.township_a, county.township_b, county.village_a1]
+    handed_item(county, personas)
+    first = indicators.compute("ledger.open_items", orgs, Period.year(2026))
+    handed_item(county, personas, org=county.village_a1)
+    with compiled_tables() as compiled:
+        again = indicators.compute("ledger.open_items", orgs, Period.year(2026))
+    assert compiled == [], compiled
+    assert first[county.township_a.pk] + 1 == again[county.township_a.pk] == 2
+    assert again[county.village_a1.pk] == 2 and again[county.township_b.pk] == 0
+    # Another period, other organisations, another indicator: their own queries, their own answers.
+    with compiled_tables() as compiled:
+        assert indicators.compute("ledger.open_items", orgs[:2], Period.year(2026)) == {
+            county.township_a.pk: 2,
+            county.township_b.pk: 0,
+        }
+        assert indicators.compute("ledger.open_items", orgs, Period.year(2025))[county.township_a.pk] == 0
+        overdue = indicators.compute("ledger.overdue_items", orgs, Period.year(2026))
+    assert overdue == indicators.get("ledger.overdue_items").compute(orgs, Period.year(2026))
+    assert compiled == ["ledger_item"] * 5, compiled  # one per depth: 1 + 2 + 2
+
+
+def test_two_roll_ups_asked_at_one_line_are_kept_apart(county, personas):
+    """The key of a roll-up inside ``compute_many`` counts the roll-ups asked at each line of the indicator:
+    one line asked twice with different querysets (a loop) is two queries, not the first one twice."""
+    from django.db.models import Count
+
+    handed_item(county, personas)
+    handed_item(county, personas, org=county.village_a2)
+    walk(handed_item(county, personas), S.CLOSED, personas)
+
+    def by_status(orgs, period):
+        totals = {}
+        for status in (S.CLOSED, S.HANDED_DOWN):
+            rows = subtree_rollup(Item.objects.filter(status=status), orgs, n=Count("pk"))
+            totals[status] = {pk: row["n"] or 0 for pk, row in rows.items()}
+        return {org.pk: (totals[S.CLOSED][org.pk], totals[S.HANDED_DOWN][org.pk]) for org in orgs}
+
+    test_indicator = Indicator(
+        key="test.by_status", label="x", description="x", unit="x", module="test", compute=by_status
+    )
+    indicators.register(test_indicator)
+    try:
+        for _twice in range(2):
+            values = indicators.compute("test.by_status", [county.township_a], Period.year(2026))
+            assert values == {county.township_a.pk: (1, 2)}
+    finally:
+        from dangjian.core import registry
+
+        registry.indicators.pop("test.by_status")
 
 
 def _page(client, user, **params):
