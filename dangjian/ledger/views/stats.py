@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dangjian.core import registry
+from dangjian.core import nav, registry
 from dangjian.core.dbrouter import reports_on_replica
 from dangjian.core.exports import xlsx_response
 from dangjian.core.pagination import list_key, page_of
@@ -221,7 +221,7 @@ def escalations(request):
         item.days_overdue = days_overdue(item, today)
         # Buttons other modules add here (e.g. the talks module's "record an interview").
         item.actions = [
-            (action, reverse(action.url_name, args=[item.pk]))
+            (action, nav.id_url(action.url_name, item.pk))  # reversed once per view, not per row
             for action in actions
             if can_act(request.user, action.cap, item, SUPERVISOR)
         ]
