@@ -9,6 +9,11 @@ allows exactly them and still warns of any other name used twice.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable, Iterable
+
+from django import template
+from django.core.signals import setting_changed
 from django.template.backends.django import DjangoTemplates
 
 # library name → (the module that replaces it, Django's module it replaces)
@@ -33,3 +38,29 @@ class Templates(DjangoTemplates):
             for name, modules in REPLACED.items()
         }
         return [w for w in super()._check_for_template_tags_with_the_same_name() if w.msg not in allowed]
+
+
+def library_over(library: template.Library) -> template.Library:
+    """A new tag library holding every tag and filter of Django's ``library``, for replacing some of them."""
+    ours = template.Library()
+    ours.tags.update(library.tags)
+    ours.filters.update(library.filters)
+    return ours
+
+
+class KeptNodes:
+    """Template nodes that keep what they wrote, each ``forget``-ed when one of ``settings`` changes (tests)."""
+
+    def __init__(self, settings: Iterable[str], forget: Callable[[template.Node], None]):
+        self.nodes: weakref.WeakSet = weakref.WeakSet()
+        self.settings = frozenset(settings)
+        self.forget = forget
+        setting_changed.connect(self._changed, weak=False)
+
+    def add(self, node: template.Node) -> None:
+        self.nodes.add(node)
+
+    def _changed(self, *, setting, **kwargs) -> None:
+        if setting in self.settings:
+            for node in list(self.nodes):
+                self.forget(node)

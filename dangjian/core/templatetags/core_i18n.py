@@ -13,19 +13,19 @@ dropped when a setting that changes them changes (tests). Anything else is Djang
 
 from __future__ import annotations
 
-import weakref
-
 from django import template
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.templatetags import i18n as django_i18n
 from django.utils.translation import get_language
 
-register = template.Library()
-register.tags.update(django_i18n.register.tags)
-register.filters.update(django_i18n.register.filters)
+from ..templating import KeptNodes, library_over
 
-_NODES: weakref.WeakSet[LiteralTranslateNode] = weakref.WeakSet()  # emptied when the catalogues change
+register = library_over(django_i18n.register)
+
+# Their texts are forgotten when the catalogues change.
+_NODES = KeptNodes(
+    {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS", "USE_L10N", "USE_I18N"},
+    lambda node: node.written.clear(),  # type: ignore[attr-defined]
+)
 
 
 class LiteralTranslateNode(django_i18n.TranslateNode):
@@ -66,10 +66,3 @@ def do_translate(parser, token):
     """Django's ``{% translate %}`` (same syntax and errors)."""
     node = django_i18n.do_translate(parser, token)
     return LiteralTranslateNode(node) if _literal(node) else node
-
-
-@receiver(setting_changed)
-def _forget(*, setting, **kwargs):
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS", "USE_L10N", "USE_I18N"}:
-        for node in _NODES:
-            node.written.clear()

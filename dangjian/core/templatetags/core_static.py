@@ -11,19 +11,18 @@ a static-files setting changes (tests). ``core/tests/test_frame_tags.py`` compar
 
 from __future__ import annotations
 
-import weakref
-
-from django import template
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.templatetags import static as django_static
 from django.utils.html import conditional_escape
 
-register = template.Library()
-register.tags.update(django_static.register.tags)
-register.filters.update(django_static.register.filters)
+from ..templating import KeptNodes, library_over
 
-_NODES: weakref.WeakSet[LiteralStaticNode] = weakref.WeakSet()  # emptied when the storage changes
+register = library_over(django_static.register)
+
+# Their URLs are forgotten when the storage changes.
+_NODES = KeptNodes(
+    {"STATIC_URL", "STATIC_ROOT", "STORAGES", "STATICFILES_DIRS", "INSTALLED_APPS", "DEBUG"},
+    lambda node: setattr(node, "kept", None),
+)
 
 
 class LiteralStaticNode(django_static.StaticNode):
@@ -56,10 +55,3 @@ def do_static(parser, token):
     path = node.path
     literal = not path.filters and not path.is_var and isinstance(path.var, str)  # a quoted path
     return LiteralStaticNode(node) if literal else node
-
-
-@receiver(setting_changed)
-def _forget(*, setting, **kwargs):
-    if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES", "STATICFILES_DIRS", "INSTALLED_APPS", "DEBUG"}:
-        for node in _NODES:
-            node.kept = None
