@@ -25,6 +25,7 @@ from auditlog.registry import auditlog
 from auditlog.signals import post_log
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import router
 from django.db.models import Model
 from django.db.models.signals import pre_save
 from django.utils import timezone
@@ -34,7 +35,7 @@ from django.utils.translation import gettext
 from .caps import Cap
 from .choices import labels_by_text
 from .models import AuditScope, StatusChange
-from .prepared import PreparedQuery, kept
+from .prepared import PreparedQuery, fits_column, kept, kept_in
 from .text import text_of
 
 # Model → path from a record to its organisation, where it is not the model's own scope_org_field.
@@ -362,6 +363,24 @@ def readable_changes(model, changes: dict | None, names: dict | None = None) -> 
     return rows
 
 
+def _named(model, ids: set[str]) -> list:
+    """The records of ``model`` with these ids, with the records their names are made of (a reporter is named
+    by its organisation): one query per kind, not one more per record named. By a big-integer key (every
+    model of ours) the query is compiled once per kind (``kept_in``) and its rows read afresh."""
+    pk = model._meta.pk
+    if pk.get_internal_type() not in ("BigAutoField", "BigIntegerField"):
+        return list(model._base_manager.filter(pk__in=ids).select_related())
+    alias = router.db_for_read(model)
+    wanted = sorted({int(value) for value in ids if fits_column(pk, int(value), alias)})
+    return kept_in(
+        ("core.audit.names", model._meta.label_lower),
+        lambda: model._base_manager.select_related(),
+        field="pk",
+        ids=wanted,
+        model=model,
+    )
+
+
 def with_change_rows(entries) -> list:
     """The entries, each with ``change_rows``: one query per kind of record their foreign keys name."""
     entries = list(entries)
@@ -376,9 +395,7 @@ def with_change_rows(entries) -> list:
                 )
     names = {}
     for related, ids in wanted.items():
-        # With the records their names are made of (a reporter is named by its organisation): one query per
-        # kind, not one more per record named.
-        for obj in related._base_manager.filter(pk__in=ids).select_related():
+        for obj in _named(related, ids):
             names[(related, str(obj.pk))] = str(obj)
     for entry in entries:
         entry.change_rows = readable_changes(entry.content_type.model_class(), entry.changes_dict, names)

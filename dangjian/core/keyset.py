@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
 from .filters import int_param
+from .prepared import kept
 
 
 @dataclass
@@ -41,15 +42,25 @@ def parse_cursor(raw: str | None):
 
 
 def keyset_page(
-    queryset, cursor: str | None, *, time_field: str = "timestamp", per_page: int = 50
+    queryset,
+    cursor: str | None,
+    *,
+    time_field: str = "timestamp",
+    per_page: int = 50,
+    key: tuple | None = None,
 ) -> KeysetPage:
-    """Rows of ``queryset`` newest first, after ``cursor`` (a previous page's ``next_cursor``)."""
+    """Rows of ``queryset`` newest first, after ``cursor`` (a previous page's ``next_cursor``); with ``key``
+    (``core.pagination.list_key``, which names the cursor too) read by SQL compiled once per key."""
     after = parse_cursor(cursor)
     rows = queryset.order_by(f"-{time_field}", "-pk")
     if after is not None:
         moment, pk = after
         rows = rows.filter(Q(**{f"{time_field}__lt": moment}) | Q(**{time_field: moment, "pk__lt": pk}))
-    found = list(rows[: per_page + 1])
+    rows = rows[: per_page + 1]
+    if key is None:
+        found = list(rows)
+    else:
+        found = kept(("core.keyset", key, time_field, per_page), lambda: rows).objects(model=queryset.model)
     page = KeysetPage(object_list=found[:per_page], is_first=after is None)
     if len(found) > per_page:
         last = page.object_list[-1]

@@ -525,33 +525,45 @@ def kept_queryset(key: tuple, build: Callable[[], QuerySet], store: Kept | None 
 _RELATED_PLACEHOLDER = -7_304_100_000
 
 
+def kept_in(
+    key: tuple, build: Callable[[], QuerySet], *, field: str, ids: list, model, size: int = 50
+) -> list:
+    """The rows of ``build().filter(<field>__in=ids)``, by a query compiled once per ``key``.
+
+    Django builds and compiles an ``IN (…)`` query anew for every list of ids (about 3 ms of a member
+    list's page for its prefetch). Here it is compiled with ``size`` placeholders and run with the ids, the
+    last repeated to fill them (a repeated id changes nothing in ``IN``); more ids run it again per
+    ``size``. ``key`` names everything ``build()`` depends on (the user, their scope, the day); a
+    restricted set stays restricted (``build`` applies ``visible_to``). ``model``: where the rows are read
+    (the router reads no queryset)."""
+    if not ids:
+        return []
+    placeholders = tuple(_RELATED_PLACEHOLDER - n for n in range(size))
+    query = kept(
+        (*key, "in", field, size),
+        lambda *pks: build().filter(**{f"{field}__in": pks}),
+        *placeholders,
+    )
+    found = []
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        found += query.objects(*chunk, *[chunk[-1]] * (size - len(chunk)), model=model)
+    return found
+
+
 def kept_related(
     key: tuple, records: list, build: Callable[[], QuerySet], *, field: str, to_attr: str, size: int = 50
 ) -> None:
     """``prefetch_related(Prefetch(…, queryset=build(), to_attr=to_attr))`` for a page of ``records``, by a
-    query compiled once per ``key``: each record gets, as ``to_attr``, the rows of ``build()`` whose
-    ``field`` (the foreign key to the records, e.g. ``"person_id"``) is its id, in the queryset's order.
-
-    Django builds and compiles the prefetch's ``IN (…)`` query for every page (about 3 ms of a member
-    list's page). Here it is compiled with ``size`` placeholders and run with the page's ids, the last
-    repeated to fill them (a repeated id changes nothing in ``IN``); more records run it again per
-    ``size``. ``key`` names everything ``build()`` depends on (the user, their scope, the day); a
-    restricted set stays restricted (``build`` applies ``visible_to``).
-    """
+    query compiled once per ``key`` (``kept_in``): each record gets, as ``to_attr``, the rows of ``build()``
+    whose ``field`` (the foreign key to the records, e.g. ``"person_id"``) is its id, in the queryset's
+    order."""
     ids = [record.pk for record in records]
     found: dict = {pk: [] for pk in ids}
     if ids:
-        placeholders = tuple(_RELATED_PLACEHOLDER - n for n in range(size))
-        query = kept(
-            (*key, "related", field, size),
-            lambda *pks: build().filter(**{f"{field}__in": pks}),
-            *placeholders,
-        )
         model = type(records[0])  # read where the records were read (the router reads no model)
-        for start in range(0, len(ids), size):
-            chunk = ids[start : start + size]
-            for row in query.objects(*chunk, *[chunk[-1]] * (size - len(chunk)), model=model):
-                found[getattr(row, field)].append(row)
+        for row in kept_in(key, build, field=field, ids=ids, model=model, size=size):
+            found[getattr(row, field)].append(row)
     for record in records:
         setattr(record, to_attr, found[record.pk])
 

@@ -19,6 +19,7 @@ from . import audit, history, params, registry
 from .filters import int_param
 from .keyset import keyset_page
 from .modules import resolve
+from .pagination import list_key
 from .scoping import can
 
 
@@ -85,7 +86,8 @@ def audit_log(request):
             logs = logs.filter(timestamp__gte=_day_start(since))
         if until := dates.cleaned_data.get("until"):
             logs = logs.filter(timestamp__lt=_day_start(until + timedelta(days=1)))
-    page = keyset_page(logs, request.GET.get("before"))
+    # The page as most people open it (no search text) read by SQL compiled once per user, scope and filters.
+    page = keyset_page(logs, request.GET.get("before"), key=None if q else list_key(request))
     if in_archive:
         page.object_list = [row.as_log_entry() for row in page.object_list]
     # Rows prepared here (a template cannot iterate a dict that has a key named "items"), names for ids.

@@ -159,3 +159,43 @@ def test_records_named_by_their_organisation_cost_one_query_per_kind(county, dja
         rows = audit.with_change_rows(entries)
     lines = [str(row.change_rows) for row in rows]
     assert all(str(r) in line for r, line in zip(reports, lines, strict=True)), lines
+
+
+def test_the_audit_page_is_compiled_once_and_read_afresh(client, county, personas):
+    """The page's entries and the names its lines show are read by SQL compiled once (``keyset_page(key=)``,
+    ``core.prepared.kept_in``): a second visit compiles neither, and shows an entry written since and a
+    record renamed since."""
+    from dangjian.core.tests.spies import compiled_tables
+
+    person = make_person(county.village_a1, "王五")
+    person.org = county.village_a2
+    person.save()
+    auditor = _auditor(county, "township_a")
+    client.force_login(auditor)
+    first = client.get(reverse("audit_log")).content.decode()
+    assert "中共A2村支部委员会" in first  # the line names the branch the person moved to
+    county.village_a2.name = "中共A2村新支部委员会"
+    county.village_a2.save()
+    audit.log_access(make_person(county.village_a1, "赵六"), what="查看·新写的", actor=auditor)
+    with compiled_tables() as compiled:
+        again = client.get(reverse("audit_log")).content.decode()
+    assert "查看·新写的" in again and "中共A2村新支部委员会" in again
+    assert "auditlog_logentry" not in compiled and "orgs_organisation" not in compiled, compiled
+    # A search is built as Django builds it (every text its own query, none of them kept).
+    with compiled_tables() as compiled:
+        found = client.get(reverse("audit_log"), {"q": "赵六"}).content.decode()
+    assert "查看·新写的" in found and "auditlog_logentry" in compiled
+
+
+def test_names_by_ids_beyond_a_column_s_range_find_nothing(county):
+    """An id in a history line too large for the column is no record (as the ORM answers it), not an error."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from dangjian.orgs.models import Person
+
+    kind = ContentType.objects.get_for_model(Person)
+    entry = LogEntry(
+        content_type=kind, object_pk="1", changes={"org": ["99999999999999999999", str(county.village_a1.pk)]}
+    )
+    [row] = audit.with_change_rows([entry])
+    assert row.change_rows[0][1:] == ("99999999999999999999", str(county.village_a1))
