@@ -175,12 +175,13 @@ def measure_page(case: PageCase, ctx: BenchContext, user_key: str) -> PageResult
         raise Skip(f"{url} answered {response.status_code}")
     statements = [q["sql"] for q in captured.captured_queries]
     selects = [sql for sql in statements if _replayable(sql)]
-    page_times = []
+    # The page and its SQL in turn, so that whatever else the machine is doing weighs on both alike.
+    page_times, sql_times = [], []
     for _ in range(ctx.runs):
         t0 = ctx.clock()
         _consume(client.get(url))
         page_times.append(ctx.clock() - t0)
-    sql_times = [replay(selects, ctx.clock) for _ in range(ctx.runs)]
+        sql_times.append(replay(selects, ctx.clock))
     note = case.note(ctx, user_key) if case.note else ""
     return PageResult(
         case.name,

@@ -1,5 +1,8 @@
 """Account management: users and role assignments within the organisations one manages."""
 
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.core.audit import timeline
 from dangjian.core.filters import int_param
 from dangjian.core.pagination import list_key, page_of
-from dangjian.core.prepared import kept_related
+from dangjian.core.prepared import PreparedQuery, kept_related
 from dangjian.core.scoping import can, get_for_user, get_scope
 
 from . import services
@@ -208,6 +212,15 @@ def user_reset_password(request, pk):
 # ------------------------------------------------------------------ my API tokens
 
 
+# Asked on every visit of the page: compiled once, read afresh (a token revoked or expired is gone at once).
+_MY_TOKENS = PreparedQuery(
+    lambda user_id, now: ApiToken.objects.live(now).filter(user_id=user_id).order_by("-created_at", "-pk"),
+    -7_304_000_001,
+    datetime(2000, 1, 1, tzinfo=dt_timezone.utc),
+    plan_once=True,  # by the user's id
+)
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -222,12 +235,11 @@ def token_list(request):
             _apply_errors(form, exc)
         else:
             form = TokenForm()
-    tokens = ApiToken.objects.live().filter(user=request.user)
     return render(
         request,
         "accounts/token_list.html",
         {
-            "tokens": tokens,
+            "tokens": _MY_TOKENS.objects(request.user.pk, timezone.now(), model=ApiToken),
             "form": form,
             "new_key": new_key,
             "token_days": settings.API_TOKEN_DAYS,

@@ -619,7 +619,13 @@ def evaluation_list(request):
     """A branch's evaluation for a year: the roster with each member's grade; the form grades one member."""
     year = _year(request)
     org = _org_param(request)
-    form = forms.EvaluationForm(request.POST or None, initial={"year": year, "org": org}, user=request.user)
+    # The form is shown for one branch (its organisation choices are a query to build): not built for the
+    # county's list of every grade.
+    form = None
+    if request.method == "POST" or org is not None:
+        form = forms.EvaluationForm(
+            request.POST or None, initial={"year": year, "org": org}, user=request.user
+        )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         org = data.pop("org")

@@ -106,6 +106,26 @@ def test_a_user_sees_their_own_tokens_and_revokes_one(client, personas):
     assert (_calls(revoked), _calls(kept)) == (401, 200)
 
 
+def test_my_tokens_are_compiled_once_and_read_afresh(client, personas):
+    """The page's tokens are read by SQL compiled once: a second visit compiles no token query, shows a token
+    issued since and not one revoked or expired since, and another user sees only their own."""
+    from dangjian.core.tests.spies import compiled_tables
+
+    first, second = _issue(), _issue()
+    client.force_login(personas.township_a)
+    assert first[:8] in client.get(reverse("accounts:token_list")).content.decode()
+    third = _issue()
+    ApiToken.objects.filter(prefix=first[:8]).update(expires_at=timezone.now() - timedelta(seconds=1))
+    with compiled_tables() as compiled:
+        page = client.get(reverse("accounts:token_list")).content.decode()
+    assert "accounts_apitoken" not in compiled, compiled
+    assert third[:8] in page and second[:8] in page and first[:8] not in page
+    other = _issue("tb_sec")
+    client.force_login(personas.township_b)
+    page = client.get(reverse("accounts:token_list")).content.decode()
+    assert page.count("<code>") == 1 and other[:8] in page and second[:8] not in page
+
+
 def test_nobody_revokes_another_users_token(client, personas):
     other = _issue("tb_sec")
     client.force_login(personas.township_a)

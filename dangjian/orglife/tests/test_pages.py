@@ -312,6 +312,16 @@ def test_the_evaluation_page_grades_a_member_and_refuses_over_the_limit(client, 
     assert branch[0] not in page.context["roster"] and branch[1] in page.context["roster"]
 
 
+def test_the_list_of_every_grade_builds_no_grading_form(client, county, personas, branch):
+    """Without a branch chosen the page lists grades and says to open a branch; the grading form (its
+    organisation choices a query to build) is built only for a branch or a post."""
+    client.force_login(personas.county_admin)
+    page = client.get(reverse("orglife:evaluation_list"))
+    assert page.status_code == 200 and page.context["form"] is None
+    assert 'data-testid="evaluation-form"' not in text(page)
+    assert page.context["page"] is not None
+
+
 def test_the_coverage_page_lists_who_is_missing_for_each_target(client, county, personas, branch):
     course = services.course_create(
         org=county.township_a,
