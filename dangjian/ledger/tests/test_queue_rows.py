@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
 from django.template import engines
 from django.utils import translation
 
+from dangjian.core.tests.markup import squeezed
 from dangjian.ledger.models import Item
 from dangjian.ledger.templatetags.ledger_tags import queue_rows
 from dangjian.orgs.models import Organisation
@@ -47,10 +47,6 @@ def _rows() -> list[Item]:
     return found
 
 
-def _squeezed(html: str) -> str:
-    return re.sub(r">\s+<", "><", html.strip())
-
-
 @pytest.mark.parametrize("key", ["to_acknowledge", "to_verify"])
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_rows_are_the_templates_markup(key, language):
@@ -58,7 +54,7 @@ def test_the_rows_are_the_templates_markup(key, language):
     with translation.override(language):
         for rows in (_rows(), []):
             expected = reference.render({"rows": rows, "key": key})
-            assert _squeezed(queue_rows(rows, key)) == _squeezed(expected)
+            assert squeezed(queue_rows(rows, key)) == squeezed(expected)
 
 
 def test_titles_and_names_are_escaped():

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +10,7 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import translation
 
+from dangjian.core.tests.markup import squeezed
 from dangjian.orglife.models import Meeting, MeetingKind
 from dangjian.orglife.templatetags.orglife_tags import meeting_rows
 from dangjian.orgs.models import Organisation
@@ -61,16 +61,12 @@ def _meetings() -> list[Meeting]:
     return found
 
 
-def _squeezed(html: str) -> str:
-    return re.sub(r">\s+<", "><", html.strip())
-
-
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_rows_are_the_templates_markup(language):
     reference = engines["django"].from_string(TEMPLATE)
     with translation.override(language):
         for page in (_meetings(), []):
-            assert _squeezed(meeting_rows(page)) == _squeezed(reference.render({"page": page}))
+            assert squeezed(meeting_rows(page)) == squeezed(reference.render({"page": page}))
 
 
 def test_topics_and_names_are_escaped_and_times_are_local():
