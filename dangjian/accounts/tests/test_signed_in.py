@@ -47,3 +47,16 @@ def test_a_deleted_session_or_user_signs_the_browser_out(client, personas):
     User.objects.filter(pk=user.pk).delete()
     response = client.get(reverse("jobs:list"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_request_holds_the_user_itself_not_a_lazy_proxy(client, personas):
+    """``request.user`` is read once, as the request starts (every request reads it): pages read its
+    attributes a couple of hundred times, each through three calls when it was Django's lazy proxy."""
+    from django.contrib.auth.models import AnonymousUser
+
+    response = client.get(reverse("login"))
+    assert type(response.wsgi_request.user) is AnonymousUser
+    user = _sign_in(client)
+    response = client.get(reverse("jobs:list"))
+    assert response.status_code == 200
+    assert type(response.wsgi_request.user) is User and response.wsgi_request.user.pk == user.pk
