@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from dangjian.core.attachments import MultipleFileField
 from dangjian.core.caps import Cap
+from dangjian.core.scoping import get_scope
 from dangjian.orgs.forms import DateInput, OrgChoiceField, TablerFormMixin, style_widget
 from dangjian.orgs.models import Organisation
 
@@ -30,7 +31,9 @@ from .services import Mark
 def org_field(user, cap=RECORD, label=None) -> OrgChoiceField:
     """The organisation a record belongs to, put first in a form after the form styled its own fields."""
     field = OrgChoiceField(
-        Organisation.objects.where_can(user, cap).current(), label=label or _("Organisation")
+        Organisation.objects.where_can(user, cap).current(),
+        key=(user.pk, get_scope(user), cap),
+        label=label or _("Organisation"),
     )
     return style_widget(field)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import options_html
+from dangjian.core.prepared import kept
 
 from .models import Organisation
 from .services import ORG_FIELDS
@@ -92,7 +93,7 @@ class _OrgSearchMixin:
         if queryset is None:
             return super().get_context(name, value, attrs)
         empty = choices.field.empty_label
-        rows = list(_option_rows(queryset)[: OPTIONS_MAX + 1])  # one query, whichever way it goes
+        rows = _offered(queryset, getattr(choices.field, "key", None))  # one query, whichever way it goes
         if len(rows) <= OPTIONS_MAX:
             labelled = _labelled(rows, empty)
         else:
@@ -116,6 +117,16 @@ class _OrgSearchMixin:
         widget["options_html"] = options_html(labelled, chosen, many=self.allow_multiple_selected)
         widget["optgroups"] = _LazyOptgroups(self, labelled, name, chosen, attrs)
         return context
+
+
+def _offered(queryset, key: tuple | None) -> list:
+    """The first ``OPTIONS_MAX + 1`` option rows of ``queryset``; with the field's ``key`` (see
+    ``OrgChoiceField``) read by SQL compiled once per key, afresh each time."""
+    if key is None:
+        return list(_option_rows(queryset)[: OPTIONS_MAX + 1])
+    return kept(("orgs.options", key, OPTIONS_MAX), lambda: _option_rows(queryset)[: OPTIONS_MAX + 1]).rows(
+        model=Organisation
+    )
 
 
 class _LazyOptgroups:
@@ -146,14 +157,34 @@ class OrgSelectMultiple(_OrgSearchMixin, forms.SelectMultiple):
     pass
 
 
-class OrgChoiceField(forms.ModelChoiceField):
+class _KeyedQueryset:
+    """``key``: what the field's queryset is built from (the user, their scope, the capability), when it is
+    built from nothing else; its options are then read by SQL compiled once per key (``core.prepared``).
+    Setting another ``queryset`` drops the key; a copy of the field (each form's) keeps it."""
+
+    key: tuple | None = None
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self.key = None
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.key = self.key
+        return result
+
+
+class OrgChoiceField(_KeyedQueryset, forms.ModelChoiceField):
     """Choose one organisation of a scoped queryset (the form sets ``queryset`` for its user)."""
 
     iterator = _OrgChoiceIterator
     widget = OrgSelect
 
-    def __init__(self, queryset=None, **kwargs):
+    def __init__(self, queryset=None, *, key: tuple | None = None, **kwargs):
         super().__init__(Organisation.objects.none() if queryset is None else queryset, **kwargs)
+        self.key = key
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _KeyedQueryset._set_queryset)
 
 
 class OrgMultipleChoiceField(forms.ModelMultipleChoiceField):

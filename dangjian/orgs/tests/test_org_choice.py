@@ -158,3 +158,29 @@ def _spy(method, calls):
         return method(self, *args, **kwargs)
 
     return spied
+
+
+def test_with_a_key_the_options_are_compiled_once_and_read_afresh(county):
+    """``OrgChoiceField(key=)``: the options' SQL is compiled once per key, the rows read on each showing (a
+    branch founded since is offered); another queryset set on the field drops the key."""
+    import copy
+
+    from dangjian.core.tests.spies import compiled_tables
+    from dangjian.orgs.tests.factories import make_org
+
+    def html(field) -> str:
+        return field.widget.render("org", None)
+
+    key = ("test.options", county.township_a.pk)
+    field = OrgChoiceField(Organisation.objects.filter(path__startswith=county.township_a.path), key=key)
+    assert "A2村党支部" in html(field)
+    make_org(county.township_a, "中共A3村支部委员会", short_name="A3村党支部")
+    copied = copy.deepcopy(field)  # each form's copy of its fields
+    with compiled_tables() as compiled:
+        assert "A3村党支部" in html(copied)
+    assert compiled == []
+    copied.queryset = Organisation.objects.filter(pk=county.village_a1.pk)
+    assert copied.key is None
+    with compiled_tables() as compiled:
+        assert "A2村党支部" not in html(copied) and "A1村党支部" in html(copied)
+    assert "orgs_organisation" in compiled
