@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from dangjian.core.nav import id_url
 from dangjian.core.text import date_text
 
+from ..models import Meeting
+
 register = template.Library()
 
 
@@ -30,9 +32,9 @@ def meeting_rows(meetings) -> SafeString:
     for m in meetings:
         starts = date_text(timezone.localtime(m.starts_at), "Y-m-d H:i") if m.starts_at else ""
         status = conditional_escape(m.get_status_display())
-        if m.status == "planned":
+        if m.status == Meeting.Status.PLANNED:
             status = f'<span class="badge bg-blue-lt">{status}</span>'
-        present = f"{m.present}/{m.expected}" if m.status == "held" else "—"
+        present = f"{m.present}/{m.expected}" if m.status == Meeting.Status.HELD else "—"
         parts.append(
             f'<tr data-testid="meeting-row"><td>{starts}</td><td>{conditional_escape(m.org.label)}</td>'
             f"<td>{conditional_escape(m.get_kind_display())}</td>"
