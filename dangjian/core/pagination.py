@@ -111,17 +111,21 @@ class KeptList:
 LIST_QUERIES = Kept()
 
 
-def list_key(request, *extra, naming: tuple[str, ...] = ()) -> tuple | None:
+def list_key(request, *extra, naming: tuple[str, ...] = (), read: tuple | None = None) -> tuple | None:
     """What a list page's query depends on when it is built from the request alone: the page's view and its
     URL's arguments, the user and their scope, the query string (but the page number), the day and the rule
     parameters in force; ``extra``: anything else it is built from.
 
     ``naming``: query parameters whose filter reads the database while the query is built (an organisation's
-    path for "this organisation and below"). A request naming one of them gets None: its list is counted and
-    read as Django builds it, never by a query kept with a path that a move may have changed since.
+    path for "this organisation and below"); ``read``: what it read for them this time. The key then names
+    it, so that a list is never read by a query kept with a path a move has changed since: the moved
+    organisation's list is compiled afresh. A request naming one of them without ``read`` gets None: its list
+    is counted and read as Django builds it.
     """
-    if any(request.GET.get(name) for name in naming):
+    if read is None and any(request.GET.get(name) for name in naming):
         return None
+    if read is not None:
+        extra = (*extra, ("read", read))
     user = request.user
     asked = tuple(sorted((name, tuple(values)) for name, values in request.GET.lists() if name != "page"))
     match = request.resolver_match

@@ -52,7 +52,8 @@ def pipeline(request):
         files = files.filter(status__in=selectors.stage_statuses(int(stage)))
     elif stage in selectors.CLOSED:
         files = files.filter(status=stage)
-    page = page_of(files, request, PER_PAGE, key=list_key(request, naming=("org",)))
+    key = list_key(request, naming=("org",), read=(org and org.path,))  # a move: another path, another key
+    page = page_of(files, request, PER_PAGE, key=key)
     rows = [selectors.file_row(f, today) for f in page.object_list]
     base = org or _top_org(request.user)
     children = (

@@ -78,7 +78,8 @@ def meeting_list(request):
     status = request.GET.get("status")
     if status in Meeting.Status.values:
         qs = qs.filter(status=status)
-    page = page_of(qs.order_by("-starts_at", "-pk"), request, 50, key=list_key(request, naming=("org",)))
+    key = list_key(request, naming=("org",), read=(org and org.path,))  # a move: another path, another key
+    page = page_of(qs.order_by("-starts_at", "-pk"), request, 50, key=key)
     return render(
         request,
         "orglife/meeting_list.html",

@@ -82,11 +82,15 @@ class PersonFilter(StrictFilterSet):
         searcher = getattr(self.request, "user", None) or AnonymousUser()
         return qs.search(value, searcher=searcher)
 
+    # The path ``filter_org`` read (None: none was read, or the id names no organisation): what a kept list
+    # query names in its key (``core.pagination.list_key(read=)``).
+    org_path: str | None = None
+
     def filter_org(self, qs, name, value):
         """Members of one visible organisation's subtree; an invisible id matches nothing."""
         if not value:
             return qs
-        path = Organisation.objects.filter(pk=value).values_list("path", flat=True).first()
+        path = self.org_path = Organisation.objects.filter(pk=value).values_list("path", flat=True).first()
         return qs.filter(org__path__subtree=path) if path else qs.none()
 
     def filter_post(self, qs, name, value):

@@ -97,8 +97,11 @@ def _filter_choices(request, model):
     return model.objects.visible_to(request.user).order_by("-active", "order", "name")
 
 
-def _page(request, queryset):
-    return page_of(queryset, request, PER_PAGE, key=list_key(request, naming=("org",)))
+def _page(request, queryset, org=False):
+    """A page of the list; ``org``: the organisation whose subtree ?org= chose (None: none it may see), when
+    the list is filtered by it (its path is then named in the key: a move, another key)."""
+    read = None if org is False else (org and org.path,)
+    return page_of(queryset, request, PER_PAGE, key=list_key(request, naming=("org",), read=read))
 
 
 def cadre_posts():
@@ -188,7 +191,7 @@ def rota_day(request):
     """Who was due on duty on a day in each village, who checked in, who was on leave, who was missing."""
     day = _parse_day(request.GET.get("day"))
     org = _org_param(request)
-    page = _page(request, selectors.villages_for(request.user, org))
+    page = _page(request, selectors.villages_for(request.user, org), org)
     villages = selectors.rota_day(request.user, day, list(page))
     from .duty import day_kind, holiday_name
 

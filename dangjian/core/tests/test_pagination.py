@@ -97,6 +97,8 @@ def test_a_list_page_is_compiled_once_and_its_rows_read_afresh(client, county, p
     assert table not in again, again  # neither the count nor the page (nor its rows' own prefetch query)
     assert "orgs_post" not in again  # the member list's current posts: core.prepared.kept_related
     assert "accounts_roleassignment" not in again  # the accounts' roles: the same
+    if url_name == "orgs:person_list":  # nor the organisations its filter offers (core.prepared.kept)
+        assert "orgs_organisation" not in again, again
     assert _normalised(kept) == _normalised(built)
     # Read afresh: a renamed organisation, a new member, a new account show on the next visit.
     from dangjian.accounts.models import User
@@ -125,7 +127,8 @@ def _normalised(html: str) -> str:
 
 def test_each_user_scope_query_and_day_has_its_own_kept_list(client, county, personas, people):
     """Another user, another filter, another page number (the same kept page query with another slice), and
-    a filter that reads an organisation's path while the query is built (not kept): each answers its own."""
+    a filter that reads an organisation's path while the query is built (kept under the path it read): each
+    answers its own."""
     from dangjian.core import pagination
     from dangjian.core.tests.spies import compiled_tables
 
@@ -142,13 +145,51 @@ def test_each_user_scope_query_and_day_has_its_own_kept_list(client, county, per
     assert "张三" in everyone and len({k[1] for k in pagination.LIST_QUERIES.store}) == 3  # three users
     # A filter is part of the key: another query, another kept list.
     assert "张三" not in _page_html(client, url, q="李")
-    # "This organisation and below" reads the organisation's path as the query is built: never kept.
+    # "This organisation and below" reads the organisation's path as the query is built: the key names the
+    # path read, so the list is kept until the organisation moves, and compiled afresh for its new path.
     with compiled_tables() as compiled:
         one_village = _page_html(client, url, org=county.village_a1.pk)
     assert "orgs_person" in compiled and "张三" in one_village
     with compiled_tables() as compiled:
-        _page_html(client, url, org=county.village_a1.pk)
-    assert "orgs_person" in compiled
+        assert "张三" in _page_html(client, url, org=county.village_a1.pk)
+    assert "orgs_person" not in compiled, compiled
+    from dangjian.orgs.services import org_move
+
+    before = len(pagination.LIST_QUERIES.store)
+    org_move(org=county.village_a1, new_parent=county.township_b, actor=personas.admin)
+    with compiled_tables() as compiled:
+        moved = _page_html(client, url, org=county.village_a1.pk)
+    assert "orgs_person" in compiled and "张三" in moved and len(pagination.LIST_QUERIES.store) > before
+    # Under its new township: the old path's kept query would have found no one there.
+    assert "张三" in _page_html(client, url, org=county.township_b.pk)
+
+
+@pytest.mark.parametrize(
+    "url_name", ["orgs:person_list", "orglife:meeting_list", "devel:pipeline", "village:rota_day"]
+)
+def test_a_list_of_one_organisation_s_subtree_is_kept_until_the_organisation_moves(
+    client, county, personas, url_name
+):
+    """?org= reads the organisation's path as the list's query is built: the list is kept under a key naming
+    the path read (``list_key(read=)``), not compiled on every visit; a move keeps it under the new path."""
+    from dangjian.core import pagination
+    from dangjian.orgs.models import Organisation
+    from dangjian.orgs.services import org_move
+
+    def kept_for(path):
+        return [k for k in pagination.LIST_QUERIES.store if ("read", (path,)) in k and k[0][0] == url_name]
+
+    pagination.LIST_QUERIES.store.clear()
+    client.force_login(personas.county_admin)
+    url = reverse(url_name)
+    old_path = county.village_a1.path
+    _page_html(client, url, org=county.village_a1.pk)
+    assert kept_for(old_path)
+    org_move(org=county.village_a1, new_parent=county.township_b, actor=personas.admin)
+    new_path = Organisation.objects.get(pk=county.village_a1.pk).path
+    assert new_path != old_path and not kept_for(new_path)
+    _page_html(client, url, org=county.village_a1.pk)
+    assert kept_for(new_path)
 
 
 def test_the_key_names_what_the_query_is_built_from(rf, county, personas):
@@ -165,7 +206,19 @@ def test_the_key_names_what_the_query_is_built_from(rf, county, personas):
     assert key(personas.county_admin) == key(personas.county_admin, page="3")  # the page is not the query
     assert key(personas.county_admin) != key(personas.township_a)
     assert key(personas.county_admin) != key(personas.county_admin, kind="branch")
-    assert key(personas.county_admin, within=str(county.village_a1.pk)) is None
+    assert key(personas.county_admin, within=str(county.village_a1.pk)) is None  # what it read is not named
+
+    def reading(path, **query):
+        request = rf.get("/orgs/list/", query)
+        request.user = personas.county_admin
+        request.resolver_match = resolve("/orgs/list/")
+        return list_key(request, naming=("within",), read=(path,))
+
+    within = str(county.village_a1.pk)
+    assert reading("0001", within=within) == reading("0001", within=within)
+    assert reading("0001", within=within) != reading(
+        "0002", within=within
+    )  # moved: another path, another key
     detail = f"/ledger/lists/{county.village_a1.pk}/"
     other = f"/ledger/lists/{county.village_a2.pk}/"
     assert key(personas.county_admin, detail) != key(personas.county_admin, other)  # the URL's own arguments

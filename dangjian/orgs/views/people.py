@@ -22,6 +22,7 @@ from dangjian.core.forms import add_service_error
 from dangjian.core.generic import ServiceFormView
 from dangjian.core.nav import fixed_url
 from dangjian.core.pagination import list_key, table_pagination
+from dangjian.core.prepared import kept
 from dangjian.core.scoping import can, ensure_can, get_for_user, get_scope
 
 from .. import services
@@ -64,13 +65,17 @@ def _org_filter_choices(user, selected: str | None) -> list[tuple[str, str]]:
         top = 1
     else:
         top = min((len(g.path) for g in scope.grants), default=Organisation.steplen) // Organisation.steplen
-    rows = list(
-        Organisation.objects.visible_to(user)
-        .current()
-        .filter(depth__lte=top + 1)
-        .order_by("path")
-        .values_list("pk", "name", "depth")
-    )
+    # The same query on every visit: compiled once per user, scope and depth, its rows read afresh.
+    rows = kept(
+        ("orgs.person_list.org_choices", user.pk, scope, top),
+        lambda: (
+            Organisation.objects.visible_to(user)
+            .current()
+            .filter(depth__lte=top + 1)
+            .order_by("path")
+            .values_list("pk", "name", "depth")
+        ),
+    ).rows(model=Organisation)
     if selected and selected.isdigit() and all(str(pk) != selected for pk, _n, _d in rows):
         rows += list(
             Organisation.objects.visible_to(user).filter(pk=selected).values_list("pk", "name", "depth")
@@ -116,10 +121,9 @@ def person_list(request):
     """The member list: search by name, pinyin initials or ID suffix, filters, sortable and paginated."""
     filterset = PersonFilter(request.GET or None, queryset=person_rows(request.user), request=request)
     _style_filter_form(filterset.form, _org_filter_choices(request.user, request.GET.get("org")))
-    table = PersonTable(filterset.qs)
-    RequestConfig(
-        request, paginate=table_pagination(PER_PAGE, key=list_key(request, naming=("org",)))
-    ).configure(table)
+    table = PersonTable(filterset.qs)  # built now: ``filterset.org_path`` is what its org filter read
+    key = list_key(request, naming=("org",), read=(filterset.org_path,))
+    RequestConfig(request, paginate=table_pagination(PER_PAGE, key=key)).configure(table)
     with_current_posts(list(table.page.object_list.data), request.user)
     context = {
         "filter": filterset,
