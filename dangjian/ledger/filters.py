@@ -129,9 +129,15 @@ class ItemFilter(StrictFilterSet):
     def filter_light(self, qs, name, value):
         return qs.light(value) if value else qs
 
+    # The path ``filter_org`` read, named in a kept list query's key (``core.pagination.list_key(read=)``).
+    org_path: str | None = None
+
     def filter_org(self, qs, name, value):
         """Items of one organisation's subtree; an id the user cannot see matches nothing."""
-        return qs.filter(org__path__subtree=value.path) if value else qs
+        if not value:
+            return qs
+        self.org_path = value.path
+        return qs.filter(org__path__subtree=value.path)
 
 
 class ApiItemFilter(ItemFilter):

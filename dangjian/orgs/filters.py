@@ -33,11 +33,14 @@ class OrganisationFilter(StrictFilterSet):
     def filter_q(self, qs, name, value):
         return qs.filter(Q(name__contains=value) | Q(short_name__contains=value)) if value else qs
 
+    # The path ``filter_within`` read, named in a kept list query's key (``core.pagination.list_key(read=)``).
+    within_path: str | None = None
+
     def filter_within(self, qs, name, value):
         """Only the subtree of one (visible) organisation; an invisible id matches nothing."""
         if not value:
             return qs
-        root = qs.filter(pk=value).values_list("path", flat=True).first()
+        root = self.within_path = qs.filter(pk=value).values_list("path", flat=True).first()
         return qs.filter(path__subtree=root) if root else qs.none()
 
     def filter_dissolved(self, qs, name, value):

@@ -165,10 +165,18 @@ def test_each_user_scope_query_and_day_has_its_own_kept_list(client, county, per
 
 
 @pytest.mark.parametrize(
-    "url_name", ["orgs:person_list", "orglife:meeting_list", "devel:pipeline", "village:rota_day"]
+    "url_name, param",
+    [
+        ("orgs:person_list", "org"),
+        ("orgs:org_list", "within"),
+        ("ledger:ledger", "org"),
+        ("orglife:meeting_list", "org"),
+        ("devel:pipeline", "org"),
+        ("village:rota_day", "org"),
+    ],
 )
 def test_a_list_of_one_organisation_s_subtree_is_kept_until_the_organisation_moves(
-    client, county, personas, url_name
+    client, county, personas, url_name, param
 ):
     """?org= reads the organisation's path as the list's query is built: the list is kept under a key naming
     the path read (``list_key(read=)``), not compiled on every visit; a move keeps it under the new path."""
@@ -183,12 +191,12 @@ def test_a_list_of_one_organisation_s_subtree_is_kept_until_the_organisation_mov
     client.force_login(personas.county_admin)
     url = reverse(url_name)
     old_path = county.village_a1.path
-    _page_html(client, url, org=county.village_a1.pk)
+    _page_html(client, url, **{param: county.village_a1.pk})
     assert kept_for(old_path)
     org_move(org=county.village_a1, new_parent=county.township_b, actor=personas.admin)
     new_path = Organisation.objects.get(pk=county.village_a1.pk).path
     assert new_path != old_path and not kept_for(new_path)
-    _page_html(client, url, org=county.village_a1.pk)
+    _page_html(client, url, **{param: county.village_a1.pk})
     assert kept_for(new_path)
 
 

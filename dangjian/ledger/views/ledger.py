@@ -38,9 +38,8 @@ def ledger(request):
     """The filtered ledger as a sortable table; htmx asks for the table only."""
     filterset, items = filtered_items(request)
     table = ItemTable(selectors.ledger_rows(items))
-    RequestConfig(
-        request, paginate=table_pagination(PER_PAGE, key=list_key(request, naming=("org",)))
-    ).configure(table)
+    key = list_key(request, naming=("org",), read=(filterset.org_path,))  # what ?org= read, if asked
+    RequestConfig(request, paginate=table_pagination(PER_PAGE, key=key)).configure(table)
     template = "ledger/partials/ledger_table.html" if request.htmx else "ledger/ledger.html"
     return render(
         request,

@@ -177,9 +177,8 @@ def org_list(request):
         within = base.filter(pk=cleaned["within"]).only("id", "name").first()
     form.fields["within"].widget = forms.HiddenInput()
     table = OrganisationTable(qs)
-    RequestConfig(
-        request, paginate=table_pagination(PAGE_SIZE, key=list_key(request, naming=("within",)))
-    ).configure(table)
+    key = list_key(request, naming=("within",), read=(filterset.within_path,))  # what ?within= read, if asked
+    RequestConfig(request, paginate=table_pagination(PAGE_SIZE, key=key)).configure(table)
     template = "orgs/partials/org_table.html" if request.htmx else "orgs/org_list.html"
     return render(
         request,
