@@ -224,9 +224,8 @@ def test_the_key_names_what_the_query_is_built_from(rf, county, personas):
 
     within = str(county.village_a1.pk)
     assert reading("0001", within=within) == reading("0001", within=within)
-    assert reading("0001", within=within) != reading(
-        "0002", within=within
-    )  # moved: another path, another key
+    moved = reading("0002", within=within)  # the organisation moved: another path, another key
+    assert reading("0001", within=within) != moved
     detail = f"/ledger/lists/{county.village_a1.pk}/"
     other = f"/ledger/lists/{county.village_a2.pk}/"
     assert key(personas.county_admin, detail) != key(personas.county_admin, other)  # the URL's own arguments
