@@ -97,11 +97,13 @@ def _filter_choices(request, model):
     return model.objects.visible_to(request.user).order_by("-active", "order", "name")
 
 
-def _page(request, queryset, org=False):
-    """A page of the list; ``org``: the organisation whose subtree ?org= chose (None: none it may see), when
-    the list is filtered by it (its path is then named in the key: a move, another key)."""
-    read = None if org is False else (org and org.path,)
-    return page_of(queryset, request, PER_PAGE, key=list_key(request, naming=("org",), read=read))
+def _page(request, queryset, read: tuple | None = None):
+    """A page of the list. ``read``: what its filters read from the database while its query was built (the
+    path of the organisation ?org= chose, the dictionary entry ?category= or ?kind= named if the user sees
+    it): named in the key, so that a move or an entry's change compiles the list afresh. A list that reads
+    any of them and does not say what gets no key (built and compiled on each visit)."""
+    key = list_key(request, naming=("org", "category", "kind"), read=read)
+    return page_of(queryset, request, PER_PAGE, key=key)
 
 
 def cadre_posts():
@@ -191,7 +193,7 @@ def rota_day(request):
     """Who was due on duty on a day in each village, who checked in, who was on leave, who was missing."""
     day = _parse_day(request.GET.get("day"))
     org = _org_param(request)
-    page = _page(request, selectors.villages_for(request.user, org), org)
+    page = _page(request, selectors.villages_for(request.user, org), (org and org.path,))
     villages = selectors.rota_day(request.user, day, list(page))
     from .duty import day_kind, holiday_name
 
@@ -333,18 +335,18 @@ def _leave_list(request):
     category = _dictionary_param(request, "category", GridCategory)
     if category is not None:
         qs = qs.filter(category=category)
-    return qs, status, org, today
+    return qs, status, org, today, (org and org.path, category and category.pk)
 
 
 @login_required
 @require_GET
 def leave_list(request):
-    qs, status, org, today = _leave_list(request)
+    qs, status, org, today, read = _leave_list(request)
     return render(
         request,
         "village/leave_list.html",
         {
-            "page": _page(request, qs),
+            "page": _page(request, qs, read),
             "status": status,
             "org": org,
             "today": today,
@@ -356,7 +358,7 @@ def leave_list(request):
 @login_required
 @require_GET
 def leave_export(request):
-    qs, _status, _org, _today = _leave_list(request)
+    qs, _status, _org, _today, _read = _leave_list(request)
     scoping.ensure_can(request.user, "export")
     return xlsx_response(columns.leave_xlsx(qs), _("Village cadres' leave.xlsx"))
 
@@ -453,18 +455,18 @@ def _report_list(request):
     kind = _dictionary_param(request, "kind", ReportKind)
     if kind is not None:
         qs = qs.filter(kind=kind)
-    return qs, status
+    return qs, status, (kind and kind.pk,)
 
 
 @login_required
 @require_GET
 def report_list(request):
-    qs, status = _report_list(request)
+    qs, status, read = _report_list(request)
     return render(
         request,
         "village/report_list.html",
         {
-            "page": _page(request, qs),
+            "page": _page(request, qs, read),
             "status": status,
             "states": MajorMatterReport.Status.choices,
             "kinds": _filter_choices(request, ReportKind),
@@ -476,7 +478,7 @@ def report_list(request):
 @login_required
 @require_GET
 def report_export(request):
-    qs, _status = _report_list(request)
+    qs, _status, _read = _report_list(request)
     scoping.ensure_can(request.user, "export")
     return xlsx_response(columns.report_xlsx(qs), _("Major-matter reports.xlsx"))
 
@@ -786,14 +788,14 @@ def _matter_list(request):
     category = _dictionary_param(request, "category", GridCategory)
     if category is not None:
         qs = qs.filter(category=category)
-    return qs, status, org, today
+    return qs, status, org, today, (org and org.path, category and category.pk)
 
 
 @login_required
 @require_GET
 def matter_list(request):
-    qs, status, org, today = _matter_list(request)
-    page = _page(request, qs)
+    qs, status, org, today, read = _matter_list(request)
+    page = _page(request, qs, read)
     grids = (
         Grid.objects.visible_to(request.user).where_can(request.user, VCap.HANDLE_GRID).select_related("org")
     )
@@ -819,7 +821,7 @@ def matter_list(request):
 @login_required
 @require_GET
 def matter_export(request):
-    qs, _status, _org, _today = _matter_list(request)
+    qs, _status, _org, _today, _read = _matter_list(request)
     scoping.ensure_can(request.user, "export")
     return xlsx_response(columns.matter_xlsx(qs), _("Grid matters.xlsx"))
 

@@ -173,6 +173,8 @@ def test_each_user_scope_query_and_day_has_its_own_kept_list(client, county, per
         ("orglife:meeting_list", "org"),
         ("devel:pipeline", "org"),
         ("village:rota_day", "org"),
+        ("village:leave_list", "org"),
+        ("village:matter_list", "org"),
     ],
 )
 def test_a_list_of_one_organisation_s_subtree_is_kept_until_the_organisation_moves(
@@ -184,8 +186,13 @@ def test_a_list_of_one_organisation_s_subtree_is_kept_until_the_organisation_mov
     from dangjian.orgs.models import Organisation
     from dangjian.orgs.services import org_move
 
-    def kept_for(path):
-        return [k for k in pagination.LIST_QUERIES.store if ("read", (path,)) in k and k[0][0] == url_name]
+    def kept_for(path):  # the kept lists of this page whose key names ``path`` as read (first, if several)
+        return [
+            k
+            for k in pagination.LIST_QUERIES.store
+            if k[0][0] == url_name
+            and any(type(p) is tuple and p[:1] == ("read",) and p[1][0] == path for p in k)
+        ]
 
     pagination.LIST_QUERIES.store.clear()
     client.force_login(personas.county_admin)

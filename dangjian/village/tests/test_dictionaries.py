@@ -18,6 +18,18 @@ from .builders import build_cadres, grid_category, report_kind
 pytestmark = pytest.mark.django_db
 
 
+def file_report(cadres, personas, kind, occurs_on, description):
+    """The A1 village director files a major matter of ``kind`` on 2026-11-20."""
+    return services.report_file(
+        post=cadres.director_a1,
+        kind=kind,
+        occurs_on=occurs_on,
+        description=description,
+        actor=personas.village_a1,
+        today=date(2026, 11, 20),
+    )
+
+
 def add_category(org, actor, name="物业管理", respond=1, resolve=8, **extra):
     return services.dictionary_entry_create(
         model=GridCategory,
@@ -135,32 +147,11 @@ def test_an_after_the_fact_kind_is_late_after_its_days_and_never_dated_ahead(cou
         report_within_days=1,
     )
     assert flood in set(ReportForm(org=county.village_a1).fields["kind"].queryset)
-    on_time = services.report_file(
-        post=cadres.director_a1,
-        kind=flood,
-        occurs_on=date(2026, 11, 19),
-        description="河堤渗水",
-        actor=personas.village_a1,
-        today=date(2026, 11, 20),
-    )
-    late = services.report_file(
-        post=cadres.director_a1,
-        kind=flood,
-        occurs_on=date(2026, 11, 18),
-        description="河堤渗水",
-        actor=personas.village_a1,
-        today=date(2026, 11, 20),
-    )
+    on_time = file_report(cadres, personas, flood, date(2026, 11, 19), "河堤渗水")
+    late = file_report(cadres, personas, flood, date(2026, 11, 18), "河堤渗水")
     assert (on_time.late, late.late) == (False, True)
     with pytest.raises(ValidationError) as exc:
-        services.report_file(
-            post=cadres.director_a1,
-            kind=flood,
-            occurs_on=date(2026, 11, 21),
-            description="x",
-            actor=personas.village_a1,
-            today=date(2026, 11, 20),
-        )
+        file_report(cadres, personas, flood, date(2026, 11, 21), "x")
     assert exc.value.message_dict == {"occurs_on": ["汛情险情的日期不能晚于今天。"]}
     with pytest.raises(ValidationError) as exc:
         services.dictionary_entry_create(
@@ -180,14 +171,7 @@ def test_a_kind_of_another_township_is_refused_on_a_report(county, personas):
         model=ReportKind, org=county.township_b, actor=personas.township_b, name="乙镇自设事项"
     )
     with pytest.raises(ValidationError) as exc:
-        services.report_file(
-            post=cadres.director_a1,
-            kind=other,
-            occurs_on=date(2026, 12, 20),
-            description="x",
-            actor=personas.village_a1,
-            today=date(2026, 11, 20),
-        )
+        file_report(cadres, personas, other, date(2026, 12, 20), "x")
     assert exc.value.message_dict == {"kind": ["请选择事项类别。"]}
     assert MajorMatterReport.objects.count() == 0
 
@@ -305,16 +289,37 @@ def test_lists_filter_by_category_and_kind(client, county, personas, grids):
     assert "消防通道堵塞" in body and "垃圾堆放" in body
     cadres = build_cadres(county, personas)
     for kind, text in (("突发事件", "暴雨塌方"), ("婚丧嫁娶", "女儿出嫁")):
-        services.report_file(
-            post=cadres.director_a1,
-            kind=report_kind(kind),
-            occurs_on=date(2026, 11, 19) if kind == "突发事件" else date(2026, 12, 19),
-            description=text,
-            actor=personas.village_a1,
-            today=date(2026, 11, 20),
+        file_report(
+            cadres,
+            personas,
+            report_kind(kind),
+            date(2026, 11, 19) if kind == "突发事件" else date(2026, 12, 19),
+            text,
         )
     body = client.get(reverse("village:report_list"), {"kind": report_kind("突发事件").pk}).content.decode()
     assert "暴雨塌方" in body and "女儿出嫁" not in body
+
+
+def test_a_kept_list_names_whether_the_entry_it_filters_by_is_seen(client, county, personas, grids):
+    """A list kept per request (``list_key``) filters by a category only if the user sees it: the key names
+    what was read, so an entry that becomes one the user sees filters the next visit (a key naming only
+    the id kept the unfiltered list); the same for the leave list's ?category= and the reports' ?kind=."""
+    register(grids[0], personas.village_a1, grid_category("安全隐患"), title="消防通道堵塞")
+    other = add_category(county.township_b, personas.township_b, name="乙镇类别")
+    client.force_login(personas.township_a)
+    url = reverse("village:matter_list")
+    for _visit in range(2):  # the second visit runs the kept query
+        assert "消防通道堵塞" in client.get(url, {"category": other.pk}).content.decode()
+    GridCategory.objects.filter(pk=other.pk).update(org=None)  # now shared: seen everywhere
+    assert "消防通道堵塞" not in client.get(url, {"category": other.pk}).content.decode()
+    kind = ReportKind.objects.create(org=county.township_b, name="乙镇事项")
+    url = reverse("village:report_list")
+    cadres = build_cadres(county, personas)
+    file_report(cadres, personas, report_kind("突发事件"), date(2026, 11, 19), "暴雨塌方")
+    for _visit in range(2):
+        assert "暴雨塌方" in client.get(url, {"kind": kind.pk}).content.decode()
+    ReportKind.objects.filter(pk=kind.pk).update(org=None)
+    assert "暴雨塌方" not in client.get(url, {"kind": kind.pk}).content.decode()
 
 
 def test_the_shared_entries_come_back_after_a_flush_and_are_not_doubled():
