@@ -670,7 +670,8 @@ def evaluation_list(request):
                 evaluations.order_by("org__path", "grade", "person__name_pinyin", "pk"),
                 request,
                 50,
-                key=list_key(request),
+                # The branch a post names in its body, not in the query string: named in the key.
+                key=list_key(request, ("org", org and org.pk)),
             ),
             "roster": roster,
             "form": form,

@@ -313,6 +313,27 @@ def test_the_evaluation_page_grades_a_member_and_refuses_over_the_limit(client, 
     assert branch[0] not in page.context["roster"] and branch[1] in page.context["roster"]
 
 
+def test_a_refused_grade_for_one_branch_does_not_become_the_list_of_every_grade(
+    client, county, personas, branch
+):
+    """A post names its branch in its body, not in the query string: the grades listed under it are that
+    branch's, and the kept list's key names the branch, so the next visit without one lists every grade
+    (keyed by the query string alone, it listed only the posted branch's from then on)."""
+    year = TODAY.year
+    polls = {"poll_excellent": 0, "poll_qualified": 5, "poll_basic": 0, "poll_unqualified": 0}
+    for org, people in ((county.village_a1, branch), (county.village_b1, staff_branch(county.village_b1))):
+        mutual_done(org, personas.county_admin, year)
+        services.evaluation_record(
+            org=org, actor=personas.county_admin, year=year, person=people[0], grade="qualified", **polls
+        )
+    client.force_login(personas.county_admin)
+    url = reverse("orglife:evaluation_list") + f"?year={year}"
+    refused = client.post(url, {"org": county.village_a1.pk, "year": year, "grade": "qualified", **polls})
+    assert refused.status_code == 200 and {e.org for e in refused.context["page"]} == {county.village_a1}
+    every = client.get(url)
+    assert {e.org for e in every.context["page"]} == {county.village_a1, county.village_b1}
+
+
 def test_the_list_of_every_grade_builds_no_grading_form(client, county, personas, branch):
     """Without a branch chosen the page lists grades and says to open a branch; the grading form (its
     organisation choices a query to build) is built only for a branch or a post."""
