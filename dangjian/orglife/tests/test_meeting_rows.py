@@ -6,11 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from django.template import engines
 from django.urls import reverse
-from django.utils import translation
 
-from dangjian.core.tests.markup import squeezed
+from dangjian.core.tests.markup import assert_rows_as_template
 from dangjian.orglife.models import Meeting, MeetingKind
 from dangjian.orglife.templatetags.orglife_tags import meeting_rows
 from dangjian.orgs.models import Organisation
@@ -63,10 +61,7 @@ def _meetings() -> list[Meeting]:
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_rows_are_the_templates_markup(language):
-    reference = engines["django"].from_string(TEMPLATE)
-    with translation.override(language):
-        for page in (_meetings(), []):
-            assert squeezed(meeting_rows(page)) == squeezed(reference.render({"page": page}))
+    assert_rows_as_template(meeting_rows, TEMPLATE, (_meetings(), []), language)
 
 
 def test_topics_and_names_are_escaped_and_times_are_local():
