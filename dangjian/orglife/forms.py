@@ -31,7 +31,7 @@ from .services import Mark
 def org_field(user, cap=RECORD, label=None) -> OrgChoiceField:
     """The organisation a record belongs to, put first in a form after the form styled its own fields."""
     field = OrgChoiceField(
-        Organisation.objects.where_can(user, cap).current(),
+        lambda: Organisation.objects.where_can(user, cap).current(),  # built when first read
         key=(user.pk, get_scope(user), cap),
         label=label or _("Organisation"),
     )

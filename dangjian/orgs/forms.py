@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.urls import reverse
 from django.utils import timezone
@@ -55,6 +56,13 @@ class _OrgChoiceIterator(ModelChoiceIterator):
     the field's queryset (``to_python``).
     """
 
+    def __init__(self, field):
+        self.field = field  # its queryset read when the options are (a keyed field builds it only then)
+
+    @property
+    def queryset(self):
+        return self.field.queryset
+
     def __iter__(self):
         if self.field.empty_label is not None:
             yield (
@@ -88,17 +96,16 @@ class _OrgSearchMixin:
     ``orgs:org_search``). What is posted is checked against the field's queryset as before."""
 
     def get_context(self, name, value, attrs):
-        choices = self.choices
-        queryset = getattr(choices, "queryset", None)
-        if queryset is None:
+        field = getattr(self.choices, "field", None)  # a model field's choices (built on demand, if keyed)
+        if field is None or (getattr(field, "_build", None) is None and field.queryset is None):
             return super().get_context(name, value, attrs)
-        empty = choices.field.empty_label
-        rows = _offered(queryset, getattr(choices.field, "key", None))  # one query, whichever way it goes
+        empty = field.empty_label
+        rows = _offered(field)  # one query, whichever way it goes
         if len(rows) <= OPTIONS_MAX:
             labelled = _labelled(rows, empty)
         else:
             ids = [int(v) for v in self.format_value(value) if str(v).isdigit()]
-            labelled = _labelled(list(_option_rows(queryset.filter(pk__in=ids))) if ids else [], empty)
+            labelled = _labelled(list(_option_rows(field.queryset.filter(pk__in=ids))) if ids else [], empty)
             attrs = {
                 **(attrs or {}),
                 "data-org-search": reverse("orgs:org_search"),
@@ -119,14 +126,15 @@ class _OrgSearchMixin:
         return context
 
 
-def _offered(queryset, key: tuple | None) -> list:
-    """The first ``OPTIONS_MAX + 1`` option rows of ``queryset``; with the field's ``key`` (see
-    ``OrgChoiceField``) read by SQL compiled once per key, afresh each time."""
+def _offered(field) -> list:
+    """The first ``OPTIONS_MAX + 1`` option rows of ``field``'s queryset; with the field's ``key`` (see
+    ``OrgChoiceField``) read by SQL compiled once per key, afresh each time (the queryset built only then)."""
+    key = getattr(field, "key", None)
     if key is None:
-        return list(_option_rows(queryset)[: OPTIONS_MAX + 1])
-    return kept(("orgs.options", key, OPTIONS_MAX), lambda: _option_rows(queryset)[: OPTIONS_MAX + 1]).rows(
-        model=Organisation
-    )
+        return list(_option_rows(field.queryset)[: OPTIONS_MAX + 1])
+    return kept(
+        ("orgs.options", key, OPTIONS_MAX), lambda: _option_rows(field.queryset)[: OPTIONS_MAX + 1]
+    ).rows(model=Organisation)
 
 
 class _LazyOptgroups:
@@ -160,16 +168,35 @@ class OrgSelectMultiple(_OrgSearchMixin, forms.SelectMultiple):
 class _KeyedQueryset:
     """``key``: what the field's queryset is built from (the user, their scope, the capability), when it is
     built from nothing else; its options are then read by SQL compiled once per key (``core.prepared``).
-    Setting another ``queryset`` drops the key; a copy of the field (each form's) keeps it."""
+    With a key, the queryset may be given as a function that builds it: it is called the first time the
+    queryset is read (a choice checked, the options' SQL compiled), not for a page that only shows the
+    options (building a scoped queryset is ~0.3 ms of a list page's form). Setting another ``queryset``
+    drops the key and the function; a copy of the field (each form's) keeps them."""
 
     key: tuple | None = None
+    _build = None
+
+    def _get_queryset(self):
+        if self._build is not None:
+            build, self._build = self._build, None
+            self._queryset = build().all()
+        return self._queryset
 
     def _set_queryset(self, queryset):
-        super()._set_queryset(queryset)
+        self._build = None
+        if callable(queryset) and not isinstance(queryset, QuerySet):  # built when first read
+            self._queryset, self._build = None, queryset
+            self.widget.choices = self.choices
+        else:
+            super()._set_queryset(queryset)
         self.key = None
 
     def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)
+        if self._build is None:
+            result = super().__deepcopy__(memo)
+        else:  # not built to be copied: the copy builds its own
+            result = forms.Field.__deepcopy__(self, memo)
+            result.widget.choices = result.choices
         result.key = self.key
         return result
 
@@ -181,10 +208,12 @@ class OrgChoiceField(_KeyedQueryset, forms.ModelChoiceField):
     widget = OrgSelect
 
     def __init__(self, queryset=None, *, key: tuple | None = None, **kwargs):
+        if key is None and callable(queryset) and not isinstance(queryset, QuerySet):
+            raise TypeError("An organisation field builds its queryset on demand only with a key.")
         super().__init__(Organisation.objects.none() if queryset is None else queryset, **kwargs)
         self.key = key
 
-    queryset = property(forms.ModelChoiceField._get_queryset, _KeyedQueryset._set_queryset)
+    queryset = property(_KeyedQueryset._get_queryset, _KeyedQueryset._set_queryset)
 
 
 class OrgMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -184,3 +184,52 @@ def test_with_a_key_the_options_are_compiled_once_and_read_afresh(county):
     with compiled_tables() as compiled:
         assert "A2村党支部" not in html(copied) and "A1村党支部" in html(copied)
     assert "orgs_organisation" in compiled
+
+
+def test_with_a_key_the_queryset_is_built_only_when_it_is_read(county):
+    """A keyed field given a function builds its queryset when a choice is checked or the options' SQL is
+    compiled, not to show options already compiled; a copy keeps the function; without a key it is refused."""
+    import copy
+
+    import pytest
+
+    built = []
+
+    def township_a():
+        built.append(1)
+        return Organisation.objects.filter(path__startswith=county.township_a.path)
+
+    key = ("test.lazy", county.township_a.pk)
+    first = OrgChoiceField(township_a, key=key)
+    assert built == []
+    assert "A2村党支部" in first.widget.render("org", None) and len(built) == 1  # compiled: built
+    again = copy.deepcopy(OrgChoiceField(township_a, key=key))  # another form's field, as each form copies
+    assert "A1村党支部" in again.widget.render("org", None) and len(built) == 1  # shown: not built
+    assert again.clean(str(county.village_a1.pk)) == county.village_a1 and len(built) == 2  # checked: built
+    with pytest.raises(forms.ValidationError):
+        again.clean(str(county.village_b1.pk))  # outside the queryset, as ever
+    again.queryset = Organisation.objects.filter(pk=county.village_b1.pk)  # another queryset: no key
+    assert again.key is None and again.clean(str(county.village_b1.pk)) == county.village_b1
+    with pytest.raises(TypeError):
+        OrgChoiceField(township_a)
+
+
+def test_the_course_list_builds_no_organisation_queryset_for_its_form_on_a_second_visit(
+    client, county, personas
+):
+    """The training page's form offers the organisations where the user records: the options are a kept
+    query, and the scoped queryset behind them is built only if a choice is checked."""
+    from unittest import mock
+
+    from django.urls import reverse
+
+    from dangjian.core.scoping import ScopedQuerySet
+
+    client.force_login(personas.township_a)
+    url = reverse("orglife:course_list")
+    assert "A1村党支部" in client.get(url).content.decode()
+    with mock.patch.object(
+        ScopedQuerySet, "where_can", autospec=True, side_effect=ScopedQuerySet.where_can
+    ) as spy:
+        assert "A1村党支部" in client.get(url).content.decode()
+    assert not spy.called
