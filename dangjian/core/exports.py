@@ -9,12 +9,14 @@ an export imports again cleanly.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from django.conf import settings
@@ -47,12 +49,18 @@ SYNONYMS = params.declare(
 )
 
 
-def synonyms() -> dict[str, str]:
-    """{other word: standard label} from the synonyms parameter."""
-    pairs = re.split(r"[；;，,\n]+", str(params.get(SYNONYMS.key)))
-    return {
-        a.strip(): b.strip() for a, _sep, b in (p.partition("=") for p in pairs) if a.strip() and b.strip()
-    }
+def synonyms() -> Mapping[str, str]:
+    """{other word: standard label} from the synonyms parameter (read for each cell of a choice column:
+    parsed once per value of the parameter)."""
+    return _synonyms_of(str(params.get(SYNONYMS.key)))
+
+
+@functools.lru_cache(maxsize=8)
+def _synonyms_of(text: str) -> Mapping[str, str]:
+    pairs = re.split(r"[；;，,\n]+", text)
+    return MappingProxyType(
+        {a.strip(): b.strip() for a, _sep, b in (p.partition("=") for p in pairs) if a.strip() and b.strip()}
+    )
 
 
 def enumerate_names(names: Iterable[str]) -> str:
@@ -355,6 +363,7 @@ class Importer:
         return xlsx_bytes(self.columns, [], title=self.title, with_help=True)
 
     # -- reading
+    @params.read_once()  # a rule parameter read for a row is read once for the file, not once a row
     def preview(self, upload) -> ImportPreview:
         raw_rows, file_errors = read_numbered_rows(upload)
         if file_errors:
@@ -428,6 +437,7 @@ class Importer:
         Raise ImportRefused to write nothing. For checks whose answer must not show in a preview.
         """
 
+    @params.read_once()
     def run(self, upload) -> tuple[ImportPreview, int]:
         """Preview and, when there is no problem at all, write every row atomically."""
         preview = self.preview(upload)

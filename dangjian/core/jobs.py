@@ -48,6 +48,7 @@ from django_tasks import task
 from . import ops
 from .models import Job
 from .pagination import count_up_to
+from .params import read_once
 from .scoping import FOCUS_ATTR
 
 logger = logging.getLogger(__name__)
@@ -253,7 +254,9 @@ def execute(job_id: int, func: Callable) -> dict:
     if focus is not None and job.owner is not None:
         setattr(job.owner, FOCUS_ATTR, tuple(focus))
     request_id = params.pop(_REQUEST_ID_PARAM, None) or ops.new_request_id()
-    with ops.request_id_context(request_id), translation.override(job.language or settings.LANGUAGE_CODE):
+    language = job.language or settings.LANGUAGE_CODE
+    # The rule parameters read once for the job, as for a request (``core.params.read_once``).
+    with ops.request_id_context(request_id), translation.override(language), read_once():
         return _run(job, func, params)
 
 

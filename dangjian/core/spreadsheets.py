@@ -13,11 +13,13 @@ refused with a request to save it as .xlsx.
 from __future__ import annotations
 
 import io
+import operator
 import posixpath
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass
+from itertools import compress
 from xml.parsers import expat
 
 from django.conf import settings
@@ -223,10 +225,13 @@ def _cell_position(ref: str) -> tuple[int, int] | None:
 
 # What Excel, WPS, LibreOffice and openpyxl write: the cell reference first, unprefixed. A cell holds
 # something unless its element is empty ("<c r=… s=…/>": a styled blank, which readers skip).
-_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*?(/?)>')
+# (What ``[^>]*?(/?)>`` says, without the lazy quantifier's step back at each character: a quarter faster.)
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"(?:[^>/]*/(?!>))*[^>/]*(/?)>')
 _ANY_CELL = re.compile(rb"<c[\s>/]")
 _PREFIXED_CELL = re.compile(rb":c[\s>/]")
 _DIMENSION = re.compile(rb'dimension\s+ref="([^"]*)"')
+# A _PLAIN_CELL match's column letters, row digits and "/" of an empty element.
+_LETTERS, _ROW, _EMPTY = (operator.itemgetter(i) for i in range(3))
 
 
 def _xlsx_extent(archive: zipfile.ZipFile, limits: Limits) -> Extent:
@@ -255,11 +260,13 @@ def _xlsx_extent(archive: zipfile.ZipFile, limits: Limits) -> Extent:
                 cells = _PLAIN_CELL.findall(data)
                 if len(cells) != len(_ANY_CELL.findall(data)) or _PREFIXED_CELL.search(data):
                     return _xlsx_extent_exact(archive, part, limits)
-                filled = [(letters, digits) for letters, digits, empty in cells if not empty]
+                # Read with C-level maps, not a loop: a 100 000-row roster has 1.8 million cells.
+                filled = cells
+                if any(map(_EMPTY, cells)):
+                    filled = list(compress(cells, map(operator.not_, map(_EMPTY, cells))))
                 if filled:
-                    letters, digits = zip(*filled, strict=True)
-                    extent.rows = max(extent.rows, max(map(int, digits)))
-                    columns.update(letters)
+                    extent.rows = max(extent.rows, max(map(int, map(_ROW, filled))))
+                    columns.update(map(_LETTERS, filled))
                     extent.columns = max(extent.columns, max(map(_column_number, columns)))
                     if extent.rows > limits.rows or extent.columns > limits.columns:
                         raise _too_large(limits)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -192,6 +192,7 @@ class MemberImporter(_ScopedImporter):
         names = {r.values["org_name"] for r in rows if r.values.get("org_name")}
         self.orgs = self.lookup_orgs(names)
         self.resolved: dict[str, tuple[Organisation | None, str]] = {}
+        self.today = timezone.localdate()  # the day every row's dates are checked on
 
     def check_row(self, row: ParsedRow) -> None:
         v = row.values
@@ -230,6 +231,7 @@ class MemberImporter(_ScopedImporter):
             person = services.build_person(
                 org=org,
                 id_number=number,
+                today=self.today,
                 name=v["name"],
                 sex=v["sex"],
                 ethnicity=v["ethnicity"] or "汉族",

@@ -201,10 +201,13 @@ PERSON_FIELDS = (
 )
 
 
-def check_member_dates(*, birth_date: date, category: str, joined_on, converted_on) -> dict[str, str]:
-    """Rules between dates of the member form, as {field: message} (empty when fine)."""
+def check_member_dates(
+    *, birth_date: date, category: str, joined_on, converted_on, today: date | None = None
+) -> dict[str, str]:
+    """Rules between dates of the member form, as {field: message} (empty when fine); ``today``: the day
+    they are checked on (an import reads it once for its rows)."""
     errors: dict[str, str] = {}
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if joined_on:
         if joined_on > today:
             errors["joined_on"] = _("The date of joining the Party cannot be after today.")
@@ -252,8 +255,9 @@ def id_fields(id_number: str) -> dict:
     }
 
 
-def build_person(*, org: Organisation, id_number: str, **fields) -> Person:
-    """An unsaved, fully validated person (shared by the form and the bulk import)."""
+def build_person(*, org: Organisation, id_number: str, today: date | None = None, **fields) -> Person:
+    """An unsaved, fully validated person (shared by the form and the bulk import); ``today`` as
+    ``check_member_dates`` takes it."""
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"unknown person fields: {sorted(unknown)}")
@@ -280,6 +284,7 @@ def build_person(*, org: Organisation, id_number: str, **fields) -> Person:
         category=fields["category"],
         joined_on=fields.get("joined_on"),
         converted_on=fields.get("converted_on"),
+        today=today,
     )
     if errors:
         raise ValidationError(errors)

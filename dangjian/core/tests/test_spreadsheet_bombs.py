@@ -58,13 +58,16 @@ _WORKBOOK_RELS = (
 )
 
 
-def xlsx(cells: dict[str, str], *, dimension: str = "A1", extra: dict[str, bytes] | None = None) -> bytes:
-    """A workbook whose first sheet holds exactly ``cells`` ({"A1": "姓名", ...}), written as raw XML."""
+def xlsx(
+    cells: dict[str, str], *, dimension: str = "A1", extra: dict[str, bytes] | None = None, rows_xml: str = ""
+) -> bytes:
+    """A workbook whose first sheet holds exactly ``cells`` ({"A1": "姓名", ...}), written as raw XML, then
+    ``rows_xml`` (rows written by hand)."""
     rows: dict[int, list[str]] = {}
     for ref, value in cells.items():
         number = int("".join(c for c in ref if c.isdigit()))
         rows.setdefault(number, []).append(f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>')
-    sheet_data = "".join(f'<row r="{n}">{"".join(c)}</row>' for n, c in sorted(rows.items()))
+    sheet_data = "".join(f'<row r="{n}">{"".join(c)}</row>' for n, c in sorted(rows.items())) + rows_xml
     sheet = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -151,6 +154,23 @@ def test_the_reader_refuses_a_sheet_larger_than_the_caps_without_reading_it(bomb
     suffix = ".ods" if "ods" in bomb else ".xlsx"
     assert messages(SimpleUploadedFile(f"名册{suffix}", data)) == [f"文件：{TOO_BIG}"]
     assert not reader_trap
+
+
+def test_styled_empty_cells_do_not_count_but_a_filled_one_among_them_does():
+    """Excel and WPS write formatted blanks as empty elements (``<c r=… s=…/>``), which readers skip: a sheet
+    of them reaching the last cell is read; one filled cell among them, out there, is refused."""
+    from dangjian.core.spreadsheets import SpreadsheetRefused, check_workbook
+
+    blanks = '<row r="1048576"><c r="XFD1048576" s="1"/><c r="ZZ1048576" s="2"/></row>'
+    check_workbook(xlsx({"A1": "姓名", "B2": "张三"}, rows_xml=blanks), ".xlsx")
+    filled = (
+        '<row r="1048575"><c r="C1048575" s="1"/><c r="D1048575" t="inlineStr"><is><t>x</t></is></c></row>'
+    )
+    with pytest.raises(SpreadsheetRefused):
+        check_workbook(xlsx({"A1": "姓名"}, rows_xml=filled + blanks), ".xlsx")
+    wide = '<row r="3"><c r="C3" s="1"/><c r="XFD3" t="inlineStr"><is><t>x</t></is></c></row>'
+    with pytest.raises(SpreadsheetRefused):
+        check_workbook(xlsx({"A1": "姓名"}, rows_xml=wide), ".xlsx")
 
 
 def test_too_many_cells_are_refused_even_within_the_row_and_column_caps(reader_trap, settings):
