@@ -298,7 +298,12 @@ class MemberImporter(_ScopedImporter):
         """People on the roll with these ID digests, inside (or outside) what the actor may see."""
         found: list[Person] = []
         for chunk in _chunks(digests):
-            qs = Person.objects.filter(id_digest__in=chunk).select_related("org")
+            # The numbers on the roll at all first (by their index): a file of new members, the usual
+            # case, then asks no one's scope (100 000 rows asked it 400 times, a twentieth of the import).
+            on_roll = list(Person.objects.filter(id_digest__in=chunk).values_list("pk", flat=True))
+            if not on_roll:
+                continue
+            qs = Person.objects.filter(pk__in=on_roll).select_related("org")
             if self.actor is not None:
                 inside = Person.objects.visible_to(self.actor).values("pk")
                 qs = qs.filter(pk__in=inside) if visible else qs.exclude(pk__in=inside)
