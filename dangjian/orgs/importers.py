@@ -299,7 +299,7 @@ class MemberImporter(_ScopedImporter):
         found: list[Person] = []
         for chunk in _chunks(digests):
             # The numbers on the roll at all first (by their index): a file of new members, the usual
-            # case, then asks no one's scope (100 000 rows asked it 400 times, a twentieth of the import).
+            # case, then asks no one's scope (asked for every chunk, twice, it was a twentieth of the import).
             on_roll = list(Person.objects.filter(id_digest__in=chunk).values_list("pk", flat=True))
             if not on_roll:
                 continue
