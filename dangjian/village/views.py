@@ -332,10 +332,7 @@ def _leave_list(request):
     org = _org_param(request)
     if org is not None:
         qs = qs.filter(org__path__subtree=org.path)
-    category = _dictionary_param(request, "category", GridCategory)
-    if category is not None:
-        qs = qs.filter(category=category)
-    return qs, status, org, today, (org and org.path, category and category.pk)
+    return qs, status, org, today, (org and org.path,)
 
 
 @login_required

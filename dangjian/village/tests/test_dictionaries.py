@@ -322,6 +322,17 @@ def test_a_kept_list_names_whether_the_entry_it_filters_by_is_seen(client, count
     assert "暴雨塌方" not in client.get(url, {"kind": kind.pk}).content.decode()
 
 
+def test_the_leave_list_and_its_export_take_no_category(client, county, personas):
+    """Leave has no category: a ?category= added to its address (the page offers none) changes nothing, and
+    is no server error."""
+    client.force_login(personas.township_a)
+    category = {"category": grid_category("安全隐患").pk}
+    plain = client.get(reverse("village:leave_list"))
+    asked = client.get(reverse("village:leave_list"), category)
+    assert asked.status_code == 200 and list(asked.context["page"]) == list(plain.context["page"])
+    assert client.get(reverse("village:leave_export"), category).status_code == 200
+
+
 def test_the_shared_entries_come_back_after_a_flush_and_are_not_doubled():
 
     assert services.dictionary_defaults_install() == 0
