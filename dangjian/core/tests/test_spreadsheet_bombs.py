@@ -173,6 +173,26 @@ def test_styled_empty_cells_do_not_count_but_a_filled_one_among_them_does():
         check_workbook(xlsx({"A1": "姓名"}, rows_xml=wide), ".xlsx")
 
 
+# Cell tags the reader takes at XFD1048576 (17 billion cells: the process dies asking for 512 GB), each
+# written so that a scan reading tags loosely would see an empty cell or row 1 instead.
+HIDDEN_FAR_CELLS = {
+    "a value holding “/>”": '<c r="XFD1048576" x="/>" t="n"><v>1</v></c>',
+    "a style holding “/>”": '<c r="XFD1048576" s="/>"><v>1</v></c>',
+    "a second reference": '<c r="C3" r="XFD1048576" t="n"><v>1</v></c>',
+    "a second reference after a space": '<c r="C3"  r="XFD1048576"><v>1</v></c>',
+    "leading zeros": '<c r="XFD0001048576" t="n"><v>1</v></c>',
+    "a reference not first": '<c t="n" r="XFD1048576"><v>1</v></c>',
+}
+
+
+@pytest.mark.parametrize("tag", list(HIDDEN_FAR_CELLS))
+def test_a_far_cell_hidden_in_an_unusual_tag_is_refused_without_reading_it(tag, reader_trap):
+    data = xlsx({"A1": "姓名", "B2": "张三"}, rows_xml=f'<row r="3">{HIDDEN_FAR_CELLS[tag]}</row>')
+    (message,) = messages(SimpleUploadedFile("名册.xlsx", data))
+    assert message in (f"文件：{TOO_BIG}", f"文件：{UNREADABLE}，请用模板另存为 .xlsx 后重试。")
+    assert not reader_trap
+
+
 def test_too_many_cells_are_refused_even_within_the_row_and_column_caps(reader_trap, settings):
     settings.IMPORT_MAX_CELLS = 1000
     data = xlsx({"A1": "姓名", "AX100": "x"})  # 100 rows × 50 columns
