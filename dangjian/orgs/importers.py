@@ -188,6 +188,9 @@ class MemberImporter(_ScopedImporter):
         "category": "人员类别",
     }
 
+    # (ID digests, people): whom check_all found on the roll with this file's numbers, for check_before_write.
+    checked_on_roll: tuple[frozenset[str] | None, list[int]] = (None, [])
+
     def prepare(self, rows: list[ParsedRow]) -> None:
         names = {r.values["org_name"] for r in rows if r.values.get("org_name")}
         self.orgs = self.lookup_orgs(names)
@@ -287,23 +290,30 @@ class MemberImporter(_ScopedImporter):
                 )
         # Numbers on the roll where the actor can see them are named now (and the attempt audited);
         # those elsewhere are refused only on writing, so a preview reads the same as for a new number.
-        for existing in self._registered(list(first_row), visible=True):
+        self.checked_on_roll = (frozenset(first_row), self._on_roll(list(first_row)))
+        for existing in self._registered(self.checked_on_roll[1], visible=True):
             row = first_row[existing.id_digest]
             message = services.duplicate_refusal(
                 existing=existing, actor=self.actor, org=row.values["_person"].org, inside=True
             )
             row.errors.append(RowError(row.number, ID_HEADER, message))
 
-    def _registered(self, digests: list[str], *, visible: bool) -> list[Person]:
-        """People on the roll with these ID digests, inside (or outside) what the actor may see."""
-        found: list[Person] = []
+    @staticmethod
+    def _on_roll(digests: list[str]) -> list[int]:
+        """The people on the roll with these ID digests, wherever they are (found by the digest's index)."""
+        found: list[int] = []
         for chunk in _chunks(digests):
-            # The numbers on the roll at all first (by their index): a file of new members, the usual
-            # case, then asks no one's scope (asked for every chunk, twice, it was a twentieth of the import).
-            on_roll = list(Person.objects.filter(id_digest__in=chunk).values_list("pk", flat=True))
-            if not on_roll:
-                continue
-            qs = Person.objects.filter(pk__in=on_roll).select_related("org")
+            found.extend(Person.objects.filter(id_digest__in=chunk).values_list("pk", flat=True))
+        return found
+
+    def _registered(self, on_roll: list[int], *, visible: bool) -> list[Person]:
+        """Those of these people inside (or outside) what the actor may see.
+
+        A file of new members, the usual case, has nobody on the roll and then asks no one's scope.
+        """
+        found: list[Person] = []
+        for chunk in _chunks(on_roll):
+            qs = Person.objects.filter(pk__in=chunk).select_related("org")
             if self.actor is not None:
                 inside = Person.objects.visible_to(self.actor).values("pk")
                 qs = qs.filter(pk__in=inside) if visible else qs.exclude(pk__in=inside)
@@ -315,8 +325,13 @@ class MemberImporter(_ScopedImporter):
     def check_before_write(self, rows: list[ParsedRow]) -> None:
         """Refuse the whole file when a number is on the roll outside the actor's sight (neutral, audited)."""
         by_digest = {row.values["_person"].id_digest: row for row in rows}
+        # The people on the roll the preview of this very file found (run() checks, then writes at once).
+        # Anyone registered with one of these numbers since is refused by the roll's unique index instead.
+        checked, on_roll = self.checked_on_roll
+        if checked != by_digest.keys():
+            on_roll = self._on_roll(list(by_digest))
         errors = []
-        for existing in self._registered(list(by_digest), visible=False):
+        for existing in self._registered(on_roll, visible=False):
             row = by_digest[existing.id_digest]
             message = services.duplicate_refusal(
                 existing=existing, actor=self.actor, org=row.values["_person"].org, inside=False

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import InvalidToken
 from django.core.exceptions import ImproperlyConfigured
 
 from dangjian.core import crypto
@@ -54,6 +55,18 @@ def test_id_numbers_are_never_encrypted_with_a_key_derived_from_the_public_secre
         crypto.encrypt("110101199003077777")
     with pytest.raises(ImproperlyConfigured, match="FIELD_ENCRYPTION_KEY"):
         crypto.digest("110101199003077777")
+
+
+def test_the_keys_kept_for_an_import_follow_a_change_of_settings(settings):
+    """The key material is read once, not once a number; a changed key is used from then on."""
+    from cryptography.fernet import Fernet
+
+    settings.FIELD_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    first_digest, first_token = crypto.digest("110101199003077777"), crypto.encrypt("110101199003077777")
+    settings.FIELD_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    assert crypto.digest("110101199003077777") != first_digest
+    with pytest.raises(InvalidToken):
+        crypto.decrypt(first_token)
 
 
 def test_the_make_targets_for_development_say_so():

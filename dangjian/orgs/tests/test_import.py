@@ -219,6 +219,23 @@ def test_a_number_on_the_roll_outside_the_actors_scope_is_refused_on_writing_neu
     assert entry.additional_data["event"] == "在中共A2村支部委员会重复登记该身份证号，已拒绝"
 
 
+def test_writing_asks_again_only_about_the_numbers_the_check_found_on_the_roll(
+    personas, county, django_assert_num_queries
+):
+    """run() checks a file, then writes it: a file of new members asks nobody's scope a second time, and
+    rows from another check are looked up afresh."""
+    elsewhere, _existing = _registered(county.village_b1)
+    importer = MemberImporter(actor=personas.township_a)
+    known = importer.preview(members_file([member_row(A1), member_row(A2, 公民身份号码=elsewhere)]))
+    fresh = importer.preview(members_file([member_row(A1, 公民身份号码=make_id(date(1985, 3, 9)))]))
+    assert known.ok and fresh.ok
+    with django_assert_num_queries(0):
+        importer.check_before_write(fresh.rows)
+    with pytest.raises(ImportRefused) as refusal:
+        importer.check_before_write(known.rows)
+    assert [str(e) for e in refusal.value.errors] == [f"第 3 行“公民身份号码”列：{UNREGISTRABLE}"]
+
+
 def test_it_refuses_a_file_that_is_not_a_spreadsheet(personas, county):
     errors = refused(MemberImporter(actor=personas.township_a), upload(b"name,id\n", "名册.csv"))
     assert errors == ["文件：文件类型不对：请上传 Excel 文件（.xlsx），可先下载模板填写。"]
